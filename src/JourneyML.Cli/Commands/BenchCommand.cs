@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using JourneyML.Core.Pipelines;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JourneyML.Cli.Commands;
+
+/// <summary><c>journeyml bench</c>: measured figures for the README's results file. Never part of a test assertion.</summary>
+internal sealed class BenchCommand : Command
+{
+    public BenchCommand() : base("bench", "Measure JourneyML's speed on generated data and record it with the machine.")
+    {
+        Subcommands.Add(new BenchFeaturesCommand());
+    }
+}
+
+/// <summary><c>journeyml bench features</c>: feature building over Parquet events (the foundation issue's figure).</summary>
+internal sealed class BenchFeaturesCommand : Command
+{
+    private static readonly Option<int> s_customers = new("--customers", "-n")
+    {
+        Description = "Customers in the generated data (about 100 events each).",
+        DefaultValueFactory = _ => 100_000,
+    };
+    private static readonly Option<DirectoryInfo?> s_data = new("--data", "-d")
+    {
+        Description = "Data folder; generated (Parquet, seed 1) when it does not exist. Default: out/bench/data-<customers>.",
+    };
+    private static readonly Option<int> s_runs = new("--runs")
+    {
+        Description = "Timed runs after one warm-up; the median is reported.",
+        DefaultValueFactory = _ => 3,
+    };
+    private static readonly Option<FileInfo?> s_results = new("--results")
+    {
+        Description = "Markdown results file to append the figures to (for example tests/JourneyML.Benchmarks/RESULTS.md).",
+    };
+
+    public BenchFeaturesCommand() : base("features", "Time building features for every customer from Parquet events; report events/s and peak memory.")
+    {
+        Options.Add(s_customers);
+        Options.Add(s_data);
+        Options.Add(s_runs);
+        Options.Add(s_results);
+        SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
+        {
+            int customers = parse.GetValue(s_customers);
+            var data = parse.GetValue(s_data)?.FullName ?? CommonOptions.Repo("out", "bench", $"data-{customers}");
+            if (!File.Exists(Path.Combine(data, "customers.parquet")))
+            {
+                // Generate in a child process, so this process's peak memory is the feature step's alone.
+                Console.Error.WriteLine($"Generating {customers:N0} customers into {data} ...");
+                var generate = Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
+                    ["generate", "--customers", customers.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--format", "parquet", "--out", data]))!;
+                await generate.WaitForExitAsync(cancellationToken);
+                if (generate.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"generating the benchmark data failed (exit code {generate.ExitCode})");
+                }
+            }
+            var options = new FeatureRunOptions { DataDirectory = data };
+            var times = new List<double>();
+            FeatureRunResult? last = null;
+            for (int run = 0; run <= parse.GetValue(s_runs); run++)
+            {
+                var watch = Stopwatch.StartNew();
+                last = FeatureRun.Run(options, NullLogger.Instance, cancellationToken: cancellationToken);
+                watch.Stop();
+                if (run > 0)
+                {
+                    times.Add(watch.Elapsed.TotalSeconds);
+                }
+                Console.Error.WriteLine($"run {run}{(run == 0 ? " (warm-up)" : "")}: {watch.Elapsed.TotalSeconds:F2} s");
+            }
+            times.Sort();
+            double median = times[times.Count / 2];
+            long events = last!.Summary.EventsBeforeAsOf + last.Summary.EventsOnOrAfterAsOf;
+            double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+            var inv = CultureInfo.InvariantCulture;
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | features (open + validate + build) | {1:N0} customers, {2:N0} Parquet events | {3:F2} s | {4:N0} events/s | {5:N0} MB | {6} |",
+                DateTime.UtcNow, last.Summary.Rows, events, median, events / median, peakMb, Machine());
+            Console.WriteLine(row);
+            if (parse.GetValue(s_results) is { } results)
+            {
+                if (!results.Exists)
+                {
+                    await File.WriteAllTextAsync(results.FullName,
+                        "| date | what | size | median time | throughput | peak memory | machine |\n|---|---|---|---:|---:|---:|---|\n", cancellationToken);
+                }
+                await File.AppendAllTextAsync(results.FullName, row + "\n", cancellationToken);
+                Console.Error.WriteLine($"appended to {results.FullName}");
+            }
+            return ExitCodes.Success;
+        }));
+    }
+
+    internal static string Machine() =>
+        $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription.Split('#')[0].Trim()}, .NET {Environment.Version}";
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Cli.Commands;
+
+/// <summary>
+/// <c>journeyml demo</c>: the main job on the embedded default (the committed sample, files under the repo):
+/// validate the export and build the point-in-time features. Training, scoring and the journey map join this chain as they land.
+/// </summary>
+internal sealed class DemoCommand : Command
+{
+    private static readonly Option<DirectoryInfo> s_data = CommonOptions.Data(CommonOptions.Repo("data-samples", "sample"));
+    private static readonly Option<DirectoryInfo> s_out = new("--out", "-o")
+    {
+        Description = "Folder for the outputs.",
+        DefaultValueFactory = _ => new DirectoryInfo(CommonOptions.Repo("out", "demo")),
+    };
+
+    public DemoCommand() : base("demo", "Run the main job on the committed sample: validate the export, build features as of a date, and print what came out.")
+    {
+        Options.Add(s_data);
+        Options.Add(s_out);
+        SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
+        {
+            using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
+            var output = parse.GetValue(s_out)!.FullName;
+            var options = new FeatureRunOptions
+            {
+                DataDirectory = parse.GetValue(s_data)!.FullName,
+                OutputPath = Path.Combine(output, "features.parquet"),
+            };
+            var result = FeatureRun.Run(options, loggers.CreateLogger("demo"), cancellationToken: cancellationToken);
+            Console.WriteLine(FeatureSummaryText.Format(result));
+            Console.WriteLine();
+            Console.WriteLine(Profile(result.Table));
+            return ExitCodes.Success;
+        }));
+    }
+
+    /// <summary>Key signals by lifecycle status and label: the first look an analyst takes before any model.</summary>
+    private static string Profile(FeatureTable table)
+    {
+        string[] signals = ["logins_30d", "login_trend", "days_since_last_login", "tickets_30d", "content_30d", "pricing_views_14d", "account_engaged_contacts_30d"];
+        var groups = new List<(string Name, int[] Rows)>
+        {
+            ("customers who stayed", Rows(table, r => table.Labels[LabelNames.Churn][r] == 0)),
+            ("customers who churned", Rows(table, r => table.Labels[LabelNames.Churn][r] == 1)),
+            ("leads who did not convert", Rows(table, r => table.Labels[LabelNames.Conversion][r] == 0)),
+            ("leads who converted", Rows(table, r => table.Labels[LabelNames.Conversion][r] == 1)),
+        };
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string> { "Mean of each signal before T, by what happened within the horizon (missing values left out):" };
+        lines.Add(string.Format(inv, "  {0,-28}", "") + string.Concat(groups.Select(g => string.Format(inv, "{0,14}", $"n={g.Rows.Length}"))));
+        foreach (var signal in signals)
+        {
+            var values = table[signal].Numbers!;
+            lines.Add(string.Format(inv, "  {0,-28}", signal) + string.Concat(groups.Select(g =>
+            {
+                var present = g.Rows.Select(r => values[r]).Where(v => !float.IsNaN(v)).ToArray();
+                return string.Format(inv, "{0,14:F2}", present.Length == 0 ? double.NaN : present.Average());
+            })));
+        }
+        lines.Add("  (" + string.Join("; ", groups.Select(g => g.Name)) + ")");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static int[] Rows(FeatureTable table, Func<int, bool> keep) => [.. Enumerable.Range(0, table.RowCount).Where(keep)];
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace JourneyML.Cli;
+
+/// <summary>Options several commands share, defined once.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Log debug detail to standard error.", Recursive = true };
+
+    public static Option<DirectoryInfo> Data(string defaultPath) => new("--data", "-d")
+    {
+        Description = "Folder of the export: customers, events and optional outcomes (CSV or Parquet), with an optional journeyml.json mapping.",
+        DefaultValueFactory = _ => new DirectoryInfo(defaultPath),
+    };
+
+    public static Option<FileInfo?> Mapping() => new("--mapping")
+    {
+        Description = "Mapping file naming your columns and event types (default: journeyml.json in the data folder).",
+    };
+
+    public static Option<string?> AsOf() => new("--as-of")
+    {
+        Description = "As-of date T (UTC, yyyy-MM-dd): features use events strictly before T. Default: the data's as-of date minus the horizon.",
+    };
+
+    public static Option<int> Horizon() => new("--horizon")
+    {
+        Description = "Horizon H in days: labels look at (T, T+H].",
+        DefaultValueFactory = _ => 90,
+    };
+
+    public static Option<bool> SkipInvalid() => new("--skip-invalid")
+    {
+        Description = "Skip invalid rows and count them in the run's report, instead of failing (the default).",
+    };
+
+    /// <summary>Parses a UTC date or date-time; throws a clear error naming the option.</summary>
+    public static DateTime? ParseDate(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (Core.Data.TimeParser.TryParse(text, null, out var value))
+        {
+            return value;
+        }
+        throw new ArgumentException($"{option}: '{text}' is not a date (expected yyyy-MM-dd or yyyy-MM-ddTHH:mm:ssZ)");
+    }
+
+    public static string Repo(params string[] parts) => Path.Combine([RepoRoot.Value, .. parts]);
+
+    /// <summary>The repository root (where JourneyML.sln is), so the embedded defaults work from any working folder inside it.</summary>
+    private static readonly Lazy<string> RepoRoot = new(() =>
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "JourneyML.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    });
+
+    public static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,14 @@
+namespace JourneyML.Cli;
+
+/// <summary>What the process exit code means, for scheduled jobs that branch on it.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>An unexpected failure; the log has the details.</summary>
+    public const int Failure = 1;
+    /// <summary>The command line itself is wrong (unknown option, bad value).</summary>
+    public const int InvalidArguments = 2;
+    /// <summary>The input data failed validation, or a file is missing, empty or of the wrong type. Nothing was written.</summary>
+    public const int InvalidData = 3;
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+using JourneyML.Core.Pipelines;
+
+namespace JourneyML.Cli;
+
+/// <summary>The few lines a person reads after a feature run.</summary>
+internal static class FeatureSummaryText
+{
+    public static string Format(FeatureRunResult result)
+    {
+        var s = result.Summary;
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"Features as of {s.AsOf:yyyy-MM-dd} (horizon {s.HorizonDays} days): {s.Rows:N0} customers, {result.Table.Columns.Count} features");
+        sb.AppendLine(inv, $"  status: {string.Join(", ", s.RowsByStatus.OrderBy(x => x.Key).Select(x => $"{x.Key} {x.Value:N0}"))}; signed up on or after T (no row): {s.SignedUpOnOrAfterAsOf:N0}");
+        foreach (var (name, (positive, negative)) in s.Labels)
+        {
+            double rate = positive + negative == 0 ? 0 : (double)positive / (positive + negative);
+            sb.AppendLine(inv, $"  label {name}: {positive:N0} of {positive + negative:N0} ({rate:P1})");
+        }
+        sb.AppendLine(inv, $"  events: {s.EventsBeforeAsOf:N0} before T (features), {s.EventsOnOrAfterAsOf:N0} on or after T (labels only); {s.EventsPerSecond:N0} events/s");
+        if (result.Report.HasProblems)
+        {
+            sb.AppendLine(inv, $"  invalid rows skipped: {result.Report.TotalProblems:N0} (listed in the report)");
+        }
+        foreach (var (note, count) in result.Report.Notes)
+        {
+            sb.AppendLine(inv, $"  note: {note}: {count:N0}");
+        }
+        if (result.OutputPath is not null)
+        {
+            sb.AppendLine(inv, $"  wrote {result.OutputPath}");
+            sb.AppendLine(inv, $"  report {result.ReportPath}");
+        }
+        return sb.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,77 @@
+namespace JourneyML.Core.Data;
+
+/// <summary>Every customer of a dataset, indexed by id and grouped by account. Small enough to hold (one row per person).</summary>
+public sealed class CustomerTable
+{
+    private readonly Dictionary<string, int> _indexById;
+
+    public CustomerTable(IReadOnlyList<Customer> customers)
+    {
+        Customers = customers;
+        _indexById = new Dictionary<string, int>(customers.Count, StringComparer.Ordinal);
+        for (int i = 0; i < customers.Count; i++)
+        {
+            _indexById[customers[i].CustomerId] = i;
+        }
+        var accounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        AccountIndex = new int[customers.Count];
+        var accountIds = new List<string>();
+        for (int i = 0; i < customers.Count; i++)
+        {
+            var account = customers[i].AccountId;
+            if (string.IsNullOrEmpty(account))
+            {
+                AccountIndex[i] = -1;
+                continue;
+            }
+            if (!accounts.TryGetValue(account, out int a))
+            {
+                a = accountIds.Count;
+                accounts[account] = a;
+                accountIds.Add(account);
+            }
+            AccountIndex[i] = a;
+        }
+        AccountIds = accountIds;
+    }
+
+    public IReadOnlyList<Customer> Customers { get; }
+    public int Count => Customers.Count;
+    public Customer this[int index] => Customers[index];
+
+    /// <summary>Per customer, the index into <see cref="AccountIds"/>, or -1 for a customer without an account.</summary>
+    public int[] AccountIndex { get; }
+    public IReadOnlyList<string> AccountIds { get; }
+
+    public bool TryGetIndex(string customerId, out int index) => _indexById.TryGetValue(customerId, out index);
+}
+
+/// <summary>Events in columns, one block at a time: the form the feature step streams through.</summary>
+public sealed class EventBatch(int capacity)
+{
+    public int Count { get; set; }
+    public int[] Customer { get; } = new int[capacity];
+    public long[] Ticks { get; } = new long[capacity];
+    public EventKind[] Kind { get; } = new EventKind[capacity];
+    /// <summary>Optional value (minutes, severity); NaN when missing.</summary>
+    public float[] Value { get; } = new float[capacity];
+    public string?[] Channel { get; } = new string?[capacity];
+
+    public void Add(int customer, long ticks, EventKind kind, float value, string? channel)
+    {
+        int i = Count++;
+        Customer[i] = customer;
+        Ticks[i] = ticks;
+        Kind[i] = kind;
+        Value[i] = value;
+        Channel[i] = channel;
+    }
+}
+
+/// <summary>The optional outcomes table, per customer index. Absent outcomes come from lifecycle events.</summary>
+public sealed class OutcomeTable(int customers)
+{
+    public DateTime?[] ConvertedAt { get; } = new DateTime?[customers];
+    public DateTime?[] ChurnedAt { get; } = new DateTime?[customers];
+    public bool[] Present { get; } = new bool[customers];
+}

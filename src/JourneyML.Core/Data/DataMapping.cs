@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace JourneyML.Core.Data;
+
+/// <summary>
+/// The mapping file (<c>journeyml.json</c>): where a user's export lives and which of their columns and
+/// event names mean what to JourneyML, so nobody has to rewrite an export to fit us.
+/// Every setting is optional; without a mapping file the canonical names are expected.
+/// </summary>
+public sealed record DataMapping
+{
+    public const string DefaultFileName = "journeyml.json";
+
+    /// <summary>The moment the export was taken. No event may be at or after it; labels are only complete up to it.</summary>
+    public DateTime? DataAsOf { get; init; }
+
+    /// <summary>Where the export's history begins (optional). Default: its earliest event. Tells a new customer from one the export only partly covers.</summary>
+    public DateTime? DataStart { get; init; }
+
+    /// <summary>A .NET date format for every time column (for example "yyyy-MM-dd HH:mm:ss"). Default: ISO 8601. Times are UTC.</summary>
+    public string? TimeFormat { get; init; }
+
+    public CustomersMapping Customers { get; init; } = new();
+    public EventsMapping Events { get; init; } = new();
+    public OutcomesMapping Outcomes { get; init; } = new();
+
+    /// <summary>The folder the paths are relative to (the mapping file's folder, or the data folder).</summary>
+    [JsonIgnore]
+    public string BaseDirectory { get; init; } = ".";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// The mapping for a data folder: its <c>journeyml.json</c> when present, else the canonical defaults.
+    /// </summary>
+    public static DataMapping ForDirectory(string dataDirectory, string? mappingFile = null)
+    {
+        if (!Directory.Exists(dataDirectory))
+        {
+            throw new DataFileException(dataDirectory, "data folder not found");
+        }
+        var path = mappingFile ?? Path.Combine(dataDirectory, DefaultFileName);
+        if (mappingFile is null && !File.Exists(path))
+        {
+            return new DataMapping { BaseDirectory = Path.GetFullPath(dataDirectory) };
+        }
+        var mapping = Load(path);
+        // Paths in an explicit mapping file are relative to that file; a folder's own journeyml.json is in the folder.
+        return mapping;
+    }
+
+    /// <summary>Reads and checks a mapping file; every problem names the setting and the reason.</summary>
+    public static DataMapping Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFileException(path, "mapping file not found");
+        }
+        DataMapping? mapping;
+        try
+        {
+            mapping = JsonSerializer.Deserialize<DataMapping>(File.ReadAllText(path), s_json);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 1 } ? $" at '{ex.Path.TrimStart('$', '.')}'" : "";
+            throw new DataFileException(path, $"not a valid mapping file{where}: {FirstSentence(ex.Message)}");
+        }
+        if (mapping is null)
+        {
+            throw new DataFileException(path, "mapping file is empty");
+        }
+        mapping = mapping with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
+        mapping.Validate(path);
+        return mapping;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    private void Validate(string path)
+    {
+        if (TimeFormat is not null)
+        {
+            try
+            {
+                _ = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).ToString(TimeFormat, CultureInfo.InvariantCulture);
+            }
+            catch (FormatException)
+            {
+                throw new DataFileException(path, $"timeFormat '{TimeFormat}' is not a valid date format", "timeFormat");
+            }
+        }
+        foreach (var (theirs, ours) in Events.Types)
+        {
+            if (!EventKinds.TryParseCanonical(ours, out _))
+            {
+                throw new DataFileException(path,
+                    $"event type '{theirs}' maps to '{ours}', which is not a JourneyML event type (one of: {string.Join(", ", EventKinds.All.Select(k => k.CanonicalName()))})",
+                    "events.types");
+            }
+        }
+        if (DataAsOf is { Kind: DateTimeKind.Local })
+        {
+            throw new DataFileException(path, "dataAsOf must be UTC (end it with Z)", "dataAsOf");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int dot = message.IndexOf(". ", StringComparison.Ordinal);
+        return dot > 0 ? message[..(dot + 1)] : message;
+    }
+
+    /// <summary>Resolves a table's path against <see cref="BaseDirectory"/>.</summary>
+    public string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));
+}
+
+public sealed record CustomersMapping
+{
+    /// <summary>A file, or a folder of .csv/.parquet parts. Default: customers.csv or customers.parquet.</summary>
+    public string? Path { get; init; }
+    public CustomerColumns Columns { get; init; } = new();
+    /// <summary>Their role names to ours, for example "Economic Buyer" -> "decision-maker". Unlisted roles are kept as they are.</summary>
+    public Dictionary<string, string> Roles { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed record CustomerColumns
+{
+    public string CustomerId { get; init; } = "customer_id";
+    public string AccountId { get; init; } = "account_id";
+    public string SignedUpAt { get; init; } = "signed_up_at";
+    public string Plan { get; init; } = "plan";
+    public string Role { get; init; } = "role";
+    public string Region { get; init; } = "region";
+}
+
+public enum UnmappedTypePolicy
+{
+    /// <summary>Keep the event as 'other' (activity, not a signal) and count it by type name in the report.</summary>
+    Other,
+    /// <summary>Reject the row as invalid.</summary>
+    Error,
+}
+
+public sealed record EventsMapping
+{
+    /// <summary>A file, or a folder of .csv/.parquet parts. Default: events.csv, events.parquet or an events/ folder.</summary>
+    public string? Path { get; init; }
+    public EventColumns Columns { get; init; } = new();
+    /// <summary>Their event names to JourneyML's canonical ones (for example "Logged In" -> "login"). Canonical names always work.</summary>
+    public Dictionary<string, string> Types { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    public UnmappedTypePolicy UnmappedTypes { get; init; } = UnmappedTypePolicy.Other;
+}
+
+public sealed record EventColumns
+{
+    public string CustomerId { get; init; } = "customer_id";
+    public string OccurredAt { get; init; } = "occurred_at";
+    public string Type { get; init; } = "type";
+    public string Channel { get; init; } = "channel";
+    public string Value { get; init; } = "value";
+}
+
+public sealed record OutcomesMapping
+{
+    /// <summary>Optional table. When absent, outcomes come from purchase and cancellation events.</summary>
+    public string? Path { get; init; }
+    public OutcomeColumns Columns { get; init; } = new();
+}
+
+public sealed record OutcomeColumns
+{
+    public string CustomerId { get; init; } = "customer_id";
+    public string ChurnedAt { get; init; } = "churned_at";
+    public string ConvertedAt { get; init; } = "converted_at";
+}

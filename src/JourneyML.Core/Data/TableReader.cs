@@ -1,0 +1,456 @@
+using System.Text;
+using Parquet;
+using Parquet.Schema;
+
+namespace JourneyML.Core.Data;
+
+/// <summary>
+/// Reads one CSV or Parquet file in chunks without holding it in memory: CSV line by line, Parquet a row
+/// group at a time. Parquet row groups can be read in parallel (one partition each); a CSV file is one partition.
+/// </summary>
+public abstract class TableReader : IDisposable
+{
+    protected TableReader(string path, IReadOnlyList<string> columns)
+    {
+        Path = path;
+        Columns = columns;
+    }
+
+    public string Path { get; }
+    public string FileName => System.IO.Path.GetFileName(Path);
+    public IReadOnlyList<string> Columns { get; }
+    public abstract int PartitionCount { get; }
+
+    /// <summary>Reads one partition; <paramref name="wanted"/> names the columns to read (null entries are skipped).</summary>
+    public abstract IEnumerable<TableChunk> ReadPartition(int partition, IReadOnlyList<string?> wanted);
+
+    public IEnumerable<TableChunk> ReadAll(IReadOnlyList<string?> wanted)
+    {
+        for (int p = 0; p < PartitionCount; p++)
+        {
+            foreach (var chunk in ReadPartition(p, wanted))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
+    /// <summary>The index of a column by name (exact first, then ignoring case), or -1.</summary>
+    public int IndexOf(string name)
+    {
+        for (int i = 0; i < Columns.Count; i++)
+        {
+            if (Columns[i] == name)
+            {
+                return i;
+            }
+        }
+        for (int i = 0; i < Columns.Count; i++)
+        {
+            if (string.Equals(Columns[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Throws a clear error naming the file and the column when a required column is absent.</summary>
+    public void RequireColumn(string name, string meaning)
+    {
+        if (IndexOf(name) < 0)
+        {
+            throw new DataFileException(FileName,
+                $"missing required column '{name}' ({meaning}); the file has: {string.Join(", ", Columns)}. " +
+                "If your export names it differently, map it in journeyml.json", name);
+        }
+    }
+
+    /// <summary>Opens a file after checking that it is what its name says; wrong, empty or unreadable files get a clear error.</summary>
+    public static TableReader Open(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            throw new DataFileException(name, $"file not found ({path})");
+        }
+        var info = new FileInfo(path);
+        if (info.Length == 0)
+        {
+            throw new DataFileException(name, "empty file (0 bytes)");
+        }
+        var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".csv" or ".txt" or ".tsv" => CsvTableReader.Open(path),
+            ".parquet" or ".pq" => ParquetTableReader.Open(path),
+            _ => throw new DataFileException(name,
+                $"wrong file type '{extension}': JourneyML reads .csv and .parquet (export spreadsheets as CSV)"),
+        };
+    }
+
+    /// <summary>The files of a table: a file, or every .csv/.parquet file in a folder, in name order.</summary>
+    public static IReadOnlyList<string> ResolveFiles(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var files = Directory.EnumerateFiles(path)
+                .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            if (files.Count == 0)
+            {
+                throw new DataFileException(System.IO.Path.GetFileName(path), "folder holds no .csv or .parquet files");
+            }
+            return files;
+        }
+        return [path];
+    }
+
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+}
+
+/// <summary>RFC 4180 CSV (comma; quotes; quoted line breaks), UTF-8, header row required.</summary>
+public sealed class CsvTableReader : TableReader
+{
+    public const int ChunkRows = 65_536;
+    private readonly char _separator;
+
+    private CsvTableReader(string path, IReadOnlyList<string> columns, char separator) : base(path, columns) => _separator = separator;
+
+    public override int PartitionCount => 1;
+
+    public static new CsvTableReader Open(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[4096];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n >= 4 && head[..4].SequenceEqual("PAR1"u8))
+        {
+            throw new DataFileException(name, "wrong file type: this is a Parquet file named .csv; rename it to .parquet");
+        }
+        if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K')
+        {
+            throw new DataFileException(name, "wrong file type: this looks like a spreadsheet or zip archive, not CSV; export it as CSV");
+        }
+        if (head[..n].Contains((byte)0))
+        {
+            throw new DataFileException(name, "wrong file type: binary content, not CSV text");
+        }
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var header = reader.ReadLine();
+        if (header is null || header.Trim().Length == 0)
+        {
+            throw new DataFileException(name, "empty file: no header row");
+        }
+        char separator = System.IO.Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        var columns = new List<string>();
+        SplitLine(header, separator, columns);
+        for (int i = 0; i < columns.Count; i++)
+        {
+            columns[i] = columns[i].Trim();
+        }
+        var duplicate = columns.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new DataFileException(name, "the header names this column twice", duplicate.Key);
+        }
+        return new CsvTableReader(path, columns, separator);
+    }
+
+    public override IEnumerable<TableChunk> ReadPartition(int partition, IReadOnlyList<string?> wanted)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(partition, 0);
+        var indexes = wanted.Select(w => w is null ? -1 : IndexOf(w)).ToArray();
+        var names = wanted.Select(w => w ?? "").ToArray();
+        using var reader = new StreamReader(Path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        reader.ReadLine(); // header
+        long line = 1;
+        var fields = new List<string>(Columns.Count + 4);
+        string?[][] buffers = NewBuffers(indexes);
+        var lineNumbers = new long[ChunkRows];
+        int count = 0;
+        bool anyRow = false;
+        string? text;
+        while ((text = reader.ReadLine()) is not null)
+        {
+            line++;
+            long rowLine = line;
+            // A quoted field may hold line breaks: keep reading until the quotes balance.
+            while (CountQuotes(text) % 2 == 1)
+            {
+                var next = reader.ReadLine();
+                if (next is null)
+                {
+                    break;
+                }
+                line++;
+                text = text + "\n" + next;
+            }
+            if (text.Length == 0)
+            {
+                continue; // blank lines carry no row
+            }
+            anyRow = true;
+            SplitLine(text, _separator, fields);
+            if (fields.Count != Columns.Count)
+            {
+                // A row with the wrong number of fields is reported by the table readers as a malformed row.
+                for (int c = 0; c < indexes.Length; c++)
+                {
+                    if (buffers[c] is { } b)
+                    {
+                        b[count] = null;
+                    }
+                }
+                lineNumbers[count] = -rowLine; // negative marks "malformed"
+            }
+            else
+            {
+                for (int c = 0; c < indexes.Length; c++)
+                {
+                    if (indexes[c] >= 0)
+                    {
+                        buffers[c][count] = fields[indexes[c]];
+                    }
+                }
+                lineNumbers[count] = rowLine;
+            }
+            count++;
+            if (count == ChunkRows)
+            {
+                yield return MakeChunk(buffers, lineNumbers, count, names);
+                buffers = NewBuffers(indexes);
+                lineNumbers = new long[ChunkRows];
+                count = 0;
+            }
+        }
+        if (!anyRow)
+        {
+            throw new DataFileException(FileName, "empty file: a header but no rows");
+        }
+        if (count > 0)
+        {
+            yield return MakeChunk(buffers, lineNumbers, count, names);
+        }
+    }
+
+    private TableChunk MakeChunk(string?[][] buffers, long[] lineNumbers, int count, string[] names)
+    {
+        var columns = new Array?[buffers.Length];
+        for (int c = 0; c < buffers.Length; c++)
+        {
+            columns[c] = buffers[c].Length == 0 ? null : buffers[c];
+        }
+        return new TableChunk(FileName, Math.Abs(lineNumbers[0]), count, columns, names) { LineNumbers = lineNumbers };
+    }
+
+    private static string?[][] NewBuffers(int[] indexes) =>
+        [.. indexes.Select(i => i >= 0 ? new string?[ChunkRows] : [])];
+
+    private static int CountQuotes(string s)
+    {
+        int n = 0;
+        foreach (char c in s)
+        {
+            if (c == '"')
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    internal static void SplitLine(string line, char separator, List<string> fields)
+    {
+        fields.Clear();
+        int i = 0;
+        while (true)
+        {
+            if (i < line.Length && line[i] == '"')
+            {
+                var sb = new StringBuilder();
+                i++;
+                while (i < line.Length)
+                {
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"')
+                        {
+                            sb.Append('"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    sb.Append(line[i++]);
+                }
+                // Anything between the closing quote and the separator is kept, as spreadsheets do.
+                int end = line.IndexOf(separator, i);
+                if (end < 0)
+                {
+                    sb.Append(line, i, line.Length - i);
+                    fields.Add(sb.ToString());
+                    return;
+                }
+                sb.Append(line, i, end - i);
+                fields.Add(sb.ToString());
+                i = end + 1;
+            }
+            else
+            {
+                int end = line.IndexOf(separator, i);
+                if (end < 0)
+                {
+                    fields.Add(line[i..]);
+                    return;
+                }
+                fields.Add(line[i..end]);
+                i = end + 1;
+            }
+        }
+    }
+}
+
+/// <summary>Parquet through Parquet.Net; one partition per row group.</summary>
+public sealed class ParquetTableReader : TableReader
+{
+    private readonly DataField[] _fields;
+    private readonly long[] _rowGroupStarts;
+
+    private ParquetTableReader(string path, DataField[] fields, long[] rowGroupStarts)
+        : base(path, [.. fields.Select(f => f.Name)])
+    {
+        _fields = fields;
+        _rowGroupStarts = rowGroupStarts;
+    }
+
+    public override int PartitionCount => _rowGroupStarts.Length;
+
+    public static new ParquetTableReader Open(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        using (var probe = File.OpenRead(path))
+        {
+            Span<byte> magic = stackalloc byte[4];
+            if (probe.Length < 12 || probe.Read(magic) != 4 || !magic.SequenceEqual("PAR1"u8))
+            {
+                throw new DataFileException(name, "wrong file type: not a Parquet file (no PAR1 header); is it a CSV named .parquet?");
+            }
+            probe.Seek(-4, SeekOrigin.End);
+            if (probe.Read(magic) != 4 || !magic.SequenceEqual("PAR1"u8))
+            {
+                throw new DataFileException(name, "truncated Parquet file (no PAR1 footer): the file was not written completely");
+            }
+        }
+        try
+        {
+            return Run(async () =>
+            {
+                await using var reader = await ParquetReader.CreateAsync(path);
+                var fields = reader.Schema.GetDataFields();
+                var starts = new long[reader.RowGroupCount];
+                long total = 0;
+                for (int g = 0; g < reader.RowGroupCount; g++)
+                {
+                    starts[g] = total;
+                    using var rg = reader.OpenRowGroupReader(g);
+                    total += rg.RowCount;
+                }
+                if (total == 0)
+                {
+                    throw new DataFileException(name, "empty file: the Parquet file holds no rows");
+                }
+                return new ParquetTableReader(path, fields, starts);
+            });
+        }
+        catch (Exception ex) when (ex is not DataFileException)
+        {
+            throw new DataFileException(name, $"unreadable Parquet file: {ex.Message}");
+        }
+    }
+
+    public override IEnumerable<TableChunk> ReadPartition(int partition, IReadOnlyList<string?> wanted)
+    {
+        var indexes = wanted.Select(w => w is null ? -1 : IndexOf(w)).ToArray();
+        var names = wanted.Select(w => w ?? "").ToArray();
+        var chunk = Run(async () =>
+        {
+            await using var reader = await ParquetReader.CreateAsync(Path);
+            using var rg = reader.OpenRowGroupReader(partition);
+            int rows = checked((int)rg.RowCount);
+            var columns = new Array?[indexes.Length];
+            for (int c = 0; c < indexes.Length; c++)
+            {
+                if (indexes[c] >= 0)
+                {
+                    columns[c] = await ReadColumnAsync(rg, _fields[indexes[c]], rows, FileName);
+                }
+            }
+            return new TableChunk(FileName, _rowGroupStarts[partition] + 1, rows, columns, names);
+        });
+        yield return chunk;
+    }
+
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader rg, DataField field, int rows, string file)
+    {
+        var type = field.ClrType;
+        // Parquet.Net 6 reports text columns as ReadOnlyMemory<char>; the string overload reads them either way.
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        {
+            var values = new string?[rows];
+            await rg.ReadAsync(field, values.AsMemory()!);
+            return values;
+        }
+        if (type == typeof(DateTime))
+        {
+            return field.IsNullable ? await ReadNullable<DateTime>(rg, field, rows) : await ReadPlain<DateTime>(rg, field, rows);
+        }
+        if (type == typeof(DateTimeOffset))
+        {
+            return await ReadNullable<DateTimeOffset>(rg, field, rows);
+        }
+        if (type == typeof(double))
+        {
+            return field.IsNullable ? await ReadNullable<double>(rg, field, rows) : await ReadPlain<double>(rg, field, rows);
+        }
+        if (type == typeof(float))
+        {
+            return await ReadNullable<float>(rg, field, rows);
+        }
+        if (type == typeof(int))
+        {
+            return await ReadNullable<int>(rg, field, rows);
+        }
+        if (type == typeof(long))
+        {
+            return await ReadNullable<long>(rg, field, rows);
+        }
+        if (type == typeof(bool))
+        {
+            return await ReadNullable<bool>(rg, field, rows);
+        }
+        throw new DataFileException(file,
+            $"column type {type.Name} is not supported (use text, timestamp, integer or floating point)", field.Name);
+    }
+
+    private static async Task<T[]> ReadPlain<T>(ParquetRowGroupReader rg, DataField field, int rows) where T : struct
+    {
+        var values = new T[rows];
+        await rg.ReadAsync(field, values.AsMemory());
+        return values;
+    }
+
+    private static async Task<T?[]> ReadNullable<T>(ParquetRowGroupReader rg, DataField field, int rows) where T : struct
+    {
+        var values = new T?[rows];
+        await rg.ReadAsync(field, values.AsMemory());
+        return values;
+    }
+
+    // Parquet.Net is async-only; readers here are plain iterators used from worker threads without a sync context.
+    private static T Run<T>(Func<Task<T>> work) => Task.Run(work).GetAwaiter().GetResult();
+}

@@ -1,0 +1,239 @@
+using JourneyML.Core.Data;
+
+namespace JourneyML.Core.Features;
+
+/// <summary>Counter positions per customer: which (event family, window) pairs the features need.</summary>
+internal static class Slots
+{
+    public const int Login7 = 0, Login30 = 1, LoginPrev30 = 2, Login90 = 3;
+    public const int Ticket30 = 4, TicketPrev30 = 5, Ticket90 = 6, Escalation90 = 7;
+    public const int Content30 = 8, Content90 = 9;
+    public const int PageView30 = 10, PageView90 = 11, EmailOpen30 = 12, EmailOpen90 = 13, EmailClick30 = 14, EmailClick90 = 15;
+    public const int Download90 = 16, Webinar90 = 17, CaseStudy90 = 18, Comparison90 = 19;
+    public const int Pricing14 = 20, Pricing90 = 21, Sales90 = 22, Engaged30 = 23;
+    public const int Count = 24;
+
+    // Windows by day index before T (see EventAccumulator.Add): [0,7), [0,14), [0,30), [30,60), [0,90).
+    public const int W7 = 0, W14 = 1, W30 = 2, WPrev30 = 3, W90 = 4, Windows = 5;
+
+    /// <summary>For each event kind and window, up to two counter positions (-1 for none).</summary>
+    public static readonly int[] Map = BuildMap();
+
+    private static int[] BuildMap()
+    {
+        var map = new int[EventKinds.Count * Windows * 2];
+        Array.Fill(map, -1);
+        void Set(EventKind kind, int window, int slot)
+        {
+            int at = ((int)kind * Windows + window) * 2;
+            if (map[at] < 0)
+            {
+                map[at] = slot;
+            }
+            else
+            {
+                map[at + 1] = slot;
+            }
+        }
+        Set(EventKind.Login, W7, Login7);
+        Set(EventKind.Login, W30, Login30);
+        Set(EventKind.Login, WPrev30, LoginPrev30);
+        Set(EventKind.Login, W90, Login90);
+        foreach (var ticket in new[] { EventKind.TicketOpened, EventKind.TicketEscalated })
+        {
+            Set(ticket, W30, Ticket30);
+            Set(ticket, WPrev30, TicketPrev30);
+            Set(ticket, W90, Ticket90);
+        }
+        Set(EventKind.TicketEscalated, W90, Escalation90);
+        foreach (var kind in EventKinds.All.Where(k => k.Family() == EventFamily.Content))
+        {
+            Set(kind, W30, Content30);
+            Set(kind, W90, Content90);
+        }
+        Set(EventKind.PageView, W30, PageView30);
+        Set(EventKind.PageView, W90, PageView90);
+        Set(EventKind.EmailOpen, W30, EmailOpen30);
+        Set(EventKind.EmailOpen, W90, EmailOpen90);
+        Set(EventKind.EmailClick, W30, EmailClick30);
+        Set(EventKind.EmailClick, W90, EmailClick90);
+        Set(EventKind.Download, W90, Download90);
+        Set(EventKind.WebinarAttended, W90, Webinar90);
+        Set(EventKind.CaseStudyView, W90, CaseStudy90);
+        Set(EventKind.ComparisonPageView, W90, Comparison90);
+        Set(EventKind.PricingPageView, W14, Pricing14);
+        Set(EventKind.PricingPageView, W90, Pricing90);
+        foreach (var kind in EventKinds.All.Where(k => k.Family() == EventFamily.Sales))
+        {
+            Set(kind, W90, Sales90);
+        }
+        // Engagement (for account roll-ups): one counter per kind at most, so ticket and lifecycle events are left out.
+        foreach (var kind in EventKinds.All.Where(k => k.IsEngagement()))
+        {
+            Set(kind, W30, Engaged30);
+        }
+        return map;
+    }
+}
+
+/// <summary>
+/// Per-customer counters filled from event batches. Each worker owns one; they merge at the end
+/// (counts add, day bitmaps OR, times take the max or min), so the result is independent of partition order.
+/// </summary>
+internal sealed class EventAccumulator
+{
+    public EventAccumulator(int customers)
+    {
+        Counts = new int[customers * Slots.Count];
+        ActiveDays = new ulong[customers * 2];
+        LastLogin = new long[customers];
+        LastActivity = new long[customers];
+        LastPurchaseBefore = new long[customers];
+        LastCancellationBefore = new long[customers];
+        FirstPurchaseAfter = new long[customers];
+        FirstCancellationAfter = new long[customers];
+        Array.Fill(FirstPurchaseAfter, long.MaxValue);
+        Array.Fill(FirstCancellationAfter, long.MaxValue);
+    }
+
+    public int[] Counts { get; }
+    /// <summary>Two words per customer: bit d set when the customer was active d days before T (0..89).</summary>
+    public ulong[] ActiveDays { get; }
+    public long[] LastLogin { get; }
+    public long[] LastActivity { get; }
+    public long[] LastPurchaseBefore { get; }
+    public long[] LastCancellationBefore { get; }
+    /// <summary>First purchase in (T, T + H]; long.MaxValue when none.</summary>
+    public long[] FirstPurchaseAfter { get; }
+    public long[] FirstCancellationAfter { get; }
+    public long EventsBefore { get; private set; }
+    public long EventsOnOrAfter { get; private set; }
+    /// <summary>The earliest event before T: where the export's history begins.</summary>
+    public long FirstEventTicks { get; private set; } = long.MaxValue;
+
+    public void Add(EventBatch batch, Window window)
+    {
+        var map = Slots.Map;
+        var counts = Counts;
+        long asOf = window.AsOfTicks;
+        long before = 0, after = 0, first = FirstEventTicks;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            int c = batch.Customer[i];
+            long t = batch.Ticks[i];
+            var kind = batch.Kind[i];
+            if (t >= asOf)
+            {
+                // At or after T: never a feature, only a label.
+                after++;
+                if (window.InHorizon(t))
+                {
+                    if (kind == EventKind.Purchase && t < FirstPurchaseAfter[c])
+                    {
+                        FirstPurchaseAfter[c] = t;
+                    }
+                    else if (kind == EventKind.Cancellation && t < FirstCancellationAfter[c])
+                    {
+                        FirstCancellationAfter[c] = t;
+                    }
+                }
+                continue;
+            }
+            before++;
+            if (t < first)
+            {
+                first = t;
+            }
+            if (kind == EventKind.Purchase || kind == EventKind.Renewal || kind == EventKind.Upgrade)
+            {
+                // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
+                if (t > LastPurchaseBefore[c])
+                {
+                    LastPurchaseBefore[c] = t;
+                }
+            }
+            else if (kind == EventKind.Cancellation && t > LastCancellationBefore[c])
+            {
+                LastCancellationBefore[c] = t;
+            }
+            if (kind == EventKind.Login && t > LastLogin[c])
+            {
+                LastLogin[c] = t;
+            }
+            if (t > LastActivity[c])
+            {
+                LastActivity[c] = t;
+            }
+            // Day d holds events in [T-(d+1) days, T-d days): with T at midnight, calendar days; "last 7 days" is [T-7d, T).
+            int day = (int)((asOf - 1 - t) / TimeSpan.TicksPerDay);
+            if (day >= 90)
+            {
+                continue;
+            }
+            if (kind.IsEngagement() || kind.Family() == EventFamily.Ticket || kind == EventKind.Other)
+            {
+                ActiveDays[2 * c + (day >> 6)] |= 1UL << (day & 63);
+            }
+            int baseAt = (int)kind * Slots.Windows * 2;
+            int row = c * Slots.Count;
+            Bump(counts, map, row, baseAt + Slots.W90 * 2);
+            if (day < 30)
+            {
+                Bump(counts, map, row, baseAt + Slots.W30 * 2);
+                if (day < 14)
+                {
+                    Bump(counts, map, row, baseAt + Slots.W14 * 2);
+                    if (day < 7)
+                    {
+                        Bump(counts, map, row, baseAt + Slots.W7 * 2);
+                    }
+                }
+            }
+            else if (day < 60)
+            {
+                Bump(counts, map, row, baseAt + Slots.WPrev30 * 2);
+            }
+        }
+        EventsBefore += before;
+        EventsOnOrAfter += after;
+        FirstEventTicks = first;
+    }
+
+    private static void Bump(int[] counts, int[] map, int row, int at)
+    {
+        int a = map[at];
+        if (a >= 0)
+        {
+            counts[row + a]++;
+            int b = map[at + 1];
+            if (b >= 0)
+            {
+                counts[row + b]++;
+            }
+        }
+    }
+
+    public void Merge(EventAccumulator other)
+    {
+        for (int i = 0; i < Counts.Length; i++)
+        {
+            Counts[i] += other.Counts[i];
+        }
+        for (int i = 0; i < ActiveDays.Length; i++)
+        {
+            ActiveDays[i] |= other.ActiveDays[i];
+        }
+        for (int c = 0; c < LastLogin.Length; c++)
+        {
+            LastLogin[c] = Math.Max(LastLogin[c], other.LastLogin[c]);
+            LastActivity[c] = Math.Max(LastActivity[c], other.LastActivity[c]);
+            LastPurchaseBefore[c] = Math.Max(LastPurchaseBefore[c], other.LastPurchaseBefore[c]);
+            LastCancellationBefore[c] = Math.Max(LastCancellationBefore[c], other.LastCancellationBefore[c]);
+            FirstPurchaseAfter[c] = Math.Min(FirstPurchaseAfter[c], other.FirstPurchaseAfter[c]);
+            FirstCancellationAfter[c] = Math.Min(FirstCancellationAfter[c], other.FirstCancellationAfter[c]);
+        }
+        EventsBefore += other.EventsBefore;
+        EventsOnOrAfter += other.EventsOnOrAfter;
+        FirstEventTicks = Math.Min(FirstEventTicks, other.FirstEventTicks);
+    }
+}

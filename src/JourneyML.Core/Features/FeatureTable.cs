@@ -1,0 +1,93 @@
+namespace JourneyML.Core.Features;
+
+public enum FeatureKind
+{
+    /// <summary>A number; NaN means missing (unknown), which is not the same as zero.</summary>
+    Numeric,
+    /// <summary>A category (plan, role, region); one-hot encoded by the models.</summary>
+    Categorical,
+}
+
+/// <summary>One feature: its values for every row, and what it means in the business's words.</summary>
+public sealed class FeatureColumn
+{
+    private FeatureColumn(string name, FeatureKind kind, string description, float[]? numbers, string?[]? categories)
+    {
+        Name = name;
+        Kind = kind;
+        Description = description;
+        Numbers = numbers;
+        Categories = categories;
+    }
+
+    public string Name { get; }
+    public FeatureKind Kind { get; }
+    public string Description { get; }
+    public float[]? Numbers { get; }
+    public string?[]? Categories { get; }
+    public int Length => Numbers?.Length ?? Categories!.Length;
+
+    public static FeatureColumn Numeric(string name, string description, float[] values) => new(name, FeatureKind.Numeric, description, values, null);
+    public static FeatureColumn Categorical(string name, string description, string?[] values) => new(name, FeatureKind.Categorical, description, null, values);
+}
+
+/// <summary>Well-known label names.</summary>
+public static class LabelNames
+{
+    /// <summary>1 when a customer active at the as-of date churned within the horizon; 0 when not; NaN when not applicable or unknown.</summary>
+    public const string Churn = "churned";
+    /// <summary>1 when a lead at the as-of date converted (purchased) within the horizon; 0 when not; NaN when not applicable or unknown.</summary>
+    public const string Conversion = "converted";
+}
+
+/// <summary>Lifecycle status of a customer at the as-of date.</summary>
+public static class CustomerStatus
+{
+    public const string Lead = "lead";
+    public const string Customer = "customer";
+    public const string Churned = "churned";
+}
+
+/// <summary>
+/// One row per customer: the hand-off between the feature step and everything after it (training, scoring,
+/// segmentation). Built from behaviour logs as of a date (mode A), or read from a ready table (mode B).
+/// </summary>
+public sealed class FeatureTable
+{
+    public FeatureTable(string[] customerIds, IReadOnlyList<FeatureColumn> columns)
+    {
+        CustomerIds = customerIds;
+        Columns = columns;
+        foreach (var column in columns)
+        {
+            if (column.Length != customerIds.Length)
+            {
+                throw new ArgumentException($"feature '{column.Name}' has {column.Length} rows, the table {customerIds.Length}");
+            }
+        }
+        var duplicate = columns.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"feature '{duplicate.Key}' appears twice");
+        }
+    }
+
+    public string[] CustomerIds { get; }
+    public int RowCount => CustomerIds.Length;
+    public IReadOnlyList<FeatureColumn> Columns { get; }
+
+    /// <summary>Account of each row, when known (mode A).</summary>
+    public string?[]? AccountIds { get; init; }
+    /// <summary>Lifecycle status at the as-of date (<see cref="CustomerStatus"/>), when known (mode A).</summary>
+    public string[]? Status { get; init; }
+    /// <summary>Labels by name (<see cref="LabelNames"/>); NaN where the label does not apply or is not yet known.</summary>
+    public IReadOnlyDictionary<string, float[]> Labels { get; init; } = new Dictionary<string, float[]>();
+
+    /// <summary>The as-of date T (mode A): every feature uses only events strictly before it.</summary>
+    public DateTime? AsOf { get; init; }
+    public int? HorizonDays { get; init; }
+
+    public FeatureColumn? Find(string name) => Columns.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    public FeatureColumn this[string name] => Find(name) ?? throw new KeyNotFoundException($"no feature '{name}'");
+}

@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Text;
+using JourneyML.Core.Data;
+using Parquet;
+using Parquet.Schema;
+
+namespace JourneyML.Core.Features;
+
+/// <summary>
+/// Writes a feature table to Parquet or CSV (the hand-off file a distributed feature job can produce too),
+/// and reads a ready feature table back (mode B: the user's own table, types inferred).
+/// Files are written to a temporary name and renamed when complete, so a killed run never leaves a file that looks whole.
+/// </summary>
+public static class FeatureTableFiles
+{
+    public const string IdColumn = "customer_id";
+    public const string AccountColumn = "account_id";
+    public const string StatusColumn = "status";
+    public const string LabelPrefix = "label_";
+
+    public static void Write(FeatureTable table, string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            {
+                Task.Run(() => WriteParquetAsync(table, temporary)).GetAwaiter().GetResult();
+            }
+            else
+            {
+                WriteCsv(table, temporary);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private static async Task WriteParquetAsync(FeatureTable table, string path)
+    {
+        var fields = new List<(Field Field, Func<ParquetRowGroupWriter, Task> Write)>();
+        var idField = new DataField<string>(IdColumn);
+        fields.Add((idField, rg => rg.WriteAsync(idField, table.CustomerIds)));
+        if (table.AccountIds is { } accounts)
+        {
+            var f = new DataField<string>(AccountColumn, nullable: true);
+            fields.Add((f, rg => rg.WriteAsync(f, accounts)));
+        }
+        if (table.Status is { } status)
+        {
+            var f = new DataField<string>(StatusColumn);
+            fields.Add((f, rg => rg.WriteAsync(f, status)));
+        }
+        foreach (var column in table.Columns)
+        {
+            if (column.Kind == FeatureKind.Numeric)
+            {
+                var f = new DataField<float>(column.Name);
+                var values = column.Numbers!;
+                fields.Add((f, rg => rg.WriteAsync(f, (ReadOnlyMemory<float>)values)));
+            }
+            else
+            {
+                var f = new DataField<string>(column.Name, nullable: true);
+                var values = column.Categories!;
+                fields.Add((f, rg => rg.WriteAsync(f, values)));
+            }
+        }
+        foreach (var (name, values) in table.Labels)
+        {
+            var f = new DataField<float>(LabelPrefix + name);
+            fields.Add((f, rg => rg.WriteAsync(f, (ReadOnlyMemory<float>)values)));
+        }
+        var schema = new ParquetSchema(fields.Select(f => f.Field).ToArray());
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(schema, stream);
+        var metadata = new Dictionary<string, string>();
+        if (table.AsOf is { } asOf)
+        {
+            metadata["journeyml.as_of"] = asOf.ToString("o", CultureInfo.InvariantCulture);
+        }
+        if (table.HorizonDays is { } horizon)
+        {
+            metadata["journeyml.horizon_days"] = horizon.ToString(CultureInfo.InvariantCulture);
+        }
+        writer.CustomMetadata = metadata;
+        using var rowGroup = writer.CreateRowGroup();
+        foreach (var (_, write) in fields)
+        {
+            await write(rowGroup);
+        }
+    }
+
+    private static void WriteCsv(FeatureTable table, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        var header = new List<string> { IdColumn };
+        if (table.AccountIds is not null)
+        {
+            header.Add(AccountColumn);
+        }
+        if (table.Status is not null)
+        {
+            header.Add(StatusColumn);
+        }
+        header.AddRange(table.Columns.Select(c => c.Name));
+        header.AddRange(table.Labels.Keys.Select(k => LabelPrefix + k));
+        writer.WriteLine(string.Join(',', header.Select(Csv.Escape)));
+        var line = new StringBuilder();
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            line.Clear();
+            line.Append(Csv.Escape(table.CustomerIds[r]));
+            if (table.AccountIds is { } accounts)
+            {
+                line.Append(',').Append(Csv.Escape(accounts[r] ?? ""));
+            }
+            if (table.Status is { } status)
+            {
+                line.Append(',').Append(status[r]);
+            }
+            foreach (var column in table.Columns)
+            {
+                line.Append(',');
+                if (column.Kind == FeatureKind.Numeric)
+                {
+                    AppendNumber(line, column.Numbers![r]);
+                }
+                else
+                {
+                    line.Append(Csv.Escape(column.Categories![r] ?? ""));
+                }
+            }
+            foreach (var values in table.Labels.Values)
+            {
+                line.Append(',');
+                AppendNumber(line, values[r]);
+            }
+            writer.WriteLine(line);
+        }
+    }
+
+    private static void AppendNumber(StringBuilder sb, float value)
+    {
+        if (!float.IsNaN(value))
+        {
+            sb.Append(value.ToString("R", CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>
+    /// Reads a ready feature table (mode B): an id column, optionally a label column, every other column a feature.
+    /// A column is numeric when every non-empty value parses as a number, else categorical.
+    /// Rows with a missing or duplicate id, or a label that is not 0/1 (or true/false, yes/no), are reported with file, row and column.
+    /// </summary>
+    public static FeatureTable Read(string path, ValidationReport report, string idColumn = IdColumn, string? labelColumn = null,
+        string labelName = LabelNames.Churn)
+    {
+        var files = TableReader.ResolveFiles(path);
+        var ids = new List<string>();
+        var raw = new List<List<string?>>();
+        var labels = new List<float>();
+        string[]? columnNames = null;
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            using var reader = TableReader.Open(file);
+            reader.RequireColumn(idColumn, "the customer's id");
+            if (labelColumn is not null)
+            {
+                reader.RequireColumn(labelColumn, "the label (1 when the outcome happened, else 0)");
+            }
+            var features = reader.Columns
+                .Where(c => !c.Equals(idColumn, StringComparison.OrdinalIgnoreCase) && !string.Equals(c, labelColumn, StringComparison.OrdinalIgnoreCase)
+                    && !c.StartsWith(LabelPrefix, StringComparison.OrdinalIgnoreCase))
+                .ToArray();
+            if (columnNames is null)
+            {
+                columnNames = features;
+                raw.AddRange(features.Select(_ => new List<string?>()));
+            }
+            else if (!columnNames.SequenceEqual(features, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new DataFileException(reader.FileName, $"its columns differ from the first file's ({string.Join(", ", columnNames)})");
+            }
+            string?[] wanted = [idColumn, labelColumn, .. features];
+            long rows = 0;
+            foreach (var chunk in reader.ReadAll(wanted))
+            {
+                rows += chunk.RowCount;
+                for (int i = 0; i < chunk.RowCount; i++)
+                {
+                    long row = chunk.RowNumber(i);
+                    if (row < 0)
+                    {
+                        report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {reader.Columns.Count} fields"), "malformed row");
+                        continue;
+                    }
+                    var id = chunk.GetString(0, i)?.Trim();
+                    if (string.IsNullOrEmpty(id))
+                    {
+                        report.Add(new DataProblem(chunk.File, row, idColumn, "missing customer id"));
+                        continue;
+                    }
+                    if (seen.TryGetValue(id, out long first))
+                    {
+                        report.Add(new DataProblem(chunk.File, row, idColumn, $"duplicate customer id (first at row {first})"), "duplicate customer id");
+                        continue;
+                    }
+                    float label = float.NaN;
+                    if (labelColumn is not null && !TryParseLabel(chunk.GetString(1, i), out label))
+                    {
+                        report.Add(new DataProblem(chunk.File, row, labelColumn, "label must be 0 or 1 (or true/false, yes/no; empty when unknown)"), "invalid label");
+                        continue;
+                    }
+                    seen[id] = row;
+                    ids.Add(id);
+                    labels.Add(label);
+                    for (int f = 0; f < features.Length; f++)
+                    {
+                        raw[f].Add(chunk.GetString(2 + f, i));
+                    }
+                }
+            }
+            report.AddRowsRead(reader.FileName, rows);
+        }
+        report.ThrowIfInvalid();
+        var columns = new List<FeatureColumn>();
+        for (int f = 0; f < columnNames!.Length; f++)
+        {
+            columns.Add(InferColumn(columnNames[f], raw[f]));
+        }
+        // Columns this library writes beside the features are restored as what they are, not used as features.
+        var account = columns.FirstOrDefault(c => c.Name.Equals(AccountColumn, StringComparison.OrdinalIgnoreCase));
+        var status = columns.FirstOrDefault(c => c.Name.Equals(StatusColumn, StringComparison.OrdinalIgnoreCase)
+            && c.Kind == FeatureKind.Categorical
+            && c.Categories!.All(v => v is CustomerStatus.Lead or CustomerStatus.Customer or CustomerStatus.Churned));
+        var kept = columns.Where(c => c != account && c != status).ToList();
+        return new FeatureTable([.. ids], kept)
+        {
+            AccountIds = account?.Categories,
+            Status = status?.Categories!.Select(v => v!).ToArray(),
+            Labels = labelColumn is null ? new Dictionary<string, float[]>() : new Dictionary<string, float[]> { [labelName] = [.. labels] },
+        };
+    }
+
+    private static FeatureColumn InferColumn(string name, List<string?> values)
+    {
+        var numbers = new float[values.Count];
+        bool numeric = true;
+        for (int i = 0; i < values.Count; i++)
+        {
+            var v = values[i];
+            if (string.IsNullOrWhiteSpace(v))
+            {
+                numbers[i] = float.NaN;
+            }
+            else if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+            {
+                numbers[i] = (float)d;
+            }
+            else if (bool.TryParse(v, out bool b))
+            {
+                numbers[i] = b ? 1 : 0;
+            }
+            else
+            {
+                numeric = false;
+                break;
+            }
+        }
+        return numeric
+            ? FeatureColumn.Numeric(name, $"'{name}' from the feature table", numbers)
+            : FeatureColumn.Categorical(name, $"'{name}' from the feature table", [.. values.Select(v => string.IsNullOrWhiteSpace(v) ? null : v.Trim())]);
+    }
+
+    private static bool TryParseLabel(string? text, out float label)
+    {
+        label = float.NaN;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "1" or "1.0" or "true" or "yes" or "y":
+                label = 1;
+                return true;
+            case "0" or "0.0" or "false" or "no" or "n":
+                label = 0;
+                return true;
+            default:
+                return false;
+        }
+    }
+}
+
+/// <summary>CSV output helpers.</summary>
+public static class Csv
+{
+    /// <summary>RFC 4180 quoting, and cells a spreadsheet would run as a formula are neutralised with a leading quote.</summary>
+    public static string Escape(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            value = "'" + value;
+        }
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Core.Pipelines;
+
+/// <summary>Settings of the feature step as the CLI and retraining jobs run it.</summary>
+public sealed record FeatureRunOptions
+{
+    public required string DataDirectory { get; init; }
+    public string? MappingFile { get; init; }
+    /// <summary>Default: the data's as-of date minus the horizon, the latest date whose labels are complete.</summary>
+    public DateTime? AsOf { get; init; }
+    public int HorizonDays { get; init; } = 90;
+    /// <summary>Overrides the mapping's dataAsOf (when the export was taken).</summary>
+    public DateTime? DataAsOf { get; init; }
+    public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
+    /// <summary>Where the feature table goes (.parquet or .csv); a report (.report.md) is written beside it. Null writes nothing.</summary>
+    public string? OutputPath { get; init; }
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+}
+
+public sealed record FeatureRunResult(FeatureTable Table, FeatureBuildSummary Summary, ValidationReport Report, Dataset Dataset, string? OutputPath, string? ReportPath);
+
+/// <summary>Ingest and features as one step: open and validate the export, build the point-in-time features, write them and a report.</summary>
+public static class FeatureRun
+{
+    public static FeatureRunResult Run(FeatureRunOptions options, ILogger logger, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var report = new ValidationReport(options.Policy);
+        logger.LogInformation("Reading customers and outcomes from {DataDirectory}", options.DataDirectory);
+        var dataset = Dataset.Open(options.DataDirectory, report, options.MappingFile, options.DataAsOf);
+        logger.LogInformation("{Customers} customers in {Accounts} accounts; data as of {DataAsOf:yyyy-MM-dd}; {Partitions} event partitions",
+            dataset.Customers.Count, dataset.Customers.AccountIds.Count, dataset.DataAsOf, dataset.Events.PartitionCount);
+        var asOf = options.AsOf ?? DefaultAsOf(dataset.DataAsOf, options.HorizonDays);
+        var featureOptions = new FeatureOptions { AsOf = asOf, HorizonDays = options.HorizonDays, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+        var (table, summary) = BehaviourFeatures.Build(dataset, featureOptions, progress, cancellationToken);
+        logger.LogInformation("Features as of {AsOf:yyyy-MM-dd} for {Rows} customers from {Events} events in {Seconds:F2} s ({Rate:N0} events/s)",
+            asOf, summary.Rows, summary.EventsBeforeAsOf + summary.EventsOnOrAfterAsOf, summary.Elapsed.TotalSeconds, summary.EventsPerSecond);
+        if (report.HasProblems)
+        {
+            logger.LogWarning("{Count} invalid rows skipped (--skip-invalid); the report lists them", report.TotalProblems);
+        }
+        string? reportPath = null;
+        if (options.OutputPath is not null)
+        {
+            FeatureTableFiles.Write(table, options.OutputPath);
+            reportPath = Path.ChangeExtension(options.OutputPath, ".report.md");
+            File.WriteAllText(reportPath, FormatReport(options, dataset, summary, report));
+            logger.LogInformation("Wrote {Output} and {Report}", options.OutputPath, reportPath);
+        }
+        return new FeatureRunResult(table, summary, report, dataset, options.OutputPath, reportPath);
+    }
+
+    /// <summary>The latest as-of date whose labels the export can fully observe: the data's as-of date minus the horizon, at midnight UTC.</summary>
+    public static DateTime DefaultAsOf(DateTime dataAsOf, int horizonDays) => dataAsOf.Date.AddDays(-horizonDays);
+
+    public static string FormatReport(FeatureRunOptions options, Dataset dataset, FeatureBuildSummary summary, ValidationReport report)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("# Feature run");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- Data: `{options.DataDirectory}`; data as of {dataset.DataAsOf:yyyy-MM-ddTHH:mm:ssZ}");
+        sb.AppendLine(inv, $"- As-of date T: {summary.AsOf:yyyy-MM-dd}; horizon {summary.HorizonDays} days (labels from events in (T, T+{summary.HorizonDays}d])");
+        sb.AppendLine(inv, $"- Invalid rows: {(options.Policy == InvalidRowPolicy.Strict ? "strict (any invalid row fails the run)" : "skipped and counted (--skip-invalid)")}");
+        sb.AppendLine();
+        sb.AppendLine("## Rows read");
+        sb.AppendLine();
+        sb.AppendLine("| file | rows |");
+        sb.AppendLine("|---|---:|");
+        foreach (var (file, rows) in report.RowsRead.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            sb.AppendLine(inv, $"| {file} | {rows:N0} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Where every row went");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- Customers with a feature row: {summary.Rows:N0} ({string.Join(", ", summary.RowsByStatus.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value:N0}"))})");
+        sb.AppendLine(inv, $"- Customers who signed up on or after T (no row: not yet known at T): {summary.SignedUpOnOrAfterAsOf:N0}");
+        sb.AppendLine(inv, $"- Events before T (features): {summary.EventsBeforeAsOf:N0}");
+        sb.AppendLine(inv, $"- Events on or after T (labels only, never features): {summary.EventsOnOrAfterAsOf:N0}");
+        sb.AppendLine(inv, $"- Invalid rows {(options.Policy == InvalidRowPolicy.Strict ? "rejected" : "skipped")}: {report.TotalProblems:N0}");
+        sb.AppendLine();
+        sb.AppendLine("## Labels");
+        sb.AppendLine();
+        foreach (var (name, (positive, negative)) in summary.Labels)
+        {
+            sb.AppendLine(inv, $"- {name}: {positive:N0} yes, {negative:N0} no");
+        }
+        if (!summary.LabelsComplete)
+        {
+            sb.AppendLine(inv, $"- T + horizon is after the data's as-of date: a customer with no outcome yet has an unknown label (empty), not a 'no'.");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Validation");
+        sb.AppendLine();
+        sb.AppendLine("```");
+        sb.Append(report.Format());
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Built in {summary.Elapsed.TotalSeconds:F2} s ({summary.EventsPerSecond:N0} events/s).");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+
+namespace JourneyML.Core.Tests;
+
+/// <summary>Builds a small export (customers, events, outcomes as CSV) in a temporary folder, row by row.</summary>
+internal sealed class TestExport : IDisposable
+{
+    public static readonly DateTime DataAsOf = new(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+    public static readonly DateTime AsOf = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private readonly List<string> _customers = ["customer_id,account_id,signed_up_at,plan,role,region"];
+    private readonly List<string> _events = ["customer_id,occurred_at,type,channel,value"];
+    private readonly List<string> _outcomes = ["customer_id,churned_at,converted_at"];
+
+    public TestExport()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "journeyml-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+    }
+
+    public string Directory { get; }
+
+    public TestExport Customer(string id, DateTime signedUp, string? account = null, string plan = "pro", string? role = null, string? region = "emea")
+    {
+        _customers.Add($"{id},{account},{Iso(signedUp)},{plan},{role},{region}");
+        return this;
+    }
+
+    public TestExport Event(string id, DateTime at, string type, string? channel = "app", double? value = null)
+    {
+        _events.Add($"{id},{Iso(at)},{type},{channel},{value?.ToString(CultureInfo.InvariantCulture)}");
+        return this;
+    }
+
+    public TestExport Outcome(string id, DateTime? churnedAt, DateTime? convertedAt)
+    {
+        _outcomes.Add($"{id},{(churnedAt is { } c ? Iso(c) : "")},{(convertedAt is { } v ? Iso(v) : "")}");
+        return this;
+    }
+
+    /// <summary>Writes the files; events may be split across several files in an events/ folder.</summary>
+    public string Write(int eventFiles = 1, string mapping = """{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2025-01-01T00:00:00Z" }""")
+    {
+        File.WriteAllLines(Path.Combine(Directory, "customers.csv"), _customers, Encoding.UTF8);
+        if (eventFiles == 1)
+        {
+            File.WriteAllLines(Path.Combine(Directory, "events.csv"), _events);
+        }
+        else
+        {
+            var folder = Path.Combine(Directory, "events");
+            System.IO.Directory.CreateDirectory(folder);
+            var rows = _events.Skip(1).ToList();
+            for (int f = 0; f < eventFiles; f++)
+            {
+                var part = rows.Where((_, i) => i % eventFiles == f).Prepend(_events[0]);
+                File.WriteAllLines(Path.Combine(folder, $"part-{f:D3}.csv"), part);
+            }
+        }
+        if (_outcomes.Count > 1)
+        {
+            File.WriteAllLines(Path.Combine(Directory, "outcomes.csv"), _outcomes);
+        }
+        File.WriteAllText(Path.Combine(Directory, "journeyml.json"), mapping);
+        return Directory;
+    }
+
+    public static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
+
+/// <summary>Paths inside the repository (the committed samples).</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "JourneyML.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("repository root (JourneyML.sln) not found above " + AppContext.BaseDirectory);
+    }
+}
