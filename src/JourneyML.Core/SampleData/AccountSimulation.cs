@@ -30,6 +30,10 @@ internal sealed class AccountSimulation
     /// <summary>Emails a contact still opens per day after cancelling.</summary>
     private const double EmailAfterChurnRate = 0.015;
 
+    /// <summary>Lognormal sigma of a contact's overall activity level and of each of its rates around its segment's.</summary>
+    private const double ActivityNoise = 0.2;
+    private const double RateNoise = 0.12;
+
     private const double OnboardingDays = 30;
     private const double OnboardingLoginBoost = 1.6;
 
@@ -105,7 +109,7 @@ internal sealed class AccountSimulation
         for (int i = 0; i < _size; i++)
         {
             int role = i == 0 ? _rng.Pick([0.45, 0.1, 0.1, 0.35]) : _rng.Pick([0.18, 0.12, 0.15, 0.55]);
-            drafts[i] = new Draft { Index = i, Role = role, Activity = _rng.LogNormalMultiplier(0.3) };
+            drafts[i] = new Draft { Index = i, Role = role, Activity = _rng.LogNormalMultiplier(ActivityNoise) };
         }
 
         switch (kind)
@@ -161,7 +165,7 @@ internal sealed class AccountSimulation
                     weights[BehaviourSegment.PowerUser] *= 0.4;
                 }
                 d.Segment = _rng.Pick(weights);
-                d.Rates = BehaviourSegment.All[d.Segment].Rates.Scale(d.Activity, _rng, 0.2);
+                d.Rates = BehaviourSegment.All[d.Segment].Rates.Scale(d.Activity, _rng, RateNoise);
                 d.DecliningFall = d.Segment == BehaviourSegment.Declining
                     ? _rng.Uniform(BehaviourSegment.DecliningFallMin, BehaviourSegment.DecliningFallMax)
                     : 0;
@@ -192,7 +196,7 @@ internal sealed class AccountSimulation
                     }
                 }
                 var loginRamp = d.Segment == BehaviourSegment.Declining
-                    ? new Ramp(_t - BehaviourSegment.TrendDays, _t, 1 - d.DecliningFall)
+                    ? new Ramp(_t - BehaviourSegment.TrendDays, _t - BehaviourSegment.DecliningFloorDays, 1 - d.DecliningFall)
                     : Ramp.None;
                 var ticketRamp = d.Segment == BehaviourSegment.SupportHeavy
                     ? new Ramp(_t - BehaviourSegment.TrendDays, _t, BehaviourSegment.SupportTicketRise)
@@ -219,7 +223,7 @@ internal sealed class AccountSimulation
             {
                 // Their behaviour before cancelling was steady; at the as-of date they are silent, as dormant contacts are.
                 d.Segment = BehaviourSegment.Dormant;
-                d.Rates = BehaviourSegment.All[BehaviourSegment.Steady].Rates.Scale(d.Activity, _rng, 0.2);
+                d.Rates = BehaviourSegment.All[BehaviourSegment.Steady].Rates.Scale(d.Activity, _rng, RateNoise);
                 d.SignUp = purchase - Math.Min(400, 7 + _rng.Exponential(1 / 50.0));
                 d.Contact = NewContact(d, LifecycleStatus.Churned);
                 d.Contact.ConvertedSecond = SimulatedWorld.ToSecond(purchase) + d.Index * 60;
@@ -243,7 +247,7 @@ internal sealed class AccountSimulation
             foreach (var d in ds)
             {
                 d.Segment = _rng.Chance(evaluating ? 0.75 : 0.07) ? BehaviourSegment.Evaluator : BehaviourSegment.Nurture;
-                d.Rates = BehaviourSegment.All[d.Segment].Rates.Scale(d.Activity, _rng, 0.2);
+                d.Rates = BehaviourSegment.All[d.Segment].Rates.Scale(d.Activity, _rng, RateNoise);
                 d.SignUp = d.Segment == BehaviourSegment.Evaluator
                     ? evalStart - Math.Min(500, _rng.Exponential(1 / 90.0))
                     : _t - _rng.Uniform(90, 500);
@@ -326,7 +330,7 @@ internal sealed class AccountSimulation
                     }
                     EmitAt(d, EventKind.Purchase, second);
                     // New customers behave like steady ones, after an onboarding burst.
-                    var steady = BehaviourSegment.All[BehaviourSegment.Steady].Rates.Scale(d.Activity, _rng, 0.2);
+                    var steady = BehaviourSegment.All[BehaviourSegment.Steady].Rates.Scale(d.Activity, _rng, RateNoise);
                     EmitCustomerLife(d, convertAt, _end, steady, Ramp.None, Ramp.None);
                 }
             }
@@ -342,8 +346,8 @@ internal sealed class AccountSimulation
         double z = BehaviourSegment.All[d.Segment].ChurnOffset
             + 2.0 * d.DecliningFall
             + 6.0 * ticketAtAsOf
-            + 0.8 * (1 - Math.Min(r.Content / 0.08, 1))
-            + 1.0 * (1 - Math.Min(loginAtAsOf / 0.2, 1));
+            + 0.8 * (1 - Math.Min(r.Content / 0.05, 1))
+            + 1.0 * (1 - Math.Min(loginAtAsOf / 0.13, 1));
         return Math.Round(Sigmoid(z), 6);
     }
 

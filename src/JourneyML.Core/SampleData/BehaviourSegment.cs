@@ -44,8 +44,8 @@ internal sealed record BehaviourSegment(int Id, string Name, string Description,
     public const int Nurture = 6;
 
     /// <summary>How far logins of the declining segment fall over the 60 days before the reference as-of (fraction, drawn per contact).</summary>
-    public const double DecliningFallMin = 0.70;
-    public const double DecliningFallMax = 0.95;
+    public const double DecliningFallMin = 0.90;
+    public const double DecliningFallMax = 0.98;
 
     /// <summary>Ticket rate of the support-heavy segment at the reference as-of, against its level 60 days earlier.</summary>
     public const double SupportTicketRise = 2.5;
@@ -53,28 +53,31 @@ internal sealed record BehaviourSegment(int Id, string Name, string Description,
     /// <summary>Days before the reference as-of over which the declining and support-heavy trends unfold.</summary>
     public const double TrendDays = 60;
 
+    /// <summary>Days before the reference as-of at which the declining segment's logins reach their floor.</summary>
+    public const double DecliningFloorDays = 20;
+
     public static IReadOnlyList<BehaviourSegment> All { get; } =
     [
         new(PowerUser, "power_user", "Customers who log in most working days, with long sessions and steady content engagement; few tickets.", false,
-            new(Login: 0.9, Ticket: 0.012, PageView: 0.05, EmailOpen: 0.06, EmailClick: 0.015, Download: 0.006, Webinar: 0.006, CaseStudy: 0.003, Comparison: 0.001, Pricing: 0.004),
+            new(Login: 0.85, Ticket: 0.008, PageView: 0.03, EmailOpen: 0.025, EmailClick: 0.015, Download: 0.006, Webinar: 0.006, CaseStudy: 0.003, Comparison: 0.001, Pricing: 0.004),
             ChurnOffset: -3.55),
         new(Steady, "steady", "Customers with regular, moderate use (a login every few days) and no trend.", false,
-            new(Login: 0.3, Ticket: 0.012, PageView: 0.025, EmailOpen: 0.05, EmailClick: 0.01, Download: 0.003, Webinar: 0.003, CaseStudy: 0.002, Comparison: 0.001, Pricing: 0.003),
+            new(Login: 0.25, Ticket: 0.008, PageView: 0.015, EmailOpen: 0.02, EmailClick: 0.01, Download: 0.003, Webinar: 0.003, CaseStudy: 0.002, Comparison: 0.001, Pricing: 0.003),
             ChurnOffset: -3.0),
-        new(Declining, "declining", "Customers who used the product regularly but whose logins fall 70-95% over the 60 days before the as-of date; little content engagement.", false,
-            new(Login: 0.55, Ticket: 0.015, PageView: 0.012, EmailOpen: 0.03, EmailClick: 0.004, Download: 0.001, Webinar: 0.001, CaseStudy: 0.001, Comparison: 0.002, Pricing: 0.002),
+        new(Declining, "declining", "Customers who used the product heavily but whose logins fall 90-98% over the 60 days before the as-of date; little content engagement.", false,
+            new(Login: 0.85, Ticket: 0.01, PageView: 0.008, EmailOpen: 0.015, EmailClick: 0.004, Download: 0.001, Webinar: 0.001, CaseStudy: 0.001, Comparison: 0.002, Pricing: 0.002),
             ChurnOffset: -2.3),
         new(SupportHeavy, "support_heavy", "Customers with moderate use and many support tickets, rising 2.5x over the 60 days before the as-of date.", false,
-            new(Login: 0.35, Ticket: 0.07, PageView: 0.025, EmailOpen: 0.04, EmailClick: 0.008, Download: 0.002, Webinar: 0.002, CaseStudy: 0.001, Comparison: 0.001, Pricing: 0.003),
-            ChurnOffset: -1.67),
+            new(Login: 0.3, Ticket: 0.1, PageView: 0.015, EmailOpen: 0.02, EmailClick: 0.008, Download: 0.002, Webinar: 0.002, CaseStudy: 0.001, Comparison: 0.001, Pricing: 0.003),
+            ChurnOffset: -2.2),
         new(Dormant, "dormant", "Customers with almost no activity (a login a month or less), including contacts whose account already cancelled.", false,
-            new(Login: 0.025, Ticket: 0.002, PageView: 0.004, EmailOpen: 0.02, EmailClick: 0.001, Download: 0, Webinar: 0, CaseStudy: 0, Comparison: 0, Pricing: 0.0005),
+            new(Login: 0.018, Ticket: 0.002, PageView: 0.004, EmailOpen: 0.02, EmailClick: 0.001, Download: 0, Webinar: 0, CaseStudy: 0, Comparison: 0, Pricing: 0.0005),
             ChurnOffset: -2.3),
         new(Evaluator, "evaluator", "Leads in an active evaluation: heavy content use, webinars, downloads and repeated pricing-page views; no product logins yet.", true,
             new(Login: 0, Ticket: 0, PageView: 0.25, EmailOpen: 0.14, EmailClick: 0.05, Download: 0.03, Webinar: 0.02, CaseStudy: 0.03, Comparison: 0.025, Pricing: 0.12),
             ChurnOffset: 0),
         new(Nurture, "nurture", "Leads in nurture: they open marketing emails and read the odd page, rarely look at pricing.", true,
-            new(Login: 0, Ticket: 0, PageView: 0.04, EmailOpen: 0.09, EmailClick: 0.012, Download: 0.004, Webinar: 0.003, CaseStudy: 0.004, Comparison: 0.002, Pricing: 0.005),
+            new(Login: 0, Ticket: 0, PageView: 0.04, EmailOpen: 0.07, EmailClick: 0.012, Download: 0.004, Webinar: 0.003, CaseStudy: 0.004, Comparison: 0.002, Pricing: 0.005),
             ChurnOffset: 0),
     ];
 }
