@@ -165,13 +165,22 @@ internal static class TableFiles
     private static async Task<string[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int count)
     {
         var text = new string[count];
-        if (field.ClrType == typeof(string))
+        if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[count];
             await group.ReadAsync(field, values.AsMemory());
             for (int i = 0; i < count; i++)
             {
                 text[i] = values[i] ?? "";
+            }
+        }
+        else if (field.ClrType == typeof(DateTime) && !field.IsNullable)
+        {
+            var values = new DateTime[count];
+            await group.ReadAsync<DateTime>(field, values.AsMemory());
+            for (int i = 0; i < count; i++)
+            {
+                text[i] = values[i].ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             }
         }
         else if (field.ClrType == typeof(DateTime))
