@@ -5,6 +5,7 @@ using JourneyML.Cli.Commands;
 var root = new RootCommand("JourneyML: behavioural segments, churn risk, lead scores and journey maps from your customer data.")
 {
     new DemoCommand(),
+    new GenerateCommand(),
     new ValidateCommand(),
     new FeaturesCommand(),
     new BenchCommand(),

@@ -209,6 +209,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("dataAsOf", Iso(options.DataAsOf));
+        json.WriteString("dataStart", Iso(options.DataStart));
         if (names.IsCrm)
         {
             json.WriteString("timeFormat", names.TimeFormat);

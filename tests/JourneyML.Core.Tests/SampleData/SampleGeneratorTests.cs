@@ -266,7 +266,7 @@ public sealed class SampleGeneratorTests(GeneratedSamples samples)
         string directory = samples.NewDirectory("mapping");
         new SampleGenerator(new GeneratorOptions { Customers = 50, EventsFormat = TableFormat.Parquet }).Generate(directory);
         Assert.Equal(
-            """{"dataAsOf":"2026-07-01T00:00:00Z","customers":{"path":"customers.csv"},"events":{"path":"events.parquet"},"outcomes":{"path":"outcomes.csv"}}""",
+            """{"dataAsOf":"2026-07-01T00:00:00Z","dataStart":"2025-04-01T00:00:00Z","customers":{"path":"customers.csv"},"events":{"path":"events.parquet"},"outcomes":{"path":"outcomes.csv"}}""",
             JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "journeyml.json"))).RootElement));
     }
 
