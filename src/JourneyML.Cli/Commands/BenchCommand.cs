@@ -30,7 +30,7 @@ internal sealed class BenchFeaturesCommand : Command
     };
     private static readonly Option<int> s_runs = new("--runs")
     {
-        Description = "Timed runs after one warm-up; the median is reported.",
+        Description = "Timed runs after one warm-up (at least 1); the median is reported.",
         DefaultValueFactory = _ => 3,
     };
     private static readonly Option<FileInfo?> s_results = new("--results")
@@ -52,7 +52,7 @@ internal sealed class BenchFeaturesCommand : Command
             {
                 // Generate in a child process, so this process's peak memory is the feature step's alone.
                 Console.Error.WriteLine($"Generating {customers:N0} customers into {data} ...");
-                var generate = Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
+                var generate = Process.Start(SelfStartInfo(
                     ["generate", "--customers", customers.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--format", "parquet", "--out", data]))!;
                 await generate.WaitForExitAsync(cancellationToken);
                 if (generate.ExitCode != 0)
@@ -60,10 +60,16 @@ internal sealed class BenchFeaturesCommand : Command
                     throw new InvalidOperationException($"generating the benchmark data failed (exit code {generate.ExitCode})");
                 }
             }
+            int runs = parse.GetValue(s_runs);
+            if (runs < 1)
+            {
+                throw new ArgumentException("--runs must be at least 1");
+            }
             var options = new FeatureRunOptions { DataDirectory = data };
             var times = new List<double>();
             FeatureRunResult? last = null;
-            for (int run = 0; run <= parse.GetValue(s_runs); run++)
+            double firstRunPeakMb = 0;
+            for (int run = 0; run <= runs; run++)
             {
                 var watch = Stopwatch.StartNew();
                 last = FeatureRun.Run(options, NullLogger.Instance, cancellationToken: cancellationToken);
@@ -72,6 +78,11 @@ internal sealed class BenchFeaturesCommand : Command
                 {
                     times.Add(watch.Elapsed.TotalSeconds);
                 }
+                else
+                {
+                    // What one run in its own process needs (a scheduled job runs once); later runs only add GC slack.
+                    firstRunPeakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+                }
                 Console.Error.WriteLine($"run {run}{(run == 0 ? " (warm-up)" : "")}: {watch.Elapsed.TotalSeconds:F2} s");
             }
             times.Sort();
@@ -79,21 +90,33 @@ internal sealed class BenchFeaturesCommand : Command
             long events = last!.Summary.EventsBeforeAsOf + last.Summary.EventsOnOrAfterAsOf;
             double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
             var inv = CultureInfo.InvariantCulture;
-            var row = string.Format(inv, "| {0:yyyy-MM-dd} | features (open + validate + build) | {1:N0} customers, {2:N0} Parquet events | {3:F2} s | {4:N0} events/s | {5:N0} MB | {6} |",
-                DateTime.UtcNow, last.Summary.Rows, events, median, events / median, peakMb, Machine());
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | features (open + validate + build) | {1:N0} customers, {2:N0} Parquet events | {3:F2} s (median of {7}) | {4:N0} events/s | {5:N0} MB one run ({8:N0} MB after all) | {6} |",
+                DateTime.UtcNow, last.Summary.Rows, events, median, events / median, firstRunPeakMb, Machine(), times.Count, peakMb);
             Console.WriteLine(row);
             if (parse.GetValue(s_results) is { } results)
             {
                 if (!results.Exists)
                 {
                     await File.WriteAllTextAsync(results.FullName,
-                        "| date | what | size | median time | throughput | peak memory | machine |\n|---|---|---|---:|---:|---:|---|\n", cancellationToken);
+                        "# Benchmark results\n\n## Run log\n\n| date | what | size | time | throughput | peak memory | machine |\n|---|---|---|---:|---:|---:|---|\n", cancellationToken);
                 }
+                // The run log is the file's last table, so a row appended at the end lands in it.
                 await File.AppendAllTextAsync(results.FullName, row + "\n", cancellationToken);
                 Console.Error.WriteLine($"appended to {results.FullName}");
             }
             return ExitCodes.Success;
         }));
+    }
+
+    /// <summary>Starts this CLI again, whether it runs as its own executable or as 'dotnet journeyml.dll'.</summary>
+    internal static ProcessStartInfo SelfStartInfo(IEnumerable<string> arguments)
+    {
+        var host = Environment.ProcessPath!;
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ProcessStartInfo(host, [typeof(BenchCommand).Assembly.Location, .. arguments]);
+        }
+        return new ProcessStartInfo(host, arguments);
     }
 
     internal static string Machine() =>

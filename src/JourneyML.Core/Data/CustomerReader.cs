@@ -9,6 +9,7 @@ internal static class CustomerReader
     {
         var columns = mapping.Customers.Columns;
         var customers = new List<Customer>();
+        var roles = new Dictionary<string, string>(mapping.Customers.Roles, StringComparer.OrdinalIgnoreCase);
         var firstSeen = new Dictionary<string, (string File, long Row)>(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -61,7 +62,7 @@ internal static class CustomerReader
                         continue;
                     }
                     var role = Blank(chunk.GetString(4, i));
-                    if (role is not null && mapping.Customers.Roles.TryGetValue(role, out var ourRole))
+                    if (role is not null && roles.TryGetValue(role, out var ourRole))
                     {
                         role = ourRole;
                     }

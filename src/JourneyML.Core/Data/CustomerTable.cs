@@ -1,9 +1,12 @@
+using System.Buffers;
+
 namespace JourneyML.Core.Data;
 
 /// <summary>Every customer of a dataset, indexed by id and grouped by account. Small enough to hold (one row per person).</summary>
 public sealed class CustomerTable
 {
     private readonly Dictionary<string, int> _indexById;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _indexBySpan;
 
     public CustomerTable(IReadOnlyList<Customer> customers)
     {
@@ -13,6 +16,7 @@ public sealed class CustomerTable
         {
             _indexById[customers[i].CustomerId] = i;
         }
+        _indexBySpan = _indexById.GetAlternateLookup<ReadOnlySpan<char>>();
         var accounts = new Dictionary<string, int>(StringComparer.Ordinal);
         AccountIndex = new int[customers.Count];
         var accountIds = new List<string>();
@@ -44,18 +48,42 @@ public sealed class CustomerTable
     public IReadOnlyList<string> AccountIds { get; }
 
     public bool TryGetIndex(string customerId, out int index) => _indexById.TryGetValue(customerId, out index);
+
+    public bool TryGetIndex(ReadOnlySpan<char> customerId, out int index) => _indexBySpan.TryGetValue(customerId, out index);
 }
 
-/// <summary>Events in columns, one block at a time: the form the feature step streams through.</summary>
-public sealed class EventBatch(int capacity)
+/// <summary>
+/// Events in columns, one block at a time: the form the feature step streams through. The arrays are pooled
+/// and may be longer than <see cref="Count"/>; a batch handed out by <see cref="EventSource"/> is valid until the
+/// reader moves to the next one.
+/// </summary>
+public sealed class EventBatch : IDisposable
 {
+    public EventBatch(int capacity)
+    {
+        Customer = ArrayPool<int>.Shared.Rent(capacity);
+        Ticks = ArrayPool<long>.Shared.Rent(capacity);
+        Kind = ArrayPool<EventKind>.Shared.Rent(capacity);
+        Value = ArrayPool<float>.Shared.Rent(capacity);
+        Channel = ArrayPool<string?>.Shared.Rent(capacity);
+    }
+
     public int Count { get; set; }
-    public int[] Customer { get; } = new int[capacity];
-    public long[] Ticks { get; } = new long[capacity];
-    public EventKind[] Kind { get; } = new EventKind[capacity];
+    public int[] Customer { get; }
+    public long[] Ticks { get; }
+    public EventKind[] Kind { get; }
     /// <summary>Optional value (minutes, severity); NaN when missing.</summary>
-    public float[] Value { get; } = new float[capacity];
-    public string?[] Channel { get; } = new string?[capacity];
+    public float[] Value { get; }
+    public string?[] Channel { get; }
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(Customer);
+        ArrayPool<long>.Shared.Return(Ticks);
+        ArrayPool<EventKind>.Shared.Return(Kind);
+        ArrayPool<float>.Shared.Return(Value);
+        ArrayPool<string?>.Shared.Return(Channel, clearArray: true);
+    }
 
     public void Add(int customer, long ticks, EventKind kind, float value, string? channel)
     {

@@ -11,35 +11,27 @@ namespace JourneyML.Core.Data;
 /// </summary>
 public sealed record DataMapping
 {
+    // Properties are settable, not init-only: for init-only ones the JSON source generator sets absent settings to null.
+
     public const string DefaultFileName = "journeyml.json";
 
     /// <summary>The moment the export was taken. No event may be at or after it; labels are only complete up to it.</summary>
-    public DateTime? DataAsOf { get; init; }
+    public DateTime? DataAsOf { get; set; }
 
     /// <summary>Where the export's history begins (optional). Default: its earliest event. Tells a new customer from one the export only partly covers.</summary>
-    public DateTime? DataStart { get; init; }
+    public DateTime? DataStart { get; set; }
 
     /// <summary>A .NET date format for every time column (for example "yyyy-MM-dd HH:mm:ss"). Default: ISO 8601. Times are UTC.</summary>
-    public string? TimeFormat { get; init; }
+    public string? TimeFormat { get; set; }
 
-    public CustomersMapping Customers { get; init; } = new();
-    public EventsMapping Events { get; init; } = new();
-    public OutcomesMapping Outcomes { get; init; } = new();
+    public CustomersMapping Customers { get; set; } = new();
+    public EventsMapping Events { get; set; } = new();
+    public OutcomesMapping Outcomes { get; set; } = new();
 
     /// <summary>The folder the paths are relative to (the mapping file's folder, or the data folder).</summary>
     [JsonIgnore]
-    public string BaseDirectory { get; init; } = ".";
+    public string BaseDirectory { get; set; } = ".";
 
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>
     /// The mapping for a data folder: its <c>journeyml.json</c> when present, else the canonical defaults.
@@ -70,7 +62,7 @@ public sealed record DataMapping
         DataMapping? mapping;
         try
         {
-            mapping = JsonSerializer.Deserialize<DataMapping>(File.ReadAllText(path), s_json);
+            mapping = JsonSerializer.Deserialize(File.ReadAllText(path), DataMappingJson.Default.DataMapping);
         }
         catch (JsonException ex)
         {
@@ -86,7 +78,7 @@ public sealed record DataMapping
         return mapping;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+    public string ToJson() => JsonSerializer.Serialize(this, DataMappingJson.Default.DataMapping);
 
     private void Validate(string path)
     {
@@ -126,23 +118,35 @@ public sealed record DataMapping
     public string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));
 }
 
+/// <summary>Source-generated serialisation: works where reflection is off (trimmed or file-based programs, such as the notebooks).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    UseStringEnumConverter = true,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DataMapping))]
+internal sealed partial class DataMappingJson : JsonSerializerContext;
+
 public sealed record CustomersMapping
 {
     /// <summary>A file, or a folder of .csv/.parquet parts. Default: customers.csv or customers.parquet.</summary>
-    public string? Path { get; init; }
-    public CustomerColumns Columns { get; init; } = new();
+    public string? Path { get; set; }
+    public CustomerColumns Columns { get; set; } = new();
     /// <summary>Their role names to ours, for example "Economic Buyer" -> "decision-maker". Unlisted roles are kept as they are.</summary>
-    public Dictionary<string, string> Roles { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed record CustomerColumns
 {
-    public string CustomerId { get; init; } = "customer_id";
-    public string AccountId { get; init; } = "account_id";
-    public string SignedUpAt { get; init; } = "signed_up_at";
-    public string Plan { get; init; } = "plan";
-    public string Role { get; init; } = "role";
-    public string Region { get; init; } = "region";
+    public string CustomerId { get; set; } = "customer_id";
+    public string AccountId { get; set; } = "account_id";
+    public string SignedUpAt { get; set; } = "signed_up_at";
+    public string Plan { get; set; } = "plan";
+    public string Role { get; set; } = "role";
+    public string Region { get; set; } = "region";
 }
 
 public enum UnmappedTypePolicy
@@ -156,32 +160,32 @@ public enum UnmappedTypePolicy
 public sealed record EventsMapping
 {
     /// <summary>A file, or a folder of .csv/.parquet parts. Default: events.csv, events.parquet or an events/ folder.</summary>
-    public string? Path { get; init; }
-    public EventColumns Columns { get; init; } = new();
+    public string? Path { get; set; }
+    public EventColumns Columns { get; set; } = new();
     /// <summary>Their event names to JourneyML's canonical ones (for example "Logged In" -> "login"). Canonical names always work.</summary>
-    public Dictionary<string, string> Types { get; init; } = new(StringComparer.OrdinalIgnoreCase);
-    public UnmappedTypePolicy UnmappedTypes { get; init; } = UnmappedTypePolicy.Other;
+    public Dictionary<string, string> Types { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public UnmappedTypePolicy UnmappedTypes { get; set; } = UnmappedTypePolicy.Other;
 }
 
 public sealed record EventColumns
 {
-    public string CustomerId { get; init; } = "customer_id";
-    public string OccurredAt { get; init; } = "occurred_at";
-    public string Type { get; init; } = "type";
-    public string Channel { get; init; } = "channel";
-    public string Value { get; init; } = "value";
+    public string CustomerId { get; set; } = "customer_id";
+    public string OccurredAt { get; set; } = "occurred_at";
+    public string Type { get; set; } = "type";
+    public string Channel { get; set; } = "channel";
+    public string Value { get; set; } = "value";
 }
 
 public sealed record OutcomesMapping
 {
     /// <summary>Optional table. When absent, outcomes come from purchase and cancellation events.</summary>
-    public string? Path { get; init; }
-    public OutcomeColumns Columns { get; init; } = new();
+    public string? Path { get; set; }
+    public OutcomeColumns Columns { get; set; } = new();
 }
 
 public sealed record OutcomeColumns
 {
-    public string CustomerId { get; init; } = "customer_id";
-    public string ChurnedAt { get; init; } = "churned_at";
-    public string ConvertedAt { get; init; } = "converted_at";
+    public string CustomerId { get; set; } = "customer_id";
+    public string ChurnedAt { get; set; } = "churned_at";
+    public string ConvertedAt { get; set; } = "converted_at";
 }

@@ -51,23 +51,25 @@ public sealed class EventSource
     public int PartitionCount => _partitions.Length;
 
     /// <summary>Reads one partition as batches of valid events. Invalid rows are reported (and, in skip mode, skipped).</summary>
-    public IEnumerable<EventBatch> ReadPartition(int partition)
+    /// <param name="withChannel">Read the channel column too (touchpoints need it; features do not, and text is the costly part of a read).</param>
+    public IEnumerable<EventBatch> ReadPartition(int partition, bool withChannel = true)
     {
         var (file, p) = _partitions[partition];
         var columns = _mapping.Events.Columns;
         using var reader = TableReader.Open(file);
         string?[] wanted = [columns.CustomerId, columns.OccurredAt, columns.Type,
-            reader.IndexOf(columns.Channel) >= 0 ? columns.Channel : null,
+            withChannel && reader.IndexOf(columns.Channel) >= 0 ? columns.Channel : null,
             reader.IndexOf(columns.Value) >= 0 ? columns.Value : null];
-        // Per-reader cache: type names repeat, and a string dictionary hit is cheaper than a case-insensitive one.
-        var typeCache = new Dictionary<string, EventKind>(StringComparer.Ordinal);
+        // Per-reader cache, looked up by span: type names repeat, and no string is made per row.
+        var typeCache = new Dictionary<string, (EventKind Kind, bool Mapped)>(StringComparer.Ordinal);
+        var typeLookup = typeCache.GetAlternateLookup<ReadOnlySpan<char>>();
         var unmapped = new Dictionary<string, long>(StringComparer.Ordinal);
         long dataAsOfTicks = _dataAsOf.Ticks;
         long rows = 0;
         foreach (var chunk in reader.ReadPartition(p, wanted))
         {
             rows += chunk.RowCount;
-            var batch = new EventBatch(chunk.RowCount);
+            using var batch = new EventBatch(chunk.RowCount);
             for (int i = 0; i < chunk.RowCount; i++)
             {
                 long row = chunk.RowNumber(i);
@@ -76,8 +78,8 @@ public sealed class EventSource
                     _report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {reader.Columns.Count} fields"), "malformed row");
                     continue;
                 }
-                var id = chunk.GetString(0, i);
-                if (string.IsNullOrEmpty(id))
+                var id = chunk.GetSpan(0, i);
+                if (id.IsWhiteSpace())
                 {
                     _report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "missing customer id"));
                     continue;
@@ -98,22 +100,22 @@ public sealed class EventSource
                         $"event at or after the data's as-of date {_dataAsOf:yyyy-MM-ddTHH:mm:ssZ}"), "event after the data's as-of date");
                     continue;
                 }
-                var type = chunk.GetString(2, i);
-                if (string.IsNullOrWhiteSpace(type))
+                var typeSpan = chunk.GetSpan(2, i);
+                if (typeSpan.IsWhiteSpace())
                 {
                     _report.Add(new DataProblem(chunk.File, row, columns.Type, "missing event type"));
                     continue;
                 }
-                if (!typeCache.TryGetValue(type, out var kind))
+                if (!typeLookup.TryGetValue(typeSpan, out var known))
                 {
-                    if (!_types.TryGetValue(type.Trim(), out kind))
-                    {
-                        kind = EventKind.Other;
-                    }
-                    typeCache[type] = kind;
+                    var name = typeSpan.ToString();
+                    known = _types.TryGetValue(name.Trim(), out var mappedKind) ? (mappedKind, true) : (EventKind.Other, false);
+                    typeCache[name] = known;
                 }
-                if (kind == EventKind.Other && !_types.ContainsKey(type.Trim()))
+                var kind = known.Kind;
+                if (!known.Mapped)
                 {
+                    var type = typeSpan.ToString();
                     if (_mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error)
                     {
                         _report.Add(new DataProblem(chunk.File, row, columns.Type,
@@ -132,7 +134,7 @@ public sealed class EventSource
                     _report.Add(new DataProblem(chunk.File, row, columns.Value, "negative value (minutes, counts and severities are never negative)"), "negative value");
                     continue;
                 }
-                var channel = chunk.GetString(3, i);
+                var channel = withChannel ? chunk.GetString(3, i) : null;
                 batch.Add(customer, occurred.Ticks, kind, (float)value, string.IsNullOrWhiteSpace(channel) ? null : channel);
             }
             yield return batch;

@@ -27,6 +27,8 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
     {
         null => null,
         string?[] s => s[row],
+        ReadOnlyMemory<char>[] m => m[row].ToString(),
+        ReadOnlyMemory<char>?[] m => m[row]?.ToString(),
         DateTime?[] d => d[row]?.ToString("o", CultureInfo.InvariantCulture),
         DateTime[] d => d[row].ToString("o", CultureInfo.InvariantCulture),
         // NaN is how Parquet writers commonly store a missing number.
@@ -36,10 +38,21 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
         Array a => Convert.ToString(a.GetValue(row), CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The value as text without allocating (Parquet text columns); empty when missing.</summary>
+    public ReadOnlySpan<char> GetSpan(int column, int row) => columns[column] switch
+    {
+        ReadOnlyMemory<char>[] m => m[row].Span,
+        ReadOnlyMemory<char>?[] m => m[row] is { } v ? v.Span : default,
+        string?[] s => s[row],
+        _ => GetString(column, row),
+    };
+
     public bool IsMissing(int column, int row) => columns[column] switch
     {
         null => true,
         string?[] s => string.IsNullOrWhiteSpace(s[row]),
+        ReadOnlyMemory<char>[] m => m[row].Span.IsWhiteSpace(),
+        ReadOnlyMemory<char>?[] m => m[row] is not { } v || v.Span.IsWhiteSpace(),
         DateTime?[] d => d[row] is null,
         double?[] v => v[row] is not { } d || double.IsNaN(d),
         float?[] v => v[row] is not { } f || float.IsNaN(f),

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Parquet;
 using Parquet.Schema;
@@ -200,9 +202,9 @@ public sealed class CsvTableReader : TableReader
                 // A row with the wrong number of fields is reported by the table readers as a malformed row.
                 for (int c = 0; c < indexes.Length; c++)
                 {
-                    if (buffers[c] is { } b)
+                    if (buffers[c].Length > 0)
                     {
-                        b[count] = null;
+                        buffers[c][count] = null;
                     }
                 }
                 lineNumbers[count] = -rowLine; // negative marks "malformed"
@@ -321,6 +323,14 @@ public sealed class ParquetTableReader : TableReader
     private readonly DataField[] _fields;
     private readonly long[] _rowGroupStarts;
 
+    // Parquet.Net pools its decompression streams without bound unless told otherwise ("indistinguishable from a
+    // memory leak"); bounded, a 14-million-event read peaks far lower at the same speed.
+    private static readonly ParquetOptions ReadOptions = new()
+    {
+        MaximumSmallPoolFreeBytes = 32 << 20,
+        MaximumLargePoolFreeBytes = 128 << 20,
+    };
+
     private ParquetTableReader(string path, DataField[] fields, long[] rowGroupStarts)
         : base(path, [.. fields.Select(f => f.Name)])
     {
@@ -350,7 +360,7 @@ public sealed class ParquetTableReader : TableReader
         {
             return Run(async () =>
             {
-                await using var reader = await ParquetReader.CreateAsync(path);
+                await using var reader = await ParquetReader.CreateAsync(path, ReadOptions);
                 var fields = reader.Schema.GetDataFields();
                 var starts = new long[reader.RowGroupCount];
                 long total = 0;
@@ -377,29 +387,48 @@ public sealed class ParquetTableReader : TableReader
     {
         var indexes = wanted.Select(w => w is null ? -1 : IndexOf(w)).ToArray();
         var names = wanted.Select(w => w ?? "").ToArray();
-        var chunk = Run(async () =>
+        // Column buffers come from the shared pool and go back once the caller has moved on: a row group is
+        // a million rows, and fresh arrays per row group would fill the large-object heap with garbage.
+        var returns = new List<Action>();
+        try
         {
-            await using var reader = await ParquetReader.CreateAsync(Path);
-            using var rg = reader.OpenRowGroupReader(partition);
-            int rows = checked((int)rg.RowCount);
-            var columns = new Array?[indexes.Length];
-            for (int c = 0; c < indexes.Length; c++)
+            var chunk = Run(async () =>
             {
-                if (indexes[c] >= 0)
+                await using var reader = await ParquetReader.CreateAsync(Path, ReadOptions);
+                using var rg = reader.OpenRowGroupReader(partition);
+                int rows = checked((int)rg.RowCount);
+                var columns = new Array?[indexes.Length];
+                for (int c = 0; c < indexes.Length; c++)
                 {
-                    columns[c] = await ReadColumnAsync(rg, _fields[indexes[c]], rows, FileName);
+                    if (indexes[c] >= 0)
+                    {
+                        columns[c] = await ReadColumnAsync(rg, _fields[indexes[c]], rows, FileName, returns);
+                    }
                 }
+                return new TableChunk(FileName, _rowGroupStarts[partition] + 1, rows, columns, names);
+            });
+            yield return chunk;
+        }
+        finally
+        {
+            foreach (var giveBack in returns)
+            {
+                giveBack();
             }
-            return new TableChunk(FileName, _rowGroupStarts[partition] + 1, rows, columns, names);
-        });
-        yield return chunk;
+        }
     }
 
-    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader rg, DataField field, int rows, string file)
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader rg, DataField field, int rows, string file, List<Action> returns)
     {
         var type = field.ClrType;
-        // Parquet.Net 6 reports text columns as ReadOnlyMemory<char>; the string overload reads them either way.
-        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        if (type == typeof(ReadOnlyMemory<char>))
+        {
+            // Slices of one decoded buffer: no string per row (the cost that dominates reading large exports).
+            return field.IsNullable
+                ? await ReadNullable<ReadOnlyMemory<char>>(rg, field, rows, returns)
+                : await ReadPlain<ReadOnlyMemory<char>>(rg, field, rows, returns);
+        }
+        if (type == typeof(string))
         {
             var values = new string?[rows];
             await rg.ReadAsync(field, values.AsMemory()!);
@@ -407,47 +436,49 @@ public sealed class ParquetTableReader : TableReader
         }
         if (type == typeof(DateTime))
         {
-            return field.IsNullable ? await ReadNullable<DateTime>(rg, field, rows) : await ReadPlain<DateTime>(rg, field, rows);
+            return field.IsNullable ? await ReadNullable<DateTime>(rg, field, rows, returns) : await ReadPlain<DateTime>(rg, field, rows, returns);
         }
         if (type == typeof(DateTimeOffset))
         {
-            return await ReadNullable<DateTimeOffset>(rg, field, rows);
+            return await ReadNullable<DateTimeOffset>(rg, field, rows, returns);
         }
         if (type == typeof(double))
         {
-            return field.IsNullable ? await ReadNullable<double>(rg, field, rows) : await ReadPlain<double>(rg, field, rows);
+            return field.IsNullable ? await ReadNullable<double>(rg, field, rows, returns) : await ReadPlain<double>(rg, field, rows, returns);
         }
         if (type == typeof(float))
         {
-            return await ReadNullable<float>(rg, field, rows);
+            return await ReadNullable<float>(rg, field, rows, returns);
         }
         if (type == typeof(int))
         {
-            return await ReadNullable<int>(rg, field, rows);
+            return await ReadNullable<int>(rg, field, rows, returns);
         }
         if (type == typeof(long))
         {
-            return await ReadNullable<long>(rg, field, rows);
+            return await ReadNullable<long>(rg, field, rows, returns);
         }
         if (type == typeof(bool))
         {
-            return await ReadNullable<bool>(rg, field, rows);
+            return await ReadNullable<bool>(rg, field, rows, returns);
         }
         throw new DataFileException(file,
             $"column type {type.Name} is not supported (use text, timestamp, integer or floating point)", field.Name);
     }
 
-    private static async Task<T[]> ReadPlain<T>(ParquetRowGroupReader rg, DataField field, int rows) where T : struct
+    private static async Task<T[]> ReadPlain<T>(ParquetRowGroupReader rg, DataField field, int rows, List<Action> returns) where T : struct
     {
-        var values = new T[rows];
-        await rg.ReadAsync(field, values.AsMemory());
+        var values = ArrayPool<T>.Shared.Rent(rows);
+        returns.Add(() => ArrayPool<T>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
+        await rg.ReadAsync(field, values.AsMemory(0, rows));
         return values;
     }
 
-    private static async Task<T?[]> ReadNullable<T>(ParquetRowGroupReader rg, DataField field, int rows) where T : struct
+    private static async Task<T?[]> ReadNullable<T>(ParquetRowGroupReader rg, DataField field, int rows, List<Action> returns) where T : struct
     {
-        var values = new T?[rows];
-        await rg.ReadAsync(field, values.AsMemory());
+        var values = ArrayPool<T?>.Shared.Rent(rows);
+        returns.Add(() => ArrayPool<T?>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
+        await rg.ReadAsync(field, values.AsMemory(0, rows));
         return values;
     }
 

@@ -65,7 +65,7 @@ public static class BehaviourFeatures
             () => new EventAccumulator(customers.Count),
             (partition, _, accumulator) =>
             {
-                foreach (var batch in dataset.Events.ReadPartition(partition))
+                foreach (var batch in dataset.Events.ReadPartition(partition, withChannel: false))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     accumulator.Add(batch, window);

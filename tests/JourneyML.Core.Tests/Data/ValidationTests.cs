@@ -117,6 +117,28 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void Unmapped_event_types_are_rejected_when_the_mapping_says_so_and_role_names_are_mapped()
+    {
+        using var export = new TestExport();
+        export.Customer("C1", new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), account: "A", role: "Economic Buyer")
+            .Event("C1", TestExport.AsOf.AddDays(-1), "Logged In")
+            .Event("C1", TestExport.AsOf.AddDays(-2), "Partner Portal Visit");
+        var dir = export.Write(mapping: """
+            { "dataAsOf": "2026-07-01T00:00:00Z",
+              "customers": { "roles": { "economic buyer": "decision-maker" } },
+              "events": { "types": { "Logged In": "login" }, "unmappedTypes": "error" } }
+            """);
+        var report = new ValidationReport(InvalidRowPolicy.Skip);
+        var dataset = Dataset.Open(dir, report);
+        Assert.True(dataset.Customers[0].IsDecisionMaker);
+        var table = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = TestExport.AsOf }).Table;
+        Assert.Equal(1, table["logins_7d"].Numbers![0]);
+        var problem = Assert.Single(report.Listed);
+        Assert.Equal(("events.csv", 3L, "type"), (problem.File, problem.Row, problem.Column));
+        Assert.Contains("'Partner Portal Visit' is not mapped", problem.Reason);
+    }
+
+    [Fact]
     public void Csv_quoting_keeps_commas_quotes_and_line_breaks_inside_fields()
     {
         var dir = Path.Combine(Path.GetTempPath(), "journeyml-tests", Guid.NewGuid().ToString("N"));
