@@ -26,16 +26,8 @@ internal static class CustomerReader
                 rows += chunk.RowCount;
                 for (int i = 0; i < chunk.RowCount; i++)
                 {
-                    long row = chunk.RowNumber(i);
-                    if (row < 0)
+                    if (!chunk.TryStartRow(i, reader.Columns.Count, columns.CustomerId, report, out long row, out var id))
                     {
-                        report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {reader.Columns.Count} fields"), "malformed row");
-                        continue;
-                    }
-                    var id = chunk.GetString(0, i)?.Trim();
-                    if (string.IsNullOrEmpty(id))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "missing customer id"));
                         continue;
                     }
                     if (firstSeen.TryGetValue(id, out var first))
@@ -130,16 +122,8 @@ internal static class OutcomeReader
                 rows += chunk.RowCount;
                 for (int i = 0; i < chunk.RowCount; i++)
                 {
-                    long row = chunk.RowNumber(i);
-                    if (row < 0)
+                    if (!chunk.TryStartRow(i, reader.Columns.Count, columns.CustomerId, report, out long row, out var id))
                     {
-                        report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {reader.Columns.Count} fields"), "malformed row");
-                        continue;
-                    }
-                    var id = chunk.GetString(0, i)?.Trim();
-                    if (string.IsNullOrEmpty(id))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "missing customer id"));
                         continue;
                     }
                     if (!customers.TryGetIndex(id, out int c))

@@ -18,7 +18,31 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
     /// <summary>CSV chunks number rows by line (the header is line 1); their rows may span lines, so each has its own number.</summary>
     internal long[]? LineNumbers { get; init; }
 
+    /// <summary>Negative for a CSV row with the wrong number of fields (its line number, negated).</summary>
     public long RowNumber(int i) => LineNumbers?[i] ?? FirstRow + i;
+
+    /// <summary>
+    /// The checks every one-row-per-customer table starts a row with: the row is well formed and has an id
+    /// (column 0 of the chunk). Reports the problem and returns false otherwise.
+    /// </summary>
+    public bool TryStartRow(int i, int fieldCount, string idColumn, ValidationReport report, out long row, out string id)
+    {
+        row = RowNumber(i);
+        id = "";
+        if (row < 0)
+        {
+            report.Add(new DataProblem(File, -row, null, $"malformed row: expected {fieldCount} fields"), "malformed row");
+            return false;
+        }
+        var text = GetString(0, i)?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            report.Add(new DataProblem(File, row, idColumn, "missing customer id"));
+            return false;
+        }
+        id = text;
+        return true;
+    }
 
     public bool HasColumn(int column) => columns[column] is not null;
 

@@ -198,16 +198,8 @@ public static class FeatureTableFiles
                 rows += chunk.RowCount;
                 for (int i = 0; i < chunk.RowCount; i++)
                 {
-                    long row = chunk.RowNumber(i);
-                    if (row < 0)
+                    if (!chunk.TryStartRow(i, reader.Columns.Count, idColumn, report, out long row, out var id))
                     {
-                        report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {reader.Columns.Count} fields"), "malformed row");
-                        continue;
-                    }
-                    var id = chunk.GetString(0, i)?.Trim();
-                    if (string.IsNullOrEmpty(id))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, idColumn, "missing customer id"));
                         continue;
                     }
                     if (seen.TryGetValue(id, out long first))

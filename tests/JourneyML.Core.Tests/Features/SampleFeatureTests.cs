@@ -73,7 +73,7 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
         var crm = samples.NewDirectory("crm");
         new SampleGenerator(GeneratedSamples.SmallOptions).Generate(canonical);
         new SampleGenerator(GeneratedSamples.SmallOptions with { Dialect = ExportDialect.Crm }).Generate(crm);
-        AssertSameFeatures(Build(canonical, out _, out _), Build(crm, out _, out var report));
+        FeatureAssert.SameFeatures(Build(canonical, out _, out _), Build(crm, out _, out var report), labels: true);
         Assert.Equal(0, report.TotalProblems);
         Assert.Empty(report.Notes); // every CRM event name is mapped
     }
@@ -87,27 +87,6 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
         new SampleGenerator(GeneratedSamples.SmallOptions with { Format = TableFormat.Parquet, RowGroupSize = 5_000 }).Generate(parquet);
         var fromParquet = Dataset.Open(parquet, new ValidationReport());
         Assert.True(fromParquet.Events.PartitionCount > 1, "several row groups, read in parallel");
-        AssertSameFeatures(Build(csv, out _, out _), Build(parquet, out _, out _));
-    }
-
-    private static void AssertSameFeatures(FeatureTable a, FeatureTable b)
-    {
-        Assert.Equal(a.CustomerIds, b.CustomerIds);
-        Assert.Equal(a.Status, b.Status);
-        foreach (var column in a.Columns)
-        {
-            if (column.Kind == FeatureKind.Numeric)
-            {
-                Assert.True(column.Numbers!.SequenceEqual(b[column.Name].Numbers!), $"feature {column.Name} differs");
-            }
-            else
-            {
-                Assert.Equal(column.Categories, b[column.Name].Categories);
-            }
-        }
-        foreach (var (name, labels) in a.Labels)
-        {
-            Assert.True(labels.SequenceEqual(b.Labels[name]), $"label {name} differs");
-        }
+        FeatureAssert.SameFeatures(Build(csv, out _, out _), Build(parquet, out _, out _), labels: true);
     }
 }

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace JourneyML.Cli.Tests;
+
+/// <summary>Runs the journeyml CLI as a separate process and captures what it prints and its exit code.</summary>
+internal static class Cli
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static string RepoPath(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "JourneyML.sln")))
+            {
+                return Path.Combine([dir.FullName, .. parts]);
+            }
+        }
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    public static string TempDirectory() => Directory.CreateTempSubdirectory("journeyml-cli-").FullName;
+
+    public static Result Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "journeyml.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPath(),
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("journeyml " + string.Join(' ', args) + " did not finish");
+        }
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+}

@@ -1,0 +1,90 @@
+namespace JourneyML.Cli.Tests;
+
+public sealed class DataCommandTests
+{
+    [Fact]
+    public void Validate_lists_each_bad_row_and_exits_with_the_invalid_data_code()
+    {
+        var result = Cli.Run("validate", "--data", Cli.RepoPath("data-samples", "bad", "rows"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("events.csv, row 6, column 'customer_id': unknown customer", result.Output);
+        Assert.Contains("customers.csv, row 5, column 'customer_id': duplicate customer id", result.Output);
+        Assert.Contains("10 invalid row(s) found", result.Output);
+    }
+
+    [Fact]
+    public void Validate_accepts_the_committed_sample_and_the_crm_export()
+    {
+        var sample = Cli.Run("validate", "--data", Cli.RepoPath("data-samples", "sample"));
+        Assert.Equal(0, sample.ExitCode);
+        Assert.Contains("2,000 valid customers", sample.Output);
+        var crm = Cli.Run("validate", "--data", Cli.RepoPath("data-samples", "crm-export"));
+        Assert.Equal(0, crm.ExitCode);
+        Assert.Contains("No invalid rows.", crm.Output);
+    }
+
+    [Fact]
+    public void Features_in_strict_mode_write_nothing_for_bad_data_and_skip_invalid_counts_the_skipped_rows()
+    {
+        var dir = Cli.TempDirectory();
+        var output = Path.Combine(dir, "features.csv");
+        var strict = Cli.Run("features", "--data", Cli.RepoPath("data-samples", "bad", "rows"), "--as-of", "2026-03-05", "--out", output);
+        Assert.Equal(3, strict.ExitCode);
+        Assert.Contains("Nothing was written", strict.Error);
+        Assert.Empty(Directory.GetFiles(dir));
+
+        var skip = Cli.Run("features", "--data", Cli.RepoPath("data-samples", "bad", "rows"), "--as-of", "2026-03-05", "--out", output, "--skip-invalid");
+        Assert.Equal(0, skip.ExitCode);
+        Assert.Equal(4, File.ReadAllLines(output).Length); // header and three customers
+        var report = File.ReadAllText(Path.Combine(dir, "features.report.md"));
+        Assert.Contains("Invalid rows skipped: 10", report);
+        Assert.Contains("events.csv, row 8, column 'value': negative value", report);
+    }
+
+    [Fact]
+    public void Generate_then_features_runs_end_to_end_on_parquet()
+    {
+        var dir = Cli.TempDirectory();
+        var generated = Cli.Run("generate", "--customers", "120", "--seed", "5", "--format", "parquet", "--out", dir);
+        Assert.Equal(0, generated.ExitCode);
+        Assert.True(File.Exists(Path.Combine(dir, "events.parquet")));
+        Assert.True(File.Exists(Path.Combine(dir, "ground_truth.parquet")));
+        var features = Cli.Run("features", "--data", dir, "--as-of", "2026-04-01", "--out", Path.Combine(dir, "out", "features.parquet"));
+        Assert.Equal(0, features.ExitCode);
+        Assert.Contains("Features as of 2026-04-01 (horizon 90 days): 120 customers", features.Output);
+        Assert.True(File.Exists(Path.Combine(dir, "out", "features.parquet")));
+    }
+
+    [Fact]
+    public void Demo_runs_on_the_committed_sample()
+    {
+        var dir = Cli.TempDirectory();
+        var result = Cli.Run("demo", "--out", dir);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("2,000 customers", result.Output);
+        Assert.Contains("customers who churned", result.Output);
+        Assert.True(File.Exists(Path.Combine(dir, "features.parquet")));
+    }
+
+    [Theory]
+    [InlineData("features", "--horizon", "ninety")]
+    [InlineData("no-such-command")]
+    [InlineData("features", "--as-of", "last tuesday")]
+    public void Bad_arguments_exit_with_the_invalid_arguments_code(params string[] args)
+    {
+        var result = Cli.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.NotEmpty(result.Error);
+    }
+
+    [Fact]
+    public void Help_lists_every_command()
+    {
+        var result = Cli.Run("--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (var command in new[] { "demo", "generate", "validate", "features", "bench" })
+        {
+            Assert.Contains(command, result.Output);
+        }
+    }
+}
