@@ -33,6 +33,13 @@ public sealed record ClassificationMetrics(
         {
             throw new ArgumentException("scores and labels differ in length");
         }
+        foreach (var score in scores)
+        {
+            if (float.IsNaN(score))
+            {
+                throw new ArgumentException("a score is NaN: the model produced no prediction for some row");
+            }
+        }
         int n = scores.Length;
         var order = RankDescending(scores);
         int positives = 0;
@@ -104,8 +111,9 @@ public sealed record ClassificationMetrics(
         int truePositives = 0, seen = 0, i = 0;
         while (i < order.Length)
         {
-            int j = i;
-            int groupPositives = 0;
+            // Tied scores form one step of the curve; the first row always belongs to its own group (NaN never equals itself).
+            int j = i + 1;
+            int groupPositives = labels[order[i]] > 0.5f ? 1 : 0;
             while (j < order.Length && scores[order[j]] == scores[order[i]])
             {
                 groupPositives += labels[order[j]] > 0.5f ? 1 : 0;

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JourneyML.Core.Features;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace JourneyML.Core.Prediction;
+
+/// <summary>What is saved beside a classifier's ML.NET model: how to build its input and calibrate its output.</summary>
+public sealed record BinaryModelInfo(string Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration);
+
+/// <summary>Signed contribution of one feature to one customer's score (positive raises the probability).</summary>
+public readonly record struct FeatureContribution(string Feature, float Contribution);
+
+/// <summary>
+/// A trained, calibrated classifier (churn risk or lead score): the ML.NET model that maps the feature vector to a raw
+/// score, the vectorizer that builds that vector, and the calibration that turns the score into a probability.
+/// Thread-safe for scoring: every call builds its own data view; nothing is shared between calls but immutable state.
+/// </summary>
+public sealed class BinaryModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+    private readonly Lazy<ITransformer> _explainer;
+    private readonly Lazy<ForestAttribution?> _forest;
+
+    internal BinaryModel(MLContext ml, ITransformer model, BinaryModelInfo info)
+    {
+        _ml = ml;
+        _model = model;
+        Info = info;
+        _explainer = new Lazy<ITransformer>(BuildExplainer, LazyThreadSafetyMode.ExecutionAndPublication);
+        _forest = new Lazy<ForestAttribution?>(() => Flatten(_model).Last() is ISingleFeaturePredictionTransformer<FastForestBinaryModelParameters> p
+            ? ForestAttribution.From(p.Model) : null, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public BinaryModelInfo Info { get; }
+    public FeatureVectorizer Vectorizer => Info.Vectorizer;
+
+    /// <summary>Calibrated probabilities for the given rows of a table, in row order.</summary>
+    public float[] Predict(FeatureTable table, IReadOnlyList<int> rows)
+    {
+        var data = VectorData.View(_ml, Vectorizer.Bind(table), rows, null);
+        return Scores(_model.Transform(data), rows.Count);
+    }
+
+    /// <summary>Raw (uncalibrated) scores, for calibration and the score distribution.</summary>
+    internal float[] RawScores(IDataView data, int count)
+    {
+        var transformed = _model.Transform(data);
+        var scores = new float[count];
+        int i = 0;
+        foreach (var row in _ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
+        {
+            scores[i++] = row.Score;
+        }
+        return scores;
+    }
+
+    private float[] Scores(IDataView transformed, int count)
+    {
+        var probabilities = new float[count];
+        int i = 0;
+        foreach (var row in _ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
+        {
+            probabilities[i++] = Info.Calibration.Apply(row.Score);
+        }
+        return probabilities;
+    }
+
+    /// <summary>
+    /// Probabilities with every row's per-feature contributions (slots summed per feature: a one-hot group or a
+    /// value with its missing indicator count as one feature). Contributions are on the raw score's scale.
+    /// </summary>
+    public (float[] Probabilities, float[][] Contributions) PredictWithContributions(FeatureTable table, IReadOnlyList<int> rows)
+    {
+        var groupOf = SlotGroups();
+        int features = Vectorizer.Features.Count;
+        var probabilities = new float[rows.Count];
+        var contributions = new float[rows.Count][];
+        if (_forest.Value is { } forest)
+        {
+            var bound = Vectorizer.Bind(table);
+            probabilities = Predict(table, rows);
+            var slots = new float[Vectorizer.Width];
+            var vector = new float[Vectorizer.Width];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                bound.Transform(rows[r], vector);
+                Array.Clear(slots);
+                forest.Explain(vector, slots);
+                var perFeature = new float[features];
+                for (int s = 0; s < slots.Length; s++)
+                {
+                    perFeature[groupOf[s]] += slots[s];
+                }
+                contributions[r] = perFeature;
+            }
+            return (probabilities, contributions);
+        }
+        var data = VectorData.View(_ml, Vectorizer.Bind(table), rows, null);
+        var transformed = _explainer.Value.Transform(data);
+        int i = 0;
+        foreach (var row in _ml.Data.CreateEnumerable<ExplainedRow>(transformed, reuseRowObject: true))
+        {
+            probabilities[i] = Info.Calibration.Apply(row.Score);
+            var perFeature = new float[features];
+            var c = row.FeatureContributions;
+            for (int s = 0; s < c.Length; s++)
+            {
+                perFeature[groupOf[s]] += c[s];
+            }
+            contributions[i++] = perFeature;
+        }
+        return (probabilities, contributions);
+    }
+
+    /// <summary>For each vector slot, the index of its feature in <see cref="FeatureVectorizer.Features"/>.</summary>
+    internal int[] SlotGroups()
+    {
+        var index = Vectorizer.Features.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i, StringComparer.Ordinal);
+        return [.. Vectorizer.Slots.Select(s => index[s.Feature])];
+    }
+
+    public void Save(string directory, string name)
+    {
+        var width = Vectorizer.Width;
+        var schema = SchemaDefinitionSchema(width);
+        _ml.Model.Save(_model, schema, Path.Combine(directory, name + ".zip"));
+        File.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(Info, ModelJson.Default.BinaryModelInfo));
+    }
+
+    public static BinaryModel Load(string directory, string name, int seed = 1)
+    {
+        var ml = new MLContext(seed);
+        var info = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(directory, name + ".json")), ModelJson.Default.BinaryModelInfo)
+            ?? throw new InvalidDataException($"{name}.json is empty");
+        var model = ml.Model.Load(Path.Combine(directory, name + ".zip"), out _);
+        return new BinaryModel(ml, model, info);
+    }
+
+    private DataViewSchema SchemaDefinitionSchema(int width) =>
+        _ml.Data.LoadFromEnumerable(Array.Empty<VectorRow>(), VectorData.Schema(width)).Schema;
+
+    /// <summary>
+    /// Appends ML.NET's feature-contribution calculation to the model. It needs the predictor's concrete type
+    /// (calibrated tree and linear models through the two-type-parameter overload), works the same on a model
+    /// loaded from disk, and is fitted on data that already went through every step before the predictor.
+    /// </summary>
+    private ITransformer BuildExplainer()
+    {
+        var steps = Flatten(_model).ToList();
+        var predictor = steps[^1];
+        var before = steps.Take(steps.Count - 1).ToList();
+        int width = Vectorizer.Width;
+        var sample = VectorData.View(_ml, [new float[width]], width);
+        foreach (var step in before)
+        {
+            sample = step.Transform(sample);
+        }
+        ITransformer contributions = predictor switch
+        {
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> p =>
+                _ml.Transforms.CalculateFeatureContribution(p, width, width, normalize: false).Fit(sample),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> p =>
+                _ml.Transforms.CalculateFeatureContribution(p, width, width, normalize: false).Fit(sample),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>> p =>
+                _ml.Transforms.CalculateFeatureContribution(p, width, width, normalize: false).Fit(sample),
+            _ => throw new NotSupportedException($"explanations are not available for {predictor.GetType().Name}"),
+        };
+        return new TransformerChain<ITransformer>([.. before, predictor, contributions]);
+    }
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
+    {
+        if (transformer is IEnumerable<ITransformer> chain)
+        {
+            foreach (var inner in chain)
+            {
+                foreach (var t in Flatten(inner))
+                {
+                    yield return t;
+                }
+            }
+        }
+        else
+        {
+            yield return transformer;
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(BinaryModelInfo))]
+internal sealed partial class ModelJson : JsonSerializerContext;
