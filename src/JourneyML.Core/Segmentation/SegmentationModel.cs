@@ -155,7 +155,9 @@ public sealed class SegmentationModel
     internal static float[][] KMeansCentroids(ITransformer model)
     {
         var last = ((IEnumerable<ITransformer>)model).Last();
-        var parameters = ((ClusteringPredictionTransformer<KMeansModelParameters>)last).Model;
+        // A model loaded from disk types its predictor only as IPredictorProducing; the covariant interface reaches it either way.
+        var parameters = ((ISingleFeaturePredictionTransformer<object>)last).Model as KMeansModelParameters
+            ?? throw new InvalidDataException("the segmentation model does not end in a k-means model");
         VBuffer<float>[] centroids = [];
         parameters.GetClusterCentroids(ref centroids, out int k);
         return centroids.Take(k).Select(c => c.DenseValues().ToArray()).ToArray();
