@@ -1,5 +1,8 @@
 using System.Text.Json;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
 using JourneyML.Core.SampleData;
+using JourneyML.Core.Segmentation;
 
 namespace JourneyML.Core.Tests.SampleData;
 
@@ -230,11 +233,12 @@ public sealed class SampleGeneratorTests(GeneratedSamples samples)
     [Fact]
     public void Segments_are_recoverable_by_kmeans_on_90_day_behaviour()
     {
-        var (_, _, data) = samples.Large;
-        var asOf = GeneratedSamples.LargeOptions.ReferenceAsOf;
-        var rows = data.GroundTruth.Select(t => BehaviourClustering.Features(data.EventsByCustomer[t.CustomerId], asOf)).ToArray();
-        var labels = BehaviourClustering.KMeans(rows, k: 7, seed: 1);
-        double ari = BehaviourClustering.AdjustedRandIndex(labels, data.GroundTruth.Select(t => t.SegmentId).ToArray());
+        var (directory, _, data) = samples.Large;
+        var dataset = Dataset.Open(directory, new ValidationReport());
+        var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = GeneratedSamples.LargeOptions.ReferenceAsOf });
+        var planted = data.GroundTruth.ToDictionary(t => t.CustomerId, t => t.SegmentId);
+        var result = BehaviourSegmentation.Train(table, new SegmentationOptions { FixedK = 7 });
+        double ari = ClusterAgreement.AdjustedRandIndex(result.Assignments, table.CustomerIds.Select(id => planted[id]).ToArray());
         Assert.True(ari >= 0.8, $"adjusted Rand index {ari:F3}");
     }
 

@@ -1,0 +1,425 @@
+using System.Globalization;
+using JourneyML.Core.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace JourneyML.Core.Segmentation;
+
+/// <summary>
+/// Hidden segments from behaviour: k-means on scaled behavioural features, k chosen from the data, ids kept stable
+/// against the model in service, and each segment described in numbers and words.
+/// </summary>
+public static class BehaviourSegmentation
+{
+    internal const string InputColumn = "Standardised";
+
+    /// <summary>
+    /// k-means runs per k, keeping the lowest inertia: one k-means++ start lands in a poor local optimum often enough
+    /// (two planted segments merged, one split) to make the choice of k erratic.
+    /// </summary>
+    internal static int Starts { get; set; } = 3;
+
+    public static SegmentationResult Train(FeatureTable table, SegmentationOptions options, SegmentationModel? champion = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (table.RowCount < 2)
+        {
+            throw new ArgumentException("segmentation needs at least two customers");
+        }
+        var scales = FitScales(table, champion);
+        int n = table.RowCount, d = scales.Length;
+        var rows = Standardise(table, scales);
+
+        var ks = options.FixedK is { } fixedK
+            ? [fixedK]
+            : Enumerable.Range(options.MinK, options.MaxK - options.MinK + 1).ToArray();
+        ks = ks.Where(k => k <= n).ToArray();
+        if (ks.Length == 0)
+        {
+            throw new ArgumentException($"{n} customers are too few for {options.MinK} or more segments");
+        }
+
+        var sample = SampleRows(n, options.SampleSize, options.Seed);
+        var sampleDistances = options.FixedK is null ? PairwiseDistances(rows, sample) : null;
+        var fits = new List<KMeansFit>();
+        var candidates = new List<KCandidate>();
+        foreach (int k in ks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var fit = Enumerable.Range(0, Starts).Select(s => FitKMeans(rows, d, k, options.Seed + s)).MinBy(f => f.Inertia)!;
+            fits.Add(fit);
+            double silhouette = sampleDistances is null ? double.NaN : Silhouette(sampleDistances, sample.Select(i => fit.Labels[i]).ToArray(), k);
+            candidates.Add(new KCandidate(k, silhouette, fit.Inertia, CalinskiHarabasz(rows, fit, d), double.NaN, double.NaN));
+        }
+
+        if (sampleDistances is not null)
+        {
+            var gaps = Gap(rows, sample, fits, options.Seed);
+            candidates = candidates.Select((c, i) => c with { Gap = gaps[i].Gap, GapError = gaps[i].Error }).ToList();
+        }
+        var (chosenK, reason) = options.FixedK is { } f
+            ? (f, $"{f} segments, as asked")
+            : ChooseK(candidates);
+        var chosen = fits[ks.IndexOf(chosenK)];
+
+        var sizes = new int[chosenK];
+        foreach (int label in chosen.Labels)
+        {
+            sizes[label]++;
+        }
+        var (ids, newSegments, vanished) = champion is null
+            ? (IdsBySize(sizes), Array.Empty<int>(), Array.Empty<int>())
+            : MatchChampion(champion, scales, chosen.Centroids, sizes, options.NewSegmentDistance);
+
+        var assignments = chosen.Labels.Select(c => ids[c]).ToArray();
+        var unnamed = new SegmentationModel(scales, chosen.Centroids, ids, ids.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            chosen.Model, chosen.InputSchema);
+        var profiles = SegmentProfiles.Build(table, unnamed, chosen.Labels, sizes, newSegments);
+        var names = ids.Select(id => profiles.First(p => p.SegmentId == id).Name).ToArray();
+        return new SegmentationResult(unnamed.WithNames(names), assignments, profiles, candidates, chosenK, reason, newSegments, vanished);
+    }
+
+    /// <summary>
+    /// The estimator: k-means++ seeding, tolerance 1e-4, on the already standardised vector. The cache checkpoint keeps
+    /// the rows in memory so each k-means pass reads them instead of re-running the column copy.
+    /// </summary>
+    internal static IEstimator<ITransformer> BuildPipeline(MLContext ml, int k) =>
+        ml.Transforms.CopyColumns("Features", InputColumn)
+            .AppendCacheCheckpoint(ml)
+            .Append(ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
+            {
+                FeatureColumnName = "Features",
+                NumberOfClusters = k,
+                InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
+                OptimizationTolerance = 1e-4f,
+                // One thread: the multi-threaded k-means++ seeding depends on thread timing, and results must follow the seed.
+                NumberOfThreads = 1,
+            }));
+
+    private static SegmentFeatureScale[] FitScales(FeatureTable table, SegmentationModel? champion)
+    {
+        if (champion is null)
+        {
+            var names = SegmentFeatures.Choose(table);
+            return SegmentFeatures.Fit(table, names, ReferenceEquals(names, SegmentFeatures.BehaviourSet));
+        }
+        // The same features with the same transforms as the champion, so its centroids can be carried into this model's space.
+        var missing = champion.FeatureNames.Where(name => table.Find(name) is not { Kind: FeatureKind.Numeric }).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException($"the feature table lacks the champion segmentation's features: {string.Join(", ", missing)}");
+        }
+        return champion.Scales.Select(s => Refit(table, s)).ToArray();
+    }
+
+    private static SegmentFeatureScale Refit(FeatureTable table, SegmentFeatureScale like)
+    {
+        var values = table[like.Name].Numbers!;
+        double sum = 0, sumSquares = 0;
+        long n = 0;
+        foreach (float v in values)
+        {
+            if (!float.IsNaN(v))
+            {
+                double t = like.Transform(v);
+                sum += t;
+                sumSquares += t * t;
+                n++;
+            }
+        }
+        double mean = n > 0 ? sum / n : 0;
+        double std = n > 0 ? Math.Sqrt(Math.Max(0, sumSquares / n - mean * mean)) : 0;
+        return like with { Mean = mean, Std = std > 1e-9 ? std : 1 };
+    }
+
+    private static float[][] Standardise(FeatureTable table, SegmentFeatureScale[] scales)
+    {
+        var columns = scales.Select(s => table[s.Name].Numbers!).ToArray();
+        var rows = new float[table.RowCount][];
+        Parallel.For(0, table.RowCount, r =>
+        {
+            var row = new float[scales.Length];
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] = scales[j].Standardise(columns[j][r]);
+            }
+            rows[r] = row;
+        });
+        return rows;
+    }
+
+    internal sealed record KMeansFit(ITransformer Model, DataViewSchema InputSchema, float[][] Centroids, int[] Labels, double Inertia);
+
+    private sealed class StandardisedRow
+    {
+        public float[] Standardised { get; set; } = [];
+    }
+
+    private static KMeansFit FitKMeans(float[][] rows, int d, int k, int seed)
+    {
+        var ml = new MLContext(seed);
+        var schema = SchemaDefinition.Create(typeof(StandardisedRow));
+        schema[InputColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new StandardisedRow { Standardised = r }), schema);
+        var model = BuildPipeline(ml, k).Fit(data);
+        var centroids = SegmentationModel.KMeansCentroids(model);
+        var labels = new int[rows.Length];
+        var partial = new double[Environment.ProcessorCount];
+        Parallel.For(0, rows.Length, () => 0.0, (r, _, inertia) =>
+        {
+            int best = 0;
+            float bestDistance = float.PositiveInfinity;
+            for (int c = 0; c < centroids.Length; c++)
+            {
+                float dist = SegmentationModel.SquaredDistance(rows[r], centroids[c]);
+                if (dist < bestDistance)
+                {
+                    bestDistance = dist;
+                    best = c;
+                }
+            }
+            labels[r] = best;
+            return inertia + bestDistance;
+        }, inertia =>
+        {
+            lock (partial)
+            {
+                partial[0] += inertia;
+            }
+        });
+        return new KMeansFit(model, data.Schema, centroids, labels, partial[0]);
+    }
+
+    /// <summary>A deterministic random subset of row indices (all rows when there are few), sorted.</summary>
+    private static int[] SampleRows(int n, int size, int seed)
+    {
+        if (n <= size)
+        {
+            return Enumerable.Range(0, n).ToArray();
+        }
+        var random = new Random(seed);
+        var indices = Enumerable.Range(0, n).ToArray();
+        for (int i = 0; i < size; i++)
+        {
+            int j = random.Next(i, n);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+        var sample = indices[..size];
+        Array.Sort(sample);
+        return sample;
+    }
+
+    private static float[][] PairwiseDistances(float[][] rows, int[] sample)
+    {
+        int m = sample.Length;
+        var distances = new float[m][];
+        Parallel.For(0, m, i =>
+        {
+            var row = new float[m];
+            for (int j = 0; j < m; j++)
+            {
+                row[j] = MathF.Sqrt(SegmentationModel.SquaredDistance(rows[sample[i]], rows[sample[j]]));
+            }
+            distances[i] = row;
+        });
+        return distances;
+    }
+
+    /// <summary>Mean silhouette of the sample: how much closer each customer is to its own segment than to the nearest other one.</summary>
+    private static double Silhouette(float[][] distances, int[] labels, int k)
+    {
+        int m = labels.Length;
+        var counts = new int[k];
+        foreach (int label in labels)
+        {
+            counts[label]++;
+        }
+        var scores = new double[m];
+        Parallel.For(0, m, i =>
+        {
+            var sums = new double[k];
+            var row = distances[i];
+            for (int j = 0; j < m; j++)
+            {
+                sums[labels[j]] += row[j];
+            }
+            int own = labels[i];
+            if (counts[own] <= 1)
+            {
+                scores[i] = 0;
+                return;
+            }
+            double a = sums[own] / (counts[own] - 1);
+            double b = double.PositiveInfinity;
+            for (int c = 0; c < k; c++)
+            {
+                if (c != own && counts[c] > 0)
+                {
+                    b = Math.Min(b, sums[c] / counts[c]);
+                }
+            }
+            scores[i] = double.IsPositiveInfinity(b) ? 0 : (b - a) / Math.Max(Math.Max(a, b), 1e-12);
+        });
+        return scores.Average();
+    }
+
+    /// <summary>Calinski-Harabasz: spread between segments against spread within them, each per degree of freedom.</summary>
+    private static double CalinskiHarabasz(float[][] rows, KMeansFit fit, int d)
+    {
+        int n = rows.Length, k = fit.Centroids.Length;
+        if (k < 2 || n <= k)
+        {
+            return double.NaN;
+        }
+        var mean = new double[d];
+        foreach (var row in rows)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] += row[j];
+            }
+        }
+        double total = 0;
+        foreach (var row in rows)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                double diff = row[j] - mean[j] / n;
+                total += diff * diff;
+            }
+        }
+        double within = fit.Inertia;
+        double between = Math.Max(0, total - within);
+        return within <= 0 ? double.PositiveInfinity : between / (k - 1) / (within / (n - k));
+    }
+
+    /// <summary>
+    /// Gap statistic (Tibshirani, Walther and Hastie 2001) on the sample: log within-segment dispersion against its
+    /// expectation for uniform data in the sample's bounding box, with the standard error of that expectation.
+    /// </summary>
+    internal static (double Gap, double Error)[] Gap(float[][] rows, int[] sample, IReadOnlyList<KMeansFit> fits, int seed, int references = 5)
+    {
+        int d = rows[0].Length, m = sample.Length;
+        var min = new float[d];
+        var max = new float[d];
+        Array.Fill(min, float.PositiveInfinity);
+        Array.Fill(max, float.NegativeInfinity);
+        foreach (int i in sample)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                min[j] = Math.Min(min[j], rows[i][j]);
+                max[j] = Math.Max(max[j], rows[i][j]);
+            }
+        }
+        var random = new Random(seed);
+        var referenceSets = Enumerable.Range(0, references).Select(_ => Enumerable.Range(0, m)
+            .Select(_ => Enumerable.Range(0, d).Select(j => (float)(min[j] + random.NextDouble() * (max[j] - min[j]))).ToArray()).ToArray()).ToArray();
+        var result = new (double, double)[fits.Count];
+        for (int f = 0; f < fits.Count; f++)
+        {
+            var fit = fits[f];
+            double w = sample.Sum(i => (double)SegmentationModel.SquaredDistance(rows[i], fit.Centroids[fit.Labels[i]]));
+            var logs = referenceSets.Select((reference, b) => Math.Log(FitKMeans(reference, d, fit.Centroids.Length, seed + 100 + b).Inertia)).ToArray();
+            double mean = logs.Average();
+            double sd = Math.Sqrt(logs.Average(l => (l - mean) * (l - mean)));
+            result[f] = (mean - Math.Log(w), sd * Math.Sqrt(1 + 1.0 / references));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Least gain in the gap statistic that justifies one more segment: the next segment must cut the log within-segment
+    /// dispersion by 0.065 more than it would on data without structure. On generated exports (seeds 3, 9 and the committed
+    /// sample) the planted seventh segment adds 0.080-0.092 and an eighth, spurious one 0.046-0.058.
+    /// </summary>
+    internal const double MinimumGapGain = 0.065;
+
+    /// <summary>
+    /// Silhouette with a minimum-gain rule. The silhouette's best k finds the clear-cut structure but merges neighbouring
+    /// segments that overlap (for example heavy and moderate users); from there, segments are added while each one still
+    /// explains clearly more than chance (gap statistic gain of at least <see cref="MinimumGapGain"/>).
+    /// </summary>
+    internal static (int K, string Reason) ChooseK(IReadOnlyList<KCandidate> candidates)
+    {
+        int best = 0;
+        for (int i = 1; i < candidates.Count; i++)
+        {
+            if (candidates[i].Silhouette > candidates[best].Silhouette)
+            {
+                best = i;
+            }
+        }
+        int chosen = best;
+        while (chosen + 1 < candidates.Count && candidates[chosen + 1].Gap - candidates[chosen].Gap >= MinimumGapGain)
+        {
+            chosen++;
+        }
+        var peak = candidates[best];
+        var pick = candidates[chosen];
+        string next = chosen + 1 < candidates.Count
+            ? string.Create(CultureInfo.InvariantCulture, $"; a further segment would add only {candidates[chosen + 1].Gap - pick.Gap:F3}")
+            : "";
+        string reason = chosen == best
+            ? string.Create(CultureInfo.InvariantCulture, $"k = {pick.K} has the highest silhouette ({pick.Silhouette:F3}){next}.")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"k = {pick.K}: the silhouette peaks at k = {peak.K} ({peak.Silhouette:F3}) and each segment up to {pick.K} still raises the gap statistic by at least {MinimumGapGain}{next}.");
+        return (pick.K, reason);
+    }
+
+    private static int[] IdsBySize(int[] sizes)
+    {
+        var order = Enumerable.Range(0, sizes.Length).OrderByDescending(c => sizes[c]).ThenBy(c => c).ToArray();
+        var ids = new int[sizes.Length];
+        for (int rank = 0; rank < order.Length; rank++)
+        {
+            ids[order[rank]] = rank;
+        }
+        return ids;
+    }
+
+    private static (int[] Ids, int[] New, int[] Vanished) MatchChampion(SegmentationModel champion, SegmentFeatureScale[] scales,
+        float[][] centroids, int[] sizes, double newDistance)
+    {
+        // The champion's centroids back to the transformed scale with its own scaling, then into this model's standardised space.
+        var old = champion.Centroids
+            .Select(c => c.Select((z, j) => (champion.Scales[j].Unstandardise(z) - scales[j].Mean) / scales[j].Std).ToArray())
+            .ToArray();
+        var cost = new double[centroids.Length, old.Length];
+        for (int i = 0; i < centroids.Length; i++)
+        {
+            for (int j = 0; j < old.Length; j++)
+            {
+                double sum = 0;
+                for (int f = 0; f < scales.Length; f++)
+                {
+                    double diff = centroids[i][f] - old[j][f];
+                    sum += diff * diff;
+                }
+                cost[i, j] = Math.Sqrt(sum);
+            }
+        }
+        var match = SegmentMatching.MinimumCost(cost);
+        var ids = new int[centroids.Length];
+        int next = champion.SegmentIds.Max() + 1;
+        var used = new HashSet<int>();
+        var fresh = new List<int>();
+        foreach (int c in Enumerable.Range(0, centroids.Length).OrderByDescending(c => sizes[c]).ThenBy(c => c))
+        {
+            if (match[c] >= 0 && cost[c, match[c]] <= newDistance)
+            {
+                ids[c] = champion.SegmentIds[match[c]];
+                used.Add(ids[c]);
+            }
+            else
+            {
+                ids[c] = next++;
+                fresh.Add(ids[c]);
+            }
+        }
+        var vanished = champion.SegmentIds.Where(id => !used.Contains(id)).Order().ToArray();
+        return (ids, fresh.ToArray(), vanished);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JourneyML.Core.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace JourneyML.Core.Segmentation;
+
+/// <summary>
+/// Everything needed to put a customer in a segment: the features and their scaling, the centroids and the stable
+/// id and name of each segment. Immutable, so one instance serves any number of threads.
+/// </summary>
+public sealed class SegmentationModel
+{
+    public const string ModelFileName = "segments.zip";
+    public const string DescriptionFileName = "segments.json";
+
+    private readonly SegmentFeatureScale[] _scales;
+    private readonly float[][] _centroids;
+    private readonly ITransformer _kMeans;
+    private readonly DataViewSchema _inputSchema;
+
+    internal SegmentationModel(SegmentFeatureScale[] scales, float[][] centroids, int[] segmentIds, string[] segmentNames,
+        ITransformer kMeans, DataViewSchema inputSchema)
+    {
+        if (centroids.Length != segmentIds.Length || segmentIds.Length != segmentNames.Length)
+        {
+            throw new ArgumentException("one id and one name per centroid");
+        }
+        _scales = scales;
+        _centroids = centroids;
+        _kMeans = kMeans;
+        _inputSchema = inputSchema;
+        FeatureNames = scales.Select(s => s.Name).ToArray();
+        SegmentIds = segmentIds;
+        SegmentNames = segmentNames;
+    }
+
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Stable id of each cluster: the same id means the same group of customers across retrains.</summary>
+    public IReadOnlyList<int> SegmentIds { get; }
+
+    public IReadOnlyList<string> SegmentNames { get; }
+
+    internal IReadOnlyList<SegmentFeatureScale> Scales => _scales;
+
+    /// <summary>Centroids in the standardised space of this model, in the order of <see cref="SegmentIds"/>.</summary>
+    internal IReadOnlyList<float[]> Centroids => _centroids;
+
+    internal SegmentationModel WithNames(string[] names) => new(_scales, _centroids, SegmentIds.ToArray(), names, _kMeans, _inputSchema);
+
+    /// <summary>The segment id of every row of a table that has this model's features.</summary>
+    public int[] Assign(FeatureTable table)
+    {
+        var columns = FeatureNames.Select(name => table.Find(name)?.Numbers
+            ?? throw new ArgumentException($"the feature table has no numeric feature '{name}' that the segmentation model needs")).ToArray();
+        var result = new int[table.RowCount];
+        // Nearest centroid, as the k-means model's PredictedLabel, computed directly: no pipeline per row and no shared engine.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, table.RowCount, 16_384), range =>
+        {
+            Span<float> row = stackalloc float[_scales.Length];
+            for (int r = range.Item1; r < range.Item2; r++)
+            {
+                for (int j = 0; j < row.Length; j++)
+                {
+                    row[j] = _scales[j].Standardise(columns[j][r]);
+                }
+                result[r] = SegmentIds[Nearest(row)];
+            }
+        });
+        return result;
+    }
+
+    /// <summary>The segment of one customer (serving); a feature that is absent counts as missing.</summary>
+    public int Assign(IReadOnlyDictionary<string, float> features)
+    {
+        Span<float> row = stackalloc float[_scales.Length];
+        for (int j = 0; j < row.Length; j++)
+        {
+            row[j] = _scales[j].Standardise(features.TryGetValue(_scales[j].Name, out float v) ? v : float.NaN);
+        }
+        return SegmentIds[Nearest(row)];
+    }
+
+    internal int Nearest(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        float bestDistance = float.PositiveInfinity;
+        for (int c = 0; c < _centroids.Length; c++)
+        {
+            float d = SquaredDistance(row, _centroids[c]);
+            if (d < bestDistance)
+            {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    internal static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        float sum = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            float diff = a[j] - b[j];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
+    /// <summary>Writes segments.zip (the ML.NET k-means model) and segments.json (scaling, centroids, ids, names).</summary>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        new MLContext().Model.Save(_kMeans, _inputSchema, Path.Combine(directory, ModelFileName));
+        var file = new SegmentationFile(
+            Version: 1,
+            Features: _scales.Select(s => new SegmentationFileFeature(s.Name, s.Log, s.Mean, s.Std)).ToList(),
+            Segments: SegmentIds.Select((id, c) => new SegmentationFileSegment(id, SegmentNames[c], _centroids[c])).ToList());
+        File.WriteAllText(Path.Combine(directory, DescriptionFileName), JsonSerializer.Serialize(file, SegmentationFileJson.Default.SegmentationFile));
+    }
+
+    public static SegmentationModel Load(string directory)
+    {
+        string jsonPath = Path.Combine(directory, DescriptionFileName);
+        var file = JsonSerializer.Deserialize(File.ReadAllText(jsonPath), SegmentationFileJson.Default.SegmentationFile)
+            ?? throw new InvalidDataException($"{jsonPath} is empty");
+        if (file.Version != 1)
+        {
+            throw new InvalidDataException($"{jsonPath} has version {file.Version}; this build reads version 1");
+        }
+        var scales = file.Features.Select(f => new SegmentFeatureScale(f.Name, f.Log, f.Mean, f.Std)).ToArray();
+        var centroids = file.Segments.Select(s => s.Centroid).ToArray();
+        if (centroids.Any(c => c.Length != scales.Length))
+        {
+            throw new InvalidDataException($"{jsonPath}: a centroid does not have one value per feature");
+        }
+
+        var kMeans = new MLContext().Model.Load(Path.Combine(directory, ModelFileName), out var inputSchema);
+        // The two files are written together; centroids that disagree mean they come from different model versions.
+        var zipCentroids = KMeansCentroids(kMeans);
+        bool same = zipCentroids.Length == centroids.Length
+            && zipCentroids.Zip(centroids).All(p => p.First.Zip(p.Second).All(v => Math.Abs(v.First - v.Second) < 1e-4f));
+        if (!same)
+        {
+            throw new InvalidDataException($"{ModelFileName} and {DescriptionFileName} in {directory} do not describe the same segmentation");
+        }
+        return new SegmentationModel(scales, centroids, file.Segments.Select(s => s.Id).ToArray(),
+            file.Segments.Select(s => s.Name).ToArray(), kMeans, inputSchema);
+    }
+
+    internal static float[][] KMeansCentroids(ITransformer model)
+    {
+        var last = ((IEnumerable<ITransformer>)model).Last();
+        // A model loaded from disk types its predictor only as IPredictorProducing; the covariant interface reaches it either way.
+        var parameters = ((ISingleFeaturePredictionTransformer<object>)last).Model as KMeansModelParameters
+            ?? throw new InvalidDataException("the segmentation model does not end in a k-means model");
+        VBuffer<float>[] centroids = [];
+        parameters.GetClusterCentroids(ref centroids, out int k);
+        return centroids.Take(k).Select(c => c.DenseValues().ToArray()).ToArray();
+    }
+}
+
+internal sealed record SegmentationFile(int Version, List<SegmentationFileFeature> Features, List<SegmentationFileSegment> Segments);
+
+internal sealed record SegmentationFileFeature(string Name, bool Log, double Mean, double Std);
+
+internal sealed record SegmentationFileSegment(int Id, string Name, float[] Centroid);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SegmentationFile))]
+internal sealed partial class SegmentationFileJson : JsonSerializerContext;
