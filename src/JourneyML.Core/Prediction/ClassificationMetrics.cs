@@ -3,6 +3,9 @@ namespace JourneyML.Core.Prediction;
 /// <summary>One row of a reliability table: predicted against observed in one bin of predictions.</summary>
 public sealed record ReliabilityBin(int Bin, int Count, double MeanPredicted, double ObservedRate);
 
+/// <summary>One point of the ROC curve.</summary>
+public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);
+
 /// <summary>Lift of one decile of the ranked list (decile 1 = the highest scores).</summary>
 public sealed record LiftDecile(int Decile, int Count, int Positives, double Rate, double Lift);
 
@@ -22,7 +25,8 @@ public sealed record ClassificationMetrics(
     double PrecisionAtTop10,
     double RecallAtTop10,
     IReadOnlyList<LiftDecile> Lift,
-    IReadOnlyList<ReliabilityBin> Reliability)
+    IReadOnlyList<ReliabilityBin> Reliability,
+    IReadOnlyList<RocPoint> Roc)
 {
     public double BaseRate => Count == 0 ? 0 : (double)Positives / Count;
 
@@ -57,7 +61,7 @@ public sealed record ClassificationMetrics(
         var (p10, r10) = AtTop(order, labels, 0.10, positives);
         return new ClassificationMetrics(n, positives, RocAuc(scores, labels), AveragePrecision(order, scores, labels, positives),
             n == 0 ? double.NaN : logLoss / n, n == 0 ? double.NaN : brier / n, p5, r5, p10, r10,
-            LiftByDecile(order, labels, positives), ReliabilityTable(scores, labels, 10));
+            LiftByDecile(order, labels, positives), ReliabilityTable(scores, labels, 10), RocCurve(order, labels, positives, 100));
     }
 
     /// <summary>ROC AUC by the rank-sum (Mann-Whitney) statistic, ties counted half.</summary>
@@ -160,6 +164,35 @@ public sealed record ClassificationMetrics(
             lift.Add(new LiftDecile(d + 1, count, hits, rate, baseRate == 0 ? double.NaN : rate / baseRate));
         }
         return lift;
+    }
+
+    /// <summary>The ROC curve at about <paramref name="points"/> evenly spaced cut-offs of the ranked list (enough to draw it).</summary>
+    private static List<RocPoint> RocCurve(int[] order, ReadOnlySpan<float> labels, int positives, int points)
+    {
+        int n = order.Length, negatives = n - positives;
+        var curve = new List<RocPoint> { new(0, 0) };
+        if (positives == 0 || negatives == 0)
+        {
+            return curve;
+        }
+        int tp = 0, fp = 0, next = 1;
+        for (int i = 0; i < n; i++)
+        {
+            if (labels[order[i]] > 0.5f)
+            {
+                tp++;
+            }
+            else
+            {
+                fp++;
+            }
+            if (i + 1 >= (long)next * n / points || i == n - 1)
+            {
+                curve.Add(new RocPoint((double)fp / negatives, (double)tp / positives));
+                next++;
+            }
+        }
+        return curve;
     }
 
     /// <summary>Predicted against observed by equal-count bins of the prediction (deciles by default).</summary>

@@ -1,0 +1,79 @@
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Segmentation;
+
+namespace JourneyML.Core.Registry;
+
+/// <summary>
+/// Everything a training run records in <c>models/&lt;version&gt;/metadata.json</c>: inputs, choices, metrics,
+/// segment profiles, every k tried, drift against the champion and the promotion decision. The training report
+/// (Markdown and HTML) is generated from this alone.
+/// </summary>
+public sealed record ModelMetadata
+{
+    public required string Version { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    /// <summary>"behaviour-logs" (mode A: features built as of a date) or "feature-table" (mode B).</summary>
+    public required string Mode { get; init; }
+    public DateTime? AsOf { get; init; }
+    public int? HorizonDays { get; init; }
+    /// <summary>Short hash of the feature table the models were trained on.</summary>
+    public required string DataFingerprint { get; init; }
+    public required RowCounts Rows { get; init; }
+    public required IReadOnlyList<FeatureSchemaEntry> Features { get; init; }
+    public required SegmentationMetadata Segmentation { get; init; }
+    /// <summary>Churn classifier; null in mode B when the table has no churn label.</summary>
+    public TaskMetadata? Churn { get; init; }
+    /// <summary>Lead-propensity (conversion) classifier; null when the data has no conversion label.</summary>
+    public TaskMetadata? Lead { get; init; }
+    /// <summary>Decile edges and shares of every numeric feature in this run's training data: the baseline of the next run's drift check.</summary>
+    public required IReadOnlyList<FeatureDistribution> Distributions { get; init; }
+    /// <summary>Population stability of features and scores against the champion's training data (empty for the first model).</summary>
+    public IReadOnlyList<DriftEntry> Drift { get; init; } = [];
+    public PromotionDecision? Promotion { get; init; }
+    /// <summary>When known (generated data): how well the models recover the planted truth.</summary>
+    public GroundTruthComparison? GroundTruth { get; init; }
+    public required double TrainingSeconds { get; init; }
+    /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
+    public bool Complete { get; init; }
+}
+
+public sealed record RowCounts(int Customers, IReadOnlyDictionary<string, int> ByStatus, int SignedUpAfterAsOf, long EventsBeforeAsOf, long EventsAfterAsOf, long InvalidRowsSkipped);
+
+public sealed record FeatureSchemaEntry(string Name, string Kind, string Description);
+
+public sealed record SegmentationMetadata(
+    int ChosenK,
+    string ChoiceReason,
+    IReadOnlyList<KCandidate> Candidates,
+    IReadOnlyList<SegmentProfile> Profiles,
+    IReadOnlyList<int> NewSegments,
+    IReadOnlyList<int> VanishedSegments);
+
+/// <summary>One classifier: who it scores, how it was chosen, how good it is and what drives it.</summary>
+public sealed record TaskMetadata(
+    string Task,
+    string Label,
+    string Population,
+    int TrainRows,
+    int HoldoutRows,
+    string Trainer,
+    IReadOnlyDictionary<string, double> Hyperparameters,
+    string SelectionReason,
+    IReadOnlyList<CandidateResult> Candidates,
+    ClassificationMetrics Holdout,
+    double? OracleAuc,
+    IReadOnlyList<FeatureImportance> Importance,
+    PlattCalibration Calibration,
+    FeatureDistribution ScoreDistribution);
+
+/// <summary>A distribution as bin edges (inner cut points) and the share of rows in each bin; missing values in their own share.</summary>
+public sealed record FeatureDistribution(string Name, IReadOnlyList<double> Edges, IReadOnlyList<double> Shares, double MissingShare);
+
+public sealed record DriftEntry(string Name, double Psi, bool Flagged);
+
+public sealed record GateComparison(string Task, string Metric, double Challenger, double Champion, double Tolerance, bool NotWorse);
+
+/// <summary>Whether this version became the champion, and why.</summary>
+public sealed record PromotionDecision(bool Promoted, string Reason, string? PreviousChampion, IReadOnlyList<GateComparison> Comparisons, bool Forced);
+
+public sealed record GroundTruthComparison(double? SegmentAdjustedRandIndex, double? ChurnOracleAuc, double? ChurnModelAuc, double? LeadOracleAuc, double? LeadModelAuc);
