@@ -110,7 +110,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         var flagged = metadata.Drift.Where(d => d.Flagged).OrderByDescending(d => d.Psi).ToList();
         Paragraph(flagged.Count == 0
             ? $"no feature or score moved beyond PSI {Format.Number(DriftThreshold, 1)} against the champion's training data ({metadata.Drift.Count} checked)."
-            : $"{flagged.Count} of {metadata.Drift.Count} flagged (PSI > {Format.Number(DriftThreshold, 1)}): " +
+            : $"{flagged.Count} of {metadata.Drift.Count} flagged (PSI above {Format.Number(DriftThreshold, 1)}): " +
               string.Join(", ", flagged.Select(d => $"{d.Name} (PSI {Format.Number(d.Psi, 2)})")) + ".", "Drift:");
     }
 
@@ -216,7 +216,12 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         {
             _blocks.Add(new TableBlock(
                 [new("Distinguishing feature"), new("Segment mean", true), new("Population mean", true), new("Difference (standard deviations)", true)],
-                shown.Select(f => new TableRow([f.Feature, Value(f.Mean), Value(f.PopulationMean), Format.Signed(f.ZScore, 2)])).ToList()));
+                shown.Select(f =>
+                {
+                    // One precision per row, so segment and population means line up and compare at a glance.
+                    int decimals = Math.Max(Math.Abs(f.Mean), Math.Abs(f.PopulationMean)) >= 100 ? 0 : 2;
+                    return new TableRow([f.Feature, Format.Number(f.Mean, decimals), Format.Number(f.PopulationMean, decimals), Format.Signed(f.ZScore, 2)]);
+                }).ToList()));
         }
     }
 
@@ -276,7 +281,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
 
         Heading(3, "Calibration", $"{slug}-calibration");
         Paragraph($"Can a score be read as a probability? Holdout {words.Subjects} in ten equal groups by predicted probability: " +
-            $"points on the diagonal mean that a score of 0.30 is {words.Outcome} about 30% of the time. " +
+            $"points on the diagonal mean that of the {words.Subjects} scored 0.30, about 30% {words.Outcome}. " +
             $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}.");
         Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile, with the diagonal.", () => ReportCharts.Calibration(holdout, title));
         if (m.Reliability.Count > 0)
@@ -398,9 +403,6 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
 
     private void Chart(string fileName, string caption, Func<byte[]> render) =>
         _blocks.Add(new ChartBlock(fileName, caption, new Lazy<byte[]>(render)));
-
-    /// <summary>A feature mean: whole numbers for large values, two decimals otherwise.</summary>
-    private static string Value(double value) => Format.Number(value, Math.Abs(value) >= 100 ? 0 : 2);
 
     /// <summary>A difference of two rates in percentage points.</summary>
     private static string Signed(double difference) =>
