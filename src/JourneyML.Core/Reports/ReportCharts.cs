@@ -12,7 +12,7 @@ internal static class ReportCharts
 
     public static byte[] KSelection(IReadOnlyList<KCandidate> candidates, int chosenK)
     {
-        var plot = NewPlot("Choice of the number of segments", "Number of segments (k)", "Silhouette (higher is better)");
+        using var plot = NewPlot("Choice of the number of segments", "Number of segments (k)", "Silhouette (higher is better)");
         var silhouette = candidates.Where(c => double.IsFinite(c.Silhouette)).OrderBy(c => c.K).ToArray();
         if (silhouette.Length > 0)
         {
@@ -43,7 +43,7 @@ internal static class ReportCharts
 
     public static byte[] Roc(ClassificationMetrics holdout, string taskTitle)
     {
-        var plot = NewPlot($"ROC curve: {taskTitle} (AUC {Format.Ratio(holdout.Auc)})", "False positive rate", "True positive rate");
+        using var plot = NewPlot($"ROC curve: {taskTitle} (AUC {Format.Ratio(holdout.Auc)})", "False positive rate", "True positive rate");
         Diagonal(plot, 1, "Random ranking");
         if (holdout.Roc.Count > 0)
         {
@@ -59,7 +59,7 @@ internal static class ReportCharts
 
     public static byte[] Calibration(ClassificationMetrics holdout, string taskTitle)
     {
-        var plot = NewPlot($"Calibration: {taskTitle}", "Predicted probability (mean per decile)", "Observed rate");
+        using var plot = NewPlot($"Calibration: {taskTitle}", "Predicted probability (mean per decile)", "Observed rate");
         double top = holdout.Reliability.Count == 0 ? 1
             : Math.Min(1, 1.1 * holdout.Reliability.Max(b => Math.Max(b.MeanPredicted, b.ObservedRate)));
         top = Math.Max(top, 0.05);
@@ -78,7 +78,7 @@ internal static class ReportCharts
 
     public static byte[] Lift(ClassificationMetrics holdout, string taskTitle)
     {
-        var plot = NewPlot($"Lift by decile: {taskTitle}", "Decile of the ranked list (1 = highest scores)", "Lift over the base rate");
+        using var plot = NewPlot($"Lift by decile: {taskTitle}", "Decile of the ranked list (1 = highest scores)", "Lift over the base rate");
         var deciles = holdout.Lift.Where(d => double.IsFinite(d.Lift)).ToArray();
         if (deciles.Length > 0)
         {
