@@ -30,6 +30,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 90,
     };
 
+    public static Option<DirectoryInfo> Registry() => new("--registry")
+    {
+        Description = "Model registry folder (versions, champion pointer, snapshots).",
+        DefaultValueFactory = _ => new DirectoryInfo(Repo("models")),
+    };
+
     public static Option<bool> SkipInvalid() => new("--skip-invalid")
     {
         Description = "Skip invalid rows and count them in the run's report, instead of failing (the default).",

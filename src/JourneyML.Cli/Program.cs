@@ -8,6 +8,11 @@ var root = new RootCommand("JourneyML: behavioural segments, churn risk, lead sc
     new GenerateCommand(),
     new ValidateCommand(),
     new FeaturesCommand(),
+    new TrainCommand(),
+    new ScoreCommand(),
+    new RetrainCommand(),
+    new ModelsCommand(),
+    new SegmentsCommand(),
     new BenchCommand(),
 };
 root.Options.Add(CommonOptions.Verbose);

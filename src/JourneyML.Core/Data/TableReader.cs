@@ -23,7 +23,10 @@ public abstract class TableReader : IDisposable
     public IReadOnlyList<string> Columns { get; }
     public abstract int PartitionCount { get; }
 
-    /// <summary>Reads one partition; <paramref name="wanted"/> names the columns to read (null entries are skipped).</summary>
+    /// <summary>
+    /// Reads one partition; <paramref name="wanted"/> names the columns to read (null entries are skipped).
+    /// A chunk's buffers are pooled: use each chunk before moving to the next, never keep one.
+    /// </summary>
     public abstract IEnumerable<TableChunk> ReadPartition(int partition, IReadOnlyList<string?> wanted);
 
     public IEnumerable<TableChunk> ReadAll(IReadOnlyList<string?> wanted)

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using JourneyML.Core.Data;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Scoring;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Cli.Commands;
+
+/// <summary><c>journeyml score</c>: every customer with the champion, into a new snapshot.</summary>
+internal sealed class ScoreCommand : Command
+{
+    private static readonly Option<DirectoryInfo> s_data = CommonOptions.Data(CommonOptions.Repo("data-samples", "sample"));
+    private static readonly Option<FileInfo?> s_mapping = CommonOptions.Mapping();
+    private static readonly Option<string?> s_asOf = new("--as-of")
+    {
+        Description = "As-of date (UTC, yyyy-MM-dd): score on events strictly before it. Default: the data's as-of date (everything known).",
+    };
+    private static readonly Option<bool> s_skipInvalid = CommonOptions.SkipInvalid();
+    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
+    private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the snapshot as CSV." };
+    private static readonly Option<int> s_top = new("--top") { Description = "How many of the riskiest customers to print.", DefaultValueFactory = _ => 10 };
+
+    public ScoreCommand() : base("score", "Score every customer with the champion model: segment, churn risk, lead score, top factors and the change since the last snapshot.")
+    {
+        Options.Add(s_data);
+        Options.Add(s_mapping);
+        Options.Add(s_asOf);
+        Options.Add(s_skipInvalid);
+        Options.Add(s_registry);
+        Options.Add(s_csv);
+        Options.Add(s_top);
+        SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
+        {
+            using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
+            var result = Score(parse.GetValue(s_data)!.FullName, parse.GetValue(s_mapping)?.FullName, CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
+                parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, parse.GetValue(s_csv), loggers.CreateLogger("score"), cancellationToken);
+            Console.WriteLine(Format(result, parse.GetValue(s_top)));
+            return ExitCodes.Success;
+        }));
+    }
+
+    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, bool csv, ILogger logger, CancellationToken cancellationToken)
+    {
+        var report = new ValidationReport();
+        var dataAsOf = Dataset.Open(data, report, mapping).DataAsOf;
+        var features = new FeatureRunOptions
+        {
+            DataDirectory = data,
+            MappingFile = mapping,
+            AsOf = asOf ?? dataAsOf,
+            Policy = skipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+        };
+        return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv }, logger, cancellationToken);
+    }
+
+    internal static string Format(ScoringResult result, int top)
+    {
+        var s = result.Snapshot;
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        int risk = s.ChurnRisk.Count(v => !float.IsNaN(v)), leads = s.LeadScore.Count(v => !float.IsNaN(v));
+        sb.AppendLine(inv, $"Scored {s.Count:N0} customers as of {s.AsOf:yyyy-MM-dd} with model {s.ModelVersion} in {result.Elapsed.TotalSeconds:F1} s: " +
+            $"{risk:N0} churn risks, {leads:N0} lead scores");
+        sb.AppendLine(inv, $"  snapshot {result.SnapshotPath}{(result.CsvPath is null ? "" : $" and {result.CsvPath}")}");
+        sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
+        sb.AppendLine(inv, $"Top {top} churn risks:");
+        foreach (int r in result.RankedByRisk().Take(top))
+        {
+            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:P0}  [{s.SegmentNames[r]}]  {s.Factors[r]}");
+            if (s.ChangeReason[r].Length > 0)
+            {
+                sb.AppendLine(inv, $"  {"",-10} {"",5}  {s.ChangeReason[r]}");
+            }
+        }
+        return sb.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Cli.Commands;
+
+/// <summary><c>journeyml train</c>: segments, churn and lead models from an export (or a ready feature table) into a new registry version.</summary>
+internal sealed class TrainCommand : Command
+{
+    private static readonly Option<DirectoryInfo> s_data = CommonOptions.Data(CommonOptions.Repo("data-samples", "sample"));
+    private static readonly Option<FileInfo?> s_mapping = CommonOptions.Mapping();
+    private static readonly Option<string?> s_asOf = CommonOptions.AsOf();
+    private static readonly Option<int> s_horizon = CommonOptions.Horizon();
+    private static readonly Option<bool> s_skipInvalid = CommonOptions.SkipInvalid();
+    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
+    internal static readonly Option<int?> Segments = new("--segments")
+    {
+        Description = "Number of segments (default: chosen automatically between 2 and 12).",
+    };
+    internal static readonly Option<double> Tolerance = new("--tolerance")
+    {
+        Description = "How much lower (PR-AUC and ROC AUC) than the champion on the same holdout a new model may score and still be promoted.",
+        DefaultValueFactory = _ => 0.01,
+    };
+    internal static readonly Option<bool> Force = new("--force") { Description = "Promote the new model even when it is worse than the champion." };
+    internal static readonly Option<bool> FixedTrainer = new("--fixed-trainer")
+    {
+        Description = "Skip the model-selection sweep and train one LightGBM configuration (faster; for quick runs).",
+    };
+    private static readonly Option<FileInfo?> s_featureTable = new("--feature-table")
+    {
+        Description = "Train from a ready feature table (one row per customer) instead of behaviour logs.",
+    };
+    private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
+    private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (1 = the outcome happened)." };
+    private static readonly Option<string> s_task = new("--task")
+    {
+        Description = "What the feature table's label means: churn or conversion.",
+        DefaultValueFactory = _ => "churn",
+    };
+
+    public TrainCommand() : base("train", "Train segments and the churn and lead-propensity models, write a new model version, and promote it if it is not worse than the champion.")
+    {
+        Options.Add(s_data);
+        Options.Add(s_mapping);
+        Options.Add(s_asOf);
+        Options.Add(s_horizon);
+        Options.Add(s_skipInvalid);
+        Options.Add(s_registry);
+        Options.Add(Segments);
+        Options.Add(Tolerance);
+        Options.Add(Force);
+        Options.Add(FixedTrainer);
+        Options.Add(s_featureTable);
+        Options.Add(s_id);
+        Options.Add(s_label);
+        Options.Add(s_task);
+        SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
+        {
+            using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
+            var task = parse.GetValue(s_task) switch
+            {
+                "churn" => LabelNames.Churn,
+                "conversion" => LabelNames.Conversion,
+                var other => throw new ArgumentException($"--task must be churn or conversion, not '{other}'"),
+            };
+            var options = new TrainingOptions
+            {
+                Features = parse.GetValue(s_featureTable) is null ? FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid) : null,
+                FeatureTable = parse.GetValue(s_featureTable)?.FullName,
+                IdColumn = parse.GetValue(s_id)!,
+                LabelColumn = parse.GetValue(s_label),
+                LabelTask = task,
+                RegistryPath = parse.GetValue(s_registry)!.FullName,
+                Segments = parse.GetValue(Segments),
+                Tolerance = parse.GetValue(Tolerance),
+                Force = parse.GetValue(Force),
+                Candidates = parse.GetValue(FixedTrainer) ? [CandidateSpec.Default] : null,
+            };
+            var result = TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken);
+            Console.WriteLine(TrainingSummaryText.Format(result));
+            return ExitCodes.Success;
+        }));
+    }
+
+    internal static FeatureRunOptions FeaturesFrom(System.CommandLine.ParseResult parse, Option<DirectoryInfo> data, Option<FileInfo?> mapping,
+        Option<string?> asOf, Option<int> horizon, Option<bool> skipInvalid) => new()
+    {
+        DataDirectory = parse.GetValue(data)!.FullName,
+        MappingFile = parse.GetValue(mapping)?.FullName,
+        AsOf = CommonOptions.ParseDate(parse.GetValue(asOf), "--as-of"),
+        HorizonDays = parse.GetValue(horizon),
+        Policy = parse.GetValue(skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+    };
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Registry;
+
+namespace JourneyML.Cli;
+
+/// <summary>What a person (or a scheduled job's log) reads after a training run.</summary>
+internal static class TrainingSummaryText
+{
+    public static string Format(TrainingRunResult result)
+    {
+        var m = result.Metadata;
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"Model version {m.Version} ({m.Mode}{(m.AsOf is { } t ? $", as of {t:yyyy-MM-dd}, horizon {m.HorizonDays} days" : "")}) in {m.TrainingSeconds:F1} s");
+        sb.AppendLine(inv, $"  {(m.Promotion?.Promoted == true ? "PROMOTED" : "NOT PROMOTED")}: {m.Promotion?.Reason}");
+        sb.AppendLine(inv, $"  segments: {m.Segmentation.ChosenK} ({m.Segmentation.ChoiceReason})");
+        foreach (var p in m.Segmentation.Profiles)
+        {
+            var rates = string.Join(", ", new[] { p.ChurnRate is { } c ? $"churn {c:P0}" : null, p.ConversionRate is { } v ? $"conversion {v:P0}" : null }.Where(x => x is not null));
+            sb.AppendLine(inv, $"    {p.SegmentId,2} {p.Name,-45} {p.Size,8:N0} ({p.Share:P0}){(rates.Length > 0 ? "  " + rates : "")}{(p.IsNew ? "  NEW" : "")}");
+        }
+        if (m.Segmentation.VanishedSegments.Count > 0)
+        {
+            sb.AppendLine(inv, $"    vanished since the champion: {string.Join(", ", m.Segmentation.VanishedSegments)}");
+        }
+        foreach (var task in new[] { m.Churn, m.Lead })
+        {
+            if (task is null)
+            {
+                continue;
+            }
+            var h = task.Holdout;
+            sb.AppendLine(inv, $"  {task.Task}: {task.Trainer}; holdout ROC AUC {h.Auc:F3}{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {h.PrAuc:F3}, Brier {h.Brier:F3}; " +
+                $"top 10%: precision {h.PrecisionAtTop10:P0}, recall {h.RecallAtTop10:P0}");
+            sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
+        }
+        var flagged = m.Drift.Where(d => d.Flagged).ToList();
+        sb.AppendLine(flagged.Count == 0
+            ? (m.Drift.Count == 0 ? "  drift: no champion to compare with" : "  drift: no feature or score above PSI 0.2")
+            : $"  DRIFT (PSI > 0.2): {string.Join(", ", flagged.Select(d => $"{d.Name} {d.Psi:F2}"))}");
+        if (m.GroundTruth is { } g)
+        {
+            sb.AppendLine(inv, $"  against the planted truth: segments ARI {g.SegmentAdjustedRandIndex:F3}; churn AUC {g.ChurnModelAuc:F3} vs oracle {g.ChurnOracleAuc:F3}; lead AUC {g.LeadModelAuc:F3} vs oracle {g.LeadOracleAuc:F3}");
+        }
+        sb.AppendLine(inv, $"  outputs: {result.VersionDirectory} (metadata.json, report.md, report.html)");
+        return sb.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Segmentation;
+
+namespace JourneyML.Core.Registry;
+
+/// <summary>Which version serves, since when and why, and the champions before it (for rollback).</summary>
+public sealed record ChampionPointer(string Version, DateTime PromotedAt, string Reason, IReadOnlyList<ChampionHistoryEntry> History);
+
+public sealed record ChampionHistoryEntry(string Version, DateTime PromotedAt, string Reason);
+
+/// <summary>The models of one version, loaded for scoring.</summary>
+public sealed record LoadedModels(ModelMetadata Metadata, SegmentationModel Segmentation, BinaryModel? Churn, BinaryModel? Lead, string Directory);
+
+/// <summary>
+/// The model registry on the file system (the embedded default: <c>models/</c>). A version is a folder
+/// <c>&lt;yyyyMMdd-HHmmss&gt;-&lt;fingerprint&gt;</c> written under a hidden staging name and renamed into place only when
+/// complete, so a failed or killed run never leaves a version that looks whole. The champion pointer is replaced
+/// by an atomic rename. Version strings from outside are checked against the version pattern before they touch a path.
+/// </summary>
+public sealed partial class ModelRegistry(string root)
+{
+    public const string ChampionFile = "champion.json";
+    public const string MetadataFile = "metadata.json";
+    public const string ChurnModel = "churn";
+    public const string LeadModel = "lead";
+    private const string StagingPrefix = ".staging-";
+
+    public string Root { get; } = Path.GetFullPath(root);
+    public string SnapshotsDirectory => Path.Combine(Root, "snapshots");
+
+    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")]
+    private static partial Regex VersionPattern();
+
+    public static bool IsValidVersion(string version) => VersionPattern().IsMatch(version);
+
+    public static string NewVersion(DateTime createdAt, string fingerprint) => $"{createdAt:yyyyMMdd-HHmmss}-{fingerprint}";
+
+    /// <summary>The folder of a version; throws for anything that is not a version string (no path traversal).</summary>
+    public string VersionDirectory(string version)
+    {
+        if (!IsValidVersion(version))
+        {
+            throw new ArgumentException($"'{version}' is not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx)");
+        }
+        return Path.Combine(Root, version);
+    }
+
+    /// <summary>Every complete version, newest first.</summary>
+    public IReadOnlyList<ModelMetadata> List()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return [];
+        }
+        var versions = new List<ModelMetadata>();
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            var name = Path.GetFileName(dir);
+            if (IsValidVersion(name) && TryReadMetadata(dir) is { Complete: true } metadata)
+            {
+                versions.Add(metadata);
+            }
+        }
+        return [.. versions.OrderByDescending(v => v.Version, StringComparer.Ordinal)];
+    }
+
+    public ModelMetadata? Find(string version)
+    {
+        var dir = VersionDirectory(version);
+        return TryReadMetadata(dir) is { Complete: true } metadata ? metadata : null;
+    }
+
+    public ChampionPointer? Champion()
+    {
+        var path = Path.Combine(Root, ChampionFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var pointer = JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ChampionPointer);
+        return pointer is not null && IsValidVersion(pointer.Version) ? pointer : null;
+    }
+
+    public LoadedModels Load(string version)
+    {
+        var metadata = Find(version) ?? throw new ArgumentException($"model version {version} not found in {Root}");
+        var dir = VersionDirectory(version);
+        var segmentation = SegmentationModel.Load(dir);
+        var churn = metadata.Churn is null ? null : BinaryModel.Load(dir, ChurnModel);
+        var lead = metadata.Lead is null ? null : BinaryModel.Load(dir, LeadModel);
+        return new LoadedModels(metadata, segmentation, churn, lead, dir);
+    }
+
+    public LoadedModels? LoadChampion() => Champion() is { } pointer ? Load(pointer.Version) : null;
+
+    /// <summary>Starts writing a version under a hidden staging folder. Leftovers of earlier failed runs are removed first.</summary>
+    public StagedVersion BeginVersion(string version)
+    {
+        VersionDirectory(version);
+        Directory.CreateDirectory(Root);
+        foreach (var stale in Directory.EnumerateDirectories(Root, StagingPrefix + "*"))
+        {
+            TryDelete(stale);
+        }
+        var staging = Path.Combine(Root, $"{StagingPrefix}{version}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        return new StagedVersion(this, version, staging);
+    }
+
+    /// <summary>Makes a version the champion: the pointer file is replaced atomically; the old champion goes to the history.</summary>
+    public ChampionPointer Promote(string version, string reason, DateTime now)
+    {
+        if (Find(version) is null)
+        {
+            throw new ArgumentException($"model version {version} not found (or not complete) in {Root}");
+        }
+        var current = Champion();
+        var history = new List<ChampionHistoryEntry>();
+        if (current is not null)
+        {
+            history.Add(new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason));
+            history.AddRange(current.History);
+        }
+        var pointer = new ChampionPointer(version, now, reason, [.. history.Take(50)]);
+        WriteAtomically(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
+        return pointer;
+    }
+
+    /// <summary>Brings back the previous champion (the newest history entry that is still complete).</summary>
+    public ChampionPointer Rollback(DateTime now)
+    {
+        var current = Champion() ?? throw new InvalidOperationException("there is no champion to roll back from");
+        var previous = current.History.FirstOrDefault(h => Find(h.Version) is not null)
+            ?? throw new InvalidOperationException($"champion {current.Version} has no earlier champion to roll back to");
+        var rest = current.History.SkipWhile(h => h.Version != previous.Version).Skip(1).ToList();
+        var pointer = new ChampionPointer(previous.Version, now, $"rollback from {current.Version}",
+            [new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason), .. rest]);
+        WriteAtomically(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
+        return pointer;
+    }
+
+    internal static void WriteAtomically(string path, string contents)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, contents);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    internal static ModelMetadata? TryReadMetadata(string directory)
+    {
+        var path = Path.Combine(directory, MetadataFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ModelMetadata);
+        }
+        catch (JsonException)
+        {
+            return null; // a damaged metadata file is not a usable version
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Another run may be writing it; it is removed next time.
+        }
+    }
+
+    /// <summary>A version being written: files go into <see cref="Directory"/>; <see cref="Commit"/> makes it a version.</summary>
+    public sealed class StagedVersion(ModelRegistry registry, string version, string directory) : IDisposable
+    {
+        private bool _committed;
+
+        public string Version { get; } = version;
+        public string Directory { get; } = directory;
+
+        /// <summary>Writes metadata.json (marked complete) last, then renames the folder into place.</summary>
+        public string Commit(ModelMetadata metadata)
+        {
+            WriteAtomically(Path.Combine(Directory, MetadataFile), JsonSerializer.Serialize(metadata with { Complete = true }, RegistryJson.Default.ModelMetadata));
+            var final = registry.VersionDirectory(Version);
+            System.IO.Directory.Move(Directory, final);
+            _committed = true;
+            return final;
+        }
+
+        public void Dispose()
+        {
+            if (!_committed)
+            {
+                TryDelete(Directory);
+            }
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(ModelMetadata))]
+[JsonSerializable(typeof(ChampionPointer))]
+internal sealed partial class RegistryJson : JsonSerializerContext;

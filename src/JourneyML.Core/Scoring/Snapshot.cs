@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using Parquet;
+using Parquet.Schema;
+
+namespace JourneyML.Core.Scoring;
+
+/// <summary>
+/// One scoring run's result for every customer: segment, churn risk, lead score, factors in words, the change since
+/// the previous snapshot, and the feature values behind them (so the next run can say what moved). Kept per run
+/// under <c>models/snapshots/</c> as Parquet: the risk history.
+/// </summary>
+public sealed class Snapshot
+{
+    public const string FeaturePrefix = "f_";
+
+    public required DateTime AsOf { get; init; }
+    public required string ModelVersion { get; init; }
+    public required string[] CustomerIds { get; init; }
+    public required string?[] AccountIds { get; init; }
+    public required string[] Status { get; init; }
+    public required int[] SegmentIds { get; init; }
+    public required string[] SegmentNames { get; init; }
+    /// <summary>Calibrated churn risk; NaN where it does not apply (leads, churned customers).</summary>
+    public required float[] ChurnRisk { get; init; }
+    /// <summary>Calibrated lead score; NaN where it does not apply (customers).</summary>
+    public required float[] LeadScore { get; init; }
+    /// <summary>Top factors in words, separated by "; ".</summary>
+    public required string[] Factors { get; init; }
+    /// <summary>Risk (or lead score) change since the previous snapshot; NaN when the customer was not in it.</summary>
+    public required float[] Change { get; init; }
+    public required string[] ChangeReason { get; init; }
+    public required IReadOnlyDictionary<string, float[]> FeatureValues { get; init; }
+
+    public int Count => CustomerIds.Length;
+
+    /// <summary>Writes Parquet (or CSV by extension) under a temporary name and renames it into place.</summary>
+    public void Write(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                WriteCsv(temporary);
+            }
+            else
+            {
+                Task.Run(() => WriteParquetAsync(temporary)).GetAwaiter().GetResult();
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private async Task WriteParquetAsync(string path)
+    {
+        var strings = new (string Name, IReadOnlyCollection<string?> Values)[]
+        {
+            ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status), ("segment_name", SegmentNames),
+            ("factors", Factors), ("change_reason", ChangeReason),
+        };
+        var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
+        floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
+        var segmentField = new DataField<int>("segment_id");
+        var fields = new List<Field>(strings.Select(s => (Field)new DataField<string>(s.Name, nullable: true))) { segmentField };
+        fields.AddRange(floats.Select(f => new DataField<float>(f.Name)));
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+        writer.CustomMetadata = new Dictionary<string, string>
+        {
+            ["journeyml.as_of"] = AsOf.ToString("o", CultureInfo.InvariantCulture),
+            ["journeyml.model_version"] = ModelVersion,
+        };
+        using var group = writer.CreateRowGroup();
+        int i = 0;
+        foreach (var (_, values) in strings)
+        {
+            await group.WriteAsync((DataField)fields[i++], values);
+        }
+        await group.WriteAsync(segmentField, (ReadOnlyMemory<int>)SegmentIds);
+        i++;
+        foreach (var (_, values) in floats)
+        {
+            await group.WriteAsync((DataField)fields[i++], (ReadOnlyMemory<float>)values);
+        }
+    }
+
+    private void WriteCsv(string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        var features = FeatureValues.Keys.ToArray();
+        writer.WriteLine(string.Join(',', new[] { "customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score",
+            "factors", "change", "change_reason" }.Concat(features.Select(f => FeaturePrefix + f))));
+        var line = new StringBuilder();
+        for (int r = 0; r < Count; r++)
+        {
+            line.Clear();
+            line.Append(Csv.Escape(CustomerIds[r])).Append(',').Append(Csv.Escape(AccountIds[r] ?? "")).Append(',').Append(Status[r]).Append(',')
+                .Append(SegmentIds[r]).Append(',').Append(Csv.Escape(SegmentNames[r])).Append(',').Append(F(ChurnRisk[r])).Append(',')
+                .Append(F(LeadScore[r])).Append(',').Append(Csv.Escape(Factors[r])).Append(',').Append(F(Change[r])).Append(',')
+                .Append(Csv.Escape(ChangeReason[r]));
+            foreach (var f in features)
+            {
+                line.Append(',').Append(F(FeatureValues[f][r]));
+            }
+            writer.WriteLine(line);
+        }
+    }
+
+    private static string F(float v) => float.IsNaN(v) ? "" : v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a snapshot back (all columns), for the change since last time and the risk history.</summary>
+    public static Snapshot Read(string path)
+    {
+        using var reader = TableReader.Open(path);
+        var featureColumns = reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray();
+        string[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason"];
+        // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
+        var ids = new List<string>();
+        var accounts = new List<string?>();
+        var status = new List<string>();
+        var segments = new List<int>();
+        var segmentNames = new List<string>();
+        var churn = new List<float>();
+        var lead = new List<float>();
+        var factors = new List<string>();
+        var change = new List<float>();
+        var reasons = new List<string>();
+        var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
+        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns]))
+        {
+            for (int i = 0; i < chunk.RowCount; i++)
+            {
+                ids.Add(chunk.GetString(0, i) ?? "");
+                accounts.Add(chunk.GetString(1, i));
+                status.Add(chunk.GetString(2, i) ?? "");
+                segments.Add(chunk.TryGetOptionalDouble(3, i, out var s) && !double.IsNaN(s) ? (int)s : -1);
+                segmentNames.Add(chunk.GetString(4, i) ?? "");
+                churn.Add(Float(chunk, 5, i));
+                lead.Add(Float(chunk, 6, i));
+                factors.Add(chunk.GetString(7, i) ?? "");
+                change.Add(Float(chunk, 8, i));
+                reasons.Add(chunk.GetString(9, i) ?? "");
+                for (int f = 0; f < featureColumns.Length; f++)
+                {
+                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 10 + f, i));
+                }
+            }
+        }
+        var (asOf, version) = ReadMetadata(path);
+        return new Snapshot
+        {
+            AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
+            SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
+            ChangeReason = [.. reasons], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
+        };
+    }
+
+    private static float Float(TableChunk chunk, int column, int row) =>
+        chunk.TryGetOptionalDouble(column, row, out var v) ? (float)v : float.NaN;
+
+    private static (DateTime AsOf, string Version) ReadMetadata(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        var parts = name.Split('_');
+        var asOf = DateTime.SpecifyKind(DateTime.ParseExact(parts[0], "yyyyMMdd", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        return (asOf, parts.Length > 2 ? parts[2] : "");
+    }
+
+    /// <summary>The file name: as-of date, run time and model version, so names sort in history order.</summary>
+    public static string FileName(DateTime asOf, DateTime runAt, string version) =>
+        $"{asOf:yyyyMMdd}_{runAt:yyyyMMddHHmmssfff}_{version}.parquet";
+
+    /// <summary>Every snapshot in a folder, oldest first.</summary>
+    public static IReadOnlyList<string> List(string directory) =>
+        Directory.Exists(directory)
+            ? [.. Directory.EnumerateFiles(directory, "*.parquet").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)]
+            : [];
+}

@@ -1,0 +1,119 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
+
+namespace JourneyML.Core.Tests.Prediction;
+
+public sealed class ClassifierTrainingTests
+{
+    private static readonly Lazy<FeatureTable> s_sample = new(() =>
+    {
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        return BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc) }).Table;
+    });
+
+    private static int[] Customers(FeatureTable table) =>
+        [.. Enumerable.Range(0, table.RowCount).Where(r => table.Status![r] == CustomerStatus.Customer)];
+
+    [Theory]
+    [InlineData(CandidateSpec.LightGbm)]
+    [InlineData(CandidateSpec.FastTree)]
+    [InlineData(CandidateSpec.FastForest)]
+    [InlineData(CandidateSpec.LogisticRegression)]
+    public void Every_trainer_saves_loads_and_explains_the_same_after_loading(string trainer)
+    {
+        var table = s_sample.Value;
+        var spec = CandidateSpec.DefaultSweep.First(c => c.Trainer == trainer);
+        var result = ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table), new ClassifierOptions { Candidates = [spec] });
+        var dir = Directory.CreateTempSubdirectory("journeyml-model-").FullName;
+        result.Model.Save(dir, "churn");
+        var loaded = BinaryModel.Load(dir, "churn");
+        var rows = result.HoldoutRows;
+        var (p1, c1) = result.Model.PredictWithContributions(table, rows);
+        var (p2, c2) = loaded.PredictWithContributions(table, rows);
+        Assert.Equal(p1, p2);
+        Assert.Equal(loaded.Predict(table, rows), p2);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(c1[i], c2[i]);
+        }
+        // Contributions mean something: customers ranked riskiest get more positive contribution than the safest.
+        var order = Enumerable.Range(0, rows.Length).OrderBy(i => p2[i]).ToArray();
+        double Net(int i) => c2[i].Sum();
+        Assert.True(order.TakeLast(20).Average(Net) > order.Take(20).Average(Net));
+        Assert.True(result.Holdout.Auc > 0.65, $"{trainer}: AUC {result.Holdout.Auc:F3}");
+    }
+
+    [Fact]
+    public void The_sweep_is_deterministic_for_a_seed()
+    {
+        var table = s_sample.Value;
+        var options = new ClassifierOptions { Candidates = [.. CandidateSpec.DefaultSweep.Take(3)] };
+        var a = ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table), options);
+        var b = ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table), options);
+        Assert.Equal(a.Candidates, b.Candidates.Select(c => c with { Seconds = a.Candidates.First(x => x.Candidate == c.Candidate).Seconds }));
+        Assert.Equal(a.HoldoutPredictions, b.HoldoutPredictions);
+    }
+
+    [Fact]
+    public void Too_few_labels_is_a_clear_error()
+    {
+        var table = s_sample.Value;
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table).Take(30).ToArray(), new ClassifierOptions()));
+        Assert.Contains("too few labelled examples", ex.Message);
+    }
+
+    [Fact]
+    public void Platt_calibration_recovers_a_known_mapping()
+    {
+        var random = new Random(5);
+        var scores = new float[20_000];
+        var labels = new float[scores.Length];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = (float)(random.NextDouble() * 16 - 8); // large raw scores, as trees give
+            double p = 1 / (1 + Math.Exp(-(0.5 * scores[i] - 1)));
+            labels[i] = random.NextDouble() < p ? 1 : 0;
+        }
+        var fit = PlattCalibration.Fit(scores, labels);
+        Assert.Equal(0.5, fit.A, 1);
+        Assert.Equal(-1, fit.B, 1);
+    }
+
+    [Fact]
+    public void Metrics_match_hand_computed_values()
+    {
+        float[] scores = [0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.05f];
+        float[] labels = [1, 1, 0, 1, 0, 0, 0, 0, 0, 0];
+        var m = ClassificationMetrics.Compute(scores, labels);
+        Assert.Equal(20.0 / 21.0, m.Auc, 6); // one positive ranked below one negative: 20 of 21 pairs in order
+        Assert.Equal((1 + 1 + 0.75) / 3, m.PrAuc, 6);
+        Assert.Equal(1, m.PrecisionAtTop10); // top 10% of 10 rows is 1 row
+        Assert.Equal(1 / 3.0, m.RecallAtTop10, 6);
+        Assert.Equal(3.0 / 10, m.BaseRate, 6);
+        Assert.Equal(10 / 3.0, m.Lift[0].Lift, 6);
+    }
+
+    [Fact]
+    public void Factor_texts_use_the_customers_own_numbers()
+    {
+        var table = new FeatureTable(["a"],
+        [
+            FeatureColumn.Numeric("logins_30d", "", [6]),
+            FeatureColumn.Numeric("logins_prev_30d", "", [16]),
+            FeatureColumn.Numeric("login_trend", "", [-1.4f]),
+            FeatureColumn.Numeric("tickets_30d", "", [4]),
+            FeatureColumn.Numeric("days_since_last_login", "", [float.NaN]),
+            FeatureColumn.Categorical("plan", "", ["starter"]),
+            FeatureColumn.Numeric("monthly_spend", "", [120.5f]),
+        ]);
+        Assert.Equal("logins down 62% against the previous 30 days (16 → 6)", FactorText.Describe(table, 0, "login_trend"));
+        Assert.Equal("4 support tickets in the last 30 days", FactorText.Describe(table, 0, "tickets_30d"));
+        Assert.Equal("has never logged in", FactorText.Describe(table, 0, "days_since_last_login"));
+        Assert.Equal("on the starter plan", FactorText.Describe(table, 0, "plan"));
+        Assert.Equal("monthly_spend: 120.5", FactorText.Describe(table, 0, "monthly_spend"));
+        var top = FactorText.Top(table, 0, ["login_trend", "logins_prev_30d", "tickets_30d", "plan"], [2f, 1.5f, 1f, -3f], 3);
+        Assert.Equal(["logins down 62% against the previous 30 days (16 → 6)", "4 support tickets in the last 30 days"], top.Select(f => f.Text));
+    }
+}

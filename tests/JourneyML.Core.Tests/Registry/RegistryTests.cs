@@ -1,0 +1,124 @@
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
+using JourneyML.Core.Tests.Prediction;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JourneyML.Core.Tests.Registry;
+
+[Collection(TrainedModelsCollection.Name)]
+public sealed class RegistryTests(TrainedModels trained)
+{
+    private string CopyRegistry()
+    {
+        var copy = Directory.CreateTempSubdirectory("journeyml-registry-").FullName;
+        foreach (var file in Directory.EnumerateFiles(trained.RegistryPath, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(trained.RegistryPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return copy;
+    }
+
+    [Fact]
+    public void A_training_run_writes_a_complete_version_and_promotes_the_first_one()
+    {
+        var registry = new ModelRegistry(trained.RegistryPath);
+        var version = trained.Result.Metadata.Version;
+        Assert.Matches("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$", version);
+        Assert.Equal(version, registry.Champion()!.Version);
+        var dir = registry.VersionDirectory(version);
+        foreach (var file in new[] { "metadata.json", "segments.zip", "segments.json", "churn.zip", "churn.json", "lead.zip", "lead.json", "report.md", "report.html" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        }
+        var metadata = registry.Find(version)!;
+        Assert.True(metadata.Complete);
+        Assert.Equal(TrainedModels.ReferenceAsOf, metadata.AsOf);
+        Assert.Equal(trained.Result.Metadata.Churn!.Holdout.Auc, metadata.Churn!.Holdout.Auc);
+        Assert.Equal(11, metadata.Segmentation.Candidates.Count); // every k from 2 to 12
+        Assert.True(metadata.Promotion!.Promoted);
+    }
+
+    [Fact]
+    public void An_interrupted_run_leaves_no_version_that_looks_complete_and_the_champion_untouched()
+    {
+        var registry = new ModelRegistry(CopyRegistry());
+        var champion = registry.Champion()!.Version;
+        var staged = registry.BeginVersion("20991231-235959-deadbeef");
+        File.WriteAllText(Path.Combine(staged.Directory, "churn.zip"), "half written");
+        // The process dies here: no Commit, no Dispose. The half-written folder is hidden and not a version.
+        Assert.DoesNotContain(registry.List(), m => m.Version == "20991231-235959-deadbeef");
+        Assert.Null(registry.Find("20991231-235959-deadbeef"));
+        Assert.Equal(champion, registry.Champion()!.Version);
+        // The next run clears the leftover.
+        using (registry.BeginVersion("20991231-235959-feedbeef"))
+        {
+        }
+        Assert.Empty(Directory.GetDirectories(registry.Root, ".staging-*"));
+    }
+
+    [Fact]
+    public void Version_strings_never_reach_the_file_system_unchecked()
+    {
+        var registry = new ModelRegistry(trained.RegistryPath);
+        foreach (var bad in new[] { "../etc", "..", "/tmp/x", "20261129-071326-f694739", "20261129-071326-F6947392/../x" })
+        {
+            Assert.Throws<ArgumentException>(() => registry.VersionDirectory(bad));
+        }
+    }
+
+    [Fact]
+    public void A_worse_challenger_is_kept_not_promoted_force_promotes_it_and_rollback_restores_the_champion()
+    {
+        var path = CopyRegistry();
+        var registry = new ModelRegistry(path);
+        var champion = registry.Champion()!.Version;
+        // A deliberately weak challenger: a two-leaf, three-tree forest.
+        var weak = new CandidateSpec(CandidateSpec.FastForest, new Dictionary<string, double> { ["leaves"] = 2, ["trees"] = 3, ["minLeaf"] = 500 });
+        var options = new TrainingOptions
+        {
+            Features = new FeatureRunOptions { DataDirectory = trained.DataDirectory, AsOf = TrainedModels.ReferenceAsOf },
+            RegistryPath = path,
+            Candidates = [weak],
+            Clock = new FixedClock(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc)),
+        };
+        var kept = TrainingRun.Run(options, NullLogger.Instance);
+        Assert.False(kept.Metadata.Promotion!.Promoted);
+        Assert.Contains("below the champion's", kept.Metadata.Promotion.Reason);
+        Assert.Equal(champion, registry.Champion()!.Version);
+        Assert.Contains(registry.List(), m => m.Version == kept.Metadata.Version);
+        // Drift against the champion is measured; same data, so nothing is flagged.
+        Assert.NotEmpty(kept.Metadata.Drift);
+        Assert.DoesNotContain(kept.Metadata.Drift, d => d.Flagged && !d.Name.EndsWith("_score", StringComparison.Ordinal));
+
+        var forced = TrainingRun.Run(options with { Force = true, Clock = new FixedClock(new DateTime(2030, 1, 2, 0, 0, 0, DateTimeKind.Utc)) }, NullLogger.Instance);
+        Assert.True(forced.Metadata.Promotion!.Forced);
+        Assert.Equal(forced.Metadata.Version, registry.Champion()!.Version);
+
+        var back = registry.Rollback(DateTime.UtcNow);
+        Assert.Equal(champion, back.Version);
+        Assert.Equal(champion, registry.Champion()!.Version);
+        // Segment ids stayed matched to the champion's.
+        Assert.Empty(kept.Metadata.Segmentation.NewSegments);
+    }
+
+    [Fact]
+    public void Psi_is_near_zero_for_the_same_population_and_flags_a_shift()
+    {
+        var random = new Random(3);
+        var baseline = Drift.Describe("x", Enumerable.Range(0, 20_000).Select(_ => (float)random.NextDouble() * 10));
+        var same = Enumerable.Range(0, 20_000).Select(_ => (float)random.NextDouble() * 10);
+        var shifted = Enumerable.Range(0, 20_000).Select(_ => (float)random.NextDouble() * 10 + 3);
+        Assert.True(Drift.Psi(baseline, same) < 0.01);
+        Assert.True(Drift.Psi(baseline, shifted) > Drift.FlagThreshold);
+        var withMissing = Enumerable.Range(0, 20_000).Select(i => i % 3 == 0 ? float.NaN : (float)random.NextDouble() * 10);
+        Assert.True(Drift.Psi(baseline, withMissing) > Drift.FlagThreshold, "a third of values going missing is a shift");
+    }
+
+    private sealed class FixedClock(DateTime now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(now, TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,57 @@
+using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Scoring;
+using JourneyML.Core.Tests.Prediction;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JourneyML.Core.Tests.Scoring;
+
+[Collection(TrainedModelsCollection.Name)]
+public sealed class ScoringTests(TrainedModels trained)
+{
+    [Fact]
+    public void Scoring_writes_snapshots_with_risks_factors_and_what_changed_since_the_last_one()
+    {
+        var registry = Directory.CreateTempSubdirectory("journeyml-scoring-").FullName;
+        foreach (var file in Directory.EnumerateFiles(trained.RegistryPath, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(registry, Path.GetRelativePath(trained.RegistryPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        ScoringResult Score(DateTime asOf, bool csv = false) => ScoringRun.Run(new ScoringOptions
+        {
+            Features = new FeatureRunOptions { DataDirectory = trained.DataDirectory, AsOf = asOf },
+            RegistryPath = registry,
+            WriteCsv = csv,
+        }, NullLogger.Instance);
+
+        var first = Score(new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc));
+        Assert.Null(first.PreviousSnapshot);
+        var s = first.Snapshot;
+        Assert.Equal(15_000, s.Count);
+        for (int r = 0; r < s.Count; r++)
+        {
+            Assert.Equal(s.Status[r] == CustomerStatus.Customer, !float.IsNaN(s.ChurnRisk[r]));
+            Assert.Equal(s.Status[r] == CustomerStatus.Lead, !float.IsNaN(s.LeadScore[r]));
+            Assert.NotEqual("", s.Factors[r]);
+            Assert.Contains(s.SegmentIds[r], trained.Result.Segmentation.Model.SegmentIds);
+        }
+
+        var second = Score(new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc), csv: true);
+        Assert.Equal(first.SnapshotPath, second.PreviousSnapshot);
+        var ranked = second.RankedByRisk().Take(50).ToList();
+        Assert.All(ranked, r => Assert.False(float.IsNaN(second.Snapshot.Change[r]) && second.Snapshot.ChangeReason[r] == ""));
+        int risen = Enumerable.Range(0, second.Snapshot.Count).Where(r => second.Snapshot.Change[r] > 0.15f).First();
+        Assert.Matches("^risk up 0\\.[0-9]{2} since 2026-05-01", second.Snapshot.ChangeReason[risen]);
+        Assert.True(File.Exists(second.CsvPath));
+
+        // The snapshot reads back as written: the risk history.
+        var back = Snapshot.Read(second.SnapshotPath);
+        Assert.Equal(second.Snapshot.CustomerIds, back.CustomerIds);
+        Assert.Equal(second.Snapshot.ChurnRisk, back.ChurnRisk);
+        Assert.Equal(second.Snapshot.ChangeReason, back.ChangeReason);
+        Assert.Equal(new DateTime(2026, 6, 1), back.AsOf);
+        Assert.Equal(2, Snapshot.List(Path.Combine(registry, "snapshots")).Count);
+    }
+}
