@@ -30,10 +30,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 90,
     };
 
-    public static Option<DirectoryInfo> Registry() => new("--registry")
+    /// <param name="recursive">For a command with subcommands: the option is given after the subcommand and applies to each.</param>
+    public static Option<DirectoryInfo> Registry(bool recursive = false) => new("--registry")
     {
         Description = "Model registry folder (versions, champion pointer, snapshots).",
         DefaultValueFactory = _ => new DirectoryInfo(Repo("models")),
+        Recursive = recursive,
     };
 
     public static Option<bool> SkipInvalid() => new("--skip-invalid")

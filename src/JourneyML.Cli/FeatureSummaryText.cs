@@ -17,7 +17,7 @@ internal static class FeatureSummaryText
         foreach (var (name, (positive, negative)) in s.Labels)
         {
             double rate = positive + negative == 0 ? 0 : (double)positive / (positive + negative);
-            sb.AppendLine(inv, $"  label {name}: {positive:N0} of {positive + negative:N0} ({rate:P1})");
+            sb.AppendLine(inv, $"  label {name}: {positive:N0} of {positive + negative:N0} ({rate:0.0%})");
         }
         sb.AppendLine(inv, $"  events: {s.EventsBeforeAsOf:N0} before T (features), {s.EventsOnOrAfterAsOf:N0} on or after T (labels only); {s.EventsPerSecond:N0} events/s");
         if (result.Report.HasProblems)

@@ -18,8 +18,8 @@ internal static class TrainingSummaryText
         sb.AppendLine(inv, $"  segments: {m.Segmentation.ChosenK} ({m.Segmentation.ChoiceReason})");
         foreach (var p in m.Segmentation.Profiles)
         {
-            var rates = string.Join(", ", new[] { p.ChurnRate is { } c ? $"churn {c:P0}" : null, p.ConversionRate is { } v ? $"conversion {v:P0}" : null }.Where(x => x is not null));
-            sb.AppendLine(inv, $"    {p.SegmentId,2} {p.Name,-45} {p.Size,8:N0} ({p.Share:P0}){(rates.Length > 0 ? "  " + rates : "")}{(p.IsNew ? "  NEW" : "")}");
+            var rates = string.Join(", ", new[] { p.ChurnRate is { } c ? $"churn {c:0%}" : null, p.ConversionRate is { } v ? $"conversion {v:0%}" : null }.Where(x => x is not null));
+            sb.AppendLine(inv, $"    {p.SegmentId,2} {p.Name,-45} {p.Size,8:N0} ({p.Share:0%}){(rates.Length > 0 ? "  " + rates : "")}{(p.IsNew ? "  NEW" : "")}");
         }
         if (m.Segmentation.VanishedSegments.Count > 0)
         {
@@ -33,7 +33,7 @@ internal static class TrainingSummaryText
             }
             var h = task.Holdout;
             sb.AppendLine(inv, $"  {task.Task}: {task.Trainer}; holdout ROC AUC {h.Auc:F3}{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {h.PrAuc:F3}, Brier {h.Brier:F3}; " +
-                $"top 10%: precision {h.PrecisionAtTop10:P0}, recall {h.RecallAtTop10:P0}");
+                $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}");
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
         }
         var flagged = m.Drift.Where(d => d.Flagged).ToList();

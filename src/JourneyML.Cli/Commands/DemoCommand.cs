@@ -9,7 +9,8 @@ namespace JourneyML.Cli.Commands;
 
 /// <summary>
 /// <c>journeyml demo</c>: the main job on the embedded default (the committed sample, files under the repo):
-/// validate the export and build the point-in-time features. Training, scoring and the journey map join this chain as they land.
+/// validate the export, build the point-in-time features, train segments and the churn and lead models into the
+/// registry (promoted if not worse than the champion), and score every customer into a snapshot.
 /// </summary>
 internal sealed class DemoCommand : Command
 {
@@ -20,10 +21,13 @@ internal sealed class DemoCommand : Command
         DefaultValueFactory = _ => new DirectoryInfo(CommonOptions.Repo("out", "demo")),
     };
 
-    public DemoCommand() : base("demo", "Run the main job on the committed sample: validate the export, build features as of a date, and print what came out.")
+    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
+
+    public DemoCommand() : base("demo", "Run the main job on the committed sample: validate, build features, train and gate the models, score every customer.")
     {
         Options.Add(s_data);
         Options.Add(s_out);
+        Options.Add(s_registry);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
@@ -33,10 +37,18 @@ internal sealed class DemoCommand : Command
                 DataDirectory = parse.GetValue(s_data)!.FullName,
                 OutputPath = Path.Combine(output, "features.parquet"),
             };
-            var result = FeatureRun.Run(options, loggers.CreateLogger("demo"), cancellationToken: cancellationToken);
+            var logger = loggers.CreateLogger("demo");
+            var result = FeatureRun.Run(options, logger, cancellationToken: cancellationToken);
             Console.WriteLine(FeatureSummaryText.Format(result));
             Console.WriteLine();
             Console.WriteLine(Profile(result.Table));
+            Console.WriteLine();
+            var registry = parse.GetValue(s_registry)!.FullName;
+            var training = TrainingRun.Run(new TrainingOptions { Features = options with { OutputPath = null }, RegistryPath = registry }, logger, cancellationToken);
+            Console.WriteLine(TrainingSummaryText.Format(training));
+            Console.WriteLine();
+            var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: false, logger, cancellationToken);
+            Console.WriteLine(ScoreCommand.Format(scoring, 10));
             return ExitCodes.Success;
         }));
     }

@@ -65,7 +65,7 @@ internal sealed class GenerateCommand : Command
             progress.Done();
             Console.WriteLine($"Wrote {summary.Customers:N0} customers in {summary.Accounts:N0} accounts and {summary.Events:N0} events to {summary.OutputDirectory} in {summary.Elapsed.TotalSeconds:F1} s");
             Console.WriteLine($"  segments: {string.Join(", ", summary.CustomersPerSegment.Select(s => $"{s.Key} {s.Value:N0}"))}");
-            Console.WriteLine($"  churn rate {summary.ChurnRate:P1}, conversion rate {summary.ConversionRate:P1} (within the horizon of the reference as-of date)");
+            Console.WriteLine($"  churn rate {summary.ChurnRate:0.0%}, conversion rate {summary.ConversionRate:0.0%} (within the horizon of the reference as-of date)");
             foreach (var file in summary.Files)
             {
                 Console.WriteLine($"  {file}");

@@ -7,7 +7,7 @@ namespace JourneyML.Cli.Commands;
 /// <summary><c>journeyml models list|show|promote|rollback</c>: the registry by hand.</summary>
 internal sealed class ModelsCommand : Command
 {
-    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
+    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry(recursive: true);
     private static readonly Argument<string> s_version = new("version") { Description = "A model version (yyyyMMdd-HHmmss-xxxxxxxx)." };
 
     public ModelsCommand() : base("models", "List, inspect, promote or roll back model versions in the registry.")

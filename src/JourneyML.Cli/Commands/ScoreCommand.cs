@@ -68,7 +68,7 @@ internal sealed class ScoreCommand : Command
         sb.AppendLine(inv, $"Top {top} churn risks:");
         foreach (int r in result.RankedByRisk().Take(top))
         {
-            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:P0}  [{s.SegmentNames[r]}]  {s.Factors[r]}");
+            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:0%}  [{s.SegmentNames[r]}]  {s.Factors[r]}");
             if (s.ChangeReason[r].Length > 0)
             {
                 sb.AppendLine(inv, $"  {"",-10} {"",5}  {s.ChangeReason[r]}");

@@ -10,7 +10,7 @@ namespace JourneyML.Cli.Commands;
 /// <summary><c>journeyml segments list|export</c>: marketing's hidden segments, and their members for a campaign tool.</summary>
 internal sealed class SegmentsCommand : Command
 {
-    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
+    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry(recursive: true);
     private static readonly Argument<int> s_segment = new("segment") { Description = "Segment id (see 'segments list')." };
     private static readonly Option<FileInfo> s_out = new("--out", "-o") { Description = "CSV file to write the members to.", Required = true };
 
@@ -24,8 +24,8 @@ internal sealed class SegmentsCommand : Command
             var inv = CultureInfo.InvariantCulture;
             foreach (var p in champion.Segmentation.Profiles)
             {
-                Console.WriteLine(string.Format(inv, "{0,2} {1}  ({2:N0} customers, {3:P0}){4}{5}", p.SegmentId, p.Name, p.Size, p.Share,
-                    p.ChurnRate is { } c ? $"  churn {c:P0}" : "", p.ConversionRate is { } v ? $"  conversion {v:P0}" : ""));
+                Console.WriteLine(string.Format(inv, "{0,2} {1}  ({2:N0} customers, {3:0%}){4}{5}", p.SegmentId, p.Name, p.Size, p.Share,
+                    p.ChurnRate is { } c ? $"  churn {c:0%}" : "", p.ConversionRate is { } v ? $"  conversion {v:0%}" : ""));
                 Console.WriteLine($"   {p.Description}");
             }
             return ExitCodes.Success;

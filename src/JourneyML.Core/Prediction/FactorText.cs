@@ -141,7 +141,7 @@ public static class FactorText
         {
             return $"{what} steady ({N(before)} → {N(now)} per 30 days)";
         }
-        return $"{what} {(change < 0 ? "down" : "up")} {Math.Abs(change):P0} against the previous 30 days ({N(before)} → {N(now)})".Replace(" %", "%", StringComparison.Ordinal);
+        return $"{what} {(change < 0 ? "down" : "up")} {Math.Abs(change):0%} against the previous 30 days ({N(before)} → {N(now)})";
     }
 
     private static string Window(string feature) => feature.EndsWith("_30d", StringComparison.Ordinal) ? "30" : "90";

@@ -1,0 +1,86 @@
+namespace JourneyML.Cli.Tests;
+
+/// <summary>The model lifecycle as an operator drives it from the command line: train, score, list, export, retrain, promote, roll back.</summary>
+public sealed class ModelCommandTests
+{
+    [Fact]
+    public void Train_score_export_retrain_and_roll_back_from_the_command_line()
+    {
+        var registry = Cli.TempDirectory();
+        var train = Cli.Run("train", "--registry", registry, "--fixed-trainer");
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("PROMOTED: first model in the registry", train.Output);
+        Assert.Contains("against the planted truth: segments ARI", train.Output);
+        var first = Directory.GetDirectories(registry).Select(Path.GetFileName).Single(d => !d!.StartsWith('.'))!;
+        Assert.True(File.Exists(Path.Combine(registry, first, "report.html")));
+
+        var score = Cli.Run("score", "--registry", registry, "--as-of", "2026-06-01", "--csv");
+        Assert.Equal(0, score.ExitCode);
+        Assert.Contains("Top 10 churn risks:", score.Output);
+        Assert.Contains("first snapshot", score.Output);
+        Assert.Single(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.csv"));
+
+        var segments = Cli.Run("segments", "list", "--registry", registry);
+        Assert.Equal(0, segments.ExitCode);
+        Assert.Contains("churn", segments.Output);
+        var members = Path.Combine(registry, "segment-0.csv");
+        var export = Cli.Run("segments", "export", "0", "--out", members, "--registry", registry);
+        Assert.Equal(0, export.ExitCode);
+        Assert.StartsWith("customer_id,account_id,status,segment_id", File.ReadAllText(members));
+        Assert.True(File.ReadAllLines(members).Length > 10);
+
+        // The nightly job: retrain on the same data, gate against the champion, score again (changes since the last snapshot).
+        var retrain = Cli.Run("retrain", "--registry", registry, "--fixed-trainer");
+        Assert.Equal(0, retrain.ExitCode);
+        Assert.Contains("PROMOTED: not worse than champion " + first, retrain.Output);
+        Assert.Contains("drift: no feature or score above PSI 0.2", retrain.Output);
+        Assert.Contains("changes against", retrain.Output);
+
+        var list = Cli.Run("models", "list", "--registry", registry);
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(2, list.Output.Split('\n').Count(l => l.Contains(" behaviour-logs ")));
+        var rollback = Cli.Run("models", "rollback", "--registry", registry);
+        Assert.Equal(0, rollback.ExitCode);
+        Assert.Contains($"Champion is now {first}", rollback.Output);
+
+        var show = Cli.Run("models", "show", first, "--registry", registry);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("\"version\": \"" + first + "\"", show.Output);
+        var traversal = Cli.Run("models", "show", "../../etc", "--registry", registry);
+        Assert.Equal(2, traversal.ExitCode);
+        Assert.Contains("is not a model version", traversal.Error);
+    }
+
+    [Fact]
+    public void Scoring_without_a_champion_says_what_to_do()
+    {
+        var result = Cli.Run("score", "--registry", Cli.TempDirectory());
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("no champion model", result.Error);
+    }
+
+    [Fact]
+    public void A_ready_feature_table_trains_through_the_same_sweep()
+    {
+        var dir = Cli.TempDirectory();
+        var table = Path.Combine(dir, "features.csv");
+        var features = Cli.Run("features", "--as-of", "2026-04-01", "--out", table);
+        Assert.Equal(0, features.ExitCode);
+        // Keep the active customers and their churn label, as a warehouse table would hold them.
+        var lines = File.ReadAllLines(table);
+        var header = lines[0].Split(',');
+        int status = Array.IndexOf(header, "status"), label = Array.IndexOf(header, "label_churned"), conversion = Array.IndexOf(header, "label_converted");
+        var kept = lines.Skip(1).Where(l => l.Split(',')[status] == "customer")
+            .Select(l => string.Join(',', l.Split(',').Where((_, i) => i != status && i != conversion)));
+        var headerOut = string.Join(',', header.Where((_, i) => i != status && i != conversion)).Replace("label_churned", "churned_next_quarter");
+        var warehouse = Path.Combine(dir, "warehouse.csv");
+        File.WriteAllLines(warehouse, kept.Prepend(headerOut));
+
+        var registry = Path.Combine(dir, "models");
+        var train = Cli.Run("train", "--feature-table", warehouse, "--label", "churned_next_quarter", "--registry", registry);
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("(feature-table)", train.Output);
+        Assert.Contains("churn: ", train.Output);
+        Assert.Contains("segments: ", train.Output);
+    }
+}
