@@ -108,12 +108,12 @@ public sealed class ClassifierTrainingTests
             FeatureColumn.Categorical("plan", "", ["starter"]),
             FeatureColumn.Numeric("monthly_spend", "", [120.5f]),
         ]);
-        Assert.Equal("logins down 62% against the previous 30 days (16 → 6)", FactorText.Describe(table, 0, "login_trend"));
+        Assert.Equal("logins down 63% against the previous 30 days (16 → 6)", FactorText.Describe(table, 0, "login_trend"));
         Assert.Equal("4 support tickets in the last 30 days", FactorText.Describe(table, 0, "tickets_30d"));
         Assert.Equal("has never logged in", FactorText.Describe(table, 0, "days_since_last_login"));
         Assert.Equal("on the starter plan", FactorText.Describe(table, 0, "plan"));
         Assert.Equal("monthly_spend: 120.5", FactorText.Describe(table, 0, "monthly_spend"));
         var top = FactorText.Top(table, 0, ["login_trend", "logins_prev_30d", "tickets_30d", "plan"], [2f, 1.5f, 1f, -3f], 3);
-        Assert.Equal(["logins down 62% against the previous 30 days (16 → 6)", "4 support tickets in the last 30 days"], top.Select(f => f.Text));
+        Assert.Equal(["logins down 63% against the previous 30 days (16 → 6)", "4 support tickets in the last 30 days"], top.Select(f => f.Text));
     }
 }
