@@ -84,3 +84,20 @@ public sealed class ModelCommandTests
         Assert.Contains("segments: ", train.Output);
     }
 }
+
+public sealed class ParquetTrainingTests
+{
+    [Fact]
+    public void Training_on_a_parquet_export_recovers_the_planted_segments()
+    {
+        // Runs in the CLI's own process (server GC, parallel row-group reads): where text read from Parquet once got
+        // overwritten by a later read, the ground truth no longer matched and the segments' ARI fell to 0.
+        var dir = Cli.TempDirectory();
+        Assert.Equal(0, Cli.Run("generate", "--customers", "6000", "--seed", "12", "--format", "parquet", "--out", dir).ExitCode);
+        var train = Cli.Run("train", "--data", dir, "--as-of", "2026-04-01", "--registry", Path.Combine(dir, "models"), "--fixed-trainer");
+        Assert.Equal(0, train.ExitCode);
+        var ari = System.Text.RegularExpressions.Regex.Match(train.Output, "segments ARI ([0-9.]+)");
+        Assert.True(ari.Success, train.Output);
+        Assert.True(double.Parse(ari.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.8, train.Output);
+    }
+}

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Registry;
+using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace JourneyML.Cli.Commands;
@@ -13,6 +15,112 @@ internal sealed class BenchCommand : Command
     public BenchCommand() : base("bench", "Measure JourneyML's speed on generated data and record it with the machine.")
     {
         Subcommands.Add(new BenchFeaturesCommand());
+        Subcommands.Add(new BenchTrainCommand());
+        Subcommands.Add(new BenchScoreCommand());
+    }
+
+    /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>
+    internal static async Task<string> EnsureData(int customers, CancellationToken cancellationToken)
+    {
+        var data = CommonOptions.Repo("out", "bench", $"data-{customers}");
+        if (!File.Exists(Path.Combine(data, "customers.parquet")))
+        {
+            Console.Error.WriteLine($"Generating {customers:N0} customers into {data} ...");
+            var generate = Process.Start(BenchFeaturesCommand.SelfStartInfo(
+                ["generate", "--customers", customers.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--format", "parquet", "--out", data]))!;
+            await generate.WaitForExitAsync(cancellationToken);
+            if (generate.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"generating the benchmark data failed (exit code {generate.ExitCode})");
+            }
+        }
+        return data;
+    }
+
+    internal static async Task Record(FileInfo? results, string row, CancellationToken cancellationToken)
+    {
+        Console.WriteLine(row);
+        if (results is not null)
+        {
+            await File.AppendAllTextAsync(results.FullName, row + "\n", cancellationToken);
+            Console.Error.WriteLine($"appended to {results.FullName}");
+        }
+    }
+
+    internal static double PeakMb() => Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+}
+
+/// <summary><c>journeyml bench train</c>: the whole training run (features, k selection, segments, both classifiers with the sweep, report).</summary>
+internal sealed class BenchTrainCommand : Command
+{
+    private static readonly Option<int> s_customers = new("--customers", "-n") { Description = "Customers in the generated data.", DefaultValueFactory = _ => 100_000 };
+    private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
+
+    public BenchTrainCommand() : base("train", "Time a full training run on generated data; report time, peak memory and quality against the planted truth.")
+    {
+        Options.Add(s_customers);
+        Options.Add(s_results);
+        SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
+        {
+            int customers = parse.GetValue(s_customers);
+            var data = await BenchCommand.EnsureData(customers, cancellationToken);
+            var registry = CommonOptions.Repo("out", "bench", $"models-{customers}");
+            var watch = Stopwatch.StartNew();
+            var result = TrainingRun.Run(new TrainingOptions
+            {
+                Features = new FeatureRunOptions { DataDirectory = data, AsOf = new Core.SampleData.GeneratorOptions().ReferenceAsOf },
+                RegistryPath = registry,
+                Force = true, // the benchmark's model becomes the champion the scoring benchmark uses
+            }, NullLogger.Instance, cancellationToken);
+            watch.Stop();
+            var m = result.Metadata;
+            var inv = CultureInfo.InvariantCulture;
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | train end to end (features, k 2-12, segments, 2 classifiers x 7 candidates x 3 folds, report) | {1:N0} customers, {2:N0} events | {3:F1} s | churn AUC {4:F3} (oracle {5:F3}), lead AUC {6:F3} (oracle {7:F3}), segments ARI {8:F3}, k={9} | {10:N0} MB | {11} |",
+                DateTime.UtcNow, m.Rows.Customers, m.Rows.EventsBeforeAsOf + m.Rows.EventsAfterAsOf, watch.Elapsed.TotalSeconds,
+                m.Churn?.Holdout.Auc, m.Churn?.OracleAuc, m.Lead?.Holdout.Auc, m.Lead?.OracleAuc, m.GroundTruth?.SegmentAdjustedRandIndex, m.Segmentation.ChosenK,
+                BenchCommand.PeakMb(), BenchFeaturesCommand.Machine());
+            await BenchCommand.Record(parse.GetValue(s_results), row, cancellationToken);
+            return ExitCodes.Success;
+        }));
+    }
+}
+
+/// <summary><c>journeyml bench score</c>: scoring every customer with top factors, with the champion of a benchmark registry.</summary>
+internal sealed class BenchScoreCommand : Command
+{
+    private static readonly Option<int> s_customers = new("--customers", "-n") { Description = "Customers to score.", DefaultValueFactory = _ => 1_000_000 };
+    private static readonly Option<int> s_model = new("--model-customers") { Description = "Size of the benchmark registry whose champion scores (run 'bench train' with it first).", DefaultValueFactory = _ => 100_000 };
+    private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
+
+    public BenchScoreCommand() : base("score", "Time scoring every customer (segment, churn risk, lead score, top factors) and writing the snapshot.")
+    {
+        Options.Add(s_customers);
+        Options.Add(s_model);
+        Options.Add(s_results);
+        SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
+        {
+            int customers = parse.GetValue(s_customers);
+            var data = await BenchCommand.EnsureData(customers, cancellationToken);
+            var registry = new ModelRegistry(CommonOptions.Repo("out", "bench", $"models-{parse.GetValue(s_model)}"));
+            var models = registry.LoadChampion() ?? throw new ArgumentException($"no champion in {registry.Root}: run 'bench train --customers {parse.GetValue(s_model)}' first");
+            var watch = Stopwatch.StartNew();
+            var features = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data }, NullLogger.Instance, cancellationToken: cancellationToken);
+            double featureSeconds = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            var snapshot = ScoringRun.Score(features.Table, models, 3, NullLogger.Instance);
+            double scoreSeconds = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            var path = Path.Combine(Path.GetTempPath(), $"journeyml-bench-snapshot-{Guid.NewGuid():N}.parquet");
+            snapshot.Write(path);
+            double writeSeconds = watch.Elapsed.TotalSeconds;
+            File.Delete(path);
+            var inv = CultureInfo.InvariantCulture;
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | score every customer with top factors ({1} churn, {2} lead) | {3:N0} customers | {4:F1} s scoring + {5:F1} s snapshot write ({6:N0} customers/s); features {7:F1} s before | | {8:N0} MB | {9} |",
+                DateTime.UtcNow, models.Churn?.Info.Spec.Trainer, models.Lead?.Info.Spec.Trainer, snapshot.Count, scoreSeconds, writeSeconds,
+                snapshot.Count / (scoreSeconds + writeSeconds), featureSeconds, BenchCommand.PeakMb(), BenchFeaturesCommand.Machine());
+            await BenchCommand.Record(parse.GetValue(s_results), row, cancellationToken);
+            return ExitCodes.Success;
+        }));
     }
 }
 

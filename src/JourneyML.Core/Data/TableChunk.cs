@@ -79,6 +79,9 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
         ReadOnlyMemory<char>?[] m => m[row] is not { } v || v.Span.IsWhiteSpace(),
         DateTime?[] d => d[row] is null,
         double?[] v => v[row] is not { } d || double.IsNaN(d),
+        double[] v => double.IsNaN(v[row]),
+        float[] v => float.IsNaN(v[row]),
+        int[] or long[] or bool[] or DateTime[] => false,
         float?[] v => v[row] is not { } f || float.IsNaN(f),
         Array a => a.GetValue(row) is null,
     };
@@ -101,6 +104,9 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
                 value = default;
                 reason = "missing time";
                 return false;
+            case DateTimeOffset[] o:
+                value = o[row].UtcDateTime;
+                return true;
             case DateTimeOffset?[] o:
                 if (o[row] is { } dto)
                 {
@@ -148,6 +154,15 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
                 return true;
             case int?[] n:
                 value = n[row] ?? double.NaN;
+                return true;
+            case int[] n:
+                value = n[row];
+                return true;
+            case long[] n:
+                value = n[row];
+                return true;
+            case float[] f:
+                value = f[row];
                 return true;
             case long?[] n:
                 value = n[row] ?? double.NaN;

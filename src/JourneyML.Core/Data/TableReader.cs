@@ -392,20 +392,23 @@ public sealed class ParquetTableReader : TableReader
         var names = wanted.Select(w => w ?? "").ToArray();
         // Column buffers come from the shared pool and go back once the caller has moved on: a row group is
         // a million rows, and fresh arrays per row group would fill the large-object heap with garbage.
+        // Text values are slices of the reader's own buffers, so the reader too stays open until then.
         var returns = new List<Action>();
+        ParquetReader? reader = null;
+        ParquetRowGroupReader? rowGroup = null;
         try
         {
             var chunk = Run(async () =>
             {
-                await using var reader = await ParquetReader.CreateAsync(Path, ReadOptions);
-                using var rg = reader.OpenRowGroupReader(partition);
-                int rows = checked((int)rg.RowCount);
+                reader = await ParquetReader.CreateAsync(Path, ReadOptions);
+                rowGroup = reader.OpenRowGroupReader(partition);
+                int rows = checked((int)rowGroup.RowCount);
                 var columns = new Array?[indexes.Length];
                 for (int c = 0; c < indexes.Length; c++)
                 {
                     if (indexes[c] >= 0)
                     {
-                        columns[c] = await ReadColumnAsync(rg, _fields[indexes[c]], rows, FileName, returns);
+                        columns[c] = await ReadColumnAsync(rowGroup, _fields[indexes[c]], rows, FileName, returns);
                     }
                 }
                 return new TableChunk(FileName, _rowGroupStarts[partition] + 1, rows, columns, names);
@@ -418,6 +421,15 @@ public sealed class ParquetTableReader : TableReader
             {
                 giveBack();
             }
+            rowGroup?.Dispose();
+            if (reader is not null)
+            {
+                Run(async () =>
+                {
+                    await reader.DisposeAsync();
+                    return 0;
+                });
+            }
         }
     }
 
@@ -426,10 +438,18 @@ public sealed class ParquetTableReader : TableReader
         var type = field.ClrType;
         if (type == typeof(ReadOnlyMemory<char>))
         {
-            // Slices of one decoded buffer: no string per row (the cost that dominates reading large exports).
-            return field.IsNullable
-                ? await ReadNullable<ReadOnlyMemory<char>>(rg, field, rows, returns)
-                : await ReadPlain<ReadOnlyMemory<char>>(rg, field, rows, returns);
+            // Text as slices, not one string per row (the cost that dominates reading large exports). Parquet.Net's
+            // slices point into buffers it reuses for later reads, on any thread: copied at once into one array of
+            // our own, they stay valid as long as the chunk does.
+            if (field.IsNullable)
+            {
+                var nullable = await ReadNullable<ReadOnlyMemory<char>>(rg, field, rows, returns);
+                OwnText(nullable.AsSpan(0, rows));
+                return nullable;
+            }
+            var plain = await ReadPlain<ReadOnlyMemory<char>>(rg, field, rows, returns);
+            OwnText(plain.AsSpan(0, rows));
+            return plain;
         }
         if (type == typeof(string))
         {
@@ -443,7 +463,7 @@ public sealed class ParquetTableReader : TableReader
         }
         if (type == typeof(DateTimeOffset))
         {
-            return await ReadNullable<DateTimeOffset>(rg, field, rows, returns);
+            return field.IsNullable ? await ReadNullable<DateTimeOffset>(rg, field, rows, returns) : await ReadPlain<DateTimeOffset>(rg, field, rows, returns);
         }
         if (type == typeof(double))
         {
@@ -451,28 +471,68 @@ public sealed class ParquetTableReader : TableReader
         }
         if (type == typeof(float))
         {
-            return await ReadNullable<float>(rg, field, rows, returns);
+            return field.IsNullable ? await ReadNullable<float>(rg, field, rows, returns) : await ReadPlain<float>(rg, field, rows, returns);
         }
         if (type == typeof(int))
         {
-            return await ReadNullable<int>(rg, field, rows, returns);
+            return field.IsNullable ? await ReadNullable<int>(rg, field, rows, returns) : await ReadPlain<int>(rg, field, rows, returns);
         }
         if (type == typeof(long))
         {
-            return await ReadNullable<long>(rg, field, rows, returns);
+            return field.IsNullable ? await ReadNullable<long>(rg, field, rows, returns) : await ReadPlain<long>(rg, field, rows, returns);
         }
         if (type == typeof(bool))
         {
-            return await ReadNullable<bool>(rg, field, rows, returns);
+            return field.IsNullable ? await ReadNullable<bool>(rg, field, rows, returns) : await ReadPlain<bool>(rg, field, rows, returns);
         }
         throw new DataFileException(file,
             $"column type {type.Name} is not supported (use text, timestamp, integer or floating point)", field.Name);
+    }
+
+    private static void OwnText(Span<ReadOnlyMemory<char>> values)
+    {
+        long total = 0;
+        foreach (var v in values)
+        {
+            total += v.Length;
+        }
+        var own = new char[total];
+        int at = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            var span = values[i].Span;
+            span.CopyTo(own.AsSpan(at));
+            values[i] = own.AsMemory(at, span.Length);
+            at += span.Length;
+        }
+    }
+
+    private static void OwnText(Span<ReadOnlyMemory<char>?> values)
+    {
+        long total = 0;
+        foreach (var v in values)
+        {
+            total += v?.Length ?? 0;
+        }
+        var own = new char[total];
+        int at = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is { } value)
+            {
+                value.Span.CopyTo(own.AsSpan(at));
+                values[i] = own.AsMemory(at, value.Length);
+                at += value.Length;
+            }
+        }
     }
 
     private static async Task<T[]> ReadPlain<T>(ParquetRowGroupReader rg, DataField field, int rows, List<Action> returns) where T : struct
     {
         var values = ArrayPool<T>.Shared.Rent(rows);
         returns.Add(() => ArrayPool<T>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
+        // A pooled buffer holds an earlier read's values: start clean, so nothing stale can show through.
+        Array.Clear(values, 0, rows);
         await rg.ReadAsync(field, values.AsMemory(0, rows));
         return values;
     }
@@ -481,6 +541,9 @@ public sealed class ParquetTableReader : TableReader
     {
         var values = ArrayPool<T?>.Shared.Rent(rows);
         returns.Add(() => ArrayPool<T?>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
+        // Only for optional columns: Parquet.Net does not fill a nullable buffer reliably from a required column
+        // (seen: stale values from a pooled buffer showing through), so required columns are read as plain values.
+        Array.Clear(values, 0, rows);
         await rg.ReadAsync(field, values.AsMemory(0, rows));
         return values;
     }

@@ -166,8 +166,8 @@ public static class BehaviourSegmentation
         var model = BuildPipeline(ml, k).Fit(data);
         var centroids = SegmentationModel.KMeansCentroids(model);
         var labels = new int[rows.Length];
-        var partial = new double[Environment.ProcessorCount];
-        Parallel.For(0, rows.Length, () => 0.0, (r, _, inertia) =>
+        var distances = new float[rows.Length];
+        Parallel.For(0, rows.Length, r =>
         {
             int best = 0;
             float bestDistance = float.PositiveInfinity;
@@ -181,15 +181,15 @@ public static class BehaviourSegmentation
                 }
             }
             labels[r] = best;
-            return inertia + bestDistance;
-        }, inertia =>
-        {
-            lock (partial)
-            {
-                partial[0] += inertia;
-            }
+            distances[r] = bestDistance;
         });
-        return new KMeansFit(model, data.Schema, centroids, labels, partial[0]);
+        // Summed in row order: a parallel sum's order varies from run to run, and the best of several starts must not.
+        double inertia = 0;
+        foreach (var distance in distances)
+        {
+            inertia += distance;
+        }
+        return new KMeansFit(model, data.Schema, centroids, labels, inertia);
     }
 
     /// <summary>A deterministic random subset of row indices (all rows when there are few), sorted.</summary>

@@ -164,3 +164,33 @@ public sealed class ValidationTests
         Assert.Equal("-12.5", Csv.Escape("-12.5"));
     }
 }
+
+public sealed class ParquetReadingTests
+{
+    [Fact]
+    public void A_chunks_text_stays_intact_while_other_row_groups_are_read()
+    {
+        // Text values are slices of the reader's buffers: reading another row group must not overwrite a chunk still in use.
+        var dir = Directory.CreateTempSubdirectory("journeyml-parquet-").FullName;
+        new JourneyML.Core.SampleData.SampleGenerator(new JourneyML.Core.SampleData.GeneratorOptions
+        {
+            Customers = 3_000, Seed = 4, Format = JourneyML.Core.SampleData.TableFormat.Parquet, RowGroupSize = 100_000,
+        }).Generate(dir);
+        using var reader = TableReader.Open(Path.Combine(dir, "events.parquet"));
+        Assert.True(reader.PartitionCount > 4);
+        using var first = reader.ReadPartition(0, ["customer_id", "type"]).GetEnumerator();
+        Assert.True(first.MoveNext());
+        var chunk = first.Current;
+        var before = Enumerable.Range(0, chunk.RowCount).Select(i => chunk.GetString(0, i) + "|" + chunk.GetString(1, i)).ToList();
+        Parallel.For(1, reader.PartitionCount, p =>
+        {
+            foreach (var other in reader.ReadPartition(p, ["customer_id", "type"]))
+            {
+                Assert.True(other.RowCount > 0);
+            }
+        });
+        GC.Collect();
+        var after = Enumerable.Range(0, chunk.RowCount).Select(i => chunk.GetString(0, i) + "|" + chunk.GetString(1, i)).ToList();
+        Assert.Equal(before, after);
+    }
+}
