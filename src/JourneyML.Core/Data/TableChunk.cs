@@ -59,6 +59,7 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
         double?[] v => v[row] is { } d && !double.IsNaN(d) ? d.ToString(CultureInfo.InvariantCulture) : null,
         double[] v => double.IsNaN(v[row]) ? null : v[row].ToString(CultureInfo.InvariantCulture),
         float?[] v => v[row] is { } f && !float.IsNaN(f) ? f.ToString("R", CultureInfo.InvariantCulture) : null,
+        float[] v => float.IsNaN(v[row]) ? null : v[row].ToString("R", CultureInfo.InvariantCulture),
         Array a => Convert.ToString(a.GetValue(row), CultureInfo.InvariantCulture),
     };
 
