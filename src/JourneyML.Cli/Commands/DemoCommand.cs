@@ -44,7 +44,7 @@ internal sealed class DemoCommand : Command
             Console.WriteLine(Profile(result.Table));
             Console.WriteLine();
             var registry = parse.GetValue(s_registry)!.FullName;
-            var training = TrainingRun.Run(new TrainingOptions { Features = options with { OutputPath = null }, RegistryPath = registry }, logger, cancellationToken);
+            var training = TerminalProgress.Run("training", progress => TrainingRun.Run(new TrainingOptions { Features = options with { OutputPath = null }, RegistryPath = registry }, logger, cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(training));
             Console.WriteLine();
             var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: false, logger, cancellationToken);

@@ -39,7 +39,7 @@ internal sealed class RetrainCommand : Command
             var logger = loggers.CreateLogger("retrain");
             var features = TrainCommand.FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid);
             var registry = parse.GetValue(s_registry)!.FullName;
-            var training = TrainingRun.Run(new TrainingOptions
+            var training = TerminalProgress.Run("training", progress => TrainingRun.Run(new TrainingOptions
             {
                 Features = features,
                 RegistryPath = registry,
@@ -47,7 +47,7 @@ internal sealed class RetrainCommand : Command
                 Tolerance = parse.GetValue(TrainCommand.Tolerance),
                 Force = parse.GetValue(TrainCommand.Force),
                 Candidates = parse.GetValue(TrainCommand.FixedTrainer) ? [CandidateSpec.Default] : null,
-            }, logger, cancellationToken);
+            }, logger, cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(training));
             // Score on everything known with whichever model is champion now (the new one, or the one kept).
             var scoring = ScoreCommand.Score(features.DataDirectory, features.MappingFile, null, parse.GetValue(s_skipInvalid), registry,

@@ -80,7 +80,7 @@ internal sealed class TrainCommand : Command
                 Force = parse.GetValue(Force),
                 Candidates = parse.GetValue(FixedTrainer) ? [CandidateSpec.Default] : null,
             };
-            var result = TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken);
+            var result = TerminalProgress.Run("training", progress => TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(result));
             return ExitCodes.Success;
         }));

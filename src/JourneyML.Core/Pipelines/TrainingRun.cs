@@ -44,9 +44,12 @@ public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDir
 /// </summary>
 public static class TrainingRun
 {
-    public static TrainingRunResult Run(TrainingOptions options, ILogger logger, CancellationToken cancellationToken = default)
+    /// <param name="progress">Step name and overall fraction done, for a progress bar.</param>
+    public static TrainingRunResult Run(TrainingOptions options, ILogger logger, CancellationToken cancellationToken = default,
+        IProgress<(string Step, double Fraction)>? progress = null)
     {
         var watch = Stopwatch.StartNew();
+        progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
         var (table, mode, counts, dataDirectory) = LoadFeatures(options, logger, cancellationToken);
         var champion = registry.LoadChampion();
@@ -55,6 +58,7 @@ public static class TrainingRun
             logger.LogInformation("Champion is {Version}", champion.Metadata.Version);
         }
 
+        progress?.Report(("segments", 0.1));
         logger.LogInformation("Segmenting {Rows} customers", table.RowCount);
         var segmentation = BehaviourSegmentation.Train(table,
             new SegmentationOptions { FixedK = options.Segments, Seed = options.Seed }, champion?.Segmentation, cancellationToken);
@@ -62,7 +66,9 @@ public static class TrainingRun
 
         var truth = dataDirectory is null ? null : GroundTruth.TryLoad(dataDirectory, table);
         var classifierOptions = new ClassifierOptions { Seed = options.Seed, Candidates = options.Candidates ?? CandidateSpec.DefaultSweep };
+        progress?.Report(("churn model", 0.3));
         var churn = TrainTask(table, "churn", LabelNames.Churn, CustomerStatus.Customer, classifierOptions, truth?.ChurnProbability, logger, cancellationToken);
+        progress?.Report(("lead model", 0.65));
         var lead = TrainTask(table, "lead", LabelNames.Conversion, CustomerStatus.Lead, classifierOptions, truth?.ConversionProbability, logger, cancellationToken);
         if (churn is null && lead is null)
         {
@@ -97,6 +103,7 @@ public static class TrainingRun
         };
 
         cancellationToken.ThrowIfCancellationRequested();
+        progress?.Report(("model version and report", 0.95));
         string directory;
         using (var staged = registry.BeginVersion(version))
         {
@@ -116,6 +123,7 @@ public static class TrainingRun
         {
             logger.LogWarning("Kept {Version} without promoting it: {Reason}", version, decision.Reason);
         }
+        progress?.Report(("done", 1));
         return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
     }
 
