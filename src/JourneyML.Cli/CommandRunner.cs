@@ -31,6 +31,12 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync($"Invalid arguments: {ex.Message}");
             return ExitCodes.InvalidArguments;
         }
+        catch (InvalidOperationException ex)
+        {
+            // Expected situations (no champion yet, nothing to roll back to, too few labels): the message, no stack trace.
+            await Console.Error.WriteLineAsync($"Cannot do that: {ex.Message}");
+            return ExitCodes.Failure;
+        }
     }
 
     public static Task<int> Run(Func<int> body) => RunAsync(() => Task.FromResult(body()));

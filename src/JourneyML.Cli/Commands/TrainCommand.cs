@@ -74,6 +74,7 @@ internal sealed class TrainCommand : Command
                 IdColumn = parse.GetValue(s_id)!,
                 LabelColumn = parse.GetValue(s_label),
                 LabelTask = task,
+                Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
                 RegistryPath = parse.GetValue(s_registry)!.FullName,
                 Segments = parse.GetValue(Segments),
                 Tolerance = parse.GetValue(Tolerance),

@@ -19,6 +19,8 @@ public sealed record TrainingOptions
     public string? FeatureTable { get; init; }
     public string IdColumn { get; init; } = FeatureTableFiles.IdColumn;
     public string? LabelColumn { get; init; }
+    /// <summary>In mode B, how invalid rows of the feature table are treated (mode A takes it from <see cref="Features"/>).</summary>
+    public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
     /// <summary>In mode B, what the label means: churn (default) or conversion.</summary>
     public string LabelTask { get; init; } = LabelNames.Churn;
 
@@ -78,7 +80,7 @@ public static class TrainingRun
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var fingerprint = Fingerprint(table);
         var version = ModelRegistry.NewVersion(now, fingerprint);
-        var drift = champion is null ? [] : DriftAgainst(champion.Metadata, table, churn, lead);
+        var drift = champion is null ? [] : DriftAgainst(champion, table, churn, lead);
         var decision = Gate(champion, table, churn, lead, options, drift);
 
         var metadata = new ModelMetadata
@@ -139,12 +141,17 @@ public static class TrainingRun
         }
         if (options.FeatureTable is { } path)
         {
-            var report = new ValidationReport();
+            var report = new ValidationReport(options.Policy);
             var table = FeatureTableFiles.Read(path, report, options.IdColumn, options.LabelColumn
                 ?? throw new ArgumentException("a ready feature table needs its label column (--label)"), options.LabelTask);
             // Mode B has no lifecycle status: every labelled row belongs to the label's task.
             var status = options.LabelTask == LabelNames.Conversion ? CustomerStatus.Lead : CustomerStatus.Customer;
-            table = new FeatureTable(table.CustomerIds, table.Columns) { Labels = table.Labels, Status = [.. table.CustomerIds.Select(_ => status)] };
+            table = new FeatureTable(table.CustomerIds, table.Columns)
+            {
+                Labels = table.Labels,
+                AccountIds = table.AccountIds,
+                Status = [.. table.CustomerIds.Select(_ => status)],
+            };
             return (table, "feature-table", new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
                 Path.GetDirectoryName(Path.GetFullPath(path)));
         }
@@ -210,7 +217,7 @@ public static class TrainingRun
             {
                 championScores = incumbent.Predict(table, challenger.HoldoutRows);
             }
-            catch (ArgumentException ex)
+            catch (InvalidOperationException ex)
             {
                 problems.Add($"the champion's {challenger.Task} model cannot score this data ({ex.Message})");
                 continue;
@@ -235,10 +242,14 @@ public static class TrainingRun
             : new PromotionDecision(false, $"kept, not promoted: {why}", previous, comparisons, false);
     }
 
-    private static List<DriftEntry> DriftAgainst(ModelMetadata champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead)
+    /// <summary>
+    /// Features against the champion's training data, and scores as the champion itself gives them on this data against
+    /// its own holdout scores: both measure the population moving, not the difference between two models.
+    /// </summary>
+    private static List<DriftEntry> DriftAgainst(LoadedModels champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead)
     {
         var entries = new List<DriftEntry>();
-        foreach (var baseline in champion.Distributions)
+        foreach (var baseline in champion.Metadata.Distributions)
         {
             if (table.Find(baseline.Name) is { Kind: FeatureKind.Numeric } column)
             {
@@ -246,12 +257,24 @@ public static class TrainingRun
                 entries.Add(new DriftEntry(baseline.Name, psi, psi > Drift.FlagThreshold));
             }
         }
-        foreach (var (result, baseline) in new[] { (churn, champion.Churn?.ScoreDistribution), (lead, champion.Lead?.ScoreDistribution) })
+        foreach (var (result, model, baseline) in new[]
         {
-            if (result is not null && baseline is not null)
+            (churn, champion.Churn, champion.Metadata.Churn?.ScoreDistribution),
+            (lead, champion.Lead, champion.Metadata.Lead?.ScoreDistribution),
+        })
+        {
+            if (result is null || model is null || baseline is null)
             {
-                double psi = Drift.Psi(baseline, result.HoldoutPredictions);
+                continue;
+            }
+            try
+            {
+                double psi = Drift.Psi(baseline, model.Predict(table, result.HoldoutRows));
                 entries.Add(new DriftEntry(baseline.Name, psi, psi > Drift.FlagThreshold));
+            }
+            catch (InvalidOperationException)
+            {
+                // The champion cannot score this data (a feature it needs is gone): the gate reports that.
             }
         }
         return [.. entries.OrderByDescending(e => e.Psi)];

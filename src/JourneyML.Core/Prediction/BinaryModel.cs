@@ -44,28 +44,30 @@ public sealed class BinaryModel
     /// <summary>Calibrated probabilities for the given rows of a table, in row order.</summary>
     public float[] Predict(FeatureTable table, IReadOnlyList<int> rows)
     {
-        var data = VectorData.View(_ml, Vectorizer.Bind(table), rows, null);
-        return Scores(_model.Transform(data), rows.Count);
+        // A context per call: MLContext is not meant to be shared between threads; the fitted model is.
+        var ml = new MLContext(1);
+        var data = VectorData.View(ml, Vectorizer.Bind(table), rows, null);
+        return Scores(ml, _model.Transform(data), rows.Count);
     }
 
     /// <summary>Raw (uncalibrated) scores, for calibration and the score distribution.</summary>
-    internal float[] RawScores(IDataView data, int count)
+    internal float[] RawScores(MLContext ml, IDataView data, int count)
     {
         var transformed = _model.Transform(data);
         var scores = new float[count];
         int i = 0;
-        foreach (var row in _ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
+        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
         {
             scores[i++] = row.Score;
         }
         return scores;
     }
 
-    private float[] Scores(IDataView transformed, int count)
+    private float[] Scores(MLContext ml, IDataView transformed, int count)
     {
         var probabilities = new float[count];
         int i = 0;
-        foreach (var row in _ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
+        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
         {
             probabilities[i++] = Info.Calibration.Apply(row.Score);
         }
@@ -102,10 +104,11 @@ public sealed class BinaryModel
             }
             return (probabilities, contributions);
         }
-        var data = VectorData.View(_ml, Vectorizer.Bind(table), rows, null);
+        var ml = new MLContext(1);
+        var data = VectorData.View(ml, Vectorizer.Bind(table), rows, null);
         var transformed = _explainer.Value.Transform(data);
         int i = 0;
-        foreach (var row in _ml.Data.CreateEnumerable<ExplainedRow>(transformed, reuseRowObject: true))
+        foreach (var row in ml.Data.CreateEnumerable<ExplainedRow>(transformed, reuseRowObject: true))
         {
             probabilities[i] = Info.Calibration.Apply(row.Score);
             var perFeature = new float[features];

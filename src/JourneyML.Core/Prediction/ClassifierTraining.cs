@@ -57,7 +57,7 @@ public static class ClassifierTraining
             throw new InvalidOperationException(
                 $"{task}: too few labelled examples to train ({positives} positive, {labelled.Length - positives} negative; at least 10 of each needed)");
         }
-        var (train, holdout) = StratifiedSplit(labelled, labels, options.HoldoutShare, options.Seed);
+        var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed);
         var vectorizer = FeatureVectorizer.Fit(table, train, options.Exclude);
         var bound = vectorizer.Bind(table);
         var vectors = new Dictionary<int, float[]>(labelled.Length);
@@ -170,28 +170,42 @@ public static class ClassifierTraining
                 }
                 shuffled[i] = v;
             }
-            var scores = model.RawScores(VectorData.View(ml, shuffled, model.Vectorizer.Width), holdout.Length);
+            var scores = model.RawScores(ml, VectorData.View(ml, shuffled, model.Vectorizer.Width), holdout.Length);
             importance.Add(new FeatureImportance(model.Vectorizer.Features[g], baseline - ClassificationMetrics.RocAuc(scores, truth)));
         }
         return [.. importance.OrderByDescending(i => i.AucDrop)];
     }
 
-    /// <summary>A deterministic stratified split: the same share of positives in both parts.</summary>
-    internal static (int[] Train, int[] Holdout) StratifiedSplit(int[] rows, float[] labels, double holdoutShare, int seed)
+    /// <summary>
+    /// A deterministic stratified split by customer id: within each class the customers whose id hashes lowest are held out.
+    /// The same customers stay in the holdout from run to run, so a champion trained last week has not seen this run's
+    /// holdout, and the promotion gate compares both models out of sample.
+    /// </summary>
+    internal static (int[] Train, int[] Holdout) StratifiedSplit(int[] rows, float[] labels, string[] customerIds, double holdoutShare, int seed)
     {
-        var random = new Random(seed);
         var train = new List<int>();
         var holdout = new List<int>();
         foreach (var group in rows.GroupBy(r => labels[r] > 0.5f).OrderBy(g => g.Key))
         {
-            var shuffled = group.OrderBy(_ => random.Next()).ToArray();
-            int take = (int)Math.Round(shuffled.Length * holdoutShare);
-            holdout.AddRange(shuffled.Take(take));
-            train.AddRange(shuffled.Skip(take));
+            var ordered = group.OrderBy(r => StableHash(customerIds[r], seed)).ThenBy(r => customerIds[r], StringComparer.Ordinal).ToArray();
+            int take = (int)Math.Round(ordered.Length * holdoutShare);
+            holdout.AddRange(ordered.Take(take));
+            train.AddRange(ordered.Skip(take));
         }
         train.Sort();
         holdout.Sort();
         return ([.. train], [.. holdout]);
+    }
+
+    /// <summary>FNV-1a of the id and the seed: stable across processes and .NET versions (string.GetHashCode is not).</summary>
+    private static ulong StableHash(string id, int seed)
+    {
+        ulong hash = 14695981039346656037UL ^ (ulong)(uint)seed;
+        foreach (char c in id)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return hash;
     }
 
     private static HashSet<int>[] StratifiedFolds(int[] rows, float[] labels, int folds, int seed)

@@ -132,9 +132,9 @@ public sealed class FeatureVectorizer
     public BoundVectorizer Bind(FeatureTable table)
     {
         var numbers = Numerics.Select(n => table.Find(n.Feature)?.Numbers
-            ?? throw new ArgumentException($"the feature table has no numeric feature '{n.Feature}' that the model needs")).ToArray();
+            ?? throw new InvalidOperationException($"the feature table has no numeric feature '{n.Feature}' that the model needs")).ToArray();
         var categories = Categoricals.Select(c => table.Find(c.Feature)?.Categories
-            ?? throw new ArgumentException($"the feature table has no categorical feature '{c.Feature}' that the model needs")).ToArray();
+            ?? throw new InvalidOperationException($"the feature table has no categorical feature '{c.Feature}' that the model needs")).ToArray();
         return new BoundVectorizer(this, numbers, categories);
     }
 

@@ -86,7 +86,7 @@ public sealed partial class ModelRegistry(string root)
 
     public LoadedModels Load(string version)
     {
-        var metadata = Find(version) ?? throw new ArgumentException($"model version {version} not found in {Root}");
+        var metadata = Find(version) ?? throw new InvalidOperationException($"model version {version} not found (or not complete) in {Root}");
         var dir = VersionDirectory(version);
         var segmentation = SegmentationModel.Load(dir);
         var churn = metadata.Churn is null ? null : BinaryModel.Load(dir, ChurnModel);
@@ -101,9 +101,13 @@ public sealed partial class ModelRegistry(string root)
     {
         VersionDirectory(version);
         Directory.CreateDirectory(Root);
+        // Leftovers of failed runs go; a staging folder touched in the last hours may be another run still writing.
         foreach (var stale in Directory.EnumerateDirectories(Root, StagingPrefix + "*"))
         {
-            TryDelete(stale);
+            if (Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-6))
+            {
+                TryDelete(stale);
+            }
         }
         var staging = Path.Combine(Root, $"{StagingPrefix}{version}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);

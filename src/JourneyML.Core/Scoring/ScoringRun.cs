@@ -40,7 +40,7 @@ public static class ScoringRun
             ?? throw new InvalidOperationException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var features = FeatureRun.Run(options.Features with { OutputPath = null }, logger, cancellationToken: cancellationToken);
         var snapshot = Score(features.Table, models, options.TopFactors, logger);
-        var previousPath = Snapshot.List(registry.SnapshotsDirectory).LastOrDefault();
+        var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)
         {
             var previous = Snapshot.Read(previousPath);
@@ -106,7 +106,8 @@ public static class ScoringRun
         {
             return;
         }
-        // Rows are explained in parallel blocks: each block builds its own data view, so no ML.NET object is shared between threads.
+        // Rows are explained in parallel blocks: each block builds its own data views (BinaryModel makes an MLContext per call);
+        // the fitted transformers are shared, and their Transform is safe to call from several threads.
         const int block = 20_000;
         var blocks = Enumerable.Range(0, (rows.Length + block - 1) / block).ToArray();
         Parallel.ForEach(blocks, b =>

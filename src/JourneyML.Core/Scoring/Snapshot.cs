@@ -181,7 +181,17 @@ public sealed class Snapshot
     public static string FileName(DateTime asOf, DateTime runAt, string version) =>
         $"{asOf:yyyyMMdd}_{runAt:yyyyMMddHHmmssfff}_{version}.parquet";
 
-    /// <summary>Every snapshot in a folder, oldest first.</summary>
+    /// <summary>
+    /// The snapshot a new one as of <paramref name="asOf"/> is compared with: the newest run among those with the
+    /// latest as-of date strictly before it (scoring an earlier date later, or the same date again, compares with the past).
+    /// </summary>
+    public static string? PreviousTo(string directory, DateTime asOf)
+    {
+        var prefix = asOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        return List(directory).LastOrDefault(f => string.CompareOrdinal(Path.GetFileName(f)[..8], prefix) < 0);
+    }
+
+    /// <summary>Every snapshot in a folder, oldest first (by as-of date, then run time).</summary>
     public static IReadOnlyList<string> List(string directory) =>
         Directory.Exists(directory)
             ? [.. Directory.EnumerateFiles(directory, "*.parquet").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)]

@@ -52,7 +52,13 @@ public sealed class RegistryTests(TrainedModels trained)
         Assert.DoesNotContain(registry.List(), m => m.Version == "20991231-235959-deadbeef");
         Assert.Null(registry.Find("20991231-235959-deadbeef"));
         Assert.Equal(champion, registry.Champion()!.Version);
-        // The next run clears the leftover.
+        // A staging folder written to recently may be another run still at work: the next run leaves it alone...
+        using (registry.BeginVersion("20991231-235959-feedbeef"))
+        {
+        }
+        Assert.Single(Directory.GetDirectories(registry.Root, ".staging-*"));
+        // ...and clears it once it is hours old: the leftover of a run that died.
+        Directory.SetLastWriteTimeUtc(staged.Directory, DateTime.UtcNow.AddHours(-7));
         using (registry.BeginVersion("20991231-235959-feedbeef"))
         {
         }

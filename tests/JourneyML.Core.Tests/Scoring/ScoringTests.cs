@@ -55,3 +55,22 @@ public sealed class ScoringTests(TrainedModels trained)
         Assert.Equal(2, Snapshot.List(Path.Combine(registry, "snapshots")).Count);
     }
 }
+
+public sealed class SnapshotOrderTests
+{
+    [Fact]
+    public void A_snapshot_is_compared_with_the_latest_one_strictly_before_its_as_of_date()
+    {
+        var dir = Directory.CreateTempSubdirectory("journeyml-snapshots-").FullName;
+        foreach (var name in new[] { "20260501_20261101000000000_v.parquet", "20260501_20261102000000000_v.parquet", "20260601_20261103000000000_v.parquet", "20260701_20261104000000000_v.parquet" })
+        {
+            File.WriteAllText(Path.Combine(dir, name), "");
+        }
+        string? Previous(int month) => Snapshot.PreviousTo(dir, new DateTime(2026, month, 1, 0, 0, 0, DateTimeKind.Utc)) is { } p ? Path.GetFileName(p) : null;
+        Assert.Equal("20260601_20261103000000000_v.parquet", Previous(7));  // the week before, not this date again
+        Assert.Equal("20260501_20261102000000000_v.parquet", Previous(6));  // the newest run of that date
+        Assert.Equal("20260501_20261102000000000_v.parquet", Previous(6));
+        Assert.Null(Previous(5));                                            // scoring an earlier date never compares with the future
+        Assert.Null(Previous(4));
+    }
+}
