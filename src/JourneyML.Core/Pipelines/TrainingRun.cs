@@ -224,19 +224,18 @@ public static class TrainingRun
             }
             var truth = challenger.HoldoutRows.Select(r => table.Labels[challenger.Model.Info.Label][r]).ToArray();
             var championMetrics = ClassificationMetrics.Compute(championScores, truth);
-            comparisons.Add(new GateComparison(challenger.Task, "PR-AUC", challenger.Holdout.PrAuc, championMetrics.PrAuc, options.Tolerance,
-                challenger.Holdout.PrAuc >= championMetrics.PrAuc - options.Tolerance));
-            comparisons.Add(new GateComparison(challenger.Task, "ROC AUC", challenger.Holdout.Auc, championMetrics.Auc, options.Tolerance,
-                challenger.Holdout.Auc >= championMetrics.Auc - options.Tolerance));
+            var (prUpper, aucUpper) = BootstrapUpper(challenger.HoldoutPredictions, championScores, truth, options.Seed);
+            comparisons.Add(Compare(challenger.Task, "PR-AUC", challenger.Holdout.PrAuc, championMetrics.PrAuc, options.Tolerance, prUpper));
+            comparisons.Add(Compare(challenger.Task, "ROC AUC", challenger.Holdout.Auc, championMetrics.Auc, options.Tolerance, aucUpper));
         }
         var worse = comparisons.Where(c => !c.NotWorse).ToList();
         string previous = champion.Metadata.Version;
         if (worse.Count == 0 && problems.Count == 0)
         {
             var summary = string.Join("; ", comparisons.Where(c => c.Metric == "PR-AUC").Select(c => $"{c.Task} PR-AUC {c.Challenger:F3} vs champion {c.Champion:F3}"));
-            return new PromotionDecision(true, $"not worse than champion {previous} on the same holdout (tolerance {options.Tolerance:F3}): {summary}", previous, comparisons, false);
+            return new PromotionDecision(true, $"not worse than champion {previous} on the same holdout (tolerance {options.Tolerance:F3}, beyond holdout noise): {summary}", previous, comparisons, false);
         }
-        var why = string.Join("; ", worse.Select(c => $"{c.Task} {c.Metric} {c.Challenger:F3} is below the champion's {c.Champion:F3} by more than {c.Tolerance:F3}").Concat(problems));
+        var why = string.Join("; ", worse.Select(c => $"{c.Task} {c.Metric} {c.Challenger:F3} is below the champion's {c.Champion:F3} by more than {c.Tolerance:F3}, beyond holdout noise (95% upper bound of the difference {c.DifferenceUpper95:F3})").Concat(problems));
         return options.Force
             ? new PromotionDecision(true, $"forced (--force) although: {why}", previous, comparisons, true)
             : new PromotionDecision(false, $"kept, not promoted: {why}", previous, comparisons, false);
@@ -246,6 +245,38 @@ public static class TrainingRun
     /// Features against the champion's training data, and scores as the champion itself gives them on this data against
     /// its own holdout scores: both measure the population moving, not the difference between two models.
     /// </summary>
+    private static GateComparison Compare(string task, string metric, double challenger, double champion, double tolerance, double upper) =>
+        new(task, metric, challenger, champion, tolerance, challenger >= champion - tolerance || upper >= -tolerance) { DifferenceUpper95 = upper };
+
+    /// <summary>95th percentile of (challenger - champion) PR-AUC and ROC AUC over 200 paired resamples of the holdout.</summary>
+    private static (double PrAuc, double Auc) BootstrapUpper(float[] challenger, float[] champion, float[] truth, int seed)
+    {
+        const int resamples = 200;
+        var random = new Random(seed);
+        var prDiffs = new double[resamples];
+        var aucDiffs = new double[resamples];
+        int n = truth.Length;
+        var a = new float[n];
+        var b = new float[n];
+        var y = new float[n];
+        for (int s = 0; s < resamples; s++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int pick = random.Next(n);
+                a[i] = challenger[pick];
+                b[i] = champion[pick];
+                y[i] = truth[pick];
+            }
+            prDiffs[s] = ClassificationMetrics.PrAucOf(a, y) - ClassificationMetrics.PrAucOf(b, y);
+            aucDiffs[s] = ClassificationMetrics.RocAuc(a, y) - ClassificationMetrics.RocAuc(b, y);
+        }
+        Array.Sort(prDiffs);
+        Array.Sort(aucDiffs);
+        int at = (int)(resamples * 0.95);
+        return (prDiffs[at], aucDiffs[at]);
+    }
+
     private static List<DriftEntry> DriftAgainst(LoadedModels champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead)
     {
         var entries = new List<DriftEntry>();

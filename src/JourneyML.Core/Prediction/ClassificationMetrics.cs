@@ -104,6 +104,17 @@ public sealed record ClassificationMetrics(
         return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
 
+    /// <summary>PR-AUC (average precision) alone, for resampling.</summary>
+    public static double PrAucOf(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
+    {
+        int positives = 0;
+        foreach (var y in labels)
+        {
+            positives += y > 0.5f ? 1 : 0;
+        }
+        return AveragePrecision(RankDescending(scores), scores, labels, positives);
+    }
+
     /// <summary>Area under the precision-recall curve as average precision (steps at each positive; tied scores grouped).</summary>
     private static double AveragePrecision(int[] order, ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, int positives)
     {

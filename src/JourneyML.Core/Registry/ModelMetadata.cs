@@ -71,7 +71,14 @@ public sealed record FeatureDistribution(string Name, IReadOnlyList<double> Edge
 
 public sealed record DriftEntry(string Name, double Psi, bool Flagged);
 
-public sealed record GateComparison(string Task, string Metric, double Challenger, double Champion, double Tolerance, bool NotWorse);
+public sealed record GateComparison(string Task, string Metric, double Challenger, double Champion, double Tolerance, bool NotWorse)
+{
+    /// <summary>
+    /// Upper end of the 95% paired-bootstrap interval of (challenger - champion) on the holdout: a challenger is only
+    /// "worse" when even this is below minus the tolerance, so holdout noise alone never keeps a good model out.
+    /// </summary>
+    public double? DifferenceUpper95 { get; init; }
+}
 
 /// <summary>Whether this version became the champion, and why.</summary>
 public sealed record PromotionDecision(bool Promoted, string Reason, string? PreviousChampion, IReadOnlyList<GateComparison> Comparisons, bool Forced);

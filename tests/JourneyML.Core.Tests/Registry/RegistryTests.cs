@@ -93,6 +93,8 @@ public sealed class RegistryTests(TrainedModels trained)
         var kept = TrainingRun.Run(options, NullLogger.Instance);
         Assert.False(kept.Metadata.Promotion!.Promoted);
         Assert.Contains("below the champion's", kept.Metadata.Promotion.Reason);
+        Assert.Contains("beyond holdout noise", kept.Metadata.Promotion.Reason);
+        Assert.All(kept.Metadata.Promotion.Comparisons, c => Assert.NotNull(c.DifferenceUpper95));
         Assert.Equal(champion, registry.Champion()!.Version);
         Assert.Contains(registry.List(), m => m.Version == kept.Metadata.Version);
         // Drift against the champion is measured; same data, so nothing is flagged.
