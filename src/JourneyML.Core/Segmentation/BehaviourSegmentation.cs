@@ -15,10 +15,11 @@ public static class BehaviourSegmentation
     internal const string InputColumn = "Standardised";
 
     /// <summary>
-    /// k-means runs per k, keeping the lowest inertia: one k-means++ start lands in a poor local optimum often enough
-    /// (two planted segments merged, one split) to make the choice of k erratic.
+    /// k-means runs per k, keeping the lowest inertia: few k-means++ starts land in a poor local optimum often enough
+    /// (two planted segments merged, one split) to make the choice of k erratic: with 3 starts the 100,000-customer
+    /// benchmark got ARI 0.75 and k = 6; with 8, ARI 0.86 and k = 7 (segmentation 8 s -> 14 s there).
     /// </summary>
-    internal static int Starts { get; set; } = 3;
+    internal static int Starts { get; set; } = 8;
 
     public static SegmentationResult Train(FeatureTable table, SegmentationOptions options, SegmentationModel? champion = null,
         CancellationToken cancellationToken = default)
