@@ -59,11 +59,20 @@ public sealed class DataCommandTests
     public void Demo_runs_on_the_committed_sample()
     {
         var dir = Cli.TempDirectory();
-        var result = Cli.Run("demo", "--out", dir);
+        var registry = Path.Combine(dir, "models");
+        var result = Cli.Run("demo", "--out", dir, "--registry", registry);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("2,000 customers", result.Output);
         Assert.Contains("customers who churned", result.Output);
+        Assert.Contains("PROMOTED: first model in the registry", result.Output);
+        Assert.Contains("Top 10 churn risks:", result.Output);
         Assert.True(File.Exists(Path.Combine(dir, "features.parquet")));
+        Assert.Single(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.parquet"));
+
+        // Run it again, as the README suggests: the second run is gated against the first and compared with its snapshot.
+        var again = Cli.Run("demo", "--out", dir, "--registry", registry);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("not worse than champion", again.Output);
     }
 
     [Theory]
