@@ -51,9 +51,9 @@ public static class FactorText
             case "login_rate_90d":
                 return $"{N(value)} logins a week over the last 90 days";
             case "days_since_last_login":
-                return float.IsNaN(value) ? "has never logged in" : $"no login for {N(MathF.Floor(value))} days";
+                return float.IsNaN(value) ? "has never logged in" : $"no login for {Plural(MathF.Floor(value), "day", "days")}";
             case "days_since_last_activity":
-                return float.IsNaN(value) ? "no activity recorded" : $"no activity for {N(MathF.Floor(value))} days";
+                return float.IsNaN(value) ? "no activity recorded" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}";
             case "active_days_30d":
                 return $"active on {N(value)} of the last 30 days";
             case "active_days_90d":

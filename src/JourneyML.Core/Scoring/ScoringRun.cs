@@ -108,8 +108,8 @@ public static class ScoringRun
         }
         // Rows are explained in parallel blocks: each block builds its own data views (BinaryModel makes an MLContext per call);
         // the fitted transformers are shared, and their Transform is safe to call from several threads.
-        const int block = 20_000;
-        var blocks = Enumerable.Range(0, (rows.Length + block - 1) / block).ToArray();
+        int block = BlockSize;
+        var blocks = Enumerable.Range(0, (int)(((long)rows.Length + block - 1) / block)).ToArray();
         Parallel.ForEach(blocks, b =>
         {
             var slice = rows.AsSpan(b * block, Math.Min(block, rows.Length - b * block)).ToArray();
@@ -125,6 +125,9 @@ public static class ScoringRun
             }
         });
     }
+
+    /// <summary>Rows per parallel scoring block (settable so tests can force several blocks on small data).</summary>
+    internal static int BlockSize { get; set; } = 20_000;
 
     private static float[] Filled(int n)
     {

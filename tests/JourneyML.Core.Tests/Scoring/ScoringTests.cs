@@ -74,3 +74,28 @@ public sealed class SnapshotOrderTests
         Assert.Null(Previous(4));
     }
 }
+
+[Collection(TrainedModelsCollection.Name)]
+public sealed class ParallelScoringTests(TrainedModels trained)
+{
+    [Fact]
+    public void Scoring_in_parallel_blocks_gives_the_same_risks_and_factors_as_one_block()
+    {
+        var models = new JourneyML.Core.Registry.ModelRegistry(trained.RegistryPath).Load(trained.Result.Metadata.Version);
+        int original = ScoringRun.BlockSize;
+        try
+        {
+            ScoringRun.BlockSize = 1_000_000;
+            var one = ScoringRun.Score(trained.Result.Table, models, 3, NullLogger.Instance);
+            ScoringRun.BlockSize = 700; // about a dozen blocks per task, scored on every core at once
+            var many = ScoringRun.Score(trained.Result.Table, models, 3, NullLogger.Instance);
+            Assert.Equal(one.ChurnRisk, many.ChurnRisk);
+            Assert.Equal(one.LeadScore, many.LeadScore);
+            Assert.Equal(one.Factors, many.Factors);
+        }
+        finally
+        {
+            ScoringRun.BlockSize = original;
+        }
+    }
+}
