@@ -82,6 +82,16 @@ public sealed class ModelCommandTests
         Assert.Contains("(feature-table)", train.Output);
         Assert.Contains("churn: ", train.Output);
         Assert.Contains("segments: ", train.Output);
+
+        // ...and scores through the same champion: segments, churn risk and factors for every row of the table.
+        var score = Cli.Run("score", "--feature-table", warehouse, "--registry", registry, "--csv");
+        Assert.Equal(0, score.ExitCode);
+        Assert.Contains("Top 10 churn risks:", score.Output);
+        Assert.Single(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.csv"));
+        var snapshot = JourneyML.Core.Scoring.Snapshot.Read(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.parquet").Single());
+        Assert.Equal(kept.Count(), snapshot.Count);
+        Assert.DoesNotContain(snapshot.ChurnRisk, float.IsNaN); // every row has a churn risk
+        Assert.DoesNotContain(snapshot.Factors, string.IsNullOrEmpty);
     }
 }
 

@@ -21,6 +21,11 @@ internal sealed class ScoreCommand : Command
     private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
     private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the snapshot as CSV." };
     private static readonly Option<int> s_top = new("--top") { Description = "How many of the riskiest customers to print.", DefaultValueFactory = _ => 10 };
+    private static readonly Option<FileInfo?> s_featureTable = new("--feature-table")
+    {
+        Description = "Score a ready feature table (one row per customer, the columns the champion was trained on) instead of behaviour logs.",
+    };
+    private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
 
     public ScoreCommand() : base("score", "Score every customer with the champion model: segment, churn risk, lead score, top factors and the change since the last snapshot.")
     {
@@ -31,9 +36,24 @@ internal sealed class ScoreCommand : Command
         Options.Add(s_registry);
         Options.Add(s_csv);
         Options.Add(s_top);
+        Options.Add(s_featureTable);
+        Options.Add(s_id);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
+            if (parse.GetValue(s_featureTable) is { } table)
+            {
+                var scored = ScoringRun.Run(new ScoringOptions
+                {
+                    FeatureTable = table.FullName,
+                    IdColumn = parse.GetValue(s_id)!,
+                    Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                    RegistryPath = parse.GetValue(s_registry)!.FullName,
+                    WriteCsv = parse.GetValue(s_csv),
+                }, loggers.CreateLogger("score"), cancellationToken);
+                Console.WriteLine(Format(scored, parse.GetValue(s_top)));
+                return ExitCodes.Success;
+            }
             var result = Score(parse.GetValue(s_data)!.FullName, parse.GetValue(s_mapping)?.FullName, CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
                 parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, parse.GetValue(s_csv), loggers.CreateLogger("score"), cancellationToken);
             Console.WriteLine(Format(result, parse.GetValue(s_top)));

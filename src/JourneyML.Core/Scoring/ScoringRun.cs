@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
@@ -10,8 +11,12 @@ namespace JourneyML.Core.Scoring;
 
 public sealed record ScoringOptions
 {
-    /// <summary>The data to score; its as-of date defaults to the data's own (score on everything known).</summary>
-    public required FeatureRunOptions Features { get; init; }
+    /// <summary>Mode A: the behaviour logs to score; the as-of date defaults to the data's own (score on everything known).</summary>
+    public FeatureRunOptions? Features { get; init; }
+    /// <summary>Mode B: a ready feature table (one row per customer) with the columns the champion was trained on.</summary>
+    public string? FeatureTable { get; init; }
+    public string IdColumn { get; init; } = FeatureTableFiles.IdColumn;
+    public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
     public required string RegistryPath { get; init; }
     /// <summary>Also write the snapshot as CSV beside the Parquet file.</summary>
     public bool WriteCsv { get; init; }
@@ -38,16 +43,16 @@ public static class ScoringRun
         var registry = new ModelRegistry(options.RegistryPath);
         var models = registry.LoadChampion()
             ?? throw new InvalidOperationException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
-        var features = FeatureRun.Run(options.Features with { OutputPath = null }, logger, cancellationToken: cancellationToken);
-        var snapshot = Score(features.Table, models, options.TopFactors, logger);
+        var now = options.Clock.GetUtcNow().UtcDateTime;
+        var table = LoadTable(options, models, now, logger, cancellationToken);
+        var snapshot = Score(table, models, options.TopFactors, logger);
         var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)
         {
             var previous = Snapshot.Read(previousPath);
-            Changes.Apply(snapshot, previous, features.Table);
+            Changes.Apply(snapshot, previous, table);
             logger.LogInformation("Compared with the previous snapshot {Previous}", Path.GetFileName(previousPath));
         }
-        var now = options.Clock.GetUtcNow().UtcDateTime;
         var path = Path.Combine(registry.SnapshotsDirectory, Snapshot.FileName(snapshot.AsOf, now, models.Metadata.Version));
         snapshot.Write(path);
         string? csv = null;
@@ -59,6 +64,27 @@ public static class ScoringRun
         logger.LogInformation("Scored {Customers} customers as of {AsOf:yyyy-MM-dd} with {Version} in {Seconds:F1} s; snapshot {Path}",
             snapshot.Count, snapshot.AsOf, models.Metadata.Version, watch.Elapsed.TotalSeconds, path);
         return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed);
+    }
+
+    private static FeatureTable LoadTable(ScoringOptions options, LoadedModels models, DateTime now, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (options.Features is { } features)
+        {
+            return FeatureRun.Run(features with { OutputPath = null }, logger, cancellationToken: cancellationToken).Table;
+        }
+        if (options.FeatureTable is { } path)
+        {
+            // A ready table has no lifecycle status: every row gets the champion's task (churn risk, else lead score), as of today.
+            var table = FeatureTableFiles.Read(path, new ValidationReport(options.Policy), options.IdColumn);
+            var status = models.Churn is not null ? CustomerStatus.Customer : CustomerStatus.Lead;
+            return new FeatureTable(table.CustomerIds, table.Columns)
+            {
+                AccountIds = table.AccountIds,
+                Status = [.. table.CustomerIds.Select(_ => status)],
+                AsOf = now.Date,
+            };
+        }
+        throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table to score");
     }
 
     /// <summary>Scores a feature table with loaded models (no files written): the core of batch scoring and of the API's batch call.</summary>
