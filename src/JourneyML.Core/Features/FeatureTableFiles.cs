@@ -164,11 +164,14 @@ public static class FeatureTableFiles
     public static FeatureTable Read(string path, ValidationReport report, string idColumn = IdColumn, string? labelColumn = null,
         string labelName = LabelNames.Churn)
     {
+        // Two passes, streaming both: the first validates rows and learns each column's type, the second fills typed
+        // arrays. No value is held as text unless its column is categorical.
         var files = TableReader.ResolveFiles(path);
         var ids = new List<string>();
-        var raw = new List<List<string?>>();
         var labels = new List<float>();
+        var accepted = new List<bool>();
         string[]? columnNames = null;
+        bool[]? numeric = null;
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -178,14 +181,11 @@ public static class FeatureTableFiles
             {
                 reader.RequireColumn(labelColumn, "the label (1 when the outcome happened, else 0)");
             }
-            var features = reader.Columns
-                .Where(c => !c.Equals(idColumn, StringComparison.OrdinalIgnoreCase) && !string.Equals(c, labelColumn, StringComparison.OrdinalIgnoreCase)
-                    && !c.StartsWith(LabelPrefix, StringComparison.OrdinalIgnoreCase))
-                .ToArray();
+            var features = FeatureColumnsOf(reader, idColumn, labelColumn);
             if (columnNames is null)
             {
                 columnNames = features;
-                raw.AddRange(features.Select(_ => new List<string?>()));
+                numeric = [.. features.Select(_ => true)];
             }
             else if (!columnNames.SequenceEqual(features, StringComparer.OrdinalIgnoreCase))
             {
@@ -198,6 +198,7 @@ public static class FeatureTableFiles
                 rows += chunk.RowCount;
                 for (int i = 0; i < chunk.RowCount; i++)
                 {
+                    accepted.Add(false);
                     if (!chunk.TryStartRow(i, reader.Columns.Count, idColumn, report, out long row, out var id))
                     {
                         continue;
@@ -216,20 +217,54 @@ public static class FeatureTableFiles
                     seen[id] = row;
                     ids.Add(id);
                     labels.Add(label);
+                    accepted[^1] = true;
                     for (int f = 0; f < features.Length; f++)
                     {
-                        raw[f].Add(chunk.GetString(2 + f, i));
+                        if (numeric![f] && !TryNumber(chunk, 2 + f, i, out _))
+                        {
+                            numeric[f] = false;
+                        }
                     }
                 }
             }
             report.AddRowsRead(reader.FileName, rows);
         }
         report.ThrowIfInvalid();
-        var columns = new List<FeatureColumn>();
-        for (int f = 0; f < columnNames!.Length; f++)
+
+        var numbers = numeric!.Select(isNumber => isNumber ? new float[ids.Count] : null).ToArray();
+        var texts = numeric!.Select(isNumber => isNumber ? null : new string?[ids.Count]).ToArray();
+        int sequence = 0, target = 0;
+        foreach (var file in files)
         {
-            columns.Add(InferColumn(columnNames[f], raw[f]));
+            using var reader = TableReader.Open(file);
+            string?[] wanted = [idColumn, labelColumn, .. FeatureColumnsOf(reader, idColumn, labelColumn)];
+            foreach (var chunk in reader.ReadAll(wanted))
+            {
+                for (int i = 0; i < chunk.RowCount; i++)
+                {
+                    if (!accepted[sequence++])
+                    {
+                        continue;
+                    }
+                    for (int f = 0; f < numbers.Length; f++)
+                    {
+                        if (numbers[f] is { } column)
+                        {
+                            TryNumber(chunk, 2 + f, i, out column[target]);
+                        }
+                        else
+                        {
+                            var text = chunk.GetString(2 + f, i);
+                            texts[f]![target] = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+                        }
+                    }
+                    target++;
+                }
+            }
         }
+        var columns = columnNames!.Select((name, f) => numbers[f] is { } n
+            ? FeatureColumn.Numeric(name, $"'{name}' from the feature table", n)
+            : FeatureColumn.Categorical(name, $"'{name}' from the feature table", texts[f]!)).ToList();
         // Columns this library writes beside the features are restored as what they are, not used as features.
         var account = columns.FirstOrDefault(c => c.Name.Equals(AccountColumn, StringComparison.OrdinalIgnoreCase));
         var status = columns.FirstOrDefault(c => c.Name.Equals(StatusColumn, StringComparison.OrdinalIgnoreCase)
@@ -244,34 +279,27 @@ public static class FeatureTableFiles
         };
     }
 
-    private static FeatureColumn InferColumn(string name, List<string?> values)
+    private static string[] FeatureColumnsOf(TableReader reader, string idColumn, string? labelColumn) =>
+        [.. reader.Columns.Where(c => !c.Equals(idColumn, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(c, labelColumn, StringComparison.OrdinalIgnoreCase)
+            && !c.StartsWith(LabelPrefix, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>A number, a boolean (1/0) or blank (NaN); false for anything else, which makes the column categorical.</summary>
+    private static bool TryNumber(TableChunk chunk, int column, int row, out float value)
     {
-        var numbers = new float[values.Count];
-        bool numeric = true;
-        for (int i = 0; i < values.Count; i++)
+        if (chunk.TryGetOptionalDouble(column, row, out double d))
         {
-            var v = values[i];
-            if (string.IsNullOrWhiteSpace(v))
-            {
-                numbers[i] = float.NaN;
-            }
-            else if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
-            {
-                numbers[i] = (float)d;
-            }
-            else if (bool.TryParse(v, out bool b))
-            {
-                numbers[i] = b ? 1 : 0;
-            }
-            else
-            {
-                numeric = false;
-                break;
-            }
+            value = (float)d;
+            return true;
         }
-        return numeric
-            ? FeatureColumn.Numeric(name, $"'{name}' from the feature table", numbers)
-            : FeatureColumn.Categorical(name, $"'{name}' from the feature table", [.. values.Select(v => string.IsNullOrWhiteSpace(v) ? null : v.Trim())]);
+        var text = chunk.GetString(column, row);
+        if (bool.TryParse(text?.Trim(), out bool b))
+        {
+            value = b ? 1 : 0;
+            return true;
+        }
+        value = float.NaN;
+        return false;
     }
 
     private static bool TryParseLabel(string? text, out float label)
