@@ -85,10 +85,11 @@ internal sealed class ScoreCommand : Command
             $"{risk:N0} churn risks, {leads:N0} lead scores");
         sb.AppendLine(inv, $"  snapshot {result.SnapshotPath}{(result.CsvPath is null ? "" : $" and {result.CsvPath}")}");
         sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
+        sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
         sb.AppendLine(inv, $"Top {top} churn risks:");
         foreach (int r in result.RankedByRisk().Take(top))
         {
-            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:0%}  [{s.SegmentNames[r]}]  {s.Factors[r]}");
+            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:0%}  {s.Stage[r],-20} [{s.SegmentNames[r]}]  {s.Factors[r]}");
             if (s.ChangeReason[r].Length > 0)
             {
                 sb.AppendLine(inv, $"  {"",-10} {"",5}  {s.ChangeReason[r]}");

@@ -5,6 +5,7 @@ using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
+using JourneyML.Core.Stages;
 using Microsoft.Extensions.Logging;
 
 namespace JourneyML.Core.Scoring;
@@ -21,6 +22,8 @@ public sealed record ScoringOptions
     /// <summary>Also write the snapshot as CSV beside the Parquet file.</summary>
     public bool WriteCsv { get; init; }
     public int TopFactors { get; init; } = 3;
+    /// <summary>Stage config (JSON); default: stages.json in the registry folder when present, else the built-in B2B SaaS stages.</summary>
+    public string? StagesFile { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
@@ -45,7 +48,10 @@ public static class ScoringRun
             ?? throw new InvalidOperationException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var table = LoadTable(options, models, now, logger, cancellationToken);
-        var snapshot = Score(table, models, options.TopFactors, logger);
+        var stagesFile = options.StagesFile ?? Path.Combine(registry.Root, StageModel.DefaultFileName);
+        var names = table.Columns.Select(c => c.Name).ToArray();
+        var stages = options.StagesFile is not null || File.Exists(stagesFile) ? StageModel.Load(stagesFile, names) : StageModel.Default(names);
+        var snapshot = Score(table, models, options.TopFactors, logger, stages);
         var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)
         {
@@ -88,7 +94,7 @@ public static class ScoringRun
     }
 
     /// <summary>Scores a feature table with loaded models (no files written): the core of batch scoring and of the API's batch call.</summary>
-    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, ILogger logger)
+    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, ILogger logger, StageModel? stages = null)
     {
         int n = table.RowCount;
         var status = table.Status ?? [.. Enumerable.Repeat(CustomerStatus.Customer, n)];
@@ -107,9 +113,23 @@ public static class ScoringRun
                 factors[r] = "churned before the as-of date";
             }
         }
+        stages ??= StageModel.Default([.. table.Columns.Select(c => c.Name)]);
+        var stage = new string[n];
+        var numeric = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!, StringComparer.Ordinal);
+        for (int r = 0; r < n; r++)
+        {
+            int row = r;
+            stage[r] = stages.StageOf(signal => signal switch
+            {
+                "churn_risk" => churn[row],
+                "lead_score" => lead[row],
+                _ => numeric.TryGetValue(signal, out var values) ? values[row] : float.NaN,
+            }, status[r]);
+        }
         return new Snapshot
         {
             AsOf = table.AsOf ?? DateTime.UtcNow.Date,
+            Stage = stage,
             ModelVersion = models.Metadata.Version,
             CustomerIds = table.CustomerIds,
             AccountIds = table.AccountIds ?? new string?[n],

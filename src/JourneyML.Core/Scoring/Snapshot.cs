@@ -23,6 +23,8 @@ public sealed class Snapshot
     public required string[] Status { get; init; }
     public required int[] SegmentIds { get; init; }
     public required string[] SegmentNames { get; init; }
+    /// <summary>Lifecycle stage at the as-of date (the stage model's names).</summary>
+    public required string[] Stage { get; init; }
     /// <summary>Calibrated churn risk; NaN where it does not apply (leads, churned customers).</summary>
     public required float[] ChurnRisk { get; init; }
     /// <summary>Calibrated lead score; NaN where it does not apply (customers).</summary>
@@ -66,7 +68,7 @@ public sealed class Snapshot
     {
         var strings = new (string Name, IReadOnlyCollection<string?> Values)[]
         {
-            ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status), ("segment_name", SegmentNames),
+            ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status), ("stage", Stage), ("segment_name", SegmentNames),
             ("factors", Factors), ("change_reason", ChangeReason),
         };
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
@@ -99,13 +101,14 @@ public sealed class Snapshot
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         var features = FeatureValues.Keys.ToArray();
-        writer.WriteLine(string.Join(',', new[] { "customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score",
+        writer.WriteLine(string.Join(',', new[] { "customer_id", "account_id", "status", "stage", "segment_id", "segment_name", "churn_risk", "lead_score",
             "factors", "change", "change_reason" }.Concat(features.Select(f => FeaturePrefix + f))));
         var line = new StringBuilder();
         for (int r = 0; r < Count; r++)
         {
             line.Clear();
             line.Append(Csv.Escape(CustomerIds[r])).Append(',').Append(Csv.Escape(AccountIds[r] ?? "")).Append(',').Append(Status[r]).Append(',')
+                .Append(Csv.Escape(Stage[r])).Append(',')
                 .Append(SegmentIds[r]).Append(',').Append(Csv.Escape(SegmentNames[r])).Append(',').Append(F(ChurnRisk[r])).Append(',')
                 .Append(F(LeadScore[r])).Append(',').Append(Csv.Escape(Factors[r])).Append(',').Append(F(Change[r])).Append(',')
                 .Append(Csv.Escape(ChangeReason[r]));
@@ -124,7 +127,7 @@ public sealed class Snapshot
     {
         using var reader = TableReader.Open(path);
         var featureColumns = reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray();
-        string[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason"];
+        string[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage"];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
@@ -136,6 +139,7 @@ public sealed class Snapshot
         var factors = new List<string>();
         var change = new List<float>();
         var reasons = new List<string>();
+        var stages = new List<string>();
         var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
         foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns]))
         {
@@ -151,9 +155,10 @@ public sealed class Snapshot
                 factors.Add(chunk.GetString(7, i) ?? "");
                 change.Add(Float(chunk, 8, i));
                 reasons.Add(chunk.GetString(9, i) ?? "");
+                stages.Add(chunk.GetString(10, i) ?? "");
                 for (int f = 0; f < featureColumns.Length; f++)
                 {
-                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 10 + f, i));
+                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 11 + f, i));
                 }
             }
         }
@@ -162,7 +167,7 @@ public sealed class Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
             SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
-            ChangeReason = [.. reasons], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
+            ChangeReason = [.. reasons], Stage = [.. stages], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
         };
     }
 

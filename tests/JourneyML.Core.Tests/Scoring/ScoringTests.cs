@@ -35,6 +35,7 @@ public sealed class ScoringTests(TrainedModels trained)
             Assert.Equal(s.Status[r] == CustomerStatus.Customer, !float.IsNaN(s.ChurnRisk[r]));
             Assert.Equal(s.Status[r] == CustomerStatus.Lead, !float.IsNaN(s.LeadScore[r]));
             Assert.NotEqual("", s.Factors[r]);
+            Assert.Equal(s.Status[r] == CustomerStatus.Churned, s.Stage[r] == "Churned");
             Assert.Contains(s.SegmentIds[r], trained.Result.Segmentation.Model.SegmentIds);
         }
 
@@ -51,6 +52,7 @@ public sealed class ScoringTests(TrainedModels trained)
         Assert.Equal(second.Snapshot.CustomerIds, back.CustomerIds);
         Assert.Equal(second.Snapshot.ChurnRisk, back.ChurnRisk);
         Assert.Equal(second.Snapshot.ChangeReason, back.ChangeReason);
+        Assert.Equal(second.Snapshot.Stage, back.Stage);
         Assert.Equal(new DateTime(2026, 6, 1), back.AsOf);
         Assert.Equal(2, Snapshot.List(Path.Combine(registry, "snapshots")).Count);
     }

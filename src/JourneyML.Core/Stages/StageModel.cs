@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JourneyML.Core.Data;
+
+namespace JourneyML.Core.Stages;
+
+/// <summary>One condition of a stage rule: a signal (a feature, or a score: churn_risk, lead_score) compared with a value.</summary>
+public sealed record StageCondition
+{
+    /// <summary>A feature name (for example pricing_views_14d) or a score (churn_risk, lead_score), or "status" (lead, customer, churned).</summary>
+    public string Signal { get; set; } = "";
+    /// <summary>One of &gt;=, &gt;, &lt;=, &lt;, ==, !=.</summary>
+    public string Op { get; set; } = ">=";
+    /// <summary>A number, or for "status" a word.</summary>
+    public JsonElement Value { get; set; }
+}
+
+/// <summary>A stage and when a customer is in it: any of the rules (each rule: all of its conditions).</summary>
+public sealed record StageDefinition
+{
+    public string Name { get; set; } = "";
+    /// <summary>"path" stages are the journey in order; "off-path" stages (At-risk, Dormant, Churned) override it when they apply.</summary>
+    public string Kind { get; set; } = "path";
+    /// <summary>Rules, any of which puts the customer in the stage; each rule's conditions must all hold. Empty: always (the entry stage).</summary>
+    public List<List<StageCondition>> When { get; set; } = [];
+}
+
+/// <summary>
+/// The stages a business names and the rules that put a customer in each: loaded from a config file (JSON), checked at
+/// load (every problem names the stage, the rule and the reason), with a B2B SaaS default. A customer's current stage
+/// is the furthest path stage whose rule holds, unless an off-path stage (checked in the order given) applies.
+/// </summary>
+public sealed class StageModel
+{
+    public const string DefaultFileName = "stages.json";
+    public static readonly IReadOnlySet<string> Scores = new HashSet<string>(StringComparer.Ordinal) { "churn_risk", "lead_score" };
+
+    private StageModel(IReadOnlyList<StageDefinition> path, IReadOnlyList<StageDefinition> offPath)
+    {
+        Path = path;
+        OffPath = offPath;
+    }
+
+    public IReadOnlyList<StageDefinition> Path { get; }
+    public IReadOnlyList<StageDefinition> OffPath { get; }
+    public IEnumerable<string> Names => Path.Concat(OffPath).Select(s => s.Name);
+
+    /// <summary>The stage of one customer from their signals (features and scores by name; NaN or absent = unknown) and status.</summary>
+    public string StageOf(Func<string, float> signal, string? status)
+    {
+        foreach (var stage in OffPath)
+        {
+            if (Holds(stage, signal, status))
+            {
+                return stage.Name;
+            }
+        }
+        string current = Path[0].Name;
+        foreach (var stage in Path.Skip(1))
+        {
+            if (Holds(stage, signal, status))
+            {
+                current = stage.Name;
+            }
+        }
+        return current;
+    }
+
+    private static bool Holds(StageDefinition stage, Func<string, float> signal, string? status) =>
+        stage.When.Count == 0 || stage.When.Any(rule => rule.All(c => Holds(c, signal, status)));
+
+    private static bool Holds(StageCondition condition, Func<string, float> signal, string? status)
+    {
+        if (condition.Signal == "status")
+        {
+            bool equal = string.Equals(status, condition.Value.GetString(), StringComparison.OrdinalIgnoreCase);
+            return condition.Op == "!=" ? !equal : equal;
+        }
+        float value = signal(condition.Signal);
+        if (float.IsNaN(value))
+        {
+            return false; // unknown is never evidence for a stage
+        }
+        double target = condition.Value.GetDouble();
+        return condition.Op switch
+        {
+            ">=" => value >= target,
+            ">" => value > target,
+            "<=" => value <= target,
+            "<" => value < target,
+            "==" => Math.Abs(value - target) < 1e-9,
+            "!=" => Math.Abs(value - target) >= 1e-9,
+            _ => false,
+        };
+    }
+
+    /// <summary>Reads and checks a stage config; <paramref name="knownSignals"/> are the features the data has.</summary>
+    public static StageModel Load(string path, IReadOnlyCollection<string> knownSignals)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFileException(System.IO.Path.GetFileName(path), "stage config not found");
+        }
+        return Parse(File.ReadAllText(path), System.IO.Path.GetFileName(path), knownSignals);
+    }
+
+    public static StageModel Parse(string json, string source, IReadOnlyCollection<string> knownSignals)
+    {
+        StageConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(json, StageJson.Default.StageConfig);
+        }
+        catch (JsonException ex)
+        {
+            throw new DataFileException(source, $"not a valid stage config{(ex.Path is { Length: > 1 } p ? $" at '{p.TrimStart('$', '.')}'" : "")}: {ex.Message.Split(". ")[0]}");
+        }
+        if (config is null || config.Stages.Count == 0)
+        {
+            throw new DataFileException(source, "the stage config names no stages");
+        }
+        var known = new HashSet<string>(knownSignals, StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int s = 0; s < config.Stages.Count; s++)
+        {
+            var stage = config.Stages[s];
+            var where = $"stages[{s}] '{stage.Name}'";
+            if (string.IsNullOrWhiteSpace(stage.Name))
+            {
+                throw new DataFileException(source, $"stages[{s}]: a stage needs a name");
+            }
+            if (!names.Add(stage.Name))
+            {
+                throw new DataFileException(source, $"{where}: the name is used twice");
+            }
+            if (stage.Kind is not ("path" or "off-path"))
+            {
+                throw new DataFileException(source, $"{where}: kind must be 'path' or 'off-path', not '{stage.Kind}'");
+            }
+            if (stage.Kind == "off-path" && stage.When.Count == 0)
+            {
+                throw new DataFileException(source, $"{where}: an off-path stage needs a rule, or every customer would be in it");
+            }
+            for (int r = 0; r < stage.When.Count; r++)
+            {
+                if (stage.When[r].Count == 0)
+                {
+                    throw new DataFileException(source, $"{where}, rule {r + 1}: a rule needs at least one condition");
+                }
+                foreach (var c in stage.When[r])
+                {
+                    var rule = $"{where}, rule {r + 1} ({c.Signal} {c.Op} {c.Value})";
+                    if (c.Op is not (">=" or ">" or "<=" or "<" or "==" or "!="))
+                    {
+                        throw new DataFileException(source, $"{rule}: unknown comparison '{c.Op}' (use >=, >, <=, <, == or !=)");
+                    }
+                    if (c.Signal == "status")
+                    {
+                        if (c.Value.ValueKind != JsonValueKind.String || c.Op is not ("==" or "!="))
+                        {
+                            throw new DataFileException(source, $"{rule}: status compares with == or != to lead, customer or churned");
+                        }
+                        continue;
+                    }
+                    if (!known.Contains(c.Signal) && !Scores.Contains(c.Signal))
+                    {
+                        throw new DataFileException(source, $"{rule}: unknown signal '{c.Signal}' (a feature of the data, churn_risk, lead_score or status)");
+                    }
+                    if (c.Value.ValueKind != JsonValueKind.Number)
+                    {
+                        throw new DataFileException(source, $"{rule}: the value must be a number");
+                    }
+                    if (Scores.Contains(c.Signal) && c.Value.GetDouble() is < 0 or > 1)
+                    {
+                        throw new DataFileException(source, $"{rule}: scores are probabilities between 0 and 1");
+                    }
+                }
+            }
+        }
+        var path = config.Stages.Where(s => s.Kind == "path").ToList();
+        if (path.Count == 0)
+        {
+            throw new DataFileException(source, "the stage config needs at least one path stage");
+        }
+        return new StageModel(path, [.. config.Stages.Where(s => s.Kind == "off-path")]);
+    }
+
+    /// <summary>The default for a B2B SaaS (see <see cref="DefaultJson"/>), checked like any other.</summary>
+    public static StageModel Default(IReadOnlyCollection<string> knownSignals) => Parse(DefaultJson, "default stages", knownSignals);
+
+    /// <summary>
+    /// Awareness, Interest, MQL, SQL, Opportunity, Customer-Onboarding, Adoption, Renewal/Expansion on the path;
+    /// Churned, Dormant (90 days without activity) and At-risk (churn risk 0.4 or more) off it.
+    /// </summary>
+    public static string DefaultJson { get; } = """
+        {
+          "stages": [
+            { "name": "Awareness", "kind": "path" },
+            { "name": "Interest", "kind": "path", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ] },
+            { "name": "MQL", "kind": "path", "when": [
+                [ { "signal": "lead_score", "op": ">=", "value": 0.6 } ],
+                [ { "signal": "pricing_views_14d", "op": ">=", "value": 3 } ],
+                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 } ] ] },
+            { "name": "SQL", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+            { "name": "Opportunity", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+            { "name": "Customer-Onboarding", "kind": "path", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
+            { "name": "Adoption", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_30d", "op": ">=", "value": 8 } ] ] },
+            { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 300 }, { "signal": "active_days_30d", "op": ">=", "value": 8 } ] ] },
+            { "name": "Churned", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
+            { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ] },
+            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": 0.4 } ] ] }
+          ]
+        }
+        """;
+}
+
+internal sealed record StageConfig
+{
+    public List<StageDefinition> Stages { get; set; } = [];
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(StageConfig))]
+internal sealed partial class StageJson : JsonSerializerContext;

@@ -1,0 +1,66 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Stages;
+
+namespace JourneyML.Core.Tests.Stages;
+
+public sealed class StageModelTests
+{
+    private static readonly string[] s_features = [.. BehaviourFeatures.Definitions.Select(d => d.Name)];
+
+    private static string StageOf(StageModel model, string status, params (string Signal, float Value)[] signals)
+    {
+        var values = signals.ToDictionary(s => s.Signal, s => s.Value);
+        return model.StageOf(s => values.TryGetValue(s, out var v) ? v : 0, status);
+    }
+
+    [Fact]
+    public void The_default_stages_place_customers_as_a_b2b_saas_team_would()
+    {
+        var model = StageModel.Default(s_features);
+        Assert.Equal(["Awareness", "Interest", "MQL", "SQL", "Opportunity", "Customer-Onboarding", "Adoption", "Renewal/Expansion", "Churned", "Dormant", "At-risk"], model.Names);
+        Assert.Equal("Awareness", StageOf(model, "lead"));
+        Assert.Equal("Interest", StageOf(model, "lead", ("content_90d", 5)));
+        Assert.Equal("MQL", StageOf(model, "lead", ("content_90d", 5), ("pricing_views_14d", 3)));
+        Assert.Equal("MQL", StageOf(model, "lead", ("lead_score", 0.7f)));
+        Assert.Equal("Opportunity", StageOf(model, "lead", ("sales_touches_90d", 4), ("lead_score", 0.7f)));
+        Assert.Equal("Customer-Onboarding", StageOf(model, "customer", ("days_as_customer", 20), ("active_days_30d", 12)));
+        Assert.Equal("Adoption", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_30d", 12)));
+        Assert.Equal("At-risk", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_30d", 12), ("churn_risk", 0.55f)));
+        Assert.Equal("Dormant", StageOf(model, "customer", ("days_since_last_activity", 120)));
+        Assert.Equal("Churned", StageOf(model, "churned", ("churn_risk", 0.9f)));
+    }
+
+    [Theory]
+    [InlineData("""{ "stages": [ { "name": "A" }, { "name": "B", "when": [ [ { "signal": "logins_per_day", "op": ">=", "value": 1 } ] ] } ] }""", "stages[1] 'B', rule 1 (logins_per_day >= 1): unknown signal 'logins_per_day'")]
+    [InlineData("""{ "stages": [ { "name": "A" }, { "name": "B", "when": [ [ { "signal": "logins_30d", "op": "=>", "value": 1 } ] ] } ] }""", "unknown comparison '=>'")]
+    [InlineData("""{ "stages": [ { "name": "A" }, { "name": "a" } ] }""", "stages[1] 'a': the name is used twice")]
+    [InlineData("""{ "stages": [ { "name": "A" }, { "name": "Gone", "kind": "off-path" } ] }""", "an off-path stage needs a rule")]
+    [InlineData("""{ "stages": [ { "name": "A" }, { "name": "Risky", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": 40 } ] ] } ] }""", "scores are probabilities between 0 and 1")]
+    [InlineData("""{ "stages": [ { "name": "A", "kind": "sideways" } ] }""", "kind must be 'path' or 'off-path'")]
+    [InlineData("""{ "stages": [ { "name": "A", "colour": "red" } ] }""", "not a valid stage config")]
+    [InlineData("""{ "stages": [] }""", "names no stages")]
+    public void Invalid_stage_configs_are_rejected_at_load_with_the_rule_and_the_reason(string json, string expected)
+    {
+        var ex = Assert.Throws<DataFileException>(() => StageModel.Parse(json, "stages.json", s_features));
+        Assert.Contains(expected, ex.Message);
+        Assert.StartsWith("stages.json", ex.Message);
+    }
+
+    [Fact]
+    public void A_business_names_its_own_stages()
+    {
+        var model = StageModel.Parse("""
+            { "stages": [
+                { "name": "Visitor" },
+                { "name": "Trialist", "when": [ [ { "signal": "logins_30d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+                { "name": "Paying", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
+                { "name": "Silent", "kind": "off-path", "when": [ [ { "signal": "days_since_last_login", "op": ">", "value": 30 } ] ] } ] }
+            """, "stages.json", s_features);
+        Assert.Equal("Trialist", StageOf(model, "lead", ("logins_30d", 3)));
+        Assert.Equal("Paying", StageOf(model, "customer", ("logins_30d", 3)));
+        Assert.Equal("Silent", StageOf(model, "customer", ("days_since_last_login", 45)));
+        // Unknown (missing) signals are never evidence: a customer who never logged in is not "Silent" by this rule.
+        Assert.Equal("Paying", model.StageOf(s => s == "days_since_last_login" ? float.NaN : 0, "customer"));
+    }
+}
