@@ -114,18 +114,7 @@ public static class ScoringRun
             }
         }
         stages ??= StageModel.Default([.. table.Columns.Select(c => c.Name)]);
-        var stage = new string[n];
-        var numeric = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!, StringComparer.Ordinal);
-        for (int r = 0; r < n; r++)
-        {
-            int row = r;
-            stage[r] = stages.StageOf(signal => signal switch
-            {
-                "churn_risk" => churn[row],
-                "lead_score" => lead[row],
-                _ => numeric.TryGetValue(signal, out var values) ? values[row] : float.NaN,
-            }, status[r]);
-        }
+        var stage = StageModel.AssignAll(stages, table, status, churn, lead);
         return new Snapshot
         {
             AsOf = table.AsOf ?? DateTime.UtcNow.Date,

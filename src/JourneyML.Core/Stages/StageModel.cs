@@ -67,6 +67,24 @@ public sealed class StageModel
         return current;
     }
 
+    /// <summary>The stage of every row, given the rows' statuses and scores (NaN where a score does not apply).</summary>
+    public static string[] AssignAll(StageModel stages, Features.FeatureTable table, string[] status, float[] churnRisk, float[] leadScore)
+    {
+        var numeric = table.Columns.Where(c => c.Kind == Features.FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!, StringComparer.Ordinal);
+        var result = new string[table.RowCount];
+        for (int r = 0; r < result.Length; r++)
+        {
+            int row = r;
+            result[r] = stages.StageOf(signal => signal switch
+            {
+                "churn_risk" => churnRisk[row],
+                "lead_score" => leadScore[row],
+                _ => numeric.TryGetValue(signal, out var values) ? values[row] : float.NaN,
+            }, status[r]);
+        }
+        return result;
+    }
+
     private static bool Holds(StageDefinition stage, Func<string, float> signal, string? status) =>
         stage.When.Count == 0 || stage.When.Any(rule => rule.All(c => Holds(c, signal, status)));
 
