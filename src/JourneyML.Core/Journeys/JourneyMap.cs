@@ -1,0 +1,166 @@
+using JourneyML.Core.Stages;
+
+namespace JourneyML.Core.Journeys;
+
+/// <summary>What happened in one stage over the map's window.</summary>
+public sealed record StageMetrics(
+    string Stage,
+    bool OnPath,
+    int CustomersNow,
+    int Entries,
+    int MovedToNext,
+    double? ConversionToNext,
+    int DroppedOff,
+    double? DropOffRate,
+    double? MedianDaysInStage,
+    double? P90DaysInStage,
+    int StuckLongerThanP90,
+    int BackwardMovesOut);
+
+/// <summary>How many customers moved from one stage to another in the window.</summary>
+public sealed record Transition(string From, string To, int Customers, bool Backward);
+
+/// <summary>A sequence of stages customers really took, and how many took it.</summary>
+public sealed record JourneyPath(IReadOnlyList<string> Stages, int Customers);
+
+/// <summary>The map's headline figures.</summary>
+public sealed record JourneyKpis(int Customers, double? ChurnRate, double? DormantShare, double? MedianDaysFirstStageToCustomer, IReadOnlyDictionary<string, double> StageConversion);
+
+/// <summary>
+/// A journey map over a window: stages as columns with who is in each, who entered, who moved on, dropped off or
+/// went back, how long they stayed; the stage-to-stage transitions (for the flow picture) and the most common paths.
+/// Built from stage timelines (<see cref="StageHistory"/>); the JSON of this record is the map's API shape.
+/// </summary>
+public sealed record JourneyMap(
+    DateTime From,
+    DateTime To,
+    string? Segment,
+    IReadOnlyList<StageMetrics> Stages,
+    IReadOnlyList<Transition> Transitions,
+    IReadOnlyList<JourneyPath> TopPaths,
+    JourneyKpis Kpis)
+{
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, JourneyJson.Default.JourneyMap);
+
+    /// <param name="timelines">Stage stays per customer (from <see cref="StageHistory.Build"/>).</param>
+    /// <param name="customers">The customers to map (a segment, an account); null for everyone.</param>
+    public static JourneyMap Build(StageModel model, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines, DateTime from, DateTime to,
+        IReadOnlySet<string>? customers = null, string? segment = null, int topPaths = 10)
+    {
+        var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var names = model.Names.ToList();
+        var now = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        var entries = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        var movedNext = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        var dropped = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        var backwardOut = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        var durations = names.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
+        var transitions = new Dictionary<(string, string), int>();
+        var paths = new Dictionary<string, (List<string> Stages, int Count)>(StringComparer.Ordinal);
+        var toCustomer = new List<double>();
+        int mapped = 0, churned = 0, dormant = 0;
+        string customerStage = model.Path.FirstOrDefault(s => s.When.Any(r => r.Any(c => c.Signal == "status" && c.Value.ToString() == "customer")))?.Name
+            ?? model.Path[^1].Name;
+
+        foreach (var (id, stays) in timelines)
+        {
+            if (customers is not null && !customers.Contains(id))
+            {
+                continue;
+            }
+            var inWindow = stays.Where(s => s.EnteredAt < to && (s.LeftAt ?? DateTime.MaxValue) > from).ToList();
+            if (inWindow.Count == 0)
+            {
+                continue;
+            }
+            mapped++;
+            var last = stays[^1];
+            now[last.Stage]++;
+            churned += last.Stage == "Churned" ? 1 : 0;
+            dormant += last.Stage == "Dormant" ? 1 : 0;
+            for (int i = 0; i < stays.Count; i++)
+            {
+                var stay = stays[i];
+                if (stay.EnteredAt >= from && stay.EnteredAt < to)
+                {
+                    entries[stay.Stage]++;
+                }
+                if (stay.LeftAt is { } left)
+                {
+                    durations[stay.Stage].Add((left - stay.EnteredAt).TotalDays);
+                }
+                if (i + 1 < stays.Count && stay.LeftAt is { } moved && moved >= from && moved < to)
+                {
+                    var next = stays[i + 1].Stage;
+                    transitions[(stay.Stage, next)] = transitions.GetValueOrDefault((stay.Stage, next)) + 1;
+                    bool onPathBoth = pathOrder.TryGetValue(stay.Stage, out int a) & pathOrder.TryGetValue(next, out int b);
+                    if (onPathBoth && b == a + 1)
+                    {
+                        movedNext[stay.Stage]++;
+                    }
+                    else if (onPathBoth && b < a)
+                    {
+                        backwardOut[stay.Stage]++;
+                    }
+                    else if (!pathOrder.ContainsKey(next))
+                    {
+                        dropped[stay.Stage]++; // off the path: at risk, dormant, churned
+                    }
+                }
+            }
+            var path = inWindow.Select(s => s.Stage).ToList();
+            var key = string.Join(" → ", path);
+            paths[key] = paths.TryGetValue(key, out var p) ? (p.Stages, p.Count + 1) : (path, 1);
+            var firstOnPath = stays.FirstOrDefault(s => pathOrder.ContainsKey(s.Stage));
+            var becameCustomer = stays.FirstOrDefault(s => s.Stage == customerStage);
+            if (firstOnPath is not null && becameCustomer is not null && becameCustomer.EnteredAt > firstOnPath.EnteredAt
+                && becameCustomer.EnteredAt >= from && becameCustomer.EnteredAt < to)
+            {
+                toCustomer.Add((becameCustomer.EnteredAt - firstOnPath.EnteredAt).TotalDays);
+            }
+        }
+
+        var metrics = new List<StageMetrics>();
+        foreach (var name in names)
+        {
+            var d = durations[name];
+            d.Sort();
+            double? median = d.Count == 0 ? null : d[d.Count / 2];
+            double? p90 = d.Count == 0 ? null : d[Math.Min(d.Count - 1, (int)(d.Count * 0.9))];
+            int stuck = p90 is { } limit
+                ? timelines.Where(t => customers is null || customers.Contains(t.Key))
+                    .Count(t => t.Value[^1].Stage == name && t.Value[^1].LeftAt is null && (to - t.Value[^1].EnteredAt).TotalDays > limit)
+                : 0;
+            int left = movedNext[name] + dropped[name] + backwardOut[name];
+            bool hasNext = pathOrder.TryGetValue(name, out int position) && position + 1 < model.Path.Count;
+            metrics.Add(new StageMetrics(name, pathOrder.ContainsKey(name), now[name], entries[name], movedNext[name],
+                left == 0 || !hasNext ? null : (double)movedNext[name] / left, dropped[name],
+                left == 0 ? null : (double)dropped[name] / left, median, p90, stuck, backwardOut[name]));
+        }
+        var conversion = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < model.Path.Count; i++)
+        {
+            if (metrics.First(m => m.Stage == model.Path[i].Name).ConversionToNext is { } rate)
+            {
+                conversion[$"{model.Path[i].Name} → {model.Path[i + 1].Name}"] = rate;
+            }
+        }
+        toCustomer.Sort();
+        var kpis = new JourneyKpis(mapped,
+            mapped == 0 ? null : (double)churned / mapped,
+            mapped == 0 ? null : (double)dormant / mapped,
+            toCustomer.Count == 0 ? null : toCustomer[toCustomer.Count / 2],
+            conversion);
+        return new JourneyMap(from, to, segment, metrics,
+            [.. transitions.Select(t => new Transition(t.Key.Item1, t.Key.Item2, t.Value,
+                pathOrder.TryGetValue(t.Key.Item1, out int a) && pathOrder.TryGetValue(t.Key.Item2, out int b) && b < a))
+                .OrderByDescending(t => t.Customers).ThenBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal)],
+            [.. paths.Values.OrderByDescending(p => p.Count).ThenBy(p => string.Join(">", p.Stages), StringComparer.Ordinal).Take(topPaths)
+                .Select(p => new JourneyPath(p.Stages, p.Count))],
+            kpis);
+    }
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(JourneyMap))]
+internal sealed partial class JourneyJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,65 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Journeys;
+using JourneyML.Core.Stages;
+using Xunit.Abstractions;
+
+namespace JourneyML.Core.Tests.Journeys;
+
+public sealed class JourneyMapTests(ITestOutputHelper output)
+{
+    private static readonly StageModel Stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+    private static DateTime D(int month, int day) => new(2026, month, day, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void Stage_metrics_count_entries_moves_drop_offs_and_backward_moves()
+    {
+        var timelines = new Dictionary<string, IReadOnlyList<StageStay>>
+        {
+            // MQL -> SQL -> back to MQL -> SQL -> Opportunity -> customer: a loop, then on.
+            ["a"] = [new("MQL", D(1, 1), D(1, 15)), new("SQL", D(1, 15), D(2, 1)), new("MQL", D(2, 1), D(2, 15)), new("SQL", D(2, 15), D(3, 1)),
+                     new("Opportunity", D(3, 1), D(3, 15)), new("Customer-Onboarding", D(3, 15), null)],
+            // MQL -> SQL, still there.
+            ["b"] = [new("MQL", D(1, 1), D(2, 1)), new("SQL", D(2, 1), null)],
+            // MQL, gone dormant.
+            ["c"] = [new("MQL", D(1, 1), D(3, 1)), new("Dormant", D(3, 1), null)],
+        };
+        var map = JourneyMap.Build(Stages, timelines, D(1, 1), D(6, 1));
+        StageMetrics M(string stage) => map.Stages.Single(s => s.Stage == stage);
+        Assert.Equal(4, M("MQL").Entries);            // a twice, b, c
+        Assert.Equal(3, M("MQL").MovedToNext);        // a twice, b
+        Assert.Equal(1, M("MQL").DroppedOff);         // c
+        Assert.Equal(0.75, M("MQL").ConversionToNext);
+        Assert.Equal(1, M("SQL").BackwardMovesOut);   // a went back to MQL
+        Assert.Equal(1, M("SQL").CustomersNow);       // b
+        Assert.Equal(1, M("Dormant").CustomersNow);
+        Assert.Contains(map.Transitions, t => t is { From: "SQL", To: "MQL", Customers: 1, Backward: true });
+        Assert.Equal(0.75, map.Kpis.StageConversion["MQL → SQL"]);
+        Assert.Equal(73, map.Kpis.MedianDaysFirstStageToCustomer); // a: Jan 1 to Mar 15
+        Assert.Equal(1 / 3.0, map.Kpis.DormantShare!.Value, 6);
+        Assert.Equal(3, map.TopPaths.Sum(p => p.Customers));
+    }
+
+    [Fact]
+    public void The_sample_journey_map_shows_the_funnel_and_the_way_back()
+    {
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var history = StageHistory.Build(dataset, Stages, D(1, 1).AddMonths(-3), D(6, 24), stepDays: 14);
+        var map = JourneyMap.Build(Stages, history, D(1, 1), D(6, 24));
+        foreach (var s in map.Stages)
+        {
+            output.WriteLine($"{s.Stage,-20} now {s.CustomersNow,5} entries {s.Entries,5} next {s.ConversionToNext:P0} drop {s.DropOffRate:P0} median {s.MedianDaysInStage} d");
+        }
+        Assert.Equal(2000, map.Kpis.Customers);
+        Assert.True(map.Kpis.ChurnRate > 0.05);
+        Assert.Contains(map.Transitions, t => t.Backward);
+        Assert.Contains(map.Transitions, t => t.From == "Opportunity" && t.To == "Customer-Onboarding");
+        Assert.All(map.Stages.Where(s => s.ConversionToNext is not null), s => Assert.InRange(s.ConversionToNext!.Value, 0, 1));
+        Assert.True(map.TopPaths.Count > 3);
+        Assert.Null(map.Stages.Single(s => s.Stage == "Renewal/Expansion").ConversionToNext); // the last path stage has no next
+        var json = map.ToJson();
+        Assert.Contains("\"stages\"", json);
+        Assert.Contains("\"transitions\"", json);
+        Assert.Contains("\"conversionToNext\"", json);
+    }
+}
