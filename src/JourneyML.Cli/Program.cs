@@ -13,6 +13,7 @@ var root = new RootCommand("JourneyML: behavioural segments, churn risk, lead sc
     new RetrainCommand(),
     new ModelsCommand(),
     new SegmentsCommand(),
+    new JourneyCommand(),
     new BenchCommand(),
 };
 root.Options.Add(CommonOptions.Verbose);

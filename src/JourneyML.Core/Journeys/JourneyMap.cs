@@ -8,6 +8,7 @@ public sealed record StageMetrics(
     bool OnPath,
     int CustomersNow,
     int Entries,
+    /// <summary>Moves forward on the path (to the next stage or beyond) out of this stage in the window.</summary>
     int MovedToNext,
     double? ConversionToNext,
     int DroppedOff,
@@ -41,6 +42,14 @@ public sealed record JourneyMap(
     JourneyKpis Kpis)
 {
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, JourneyJson.Default.JourneyMap);
+
+    /// <summary>Writes journey-map.json and journey-map.md into a folder, each replaced atomically.</summary>
+    public void Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.json"), ToJson());
+        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.md"), JourneyMapMarkdown.Render(this));
+    }
 
     /// <param name="timelines">Stage stays per customer (from <see cref="StageHistory.Build"/>).</param>
     /// <param name="customers">The customers to map (a segment, an account); null for everyone.</param>
@@ -94,9 +103,9 @@ public sealed record JourneyMap(
                     var next = stays[i + 1].Stage;
                     transitions[(stay.Stage, next)] = transitions.GetValueOrDefault((stay.Stage, next)) + 1;
                     bool onPathBoth = pathOrder.TryGetValue(stay.Stage, out int a) & pathOrder.TryGetValue(next, out int b);
-                    if (onPathBoth && b == a + 1)
+                    if (onPathBoth && b > a)
                     {
-                        movedNext[stay.Stage]++;
+                        movedNext[stay.Stage]++; // forward, also when a stage is skipped
                     }
                     else if (onPathBoth && b < a)
                     {

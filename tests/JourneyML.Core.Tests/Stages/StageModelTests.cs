@@ -24,9 +24,10 @@ public sealed class StageModelTests
         Assert.Equal("MQL", StageOf(model, "lead", ("content_90d", 5), ("pricing_views_14d", 3)));
         Assert.Equal("MQL", StageOf(model, "lead", ("lead_score", 0.7f)));
         Assert.Equal("Opportunity", StageOf(model, "lead", ("sales_touches_90d", 4), ("lead_score", 0.7f)));
-        Assert.Equal("Customer-Onboarding", StageOf(model, "customer", ("days_as_customer", 20), ("active_days_30d", 12)));
-        Assert.Equal("Adoption", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_30d", 12)));
-        Assert.Equal("At-risk", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_30d", 12), ("churn_risk", 0.55f)));
+        Assert.Equal("Customer-Onboarding", StageOf(model, "customer", ("days_as_customer", 20), ("active_days_90d", 30)));
+        Assert.Equal("Adoption", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_90d", 30)));
+        Assert.Equal("Renewal/Expansion", StageOf(model, "customer", ("days_as_customer", 400), ("active_days_90d", 30)));
+        Assert.Equal("At-risk", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_90d", 30), ("churn_risk", 0.55f)));
         Assert.Equal("Dormant", StageOf(model, "customer", ("days_since_last_activity", 120)));
         Assert.Equal("Churned", StageOf(model, "churned", ("churn_risk", 0.9f)));
     }

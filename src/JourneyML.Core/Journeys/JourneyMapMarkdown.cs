@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace JourneyML.Core.Journeys;
+
+/// <summary>The journey map as Markdown, for pasting into a wiki or a ticket.</summary>
+public static class JourneyMapMarkdown
+{
+    public static string Render(JourneyMap map)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string P(double? v) => v is { } x ? x.ToString("0%", inv) : "–";
+        string D(double? v) => v is { } x ? x.ToString("0", inv) + " d" : "–";
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"# Journey map{(map.Segment is null ? "" : $": segment {Escape(map.Segment)}")}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}");
+        sb.AppendLine();
+        var k = map.Kpis;
+        sb.AppendLine(inv, $"{k.Customers:N0} customers. Churned by the end: {P(k.ChurnRate)}. Dormant: {P(k.DormantShare)}. " +
+            $"Median time from first stage to customer: {D(k.MedianDaysFirstStageToCustomer)}.");
+        sb.AppendLine();
+        sb.AppendLine("| stage | now | entries | to next stage | dropped off | went back | median time | p90 time | stuck past p90 |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in map.Stages)
+        {
+            sb.AppendLine(inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {P(s.ConversionToNext)} | {P(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {D(s.MedianDaysInStage)} | {D(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Stage conversion");
+        sb.AppendLine();
+        foreach (var (step, rate) in k.StageConversion)
+        {
+            sb.AppendLine(inv, $"- {Escape(step)}: {P(rate)}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Moves between stages (most common first; ↩ marks a move back)");
+        sb.AppendLine();
+        sb.AppendLine("| from | to | customers |");
+        sb.AppendLine("|---|---|---:|");
+        foreach (var t in map.Transitions.Take(20))
+        {
+            sb.AppendLine(inv, $"| {Escape(t.From)} | {(t.Backward ? "↩ " : "")}{Escape(t.To)} | {t.Customers:N0} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Paths customers really took");
+        sb.AppendLine();
+        foreach (var p in map.TopPaths)
+        {
+            sb.AppendLine(inv, $"- {string.Join(" → ", p.Stages.Select(Escape))}: {p.Customers:N0}");
+        }
+        return sb.ToString();
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+}

@@ -1,0 +1,25 @@
+namespace JourneyML.Cli.Tests;
+
+public sealed class JourneyCommandTests
+{
+    [Fact]
+    public void The_journey_map_is_rebuilt_for_a_window_and_a_segment()
+    {
+        var dir = Cli.TempDirectory();
+        var registry = Path.Combine(dir, "models");
+        Assert.Equal(0, Cli.Run("train", "--registry", registry, "--fixed-trainer").ExitCode);
+        var all = Cli.Run("journey", "--registry", registry, "--from", "2026-01-01", "--to", "2026-06-24", "--step", "14", "--out", Path.Combine(dir, "all"));
+        Assert.Equal(0, all.ExitCode);
+        Assert.Contains("# Journey map, 2026-01-01 to 2026-06-24", all.Output);
+        Assert.Contains("2,000 customers", all.Output);
+        Assert.Contains("| MQL |", all.Output);
+        Assert.True(File.Exists(Path.Combine(dir, "all", "journey-map.json")));
+
+        var segment = Cli.Run("journey", "--registry", registry, "--segment", "3", "--step", "14", "--out", Path.Combine(dir, "segment"));
+        Assert.Equal(0, segment.ExitCode);
+        Assert.Contains("# Journey map: segment 3 ", segment.Output);
+        var unknown = Cli.Run("journey", "--registry", registry, "--segment", "42", "--step", "14", "--out", Path.Combine(dir, "x"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("the champion has segments", unknown.Error);
+    }
+}
