@@ -40,9 +40,7 @@ internal sealed class JourneyCommand : Command
             var from = CommonOptions.ParseDate(parse.GetValue(s_from), "--from") ?? to.AddDays(-180);
             var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
             var champion = registry.LoadChampion();
-            var names = BehaviourFeatures.Definitions.Select(d => d.Name).ToArray();
-            var stagesFile = Path.Combine(registry.Root, StageModel.DefaultFileName);
-            var stages = File.Exists(stagesFile) ? StageModel.Load(stagesFile, names) : StageModel.Default(names);
+            var stages = StageModel.ForRegistry(registry.Root, [.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
             // Timelines start 90 days before the window, so stays that began before it have their real start.
             var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, parse.GetValue(s_step), champion, cancellationToken);
             HashSet<string>? members = null;

@@ -48,9 +48,8 @@ public static class ScoringRun
             ?? throw new InvalidOperationException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var table = LoadTable(options, models, now, logger, cancellationToken);
-        var stagesFile = options.StagesFile ?? Path.Combine(registry.Root, StageModel.DefaultFileName);
         var names = table.Columns.Select(c => c.Name).ToArray();
-        var stages = options.StagesFile is not null || File.Exists(stagesFile) ? StageModel.Load(stagesFile, names) : StageModel.Default(names);
+        var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, names) : StageModel.ForRegistry(registry.Root, names);
         var snapshot = Score(table, models, options.TopFactors, logger, stages);
         var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)

@@ -204,6 +204,13 @@ public sealed class StageModel
         return new StageModel(path, [.. config.Stages.Where(s => s.Kind == "off-path")]);
     }
 
+    /// <summary>The registry's own stages (<c>stages.json</c> in its folder) when present, else the default.</summary>
+    public static StageModel ForRegistry(string registryRoot, IReadOnlyCollection<string> knownSignals)
+    {
+        var file = System.IO.Path.Combine(registryRoot, DefaultFileName);
+        return File.Exists(file) ? Load(file, knownSignals) : Default(knownSignals);
+    }
+
     /// <summary>The default for a B2B SaaS (see <see cref="DefaultJson"/>), checked like any other.</summary>
     public static StageModel Default(IReadOnlyCollection<string> knownSignals) => Parse(DefaultJson, "default stages", knownSignals);
 
