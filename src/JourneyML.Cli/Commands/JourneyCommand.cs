@@ -43,12 +43,15 @@ internal sealed class JourneyCommand : Command
             var stages = StageModel.ForRegistry(registry.Root, [.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
             // Timelines start 90 days before the window, so stays that began before it have their real start.
             var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, parse.GetValue(s_step), champion, cancellationToken);
+            var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = to }, cancellationToken: cancellationToken);
+            var (churn, lead) = StageHistory.ScoresOf(table, champion);
+            var tickets = table["tickets_30d"].Numbers!;
+            var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
             HashSet<string>? members = null;
             string? segmentName = null;
             if (parse.GetValue(s_segment) is { } segment)
             {
                 var model = champion ?? throw new InvalidOperationException("--segment needs a champion model: train one first");
-                var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = to }, cancellationToken: cancellationToken);
                 var assigned = model.Segmentation.Assign(table);
                 members = [.. Enumerable.Range(0, table.RowCount).Where(r => assigned[r] == segment).Select(r => table.CustomerIds[r])];
                 int index = model.Segmentation.SegmentIds.ToList().IndexOf(segment);
@@ -56,7 +59,7 @@ internal sealed class JourneyCommand : Command
                     ? throw new ArgumentException($"--segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}")
                     : $"{segment} {model.Segmentation.SegmentNames[index]}";
             }
-            var map = JourneyMap.Build(stages, history, from, to, members, segmentName);
+            var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current);
             var output = parse.GetValue(s_out)!.FullName;
             map.Write(output);
             Console.WriteLine(JourneyMapMarkdown.Render(map));

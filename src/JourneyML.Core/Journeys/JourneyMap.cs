@@ -16,7 +16,13 @@ public sealed record StageMetrics(
     double? MedianDaysInStage,
     double? P90DaysInStage,
     int StuckLongerThanP90,
-    int BackwardMovesOut);
+    int BackwardMovesOut,
+    double? TicketsPerCustomer,
+    double? AverageChurnRisk,
+    double? AverageLeadScore);
+
+/// <summary>A customer's signals at the end of the window, for the per-stage friction and score averages.</summary>
+public readonly record struct CustomerSignals(float Tickets30d, float ChurnRisk, float LeadScore);
 
 /// <summary>How many customers moved from one stage to another in the window.</summary>
 public sealed record Transition(string From, string To, int Customers, bool Backward);
@@ -41,6 +47,12 @@ public sealed record JourneyMap(
     IReadOnlyList<JourneyPath> TopPaths,
     JourneyKpis Kpis)
 {
+    private static double? Mean(IEnumerable<float> values)
+    {
+        var present = values.Where(v => !float.IsNaN(v)).ToList();
+        return present.Count == 0 ? null : present.Average(v => (double)v);
+    }
+
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, JourneyJson.Default.JourneyMap);
 
     /// <summary>Writes journey-map.json and journey-map.md into a folder, each replaced atomically.</summary>
@@ -54,7 +66,8 @@ public sealed record JourneyMap(
     /// <param name="timelines">Stage stays per customer (from <see cref="StageHistory.Build"/>).</param>
     /// <param name="customers">The customers to map (a segment, an account); null for everyone.</param>
     public static JourneyMap Build(StageModel model, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines, DateTime from, DateTime to,
-        IReadOnlySet<string>? customers = null, string? segment = null, int topPaths = 10)
+        IReadOnlySet<string>? customers = null, string? segment = null, int topPaths = 10,
+        IReadOnlyDictionary<string, CustomerSignals>? current = null)
     {
         var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var names = model.Names.ToList();
@@ -142,9 +155,13 @@ public sealed record JourneyMap(
                 : 0;
             int left = movedNext[name] + dropped[name] + backwardOut[name];
             bool hasNext = pathOrder.TryGetValue(name, out int position) && position + 1 < model.Path.Count;
+            var inStage = current is null ? [] : timelines
+                .Where(t => (customers is null || customers.Contains(t.Key)) && t.Value[^1].Stage == name && current.ContainsKey(t.Key))
+                .Select(t => current[t.Key]).ToList();
             metrics.Add(new StageMetrics(name, pathOrder.ContainsKey(name), now[name], entries[name], movedNext[name],
                 left == 0 || !hasNext ? null : (double)movedNext[name] / left, dropped[name],
-                left == 0 ? null : (double)dropped[name] / left, median, p90, stuck, backwardOut[name]));
+                left == 0 ? null : (double)dropped[name] / left, median, p90, stuck, backwardOut[name],
+                Mean(inStage.Select(c => c.Tickets30d)), Mean(inStage.Select(c => c.ChurnRisk)), Mean(inStage.Select(c => c.LeadScore))));
         }
         var conversion = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int i = 0; i + 1 < model.Path.Count; i++)

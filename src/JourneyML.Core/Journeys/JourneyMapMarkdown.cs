@@ -11,6 +11,7 @@ public static class JourneyMapMarkdown
         var inv = CultureInfo.InvariantCulture;
         string P(double? v) => v is { } x ? x.ToString("0%", inv) : "–";
         string D(double? v) => v is { } x ? x.ToString("0", inv) + " d" : "–";
+        string N(double? v) => v is { } x ? x.ToString("0.0", inv) : "–";
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"# Journey map{(map.Segment is null ? "" : $": segment {Escape(map.Segment)}")}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}");
         sb.AppendLine();
@@ -18,11 +19,11 @@ public static class JourneyMapMarkdown
         sb.AppendLine(inv, $"{k.Customers:N0} customers. Churned by the end: {P(k.ChurnRate)}. Dormant: {P(k.DormantShare)}. " +
             $"Median time from first stage to customer: {D(k.MedianDaysFirstStageToCustomer)}.");
         sb.AppendLine();
-        sb.AppendLine("| stage | now | entries | to next stage | dropped off | went back | median time | p90 time | stuck past p90 |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| stage | now | entries | moved on | dropped off | went back | median time | p90 time | stuck past p90 | tickets / customer (30 d) | avg churn risk | avg lead score |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in map.Stages)
         {
-            sb.AppendLine(inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {P(s.ConversionToNext)} | {P(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {D(s.MedianDaysInStage)} | {D(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} |");
+            sb.AppendLine(inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {P(s.ConversionToNext)} | {P(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {D(s.MedianDaysInStage)} | {D(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} | {N(s.TicketsPerCustomer)} | {P(s.AverageChurnRisk)} | {P(s.AverageLeadScore)} |");
         }
         sb.AppendLine();
         sb.AppendLine("## Stage conversion");

@@ -58,9 +58,15 @@ public static class StageHistory
     {
         int n = table.RowCount;
         var status = table.Status ?? [.. Enumerable.Repeat(CustomerStatus.Customer, n)];
-        var churn = Scores(models?.Churn, table, status, CustomerStatus.Customer);
-        var lead = Scores(models?.Lead, table, status, CustomerStatus.Lead);
+        var (churn, lead) = ScoresOf(table, models);
         return StageModel.AssignAll(stages, table, status, churn, lead);
+    }
+
+    /// <summary>Churn risk (customers) and lead score (leads) per row; NaN where a score does not apply or no model is given.</summary>
+    public static (float[] ChurnRisk, float[] LeadScore) ScoresOf(FeatureTable table, LoadedModels? models)
+    {
+        var status = table.Status ?? [.. Enumerable.Repeat(CustomerStatus.Customer, table.RowCount)];
+        return (Scores(models?.Churn, table, status, CustomerStatus.Customer), Scores(models?.Lead, table, status, CustomerStatus.Lead));
     }
 
     private static float[] Scores(Prediction.BinaryModel? model, FeatureTable table, string[] status, string applies)

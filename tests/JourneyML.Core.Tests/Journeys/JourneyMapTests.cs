@@ -24,7 +24,11 @@ public sealed class JourneyMapTests(ITestOutputHelper output)
             // MQL, gone dormant.
             ["c"] = [new("MQL", D(1, 1), D(3, 1)), new("Dormant", D(3, 1), null)],
         };
-        var map = JourneyMap.Build(Stages, timelines, D(1, 1), D(6, 1));
+        var current = new Dictionary<string, CustomerSignals>
+        {
+            ["a"] = new(2, 0.2f, float.NaN), ["b"] = new(0, float.NaN, 0.5f), ["c"] = new(4, 0.6f, float.NaN),
+        };
+        var map = JourneyMap.Build(Stages, timelines, D(1, 1), D(6, 1), current: current);
         StageMetrics M(string stage) => map.Stages.Single(s => s.Stage == stage);
         Assert.Equal(4, M("MQL").Entries);            // a twice, b, c
         Assert.Equal(3, M("MQL").MovedToNext);        // a twice, b
@@ -38,6 +42,9 @@ public sealed class JourneyMapTests(ITestOutputHelper output)
         Assert.Equal(73, map.Kpis.MedianDaysFirstStageToCustomer); // a: Jan 1 to Mar 15
         Assert.Equal(1 / 3.0, map.Kpis.DormantShare!.Value, 6);
         Assert.Equal(3, map.TopPaths.Sum(p => p.Customers));
+        Assert.Equal(4, M("Dormant").TicketsPerCustomer);               // friction of who is there now
+        Assert.Equal(0.5, M("SQL").AverageLeadScore!.Value, 6);
+        Assert.Null(M("SQL").AverageChurnRisk);                          // leads have no churn risk
     }
 
     [Fact]
