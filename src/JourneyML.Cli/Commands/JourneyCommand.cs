@@ -59,7 +59,10 @@ internal sealed class JourneyCommand : Command
                     ? throw new ArgumentException($"--segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}")
                     : $"{segment} {model.Segmentation.SegmentNames[index]}";
             }
-            var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current);
+            var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current) with
+            {
+                Touchpoints = Touchpoints.Build(dataset, stages, history, from, to, members),
+            };
             var output = parse.GetValue(s_out)!.FullName;
             map.Write(output);
             Console.WriteLine(JourneyMapMarkdown.Render(map));

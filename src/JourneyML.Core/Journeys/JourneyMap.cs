@@ -47,6 +47,9 @@ public sealed record JourneyMap(
     IReadOnlyList<JourneyPath> TopPaths,
     JourneyKpis Kpis)
 {
+    /// <summary>Actions and channels per stage, with their lift for moving forward (set by the caller that has the events).</summary>
+    public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
+
     private static double? Mean(IEnumerable<float> values)
     {
         var present = values.Where(v => !float.IsNaN(v)).ToList();

@@ -42,6 +42,18 @@ public static class JourneyMapMarkdown
             sb.AppendLine(inv, $"| {Escape(t.From)} | {(t.Backward ? "↩ " : "")}{Escape(t.To)} | {t.Customers:N0} |");
         }
         sb.AppendLine();
+        if (map.Touchpoints.Count > 0)
+        {
+            sb.AppendLine("## Touchpoints by stage (customers who met it there; share of stays that moved forward with it against those that did not)");
+            sb.AppendLine();
+            sb.AppendLine("| stage | kind | touchpoint | customers | forward stays with it | other stays with it | lift |");
+            sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
+            foreach (var t in map.Touchpoints)
+            {
+                sb.AppendLine(inv, $"| {Escape(t.Stage)} | {t.Kind} | {Escape(t.Name)} | {t.Customers:N0} | {t.AdvancingWith:N0} of {t.AdvancingStays:N0} | {t.OtherWith:N0} of {t.OtherStays:N0} | {(t.Lift is { } l ? l.ToString("0.0", inv) + "x" : "–")} |");
+            }
+            sb.AppendLine();
+        }
         sb.AppendLine("## Paths customers really took");
         sb.AppendLine();
         foreach (var p in map.TopPaths)

@@ -70,3 +70,32 @@ public sealed class JourneyMapTests(ITestOutputHelper output)
         Assert.Contains("\"conversionToNext\"", json);
     }
 }
+
+public sealed class TouchpointTests
+{
+    [Fact]
+    public void Touchpoints_count_customers_per_stage_and_compare_stays_that_moved_forward_with_the_rest()
+    {
+        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
+        var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, stepDays: 14);
+        var touchpoints = Touchpoints.Build(dataset, stages, history, from, to);
+        Assert.NotEmpty(touchpoints);
+        foreach (var t in touchpoints)
+        {
+            Assert.InRange(t.AdvancingWith, 0, t.AdvancingStays);
+            Assert.InRange(t.OtherWith, 0, t.OtherStays);
+            Assert.True(t.Customers <= t.AdvancingWith + t.OtherWith, $"{t.Stage} {t.Name}: customers are counted per stay");
+            if (t.Lift is { } lift)
+            {
+                Assert.Equal(t.AdvancingWith / (double)t.AdvancingStays / (t.OtherWith / (double)t.OtherStays), lift, 9);
+            }
+        }
+        // Customers log in after they buy: logins are the most common action among onboarding customers.
+        var onboarding = touchpoints.Where(t => t.Stage == "Customer-Onboarding" && t.Kind == "action").ToList();
+        Assert.Equal("login", onboarding.MaxBy(t => t.Customers)!.Name);
+        Assert.Contains(touchpoints, t => t.Kind == "channel");
+    }
+}
