@@ -63,6 +63,9 @@ internal sealed class JourneyCommand : Command
             {
                 Touchpoints = Touchpoints.Build(dataset, stages, history, from, to, members),
             };
+            // A segment's map is compared with everyone's; everyone's stands alone.
+            var overall = members is null ? null : JourneyMap.Build(stages, history, from, to, current: current);
+            map = map with { Insights = JourneyInsights.From(map, overall) };
             var output = parse.GetValue(s_out)!.FullName;
             map.Write(output);
             Console.WriteLine(JourneyMapMarkdown.Render(map));

@@ -19,6 +19,16 @@ public static class JourneyMapMarkdown
         sb.AppendLine(inv, $"{k.Customers:N0} customers. Churned by the end: {P(k.ChurnRate)}. Dormant: {P(k.DormantShare)}. " +
             $"Median time from first stage to customer: {D(k.MedianDaysFirstStageToCustomer)}.");
         sb.AppendLine();
+        if (map.Insights.Count > 0)
+        {
+            sb.AppendLine("## Insights (most customers first)");
+            sb.AppendLine();
+            foreach (var insight in map.Insights)
+            {
+                sb.AppendLine(inv, $"- {Escape(insight.Text)}");
+            }
+            sb.AppendLine();
+        }
         sb.AppendLine("| stage | now | entries | moved on | dropped off | went back | median time | p90 time | stuck past p90 | tickets / customer (30 d) | avg churn risk | avg lead score |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in map.Stages)

@@ -99,3 +99,42 @@ public sealed class TouchpointTests
         Assert.Contains(touchpoints, t => t.Kind == "channel");
     }
 }
+
+public sealed class JourneyInsightTests
+{
+    [Fact]
+    public void Insights_come_from_the_numbers_ranked_by_customers_and_small_groups_are_left_out()
+    {
+        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var timelines = new Dictionary<string, IReadOnlyList<StageStay>>();
+        for (int i = 0; i < 60; i++)
+        {
+            // 60 leads: 40 move on from MQL to SQL, 20 go dormant.
+            timelines[$"c{i}"] = i < 40
+                ? [new("MQL", start, start.AddDays(20)), new("SQL", start.AddDays(20), null)]
+                : [new("MQL", start, start.AddDays(30)), new("Dormant", start.AddDays(30), null)];
+        }
+        var map = JourneyMap.Build(stages, timelines, start, start.AddDays(120)) with
+        {
+            Touchpoints =
+            [
+                new Touchpoint("MQL", "action", "webinar_attended", 35, 40, 30, 20, 5, 3.0),
+                new Touchpoint("MQL", "action", "download", 4, 40, 3, 20, 1, 1.5), // too few to say anything
+            ],
+        };
+        var overallTimelines = timelines.ToDictionary(t => t.Key, t => t.Value);
+        for (int i = 0; i < 60; i++)
+        {
+            overallTimelines[$"o{i}"] = [new StageStay("MQL", start, start.AddDays(25)), new StageStay("Dormant", start.AddDays(25), null)];
+        }
+        var segmentMap = map with { Segment = "evaluators" };
+        var overall = JourneyMap.Build(stages, overallTimelines, start, start.AddDays(120));
+        var insights = JourneyInsights.From(segmentMap, overall);
+        Assert.Contains(insights, i => i.Kind == "touchpoint" && i.Text.StartsWith("In MQL, customers with a webinar attended move forward 3.0x as often (30 of 40", StringComparison.Ordinal));
+        Assert.DoesNotContain(insights, i => i.Text.Contains("download", StringComparison.Ordinal));
+        Assert.Contains(insights, i => i.Kind == "drop-off" && i.Text.StartsWith("33% of those leaving MQL leave the path", StringComparison.Ordinal));
+        Assert.Contains(insights, i => i.Kind == "segment" && i.Text == "MQL → SQL conversion is 67% in segment 'evaluators' against 33% overall");
+        Assert.Equal(insights.OrderByDescending(i => i.Customers).Select(i => i.Text), insights.Select(i => i.Text));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace JourneyML.Core.Journeys;
+
+/// <summary>A finding in words, and how many customers it concerns (the ranking).</summary>
+public sealed record Insight(string Text, int Customers, string Kind);
+
+/// <summary>
+/// Insights generated from a journey map's numbers, ranked by how many customers they concern: touchpoints that go
+/// with moving forward (or not), where customers get stuck, where they drop off or go back, and, for a segment's map,
+/// where its conversion differs from everyone's. Small groups are left out rather than overstated.
+/// </summary>
+public static class JourneyInsights
+{
+    public const int MinimumCustomers = 20;
+
+    public static IReadOnlyList<Insight> From(JourneyMap map, JourneyMap? overall = null, int max = 12)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var insights = new List<Insight>();
+        foreach (var t in map.Touchpoints.Where(t => t.Kind == "action" && t.Lift is not null && t.AdvancingWith + t.OtherWith >= MinimumCustomers))
+        {
+            double lift = t.Lift!.Value;
+            if (lift >= 1.5)
+            {
+                insights.Add(new Insight($"In {t.Stage}, customers with {Words(t.Name)} move forward {lift.ToString("0.0", inv)}x as often " +
+                    $"({t.AdvancingWith} of {t.AdvancingStays} forward stays against {t.OtherWith} of {t.OtherStays} others)", t.Customers, "touchpoint"));
+            }
+            else if (lift <= 0.67)
+            {
+                insights.Add(new Insight($"In {t.Stage}, {Words(t.Name)} goes with staying put or dropping off: forward stays have it {(1 / lift).ToString("0.0", inv)}x less often " +
+                    $"({t.AdvancingWith} of {t.AdvancingStays} against {t.OtherWith} of {t.OtherStays})", t.Customers, "touchpoint"));
+            }
+        }
+        foreach (var s in map.Stages.Where(s => s.StuckLongerThanP90 >= MinimumCustomers / 4 && s.P90DaysInStage is not null))
+        {
+            insights.Add(new Insight($"{s.StuckLongerThanP90} customers have been in {s.Stage} longer than 90% of those who left it ({s.P90DaysInStage!.Value.ToString("0", inv)} days): a bottleneck",
+                s.StuckLongerThanP90, "bottleneck"));
+        }
+        foreach (var s in map.Stages.Where(s => s.DropOffRate is >= 0.25 && s.DroppedOff >= MinimumCustomers / 2))
+        {
+            insights.Add(new Insight($"{s.DropOffRate!.Value.ToString("0%", inv)} of those leaving {s.Stage} leave the path (at risk, dormant or churned): {s.DroppedOff} customers",
+                s.DroppedOff, "drop-off"));
+        }
+        foreach (var s in map.Stages.Where(s => s.BackwardMovesOut >= MinimumCustomers))
+        {
+            insights.Add(new Insight($"{s.BackwardMovesOut} moves went back from {s.Stage} to an earlier stage", s.BackwardMovesOut, "backward"));
+        }
+        if (overall is not null && map.Segment is not null)
+        {
+            foreach (var (step, rate) in map.Kpis.StageConversion)
+            {
+                if (overall.Kpis.StageConversion.TryGetValue(step, out var everyone) && everyone > 0 && Math.Abs(rate - everyone) >= 0.1)
+                {
+                    var stage = map.Stages.First(s => step.StartsWith(s.Stage + " →", StringComparison.Ordinal));
+                    if (stage.Entries + stage.CustomersNow >= MinimumCustomers)
+                    {
+                        insights.Add(new Insight($"{step} conversion is {rate.ToString("0%", inv)} in segment '{map.Segment}' against {everyone.ToString("0%", inv)} overall",
+                            stage.Entries, "segment"));
+                    }
+                }
+            }
+        }
+        return [.. insights.OrderByDescending(i => i.Customers).ThenBy(i => i.Text, StringComparer.Ordinal).Take(max)];
+    }
+
+    private static string Words(string touchpoint) => touchpoint switch
+    {
+        "webinar_attended" => "a webinar attended",
+        "pricing_page_view" => "a pricing-page view",
+        "download" => "a download",
+        "email_open" => "an email opened",
+        "email_click" => "an email click",
+        "case_study_view" => "a case-study view",
+        "comparison_page_view" => "a comparison-page view",
+        "meeting_booked" => "a meeting booked",
+        "form_submitted" => "a form submitted",
+        "ticket_opened" => "a support ticket",
+        "ticket_escalated" => "an escalated ticket",
+        _ => "a " + touchpoint.Replace('_', ' '),
+    };
+}
