@@ -61,10 +61,11 @@ public sealed record JourneyMap(
 
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, JourneyJson.Default.JourneyMap);
 
-    /// <summary>Writes journey-map.json and journey-map.md into a folder, each replaced atomically.</summary>
+    /// <summary>Writes journey-map.json, .md and .html (self-contained) into a folder, each replaced atomically.</summary>
     public void Write(string directory)
     {
         Directory.CreateDirectory(directory);
+        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.html"), JourneyMapHtml.Render(this));
         Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.json"), ToJson());
         Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.md"), JourneyMapMarkdown.Render(this));
     }

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace JourneyML.Core.Journeys;
+
+/// <summary>
+/// The journey map as one self-contained page (no scripts, fonts or links to fetch: it opens offline): the flow between
+/// stages drawn in SVG (path stages as columns, forward moves above, moves back below, off-path stages beneath), the
+/// insights, the stage table and the touchpoints.
+/// </summary>
+public static class JourneyMapHtml
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Render(JourneyMap map)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(Title(map))).Append("</title><style>")
+            .Append("body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:24px;color:#222;max-width:1200px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}")
+            .Append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px}td.n{text-align:right}th{background:#f3f5f8}")
+            .Append(".kpi{display:inline-block;margin:0 24px 8px 0}.kpi b{display:block;font-size:20px}li{margin:4px 0}")
+            .Append("</style></head><body>");
+        sb.Append("<h1>").Append(E(Title(map))).Append("</h1>");
+        var k = map.Kpis;
+        sb.Append("<div class=\"kpis\">")
+            .Append(Kpi("customers", k.Customers.ToString("N0", Inv)))
+            .Append(Kpi("churned by the end", P(k.ChurnRate)))
+            .Append(Kpi("dormant", P(k.DormantShare)))
+            .Append(Kpi("median days to customer", k.MedianDaysFirstStageToCustomer is { } d ? d.ToString("0", Inv) : "–"));
+        foreach (var (step, rate) in k.StageConversion)
+        {
+            sb.Append(Kpi(step, P(rate)));
+        }
+        sb.Append("</div>");
+        sb.Append("<h2>Flow between stages</h2>").Append(Flow(map));
+        if (map.Insights.Count > 0)
+        {
+            sb.Append("<h2>Insights</h2><ol id=\"insights\">");
+            foreach (var insight in map.Insights)
+            {
+                sb.Append("<li>").Append(E(insight.Text)).Append("</li>");
+            }
+            sb.Append("</ol>");
+        }
+        sb.Append("<h2>Stages</h2><table id=\"stages\"><tr><th>stage</th><th>now</th><th>entries</th><th>moved on</th><th>dropped off</th><th>went back</th>")
+            .Append("<th>median days</th><th>p90 days</th><th>stuck past p90</th><th>tickets / customer</th><th>avg churn risk</th><th>avg lead score</th></tr>");
+        foreach (var s in map.Stages)
+        {
+            sb.Append("<tr><td>").Append(E(s.Stage)).Append(s.OnPath ? "" : " <i>(off path)</i>").Append("</td>")
+                .Append(N(s.CustomersNow.ToString("N0", Inv))).Append(N(s.Entries.ToString("N0", Inv))).Append(N(P(s.ConversionToNext)))
+                .Append(N(P(s.DropOffRate))).Append(N(s.BackwardMovesOut.ToString("N0", Inv))).Append(N(D(s.MedianDaysInStage))).Append(N(D(s.P90DaysInStage)))
+                .Append(N(s.StuckLongerThanP90.ToString("N0", Inv))).Append(N(s.TicketsPerCustomer is { } t ? t.ToString("0.0", Inv) : "–"))
+                .Append(N(P(s.AverageChurnRisk))).Append(N(P(s.AverageLeadScore))).Append("</tr>");
+        }
+        sb.Append("</table>");
+        if (map.Touchpoints.Count > 0)
+        {
+            sb.Append("<h2>Touchpoints</h2><table id=\"touchpoints\"><tr><th>stage</th><th>kind</th><th>touchpoint</th><th>customers</th><th>forward stays with it</th><th>other stays with it</th><th>lift</th></tr>");
+            foreach (var t in map.Touchpoints)
+            {
+                sb.Append("<tr><td>").Append(E(t.Stage)).Append("</td><td>").Append(t.Kind).Append("</td><td>").Append(E(t.Name)).Append("</td>")
+                    .Append(N(t.Customers.ToString("N0", Inv))).Append(N($"{t.AdvancingWith:N0} of {t.AdvancingStays:N0}")).Append(N($"{t.OtherWith:N0} of {t.OtherStays:N0}"))
+                    .Append(N(t.Lift is { } l ? l.ToString("0.0", Inv) + "x" : "–")).Append("</tr>");
+            }
+            sb.Append("</table>");
+        }
+        sb.Append("<h2>Paths customers really took</h2><ol>");
+        foreach (var path in map.TopPaths)
+        {
+            sb.Append("<li>").Append(E(string.Join(" → ", path.Stages))).Append(": ").Append(path.Customers.ToString("N0", Inv)).Append("</li>");
+        }
+        sb.Append("</ol></body></html>");
+        return sb.ToString();
+    }
+
+    /// <summary>Path stages as boxes in a row; forward moves as arcs above, moves back as red arcs below; off-path stages in a second row.</summary>
+    private static string Flow(JourneyMap map)
+    {
+        var path = map.Stages.Where(s => s.OnPath).ToList();
+        var off = map.Stages.Where(s => !s.OnPath).ToList();
+        const int boxWidth = 120, boxHeight = 56, gap = 30, top = 120, offTop = 330;
+        int width = Math.Max(path.Count, 1) * (boxWidth + gap) + gap;
+        var position = new Dictionary<string, (double X, double Y)>(StringComparer.Ordinal);
+        var svg = new StringBuilder();
+        svg.Append(Inv, $"<svg id=\"flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"420\" viewBox=\"0 0 {width} 420\" font-size=\"12\">");
+        svg.Append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker>")
+            .Append("<marker id=\"back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c0392b\"/></marker></defs>");
+        int maxNow = Math.Max(1, map.Stages.Max(s => Math.Max(s.CustomersNow, 1)));
+        void Box(StageMetrics s, double x, double y, string fill)
+        {
+            position[s.Stage] = (x, y);
+            double share = (double)s.CustomersNow / maxNow;
+            svg.Append(Inv, $"<g class=\"stage\" data-stage=\"{E(s.Stage)}\"><rect x=\"{x}\" y=\"{y}\" width=\"{boxWidth}\" height=\"{boxHeight}\" rx=\"6\" fill=\"{fill}\" fill-opacity=\"{0.25 + 0.75 * share:0.00}\" stroke=\"#345\"/>");
+            svg.Append(Inv, $"<text x=\"{x + boxWidth / 2}\" y=\"{y + 22}\" text-anchor=\"middle\" font-weight=\"bold\">{E(s.Stage)}</text>");
+            svg.Append(Inv, $"<text x=\"{x + boxWidth / 2}\" y=\"{y + 40}\" text-anchor=\"middle\">{s.CustomersNow:N0} now</text></g>");
+        }
+        for (int i = 0; i < path.Count; i++)
+        {
+            Box(path[i], gap + i * (boxWidth + gap), top, "#4a90d9");
+        }
+        for (int i = 0; i < off.Count; i++)
+        {
+            Box(off[i], gap + i * (boxWidth + gap) * 1.5, offTop, "#e67e22");
+        }
+        int maxMove = Math.Max(1, map.Transitions.Count == 0 ? 1 : map.Transitions.Max(t => t.Customers));
+        foreach (var t in map.Transitions)
+        {
+            if (!position.TryGetValue(t.From, out var a) || !position.TryGetValue(t.To, out var b))
+            {
+                continue;
+            }
+            double stroke = 1 + 7.0 * t.Customers / maxMove;
+            bool toOff = b.Y > top;
+            bool fromOff = a.Y > top;
+            string color = t.Backward ? "#c0392b" : toOff || fromOff ? "#e67e22" : "#555";
+            string marker = t.Backward ? "back" : "arrow";
+            double x1 = a.X + boxWidth / 2.0, x2 = b.X + boxWidth / 2.0;
+            string d;
+            if (toOff || fromOff)
+            {
+                double y1 = fromOff ? a.Y : a.Y + boxHeight, y2 = toOff ? b.Y : b.Y + boxHeight;
+                d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{4:0}", x1, y1, (y1 + y2) / 2, x2, y2);
+            }
+            else
+            {
+                // Forward arcs above the row, backward arcs below it, higher for longer jumps.
+                double lift = 25 + 12 * Math.Abs(x2 - x1) / (boxWidth + gap);
+                double y = t.Backward ? top + boxHeight : top;
+                double control = t.Backward ? y + lift : y - lift;
+                d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{1:0}", x1 + (t.Backward ? -10 : 10), y, control, x2 + (t.Backward ? 10 : -10));
+            }
+            svg.Append(Inv, $"<path class=\"move{(t.Backward ? " backward" : "")}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{stroke:0.0}\" stroke-opacity=\"0.7\" marker-end=\"url(#{marker})\"><title>{E(t.From)} → {E(t.To)}: {t.Customers:N0}</title></path>");
+        }
+        svg.Append(Inv, $"<text x=\"{gap}\" y=\"20\" fill=\"#555\">Arcs above: moves forward. Red arcs below: moves back. Orange: off the path. Width: customers.</text>");
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    private static string Title(JourneyMap map) =>
+        $"Journey map{(map.Segment is null ? "" : ": segment " + map.Segment)}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}";
+
+    private static string Kpi(string label, string value) => $"<span class=\"kpi\"><b>{E(value)}</b>{E(label)}</span>";
+
+    private static string N(string text) => $"<td class=\"n\">{E(text)}</td>";
+
+    private static string P(double? v) => v is { } x ? x.ToString("0%", Inv) : "–";
+
+    private static string D(double? v) => v is { } x ? x.ToString("0", Inv) : "–";
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Journeys;
+using JourneyML.Core.Stages;
+using SkiaSharp;
+
+namespace JourneyML.Core.Tests.Journeys;
+
+/// <summary>The HTML map rendered in headless Chromium (Debian's chromium; .ci/run installs it): stages, flows and insights really drawn.</summary>
+public sealed class JourneyMapBrowserTests
+{
+    private static string Chromium() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("headless Chromium is needed for this test: install Debian's chromium (.ci/run does)");
+
+    private static string RunChromium(params string[] args)
+    {
+        var profile = Directory.CreateTempSubdirectory("journeyml-chromium-").FullName;
+        var start = new ProcessStartInfo(Chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={profile}", .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "chromium did not finish");
+        return output.Result;
+    }
+
+    [Fact]
+    public void The_html_map_renders_offline_with_stages_flows_and_insights()
+    {
+        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
+        var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, stepDays: 14);
+        var map = JourneyMap.Build(stages, history, from, to) with { Touchpoints = Touchpoints.Build(dataset, stages, history, from, to) };
+        map = map with { Insights = JourneyInsights.From(map) };
+        var dir = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
+        map.Write(dir);
+        var html = File.ReadAllText(Path.Combine(dir, "journey-map.html"));
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("<link", html);
+        Assert.DoesNotContain("src=\"http", html);
+
+        // The DOM after Chromium has parsed and laid it out: every stage box, the moves (backward ones too), the insights.
+        var dom = RunChromium("--dump-dom", new Uri(Path.Combine(dir, "journey-map.html")).AbsoluteUri);
+        foreach (var stage in stages.Names)
+        {
+            Assert.Contains($"data-stage=\"{System.Net.WebUtility.HtmlEncode(stage)}\"", dom);
+        }
+        Assert.True(System.Text.RegularExpressions.Regex.Matches(dom, "class=\"move").Count >= 10);
+        Assert.Contains("class=\"move backward\"", dom);
+        Assert.Contains("<ol id=\"insights\">", dom);
+
+        // A screenshot that is not blank: the flow is drawn in colour.
+        var png = Path.Combine(dir, "map.png");
+        RunChromium($"--screenshot={png}", "--window-size=1300,1000", new Uri(Path.Combine(dir, "journey-map.html")).AbsoluteUri);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        int blue = 0;
+        for (int y = 0; y < bitmap.Height; y += 4)
+        {
+            for (int x = 0; x < bitmap.Width; x += 4)
+            {
+                var c = bitmap.GetPixel(x, y);
+                blue += c.Blue > 150 && c.Red < 160 ? 1 : 0;
+            }
+        }
+        Assert.True(blue > 200, "the stage boxes are drawn");
+    }
+}
