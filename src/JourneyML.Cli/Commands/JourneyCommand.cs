@@ -67,7 +67,7 @@ internal sealed class JourneyCommand : Command
             var overall = members is null ? null : JourneyMap.Build(stages, history, from, to, current: current);
             map = map with { Insights = JourneyInsights.From(map, overall) };
             var output = parse.GetValue(s_out)!.FullName;
-            map.Write(output);
+            map = map.Write(output);
             Console.WriteLine(JourneyMapMarkdown.Render(map));
             Console.WriteLine($"Wrote {Path.Combine(output, "journey-map.json")} and journey-map.md");
             return ExitCodes.Success;

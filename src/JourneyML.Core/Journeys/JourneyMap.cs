@@ -53,6 +53,12 @@ public sealed record JourneyMap(
     /// <summary>Findings in words, ranked by how many customers they concern (see <see cref="JourneyInsights"/>).</summary>
     public IReadOnlyList<Insight> Insights { get; init; } = [];
 
+    /// <summary>What changed since the map written before this one to the same folder (see <see cref="JourneyChanges"/>).</summary>
+    public IReadOnlyList<string> Changes { get; init; } = [];
+
+    /// <summary>The window end of the map this one was compared with, when there was one.</summary>
+    public DateTime? ComparedWith { get; init; }
+
     private static double? Mean(IEnumerable<float> values)
     {
         var present = values.Where(v => !float.IsNaN(v)).ToList();
@@ -61,10 +67,24 @@ public sealed record JourneyMap(
 
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, JourneyJson.Default.JourneyMap);
 
-    /// <summary>Writes journey-map.json, .md and .html (self-contained) into a folder, each replaced atomically.</summary>
-    public void Write(string directory)
+    /// <summary>
+    /// Writes journey-map.json, .md and .html (self-contained) into a folder, each replaced atomically, and keeps a dated
+    /// copy of the JSON (journey-map-yyyyMMdd.json) so earlier maps stay. Returns the map with what changed since the
+    /// previous one written there.
+    /// </summary>
+    public JourneyMap Write(string directory)
     {
         Directory.CreateDirectory(directory);
+        var map = JourneyChanges.Previous(directory) is { } previous
+            ? this with { Changes = JourneyChanges.Between(previous, this), ComparedWith = previous.To }
+            : this;
+        map.WriteFiles(directory);
+        return map;
+    }
+
+    private void WriteFiles(string directory)
+    {
+        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, $"journey-map-{To:yyyyMMdd}.json"), ToJson());
         Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.html"), JourneyMapHtml.Render(this));
         Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.json"), ToJson());
         Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.md"), JourneyMapMarkdown.Render(this));
@@ -194,6 +214,7 @@ public sealed record JourneyMap(
     }
 }
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(JourneyMap))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 internal sealed partial class JourneyJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -34,6 +34,15 @@ public static class JourneyMapHtml
         }
         sb.Append("</div>");
         sb.Append("<h2>Flow between stages</h2>").Append(Flow(map));
+        if (map.ComparedWith is { } previous)
+        {
+            sb.Append("<h2>What changed since the map to ").Append(previous.ToString("yyyy-MM-dd", Inv)).Append("</h2><ul id=\"changes\">");
+            foreach (var change in map.Changes.DefaultIfEmpty("nothing moved by more than 3 points or 10%"))
+            {
+                sb.Append("<li>").Append(E(change)).Append("</li>");
+            }
+            sb.Append("</ul>");
+        }
         if (map.Insights.Count > 0)
         {
             sb.Append("<h2>Insights</h2><ol id=\"insights\">");

@@ -19,6 +19,16 @@ public static class JourneyMapMarkdown
         sb.AppendLine(inv, $"{k.Customers:N0} customers. Churned by the end: {P(k.ChurnRate)}. Dormant: {P(k.DormantShare)}. " +
             $"Median time from first stage to customer: {D(k.MedianDaysFirstStageToCustomer)}.");
         sb.AppendLine();
+        if (map.ComparedWith is { } previous)
+        {
+            sb.AppendLine(inv, $"## What changed since the map to {previous:yyyy-MM-dd}");
+            sb.AppendLine();
+            foreach (var change in map.Changes.DefaultIfEmpty("nothing moved by more than 3 points or 10%"))
+            {
+                sb.AppendLine(inv, $"- {Escape(change)}");
+            }
+            sb.AppendLine();
+        }
         if (map.Insights.Count > 0)
         {
             sb.AppendLine("## Insights (most customers first)");

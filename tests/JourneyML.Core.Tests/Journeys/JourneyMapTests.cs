@@ -138,3 +138,28 @@ public sealed class JourneyInsightTests
         Assert.Equal(insights.OrderByDescending(i => i.Customers).Select(i => i.Text), insights.Select(i => i.Text));
     }
 }
+
+public sealed class JourneyChangeTests
+{
+    [Fact]
+    public void A_map_written_where_one_was_before_says_what_changed_and_keeps_the_earlier_one()
+    {
+        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        IReadOnlyDictionary<string, IReadOnlyList<StageStay>> Timelines(int forward) => Enumerable.Range(0, 100).ToDictionary(i => $"c{i}",
+            i => (IReadOnlyList<StageStay>)(i < forward
+                ? [new("MQL", start, start.AddDays(10)), new("SQL", start.AddDays(10), null)]
+                : [new("MQL", start, start.AddDays(10)), new("Dormant", start.AddDays(10), null)]));
+        var dir = Directory.CreateTempSubdirectory("journeyml-maps-").FullName;
+        var first = JourneyMap.Build(stages, Timelines(30), start, start.AddDays(60)).Write(dir);
+        Assert.Null(first.ComparedWith);
+        var second = JourneyMap.Build(stages, Timelines(60), start, start.AddDays(90)).Write(dir);
+        Assert.Equal(start.AddDays(60), second.ComparedWith);
+        Assert.Contains("MQL → SQL conversion up from 30% to 60%", second.Changes);
+        Assert.Contains("SQL grew from 30 to 60 customers", second.Changes);
+        Assert.Contains("Dormant shrank from 70 to 40 customers", second.Changes);
+        Assert.True(File.Exists(Path.Combine(dir, $"journey-map-{start.AddDays(60):yyyyMMdd}.json")));
+        Assert.Contains("What changed since the map to", File.ReadAllText(Path.Combine(dir, "journey-map.md")));
+        Assert.Contains("id=\"changes\"", File.ReadAllText(Path.Combine(dir, "journey-map.html")));
+    }
+}
