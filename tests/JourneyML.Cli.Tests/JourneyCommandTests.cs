@@ -14,6 +14,7 @@ public sealed class JourneyCommandTests
         Assert.Contains("2,000 customers", all.Output);
         Assert.Contains("| MQL |", all.Output);
         Assert.True(File.Exists(Path.Combine(dir, "all", "journey-map.json")));
+        Assert.True(File.Exists(Path.Combine(dir, "all", "journey-map.html")));
 
         var segment = Cli.Run("journey", "--registry", registry, "--segment", "3", "--step", "14", "--out", Path.Combine(dir, "segment"));
         Assert.Equal(0, segment.ExitCode);

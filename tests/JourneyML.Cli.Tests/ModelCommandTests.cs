@@ -35,6 +35,8 @@ public sealed class ModelCommandTests
         Assert.Contains("PROMOTED: not worse than champion " + first, retrain.Output);
         Assert.Contains("drift: no feature or score above PSI 0.2", retrain.Output);
         Assert.Contains("changes against", retrain.Output);
+        Assert.Contains("Journey map: 2,000 customers", retrain.Output);
+        Assert.True(File.Exists(Path.Combine(registry, "journeys", "all", "journey-map.html")));
 
         var list = Cli.Run("models", "list", "--registry", registry);
         Assert.Equal(0, list.ExitCode);

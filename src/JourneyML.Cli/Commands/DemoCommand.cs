@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Journeys;
 using JourneyML.Core.Pipelines;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +50,13 @@ internal sealed class DemoCommand : Command
             Console.WriteLine();
             var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: false, logger, cancellationToken);
             Console.WriteLine(ScoreCommand.Format(scoring, 10));
+            Console.WriteLine();
+            var (map, directory) = JourneyRun.Run(new JourneyOptions { DataDirectory = options.DataDirectory, RegistryPath = registry, StepDays = 14 }, logger, cancellationToken);
+            Console.WriteLine($"Journey map ({map.Kpis.Customers:N0} customers, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}): {Path.Combine(directory, "journey-map.html")}");
+            foreach (var insight in map.Insights.Take(5))
+            {
+                Console.WriteLine($"  - {insight.Text}");
+            }
             return ExitCodes.Success;
         }));
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using JourneyML.Core.Journeys;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
 using Microsoft.Extensions.Logging;
@@ -53,6 +54,12 @@ internal sealed class RetrainCommand : Command
             var scoring = ScoreCommand.Score(features.DataDirectory, features.MappingFile, null, parse.GetValue(s_skipInvalid), registry,
                 parse.GetValue(s_csv), logger, cancellationToken);
             Console.WriteLine(ScoreCommand.Format(scoring, 5));
+            // The journey map is regenerated with every run: the last 180 days, two-week steps.
+            var (map, directory) = JourneyRun.Run(new JourneyOptions
+            {
+                DataDirectory = features.DataDirectory, MappingFile = features.MappingFile, RegistryPath = registry, StepDays = 14,
+            }, logger, cancellationToken);
+            Console.WriteLine($"Journey map: {map.Kpis.Customers:N0} customers, {map.Insights.Count} insights, {map.Changes.Count} changes since the last map; {directory}");
             return ExitCodes.Success;
         }));
     }

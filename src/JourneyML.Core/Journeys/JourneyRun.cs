@@ -1,0 +1,73 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Registry;
+using JourneyML.Core.Stages;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Core.Journeys;
+
+public sealed record JourneyOptions
+{
+    public required string DataDirectory { get; init; }
+    public string? MappingFile { get; init; }
+    public required string RegistryPath { get; init; }
+    /// <summary>End of the window; default the data's as-of date.</summary>
+    public DateTime? To { get; init; }
+    /// <summary>Start of the window; default 180 days before its end.</summary>
+    public DateTime? From { get; init; }
+    /// <summary>Only this segment's customers (the champion's segment at the end of the window).</summary>
+    public int? Segment { get; init; }
+    public int StepDays { get; init; } = 7;
+    /// <summary>Where the map files go; default: models/journeys/ (all customers) or models/journeys/segment-N/.</summary>
+    public string? OutputDirectory { get; init; }
+}
+
+/// <summary>
+/// The journey map as a step of its own, and of every retraining run: stage timelines from the events (with the
+/// champion's scores), the map for the window, touchpoints, insights, what changed since the last map, written to files.
+/// </summary>
+public static class JourneyRun
+{
+    public static (JourneyMap Map, string Directory) Run(JourneyOptions options, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        var dataset = Dataset.Open(options.DataDirectory, new ValidationReport(), options.MappingFile);
+        var to = options.To ?? dataset.DataAsOf.Date;
+        var from = options.From ?? to.AddDays(-180);
+        var registry = new ModelRegistry(options.RegistryPath);
+        var champion = registry.LoadChampion();
+        var stages = StageModel.ForRegistry(registry.Root, [.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
+        // Timelines start 90 days before the window, so stays that began before it have their real start.
+        var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, options.StepDays, champion, cancellationToken);
+        var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = to }, cancellationToken: cancellationToken);
+        var (churn, lead) = StageHistory.ScoresOf(table, champion);
+        var tickets = table["tickets_30d"].Numbers!;
+        var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
+        HashSet<string>? members = null;
+        string? segmentName = null;
+        if (options.Segment is { } segment)
+        {
+            var model = champion ?? throw new InvalidOperationException("a segment's journey map needs a champion model: train one first");
+            int index = model.Segmentation.SegmentIds.ToList().IndexOf(segment);
+            if (index < 0)
+            {
+                throw new ArgumentException($"segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}");
+            }
+            var assigned = model.Segmentation.Assign(table);
+            members = [.. Enumerable.Range(0, table.RowCount).Where(r => assigned[r] == segment).Select(r => table.CustomerIds[r])];
+            segmentName = $"{segment} {model.Segmentation.SegmentNames[index]}";
+        }
+        var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current) with
+        {
+            Touchpoints = Touchpoints.Build(dataset, stages, history, from, to, members),
+        };
+        // A segment's map is compared with everyone's; everyone's stands alone.
+        var overall = members is null ? null : JourneyMap.Build(stages, history, from, to, current: current);
+        map = map with { Insights = JourneyInsights.From(map, overall) };
+        var directory = options.OutputDirectory
+            ?? Path.Combine(registry.Root, "journeys", options.Segment is { } s ? $"segment-{s}" : "all");
+        map = map.Write(directory);
+        logger.LogInformation("Journey map for {Customers} customers written to {Directory}", map.Kpis.Customers, directory);
+        return (map, directory);
+    }
+}
