@@ -19,6 +19,10 @@ public sealed class JourneyCommandTests
         var segment = Cli.Run("journey", "--registry", registry, "--segment", "3", "--step", "14", "--out", Path.Combine(dir, "segment"));
         Assert.Equal(0, segment.ExitCode);
         Assert.Contains("# Journey map: segment 3 ", segment.Output);
+        var account = Cli.Run("journey", "--registry", registry, "--account", "A00001", "--step", "14");
+        Assert.Equal(0, account.ExitCode);
+        Assert.Contains("account A00001", account.Output);
+        Assert.True(File.Exists(Path.Combine(registry, "journeys", "account-A00001", "journey-map.html")));
         var unknown = Cli.Run("journey", "--registry", registry, "--segment", "42", "--step", "14", "--out", Path.Combine(dir, "x"));
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("the champion has segments", unknown.Error);

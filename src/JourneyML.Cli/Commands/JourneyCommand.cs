@@ -13,6 +13,7 @@ internal sealed class JourneyCommand : Command
     private static readonly Option<string?> s_from = new("--from") { Description = "Start of the window (yyyy-MM-dd). Default: 180 days before --to." };
     private static readonly Option<string?> s_to = new("--to") { Description = "End of the window (yyyy-MM-dd). Default: the data's as-of date." };
     private static readonly Option<int?> s_segment = new("--segment") { Description = "Only the customers of this segment (the champion's segment id at --to)." };
+    private static readonly Option<string?> s_account = new("--account") { Description = "Only the contacts of this account: the buying group's journey." };
     private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations when rebuilding the timelines.", DefaultValueFactory = _ => 7 };
     private static readonly Option<DirectoryInfo?> s_out = new("--out", "-o")
     {
@@ -27,6 +28,7 @@ internal sealed class JourneyCommand : Command
         Options.Add(s_from);
         Options.Add(s_to);
         Options.Add(s_segment);
+        Options.Add(s_account);
         Options.Add(s_step);
         Options.Add(s_out);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
@@ -40,6 +42,7 @@ internal sealed class JourneyCommand : Command
                 From = CommonOptions.ParseDate(parse.GetValue(s_from), "--from"),
                 To = CommonOptions.ParseDate(parse.GetValue(s_to), "--to"),
                 Segment = parse.GetValue(s_segment),
+                Account = parse.GetValue(s_account),
                 StepDays = parse.GetValue(s_step),
                 OutputDirectory = parse.GetValue(s_out)?.FullName,
             }, loggers.CreateLogger("journey"), cancellationToken);

@@ -147,7 +147,10 @@ public static class JourneyMapHtml
     }
 
     private static string Title(JourneyMap map) =>
-        $"Journey map{(map.Segment is null ? "" : ": segment " + map.Segment)}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}";
+        $"Journey map{(map.Segment is null ? "" : ": " + Subject(map.Segment))}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}";
+
+    /// <summary>Who the map is about: "segment 3 Evaluators", "account A00001".</summary>
+    internal static string Subject(string segment) => segment.StartsWith("account ", StringComparison.Ordinal) ? segment : "segment " + segment;
 
     private static string Kpi(string label, string value) => $"<span class=\"kpi\"><b>{E(value)}</b>{E(label)}</span>";
 

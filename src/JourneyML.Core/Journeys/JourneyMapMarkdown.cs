@@ -13,7 +13,7 @@ public static class JourneyMapMarkdown
         string D(double? v) => v is { } x ? x.ToString("0", inv) + " d" : "–";
         string N(double? v) => v is { } x ? x.ToString("0.0", inv) : "–";
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"# Journey map{(map.Segment is null ? "" : $": segment {Escape(map.Segment)}")}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}");
+        sb.AppendLine(inv, $"# Journey map{(map.Segment is null ? "" : ": " + Escape(JourneyMapHtml.Subject(map.Segment)))}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}");
         sb.AppendLine();
         var k = map.Kpis;
         sb.AppendLine(inv, $"{k.Customers:N0} customers. Churned by the end: {P(k.ChurnRate)}. Dormant: {P(k.DormantShare)}. " +

@@ -17,6 +17,8 @@ public sealed record JourneyOptions
     public DateTime? From { get; init; }
     /// <summary>Only this segment's customers (the champion's segment at the end of the window).</summary>
     public int? Segment { get; init; }
+    /// <summary>Only this account's contacts: the buying group's journey.</summary>
+    public string? Account { get; init; }
     public int StepDays { get; init; } = 7;
     /// <summary>Where the map files go; default: models/journeys/ (all customers) or models/journeys/segment-N/.</summary>
     public string? OutputDirectory { get; init; }
@@ -57,6 +59,16 @@ public static class JourneyRun
             members = [.. Enumerable.Range(0, table.RowCount).Where(r => assigned[r] == segment).Select(r => table.CustomerIds[r])];
             segmentName = $"{segment} {model.Segmentation.SegmentNames[index]}";
         }
+        if (options.Account is { } account)
+        {
+            var contacts = dataset.Customers.Customers.Where(c => c.AccountId == account).Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal);
+            if (contacts.Count == 0)
+            {
+                throw new ArgumentException($"account '{account}' has no contacts in the customers table");
+            }
+            members = members is null ? contacts : [.. members.Where(contacts.Contains)];
+            segmentName = segmentName is null ? $"account {account}" : $"{segmentName}, account {account}";
+        }
         var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current) with
         {
             Touchpoints = Touchpoints.Build(dataset, stages, history, from, to, members),
@@ -65,9 +77,12 @@ public static class JourneyRun
         var overall = members is null ? null : JourneyMap.Build(stages, history, from, to, current: current);
         map = map with { Insights = JourneyInsights.From(map, overall) };
         var directory = options.OutputDirectory
-            ?? Path.Combine(registry.Root, "journeys", options.Segment is { } s ? $"segment-{s}" : "all");
+            ?? Path.Combine(registry.Root, "journeys", options.Account is { } a ? $"account-{Safe(a)}" : options.Segment is { } s ? $"segment-{s}" : "all");
         map = map.Write(directory);
         logger.LogInformation("Journey map for {Customers} customers written to {Directory}", map.Kpis.Customers, directory);
         return (map, directory);
     }
+
+    // Account ids come from the user's data: only letters, digits, '-' and '_' reach a folder name.
+    private static string Safe(string id) => new([.. id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]);
 }
