@@ -1,0 +1,274 @@
+using JourneyML.Core.Data;
+
+namespace JourneyML.Core.Features;
+
+/// <summary>
+/// Every customer's events grouped once and in time order, in a compressed layout (per-customer offsets into shared
+/// arrays of times, event types and channels): one read of the export that stage timelines, touchpoints and cohorts
+/// then walk customer by customer, instead of one read per date. Built from the partitions in parallel.
+/// </summary>
+public sealed class EventTimeline
+{
+    private EventTimeline(Dataset dataset, int[] offsets, long[] ticks, EventKind[] kinds, ushort[] channels, string[] channelNames, long firstEventTicks)
+    {
+        Dataset = dataset;
+        Offsets = offsets;
+        Ticks = ticks;
+        Kinds = kinds;
+        Channels = channels;
+        ChannelNames = channelNames;
+        FirstEventTicks = firstEventTicks;
+    }
+
+    public Dataset Dataset { get; }
+    public int CustomerCount => Offsets.Length - 1;
+    public int EventCount => Ticks.Length;
+
+    /// <summary>Customer c's events are at [Offsets[c], Offsets[c + 1]), sorted by time (then type, then channel).</summary>
+    internal int[] Offsets { get; }
+    internal long[] Ticks { get; }
+    internal EventKind[] Kinds { get; }
+    /// <summary>0 when the event has no channel, else 1 + its index in <see cref="ChannelNames"/>.</summary>
+    internal ushort[] Channels { get; }
+
+    /// <summary>The channels seen, in ordinal order.</summary>
+    public IReadOnlyList<string> ChannelNames { get; }
+
+    /// <summary>The export's earliest event (long.MaxValue when there is none).</summary>
+    public long FirstEventTicks { get; }
+
+    /// <summary>
+    /// Reads every event of the dataset once (validating it like every read does) and groups it by customer in time order.
+    /// Throws <see cref="DataValidationException"/> in strict mode when any event row was invalid.
+    /// </summary>
+    /// <param name="withChannels">Read the channel column too (touchpoints need it; stage timelines do not, and text is the costly part of a read).</param>
+    public static EventTimeline Build(Dataset dataset, bool withChannels = true, int maxDegreeOfParallelism = 0, CancellationToken cancellationToken = default)
+    {
+        int customers = dataset.Customers.Count;
+        var parts = new Part[dataset.Events.PartitionCount];
+        Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
+        {
+            var part = new Part();
+            foreach (var batch in dataset.Events.ReadPartition(p, withChannels))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                part.Add(batch, withChannels);
+            }
+            parts[p] = part;
+        });
+        dataset.Report.ThrowIfInvalid();
+
+        // Channel ids in ordinal order of the names, so the layout does not depend on which partition came first.
+        var channelNames = parts.SelectMany(p => p.ChannelNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (channelNames.Length >= ushort.MaxValue)
+        {
+            throw new DataFileException("events", $"{channelNames.Length:N0} distinct channels: a channel names where customers meet the company (web, email, sales...), not an id; at most {ushort.MaxValue - 1:N0} are supported");
+        }
+        var channelId = channelNames.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => (ushort)(x.i + 1), StringComparer.Ordinal);
+
+        long total = parts.Sum(p => (long)p.Count);
+        if (total > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"{total:N0} events do not fit one machine's timeline (at most {Array.MaxLength:N0}): split the export by account");
+        }
+        var counts = new int[customers + 1];
+        foreach (var part in parts)
+        {
+            for (int i = 0; i < part.Count; i++)
+            {
+                counts[part.Customer[i]]++;
+            }
+        }
+        var offsets = new int[customers + 1];
+        for (int c = 0; c < customers; c++)
+        {
+            offsets[c + 1] = offsets[c] + counts[c];
+        }
+        var cursor = offsets[..customers];
+        var ticks = new long[total];
+        var kinds = new EventKind[total];
+        var channels = new ushort[total];
+        long first = long.MaxValue;
+        Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
+        {
+            var part = parts[p];
+            var remap = new ushort[part.ChannelNames.Count + 1];
+            for (int k = 0; k < part.ChannelNames.Count; k++)
+            {
+                remap[k + 1] = channelId[part.ChannelNames[k]];
+            }
+            long partFirst = long.MaxValue;
+            for (int i = 0; i < part.Count; i++)
+            {
+                int at = Interlocked.Increment(ref cursor[part.Customer[i]]) - 1;
+                long t = part.Ticks[i];
+                ticks[at] = t;
+                kinds[at] = part.Kind[i];
+                channels[at] = remap[part.Channel[i]];
+                partFirst = Math.Min(partFirst, t);
+            }
+            InterlockedMin(ref first, partFirst);
+            parts[p] = null!; // let the copy go as soon as it is placed
+        });
+
+        // Within a customer, order by time, then type, then channel: the same layout whatever the partitions' order.
+        Parallel.For(0, customers, Options(maxDegreeOfParallelism, cancellationToken), () => new SortBuffer(),
+            (c, _, buffer) =>
+            {
+                buffer.SortSegment(ticks, kinds, channels, offsets[c], offsets[c + 1]);
+                return buffer;
+            }, _ => { });
+        return new EventTimeline(dataset, offsets, ticks, kinds, channels, channelNames, first);
+    }
+
+    /// <summary>The first index at or after <paramref name="from"/> in customer c's segment whose time is at or after <paramref name="ticks"/>.</summary>
+    internal int FirstAtOrAfter(int c, long ticks)
+    {
+        int lo = Offsets[c], hi = Offsets[c + 1];
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (Ticks[mid] < ticks)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static ParallelOptions Options(int maxDegreeOfParallelism, CancellationToken cancellationToken) => new()
+    {
+        MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
+        CancellationToken = cancellationToken,
+    };
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        long current = Volatile.Read(ref target);
+        while (value < current)
+        {
+            long seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    /// <summary>One partition's valid events, copied out of the pooled batches.</summary>
+    private sealed class Part
+    {
+        private readonly Dictionary<string, ushort> _channelIds = new(StringComparer.Ordinal);
+
+        public int Count;
+        public int[] Customer = new int[1024];
+        public long[] Ticks = new long[1024];
+        public EventKind[] Kind = new EventKind[1024];
+        /// <summary>0 for none, else 1 + index into <see cref="ChannelNames"/> (this partition's own numbering).</summary>
+        public ushort[] Channel = new ushort[1024];
+        public List<string> ChannelNames { get; } = [];
+
+        public void Add(EventBatch batch, bool withChannels)
+        {
+            int need = Count + batch.Count;
+            if (need > Customer.Length)
+            {
+                int size = Math.Max(need, (int)Math.Min(Array.MaxLength, 2L * Customer.Length));
+                Array.Resize(ref Customer, size);
+                Array.Resize(ref Ticks, size);
+                Array.Resize(ref Kind, size);
+                Array.Resize(ref Channel, size);
+            }
+            batch.Customer.AsSpan(0, batch.Count).CopyTo(Customer.AsSpan(Count));
+            batch.Ticks.AsSpan(0, batch.Count).CopyTo(Ticks.AsSpan(Count));
+            batch.Kind.AsSpan(0, batch.Count).CopyTo(Kind.AsSpan(Count));
+            if (withChannels)
+            {
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    Channel[Count + i] = batch.Channel[i] is { } name ? Id(name) : (ushort)0;
+                }
+            }
+            Count = need;
+        }
+
+        private ushort Id(string name)
+        {
+            if (!_channelIds.TryGetValue(name, out var id))
+            {
+                if (ChannelNames.Count >= ushort.MaxValue - 1)
+                {
+                    throw new DataFileException("events", $"more than {ushort.MaxValue - 1:N0} distinct channels: a channel names where customers meet the company (web, email, sales...), not an id");
+                }
+                ChannelNames.Add(name);
+                _channelIds[name] = id = (ushort)ChannelNames.Count;
+            }
+            return id;
+        }
+    }
+
+    /// <summary>Sorts one customer's events in place when they are not in order already (they usually are).</summary>
+    private sealed class SortBuffer
+    {
+        private long[] _keys = new long[64];
+        private int[] _order = new int[64];
+        private EventKind[] _kinds = new EventKind[64];
+        private ushort[] _channels = new ushort[64];
+
+        public void SortSegment(long[] ticks, EventKind[] kinds, ushort[] channels, int start, int end)
+        {
+            bool sorted = true;
+            for (int i = start + 1; i < end && sorted; i++)
+            {
+                sorted = Compare(ticks[i - 1], kinds[i - 1], channels[i - 1], ticks[i], kinds[i], channels[i]) <= 0;
+            }
+            if (sorted)
+            {
+                return;
+            }
+            int n = end - start;
+            if (_keys.Length < n)
+            {
+                int size = Math.Max(n, _keys.Length * 2);
+                _keys = new long[size];
+                _order = new int[size];
+                _kinds = new EventKind[size];
+                _channels = new ushort[size];
+            }
+            ticks.AsSpan(start, n).CopyTo(_keys);
+            kinds.AsSpan(start, n).CopyTo(_kinds);
+            channels.AsSpan(start, n).CopyTo(_channels);
+            for (int i = 0; i < n; i++)
+            {
+                _order[i] = i;
+            }
+            var keys = _keys;
+            var k = _kinds;
+            var ch = _channels;
+            _order.AsSpan(0, n).Sort((a, b) => Compare(keys[a], k[a], ch[a], keys[b], k[b], ch[b]));
+            for (int i = 0; i < n; i++)
+            {
+                int from = _order[i];
+                ticks[start + i] = keys[from];
+                kinds[start + i] = k[from];
+                channels[start + i] = ch[from];
+            }
+        }
+
+        private static int Compare(long t1, EventKind k1, ushort c1, long t2, EventKind k2, ushort c2)
+        {
+            int byTime = t1.CompareTo(t2);
+            if (byTime != 0)
+            {
+                return byTime;
+            }
+            int byKind = ((byte)k1).CompareTo((byte)k2);
+            return byKind != 0 ? byKind : c1.CompareTo(c2);
+        }
+    }
+}

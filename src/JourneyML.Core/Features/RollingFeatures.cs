@@ -1,0 +1,487 @@
+using System.Collections.Concurrent;
+using JourneyML.Core.Data;
+
+namespace JourneyML.Core.Features;
+
+/// <summary>
+/// Point-in-time features at a series of dates (each a whole number of days after the first), from an
+/// <see cref="EventTimeline"/>: each customer's 7, 14, 30, previous-30 and 90-day windows slide forward from one date
+/// to the next, so an event is touched a few times in all instead of once per date. Every value is the one
+/// <see cref="BehaviourFeatures.Build"/> gives at that date (a property test holds both to it); labels are not built.
+/// Customers are processed in parallel.
+/// </summary>
+internal sealed class RollingFeatures
+{
+    private const long Day = TimeSpan.TicksPerDay;
+
+    // Window edges, in days before T: events cross them in this order as T moves forward.
+    private static readonly int[] s_edgeDays = [0, 7, 14, 30, 60, 90];
+    private const int Edges = 6;
+
+    private static readonly bool[] s_activity = [.. EventKinds.All.Select(k => k.IsEngagement() || k.Family() == EventFamily.Ticket || k == EventKind.Other)];
+
+    private readonly EventTimeline _timeline;
+    private readonly CustomerTable _customers;
+    private readonly int _maxDegreeOfParallelism;
+    private readonly bool[] _wanted;
+    private readonly bool _accountRollups;
+    private readonly int[] _edges;
+    private readonly int[] _counts;
+    private readonly int[] _active30;
+    private readonly int[] _active90;
+    private readonly long[] _lastLogin;
+    private readonly long[] _lastActivity;
+    private readonly long[] _lastPurchase;
+    private readonly long[] _lastCancellation;
+    private readonly int[] _roleKey;
+    private readonly int _roleKeys;
+    private long _firstAsOf = long.MinValue;
+    private long _asOf = long.MinValue;
+    /// <summary>Per event: the first activity (any engagement, ticket or other event) of its day, days counted from the first date.</summary>
+    private bool[]? _firstOfDay;
+
+    /// <param name="features">The features to compute (by name); null for all of <see cref="BehaviourFeatures.Definitions"/>.</param>
+    public RollingFeatures(EventTimeline timeline, IEnumerable<string>? features = null, int maxDegreeOfParallelism = 0)
+    {
+        _timeline = timeline;
+        _customers = timeline.Dataset.Customers;
+        _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        var names = BehaviourFeatures.Definitions.Select(d => d.Name).ToList();
+        _wanted = new bool[names.Count];
+        foreach (var name in features ?? names)
+        {
+            int i = names.IndexOf(name);
+            if (i < 0)
+            {
+                throw new ArgumentException($"'{name}' is not a behaviour feature", nameof(features));
+            }
+            _wanted[i] = true;
+        }
+        _accountRollups = names.Where(n => n.StartsWith("account_", StringComparison.Ordinal)).Any(n => _wanted[names.IndexOf(n)]);
+
+        int n = _customers.Count;
+        _edges = new int[n * Edges];
+        for (int c = 0; c < n; c++)
+        {
+            _edges.AsSpan(c * Edges, Edges).Fill(timeline.Offsets[c]);
+        }
+        _counts = new int[n * Slots.Count];
+        _active30 = new int[n];
+        _active90 = new int[n];
+        _lastLogin = new long[n];
+        _lastActivity = new long[n];
+        _lastPurchase = new long[n];
+        _lastCancellation = new long[n];
+        // Roles compare without case (as the account roll-up does); numbered once so a step counts them with a bit mask.
+        var roleIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        _roleKey = new int[n];
+        for (int c = 0; c < n; c++)
+        {
+            var role = _customers[c].Role;
+            _roleKey[c] = role is null ? -1 : roleIds.TryGetValue(role, out int id) ? id : roleIds[role] = roleIds.Count;
+        }
+        _roleKeys = roleIds.Count;
+    }
+
+    /// <summary>The features as of <paramref name="asOf"/> (events strictly before it); dates must not go backwards and must be whole days apart.</summary>
+    public FeatureTable Advance(DateTime asOf, CancellationToken cancellationToken = default)
+    {
+        long t = DateTime.SpecifyKind(asOf, DateTimeKind.Utc).Ticks;
+        if (asOf.Kind == DateTimeKind.Local)
+        {
+            throw new ArgumentException("the as-of date must be UTC", nameof(asOf));
+        }
+        if (_firstOfDay is null)
+        {
+            _firstAsOf = t;
+            _firstOfDay = MarkFirstActivityOfDay(t);
+        }
+        if (t < _asOf)
+        {
+            throw new ArgumentException($"the dates must not go backwards ({asOf:yyyy-MM-dd} after {new DateTime(_asOf, DateTimeKind.Utc):yyyy-MM-dd})", nameof(asOf));
+        }
+        if ((t - _firstAsOf) % Day != 0)
+        {
+            throw new ArgumentException("the dates must be whole days apart (day windows are counted from the first date)", nameof(asOf));
+        }
+        _asOf = t;
+
+        int n = _customers.Count;
+        var rowOf = new int[n];
+        int rows = 0;
+        for (int c = 0; c < n; c++)
+        {
+            rowOf[c] = _customers[c].SignedUpAt.Ticks < t ? rows++ : -1;
+        }
+        var table = new StepTable(rows, _wanted);
+        var engaged30 = new bool[n];
+        if (n == 0)
+        {
+            return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers);
+        }
+        var ranges = Partitioner.Create(0, n, Math.Max(256, n / (_maxDegreeOfParallelism * 16) + 1));
+        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken }, range =>
+        {
+            for (int c = range.Item1; c < range.Item2; c++)
+            {
+                Slide(c, t);
+                engaged30[c] = _counts[c * Slots.Count + Slots.Engaged30] > 0;
+                if (rowOf[c] >= 0)
+                {
+                    Fill(table, rowOf[c], c, t);
+                }
+            }
+        });
+        if (_accountRollups)
+        {
+            AccountRollups(table, rowOf, engaged30);
+        }
+        return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers);
+    }
+
+    /// <summary>Moves customer c's window edges up to T: events entering the last 7/14/30/90 days are added, those leaving removed.</summary>
+    private void Slide(int c, long t)
+    {
+        var ticks = _timeline.Ticks;
+        var kinds = _timeline.Kinds;
+        var map = Slots.Map;
+        var counts = _counts;
+        var firstOfDay = _firstOfDay!;
+        int end = _timeline.Offsets[c + 1];
+        int row = c * Slots.Count;
+        int e0 = c * Edges;
+
+        // Edge T: the event is now before T.
+        int p = _edges[e0];
+        if (p < end && ticks[p] < t)
+        {
+            long lastLogin = _lastLogin[c], lastActivity = _lastActivity[c], lastPurchase = _lastPurchase[c], lastCancellation = _lastCancellation[c];
+            int active = 0;
+            for (; p < end && ticks[p] < t; p++)
+            {
+                long at = ticks[p];
+                var kind = kinds[p];
+                if (kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade)
+                {
+                    // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
+                    lastPurchase = Math.Max(lastPurchase, at);
+                }
+                else if (kind == EventKind.Cancellation)
+                {
+                    lastCancellation = Math.Max(lastCancellation, at);
+                }
+                if (kind == EventKind.Login)
+                {
+                    lastLogin = Math.Max(lastLogin, at);
+                }
+                lastActivity = Math.Max(lastActivity, at);
+                active += firstOfDay[p] ? 1 : 0;
+                int kindAt = (int)kind * Slots.Windows * 2;
+                Add(counts, map, row, kindAt + Slots.W90 * 2, 1);
+                Add(counts, map, row, kindAt + Slots.W30 * 2, 1);
+                Add(counts, map, row, kindAt + Slots.W14 * 2, 1);
+                Add(counts, map, row, kindAt + Slots.W7 * 2, 1);
+            }
+            _edges[e0] = p;
+            _lastLogin[c] = lastLogin;
+            _lastActivity[c] = lastActivity;
+            _lastPurchase[c] = lastPurchase;
+            _lastCancellation[c] = lastCancellation;
+            _active30[c] += active;
+            _active90[c] += active;
+        }
+        // The other edges: the event is now older than 7, 14, 30, 60 or 90 days.
+        for (int e = 1; e < Edges; e++)
+        {
+            long boundary = t - s_edgeDays[e] * Day;
+            p = _edges[e0 + e];
+            if (p >= end || ticks[p] >= boundary)
+            {
+                continue;
+            }
+            for (; p < end && ticks[p] < boundary; p++)
+            {
+                int kindAt = (int)kinds[p] * Slots.Windows * 2;
+                switch (e)
+                {
+                    case 1:
+                        Add(counts, map, row, kindAt + Slots.W7 * 2, -1);
+                        break;
+                    case 2:
+                        Add(counts, map, row, kindAt + Slots.W14 * 2, -1);
+                        break;
+                    case 3:
+                        Add(counts, map, row, kindAt + Slots.W30 * 2, -1);
+                        Add(counts, map, row, kindAt + Slots.WPrev30 * 2, 1);
+                        _active30[c] -= firstOfDay[p] ? 1 : 0;
+                        break;
+                    case 4:
+                        Add(counts, map, row, kindAt + Slots.WPrev30 * 2, -1);
+                        break;
+                    default:
+                        Add(counts, map, row, kindAt + Slots.W90 * 2, -1);
+                        _active90[c] -= firstOfDay[p] ? 1 : 0;
+                        break;
+                }
+            }
+            _edges[e0 + e] = p;
+        }
+    }
+
+    private static void Add(int[] counts, int[] map, int row, int at, int delta)
+    {
+        int a = map[at];
+        if (a >= 0)
+        {
+            counts[row + a] += delta;
+            int b = map[at + 1];
+            if (b >= 0)
+            {
+                counts[row + b] += delta;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Marks each customer's first activity of each day, days starting at the first date's time of day (so every later
+    /// date's windows hold whole days): active days in a window are then the marks inside it.
+    /// </summary>
+    private bool[] MarkFirstActivityOfDay(long firstAsOf)
+    {
+        var marks = new bool[_timeline.EventCount];
+        var ticks = _timeline.Ticks;
+        var kinds = _timeline.Kinds;
+        var offsets = _timeline.Offsets;
+        if (_customers.Count == 0)
+        {
+            return marks;
+        }
+        Parallel.ForEach(Partitioner.Create(0, _customers.Count, 4096), new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism }, range =>
+        {
+            for (int c = range.Item1; c < range.Item2; c++)
+            {
+                long previous = long.MinValue;
+                for (int i = offsets[c]; i < offsets[c + 1]; i++)
+                {
+                    if (!s_activity[(int)kinds[i]])
+                    {
+                        continue;
+                    }
+                    long day = Math.DivRem(ticks[i] - firstAsOf, Day, out long rest);
+                    day -= rest < 0 ? 1 : 0;
+                    marks[i] = day != previous;
+                    previous = day;
+                }
+            }
+        });
+        return marks;
+    }
+
+    /// <summary>One row's features: the same formulas as <see cref="BehaviourFeatures"/>, from the slid counters.</summary>
+    private void Fill(StepTable table, int r, int c, long asOfTicks)
+    {
+        var customer = _customers[c];
+        var dataset = _timeline.Dataset;
+        table.Customer[r] = c;
+        // The export's first event bounds how much history anyone can have.
+        long firstBefore = _timeline.FirstEventTicks < asOfTicks ? _timeline.FirstEventTicks : long.MaxValue;
+        long exportStart = dataset.Mapping.DataStart?.Ticks ?? (firstBefore == long.MaxValue ? asOfTicks : firstBefore);
+
+        double tenure = Days(asOfTicks - customer.SignedUpAt.Ticks);
+        double history = Math.Min(365, Days(asOfTicks - Math.Max(customer.SignedUpAt.Ticks, exportStart)));
+        double observed90 = Math.Clamp(history, 1, 90);
+        table.Set(F.TenureDays, r, (float)tenure);
+        table.Set(F.HistoryDays, r, (float)history);
+        table.Set(F.IsNew, r, tenure < 30 ? 1 : 0);
+
+        long purchased, cancelled;
+        var outcomes = dataset.Outcomes;
+        if (outcomes is not null && outcomes.Present[c])
+        {
+            purchased = outcomes.ConvertedAt[c] is { } p && p.Ticks < asOfTicks ? p.Ticks : 0;
+            cancelled = outcomes.ChurnedAt[c] is { } ch && ch.Ticks < asOfTicks ? ch.Ticks : 0;
+        }
+        else
+        {
+            purchased = _lastPurchase[c];
+            cancelled = _lastCancellation[c];
+        }
+        string status = cancelled > 0 && cancelled >= purchased ? CustomerStatus.Churned
+            : purchased > 0 ? CustomerStatus.Customer : CustomerStatus.Lead;
+        long purchasedAt = status == CustomerStatus.Lead ? 0 : purchased;
+        table.Status[r] = status;
+        table.Set(F.IsCustomer, r, status == CustomerStatus.Customer ? 1 : 0);
+        table.Set(F.DaysAsCustomer, r, status == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(asOfTicks - purchasedAt) : float.NaN);
+
+        var k = _counts.AsSpan(c * Slots.Count, Slots.Count);
+        int logins30 = k[Slots.Login30], loginsPrev = k[Slots.LoginPrev30];
+        table.Set(F.Logins7d, r, k[Slots.Login7]);
+        table.Set(F.Logins30d, r, logins30);
+        table.Set(F.LoginsPrev30d, r, loginsPrev);
+        table.Set(F.Logins90d, r, k[Slots.Login90]);
+        table.Set(F.LoginRate90d, r, (float)(k[Slots.Login90] / observed90 * 7));
+        table.Set(F.LoginTrend, r, history >= 60 ? (float)Math.Log2((logins30 + 1.0) / (loginsPrev + 1.0)) : float.NaN);
+        long lastLogin = _lastLogin[c];
+        table.Set(F.DaysSinceLastLogin, r, lastLogin == 0 ? float.NaN : (float)Days(asOfTicks - lastLogin));
+        long lastActivity = _lastActivity[c];
+        table.Set(F.DaysSinceLastActivity, r, lastActivity == 0 ? float.NaN : (float)Days(asOfTicks - lastActivity));
+        table.Set(F.ActiveDays30d, r, _active30[c]);
+        table.Set(F.ActiveDays90d, r, _active90[c]);
+
+        table.Set(F.Tickets30d, r, k[Slots.Ticket30]);
+        table.Set(F.TicketsPrev30d, r, k[Slots.TicketPrev30]);
+        table.Set(F.Tickets90d, r, k[Slots.Ticket90]);
+        table.Set(F.TicketTrend, r, history >= 60 ? (float)Math.Log2((k[Slots.Ticket30] + 1.0) / (k[Slots.TicketPrev30] + 1.0)) : float.NaN);
+        table.Set(F.Escalations90d, r, k[Slots.Escalation90]);
+        table.Set(F.Content30d, r, k[Slots.Content30]);
+        table.Set(F.Content90d, r, k[Slots.Content90]);
+        table.Set(F.PageViews30d, r, k[Slots.PageView30]);
+        table.Set(F.PageViews90d, r, k[Slots.PageView90]);
+        table.Set(F.EmailOpens30d, r, k[Slots.EmailOpen30]);
+        table.Set(F.EmailOpens90d, r, k[Slots.EmailOpen90]);
+        table.Set(F.EmailClicks30d, r, k[Slots.EmailClick30]);
+        table.Set(F.EmailClicks90d, r, k[Slots.EmailClick90]);
+        table.Set(F.Downloads90d, r, k[Slots.Download90]);
+        table.Set(F.Webinars90d, r, k[Slots.Webinar90]);
+        table.Set(F.CaseStudyViews90d, r, k[Slots.CaseStudy90]);
+        table.Set(F.ComparisonViews90d, r, k[Slots.Comparison90]);
+        table.Set(F.PricingViews14d, r, k[Slots.Pricing14]);
+        table.Set(F.PricingViews90d, r, k[Slots.Pricing90]);
+        table.Set(F.SalesTouches90d, r, k[Slots.Sales90]);
+    }
+
+    /// <summary>Contacts, engaged contacts and roles, and decision-maker engagement per account, as <see cref="BehaviourFeatures"/> rolls them up.</summary>
+    private void AccountRollups(StepTable table, int[] rowOf, bool[] engaged30)
+    {
+        int accounts = _customers.AccountIds.Count;
+        var contactCount = new int[accounts];
+        var engagedCount = new int[accounts];
+        var dmEngaged = new bool[accounts];
+        bool masks = _roleKeys <= 64;
+        var roleMask = masks ? new ulong[accounts] : null;
+        var roleSets = masks ? null : new HashSet<int>?[accounts];
+        var accountIndex = _customers.AccountIndex;
+        for (int c = 0; c < rowOf.Length; c++)
+        {
+            int a = accountIndex[c];
+            if (rowOf[c] < 0 || a < 0)
+            {
+                continue;
+            }
+            contactCount[a]++;
+            if (engaged30[c])
+            {
+                engagedCount[a]++;
+                int role = _roleKey[c];
+                if (role >= 0)
+                {
+                    if (roleMask is not null)
+                    {
+                        roleMask[a] |= 1UL << role;
+                    }
+                    else
+                    {
+                        (roleSets![a] ??= []).Add(role);
+                    }
+                }
+                dmEngaged[a] |= _customers[c].IsDecisionMaker;
+            }
+        }
+        for (int c = 0; c < rowOf.Length; c++)
+        {
+            int r = rowOf[c];
+            if (r < 0)
+            {
+                continue;
+            }
+            int a = accountIndex[c];
+            if (a < 0)
+            {
+                // A customer without an account is an account of one.
+                table.Set(F.AccountContacts, r, 1);
+                table.Set(F.AccountEngagedContacts30d, r, engaged30[c] ? 1 : 0);
+                table.Set(F.AccountEngagedRoles30d, r, engaged30[c] && _customers[c].Role is not null ? 1 : 0);
+                table.Set(F.AccountDecisionMakerEngaged, r, engaged30[c] && _customers[c].IsDecisionMaker ? 1 : 0);
+                continue;
+            }
+            table.Set(F.AccountContacts, r, contactCount[a]);
+            table.Set(F.AccountEngagedContacts30d, r, engagedCount[a]);
+            table.Set(F.AccountEngagedRoles30d, r, roleMask is not null ? System.Numerics.BitOperations.PopCount(roleMask[a]) : roleSets![a]?.Count ?? 0);
+            table.Set(F.AccountDecisionMakerEngaged, r, dmEngaged[a] ? 1 : 0);
+        }
+    }
+
+    private static double Days(long ticks) => ticks / (double)TimeSpan.TicksPerDay;
+
+    /// <summary>Positions in <see cref="BehaviourFeatures.Definitions"/>.</summary>
+    private static class F
+    {
+        public const int TenureDays = 0, HistoryDays = 1, IsNew = 2, IsCustomer = 3, DaysAsCustomer = 4;
+        public const int Logins7d = 5, Logins30d = 6, LoginsPrev30d = 7, Logins90d = 8, LoginRate90d = 9, LoginTrend = 10;
+        public const int DaysSinceLastLogin = 11, DaysSinceLastActivity = 12, ActiveDays30d = 13, ActiveDays90d = 14;
+        public const int Tickets30d = 15, TicketsPrev30d = 16, Tickets90d = 17, TicketTrend = 18, Escalations90d = 19;
+        public const int Content30d = 20, Content90d = 21, PageViews30d = 22, PageViews90d = 23, EmailOpens30d = 24, EmailOpens90d = 25;
+        public const int EmailClicks30d = 26, EmailClicks90d = 27, Downloads90d = 28, Webinars90d = 29, CaseStudyViews90d = 30, ComparisonViews90d = 31;
+        public const int PricingViews14d = 32, PricingViews90d = 33, SalesTouches90d = 34;
+        public const int AccountContacts = 35, AccountEngagedContacts30d = 36, AccountEngagedRoles30d = 37, AccountDecisionMakerEngaged = 38;
+        public const int Plan = 39, Role = 40, Region = 41;
+    }
+
+    /// <summary>One date's rows: only the wanted columns are allocated and written.</summary>
+    private sealed class StepTable
+    {
+        private readonly float[]?[] _numbers;
+        private readonly bool[] _wanted;
+
+        public StepTable(int rows, bool[] wanted)
+        {
+            _wanted = wanted;
+            _numbers = new float[]?[wanted.Length];
+            for (int i = 0; i < F.Plan; i++)
+            {
+                _numbers[i] = wanted[i] ? new float[rows] : null;
+            }
+            Customer = new int[rows];
+            Status = new string[rows];
+        }
+
+        /// <summary>The customer index of each row.</summary>
+        public int[] Customer { get; }
+        public string[] Status { get; }
+
+        public void Set(int feature, int row, float value)
+        {
+            if (_numbers[feature] is { } column)
+            {
+                column[row] = value;
+            }
+        }
+
+        public FeatureTable ToFeatureTable(DateTime asOf, CustomerTable customers)
+        {
+            var columns = new List<FeatureColumn>();
+            var definitions = BehaviourFeatures.Definitions;
+            for (int i = 0; i < definitions.Count; i++)
+            {
+                if (!_wanted[i])
+                {
+                    continue;
+                }
+                var (name, description) = definitions[i];
+                columns.Add(i switch
+                {
+                    F.Plan => FeatureColumn.Categorical(name, description, [.. Customer.Select(c => customers[c].Plan)]),
+                    F.Role => FeatureColumn.Categorical(name, description, [.. Customer.Select(c => customers[c].Role)]),
+                    F.Region => FeatureColumn.Categorical(name, description, [.. Customer.Select(c => customers[c].Region)]),
+                    _ => FeatureColumn.Numeric(name, description, _numbers[i]!),
+                });
+            }
+            return new FeatureTable([.. Customer.Select(c => customers[c].CustomerId)], columns)
+            {
+                AccountIds = [.. Customer.Select(c => customers[c].AccountId)],
+                Status = Status,
+                AsOf = asOf,
+            };
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Stages;
+using JourneyML.Core.Tests.Features;
+
+namespace JourneyML.Core.Tests.Stages;
+
+/// <summary>
+/// The fast timeline (events grouped once, windows slid from date to date) against the plain one (the whole feature
+/// step at every date): the same features at every date and the same stays for every customer, on the committed
+/// sample and on random small exports with the edge cases the fast path could get wrong.
+/// </summary>
+public sealed class TimelineEquivalenceTests
+{
+    private static readonly string[] s_features = [.. BehaviourFeatures.Definitions.Select(d => d.Name)];
+    private static readonly DateTime SampleFrom = new(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime SampleTo = new(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Stage rules over many features, so that every window and the account roll-ups decide a stage somewhere.</summary>
+    private const string WideStages = """
+        { "stages": [
+            { "name": "Visitor" },
+            { "name": "Reader", "when": [ [ { "signal": "content_30d", "op": ">", "value": 1 } ], [ { "signal": "email_clicks_90d", "op": ">=", "value": 2 } ] ] },
+            { "name": "Buyer-group", "when": [ [ { "signal": "account_decision_maker_engaged", "op": "==", "value": 1 }, { "signal": "account_engaged_roles_30d", "op": ">=", "value": 2 } ] ] },
+            { "name": "Trial", "when": [ [ { "signal": "logins_7d", "op": ">=", "value": 1 }, { "signal": "status", "op": "!=", "value": "customer" } ] ] },
+            { "name": "Paying", "when": [ [ { "signal": "is_customer", "op": "==", "value": 1 } ] ] },
+            { "name": "Rising", "when": [ [ { "signal": "login_trend", "op": ">", "value": 0.5 }, { "signal": "active_days_30d", "op": ">=", "value": 3 } ] ] },
+            { "name": "Lost", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "CHURNED" } ] ] },
+            { "name": "Frustrated", "kind": "off-path", "when": [ [ { "signal": "ticket_trend", "op": ">=", "value": 1 } ], [ { "signal": "escalations_90d", "op": ">", "value": 0 }, { "signal": "tickets_prev_30d", "op": "<", "value": 2 } ] ] },
+            { "name": "Quiet", "kind": "off-path", "when": [ [ { "signal": "days_since_last_login", "op": ">", "value": 20.5 }, { "signal": "history_days", "op": ">=", "value": 60 } ], [ { "signal": "active_days_90d", "op": "<=", "value": 1 }, { "signal": "tenure_days", "op": ">", "value": 45 } ] ] },
+            { "name": "Intent", "kind": "off-path", "when": [ [ { "signal": "pricing_views_14d", "op": ">=", "value": 2 }, { "signal": "login_rate_90d", "op": "<", "value": 0.75 } ] ] }
+        ] }
+        """;
+
+    [Fact]
+    public void On_the_sample_the_rolling_features_equal_the_feature_step_at_every_date()
+    {
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var rolling = new RollingFeatures(EventTimeline.Build(dataset));
+        // Steps of a week, of a day, and a long one: windows that overlap, touch and skip.
+        int[] steps = [7, 7, 1, 1, 30, 13, 7, 7, 90, 7, 7, 7, 7, 7, 7, 7, 7];
+        var date = SampleFrom;
+        foreach (int step in steps)
+        {
+            SameFeatures(rolling.Advance(date), dataset, date);
+            date = date.AddDays(step);
+        }
+    }
+
+    [Fact]
+    public void On_the_sample_the_timelines_equal_the_per_step_ones()
+    {
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features) })
+        {
+            foreach (int step in new[] { 14, 5 })
+            {
+                SameStays(StageHistory.BuildPerStep(dataset, stages, SampleFrom, SampleTo, step),
+                    StageHistory.Build(dataset, stages, SampleFrom, SampleTo, step));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, true, true)]
+    [InlineData(2, false, true)]
+    [InlineData(3, true, false)]
+    [InlineData(4, false, false)]
+    [InlineData(5, true, true)]
+    [InlineData(6, false, false)]
+    public void On_random_exports_the_features_and_timelines_equal_the_per_step_ones(int seed, bool outcomes, bool dataStart)
+    {
+        var random = new Random(seed);
+        using var export = RandomExport(random, outcomes, dataStart);
+        var dataset = Dataset.Open(export.Directory, new ValidationReport());
+        // From any time of day (the windows are whole days from it), in steps of 1 to 20 days.
+        var from = new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(random.Next(0, 24 * 60));
+        int step = random.Next(1, 21);
+        var to = from.AddDays(random.Next(60, 300));
+        var rolling = new RollingFeatures(EventTimeline.Build(dataset, withChannels: random.Next(2) == 0));
+        for (var date = from; date <= to; date = date.AddDays(step))
+        {
+            SameFeatures(rolling.Advance(date), dataset, date);
+        }
+        foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features) })
+        {
+            SameStays(StageHistory.BuildPerStep(dataset, stages, from, to, step), StageHistory.Build(dataset, stages, from, to, step));
+        }
+    }
+
+    [Fact]
+    public void Dates_that_go_backwards_or_are_not_whole_days_apart_are_refused()
+    {
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var rolling = new RollingFeatures(EventTimeline.Build(dataset, withChannels: false), ["logins_30d"]);
+        rolling.Advance(SampleFrom);
+        Assert.Contains("whole days", Assert.Throws<ArgumentException>(() => rolling.Advance(SampleFrom.AddHours(30))).Message);
+        rolling.Advance(SampleFrom.AddDays(3));
+        Assert.Contains("backwards", Assert.Throws<ArgumentException>(() => rolling.Advance(SampleFrom)).Message);
+        Assert.Throws<ArgumentException>(() => new RollingFeatures(EventTimeline.Build(dataset, withChannels: false), ["logins_per_day"]));
+        var stages = StageModel.Default(s_features);
+        Assert.Contains("after the data's as-of date", Assert.Throws<ArgumentException>(
+            () => StageHistory.Build(dataset, stages, SampleFrom, dataset.DataAsOf.AddDays(30))).Message);
+    }
+
+    private static void SameFeatures(FeatureTable rolling, Dataset dataset, DateTime date)
+    {
+        var (reference, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = date });
+        Assert.Equal(reference.Columns.Select(c => c.Name), rolling.Columns.Select(c => c.Name));
+        Assert.Equal(reference.AccountIds, rolling.AccountIds);
+        FeatureAssert.SameFeatures(rolling, reference, labels: false);
+    }
+
+    internal static void SameStays(IReadOnlyDictionary<string, IReadOnlyList<StageStay>> expected, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> actual)
+    {
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (id, stays) in expected)
+        {
+            Assert.True(stays.SequenceEqual(actual[id]),
+                $"{id}: expected {string.Join(", ", stays.Select(s => $"{s.Stage}@{s.EnteredAt:yyyy-MM-dd}"))}; got {string.Join(", ", actual[id].Select(s => $"{s.Stage}@{s.EnteredAt:yyyy-MM-dd}"))}");
+        }
+    }
+
+    /// <summary>
+    /// Customers who sign up before, during and after the window, some in accounts (roles in mixed case, some missing),
+    /// events of every type (and unknown ones) at random times, on day boundaries and at the same instant, before
+    /// signing up, purchases, renewals and cancellations; outcomes for some customers or none; with or without a data start.
+    /// </summary>
+    private static TestExport RandomExport(Random random, bool outcomes, bool dataStart)
+    {
+        var export = new TestExport();
+        var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var end = TestExport.DataAsOf;
+        string[] types = [.. EventKinds.All.Select(k => k.CanonicalName()), "webinar_attended", "login", "login", "ticket_opened", "partner_referral"];
+        string?[] roles = ["decision-maker", "Decision-Maker", "finance", "FINANCE", "it", "user", null];
+        string?[] channels = ["web", "email", "sales", null];
+        DateTime Any() => start.AddSeconds(random.NextInt64((long)(end - start).TotalSeconds));
+        int customers = random.Next(40, 90);
+        for (int c = 0; c < customers; c++)
+        {
+            var id = $"R{c:D3}";
+            var signedUp = start.AddDays(random.Next(0, 520));
+            export.Customer(id, signedUp, account: random.Next(4) == 0 ? null : $"A{random.Next(12)}", role: roles[random.Next(roles.Length)]);
+            int events = random.Next(0, 160);
+            var previous = Any();
+            for (int e = 0; e < events; e++)
+            {
+                var at = random.Next(10) switch
+                {
+                    0 => Any().Date,                     // midnight: on a window edge
+                    1 => previous,                       // the same instant as the one before
+                    2 => signedUp.AddDays(-random.Next(1, 40)), // before signing up
+                    _ => Any(),
+                };
+                previous = at;
+                export.Event(id, at, types[random.Next(types.Length)], channels[random.Next(channels.Length)]);
+            }
+            if (outcomes && random.Next(3) > 0)
+            {
+                var converted = random.Next(2) == 0 ? (DateTime?)Any() : null;
+                var churned = converted is { } bought && random.Next(3) == 0 ? bought.AddDays(random.Next(0, 200)) : (DateTime?)null;
+                export.Outcome(id, churned < end ? churned : null, converted);
+            }
+        }
+        export.Write(eventFiles: random.Next(1, 4), mapping: dataStart
+            ? """{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2024-11-01T00:00:00Z" }"""
+            : """{ "dataAsOf": "2026-07-01T00:00:00Z" }""");
+        return export;
+    }
+}
