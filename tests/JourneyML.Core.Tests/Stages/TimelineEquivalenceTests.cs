@@ -103,6 +103,39 @@ public sealed class TimelineEquivalenceTests
             () => StageHistory.Build(dataset, stages, SampleFrom, dataset.DataAsOf.AddDays(30))).Message);
     }
 
+    [Fact]
+    public void Compiled_rules_place_every_row_where_the_stage_model_does_and_a_score_they_skip_never_matters()
+    {
+        var random = new Random(7);
+        var models = new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features), StageModel.Parse(TimelineWithScoresTests.ScoreStages, "scores", s_features) };
+        string?[] statuses = [CustomerStatus.Lead, CustomerStatus.Customer, CustomerStatus.Churned, "Customer", null];
+        float[] scores = [float.NaN, 0, 0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.4f, 0.5f, 0.6f, 1, 0.4f - 1e-7f, 0.6f + 1e-7f];
+        foreach (var model in models)
+        {
+            var rules = new CompiledStages(model);
+            for (int i = 0; i < 5000; i++)
+            {
+                // Small whole numbers, fractions and unknowns, so that every threshold falls on both sides and on the line.
+                var columns = rules.Signals.Select(_ => new[] { random.Next(5) == 0 ? float.NaN : random.Next(4) == 0 ? random.Next(0, 400) / 4f : random.Next(0, 5) }).ToArray();
+                var values = rules.Signals.Select((s, k) => (s, columns[k][0])).ToDictionary(x => x.s, x => x.Item2);
+                var status = statuses[random.Next(statuses.Length)];
+                float churn = scores[random.Next(scores.Length)], lead = scores[random.Next(scores.Length)];
+                float Signal(string s, float c, float l) => s switch { "churn_risk" => c, "lead_score" => l, _ => values.TryGetValue(s, out var v) ? v : float.NaN };
+                Assert.Equal(model.StageOf(s => Signal(s, churn, lead), status), rules.Names[rules.StageOf(columns, 0, status, churn, lead)]);
+                if (!rules.ScoreMatters(columns, 0, status, churn: true))
+                {
+                    var without = model.StageOf(s => Signal(s, float.NaN, float.NaN), status);
+                    Assert.All(scores, c => Assert.Equal(without, model.StageOf(s => Signal(s, c, float.NaN), status)));
+                }
+                if (!rules.ScoreMatters(columns, 0, status, churn: false))
+                {
+                    var without = model.StageOf(s => Signal(s, float.NaN, float.NaN), status);
+                    Assert.All(scores, l => Assert.Equal(without, model.StageOf(s => Signal(s, float.NaN, l), status)));
+                }
+            }
+        }
+    }
+
     private static void SameFeatures(FeatureTable rolling, Dataset dataset, DateTime date)
     {
         var (reference, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = date });
@@ -166,5 +199,44 @@ public sealed class TimelineEquivalenceTests
             ? """{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2024-11-01T00:00:00Z" }"""
             : """{ "dataAsOf": "2026-07-01T00:00:00Z" }""");
         return export;
+    }
+}
+
+/// <summary>With a champion's scores: the fast path scores only the rows where a score can change the stage, and still gives the same stays.</summary>
+[Collection(Prediction.TrainedModelsCollection.Name)]
+public sealed class TimelineWithScoresTests(Prediction.TrainedModels trained)
+{
+    private static readonly string[] s_features = [.. BehaviourFeatures.Definitions.Select(d => d.Name)];
+
+    /// <summary>Scores compared above, below and at thresholds, in path and off-path stages.</summary>
+    internal const string ScoreStages = """
+        { "stages": [
+            { "name": "Cold" },
+            { "name": "Warm", "when": [ [ { "signal": "lead_score", "op": ">", "value": 0.2 } ], [ { "signal": "content_90d", "op": ">=", "value": 6 } ] ] },
+            { "name": "Hot", "when": [ [ { "signal": "lead_score", "op": ">=", "value": 0.5 }, { "signal": "pricing_views_90d", "op": ">=", "value": 1 } ] ] },
+            { "name": "Customer", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
+            { "name": "Safe", "when": [ [ { "signal": "churn_risk", "op": "<", "value": 0.05 }, { "signal": "status", "op": "==", "value": "customer" } ] ] },
+            { "name": "Gone", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
+            { "name": "Danger", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": 0.3 } ], [ { "signal": "churn_risk", "op": ">", "value": 0.15 }, { "signal": "tickets_30d", "op": ">=", "value": 2 } ] ] },
+            { "name": "Exact", "kind": "off-path", "when": [ [ { "signal": "lead_score", "op": "==", "value": 0.25 } ], [ { "signal": "churn_risk", "op": "!=", "value": 0.1 }, { "signal": "logins_30d", "op": "==", "value": 0 } ] ] }
+        ] }
+        """;
+
+    [Fact]
+    public void The_timelines_with_scores_equal_the_per_step_ones()
+    {
+        var models = new Core.Registry.ModelRegistry(trained.RegistryPath).LoadChampion()!;
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var from = new DateTime(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);
+        var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(ScoreStages, "scores", s_features) })
+        {
+            var expected = StageHistory.BuildPerStep(dataset, stages, from, to, 14, models);
+            TimelineEquivalenceTests.SameStays(expected, StageHistory.Build(dataset, stages, from, to, 14, models));
+            // Not vacuous: stages that only scores decide are reached.
+            var reached = expected.Values.SelectMany(s => s).Select(s => s.Stage).ToHashSet();
+            Assert.Contains(stages.Path.Count >= 8 ? "At-risk" : "Danger", reached);
+            Assert.Contains(stages.Path.Count >= 8 ? "MQL" : "Hot", reached);
+        }
     }
 }
