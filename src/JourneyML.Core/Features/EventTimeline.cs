@@ -9,8 +9,9 @@ namespace JourneyML.Core.Features;
 /// </summary>
 public sealed class EventTimeline
 {
-    private EventTimeline(Dataset dataset, int[] offsets, long[] ticks, EventKind[] kinds, ushort[] channels, string[] channelNames, long firstEventTicks)
+    private EventTimeline(Dataset dataset, int[] offsets, long[] ticks, EventKind[] kinds, ushort[] channels, string[] channelNames, long firstEventTicks, bool hasChannels)
     {
+        HasChannels = hasChannels;
         Dataset = dataset;
         Offsets = offsets;
         Ticks = ticks;
@@ -33,6 +34,9 @@ public sealed class EventTimeline
 
     /// <summary>The channels seen, in ordinal order.</summary>
     public IReadOnlyList<string> ChannelNames { get; }
+
+    /// <summary>Whether the channels were read (touchpoints need them).</summary>
+    public bool HasChannels { get; }
 
     /// <summary>The export's earliest event (long.MaxValue when there is none).</summary>
     public long FirstEventTicks { get; }
@@ -118,10 +122,17 @@ public sealed class EventTimeline
                 buffer.SortSegment(ticks, kinds, channels, offsets[c], offsets[c + 1]);
                 return buffer;
             }, _ => { });
-        return new EventTimeline(dataset, offsets, ticks, kinds, channels, channelNames, first);
+        return new EventTimeline(dataset, offsets, ticks, kinds, channels, channelNames, first, withChannels);
     }
 
-    /// <summary>The first index at or after <paramref name="from"/> in customer c's segment whose time is at or after <paramref name="ticks"/>.</summary>
+    /// <summary>
+    /// Every customer's features as of a date: the table <see cref="BehaviourFeatures.Build"/> gives, without the labels
+    /// (a journey map needs the signals now, not the outcomes after).
+    /// </summary>
+    public FeatureTable FeaturesAt(DateTime asOf, CancellationToken cancellationToken = default) =>
+        new RollingFeatures(this).Advance(asOf, cancellationToken);
+
+    /// <summary>The first index in customer c's events whose time is at or after <paramref name="ticks"/> (the segment's end when none is).</summary>
     internal int FirstAtOrAfter(int c, long ticks)
     {
         int lo = Offsets[c], hi = Offsets[c + 1];

@@ -91,6 +91,10 @@ internal sealed class RollingFeatures
         {
             throw new ArgumentException("the as-of date must be UTC", nameof(asOf));
         }
+        if (t > _timeline.Dataset.DataAsOf.Ticks)
+        {
+            throw new ArgumentException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {_timeline.Dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
+        }
         if (_firstOfDay is null)
         {
             _firstAsOf = t;

@@ -7,8 +7,9 @@ public sealed record Insight(string Text, int Customers, string Kind);
 
 /// <summary>
 /// Insights generated from a journey map's numbers, ranked by how many customers they concern: touchpoints that go
-/// with moving forward (or not), where customers get stuck, where they drop off or go back, and, for a segment's map,
-/// where its conversion differs from everyone's. Small groups are left out rather than overstated.
+/// with moving forward (or not), cohorts that churn or move on more (or less) often than the rest, where customers get
+/// stuck, where they drop off or go back, and, for a segment's map, where its conversion differs from everyone's.
+/// Small groups are left out rather than overstated.
 /// </summary>
 public static class JourneyInsights
 {
@@ -30,6 +31,25 @@ public static class JourneyInsights
             {
                 insights.Add(new Insight($"In {t.Stage}, {Words(t.Name)} goes with staying put or dropping off: forward stays have it {(1 / lift).ToString("0.0", inv)}x less often " +
                     $"({t.AdvancingWith} of {t.AdvancingStays} against {t.OtherWith} of {t.OtherStays})", t.Customers, "touchpoint"));
+            }
+        }
+        foreach (var c in map.Cohorts.Where(c => c.Customers >= MinimumCustomers && c.OtherCustomers >= MinimumCustomers && c.Significant))
+        {
+            var counts = $"({c.CustomersWithOutcome} of {c.Customers}, {c.Rate.ToString("0%", inv)}, against {c.OtherCustomersWithOutcome} of {c.OtherCustomers}, {c.OtherRate.ToString("0%", inv)})";
+            var who = c.Outcome == "churn" ? "Customers" : "Leads";
+            var outcome = c.Outcome == "churn" ? $"churn within {c.HorizonDays} days"
+                : $"reach {(c.NextStage is { } next ? next + " or beyond" : "a later stage")} within {c.HorizonDays} days";
+            var text = c.Ratio switch
+            {
+                null when c.CustomersWithOutcome > 0 => $"{who} who entered {c.Stage} and {c.Words} {outcome}: {c.CustomersWithOutcome} of {c.Customers} ({c.Rate.ToString("0%", inv)}), against none of the other {c.OtherCustomers}",
+                >= 1.5 => $"{who} who entered {c.Stage} and {c.Words} {outcome} {c.Ratio.Value.ToString("0.0", inv)}x as often {counts}",
+                <= 1 / 1.5 and > 0 => $"{who} who entered {c.Stage} and {c.Words} {outcome} {(1 / c.Ratio.Value).ToString("0.0", inv)}x less often {counts}",
+                0 => $"{who} who entered {c.Stage} and {c.Words} never {(c.Outcome == "churn" ? "churned" : "moved on")} within {c.HorizonDays} days {counts}",
+                _ => null,
+            };
+            if (text is not null)
+            {
+                insights.Add(new Insight(text, c.Customers, "cohort"));
             }
         }
         foreach (var s in map.Stages.Where(s => s.StuckLongerThanP90 >= MinimumCustomers / 4 && s.P90DaysInStage is not null))

@@ -50,6 +50,9 @@ public sealed record JourneyMap(
     /// <summary>Actions and channels per stage, with their lift for moving forward (set by the caller that has the events).</summary>
     public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
 
+    /// <summary>Cohorts of those who entered a stage, by what they did in their first days there, against the rest (set by the caller that has the events).</summary>
+    public IReadOnlyList<CohortComparison> Cohorts { get; init; } = [];
+
     /// <summary>Findings in words, ranked by how many customers they concern (see <see cref="JourneyInsights"/>).</summary>
     public IReadOnlyList<Insight> Insights { get; init; } = [];
 

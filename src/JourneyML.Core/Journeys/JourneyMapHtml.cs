@@ -7,7 +7,7 @@ namespace JourneyML.Core.Journeys;
 /// <summary>
 /// The journey map as one self-contained page (no scripts, fonts or links to fetch: it opens offline): the flow between
 /// stages drawn in SVG (path stages as columns, forward moves above, moves back below, off-path stages beneath), the
-/// insights, the stage table and the touchpoints.
+/// insights, the stage table, the touchpoints and the cohorts.
 /// </summary>
 public static class JourneyMapHtml
 {
@@ -71,6 +71,18 @@ public static class JourneyMapHtml
                 sb.Append("<tr><td>").Append(E(t.Stage)).Append("</td><td>").Append(t.Kind).Append("</td><td>").Append(E(t.Name)).Append("</td>")
                     .Append(N(t.Customers.ToString("N0", Inv))).Append(N($"{t.AdvancingWith:N0} of {t.AdvancingStays:N0}")).Append(N($"{t.OtherWith:N0} of {t.OtherStays:N0}"))
                     .Append(N(t.Lift is { } l ? l.ToString("0.0", Inv) + "x" : "–")).Append("</tr>");
+            }
+            sb.Append("</table>");
+        }
+        if (map.Cohorts.Count > 0)
+        {
+            sb.Append("<h2>Cohorts</h2><p>Those who entered a stage, by what they did in their first days there, against the rest; \"chance\" marks a difference groups this small show by chance.</p>")
+                .Append("<table id=\"cohorts\"><tr><th>stage</th><th>who</th><th>outcome</th><th>with it</th><th>the rest</th><th>ratio</th></tr>");
+            foreach (var c in map.Cohorts)
+            {
+                sb.Append("<tr><td>").Append(E(c.Stage)).Append("</td><td>").Append(E(c.Words)).Append("</td><td>").Append(E(JourneyMapMarkdown.CohortOutcome(c))).Append("</td>")
+                    .Append(N($"{c.CustomersWithOutcome:N0} of {c.Customers:N0} ({P(c.Rate)})")).Append(N($"{c.OtherCustomersWithOutcome:N0} of {c.OtherCustomers:N0} ({P(c.OtherRate)})"))
+                    .Append(N((c.Ratio is { } r ? r.ToString("0.0", Inv) + "x" : "–") + (c.Significant ? "" : " (chance)"))).Append("</tr>");
             }
             sb.Append("</table>");
         }

@@ -74,6 +74,18 @@ public static class JourneyMapMarkdown
             }
             sb.AppendLine();
         }
+        if (map.Cohorts.Count > 0)
+        {
+            sb.AppendLine("## Cohorts (those who entered a stage, by what they did in their first days there, against the rest)");
+            sb.AppendLine();
+            sb.AppendLine("| stage | who | outcome | with it | the rest | ratio |");
+            sb.AppendLine("|---|---|---|---:|---:|---:|");
+            foreach (var c in map.Cohorts)
+            {
+                sb.AppendLine(inv, $"| {Escape(c.Stage)} | {Escape(c.Words)} | {CohortOutcome(c)} | {c.CustomersWithOutcome:N0} of {c.Customers:N0} ({P(c.Rate)}) | {c.OtherCustomersWithOutcome:N0} of {c.OtherCustomers:N0} ({P(c.OtherRate)}) | {(c.Ratio is { } r ? r.ToString("0.0", inv) + "x" : "–")}{(c.Significant ? "" : " (chance)")} |");
+            }
+            sb.AppendLine();
+        }
         sb.AppendLine("## Paths customers really took");
         sb.AppendLine();
         foreach (var p in map.TopPaths)
@@ -82,6 +94,11 @@ public static class JourneyMapMarkdown
         }
         return sb.ToString();
     }
+
+    /// <summary>What a cohort is compared on, in words: "churn within 90 days", "reach SQL or beyond within 90 days".</summary>
+    internal static string CohortOutcome(CohortComparison c) => c.Outcome == "churn"
+        ? $"churn within {c.HorizonDays} days"
+        : $"reach {c.NextStage ?? "a later stage"}{(c.NextStage is null ? "" : " or beyond")} within {c.HorizonDays} days";
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

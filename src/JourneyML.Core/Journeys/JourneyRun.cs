@@ -24,27 +24,54 @@ public sealed record JourneyOptions
     public string? OutputDirectory { get; init; }
 }
 
+/// <summary>How long one part of a journey run took.</summary>
+public sealed record JourneyRunStep(string Step, TimeSpan Elapsed);
+
+/// <summary>What a journey run wrote, where, from how much data, and where its time went.</summary>
+public sealed record JourneyRunResult(JourneyMap Map, string Directory)
+{
+    public int Customers { get; init; }
+    public int Events { get; init; }
+    /// <summary>Whether the champion's churn risk and lead score were part of the stage rules.</summary>
+    public bool WithScores { get; init; }
+    public IReadOnlyList<JourneyRunStep> Steps { get; init; } = [];
+}
+
 /// <summary>
 /// The journey map as a step of its own, and of every retraining run: stage timelines from the events (with the
 /// champion's scores), the map for the window, touchpoints, insights, what changed since the last map, written to files.
 /// </summary>
 public static class JourneyRun
 {
-    public static (JourneyMap Map, string Directory) Run(JourneyOptions options, ILogger logger, CancellationToken cancellationToken = default)
+    public static JourneyRunResult Run(JourneyOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
+        var steps = new List<JourneyRunStep>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        void Done(string step)
+        {
+            steps.Add(new JourneyRunStep(step, watch.Elapsed));
+            logger.LogInformation("{Step}: {Seconds:F2} s", step, watch.Elapsed.TotalSeconds);
+            watch.Restart();
+        }
         var dataset = Dataset.Open(options.DataDirectory, new ValidationReport(), options.MappingFile);
         var to = options.To ?? dataset.DataAsOf.Date;
         var from = options.From ?? to.AddDays(-180);
         var registry = new ModelRegistry(options.RegistryPath);
         var champion = registry.LoadChampion();
         var stages = StageModel.ForRegistry(registry.Root, [.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        Done("open the export and the champion");
+        // One read of the events for everything below: timelines, the signals now, touchpoints and cohorts.
+        var events = EventTimeline.Build(dataset, withChannels: true, cancellationToken: cancellationToken);
+        Done($"read and group {events.EventCount:N0} events");
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
         // Timelines start 90 days before the window, so stays that began before it have their real start.
-        var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, options.StepDays, champion, cancellationToken);
-        var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = to }, cancellationToken: cancellationToken);
+        var history = StageHistory.Build(events, stages, from.AddDays(-90), to, options.StepDays, champion, cancellationToken);
+        Done("stage timelines");
+        var table = events.FeaturesAt(to, cancellationToken);
         var (churn, lead) = StageHistory.ScoresOf(table, champion);
         var tickets = table["tickets_30d"].Numbers!;
         var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
+        Done("signals and scores at the window's end");
         HashSet<string>? members = null;
         string? segmentName = null;
         if (options.Segment is { } segment)
@@ -69,18 +96,27 @@ public static class JourneyRun
             members = members is null ? contacts : [.. members.Where(contacts.Contains)];
             segmentName = segmentName is null ? $"account {account}" : $"{segmentName}, account {account}";
         }
-        var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current) with
-        {
-            Touchpoints = Touchpoints.Build(dataset, stages, history, from, to, members),
-        };
+        var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current);
         // A segment's map is compared with everyone's; everyone's stands alone.
         var overall = members is null ? null : JourneyMap.Build(stages, history, from, to, current: current);
+        Done("map");
+        map = map with { Touchpoints = Touchpoints.Build(events, stages, history, from, to, members) };
+        Done("touchpoints");
+        map = map with { Cohorts = Cohorts.Build(events, stages, history, from, to, members) };
+        Done("cohorts");
         map = map with { Insights = JourneyInsights.From(map, overall) };
         var directory = options.OutputDirectory
             ?? Path.Combine(registry.Root, "journeys", options.Account is { } a ? $"account-{Safe(a)}" : options.Segment is { } s ? $"segment-{s}" : "all");
         map = map.Write(directory);
+        Done("insights and files (JSON, Markdown, HTML)");
         logger.LogInformation("Journey map for {Customers} customers written to {Directory}", map.Kpis.Customers, directory);
-        return (map, directory);
+        return new JourneyRunResult(map, directory)
+        {
+            Customers = events.CustomerCount,
+            Events = events.EventCount,
+            WithScores = champion is not null,
+            Steps = steps,
+        };
     }
 
     // Account ids come from the user's data: only letters, digits, '-' and '_' reach a folder name.

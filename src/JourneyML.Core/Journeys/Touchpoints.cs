@@ -1,4 +1,5 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Features;
 using JourneyML.Core.Stages;
 
 namespace JourneyML.Core.Journeys;
@@ -15,6 +16,84 @@ public static class Touchpoints
 {
     /// <summary>Events in [from, to) placed in the stay they happened in; actions (event types) and channels counted per stage.</summary>
     public static IReadOnlyList<Touchpoint> Build(Dataset dataset, StageModel model, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines,
+        DateTime from, DateTime to, IReadOnlySet<string>? customers = null, int perStage = 8) =>
+        Build(EventTimeline.Build(dataset), model, timelines, from, to, customers, perStage);
+
+    /// <summary>The same from events already grouped per customer in time order: each customer's events in the window walked once, customers in parallel.</summary>
+    public static IReadOnlyList<Touchpoint> Build(EventTimeline events, StageModel model, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines,
+        DateTime from, DateTime to, IReadOnlySet<string>? customers = null, int perStage = 8)
+    {
+        if (!events.HasChannels)
+        {
+            throw new ArgumentException("touchpoints need the events' channels: build the event timeline with its channels", nameof(events));
+        }
+        var names = model.Names.ToList();
+        var stageIndex = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        int stages = names.Count;
+        // A touchpoint is an action (event type) or a channel: actions first, then the channels by id.
+        int touches = EventKinds.Count + events.ChannelNames.Count;
+        long fromTicks = from.Ticks, toTicks = to.Ticks;
+        var dataset = events.Dataset;
+        var totals = new TouchCounts(stages, touches);
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, events.CustomerCount), 1024), () => new TouchCounts(stages, touches),
+            (range, _, counts) =>
+            {
+                for (int c = range.Item1; c < Math.Min(range.Item2, events.CustomerCount); c++)
+                {
+                    var id = dataset.Customers[c].CustomerId;
+                    if ((customers is not null && !customers.Contains(id)) || !timelines.TryGetValue(id, out var stays))
+                    {
+                        continue;
+                    }
+                    counts.Customer(events, c, stays, stageIndex, pathOrder, fromTicks, toTicks);
+                }
+                return counts;
+            },
+            counts =>
+            {
+                lock (totals)
+                {
+                    totals.Add(counts);
+                }
+            });
+        var result = new List<Touchpoint>();
+        for (int s = 0; s < stages; s++)
+        {
+            for (int k = 0; k < touches; k++)
+            {
+                int at = s * touches + k;
+                int advancingWith = totals.AdvancingWith[at], otherWith = totals.OtherWith[at];
+                if (advancingWith + otherWith == 0)
+                {
+                    continue;
+                }
+                int advancingStays = totals.AdvancingStays[s], otherStays = totals.OtherStays[s];
+                double? lift = advancingStays == 0 || otherStays == 0 || otherWith == 0
+                    ? null
+                    : (advancingWith / (double)advancingStays) / (otherWith / (double)otherStays);
+                bool action = k < EventKinds.Count;
+                result.Add(new Touchpoint(names[s], action ? "action" : "channel", action ? ((EventKind)k).CanonicalName() : events.ChannelNames[k - EventKinds.Count],
+                    totals.Customers[at], advancingStays, advancingWith, otherStays, otherWith, lift));
+            }
+        }
+        return Rank(result, model, perStage);
+    }
+
+    /// <summary>The most common touchpoints of each stage and kind; stages in the model's order.</summary>
+    private static List<Touchpoint> Rank(List<Touchpoint> touchpoints, StageModel model, int perStage)
+    {
+        var names = model.Names.ToList();
+        return [.. touchpoints.GroupBy(t => (t.Stage, t.Kind))
+            .SelectMany(g => g.OrderByDescending(t => t.Customers).ThenBy(t => t.Name, StringComparer.Ordinal).Take(perStage))
+            .OrderBy(t => names.IndexOf(t.Stage)).ThenBy(t => t.Kind, StringComparer.Ordinal).ThenByDescending(t => t.Customers)];
+    }
+
+    /// <summary>
+    /// The plain way, kept as the reference the grouped one is tested against: every event of the export read again and
+    /// placed in its stay through a set of (customer, stay, touchpoint).
+    /// </summary>
+    internal static IReadOnlyList<Touchpoint> BuildByScan(Dataset dataset, StageModel model, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines,
         DateTime from, DateTime to, IReadOnlySet<string>? customers = null, int perStage = 8)
     {
         var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
@@ -84,9 +163,7 @@ public static class Touchpoints
             result.Add(new Touchpoint(group.Key.Stage, group.Key.Kind, group.Key.Name, group.Select(x => x.Customer).Distinct().Count(),
                 advancingStays, advancingWith, otherStays, otherWith, lift));
         }
-        return [.. result.GroupBy(t => (t.Stage, t.Kind))
-            .SelectMany(g => g.OrderByDescending(t => t.Customers).ThenBy(t => t.Name, StringComparer.Ordinal).Take(perStage))
-            .OrderBy(t => model.Names.ToList().IndexOf(t.Stage)).ThenBy(t => t.Kind, StringComparer.Ordinal).ThenByDescending(t => t.Customers)];
+        return Rank(result, model, perStage);
     }
 
     private static int StayAt(IReadOnlyList<StageStay> stays, long ticks)
@@ -99,5 +176,118 @@ public static class Touchpoints
             }
         }
         return -1;
+    }
+
+    /// <summary>Counts of one worker: stays per stage that moved forward or not, and per (stage, touchpoint) the stays and customers with it.</summary>
+    private sealed class TouchCounts(int stages, int touches)
+    {
+        public int[] AdvancingStays { get; } = new int[stages];
+        public int[] OtherStays { get; } = new int[stages];
+        public int[] AdvancingWith { get; } = new int[stages * touches];
+        public int[] OtherWith { get; } = new int[stages * touches];
+        public int[] Customers { get; } = new int[stages * touches];
+
+        // Per (stage, touchpoint): the last customer (+1) and stay counted, so each is counted once.
+        private readonly int[] _lastCustomer = new int[stages * touches];
+        private readonly int[] _lastStay = new int[stages * touches];
+        private readonly List<int> _stayIndex = [];
+
+        public void Customer(EventTimeline events, int c, IReadOnlyList<StageStay> stays, Dictionary<string, int> stageIndex,
+            Dictionary<string, int> pathOrder, long fromTicks, long toTicks)
+        {
+            // Stays that overlap the window, and whether each ended by moving forward on the path.
+            _stayIndex.Clear();
+            for (int s = 0; s < stays.Count; s++)
+            {
+                var stay = stays[s];
+                if (stay.EnteredAt.Ticks >= toTicks || (stay.LeftAt?.Ticks ?? long.MaxValue) <= fromTicks)
+                {
+                    _stayIndex.Add(-1);
+                    continue;
+                }
+                if (!stageIndex.TryGetValue(stay.Stage, out int stage))
+                {
+                    throw new ArgumentException($"the timelines have a stage '{stay.Stage}' that the stage model does not name");
+                }
+                _stayIndex.Add(stage);
+                if (Advanced(stays, s, pathOrder))
+                {
+                    AdvancingStays[stage]++;
+                }
+                else
+                {
+                    OtherStays[stage]++;
+                }
+            }
+            var ticks = events.Ticks;
+            var kinds = events.Kinds;
+            var channels = events.Channels;
+            int end = events.FirstAtOrAfter(c, toTicks);
+            int current = -1;
+            for (int i = events.FirstAtOrAfter(c, fromTicks); i < end; i++)
+            {
+                long t = ticks[i];
+                // The stay the event happened in: the last one entered at or before it, if it has not ended.
+                while (current + 1 < stays.Count && stays[current + 1].EnteredAt.Ticks <= t)
+                {
+                    current++;
+                }
+                if (current < 0 || (stays[current].LeftAt is { } left && left.Ticks <= t) || _stayIndex[current] < 0)
+                {
+                    continue;
+                }
+                int stage = _stayIndex[current];
+                bool advanced = Advanced(stays, current, pathOrder);
+                Count(c, current, stage * touches + (int)kinds[i], advanced);
+                if (channels[i] > 0)
+                {
+                    Count(c, current, stage * touches + EventKinds.Count + channels[i] - 1, advanced);
+                }
+            }
+        }
+
+        private void Count(int c, int stay, int at, bool advanced)
+        {
+            if (_lastCustomer[at] == c + 1)
+            {
+                if (_lastStay[at] == stay)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                _lastCustomer[at] = c + 1;
+                Customers[at]++;
+            }
+            _lastStay[at] = stay;
+            if (advanced)
+            {
+                AdvancingWith[at]++;
+            }
+            else
+            {
+                OtherWith[at]++;
+            }
+        }
+
+        private static bool Advanced(IReadOnlyList<StageStay> stays, int s, Dictionary<string, int> pathOrder) =>
+            s + 1 < stays.Count && pathOrder.TryGetValue(stays[s].Stage, out int a) && pathOrder.TryGetValue(stays[s + 1].Stage, out int b) && b > a;
+
+        public void Add(TouchCounts other)
+        {
+            static void Sum(int[] into, int[] from)
+            {
+                for (int i = 0; i < into.Length; i++)
+                {
+                    into[i] += from[i];
+                }
+            }
+            Sum(AdvancingStays, other.AdvancingStays);
+            Sum(OtherStays, other.OtherStays);
+            Sum(AdvancingWith, other.AdvancingWith);
+            Sum(OtherWith, other.OtherWith);
+            Sum(Customers, other.Customers);
+        }
     }
 }

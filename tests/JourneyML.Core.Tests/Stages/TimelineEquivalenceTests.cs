@@ -1,5 +1,6 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Journeys;
 using JourneyML.Core.Stages;
 using JourneyML.Core.Tests.Features;
 
@@ -86,6 +87,25 @@ public sealed class TimelineEquivalenceTests
         {
             SameStays(StageHistory.BuildPerStep(dataset, stages, from, to, step), StageHistory.Build(dataset, stages, from, to, step));
         }
+    }
+
+    [Fact]
+    public void Touchpoints_from_the_grouped_events_equal_those_from_a_scan_of_the_export()
+    {
+        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var stages = StageModel.Default(s_features);
+        var events = EventTimeline.Build(dataset);
+        var history = StageHistory.Build(events, stages, SampleFrom, SampleTo, 14);
+        var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var someone = history.Keys.Where((_, i) => i % 3 == 0).ToHashSet();
+        foreach (var members in new[] { null, someone })
+        {
+            var expected = Touchpoints.BuildByScan(dataset, stages, history, from, SampleTo, members);
+            var actual = Touchpoints.Build(events, stages, history, from, SampleTo, members);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, actual);
+        }
+        Assert.Throws<ArgumentException>(() => Touchpoints.Build(EventTimeline.Build(dataset, withChannels: false), stages, history, from, SampleTo));
     }
 
     [Fact]
