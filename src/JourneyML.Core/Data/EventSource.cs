@@ -63,6 +63,9 @@ public sealed class EventSource
         // Per-reader cache, looked up by span: type names repeat, and no string is made per row.
         var typeCache = new Dictionary<string, (EventKind Kind, bool Mapped)>(StringComparer.Ordinal);
         var typeLookup = typeCache.GetAlternateLookup<ReadOnlySpan<char>>();
+        // Channels repeat too: one string per distinct channel, not one per row.
+        var channelCache = new Dictionary<string, string>(StringComparer.Ordinal);
+        var channelLookup = channelCache.GetAlternateLookup<ReadOnlySpan<char>>();
         var unmapped = new Dictionary<string, long>(StringComparer.Ordinal);
         long dataAsOfTicks = _dataAsOf.Ticks;
         long rows = 0;
@@ -134,8 +137,17 @@ public sealed class EventSource
                     _report.Add(new DataProblem(chunk.File, row, columns.Value, "negative value (minutes, counts and severities are never negative)"), "negative value");
                     continue;
                 }
-                var channel = withChannel ? chunk.GetString(3, i) : null;
-                batch.Add(customer, occurred.Ticks, kind, (float)value, string.IsNullOrWhiteSpace(channel) ? null : channel);
+                string? channel = null;
+                if (withChannel)
+                {
+                    var span = chunk.GetSpan(3, i);
+                    if (!span.IsWhiteSpace() && !channelLookup.TryGetValue(span, out channel))
+                    {
+                        channel = span.ToString();
+                        channelCache[channel] = channel;
+                    }
+                }
+                batch.Add(customer, occurred.Ticks, kind, (float)value, channel);
             }
             yield return batch;
         }

@@ -70,17 +70,17 @@ public sealed class EventTimeline
         }
         var channelId = channelNames.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => (ushort)(x.i + 1), StringComparer.Ordinal);
 
-        long total = parts.Sum(p => (long)p.Count);
+        long total = parts.Sum(p => p.Count);
         if (total > Array.MaxLength)
         {
             throw new InvalidOperationException($"{total:N0} events do not fit one machine's timeline (at most {Array.MaxLength:N0}): split the export by account");
         }
         var counts = new int[customers + 1];
-        foreach (var part in parts)
+        foreach (var block in parts.SelectMany(p => p.Blocks))
         {
-            for (int i = 0; i < part.Count; i++)
+            foreach (int c in block.Customer)
             {
-                counts[part.Customer[i]]++;
+                counts[c]++;
             }
         }
         var offsets = new int[customers + 1];
@@ -102,14 +102,17 @@ public sealed class EventTimeline
                 remap[k + 1] = channelId[part.ChannelNames[k]];
             }
             long partFirst = long.MaxValue;
-            for (int i = 0; i < part.Count; i++)
+            foreach (var block in part.Blocks)
             {
-                int at = Interlocked.Increment(ref cursor[part.Customer[i]]) - 1;
-                long t = part.Ticks[i];
-                ticks[at] = t;
-                kinds[at] = part.Kind[i];
-                channels[at] = remap[part.Channel[i]];
-                partFirst = Math.Min(partFirst, t);
+                for (int i = 0; i < block.Customer.Length; i++)
+                {
+                    int at = Interlocked.Increment(ref cursor[block.Customer[i]]) - 1;
+                    long t = block.Ticks[i];
+                    ticks[at] = t;
+                    kinds[at] = block.Kind[i];
+                    channels[at] = remap[block.Channel[i]];
+                    partFirst = Math.Min(partFirst, t);
+                }
             }
             InterlockedMin(ref first, partFirst);
             parts[p] = null!; // let the copy go as soon as it is placed
@@ -171,46 +174,40 @@ public sealed class EventTimeline
         }
     }
 
-    /// <summary>One partition's valid events, copied out of the pooled batches.</summary>
+    /// <summary>One partition's valid events, copied out of the pooled batches a block per batch (no slack, no regrowth).</summary>
     private sealed class Part
     {
         private readonly Dictionary<string, ushort> _channelIds = new(StringComparer.Ordinal);
+        // The reader hands out one string per distinct channel: most rows are found by reference.
+        private readonly Dictionary<string, ushort> _byReference = new(ReferenceEqualityComparer.Instance);
 
-        public int Count;
-        public int[] Customer = new int[1024];
-        public long[] Ticks = new long[1024];
-        public EventKind[] Kind = new EventKind[1024];
-        /// <summary>0 for none, else 1 + index into <see cref="ChannelNames"/> (this partition's own numbering).</summary>
-        public ushort[] Channel = new ushort[1024];
+        public List<Block> Blocks { get; } = [];
+        public long Count { get; private set; }
+        /// <summary>This partition's channels: id k (from 1) is ChannelNames[k - 1].</summary>
         public List<string> ChannelNames { get; } = [];
 
         public void Add(EventBatch batch, bool withChannels)
         {
-            int need = Count + batch.Count;
-            if (need > Customer.Length)
-            {
-                int size = Math.Max(need, (int)Math.Min(Array.MaxLength, 2L * Customer.Length));
-                Array.Resize(ref Customer, size);
-                Array.Resize(ref Ticks, size);
-                Array.Resize(ref Kind, size);
-                Array.Resize(ref Channel, size);
-            }
-            batch.Customer.AsSpan(0, batch.Count).CopyTo(Customer.AsSpan(Count));
-            batch.Ticks.AsSpan(0, batch.Count).CopyTo(Ticks.AsSpan(Count));
-            batch.Kind.AsSpan(0, batch.Count).CopyTo(Kind.AsSpan(Count));
+            int n = batch.Count;
+            var block = new Block(batch.Customer[..n], batch.Ticks[..n], batch.Kind[..n], new ushort[n]);
             if (withChannels)
             {
-                for (int i = 0; i < batch.Count; i++)
+                for (int i = 0; i < n; i++)
                 {
-                    Channel[Count + i] = batch.Channel[i] is { } name ? Id(name) : (ushort)0;
+                    block.Channel[i] = batch.Channel[i] is { } name ? Id(name) : (ushort)0;
                 }
             }
-            Count = need;
+            Blocks.Add(block);
+            Count += n;
         }
 
         private ushort Id(string name)
         {
-            if (!_channelIds.TryGetValue(name, out var id))
+            if (_byReference.TryGetValue(name, out var id))
+            {
+                return id;
+            }
+            if (!_channelIds.TryGetValue(name, out id))
             {
                 if (ChannelNames.Count >= ushort.MaxValue - 1)
                 {
@@ -219,9 +216,12 @@ public sealed class EventTimeline
                 ChannelNames.Add(name);
                 _channelIds[name] = id = (ushort)ChannelNames.Count;
             }
+            _byReference[name] = id;
             return id;
         }
     }
+
+    private sealed record Block(int[] Customer, long[] Ticks, EventKind[] Kind, ushort[] Channel);
 
     /// <summary>Sorts one customer's events in place when they are not in order already (they usually are).</summary>
     private sealed class SortBuffer

@@ -153,7 +153,10 @@ public static class StageHistory
             {
                 return;
             }
-            var rows = Enumerable.Range(0, n).Where(r => status[r] == applies && rules.ScoreMatters(columns, r, status[r], churn)).ToArray();
+            var matters = new bool[n];
+            Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken },
+                r => matters[r] = status[r] == applies && rules.ScoreMatters(columns, r, status[r], churn));
+            var rows = Enumerable.Range(0, n).Where(r => matters[r]).ToArray();
             // ML.NET scores a batch on one thread: a batch per core.
             int batches = Math.Clamp(rows.Length / 5_000, 1, Environment.ProcessorCount);
             var predicted = new float[batches][];
