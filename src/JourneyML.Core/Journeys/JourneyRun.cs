@@ -65,9 +65,11 @@ public static class JourneyRun
         Done($"read and group {events.EventCount:N0} events");
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
         // Timelines start 90 days before the window, so stays that began before it have their real start.
-        var history = StageHistory.Build(events, stages, from.AddDays(-90), to, options.StepDays, champion, cancellationToken);
+        var start = from.AddDays(-90);
+        var history = StageHistory.Build(events, stages, start, to, options.StepDays, champion, allFeatures: true, out var rolling, cancellationToken);
         Done("stage timelines");
-        var table = events.FeaturesAt(to, cancellationToken);
+        // The signals now: the timelines' features slid the last few days to the window's end.
+        var table = (to - start).Ticks % TimeSpan.TicksPerDay == 0 ? rolling.Advance(to, cancellationToken) : events.FeaturesAt(to, cancellationToken);
         var (churn, lead) = StageHistory.ScoresOf(table, champion);
         var tickets = table["tickets_30d"].Numbers!;
         var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));

@@ -30,7 +30,13 @@ public static class StageHistory
 
     /// <summary>The timelines from events already grouped per customer (a journey map reads them once for timelines, touchpoints and cohorts).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<StageStay>> Build(EventTimeline timeline, StageModel stages, DateTime from, DateTime to,
-        int stepDays = 7, LoadedModels? models = null, CancellationToken cancellationToken = default)
+        int stepDays = 7, LoadedModels? models = null, CancellationToken cancellationToken = default) =>
+        Build(timeline, stages, from, to, stepDays, models, allFeatures: false, out _, cancellationToken);
+
+    /// <param name="allFeatures">Slide every feature, not only those the rules and models read.</param>
+    /// <param name="rolling">The features as slid to the last date: advancing them a few days more is cheaper than starting again.</param>
+    internal static IReadOnlyDictionary<string, IReadOnlyList<StageStay>> Build(EventTimeline timeline, StageModel stages, DateTime from, DateTime to,
+        int stepDays, LoadedModels? models, bool allFeatures, out RollingFeatures rolling, CancellationToken cancellationToken)
     {
         var dates = Check(timeline.Dataset, from, to, stepDays);
         var rules = new CompiledStages(stages);
@@ -42,7 +48,7 @@ public static class StageHistory
         var wanted = rules.Signals.Where(s => behaviour.Contains(s) && !categorical.Contains(s))
             .Concat(churnModel?.Vectorizer.Features ?? []).Concat(leadModel?.Vectorizer.Features ?? [])
             .Distinct(StringComparer.Ordinal).ToList();
-        var rolling = new RollingFeatures(timeline, wanted);
+        rolling = new RollingFeatures(timeline, allFeatures ? null : wanted);
         var customers = timeline.Dataset.Customers;
         int n = customers.Count;
         // The stage of every customer at every date; -1 before they signed up.
