@@ -162,6 +162,7 @@ internal sealed class BenchJourneyCommand : Command
             for (int run = 0; run <= runs; run++)
             {
                 var output = Directory.CreateTempSubdirectory("journeyml-bench-journey-").FullName;
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 last = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry, StepDays = parse.GetValue(s_step), OutputDirectory = output },
                     NullLogger.Instance, cancellationToken);
@@ -176,7 +177,8 @@ internal sealed class BenchJourneyCommand : Command
                 {
                     times.Add(watch.Elapsed.TotalSeconds);
                 }
-                Console.Error.WriteLine($"run {run}{(run == 0 ? " (warm-up)" : "")}: {watch.Elapsed.TotalSeconds:F2} s ("
+                // CPU time beside the wall time: on a shared machine it shows how much of a slow run was waiting for a core.
+                Console.Error.WriteLine($"run {run}{(run == 0 ? " (warm-up)" : "")}: {watch.Elapsed.TotalSeconds:F2} s, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU ("
                     + string.Join(", ", last.Steps.Select(s => $"{s.Step} {s.Elapsed.TotalSeconds:F2}")) + ")");
             }
             times.Sort();
