@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JourneyML.Core.Data;
 
 namespace JourneyML.Core.Features;
@@ -231,6 +232,7 @@ public sealed class EventTimeline
         private EventKind[] _kinds = new EventKind[64];
         private ushort[] _channels = new ushort[64];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
         public void SortSegment(long[] ticks, EventKind[] kinds, ushort[] channels, int start, int end)
         {
             bool sorted = true;

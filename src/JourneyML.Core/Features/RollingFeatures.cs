@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using JourneyML.Core.Data;
 
 namespace JourneyML.Core.Features;
@@ -144,6 +145,7 @@ internal sealed class RollingFeatures
     }
 
     /// <summary>Moves customer c's window edges up to T: events entering the last 7/14/30/90 days are added, those leaving removed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
     private void Slide(int c, long t)
     {
         var ticks = _timeline.Ticks;
@@ -250,6 +252,7 @@ internal sealed class RollingFeatures
     /// Marks each customer's first activity of each day, days starting at the first date's time of day (so every later
     /// date's windows hold whole days): active days in a window are then the marks inside it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
     private bool[] MarkFirstActivityOfDay(long firstAsOf)
     {
         var marks = new bool[_timeline.EventCount];
@@ -282,6 +285,7 @@ internal sealed class RollingFeatures
     }
 
     /// <summary>One row's features: the same formulas as <see cref="BehaviourFeatures"/>, from the slid counters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
     private void Fill(StepTable table, int r, int c, long asOfTicks)
     {
         var customer = _customers[c];

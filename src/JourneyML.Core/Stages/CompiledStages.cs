@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace JourneyML.Core.Stages;
 
 /// <summary>
@@ -41,6 +43,7 @@ internal sealed class CompiledStages
     public bool ReadsLeadScore => _leadCandidates.Length > 1;
 
     /// <summary>The stage (index into <see cref="Names"/>) of one row: <paramref name="columns"/> aligned with <see cref="Signals"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
     public int StageOf(float[][] columns, int row, string? status, float churnRisk, float leadScore)
     {
         var values = new Row(columns, row, status, churnRisk, leadScore);
