@@ -50,7 +50,7 @@ public static class JourneyRun
         void Done(string step)
         {
             steps.Add(new JourneyRunStep(step, watch.Elapsed));
-            logger.LogInformation("{Step}: {Seconds:F2} s", step, watch.Elapsed.TotalSeconds);
+            logger.LogDebug("{Step}: {Seconds:F2} s", step, watch.Elapsed.TotalSeconds);
             watch.Restart();
         }
         var dataset = Dataset.Open(options.DataDirectory, new ValidationReport(), options.MappingFile);
