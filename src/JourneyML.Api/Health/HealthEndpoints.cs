@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
+using JourneyML.Api.Serving;
 
 namespace JourneyML.Api.Health;
 
@@ -22,15 +22,21 @@ internal static class HealthEndpoints
     }
 }
 
-/// <summary>Not ready until the registry has a champion: with none, predictions cannot be served.</summary>
-internal sealed class ChampionHealthCheck(IOptions<RegistryOptions> options, IHostEnvironment environment) : IHealthCheck
+/// <summary>Not ready until a champion model is loaded and serving; a champion that failed to load is reported while the previous one serves.</summary>
+internal sealed class ChampionHealthCheck(ModelHost models) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var root = Path.IsPathRooted(options.Value.Path) ? options.Value.Path : Path.Combine(environment.ContentRootPath, options.Value.Path);
-        var pointer = Path.Combine(root, "champion.json");
-        return Task.FromResult(File.Exists(pointer)
-            ? HealthCheckResult.Healthy("champion model present")
-            : HealthCheckResult.Unhealthy("no champion model in the registry yet: train one with 'journeyml retrain' or 'journeyml demo'"));
+        // A champion promoted a moment ago is picked up here rather than at the next tick.
+        var serving = await models.RefreshAsync(cancellationToken);
+        if (serving is null)
+        {
+            return models.Refused is { } refused
+                ? HealthCheckResult.Unhealthy($"champion {refused.Version} failed to load: {refused.Reason}")
+                : HealthCheckResult.Unhealthy("no champion model in the registry yet: train one with 'journeyml retrain' or 'journeyml demo'");
+        }
+        return models.Refused is { } r
+            ? HealthCheckResult.Degraded($"serving {serving.ModelVersion}; champion {r.Version} failed to load: {r.Reason}")
+            : HealthCheckResult.Healthy($"serving {serving.ModelVersion}");
     }
 }
