@@ -48,11 +48,17 @@ public static class ModelApi
             [.. host.Registry.List().Select(m => ModelSummary.From(m, champion, serving))]));
     }
 
-    internal static Results<Ok<ModelMetadata>, ProblemHttpResult> Get(string version, ModelHost host, HttpContext context)
+    /// <summary>The version's metadata.json as the registry wrote it (the documented format of a model version).</summary>
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(string version, ModelHost host, HttpContext context)
     {
         CheckVersion(version);
         context.Items[RequestLogging.ModelVersionItem] = version;
-        return host.Registry.Find(version) is { } metadata ? TypedResults.Ok(metadata) : Unknown(version);
+        if (host.Registry.Find(version) is null)
+        {
+            return Unknown(version);
+        }
+        var path = Path.Combine(host.Registry.VersionDirectory(version), ModelRegistry.MetadataFile);
+        return TypedResults.Content(await File.ReadAllTextAsync(path, context.RequestAborted), "application/json; charset=utf-8");
     }
 
     internal static async Task<Results<Ok<ChampionResponse>, ProblemHttpResult>> Promote(string version, ModelHost host, HttpContext context,

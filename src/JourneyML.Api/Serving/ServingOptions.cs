@@ -62,7 +62,7 @@ public sealed class SecurityOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ApiKey is { } key && key.Trim().Length < 16)
+        if (!string.IsNullOrWhiteSpace(ApiKey) && ApiKey.Trim().Length < 16)
         {
             yield return new ValidationResult("Security:ApiKey must be at least 16 characters (use a long random value)", [nameof(ApiKey)]);
         }
