@@ -4,7 +4,8 @@
 #   2. the ranked list: GET /v1/churn-risk?top=100 with a snapshot of CUSTOMERS customers (target p99 < 20 ms at 1,000,000)
 # Usage: tests/JourneyML.Benchmarks/api-load.sh [--results tests/JourneyML.Benchmarks/RESULTS.md]
 # Settings (environment): CUSTOMERS (snapshot size, default 1000000), MODEL (benchmark registry whose champion serves: 'journeyml bench
-# train --customers MODEL' makes it; default 100000), DURATION (per run, default 20s), CONNECTIONS (default 32), THREADS (wrk, default 2).
+# train --customers MODEL' makes it; default 100000), DURATION (per run, default 20s), CONNECTIONS (default 32), THREADS (wrk, default 2);
+# DATA, MODELS and REGISTRY override the data folder, the registry with the champion, and the scored registry the server reads.
 # Never part of a test assertion: the smoke test runs it tiny to keep it from rotting.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,9 +27,9 @@ dotnet build -c Release src/JourneyML.Api -v q -nologo >/dev/null
 cli=(dotnet src/JourneyML.Cli/bin/Release/net10.0/journeyml.dll)
 api=src/JourneyML.Api/bin/Release/net10.0/JourneyML.Api.dll
 
-data="out/bench/data-$CUSTOMERS"
-models="out/bench/models-$MODEL"
-registry="out/bench/api-$CUSTOMERS/models"
+data=${DATA:-"out/bench/data-$CUSTOMERS"}
+models=${MODELS:-"out/bench/models-$MODEL"}
+registry=${REGISTRY:-"out/bench/api-$CUSTOMERS/models"}
 if [ ! -f "$models/champion.json" ]; then
   echo "no champion in $models: run 'dotnet run -c Release --project src/JourneyML.Cli -- bench train --customers $MODEL' first" >&2
   exit 2
