@@ -40,6 +40,11 @@ public sealed class Snapshot
 
     public int Count => CustomerIds.Length;
 
+    /// <summary>Customers with a churn risk here and in the previous snapshot, the biggest rise first (what a CS team looks at on Monday).</summary>
+    public IEnumerable<int> RankedByRiskChange() =>
+        Enumerable.Range(0, Count).Where(r => !float.IsNaN(ChurnRisk[r]) && !float.IsNaN(Change[r]))
+            .OrderByDescending(r => Change[r]).ThenBy(r => CustomerIds[r], StringComparer.Ordinal);
+
     /// <summary>Writes Parquet (or CSV by extension) under a temporary name and renames it into place.</summary>
     public void Write(string path)
     {
