@@ -146,9 +146,13 @@ public static class ReportCharts
             active.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "Customers active in the week";
         }
-        plot.Axes.DateTimeTicksBottom();
-        plot.ShowLegend(Alignment.UpperLeft);
-        return Png(plot, 760, 420);
+        var dates = plot.Axes.DateTimeTicksBottom();
+        if (dates.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic automatic)
+        {
+            automatic.LabelFormatter = date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        plot.ShowLegend(Edge.Bottom);
+        return Png(plot, 860, 520);
     }
 
     /// <summary>A feature's distribution per group (share of each group's customers per bin), so groups of any size compare.</summary>

@@ -1,0 +1,55 @@
+using Xunit.Abstractions;
+
+namespace JourneyML.Docs.Tests.Notebooks;
+
+/// <summary>
+/// Every notebook in notebooks/ runs from top to bottom on the committed sample, and its outputs are written back into
+/// the .ipynb so they show on a code host. A notebook that no longer runs fails here, naming the notebook and the cell.
+/// </summary>
+public sealed class NotebookTests(ITestOutputHelper log)
+{
+    public static TheoryData<string> Notebooks() => [.. Names()];
+
+    private static IEnumerable<string> Names() =>
+        Directory.EnumerateFiles(Repo.Path("notebooks"), "*.ipynb").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_on_the_sample_and_its_outputs_are_written_back(string name)
+    {
+        var path = Repo.Path("notebooks", name);
+        var run = NotebookRunner.Run(path);
+        log.WriteLine($"{name}: {run.Elapsed.TotalSeconds:F1} s");
+
+        // Outputs go back even when a cell failed: the notebook then shows the error where it happened, as Jupyter would.
+        var notebook = Notebook.Load(path);
+        if (run.Failure is null || run.Failure.Cell is not null)
+        {
+            notebook.SetOutputs(run.Outputs);
+            notebook.Save();
+        }
+        Assert.True(run.Failure is null, run.Failure?.ToString());
+    }
+
+    [Fact]
+    public void Every_notebook_is_a_csharp_polyglot_notebook_with_charts_from_the_library()
+    {
+        foreach (var name in Names())
+        {
+            var notebook = Notebook.Load(Repo.Path("notebooks", name));
+            Assert.Equal(4, notebook.Format);
+            Assert.Equal(".net-csharp", notebook.Metadata["kernelspec"]!["name"]!.GetValue<string>());
+            Assert.Equal("C#", notebook.Metadata["kernelspec"]!["language"]!.GetValue<string>());
+            Assert.Equal("csharp", notebook.Metadata["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]!.GetValue<string>());
+            foreach (var cell in notebook.Cells.Where(Notebook.IsCode))
+            {
+                Assert.Equal("csharp", cell!["metadata"]!["polyglot_notebook"]!["kernelName"]!.GetValue<string>());
+            }
+            var code = string.Join("\n", notebook.CodeCells);
+            Assert.Contains("ReportCharts.", code, StringComparison.Ordinal);
+            // No logic only in a notebook: it declares no types or methods of its own (the library has them, with tests).
+            Assert.DoesNotMatch(@"(?m)^\s*(public |internal |private |static )*(class|record|struct|interface)\s", code);
+            Assert.DoesNotMatch(@"(?m)^\s*(static\s+)?[\w<>\[\],]+\s+\w+\([^)]*\)\s*(\{|=>)", code);
+        }
+    }
+}
