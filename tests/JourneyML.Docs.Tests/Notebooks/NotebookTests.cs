@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Xunit.Abstractions;
 
 namespace JourneyML.Docs.Tests.Notebooks;
@@ -50,6 +52,29 @@ public sealed class NotebookTests(ITestOutputHelper log)
             // No logic only in a notebook: it declares no types or methods of its own (the library has them, with tests).
             Assert.DoesNotMatch(@"(?m)^\s*(public |internal |private |static )*(class|record|struct|interface)\s", code);
             Assert.DoesNotMatch(@"(?m)^\s*(static\s+)?[\w<>\[\],]+\s+\w+\([^)]*\)\s*(\{|=>)", code);
+        }
+    }
+
+    [Fact]
+    public void The_polyglot_references_match_the_librarys_packages_and_build_output()
+    {
+        var versions = XDocument.Load(Repo.Path("Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!, StringComparer.OrdinalIgnoreCase);
+        foreach (var name in Names())
+        {
+            var code = string.Join("\n", Notebook.Load(Repo.Path("notebooks", name)).CodeCells);
+            var packages = Regex.Matches(code, @"#r ""nuget:\s*([^,""]+),\s*([^""]+)""");
+            Assert.NotEmpty(packages);
+            foreach (Match package in packages)
+            {
+                var id = package.Groups[1].Value.Trim();
+                Assert.True(versions.TryGetValue(id, out var version), $"{name}: #r nuget {id} is not a package of the solution (Directory.Packages.props)");
+                Assert.True(version == package.Groups[2].Value.Trim(), $"{name}: #r nuget {id} {package.Groups[2].Value} but Directory.Packages.props has {version}");
+            }
+            var library = Regex.Match(code, @"#r ""([^""]+\.dll)""");
+            Assert.True(library.Success, $"{name}: no #r of the library's build output");
+            var dll = Path.GetFullPath(Path.Combine(Repo.Path("notebooks"), library.Groups[1].Value));
+            Assert.Equal(Repo.Path("src", "JourneyML.Core", "bin", "Debug", "net10.0", "JourneyML.Core.dll"), dll);
         }
     }
 }
