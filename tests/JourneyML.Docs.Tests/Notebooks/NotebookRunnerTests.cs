@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace JourneyML.Docs.Tests.Notebooks;
 
 /// <summary>The runner itself: how cells become a program, and how what the program printed becomes each cell's outputs.</summary>
+[Collection(NotebookRuns.Name)]
 public sealed class NotebookRunnerTests
 {
     private static readonly string M = NotebookDisplay.Marker;
@@ -31,7 +32,7 @@ public sealed class NotebookRunnerTests
     [Fact]
     public void Printed_text_displays_and_errors_go_to_the_cell_that_was_running()
     {
-        var image = Path.Combine(Directory.CreateTempSubdirectory("journeyml-runner-").FullName, "chart.png");
+        var image = Path.GetTempFileName();
         File.WriteAllBytes(image, [0x89, 0x50, 0x4E, 0x47]);
         string output = string.Join('\n',
             $"{M}cell 1", "hello", "world",
@@ -40,6 +41,7 @@ public sealed class NotebookRunnerTests
             $"{M}error {Payload(new() { ["ename"] = "InvalidOperationException", ["evalue"] = "boom", ["traceback"] = "at cell 3:line 2" })}",
             "");
         var run = NotebookRunner.Interpret("n.ipynb", 4, new ProcessResult(134, output, "Unhandled exception.", false), TimeSpan.Zero);
+        File.Delete(image);
 
         Assert.Equal([new StreamOutput("stdout", "hello\nworld\n"), run.Outputs[0]![1]], run.Outputs[0]);
         Assert.Equal("iVBORw==", ((DisplayOutput)run.Outputs[0]![1]).Data["image/png"]);
@@ -72,6 +74,7 @@ public sealed class NotebookRunnerTests
             "var empty = Array.Empty<int>();\nConsole.WriteLine(empty.First());"));
 
         var run = NotebookRunner.Run(path);
+        Directory.Delete(dir, recursive: true);
 
         Assert.Equal(2, run.Failure?.Cell);
         Assert.Contains("InvalidOperationException", run.Failure!.Message, StringComparison.Ordinal);

@@ -62,7 +62,8 @@ public sealed class ReadmeTests(ITestOutputHelper log)
                 failures.Add($"README line {command.Line}: '{command.Text}' exited with {result.ExitCode}, expected {command.ExpectedExitCode}\n{Tail(result.Output)}\n{Tail(result.Error)}");
             }
         }
-        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures) + $"\n(the scratch folder is kept: {sandbox})");
+        Directory.Delete(sandbox, recursive: true);
     }
 
     [Fact]
