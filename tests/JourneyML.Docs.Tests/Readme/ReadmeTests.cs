@@ -15,7 +15,8 @@ namespace JourneyML.Docs.Tests.Readme;
 public sealed class ReadmeTests(ITestOutputHelper log)
 {
     private static readonly string s_readme = File.ReadAllText(Repo.Path("README.md"));
-    private static readonly string[] s_checkedKinds = ["bash", "cron", "ini", "json", "text"];
+    // 'sh' blocks are the API examples: JourneyML.Api.Tests runs them against the API (ReadmeApiExamplesTests).
+    private static readonly string[] s_checkedKinds = ["bash", "cron", "ini", "json", "text", "sh"];
 
     private static IReadOnlyList<CodeBlock> Blocks => Markdown.CodeBlocks(s_readme);
 
