@@ -17,12 +17,14 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchFeaturesCommand());
         Subcommands.Add(new BenchTrainCommand());
         Subcommands.Add(new BenchScoreCommand());
+        Subcommands.Add(new BenchPeersCommand());
+        Subcommands.Add(new BenchPeerTaskCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>
-    internal static async Task<string> EnsureData(int customers, CancellationToken cancellationToken)
+    internal static async Task<string> EnsureData(int customers, CancellationToken cancellationToken, string? directory = null)
     {
-        var data = CommonOptions.Repo("out", "bench", $"data-{customers}");
+        var data = directory ?? CommonOptions.Repo("out", "bench", $"data-{customers}");
         if (!File.Exists(Path.Combine(data, "customers.parquet")))
         {
             Console.Error.WriteLine($"Generating {customers:N0} customers into {data} ...");
