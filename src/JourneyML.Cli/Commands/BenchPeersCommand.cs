@@ -31,6 +31,16 @@ internal sealed class BenchPeersCommand : Command
         Description = "Python with Debian's python3-sklearn and python3-pandas (the python3 on PATH may be another build that does not see them).",
         DefaultValueFactory = _ => "/usr/bin/python3",
     };
+    private static readonly Option<string[]> s_skip = new("--skip")
+    {
+        Description = "Steps to leave out (features, segments, gbm, logistic, sweep, journey), for example the sweep at 1,000,000 customers to stay within a time budget.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+    private static readonly Option<string> s_openMpWait = new("--openmp-wait")
+    {
+        Description = "OMP_WAIT_POLICY for both sides' processes: 'passive' (default; OpenMP's spinning collapses under other load on a small shared machine) or 'default' (leave it unset).",
+        DefaultValueFactory = _ => "passive",
+    };
     private static readonly Option<int> s_journeyMax = new("--journey-max-customers")
     {
         Description = "Measure the journey map only up to this many customers (its stage timelines rebuild the features at every step).",
@@ -45,6 +55,8 @@ internal sealed class BenchPeersCommand : Command
         Options.Add(s_work);
         Options.Add(s_python);
         Options.Add(s_journeyMax);
+        Options.Add(s_skip);
+        Options.Add(s_openMpWait);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             int customers = parse.GetValue(s_customers);
@@ -52,6 +64,17 @@ internal sealed class BenchPeersCommand : Command
             if (customers < 100 || runs < 1)
             {
                 throw new ArgumentException("--customers must be at least 100 and --runs at least 1");
+            }
+            var skip = (parse.GetValue(s_skip) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+            var unknown = skip.Where(step => !PeerTask.All.Contains(step)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ArgumentException($"--skip: unknown step(s) {string.Join(", ", unknown)}; the steps are {string.Join(", ", PeerTask.All)}");
+            }
+            var openMpWait = parse.GetValue(s_openMpWait)!.ToLowerInvariant();
+            if (openMpWait is not ("passive" or "default"))
+            {
+                throw new ArgumentException("--openmp-wait must be 'passive' or 'default'");
             }
             var workOption = parse.GetValue(s_work)?.FullName;
             var work = workOption ?? CommonOptions.Repo("out", "bench", $"peers-{customers}");
@@ -86,14 +109,14 @@ internal sealed class BenchPeersCommand : Command
                 bool journeyMlFirst = run % 2 == 1;
                 foreach (var task in PeerTask.All)
                 {
-                    if (task == PeerTask.Journey && !journey)
+                    if ((task == PeerTask.Journey && !journey) || skip.Contains(task))
                     {
                         continue;
                     }
                     bool[] sides = PeerTask.WithPeer.Contains(task) ? (journeyMlFirst ? [true, false] : [false, true]) : [true];
                     foreach (bool isJourneyMl in sides)
                     {
-                        var step = new Step(task, run, work, tablePath, data, registry, k);
+                        var step = new Step(task, run, work, tablePath, data, registry, k, openMpWait == "passive" ? "PASSIVE" : null);
                         var measurement = isJourneyMl ? await RunJourneyMl(step, cancellationToken) : await RunPeer(step, python, script, cancellationToken);
                         var result = PeerResult.Of(run, measurement, bench);
                         results.Add(result);
@@ -118,9 +141,13 @@ internal sealed class BenchPeersCommand : Command
                 Machine = BenchFeaturesCommand.Machine(),
                 PeerVersions = peerVersions,
                 Date = DateTime.UtcNow,
-                Command = string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project src/JourneyML.Cli -- bench peers --customers {customers} --runs {runs}"),
+                Command = string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project src/JourneyML.Cli -- bench peers --customers {customers} --runs {runs}")
+                    + (skip.Count > 0 ? " --skip " + string.Join(',', PeerTask.All.Where(skip.Contains)) : "")
+                    + (openMpWait == "passive" ? "" : " --openmp-wait default"),
                 LoadAverages = loads,
                 Results = results,
+                OpenMpWait = openMpWait,
+                Skipped = [.. PeerTask.All.Where(skip.Contains)],
                 JourneySkipped = journey ? null : string.Create(CultureInfo.InvariantCulture,
                     $"above --journey-max-customers {parse.GetValue(s_journeyMax):N0} (the stage timelines rebuild the features at every step; see the journey map section)"),
             };
@@ -138,30 +165,44 @@ internal sealed class BenchPeersCommand : Command
         }));
     }
 
-    private sealed record Step(string Task, int Run, string Work, string Table, string Data, string Registry, int K)
+    private sealed record Step(string Task, int Run, string Work, string Table, string Data, string Registry, int K, string? OpenMpWait)
     {
         public string Prefix(string side) => Path.Combine(Work, $"run{Run}-{Task}-{side}");
+
+        /// <summary>The same environment for both sides: LightGBM (JourneyML) and scikit-learn both run on GCC's OpenMP.</summary>
+        public ProcessStartInfo Environment(ProcessStartInfo start)
+        {
+            if (OpenMpWait is not null)
+            {
+                start.Environment["OMP_WAIT_POLICY"] = OpenMpWait;
+            }
+            else
+            {
+                start.Environment.Remove("OMP_WAIT_POLICY");
+            }
+            return start;
+        }
     }
 
     private static async Task<PeerMeasurement> RunJourneyMl(Step step, CancellationToken cancellationToken)
     {
         var prefix = step.Prefix("journeyml");
-        await RunProcess(BenchFeaturesCommand.SelfStartInfo(
+        await RunProcess(step.Environment(BenchFeaturesCommand.SelfStartInfo(
         [
             "bench", "peer-task", "--task", step.Task, "--table", step.Table, "--data", step.Data, "--registry", step.Registry,
             "--k", step.K.ToString(CultureInfo.InvariantCulture), "--out", prefix + ".json", "--predictions", prefix + ".f32",
-        ]), $"JourneyML {step.Task}", cancellationToken);
+        ])), $"JourneyML {step.Task}", cancellationToken);
         return PeerMeasurement.Load(prefix + ".json");
     }
 
     private static async Task<PeerMeasurement> RunPeer(Step step, string python, string script, CancellationToken cancellationToken)
     {
         var prefix = step.Prefix("peer");
-        await RunProcess(new ProcessStartInfo(python,
+        await RunProcess(step.Environment(new ProcessStartInfo(python,
         [
             script, "--task", step.Task, "--table", step.Table, "--k", step.K.ToString(CultureInfo.InvariantCulture),
             "--out", prefix + ".json", "--predictions", prefix + ".f32",
-        ]), $"scikit-learn {step.Task}", cancellationToken);
+        ])), $"scikit-learn {step.Task}", cancellationToken);
         return PeerMeasurement.Load(prefix + ".json");
     }
 

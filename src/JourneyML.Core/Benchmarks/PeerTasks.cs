@@ -31,7 +31,8 @@ public static class PeerTask
 /// <summary>
 /// What one side reported for one step in one run (JSON, written by the JourneyML worker and by the Python peer alike).
 /// Times cover only the step itself: never process start, imports or reading the CSV. Peak memory is the process's
-/// maximum resident set (Linux VmHWM: .NET's peak working set, Python's ru_maxrss), data loading included on both sides.
+/// maximum resident set (Linux VmHWM on both sides: .NET's peak working set reads it; the peer reads /proc/self/status,
+/// not ru_maxrss, which Linux carries over from the parent across exec), data loading included on both sides.
 /// </summary>
 public sealed record PeerMeasurement
 {

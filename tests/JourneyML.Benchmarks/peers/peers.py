@@ -22,7 +22,18 @@ WARM_UP_ROWS = 2000
 
 
 def peak_mb():
-    # ru_maxrss is in KiB on Linux: the process's maximum resident set (VmHWM), as .NET's peak working set.
+    """The process's maximum resident set: VmHWM, the figure .NET's PeakWorkingSet64 reads for the JourneyML side.
+
+    Not getrusage's ru_maxrss: Linux keeps that across exec, so a process started by a large parent (the bench command,
+    which holds the feature table) would report the parent's size at fork, not its own.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
