@@ -188,12 +188,19 @@ public sealed class PeerBenchReport
         sb.AppendLine(s_inv, $"| quality (holdout of {HoldoutRows:N0} customers; segments on all {Customers:N0}) | metric | JourneyML | peer | JourneyML - peer |");
         sb.AppendLine("|---|---|---:|---:|---:|");
         var (jAri, pAri) = (MedianOf(Of(PeerTasks.Side, PeerTask.Segments), r => r.Ari), MedianOf(Of("peer", PeerTask.Segments), r => r.Ari));
-        sb.AppendLine(s_inv, $"| segments, k-means k = {K} | adjusted Rand index against the planted segments | {Quality(jAri)} | {Quality(pAri)} | {Difference(jAri, pAri)} |");
+        if (jAri is not null || pAri is not null)
+        {
+            sb.AppendLine(s_inv, $"| segments, k-means k = {K} | adjusted Rand index against the planted segments | {Quality(jAri)} | {Quality(pAri)} | {Difference(jAri, pAri)} |");
+        }
         var best = BestPeer();
         foreach (var (task, name) in new[] { (PeerTask.GradientBoosting, "churn, gradient boosting"), (PeerTask.Logistic, "churn, logistic regression") })
         {
             var j = Of(PeerTasks.Side, task);
             var p = Of("peer", task);
+            if (j.Count == 0 && p.Count == 0)
+            {
+                continue;
+            }
             var (ja, pa) = (MedianOf(j, r => r.Auc), MedianOf(p, r => r.Auc));
             var (jp, pp) = (MedianOf(j, r => r.PrAuc), MedianOf(p, r => r.PrAuc));
             sb.AppendLine(s_inv, $"| {name} | ROC AUC | {Quality(ja)} | {Quality(pa)} | {Difference(ja, pa)} |");
@@ -202,7 +209,7 @@ public sealed class PeerBenchReport
         if (sweep.Count > 0)
         {
             var (sa, sp) = (MedianOf(sweep, r => r.Auc), MedianOf(sweep, r => r.PrAuc));
-            sb.AppendLine(s_inv, $"| churn, JourneyML's selection ({sweep[0].Measurement.Note}) against the best peer ({best?.Name}) | ROC AUC | {Quality(sa)} | {Quality(best?.Auc)} | {Difference(sa, best?.Auc)} |");
+            sb.AppendLine(s_inv, $"| churn, JourneyML's selection ({sweep[0].Measurement.Note}) against the best peer ({best?.Name ?? "no peer in this run"}) | ROC AUC | {Quality(sa)} | {Quality(best?.Auc)} | {Difference(sa, best?.Auc)} |");
             sb.AppendLine(s_inv, $"| churn, JourneyML's selection against the best peer | PR-AUC | {Quality(sp)} | {Quality(best?.PrAuc)} | {Difference(sp, best?.PrAuc)} |");
         }
         sb.AppendLine(s_inv, $"| oracle: the generator's true churn probability (the ceiling) | ROC AUC | {Quality(OracleAuc)} | | |");
