@@ -1,5 +1,17 @@
 using JourneyML.Api;
+using JourneyML.Api.Alerts;
+using JourneyML.Api.ChurnRisk;
+using JourneyML.Api.Customers;
+using JourneyML.Api.Errors;
 using JourneyML.Api.Health;
+using JourneyML.Api.Jobs;
+using JourneyML.Api.Journeys;
+using JourneyML.Api.Models;
+using JourneyML.Api.Predictions;
+using JourneyML.Api.Reference;
+using JourneyML.Api.Security;
+using JourneyML.Api.Segments;
+using JourneyML.Api.Serving;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,18 +19,27 @@ builder.Services.AddSerilog((services, logger) => logger
     .ReadFrom.Configuration(builder.Configuration)
     .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
 builder.Services.AddProblemDetails();
+builder.Services.AddValidation();
 builder.Services.AddOpenApi();
-builder.Services.AddOptions<RegistryOptions>()
-    .BindConfiguration(RegistryOptions.Section)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
+builder.Services.AddJourneyServing();
 builder.Services.AddJourneyHealth();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseSerilogRequestLogging();
+app.UseStatusCodePages();
+app.UseJourneyRequestLogging();
+app.UseBodySizeLimit();
 app.MapOpenApi();
+app.MapReferencePage();
 app.MapJourneyHealth();
+app.MapPredictionEndpoints().RequireReadKey();
+app.MapChurnRiskEndpoints().RequireReadKey();
+app.MapCustomerEndpoints().RequireReadKey();
+app.MapSegmentEndpoints().RequireReadKey();
+app.MapJourneyMapEndpoints().RequireReadKey();
+app.MapAlertEndpoints();
+app.MapModelEndpoints();
+app.MapJobEndpoints();
 app.Run();
 
 /// <summary>Entry point, public for WebApplicationFactory in the API tests.</summary>

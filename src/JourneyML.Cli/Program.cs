@@ -1,23 +1,6 @@
-using System.CommandLine;
 using JourneyML.Cli;
-using JourneyML.Cli.Commands;
 
-var root = new RootCommand("JourneyML: behavioural segments, churn risk, lead scores and journey maps from your customer data.")
-{
-    new DemoCommand(),
-    new GenerateCommand(),
-    new ValidateCommand(),
-    new FeaturesCommand(),
-    new TrainCommand(),
-    new ScoreCommand(),
-    new RetrainCommand(),
-    new ModelsCommand(),
-    new SegmentsCommand(),
-    new JourneyCommand(),
-    new BenchCommand(),
-};
-root.Options.Add(CommonOptions.Verbose);
-var parse = root.Parse(args);
+var parse = CliRoot.Create().Parse(args);
 if (parse.Errors.Count > 0)
 {
     foreach (var error in parse.Errors)

@@ -1,24 +1,31 @@
 using System.Net;
+using JourneyML.Core.Registry;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace JourneyML.Api.Tests;
 
-public sealed class HealthTests
+[Collection(ServingCollection.Name)]
+public sealed class HealthTests(ServingFixture fixture)
 {
     private static WebApplicationFactory<Program> Factory(string registry) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Registry:Path", registry));
 
     [Fact]
-    public async Task Without_a_champion_the_service_is_live_but_not_ready()
+    public async Task Without_a_champion_the_service_is_live_but_not_ready_and_becomes_ready_when_one_is_promoted()
     {
-        var registry = Directory.CreateTempSubdirectory("journeyml-registry").FullName;
-        await using var factory = Factory(registry);
-        using var client = factory.CreateClient();
+        var registry = fixture.CopyRegistry();
+        File.Delete(Path.Combine(registry, ModelRegistry.ChampionFile));
+        await using var api = fixture.Api(registry);
+        using var client = api.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+        var notReady = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("no champion", await notReady.Content.ReadAsStringAsync());
 
-        await File.WriteAllTextAsync(Path.Combine(registry, "champion.json"), """{ "version": "v1" }""");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        new ModelRegistry(registry).Promote(fixture.VersionA, "first champion", DateTime.UtcNow);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains(fixture.VersionA, await ready.Content.ReadAsStringAsync());
     }
 
     [Fact]

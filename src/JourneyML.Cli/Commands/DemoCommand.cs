@@ -61,32 +61,18 @@ internal sealed class DemoCommand : Command
         }));
     }
 
-    /// <summary>Key signals by lifecycle status and label: the first look an analyst takes before any model.</summary>
+    /// <summary>Key signals by what happened within the horizon: the first look an analyst takes before any model.</summary>
     private static string Profile(FeatureTable table)
     {
-        string[] signals = ["logins_30d", "login_trend", "days_since_last_login", "tickets_30d", "content_30d", "pricing_views_14d", "account_engaged_contacts_30d"];
-        var groups = new List<(string Name, int[] Rows)>
-        {
-            ("customers who stayed", Rows(table, r => table.Labels[LabelNames.Churn][r] == 0)),
-            ("customers who churned", Rows(table, r => table.Labels[LabelNames.Churn][r] == 1)),
-            ("leads who did not convert", Rows(table, r => table.Labels[LabelNames.Conversion][r] == 0)),
-            ("leads who converted", Rows(table, r => table.Labels[LabelNames.Conversion][r] == 1)),
-        };
+        var groups = FeatureSummary.ChurnGroups(table).Concat(FeatureSummary.ConversionGroups(table)).ToList();
         var inv = CultureInfo.InvariantCulture;
         var lines = new List<string> { "Mean of each signal before T, by what happened within the horizon (missing values left out):" };
         lines.Add(string.Format(inv, "  {0,-28}", "") + string.Concat(groups.Select(g => string.Format(inv, "{0,14}", $"n={g.Rows.Length}"))));
-        foreach (var signal in signals)
+        foreach (var signal in FeatureSummary.MeansByOutcome(table, FeatureSummary.KeySignals, groups))
         {
-            var values = table[signal].Numbers!;
-            lines.Add(string.Format(inv, "  {0,-28}", signal) + string.Concat(groups.Select(g =>
-            {
-                var present = g.Rows.Select(r => values[r]).Where(v => !float.IsNaN(v)).ToArray();
-                return string.Format(inv, "{0,14:F2}", present.Length == 0 ? double.NaN : present.Average());
-            })));
+            lines.Add(string.Format(inv, "  {0,-28}", signal.Signal) + string.Concat(signal.Means.Select(m => string.Format(inv, "{0,14:F2}", m))));
         }
         lines.Add("  (" + string.Join("; ", groups.Select(g => g.Name)) + ")");
         return string.Join(Environment.NewLine, lines);
     }
-
-    private static int[] Rows(FeatureTable table, Func<int, bool> keep) => [.. Enumerable.Range(0, table.RowCount).Where(keep)];
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using JourneyML.Core.Journeys;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
 using Microsoft.Extensions.Logging;
@@ -40,26 +39,23 @@ internal sealed class RetrainCommand : Command
             var logger = loggers.CreateLogger("retrain");
             var features = TrainCommand.FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid);
             var registry = parse.GetValue(s_registry)!.FullName;
-            var training = TerminalProgress.Run("training", progress => TrainingRun.Run(new TrainingOptions
+            var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(new RetrainOptions
             {
-                Features = features,
-                RegistryPath = registry,
-                Segments = parse.GetValue(TrainCommand.Segments),
-                Tolerance = parse.GetValue(TrainCommand.Tolerance),
-                Force = parse.GetValue(TrainCommand.Force),
-                Candidates = parse.GetValue(TrainCommand.FixedTrainer) ? [CandidateSpec.Default] : null,
+                Training = new TrainingOptions
+                {
+                    Features = features,
+                    RegistryPath = registry,
+                    Segments = parse.GetValue(TrainCommand.Segments),
+                    Tolerance = parse.GetValue(TrainCommand.Tolerance),
+                    Force = parse.GetValue(TrainCommand.Force),
+                    Candidates = parse.GetValue(TrainCommand.FixedTrainer) ? [CandidateSpec.Default] : null,
+                },
+                WriteCsv = parse.GetValue(s_csv),
             }, logger, cancellationToken, progress));
-            Console.WriteLine(TrainingSummaryText.Format(training));
-            // Score on everything known with whichever model is champion now (the new one, or the one kept).
-            var scoring = ScoreCommand.Score(features.DataDirectory, features.MappingFile, null, parse.GetValue(s_skipInvalid), registry,
-                parse.GetValue(s_csv), logger, cancellationToken);
-            Console.WriteLine(ScoreCommand.Format(scoring, 5));
-            // The journey map is regenerated with every run: the last 180 days, two-week steps.
-            var (map, directory) = JourneyRun.Run(new JourneyOptions
-            {
-                DataDirectory = features.DataDirectory, MappingFile = features.MappingFile, RegistryPath = registry, StepDays = 14,
-            }, logger, cancellationToken);
-            Console.WriteLine($"Journey map: {map.Kpis.Customers:N0} customers, {map.Insights.Count} insights, {map.Changes.Count} changes since the last map; {directory}");
+            Console.WriteLine(TrainingSummaryText.Format(result.Training));
+            Console.WriteLine(ScoreCommand.Format(result.Scoring, 5));
+            var map = result.JourneyMap;
+            Console.WriteLine($"Journey map: {map.Kpis.Customers:N0} customers, {map.Insights.Count} insights, {map.Changes.Count} changes since the last map; {result.JourneyDirectory}");
             return ExitCodes.Success;
         }));
     }

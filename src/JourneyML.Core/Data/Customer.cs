@@ -26,3 +26,6 @@ public static class Roles
 
 /// <summary>What is known of a customer's outcomes: when they converted (purchased) and when they churned.</summary>
 public record struct Outcome(DateTime? ConvertedAt, DateTime? ChurnedAt);
+
+/// <summary>One event given in memory (for a live prediction): the canonical type name, UTC time, optional channel and value.</summary>
+public sealed record CustomerEvent(string CustomerId, DateTime OccurredAt, string Type, string? Channel = null, double? Value = null);

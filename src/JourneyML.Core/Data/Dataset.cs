@@ -52,6 +52,74 @@ public sealed class Dataset
         return new Dataset(mapping, customers, events, outcomes, asOf, report, customerFiles, outcomeFiles);
     }
 
+    /// <summary>
+    /// A dataset held in memory: customers given as records and their events (a live prediction's profile and recent
+    /// events). Every event is checked as a file's rows are; a problem names the event by its position
+    /// (<c>events</c>, row i + 1) and the field. Unknown event types are errors here, not 'other': a typo would
+    /// otherwise change a prediction silently.
+    /// </summary>
+    /// <param name="outcomes">Known purchase (customer since) and churn dates per customer, in the order of <paramref name="customers"/>; null entries are unknown.</param>
+    public static Dataset FromRecords(IReadOnlyList<Customer> customers, IReadOnlyList<CustomerEvent> events, DateTime dataAsOf, ValidationReport report,
+        IReadOnlyList<Outcome?>? outcomes = null, DateTime? dataStart = null)
+    {
+        var table = new CustomerTable(customers);
+        OutcomeTable? outcomeTable = null;
+        if (outcomes is not null && outcomes.Any(o => o is not null))
+        {
+            outcomeTable = new OutcomeTable(customers.Count);
+            for (int c = 0; c < customers.Count && c < outcomes.Count; c++)
+            {
+                if (outcomes[c] is { } o)
+                {
+                    outcomeTable.Present[c] = true;
+                    outcomeTable.ConvertedAt[c] = o.ConvertedAt;
+                    outcomeTable.ChurnedAt[c] = o.ChurnedAt;
+                }
+            }
+        }
+        var batch = new EventBatch(Math.Max(1, events.Count));
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            long row = i + 1;
+            if (string.IsNullOrWhiteSpace(e.CustomerId) || !table.TryGetIndex(e.CustomerId, out int customer))
+            {
+                report.Add(new DataProblem(EventsName, row, "customerId", "unknown customer (not among the customers given)"));
+                continue;
+            }
+            if (e.OccurredAt.Kind == DateTimeKind.Local)
+            {
+                report.Add(new DataProblem(EventsName, row, "occurredAt", "time must be UTC"));
+                continue;
+            }
+            if (e.OccurredAt >= dataAsOf)
+            {
+                report.Add(new DataProblem(EventsName, row, "occurredAt", $"event at or after the as-of date {dataAsOf:yyyy-MM-ddTHH:mm:ssZ}"));
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(e.Type) || !EventKinds.TryParseCanonical(e.Type.Trim(), out var kind))
+            {
+                report.Add(new DataProblem(EventsName, row, "type", $"unknown event type '{Trim(e.Type)}' (expected a JourneyML event type such as login, ticket_opened, pricing_page_view)"));
+                continue;
+            }
+            if (e.Value is { } v && (double.IsNaN(v) || double.IsInfinity(v) || v < 0))
+            {
+                report.Add(new DataProblem(EventsName, row, "value", "value must be a finite number, never negative"));
+                continue;
+            }
+            batch.Add(customer, e.OccurredAt.Ticks, kind, e.Value is { } value ? (float)value : float.NaN, string.IsNullOrWhiteSpace(e.Channel) ? null : e.Channel);
+        }
+        report.AddRowsRead(EventsName, events.Count);
+        var mapping = new DataMapping { BaseDirectory = Path.GetTempPath(), DataStart = dataStart };
+        var source = new EventSource(batch, mapping, table, dataAsOf, report);
+        return new Dataset(mapping, table, source, outcomeTable, dataAsOf, report, [], []);
+    }
+
+    /// <summary>How problems in in-memory events are named (<see cref="FromRecords"/>).</summary>
+    public const string EventsName = "events";
+
+    private static string Trim(string? s) => s is null ? "" : s.Length <= 40 ? s : s[..37] + "...";
+
     private static string? FindTable(DataMapping mapping, string? configured, string table, bool required)
     {
         if (configured is not null)

@@ -12,6 +12,7 @@ public sealed class EventSource
     private readonly ValidationReport _report;
     private readonly (string File, int Partition)[] _partitions;
     private readonly Dictionary<string, EventKind> _types;
+    private readonly EventBatch? _memory;
 
     internal EventSource(IReadOnlyList<string> files, DataMapping mapping, CustomerTable customers, DateTime dataAsOf, ValidationReport report)
     {
@@ -47,6 +48,19 @@ public sealed class EventSource
         }
     }
 
+    /// <summary>Events already in memory and validated (a live prediction's recent events): one partition.</summary>
+    internal EventSource(EventBatch events, DataMapping mapping, CustomerTable customers, DateTime dataAsOf, ValidationReport report)
+    {
+        Files = [];
+        _mapping = mapping;
+        _customers = customers;
+        _dataAsOf = dataAsOf;
+        _report = report;
+        _partitions = [("(request)", 0)];
+        _types = [];
+        _memory = events;
+    }
+
     public IReadOnlyList<string> Files { get; }
     public int PartitionCount => _partitions.Length;
 
@@ -54,6 +68,11 @@ public sealed class EventSource
     /// <param name="withChannel">Read the channel column too (touchpoints need it; features do not, and text is the costly part of a read).</param>
     public IEnumerable<EventBatch> ReadPartition(int partition, bool withChannel = true)
     {
+        if (_memory is not null)
+        {
+            yield return _memory;
+            yield break;
+        }
         var (file, p) = _partitions[partition];
         var columns = _mapping.Events.Columns;
         using var reader = TableReader.Open(file);

@@ -10,15 +10,25 @@ namespace JourneyML.Core.Prediction;
 /// </summary>
 internal sealed class ForestAttribution
 {
-    private readonly IReadOnlyList<RegressionTreeBase> _trees;
+    // The trees as plain arrays: ML.NET exposes them as read-only lists, and a live prediction walks every tree.
+    private readonly int[][] _feature;
+    private readonly float[][] _threshold;
+    private readonly int[][] _left;
+    private readonly int[][] _right;
+    private readonly double[][] _leaf;
     private readonly double[][] _nodeValues;
     private readonly double[] _weights;
 
     public ForestAttribution(IReadOnlyList<RegressionTreeBase> trees, IReadOnlyList<double> weights)
     {
-        _trees = trees;
-        _weights = [.. weights];
-        _nodeValues = [.. trees.Select(NodeValues)];
+        var used = trees.Select((t, i) => (Tree: t, Weight: weights[i])).Where(x => x.Tree.NumberOfLeaves >= 2).ToList();
+        _weights = [.. used.Select(x => x.Weight)];
+        _nodeValues = [.. used.Select(x => NodeValues(x.Tree))];
+        _feature = [.. used.Select(x => x.Tree.NumericalSplitFeatureIndexes.ToArray())];
+        _threshold = [.. used.Select(x => x.Tree.NumericalSplitThresholds.ToArray())];
+        _left = [.. used.Select(x => x.Tree.LeftChild.ToArray())];
+        _right = [.. used.Select(x => x.Tree.RightChild.ToArray())];
+        _leaf = [.. used.Select(x => x.Tree.LeafValues.ToArray())];
     }
 
     public static ForestAttribution From(FastForestBinaryModelParameters forest) =>
@@ -27,21 +37,19 @@ internal sealed class ForestAttribution
     /// <summary>Adds each slot's contribution for this vector into <paramref name="contributions"/>.</summary>
     public void Explain(ReadOnlySpan<float> vector, Span<float> contributions)
     {
-        for (int t = 0; t < _trees.Count; t++)
+        for (int t = 0; t < _weights.Length; t++)
         {
-            var tree = _trees[t];
             var values = _nodeValues[t];
             double weight = _weights[t];
-            if (tree.NumberOfLeaves < 2)
-            {
-                continue;
-            }
+            int[] features = _feature[t], left = _left[t], right = _right[t];
+            float[] thresholds = _threshold[t];
+            double[] leaves = _leaf[t];
             int node = 0;
             while (node >= 0)
             {
-                int feature = tree.NumericalSplitFeatureIndexes[node];
-                int child = vector[feature] <= tree.NumericalSplitThresholds[node] ? tree.LeftChild[node] : tree.RightChild[node];
-                double childValue = child >= 0 ? values[child] : tree.LeafValues[~child];
+                int feature = features[node];
+                int child = vector[feature] <= thresholds[node] ? left[node] : right[node];
+                double childValue = child >= 0 ? values[child] : leaves[~child];
                 contributions[feature] += (float)(weight * (childValue - values[node]));
                 node = child;
             }

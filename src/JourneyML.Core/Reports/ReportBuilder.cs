@@ -167,7 +167,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
             var candidates = s.Candidates;
             int chosenK = s.ChosenK;
             Chart("k-selection", $"Silhouette and gap statistic for each k tried; the dotted line marks the chosen k = {chosenK}.",
-                () => ReportCharts.KSelection(candidates, chosenK));
+                () => ReportCharts.KSelection(candidates, chosenK).Png);
         }
 
         Heading(3, "Segments at a glance", "segments-overview");
@@ -277,13 +277,13 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         }
         var holdout = m;
         string slug = words.Slug, title = words.Title;
-        Chart($"roc-{slug}", $"ROC curve of the {title} model on the holdout; the dashed diagonal is a random ranking.", () => ReportCharts.Roc(holdout, title));
+        Chart($"roc-{slug}", $"ROC curve of the {title} model on the holdout; the dashed diagonal is a random ranking.", () => ReportCharts.Roc(holdout, title).Png);
 
         Heading(3, "Calibration", $"{slug}-calibration");
         Paragraph($"Can a score be read as a probability? Holdout {words.Subjects} in ten equal groups by predicted probability: " +
             $"points on the diagonal mean that of the {words.Subjects} scored 0.30, about 30% {words.Outcome}. " +
             $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}.");
-        Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile, with the diagonal.", () => ReportCharts.Calibration(holdout, title));
+        Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile, with the diagonal.", () => ReportCharts.Calibration(holdout, title).Png);
         if (m.Reliability.Count > 0)
         {
             _blocks.Add(new TableBlock(
@@ -295,7 +295,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         Heading(3, "Lift by decile", $"{slug}-lift");
         Paragraph($"The holdout ranked by score and cut into tenths, decile 1 first. Lift 3 means that decile holds three times the base rate; " +
             $"'captured' is the share of all {words.Outcome} {words.Subjects} found by working down to that decile.");
-        Chart($"lift-{slug}", $"Lift of each decile of the {title} ranking over the base rate.", () => ReportCharts.Lift(holdout, title));
+        Chart($"lift-{slug}", $"Lift of each decile of the {title} ranking over the base rate.", () => ReportCharts.Lift(holdout, title).Png);
         if (m.Lift.Count > 0)
         {
             int cumulative = 0;

@@ -130,6 +130,7 @@ public static class ScoringRun
             Change = Filled(n),
             ChangeReason = [.. Enumerable.Repeat("", n)],
             FeatureValues = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!),
+            Roles = table.Find("role")?.Categories,
         };
     }
 

@@ -35,8 +35,15 @@ public sealed class Snapshot
     public required float[] Change { get; init; }
     public required string[] ChangeReason { get; init; }
     public required IReadOnlyDictionary<string, float[]> FeatureValues { get; init; }
+    /// <summary>Each contact's buying-group role (null where unknown): the account roll-up's engaged roles.</summary>
+    public string?[]? Roles { get; init; }
 
     public int Count => CustomerIds.Length;
+
+    /// <summary>Customers with a churn risk here and in the previous snapshot, the biggest rise first (what a CS team looks at on Monday).</summary>
+    public IEnumerable<int> RankedByRiskChange() =>
+        Enumerable.Range(0, Count).Where(r => !float.IsNaN(ChurnRisk[r]) && !float.IsNaN(Change[r]))
+            .OrderByDescending(r => Change[r]).ThenBy(r => CustomerIds[r], StringComparer.Ordinal);
 
     /// <summary>Writes Parquet (or CSV by extension) under a temporary name and renames it into place.</summary>
     public void Write(string path)
@@ -69,7 +76,7 @@ public sealed class Snapshot
         var strings = new (string Name, IReadOnlyCollection<string?> Values)[]
         {
             ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status), ("stage", Stage), ("segment_name", SegmentNames),
-            ("factors", Factors), ("change_reason", ChangeReason),
+            ("factors", Factors), ("change_reason", ChangeReason), ("role", Roles ?? new string?[Count]),
         };
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
@@ -122,12 +129,14 @@ public sealed class Snapshot
 
     private static string F(float v) => float.IsNaN(v) ? "" : v.ToString("0.####", CultureInfo.InvariantCulture);
 
-    /// <summary>Reads a snapshot back (all columns), for the change since last time and the risk history.</summary>
-    public static Snapshot Read(string path)
+    /// <summary>Reads a snapshot back, for the change since last time and the risk history.</summary>
+    /// <param name="withFeatures">Also read the feature values (the change's reasons need them; a risk history does not).</param>
+    public static Snapshot Read(string path, bool withFeatures = true)
     {
         using var reader = TableReader.Open(path);
-        var featureColumns = reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray();
-        string[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage"];
+        var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
+        string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
+            reader.IndexOf("role") >= 0 ? "role" : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
@@ -140,6 +149,7 @@ public sealed class Snapshot
         var change = new List<float>();
         var reasons = new List<string>();
         var stages = new List<string>();
+        var roles = new List<string?>();
         var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
         foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns]))
         {
@@ -156,9 +166,10 @@ public sealed class Snapshot
                 change.Add(Float(chunk, 8, i));
                 reasons.Add(chunk.GetString(9, i) ?? "");
                 stages.Add(chunk.GetString(10, i) ?? "");
+                roles.Add(fixedColumns[11] is null ? null : chunk.GetString(11, i));
                 for (int f = 0; f < featureColumns.Length; f++)
                 {
-                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 11 + f, i));
+                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 12 + f, i));
                 }
             }
         }
@@ -167,7 +178,7 @@ public sealed class Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
             SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
-            ChangeReason = [.. reasons], Stage = [.. stages], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
+            ChangeReason = [.. reasons], Stage = [.. stages], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
         };
     }
 

@@ -58,10 +58,10 @@ public sealed class SegmentationModel
             ?? throw new ArgumentException($"the feature table has no numeric feature '{name}' that the segmentation model needs")).ToArray();
         var result = new int[table.RowCount];
         // Nearest centroid, as the k-means model's PredictedLabel, computed directly: no pipeline per row and no shared engine.
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, table.RowCount, 16_384), range =>
+        void AssignRange(int from, int to)
         {
             Span<float> row = stackalloc float[_scales.Length];
-            for (int r = range.Item1; r < range.Item2; r++)
+            for (int r = from; r < to; r++)
             {
                 for (int j = 0; j < row.Length; j++)
                 {
@@ -69,7 +69,14 @@ public sealed class SegmentationModel
                 }
                 result[r] = SegmentIds[Nearest(row)];
             }
-        });
+        }
+        if (table.RowCount <= 16_384)
+        {
+            // A live prediction's few rows: starting parallel work would cost more than the rows.
+            AssignRange(0, table.RowCount);
+            return result;
+        }
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, table.RowCount, 16_384), range => AssignRange(range.Item1, range.Item2));
         return result;
     }
 

@@ -67,6 +67,13 @@ public sealed class StageModel
         return current;
     }
 
+    /// <summary>A stage's rules in words: "pricing_views_14d >= 3 and status == lead, or ...".</summary>
+    public static string Describe(StageDefinition stage) =>
+        stage.When.Count == 0
+            ? "always (the entry stage)"
+            : string.Join(", or ", stage.When.Select(rule => string.Join(" and ", rule.Select(c =>
+                $"{c.Signal} {c.Op} {(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}"))));
+
     /// <summary>The stage of every row, given the rows' statuses and scores (NaN where a score does not apply).</summary>
     public static string[] AssignAll(StageModel stages, Features.FeatureTable table, string[] status, float[] churnRisk, float[] leadScore)
     {

@@ -64,4 +64,15 @@ public sealed class StageModelTests
         // Unknown (missing) signals are never evidence: a customer who never logged in is not "Silent" by this rule.
         Assert.Equal("Paying", model.StageOf(s => s == "days_since_last_login" ? float.NaN : 0, "customer"));
     }
+
+    [Fact]
+    public void A_stage_reads_in_words_as_its_rules_are_written()
+    {
+        var model = StageModel.Default(s_features);
+        Assert.Equal("always (the entry stage)", StageModel.Describe(model.Path[0]));
+        var mql = model.Path.Single(s => s.Name == "MQL");
+        Assert.Equal("lead_score >= 0.6, or pricing_views_14d >= 3, or webinars_90d >= 1 and downloads_90d >= 1", StageModel.Describe(mql));
+        var churned = model.OffPath.Single(s => s.Name == "Churned");
+        Assert.Equal("status == churned", StageModel.Describe(churned));
+    }
 }

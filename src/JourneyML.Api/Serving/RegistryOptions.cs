@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace JourneyML.Api;
+namespace JourneyML.Api.Serving;
 
 /// <summary>Where the model registry lives (section "Registry"). The embedded default is the repository's models/ folder.</summary>
 public sealed class RegistryOptions

@@ -1,0 +1,70 @@
+using JourneyML.Api.Errors;
+using JourneyML.Api.Security;
+using JourneyML.Api.Serving;
+using JourneyML.Core.Scoring;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace JourneyML.Api.Alerts;
+
+public sealed record AlertResponse(string CustomerId, string? AccountId, string Kind, DateTime AsOf, DateTime PreviousAsOf, double? ChurnRisk,
+    double? PreviousChurnRisk, string Stage, string? PreviousStage, string? Factors, string ModelVersion)
+{
+    public static AlertResponse From(Alert a) => new(a.CustomerId, a.AccountId, a.Kind, a.AsOf, a.PreviousAsOf, ApiJson.Score(a.ChurnRisk),
+        ApiJson.Score(a.PreviousChurnRisk), a.Stage, a.PreviousStage, a.Factors.Length == 0 ? null : a.Factors, a.ModelVersion);
+}
+
+public sealed record AlertList(DateTime AsOf, DateTime? Since, double ChurnRiskThreshold, IReadOnlyList<string> WatchedStages, int Count,
+    IReadOnlyList<AlertResponse> Alerts);
+
+public sealed record WebhookList(IReadOnlyList<string> Configured, IReadOnlyList<string> Added, bool Signed, IReadOnlyList<WebhookDelivery> RecentDeliveries);
+
+public sealed record WebhookUpdate
+{
+    public List<string>? Urls { get; init; }
+}
+
+/// <summary>Alerts between snapshots (risk crossed the threshold; moved to At-risk or Dormant) and the webhooks they are pushed to.</summary>
+public static class AlertApi
+{
+    public static RouteGroupBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Alerts");
+        group.MapGet("/alerts", List).WithName("Alerts").RequireReadKey()
+            .WithSummary("Customers whose churn risk crossed the threshold, or whose stage moved to At-risk or Dormant, between consecutive snapshots")
+            .WithDescription("since (a date): alerts of snapshots with an as-of date after it; default: the latest snapshot's alerts against the one before.");
+        group.MapGet("/webhooks", Webhooks).WithName("Webhooks").RequireWriteKey()
+            .WithSummary("The webhooks called after each scoring run, and the last deliveries");
+        group.MapPut("/webhooks", SetWebhooks).WithName("SetWebhooks").RequireWriteKey()
+            .WithSummary("Replace the webhook URLs added through the API (configured ones stay)");
+        return group;
+    }
+
+    internal static Ok<AlertList> List(SnapshotHost snapshots, HttpContext context, DateTime? since = null)
+    {
+        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        context.Items[RequestLogging.ModelVersionItem] = view.Latest.ModelVersion;
+        var alerts = view.Alerts.Where(a => since is { } d ? a.AsOf > d : a.AsOf == view.Latest.AsOf).Select(AlertResponse.From).ToList();
+        return TypedResults.Ok(new AlertList(view.Latest.AsOf, since, snapshots.Rules.ChurnRiskThreshold, snapshots.Rules.Stages, alerts.Count, alerts));
+    }
+
+    internal static Ok<WebhookList> Webhooks(WebhookStore store, WebhookDispatcher dispatcher, IOptions<WebhookOptions> options) =>
+        TypedResults.Ok(new WebhookList(options.Value.Urls, store.Urls(), !string.IsNullOrEmpty(options.Value.Secret), dispatcher.Recent));
+
+    internal static Ok<WebhookList> SetWebhooks(WebhookUpdate update, WebhookStore store, WebhookDispatcher dispatcher, IOptions<WebhookOptions> options)
+    {
+        var urls = update.Urls ?? throw RequestValidationException.For("urls", "required: the list of URLs (empty to remove all)");
+        if (urls.Count > 20)
+        {
+            throw RequestValidationException.For("urls", "at most 20 webhooks");
+        }
+        var errors = urls.Select((u, i) => (i, Problem: WebhookStore.Problem(u))).Where(x => x.Problem is not null)
+            .ToDictionary(x => $"urls[{x.i}]", x => new[] { x.Problem! });
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors);
+        }
+        store.Save([.. urls.Distinct(StringComparer.Ordinal)]);
+        return Webhooks(store, dispatcher, options);
+    }
+}

@@ -1,0 +1,20 @@
+using JourneyML.Core.Data;
+
+namespace JourneyML.Api.Errors;
+
+/// <summary>A request that is well-formed JSON but invalid: every field named with its reasons; answered 400 problem+json.</summary>
+public sealed class RequestValidationException(IDictionary<string, string[]> errors)
+    : Exception("the request is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
+{
+    public IDictionary<string, string[]> Errors { get; } = errors;
+
+    public static RequestValidationException For(string field, string reason) => new(new Dictionary<string, string[]> { [field] = [reason] });
+
+    /// <summary>
+    /// Turns validation problems of in-memory rows into field errors: a problem in row i of "customers" becomes
+    /// <c>{prefix(i)}{column}</c>, for example <c>customers[2].features.logins_30d</c>.
+    /// </summary>
+    public static RequestValidationException From(IEnumerable<DataProblem> problems, Func<long, string> prefix) =>
+        new(problems.GroupBy(p => prefix(p.Row) + (p.Column ?? ""))
+            .ToDictionary(g => g.Key.TrimEnd('.'), g => g.Select(p => p.Reason).Distinct().ToArray()));
+}

@@ -1,0 +1,77 @@
+using JourneyML.Api.Errors;
+using JourneyML.Api.Security;
+using JourneyML.Api.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JourneyML.Api.Jobs;
+
+public sealed record RetrainRequest
+{
+    /// <summary>The data folder (behaviour logs) to train on: the service's data path by default; others must be inside Serving:DataRoots.</summary>
+    public string? Data { get; init; }
+    /// <summary>Training as-of date; default: the data's as-of date minus the horizon (the latest with complete labels).</summary>
+    public DateTime? AsOf { get; init; }
+    public int? HorizonDays { get; init; }
+    /// <summary>A fixed number of segments; default chosen automatically.</summary>
+    public int? Segments { get; init; }
+    /// <summary>Train one fixed trainer instead of the selection sweep (faster).</summary>
+    public bool FixedTrainer { get; init; }
+    public bool SkipInvalid { get; init; }
+    public double? Tolerance { get; init; }
+    /// <summary>Promote even when the gate says the new model is worse.</summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>Retraining jobs: features, train, gate, score, journey map, in the background; one at a time.</summary>
+public static class JobApi
+{
+    public static RouteGroupBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/jobs").WithTags("Retraining jobs");
+        group.MapPost("/retrain", Start).WithName("StartRetrain").RequireWriteKey()
+            .WithSummary("Start a retraining job (features, train, gate, score, journey map); 202 with the job id, 409 while another runs");
+        group.MapGet("/{id}", Get).WithName("Job").RequireReadKey().WithSummary("A job's status, step, progress and result");
+        return group;
+    }
+
+    internal static Results<Accepted<RetrainJob>, ProblemHttpResult> Start(RetrainJobs jobs, ServingPaths paths, RetrainRequest? request = null)
+    {
+        request ??= new RetrainRequest();
+        var errors = new Dictionary<string, string[]>();
+        string? folder = request.Data is null ? paths.Data : paths.AllowedDataFolder(request.Data);
+        if (folder is null)
+        {
+            errors["data"] = ["not an allowed data folder: it must be the service's data path or inside one of Serving:DataRoots"];
+        }
+        else if (!Directory.Exists(folder))
+        {
+            errors["data"] = ["no such data folder"];
+        }
+        if (request.HorizonDays is < 1 or > 730)
+        {
+            errors["horizonDays"] = ["between 1 and 730 days"];
+        }
+        if (request.Segments is < 2 or > 30)
+        {
+            errors["segments"] = ["between 2 and 30"];
+        }
+        if (request.Tolerance is < 0 or > 0.5)
+        {
+            errors["tolerance"] = ["between 0 and 0.5"];
+        }
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors);
+        }
+        var (job, started) = jobs.Start(new RetrainSettings(folder!, request.AsOf is { } a ? DateTime.SpecifyKind(a, DateTimeKind.Utc) : null,
+            request.HorizonDays ?? 90, request.Segments, request.FixedTrainer, request.SkipInvalid, request.Tolerance ?? 0.01, request.Force));
+        if (!started)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "A retraining job is already running", detail: $"job {job.Id} is running; one at a time");
+        }
+        return TypedResults.Accepted($"/v1/jobs/{job.Id}", job);
+    }
+
+    internal static Results<Ok<RetrainJob>, ProblemHttpResult> Get(string id, RetrainJobs jobs) =>
+        jobs.Find(id) is { } job ? TypedResults.Ok(job) : TypedResults.Problem(statusCode: 404, title: "Unknown job", detail: "no retraining job with this id");
+}

@@ -1,0 +1,103 @@
+using JourneyML.Api.Errors;
+using JourneyML.Api.Serving;
+using JourneyML.Core.Data;
+using JourneyML.Core.Journeys;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JourneyML.Api.Journeys;
+
+/// <summary>
+/// The journey map: the one the last retraining or scoring run wrote (all customers, or a segment), or one built on
+/// demand from the data for any window, segment or account.
+/// </summary>
+public static class JourneyMapApi
+{
+    private static readonly SemaphoreSlim s_building = new(1, 1);
+
+    public static RouteGroupBuilder MapJourneyMapEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Journey maps");
+        group.MapGet("/journey-map", Get).WithName("JourneyMap")
+            .WithSummary("The journey map as JSON, a self-contained HTML page, or Markdown")
+            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).");
+        return group;
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(HttpContext context, ServingPaths paths, ModelHost models, ILoggerFactory loggers,
+        int? segment = null, string? account = null, DateTime? from = null, DateTime? to = null, string? format = null, int? stepDays = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        format ??= "json";
+        if (format is not ("json" or "html" or "md"))
+        {
+            errors["format"] = ["json, html or md"];
+        }
+        if (from is { } f && to is { } t && t <= f)
+        {
+            errors["to"] = ["must be after from"];
+        }
+        if (stepDays is < 1 or > 60)
+        {
+            errors["stepDays"] = ["between 1 and 60"];
+        }
+        if (account is { Length: > 200 })
+        {
+            errors["account"] = ["at most 200 characters"];
+        }
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors);
+        }
+        context.Items[RequestLogging.ModelVersionItem] = models.Current?.ModelVersion;
+        var file = format switch { "html" => "journey-map.html", "md" => "journey-map.md", _ => "journey-map.json" };
+        var contentType = format switch { "html" => "text/html; charset=utf-8", "md" => "text/markdown; charset=utf-8", _ => "application/json; charset=utf-8" };
+        if (from is null && to is null && account is null && stepDays is null)
+        {
+            var stored = Path.Combine(paths.Registry, "journeys", segment is { } s ? $"segment-{s}" : "all", file);
+            if (File.Exists(stored))
+            {
+                return TypedResults.Content(await File.ReadAllTextAsync(stored, context.RequestAborted), contentType);
+            }
+        }
+        if (segment is not null && models.Current is { } current && !current.Models.Segmentation.SegmentIds.Contains(segment.Value))
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Unknown segment",
+                detail: $"segment {segment} is not one of the served model's segments ({string.Join(", ", current.Models.Segmentation.SegmentIds)})");
+        }
+        // One build at a time: a build reads every event and uses both cores.
+        await s_building.WaitAsync(context.RequestAborted);
+        var directory = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
+        try
+        {
+            JourneyRun.Run(new JourneyOptions
+            {
+                DataDirectory = paths.Data,
+                RegistryPath = paths.Registry,
+                From = Utc(from),
+                To = Utc(to),
+                Segment = segment,
+                Account = account,
+                StepDays = stepDays ?? 7,
+                OutputDirectory = directory,
+            }, loggers.CreateLogger("journey-map"), context.RequestAborted);
+            return TypedResults.Content(await File.ReadAllTextAsync(Path.Combine(directory, file), context.RequestAborted), contentType);
+        }
+        catch (ArgumentException e)
+        {
+            // Unknown account or segment, an empty window: the message says which, and names no path.
+            return TypedResults.Problem(statusCode: e.Message.StartsWith("account", StringComparison.Ordinal) ? 404 : 400, title: "Cannot build this journey map",
+                detail: e.Message);
+        }
+        catch (Exception e) when (e is DataFileException or DataValidationException)
+        {
+            throw new NotReadyException("the service's data folder cannot be read for a journey map; the data path is set by Serving:DataPath");
+        }
+        finally
+        {
+            s_building.Release();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static DateTime? Utc(DateTime? d) => d is { } v ? DateTime.SpecifyKind(v.Date, DateTimeKind.Utc) : null;
+}

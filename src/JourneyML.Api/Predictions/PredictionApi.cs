@@ -1,0 +1,182 @@
+using System.Text.Json;
+using JourneyML.Api.Errors;
+using JourneyML.Api.Serving;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Scoring;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace JourneyML.Api.Predictions;
+
+/// <summary>Live predictions from the champion: one customer, a batch, and what-if.</summary>
+public static class PredictionApi
+{
+    public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Predictions");
+        group.MapPost("/predictions", Predict).WithName("Predict")
+            .WithSummary("Predict one customer: segment, stage, churn risk, lead score, top factors")
+            .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version.");
+        group.MapPost("/predictions/batch", PredictBatch).WithName("PredictBatch")
+            .WithSummary("Predict up to 10,000 customers in one call (more gets 413)");
+        group.MapPost("/what-if", WhatIf).WithName("WhatIf")
+            .WithSummary("Risk before and after changing some of a customer's feature values")
+            .WithDescription("For example { \"feature\": \"logins_30d\", \"sameAs\": \"logins_prev_30d\" }: if logins returned to last month's level. Trends that depend on a changed count are recomputed.");
+        return group;
+    }
+
+    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
+    {
+        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var (predictions, missing) = Run(predictor, [request], options.Value.TopFactors, single: true);
+        return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
+    }
+
+    internal static Results<Ok<BatchPredictionResponse>, ProblemHttpResult> PredictBatch(BatchPredictionRequest request, ModelHost models,
+        IOptions<ServingOptions> options, HttpContext context)
+    {
+        var customers = request.Customers ?? throw RequestValidationException.For("customers", "required: a list of customers");
+        if (customers.Count > options.Value.MaxBatch)
+        {
+            return TypedResults.Problem(statusCode: 413, title: "Too many customers in one call",
+                detail: $"{customers.Count:N0} customers given; at most {options.Value.MaxBatch:N0} per call");
+        }
+        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var (predictions, missing) = Run(predictor, customers, options.Value.TopFactors, single: false);
+        return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
+            [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i]))]));
+    }
+
+    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
+    {
+        var customer = request.Customer ?? throw RequestValidationException.For("customer", "required: the customer, as a feature row or a profile with events");
+        if (request.Changes is not { Count: > 0 } changes)
+        {
+            throw RequestValidationException.For("changes", "required: at least one change");
+        }
+        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var (table, missing) = Table(predictor, [customer], single: true, prefix: "customer.");
+        var report = new ValidationReport();
+        var changed = Core.Scoring.WhatIf.Apply(table, 0,
+            [.. changes.Select(c => new FeatureChange(c.Feature ?? "", c.Value is { ValueKind: not JsonValueKind.Undefined } v ? v : null, c.SameAs))], report);
+        if (report.HasProblems)
+        {
+            throw RequestValidationException.From(report.Listed, row => $"changes[{row - 1}].");
+        }
+        int top = options.Value.TopFactors;
+        var before = predictor.Predict(table, top)[0];
+        var after = predictor.Predict(changed, top)[0];
+        var applied = changes.Select(c => c.Feature!).Distinct()
+            .Select(f => new AppliedChange(f, ValueOf(table, f), ValueOf(changed, f))).ToList();
+        return TypedResults.Ok(new WhatIfResponse(predictor.ModelVersion, PredictionResponse.From(before, missing[0]), PredictionResponse.From(after),
+            applied, Difference(after.ChurnRisk, before.ChurnRisk), Difference(after.LeadScore, before.LeadScore)));
+    }
+
+    private static double? Difference(float? after, float? before) => after is { } a && before is { } b ? Math.Round(a - b, 4) : null;
+
+    private static JsonElement? ValueOf(FeatureTable table, string feature)
+    {
+        var column = table.Find(feature);
+        if (column?.Numbers is { } n)
+        {
+            return float.IsNaN(n[0]) ? null : JsonSerializer.SerializeToElement(Math.Round(n[0], 4));
+        }
+        return column?.Categories is { } c && c[0] is { } text ? JsonSerializer.SerializeToElement(text) : null;
+    }
+
+    /// <summary>Predicts the inputs in order; feature rows and profiles may be mixed in one batch.</summary>
+    private static (CustomerPrediction[] Predictions, IReadOnlyList<string>?[] Missing) Run(CustomerPredictor predictor, IReadOnlyList<CustomerInput> inputs,
+        int topFactors, bool single)
+    {
+        var predictions = new CustomerPrediction[inputs.Count];
+        var missing = new IReadOnlyList<string>?[inputs.Count];
+        var rows = Enumerable.Range(0, inputs.Count).Where(i => inputs[i].Profile is null).ToArray();
+        var profiles = Enumerable.Range(0, inputs.Count).Where(i => inputs[i].Profile is not null).ToArray();
+        foreach (var part in new[] { rows, profiles })
+        {
+            if (part.Length == 0)
+            {
+                continue;
+            }
+            var (table, partMissing) = Table(predictor, [.. part.Select(i => inputs[i])], single, prefix: null, positions: part);
+            var result = predictor.Predict(table, topFactors);
+            for (int k = 0; k < part.Length; k++)
+            {
+                predictions[part[k]] = result[k];
+                missing[part[k]] = partMissing[k];
+            }
+        }
+        return (predictions, missing);
+    }
+
+    /// <summary>The feature table of some inputs, all of one form. Problems name the field as the request has it.</summary>
+    private static (FeatureTable Table, IReadOnlyList<string>?[] Missing) Table(CustomerPredictor predictor, IReadOnlyList<CustomerInput> inputs, bool single,
+        string? prefix, int[]? positions = null)
+    {
+        string Prefix(long row) => prefix ?? (single ? "" : $"customers[{(positions is null ? row - 1 : positions[row - 1])}].");
+        if (inputs[0].Profile is null)
+        {
+            var errors = new Dictionary<string, string[]>();
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (inputs[i].Features is null)
+                {
+                    errors[Prefix(i + 1) + "features"] = ["required: a feature row (features), or a profile with events"];
+                }
+                if (inputs[i].Events is { Count: > 0 })
+                {
+                    errors[Prefix(i + 1) + "events"] = ["events go with a profile; with a ready feature row, leave them out"];
+                }
+            }
+            if (errors.Count > 0)
+            {
+                throw new RequestValidationException(errors);
+            }
+            var report = new ValidationReport(maxListed: 100);
+            var (table, missing) = FeatureRows.Build([.. inputs.Select(x => new FeatureRowInput(x.CustomerId ?? "", x.AccountId, x.Status, x.Features!))],
+                predictor.Schema, report, DateTime.UtcNow.Date);
+            if (report.HasProblems)
+            {
+                throw RequestValidationException.From(report.Listed, Prefix);
+            }
+            return (table, missing);
+        }
+        if (predictor.Models.Metadata.Mode != "behaviour-logs")
+        {
+            throw RequestValidationException.For(Prefix(1) + "profile",
+                "the serving model was trained on a ready feature table, not on behaviour logs: send the customer's features instead of a profile");
+        }
+        var asOf = inputs[0].AsOf ?? DateTime.UtcNow;
+        if (inputs.Any(x => (x.AsOf ?? asOf) != asOf))
+        {
+            throw RequestValidationException.For("customers", "every profile in one call needs the same asOf");
+        }
+        var profileInputs = inputs.Select(x =>
+        {
+            var p = x.Profile!;
+            var customer = new Customer(p.CustomerId ?? x.CustomerId ?? "", p.AccountId ?? x.AccountId, Utc(p.SignedUpAt) ?? default, p.Plan ?? "", p.Role, p.Region,
+                new Dictionary<string, string>());
+            var events = (x.Events ?? []).Select(e => new CustomerEvent(customer.CustomerId, Utc(e.OccurredAt)!.Value, e.Type ?? "", e.Channel, e.Value)).ToList();
+            Outcome? outcome = p.CustomerSince is not null || p.ChurnedAt is not null ? new Outcome(Utc(p.CustomerSince), Utc(p.ChurnedAt)) : null;
+            return new ProfileInput(customer, events, outcome);
+        }).ToList();
+        try
+        {
+            var table = LiveFeatures.Build(profileInputs, DateTime.SpecifyKind(asOf, DateTimeKind.Utc), Utc(inputs[0].HistoryFrom));
+            return (table, new IReadOnlyList<string>?[inputs.Count]);
+        }
+        catch (DataValidationException e)
+        {
+            throw RequestValidationException.From(e.Report.Listed, Prefix);
+        }
+    }
+
+    // JSON times without an offset are taken as UTC (the data contract's times are UTC).
+    private static DateTime? Utc(DateTime? value) => value is { } v
+        ? v.Kind switch { DateTimeKind.Utc => v, DateTimeKind.Local => v.ToUniversalTime(), _ => DateTime.SpecifyKind(v, DateTimeKind.Utc) }
+        : null;
+}

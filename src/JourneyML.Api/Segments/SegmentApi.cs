@@ -1,0 +1,113 @@
+using JourneyML.Api.Errors;
+using JourneyML.Api.Serving;
+using JourneyML.Core.Segmentation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JourneyML.Api.Segments;
+
+public sealed record SegmentSummary(int Id, string Name, string Description, int Size, double Share, double? ChurnRate, double? ConversionRate,
+    IReadOnlyList<string> DistinguishingFeatures, bool IsNew, int? MembersInLatestSnapshot);
+
+public sealed record SegmentList(string ModelVersion, int ChosenK, string ChoiceReason, IReadOnlyList<SegmentSummary> Segments);
+
+public sealed record SegmentDetail(string ModelVersion, SegmentSummary Segment, IReadOnlyList<FeatureStat> Features);
+
+public sealed record SegmentMembers(int SegmentId, string ModelVersion, DateTime AsOf, int Total, int Returned, IReadOnlyList<CustomerRow> Customers, string? NextCursor);
+
+/// <summary>The champion's behavioural segments, their profiles, and their members (for marketing's campaign exports).</summary>
+public static class SegmentApi
+{
+    public const int MaxPage = 10_000;
+
+    public static RouteGroupBuilder MapSegmentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/segments").WithTags("Segments");
+        group.MapGet("/", List).WithName("Segments").WithSummary("The segments of the model being served, in words, with sizes and churn and conversion rates");
+        group.MapGet("/{id:int}", Get).WithName("Segment").WithSummary("One segment's profile: every feature's mean against the population");
+        group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers")
+            .WithSummary("The segment's customers in the latest snapshot, highest churn risk first; paged JSON, or CSV (Accept: text/csv or format=csv) for a campaign tool");
+        return group;
+    }
+
+    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots, HttpContext context)
+    {
+        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var meta = predictor.Models.Metadata.Segmentation;
+        var counts = MemberCounts(snapshots, predictor.ModelVersion);
+        return TypedResults.Ok(new SegmentList(predictor.ModelVersion, meta.ChosenK, meta.ChoiceReason, [.. meta.Profiles.Select(p => Summary(p, counts))]));
+    }
+
+    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots, HttpContext context)
+    {
+        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var profile = predictor.Models.Metadata.Segmentation.Profiles.FirstOrDefault(p => p.SegmentId == id);
+        if (profile is null)
+        {
+            return UnknownSegment(id, predictor.Models.Metadata.Segmentation.Profiles);
+        }
+        return TypedResults.Ok(new SegmentDetail(predictor.ModelVersion, Summary(profile, MemberCounts(snapshots, predictor.ModelVersion)), profile.Features));
+    }
+
+    internal static Results<Ok<SegmentMembers>, ContentHttpResult, ProblemHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
+        int? limit = null, string? cursor = null, string? format = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxPage)
+        {
+            errors["limit"] = [$"between 1 and {MaxPage:N0}"];
+        }
+        var start = Cursor.Decode(cursor);
+        if (start is null)
+        {
+            errors["cursor"] = ["not a cursor from this list: use the nextCursor of the previous page"];
+        }
+        if (format is not null and not "json" and not "csv")
+        {
+            errors["format"] = ["json or csv"];
+        }
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors);
+        }
+        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        var s = view.Latest;
+        context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
+        // Members in list order: ranked by churn risk, then those without one (leads) by lead score.
+        var members = Enumerable.Range(0, s.Count).Where(r => s.SegmentIds[r] == id)
+            .OrderBy(r => view.RankOf(r) < 0 ? int.MaxValue : view.RankOf(r))
+            .ThenByDescending(r => float.IsNaN(s.LeadScore[r]) ? -1 : s.LeadScore[r])
+            .ThenBy(r => s.CustomerIds[r], StringComparer.Ordinal)
+            .ToArray();
+        if (members.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Unknown segment", detail: $"no customer of segment {id} in the latest snapshot");
+        }
+        bool csv = Cursor.WantsCsv(context.Request, format);
+        int take = limit ?? (csv ? members.Length : 100);
+        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(s, r, view.RankOf(r) >= 0 ? view.RankOf(r) + 1 : null)).ToList();
+        if (csv)
+        {
+            return TypedResults.Content(CustomerRow.ToCsv(page), "text/csv; charset=utf-8");
+        }
+        int next = start.Value + page.Count;
+        return TypedResults.Ok(new SegmentMembers(id, s.ModelVersion, s.AsOf, members.Length, page.Count, page, next < members.Length ? Cursor.Encode(next) : null));
+    }
+
+    private static ProblemHttpResult UnknownSegment(int id, IReadOnlyList<SegmentProfile> profiles) =>
+        TypedResults.Problem(statusCode: 404, title: "Unknown segment",
+            detail: $"segment {id} is not one of the served model's segments ({string.Join(", ", profiles.Select(p => p.SegmentId))})");
+
+    // Member counts only when the snapshot was scored by the model being served: another version's segment ids may differ.
+    private static Dictionary<int, int>? MemberCounts(SnapshotHost snapshots, string version) =>
+        snapshots.Current is { } view && view.Latest.ModelVersion == version
+            ? view.Latest.SegmentIds.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count())
+            : null;
+
+    private static SegmentSummary Summary(SegmentProfile p, Dictionary<int, int>? counts) =>
+        new(p.SegmentId, p.Name, p.Description, p.Size, Math.Round(p.Share, 4), Round(p.ChurnRate), Round(p.ConversionRate), p.DistinguishingFeatures, p.IsNew,
+            counts is null ? null : counts.GetValueOrDefault(p.SegmentId));
+
+    private static double? Round(double? v) => v is { } x ? Math.Round(x, 4) : null;
+}

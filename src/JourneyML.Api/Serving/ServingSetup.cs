@@ -1,0 +1,33 @@
+using JourneyML.Api.Alerts;
+using JourneyML.Api.Errors;
+using JourneyML.Api.Jobs;
+
+namespace JourneyML.Api.Serving;
+
+/// <summary>Options (validated on start) and the serving services: model and snapshot hosts, webhooks, retraining jobs.</summary>
+public static class ServingSetup
+{
+    public static IServiceCollection AddJourneyServing(this IServiceCollection services)
+    {
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            .Validate(o => o.Urls.All(u => WebhookStore.Problem(u) is null), "Webhooks:Urls must be absolute http(s) URLs without credentials");
+        services.AddSingleton<ServingPaths>();
+        services.AddSingleton<ModelHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<SnapshotHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<SnapshotHost>());
+        services.AddSingleton<RetrainJobs>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        // Malformed bodies and parameters throw, so the exception handler answers them with the field and the reason.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}

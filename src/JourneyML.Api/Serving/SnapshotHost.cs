@@ -1,0 +1,84 @@
+using JourneyML.Api.Alerts;
+using JourneyML.Core.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace JourneyML.Api.Serving;
+
+/// <summary>
+/// Holds the latest scoring snapshot, indexed for the ranked list, customers, accounts and alerts; switches to a new
+/// snapshot as soon as a scoring run writes one (by the CLI, a scheduled job or a retraining job), and then has the
+/// new snapshot's alerts sent to the webhooks.
+/// </summary>
+public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> options, WebhookDispatcher webhooks, ILogger<SnapshotHost> logger)
+    : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile SnapshotView? _current;
+
+    public string Directory { get; } = Path.Combine(paths.Registry, "snapshots");
+
+    /// <summary>The latest snapshot; null until the first scoring run.</summary>
+    public SnapshotView? Current => _current;
+
+    public AlertRules Rules { get; } = new((float)options.Value.ChurnRiskThreshold, options.Value.AlertStages);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(notify: false, cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReloadSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await RefreshAsync(notify: true, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Loads the newest snapshot if it is not the one held. With <paramref name="notify"/>, a new one's alerts go to the webhooks.</summary>
+    public async Task<SnapshotView?> RefreshAsync(bool notify = true, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var files = Snapshot.List(Directory);
+            if (files.Count == 0 || files[^1] == _current?.Path)
+            {
+                return _current;
+            }
+            try
+            {
+                var view = await Task.Run(() => SnapshotView.Load(Directory, Rules, options.Value.HistoryDepth), cancellationToken);
+                if (view is null)
+                {
+                    return _current;
+                }
+                bool isNew = _current is not null && view.Path != _current.Path;
+                _current = view;
+                logger.LogInformation("Serving snapshot {Snapshot}: {Customers} customers as of {AsOf:yyyy-MM-dd}, {Alerts} alerts",
+                    Path.GetFileName(view.Path), view.Latest.Count, view.Latest.AsOf, view.Alerts.Count);
+                if (notify && isNew)
+                {
+                    webhooks.Enqueue(view);
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Could not read snapshot {Snapshot}; keeping the one served: {Reason}", Path.GetFileName(files[^1]), e.Message);
+            }
+            return _current;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

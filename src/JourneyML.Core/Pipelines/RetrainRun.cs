@@ -1,0 +1,67 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Journeys;
+using JourneyML.Core.Scoring;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Core.Pipelines;
+
+/// <summary>Settings of a retraining run: the training settings plus what scoring and the journey map need.</summary>
+public sealed record RetrainOptions
+{
+    /// <summary>Training on behaviour logs (mode A): data folder, mapping, as-of date, horizon, invalid-row policy.</summary>
+    public required TrainingOptions Training { get; init; }
+    /// <summary>Also write the snapshot as CSV.</summary>
+    public bool WriteCsv { get; init; }
+    /// <summary>Step of the journey map's stage timelines, in days.</summary>
+    public int JourneyStepDays { get; init; } = 14;
+}
+
+public sealed record RetrainResult(TrainingRunResult Training, ScoringResult Scoring, JourneyMap JourneyMap, string JourneyDirectory);
+
+/// <summary>
+/// The chain a scheduled job runs: ingest, features, train, gate, then score every customer with whichever model is
+/// champion afterwards (the new one, or the one kept), then regenerate the journey map. The CLI's <c>retrain</c> and the
+/// API's retraining jobs both run this.
+/// </summary>
+public static class RetrainRun
+{
+    /// <param name="progress">Step name and overall fraction done.</param>
+    public static RetrainResult Run(RetrainOptions options, ILogger logger, CancellationToken cancellationToken = default,
+        IProgress<(string Step, double Fraction)>? progress = null)
+    {
+        var features = options.Training.Features
+            ?? throw new ArgumentException("a retraining run reads behaviour logs: give a data folder");
+        // Training takes the first 70% of the bar; scoring and the journey map share the rest.
+        var training = TrainingRun.Run(options.Training, logger, cancellationToken,
+            progress is null ? null : new Progress70(progress));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        progress?.Report(("scoring", 0.7));
+        var dataAsOf = Dataset.Open(features.DataDirectory, new ValidationReport(), features.MappingFile, features.DataAsOf).DataAsOf;
+        var scoring = ScoringRun.Run(new ScoringOptions
+        {
+            // Scores on everything known: the data's own as-of date, not the training date (whose labels had to be complete).
+            Features = features with { AsOf = dataAsOf, OutputPath = null },
+            RegistryPath = options.Training.RegistryPath,
+            WriteCsv = options.WriteCsv,
+            Clock = options.Training.Clock,
+        }, logger, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        progress?.Report(("journey map", 0.85));
+        var (map, directory) = JourneyRun.Run(new JourneyOptions
+        {
+            DataDirectory = features.DataDirectory,
+            MappingFile = features.MappingFile,
+            RegistryPath = options.Training.RegistryPath,
+            StepDays = options.JourneyStepDays,
+        }, logger, cancellationToken);
+        progress?.Report(("done", 1));
+        return new RetrainResult(training, scoring, map, directory);
+    }
+
+    private sealed class Progress70(IProgress<(string Step, double Fraction)> inner) : IProgress<(string Step, double Fraction)>
+    {
+        public void Report((string Step, double Fraction) value) => inner.Report((value.Step, value.Fraction * 0.7));
+    }
+}

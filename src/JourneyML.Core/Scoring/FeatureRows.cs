@@ -1,0 +1,103 @@
+using System.Text.Json;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Registry;
+
+namespace JourneyML.Core.Scoring;
+
+/// <summary>A customer given as a ready feature row (mode B, live): feature name to value, as JSON values.</summary>
+public sealed record FeatureRowInput(string CustomerId, string? AccountId, string? Status, IReadOnlyDictionary<string, JsonElement> Features);
+
+/// <summary>
+/// Builds a feature table from ready feature rows, typed by the champion's feature schema. Every problem names the
+/// row (1-based, in <see cref="RowsName"/>) and the field: unknown feature, a number expected, an unknown status.
+/// A feature the row leaves out is missing (as in training, where missing values are imputed), and is listed.
+/// </summary>
+public static class FeatureRows
+{
+    public const string RowsName = "customers";
+
+    public static bool IsCategorical(FeatureSchemaEntry feature) => feature.Kind.Equals(nameof(FeatureKind.Categorical), StringComparison.OrdinalIgnoreCase);
+
+    public static (FeatureTable Table, IReadOnlyList<string>[] Missing) Build(IReadOnlyList<FeatureRowInput> rows, IReadOnlyList<FeatureSchemaEntry> schema,
+        ValidationReport report, DateTime asOf)
+    {
+        int n = rows.Count;
+        var byName = schema.Select((f, i) => (f, i)).ToDictionary(x => x.f.Name, x => x.i, StringComparer.Ordinal);
+        var numbers = schema.Select(f => IsCategorical(f) ? null : Filled(n)).ToArray();
+        var categories = schema.Select(f => IsCategorical(f) ? new string?[n] : null).ToArray();
+        var status = new string[n];
+        var missing = new IReadOnlyList<string>[n];
+        for (int r = 0; r < n; r++)
+        {
+            var row = rows[r];
+            long line = r + 1;
+            if (string.IsNullOrWhiteSpace(row.CustomerId))
+            {
+                report.Add(new DataProblem(RowsName, line, "customerId", "missing customer id"));
+            }
+            status[r] = row.Status?.Trim().ToLowerInvariant() switch
+            {
+                null or "" or CustomerStatus.Customer => CustomerStatus.Customer,
+                CustomerStatus.Lead => CustomerStatus.Lead,
+                CustomerStatus.Churned => CustomerStatus.Churned,
+                _ => Problem(report, line, "status", $"unknown status '{row.Status}' (expected lead, customer or churned)"),
+            };
+            var given = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, value) in row.Features ?? new Dictionary<string, JsonElement>())
+            {
+                if (!byName.TryGetValue(name, out int i))
+                {
+                    report.Add(new DataProblem(RowsName, line, $"features.{name}", "unknown feature: the champion was not trained on it"));
+                    continue;
+                }
+                given.Add(name);
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+                if (categories[i] is { } text)
+                {
+                    if (value.ValueKind != JsonValueKind.String)
+                    {
+                        report.Add(new DataProblem(RowsName, line, $"features.{name}", "expected a text value (a category such as a plan name)"));
+                        continue;
+                    }
+                    text[r] = value.GetString();
+                }
+                else if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || !double.IsFinite(number))
+                {
+                    report.Add(new DataProblem(RowsName, line, $"features.{name}", "expected a number (or null for missing)"));
+                }
+                else
+                {
+                    numbers[i]![r] = (float)number;
+                }
+            }
+            missing[r] = [.. schema.Where(f => !given.Contains(f.Name)).Select(f => f.Name)];
+        }
+        var columns = schema.Select((f, i) => categories[i] is { } c
+            ? FeatureColumn.Categorical(f.Name, f.Description, c)
+            : FeatureColumn.Numeric(f.Name, f.Description, numbers[i]!)).ToList();
+        var table = new FeatureTable([.. rows.Select(x => x.CustomerId ?? "")], columns)
+        {
+            AccountIds = [.. rows.Select(x => x.AccountId)],
+            Status = status,
+            AsOf = asOf,
+        };
+        return (table, missing);
+    }
+
+    private static string Problem(ValidationReport report, long row, string field, string reason)
+    {
+        report.Add(new DataProblem(RowsName, row, field, reason));
+        return CustomerStatus.Customer;
+    }
+
+    private static float[] Filled(int n)
+    {
+        var values = new float[n];
+        Array.Fill(values, float.NaN);
+        return values;
+    }
+}

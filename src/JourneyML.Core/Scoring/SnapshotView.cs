@@ -1,0 +1,185 @@
+using System.Globalization;
+
+namespace JourneyML.Core.Scoring;
+
+/// <summary>A customer's scores in one snapshot: the risk history is a list of these, oldest first.</summary>
+public sealed record RiskPoint(DateTime AsOf, string ModelVersion, float? ChurnRisk, float? LeadScore, string? Stage);
+
+public static class AlertKinds
+{
+    public const string RiskCrossedThreshold = "risk-crossed-threshold";
+    public const string StageMoved = "stage-moved";
+}
+
+/// <summary>A customer whose churn risk crossed the threshold, or whose stage moved to one watched (At-risk, Dormant), between two snapshots.</summary>
+public sealed record Alert(
+    string CustomerId,
+    string? AccountId,
+    string Kind,
+    DateTime AsOf,
+    DateTime PreviousAsOf,
+    float? ChurnRisk,
+    float? PreviousChurnRisk,
+    string Stage,
+    string? PreviousStage,
+    string Factors,
+    string ModelVersion);
+
+/// <summary>Settings of the alerts computed between consecutive snapshots.</summary>
+public sealed record AlertRules(float ChurnRiskThreshold = 0.4f, IReadOnlyList<string>? WatchedStages = null)
+{
+    public IReadOnlyList<string> Stages => WatchedStages ?? ["At-risk", "Dormant"];
+}
+
+/// <summary>
+/// The scoring snapshots as the serving side reads them: the latest one indexed (customers ranked by churn risk, by
+/// id, by account), the earlier ones (the last run of each earlier as-of date, up to a depth) as risk histories
+/// aligned to the latest snapshot's rows, and the alerts between each consecutive pair. Immutable once loaded.
+/// </summary>
+public sealed class SnapshotView
+{
+    private readonly Dictionary<string, int> _rowById;
+    private readonly Dictionary<string, int[]> _rowsByAccount;
+    private readonly List<HistoryColumn> _history;
+    private readonly int[] _rank;
+
+    private SnapshotView(string path, Snapshot latest, List<HistoryColumn> history, AlertRules rules)
+    {
+        Path = path;
+        Latest = latest;
+        _history = history;
+        _rowById = new Dictionary<string, int>(latest.Count, StringComparer.Ordinal);
+        for (int r = 0; r < latest.Count; r++)
+        {
+            _rowById[latest.CustomerIds[r]] = r;
+        }
+        _rowsByAccount = Enumerable.Range(0, latest.Count).Where(r => latest.AccountIds[r] is not null)
+            .GroupBy(r => latest.AccountIds[r]!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        // Highest risk first, ties by id so pages are stable.
+        var ranked = Enumerable.Range(0, latest.Count).Where(r => !float.IsNaN(latest.ChurnRisk[r])).ToArray();
+        Array.Sort(ranked, (a, b) =>
+        {
+            int byRisk = latest.ChurnRisk[b].CompareTo(latest.ChurnRisk[a]);
+            return byRisk != 0 ? byRisk : string.CompareOrdinal(latest.CustomerIds[a], latest.CustomerIds[b]);
+        });
+        RankedByRisk = ranked;
+        _rank = new int[latest.Count];
+        Array.Fill(_rank, -1);
+        for (int i = 0; i < ranked.Length; i++)
+        {
+            _rank[ranked[i]] = i;
+        }
+        Alerts = ComputeAlerts(rules);
+    }
+
+    /// <summary>The latest snapshot's file.</summary>
+    public string Path { get; }
+    public Snapshot Latest { get; }
+    /// <summary>Rows of customers with a churn risk, highest first.</summary>
+    public int[] RankedByRisk { get; }
+    /// <summary>Every alert between consecutive snapshots in the history, newest first.</summary>
+    public IReadOnlyList<Alert> Alerts { get; }
+    /// <summary>The as-of date of the snapshot before the latest (null when the latest is the first).</summary>
+    public DateTime? PreviousAsOf => _history.Count > 1 ? _history[^2].AsOf : null;
+    public IReadOnlyCollection<string> Accounts => _rowsByAccount.Keys;
+
+    /// <summary>The 0-based position of a row in <see cref="RankedByRisk"/>, or -1 when it has no churn risk.</summary>
+    public int RankOf(int row) => _rank[row];
+
+    public bool TryFind(string customerId, out int row) => _rowById.TryGetValue(customerId, out row);
+
+    public IReadOnlyList<int> AccountRows(string accountId) => _rowsByAccount.TryGetValue(accountId, out var rows) ? rows : [];
+
+    /// <summary>The customer's scores across snapshots, oldest first, the latest included.</summary>
+    public IReadOnlyList<RiskPoint> History(int row) =>
+        [.. _history.Where(h => h.Present[row]).Select(h => new RiskPoint(h.AsOf, h.Version, Value(h.Risk[row]), Value(h.Lead[row]), h.Stage[row]))];
+
+    /// <summary>
+    /// Loads the newest snapshot of a folder and up to <paramref name="depth"/> earlier as-of dates (the last run of
+    /// each). Null when the folder has no snapshot yet.
+    /// </summary>
+    public static SnapshotView? Load(string snapshotsDirectory, AlertRules? rules = null, int depth = 12)
+    {
+        var files = Snapshot.List(snapshotsDirectory);
+        if (files.Count == 0)
+        {
+            return null;
+        }
+        var latestPath = files[^1];
+        var latest = Snapshot.Read(latestPath);
+        // The last run of each as-of date before the latest's, newest first, up to the depth.
+        var earlier = files.Take(files.Count - 1)
+            .GroupBy(f => System.IO.Path.GetFileName(f)[..8], StringComparer.Ordinal)
+            .Select(g => g.Last())
+            .Where(f => string.CompareOrdinal(System.IO.Path.GetFileName(f)[..8], latest.AsOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture)) < 0)
+            .OrderByDescending(f => f, StringComparer.Ordinal)
+            .Take(Math.Max(0, depth - 1))
+            .Reverse()
+            .ToList();
+        var rowById = new Dictionary<string, int>(latest.Count, StringComparer.Ordinal);
+        for (int r = 0; r < latest.Count; r++)
+        {
+            rowById[latest.CustomerIds[r]] = r;
+        }
+        var history = earlier.Select(f => HistoryColumn.Aligned(Snapshot.Read(f, withFeatures: false), rowById, latest.Count)).ToList();
+        history.Add(HistoryColumn.Aligned(latest, rowById, latest.Count));
+        return new SnapshotView(latestPath, latest, history, rules ?? new AlertRules());
+    }
+
+    private List<Alert> ComputeAlerts(AlertRules rules)
+    {
+        var alerts = new List<Alert>();
+        var watched = new HashSet<string>(rules.Stages, StringComparer.OrdinalIgnoreCase);
+        for (int h = _history.Count - 1; h >= 1; h--)
+        {
+            var now = _history[h];
+            var before = _history[h - 1];
+            for (int r = 0; r < Latest.Count; r++)
+            {
+                if (!now.Present[r] || !before.Present[r])
+                {
+                    continue;
+                }
+                bool crossed = !float.IsNaN(now.Risk[r]) && !float.IsNaN(before.Risk[r])
+                    && now.Risk[r] >= rules.ChurnRiskThreshold && before.Risk[r] < rules.ChurnRiskThreshold;
+                bool moved = now.Stage[r] is { } stage && watched.Contains(stage) && !string.Equals(stage, before.Stage[r], StringComparison.Ordinal);
+                if (!crossed && !moved)
+                {
+                    continue;
+                }
+                bool isLatest = h == _history.Count - 1;
+                alerts.Add(new Alert(Latest.CustomerIds[r], Latest.AccountIds[r], crossed ? AlertKinds.RiskCrossedThreshold : AlertKinds.StageMoved,
+                    now.AsOf, before.AsOf, Value(now.Risk[r]), Value(before.Risk[r]), now.Stage[r] ?? "", before.Stage[r],
+                    isLatest ? Latest.Factors[r] : "", now.Version));
+            }
+        }
+        return alerts;
+    }
+
+    private static float? Value(float v) => float.IsNaN(v) ? null : v;
+
+    /// <summary>One snapshot's scores, aligned to the latest snapshot's rows.</summary>
+    private sealed record HistoryColumn(DateTime AsOf, string Version, bool[] Present, float[] Risk, float[] Lead, string?[] Stage)
+    {
+        public static HistoryColumn Aligned(Snapshot snapshot, Dictionary<string, int> rowById, int rows)
+        {
+            var present = new bool[rows];
+            var risk = new float[rows];
+            var lead = new float[rows];
+            Array.Fill(risk, float.NaN);
+            Array.Fill(lead, float.NaN);
+            var stage = new string?[rows];
+            for (int i = 0; i < snapshot.Count; i++)
+            {
+                if (rowById.TryGetValue(snapshot.CustomerIds[i], out int r))
+                {
+                    present[r] = true;
+                    risk[r] = snapshot.ChurnRisk[i];
+                    lead[r] = snapshot.LeadScore[i];
+                    stage[r] = string.IsNullOrEmpty(snapshot.Stage[i]) ? null : string.Intern(snapshot.Stage[i]);
+                }
+            }
+            return new HistoryColumn(snapshot.AsOf, snapshot.ModelVersion, present, risk, lead, stage);
+        }
+    }
+}

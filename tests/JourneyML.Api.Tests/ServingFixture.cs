@@ -1,0 +1,119 @@
+using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
+using JourneyML.Core.Scoring;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JourneyML.Api.Tests;
+
+/// <summary>
+/// Models trained once per test run from the committed sample (data-samples/sample) into a temporary registry: two
+/// versions (A the champion, B a challenger for promotion tests) and two scoring snapshots a month apart. Tests that
+/// change the registry work on their own copy.
+/// </summary>
+public sealed class ServingFixture : IDisposable
+{
+    public const string ApiKey = "test-api-key-0123456789";
+
+    public ServingFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("journeyml-api-").FullName;
+        RegistryPath = Path.Combine(Root, "models");
+        DataDirectory = Path.Combine(RepoRoot, "data-samples", "sample");
+        TrainingRunResult Train(DateTime asOf) => TrainingRun.Run(new TrainingOptions
+        {
+            Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = asOf },
+            RegistryPath = RegistryPath,
+            Candidates = [CandidateSpec.Default],
+            Force = true,
+        }, NullLogger.Instance);
+        VersionA = Train(new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc)).Metadata.Version;
+        Thread.Sleep(1100); // version ids have one-second resolution
+        VersionB = Train(new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc)).Metadata.Version;
+        new ModelRegistry(RegistryPath).Promote(VersionA, "test fixture: A serves", DateTime.UtcNow);
+        foreach (var asOf in new[] { new DateTime(2026, 6, 1), new DateTime(2026, 7, 1) })
+        {
+            ScoringRun.Run(new ScoringOptions
+            {
+                Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc) },
+                RegistryPath = RegistryPath,
+            }, NullLogger.Instance);
+        }
+        Latest = Snapshot.Read(Snapshot.List(Path.Combine(RegistryPath, "snapshots"))[^1]);
+    }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public string Root { get; }
+    public string RegistryPath { get; }
+    public string DataDirectory { get; }
+    public string VersionA { get; }
+    public string VersionB { get; }
+    /// <summary>The latest snapshot as written, to check the API's answers against.</summary>
+    public Snapshot Latest { get; }
+
+    /// <summary>A copy of the registry for a test that changes it.</summary>
+    public string CopyRegistry()
+    {
+        var copy = Path.Combine(Directory.CreateTempSubdirectory("journeyml-api-registry-").FullName, "models");
+        foreach (var file in Directory.EnumerateFiles(RegistryPath, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(RegistryPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return copy;
+    }
+
+    /// <summary>The API over a registry, with test settings (fast reloads, an API key) and any overrides.</summary>
+    public JourneyApi Api(string? registry = null, IDictionary<string, string?>? settings = null) =>
+        new(registry ?? RegistryPath, DataDirectory, settings);
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "JourneyML.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("JourneyML.sln not found above the test folder");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>The API in-process (or on Kestrel with <see cref="WebApplicationFactory{T}.UseKestrel()"/>), pointed at a test registry.</summary>
+public sealed class JourneyApi(string registry, string data, IDictionary<string, string?>? settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Registry:Path", registry);
+        builder.UseSetting("Serving:DataPath", data);
+        builder.UseSetting("Serving:ReloadSeconds", "0.2");
+        builder.UseSetting("Security:ApiKey", ServingFixture.ApiKey);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServingCollection : ICollectionFixture<ServingFixture>
+{
+    public const string Name = "Serving";
+}

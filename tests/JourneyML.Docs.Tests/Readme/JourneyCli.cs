@@ -1,0 +1,32 @@
+namespace JourneyML.Docs.Tests.Readme;
+
+/// <summary>The journeyml CLI built beside the tests, run as a process exactly as a user or a scheduled job runs it.</summary>
+internal static class JourneyCli
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    public static ProcessResult Run(string workingDirectory, params string[] args) =>
+        Processes.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "journeyml.dll"), .. args], workingDirectory, Timeout);
+
+    /// <summary>A scratch copy of what the README's commands need: the sample data, and a marker that makes the folder the CLI's repository root (so models/ and out/ land here).</summary>
+    public static string Sandbox()
+    {
+        var dir = Directory.CreateTempSubdirectory("journeyml-readme-").FullName;
+        File.WriteAllText(Path.Combine(dir, "JourneyML.sln"), "");
+        Copy(Repo.Path("data-samples"), Path.Combine(dir, "data-samples"));
+        return dir;
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+        foreach (var dir in Directory.EnumerateDirectories(from))
+        {
+            Copy(dir, Path.Combine(to, Path.GetFileName(dir)));
+        }
+    }
+}
