@@ -44,8 +44,6 @@ public sealed class BinaryModel
 
     public BinaryModelInfo Info { get; }
 
-    /// <summary>The fitted ML.NET model (raw score from the feature vector), for the micro-benchmarks' prediction-engine reference.</summary>
-    internal ITransformer Transformer => _model;
     public FeatureVectorizer Vectorizer => Info.Vectorizer;
 
     /// <summary>Rows per block of batch scoring; blocks are scored in parallel (settable so tests can force several blocks).</summary>
