@@ -21,7 +21,9 @@ internal static class Cli
 
     public static string TempDirectory() => Directory.CreateTempSubdirectory("journeyml-cli-").FullName;
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(TimeSpan.FromMinutes(3), args);
+
+    public static Result Run(TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "journeyml.dll"), .. args])
         {
@@ -32,7 +34,7 @@ internal static class Cli
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException("journeyml " + string.Join(' ', args) + " did not finish");

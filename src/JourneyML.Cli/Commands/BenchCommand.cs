@@ -19,18 +19,25 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchTrainCommand());
         Subcommands.Add(new BenchScoreCommand());
         Subcommands.Add(new BenchJourneyCommand());
+        Subcommands.Add(new BenchPeersCommand());
+        Subcommands.Add(new BenchPeerTaskCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>
-    internal static async Task<string> EnsureData(int customers, CancellationToken cancellationToken)
+    internal static async Task<string> EnsureData(int customers, CancellationToken cancellationToken, string? directory = null)
     {
-        var data = CommonOptions.Repo("out", "bench", $"data-{customers}");
+        var data = directory ?? CommonOptions.Repo("out", "bench", $"data-{customers}");
         if (!File.Exists(Path.Combine(data, "customers.parquet")))
         {
             Console.Error.WriteLine($"Generating {customers:N0} customers into {data} ...");
-            var generate = Process.Start(BenchFeaturesCommand.SelfStartInfo(
-                ["generate", "--customers", customers.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--format", "parquet", "--out", data]))!;
+            var start = BenchFeaturesCommand.SelfStartInfo(
+                ["generate", "--customers", customers.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--format", "parquet", "--out", data]);
+            // What the generator prints goes to standard error: standard output is the benchmark's figures.
+            start.RedirectStandardOutput = true;
+            using var generate = Process.Start(start)!;
+            var output = generate.StandardOutput.ReadToEndAsync(cancellationToken);
             await generate.WaitForExitAsync(cancellationToken);
+            await Console.Error.WriteAsync(await output);
             if (generate.ExitCode != 0)
             {
                 throw new InvalidOperationException($"generating the benchmark data failed (exit code {generate.ExitCode})");

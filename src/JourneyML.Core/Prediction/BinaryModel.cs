@@ -43,15 +43,57 @@ public sealed class BinaryModel
     }
 
     public BinaryModelInfo Info { get; }
+
     public FeatureVectorizer Vectorizer => Info.Vectorizer;
+
+    /// <summary>Rows per block of batch scoring; blocks are scored in parallel (settable so tests can force several blocks).</summary>
+    internal static int PredictBlockSize { get; set; } = 16_384;
 
     /// <summary>Calibrated probabilities for the given rows of a table, in row order.</summary>
     public float[] Predict(FeatureTable table, IReadOnlyList<int> rows)
     {
+        var bound = Vectorizer.Bind(table);
+        var probabilities = new float[rows.Count];
+        int block = PredictBlockSize;
+        int blocks = (int)(((long)rows.Count + block - 1) / block);
+        if (blocks <= 1)
+        {
+            PredictInto(bound, rows, 0, rows.Count, probabilities);
+            return probabilities;
+        }
+        // Blocks on every core: the per-row cost is the model and ML.NET's row plumbing, both independent between rows,
+        // so scoring scales with cores (the peer benchmark's batch scoring was single-threaded before, 3x slower than
+        // scikit-learn's). Each block builds its own context and data view; the fitted model is shared read-only.
+        Parallel.For(0, blocks, b => PredictInto(bound, rows, b * block, Math.Min(rows.Count, (b + 1) * block), probabilities));
+        return probabilities;
+    }
+
+    private void PredictInto(BoundVectorizer bound, IReadOnlyList<int> rows, int from, int to, float[] probabilities)
+    {
         // A context per call: MLContext is not meant to be shared between threads; the fitted model is.
         var ml = new MLContext(1);
-        var data = VectorData.View(ml, Vectorizer.Bind(table), rows, null);
-        return Scores(ml, _model.Transform(data), rows.Count);
+        IReadOnlyList<int> slice = from == 0 && to == rows.Count ? rows : new RowRange(rows, from, to - from);
+        var data = VectorData.View(ml, bound, slice, null);
+        int i = from;
+        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(_model.Transform(data), reuseRowObject: true))
+        {
+            probabilities[i++] = Info.Calibration.Apply(row.Score);
+        }
+    }
+
+    /// <summary>A window on a list of rows, without copying it.</summary>
+    private sealed class RowRange(IReadOnlyList<int> rows, int offset, int count) : IReadOnlyList<int>
+    {
+        public int this[int index] => rows[offset + index];
+        public int Count => count;
+        public IEnumerator<int> GetEnumerator()
+        {
+            for (int i = 0; i < count; i++)
+            {
+                yield return rows[offset + i];
+            }
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Raw (uncalibrated) scores, for calibration and the score distribution.</summary>
@@ -65,17 +107,6 @@ public sealed class BinaryModel
             scores[i++] = row.Score;
         }
         return scores;
-    }
-
-    private float[] Scores(MLContext ml, IDataView transformed, int count)
-    {
-        var probabilities = new float[count];
-        int i = 0;
-        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(transformed, reuseRowObject: true))
-        {
-            probabilities[i++] = Info.Calibration.Apply(row.Score);
-        }
-        return probabilities;
     }
 
     /// <summary>

@@ -23,8 +23,15 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
     /// <summary>
     /// The ML.NET pipeline for this candidate: a pure function of the spec (STYLE: BuildPipeline), default
     /// Label and Features columns. Logistic regression gets a mean-variance normaliser first; trees need none.
+    /// One thread: the sweep runs its folds in parallel instead, and a single-threaded trainer repeats exactly.
     /// </summary>
-    public IEstimator<ITransformer> BuildPipeline(MLContext ml) => Trainer switch
+    public IEstimator<ITransformer> BuildPipeline(MLContext ml) => BuildPipeline(ml, threads: 1);
+
+    /// <summary>
+    /// The same pipeline with the trainer on <paramref name="threads"/> threads: one model fitted alone (the peer
+    /// benchmark's fixed trainer) can use every core. Multi-threaded LightGBM is not bit-for-bit repeatable.
+    /// </summary>
+    public IEstimator<ITransformer> BuildPipeline(MLContext ml, int threads) => Trainer switch
     {
         LightGbm => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
@@ -32,8 +39,8 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
             LearningRate = P("learningRate"),
             NumberOfIterations = (int)P("iterations"),
             MinimumExampleCountPerLeaf = (int)P("minLeaf"),
-            // One thread: LightGBM's multi-threaded histograms are not bit-for-bit repeatable, and the sweep must be.
-            NumberOfThreads = 1,
+            // One thread in the sweep: LightGBM's multi-threaded histograms are not bit-for-bit repeatable, and the sweep must be.
+            NumberOfThreads = threads,
             Seed = 1,
             Verbose = false,
             Silent = true,
@@ -44,21 +51,21 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
             NumberOfTrees = (int)P("trees"),
             LearningRate = P("learningRate"),
             MinimumExampleCountPerLeaf = (int)P("minLeaf"),
-            NumberOfThreads = 1,
+            NumberOfThreads = threads,
         }),
         FastForest => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
         {
             NumberOfLeaves = (int)P("leaves"),
             NumberOfTrees = (int)P("trees"),
             MinimumExampleCountPerLeaf = (int)P("minLeaf"),
-            NumberOfThreads = 1,
+            NumberOfThreads = threads,
         }),
         LogisticRegression => ml.Transforms.NormalizeMeanVariance("Features")
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
                 L2Regularization = (float)P("l2"),
                 L1Regularization = (float)P("l1"),
-                NumberOfThreads = 1,
+                NumberOfThreads = threads,
             })),
         _ => throw new ArgumentException($"unknown trainer '{Trainer}'"),
     };

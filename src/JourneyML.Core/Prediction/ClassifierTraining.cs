@@ -126,6 +126,22 @@ public static class ClassifierTraining
         return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions);
     }
 
+    /// <summary>
+    /// One trainer with fixed hyperparameters fitted once on the given rows: the vectorizer learnt from those rows, no
+    /// cross-validation, no selection, no Platt calibration (the probability is the logistic of the raw score, which
+    /// ranks exactly as the score does). What the peer benchmark sets against a single scikit-learn estimator.
+    /// </summary>
+    public static BinaryModel FitOnce(FeatureTable table, string task, string label, IReadOnlyList<int> trainRows, CandidateSpec spec,
+        int seed = 1, int threads = 1, IReadOnlySet<string>? exclude = null)
+    {
+        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
+        var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
+        var ml = new MLContext(seed);
+        var data = VectorData.View(ml, vectorizer.Bind(table), trainRows, labels);
+        var model = spec.BuildPipeline(ml, threads).Fit(ml.Data.Cache(data));
+        return new BinaryModel(ml, model, new BinaryModelInfo(task, label, spec, vectorizer, new PlattCalibration(1, 0)));
+    }
+
     private static ITransformer Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, int width)
     {
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Label = labels[r] > 0.5f, Features = vectors[r] }).ToList(), VectorData.Schema(width));

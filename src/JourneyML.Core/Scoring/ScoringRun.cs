@@ -135,7 +135,7 @@ public static class ScoringRun
     }
 
     /// <param name="lowLabel">How a score with nothing pushing it up reads ("low risk"): its factors are then the ones holding it down.</param>
-    private static void ScoreTask(BinaryModel? model, FeatureTable table, int[] rows, float[] scores, string[] factors, int top, string lowLabel)
+    internal static void ScoreTask(BinaryModel? model, FeatureTable table, int[] rows, float[] scores, string[] factors, int top, string lowLabel)
     {
         if (model is null || rows.Length == 0)
         {

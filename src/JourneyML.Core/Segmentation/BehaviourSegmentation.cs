@@ -49,7 +49,12 @@ public static class BehaviourSegmentation
         foreach (int k in ks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var fit = Enumerable.Range(0, Starts).Select(s => FitKMeans(rows, d, k, options.Seed + s)).MinBy(f => f.Inertia)!;
+            // The starts run in parallel, each single-threaded with its own seed: the same fits as one after another (the
+            // best is the first with the lowest inertia, in start order), on every core. Sequential starts made k-means
+            // 8x slower than scikit-learn's on 2 cores in the peer benchmark.
+            var starts = new KMeansFit[Starts];
+            Parallel.For(0, Starts, new ParallelOptions { CancellationToken = cancellationToken }, s => starts[s] = FitKMeans(rows, d, k, options.Seed + s));
+            var fit = starts.MinBy(f => f.Inertia)!;
             fits.Add(fit);
             double silhouette = sampleDistances is null ? double.NaN : Silhouette(sampleDistances, sample.Select(i => fit.Labels[i]).ToArray(), k);
             candidates.Add(new KCandidate(k, silhouette, fit.Inertia, CalinskiHarabasz(rows, fit, d), double.NaN, double.NaN));
@@ -323,7 +328,9 @@ public static class BehaviourSegmentation
         {
             var fit = fits[f];
             double w = sample.Sum(i => (double)SegmentationModel.SquaredDistance(rows[i], fit.Centroids[fit.Labels[i]]));
-            var logs = referenceSets.Select((reference, b) => Math.Log(FitKMeans(reference, d, fit.Centroids.Length, seed + 100 + b).Inertia)).ToArray();
+            // Reference fits in parallel, each seeded by its index: the same values as one after another.
+            var logs = new double[references];
+            Parallel.For(0, references, b => logs[b] = Math.Log(FitKMeans(referenceSets[b], d, fit.Centroids.Length, seed + 100 + b).Inertia));
             double mean = logs.Average();
             double sd = Math.Sqrt(logs.Average(l => (l - mean) * (l - mean)));
             result[f] = (mean - Math.Log(w), sd * Math.Sqrt(1 + 1.0 / references));

@@ -35,14 +35,17 @@ public sealed class CliReferenceTests
             FirstDifference(actual!, expected));
     }
 
-    /// <summary>Every command path of the CLI, depth first in the order the CLI lists them (the root first, as an empty path).</summary>
+    /// <summary>
+    /// Every command path of the CLI, depth first in the order the CLI lists them (the root first, as an empty path).
+    /// Hidden commands (internal workers such as <c>bench peer-task</c>) are not for users and not in the reference.
+    /// </summary>
     internal static IReadOnlyList<string[]> CommandPaths()
     {
         var paths = new List<string[]>();
         void Walk(Command command, string[] path)
         {
             paths.Add(path);
-            foreach (var sub in command.Subcommands)
+            foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
             {
                 Walk(sub, [.. path, sub.Name]);
             }

@@ -1,0 +1,146 @@
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.SampleData;
+using JourneyML.Core.Segmentation;
+
+namespace JourneyML.Core.Benchmarks;
+
+/// <summary>
+/// The one file both sides of the peer benchmark read: JourneyML's feature table as CSV (customer id, account,
+/// status, every feature, the labels), and beside it, prefixed <c>bench_</c>, what makes the comparison fair: the
+/// churn holdout split, the planted segment, the oracle churn probability and the standardised segmentation signals.
+/// Both sides train on the same rows, are measured on the same holdout and cluster the same numbers.
+/// </summary>
+public sealed class PeerBenchTable
+{
+    public const string Prefix = "bench_";
+    public const string SplitColumn = "bench_split";
+    public const string SegmentColumn = "bench_segment";
+    public const string OracleColumn = "bench_oracle_churn";
+    public const string StandardisedPrefix = "bench_z_";
+    public const string TrainSplit = "train";
+    public const string HoldoutSplit = "holdout";
+    public const string ChurnLabelColumn = FeatureTableFiles.LabelPrefix + LabelNames.Churn;
+
+    /// <summary>The features (no <c>bench_</c> column), with status, accounts and the churn label.</summary>
+    public required FeatureTable Table { get; init; }
+    /// <summary>Churn population rows the classifiers learn from, in row order.</summary>
+    public required int[] TrainRows { get; init; }
+    /// <summary>Churn population rows every classifier is measured on: the split the selection sweep makes itself.</summary>
+    public required int[] HoldoutRows { get; init; }
+    /// <summary>Segment the generator planted, per row; -1 where unknown.</summary>
+    public required int[] PlantedSegments { get; init; }
+    /// <summary>The true churn probability the generator used, per row; NaN where it does not apply.</summary>
+    public required float[] OracleChurn { get; init; }
+
+    public float[] ChurnLabels => Table.Labels[LabelNames.Churn];
+
+    /// <summary>The number of planted segments: the k both k-means runs are given.</summary>
+    public int PlantedK => PlantedSegments.Where(s => s >= 0).Distinct().Count();
+
+    /// <summary>The churn population: customers active at the as-of date with a known label (what <c>train</c> learns churn from).</summary>
+    public static int[] ChurnPopulation(FeatureTable table)
+    {
+        var labels = table.Labels.TryGetValue(LabelNames.Churn, out var l) ? l : throw new ArgumentException("the feature table has no churn label");
+        return [.. Enumerable.Range(0, table.RowCount)
+            .Where(r => (table.Status is null || table.Status[r] == CustomerStatus.Customer) && !float.IsNaN(labels[r]))];
+    }
+
+    /// <summary>Writes the table with the benchmark's columns; returns what was written, as <see cref="Read"/> would give it back.</summary>
+    public static PeerBenchTable Write(FeatureTable table, GroundTruth truth, string path, int seed = 1)
+    {
+        var population = ChurnPopulation(table);
+        var labels = table.Labels[LabelNames.Churn];
+        // The split ClassifierTraining.Train makes for the same rows and seed, so the sweep's holdout is this one.
+        var (train, holdout) = ClassifierTraining.StratifiedSplit(population, labels, table.CustomerIds, new ClassifierOptions().HoldoutShare, seed);
+        var split = new string?[table.RowCount];
+        foreach (int r in train)
+        {
+            split[r] = TrainSplit;
+        }
+        foreach (int r in holdout)
+        {
+            split[r] = HoldoutSplit;
+        }
+        var names = SegmentFeatures.Choose(table);
+        var scales = SegmentFeatures.Fit(table, names, ReferenceEquals(names, SegmentFeatures.BehaviourSet));
+        var standardised = scales.Select(scale =>
+        {
+            var raw = table[scale.Name].Numbers!;
+            var z = new float[raw.Length];
+            for (int r = 0; r < raw.Length; r++)
+            {
+                z[r] = scale.Standardise(raw[r]);
+            }
+            return FeatureColumn.Numeric(StandardisedPrefix + scale.Name, $"'{scale.Name}' as the segmentation standardises it", z);
+        });
+        var columns = table.Columns
+            .Append(FeatureColumn.Categorical(SplitColumn, "churn train or holdout row", split))
+            .Append(FeatureColumn.Numeric(SegmentColumn, "planted segment", [.. truth.Segment.Select(s => (float)s)]))
+            .Append(FeatureColumn.Numeric(OracleColumn, "true churn probability", truth.ChurnProbability))
+            .Concat(standardised)
+            .ToList();
+        var written = new FeatureTable(table.CustomerIds, columns)
+        {
+            AccountIds = table.AccountIds,
+            Status = table.Status,
+            Labels = new Dictionary<string, float[]> { [LabelNames.Churn] = labels },
+            AsOf = table.AsOf,
+            HorizonDays = table.HorizonDays,
+        };
+        FeatureTableFiles.Write(written, path);
+        return Split(written);
+    }
+
+    /// <summary>Reads a file written by <see cref="Write"/>, as the JourneyML side of each measured task does.</summary>
+    public static PeerBenchTable Read(string path)
+    {
+        var table = FeatureTableFiles.Read(path, new ValidationReport(), labelColumn: ChurnLabelColumn, labelName: LabelNames.Churn);
+        if (table.Find(SplitColumn) is null || table.Find(SegmentColumn) is not { Kind: FeatureKind.Numeric })
+        {
+            throw new DataFileException(path, $"it is not a peer benchmark table (no {SplitColumn} and {SegmentColumn} columns)");
+        }
+        return Split(table);
+    }
+
+    private static PeerBenchTable Split(FeatureTable table)
+    {
+        var split = table[SplitColumn];
+        // A split column that is all blank reads back as numeric (NaN): no churn rows at all.
+        var splitValues = split.Categories ?? new string?[table.RowCount];
+        var features = new FeatureTable(table.CustomerIds, [.. table.Columns.Where(c => !c.Name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))])
+        {
+            AccountIds = table.AccountIds,
+            Status = table.Status,
+            Labels = table.Labels,
+            AsOf = table.AsOf,
+            HorizonDays = table.HorizonDays,
+        };
+        return new PeerBenchTable
+        {
+            Table = features,
+            TrainRows = [.. Enumerable.Range(0, table.RowCount).Where(r => splitValues[r] == TrainSplit)],
+            HoldoutRows = [.. Enumerable.Range(0, table.RowCount).Where(r => splitValues[r] == HoldoutSplit)],
+            PlantedSegments = [.. table[SegmentColumn].Numbers!.Select(s => float.IsNaN(s) ? -1 : (int)s)],
+            OracleChurn = table[OracleColumn].Numbers!,
+        };
+    }
+
+    /// <summary>The first <paramref name="count"/> rows (for warming up a measured step on a small slice of the same data).</summary>
+    public static FeatureTable Head(FeatureTable table, int count)
+    {
+        count = Math.Min(count, table.RowCount);
+        var columns = table.Columns.Select(c => c.Kind == FeatureKind.Numeric
+            ? FeatureColumn.Numeric(c.Name, c.Description, c.Numbers![..count])
+            : FeatureColumn.Categorical(c.Name, c.Description, c.Categories![..count])).ToList();
+        return new FeatureTable(table.CustomerIds[..count], columns)
+        {
+            AccountIds = table.AccountIds?[..count],
+            Status = table.Status?[..count],
+            Labels = table.Labels.ToDictionary(l => l.Key, l => l.Value[..count]),
+            AsOf = table.AsOf,
+            HorizonDays = table.HorizonDays,
+        };
+    }
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+"""The scikit-learn side of `journeyml bench peers`: one step per process, on the table JourneyML wrote.
+
+Run by the bench command with Debian's /usr/bin/python3 (python3-sklearn, python3-pandas); the python3 first on PATH
+may be another build that does not see Debian's packages. Each step reads the shared CSV, warms up on a 2,000-row slice
+(untimed, as the JourneyML side does), then times the fit and a second scoring pass over every row, and writes:
+  --out          a JSON measurement (the fields of JourneyML.Core.Benchmarks.PeerMeasurement, snake_case)
+  --predictions  float32 per table row: the churn probability, or the row's cluster
+Quality (ROC AUC, PR-AUC, adjusted Rand index) is computed from the predictions by JourneyML's code, for both sides.
+
+Settings match JourneyML's fixed trainers (see the "Against peers" section of RESULTS.md); nothing here is tuned down:
+scikit-learn keeps its default threading (OpenMP on every core) and its own best handling of categories and missing values.
+"""
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+WARM_UP_ROWS = 2000
+
+
+def peak_mb():
+    """The process's maximum resident set: VmHWM, the figure .NET's PeakWorkingSet64 reads for the JourneyML side.
+
+    Not getrusage's ru_maxrss: Linux keeps that across exec, so a process started by a large parent (the bench command,
+    which holds the feature table) would report the parent's size at fork, not its own.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def versions():
+    import numpy
+    import pandas
+    import scipy
+    import sklearn
+    return (f"scikit-learn {sklearn.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}, "
+            f"scipy {scipy.__version__}, Python {sys.version.split()[0]} ({sys.executable})")
+
+
+def threads():
+    try:
+        from threadpoolctl import threadpool_info
+        counts = [p.get("num_threads", 0) for p in threadpool_info() if p.get("user_api") == "openmp"]
+        if counts:
+            return max(counts)
+    except ImportError:
+        pass
+    return os.cpu_count() or 1
+
+
+def load(path):
+    import numpy as np
+    import pandas as pd
+    df = pd.read_csv(path, low_memory=False, dtype={"customer_id": str, "account_id": str, "status": str, "bench_split": str})
+    skip = {"customer_id", "account_id", "status"}
+    features = [c for c in df.columns if c not in skip and not c.startswith("label_") and not c.startswith("bench_")]
+    categorical = [c for c in features if df[c].dtype == object]
+    numeric = [c for c in features if c not in categorical]
+    split = df["bench_split"].fillna("")
+    train = np.flatnonzero(split.to_numpy() == "train")
+    return df, numeric, categorical, train
+
+
+def write(args, measurement, predictions):
+    import numpy as np
+    np.asarray(predictions, dtype=np.float32).tofile(args.predictions)
+    measurement.update({"side": "scikit-learn", "task": args.task, "peak_mb": peak_mb(),
+                        "predictions": os.path.abspath(args.predictions), "versions": versions()})
+    with open(args.out, "w") as f:
+        json.dump(measurement, f, indent=2)
+
+
+def segments(args):
+    import numpy as np
+    from sklearn.cluster import KMeans
+    df, _, _, _ = load(args.table)
+    z = df[[c for c in df.columns if c.startswith("bench_z_")]].to_numpy(dtype=np.float32)
+    k = args.k
+
+    def model(n_init):
+        # JourneyML: 8 k-means++ starts, tolerance 1e-4, at most 1,000 iterations (ML.NET's default).
+        return KMeans(n_clusters=k, init="k-means++", n_init=n_init, tol=1e-4, max_iter=1000, random_state=args.seed)
+
+    model(1).fit(z[:WARM_UP_ROWS]).predict(z[:WARM_UP_ROWS])
+    start = time.perf_counter()
+    fitted = model(8).fit(z)
+    fit = time.perf_counter() - start
+    fitted.predict(z)  # scoring is timed on a second pass on both sides (JourneyML's first pass is still being JIT-tiered)
+    start = time.perf_counter()
+    fitted.predict(z)
+    score = time.perf_counter() - start
+    write(args, {"what": f"KMeans(k = {k}, n_init 8, k-means++, tol 1e-4, max_iter 1000), {threads()} threads",
+                 "threads": threads(), "fit_seconds": fit, "fit_rows": len(z), "score_seconds": score, "score_rows": len(z)},
+          fitted.labels_)
+
+
+def classifier(args):
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    df, numeric, categorical, train = load(args.table)
+    x = df[numeric + categorical]
+    y = df["label_churned"].to_numpy()
+
+    if args.task == "gbm":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.preprocessing import OrdinalEncoder
+
+        def build():
+            # Categories as native categorical splits, missing values as the trees' own missing branch.
+            encode = ColumnTransformer(
+                [("categories", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                               encoded_missing_value=np.nan), categorical)],
+                remainder="passthrough")
+            mask = [True] * len(categorical) + [False] * len(numeric)
+            # JourneyML's LightGbm: 15 leaves, learning rate 0.05, 200 iterations, 20 rows per leaf; ML.NET's L2 default 0.01.
+            return Pipeline([("encode", encode), ("model", HistGradientBoostingClassifier(
+                learning_rate=0.05, max_iter=200, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=0.01,
+                max_bins=255, early_stopping=False, categorical_features=mask, random_state=args.seed))])
+        what = "HistGradientBoostingClassifier (15 leaves, learning rate 0.05, 200 iterations, 20 rows per leaf, L2 0.01, no early stopping, native categories)"
+    else:
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        def build():
+            prepare = ColumnTransformer([
+                ("numbers", Pipeline([("impute", SimpleImputer(strategy="median", add_indicator=True)), ("scale", StandardScaler())]), numeric),
+                ("categories", OneHotEncoder(handle_unknown="ignore"), categorical)])
+            # ML.NET's L-BFGS minimises mean log-loss + (L2 / 2n)|w|^2 with L2 = 0.1; scikit-learn's C = 1 / L2 is the same objective.
+            return Pipeline([("prepare", prepare), ("model", LogisticRegression(C=10.0, solver="lbfgs", max_iter=1000))])
+        what = "LogisticRegression (L-BFGS, C 10, median imputation with missing flags, standardised, one-hot)"
+
+    warm = train[:WARM_UP_ROWS]
+    build().fit(x.iloc[warm], y[warm]).predict_proba(x.iloc[:WARM_UP_ROWS])
+    start = time.perf_counter()
+    model = build().fit(x.iloc[train], y[train])
+    fit = time.perf_counter() - start
+    model.predict_proba(x)  # scoring is timed on a second pass on both sides
+    start = time.perf_counter()
+    probabilities = model.predict_proba(x)[:, 1]
+    score = time.perf_counter() - start
+    write(args, {"what": f"{what}, {threads()} threads", "threads": threads(), "fit_seconds": fit, "fit_rows": int(len(train)),
+                 "score_seconds": score, "score_rows": int(len(x))}, probabilities)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", required=True, choices=["check", "segments", "gbm", "logistic"])
+    parser.add_argument("--table")
+    parser.add_argument("--k", type=int, default=0)
+    parser.add_argument("--out")
+    parser.add_argument("--predictions")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.task == "check":
+        try:
+            print(versions())
+        except ImportError as error:
+            print(f"{error}: install Debian's python3-sklearn and python3-pandas", file=sys.stderr)
+            return 1
+        return 0
+    if not (args.table and args.out and args.predictions):
+        parser.error("--table, --out and --predictions are required")
+    if args.task == "segments":
+        if args.k < 1:
+            parser.error("--k is required for segments")
+        segments(args)
+    else:
+        classifier(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+using JourneyML.Core.Benchmarks;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.SampleData;
+
+namespace JourneyML.Core.Tests.Benchmarks;
+
+public sealed class PeerBenchTests
+{
+    private static readonly DateTime s_asOf = new(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static readonly Lazy<(FeatureTable Table, GroundTruth Truth)> s_sample = new(() =>
+    {
+        var directory = Repo.Path("data-samples", "sample");
+        var table = BehaviourFeatures.Build(Dataset.Open(directory, new ValidationReport()), new FeatureOptions { AsOf = s_asOf }).Table;
+        return (table, GroundTruth.TryLoad(directory, table)!);
+    });
+
+    [Fact]
+    public void The_shared_table_reads_back_with_the_sweeps_own_holdout_and_the_planted_segments()
+    {
+        var (table, truth) = s_sample.Value;
+        var path = Path.Combine(Directory.CreateTempSubdirectory("journeyml-peers-").FullName, "table.csv");
+        var written = PeerBenchTable.Write(table, truth, path);
+        var read = PeerBenchTable.Read(path);
+
+        // The features both sides see are exactly the feature table's, and nothing of the benchmark's leaks into them.
+        Assert.Equal(table.Columns.Select(c => c.Name), read.Table.Columns.Select(c => c.Name));
+        foreach (var column in table.Columns.Where(c => c.Kind == FeatureKind.Numeric))
+        {
+            Assert.Equal(column.Numbers, read.Table[column.Name].Numbers);
+        }
+        Assert.Equal(written.HoldoutRows, read.HoldoutRows);
+        Assert.Equal(written.TrainRows, read.TrainRows);
+        Assert.Equal(truth.Segment, read.PlantedSegments);
+        Assert.Equal(7, read.PlantedK);
+
+        // The holdout is the one the selection sweep makes itself, so the sweep and the fixed trainers are measured on the same rows.
+        var sweep = ClassifierTraining.Train(read.Table, "churn", LabelNames.Churn, PeerBenchTable.ChurnPopulation(read.Table),
+            new ClassifierOptions { Candidates = [CandidateSpec.DefaultSweep[^1]] });
+        Assert.Equal(read.HoldoutRows, sweep.HoldoutRows);
+        Assert.Empty(read.TrainRows.Intersect(read.HoldoutRows));
+    }
+
+    [Fact]
+    public void Batch_scoring_in_parallel_blocks_gives_the_same_probabilities_as_one_block()
+    {
+        var (table, _) = s_sample.Value;
+        var rows = PeerBenchTable.ChurnPopulation(table);
+        var model = ClassifierTraining.FitOnce(table, "churn", LabelNames.Churn, rows, CandidateSpec.Default, threads: 2);
+        var all = Enumerable.Range(0, table.RowCount).ToArray();
+        int original = BinaryModel.PredictBlockSize;
+        try
+        {
+            BinaryModel.PredictBlockSize = 1_000_000;
+            var whole = model.Predict(table, all);
+            BinaryModel.PredictBlockSize = 97; // about twenty blocks, scored on every core at once
+            var blocks = model.Predict(table, all);
+            Assert.Equal(whole, blocks);
+            Assert.All(whole, p => Assert.InRange(p, 0f, 1f));
+        }
+        finally
+        {
+            BinaryModel.PredictBlockSize = original;
+        }
+    }
+
+    [Fact]
+    public void Results_go_into_the_against_peers_section_and_the_run_log_stays_last()
+    {
+        const string results = "# Benchmark results\n\n## Feature building\n\ntext\n\n## Run log\n\n| date | what |\n|---|---|\n| 2026-11-29 | a row |\n";
+        var first = PeerBenchReport.InsertIntoResults(results, "### 100,000 customers\n\nfirst table\n");
+        var second = PeerBenchReport.InsertIntoResults(first, "### 1,000,000 customers\n\nsecond table\n");
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(second, "## Against peers"));
+        int section = second.IndexOf("## Against peers", StringComparison.Ordinal);
+        int a = second.IndexOf("### 100,000 customers", StringComparison.Ordinal);
+        int b = second.IndexOf("### 1,000,000 customers", StringComparison.Ordinal);
+        int log = second.IndexOf("## Run log", StringComparison.Ordinal);
+        Assert.True(second.IndexOf("## Feature building", StringComparison.Ordinal) < section);
+        Assert.True(section < a && a < b && b < log, second);
+        // A row appended at the end of the file still lands in the run log's table.
+        Assert.EndsWith("| 2026-11-29 | a row |\n", second);
+    }
+}
