@@ -16,24 +16,26 @@ internal static class Slots
     // Windows by day index before T (see EventAccumulator.Add): [0,7), [0,14), [0,30), [30,60), [0,90).
     public const int W7 = 0, W14 = 1, W30 = 2, WPrev30 = 3, W90 = 4, Windows = 5;
 
-    /// <summary>For each event kind and window, up to two counter positions (-1 for none).</summary>
+    /// <summary>Counter positions per event kind and window: a page view in the last 30 days counts as content, as a page view and as engagement.</summary>
+    public const int PerEntry = 3;
+
+    /// <summary>For each event kind and window, up to <see cref="PerEntry"/> counter positions (-1 for none, and none after it).</summary>
     public static readonly int[] Map = BuildMap();
 
     private static int[] BuildMap()
     {
-        var map = new int[EventKinds.Count * Windows * 2];
+        var map = new int[EventKinds.Count * Windows * PerEntry];
         Array.Fill(map, -1);
         void Set(EventKind kind, int window, int slot)
         {
-            int at = ((int)kind * Windows + window) * 2;
-            if (map[at] < 0)
+            int at = ((int)kind * Windows + window) * PerEntry;
+            int free = Array.IndexOf(map, -1, at, PerEntry);
+            if (free < 0)
             {
-                map[at] = slot;
+                // A counter silently dropped is a feature silently wrong (this once zeroed page_views_30d): fail at start.
+                throw new InvalidOperationException($"more than {PerEntry} counters for {kind} in window {window}");
             }
-            else
-            {
-                map[at + 1] = slot;
-            }
+            map[free] = slot;
         }
         Set(EventKind.Login, W7, Login7);
         Set(EventKind.Login, W30, Login30);
@@ -67,7 +69,7 @@ internal static class Slots
         {
             Set(kind, W90, Sales90);
         }
-        // Engagement (for account roll-ups): one counter per kind at most, so ticket and lifecycle events are left out.
+        // Engagement (for account roll-ups); ticket and lifecycle events are left out.
         foreach (var kind in EventKinds.All.Where(k => k.IsEngagement()))
         {
             Set(kind, W30, Engaged30);
@@ -174,24 +176,24 @@ internal sealed class EventAccumulator
             {
                 ActiveDays[2 * c + (day >> 6)] |= 1UL << (day & 63);
             }
-            int baseAt = (int)kind * Slots.Windows * 2;
+            int baseAt = (int)kind * Slots.Windows * Slots.PerEntry;
             int row = c * Slots.Count;
-            Bump(counts, map, row, baseAt + Slots.W90 * 2);
+            Bump(counts, map, row, baseAt + Slots.W90 * Slots.PerEntry);
             if (day < 30)
             {
-                Bump(counts, map, row, baseAt + Slots.W30 * 2);
+                Bump(counts, map, row, baseAt + Slots.W30 * Slots.PerEntry);
                 if (day < 14)
                 {
-                    Bump(counts, map, row, baseAt + Slots.W14 * 2);
+                    Bump(counts, map, row, baseAt + Slots.W14 * Slots.PerEntry);
                     if (day < 7)
                     {
-                        Bump(counts, map, row, baseAt + Slots.W7 * 2);
+                        Bump(counts, map, row, baseAt + Slots.W7 * Slots.PerEntry);
                     }
                 }
             }
             else if (day < 60)
             {
-                Bump(counts, map, row, baseAt + Slots.WPrev30 * 2);
+                Bump(counts, map, row, baseAt + Slots.WPrev30 * Slots.PerEntry);
             }
         }
         EventsBefore += before;
@@ -201,15 +203,9 @@ internal sealed class EventAccumulator
 
     private static void Bump(int[] counts, int[] map, int row, int at)
     {
-        int a = map[at];
-        if (a >= 0)
+        for (int i = at; i < at + Slots.PerEntry && map[i] >= 0; i++)
         {
-            counts[row + a]++;
-            int b = map[at + 1];
-            if (b >= 0)
-            {
-                counts[row + b]++;
-            }
+            counts[row + map[i]]++;
         }
     }
 

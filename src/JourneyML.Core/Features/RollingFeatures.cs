@@ -182,11 +182,11 @@ internal sealed class RollingFeatures
                 }
                 lastActivity = Math.Max(lastActivity, at);
                 active += firstOfDay[p] ? 1 : 0;
-                int kindAt = (int)kind * Slots.Windows * 2;
-                Add(counts, map, row, kindAt + Slots.W90 * 2, 1);
-                Add(counts, map, row, kindAt + Slots.W30 * 2, 1);
-                Add(counts, map, row, kindAt + Slots.W14 * 2, 1);
-                Add(counts, map, row, kindAt + Slots.W7 * 2, 1);
+                int kindAt = (int)kind * Slots.Windows * Slots.PerEntry;
+                Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, 1);
+                Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, 1);
+                Add(counts, map, row, kindAt + Slots.W14 * Slots.PerEntry, 1);
+                Add(counts, map, row, kindAt + Slots.W7 * Slots.PerEntry, 1);
             }
             _edges[e0] = p;
             _lastLogin[c] = lastLogin;
@@ -207,25 +207,25 @@ internal sealed class RollingFeatures
             }
             for (; p < end && ticks[p] < boundary; p++)
             {
-                int kindAt = (int)kinds[p] * Slots.Windows * 2;
+                int kindAt = (int)kinds[p] * Slots.Windows * Slots.PerEntry;
                 switch (e)
                 {
                     case 1:
-                        Add(counts, map, row, kindAt + Slots.W7 * 2, -1);
+                        Add(counts, map, row, kindAt + Slots.W7 * Slots.PerEntry, -1);
                         break;
                     case 2:
-                        Add(counts, map, row, kindAt + Slots.W14 * 2, -1);
+                        Add(counts, map, row, kindAt + Slots.W14 * Slots.PerEntry, -1);
                         break;
                     case 3:
-                        Add(counts, map, row, kindAt + Slots.W30 * 2, -1);
-                        Add(counts, map, row, kindAt + Slots.WPrev30 * 2, 1);
+                        Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, -1);
+                        Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, 1);
                         _active30[c] -= firstOfDay[p] ? 1 : 0;
                         break;
                     case 4:
-                        Add(counts, map, row, kindAt + Slots.WPrev30 * 2, -1);
+                        Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, -1);
                         break;
                     default:
-                        Add(counts, map, row, kindAt + Slots.W90 * 2, -1);
+                        Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, -1);
                         _active90[c] -= firstOfDay[p] ? 1 : 0;
                         break;
                 }
@@ -236,15 +236,9 @@ internal sealed class RollingFeatures
 
     private static void Add(int[] counts, int[] map, int row, int at, int delta)
     {
-        int a = map[at];
-        if (a >= 0)
+        for (int i = at; i < at + Slots.PerEntry && map[i] >= 0; i++)
         {
-            counts[row + a] += delta;
-            int b = map[at + 1];
-            if (b >= 0)
-            {
-                counts[row + b] += delta;
-            }
+            counts[row + map[i]] += delta;
         }
     }
 

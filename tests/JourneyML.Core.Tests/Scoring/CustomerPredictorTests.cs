@@ -84,6 +84,25 @@ public sealed class CustomerPredictorTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Every_event_kind_counts_in_each_of_its_windows_content_kind_and_engagement_alike()
+    {
+        // Regression: a page view in the last 30 days has three counters (content, page views, engagement); the
+        // engagement counter once overwrote the page-view one, so page_views_30d was always 0.
+        var asOf = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+        var customer = new Customer("c-1", "a-1", asOf.AddDays(-400), "pro", "user", "emea", new Dictionary<string, string>());
+        string[] kinds = ["page_view", "email_open", "email_click", "download", "webinar_attended", "case_study_view", "comparison_page_view"];
+        var events = kinds.Select((k, i) => new CustomerEvent("c-1", asOf.AddDays(-3 - i), k)).ToList();
+        var table = LiveFeatures.Build([new ProfileInput(customer, events)], asOf);
+        foreach (var feature in new[] { "page_views_30d", "page_views_90d", "email_opens_30d", "email_opens_90d", "email_clicks_30d", "email_clicks_90d",
+            "downloads_90d", "webinars_90d", "case_study_views_90d", "comparison_views_90d" })
+        {
+            Assert.True(table[feature].Numbers![0] == 1, $"{feature} is {table[feature].Numbers![0]}, expected 1");
+        }
+        Assert.Equal(kinds.Length, table["content_30d"].Numbers![0]);
+        Assert.Equal(1, table["account_engaged_contacts_30d"].Numbers![0]);
+    }
+
+    [Fact]
     public void Invalid_profiles_and_events_name_the_customer_the_event_and_the_field()
     {
         var asOf = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
