@@ -46,7 +46,7 @@ public sealed partial class PeerBenchCommandTests
             Assert.Matches(TimePattern(), row[3]);
             Assert.StartsWith("none", row[2]);
         }
-        Assert.Contains("not measured yet", Row("serve predictions over HTTP")[1]);
+        Assert.Contains("api-load.sh", Row("serve predictions over HTTP")[1]);
 
         // Quality: AUCs between 0.5 and 1 on both sides, the oracle at least as good as chance, segments found.
         foreach (var (model, metric) in new[] { ("churn, gradient boosting", "ROC AUC"), ("churn, logistic regression", "ROC AUC") })

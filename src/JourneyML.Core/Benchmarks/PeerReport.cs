@@ -178,7 +178,7 @@ public sealed class PeerBenchReport
             string why = Skipped.Contains(PeerTask.Journey) ? "left out of this run (--skip)" : $"not measured at this size: {JourneySkipped ?? "not run"}";
             sb.AppendLine(s_inv, $"| journey map | {why} | none: no peer draws journey maps | | | | | | | |");
         }
-        sb.AppendLine("| serve predictions over HTTP on loopback | **not measured yet**: the API is being built on another branch; this row is its place | | | | | | | | |");
+        sb.AppendLine("| serve predictions over HTTP on loopback | measured separately against the real server under wrk: `tests/JourneyML.Benchmarks/api-load.sh` (see \"Serving API\" in this file) | none: no peer serves | | | | | | | |");
         sb.AppendLine();
         sb.AppendLine("Times are medians (fastest-slowest over the runs) of the step alone: no process start, imports or CSV reading; scoring is the second pass over every row. " +
             "JourneyML's segment assignment includes log1p and standardising the raw features; the peer is given the standardised signals. " +
@@ -320,7 +320,7 @@ public sealed class PeerBenchReport
         "  load 10: 11.7-20.5 s spinning, 1.8-3.7 s passive).\n" +
         "- Features, the selection sweep with calibration and explanations, and journey maps are JourneyML's alone: no peer does\n" +
         "  them, so they have no ratio. No LightGBM command-line program is packaged for Debian 12, so LightGBM appears only\n" +
-        "  through ML.NET. Serving over HTTP is not measured yet (the API is being built on another branch).\n";
+        "  through ML.NET. Serving over HTTP is measured by `tests/JourneyML.Benchmarks/api-load.sh` (the real server under wrk), in its own section.\n";
 
     /// <summary>
     /// Places a subsection at the end of the "Against peers" section (created before the run log when missing), so the
