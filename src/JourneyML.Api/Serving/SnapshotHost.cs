@@ -14,6 +14,7 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile SnapshotView? _current;
+    private string? _unreadable;
 
     public string Directory { get; } = Path.Combine(paths.Registry, "snapshots");
 
@@ -50,7 +51,8 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
         try
         {
             var files = Snapshot.List(Directory);
-            if (files.Count == 0 || files[^1] == _current?.Path)
+            // A file that could not be read is tried again only once a newer snapshot replaces it (one warning, not one per tick).
+            if (files.Count == 0 || files[^1] == _current?.Path || files[^1] == _unreadable)
             {
                 return _current;
             }
@@ -72,6 +74,7 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
             }
             catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
             {
+                _unreadable = files[^1];
                 logger.LogWarning("Could not read snapshot {Snapshot}; keeping the one served: {Reason}", Path.GetFileName(files[^1]), e.Message);
             }
             return _current;
