@@ -94,12 +94,12 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
         switch (columns[column])
         {
             case DateTime[] d:
-                value = AsUtc(d[row]);
+                value = UtcTime.Normalize(d[row]);
                 return true;
             case DateTime?[] d:
                 if (d[row] is { } t)
                 {
-                    value = AsUtc(t);
+                    value = UtcTime.Normalize(t);
                     return true;
                 }
                 value = default;
@@ -179,12 +179,6 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
         }
     }
 
-    private static DateTime AsUtc(DateTime t) => t.Kind switch
-    {
-        DateTimeKind.Utc => t,
-        DateTimeKind.Local => t.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(t, DateTimeKind.Utc),
-    };
 }
 
 /// <summary>Fast parsing of the time layouts exports use; falls back to the framework's parser.</summary>

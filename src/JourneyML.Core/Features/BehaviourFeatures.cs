@@ -41,17 +41,13 @@ public static class BehaviourFeatures
     public static (FeatureTable Table, FeatureBuildSummary Summary) Build(Dataset dataset, FeatureOptions options,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (options.AsOf.Kind == DateTimeKind.Local)
-        {
-            throw new ArgumentException("the as-of date must be UTC", nameof(options));
-        }
+        var asOf = UtcTime.RequireUtc(options.AsOf, "the as-of date");
         if (options.HorizonDays <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "the horizon must be at least one day");
         }
         var watch = Stopwatch.StartNew();
         var customers = dataset.Customers;
-        var asOf = DateTime.SpecifyKind(options.AsOf, DateTimeKind.Utc);
         if (asOf > dataset.DataAsOf)
         {
             throw new ArgumentException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");

@@ -20,10 +20,7 @@ public static class FeatureTableFiles
 
     public static void Write(FeatureTable table, string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
-        try
+        AtomicFile.Write(path, temporary =>
         {
             if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             {
@@ -33,15 +30,7 @@ public static class FeatureTableFiles
             {
                 WriteCsv(table, temporary);
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        });
     }
 
     private static async Task WriteParquetAsync(FeatureTable table, string path)

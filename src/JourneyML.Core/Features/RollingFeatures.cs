@@ -87,11 +87,7 @@ internal sealed class RollingFeatures
     /// <summary>The features as of <paramref name="asOf"/> (events strictly before it); dates must not go backwards and must be whole days apart.</summary>
     public FeatureTable Advance(DateTime asOf, CancellationToken cancellationToken = default)
     {
-        long t = DateTime.SpecifyKind(asOf, DateTimeKind.Utc).Ticks;
-        if (asOf.Kind == DateTimeKind.Local)
-        {
-            throw new ArgumentException("the as-of date must be UTC", nameof(asOf));
-        }
+        long t = UtcTime.RequireUtc(asOf, "the as-of date").Ticks;
         if (t > _timeline.Dataset.DataAsOf.Ticks)
         {
             throw new ArgumentException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {_timeline.Dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");

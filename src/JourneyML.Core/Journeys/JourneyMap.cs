@@ -1,3 +1,4 @@
+using JourneyML.Core.Data;
 using JourneyML.Core.Stages;
 
 namespace JourneyML.Core.Journeys;
@@ -87,10 +88,10 @@ public sealed record JourneyMap(
 
     private void WriteFiles(string directory)
     {
-        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, $"journey-map-{To:yyyyMMdd}.json"), ToJson());
-        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.html"), JourneyMapHtml.Render(this));
-        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.json"), ToJson());
-        Registry.ModelRegistry.WriteAtomically(Path.Combine(directory, "journey-map.md"), JourneyMapMarkdown.Render(this));
+        AtomicFile.WriteAllText(Path.Combine(directory, $"journey-map-{To:yyyyMMdd}.json"), ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, "journey-map.html"), JourneyMapHtml.Render(this));
+        AtomicFile.WriteAllText(Path.Combine(directory, "journey-map.json"), ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, "journey-map.md"), JourneyMapMarkdown.Render(this));
     }
 
     /// <param name="timelines">Stage stays per customer (from <see cref="StageHistory.Build"/>).</param>

@@ -80,8 +80,9 @@ public static class TrainingRun
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var fingerprint = Fingerprint(table);
         var version = ModelRegistry.NewVersion(now, fingerprint);
-        var drift = champion is null ? [] : DriftAgainst(champion, table, churn, lead);
-        var decision = Gate(champion, table, churn, lead, options, drift);
+        IReadOnlyList<DriftEntry> drift = champion is null ? [] : Drift.Against(champion, table, churn, lead);
+        var decision = PromotionGate.Decide(champion, table, churn, lead,
+            new PromotionGateOptions { Tolerance = options.Tolerance, Force = options.Force, Seed = options.Seed });
 
         var metadata = new ModelMetadata
         {
@@ -184,132 +185,6 @@ public static class TrainingRun
         result.Model.Info.Spec.Trainer, result.Model.Info.Spec.Hyperparameters, result.SelectionReason, result.Candidates,
         result.Holdout, result.OracleAuc, result.Importance, result.Model.Info.Calibration,
         Drift.Describe(result.Task + "_score", result.HoldoutPredictions));
-
-    /// <summary>
-    /// Not worse than the champion beyond the tolerance, on this run's holdout: the champion scores exactly the rows the
-    /// challenger was measured on. A champion that cannot score this data (a feature it needs is gone) is no comparison.
-    /// </summary>
-    private static PromotionDecision Gate(LoadedModels? champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead,
-        TrainingOptions options, IReadOnlyList<DriftEntry> drift)
-    {
-        if (champion is null)
-        {
-            return new PromotionDecision(true, "first model in the registry", null, [], false);
-        }
-        var comparisons = new List<GateComparison>();
-        var problems = new List<string>();
-        foreach (var (challenger, incumbent) in new[] { (churn, champion.Churn), (lead, champion.Lead) })
-        {
-            if (challenger is null)
-            {
-                if (incumbent is not null)
-                {
-                    problems.Add($"the champion has a {incumbent.Info.Task} model and this run has none");
-                }
-                continue;
-            }
-            if (incumbent is null)
-            {
-                continue;
-            }
-            float[] championScores;
-            try
-            {
-                championScores = incumbent.Predict(table, challenger.HoldoutRows);
-            }
-            catch (InvalidOperationException ex)
-            {
-                problems.Add($"the champion's {challenger.Task} model cannot score this data ({ex.Message})");
-                continue;
-            }
-            var truth = challenger.HoldoutRows.Select(r => table.Labels[challenger.Model.Info.Label][r]).ToArray();
-            var championMetrics = ClassificationMetrics.Compute(championScores, truth);
-            var (prUpper, aucUpper) = BootstrapUpper(challenger.HoldoutPredictions, championScores, truth, options.Seed);
-            comparisons.Add(Compare(challenger.Task, "PR-AUC", challenger.Holdout.PrAuc, championMetrics.PrAuc, options.Tolerance, prUpper));
-            comparisons.Add(Compare(challenger.Task, "ROC AUC", challenger.Holdout.Auc, championMetrics.Auc, options.Tolerance, aucUpper));
-        }
-        var worse = comparisons.Where(c => !c.NotWorse).ToList();
-        string previous = champion.Metadata.Version;
-        if (worse.Count == 0 && problems.Count == 0)
-        {
-            var summary = string.Join("; ", comparisons.Where(c => c.Metric == "PR-AUC").Select(c => $"{c.Task} PR-AUC {c.Challenger:F3} vs champion {c.Champion:F3}"));
-            return new PromotionDecision(true, $"not worse than champion {previous} on the same holdout (tolerance {options.Tolerance:F3}, beyond holdout noise): {summary}", previous, comparisons, false);
-        }
-        var why = string.Join("; ", worse.Select(c => $"{c.Task} {c.Metric} {c.Challenger:F3} is below the champion's {c.Champion:F3} by more than {c.Tolerance:F3}, beyond holdout noise (95% upper bound of the difference {c.DifferenceUpper95:F3})").Concat(problems));
-        return options.Force
-            ? new PromotionDecision(true, $"forced (--force) although: {why}", previous, comparisons, true)
-            : new PromotionDecision(false, $"kept, not promoted: {why}", previous, comparisons, false);
-    }
-
-    /// <summary>
-    /// Features against the champion's training data, and scores as the champion itself gives them on this data against
-    /// its own holdout scores: both measure the population moving, not the difference between two models.
-    /// </summary>
-    private static GateComparison Compare(string task, string metric, double challenger, double champion, double tolerance, double upper) =>
-        new(task, metric, challenger, champion, tolerance, challenger >= champion - tolerance || upper >= -tolerance) { DifferenceUpper95 = upper };
-
-    /// <summary>95th percentile of (challenger - champion) PR-AUC and ROC AUC over 200 paired resamples of the holdout.</summary>
-    private static (double PrAuc, double Auc) BootstrapUpper(float[] challenger, float[] champion, float[] truth, int seed)
-    {
-        const int resamples = 200;
-        var random = new Random(seed);
-        var prDiffs = new double[resamples];
-        var aucDiffs = new double[resamples];
-        int n = truth.Length;
-        var a = new float[n];
-        var b = new float[n];
-        var y = new float[n];
-        for (int s = 0; s < resamples; s++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                int pick = random.Next(n);
-                a[i] = challenger[pick];
-                b[i] = champion[pick];
-                y[i] = truth[pick];
-            }
-            prDiffs[s] = ClassificationMetrics.PrAucOf(a, y) - ClassificationMetrics.PrAucOf(b, y);
-            aucDiffs[s] = ClassificationMetrics.RocAuc(a, y) - ClassificationMetrics.RocAuc(b, y);
-        }
-        Array.Sort(prDiffs);
-        Array.Sort(aucDiffs);
-        int at = (int)(resamples * 0.95);
-        return (prDiffs[at], aucDiffs[at]);
-    }
-
-    private static List<DriftEntry> DriftAgainst(LoadedModels champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead)
-    {
-        var entries = new List<DriftEntry>();
-        foreach (var baseline in champion.Metadata.Distributions)
-        {
-            if (table.Find(baseline.Name) is { Kind: FeatureKind.Numeric } column)
-            {
-                double psi = Drift.Psi(baseline, column.Numbers!);
-                entries.Add(new DriftEntry(baseline.Name, psi, psi > Drift.FlagThreshold));
-            }
-        }
-        foreach (var (result, model, baseline) in new[]
-        {
-            (churn, champion.Churn, champion.Metadata.Churn?.ScoreDistribution),
-            (lead, champion.Lead, champion.Metadata.Lead?.ScoreDistribution),
-        })
-        {
-            if (result is null || model is null || baseline is null)
-            {
-                continue;
-            }
-            try
-            {
-                double psi = Drift.Psi(baseline, model.Predict(table, result.HoldoutRows));
-                entries.Add(new DriftEntry(baseline.Name, psi, psi > Drift.FlagThreshold));
-            }
-            catch (InvalidOperationException)
-            {
-                // The champion cannot score this data (a feature it needs is gone): the gate reports that.
-            }
-        }
-        return [.. entries.OrderByDescending(e => e.Psi)];
-    }
 
     private static GroundTruthComparison Compare(GroundTruth truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
     {

@@ -1,3 +1,4 @@
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Features;
 
 namespace JourneyML.Core.Registry;
@@ -39,6 +40,44 @@ public static class Drift
 
     public static IReadOnlyList<FeatureDistribution> Describe(FeatureTable table) =>
         [.. table.Columns.Where(c => c.Kind == FeatureKind.Numeric).Select(c => Describe(c.Name, c.Numbers!))];
+
+    /// <summary>
+    /// Features against the champion's training data, and scores as the champion itself gives them on this data against
+    /// its own holdout scores: both measure the population moving, not the difference between two models.
+    /// </summary>
+    public static IReadOnlyList<DriftEntry> Against(LoadedModels champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead)
+    {
+        var entries = new List<DriftEntry>();
+        foreach (var baseline in champion.Metadata.Distributions)
+        {
+            if (table.Find(baseline.Name) is { Kind: FeatureKind.Numeric } column)
+            {
+                double psi = Psi(baseline, column.Numbers!);
+                entries.Add(new DriftEntry(baseline.Name, psi, psi > FlagThreshold));
+            }
+        }
+        foreach (var (result, model, baseline) in new[]
+        {
+            (churn, champion.Churn, champion.Metadata.Churn?.ScoreDistribution),
+            (lead, champion.Lead, champion.Metadata.Lead?.ScoreDistribution),
+        })
+        {
+            if (result is null || model is null || baseline is null)
+            {
+                continue;
+            }
+            try
+            {
+                double psi = Psi(baseline, model.Predict(table, result.HoldoutRows));
+                entries.Add(new DriftEntry(baseline.Name, psi, psi > FlagThreshold));
+            }
+            catch (InvalidOperationException)
+            {
+                // The champion cannot score this data (a feature it needs is gone): the gate reports that.
+            }
+        }
+        return [.. entries.OrderByDescending(e => e.Psi)];
+    }
 
     /// <summary>PSI of new values against a baseline distribution, on the baseline's bins.</summary>
     public static double Psi(FeatureDistribution baseline, IEnumerable<float> values)

@@ -1,3 +1,4 @@
+using JourneyML.Core.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
@@ -129,7 +130,7 @@ public sealed partial class ModelRegistry(string root)
             history.AddRange(current.History);
         }
         var pointer = new ChampionPointer(version, now, reason, [.. history.Take(50)]);
-        WriteAtomically(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
+        AtomicFile.WriteAllText(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
         return pointer;
     }
 
@@ -142,15 +143,8 @@ public sealed partial class ModelRegistry(string root)
         var rest = current.History.SkipWhile(h => h.Version != previous.Version).Skip(1).ToList();
         var pointer = new ChampionPointer(previous.Version, now, $"rollback from {current.Version}",
             [new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason), .. rest]);
-        WriteAtomically(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
+        AtomicFile.WriteAllText(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
         return pointer;
-    }
-
-    internal static void WriteAtomically(string path, string contents)
-    {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, contents);
-        File.Move(temporary, path, overwrite: true);
     }
 
     internal static ModelMetadata? TryReadMetadata(string directory)
@@ -193,7 +187,7 @@ public sealed partial class ModelRegistry(string root)
         /// <summary>Writes metadata.json (marked complete) last, then renames the folder into place.</summary>
         public string Commit(ModelMetadata metadata)
         {
-            WriteAtomically(Path.Combine(Directory, MetadataFile), JsonSerializer.Serialize(metadata with { Complete = true }, RegistryJson.Default.ModelMetadata));
+            AtomicFile.WriteAllText(Path.Combine(Directory, MetadataFile), JsonSerializer.Serialize(metadata with { Complete = true }, RegistryJson.Default.ModelMetadata));
             var final = registry.VersionDirectory(Version);
             System.IO.Directory.Move(Directory, final);
             _committed = true;

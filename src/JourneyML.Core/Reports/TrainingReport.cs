@@ -1,3 +1,4 @@
+using JourneyML.Core.Data;
 using System.Text;
 using JourneyML.Core.Registry;
 
@@ -39,18 +40,10 @@ public static class TrainingReport
         Directory.CreateDirectory(Path.Combine(directory, ChartsFolder));
         foreach (var chart in document.Charts)
         {
-            WriteAtomically(Path.Combine(directory, chart.RelativePath), chart.Png.Value);
+            AtomicFile.WriteAllBytes(Path.Combine(directory, chart.RelativePath), chart.Png.Value);
         }
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        WriteAtomically(Path.Combine(directory, MarkdownFileName), utf8.GetBytes(MarkdownRenderer.Render(document)));
-        WriteAtomically(Path.Combine(directory, HtmlFileName), utf8.GetBytes(HtmlRenderer.Render(document)));
-    }
-
-    /// <summary>A reader opening the report while a retrain rewrites it sees the old file or the new one, never half of one.</summary>
-    private static void WriteAtomically(string path, byte[] content)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, content);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllBytes(Path.Combine(directory, MarkdownFileName), utf8.GetBytes(MarkdownRenderer.Render(document)));
+        AtomicFile.WriteAllBytes(Path.Combine(directory, HtmlFileName), utf8.GetBytes(HtmlRenderer.Render(document)));
     }
 }

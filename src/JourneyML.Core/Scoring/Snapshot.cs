@@ -48,9 +48,7 @@ public sealed class Snapshot
     /// <summary>Writes Parquet (or CSV by extension) under a temporary name and renames it into place.</summary>
     public void Write(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.partial";
-        try
+        AtomicFile.Write(path, temporary =>
         {
             if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
             {
@@ -60,15 +58,7 @@ public sealed class Snapshot
             {
                 Task.Run(() => WriteParquetAsync(temporary)).GetAwaiter().GetResult();
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        });
     }
 
     private async Task WriteParquetAsync(string path)

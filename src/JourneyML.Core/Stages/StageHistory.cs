@@ -122,10 +122,8 @@ public static class StageHistory
         {
             throw new ArgumentException($"the window is empty ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
         }
-        if (from.Kind == DateTimeKind.Local || to.Kind == DateTimeKind.Local)
-        {
-            throw new ArgumentException("the window's dates must be UTC");
-        }
+        UtcTime.RequireUtc(from, "the window's start");
+        UtcTime.RequireUtc(to, "the window's end");
         var dates = new List<DateTime>();
         for (var date = from; date <= to; date = date.AddDays(stepDays))
         {

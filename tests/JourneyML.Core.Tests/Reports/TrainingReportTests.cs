@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using JourneyML.Core.Data;
 using JourneyML.Core.Reports;
 using SkiaSharp;
 using Xunit.Abstractions;
@@ -152,7 +153,7 @@ public sealed partial class TrainingReportTests(ITestOutputHelper output)
         {
             Assert.True(File.Exists(Path.Combine(directory, link.Groups[1].Value)), $"the Markdown links to {link.Groups[1].Value}, which was not written");
         }
-        Assert.Empty(Directory.GetFiles(directory, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(directory, "*" + AtomicFile.PartialSuffix, SearchOption.AllDirectories));
         output.WriteLine($"sample report: {html}");
         output.WriteLine($"report.html {new FileInfo(html).Length / 1024} KB, report.md {new FileInfo(md).Length / 1024} KB, charts " +
             string.Join(", ", Directory.GetFiles(Path.Combine(directory, TrainingReport.ChartsFolder)).Order(StringComparer.Ordinal)
