@@ -89,9 +89,9 @@ public class ScoringBenchmarks
     public string Explain()
     {
         var scores = new float[_explain.Length];
-        var factors = new string[_explain.Length];
-        ScoringRun.ScoreTask(_model, _million, _explain, scores, factors, 3, "low risk");
-        return factors[^1];
+        var factors = new IReadOnlyList<Factor>[_explain.Length];
+        Scorer.ScoreRows(_model, _million, _explain, scores, factors, new bool[_explain.Length], 3, ScoringPath.Batch);
+        return string.Join("; ", factors[^1].Select(f => f.Text));
     }
 }
 

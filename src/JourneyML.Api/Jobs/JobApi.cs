@@ -1,6 +1,8 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Security;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Data;
+using JourneyML.Core.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.Jobs;
@@ -63,8 +65,17 @@ public static class JobApi
         {
             throw new RequestValidationException(errors);
         }
-        var (job, started) = jobs.Start(new RetrainSettings(folder!, request.AsOf is { } a ? DateTime.SpecifyKind(a, DateTimeKind.Utc) : null,
-            request.HorizonDays ?? 90, request.Segments, request.FixedTrainer, request.SkipInvalid, request.Tolerance ?? 0.01, request.Force));
+        var defaults = new RetrainSettings { DataDirectory = folder! };
+        var (job, started) = jobs.Start(defaults with
+        {
+            AsOf = UtcTime.Normalize(request.AsOf),
+            HorizonDays = request.HorizonDays ?? defaults.HorizonDays,
+            Segments = request.Segments,
+            FixedTrainer = request.FixedTrainer,
+            SkipInvalid = request.SkipInvalid,
+            Tolerance = request.Tolerance ?? defaults.Tolerance,
+            Force = request.Force,
+        });
         if (!started)
         {
             return TypedResults.Problem(statusCode: 409, title: "A retraining job is already running", detail: $"job {job.Id} is running; one at a time");

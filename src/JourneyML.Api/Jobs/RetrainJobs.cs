@@ -21,9 +21,6 @@ public sealed record RetrainJobResult(string Version, bool Promoted, string Deci
 public sealed record RetrainJob(string Id, JobStatus Status, string Step, double Progress, DateTime StartedAt, DateTime? FinishedAt,
     string DataFolder, DateTime? AsOf, RetrainJobResult? Result, string? Error);
 
-/// <summary>The settings a retraining request may give.</summary>
-public sealed record RetrainSettings(string DataFolder, DateTime? AsOf, int HorizonDays, int? Segments, bool FixedTrainer, bool SkipInvalid, double Tolerance, bool Force);
-
 /// <summary>
 /// Runs retraining jobs in the background, one at a time: features, train, gate, score, journey map (the CLI's
 /// <c>retrain</c>), then has the service pick up a new champion and snapshot. Keeps the last jobs' states.
@@ -54,7 +51,7 @@ public sealed class RetrainJobs(ServingPaths paths, ModelHost models, SnapshotHo
                 return (_jobs[_running], false);
             }
             var id = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
-            job = new RetrainJob(id, JobStatus.Running, "starting", 0, DateTime.UtcNow, null, Path.GetFileName(settings.DataFolder), settings.AsOf, null, null);
+            job = new RetrainJob(id, JobStatus.Running, "starting", 0, DateTime.UtcNow, null, Path.GetFileName(settings.DataDirectory), settings.AsOf, null, null);
             _jobs[id] = job;
             _order.Add(id);
             if (_order.Count > 50)
@@ -73,24 +70,7 @@ public sealed class RetrainJobs(ServingPaths paths, ModelHost models, SnapshotHo
         try
         {
             var progress = new Progress<(string Step, double Fraction)>(p => Update(id, j => j with { Step = p.Step, Progress = Math.Round(p.Fraction, 3) }));
-            var result = await Task.Run(() => RetrainRun.Run(new RetrainOptions
-            {
-                Training = new TrainingOptions
-                {
-                    Features = new FeatureRunOptions
-                    {
-                        DataDirectory = settings.DataFolder,
-                        AsOf = settings.AsOf,
-                        HorizonDays = settings.HorizonDays,
-                        Policy = settings.SkipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
-                    },
-                    RegistryPath = paths.Registry,
-                    Segments = settings.Segments,
-                    Tolerance = settings.Tolerance,
-                    Force = settings.Force,
-                    Candidates = settings.FixedTrainer ? [CandidateSpec.Default] : null,
-                },
-            }, logger, cancellationToken, progress), cancellationToken);
+            var result = await Task.Run(() => RetrainRun.Run(settings.ToOptions(paths.Registry), logger, cancellationToken, progress), cancellationToken);
             var serving = await models.RefreshAsync(cancellationToken);
             await snapshots.RefreshAsync(notify: true, cancellationToken);
             var meta = result.Training.Metadata;

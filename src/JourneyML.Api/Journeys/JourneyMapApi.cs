@@ -1,3 +1,4 @@
+using JourneyML.Core.Pipelines;
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Data;

@@ -116,7 +116,7 @@ internal sealed class BenchScoreCommand : Command
             var features = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data }, NullLogger.Instance, cancellationToken: cancellationToken);
             double featureSeconds = watch.Elapsed.TotalSeconds;
             watch.Restart();
-            var snapshot = ScoringRun.Score(features.Table, models, 3, NullLogger.Instance);
+            var snapshot = BatchScoring.Score(features.Table, models, 3);
             double scoreSeconds = watch.Elapsed.TotalSeconds;
             watch.Restart();
             var path = Path.Combine(Path.GetTempPath(), $"journeyml-bench-snapshot-{Guid.NewGuid():N}.parquet");

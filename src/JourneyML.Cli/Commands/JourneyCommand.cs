@@ -1,4 +1,5 @@
 using System.CommandLine;
+using JourneyML.Core.Pipelines;
 using JourneyML.Core.Journeys;
 using Microsoft.Extensions.Logging;
 

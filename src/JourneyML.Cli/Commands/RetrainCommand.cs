@@ -37,21 +37,21 @@ internal sealed class RetrainCommand : Command
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
             var logger = loggers.CreateLogger("retrain");
-            var features = TrainCommand.FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid);
-            var registry = parse.GetValue(s_registry)!.FullName;
-            var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(new RetrainOptions
+            var request = new RetrainSettings
             {
-                Training = new TrainingOptions
-                {
-                    Features = features,
-                    RegistryPath = registry,
-                    Segments = parse.GetValue(TrainCommand.Segments),
-                    Tolerance = parse.GetValue(TrainCommand.Tolerance),
-                    Force = parse.GetValue(TrainCommand.Force),
-                    Candidates = parse.GetValue(TrainCommand.FixedTrainer) ? [CandidateSpec.Default] : null,
-                },
+                DataDirectory = parse.GetValue(s_data)!.FullName,
+                MappingFile = parse.GetValue(s_mapping)?.FullName,
+                AsOf = CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
+                HorizonDays = parse.GetValue(s_horizon),
+                SkipInvalid = parse.GetValue(s_skipInvalid),
+                Segments = parse.GetValue(TrainCommand.Segments),
+                Tolerance = parse.GetValue(TrainCommand.Tolerance),
+                Force = parse.GetValue(TrainCommand.Force),
+                FixedTrainer = parse.GetValue(TrainCommand.FixedTrainer),
                 WriteCsv = parse.GetValue(s_csv),
-            }, logger, cancellationToken, progress));
+            };
+            var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(request.ToOptions(parse.GetValue(s_registry)!.FullName),
+                logger, cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(result.Training));
             Console.WriteLine(ScoreCommand.Format(result.Scoring, 5));
             var map = result.JourneyMap;

@@ -45,9 +45,11 @@ internal sealed class ScoreCommand : Command
             {
                 var scored = ScoringRun.Run(new ScoringOptions
                 {
-                    FeatureTable = table.FullName,
-                    IdColumn = parse.GetValue(s_id)!,
-                    Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                    Features = new FeatureTableSource(table.FullName)
+                    {
+                        IdColumn = parse.GetValue(s_id)!,
+                        Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                    },
                     RegistryPath = parse.GetValue(s_registry)!.FullName,
                     WriteCsv = parse.GetValue(s_csv),
                 }, loggers.CreateLogger("score"), cancellationToken);
@@ -63,13 +65,11 @@ internal sealed class ScoreCommand : Command
 
     internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, bool csv, ILogger logger, CancellationToken cancellationToken)
     {
-        var report = new ValidationReport();
-        var dataAsOf = Dataset.Open(data, report, mapping).DataAsOf;
         var features = new FeatureRunOptions
         {
             DataDirectory = data,
             MappingFile = mapping,
-            AsOf = asOf ?? dataAsOf,
+            AsOf = asOf,
             Policy = skipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
         };
         return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv }, logger, cancellationToken);

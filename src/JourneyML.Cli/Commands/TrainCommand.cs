@@ -69,12 +69,15 @@ internal sealed class TrainCommand : Command
             };
             var options = new TrainingOptions
             {
-                Features = parse.GetValue(s_featureTable) is null ? FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid) : null,
-                FeatureTable = parse.GetValue(s_featureTable)?.FullName,
-                IdColumn = parse.GetValue(s_id)!,
-                LabelColumn = parse.GetValue(s_label),
-                LabelTask = task,
-                Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                Features = parse.GetValue(s_featureTable) is { } table
+                    ? new FeatureTableSource(table.FullName)
+                    {
+                        IdColumn = parse.GetValue(s_id)!,
+                        LabelColumn = parse.GetValue(s_label),
+                        LabelTask = task,
+                        Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                    }
+                    : FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid),
                 RegistryPath = parse.GetValue(s_registry)!.FullName,
                 Segments = parse.GetValue(Segments),
                 Tolerance = parse.GetValue(Tolerance),

@@ -238,10 +238,11 @@ public static class PeerTasks
         double score = watch.Elapsed.TotalSeconds;
         // Every customer with the top three factors in words, exactly as a scoring run does it.
         var explained = new float[all.Length];
-        var factors = new string[all.Length];
-        ScoringRun.ScoreTask(result.Model, bench.Table, all, explained, factors, 3, "low risk");
+        var factors = new IReadOnlyList<Factor>[all.Length];
+        var raise = new bool[all.Length];
+        Scorer.ScoreRows(result.Model, bench.Table, all, explained, factors, raise, 3, ScoringPath.Batch);
         watch.Restart();
-        ScoringRun.ScoreTask(result.Model, bench.Table, all, explained, factors, 3, "low risk");
+        Scorer.ScoreRows(result.Model, bench.Table, all, explained, factors, raise, 3, ScoringPath.Batch);
         double explain = watch.Elapsed.TotalSeconds;
         PeerMeasurement.WritePredictions(options.PredictionsPath, probabilities);
         return new PeerMeasurement

@@ -6,13 +6,24 @@ using Microsoft.Extensions.Logging;
 
 namespace JourneyML.Core.Pipelines;
 
-/// <summary>Settings of the feature step as the CLI and retraining jobs run it.</summary>
-public sealed record FeatureRunOptions
+/// <summary>What the as-of date is when none is given.</summary>
+public enum AsOfRule
+{
+    /// <summary>The latest date whose labels are complete: the data's as-of date minus the horizon (training).</summary>
+    LabelsComplete,
+    /// <summary>The data's own as-of date: everything known (scoring).</summary>
+    DataAsOf,
+}
+
+/// <summary>Settings of the feature step as the CLI and retraining jobs run it: mode A's feature source, behaviour logs.</summary>
+public sealed record FeatureRunOptions : FeatureSource
 {
     public required string DataDirectory { get; init; }
     public string? MappingFile { get; init; }
-    /// <summary>Default: the data's as-of date minus the horizon, the latest date whose labels are complete.</summary>
+    /// <summary>Default: as <see cref="AsOfRule"/> says.</summary>
     public DateTime? AsOf { get; init; }
+    /// <summary>The as-of date when <see cref="AsOf"/> is not given; scoring runs always use <see cref="Pipelines.AsOfRule.DataAsOf"/>.</summary>
+    public AsOfRule AsOfRule { get; init; } = AsOfRule.LabelsComplete;
     public int HorizonDays { get; init; } = 90;
     /// <summary>Overrides the mapping's dataAsOf (when the export was taken).</summary>
     public DateTime? DataAsOf { get; init; }
@@ -34,7 +45,7 @@ public static class FeatureRun
         var dataset = Dataset.Open(options.DataDirectory, report, options.MappingFile, options.DataAsOf);
         logger.LogInformation("{Customers} customers in {Accounts} accounts; data as of {DataAsOf:yyyy-MM-dd}; {Partitions} event partitions",
             dataset.Customers.Count, dataset.Customers.AccountIds.Count, dataset.DataAsOf, dataset.Events.PartitionCount);
-        var asOf = options.AsOf ?? DefaultAsOf(dataset.DataAsOf, options.HorizonDays);
+        var asOf = options.AsOf ?? (options.AsOfRule == AsOfRule.DataAsOf ? dataset.DataAsOf : DefaultAsOf(dataset.DataAsOf, options.HorizonDays));
         var featureOptions = new FeatureOptions { AsOf = asOf, HorizonDays = options.HorizonDays, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         var (table, summary) = BehaviourFeatures.Build(dataset, featureOptions, progress, cancellationToken);
         logger.LogInformation("Features as of {AsOf:yyyy-MM-dd} for {Rows} customers from {Events} events in {Seconds:F2} s ({Rate:N0} events/s)",

@@ -1,5 +1,7 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Journeys;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +18,51 @@ public sealed record RetrainOptions
     public int JourneyStepDays { get; init; } = 14;
 }
 
+/// <summary>
+/// What a person asks of a retraining run, from the command line or an API call: the data, the dates and the gate's
+/// settings. The service supplies the rest (the registry, the clock).
+/// </summary>
+public sealed record RetrainSettings
+{
+    public required string DataDirectory { get; init; }
+    public string? MappingFile { get; init; }
+    /// <summary>Training as-of date; default: the latest date whose labels are complete (the data's as-of date minus the horizon).</summary>
+    public DateTime? AsOf { get; init; }
+    public int HorizonDays { get; init; } = 90;
+    public bool SkipInvalid { get; init; }
+    /// <summary>A fixed number of segments; default: chosen automatically.</summary>
+    public int? Segments { get; init; }
+    /// <summary>Train the default candidate only instead of the model-selection sweep.</summary>
+    public bool FixedTrainer { get; init; }
+    public double Tolerance { get; init; } = new PromotionGateOptions().Tolerance;
+    public bool Force { get; init; }
+    public bool WriteCsv { get; init; }
+    public int JourneyStepDays { get; init; } = 14;
+
+    public RetrainOptions ToOptions(string registryPath, TimeProvider? clock = null) => new()
+    {
+        Training = new TrainingOptions
+        {
+            Features = new FeatureRunOptions
+            {
+                DataDirectory = DataDirectory,
+                MappingFile = MappingFile,
+                AsOf = AsOf,
+                HorizonDays = HorizonDays,
+                Policy = SkipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+            },
+            RegistryPath = registryPath,
+            Segments = Segments,
+            Tolerance = Tolerance,
+            Force = Force,
+            Candidates = FixedTrainer ? [CandidateSpec.Default] : null,
+            Clock = clock ?? TimeProvider.System,
+        },
+        WriteCsv = WriteCsv,
+        JourneyStepDays = JourneyStepDays,
+    };
+}
+
 public sealed record RetrainResult(TrainingRunResult Training, ScoringResult Scoring, JourneyMap JourneyMap, string JourneyDirectory);
 
 /// <summary>
@@ -29,7 +76,7 @@ public static class RetrainRun
     public static RetrainResult Run(RetrainOptions options, ILogger logger, CancellationToken cancellationToken = default,
         IProgress<(string Step, double Fraction)>? progress = null)
     {
-        var features = options.Training.Features
+        var features = options.Training.Features as FeatureRunOptions
             ?? throw new ArgumentException("a retraining run reads behaviour logs: give a data folder");
         // Training takes the first 70% of the bar; scoring and the journey map share the rest.
         var training = TrainingRun.Run(options.Training, logger, cancellationToken,
@@ -37,11 +84,10 @@ public static class RetrainRun
         cancellationToken.ThrowIfCancellationRequested();
 
         progress?.Report(("scoring", 0.7));
-        var dataAsOf = Dataset.Open(features.DataDirectory, new ValidationReport(), features.MappingFile, features.DataAsOf).DataAsOf;
         var scoring = ScoringRun.Run(new ScoringOptions
         {
             // Scores on everything known: the data's own as-of date, not the training date (whose labels had to be complete).
-            Features = features with { AsOf = dataAsOf, OutputPath = null },
+            Features = features with { AsOf = null },
             RegistryPath = options.Training.RegistryPath,
             WriteCsv = options.WriteCsv,
             Clock = options.Training.Clock,

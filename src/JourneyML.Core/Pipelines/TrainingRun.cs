@@ -13,16 +13,8 @@ namespace JourneyML.Core.Pipelines;
 /// <summary>Settings of a training run.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Mode A: build features from behaviour logs (as of <see cref="FeatureRunOptions.AsOf"/>).</summary>
-    public FeatureRunOptions? Features { get; init; }
-    /// <summary>Mode B: a ready feature table, its id and label columns.</summary>
-    public string? FeatureTable { get; init; }
-    public string IdColumn { get; init; } = FeatureTableFiles.IdColumn;
-    public string? LabelColumn { get; init; }
-    /// <summary>In mode B, how invalid rows of the feature table are treated (mode A takes it from <see cref="Features"/>).</summary>
-    public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
-    /// <summary>In mode B, what the label means: churn (default) or conversion.</summary>
-    public string LabelTask { get; init; } = LabelNames.Churn;
+    /// <summary>Where the features come from: behaviour logs as of a date (<see cref="FeatureRunOptions"/>) or a ready table (<see cref="FeatureTableSource"/>).</summary>
+    public required FeatureSource Features { get; init; }
 
     public required string RegistryPath { get; init; }
     /// <summary>A fixed number of segments (<c>--segments K</c>); default: chosen automatically.</summary>
@@ -30,7 +22,7 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 1;
     public IReadOnlyList<CandidateSpec>? Candidates { get; init; }
     /// <summary>How much worse (PR-AUC) a challenger may be than the champion on the same holdout and still be promoted.</summary>
-    public double Tolerance { get; init; } = 0.01;
+    public double Tolerance { get; init; } = new PromotionGateOptions().Tolerance;
     /// <summary>Promote even when the gate says no.</summary>
     public bool Force { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -53,7 +45,7 @@ public static class TrainingRun
         var watch = Stopwatch.StartNew();
         progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
-        var (table, mode, counts, dataDirectory) = LoadFeatures(options, logger, cancellationToken);
+        var (table, mode, counts, dataDirectory) = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
         var champion = registry.LoadChampion();
         if (champion is not null)
         {
@@ -128,35 +120,6 @@ public static class TrainingRun
         }
         progress?.Report(("done", 1));
         return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
-    }
-
-    private static (FeatureTable Table, string Mode, RowCounts Counts, string? DataDirectory) LoadFeatures(TrainingOptions options, ILogger logger, CancellationToken cancellationToken)
-    {
-        if (options.Features is { } featureOptions)
-        {
-            var run = FeatureRun.Run(featureOptions with { OutputPath = null }, logger, cancellationToken: cancellationToken);
-            var s = run.Summary;
-            return (run.Table, "behaviour-logs",
-                new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems),
-                featureOptions.DataDirectory);
-        }
-        if (options.FeatureTable is { } path)
-        {
-            var report = new ValidationReport(options.Policy);
-            var table = FeatureTableFiles.Read(path, report, options.IdColumn, options.LabelColumn
-                ?? throw new ArgumentException("a ready feature table needs its label column (--label)"), options.LabelTask);
-            // Mode B has no lifecycle status: every labelled row belongs to the label's task.
-            var status = options.LabelTask == LabelNames.Conversion ? CustomerStatus.Lead : CustomerStatus.Customer;
-            table = new FeatureTable(table.CustomerIds, table.Columns)
-            {
-                Labels = table.Labels,
-                AccountIds = table.AccountIds,
-                Status = [.. table.CustomerIds.Select(_ => status)],
-            };
-            return (table, "feature-table", new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
-                Path.GetDirectoryName(Path.GetFullPath(path)));
-        }
-        throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table");
     }
 
     private static ClassifierResult? TrainTask(FeatureTable table, string task, string label, string status, ClassifierOptions options,

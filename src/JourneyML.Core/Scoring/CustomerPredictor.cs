@@ -19,8 +19,8 @@ public sealed record CustomerPrediction(
     string ModelVersion);
 
 /// <summary>
-/// Live predictions with one loaded model version: the serving side of <see cref="ScoringRun"/>, with the same
-/// numbers, through pooled prediction engines so that one customer costs microseconds. Immutable and thread-safe:
+/// Live predictions with one loaded model version: the serving side of batch scoring, through the same
+/// <see cref="Scorer"/> on its live path (pooled prediction engines) so that one customer costs microseconds. Immutable and thread-safe:
 /// a request holds one predictor from start to end, so a promotion never mixes two versions in one answer.
 /// </summary>
 public sealed class CustomerPredictor
@@ -46,21 +46,13 @@ public sealed class CustomerPredictor
     /// <summary>Predicts every row of a (small) feature table. Rows without a status count as customers.</summary>
     public CustomerPrediction[] Predict(FeatureTable table, int topFactors = 3)
     {
-        int n = table.RowCount;
-        var status = table.Status ?? [.. Enumerable.Repeat(CustomerStatus.Customer, n)];
-        var segments = Models.Segmentation.Assign(table);
-        var churn = NaNs(n);
-        var lead = NaNs(n);
-        var factors = new IReadOnlyList<Factor>[n];
-        Array.Fill(factors, []);
-        Score(Models.Churn, table, status, CustomerStatus.Customer, churn, factors, topFactors);
-        Score(Models.Lead, table, status, CustomerStatus.Lead, lead, factors, topFactors);
-        var stages = StageModel.AssignAll(Stages, table, status, churn, lead);
-        var result = new CustomerPrediction[n];
-        for (int r = 0; r < n; r++)
+        var scored = Scorer.Score(table, Models, topFactors, ScoringPath.Live, Stages);
+        var result = new CustomerPrediction[table.RowCount];
+        for (int r = 0; r < result.Length; r++)
         {
-            result[r] = new CustomerPrediction(table.CustomerIds[r], table.AccountIds?[r], status[r], segments[r], SegmentName(segments[r]), stages[r],
-                float.IsNaN(churn[r]) ? null : churn[r], float.IsNaN(lead[r]) ? null : lead[r], factors[r], ModelVersion);
+            result[r] = new CustomerPrediction(table.CustomerIds[r], table.AccountIds?[r], scored.Status[r], scored.Segments[r], SegmentName(scored.Segments[r]),
+                scored.Stages[r], float.IsNaN(scored.ChurnRisk[r]) ? null : scored.ChurnRisk[r], float.IsNaN(scored.LeadScore[r]) ? null : scored.LeadScore[r],
+                scored.Factors[r], ModelVersion);
         }
         return result;
     }
@@ -75,41 +67,5 @@ public sealed class CustomerPredictor
             Status = [CustomerStatus.Customer, CustomerStatus.Lead],
         };
         Predict(rows);
-    }
-
-    private static void Score(BinaryModel? model, FeatureTable table, string[] status, string applies, float[] scores,
-        IReadOnlyList<Factor>[] factors, int top)
-    {
-        if (model is null)
-        {
-            return;
-        }
-        var rows = Enumerable.Range(0, table.RowCount).Where(r => status[r] == applies).ToArray();
-        if (rows.Length == 0)
-        {
-            return;
-        }
-        // A batch call's rows in parallel blocks; one customer stays on the calling thread.
-        const int block = 512;
-        var blocks = Enumerable.Range(0, (rows.Length + block - 1) / block);
-        Parallel.ForEach(blocks, new ParallelOptions { MaxDegreeOfParallelism = rows.Length > block ? Environment.ProcessorCount : 1 }, b =>
-        {
-            var slice = rows[(b * block)..Math.Min(rows.Length, (b + 1) * block)];
-            var (probabilities, contributions) = model.PredictRows(table, slice);
-            for (int i = 0; i < slice.Length; i++)
-            {
-                int r = slice[i];
-                scores[r] = probabilities[i];
-                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top);
-                factors[r] = raising.Count > 0 ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, raising: false);
-            }
-        });
-    }
-
-    private static float[] NaNs(int n)
-    {
-        var values = new float[n];
-        Array.Fill(values, float.NaN);
-        return values;
     }
 }

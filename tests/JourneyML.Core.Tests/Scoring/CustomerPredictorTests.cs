@@ -16,7 +16,7 @@ public sealed class CustomerPredictorTests(TrainedModels trained)
     {
         var models = new ModelRegistry(trained.RegistryPath).LoadChampion()!;
         var table = trained.Result.Table;
-        var batch = ScoringRun.Score(table, models, 3, NullLogger.Instance);
+        var batch = BatchScoring.Score(table, models, 3);
         var predictor = new CustomerPredictor(models);
         var live = predictor.Predict(table);
         Assert.Equal(table.RowCount, live.Length);

@@ -84,20 +84,20 @@ public sealed class ParallelScoringTests(TrainedModels trained)
     public void Scoring_in_parallel_blocks_gives_the_same_risks_and_factors_as_one_block()
     {
         var models = new JourneyML.Core.Registry.ModelRegistry(trained.RegistryPath).Load(trained.Result.Metadata.Version);
-        int original = ScoringRun.BlockSize;
+        int original = Scorer.BatchBlockSize;
         try
         {
-            ScoringRun.BlockSize = 1_000_000;
-            var one = ScoringRun.Score(trained.Result.Table, models, 3, NullLogger.Instance);
-            ScoringRun.BlockSize = 700; // about a dozen blocks per task, scored on every core at once
-            var many = ScoringRun.Score(trained.Result.Table, models, 3, NullLogger.Instance);
+            Scorer.BatchBlockSize = 1_000_000;
+            var one = BatchScoring.Score(trained.Result.Table, models, 3);
+            Scorer.BatchBlockSize = 700; // about a dozen blocks per task, scored on every core at once
+            var many = BatchScoring.Score(trained.Result.Table, models, 3);
             Assert.Equal(one.ChurnRisk, many.ChurnRisk);
             Assert.Equal(one.LeadScore, many.LeadScore);
             Assert.Equal(one.Factors, many.Factors);
         }
         finally
         {
-            ScoringRun.BlockSize = original;
+            Scorer.BatchBlockSize = original;
         }
     }
 }

@@ -1,10 +1,11 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Journeys;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Stages;
 using Microsoft.Extensions.Logging;
 
-namespace JourneyML.Core.Journeys;
+namespace JourneyML.Core.Pipelines;
 
 public sealed record JourneyOptions
 {

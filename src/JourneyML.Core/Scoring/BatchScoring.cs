@@ -1,0 +1,70 @@
+using JourneyML.Core.Features;
+using JourneyML.Core.Registry;
+using JourneyML.Core.Stages;
+
+namespace JourneyML.Core.Scoring;
+
+/// <summary>A feature table scored into a snapshot: the factors in words, as the snapshot and the ranked list show them.</summary>
+public static class BatchScoring
+{
+    /// <summary>Scores a feature table with loaded models (no files written): the core of batch scoring and of the API's batch call.</summary>
+    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, StageModel? stages = null)
+    {
+        int n = table.RowCount;
+        var scored = Scorer.Score(table, models, topFactors, ScoringPath.Batch, stages);
+        var names = models.Segmentation.SegmentIds.Zip(models.Segmentation.SegmentNames).ToDictionary(x => x.First, x => x.Second);
+        var factors = new string[n];
+        for (int r = 0; r < n; r++)
+        {
+            factors[r] = FactorWords(scored, r);
+        }
+        return new Snapshot
+        {
+            AsOf = table.AsOf ?? DateTime.UtcNow.Date,
+            Stage = scored.Stages,
+            ModelVersion = models.Metadata.Version,
+            CustomerIds = table.CustomerIds,
+            AccountIds = table.AccountIds ?? new string?[n],
+            Status = scored.Status,
+            SegmentIds = scored.Segments,
+            SegmentNames = [.. scored.Segments.Select(s => names.GetValueOrDefault(s, $"segment {s}"))],
+            ChurnRisk = scored.ChurnRisk,
+            LeadScore = scored.LeadScore,
+            Factors = factors,
+            Change = Filled(n),
+            ChangeReason = [.. Enumerable.Repeat("", n)],
+            FeatureValues = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!),
+            Roles = table.Find("role")?.Categories,
+        };
+    }
+
+    /// <summary>
+    /// A row's factors as one line: the ones raising the score, or, when nothing raises it, "low risk: " (or "low lead
+    /// score: ") and the ones holding it down; churned customers say so.
+    /// </summary>
+    public static string FactorWords(ScoredTable scored, int row)
+    {
+        if (scored.Status[row] == CustomerStatus.Churned)
+        {
+            return "churned before the as-of date";
+        }
+        bool scoredHere = !float.IsNaN(scored.ChurnRisk[row]) || !float.IsNaN(scored.LeadScore[row]);
+        if (!scoredHere)
+        {
+            return "";
+        }
+        var text = string.Join("; ", scored.Factors[row].Select(f => f.Text));
+        if (scored.FactorsRaise[row])
+        {
+            return text;
+        }
+        return (float.IsNaN(scored.ChurnRisk[row]) ? "low lead score" : "low risk") + ": " + text;
+    }
+
+    private static float[] Filled(int n)
+    {
+        var values = new float[n];
+        Array.Fill(values, float.NaN);
+        return values;
+    }
+}
