@@ -87,53 +87,6 @@ public static class BehaviourFeatures
         return (table, summary with { Elapsed = watch.Elapsed });
     }
 
-    /// <summary>The features this step writes, with their business meaning (used by reports and explanations).</summary>
-    public static IReadOnlyList<(string Name, string Description)> Definitions { get; } =
-    [
-        ("tenure_days", "days since the customer signed up"),
-        ("history_days", "days of behaviour history observed before the as-of date (at most 365)"),
-        ("is_new", "1 when the customer signed up less than 30 days before the as-of date"),
-        ("is_customer", "1 for a paying customer at the as-of date, 0 for a lead"),
-        ("days_as_customer", "days since the first purchase (missing for leads)"),
-        ("logins_7d", "logins in the last 7 days"),
-        ("logins_30d", "logins in the last 30 days"),
-        ("logins_prev_30d", "logins in the 30 days before the last 30"),
-        ("logins_90d", "logins in the last 90 days"),
-        ("login_rate_90d", "logins per week over the observed part of the last 90 days"),
-        ("login_trend", "log2 ratio of logins in the last 30 days to the 30 before (missing with under 60 days of history)"),
-        ("days_since_last_login", "days since the last login (missing when never logged in)"),
-        ("days_since_last_activity", "days since the last event of any kind (missing when none)"),
-        ("active_days_30d", "days with any activity in the last 30 days"),
-        ("active_days_90d", "days with any activity in the last 90 days"),
-        ("tickets_30d", "support tickets in the last 30 days"),
-        ("tickets_prev_30d", "support tickets in the 30 days before the last 30"),
-        ("tickets_90d", "support tickets in the last 90 days"),
-        ("ticket_trend", "log2 ratio of tickets in the last 30 days to the 30 before (missing with under 60 days of history)"),
-        ("escalations_90d", "escalated tickets in the last 90 days"),
-        ("content_30d", "content engagements (views, email opens and clicks, downloads, webinars, case studies) in the last 30 days"),
-        ("content_90d", "content engagements in the last 90 days"),
-        ("page_views_30d", "page views in the last 30 days"),
-        ("page_views_90d", "page views in the last 90 days"),
-        ("email_opens_30d", "email opens in the last 30 days"),
-        ("email_opens_90d", "email opens in the last 90 days"),
-        ("email_clicks_30d", "email clicks in the last 30 days"),
-        ("email_clicks_90d", "email clicks in the last 90 days"),
-        ("downloads_90d", "whitepaper and asset downloads in the last 90 days"),
-        ("webinars_90d", "webinars attended in the last 90 days"),
-        ("case_study_views_90d", "case-study views in the last 90 days"),
-        ("comparison_views_90d", "comparison-page views in the last 90 days"),
-        ("pricing_views_14d", "pricing-page views in the last 14 days (3 or more signals buying intent)"),
-        ("pricing_views_90d", "pricing-page views in the last 90 days"),
-        ("sales_touches_90d", "forms, meetings and opportunities in the last 90 days"),
-        ("account_contacts", "contacts in the customer's account at the as-of date"),
-        ("account_engaged_contacts_30d", "contacts of the account active in the last 30 days"),
-        ("account_engaged_roles_30d", "distinct buying-group roles active in the account in the last 30 days"),
-        ("account_decision_maker_engaged", "1 when a decision-maker of the account was active in the last 30 days"),
-        ("plan", "the customer's plan"),
-        ("role", "the customer's buying-group role"),
-        ("region", "the customer's region"),
-    ];
-
     private static (FeatureTable, FeatureBuildSummary) Assemble(Dataset dataset, EventAccumulator acc, DateTime asOf, int horizonDays, Window window)
     {
         var customers = dataset.Customers;
@@ -156,7 +109,7 @@ public static class BehaviourFeatures
         long exportStart = dataset.Mapping.DataStart?.Ticks ?? (acc.FirstEventTicks == long.MaxValue ? asOfTicks : acc.FirstEventTicks);
         bool labelsComplete = window.HorizonEndTicks <= dataset.DataAsOf.Ticks;
 
-        var columns = Definitions.ToDictionary(d => d.Name, d => d.Description);
+        var columns = FeatureNames.Definitions.ToDictionary(d => d.Name, d => d.Description);
         var values = new Dictionary<string, float[]>();
         float[] Col(string name) => values.TryGetValue(name, out var v) ? v : values[name] = new float[n];
 
@@ -183,66 +136,66 @@ public static class BehaviourFeatures
             double tenure = Days(asOfTicks - customer.SignedUpAt.Ticks);
             double history = Math.Min(365, Days(asOfTicks - Math.Max(customer.SignedUpAt.Ticks, exportStart)));
             double observed90 = Math.Clamp(history, 1, 90);
-            Col("tenure_days")[r] = (float)tenure;
-            Col("history_days")[r] = (float)history;
-            Col("is_new")[r] = tenure < 30 ? 1 : 0;
+            Col(FeatureNames.TenureDays)[r] = (float)tenure;
+            Col(FeatureNames.HistoryDays)[r] = (float)history;
+            Col(FeatureNames.IsNew)[r] = tenure < 30 ? 1 : 0;
 
             var (st, purchasedAt) = Status(dataset.Outcomes, acc, c, asOfTicks);
             status[r] = st;
-            Col("is_customer")[r] = st == CustomerStatus.Customer ? 1 : 0;
-            Col("days_as_customer")[r] = st == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(asOfTicks - purchasedAt) : float.NaN;
+            Col(FeatureNames.IsCustomer)[r] = st == CustomerStatus.Customer ? 1 : 0;
+            Col(FeatureNames.DaysAsCustomer)[r] = st == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(asOfTicks - purchasedAt) : float.NaN;
             (churn[r], conversion[r]) = Labels(dataset.Outcomes, acc, c, st, window, labelsComplete);
 
             var k = acc.Counts.AsSpan(c * Slots.Count, Slots.Count);
             int logins30 = k[Slots.Login30], loginsPrev = k[Slots.LoginPrev30];
-            Col("logins_7d")[r] = k[Slots.Login7];
-            Col("logins_30d")[r] = logins30;
-            Col("logins_prev_30d")[r] = loginsPrev;
-            Col("logins_90d")[r] = k[Slots.Login90];
-            Col("login_rate_90d")[r] = (float)(k[Slots.Login90] / observed90 * 7);
-            Col("login_trend")[r] = history >= 60 ? (float)Math.Log2((logins30 + 1.0) / (loginsPrev + 1.0)) : float.NaN;
+            Col(FeatureNames.Logins7d)[r] = k[Slots.Login7];
+            Col(FeatureNames.Logins30d)[r] = logins30;
+            Col(FeatureNames.LoginsPrev30d)[r] = loginsPrev;
+            Col(FeatureNames.Logins90d)[r] = k[Slots.Login90];
+            Col(FeatureNames.LoginRate90d)[r] = (float)(k[Slots.Login90] / observed90 * 7);
+            Col(FeatureNames.LoginTrend)[r] = history >= 60 ? (float)Math.Log2((logins30 + 1.0) / (loginsPrev + 1.0)) : float.NaN;
             long lastLogin = acc.LastLogin[c];
-            Col("days_since_last_login")[r] = lastLogin == 0 ? float.NaN : (float)Days(asOfTicks - lastLogin);
+            Col(FeatureNames.DaysSinceLastLogin)[r] = lastLogin == 0 ? float.NaN : (float)Days(asOfTicks - lastLogin);
             long lastActivity = acc.LastActivity[c];
-            Col("days_since_last_activity")[r] = lastActivity == 0 ? float.NaN : (float)Days(asOfTicks - lastActivity);
+            Col(FeatureNames.DaysSinceLastActivity)[r] = lastActivity == 0 ? float.NaN : (float)Days(asOfTicks - lastActivity);
             ulong low = acc.ActiveDays[2 * c], high = acc.ActiveDays[2 * c + 1];
-            Col("active_days_30d")[r] = System.Numerics.BitOperations.PopCount(low & ((1UL << 30) - 1));
-            Col("active_days_90d")[r] = System.Numerics.BitOperations.PopCount(low) + System.Numerics.BitOperations.PopCount(high);
+            Col(FeatureNames.ActiveDays30d)[r] = System.Numerics.BitOperations.PopCount(low & ((1UL << 30) - 1));
+            Col(FeatureNames.ActiveDays90d)[r] = System.Numerics.BitOperations.PopCount(low) + System.Numerics.BitOperations.PopCount(high);
 
-            Col("tickets_30d")[r] = k[Slots.Ticket30];
-            Col("tickets_prev_30d")[r] = k[Slots.TicketPrev30];
-            Col("tickets_90d")[r] = k[Slots.Ticket90];
-            Col("ticket_trend")[r] = history >= 60 ? (float)Math.Log2((k[Slots.Ticket30] + 1.0) / (k[Slots.TicketPrev30] + 1.0)) : float.NaN;
-            Col("escalations_90d")[r] = k[Slots.Escalation90];
-            Col("content_30d")[r] = k[Slots.Content30];
-            Col("content_90d")[r] = k[Slots.Content90];
-            Col("page_views_30d")[r] = k[Slots.PageView30];
-            Col("page_views_90d")[r] = k[Slots.PageView90];
-            Col("email_opens_30d")[r] = k[Slots.EmailOpen30];
-            Col("email_opens_90d")[r] = k[Slots.EmailOpen90];
-            Col("email_clicks_30d")[r] = k[Slots.EmailClick30];
-            Col("email_clicks_90d")[r] = k[Slots.EmailClick90];
-            Col("downloads_90d")[r] = k[Slots.Download90];
-            Col("webinars_90d")[r] = k[Slots.Webinar90];
-            Col("case_study_views_90d")[r] = k[Slots.CaseStudy90];
-            Col("comparison_views_90d")[r] = k[Slots.Comparison90];
-            Col("pricing_views_14d")[r] = k[Slots.Pricing14];
-            Col("pricing_views_90d")[r] = k[Slots.Pricing90];
-            Col("sales_touches_90d")[r] = k[Slots.Sales90];
+            Col(FeatureNames.Tickets30d)[r] = k[Slots.Ticket30];
+            Col(FeatureNames.TicketsPrev30d)[r] = k[Slots.TicketPrev30];
+            Col(FeatureNames.Tickets90d)[r] = k[Slots.Ticket90];
+            Col(FeatureNames.TicketTrend)[r] = history >= 60 ? (float)Math.Log2((k[Slots.Ticket30] + 1.0) / (k[Slots.TicketPrev30] + 1.0)) : float.NaN;
+            Col(FeatureNames.Escalations90d)[r] = k[Slots.Escalation90];
+            Col(FeatureNames.Content30d)[r] = k[Slots.Content30];
+            Col(FeatureNames.Content90d)[r] = k[Slots.Content90];
+            Col(FeatureNames.PageViews30d)[r] = k[Slots.PageView30];
+            Col(FeatureNames.PageViews90d)[r] = k[Slots.PageView90];
+            Col(FeatureNames.EmailOpens30d)[r] = k[Slots.EmailOpen30];
+            Col(FeatureNames.EmailOpens90d)[r] = k[Slots.EmailOpen90];
+            Col(FeatureNames.EmailClicks30d)[r] = k[Slots.EmailClick30];
+            Col(FeatureNames.EmailClicks90d)[r] = k[Slots.EmailClick90];
+            Col(FeatureNames.Downloads90d)[r] = k[Slots.Download90];
+            Col(FeatureNames.Webinars90d)[r] = k[Slots.Webinar90];
+            Col(FeatureNames.CaseStudyViews90d)[r] = k[Slots.CaseStudy90];
+            Col(FeatureNames.ComparisonViews90d)[r] = k[Slots.Comparison90];
+            Col(FeatureNames.PricingViews14d)[r] = k[Slots.Pricing14];
+            Col(FeatureNames.PricingViews90d)[r] = k[Slots.Pricing90];
+            Col(FeatureNames.SalesTouches90d)[r] = k[Slots.Sales90];
             engaged30[c] = k[Slots.Engaged30] > 0;
         }
 
-        AccountRollups(customers, rows, engaged30, Col("account_contacts"), Col("account_engaged_contacts_30d"),
-            Col("account_engaged_roles_30d"), Col("account_decision_maker_engaged"));
+        AccountRollups(customers, rows, engaged30, Col(FeatureNames.AccountContacts), Col(FeatureNames.AccountEngagedContacts30d),
+            Col(FeatureNames.AccountEngagedRoles30d), Col(FeatureNames.AccountDecisionMakerEngaged));
 
         var featureColumns = new List<FeatureColumn>();
-        foreach (var (name, description) in Definitions)
+        foreach (var (name, description) in FeatureNames.Definitions)
         {
             featureColumns.Add(name switch
             {
-                "plan" => FeatureColumn.Categorical(name, description, plan),
-                "role" => FeatureColumn.Categorical(name, description, role),
-                "region" => FeatureColumn.Categorical(name, description, region),
+                FeatureNames.Plan => FeatureColumn.Categorical(name, description, plan),
+                FeatureNames.Role => FeatureColumn.Categorical(name, description, role),
+                FeatureNames.Region => FeatureColumn.Categorical(name, description, region),
                 _ => FeatureColumn.Numeric(name, description, values[name]),
             });
         }

@@ -28,7 +28,7 @@ public static class FeatureSummary
 {
     /// <summary>The signals a first look compares by outcome: the classic churn and buying-intent warnings.</summary>
     public static IReadOnlyList<string> KeySignals { get; } =
-        ["logins_30d", "login_trend", "days_since_last_login", "tickets_30d", "content_30d", "pricing_views_14d", "account_engaged_contacts_30d"];
+        [FeatureNames.Logins30d, FeatureNames.LoginTrend, FeatureNames.DaysSinceLastLogin, FeatureNames.Tickets30d, FeatureNames.Content30d, FeatureNames.PricingViews14d, FeatureNames.AccountEngagedContacts30d];
 
     /// <summary>Every column of the table, in its order.</summary>
     public static IReadOnlyList<FeatureStats> Describe(FeatureTable table) => [.. table.Columns.Select(Describe)];

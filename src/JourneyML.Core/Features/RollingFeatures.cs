@@ -41,13 +41,13 @@ internal sealed class RollingFeatures
     /// <summary>Per event: the first activity (any engagement, ticket or other event) of its day, days counted from the first date.</summary>
     private bool[]? _firstOfDay;
 
-    /// <param name="features">The features to compute (by name); null for all of <see cref="BehaviourFeatures.Definitions"/>.</param>
+    /// <param name="features">The features to compute (by name); null for all of <see cref="FeatureNames.Definitions"/>.</param>
     public RollingFeatures(EventTimeline timeline, IEnumerable<string>? features = null, int maxDegreeOfParallelism = 0)
     {
         _timeline = timeline;
         _customers = timeline.Dataset.Customers;
         _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        var names = BehaviourFeatures.Definitions.Select(d => d.Name).ToList();
+        var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
         _wanted = new bool[names.Count];
         foreach (var name in features ?? names)
         {
@@ -411,7 +411,7 @@ internal sealed class RollingFeatures
 
     private static double Days(long ticks) => ticks / (double)TimeSpan.TicksPerDay;
 
-    /// <summary>Positions in <see cref="BehaviourFeatures.Definitions"/>.</summary>
+    /// <summary>Positions in <see cref="FeatureNames.Definitions"/>.</summary>
     private static class F
     {
         public const int TenureDays = 0, HistoryDays = 1, IsNew = 2, IsCustomer = 3, DaysAsCustomer = 4;
@@ -458,7 +458,7 @@ internal sealed class RollingFeatures
         public FeatureTable ToFeatureTable(DateTime asOf, CustomerTable customers)
         {
             var columns = new List<FeatureColumn>();
-            var definitions = BehaviourFeatures.Definitions;
+            var definitions = FeatureNames.Definitions;
             for (int i = 0; i < definitions.Count; i++)
             {
                 if (!_wanted[i])

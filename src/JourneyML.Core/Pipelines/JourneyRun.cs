@@ -59,7 +59,7 @@ public static class JourneyRun
         var from = options.From ?? to.AddDays(-180);
         var registry = new ModelRegistry(options.RegistryPath);
         var champion = registry.LoadChampion();
-        var stages = StageModel.ForRegistry(registry.Root, [.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.ForRegistry(registry.Root, [.. FeatureNames.Definitions.Select(d => d.Name)]);
         Done("open the export and the champion");
         // One read of the events for everything below: timelines, the signals now, touchpoints and cohorts.
         var events = EventTimeline.Build(dataset, withChannels: true, cancellationToken: cancellationToken);
@@ -72,7 +72,7 @@ public static class JourneyRun
         // The signals now: the timelines' features slid the last few days to the window's end.
         var table = (to - start).Ticks % TimeSpan.TicksPerDay == 0 ? rolling.Advance(to, cancellationToken) : events.FeaturesAt(to, cancellationToken);
         var (churn, lead) = StageHistory.ScoresOf(table, champion);
-        var tickets = table["tickets_30d"].Numbers!;
+        var tickets = table[FeatureNames.Tickets30d].Numbers!;
         var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
         Done("signals and scores at the window's end");
         HashSet<string>? members = null;

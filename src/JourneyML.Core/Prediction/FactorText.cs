@@ -35,79 +35,79 @@ public static class FactorText
         float value = V(feature);
         switch (feature)
         {
-            case "login_trend":
-            case "logins_prev_30d":
-                return Trend(V("logins_30d"), V("logins_prev_30d"), "logins");
-            case "ticket_trend":
-                return Trend(V("tickets_30d"), V("tickets_prev_30d"), "support tickets");
-            case "tickets_prev_30d":
+            case FeatureNames.LoginTrend:
+            case FeatureNames.LoginsPrev30d:
+                return Trend(V(FeatureNames.Logins30d), V(FeatureNames.LoginsPrev30d), "logins");
+            case FeatureNames.TicketTrend:
+                return Trend(V(FeatureNames.Tickets30d), V(FeatureNames.TicketsPrev30d), "support tickets");
+            case FeatureNames.TicketsPrev30d:
                 return $"{Plural(value, "support ticket", "support tickets")} in the 30 days before the last 30";
-            case "logins_7d":
+            case FeatureNames.Logins7d:
                 return $"{Plural(value, "login", "logins")} in the last 7 days";
-            case "logins_30d":
-                return $"{Plural(value, "login", "logins")} in the last 30 days ({N(V("logins_prev_30d"))} in the 30 before)";
-            case "logins_90d":
+            case FeatureNames.Logins30d:
+                return $"{Plural(value, "login", "logins")} in the last 30 days ({N(V(FeatureNames.LoginsPrev30d))} in the 30 before)";
+            case FeatureNames.Logins90d:
                 return $"{Plural(value, "login", "logins")} in the last 90 days";
-            case "login_rate_90d":
+            case FeatureNames.LoginRate90d:
                 return $"{N(value)} logins a week over the last 90 days";
-            case "days_since_last_login":
+            case FeatureNames.DaysSinceLastLogin:
                 return float.IsNaN(value) ? "has never logged in" : $"no login for {Plural(MathF.Floor(value), "day", "days")}";
-            case "days_since_last_activity":
+            case FeatureNames.DaysSinceLastActivity:
                 return float.IsNaN(value) ? "no activity recorded" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}";
-            case "active_days_30d":
+            case FeatureNames.ActiveDays30d:
                 return $"active on {N(value)} of the last 30 days";
-            case "active_days_90d":
+            case FeatureNames.ActiveDays90d:
                 return $"active on {N(value)} of the last 90 days";
-            case "tickets_30d":
+            case FeatureNames.Tickets30d:
                 return $"{Plural(value, "support ticket", "support tickets")} in the last 30 days";
-            case "tickets_90d":
+            case FeatureNames.Tickets90d:
                 return $"{Plural(value, "support ticket", "support tickets")} in the last 90 days";
-            case "escalations_90d":
+            case FeatureNames.Escalations90d:
                 return $"{Plural(value, "escalated ticket", "escalated tickets")} in the last 90 days";
-            case "content_30d":
+            case FeatureNames.Content30d:
                 return value == 0 ? "no content engagement in the last 30 days" : $"{Plural(value, "content engagement", "content engagements")} in the last 30 days";
-            case "content_90d":
+            case FeatureNames.Content90d:
                 return value == 0 ? "no content engagement in the last 90 days" : $"{Plural(value, "content engagement", "content engagements")} in the last 90 days";
-            case "page_views_30d":
-            case "page_views_90d":
+            case FeatureNames.PageViews30d:
+            case FeatureNames.PageViews90d:
                 return $"{Plural(value, "page view", "page views")} in the last {Window(feature)} days";
-            case "email_opens_30d":
-            case "email_opens_90d":
+            case FeatureNames.EmailOpens30d:
+            case FeatureNames.EmailOpens90d:
                 return $"{Plural(value, "email opened", "emails opened")} in the last {Window(feature)} days";
-            case "email_clicks_30d":
-            case "email_clicks_90d":
+            case FeatureNames.EmailClicks30d:
+            case FeatureNames.EmailClicks90d:
                 return $"{Plural(value, "email click", "email clicks")} in the last {Window(feature)} days";
-            case "downloads_90d":
+            case FeatureNames.Downloads90d:
                 return $"{Plural(value, "download", "downloads")} (whitepapers, assets) in the last 90 days";
-            case "webinars_90d":
+            case FeatureNames.Webinars90d:
                 return value == 0 ? "no webinar attended in the last 90 days" : $"{Plural(value, "webinar", "webinars")} attended in the last 90 days";
-            case "case_study_views_90d":
+            case FeatureNames.CaseStudyViews90d:
                 return $"{Plural(value, "case-study view", "case-study views")} in the last 90 days";
-            case "comparison_views_90d":
+            case FeatureNames.ComparisonViews90d:
                 return $"{Plural(value, "comparison-page view", "comparison-page views")} in the last 90 days";
-            case "pricing_views_14d":
+            case FeatureNames.PricingViews14d:
                 return $"{Plural(value, "pricing-page view", "pricing-page views")} in the last 14 days";
-            case "pricing_views_90d":
+            case FeatureNames.PricingViews90d:
                 return $"{Plural(value, "pricing-page view", "pricing-page views")} in the last 90 days";
-            case "sales_touches_90d":
+            case FeatureNames.SalesTouches90d:
                 return $"{Plural(value, "sales touch", "sales touches")} (forms, meetings, opportunities) in the last 90 days";
-            case "account_contacts":
+            case FeatureNames.AccountContacts:
                 return $"{Plural(value, "contact", "contacts")} in the account";
-            case "account_engaged_contacts_30d":
-                return $"{N(value)} of {N(V("account_contacts"))} contacts in the account active in the last 30 days";
-            case "account_engaged_roles_30d":
+            case FeatureNames.AccountEngagedContacts30d:
+                return $"{N(value)} of {N(V(FeatureNames.AccountContacts))} contacts in the account active in the last 30 days";
+            case FeatureNames.AccountEngagedRoles30d:
                 return $"{Plural(value, "buying-group role", "buying-group roles")} active in the account in the last 30 days";
-            case "account_decision_maker_engaged":
+            case FeatureNames.AccountDecisionMakerEngaged:
                 return value >= 0.5f ? "a decision-maker in the account is engaged" : "no decision-maker in the account engaged in the last 30 days";
-            case "tenure_days":
+            case FeatureNames.TenureDays:
                 return $"signed up {N(MathF.Floor(value))} days ago";
-            case "days_as_customer":
+            case FeatureNames.DaysAsCustomer:
                 return float.IsNaN(value) ? "not a paying customer yet" : $"paying customer for {N(MathF.Floor(value))} days";
-            case "history_days":
+            case FeatureNames.HistoryDays:
                 return $"{N(MathF.Floor(value))} days of behaviour history";
-            case "is_new":
+            case FeatureNames.IsNew:
                 return value >= 0.5f ? "new: signed up less than 30 days ago" : "past the first 30 days";
-            case "is_customer":
+            case FeatureNames.IsCustomer:
                 return value >= 0.5f ? "a paying customer" : "not a paying customer yet";
         }
         if (table.Find(feature) is { Kind: FeatureKind.Categorical } categorical)
@@ -115,9 +115,9 @@ public static class FactorText
             var category = categorical.Categories![row];
             return feature switch
             {
-                "plan" => $"on the {category ?? "unknown"} plan",
-                "role" => category is null ? "role unknown" : $"role: {category}",
-                "region" => category is null ? "region unknown" : $"region: {category}",
+                FeatureNames.Plan => $"on the {category ?? "unknown"} plan",
+                FeatureNames.Role => category is null ? "role unknown" : $"role: {category}",
+                FeatureNames.Region => category is null ? "region unknown" : $"region: {category}",
                 _ => $"{feature}: {category ?? "(missing)"}",
             };
         }

@@ -34,7 +34,7 @@ public static class BatchScoring
             Change = Filled(n),
             ChangeReason = [.. Enumerable.Repeat("", n)],
             FeatureValues = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!),
-            Roles = table.Find("role")?.Categories,
+            Roles = table.Find(FeatureNames.Role)?.Categories,
         };
     }
 

@@ -9,14 +9,14 @@ internal static class Changes
     // The signals a CS team recognises, in the order they are worth mentioning.
     private static readonly (string Feature, string Words)[] Signals =
     [
-        ("logins_30d", "logins in 30 days"),
-        ("tickets_30d", "tickets in 30 days"),
-        ("active_days_30d", "active days in 30"),
-        ("content_30d", "content engagements in 30 days"),
-        ("pricing_views_14d", "pricing-page views in 14 days"),
-        ("days_since_last_login", "days since the last login"),
-        ("account_engaged_contacts_30d", "engaged contacts in the account"),
-        ("escalations_90d", "escalated tickets in 90 days"),
+        (FeatureNames.Logins30d, "logins in 30 days"),
+        (FeatureNames.Tickets30d, "tickets in 30 days"),
+        (FeatureNames.ActiveDays30d, "active days in 30"),
+        (FeatureNames.Content30d, "content engagements in 30 days"),
+        (FeatureNames.PricingViews14d, "pricing-page views in 14 days"),
+        (FeatureNames.DaysSinceLastLogin, "days since the last login"),
+        (FeatureNames.AccountEngagedContacts30d, "engaged contacts in the account"),
+        (FeatureNames.Escalations90d, "escalated tickets in 90 days"),
     ];
 
     public static void Apply(Snapshot current, Snapshot previous, FeatureTable table)

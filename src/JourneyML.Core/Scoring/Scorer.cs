@@ -1,4 +1,3 @@
-using JourneyML.Core.Pipelines;
 using JourneyML.Core.Features;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;

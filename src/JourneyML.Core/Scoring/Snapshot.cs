@@ -66,7 +66,7 @@ public sealed class Snapshot
         var strings = new (string Name, IReadOnlyCollection<string?> Values)[]
         {
             ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status), ("stage", Stage), ("segment_name", SegmentNames),
-            ("factors", Factors), ("change_reason", ChangeReason), ("role", Roles ?? new string?[Count]),
+            ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
         };
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
@@ -126,7 +126,7 @@ public sealed class Snapshot
         using var reader = TableReader.Open(path);
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
-            reader.IndexOf("role") >= 0 ? "role" : null];
+            reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();

@@ -18,8 +18,8 @@ public static class WhatIf
     // Trends the feature step derives from two counts: changing a count recomputes its trend (when it is known).
     private static readonly (string Trend, string Recent, string Previous)[] Trends =
     [
-        ("login_trend", "logins_30d", "logins_prev_30d"),
-        ("ticket_trend", "tickets_30d", "tickets_prev_30d"),
+        (FeatureNames.LoginTrend, FeatureNames.Logins30d, FeatureNames.LoginsPrev30d),
+        (FeatureNames.TicketTrend, FeatureNames.Tickets30d, FeatureNames.TicketsPrev30d),
     ];
 
     /// <summary>A copy of row <paramref name="row"/> of the table (a one-row table) with the changes applied.</summary>

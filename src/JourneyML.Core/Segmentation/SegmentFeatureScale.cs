@@ -31,9 +31,9 @@ internal static class SegmentFeatures
     /// pricing). Correlated variants (7-day, previous 30-day counts) are left out so no one signal counts twice.
     /// </summary>
     public static IReadOnlyList<string> BehaviourSet { get; } =
-        ["logins_30d", "logins_90d", "login_trend", "active_days_90d", "tickets_90d", "content_90d", "pricing_views_90d"];
+        [FeatureNames.Logins30d, FeatureNames.Logins90d, FeatureNames.LoginTrend, FeatureNames.ActiveDays90d, FeatureNames.Tickets90d, FeatureNames.Content90d, FeatureNames.PricingViews90d];
 
-    private static readonly HashSet<string> s_unlogged = new(StringComparer.OrdinalIgnoreCase) { "login_trend", "ticket_trend" };
+    private static readonly HashSet<string> s_unlogged = new(StringComparer.OrdinalIgnoreCase) { FeatureNames.LoginTrend, FeatureNames.TicketTrend };
 
     /// <summary>The features to cluster on: the behaviour set when the table has it (mode A), otherwise every numeric column with spread (mode B).</summary>
     public static IReadOnlyList<string> Choose(FeatureTable table)

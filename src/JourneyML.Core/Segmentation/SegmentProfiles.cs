@@ -17,38 +17,38 @@ internal static class SegmentProfiles
     // Words a marketer uses for each behaviour; features of one concept (for example every login count) give one phrase.
     private static readonly Dictionary<string, Wording> s_wording = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["logins_7d"] = new("logins", "high logins", "low logins", "{0} logins in 7 days (population {1})"),
-        ["logins_30d"] = new("logins", "high logins", "low logins", "{0} logins in 30 days (population {1})"),
-        ["logins_prev_30d"] = new("logins", "high logins", "low logins", "{0} logins in the 30 days before the last 30 (population {1})"),
-        ["logins_90d"] = new("logins", "high logins", "low logins", "{0} logins in 90 days (population {1})"),
-        ["login_rate_90d"] = new("logins", "high logins", "low logins", "{0} logins a week (population {1})"),
-        ["active_days_30d"] = new("activity", "active most days", "rarely active", "active {0} of the last 30 days (population {1})"),
-        ["active_days_90d"] = new("activity", "active most days", "rarely active", "active {0} of the last 90 days (population {1})"),
-        ["login_trend"] = new("login trend", "rising logins", "falling logins", "logins in the last 30 days at {0} of the 30 before (population {1})"),
-        ["days_since_last_login"] = new("recency", "long since last login", "logged in lately", "{0} days since the last login (population {1})"),
-        ["days_since_last_activity"] = new("recency", "long inactive", "recently active", "{0} days since the last activity (population {1})"),
-        ["tickets_30d"] = new("tickets", "many tickets", "few tickets", "{0} tickets in 30 days (population {1})"),
-        ["tickets_prev_30d"] = new("tickets", "many tickets", "few tickets", "{0} tickets in the 30 days before the last 30 (population {1})"),
-        ["tickets_90d"] = new("tickets", "many tickets", "few tickets", "{0} tickets in 90 days (population {1})"),
-        ["escalations_90d"] = new("tickets", "escalated tickets", "few tickets", "{0} escalations in 90 days (population {1})"),
-        ["ticket_trend"] = new("ticket trend", "rising tickets", "falling tickets", "tickets in the last 30 days at {0} of the 30 before (population {1})"),
-        ["content_30d"] = new("content", "heavy content readers", "little content", "{0} content engagements in 30 days (population {1})"),
-        ["content_90d"] = new("content", "heavy content readers", "little content", "{0} content engagements in 90 days (population {1})"),
-        ["page_views_30d"] = new("content", "heavy content readers", "little content", "{0} page views in 30 days (population {1})"),
-        ["page_views_90d"] = new("content", "heavy content readers", "little content", "{0} page views in 90 days (population {1})"),
-        ["email_opens_30d"] = new("email", "email readers", "ignore email", "{0} email opens in 30 days (population {1})"),
-        ["email_opens_90d"] = new("email", "email readers", "ignore email", "{0} email opens in 90 days (population {1})"),
-        ["email_clicks_30d"] = new("email", "email clickers", "ignore email", "{0} email clicks in 30 days (population {1})"),
-        ["email_clicks_90d"] = new("email", "email clickers", "ignore email", "{0} email clicks in 90 days (population {1})"),
-        ["downloads_90d"] = new("downloads", "downloaders", "no downloads", "{0} downloads in 90 days (population {1})"),
-        ["webinars_90d"] = new("webinars", "webinar attendees", "no webinars", "{0} webinars in 90 days (population {1})"),
-        ["case_study_views_90d"] = new("research", "reading case studies", "little research", "{0} case-study views in 90 days (population {1})"),
-        ["comparison_views_90d"] = new("research", "comparing vendors", "little research", "{0} comparison-page views in 90 days (population {1})"),
-        ["pricing_views_14d"] = new("pricing", "pricing-page visitors", "rarely on pricing", "{0} pricing-page views in 14 days (population {1})"),
-        ["pricing_views_90d"] = new("pricing", "pricing-page visitors", "rarely on pricing", "{0} pricing-page views in 90 days (population {1})"),
-        ["sales_touches_90d"] = new("sales", "talking to sales", "no sales contact", "{0} sales touches in 90 days (population {1})"),
-        ["tenure_days"] = new("tenure", "long-standing", "recently signed up", "{0} days since sign-up (population {1})"),
-        ["is_customer"] = new("status", "paying customers", "leads", "{0} paying customers (population {1})"),
+        [FeatureNames.Logins7d] = new("logins", "high logins", "low logins", "{0} logins in 7 days (population {1})"),
+        [FeatureNames.Logins30d] = new("logins", "high logins", "low logins", "{0} logins in 30 days (population {1})"),
+        [FeatureNames.LoginsPrev30d] = new("logins", "high logins", "low logins", "{0} logins in the 30 days before the last 30 (population {1})"),
+        [FeatureNames.Logins90d] = new("logins", "high logins", "low logins", "{0} logins in 90 days (population {1})"),
+        [FeatureNames.LoginRate90d] = new("logins", "high logins", "low logins", "{0} logins a week (population {1})"),
+        [FeatureNames.ActiveDays30d] = new("activity", "active most days", "rarely active", "active {0} of the last 30 days (population {1})"),
+        [FeatureNames.ActiveDays90d] = new("activity", "active most days", "rarely active", "active {0} of the last 90 days (population {1})"),
+        [FeatureNames.LoginTrend] = new("login trend", "rising logins", "falling logins", "logins in the last 30 days at {0} of the 30 before (population {1})"),
+        [FeatureNames.DaysSinceLastLogin] = new("recency", "long since last login", "logged in lately", "{0} days since the last login (population {1})"),
+        [FeatureNames.DaysSinceLastActivity] = new("recency", "long inactive", "recently active", "{0} days since the last activity (population {1})"),
+        [FeatureNames.Tickets30d] = new("tickets", "many tickets", "few tickets", "{0} tickets in 30 days (population {1})"),
+        [FeatureNames.TicketsPrev30d] = new("tickets", "many tickets", "few tickets", "{0} tickets in the 30 days before the last 30 (population {1})"),
+        [FeatureNames.Tickets90d] = new("tickets", "many tickets", "few tickets", "{0} tickets in 90 days (population {1})"),
+        [FeatureNames.Escalations90d] = new("tickets", "escalated tickets", "few tickets", "{0} escalations in 90 days (population {1})"),
+        [FeatureNames.TicketTrend] = new("ticket trend", "rising tickets", "falling tickets", "tickets in the last 30 days at {0} of the 30 before (population {1})"),
+        [FeatureNames.Content30d] = new("content", "heavy content readers", "little content", "{0} content engagements in 30 days (population {1})"),
+        [FeatureNames.Content90d] = new("content", "heavy content readers", "little content", "{0} content engagements in 90 days (population {1})"),
+        [FeatureNames.PageViews30d] = new("content", "heavy content readers", "little content", "{0} page views in 30 days (population {1})"),
+        [FeatureNames.PageViews90d] = new("content", "heavy content readers", "little content", "{0} page views in 90 days (population {1})"),
+        [FeatureNames.EmailOpens30d] = new("email", "email readers", "ignore email", "{0} email opens in 30 days (population {1})"),
+        [FeatureNames.EmailOpens90d] = new("email", "email readers", "ignore email", "{0} email opens in 90 days (population {1})"),
+        [FeatureNames.EmailClicks30d] = new("email", "email clickers", "ignore email", "{0} email clicks in 30 days (population {1})"),
+        [FeatureNames.EmailClicks90d] = new("email", "email clickers", "ignore email", "{0} email clicks in 90 days (population {1})"),
+        [FeatureNames.Downloads90d] = new("downloads", "downloaders", "no downloads", "{0} downloads in 90 days (population {1})"),
+        [FeatureNames.Webinars90d] = new("webinars", "webinar attendees", "no webinars", "{0} webinars in 90 days (population {1})"),
+        [FeatureNames.CaseStudyViews90d] = new("research", "reading case studies", "little research", "{0} case-study views in 90 days (population {1})"),
+        [FeatureNames.ComparisonViews90d] = new("research", "comparing vendors", "little research", "{0} comparison-page views in 90 days (population {1})"),
+        [FeatureNames.PricingViews14d] = new("pricing", "pricing-page visitors", "rarely on pricing", "{0} pricing-page views in 14 days (population {1})"),
+        [FeatureNames.PricingViews90d] = new("pricing", "pricing-page visitors", "rarely on pricing", "{0} pricing-page views in 90 days (population {1})"),
+        [FeatureNames.SalesTouches90d] = new("sales", "talking to sales", "no sales contact", "{0} sales touches in 90 days (population {1})"),
+        [FeatureNames.TenureDays] = new("tenure", "long-standing", "recently signed up", "{0} days since sign-up (population {1})"),
+        [FeatureNames.IsCustomer] = new("status", "paying customers", "leads", "{0} paying customers (population {1})"),
     };
 
     public static IReadOnlyList<SegmentProfile> Build(FeatureTable table, SegmentationModel model, int[] labels, int[] sizes, IReadOnlyList<int> newSegments)
@@ -150,7 +150,7 @@ internal static class SegmentProfiles
             {
                 continue;
             }
-            if (wording.Concept == "logins" && z < 0 && stats.TryGetValue("logins_90d", out var logins) && logins.Mean < NoLogins)
+            if (wording.Concept == "logins" && z < 0 && stats.TryGetValue(FeatureNames.Logins90d, out var logins) && logins.Mean < NoLogins)
             {
                 yield return "no logins";
                 continue;

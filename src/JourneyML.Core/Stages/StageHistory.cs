@@ -42,8 +42,8 @@ public static class StageHistory
         var rules = new CompiledStages(stages);
         var churnModel = rules.ReadsChurnRisk ? models?.Churn : null;
         var leadModel = rules.ReadsLeadScore ? models?.Lead : null;
-        var behaviour = BehaviourFeatures.Definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
-        var categorical = new HashSet<string>(["plan", "role", "region"], StringComparer.Ordinal);
+        var behaviour = FeatureNames.Definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var categorical = new HashSet<string>([FeatureNames.Plan, FeatureNames.Role, FeatureNames.Region], StringComparer.Ordinal);
         // A rule on anything but a numeric behaviour feature reads "unknown", as it does on a feature table without it.
         var wanted = rules.Signals.Where(s => behaviour.Contains(s) && !categorical.Contains(s))
             .Concat(churnModel?.Vectorizer.Features ?? []).Concat(leadModel?.Vectorizer.Features ?? [])

@@ -26,7 +26,7 @@ public sealed class CohortInsightTests(ITestOutputHelper output) : IDisposable
         var raw = GeneratedDataset.Load(_directory);
         var dataset = Dataset.Open(_directory, new ValidationReport());
         var events = EventTimeline.Build(dataset);
-        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var history = StageHistory.Build(events, stages, From.AddDays(-90), To, 7);
         var cohorts = Cohorts.Build(events, stages, history, From, To);
         foreach (var c in cohorts)
@@ -80,7 +80,7 @@ public sealed class CohortInsightTests(ITestOutputHelper output) : IDisposable
     {
         var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
         var events = EventTimeline.Build(dataset, withChannels: false);
-        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var history = new Dictionary<string, IReadOnlyList<StageStay>>();
         var tooLong = new CohortDefinition("long", "logged in", CohortSide.Customers, [EventKind.Login], 120, 1);
         Assert.Contains("between 1 and the horizon", Assert.Throws<ArgumentException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [tooLong])).Message);

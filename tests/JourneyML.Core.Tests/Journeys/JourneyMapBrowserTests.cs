@@ -33,7 +33,7 @@ public sealed class JourneyMapBrowserTests
     [Fact]
     public void The_html_map_renders_offline_with_stages_flows_and_insights()
     {
-        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);

@@ -8,7 +8,7 @@ namespace JourneyML.Core.Tests.Journeys;
 
 public sealed class JourneyMapTests(ITestOutputHelper output)
 {
-    private static readonly StageModel Stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+    private static readonly StageModel Stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
     private static DateTime D(int month, int day) => new(2026, month, day, 0, 0, 0, DateTimeKind.Utc);
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class TouchpointTests
     [Fact]
     public void Touchpoints_count_customers_per_stage_and_compare_stays_that_moved_forward_with_the_rest()
     {
-        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
@@ -105,7 +105,7 @@ public sealed class JourneyInsightTests
     [Fact]
     public void Insights_come_from_the_numbers_ranked_by_customers_and_small_groups_are_left_out()
     {
-        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var timelines = new Dictionary<string, IReadOnlyList<StageStay>>();
         for (int i = 0; i < 60; i++)
@@ -144,7 +144,7 @@ public sealed class JourneyChangeTests
     [Fact]
     public void A_map_written_where_one_was_before_says_what_changed_and_keeps_the_earlier_one()
     {
-        var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         IReadOnlyDictionary<string, IReadOnlyList<StageStay>> Timelines(int forward) => Enumerable.Range(0, 100).ToDictionary(i => $"c{i}",
             i => (IReadOnlyList<StageStay>)(i < forward

@@ -6,7 +6,7 @@ namespace JourneyML.Core.Tests.Stages;
 
 public sealed class StageModelTests
 {
-    private static readonly string[] s_features = [.. BehaviourFeatures.Definitions.Select(d => d.Name)];
+    private static readonly string[] s_features = [.. FeatureNames.Definitions.Select(d => d.Name)];
 
     private static string StageOf(StageModel model, string status, params (string Signal, float Value)[] signals)
     {

@@ -13,7 +13,7 @@ namespace JourneyML.Core.Tests.Stages;
 /// </summary>
 public sealed class TimelineEquivalenceTests
 {
-    private static readonly string[] s_features = [.. BehaviourFeatures.Definitions.Select(d => d.Name)];
+    private static readonly string[] s_features = [.. FeatureNames.Definitions.Select(d => d.Name)];
     private static readonly DateTime SampleFrom = new(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);
     private static readonly DateTime SampleTo = new(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
 
@@ -226,7 +226,7 @@ public sealed class TimelineEquivalenceTests
 [Collection(Prediction.TrainedModelsCollection.Name)]
 public sealed class TimelineWithScoresTests(Prediction.TrainedModels trained)
 {
-    private static readonly string[] s_features = [.. BehaviourFeatures.Definitions.Select(d => d.Name)];
+    private static readonly string[] s_features = [.. FeatureNames.Definitions.Select(d => d.Name)];
 
     /// <summary>Scores compared above, below and at thresholds, in path and off-path stages.</summary>
     internal const string ScoreStages = """

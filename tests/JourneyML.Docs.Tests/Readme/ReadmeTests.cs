@@ -86,7 +86,7 @@ public sealed class ReadmeTests(ITestOutputHelper log)
     public void The_mapping_example_is_the_crm_exports_mapping_and_stage_configs_load()
     {
         var mapping = JsonNode.Parse(File.ReadAllText(Repo.Path("data-samples", "crm-export", "journeyml.json")));
-        var features = BehaviourFeatures.Definitions.Select(d => d.Name).ToList();
+        var features = FeatureNames.Definitions.Select(d => d.Name).ToList();
         int mappings = 0, stages = 0;
         foreach (var block in Blocks.Where(b => b.Language == "json"))
         {

@@ -1,0 +1,140 @@
+namespace JourneyML.Core.Features;
+
+/// <summary>
+/// The names of the features the behaviour-log step writes: the one place they are spelled. Code everywhere else
+/// (stage rules, factor texts, segment profiles, change reasons, what-if) names a feature through these constants.
+/// </summary>
+public static class FeatureNames
+{
+    /// <summary>days since the customer signed up.</summary>
+    public const string TenureDays = "tenure_days";
+    /// <summary>days of behaviour history observed before the as-of date (at most 365).</summary>
+    public const string HistoryDays = "history_days";
+    /// <summary>1 when the customer signed up less than 30 days before the as-of date.</summary>
+    public const string IsNew = "is_new";
+    /// <summary>1 for a paying customer at the as-of date, 0 for a lead.</summary>
+    public const string IsCustomer = "is_customer";
+    /// <summary>days since the first purchase (missing for leads).</summary>
+    public const string DaysAsCustomer = "days_as_customer";
+    /// <summary>logins in the last 7 days.</summary>
+    public const string Logins7d = "logins_7d";
+    /// <summary>logins in the last 30 days.</summary>
+    public const string Logins30d = "logins_30d";
+    /// <summary>logins in the 30 days before the last 30.</summary>
+    public const string LoginsPrev30d = "logins_prev_30d";
+    /// <summary>logins in the last 90 days.</summary>
+    public const string Logins90d = "logins_90d";
+    /// <summary>logins per week over the observed part of the last 90 days.</summary>
+    public const string LoginRate90d = "login_rate_90d";
+    /// <summary>log2 ratio of logins in the last 30 days to the 30 before (missing with under 60 days of history).</summary>
+    public const string LoginTrend = "login_trend";
+    /// <summary>days since the last login (missing when never logged in).</summary>
+    public const string DaysSinceLastLogin = "days_since_last_login";
+    /// <summary>days since the last event of any kind (missing when none).</summary>
+    public const string DaysSinceLastActivity = "days_since_last_activity";
+    /// <summary>days with any activity in the last 30 days.</summary>
+    public const string ActiveDays30d = "active_days_30d";
+    /// <summary>days with any activity in the last 90 days.</summary>
+    public const string ActiveDays90d = "active_days_90d";
+    /// <summary>support tickets in the last 30 days.</summary>
+    public const string Tickets30d = "tickets_30d";
+    /// <summary>support tickets in the 30 days before the last 30.</summary>
+    public const string TicketsPrev30d = "tickets_prev_30d";
+    /// <summary>support tickets in the last 90 days.</summary>
+    public const string Tickets90d = "tickets_90d";
+    /// <summary>log2 ratio of tickets in the last 30 days to the 30 before (missing with under 60 days of history).</summary>
+    public const string TicketTrend = "ticket_trend";
+    /// <summary>escalated tickets in the last 90 days.</summary>
+    public const string Escalations90d = "escalations_90d";
+    /// <summary>content engagements (views, email opens and clicks, downloads, webinars, case studies) in the last 30 days.</summary>
+    public const string Content30d = "content_30d";
+    /// <summary>content engagements in the last 90 days.</summary>
+    public const string Content90d = "content_90d";
+    /// <summary>page views in the last 30 days.</summary>
+    public const string PageViews30d = "page_views_30d";
+    /// <summary>page views in the last 90 days.</summary>
+    public const string PageViews90d = "page_views_90d";
+    /// <summary>email opens in the last 30 days.</summary>
+    public const string EmailOpens30d = "email_opens_30d";
+    /// <summary>email opens in the last 90 days.</summary>
+    public const string EmailOpens90d = "email_opens_90d";
+    /// <summary>email clicks in the last 30 days.</summary>
+    public const string EmailClicks30d = "email_clicks_30d";
+    /// <summary>email clicks in the last 90 days.</summary>
+    public const string EmailClicks90d = "email_clicks_90d";
+    /// <summary>whitepaper and asset downloads in the last 90 days.</summary>
+    public const string Downloads90d = "downloads_90d";
+    /// <summary>webinars attended in the last 90 days.</summary>
+    public const string Webinars90d = "webinars_90d";
+    /// <summary>case-study views in the last 90 days.</summary>
+    public const string CaseStudyViews90d = "case_study_views_90d";
+    /// <summary>comparison-page views in the last 90 days.</summary>
+    public const string ComparisonViews90d = "comparison_views_90d";
+    /// <summary>pricing-page views in the last 14 days (3 or more signals buying intent).</summary>
+    public const string PricingViews14d = "pricing_views_14d";
+    /// <summary>pricing-page views in the last 90 days.</summary>
+    public const string PricingViews90d = "pricing_views_90d";
+    /// <summary>forms, meetings and opportunities in the last 90 days.</summary>
+    public const string SalesTouches90d = "sales_touches_90d";
+    /// <summary>contacts in the customer's account at the as-of date.</summary>
+    public const string AccountContacts = "account_contacts";
+    /// <summary>contacts of the account active in the last 30 days.</summary>
+    public const string AccountEngagedContacts30d = "account_engaged_contacts_30d";
+    /// <summary>distinct buying-group roles active in the account in the last 30 days.</summary>
+    public const string AccountEngagedRoles30d = "account_engaged_roles_30d";
+    /// <summary>1 when a decision-maker of the account was active in the last 30 days.</summary>
+    public const string AccountDecisionMakerEngaged = "account_decision_maker_engaged";
+    /// <summary>the customer's plan.</summary>
+    public const string Plan = "plan";
+    /// <summary>the customer's buying-group role.</summary>
+    public const string Role = "role";
+    /// <summary>the customer's region.</summary>
+    public const string Region = "region";
+
+    /// <summary>The features the behaviour-log step writes, in table order, with their business meaning (used by reports and explanations).</summary>
+    public static IReadOnlyList<(string Name, string Description)> Definitions { get; } =
+    [
+        (FeatureNames.TenureDays, "days since the customer signed up"),
+        (FeatureNames.HistoryDays, "days of behaviour history observed before the as-of date (at most 365)"),
+        (FeatureNames.IsNew, "1 when the customer signed up less than 30 days before the as-of date"),
+        (FeatureNames.IsCustomer, "1 for a paying customer at the as-of date, 0 for a lead"),
+        (FeatureNames.DaysAsCustomer, "days since the first purchase (missing for leads)"),
+        (FeatureNames.Logins7d, "logins in the last 7 days"),
+        (FeatureNames.Logins30d, "logins in the last 30 days"),
+        (FeatureNames.LoginsPrev30d, "logins in the 30 days before the last 30"),
+        (FeatureNames.Logins90d, "logins in the last 90 days"),
+        (FeatureNames.LoginRate90d, "logins per week over the observed part of the last 90 days"),
+        (FeatureNames.LoginTrend, "log2 ratio of logins in the last 30 days to the 30 before (missing with under 60 days of history)"),
+        (FeatureNames.DaysSinceLastLogin, "days since the last login (missing when never logged in)"),
+        (FeatureNames.DaysSinceLastActivity, "days since the last event of any kind (missing when none)"),
+        (FeatureNames.ActiveDays30d, "days with any activity in the last 30 days"),
+        (FeatureNames.ActiveDays90d, "days with any activity in the last 90 days"),
+        (FeatureNames.Tickets30d, "support tickets in the last 30 days"),
+        (FeatureNames.TicketsPrev30d, "support tickets in the 30 days before the last 30"),
+        (FeatureNames.Tickets90d, "support tickets in the last 90 days"),
+        (FeatureNames.TicketTrend, "log2 ratio of tickets in the last 30 days to the 30 before (missing with under 60 days of history)"),
+        (FeatureNames.Escalations90d, "escalated tickets in the last 90 days"),
+        (FeatureNames.Content30d, "content engagements (views, email opens and clicks, downloads, webinars, case studies) in the last 30 days"),
+        (FeatureNames.Content90d, "content engagements in the last 90 days"),
+        (FeatureNames.PageViews30d, "page views in the last 30 days"),
+        (FeatureNames.PageViews90d, "page views in the last 90 days"),
+        (FeatureNames.EmailOpens30d, "email opens in the last 30 days"),
+        (FeatureNames.EmailOpens90d, "email opens in the last 90 days"),
+        (FeatureNames.EmailClicks30d, "email clicks in the last 30 days"),
+        (FeatureNames.EmailClicks90d, "email clicks in the last 90 days"),
+        (FeatureNames.Downloads90d, "whitepaper and asset downloads in the last 90 days"),
+        (FeatureNames.Webinars90d, "webinars attended in the last 90 days"),
+        (FeatureNames.CaseStudyViews90d, "case-study views in the last 90 days"),
+        (FeatureNames.ComparisonViews90d, "comparison-page views in the last 90 days"),
+        (FeatureNames.PricingViews14d, "pricing-page views in the last 14 days (3 or more signals buying intent)"),
+        (FeatureNames.PricingViews90d, "pricing-page views in the last 90 days"),
+        (FeatureNames.SalesTouches90d, "forms, meetings and opportunities in the last 90 days"),
+        (FeatureNames.AccountContacts, "contacts in the customer's account at the as-of date"),
+        (FeatureNames.AccountEngagedContacts30d, "contacts of the account active in the last 30 days"),
+        (FeatureNames.AccountEngagedRoles30d, "distinct buying-group roles active in the account in the last 30 days"),
+        (FeatureNames.AccountDecisionMakerEngaged, "1 when a decision-maker of the account was active in the last 30 days"),
+        (FeatureNames.Plan, "the customer's plan"),
+        (FeatureNames.Role, "the customer's buying-group role"),
+        (FeatureNames.Region, "the customer's region"),
+    ];
+}
