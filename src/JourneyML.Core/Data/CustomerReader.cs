@@ -20,58 +20,48 @@ internal static class CustomerReader
             var mapped = new[] { columns.CustomerId, columns.AccountId, columns.SignedUpAt, columns.Plan, columns.Role, columns.Region };
             var extras = reader.Columns.Where(c => !mapped.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray();
             var wanted = mapped.Select(c => reader.IndexOf(c) >= 0 ? c : null).Concat(extras).ToArray();
-            long rows = 0;
-            foreach (var chunk in reader.ReadAll(wanted))
+            foreach (var (chunk, i, row, id) in reader.RowsWithId(wanted, columns.CustomerId, report))
             {
-                rows += chunk.RowCount;
-                for (int i = 0; i < chunk.RowCount; i++)
+                if (firstSeen.TryGetValue(id, out var first))
                 {
-                    if (!chunk.TryStartRow(i, reader.Columns.Count, columns.CustomerId, report, out long row, out var id))
-                    {
-                        continue;
-                    }
-                    if (firstSeen.TryGetValue(id, out var first))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.CustomerId,
-                            $"duplicate customer id (first at {first.File} row {first.Row})"), "duplicate customer id");
-                        continue;
-                    }
-                    if (!chunk.TryGetTime(2, i, mapping.TimeFormat, out var signedUp, out var reason))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.SignedUpAt, reason), reason);
-                        continue;
-                    }
-                    if (signedUp >= dataAsOf)
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.SignedUpAt,
-                            $"signed up at or after the data's as-of date {dataAsOf:yyyy-MM-ddTHH:mm:ssZ}"), "signed up after the data's as-of date");
-                        continue;
-                    }
-                    var plan = chunk.GetString(3, i)?.Trim();
-                    if (string.IsNullOrEmpty(plan))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.Plan, "missing plan"));
-                        continue;
-                    }
-                    var role = Blank(chunk.GetString(4, i));
-                    if (role is not null && roles.TryGetValue(role, out var ourRole))
-                    {
-                        role = ourRole;
-                    }
-                    Dictionary<string, string> attributes = [];
-                    for (int e = 0; e < extras.Length; e++)
-                    {
-                        if (Blank(chunk.GetString(6 + e, i)) is { } value)
-                        {
-                            attributes[extras[e]] = value;
-                        }
-                    }
-                    firstSeen[id] = (chunk.File, row);
-                    customers.Add(new Customer(id, Blank(chunk.GetString(1, i)), signedUp, Intern(plan), role is null ? null : Intern(role),
-                        Blank(chunk.GetString(5, i)) is { } region ? Intern(region) : null, attributes));
+                    report.Add(new DataProblem(chunk.File, row, columns.CustomerId,
+                        $"duplicate customer id (first at {first.File} row {first.Row})"), "duplicate customer id");
+                    continue;
                 }
+                if (!chunk.TryGetTime(2, i, mapping.TimeFormat, out var signedUp, out var reason))
+                {
+                    report.Add(new DataProblem(chunk.File, row, columns.SignedUpAt, reason), reason);
+                    continue;
+                }
+                if (signedUp >= dataAsOf)
+                {
+                    report.Add(new DataProblem(chunk.File, row, columns.SignedUpAt,
+                        $"signed up at or after the data's as-of date {dataAsOf:yyyy-MM-ddTHH:mm:ssZ}"), "signed up after the data's as-of date");
+                    continue;
+                }
+                var plan = chunk.GetString(3, i)?.Trim();
+                if (string.IsNullOrEmpty(plan))
+                {
+                    report.Add(new DataProblem(chunk.File, row, columns.Plan, "missing plan"));
+                    continue;
+                }
+                var role = Blank(chunk.GetString(4, i));
+                if (role is not null && roles.TryGetValue(role, out var ourRole))
+                {
+                    role = ourRole;
+                }
+                Dictionary<string, string> attributes = [];
+                for (int e = 0; e < extras.Length; e++)
+                {
+                    if (Blank(chunk.GetString(6 + e, i)) is { } value)
+                    {
+                        attributes[extras[e]] = value;
+                    }
+                }
+                firstSeen[id] = (chunk.File, row);
+                customers.Add(new Customer(id, Blank(chunk.GetString(1, i)), signedUp, Intern(plan), role is null ? null : Intern(role),
+                    Blank(chunk.GetString(5, i)) is { } region ? Intern(region) : null, attributes));
             }
-            report.AddRowsRead(reader.FileName, rows);
         }
         return new CustomerTable(customers);
     }
@@ -116,38 +106,28 @@ internal static class OutcomeReader
             string?[] wanted = [columns.CustomerId,
                 reader.IndexOf(columns.ChurnedAt) >= 0 ? columns.ChurnedAt : null,
                 reader.IndexOf(columns.ConvertedAt) >= 0 ? columns.ConvertedAt : null];
-            long rows = 0;
-            foreach (var chunk in reader.ReadAll(wanted))
+            foreach (var (chunk, i, row, id) in reader.RowsWithId(wanted, columns.CustomerId, report))
             {
-                rows += chunk.RowCount;
-                for (int i = 0; i < chunk.RowCount; i++)
+                if (!customers.TryGetIndex(id, out int c))
                 {
-                    if (!chunk.TryStartRow(i, reader.Columns.Count, columns.CustomerId, report, out long row, out var id))
-                    {
-                        continue;
-                    }
-                    if (!customers.TryGetIndex(id, out int c))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "unknown customer (not in the customers table)"), "unknown customer");
-                        continue;
-                    }
-                    if (firstRow.TryGetValue(c, out long first))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, columns.CustomerId, $"duplicate customer id (first at row {first})"), "duplicate customer id");
-                        continue;
-                    }
-                    if (!TryOptionalTime(chunk, 1, i, row, columns.ChurnedAt, mapping, dataAsOf, report, out var churned)
-                        || !TryOptionalTime(chunk, 2, i, row, columns.ConvertedAt, mapping, dataAsOf, report, out var converted))
-                    {
-                        continue;
-                    }
-                    firstRow[c] = row;
-                    outcomes.ChurnedAt[c] = churned;
-                    outcomes.ConvertedAt[c] = converted;
-                    outcomes.Present[c] = true;
+                    report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "unknown customer (not in the customers table)"), "unknown customer");
+                    continue;
                 }
+                if (firstRow.TryGetValue(c, out long first))
+                {
+                    report.Add(new DataProblem(chunk.File, row, columns.CustomerId, $"duplicate customer id (first at row {first})"), "duplicate customer id");
+                    continue;
+                }
+                if (!TryOptionalTime(chunk, 1, i, row, columns.ChurnedAt, mapping, dataAsOf, report, out var churned)
+                    || !TryOptionalTime(chunk, 2, i, row, columns.ConvertedAt, mapping, dataAsOf, report, out var converted))
+                {
+                    continue;
+                }
+                firstRow[c] = row;
+                outcomes.ChurnedAt[c] = churned;
+                outcomes.ConvertedAt[c] = converted;
+                outcomes.Present[c] = true;
             }
-            report.AddRowsRead(reader.FileName, rows);
         }
         return outcomes;
     }

@@ -29,6 +29,28 @@ public abstract class TableReader : IDisposable
     /// </summary>
     public abstract IEnumerable<TableChunk> ReadPartition(int partition, IReadOnlyList<string?> wanted);
 
+    /// <summary>
+    /// Every row of the file that has its id: the chunk, the row's index in it, its row number and the id. Rows without an
+    /// id, or with the wrong number of fields, are reported and skipped; when the whole file is read, the rows read are
+    /// counted in the report.
+    /// </summary>
+    public IEnumerable<(TableChunk Chunk, int Index, long Row, string Id)> RowsWithId(IReadOnlyList<string?> wanted, string idColumn, ValidationReport report)
+    {
+        long rows = 0;
+        foreach (var chunk in ReadAll(wanted))
+        {
+            rows += chunk.RowCount;
+            for (int i = 0; i < chunk.RowCount; i++)
+            {
+                if (chunk.TryStartRow(i, Columns.Count, idColumn, report, out long row, out var id))
+                {
+                    yield return (chunk, i, row, id);
+                }
+            }
+        }
+        report.AddRowsRead(FileName, rows);
+    }
+
     public IEnumerable<TableChunk> ReadAll(IReadOnlyList<string?> wanted)
     {
         for (int p = 0; p < PartitionCount; p++)
