@@ -13,7 +13,7 @@ internal static class TrainingSummaryText
         var m = result.Metadata;
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"Model version {m.Version} ({m.Mode}{(m.AsOf is { } t ? $", as of {t:yyyy-MM-dd}, horizon {m.HorizonDays} days" : "")}) in {m.TrainingSeconds:F1} s");
+        sb.AppendLine(inv, $"Model version {m.Version} ({m.Mode.Name()}{(m.AsOf is { } t ? $", as of {t:yyyy-MM-dd}, horizon {m.HorizonDays} days" : "")}) in {m.TrainingSeconds:F1} s");
         sb.AppendLine(inv, $"  {(m.Promotion?.Promoted == true ? "PROMOTED" : "NOT PROMOTED")}: {m.Promotion?.Reason}");
         sb.AppendLine(inv, $"  segments: {m.Segmentation.ChosenK} ({m.Segmentation.ChoiceReason})");
         foreach (var p in m.Segmentation.Profiles)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.Models;
 
-public sealed record ModelSummary(string Version, DateTime CreatedAt, string Mode, DateTime? AsOf, int Customers, int Segments, string? ChurnTrainer,
+public sealed record ModelSummary(string Version, DateTime CreatedAt, TrainingMode Mode, DateTime? AsOf, int Customers, int Segments, string? ChurnTrainer,
     double? ChurnRocAuc, double? ChurnPrAuc, string? LeadTrainer, double? LeadRocAuc, bool Champion, bool Serving, string? Promotion)
 {
     public static ModelSummary From(ModelMetadata m, string? champion, string? serving) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Registry;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
@@ -145,7 +146,7 @@ public static class PredictionApi
             }
             return (table, missing);
         }
-        if (predictor.Models.Metadata.Mode != "behaviour-logs")
+        if (predictor.Models.Metadata.Mode != TrainingMode.BehaviourLogs)
         {
             throw RequestValidationException.For(Prefix(1) + "profile",
                 "the serving model was trained on a ready feature table, not on behaviour logs: send the customer's features instead of a profile");

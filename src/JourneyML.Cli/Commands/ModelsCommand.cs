@@ -26,7 +26,7 @@ internal sealed class ModelsCommand : Command
             foreach (var m in versions)
             {
                 Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} {1}  {2,-14} as of {3:yyyy-MM-dd}  churn AUC {4}  lead AUC {5}  {6} segments{7}",
-                    m.Version == champion ? "*" : " ", m.Version, m.Mode, m.AsOf, F(m.Churn?.Holdout.Auc), F(m.Lead?.Holdout.Auc),
+                    m.Version == champion ? "*" : " ", m.Version, m.Mode.Name(), m.AsOf, F(m.Churn?.Holdout.Auc), F(m.Lead?.Holdout.Auc),
                     m.Segmentation.ChosenK, m.Promotion is { Promoted: false } p ? "  (not promoted: " + p.Reason + ")" : ""));
             }
             return ExitCodes.Success;

@@ -29,13 +29,10 @@ public sealed record FeatureTableSource(string Path) : FeatureSource
 }
 
 /// <summary>A source's feature table with what a training run records about it.</summary>
-internal sealed record LoadedFeatures(FeatureTable Table, string Mode, RowCounts Counts, string? DataDirectory);
+internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts, string? DataDirectory);
 
 internal static class FeatureSources
 {
-    public const string BehaviourLogsMode = "behaviour-logs";
-    public const string FeatureTableMode = "feature-table";
-
     /// <summary>The table to train on: labels present; a ready table's rows all belong to its label's task.</summary>
     public static LoadedFeatures ForTraining(FeatureSource source, ILogger logger, CancellationToken cancellationToken) => source switch
     {
@@ -62,7 +59,7 @@ internal static class FeatureSources
     {
         var run = FeatureRun.Run(options with { OutputPath = null }, logger, cancellationToken: cancellationToken);
         var s = run.Summary;
-        return new LoadedFeatures(run.Table, BehaviourLogsMode,
+        return new LoadedFeatures(run.Table, TrainingMode.BehaviourLogs,
             new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems),
             options.DataDirectory);
     }
@@ -79,7 +76,7 @@ internal static class FeatureSources
             Status = [.. read.CustomerIds.Select(_ => status)],
             AsOf = asOf,
         };
-        return new LoadedFeatures(table, FeatureTableMode, new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
+        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
             System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source.Path)));
     }
 }

@@ -1,7 +1,26 @@
+using System.Text.Json.Serialization;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Segmentation;
 
 namespace JourneyML.Core.Registry;
+
+/// <summary>Where a model's training features came from; written "behaviour-logs" or "feature-table".</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TrainingMode>))]
+public enum TrainingMode
+{
+    /// <summary>Mode A: features built from the behaviour logs as of a date.</summary>
+    [JsonStringEnumMemberName("behaviour-logs")]
+    BehaviourLogs,
+    /// <summary>Mode B: a ready table of features, one row per customer.</summary>
+    [JsonStringEnumMemberName("feature-table")]
+    FeatureTable,
+}
+
+public static class TrainingModes
+{
+    /// <summary>The mode as metadata.json and every output write it.</summary>
+    public static string Name(this TrainingMode mode) => mode == TrainingMode.BehaviourLogs ? "behaviour-logs" : "feature-table";
+}
 
 /// <summary>
 /// Everything a training run records in <c>models/&lt;version&gt;/metadata.json</c>: inputs, choices, metrics,
@@ -12,8 +31,8 @@ public sealed record ModelMetadata
 {
     public required string Version { get; init; }
     public required DateTime CreatedAt { get; init; }
-    /// <summary>"behaviour-logs" (mode A: features built as of a date) or "feature-table" (mode B).</summary>
-    public required string Mode { get; init; }
+    /// <summary>Behaviour logs (mode A: features built as of a date) or a ready feature table (mode B).</summary>
+    public required TrainingMode Mode { get; init; }
     public DateTime? AsOf { get; init; }
     public int? HorizonDays { get; init; }
     /// <summary>Short hash of the feature table the models were trained on.</summary>

@@ -48,12 +48,9 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         {
             new("Version", metadata.Version),
             new("Trained", Format.Timestamp(metadata.CreatedAt) + ", in " + Format.Seconds(metadata.TrainingSeconds)),
-            new("Mode", metadata.Mode switch
-            {
-                "behaviour-logs" => "behaviour-logs (features built from events as of a date)",
-                "feature-table" => "feature-table (a ready table of features)",
-                _ => metadata.Mode,
-            }),
+            new("Mode", metadata.Mode.Name() + (metadata.Mode == TrainingMode.BehaviourLogs
+                ? " (features built from events as of a date)"
+                : " (a ready table of features)")),
             new("As-of date", metadata.AsOf is { } asOf ? Format.Date(asOf) : "none (the table was used as given)"),
             new("Horizon", metadata.HorizonDays is { } h ? $"{h} days after the as-of date" : Format.Missing),
             new("Customers", Format.Count(rows.Customers)),

@@ -34,7 +34,7 @@ internal static class SampleReportMetadata
         {
             Version = "20250614-0300",
             CreatedAt = new DateTime(2025, 6, 14, 3, 0, 12, DateTimeKind.Utc),
-            Mode = "behaviour-logs",
+            Mode = TrainingMode.BehaviourLogs,
             AsOf = new DateTime(2025, 6, 1),
             HorizonDays = 90,
             DataFingerprint = "a3f9c21e",
