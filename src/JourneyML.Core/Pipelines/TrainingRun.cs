@@ -4,7 +4,6 @@ using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
-using JourneyML.Core.SampleData;
 using JourneyML.Core.Segmentation;
 using Microsoft.Extensions.Logging;
 
@@ -34,6 +33,8 @@ public sealed record TrainingOptions
     /// <summary>Promote even when the gate says no.</summary>
     public bool Force { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>The truth planted in generated data, to report how well the models recover it; none for a real export.</summary>
+    public KnownTruth? Oracle { get; init; }
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
@@ -53,7 +54,7 @@ public static class TrainingRun
         var watch = Stopwatch.StartNew();
         progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
-        var (table, mode, counts, dataDirectory) = LoadFeatures(options, logger, cancellationToken);
+        var (table, mode, counts) = LoadFeatures(options, logger, cancellationToken);
         var champion = registry.LoadChampion();
         if (champion is not null)
         {
@@ -66,7 +67,7 @@ public static class TrainingRun
             new SegmentationOptions { FixedK = options.Segments, Seed = options.Seed }, champion?.Segmentation, cancellationToken);
         logger.LogInformation("{K} segments: {Reason}", segmentation.ChosenK, segmentation.ChoiceReason);
 
-        var truth = dataDirectory is null ? null : GroundTruth.TryLoad(dataDirectory, table);
+        var truth = options.Oracle?.AlignTo(table.CustomerIds);
         var classifierOptions = new ClassifierOptions { Seed = options.Seed, Candidates = options.Candidates ?? CandidateSpec.DefaultSweep };
         progress?.Report(("churn model", 0.3));
         var churn = TrainTask(table, "churn", LabelNames.Churn, CustomerStatus.Customer, classifierOptions, truth?.ChurnProbability, logger, cancellationToken);
@@ -129,15 +130,14 @@ public static class TrainingRun
         return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
     }
 
-    private static (FeatureTable Table, string Mode, RowCounts Counts, string? DataDirectory) LoadFeatures(TrainingOptions options, ILogger logger, CancellationToken cancellationToken)
+    private static (FeatureTable Table, string Mode, RowCounts Counts) LoadFeatures(TrainingOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         if (options.Features is { } featureOptions)
         {
             var run = FeatureRun.Run(featureOptions with { OutputPath = null }, logger, cancellationToken: cancellationToken);
             var s = run.Summary;
             return (run.Table, "behaviour-logs",
-                new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems),
-                featureOptions.DataDirectory);
+                new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems));
         }
         if (options.FeatureTable is { } path)
         {
@@ -152,8 +152,7 @@ public static class TrainingRun
                 AccountIds = table.AccountIds,
                 Status = [.. table.CustomerIds.Select(_ => status)],
             };
-            return (table, "feature-table", new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
-                Path.GetDirectoryName(Path.GetFullPath(path)));
+            return (table, "feature-table", new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0));
         }
         throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table");
     }
@@ -311,7 +310,7 @@ public static class TrainingRun
         return [.. entries.OrderByDescending(e => e.Psi)];
     }
 
-    private static GroundTruthComparison Compare(GroundTruth truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
+    private static GroundTruthComparison Compare(KnownTruthRows truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
     {
         var planted = new List<int>();
         var found = new List<int>();
