@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,7 +3,7 @@
 #   1. single predictions: POST /v1/predictions with a ready feature row (target >= 5,000 requests/s, p99 < 10 ms, no errors)
 #   2. the ranked list: GET /v1/churn-risk?top=100 with a snapshot of CUSTOMERS customers (target p99 < 20 ms at 1,000,000)
 # Usage: tests/JourneyML.Benchmarks/api-load.sh [--results tests/JourneyML.Benchmarks/RESULTS.md]
-# Settings (environment): CUSTOMERS (snapshot size, default 1000000), MODEL (benchmark registry whose champion serves: 'journeyml bench
+# Settings (environment): CUSTOMERS (snapshot size, default 1000000), MODEL (benchmark registry whose champion serves: 'journeyml-tools bench
 # train --customers MODEL' makes it; default 100000), DURATION (per run, default 20s), CONNECTIONS (default 32), THREADS (wrk, default 2);
 # DATA, MODELS and REGISTRY override the data folder, the registry with the champion, and the scored registry the server reads.
 # Never part of a test assertion: the smoke test runs it tiny to keep it from rotting.
@@ -31,7 +31,7 @@ data=${DATA:-"out/bench/data-$CUSTOMERS"}
 models=${MODELS:-"out/bench/models-$MODEL"}
 registry=${REGISTRY:-"out/bench/api-$CUSTOMERS/models"}
 if [ ! -f "$models/champion.json" ]; then
-  echo "no champion in $models: run 'dotnet run -c Release --project src/JourneyML.Cli -- bench train --customers $MODEL' first" >&2
+  echo "no champion in $models: run 'dotnet run -c Release --project src/JourneyML.Tools -- bench train --customers $MODEL' first" >&2
   exit 2
 fi
 if [ ! -f "$data/customers.parquet" ]; then

@@ -45,7 +45,7 @@ public sealed class DataCommandTests
     public void Generate_then_features_runs_end_to_end_on_parquet()
     {
         var dir = Cli.TempDirectory();
-        var generated = Cli.Run("generate", "--customers", "120", "--seed", "5", "--format", "parquet", "--out", dir);
+        var generated = Cli.Tools("generate", "--customers", "120", "--seed", "5", "--format", "parquet", "--out", dir);
         Assert.Equal(0, generated.ExitCode);
         Assert.True(File.Exists(Path.Combine(dir, "events.parquet")));
         Assert.True(File.Exists(Path.Combine(dir, "ground_truth.parquet")));
@@ -89,11 +89,22 @@ public sealed class DataCommandTests
     [Fact]
     public void Help_lists_every_command()
     {
-        var result = Cli.Run("--help");
+        // journeyml-tools is the tree with every command: the product's plus generate and bench.
+        var result = Cli.Tools("--help");
         Assert.Equal(0, result.ExitCode);
         foreach (var command in new[] { "demo", "generate", "validate", "features", "bench" })
         {
             Assert.Contains(command, result.Output);
         }
+    }
+
+    [Fact]
+    public void The_product_cli_has_no_generator_or_benchmark_commands()
+    {
+        var product = Cli.Run("--help");
+        Assert.Equal(0, product.ExitCode);
+        Assert.Contains("  demo ", product.Output);
+        Assert.DoesNotContain(product.Output.Split('\n'), l => l.StartsWith("  generate ", StringComparison.Ordinal) || l.StartsWith("  bench ", StringComparison.Ordinal));
+        Assert.Equal(2, Cli.Run("generate", "--out", Cli.TempDirectory()).ExitCode);
     }
 }

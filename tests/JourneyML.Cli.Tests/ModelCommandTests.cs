@@ -7,7 +7,8 @@ public sealed class ModelCommandTests
     public void Train_score_export_retrain_and_roll_back_from_the_command_line()
     {
         var registry = Cli.TempDirectory();
-        var train = Cli.Run("train", "--registry", registry, "--fixed-trainer");
+        // Trained through journeyml-tools: the same train command, handed the sample's ground truth as the oracle.
+        var train = Cli.Tools("train", "--registry", registry, "--fixed-trainer");
         Assert.Equal(0, train.ExitCode);
         Assert.Contains("PROMOTED: first model in the registry", train.Output);
         Assert.Contains("against the planted truth: segments ARI", train.Output);
@@ -102,11 +103,11 @@ public sealed class ParquetTrainingTests
     [Fact]
     public void Training_on_a_parquet_export_recovers_the_planted_segments()
     {
-        // Runs in the CLI's own process (server GC, parallel row-group reads): where text read from Parquet once got
+        // Runs in the CLI's own process (journeyml-tools, with the product's server GC and parallel row-group reads): where text read from Parquet once got
         // overwritten by a later read, the ground truth no longer matched and the segments' ARI fell to 0.
         var dir = Cli.TempDirectory();
-        Assert.Equal(0, Cli.Run("generate", "--customers", "6000", "--seed", "12", "--format", "parquet", "--out", dir).ExitCode);
-        var train = Cli.Run("train", "--data", dir, "--as-of", "2026-04-01", "--registry", Path.Combine(dir, "models"), "--fixed-trainer");
+        Assert.Equal(0, Cli.Tools("generate", "--customers", "6000", "--seed", "12", "--format", "parquet", "--out", dir).ExitCode);
+        var train = Cli.Tools("train", "--data", dir, "--as-of", "2026-04-01", "--registry", Path.Combine(dir, "models"), "--fixed-trainer");
         Assert.Equal(0, train.ExitCode);
         var ari = System.Text.RegularExpressions.Regex.Match(train.Output, "segments ARI ([0-9.]+)");
         Assert.True(ari.Success, train.Output);

@@ -42,7 +42,8 @@ internal sealed class TrainCommand : Command
         DefaultValueFactory = _ => "churn",
     };
 
-    public TrainCommand() : base("train", "Train segments and the churn and lead-propensity models, write a new model version, and promote it if it is not worse than the champion.")
+    /// <param name="oracle">The known truth of a data folder, handed to the run (tool hosts on generated data); the product passes none.</param>
+    public TrainCommand(Func<string, KnownTruth?>? oracle = null) : base("train", "Train segments and the churn and lead-propensity models, write a new model version, and promote it if it is not worse than the champion.")
     {
         Options.Add(s_data);
         Options.Add(s_mapping);
@@ -67,10 +68,11 @@ internal sealed class TrainCommand : Command
                 "conversion" => LabelNames.Conversion,
                 var other => throw new ArgumentException($"--task must be churn or conversion, not '{other}'"),
             };
+            var featureTable = parse.GetValue(s_featureTable)?.FullName;
             var options = new TrainingOptions
             {
-                Features = parse.GetValue(s_featureTable) is { } table
-                    ? new FeatureTableSource(table.FullName)
+                Features = featureTable is not null
+                    ? new FeatureTableSource(featureTable)
                     {
                         IdColumn = parse.GetValue(s_id)!,
                         LabelColumn = parse.GetValue(s_label),
@@ -83,6 +85,7 @@ internal sealed class TrainCommand : Command
                 Tolerance = parse.GetValue(Tolerance),
                 Force = parse.GetValue(Force),
                 Candidates = parse.GetValue(FixedTrainer) ? [CandidateSpec.Default] : null,
+                Oracle = oracle?.Invoke(featureTable is null ? parse.GetValue(s_data)!.FullName : Path.GetDirectoryName(featureTable)!),
             };
             var result = TerminalProgress.Run("training", progress => TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(result));

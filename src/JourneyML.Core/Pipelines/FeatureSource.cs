@@ -29,7 +29,7 @@ public sealed record FeatureTableSource(string Path) : FeatureSource
 }
 
 /// <summary>A source's feature table with what a training run records about it.</summary>
-internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts, string? DataDirectory);
+internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts);
 
 internal static class FeatureSources
 {
@@ -60,8 +60,7 @@ internal static class FeatureSources
         var run = FeatureRun.Run(options with { OutputPath = null }, logger, cancellationToken: cancellationToken);
         var s = run.Summary;
         return new LoadedFeatures(run.Table, TrainingMode.BehaviourLogs,
-            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems),
-            options.DataDirectory);
+            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems));
     }
 
     // A ready table has no lifecycle status: every row gets the one its task implies.
@@ -76,7 +75,6 @@ internal static class FeatureSources
             Status = [.. read.CustomerIds.Select(_ => status)],
             AsOf = asOf,
         };
-        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
-            System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source.Path)));
+        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0));
     }
 }

@@ -4,7 +4,6 @@ using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
-using JourneyML.Core.SampleData;
 using JourneyML.Core.Segmentation;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +25,8 @@ public sealed record TrainingOptions
     /// <summary>Promote even when the gate says no.</summary>
     public bool Force { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>The truth planted in generated data, to report how well the models recover it; none for a real export.</summary>
+    public KnownTruth? Oracle { get; init; }
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
@@ -45,7 +46,7 @@ public static class TrainingRun
         var watch = Stopwatch.StartNew();
         progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
-        var (table, mode, counts, dataDirectory) = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
+        var (table, mode, counts) = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
         var champion = registry.LoadChampion();
         if (champion is not null)
         {
@@ -58,7 +59,7 @@ public static class TrainingRun
             new SegmentationOptions { FixedK = options.Segments, Seed = options.Seed }, champion?.Segmentation, cancellationToken);
         logger.LogInformation("{K} segments: {Reason}", segmentation.ChosenK, segmentation.ChoiceReason);
 
-        var truth = dataDirectory is null ? null : GroundTruth.TryLoad(dataDirectory, table);
+        var truth = options.Oracle?.AlignTo(table.CustomerIds);
         var classifierOptions = new ClassifierOptions { Seed = options.Seed, Candidates = options.Candidates ?? CandidateSpec.DefaultSweep };
         progress?.Report(("churn model", 0.3));
         var churn = TrainTask(table, "churn", LabelNames.Churn, CustomerStatus.Customer, classifierOptions, truth?.ChurnProbability, logger, cancellationToken);
@@ -149,7 +150,7 @@ public static class TrainingRun
         result.Holdout, result.OracleAuc, result.Importance, result.Model.Info.Calibration,
         Drift.Describe(result.Task + "_score", result.HoldoutPredictions));
 
-    private static GroundTruthComparison Compare(GroundTruth truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
+    private static GroundTruthComparison Compare(KnownTruthRows truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
     {
         var planted = new List<int>();
         var found = new List<int>();

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""The scikit-learn side of `journeyml bench peers`: one step per process, on the table JourneyML wrote.
+"""The scikit-learn side of `journeyml-tools bench peers`: one step per process, on the table JourneyML wrote.
 
 Run by the bench command with Debian's /usr/bin/python3 (python3-sklearn, python3-pandas); the python3 first on PATH
 may be another build that does not see Debian's packages. Each step reads the shared CSV, warms up on a 2,000-row slice
 (untimed, as the JourneyML side does), then times the fit and a second scoring pass over every row, and writes:
-  --out          a JSON measurement (the fields of JourneyML.Core.Benchmarks.PeerMeasurement, snake_case)
+  --out          a JSON measurement (the fields of JourneyML.Tools.Benchmarks.PeerMeasurement, snake_case)
   --predictions  float32 per table row: the churn probability, or the row's cluster
 Quality (ROC AUC, PR-AUC, adjusted Rand index) is computed from the predictions by JourneyML's code, for both sides.
 

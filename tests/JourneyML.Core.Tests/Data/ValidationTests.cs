@@ -172,9 +172,9 @@ public sealed class ParquetReadingTests
     {
         // Text values are slices of the reader's buffers: reading another row group must not overwrite a chunk still in use.
         var dir = Directory.CreateTempSubdirectory("journeyml-parquet-").FullName;
-        new JourneyML.Core.SampleData.SampleGenerator(new JourneyML.Core.SampleData.GeneratorOptions
+        new JourneyML.SampleData.SampleGenerator(new JourneyML.SampleData.GeneratorOptions
         {
-            Customers = 3_000, Seed = 4, Format = JourneyML.Core.SampleData.TableFormat.Parquet, RowGroupSize = 100_000,
+            Customers = 3_000, Seed = 4, Format = JourneyML.SampleData.TableFormat.Parquet, RowGroupSize = 100_000,
         }).Generate(dir);
         using var reader = TableReader.Open(Path.Combine(dir, "events.parquet"));
         Assert.True(reader.PartitionCount > 4);

@@ -1,6 +1,6 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 using JourneyML.Core.Tests.SampleData;
 
 namespace JourneyML.Core.Tests.Features;

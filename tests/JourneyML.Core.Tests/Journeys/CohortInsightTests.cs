@@ -1,7 +1,7 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 using JourneyML.Core.Stages;
 using JourneyML.Core.Tests.SampleData;
 using Xunit.Abstractions;

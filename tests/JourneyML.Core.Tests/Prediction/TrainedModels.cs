@@ -1,5 +1,5 @@
 using JourneyML.Core.Pipelines;
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace JourneyML.Core.Tests.Prediction;
@@ -20,6 +20,7 @@ public sealed class TrainedModels : IDisposable
         {
             Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = ReferenceAsOf },
             RegistryPath = RegistryPath,
+            Oracle = GroundTruth.TryLoad(DataDirectory),
         }, NullLogger.Instance);
     }
 

@@ -1,4 +1,4 @@
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 
 namespace JourneyML.Core.Tests.SampleData;
 

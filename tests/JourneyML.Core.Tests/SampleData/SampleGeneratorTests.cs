@@ -1,7 +1,7 @@
 using System.Text.Json;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 using JourneyML.Core.Segmentation;
 
 namespace JourneyML.Core.Tests.SampleData;

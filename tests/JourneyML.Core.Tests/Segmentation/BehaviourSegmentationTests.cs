@@ -1,7 +1,7 @@
 using System.Globalization;
 using JourneyML.Core.Features;
 using JourneyML.Core.Segmentation;
-using JourneyML.Core.SampleData;
+using JourneyML.SampleData;
 using JourneyML.Core.Tests.SampleData;
 using Xunit.Abstractions;
 

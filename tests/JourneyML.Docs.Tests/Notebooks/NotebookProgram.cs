@@ -29,7 +29,8 @@ internal static partial class NotebookProgram
     /// <summary>The name a cell carries in compiler errors and stack traces.</summary>
     public static string CellFile(string notebook, int cell) => $"{notebook}, cell {cell.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string Generate(string notebookName, IReadOnlyList<string> cells, string coreProject)
+    /// <param name="otherProjects">Further projects the notebooks use beside Core (the sample generator, for the sample's known truth).</param>
+    public static string Generate(string notebookName, IReadOnlyList<string> cells, string coreProject, IReadOnlyList<string>? otherProjects = null)
     {
         var usings = new List<string>();
         var body = new StringBuilder();
@@ -61,6 +62,10 @@ internal static partial class NotebookProgram
         var (displayUsings, displayTypes) = DisplaySource();
         var program = new StringBuilder();
         program.Append("#:project ").Append(coreProject).Append('\n');
+        foreach (var project in otherProjects ?? [])
+        {
+            program.Append("#:project ").Append(project).Append('\n');
+        }
         // Reflection in the display helper, and no native AOT for a throwaway program; warnings fail the run, as in the solution.
         program.Append("#:property PublishAot=false\n");
         program.Append("#:property TreatWarningsAsErrors=true\n");

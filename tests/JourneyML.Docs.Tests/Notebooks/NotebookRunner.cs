@@ -43,7 +43,8 @@ internal static partial class NotebookRunner
         }
         Directory.CreateDirectory(output);
         var program = Path.Combine(folder, "notebook.cs");
-        var source = NotebookProgram.Generate(notebook.Name, cells, Repo.Path("src", "JourneyML.Core", "JourneyML.Core.csproj"));
+        var source = NotebookProgram.Generate(notebook.Name, cells, Repo.Path("src", "JourneyML.Core", "JourneyML.Core.csproj"),
+            [Repo.Path("src", "JourneyML.SampleData", "JourneyML.SampleData.csproj")]);
         // Rewritten only when it changed: an unchanged file keeps .NET's cached build of it.
         if (!File.Exists(program) || File.ReadAllText(program) != source)
         {

@@ -77,6 +77,12 @@ public sealed class NotebookTests(ITestOutputHelper log)
             Assert.True(library.Success, $"{name}: no #r of the library's build output");
             var dll = Path.GetFullPath(Path.Combine(Repo.Path("notebooks"), library.Groups[1].Value));
             Assert.Equal(Repo.Path("src", "JourneyML.Core", "bin", "Debug", "net10.0", "JourneyML.Core.dll"), dll);
+            // Any further build output is the sample generator's (for the sample's known truth), which the test runner references too.
+            foreach (Match other in Regex.Matches(code, @"#r ""([^""]+\.dll)""").Skip(1))
+            {
+                Assert.Equal(Repo.Path("src", "JourneyML.SampleData", "bin", "Debug", "net10.0", "JourneyML.SampleData.dll"),
+                    Path.GetFullPath(Path.Combine(Repo.Path("notebooks"), other.Groups[1].Value)));
+            }
         }
     }
 }

@@ -6,10 +6,16 @@ namespace JourneyML.Docs.Tests.Readme;
 
 /// <summary>
 /// One command line from the README, and how the tests treat it: run (the CLI as a process, in order, in a scratch
-/// folder), or only parsed against the CLI's command tree, with the reason.
+/// folder), or only parsed against the CLI's command tree, with the reason. A line with <c>--project src/JourneyML.Tools</c>
+/// is a journeyml-tools command (the product's tree plus generate and bench): run and parsed as that program.
 /// </summary>
 internal sealed partial record ReadmeCommand(int Line, string Text, string[]? CliArguments, int ExpectedExitCode, string? ParsedOnlyBecause)
 {
+    /// <summary><see cref="JourneyCli.Product"/> or <see cref="JourneyCli.Tools"/>.</summary>
+    public string Program { get; init; } = JourneyCli.Product;
+
+    public bool IsTools => Program == JourneyCli.Tools;
+
     /// <summary>Anything with a path under here is the reader's own data: parsed, never run.</summary>
     public const string ReadersDataRoot = "/data/";
 
@@ -18,7 +24,7 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
 
     public bool Runs => ParsedOnlyBecause is null;
 
-    [GeneratedRegex(@"^(?:/usr/bin/)?dotnet run(?: -c (?:Release|Debug))? --project src/JourneyML\.Cli -- (.*)$")]
+    [GeneratedRegex(@"^(?:/usr/bin/)?dotnet run(?: -c (?:Release|Debug))? --project src/JourneyML\.(Cli|Tools) -- (.*)$")]
     private static partial Regex CliLine();
 
     [GeneratedRegex(@"\(exit code (\d+)\)")]
@@ -79,8 +85,11 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
         {
             return new ReadmeCommand(number, command, null, exitCode, null);
         }
-        var args = Split(cli.Groups[1].Value);
-        return new ReadmeCommand(number, command, args, exitCode, ParsedOnly(args));
+        var args = Split(cli.Groups[2].Value);
+        return new ReadmeCommand(number, command, args, exitCode, ParsedOnly(args))
+        {
+            Program = cli.Groups[1].Value == "Tools" ? JourneyCli.Tools : JourneyCli.Product,
+        };
     }
 
     private static string? ParsedOnly(string[] args)

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using JourneyML.Cli;
 using JourneyML.Core.Features;
 using JourneyML.Core.Stages;
+using JourneyML.Tools;
 using Xunit.Abstractions;
 
 namespace JourneyML.Docs.Tests.Readme;
@@ -56,7 +57,7 @@ public sealed class ReadmeTests(ITestOutputHelper log)
                 continue;
             }
             var started = DateTime.UtcNow;
-            var result = JourneyCli.Run(sandbox, command.CliArguments!);
+            var result = JourneyCli.Run(command.Program, sandbox, command.CliArguments!);
             log.WriteLine($"line {command.Line}: exit {result.ExitCode} in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {command.Text}");
             if (result.ExitCode != command.ExpectedExitCode)
             {
@@ -130,7 +131,7 @@ public sealed class ReadmeTests(ITestOutputHelper log)
     }
 
     private static IEnumerable<string> ParseErrors(ReadmeCommand command, string[] args) =>
-        CliRoot.Create().Parse(args).Errors.Select(e => $"README line {command.Line}: '{command.Text}' does not parse: {e.Message}");
+        (command.IsTools ? ToolsRoot.Create() : CliRoot.Create()).Parse(args).Errors.Select(e => $"README line {command.Line}: '{command.Text}' does not parse: {e.Message}");
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15));
 }

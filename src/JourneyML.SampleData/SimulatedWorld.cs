@@ -1,4 +1,4 @@
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>The fixed frame every account is simulated in: the time axis (days since the data start) and the calendar.</summary>
 internal sealed class SimulatedWorld

@@ -1,9 +1,10 @@
 using System.CommandLine;
-using JourneyML.Core.SampleData;
+using JourneyML.Cli;
+using JourneyML.SampleData;
 
-namespace JourneyML.Cli.Commands;
+namespace JourneyML.Tools.Commands;
 
-/// <summary><c>journeyml generate</c>: a realistic B2B SaaS export with planted segments and known churn and conversion probabilities.</summary>
+/// <summary><c>journeyml-tools generate</c>: a realistic B2B SaaS export with planted segments and known churn and conversion probabilities.</summary>
 internal sealed class GenerateCommand : Command
 {
     private static readonly Option<int> s_customers = new("--customers", "-n")

@@ -1,4 +1,4 @@
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>Latent daily event rates of one contact (expected events per day, before seasonality).</summary>
 internal readonly record struct LatentRates(

@@ -1,6 +1,6 @@
 using JourneyML.Core.Data;
 
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>File, column and value names of one export dialect. The ground truth always uses canonical names.</summary>
 internal sealed class ExportDialectNames

@@ -8,9 +8,10 @@ using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using JourneyML.Core.Segmentation;
+using JourneyML.SampleData;
 using Microsoft.Extensions.Logging;
 
-namespace JourneyML.Core.Benchmarks;
+namespace JourneyML.Tools.Benchmarks;
 
 /// <summary>The steps the peer benchmark measures; each runs in a fresh process of its own, on either side.</summary>
 public static class PeerTask
@@ -98,7 +99,7 @@ public sealed record PeerTaskOptions
     public int K { get; init; }
     public int Seed { get; init; } = 1;
     public int Threads { get; init; } = Environment.ProcessorCount;
-    public DateTime AsOf { get; init; } = new SampleData.GeneratorOptions().ReferenceAsOf;
+    public DateTime AsOf { get; init; } = new GeneratorOptions().ReferenceAsOf;
     /// <summary>Days between the journey map's timeline steps (as in the journey benchmark).</summary>
     public int JourneyStepDays { get; init; } = 14;
 }

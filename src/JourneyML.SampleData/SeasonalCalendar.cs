@@ -1,4 +1,4 @@
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>How strongly an activity follows the working week.</summary>
 internal enum ActivityRhythm

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using JourneyML.Core.Data;
 
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>
 /// Generates a realistic B2B SaaS export (customers, events, outcomes) with known ground truth: planted

@@ -1,4 +1,4 @@
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64. Written out here (rather than System.Random, whose algorithm is

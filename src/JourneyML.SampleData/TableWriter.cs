@@ -3,7 +3,7 @@ using System.Text;
 using Parquet;
 using Parquet.Schema;
 
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 internal enum ColumnType
 {

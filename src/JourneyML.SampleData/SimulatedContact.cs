@@ -1,6 +1,6 @@
 using JourneyML.Core.Data;
 
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>Where a contact stands in the lifecycle at the reference as-of date.</summary>
 internal enum LifecycleStatus : byte

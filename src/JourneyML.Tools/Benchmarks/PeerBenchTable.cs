@@ -1,10 +1,10 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
-using JourneyML.Core.SampleData;
 using JourneyML.Core.Segmentation;
 
-namespace JourneyML.Core.Benchmarks;
+namespace JourneyML.Tools.Benchmarks;
 
 /// <summary>
 /// The one file both sides of the peer benchmark read: JourneyML's feature table as CSV (customer id, account,
@@ -48,7 +48,7 @@ public sealed class PeerBenchTable
     }
 
     /// <summary>Writes the table with the benchmark's columns; returns what was written, as <see cref="Read"/> would give it back.</summary>
-    public static PeerBenchTable Write(FeatureTable table, GroundTruth truth, string path, int seed = 1)
+    public static PeerBenchTable Write(FeatureTable table, KnownTruthRows truth, string path, int seed = 1)
     {
         var population = ChurnPopulation(table);
         var labels = table.Labels[LabelNames.Churn];

@@ -1,6 +1,6 @@
 using JourneyML.Core.Data;
 
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>
 /// Simulates one account (1-8 contacts) with its own random stream, so accounts can be simulated in parallel

@@ -1,4 +1,4 @@
-namespace JourneyML.Core.SampleData;
+namespace JourneyML.SampleData;
 
 /// <summary>The file format of a generated table.</summary>
 public enum TableFormat

@@ -3,7 +3,7 @@ using System.Text;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Segmentation;
 
-namespace JourneyML.Core.Benchmarks;
+namespace JourneyML.Tools.Benchmarks;
 
 /// <summary>One side's measurement of one step in one run, with its quality computed by the same code for both sides.</summary>
 public sealed record PeerResult(int Run, PeerMeasurement Measurement, double? Auc, double? PrAuc, double? Ari)
@@ -295,11 +295,11 @@ public sealed class PeerBenchReport
     /// <summary>The intro written once, when RESULTS.md has no "Against peers" section yet.</summary>
     public static string SectionIntro =>
         SectionTitle + "\n\n" +
-        "`dotnet run -c Release --project src/JourneyML.Cli -- bench peers --customers 100000 --runs 3 --results tests/JourneyML.Benchmarks/RESULTS.md`\n\n" +
+        "`dotnet run -c Release --project src/JourneyML.Tools -- bench peers --customers 100000 --runs 3 --results tests/JourneyML.Benchmarks/RESULTS.md`\n\n" +
         "One command, both sides on the same machine in the same run. JourneyML's feature step builds the table from the generated\n" +
         "events (seed 1) and writes it once as CSV with the churn holdout split, the labels, the planted segment, the oracle churn\n" +
         "probability and the standardised segmentation signals, so both sides use identical rows. Every step then runs in a fresh\n" +
-        "process per side (JourneyML: `journeyml bench peer-task`; peer: `tests/JourneyML.Benchmarks/peers/peers.py` under Debian's\n" +
+        "process per side (JourneyML: `journeyml-tools bench peer-task`; peer: `tests/JourneyML.Benchmarks/peers/peers.py` under Debian's\n" +
         "`/usr/bin/python3` with python3-sklearn), alternating which side goes first from run to run. Quality is computed from\n" +
         "each side's predictions by the same code (JourneyML's ROC AUC, PR-AUC and adjusted Rand index).\n\n" +
         "- Like for like: k-means with k = the planted number of segments on the same standardised signals, 8 k-means++ starts,\n" +

@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using JourneyML.Core.Benchmarks;
+using JourneyML.Cli;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
-using JourneyML.Core.SampleData;
-using Microsoft.Extensions.Logging;
+using JourneyML.SampleData;
+using JourneyML.Tools.Benchmarks;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace JourneyML.Cli.Commands;
+namespace JourneyML.Tools.Commands;
 
 /// <summary>
-/// <c>journeyml bench peers</c>: JourneyML against scikit-learn on the same generated data, the same rows and the same
+/// <c>journeyml-tools bench peers</c>: JourneyML against scikit-learn on the same generated data, the same rows and the same
 /// machine in one run, each step in a fresh process per side, alternating sides from run to run; medians side by side.
 /// </summary>
 internal sealed class BenchPeersCommand : Command
@@ -88,7 +88,7 @@ internal sealed class BenchPeersCommand : Command
             Console.Error.WriteLine("Building the features and writing the table both sides read ...");
             var asOf = new GeneratorOptions().ReferenceAsOf;
             var features = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data, AsOf = asOf }, NullLogger.Instance, cancellationToken: cancellationToken);
-            var truth = GroundTruth.TryLoad(data, features.Table)
+            var truth = GroundTruth.TryLoad(data)?.AlignTo(features.Table.CustomerIds)
                 ?? throw new InvalidOperationException($"{data} has no ground truth: the benchmark needs generated data");
             var tablePath = Path.Combine(work, "table.csv");
             var bench = PeerBenchTable.Write(features.Table, truth, tablePath);
@@ -138,10 +138,10 @@ internal sealed class BenchPeersCommand : Command
                 TrainRows = bench.TrainRows.Length,
                 HoldoutRows = bench.HoldoutRows.Length,
                 OracleAuc = oracleAuc,
-                Machine = BenchFeaturesCommand.Machine(),
+                Machine = BenchCommand.Machine(),
                 PeerVersions = peerVersions,
                 Date = DateTime.UtcNow,
-                Command = string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project src/JourneyML.Cli -- bench peers --customers {customers} --runs {runs}")
+                Command = string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project src/JourneyML.Tools -- bench peers --customers {customers} --runs {runs}")
                     + (skip.Count > 0 ? " --skip " + string.Join(',', PeerTask.All.Where(skip.Contains)) : "")
                     + (openMpWait == "passive" ? "" : " --openmp-wait default"),
                 LoadAverages = loads,
@@ -187,7 +187,7 @@ internal sealed class BenchPeersCommand : Command
     private static async Task<PeerMeasurement> RunJourneyMl(Step step, CancellationToken cancellationToken)
     {
         var prefix = step.Prefix("journeyml");
-        await RunProcess(step.Environment(BenchFeaturesCommand.SelfStartInfo(
+        await RunProcess(step.Environment(BenchCommand.SelfStartInfo(
         [
             "bench", "peer-task", "--task", step.Task, "--table", step.Table, "--data", step.Data, "--registry", step.Registry,
             "--k", step.K.ToString(CultureInfo.InvariantCulture), "--out", prefix + ".json", "--predictions", prefix + ".f32",
@@ -278,44 +278,5 @@ internal sealed class BenchPeersCommand : Command
         {
             return double.NaN;
         }
-    }
-}
-
-/// <summary><c>journeyml bench peer-task</c>: JourneyML's side of one step of <c>bench peers</c>, in a process of its own. Not for direct use.</summary>
-internal sealed class BenchPeerTaskCommand : Command
-{
-    private static readonly Option<string> s_task = new("--task") { Description = "The step: " + string.Join(", ", PeerTask.All), Required = true };
-    private static readonly Option<FileInfo> s_table = new("--table") { Description = "The shared benchmark table (CSV).", Required = true };
-    private static readonly Option<DirectoryInfo?> s_data = new("--data") { Description = "The generated data folder." };
-    private static readonly Option<DirectoryInfo?> s_registry = new("--registry") { Description = "Registry for the journey map's champion." };
-    private static readonly Option<int> s_k = new("--k") { Description = "Segments for k-means (default: the planted number)." };
-    private static readonly Option<FileInfo> s_out = new("--out") { Description = "Where the measurement goes (JSON).", Required = true };
-    private static readonly Option<FileInfo> s_predictions = new("--predictions") { Description = "Where the predictions go (float32 per row).", Required = true };
-
-    public BenchPeerTaskCommand() : base("peer-task", "One JourneyML step of 'bench peers', measured in its own process.")
-    {
-        Hidden = true;
-        Options.Add(s_task);
-        Options.Add(s_table);
-        Options.Add(s_data);
-        Options.Add(s_registry);
-        Options.Add(s_k);
-        Options.Add(s_out);
-        Options.Add(s_predictions);
-        SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
-        {
-            using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
-            var measurement = PeerTasks.Run(new PeerTaskOptions
-            {
-                Task = parse.GetValue(s_task)!,
-                TablePath = parse.GetValue(s_table)!.FullName,
-                DataDirectory = parse.GetValue(s_data)?.FullName,
-                RegistryPath = parse.GetValue(s_registry)?.FullName,
-                PredictionsPath = parse.GetValue(s_predictions)!.FullName,
-                K = parse.GetValue(s_k),
-            }, loggers.CreateLogger("bench"), cancellationToken);
-            measurement.Save(parse.GetValue(s_out)!.FullName);
-            return ExitCodes.Success;
-        }));
     }
 }
