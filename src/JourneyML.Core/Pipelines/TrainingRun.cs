@@ -100,8 +100,18 @@ public static class TrainingRun
 
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
+        var directory = WriteVersion(registry, metadata, segmentation, churn, lead, logger);
+        PromoteOrKeep(registry, version, decision, now, logger);
+        progress?.Report(("done", 1));
+        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
+    }
+
+    /// <summary>Writes the version (models, report, metadata last) under a hidden name and renames it into place.</summary>
+    private static string WriteVersion(ModelRegistry registry, ModelMetadata metadata, SegmentationResult segmentation,
+        ClassifierResult? churn, ClassifierResult? lead, ILogger logger)
+    {
         string directory;
-        using (var staged = registry.BeginVersion(version))
+        using (var staged = registry.BeginVersion(metadata.Version))
         {
             segmentation.Model.Save(staged.Directory);
             churn?.Model.Save(staged.Directory, ModelRegistry.ChurnModel);
@@ -109,7 +119,12 @@ public static class TrainingRun
             Reports.TrainingReport.Write(metadata with { Complete = true }, staged.Directory);
             directory = staged.Commit(metadata);
         }
-        logger.LogInformation("Wrote model version {Version} to {Directory}", version, directory);
+        logger.LogInformation("Wrote model version {Version} to {Directory}", metadata.Version, directory);
+        return directory;
+    }
+
+    private static void PromoteOrKeep(ModelRegistry registry, string version, PromotionDecision decision, DateTime now, ILogger logger)
+    {
         if (decision.Promoted)
         {
             registry.Promote(version, decision.Reason, now);
@@ -119,8 +134,6 @@ public static class TrainingRun
         {
             logger.LogWarning("Kept {Version} without promoting it: {Reason}", version, decision.Reason);
         }
-        progress?.Report(("done", 1));
-        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
     }
 
     private static ClassifierResult? TrainTask(FeatureTable table, string task, string label, string status, ClassifierOptions options,

@@ -121,6 +121,19 @@ public sealed class PeerBenchReport
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
+        HowItRan(sb);
+        SpeedTable(sb);
+        var best = QualityTable(sb);
+        sb.AppendLine();
+        foreach (var line in Goals(best))
+        {
+            sb.AppendLine("- " + line);
+        }
+        return sb.ToString();
+    }
+
+    private void HowItRan(StringBuilder sb)
+    {
         sb.AppendLine(s_inv, $"### {Customers:N0} customers, {Date:yyyy-MM-dd}, median of {Runs} run{(Runs == 1 ? "" : "s")}");
         sb.AppendLine();
         sb.AppendLine(s_inv, $"`{Command}`");
@@ -138,6 +151,10 @@ public sealed class PeerBenchReport
         sb.AppendLine(s_inv, $"- Data: generated, seed 1, {Customers:N0} customers, {Events:N0} events; churn population {TrainRows + HoldoutRows:N0} customers " +
             $"({TrainRows:N0} train, {HoldoutRows:N0} holdout); k = {K} planted segments.");
         sb.AppendLine();
+    }
+
+    private void SpeedTable(StringBuilder sb)
+    {
         sb.AppendLine("| step | JourneyML | peer | time JourneyML | time peer | JourneyML / peer | throughput JourneyML | throughput peer | peak memory JourneyML | peak memory peer |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
 
@@ -184,7 +201,12 @@ public sealed class PeerBenchReport
             "JourneyML's segment assignment includes log1p and standardising the raw features; the peer is given the standardised signals. " +
             "JourneyML / peer below 1 means JourneyML is faster. Peak memory is each process's maximum resident set, the loaded table included.");
         sb.AppendLine();
+    }
 
+    /// <returns>The best peer on churn, which the goals are measured against.</returns>
+    private Best? QualityTable(StringBuilder sb)
+    {
+        var sweep = Of(PeerTasks.Side, PeerTask.Sweep);
         sb.AppendLine(s_inv, $"| quality (holdout of {HoldoutRows:N0} customers; segments on all {Customers:N0}) | metric | JourneyML | peer | JourneyML - peer |");
         sb.AppendLine("|---|---|---:|---:|---:|");
         var (jAri, pAri) = (MedianOf(Of(PeerTasks.Side, PeerTask.Segments), r => r.Ari), MedianOf(Of("peer", PeerTask.Segments), r => r.Ari));
@@ -213,12 +235,7 @@ public sealed class PeerBenchReport
             sb.AppendLine(s_inv, $"| churn, JourneyML's selection against the best peer | PR-AUC | {Quality(sp)} | {Quality(best?.PrAuc)} | {Difference(sp, best?.PrAuc)} |");
         }
         sb.AppendLine(s_inv, $"| oracle: the generator's true churn probability (the ceiling) | ROC AUC | {Quality(OracleAuc)} | | |");
-        sb.AppendLine();
-        foreach (var line in Goals(best))
-        {
-            sb.AppendLine("- " + line);
-        }
-        return sb.ToString();
+        return best;
     }
 
     private void PairRows(StringBuilder sb, string task, string fitName, string scoreName, string unit)
