@@ -66,7 +66,7 @@ public class ScoringBenchmarks
         var labels = _table.Labels[LabelNames.Churn];
         int[] population = [.. Enumerable.Range(0, _table.RowCount).Where(r => _table.Status![r] == CustomerStatus.Customer && !float.IsNaN(labels[r]))];
         var spec = CandidateSpec.DefaultSweep.First(c => c.Trainer == Trainer);
-        _model = ClassifierTraining.FitOnce(_table, "churn", LabelNames.Churn, population, spec);
+        _model = ClassifierTraining.FitOnce(_table, PredictionTask.Churn, population, spec);
         _million = BenchData.Tile(_table, BatchRows);
         _all = [.. Enumerable.Range(0, BatchRows)];
         _explain = [.. Enumerable.Range(0, ExplainRows)];

@@ -62,9 +62,9 @@ public static class TrainingRun
         var truth = options.Oracle?.AlignTo(table.CustomerIds);
         var classifierOptions = new ClassifierOptions { Seed = options.Seed, Candidates = options.Candidates ?? CandidateSpec.DefaultSweep };
         progress?.Report(("churn model", 0.3));
-        var churn = TrainTask(table, "churn", LabelNames.Churn, CustomerStatus.Customer, classifierOptions, truth?.ChurnProbability, logger, cancellationToken);
+        var churn = TrainTask(table, PredictionTask.Churn, classifierOptions, truth?.ChurnProbability, logger, cancellationToken);
         progress?.Report(("lead model", 0.65));
-        var lead = TrainTask(table, "lead", LabelNames.Conversion, CustomerStatus.Lead, classifierOptions, truth?.ConversionProbability, logger, cancellationToken);
+        var lead = TrainTask(table, PredictionTask.Lead, classifierOptions, truth?.ConversionProbability, logger, cancellationToken);
         if (churn is null && lead is null)
         {
             throw new InvalidOperationException("no label to learn from: the data has neither churn nor conversion labels with both outcomes present");
@@ -136,9 +136,10 @@ public static class TrainingRun
         }
     }
 
-    private static ClassifierResult? TrainTask(FeatureTable table, string task, string label, string status, ClassifierOptions options,
+    private static ClassifierResult? TrainTask(FeatureTable table, PredictionTask task, ClassifierOptions options,
         float[]? oracle, ILogger logger, CancellationToken cancellationToken)
     {
+        var (label, status) = (task.Label, task.Population);
         if (!table.Labels.TryGetValue(label, out var labels))
         {
             return null;
@@ -152,7 +153,7 @@ public static class TrainingRun
         }
         logger.LogInformation("Training the {Task} model on {Rows} customers ({Positives} positive): {Candidates} candidates",
             task, positives + negatives, positives, options.Candidates.Count);
-        var result = ClassifierTraining.Train(table, task, label, rows, options, oracle, cancellationToken);
+        var result = ClassifierTraining.Train(table, task, rows, options, oracle, cancellationToken);
         logger.LogInformation("{Task}: {Reason}; holdout ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}", task, result.SelectionReason, result.Holdout.Auc, result.Holdout.PrAuc);
         return result;
     }

@@ -11,7 +11,7 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace JourneyML.Core.Prediction;
 
 /// <summary>What is saved beside a classifier's ML.NET model: how to build its input and calibrate its output.</summary>
-public sealed record BinaryModelInfo(string Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration);
+public sealed record BinaryModelInfo(PredictionTask Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration);
 
 /// <summary>Signed contribution of one feature to one customer's score (positive raises the probability).</summary>
 public readonly record struct FeatureContribution(string Feature, float Contribution);

@@ -26,7 +26,7 @@ public sealed record FeatureImportance(string Feature, double AucDrop);
 
 /// <summary>Everything a training run learns about one task (churn or conversion).</summary>
 public sealed record ClassifierResult(
-    string Task,
+    PredictionTask Task,
     BinaryModel Model,
     IReadOnlyList<CandidateResult> Candidates,
     string SelectionReason,
@@ -46,9 +46,10 @@ public static class ClassifierTraining
 {
     /// <param name="rows">The population: rows of the table this task applies to (for example customers active at T for churn).</param>
     /// <param name="oracle">True probabilities per row when known (generated data): the holdout's oracle AUC is reported.</param>
-    public static ClassifierResult Train(FeatureTable table, string task, string label, IReadOnlyList<int> rows, ClassifierOptions options,
+    public static ClassifierResult Train(FeatureTable table, PredictionTask task, IReadOnlyList<int> rows, ClassifierOptions options,
         float[]? oracle = null, CancellationToken cancellationToken = default)
     {
+        var label = task.Label;
         var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
         var labelled = rows.Where(r => !float.IsNaN(labels[r])).ToArray();
         int positives = labelled.Count(r => labels[r] > 0.5f);
@@ -131,9 +132,10 @@ public static class ClassifierTraining
     /// cross-validation, no selection, no Platt calibration (the probability is the logistic of the raw score, which
     /// ranks exactly as the score does). What the peer benchmark sets against a single scikit-learn estimator.
     /// </summary>
-    public static BinaryModel FitOnce(FeatureTable table, string task, string label, IReadOnlyList<int> trainRows, CandidateSpec spec,
+    public static BinaryModel FitOnce(FeatureTable table, PredictionTask task, IReadOnlyList<int> trainRows, CandidateSpec spec,
         int seed = 1, int threads = 1, IReadOnlySet<string>? exclude = null)
     {
+        var label = task.Label;
         var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
         var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
         var ml = new MLContext(seed);

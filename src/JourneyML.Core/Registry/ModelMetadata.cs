@@ -70,7 +70,7 @@ public sealed record SegmentationMetadata(
 
 /// <summary>One classifier: who it scores, how it was chosen, how good it is and what drives it.</summary>
 public sealed record TaskMetadata(
-    string Task,
+    PredictionTask Task,
     string Label,
     string Population,
     int TrainRows,
@@ -90,7 +90,7 @@ public sealed record FeatureDistribution(string Name, IReadOnlyList<double> Edge
 
 public sealed record DriftEntry(string Name, double Psi, bool Flagged);
 
-public sealed record GateComparison(string Task, string Metric, double Challenger, double Champion, double Tolerance, bool NotWorse)
+public sealed record GateComparison(PredictionTask Task, string Metric, double Challenger, double Champion, double Tolerance, bool NotWorse)
 {
     /// <summary>
     /// Upper end of the 95% paired-bootstrap interval of (challenger - champion) on the holdout: a challenger is only

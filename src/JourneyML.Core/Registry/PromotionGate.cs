@@ -83,7 +83,7 @@ public static class PromotionGate
     }
 
     /// <summary>PR-AUC and ROC AUC of the challenger against the champion on the same rows (<paramref name="truth"/> is 0/1).</summary>
-    public static IReadOnlyList<GateComparison> Compare(string task, float[] challenger, float[] champion, float[] truth, PromotionGateOptions options)
+    public static IReadOnlyList<GateComparison> Compare(PredictionTask task, float[] challenger, float[] champion, float[] truth, PromotionGateOptions options)
     {
         var championMetrics = ClassificationMetrics.Compute(champion, truth);
         var challengerMetrics = ClassificationMetrics.Compute(challenger, truth);
@@ -95,7 +95,7 @@ public static class PromotionGate
         ];
     }
 
-    private static GateComparison Comparison(string task, string metric, double challenger, double champion, double tolerance, double upper) =>
+    private static GateComparison Comparison(PredictionTask task, string metric, double challenger, double champion, double tolerance, double upper) =>
         new(task, metric, challenger, champion, tolerance, challenger >= champion - tolerance || upper >= -tolerance) { DifferenceUpper95 = upper };
 
     /// <summary>95th percentile of (challenger - champion) PR-AUC and ROC AUC over paired resamples of the holdout.</summary>

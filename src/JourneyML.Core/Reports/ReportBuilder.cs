@@ -375,7 +375,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         _blocks.Add(new TableBlock(
             [new("Task"), new("Metric"), new("Challenger", true), new("Champion", true), new("Difference", true), new("Tolerance", true), new("Result")],
             p.Comparisons.Select(c => new TableRow(
-                [c.Task, c.Metric, Format.Ratio(c.Challenger), Format.Ratio(c.Champion), Format.Signed(c.Challenger - c.Champion, 3), Format.Ratio(c.Tolerance),
+                [c.Task.Name, c.Metric, Format.Ratio(c.Challenger), Format.Ratio(c.Champion), Format.Signed(c.Challenger - c.Champion, 3), Format.Ratio(c.Tolerance),
                  c.NotWorse ? "not worse" : "worse"],
                 c.NotWorse ? RowMark.None : RowMark.Flagged)).ToList()));
     }

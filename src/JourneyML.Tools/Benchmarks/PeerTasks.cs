@@ -188,11 +188,11 @@ public static class PeerTasks
     {
         var bench = PeerBenchTable.Read(options.TablePath);
         var all = Enumerable.Range(0, bench.Table.RowCount).ToArray();
-        var warmUp = ClassifierTraining.FitOnce(bench.Table, "churn", LabelNames.Churn, bench.TrainRows[..Math.Min(WarmUpRows, bench.TrainRows.Length)], spec, options.Seed, options.Threads);
+        var warmUp = ClassifierTraining.FitOnce(bench.Table, PredictionTask.Churn, bench.TrainRows[..Math.Min(WarmUpRows, bench.TrainRows.Length)], spec, options.Seed, options.Threads);
         warmUp.Predict(bench.Table, all[..Math.Min(WarmUpRows, all.Length)]);
 
         var watch = Stopwatch.StartNew();
-        var model = ClassifierTraining.FitOnce(bench.Table, "churn", LabelNames.Churn, bench.TrainRows, spec, options.Seed, options.Threads);
+        var model = ClassifierTraining.FitOnce(bench.Table, PredictionTask.Churn, bench.TrainRows, spec, options.Seed, options.Threads);
         double fit = watch.Elapsed.TotalSeconds;
         model.Predict(bench.Table, all);
         watch.Restart();
@@ -222,11 +222,11 @@ public static class PeerTasks
         var bench = PeerBenchTable.Read(options.TablePath);
         var classifierOptions = new ClassifierOptions { Seed = options.Seed };
         var warmTable = PeerBenchTable.Head(bench.Table, 3 * WarmUpRows);
-        ClassifierTraining.Train(warmTable, "churn", LabelNames.Churn, PeerBenchTable.ChurnPopulation(warmTable), classifierOptions, cancellationToken: cancellationToken);
+        ClassifierTraining.Train(warmTable, PredictionTask.Churn, PeerBenchTable.ChurnPopulation(warmTable), classifierOptions, cancellationToken: cancellationToken);
 
         var population = PeerBenchTable.ChurnPopulation(bench.Table);
         var watch = Stopwatch.StartNew();
-        var result = ClassifierTraining.Train(bench.Table, "churn", LabelNames.Churn, population, classifierOptions, cancellationToken: cancellationToken);
+        var result = ClassifierTraining.Train(bench.Table, PredictionTask.Churn, population, classifierOptions, cancellationToken: cancellationToken);
         double fit = watch.Elapsed.TotalSeconds;
         if (!result.HoldoutRows.SequenceEqual(bench.HoldoutRows))
         {

@@ -19,7 +19,7 @@ public sealed class BlockScoringTests
         // The churn population, as the peer benchmark scores it: customers active at the as-of date with a known label.
         var labels = table.Labels[LabelNames.Churn];
         var rows = Enumerable.Range(0, table.RowCount).Where(r => table.Status![r] == CustomerStatus.Customer && !float.IsNaN(labels[r])).ToArray();
-        var model = ClassifierTraining.FitOnce(table, "churn", LabelNames.Churn, rows, CandidateSpec.Default, threads: 2);
+        var model = ClassifierTraining.FitOnce(table, PredictionTask.Churn, rows, CandidateSpec.Default, threads: 2);
         var all = Enumerable.Range(0, table.RowCount).ToArray();
         int original = BinaryModel.PredictBlockSize;
         try

@@ -24,7 +24,7 @@ public sealed class ClassifierTrainingTests
     {
         var table = s_sample.Value;
         var spec = CandidateSpec.DefaultSweep.First(c => c.Trainer == trainer);
-        var result = ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table), new ClassifierOptions { Candidates = [spec] });
+        var result = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), new ClassifierOptions { Candidates = [spec] });
         var dir = Directory.CreateTempSubdirectory("journeyml-model-").FullName;
         result.Model.Save(dir, "churn");
         var loaded = BinaryModel.Load(dir, "churn");
@@ -49,8 +49,8 @@ public sealed class ClassifierTrainingTests
     {
         var table = s_sample.Value;
         var options = new ClassifierOptions { Candidates = [.. CandidateSpec.DefaultSweep.Take(3)] };
-        var a = ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table), options);
-        var b = ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table), options);
+        var a = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), options);
+        var b = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), options);
         Assert.Equal(a.Candidates, b.Candidates.Select(c => c with { Seconds = a.Candidates.First(x => x.Candidate == c.Candidate).Seconds }));
         Assert.Equal(a.HoldoutPredictions, b.HoldoutPredictions);
     }
@@ -60,7 +60,7 @@ public sealed class ClassifierTrainingTests
     {
         var table = s_sample.Value;
         var ex = Assert.Throws<InvalidOperationException>(() =>
-            ClassifierTraining.Train(table, "churn", LabelNames.Churn, Customers(table).Take(30).ToArray(), new ClassifierOptions()));
+            ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table).Take(30).ToArray(), new ClassifierOptions()));
         Assert.Contains("too few labelled examples", ex.Message);
     }
 

@@ -1,3 +1,4 @@
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 
 namespace JourneyML.Core.Tests.Registry;
@@ -34,7 +35,7 @@ public sealed class PromotionGateTests
     public void A_challenger_as_good_as_the_champion_is_promoted()
     {
         var (scores, truth) = Holdout(400, 0.3, 1);
-        var comparisons = PromotionGate.Compare("churn", scores, scores, truth, s_options);
+        var comparisons = PromotionGate.Compare(PredictionTask.Churn, scores, scores, truth, s_options);
         Assert.All(comparisons, c => Assert.True(c.NotWorse));
         var decision = PromotionGate.Decide("v1", comparisons, [], s_options);
         Assert.True(decision.Promoted);
@@ -46,7 +47,7 @@ public sealed class PromotionGateTests
     {
         var (champion, truth) = Holdout(400, 0.05, 2);
         var (challenger, _) = Holdout(400, 0.95, 3);
-        var comparisons = PromotionGate.Compare("churn", challenger, champion, truth, s_options);
+        var comparisons = PromotionGate.Compare(PredictionTask.Churn, challenger, champion, truth, s_options);
         Assert.All(comparisons, c => Assert.False(c.NotWorse));
         Assert.All(comparisons, c => Assert.True(c.DifferenceUpper95 < -s_options.Tolerance));
 
@@ -66,7 +67,7 @@ public sealed class PromotionGateTests
         // than the tolerance. Its drop is luck of a small holdout, and resampling shows it.
         var (champion, truth) = Holdout(40, 0.3, 4);
         var drops = Enumerable.Range(100, 50)
-            .Select(seed => PromotionGate.Compare("churn", Holdout(40, 0.3, seed).Scores, champion, truth, s_options).Single(c => c.Metric == "ROC AUC"))
+            .Select(seed => PromotionGate.Compare(PredictionTask.Churn, Holdout(40, 0.3, seed).Scores, champion, truth, s_options).Single(c => c.Metric == "ROC AUC"))
             .Where(c => c.Challenger < c.Champion - s_options.Tolerance)
             .ToList();
         var withinNoise = drops.Where(d => d.Champion - d.Challenger < 0.1).ToList();
@@ -78,7 +79,7 @@ public sealed class PromotionGateTests
     public void A_problem_such_as_a_champion_that_cannot_score_keeps_the_champion()
     {
         var (scores, truth) = Holdout(200, 0.3, 5);
-        var comparisons = PromotionGate.Compare("churn", scores, scores, truth, s_options);
+        var comparisons = PromotionGate.Compare(PredictionTask.Churn, scores, scores, truth, s_options);
         var decision = PromotionGate.Decide("v1", comparisons, ["the champion has a conversion model and this run has none"], s_options);
         Assert.False(decision.Promoted);
         Assert.EndsWith("the champion has a conversion model and this run has none", decision.Reason);
@@ -89,6 +90,6 @@ public sealed class PromotionGateTests
     {
         var (a, truth) = Holdout(300, 0.3, 6);
         var (b, _) = Holdout(300, 0.4, 7);
-        Assert.Equal(PromotionGate.Compare("lead", a, b, truth, s_options), PromotionGate.Compare("lead", a, b, truth, s_options));
+        Assert.Equal(PromotionGate.Compare(PredictionTask.Lead, a, b, truth, s_options), PromotionGate.Compare(PredictionTask.Lead, a, b, truth, s_options));
     }
 }

@@ -47,8 +47,8 @@ internal static class SampleReportMetadata
                 new("plan", "categorical", "Plan at the as-of date"),
             ],
             Segmentation = new SegmentationMetadata(3, "k = 3 has the highest silhouette (0.450) and the gap statistic levels off there.", kCandidates, profiles, [2], [4]),
-            Churn = Task("churn", "churned", "customers active at the as-of date", ChurnTrainer, seed: 1, baseRate: 0.12, separation: 1.6, oracleAuc: 0.87),
-            Lead = Task("conversion", "converted", "leads not yet customers at the as-of date", LeadTrainer, seed: 2, baseRate: 0.08, separation: 1.3, oracleAuc: 0.83),
+            Churn = Task(PredictionTask.Churn, "churned", "customers active at the as-of date", ChurnTrainer, seed: 1, baseRate: 0.12, separation: 1.6, oracleAuc: 0.87),
+            Lead = Task(PredictionTask.Lead, "converted", "leads not yet customers at the as-of date", LeadTrainer, seed: 2, baseRate: 0.08, separation: 1.3, oracleAuc: 0.83),
             Distributions = [new FeatureDistribution("logins_30d", [1, 3, 6, 9, 12, 15, 19, 24, 31], Enumerable.Repeat(0.1, 10).ToList(), 0.0)],
             Drift =
             [
@@ -59,9 +59,9 @@ internal static class SampleReportMetadata
             ],
             Promotion = new PromotionDecision(true, "Every gate passed: churn and lead PR-AUC are not worse than the champion's within 0.01.", "20250607-0300",
             [
-                new GateComparison("churn", "PR-AUC", 0.512, 0.498, 0.01, true),
-                new GateComparison("churn", "ROC AUC", 0.842, 0.845, 0.01, true),
-                new GateComparison("lead", "PR-AUC", 0.301, 0.296, 0.01, true),
+                new GateComparison(PredictionTask.Churn, "PR-AUC", 0.512, 0.498, 0.01, true),
+                new GateComparison(PredictionTask.Churn, "ROC AUC", 0.842, 0.845, 0.01, true),
+                new GateComparison(PredictionTask.Lead, "PR-AUC", 0.301, 0.296, 0.01, true),
             ], Forced: false),
             GroundTruth = new GroundTruthComparison(0.912, 0.87, 0.842, 0.83, 0.801),
             TrainingSeconds = 48.3,
@@ -75,7 +75,7 @@ internal static class SampleReportMetadata
             features.Select(f => new FeatureStat(f.Feature, f.Mean, f.Population, f.Z)).ToList(), churn, conversion,
             features.Select(f => f.Feature).ToList(), isNew);
 
-    private static TaskMetadata Task(string task, string label, string population, string trainer, int seed, double baseRate, double separation, double oracleAuc)
+    private static TaskMetadata Task(PredictionTask task, string label, string population, string trainer, int seed, double baseRate, double separation, double oracleAuc)
     {
         var random = new Random(seed);
         const int n = 2_000;

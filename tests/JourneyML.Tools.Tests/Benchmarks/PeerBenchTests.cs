@@ -40,7 +40,7 @@ public sealed class PeerBenchTests
         Assert.Equal(7, read.PlantedK);
 
         // The holdout is the one the selection sweep makes itself, so the sweep and the fixed trainers are measured on the same rows.
-        var sweep = ClassifierTraining.Train(read.Table, "churn", LabelNames.Churn, PeerBenchTable.ChurnPopulation(read.Table),
+        var sweep = ClassifierTraining.Train(read.Table, PredictionTask.Churn, PeerBenchTable.ChurnPopulation(read.Table),
             new ClassifierOptions { Candidates = [CandidateSpec.DefaultSweep[^1]] });
         Assert.Equal(read.HoldoutRows, sweep.HoldoutRows);
         Assert.Empty(read.TrainRows.Intersect(read.HoldoutRows));
