@@ -42,7 +42,7 @@ public static class AlertApi
 
     internal static Ok<AlertList> List(SnapshotHost snapshots, HttpContext context, DateTime? since = null)
     {
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         context.Items[RequestLogging.ModelVersionItem] = view.Latest.ModelVersion;
         var alerts = view.Alerts.Where(a => since is { } d ? a.AsOf > d : a.AsOf == view.Latest.AsOf).Select(AlertResponse.From).ToList();
         return TypedResults.Ok(new AlertList(view.Latest.AsOf, since, snapshots.Rules.ChurnRiskThreshold, snapshots.Rules.Stages, alerts.Count, alerts));

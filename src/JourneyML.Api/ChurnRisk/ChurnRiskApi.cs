@@ -46,7 +46,7 @@ public static class ChurnRiskApi
         {
             throw new RequestValidationException(errors);
         }
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         bool csv = Cursor.WantsCsv(context.Request, format);

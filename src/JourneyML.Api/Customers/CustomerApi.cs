@@ -41,7 +41,7 @@ public static class CustomerApi
 
     internal static Results<Ok<CustomerResponse>, ProblemHttpResult> Customer(string id, SnapshotHost snapshots, HttpContext context)
     {
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         if (!view.TryFind(id, out int row))
@@ -55,7 +55,7 @@ public static class CustomerApi
 
     internal static Results<Ok<AccountResponse>, ProblemHttpResult> Account(string id, SnapshotHost snapshots, HttpContext context)
     {
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         var rows = view.AccountRows(id);

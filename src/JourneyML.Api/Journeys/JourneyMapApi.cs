@@ -1,6 +1,7 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Journeys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +20,8 @@ public static class JourneyMapApi
         var group = app.MapGroup("/v1").WithTags("Journey maps");
         group.MapGet("/journey-map", Get).WithName("JourneyMap")
             .WithSummary("The journey map as JSON, a self-contained HTML page, or Markdown")
-            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).");
+            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -82,14 +84,9 @@ public static class JourneyMapApi
             }, loggers.CreateLogger("journey-map"), context.RequestAborted);
             return TypedResults.Content(await File.ReadAllTextAsync(Path.Combine(directory, file), context.RequestAborted), contentType);
         }
-        catch (ArgumentException e)
-        {
-            // Unknown account or segment, an empty window: the message says which, and names no path.
-            return TypedResults.Problem(statusCode: e.Message.StartsWith("account", StringComparison.Ordinal) ? 404 : 400, title: "Cannot build this journey map",
-                detail: e.Message);
-        }
         catch (Exception e) when (e is DataFileException or DataValidationException)
         {
+            // The service's own data, not the request's: not ready until its data path is fixed.
             throw new NotReadyException("the service's data folder cannot be read for a journey map; the data path is set by Serving:DataPath");
         }
         finally

@@ -28,7 +28,7 @@ public static class PredictionApi
 
     internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
     {
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var (predictions, missing) = Run(predictor, [request], options.Value.TopFactors, single: true);
         return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
@@ -43,7 +43,7 @@ public static class PredictionApi
             return TypedResults.Problem(statusCode: 413, title: "Too many customers in one call",
                 detail: $"{customers.Count:N0} customers given; at most {options.Value.MaxBatch:N0} per call");
         }
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var (predictions, missing) = Run(predictor, customers, options.Value.TopFactors, single: false);
         return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
@@ -57,7 +57,7 @@ public static class PredictionApi
         {
             throw RequestValidationException.For("changes", "required: at least one change");
         }
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var (table, missing) = Table(predictor, [customer], single: true, prefix: "customer.");
         var report = new ValidationReport();

@@ -31,7 +31,7 @@ public static class SegmentApi
 
     internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots, HttpContext context)
     {
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var meta = predictor.Models.Metadata.Segmentation;
         var counts = MemberCounts(snapshots, predictor.ModelVersion);
@@ -40,7 +40,7 @@ public static class SegmentApi
 
     internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots, HttpContext context)
     {
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var profile = predictor.Models.Metadata.Segmentation.Profiles.FirstOrDefault(p => p.SegmentId == id);
         if (profile is null)
@@ -71,7 +71,7 @@ public static class SegmentApi
         {
             throw new RequestValidationException(errors);
         }
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         // Members in list order: ranked by churn risk, then those without one (leads) by lead score.

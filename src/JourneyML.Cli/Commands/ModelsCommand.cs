@@ -49,14 +49,14 @@ internal sealed class ModelsCommand : Command
         var promote = new Command("promote", "Make a version the champion (whatever the gate said).") { s_version };
         promote.SetAction(parse => CommandRunner.Run(() =>
         {
-            var pointer = Registry(parse).Promote(parse.GetValue(s_version)!, "promoted by hand (journeyml models promote)", DateTime.UtcNow);
+            var pointer = Registry(parse).PromoteLoadable(parse.GetValue(s_version)!, "promoted by hand (journeyml models promote)", DateTime.UtcNow);
             Console.WriteLine($"Champion is now {pointer.Version}.");
             return ExitCodes.Success;
         }));
         var rollback = new Command("rollback", "Bring back the previous champion.");
         rollback.SetAction(parse => CommandRunner.Run(() =>
         {
-            var pointer = Registry(parse).Rollback(DateTime.UtcNow);
+            var pointer = Registry(parse).RollbackLoadable(DateTime.UtcNow);
             Console.WriteLine($"Champion is now {pointer.Version} ({pointer.Reason}).");
             return ExitCodes.Success;
         }));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
@@ -36,13 +37,13 @@ internal sealed class SegmentsCommand : Command
         {
             var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
             var latest = Snapshot.List(registry.SnapshotsDirectory).LastOrDefault()
-                ?? throw new ArgumentException("no scoring snapshot yet: run 'journeyml score' first");
+                ?? throw new NotReadyException("no scoring snapshot yet: run 'journeyml score' first");
             var snapshot = Snapshot.Read(latest);
             int segment = parse.GetValue(s_segment);
             var rows = Enumerable.Range(0, snapshot.Count).Where(r => snapshot.SegmentIds[r] == segment).ToList();
             if (rows.Count == 0)
             {
-                throw new ArgumentException($"segment {segment} has no members in the latest snapshot (segments there: {string.Join(", ", snapshot.SegmentIds.Distinct().Order())})");
+                throw new NotFoundException("segment", $"segment {segment} has no members in the latest snapshot (segments there: {string.Join(", ", snapshot.SegmentIds.Distinct().Order())})");
             }
             var output = parse.GetValue(s_out)!;
             var sb = new StringBuilder("customer_id,account_id,status,segment_id,segment_name,churn_risk,lead_score\n");
@@ -63,8 +64,8 @@ internal sealed class SegmentsCommand : Command
     private static ModelMetadata Champion(ParseResult parse)
     {
         var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
-        var pointer = registry.Champion() ?? throw new ArgumentException($"no champion model in {registry.Root}: train one first");
-        return registry.Find(pointer.Version) ?? throw new ArgumentException($"champion {pointer.Version} is missing from {registry.Root}");
+        var pointer = registry.Champion() ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first");
+        return registry.Find(pointer.Version) ?? throw new NotFoundException("model version", $"champion {pointer.Version} is missing from {registry.Root}");
     }
 
     private static string F(float v) => float.IsNaN(v) ? "" : v.ToString("0.####", CultureInfo.InvariantCulture);

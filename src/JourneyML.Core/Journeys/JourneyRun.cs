@@ -78,11 +78,11 @@ public static class JourneyRun
         string? segmentName = null;
         if (options.Segment is { } segment)
         {
-            var model = champion ?? throw new InvalidOperationException("a segment's journey map needs a champion model: train one first");
+            var model = champion ?? throw new NotReadyException("a segment's journey map needs a champion model: train one first");
             int index = model.Segmentation.SegmentIds.ToList().IndexOf(segment);
             if (index < 0)
             {
-                throw new ArgumentException($"segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}");
+                throw new NotFoundException("segment", $"segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}");
             }
             var assigned = model.Segmentation.Assign(table);
             members = [.. Enumerable.Range(0, table.RowCount).Where(r => assigned[r] == segment).Select(r => table.CustomerIds[r])];
@@ -93,7 +93,7 @@ public static class JourneyRun
             var contacts = dataset.Customers.Customers.Where(c => c.AccountId == account).Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal);
             if (contacts.Count == 0)
             {
-                throw new ArgumentException($"account '{account}' has no contacts in the customers table");
+                throw new NotFoundException("account", $"account '{account}' has no contacts in the customers table");
             }
             members = members is null ? contacts : [.. members.Where(contacts.Contains)];
             segmentName = segmentName is null ? $"account {account}" : $"{segmentName}, account {account}";

@@ -143,7 +143,7 @@ public static class TrainingRun
         {
             var report = new ValidationReport(options.Policy);
             var table = FeatureTableFiles.Read(path, report, options.IdColumn, options.LabelColumn
-                ?? throw new ArgumentException("a ready feature table needs its label column (--label)"), options.LabelTask);
+                ?? throw new InvalidInputException("a ready feature table needs its label column (--label)"), options.LabelTask);
             // Mode B has no lifecycle status: every labelled row belongs to the label's task.
             var status = options.LabelTask == LabelNames.Conversion ? CustomerStatus.Lead : CustomerStatus.Customer;
             table = new FeatureTable(table.CustomerIds, table.Columns)
@@ -155,7 +155,7 @@ public static class TrainingRun
             return (table, "feature-table", new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0),
                 Path.GetDirectoryName(Path.GetFullPath(path)));
         }
-        throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table");
+        throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table");
     }
 
     private static ClassifierResult? TrainTask(FeatureTable table, string task, string label, string status, ClassifierOptions options,

@@ -49,7 +49,7 @@ public static class ClassifierTraining
     public static ClassifierResult Train(FeatureTable table, string task, string label, IReadOnlyList<int> rows, ClassifierOptions options,
         float[]? oracle = null, CancellationToken cancellationToken = default)
     {
-        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
+        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new InvalidInputException($"the feature table has no label '{label}'");
         var labelled = rows.Where(r => !float.IsNaN(labels[r])).ToArray();
         int positives = labelled.Count(r => labels[r] > 0.5f);
         if (positives < 10 || labelled.Length - positives < 10)
@@ -134,7 +134,7 @@ public static class ClassifierTraining
     public static BinaryModel FitOnce(FeatureTable table, string task, string label, IReadOnlyList<int> trainRows, CandidateSpec spec,
         int seed = 1, int threads = 1, IReadOnlySet<string>? exclude = null)
     {
-        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
+        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new InvalidInputException($"the feature table has no label '{label}'");
         var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
         var ml = new MLContext(seed);
         var data = VectorData.View(ml, vectorizer.Bind(table), trainRows, labels);

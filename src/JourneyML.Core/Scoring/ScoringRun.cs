@@ -45,7 +45,7 @@ public static class ScoringRun
         var watch = Stopwatch.StartNew();
         var registry = new ModelRegistry(options.RegistryPath);
         var models = registry.LoadChampion()
-            ?? throw new InvalidOperationException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
+            ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var table = LoadTable(options, models, now, logger, cancellationToken);
         var names = table.Columns.Select(c => c.Name).ToArray();
@@ -89,7 +89,7 @@ public static class ScoringRun
                 AsOf = now.Date,
             };
         }
-        throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table to score");
+        throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table to score");
     }
 
     /// <summary>Scores a feature table with loaded models (no files written): the core of batch scoring and of the API's batch call.</summary>
