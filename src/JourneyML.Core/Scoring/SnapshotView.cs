@@ -26,9 +26,15 @@ public sealed record Alert(
     string ModelVersion);
 
 /// <summary>Settings of the alerts computed between consecutive snapshots.</summary>
-public sealed record AlertRules(float ChurnRiskThreshold = 0.4f, IReadOnlyList<string>? WatchedStages = null)
+public sealed record AlertRules(float ChurnRiskThreshold, IReadOnlyList<string> Stages)
 {
-    public IReadOnlyList<string> Stages => WatchedStages ?? ["At-risk", "Dormant"];
+    /// <summary>An alert when a customer's churn risk rises to this or above between two snapshots.</summary>
+    public const double DefaultChurnRiskThreshold = 0.4;
+
+    /// <summary>An alert when a customer moves into one of these stages: off the path, where CS should look.</summary>
+    public static IReadOnlyList<string> DefaultStages { get; } = ["At-risk", "Dormant"];
+
+    public static AlertRules Default { get; } = new((float)DefaultChurnRiskThreshold, DefaultStages);
 }
 
 /// <summary>
@@ -123,7 +129,7 @@ public sealed class SnapshotView
         }
         var history = earlier.Select(f => HistoryColumn.Aligned(Snapshot.Read(f, withFeatures: false), rowById, latest.Count)).ToList();
         history.Add(HistoryColumn.Aligned(latest, rowById, latest.Count));
-        return new SnapshotView(latestPath, latest, history, rules ?? new AlertRules());
+        return new SnapshotView(latestPath, latest, history, rules ?? AlertRules.Default);
     }
 
     private List<Alert> ComputeAlerts(AlertRules rules)
