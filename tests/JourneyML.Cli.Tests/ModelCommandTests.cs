@@ -28,7 +28,7 @@ public sealed class ModelCommandTests
         var members = Path.Combine(registry, "segment-0.csv");
         var export = Cli.Run("segments", "export", "0", "--out", members, "--registry", registry);
         Assert.Equal(0, export.ExitCode);
-        Assert.StartsWith("customer_id,account_id,status,segment_id", File.ReadAllText(members));
+        Assert.StartsWith("rank,customer_id,account_id,status,segment_id", File.ReadAllText(members));
         Assert.True(File.ReadAllLines(members).Length > 10);
 
         // The nightly job: retrain on the same data, gate against the champion, score again (changes since the last snapshot).

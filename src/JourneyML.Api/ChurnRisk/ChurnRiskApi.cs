@@ -1,5 +1,6 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.ChurnRisk;

@@ -1,5 +1,6 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Scoring;
 using JourneyML.Core.Segmentation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,7 +26,8 @@ public static class SegmentApi
         group.MapGet("/", List).WithName("Segments").WithSummary("The segments of the model being served, in words, with sizes and churn and conversion rates");
         group.MapGet("/{id:int}", Get).WithName("Segment").WithSummary("One segment's profile: every feature's mean against the population");
         group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers")
-            .WithSummary("The segment's customers in the latest snapshot, highest churn risk first; paged JSON, or CSV (Accept: text/csv or format=csv) for a campaign tool");
+            .WithSummary("The segment's customers in the latest snapshot, highest churn risk first; paged JSON, or CSV (Accept: text/csv or format=csv) for a campaign tool")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -50,7 +52,7 @@ public static class SegmentApi
         return TypedResults.Ok(new SegmentDetail(predictor.ModelVersion, Summary(profile, MemberCounts(snapshots, predictor.ModelVersion)), profile.Features));
     }
 
-    internal static Results<Ok<SegmentMembers>, ContentHttpResult, ProblemHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
+    internal static Results<Ok<SegmentMembers>, ContentHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
         int? limit = null, string? cursor = null, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -74,19 +76,10 @@ public static class SegmentApi
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
-        // Members in list order: ranked by churn risk, then those without one (leads) by lead score.
-        var members = Enumerable.Range(0, s.Count).Where(r => s.SegmentIds[r] == id)
-            .OrderBy(r => view.RankOf(r) < 0 ? int.MaxValue : view.RankOf(r))
-            .ThenByDescending(r => float.IsNaN(s.LeadScore[r]) ? -1 : s.LeadScore[r])
-            .ThenBy(r => s.CustomerIds[r], StringComparer.Ordinal)
-            .ToArray();
-        if (members.Length == 0)
-        {
-            return TypedResults.Problem(statusCode: 404, title: "Unknown segment", detail: $"no customer of segment {id} in the latest snapshot");
-        }
+        var members = SegmentMemberList.Rows(view, id);
         bool csv = Cursor.WantsCsv(context.Request, format);
         int take = limit ?? (csv ? members.Length : 100);
-        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(s, r, view.RankOf(r) >= 0 ? view.RankOf(r) + 1 : null)).ToList();
+        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(view, r)).ToList();
         if (csv)
         {
             return TypedResults.Content(CustomerRow.ToCsv(page), "text/csv; charset=utf-8");
