@@ -51,11 +51,11 @@ public static class JourneyMapApi
             throw new RequestValidationException(errors);
         }
         context.Items[RequestLogging.ModelVersionItem] = models.Current?.ModelVersion;
-        var file = format switch { "html" => "journey-map.html", "md" => "journey-map.md", _ => "journey-map.json" };
+        var file = format switch { "html" => JourneyMapFolders.HtmlFile, "md" => JourneyMapFolders.MarkdownFile, _ => JourneyMapFolders.JsonFile };
         var contentType = format switch { "html" => "text/html; charset=utf-8", "md" => "text/markdown; charset=utf-8", _ => "application/json; charset=utf-8" };
         if (from is null && to is null && account is null && stepDays is null)
         {
-            var stored = Path.Combine(paths.Registry, "journeys", segment is { } s ? $"segment-{s}" : "all", file);
+            var stored = Path.Combine(JourneyMapFolders.For(paths.Registry, segment), file);
             if (File.Exists(stored))
             {
                 return TypedResults.Content(await File.ReadAllTextAsync(stored, context.RequestAborted), contentType);
