@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace JourneyML.Api.ChurnRisk;
 
 public sealed record ChurnRiskPage(string ModelVersion, DateTime AsOf, DateTime? PreviousAsOf, string Snapshot, int Returned, IReadOnlyList<CustomerRow> Customers,
-    string? NextCursor);
+    string? NextCursor) : IModelVersioned;
 
 /// <summary>The ranked churn-risk list of the latest snapshot: the customer-success team's worklist.</summary>
 public static class ChurnRiskApi
@@ -15,7 +15,7 @@ public static class ChurnRiskApi
 
     public static RouteGroupBuilder MapChurnRiskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Churn risk");
+        var group = app.MapGroup("/v1").WithTags("Churn risk").TagModelVersion(ModelVersionTag.Scored);
         group.MapGet("/churn-risk", List).WithName("ChurnRiskList")
             .WithSummary("Customers ranked by churn risk, with their top factors and the change since the previous snapshot")
             .WithDescription("Filters: segment, stage, account, minRisk. Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given).");
@@ -49,7 +49,6 @@ public static class ChurnRiskApi
         }
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
-        context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         bool csv = Cursor.WantsCsv(context.Request, format);
         int limit = top ?? (csv ? int.MaxValue : 100);
         var ranked = view.RankedByRisk;

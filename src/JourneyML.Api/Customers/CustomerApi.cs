@@ -7,7 +7,7 @@ namespace JourneyML.Api.Customers;
 
 public sealed record RiskPointResponse(DateTime AsOf, string ModelVersion, double? ChurnRisk, double? LeadScore, string? Stage);
 
-public sealed record CustomerResponse(CustomerRow Latest, DateTime AsOf, string ModelVersion, string? Role, IReadOnlyList<RiskPointResponse> History);
+public sealed record CustomerResponse(CustomerRow Latest, DateTime AsOf, string ModelVersion, string? Role, IReadOnlyList<RiskPointResponse> History) : IModelVersioned;
 
 public sealed record ContactResponse(string CustomerId, string? Role, string Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
 
@@ -23,14 +23,14 @@ public sealed record AccountResponse(
     double? AverageChurnRisk,
     double? AccountLeadScore,
     string? HighestRiskContact,
-    IReadOnlyList<ContactResponse> ContactList);
+    IReadOnlyList<ContactResponse> ContactList) : IModelVersioned;
 
 /// <summary>One customer's latest scores and risk history; one account's buying-group roll-up.</summary>
 public static class CustomerApi
 {
     public static RouteGroupBuilder MapCustomerEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Customers and accounts");
+        var group = app.MapGroup("/v1").WithTags("Customers and accounts").TagModelVersion(ModelVersionTag.Scored);
         group.MapGet("/customers/{id}", Customer).WithName("Customer")
             .WithSummary("A customer's latest scores, stage, factors, and risk history across snapshots");
         group.MapGet("/accounts/{id}", Account).WithName("Account")
@@ -40,11 +40,10 @@ public static class CustomerApi
         return group;
     }
 
-    internal static Results<Ok<CustomerResponse>, ProblemHttpResult> Customer(string id, SnapshotHost snapshots, HttpContext context)
+    internal static Results<Ok<CustomerResponse>, ProblemHttpResult> Customer(string id, SnapshotHost snapshots)
     {
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
-        context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         if (!view.TryFind(id, out int row))
         {
             return TypedResults.Problem(statusCode: 404, title: "Unknown customer", detail: "no customer with this id in the latest snapshot");
@@ -54,10 +53,9 @@ public static class CustomerApi
         return TypedResults.Ok(new CustomerResponse(CustomerRow.From(s, row, rank >= 0 ? rank + 1 : null), s.AsOf, s.ModelVersion, s.Roles?[row], history));
     }
 
-    internal static Ok<AccountResponse> Account(string id, SnapshotHost snapshots, HttpContext context)
+    internal static Ok<AccountResponse> Account(string id, SnapshotHost snapshots)
     {
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
-        context.Items[RequestLogging.ModelVersionItem] = view.Latest.ModelVersion;
         var a = AccountRollup.Of(view, id);
         return TypedResults.Ok(new AccountResponse(a.AccountId, view.Latest.AsOf, view.Latest.ModelVersion, a.Contacts, a.EngagedContacts, a.EngagedRoles,
             a.DecisionMakerEngaged, ApiJson.Score(a.AccountChurnRisk), ApiJson.Score(a.AverageChurnRisk), ApiJson.Score(a.AccountLeadScore), a.HighestRiskContact,

@@ -17,7 +17,7 @@ public static class JourneyMapApi
 
     public static RouteGroupBuilder MapJourneyMapEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Journey maps");
+        var group = app.MapGroup("/v1").WithTags("Journey maps").TagModelVersion(ModelVersionTag.Serving);
         group.MapGet("/journey-map", Get).WithName("JourneyMap")
             .WithSummary("The journey map as JSON, a self-contained HTML page, or Markdown")
             .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).")
@@ -50,7 +50,6 @@ public static class JourneyMapApi
         {
             throw new RequestValidationException(errors);
         }
-        context.Items[RequestLogging.ModelVersionItem] = models.Current?.ModelVersion;
         var file = format switch { "html" => JourneyMapFolders.HtmlFile, "md" => JourneyMapFolders.MarkdownFile, _ => JourneyMapFolders.JsonFile };
         var contentType = format switch { "html" => "text/html; charset=utf-8", "md" => "text/markdown; charset=utf-8", _ => "application/json; charset=utf-8" };
         if (from is null && to is null && account is null && stepDays is null)

@@ -16,9 +16,15 @@ public sealed record ModelSummary(string Version, DateTime CreatedAt, string Mod
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 4) : null;
 }
 
-public sealed record ModelList(string? Champion, string? Serving, string? Refused, string? RefusedReason, IReadOnlyList<ModelSummary> Versions);
+public sealed record ModelList(string? Champion, string? Serving, string? Refused, string? RefusedReason, IReadOnlyList<ModelSummary> Versions) : IModelVersioned
+{
+    string? IModelVersioned.ModelVersion => Serving;
+}
 
-public sealed record ChampionResponse(string Champion, string Serving, DateTime PromotedAt, string Reason);
+public sealed record ChampionResponse(string Champion, string Serving, DateTime PromotedAt, string Reason) : IModelVersioned
+{
+    string? IModelVersioned.ModelVersion => Serving;
+}
 
 public sealed record PromoteRequest
 {
@@ -30,7 +36,7 @@ public static class ModelApi
 {
     public static RouteGroupBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/models").WithTags("Models");
+        var group = app.MapGroup("/v1/models").WithTags("Models").TagModelVersion(ModelVersionTag.Requested);
         group.MapGet("/", List).WithName("Models").RequireReadKey().WithSummary("Every complete model version, newest first; the champion and the version serving marked");
         group.MapGet("/{version}", Get).WithName("Model").RequireReadKey().WithSummary("A version's full metadata: data, choices, metrics, segments, drift, promotion");
         group.MapPost("/{version}/promote", Promote).WithName("PromoteModel").RequireWriteKey()
@@ -54,7 +60,6 @@ public static class ModelApi
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(string version, ModelHost host, HttpContext context)
     {
         CheckVersion(version);
-        context.Items[RequestLogging.ModelVersionItem] = version;
         if (host.Registry.Find(version) is null)
         {
             return Unknown(version);
@@ -74,7 +79,6 @@ public static class ModelApi
         var pointer = host.Registry.PromoteLoadable(version, request?.Reason ?? "promoted through the API", DateTime.UtcNow, models => host.Prepare(models));
         host.ForgetRefusal();
         var serving = await host.RefreshAsync(context.RequestAborted);
-        context.Items[RequestLogging.ModelVersionItem] = serving?.ModelVersion;
         return TypedResults.Ok(new ChampionResponse(pointer.Version, serving?.ModelVersion ?? "", pointer.PromotedAt, pointer.Reason));
     }
 
@@ -82,7 +86,6 @@ public static class ModelApi
     {
         var pointer = host.Registry.RollbackLoadable(DateTime.UtcNow, models => host.Prepare(models));
         var serving = await host.RefreshAsync(context.RequestAborted);
-        context.Items[RequestLogging.ModelVersionItem] = serving?.ModelVersion;
         return TypedResults.Ok(new ChampionResponse(pointer.Version, serving?.ModelVersion ?? "", pointer.PromotedAt, pointer.Reason));
     }
 

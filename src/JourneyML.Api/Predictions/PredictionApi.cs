@@ -14,7 +14,7 @@ public static class PredictionApi
 {
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Predictions");
+        var group = app.MapGroup("/v1").WithTags("Predictions").TagModelVersion(ModelVersionTag.Serving);
         group.MapPost("/predictions", Predict).WithName("Predict")
             .WithSummary("Predict one customer: segment, stage, churn risk, lead score, top factors")
             .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version.");
@@ -26,16 +26,15 @@ public static class PredictionApi
         return group;
     }
 
-    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
+    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var (predictions, missing) = Run(predictor, [request], options.Value.TopFactors, single: true);
         return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
     }
 
     internal static Results<Ok<BatchPredictionResponse>, ProblemHttpResult> PredictBatch(BatchPredictionRequest request, ModelHost models,
-        IOptions<ServingOptions> options, HttpContext context)
+        IOptions<ServingOptions> options)
     {
         var customers = request.Customers ?? throw RequestValidationException.For("customers", "required: a list of customers");
         if (customers.Count > options.Value.MaxBatch)
@@ -44,13 +43,12 @@ public static class PredictionApi
                 detail: $"{customers.Count:N0} customers given; at most {options.Value.MaxBatch:N0} per call");
         }
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var (predictions, missing) = Run(predictor, customers, options.Value.TopFactors, single: false);
         return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
             [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i]))]));
     }
 
-    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
+    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options)
     {
         var customer = request.Customer ?? throw RequestValidationException.For("customer", "required: the customer, as a feature row or a profile with events");
         if (request.Changes is not { Count: > 0 } changes)
@@ -58,7 +56,6 @@ public static class PredictionApi
             throw RequestValidationException.For("changes", "required: at least one change");
         }
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var (table, missing) = Table(predictor, [customer], single: true, prefix: "customer.");
         var report = new ValidationReport();
         var changed = Core.Scoring.WhatIf.Apply(table, 0,

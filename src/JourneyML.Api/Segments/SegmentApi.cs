@@ -9,11 +9,12 @@ namespace JourneyML.Api.Segments;
 public sealed record SegmentSummary(int Id, string Name, string Description, int Size, double Share, double? ChurnRate, double? ConversionRate,
     IReadOnlyList<string> DistinguishingFeatures, bool IsNew, int? MembersInLatestSnapshot);
 
-public sealed record SegmentList(string ModelVersion, int ChosenK, string ChoiceReason, IReadOnlyList<SegmentSummary> Segments);
+public sealed record SegmentList(string ModelVersion, int ChosenK, string ChoiceReason, IReadOnlyList<SegmentSummary> Segments) : IModelVersioned;
 
-public sealed record SegmentDetail(string ModelVersion, SegmentSummary Segment, IReadOnlyList<FeatureStat> Features);
+public sealed record SegmentDetail(string ModelVersion, SegmentSummary Segment, IReadOnlyList<FeatureStat> Features) : IModelVersioned;
 
-public sealed record SegmentMembers(int SegmentId, string ModelVersion, DateTime AsOf, int Total, int Returned, IReadOnlyList<CustomerRow> Customers, string? NextCursor);
+public sealed record SegmentMembers(int SegmentId, string ModelVersion, DateTime AsOf, int Total, int Returned, IReadOnlyList<CustomerRow> Customers, string? NextCursor)
+    : IModelVersioned;
 
 /// <summary>The champion's behavioural segments, their profiles, and their members (for marketing's campaign exports).</summary>
 public static class SegmentApi
@@ -22,7 +23,7 @@ public static class SegmentApi
 
     public static RouteGroupBuilder MapSegmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/segments").WithTags("Segments");
+        var group = app.MapGroup("/v1/segments").WithTags("Segments").TagModelVersion(ModelVersionTag.Scored);
         group.MapGet("/", List).WithName("Segments").WithSummary("The segments of the model being served, in words, with sizes and churn and conversion rates");
         group.MapGet("/{id:int}", Get).WithName("Segment").WithSummary("One segment's profile: every feature's mean against the population");
         group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers")
@@ -31,19 +32,17 @@ public static class SegmentApi
         return group;
     }
 
-    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots, HttpContext context)
+    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var meta = predictor.Models.Metadata.Segmentation;
         var counts = MemberCounts(snapshots, predictor.ModelVersion);
         return TypedResults.Ok(new SegmentList(predictor.ModelVersion, meta.ChosenK, meta.ChoiceReason, [.. meta.Profiles.Select(p => Summary(p, counts))]));
     }
 
-    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots, HttpContext context)
+    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
         var profile = predictor.Models.Metadata.Segmentation.Profiles.FirstOrDefault(p => p.SegmentId == id);
         if (profile is null)
         {
@@ -75,7 +74,6 @@ public static class SegmentApi
         }
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
-        context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         var members = SegmentMemberList.Rows(view, id);
         bool csv = Cursor.WantsCsv(context.Request, format);
         int take = limit ?? (csv ? members.Length : 100);
