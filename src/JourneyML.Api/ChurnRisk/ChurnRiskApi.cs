@@ -25,28 +25,9 @@ public static class ChurnRiskApi
     internal static Results<Ok<ChurnRiskPage>, ContentHttpResult> List(SnapshotHost snapshots, HttpContext context, int? top = null, int? segment = null,
         string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (top is < 1 or > MaxTop)
-        {
-            errors["top"] = [$"between 1 and {MaxTop:N0}"];
-        }
-        if (minRisk is < 0 or > 1 || minRisk is { } m && double.IsNaN(m))
-        {
-            errors["minRisk"] = ["between 0 and 1"];
-        }
         var start = Cursor.Decode(cursor);
-        if (start is null)
-        {
-            errors["cursor"] = ["not a cursor from this list: use the nextCursor of the previous page"];
-        }
-        if (format is not null and not "json" and not "csv")
-        {
-            errors["format"] = ["json or csv"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
+        new FieldErrors().Between("top", top, 1, MaxTop).Between("minRisk", minRisk, 0, 1).Check("cursor", start is not null, Cursor.NotOurs)
+            .OneOf("format", format, "json", "csv").ThrowIfAny();
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         bool csv = Cursor.WantsCsv(context.Request, format);

@@ -28,28 +28,9 @@ public static class JourneyMapApi
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(HttpContext context, ServingPaths paths, ModelHost models, ILoggerFactory loggers,
         int? segment = null, string? account = null, DateTime? from = null, DateTime? to = null, string? format = null, int? stepDays = null)
     {
-        var errors = new Dictionary<string, string[]>();
+        new FieldErrors().OneOf("format", format, "json", "html", "md").Check("to", !(from is { } f && to is { } t && t <= f), "must be after from")
+            .Between("stepDays", stepDays, 1, 60).Check("account", account is not { Length: > 200 }, "at most 200 characters").ThrowIfAny();
         format ??= "json";
-        if (format is not ("json" or "html" or "md"))
-        {
-            errors["format"] = ["json, html or md"];
-        }
-        if (from is { } f && to is { } t && t <= f)
-        {
-            errors["to"] = ["must be after from"];
-        }
-        if (stepDays is < 1 or > 60)
-        {
-            errors["stepDays"] = ["between 1 and 60"];
-        }
-        if (account is { Length: > 200 })
-        {
-            errors["account"] = ["at most 200 characters"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
         var file = format switch { "html" => JourneyMapFolders.HtmlFile, "md" => JourneyMapFolders.MarkdownFile, _ => JourneyMapFolders.JsonFile };
         var contentType = format switch { "html" => "text/html; charset=utf-8", "md" => "text/markdown; charset=utf-8", _ => "application/json; charset=utf-8" };
         if (from is null && to is null && account is null && stepDays is null)

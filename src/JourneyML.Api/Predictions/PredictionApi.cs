@@ -117,22 +117,13 @@ public static class PredictionApi
         string Prefix(long row) => prefix ?? (single ? "" : $"customers[{(positions is null ? row - 1 : positions[row - 1])}].");
         if (inputs[0].Profile is null)
         {
-            var errors = new Dictionary<string, string[]>();
+            var errors = new FieldErrors();
             for (int i = 0; i < inputs.Count; i++)
             {
-                if (inputs[i].Features is null)
-                {
-                    errors[Prefix(i + 1) + "features"] = ["required: a feature row (features), or a profile with events"];
-                }
-                if (inputs[i].Events is { Count: > 0 })
-                {
-                    errors[Prefix(i + 1) + "events"] = ["events go with a profile; with a ready feature row, leave them out"];
-                }
+                errors.Check(Prefix(i + 1) + "features", inputs[i].Features is not null, "required: a feature row (features), or a profile with events")
+                    .Check(Prefix(i + 1) + "events", inputs[i].Events is not { Count: > 0 }, "events go with a profile; with a ready feature row, leave them out");
             }
-            if (errors.Count > 0)
-            {
-                throw new RequestValidationException(errors);
-            }
+            errors.ThrowIfAny();
             var report = new ValidationReport(maxListed: 100);
             var (table, missing) = FeatureRows.Build([.. inputs.Select(x => new FeatureRowInput(x.CustomerId ?? "", x.AccountId, x.Status, x.Features!))],
                 predictor.Schema, report, DateTime.UtcNow.Date);

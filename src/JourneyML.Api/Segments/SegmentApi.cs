@@ -54,24 +54,9 @@ public static class SegmentApi
     internal static Results<Ok<SegmentMembers>, ContentHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
         int? limit = null, string? cursor = null, string? format = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxPage)
-        {
-            errors["limit"] = [$"between 1 and {MaxPage:N0}"];
-        }
         var start = Cursor.Decode(cursor);
-        if (start is null)
-        {
-            errors["cursor"] = ["not a cursor from this list: use the nextCursor of the previous page"];
-        }
-        if (format is not null and not "json" and not "csv")
-        {
-            errors["format"] = ["json or csv"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
+        new FieldErrors().Between("limit", limit, 1, MaxPage).Check("cursor", start is not null, Cursor.NotOurs).OneOf("format", format, "json", "csv")
+            .ThrowIfAny();
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         var members = SegmentMemberList.Rows(view, id);

@@ -6,6 +6,9 @@ namespace JourneyML.Api.Serving;
 /// <summary>Paging through a list by an opaque cursor (the position after the last row returned).</summary>
 public static class Cursor
 {
+    /// <summary>The reason a cursor is refused.</summary>
+    public const string NotOurs = "not a cursor from this list: use the nextCursor of the previous page";
+
     public static string Encode(int position) => Convert.ToBase64String(Encoding.ASCII.GetBytes("p:" + position.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The position a cursor stands for; null when the cursor is not one of ours.</summary>
