@@ -43,7 +43,7 @@ public static class AlertApi
     internal static Ok<AlertList> List(SnapshotHost snapshots, DateTime? since = null)
     {
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
-        var alerts = view.Alerts.Where(a => since is { } d ? a.AsOf > d : a.AsOf == view.Latest.AsOf).Select(AlertResponse.From).ToList();
+        var alerts = (since is { } d ? view.AlertsSince(d) : view.LatestAlerts).Select(AlertResponse.From).ToList();
         return TypedResults.Ok(new AlertList(view.Latest.AsOf, since, snapshots.Rules.ChurnRiskThreshold, snapshots.Rules.Stages, alerts.Count, alerts));
     }
 

@@ -51,7 +51,7 @@ public static class JourneyMapApi
         var directory = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
         try
         {
-            JourneyRun.Run(new JourneyOptions
+            var options = new JourneyOptions
             {
                 DataDirectory = paths.Data,
                 RegistryPath = paths.Registry,
@@ -59,9 +59,10 @@ public static class JourneyMapApi
                 To = Utc(to),
                 Segment = segment,
                 Account = account,
-                StepDays = stepDays ?? 7,
                 OutputDirectory = directory,
-            }, loggers.CreateLogger("journey-map"), context.RequestAborted);
+            };
+            // Without a step, the journey run's own default.
+            JourneyRun.Run(stepDays is { } step ? options with { StepDays = step } : options, loggers.CreateLogger("journey-map"), context.RequestAborted);
             return TypedResults.Content(await File.ReadAllTextAsync(Path.Combine(directory, file), context.RequestAborted), contentType);
         }
         catch (Exception e) when (e is DataFileException or DataValidationException)

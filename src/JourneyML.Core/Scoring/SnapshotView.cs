@@ -76,6 +76,7 @@ public sealed class SnapshotView
             _rank[ranked[i]] = i;
         }
         Alerts = ComputeAlerts(rules);
+        LatestAlerts = [.. Alerts.Where(a => a.AsOf == latest.AsOf)];
     }
 
     /// <summary>The latest snapshot's file.</summary>
@@ -85,9 +86,14 @@ public sealed class SnapshotView
     public int[] RankedByRisk { get; }
     /// <summary>Every alert between consecutive snapshots in the history, newest first.</summary>
     public IReadOnlyList<Alert> Alerts { get; }
+    /// <summary>The latest snapshot's alerts (against the one before): what the last scoring run raised, and what webhooks are sent.</summary>
+    public IReadOnlyList<Alert> LatestAlerts { get; }
     /// <summary>The as-of date of the snapshot before the latest (null when the latest is the first).</summary>
     public DateTime? PreviousAsOf => _history.Count > 1 ? _history[^2].AsOf : null;
     public IReadOnlyCollection<string> Accounts => _rowsByAccount.Keys;
+
+    /// <summary>The alerts of every snapshot with an as-of date after <paramref name="since"/>, newest first.</summary>
+    public IEnumerable<Alert> AlertsSince(DateTime since) => Alerts.Where(a => a.AsOf > since);
 
     /// <summary>The 0-based position of a row in <see cref="RankedByRisk"/>, or -1 when it has no churn risk.</summary>
     public int RankOf(int row) => _rank[row];

@@ -20,9 +20,14 @@ public sealed class AlertRuleTests
             new Customer("stays-high", null, "customer", 0, 0.6f, float.NaN),
             new Customer("goes-dormant", null, "customer", 0, 0.1f, float.NaN, Stage: "Dormant"),
             new Customer("to-renewal", null, "customer", 0, 0.1f, float.NaN, Stage: "Renewal"));
-        var alerts = View(before, now).Alerts; // no rules given: the defaults
+        var view = View(before, now); // no rules given: the defaults
+        var alerts = view.Alerts;
         Assert.Equal(["crosses", "goes-dormant"], alerts.Select(a => a.CustomerId).Order());
         Assert.Equal(AlertKinds.RiskCrossedThreshold, alerts.Single(a => a.CustomerId == "crosses").Kind);
         Assert.Equal(AlertKinds.StageMoved, alerts.Single(a => a.CustomerId == "goes-dormant").Kind);
+        // The latest snapshot's alerts are the ones of its run; none is newer than its as-of date.
+        Assert.Equal(alerts, view.LatestAlerts);
+        Assert.Equal(alerts, view.AlertsSince(AsOf.AddDays(-1)));
+        Assert.Empty(view.AlertsSince(AsOf));
     }
 }
