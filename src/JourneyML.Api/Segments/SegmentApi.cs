@@ -75,13 +75,10 @@ public static class SegmentApi
         TypedResults.Problem(statusCode: 404, title: "Unknown segment",
             detail: $"segment {id} is not one of the served model's segments ({string.Join(", ", profiles.Select(p => p.SegmentId))})");
 
-    // Member counts only when the snapshot was scored by the model being served: another version's segment ids may differ.
-    private static Dictionary<int, int>? MemberCounts(SnapshotHost snapshots, string version) =>
-        snapshots.Current is { } view && view.Latest.ModelVersion == version
-            ? view.Latest.SegmentIds.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count())
-            : null;
+    private static IReadOnlyDictionary<int, int>? MemberCounts(SnapshotHost snapshots, string version) =>
+        snapshots.Current is { } view ? SegmentMemberList.Sizes(view, version) : null;
 
-    private static SegmentSummary Summary(SegmentProfile p, Dictionary<int, int>? counts) =>
+    private static SegmentSummary Summary(SegmentProfile p, IReadOnlyDictionary<int, int>? counts) =>
         new(p.SegmentId, p.Name, p.Description, p.Size, Math.Round(p.Share, 4), Round(p.ChurnRate), Round(p.ConversionRate), p.DistinguishingFeatures, p.IsNew,
             counts is null ? null : counts.GetValueOrDefault(p.SegmentId));
 

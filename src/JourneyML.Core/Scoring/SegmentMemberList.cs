@@ -24,6 +24,13 @@ public static class SegmentMemberList
         return members;
     }
 
+    /// <summary>
+    /// Customers per segment in the latest snapshot, or null when another model version scored it than
+    /// <paramref name="modelVersion"/> (its segment ids may mean other segments).
+    /// </summary>
+    public static IReadOnlyDictionary<int, int>? Sizes(SnapshotView view, string modelVersion) =>
+        view.Latest.ModelVersion == modelVersion ? view.Latest.SegmentIds.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count()) : null;
+
     /// <summary>The segment's members as CSV for a campaign tool (<see cref="CustomerRow.CsvHeader"/>), in <see cref="Rows"/> order.</summary>
     public static string ToCsv(SnapshotView view, int segmentId) => CustomerRow.ToCsv(Rows(view, segmentId).Select(r => CustomerRow.From(view, r)));
 }

@@ -41,6 +41,15 @@ public sealed class SegmentMemberListTests
     }
 
     [Fact]
+    public void Segment_sizes_are_counted_only_for_the_model_version_that_scored_the_snapshot()
+    {
+        var sizes = SegmentMemberList.Sizes(s_view, s_view.Latest.ModelVersion)!;
+        Assert.Equal(5, sizes[3]);
+        Assert.Equal(1, sizes[1]);
+        Assert.Null(SegmentMemberList.Sizes(s_view, "20990101-000000-00000000"));
+    }
+
+    [Fact]
     public void Csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised()
     {
         var row = new CustomerRow(1, "=HYPERLINK(\"http://evil\")", "+acct", "customer", 2, "@SUM(A1)", "-cmd", 0.5, null, "=1+1", -0.25, "risk up");
