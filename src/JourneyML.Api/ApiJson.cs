@@ -17,7 +17,7 @@ public static class ApiJson
     }
 
     /// <summary>A score as the API shows it: rounded to 4 places, null when it does not apply.</summary>
-    public static double? Score(float value) => float.IsNaN(value) ? null : Math.Round(value, 4);
+    public static double? Score(float value) => Core.Scoring.CustomerRow.RoundScore(value);
 
     public static double? Score(float? value) => value is { } v ? Score(v) : null;
 }

@@ -54,7 +54,7 @@ internal static class CommonOptions
         {
             return value;
         }
-        throw new ArgumentException($"{option}: '{text}' is not a date (expected yyyy-MM-dd or yyyy-MM-ddTHH:mm:ssZ)");
+        throw new Core.Errors.InvalidInputException($"{option}: '{text}' is not a date (expected yyyy-MM-dd or yyyy-MM-ddTHH:mm:ssZ)");
     }
 
     public static string Repo(params string[] parts) => Path.Combine([RepoRoot.Value, .. parts]);

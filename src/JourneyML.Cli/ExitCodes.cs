@@ -1,12 +1,15 @@
 namespace JourneyML.Cli;
 
-/// <summary>What the process exit code means, for scheduled jobs that branch on it.</summary>
+/// <summary>What the process exit code means, for scheduled jobs that branch on it (which failure gets which: <see cref="CommandRunner.Describe"/>).</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
-    /// <summary>An unexpected failure; the log has the details.</summary>
+    /// <summary>
+    /// An unexpected failure (the log has the details), or a step that cannot run now: no champion or snapshot yet, nothing to
+    /// roll back to, a model version that does not load.
+    /// </summary>
     public const int Failure = 1;
-    /// <summary>The command line itself is wrong (unknown option, bad value).</summary>
+    /// <summary>The command line itself is wrong (unknown option, bad value), or names something that is not there (a version, a segment, an account).</summary>
     public const int InvalidArguments = 2;
     /// <summary>The input data failed validation, or a file is missing, empty or of the wrong type. Nothing was written.</summary>
     public const int InvalidData = 3;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using JourneyML.Api.Serving;
+using JourneyML.Core.Scoring;
 
 namespace JourneyML.Api.Tests;
 
@@ -63,18 +63,6 @@ public sealed class SnapshotApiTests(ServingFixture fixture)
     }
 
     [Fact]
-    public void Csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised()
-    {
-        var row = new CustomerRow(1, "=HYPERLINK(\"http://evil\")", "+acct", "customer", 2, "@SUM(A1)", "-cmd", 0.5, null, "=1+1", -0.25, "risk up");
-        var line = row.ToCsv();
-        Assert.DoesNotContain(",=", line);
-        Assert.DoesNotContain(",+", line);
-        Assert.DoesNotContain(",@", line);
-        Assert.Contains("'=1+1", line);
-        Assert.Contains(",-0.25,", line); // numbers stay numbers
-    }
-
-    [Fact]
     public async Task A_customer_has_latest_scores_and_a_risk_history_an_account_its_buying_group()
     {
         await using var api = fixture.Api();
@@ -122,6 +110,8 @@ public sealed class SnapshotApiTests(ServingFixture fixture)
         Assert.Equal(Math.Min(10, members), page["customers"]!.AsArray().Count);
         var csv = await client.GetStringAsync($"/v1/segments/{id}/members?format=csv");
         Assert.Equal(members + 1, csv.TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(CustomerRow.CsvHeader, csv.Split('\n')[0]); // the same shape as the CLI's 'segments export'
+        Assert.Equal(SegmentMemberList.ToCsv(SnapshotView.Load(Path.Combine(fixture.RegistryPath, "snapshots"))!, id), csv);
         await (await client.GetAsync($"/v1/segments/{id}/members?limit=0")).AssertProblem(400, "limit");
     }
 

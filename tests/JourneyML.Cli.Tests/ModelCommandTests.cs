@@ -1,3 +1,5 @@
+using JourneyML.Core.Registry;
+
 namespace JourneyML.Cli.Tests;
 
 /// <summary>The model lifecycle as an operator drives it from the command line: train, score, list, export, retrain, promote, roll back.</summary>
@@ -27,7 +29,7 @@ public sealed class ModelCommandTests
         var members = Path.Combine(registry, "segment-0.csv");
         var export = Cli.Run("segments", "export", "0", "--out", members, "--registry", registry);
         Assert.Equal(0, export.ExitCode);
-        Assert.StartsWith("customer_id,account_id,status,segment_id", File.ReadAllText(members));
+        Assert.StartsWith("rank,customer_id,account_id,status,segment_id", File.ReadAllText(members));
         Assert.True(File.ReadAllLines(members).Length > 10);
 
         // The nightly job: retrain on the same data, gate against the champion, score again (changes since the last snapshot).
@@ -52,6 +54,14 @@ public sealed class ModelCommandTests
         var traversal = Cli.Run("models", "show", "../../etc", "--registry", registry);
         Assert.Equal(2, traversal.ExitCode);
         Assert.Contains("is not a model version", traversal.Error);
+
+        // By hand, as through the API, only a version that loads becomes the champion.
+        var second = Directory.GetDirectories(registry).Select(d => Path.GetFileName(d)!).Single(d => ModelRegistry.IsValidVersion(d) && d != first);
+        File.WriteAllText(Path.Combine(registry, second, "churn.zip"), "not a model");
+        var refused = Cli.Run("models", "promote", second, "--registry", registry);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"model {second} failed to load", refused.Error);
+        Assert.Equal(first, new ModelRegistry(registry).Champion()!.Version);
     }
 
     [Fact]

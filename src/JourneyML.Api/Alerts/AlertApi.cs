@@ -30,7 +30,7 @@ public static class AlertApi
     public static RouteGroupBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Alerts");
-        group.MapGet("/alerts", List).WithName("Alerts").RequireReadKey()
+        group.MapGet("/alerts", List).WithName("Alerts").RequireReadKey().TagModelVersion(ModelVersionTag.Scored)
             .WithSummary("Customers whose churn risk crossed the threshold, or whose stage moved to At-risk or Dormant, between consecutive snapshots")
             .WithDescription("since (a date): alerts of snapshots with an as-of date after it; default: the latest snapshot's alerts against the one before.");
         group.MapGet("/webhooks", Webhooks).WithName("Webhooks").RequireWriteKey()
@@ -40,11 +40,10 @@ public static class AlertApi
         return group;
     }
 
-    internal static Ok<AlertList> List(SnapshotHost snapshots, HttpContext context, DateTime? since = null)
+    internal static Ok<AlertList> List(SnapshotHost snapshots, DateTime? since = null)
     {
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
-        context.Items[RequestLogging.ModelVersionItem] = view.Latest.ModelVersion;
-        var alerts = view.Alerts.Where(a => since is { } d ? a.AsOf > d : a.AsOf == view.Latest.AsOf).Select(AlertResponse.From).ToList();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
+        var alerts = (since is { } d ? view.AlertsSince(d) : view.LatestAlerts).Select(AlertResponse.From).ToList();
         return TypedResults.Ok(new AlertList(view.Latest.AsOf, since, snapshots.Rules.ChurnRiskThreshold, snapshots.Rules.Stages, alerts.Count, alerts));
     }
 

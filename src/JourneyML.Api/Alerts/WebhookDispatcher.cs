@@ -64,7 +64,7 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
     public static byte[] Payload(SnapshotView view)
     {
         var latest = view.Latest;
-        var alerts = view.Alerts.Where(a => a.AsOf == latest.AsOf).Select(AlertResponse.From).ToList();
+        var alerts = view.LatestAlerts.Select(AlertResponse.From).ToList();
         var payload = new WebhookPayload("alerts", Path.GetFileName(view.Path), latest.AsOf, view.PreviousAsOf, latest.ModelVersion, alerts.Count, alerts);
         return JsonSerializer.SerializeToUtf8Bytes(payload, ApiJson.Options);
     }
@@ -112,7 +112,7 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
         var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
         if (delivered)
         {
-            logger.LogInformation("Webhook {Url}: {Alerts} alerts of {Snapshot} delivered (attempt {Attempt})", host, view.Alerts.Count, Path.GetFileName(view.Path), attempt);
+            logger.LogInformation("Webhook {Url}: {Alerts} alerts of {Snapshot} delivered (attempt {Attempt})", host, view.LatestAlerts.Count, Path.GetFileName(view.Path), attempt);
         }
         else
         {
@@ -120,7 +120,7 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
         }
         lock (_recent)
         {
-            _recent.Insert(0, new WebhookDelivery(host, Path.GetFileName(view.Path), view.Alerts.Count(a => a.AsOf == view.Latest.AsOf), attempt, delivered, status, error, DateTime.UtcNow));
+            _recent.Insert(0, new WebhookDelivery(host, Path.GetFileName(view.Path), view.LatestAlerts.Count, attempt, delivered, status, error, DateTime.UtcNow));
             if (_recent.Count > 50)
             {
                 _recent.RemoveAt(_recent.Count - 1);

@@ -1,3 +1,4 @@
+using JourneyML.Core.Data;
 using System.Text.Json;
 using JourneyML.Api.Serving;
 
@@ -35,10 +36,7 @@ public sealed class WebhookStore(ServingPaths paths)
     {
         lock (_gate)
         {
-            Directory.CreateDirectory(paths.Registry);
-            var temporary = $"{File}.{Guid.NewGuid():N}.partial";
-            System.IO.File.WriteAllText(temporary, JsonSerializer.Serialize(urls));
-            System.IO.File.Move(temporary, File, overwrite: true);
+            AtomicFile.WriteAllText(File, JsonSerializer.Serialize(urls));
         }
     }
 

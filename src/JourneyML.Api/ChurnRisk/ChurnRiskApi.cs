@@ -1,11 +1,12 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.ChurnRisk;
 
 public sealed record ChurnRiskPage(string ModelVersion, DateTime AsOf, DateTime? PreviousAsOf, string Snapshot, int Returned, IReadOnlyList<CustomerRow> Customers,
-    string? NextCursor);
+    string? NextCursor) : IModelVersioned;
 
 /// <summary>The ranked churn-risk list of the latest snapshot: the customer-success team's worklist.</summary>
 public static class ChurnRiskApi
@@ -14,7 +15,7 @@ public static class ChurnRiskApi
 
     public static RouteGroupBuilder MapChurnRiskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Churn risk");
+        var group = app.MapGroup("/v1").WithTags("Churn risk").TagModelVersion(ModelVersionTag.Scored);
         group.MapGet("/churn-risk", List).WithName("ChurnRiskList")
             .WithSummary("Customers ranked by churn risk, with their top factors and the change since the previous snapshot")
             .WithDescription("Filters: segment, stage, account, minRisk. Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given).");
@@ -24,31 +25,11 @@ public static class ChurnRiskApi
     internal static Results<Ok<ChurnRiskPage>, ContentHttpResult> List(SnapshotHost snapshots, HttpContext context, int? top = null, int? segment = null,
         string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (top is < 1 or > MaxTop)
-        {
-            errors["top"] = [$"between 1 and {MaxTop:N0}"];
-        }
-        if (minRisk is < 0 or > 1 || minRisk is { } m && double.IsNaN(m))
-        {
-            errors["minRisk"] = ["between 0 and 1"];
-        }
         var start = Cursor.Decode(cursor);
-        if (start is null)
-        {
-            errors["cursor"] = ["not a cursor from this list: use the nextCursor of the previous page"];
-        }
-        if (format is not null and not "json" and not "csv")
-        {
-            errors["format"] = ["json or csv"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        new FieldErrors().Between("top", top, 1, MaxTop).Between("minRisk", minRisk, 0, 1).Check("cursor", start is not null, Cursor.NotOurs)
+            .OneOf("format", format, "json", "csv").ThrowIfAny();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
-        context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
         bool csv = Cursor.WantsCsv(context.Request, format);
         int limit = top ?? (csv ? int.MaxValue : 100);
         var ranked = view.RankedByRisk;

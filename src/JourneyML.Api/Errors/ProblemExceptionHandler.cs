@@ -1,25 +1,39 @@
 using System.Text.Json;
+using JourneyML.Api.Serving;
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JourneyML.Api.Errors;
 
 /// <summary>
-/// Every error as application/problem+json: invalid requests 400 naming the field and the reason, oversized bodies 413,
-/// anything unexpected 500 with a trace id and nothing internal (no stack trace, no path, no exception text).
+/// Every error as application/problem+json, and the one place where a kind of failure becomes a status code: invalid
+/// input 400 naming the field and the reason, not found 404, conflict 409, a version that does not load 422, not ready
+/// 503, oversized bodies 413, anything unexpected 500 with a trace id and nothing internal (no stack trace, no exception
+/// text). Core's messages name the registry and data folders for the CLI's user; here they say "the registry" instead.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ServingPaths paths, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    private const string Invalid = "The request is invalid";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails details = exception switch
         {
-            NotReadyException e => new ProblemDetails { Status = 503, Title = "Not ready", Detail = e.Message },
-            RequestValidationException e => new HttpValidationProblemDetails(e.Errors) { Status = 400, Title = "The request is invalid" },
+            RequestValidationException e => new HttpValidationProblemDetails(e.Errors) { Status = 400, Title = Invalid },
             DataValidationException e => new HttpValidationProblemDetails(e.Report.Listed
                 .GroupBy(p => (p.Column ?? p.File)).ToDictionary(g => g.Key, g => g.Select(p => p.Reason).Distinct().ToArray()))
-            { Status = 400, Title = "The request is invalid" },
+            { Status = 400, Title = Invalid },
+            InvalidInputException e => new ProblemDetails { Status = 400, Title = Invalid, Detail = Scrub(e.Message) },
+            NotFoundException e => new ProblemDetails { Status = 404, Title = $"Unknown {e.Subject}", Detail = Scrub(e.Message) },
+            // The load error itself can name files inside the version: the version and the outcome are enough.
+            ModelLoadException e => new ProblemDetails
+            {
+                Status = 422, Title = "The version cannot be served", Detail = $"model {e.Version} failed to load; the champion is unchanged",
+            },
+            ConflictException e => new ProblemDetails { Status = 409, Title = "Not possible in the registry's current state", Detail = Scrub(e.Message) },
+            NotReadyException e => new ProblemDetails { Status = 503, Title = "Not ready", Detail = Scrub(e.Message) },
             BadHttpRequestException { StatusCode: 413 } => new ProblemDetails { Status = 413, Title = "The request body is too large" },
             BadHttpRequestException e => BadBody(e),
             JsonException e => BadJson(e),
@@ -33,9 +47,19 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = null });
     }
 
+    private string Scrub(string message)
+    {
+        message = message.Replace(paths.Registry, "the registry", StringComparison.Ordinal);
+        foreach (var root in paths.DataRoots)
+        {
+            message = message.Replace(root, "the data folder", StringComparison.Ordinal);
+        }
+        return message;
+    }
+
     private static ProblemDetails BadBody(BadHttpRequestException e) =>
         e.InnerException is JsonException json ? BadJson(json)
-            : new ProblemDetails { Status = e.StatusCode, Title = "The request is invalid", Detail = Clean(e.Message) };
+            : new ProblemDetails { Status = e.StatusCode, Title = Invalid, Detail = Clean(e.Message) };
 
     private static HttpValidationProblemDetails BadJson(JsonException e)
     {

@@ -1,10 +1,11 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 
 namespace JourneyML.Api.Errors;
 
-/// <summary>A request that is well-formed JSON but invalid: every field named with its reasons; answered 400 problem+json.</summary>
+/// <summary>A request that is well-formed JSON but invalid: every field named with its reasons; answered 400 problem+json (a kind of invalid input).</summary>
 public sealed class RequestValidationException(IDictionary<string, string[]> errors)
-    : Exception("the request is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
+    : InvalidInputException("the request is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
 {
     public IDictionary<string, string[]> Errors { get; } = errors;
 

@@ -39,32 +39,12 @@ public static class JobApi
     internal static Results<Accepted<RetrainJob>, ProblemHttpResult> Start(RetrainJobs jobs, ServingPaths paths, RetrainRequest? request = null)
     {
         request ??= new RetrainRequest();
-        var errors = new Dictionary<string, string[]>();
         string? folder = request.Data is null ? paths.Data : paths.AllowedDataFolder(request.Data);
-        if (folder is null)
-        {
-            errors["data"] = ["not an allowed data folder: it must be the service's data path or inside one of Serving:DataRoots"];
-        }
-        else if (!Directory.Exists(folder))
-        {
-            errors["data"] = ["no such data folder"];
-        }
-        if (request.HorizonDays is < 1 or > 730)
-        {
-            errors["horizonDays"] = ["between 1 and 730 days"];
-        }
-        if (request.Segments is < 2 or > 30)
-        {
-            errors["segments"] = ["between 2 and 30"];
-        }
-        if (request.Tolerance is < 0 or > 0.5)
-        {
-            errors["tolerance"] = ["between 0 and 0.5"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
+        new FieldErrors()
+            .Check("data", folder is not null, "not an allowed data folder: it must be the service's data path or inside one of Serving:DataRoots")
+            .Check("data", folder is null || Directory.Exists(folder), "no such data folder")
+            .Between("horizonDays", request.HorizonDays, 1, 730, "days").Between("segments", request.Segments, 2, 30).Between("tolerance", request.Tolerance, 0, 0.5)
+            .ThrowIfAny();
         var defaults = new RetrainSettings { DataDirectory = folder! };
         var (job, started) = jobs.Start(defaults with
         {

@@ -1,5 +1,6 @@
 using JourneyML.Api.Serving;
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
 
@@ -90,10 +91,10 @@ public sealed class RetrainJobs(ServingPaths paths, ModelHost models, SnapshotHo
             var message = e switch
             {
                 DataValidationException v => v.Report.Format(10),
-                DataFileException or ArgumentException or InvalidOperationException => e.Message,
+                JourneyException or ArgumentException or InvalidOperationException => e.Message,
                 _ => "the job failed unexpectedly; the error is in the service log",
             };
-            if (e is not (DataValidationException or DataFileException or ArgumentException or InvalidOperationException))
+            if (e is not (JourneyException or ArgumentException or InvalidOperationException))
             {
                 logger.LogError(e, "Retraining job {Job} failed", id);
             }

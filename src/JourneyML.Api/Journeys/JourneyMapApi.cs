@@ -2,6 +2,7 @@ using JourneyML.Core.Pipelines;
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Journeys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,44 +18,25 @@ public static class JourneyMapApi
 
     public static RouteGroupBuilder MapJourneyMapEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Journey maps");
+        var group = app.MapGroup("/v1").WithTags("Journey maps").TagModelVersion(ModelVersionTag.Serving);
         group.MapGet("/journey-map", Get).WithName("JourneyMap")
             .WithSummary("The journey map as JSON, a self-contained HTML page, or Markdown")
-            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).");
+            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(HttpContext context, ServingPaths paths, ModelHost models, ILoggerFactory loggers,
         int? segment = null, string? account = null, DateTime? from = null, DateTime? to = null, string? format = null, int? stepDays = null)
     {
-        var errors = new Dictionary<string, string[]>();
+        new FieldErrors().OneOf("format", format, "json", "html", "md").Check("to", !(from is { } f && to is { } t && t <= f), "must be after from")
+            .Between("stepDays", stepDays, 1, 60).Check("account", account is not { Length: > 200 }, "at most 200 characters").ThrowIfAny();
         format ??= "json";
-        if (format is not ("json" or "html" or "md"))
-        {
-            errors["format"] = ["json, html or md"];
-        }
-        if (from is { } f && to is { } t && t <= f)
-        {
-            errors["to"] = ["must be after from"];
-        }
-        if (stepDays is < 1 or > 60)
-        {
-            errors["stepDays"] = ["between 1 and 60"];
-        }
-        if (account is { Length: > 200 })
-        {
-            errors["account"] = ["at most 200 characters"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
-        context.Items[RequestLogging.ModelVersionItem] = models.Current?.ModelVersion;
-        var file = format switch { "html" => "journey-map.html", "md" => "journey-map.md", _ => "journey-map.json" };
+        var file = format switch { "html" => JourneyMapFolders.HtmlFile, "md" => JourneyMapFolders.MarkdownFile, _ => JourneyMapFolders.JsonFile };
         var contentType = format switch { "html" => "text/html; charset=utf-8", "md" => "text/markdown; charset=utf-8", _ => "application/json; charset=utf-8" };
         if (from is null && to is null && account is null && stepDays is null)
         {
-            var stored = Path.Combine(paths.Registry, "journeys", segment is { } s ? $"segment-{s}" : "all", file);
+            var stored = Path.Combine(JourneyMapFolders.For(paths.Registry, segment), file);
             if (File.Exists(stored))
             {
                 return TypedResults.Content(await File.ReadAllTextAsync(stored, context.RequestAborted), contentType);
@@ -70,27 +52,23 @@ public static class JourneyMapApi
         var directory = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
         try
         {
-            JourneyRun.Run(new JourneyOptions
+            var options = new JourneyOptions
             {
                 DataDirectory = paths.Data,
                 RegistryPath = paths.Registry,
-                From = Utc(from),
-                To = Utc(to),
+                From = UtcTime.Day(from),
+                To = UtcTime.Day(to),
                 Segment = segment,
                 Account = account,
-                StepDays = stepDays ?? 7,
                 OutputDirectory = directory,
-            }, loggers.CreateLogger("journey-map"), context.RequestAborted);
+            };
+            // Without a step, the journey run's own default.
+            JourneyRun.Run(stepDays is { } step ? options with { StepDays = step } : options, loggers.CreateLogger("journey-map"), context.RequestAborted);
             return TypedResults.Content(await File.ReadAllTextAsync(Path.Combine(directory, file), context.RequestAborted), contentType);
-        }
-        catch (ArgumentException e)
-        {
-            // Unknown account or segment, an empty window: the message says which, and names no path.
-            return TypedResults.Problem(statusCode: e.Message.StartsWith("account", StringComparison.Ordinal) ? 404 : 400, title: "Cannot build this journey map",
-                detail: e.Message);
         }
         catch (Exception e) when (e is DataFileException or DataValidationException)
         {
+            // The service's own data, not the request's: not ready until its data path is fixed.
             throw new NotReadyException("the service's data folder cannot be read for a journey map; the data path is set by Serving:DataPath");
         }
         finally
@@ -100,5 +78,4 @@ public static class JourneyMapApi
         }
     }
 
-    private static DateTime? Utc(DateTime? d) => d is { } v ? DateTime.SpecifyKind(v.Date, DateTimeKind.Utc) : null;
 }

@@ -16,9 +16,15 @@ public sealed record ModelSummary(string Version, DateTime CreatedAt, TrainingMo
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 4) : null;
 }
 
-public sealed record ModelList(string? Champion, string? Serving, string? Refused, string? RefusedReason, IReadOnlyList<ModelSummary> Versions);
+public sealed record ModelList(string? Champion, string? Serving, string? Refused, string? RefusedReason, IReadOnlyList<ModelSummary> Versions) : IModelVersioned
+{
+    string? IModelVersioned.ModelVersion => Serving;
+}
 
-public sealed record ChampionResponse(string Champion, string Serving, DateTime PromotedAt, string Reason);
+public sealed record ChampionResponse(string Champion, string Serving, DateTime PromotedAt, string Reason) : IModelVersioned
+{
+    string? IModelVersioned.ModelVersion => Serving;
+}
 
 public sealed record PromoteRequest
 {
@@ -30,13 +36,15 @@ public static class ModelApi
 {
     public static RouteGroupBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/models").WithTags("Models");
+        var group = app.MapGroup("/v1/models").WithTags("Models").TagModelVersion(ModelVersionTag.Requested);
         group.MapGet("/", List).WithName("Models").RequireReadKey().WithSummary("Every complete model version, newest first; the champion and the version serving marked");
         group.MapGet("/{version}", Get).WithName("Model").RequireReadKey().WithSummary("A version's full metadata: data, choices, metrics, segments, drift, promotion");
         group.MapPost("/{version}/promote", Promote).WithName("PromoteModel").RequireWriteKey()
-            .WithSummary("Make a version the champion; it is loaded and checked first, and served when this call returns");
+            .WithSummary("Make a version the champion; it is loaded and checked first, and served when this call returns")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/rollback", Rollback).WithName("RollbackModel").RequireWriteKey()
-            .WithSummary("Bring back the previous champion");
+            .WithSummary("Bring back the previous champion, once it loads")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 
@@ -52,7 +60,6 @@ public static class ModelApi
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(string version, ModelHost host, HttpContext context)
     {
         CheckVersion(version);
-        context.Items[RequestLogging.ModelVersionItem] = version;
         if (host.Registry.Find(version) is null)
         {
             return Unknown(version);
@@ -61,47 +68,24 @@ public static class ModelApi
         return TypedResults.Content(await File.ReadAllTextAsync(path, context.RequestAborted), "application/json; charset=utf-8");
     }
 
-    internal static async Task<Results<Ok<ChampionResponse>, ProblemHttpResult>> Promote(string version, ModelHost host, HttpContext context,
-        PromoteRequest? request = null)
+    internal static async Task<Ok<ChampionResponse>> Promote(string version, ModelHost host, HttpContext context, PromoteRequest? request = null)
     {
         CheckVersion(version);
-        if (host.Registry.Find(version) is null)
-        {
-            return Unknown(version);
-        }
         if (request?.Reason is { Length: > 500 })
         {
             throw RequestValidationException.For("reason", "at most 500 characters");
         }
-        try
-        {
-            // Load it before it becomes the champion: a version that cannot serve is refused and nothing changes.
-            host.Load(version);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
-        {
-            return TypedResults.Problem(statusCode: 422, title: "The version cannot be served", detail: $"model {version} failed to load; the champion is unchanged");
-        }
-        var pointer = host.Registry.Promote(version, request?.Reason ?? "promoted through the API", DateTime.UtcNow);
+        // Loaded and warmed as the service would serve it before it becomes the champion: one that cannot serve is refused (422).
+        var pointer = host.Registry.PromoteLoadable(version, request?.Reason ?? "promoted through the API", DateTime.UtcNow, models => host.Prepare(models));
         host.ForgetRefusal();
         var serving = await host.RefreshAsync(context.RequestAborted);
-        context.Items[RequestLogging.ModelVersionItem] = serving?.ModelVersion;
         return TypedResults.Ok(new ChampionResponse(pointer.Version, serving?.ModelVersion ?? "", pointer.PromotedAt, pointer.Reason));
     }
 
-    internal static async Task<Results<Ok<ChampionResponse>, ProblemHttpResult>> Rollback(ModelHost host, HttpContext context)
+    internal static async Task<Ok<ChampionResponse>> Rollback(ModelHost host, HttpContext context)
     {
-        ChampionPointer pointer;
-        try
-        {
-            pointer = host.Registry.Rollback(DateTime.UtcNow);
-        }
-        catch (InvalidOperationException e)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "Nothing to roll back to", detail: e.Message.Replace(host.Registry.Root, "the registry"));
-        }
+        var pointer = host.Registry.RollbackLoadable(DateTime.UtcNow, models => host.Prepare(models));
         var serving = await host.RefreshAsync(context.RequestAborted);
-        context.Items[RequestLogging.ModelVersionItem] = serving?.ModelVersion;
         return TypedResults.Ok(new ChampionResponse(pointer.Version, serving?.ModelVersion ?? "", pointer.PromotedAt, pointer.Reason));
     }
 

@@ -15,7 +15,7 @@ public static class PredictionApi
 {
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Predictions");
+        var group = app.MapGroup("/v1").WithTags("Predictions").TagModelVersion(ModelVersionTag.Serving);
         group.MapPost("/predictions", Predict).WithName("Predict")
             .WithSummary("Predict one customer: segment, stage, churn risk, lead score, top factors")
             .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version.");
@@ -27,16 +27,15 @@ public static class PredictionApi
         return group;
     }
 
-    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
+    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options)
     {
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         var (predictions, missing) = Run(predictor, [request], options.Value.TopFactors, single: true);
         return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
     }
 
     internal static Results<Ok<BatchPredictionResponse>, ProblemHttpResult> PredictBatch(BatchPredictionRequest request, ModelHost models,
-        IOptions<ServingOptions> options, HttpContext context)
+        IOptions<ServingOptions> options)
     {
         var customers = request.Customers ?? throw RequestValidationException.For("customers", "required: a list of customers");
         if (customers.Count > options.Value.MaxBatch)
@@ -44,22 +43,20 @@ public static class PredictionApi
             return TypedResults.Problem(statusCode: 413, title: "Too many customers in one call",
                 detail: $"{customers.Count:N0} customers given; at most {options.Value.MaxBatch:N0} per call");
         }
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         var (predictions, missing) = Run(predictor, customers, options.Value.TopFactors, single: false);
         return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
             [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i]))]));
     }
 
-    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, HttpContext context)
+    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options)
     {
         var customer = request.Customer ?? throw RequestValidationException.For("customer", "required: the customer, as a feature row or a profile with events");
         if (request.Changes is not { Count: > 0 } changes)
         {
             throw RequestValidationException.For("changes", "required: at least one change");
         }
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         var (table, missing) = Table(predictor, [customer], single: true, prefix: "customer.");
         var report = new ValidationReport();
         var changed = Core.Scoring.WhatIf.Apply(table, 0,
@@ -121,22 +118,13 @@ public static class PredictionApi
         string Prefix(long row) => prefix ?? (single ? "" : $"customers[{(positions is null ? row - 1 : positions[row - 1])}].");
         if (inputs[0].Profile is null)
         {
-            var errors = new Dictionary<string, string[]>();
+            var errors = new FieldErrors();
             for (int i = 0; i < inputs.Count; i++)
             {
-                if (inputs[i].Features is null)
-                {
-                    errors[Prefix(i + 1) + "features"] = ["required: a feature row (features), or a profile with events"];
-                }
-                if (inputs[i].Events is { Count: > 0 })
-                {
-                    errors[Prefix(i + 1) + "events"] = ["events go with a profile; with a ready feature row, leave them out"];
-                }
+                errors.Check(Prefix(i + 1) + "features", inputs[i].Features is not null, "required: a feature row (features), or a profile with events")
+                    .Check(Prefix(i + 1) + "events", inputs[i].Events is not { Count: > 0 }, "events go with a profile; with a ready feature row, leave them out");
             }
-            if (errors.Count > 0)
-            {
-                throw new RequestValidationException(errors);
-            }
+            errors.ThrowIfAny();
             var report = new ValidationReport(maxListed: 100);
             var (table, missing) = FeatureRows.Build([.. inputs.Select(x => new FeatureRowInput(x.CustomerId ?? "", x.AccountId, x.Status, x.Features!))],
                 predictor.Schema, report, DateTime.UtcNow.Date);
@@ -159,15 +147,15 @@ public static class PredictionApi
         var profileInputs = inputs.Select(x =>
         {
             var p = x.Profile!;
-            var customer = new Customer(p.CustomerId ?? x.CustomerId ?? "", p.AccountId ?? x.AccountId, Utc(p.SignedUpAt) ?? default, p.Plan ?? "", p.Role, p.Region,
+            var customer = new Customer(p.CustomerId ?? x.CustomerId ?? "", p.AccountId ?? x.AccountId, UtcTime.Normalize(p.SignedUpAt) ?? default, p.Plan ?? "", p.Role, p.Region,
                 new Dictionary<string, string>());
-            var events = (x.Events ?? []).Select(e => new CustomerEvent(customer.CustomerId, Utc(e.OccurredAt)!.Value, e.Type ?? "", e.Channel, e.Value)).ToList();
-            Outcome? outcome = p.CustomerSince is not null || p.ChurnedAt is not null ? new Outcome(Utc(p.CustomerSince), Utc(p.ChurnedAt)) : null;
+            var events = (x.Events ?? []).Select(e => new CustomerEvent(customer.CustomerId, UtcTime.Normalize(e.OccurredAt), e.Type ?? "", e.Channel, e.Value)).ToList();
+            Outcome? outcome = p.CustomerSince is not null || p.ChurnedAt is not null ? new Outcome(UtcTime.Normalize(p.CustomerSince), UtcTime.Normalize(p.ChurnedAt)) : null;
             return new ProfileInput(customer, events, outcome);
         }).ToList();
         try
         {
-            var table = LiveFeatures.Build(profileInputs, DateTime.SpecifyKind(asOf, DateTimeKind.Utc), Utc(inputs[0].HistoryFrom));
+            var table = LiveFeatures.Build(profileInputs, UtcTime.Normalize(asOf), UtcTime.Normalize(inputs[0].HistoryFrom));
             return (table, new IReadOnlyList<string>?[inputs.Count]);
         }
         catch (DataValidationException e)
@@ -176,8 +164,4 @@ public static class PredictionApi
         }
     }
 
-    // JSON times without an offset are taken as UTC (the data contract's times are UTC).
-    private static DateTime? Utc(DateTime? value) => value is { } v
-        ? v.Kind switch { DateTimeKind.Utc => v, DateTimeKind.Local => v.ToUniversalTime(), _ => DateTime.SpecifyKind(v, DateTimeKind.Utc) }
-        : null;
 }

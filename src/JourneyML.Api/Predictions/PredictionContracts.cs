@@ -95,14 +95,14 @@ public sealed record PredictionResponse(
     double? LeadScore,
     IReadOnlyList<FactorResponse> Factors,
     string ModelVersion,
-    IReadOnlyList<string>? MissingFeatures = null)
+    IReadOnlyList<string>? MissingFeatures = null) : IModelVersioned
 {
     public static PredictionResponse From(CustomerPrediction p, IReadOnlyList<string>? missing = null) =>
         new(p.CustomerId, p.AccountId, p.Status, new SegmentRef(p.SegmentId, p.SegmentName), p.Stage, ApiJson.Score(p.ChurnRisk), ApiJson.Score(p.LeadScore),
             [.. p.Factors.Select(FactorResponse.From)], p.ModelVersion, missing is { Count: > 0 } ? missing : null);
 }
 
-public sealed record BatchPredictionResponse(string ModelVersion, int Count, IReadOnlyList<PredictionResponse> Predictions);
+public sealed record BatchPredictionResponse(string ModelVersion, int Count, IReadOnlyList<PredictionResponse> Predictions) : IModelVersioned;
 
 public sealed record AppliedChange(string Feature, JsonElement? From, JsonElement? To);
 
@@ -112,4 +112,4 @@ public sealed record WhatIfResponse(
     PredictionResponse After,
     IReadOnlyList<AppliedChange> Changes,
     double? ChurnRiskChange,
-    double? LeadScoreChange);
+    double? LeadScoreChange) : IModelVersioned;

@@ -1,5 +1,6 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Scoring;
 using JourneyML.Core.Segmentation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,11 +9,12 @@ namespace JourneyML.Api.Segments;
 public sealed record SegmentSummary(int Id, string Name, string Description, int Size, double Share, double? ChurnRate, double? ConversionRate,
     IReadOnlyList<string> DistinguishingFeatures, bool IsNew, int? MembersInLatestSnapshot);
 
-public sealed record SegmentList(string ModelVersion, int ChosenK, string ChoiceReason, IReadOnlyList<SegmentSummary> Segments);
+public sealed record SegmentList(string ModelVersion, int ChosenK, string ChoiceReason, IReadOnlyList<SegmentSummary> Segments) : IModelVersioned;
 
-public sealed record SegmentDetail(string ModelVersion, SegmentSummary Segment, IReadOnlyList<FeatureStat> Features);
+public sealed record SegmentDetail(string ModelVersion, SegmentSummary Segment, IReadOnlyList<FeatureStat> Features) : IModelVersioned;
 
-public sealed record SegmentMembers(int SegmentId, string ModelVersion, DateTime AsOf, int Total, int Returned, IReadOnlyList<CustomerRow> Customers, string? NextCursor);
+public sealed record SegmentMembers(int SegmentId, string ModelVersion, DateTime AsOf, int Total, int Returned, IReadOnlyList<CustomerRow> Customers, string? NextCursor)
+    : IModelVersioned;
 
 /// <summary>The champion's behavioural segments, their profiles, and their members (for marketing's campaign exports).</summary>
 public static class SegmentApi
@@ -21,27 +23,26 @@ public static class SegmentApi
 
     public static RouteGroupBuilder MapSegmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/segments").WithTags("Segments");
+        var group = app.MapGroup("/v1/segments").WithTags("Segments").TagModelVersion(ModelVersionTag.Scored);
         group.MapGet("/", List).WithName("Segments").WithSummary("The segments of the model being served, in words, with sizes and churn and conversion rates");
         group.MapGet("/{id:int}", Get).WithName("Segment").WithSummary("One segment's profile: every feature's mean against the population");
         group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers")
-            .WithSummary("The segment's customers in the latest snapshot, highest churn risk first; paged JSON, or CSV (Accept: text/csv or format=csv) for a campaign tool");
+            .WithSummary("The segment's customers in the latest snapshot, highest churn risk first; paged JSON, or CSV (Accept: text/csv or format=csv) for a campaign tool")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots, HttpContext context)
+    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots)
     {
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         var meta = predictor.Models.Metadata.Segmentation;
         var counts = MemberCounts(snapshots, predictor.ModelVersion);
         return TypedResults.Ok(new SegmentList(predictor.ModelVersion, meta.ChosenK, meta.ChoiceReason, [.. meta.Profiles.Select(p => Summary(p, counts))]));
     }
 
-    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots, HttpContext context)
+    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots)
     {
-        var predictor = models.Current ?? throw NotReadyException.NoChampion();
-        context.Items[RequestLogging.ModelVersionItem] = predictor.ModelVersion;
+        var predictor = models.Current ?? throw NotReady.NoChampion();
         var profile = predictor.Models.Metadata.Segmentation.Profiles.FirstOrDefault(p => p.SegmentId == id);
         if (profile is null)
         {
@@ -50,43 +51,18 @@ public static class SegmentApi
         return TypedResults.Ok(new SegmentDetail(predictor.ModelVersion, Summary(profile, MemberCounts(snapshots, predictor.ModelVersion)), profile.Features));
     }
 
-    internal static Results<Ok<SegmentMembers>, ContentHttpResult, ProblemHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
+    internal static Results<Ok<SegmentMembers>, ContentHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
         int? limit = null, string? cursor = null, string? format = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxPage)
-        {
-            errors["limit"] = [$"between 1 and {MaxPage:N0}"];
-        }
         var start = Cursor.Decode(cursor);
-        if (start is null)
-        {
-            errors["cursor"] = ["not a cursor from this list: use the nextCursor of the previous page"];
-        }
-        if (format is not null and not "json" and not "csv")
-        {
-            errors["format"] = ["json or csv"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors);
-        }
-        var view = snapshots.Current ?? throw NotReadyException.NoSnapshot();
+        new FieldErrors().Between("limit", limit, 1, MaxPage).Check("cursor", start is not null, Cursor.NotOurs).OneOf("format", format, "json", "csv")
+            .ThrowIfAny();
+        var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
-        context.Items[RequestLogging.ModelVersionItem] = s.ModelVersion;
-        // Members in list order: ranked by churn risk, then those without one (leads) by lead score.
-        var members = Enumerable.Range(0, s.Count).Where(r => s.SegmentIds[r] == id)
-            .OrderBy(r => view.RankOf(r) < 0 ? int.MaxValue : view.RankOf(r))
-            .ThenByDescending(r => float.IsNaN(s.LeadScore[r]) ? -1 : s.LeadScore[r])
-            .ThenBy(r => s.CustomerIds[r], StringComparer.Ordinal)
-            .ToArray();
-        if (members.Length == 0)
-        {
-            return TypedResults.Problem(statusCode: 404, title: "Unknown segment", detail: $"no customer of segment {id} in the latest snapshot");
-        }
+        var members = SegmentMemberList.Rows(view, id);
         bool csv = Cursor.WantsCsv(context.Request, format);
         int take = limit ?? (csv ? members.Length : 100);
-        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(s, r, view.RankOf(r) >= 0 ? view.RankOf(r) + 1 : null)).ToList();
+        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(view, r)).ToList();
         if (csv)
         {
             return TypedResults.Content(CustomerRow.ToCsv(page), "text/csv; charset=utf-8");
@@ -99,13 +75,10 @@ public static class SegmentApi
         TypedResults.Problem(statusCode: 404, title: "Unknown segment",
             detail: $"segment {id} is not one of the served model's segments ({string.Join(", ", profiles.Select(p => p.SegmentId))})");
 
-    // Member counts only when the snapshot was scored by the model being served: another version's segment ids may differ.
-    private static Dictionary<int, int>? MemberCounts(SnapshotHost snapshots, string version) =>
-        snapshots.Current is { } view && view.Latest.ModelVersion == version
-            ? view.Latest.SegmentIds.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count())
-            : null;
+    private static IReadOnlyDictionary<int, int>? MemberCounts(SnapshotHost snapshots, string version) =>
+        snapshots.Current is { } view ? SegmentMemberList.Sizes(view, version) : null;
 
-    private static SegmentSummary Summary(SegmentProfile p, Dictionary<int, int>? counts) =>
+    private static SegmentSummary Summary(SegmentProfile p, IReadOnlyDictionary<int, int>? counts) =>
         new(p.SegmentId, p.Name, p.Description, p.Size, Math.Round(p.Share, 4), Round(p.ChurnRate), Round(p.ConversionRate), p.DistinguishingFeatures, p.IsNew,
             counts is null ? null : counts.GetValueOrDefault(p.SegmentId));
 

@@ -90,9 +90,11 @@ public sealed class ModelHost(ServingPaths paths, IOptions<ServingOptions> optio
     }
 
     /// <summary>Loads a version and warms it up; throws when it cannot serve.</summary>
-    public CustomerPredictor Load(string version)
+    public CustomerPredictor Load(string version) => Prepare(Registry.Load(version));
+
+    /// <summary>A version's loaded models made ready to serve (stages, predictor, warm-up); throws when they cannot serve.</summary>
+    public CustomerPredictor Prepare(LoadedModels models)
     {
-        var models = Registry.Load(version);
         var stages = StageModel.ForRegistry(Registry.Root, [.. models.Metadata.Features.Select(f => f.Name)]);
         var predictor = new CustomerPredictor(models, stages);
         predictor.WarmUp();

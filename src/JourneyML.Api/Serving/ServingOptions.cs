@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JourneyML.Core.Scoring;
 
 namespace JourneyML.Api.Serving;
 
@@ -29,10 +30,10 @@ public sealed class ServingOptions
 
     /// <summary>An alert is raised when a customer's churn risk crosses this (from below) between two snapshots.</summary>
     [Range(0.0, 1.0)]
-    public double ChurnRiskThreshold { get; set; } = 0.4;
+    public double ChurnRiskThreshold { get; set; } = AlertRules.DefaultChurnRiskThreshold;
 
     /// <summary>Stages whose entry raises an alert.</summary>
-    public string[] AlertStages { get; set; } = ["At-risk", "Dormant"];
+    public string[] AlertStages { get; set; } = [.. AlertRules.DefaultStages];
 
     /// <summary>The behaviour logs journey maps are built from on demand, and retraining jobs read by default.</summary>
     [Required(AllowEmptyStrings = false)]

@@ -52,7 +52,7 @@ internal sealed class DemoCommand : Command
             Console.WriteLine(ScoreCommand.Format(scoring, 10));
             Console.WriteLine();
             var (map, directory) = JourneyRun.Run(new JourneyOptions { DataDirectory = options.DataDirectory, RegistryPath = registry, StepDays = 14 }, logger, cancellationToken);
-            Console.WriteLine($"Journey map ({map.Kpis.Customers:N0} customers, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}): {Path.Combine(directory, "journey-map.html")}");
+            Console.WriteLine($"Journey map ({map.Kpis.Customers:N0} customers, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}): {Path.Combine(directory, JourneyMapFolders.HtmlFile)}");
             foreach (var insight in map.Insights.Take(5))
             {
                 Console.WriteLine($"  - {insight.Text}");

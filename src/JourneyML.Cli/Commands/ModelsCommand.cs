@@ -46,17 +46,17 @@ internal sealed class ModelsCommand : Command
             Console.WriteLine($"Report: {Path.Combine(directory, "report.html")}");
             return ExitCodes.Success;
         }));
-        var promote = new Command("promote", "Make a version the champion (whatever the gate said).") { s_version };
+        var promote = new Command("promote", "Make a version the champion (whatever the gate said) once its models load; one that does not load is refused.") { s_version };
         promote.SetAction(parse => CommandRunner.Run(() =>
         {
-            var pointer = Registry(parse).Promote(parse.GetValue(s_version)!, "promoted by hand (journeyml models promote)", DateTime.UtcNow);
+            var pointer = Registry(parse).PromoteLoadable(parse.GetValue(s_version)!, "promoted by hand (journeyml models promote)", DateTime.UtcNow);
             Console.WriteLine($"Champion is now {pointer.Version}.");
             return ExitCodes.Success;
         }));
-        var rollback = new Command("rollback", "Bring back the previous champion.");
+        var rollback = new Command("rollback", "Bring back the previous champion, once its models load.");
         rollback.SetAction(parse => CommandRunner.Run(() =>
         {
-            var pointer = Registry(parse).Rollback(DateTime.UtcNow);
+            var pointer = Registry(parse).RollbackLoadable(DateTime.UtcNow);
             Console.WriteLine($"Champion is now {pointer.Version} ({pointer.Reason}).");
             return ExitCodes.Success;
         }));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using JourneyML.Core.Features;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 
@@ -35,25 +34,14 @@ internal sealed class SegmentsCommand : Command
         export.SetAction(parse => CommandRunner.Run(() =>
         {
             var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
-            var latest = Snapshot.List(registry.SnapshotsDirectory).LastOrDefault()
-                ?? throw new ArgumentException("no scoring snapshot yet: run 'journeyml score' first");
-            var snapshot = Snapshot.Read(latest);
+            // Only the latest snapshot: a member list needs no risk history.
+            var view = SnapshotView.Load(registry.SnapshotsDirectory, depth: 1)
+                ?? throw new NotReadyException("no scoring snapshot yet: run 'journeyml score' first");
             int segment = parse.GetValue(s_segment);
-            var rows = Enumerable.Range(0, snapshot.Count).Where(r => snapshot.SegmentIds[r] == segment).ToList();
-            if (rows.Count == 0)
-            {
-                throw new ArgumentException($"segment {segment} has no members in the latest snapshot (segments there: {string.Join(", ", snapshot.SegmentIds.Distinct().Order())})");
-            }
+            var members = SegmentMemberList.Rows(view, segment);
             var output = parse.GetValue(s_out)!;
-            var sb = new StringBuilder("customer_id,account_id,status,segment_id,segment_name,churn_risk,lead_score\n");
-            foreach (int r in rows)
-            {
-                sb.Append(Csv.Escape(snapshot.CustomerIds[r])).Append(',').Append(Csv.Escape(snapshot.AccountIds[r] ?? "")).Append(',')
-                    .Append(snapshot.Status[r]).Append(',').Append(segment).Append(',').Append(Csv.Escape(snapshot.SegmentNames[r])).Append(',')
-                    .Append(F(snapshot.ChurnRisk[r])).Append(',').Append(F(snapshot.LeadScore[r])).Append('\n');
-            }
-            File.WriteAllText(output.FullName, sb.ToString());
-            Console.WriteLine($"Wrote {rows.Count:N0} members of segment {segment} ({snapshot.SegmentNames[rows[0]]}) to {output.FullName}");
+            File.WriteAllText(output.FullName, CustomerRow.ToCsv(members.Select(r => CustomerRow.From(view, r))));
+            Console.WriteLine($"Wrote {members.Length:N0} members of segment {segment} ({view.Latest.SegmentNames[members[0]]}) to {output.FullName}");
             return ExitCodes.Success;
         }));
         Subcommands.Add(list);
@@ -63,9 +51,8 @@ internal sealed class SegmentsCommand : Command
     private static ModelMetadata Champion(ParseResult parse)
     {
         var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
-        var pointer = registry.Champion() ?? throw new ArgumentException($"no champion model in {registry.Root}: train one first");
-        return registry.Find(pointer.Version) ?? throw new ArgumentException($"champion {pointer.Version} is missing from {registry.Root}");
+        var pointer = registry.Champion() ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first");
+        return registry.Find(pointer.Version) ?? throw new NotFoundException("model version", $"champion {pointer.Version} is missing from {registry.Root}");
     }
 
-    private static string F(float v) => float.IsNaN(v) ? "" : v.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
@@ -66,7 +67,7 @@ internal sealed class TrainCommand : Command
             {
                 "churn" => LabelNames.Churn,
                 "conversion" => LabelNames.Conversion,
-                var other => throw new ArgumentException($"--task must be churn or conversion, not '{other}'"),
+                var other => throw new InvalidInputException($"--task must be churn or conversion, not '{other}'"),
             };
             var featureTable = parse.GetValue(s_featureTable)?.FullName;
             var options = new TrainingOptions

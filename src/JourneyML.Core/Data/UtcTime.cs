@@ -25,7 +25,7 @@ public static class UtcTime
     {
         if (time.Kind == DateTimeKind.Local)
         {
-            throw new ArgumentException($"{what} must be UTC", what);
+            throw new InvalidInputException($"{what} must be UTC");
         }
         return DateTime.SpecifyKind(time, DateTimeKind.Utc);
     }

@@ -158,14 +158,14 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
 
 /// <summary>Thrown when input fails validation in strict mode; its message lists the problems.</summary>
 public sealed class DataValidationException(ValidationReport report)
-    : Exception("The input data is invalid.\n" + report.Format())
+    : InvalidInputException("The input data is invalid.\n" + report.Format())
 {
     public ValidationReport Report { get; } = report;
 }
 
 /// <summary>Thrown for a problem that stops a whole file from being read (missing, empty, wrong type, missing column).</summary>
 public sealed class DataFileException(string file, string reason, string? column = null)
-    : Exception(column is null ? $"{file}: {reason}" : $"{file}, column '{column}': {reason}")
+    : InvalidInputException(column is null ? $"{file}: {reason}" : $"{file}, column '{column}': {reason}")
 {
     public string File { get; } = file;
     public string? Column { get; } = column;

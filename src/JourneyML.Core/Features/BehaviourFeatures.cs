@@ -50,7 +50,7 @@ public static class BehaviourFeatures
         var customers = dataset.Customers;
         if (asOf > dataset.DataAsOf)
         {
-            throw new ArgumentException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
+            throw new InvalidInputException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
         }
         var window = new Window(asOf.Ticks, asOf.AddDays(options.HorizonDays).Ticks);
 

@@ -90,7 +90,7 @@ internal sealed class RollingFeatures
         long t = UtcTime.RequireUtc(asOf, "the as-of date").Ticks;
         if (t > _timeline.Dataset.DataAsOf.Ticks)
         {
-            throw new ArgumentException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {_timeline.Dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
+            throw new InvalidInputException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {_timeline.Dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
         }
         if (_firstOfDay is null)
         {

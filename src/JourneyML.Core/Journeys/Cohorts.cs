@@ -206,15 +206,15 @@ public static class Cohorts
         {
             if (d.Days < 1 || d.Days > horizonDays)
             {
-                throw new ArgumentException($"cohort '{d.Name}': its first days ({d.Days}) must be between 1 and the horizon ({horizonDays} days)");
+                throw new InvalidInputException($"cohort '{d.Name}': its first days ({d.Days}) must be between 1 and the horizon ({horizonDays} days)");
             }
             if (d.Events.Count == 0)
             {
-                throw new ArgumentException($"cohort '{d.Name}': name the event types it counts");
+                throw new InvalidInputException($"cohort '{d.Name}': name the event types it counts");
             }
             if (d.AtLeast < 0 || d.AtMost < d.AtLeast)
             {
-                throw new ArgumentException($"cohort '{d.Name}': at least {d.AtLeast} and at most {d.AtMost} events is no range");
+                throw new InvalidInputException($"cohort '{d.Name}': at least {d.AtLeast} and at most {d.AtMost} events is no range");
             }
         }
     }

@@ -41,7 +41,7 @@ public static class JourneyChanges
     /// <summary>The map last written to a folder, if any (its JSON).</summary>
     public static JourneyMap? Previous(string directory)
     {
-        var path = Path.Combine(directory, "journey-map.json");
+        var path = Path.Combine(directory, JourneyMapFolders.JsonFile);
         if (!File.Exists(path))
         {
             return null;

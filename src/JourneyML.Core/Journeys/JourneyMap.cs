@@ -89,9 +89,9 @@ public sealed record JourneyMap(
     private void WriteFiles(string directory)
     {
         AtomicFile.WriteAllText(Path.Combine(directory, $"journey-map-{To:yyyyMMdd}.json"), ToJson());
-        AtomicFile.WriteAllText(Path.Combine(directory, "journey-map.html"), JourneyMapHtml.Render(this));
-        AtomicFile.WriteAllText(Path.Combine(directory, "journey-map.json"), ToJson());
-        AtomicFile.WriteAllText(Path.Combine(directory, "journey-map.md"), JourneyMapMarkdown.Render(this));
+        AtomicFile.WriteAllText(Path.Combine(directory, JourneyMapFolders.HtmlFile), JourneyMapHtml.Render(this));
+        AtomicFile.WriteAllText(Path.Combine(directory, JourneyMapFolders.JsonFile), ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, JourneyMapFolders.MarkdownFile), JourneyMapMarkdown.Render(this));
     }
 
     /// <param name="timelines">Stage stays per customer (from <see cref="StageHistory.Build"/>).</param>

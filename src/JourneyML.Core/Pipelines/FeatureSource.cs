@@ -38,9 +38,9 @@ internal static class FeatureSources
     {
         FeatureRunOptions logs => FromLogs(logs, logger, cancellationToken),
         FeatureTableSource ready => FromTable(ready, ready.LabelColumn
-            ?? throw new ArgumentException("a ready feature table needs its label column (--label)"),
+            ?? throw new InvalidInputException("a ready feature table needs its label column (--label)"),
             ready.LabelTask == LabelNames.Conversion ? CustomerStatus.Lead : CustomerStatus.Customer, asOf: null),
-        _ => throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table"),
+        _ => throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table"),
     };
 
     /// <summary>
@@ -52,7 +52,7 @@ internal static class FeatureSources
         FeatureRunOptions logs => FromLogs(logs with { AsOfRule = AsOfRule.DataAsOf }, logger, cancellationToken).Table,
         FeatureTableSource ready => FromTable(ready, label: null,
             champion.Churn is not null ? CustomerStatus.Customer : CustomerStatus.Lead, today.Date).Table,
-        _ => throw new ArgumentException("give either behaviour logs (a data folder) or a ready feature table to score"),
+        _ => throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table to score"),
     };
 
     private static LoadedFeatures FromLogs(FeatureRunOptions options, ILogger logger, CancellationToken cancellationToken)

@@ -79,11 +79,11 @@ public static class JourneyRun
         string? segmentName = null;
         if (options.Segment is { } segment)
         {
-            var model = champion ?? throw new InvalidOperationException("a segment's journey map needs a champion model: train one first");
+            var model = champion ?? throw new NotReadyException("a segment's journey map needs a champion model: train one first");
             int index = model.Segmentation.SegmentIds.ToList().IndexOf(segment);
             if (index < 0)
             {
-                throw new ArgumentException($"segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}");
+                throw new NotFoundException("segment", $"segment {segment}: the champion has segments {string.Join(", ", model.Segmentation.SegmentIds)}");
             }
             var assigned = model.Segmentation.Assign(table);
             members = [.. Enumerable.Range(0, table.RowCount).Where(r => assigned[r] == segment).Select(r => table.CustomerIds[r])];
@@ -94,7 +94,7 @@ public static class JourneyRun
             var contacts = dataset.Customers.Customers.Where(c => c.AccountId == account).Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal);
             if (contacts.Count == 0)
             {
-                throw new ArgumentException($"account '{account}' has no contacts in the customers table");
+                throw new NotFoundException("account", $"account '{account}' has no contacts in the customers table");
             }
             members = members is null ? contacts : [.. members.Where(contacts.Contains)];
             segmentName = segmentName is null ? $"account {account}" : $"{segmentName}, account {account}";
@@ -108,8 +108,7 @@ public static class JourneyRun
         map = map with { Cohorts = Cohorts.Build(events, stages, history, from, to, members) };
         Done("cohorts");
         map = map with { Insights = JourneyInsights.From(map, overall) };
-        var directory = options.OutputDirectory
-            ?? Path.Combine(registry.Root, "journeys", options.Account is { } a ? $"account-{Safe(a)}" : options.Segment is { } s ? $"segment-{s}" : "all");
+        var directory = options.OutputDirectory ?? JourneyMapFolders.For(registry.Root, options.Segment, options.Account);
         map = map.Write(directory);
         Done("insights and files (JSON, Markdown, HTML)");
         logger.LogInformation("Journey map for {Customers} customers written to {Directory}", map.Kpis.Customers, directory);
@@ -121,7 +120,4 @@ public static class JourneyRun
             Steps = steps,
         };
     }
-
-    // Account ids come from the user's data: only letters, digits, '-' and '_' reach a folder name.
-    private static string Safe(string id) => new([.. id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]);
 }

@@ -77,7 +77,7 @@ public static class RetrainRun
         IProgress<(string Step, double Fraction)>? progress = null)
     {
         var features = options.Training.Features as FeatureRunOptions
-            ?? throw new ArgumentException("a retraining run reads behaviour logs: give a data folder");
+            ?? throw new InvalidInputException("a retraining run reads behaviour logs: give a data folder");
         // Training takes the first 70% of the bar; scoring and the journey map share the rest.
         var training = TrainingRun.Run(options.Training, logger, cancellationToken,
             progress is null ? null : new Progress70(progress));

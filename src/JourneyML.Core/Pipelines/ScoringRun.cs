@@ -44,7 +44,7 @@ public static class ScoringRun
         var watch = Stopwatch.StartNew();
         var registry = new ModelRegistry(options.RegistryPath);
         var models = registry.LoadChampion()
-            ?? throw new InvalidOperationException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
+            ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var table = FeatureSources.ForScoring(options.Features, models, now, logger, cancellationToken);
         var names = table.Columns.Select(c => c.Name).ToArray();

@@ -50,7 +50,7 @@ public static class ClassifierTraining
         float[]? oracle = null, CancellationToken cancellationToken = default)
     {
         var label = task.Label;
-        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
+        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new InvalidInputException($"the feature table has no label '{label}'");
         var labelled = rows.Where(r => !float.IsNaN(labels[r])).ToArray();
         int positives = labelled.Count(r => labels[r] > 0.5f);
         if (positives < 10 || labelled.Length - positives < 10)
@@ -136,7 +136,7 @@ public static class ClassifierTraining
         int seed = 1, int threads = 1, IReadOnlySet<string>? exclude = null)
     {
         var label = task.Label;
-        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new ArgumentException($"the feature table has no label '{label}'");
+        var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new InvalidInputException($"the feature table has no label '{label}'");
         var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
         var ml = new MLContext(seed);
         var data = VectorData.View(ml, vectorizer.Bind(table), trainRows, labels);

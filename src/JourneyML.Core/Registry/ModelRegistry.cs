@@ -44,7 +44,7 @@ public sealed partial class ModelRegistry(string root)
     {
         if (!IsValidVersion(version))
         {
-            throw new ArgumentException($"'{version}' is not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx)");
+            throw new InvalidInputException($"'{version}' is not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx)");
         }
         return Path.Combine(Root, version);
     }
@@ -87,7 +87,7 @@ public sealed partial class ModelRegistry(string root)
 
     public LoadedModels Load(string version)
     {
-        var metadata = Find(version) ?? throw new InvalidOperationException($"model version {version} not found (or not complete) in {Root}");
+        var metadata = Find(version) ?? throw NotFound(version);
         var dir = VersionDirectory(version);
         var segmentation = SegmentationModel.Load(dir);
         var churn = metadata.Churn is null ? null : BinaryModel.Load(dir, ChurnModel);
@@ -120,7 +120,7 @@ public sealed partial class ModelRegistry(string root)
     {
         if (Find(version) is null)
         {
-            throw new ArgumentException($"model version {version} not found (or not complete) in {Root}");
+            throw NotFound(version);
         }
         var current = Champion();
         var history = new List<ChampionHistoryEntry>();
@@ -137,15 +137,24 @@ public sealed partial class ModelRegistry(string root)
     /// <summary>Brings back the previous champion (the newest history entry that is still complete).</summary>
     public ChampionPointer Rollback(DateTime now)
     {
-        var current = Champion() ?? throw new InvalidOperationException("there is no champion to roll back from");
-        var previous = current.History.FirstOrDefault(h => Find(h.Version) is not null)
-            ?? throw new InvalidOperationException($"champion {current.Version} has no earlier champion to roll back to");
+        var (current, previous) = RollbackTarget();
         var rest = current.History.SkipWhile(h => h.Version != previous.Version).Skip(1).ToList();
         var pointer = new ChampionPointer(previous.Version, now, $"rollback from {current.Version}",
             [new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason), .. rest]);
         AtomicFile.WriteAllText(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
         return pointer;
     }
+
+    /// <summary>The champion now, and the one a rollback brings back; a <see cref="ConflictException"/> when there is none.</summary>
+    private (ChampionPointer Current, ChampionHistoryEntry Previous) RollbackTarget()
+    {
+        var current = Champion() ?? throw new ConflictException("there is no champion to roll back from");
+        var previous = current.History.FirstOrDefault(h => Find(h.Version) is not null)
+            ?? throw new ConflictException($"champion {current.Version} has no earlier champion to roll back to");
+        return (current, previous);
+    }
+
+    private NotFoundException NotFound(string version) => new("model version", $"model version {version} not found (or not complete) in {Root}");
 
     internal static ModelMetadata? TryReadMetadata(string directory)
     {

@@ -26,9 +26,15 @@ public sealed record Alert(
     string ModelVersion);
 
 /// <summary>Settings of the alerts computed between consecutive snapshots.</summary>
-public sealed record AlertRules(float ChurnRiskThreshold = 0.4f, IReadOnlyList<string>? WatchedStages = null)
+public sealed record AlertRules(float ChurnRiskThreshold, IReadOnlyList<string> Stages)
 {
-    public IReadOnlyList<string> Stages => WatchedStages ?? ["At-risk", "Dormant"];
+    /// <summary>An alert when a customer's churn risk rises to this or above between two snapshots.</summary>
+    public const double DefaultChurnRiskThreshold = 0.4;
+
+    /// <summary>An alert when a customer moves into one of these stages: off the path, where CS should look.</summary>
+    public static IReadOnlyList<string> DefaultStages { get; } = ["At-risk", "Dormant"];
+
+    public static AlertRules Default { get; } = new((float)DefaultChurnRiskThreshold, DefaultStages);
 }
 
 /// <summary>
@@ -70,6 +76,7 @@ public sealed class SnapshotView
             _rank[ranked[i]] = i;
         }
         Alerts = ComputeAlerts(rules);
+        LatestAlerts = [.. Alerts.Where(a => a.AsOf == latest.AsOf)];
     }
 
     /// <summary>The latest snapshot's file.</summary>
@@ -79,9 +86,14 @@ public sealed class SnapshotView
     public int[] RankedByRisk { get; }
     /// <summary>Every alert between consecutive snapshots in the history, newest first.</summary>
     public IReadOnlyList<Alert> Alerts { get; }
+    /// <summary>The latest snapshot's alerts (against the one before): what the last scoring run raised, and what webhooks are sent.</summary>
+    public IReadOnlyList<Alert> LatestAlerts { get; }
     /// <summary>The as-of date of the snapshot before the latest (null when the latest is the first).</summary>
     public DateTime? PreviousAsOf => _history.Count > 1 ? _history[^2].AsOf : null;
     public IReadOnlyCollection<string> Accounts => _rowsByAccount.Keys;
+
+    /// <summary>The alerts of every snapshot with an as-of date after <paramref name="since"/>, newest first.</summary>
+    public IEnumerable<Alert> AlertsSince(DateTime since) => Alerts.Where(a => a.AsOf > since);
 
     /// <summary>The 0-based position of a row in <see cref="RankedByRisk"/>, or -1 when it has no churn risk.</summary>
     public int RankOf(int row) => _rank[row];
@@ -123,7 +135,7 @@ public sealed class SnapshotView
         }
         var history = earlier.Select(f => HistoryColumn.Aligned(Snapshot.Read(f, withFeatures: false), rowById, latest.Count)).ToList();
         history.Add(HistoryColumn.Aligned(latest, rowById, latest.Count));
-        return new SnapshotView(latestPath, latest, history, rules ?? new AlertRules());
+        return new SnapshotView(latestPath, latest, history, rules ?? AlertRules.Default);
     }
 
     private List<Alert> ComputeAlerts(AlertRules rules)

@@ -27,7 +27,7 @@ public static class BehaviourSegmentation
         options.Validate();
         if (table.RowCount < 2)
         {
-            throw new ArgumentException("segmentation needs at least two customers");
+            throw new InvalidInputException("segmentation needs at least two customers");
         }
         var scales = FitScales(table, champion);
         int n = table.RowCount, d = scales.Length;
@@ -39,7 +39,7 @@ public static class BehaviourSegmentation
         ks = ks.Where(k => k <= n).ToArray();
         if (ks.Length == 0)
         {
-            throw new ArgumentException($"{n} customers are too few for {options.MinK} or more segments");
+            throw new InvalidInputException($"{n} customers are too few for {options.MinK} or more segments");
         }
 
         var sample = SampleRows(n, options.SampleSize, options.Seed);
@@ -115,7 +115,7 @@ public static class BehaviourSegmentation
         var missing = champion.FeatureNames.Where(name => table.Find(name) is not { Kind: FeatureKind.Numeric }).ToList();
         if (missing.Count > 0)
         {
-            throw new ArgumentException($"the feature table lacks the champion segmentation's features: {string.Join(", ", missing)}");
+            throw new InvalidInputException($"the feature table lacks the champion segmentation's features: {string.Join(", ", missing)}");
         }
         return champion.Scales.Select(s => Refit(table, s)).ToArray();
     }

@@ -48,7 +48,7 @@ internal static class SegmentFeatures
             .ToList();
         if (names.Count == 0)
         {
-            throw new ArgumentException("the feature table has no numeric feature that varies between customers: nothing to segment on");
+            throw new InvalidInputException("the feature table has no numeric feature that varies between customers: nothing to segment on");
         }
         return names;
     }
@@ -59,7 +59,7 @@ internal static class SegmentFeatures
         var scales = new SegmentFeatureScale[names.Count];
         for (int j = 0; j < names.Count; j++)
         {
-            var values = table[names[j]].Numbers ?? throw new ArgumentException($"feature '{names[j]}' is not numeric");
+            var values = table[names[j]].Numbers ?? throw new InvalidInputException($"feature '{names[j]}' is not numeric");
             bool log = behaviourSet ? !s_unlogged.Contains(names[j]) : IsSkewedCount(values);
             double sum = 0, sumSquares = 0;
             long n = 0;

@@ -55,7 +55,7 @@ public sealed class SegmentationModel
     public int[] Assign(FeatureTable table)
     {
         var columns = FeatureNames.Select(name => table.Find(name)?.Numbers
-            ?? throw new ArgumentException($"the feature table has no numeric feature '{name}' that the segmentation model needs")).ToArray();
+            ?? throw new InvalidInputException($"the feature table has no numeric feature '{name}' that the segmentation model needs")).ToArray();
         var result = new int[table.RowCount];
         // Nearest centroid, as the k-means model's PredictedLabel, computed directly: no pipeline per row and no shared engine.
         void AssignRange(int from, int to)

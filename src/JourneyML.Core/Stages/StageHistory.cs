@@ -120,7 +120,7 @@ public static class StageHistory
         }
         if (to <= from)
         {
-            throw new ArgumentException($"the window is empty ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
+            throw new InvalidInputException($"the window is empty ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
         }
         UtcTime.RequireUtc(from, "the window's start");
         UtcTime.RequireUtc(to, "the window's end");
@@ -131,7 +131,7 @@ public static class StageHistory
         }
         if (dates[^1] > dataset.DataAsOf)
         {
-            throw new ArgumentException($"the window ends {dates[^1]:yyyy-MM-dd}, after the data's as-of date {dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
+            throw new InvalidInputException($"the window ends {dates[^1]:yyyy-MM-dd}, after the data's as-of date {dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
         }
         return dates;
     }

@@ -1,4 +1,5 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
 using JourneyML.SampleData;
@@ -83,11 +84,11 @@ public sealed class CohortInsightTests(ITestOutputHelper output) : IDisposable
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var history = new Dictionary<string, IReadOnlyList<StageStay>>();
         var tooLong = new CohortDefinition("long", "logged in", CohortSide.Customers, [EventKind.Login], 120, 1);
-        Assert.Contains("between 1 and the horizon", Assert.Throws<ArgumentException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [tooLong])).Message);
+        Assert.Contains("between 1 and the horizon", Assert.Throws<InvalidInputException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [tooLong])).Message);
         var noEvents = new CohortDefinition("none", "did", CohortSide.Leads, [], 30, 1);
-        Assert.Contains("name the event types", Assert.Throws<ArgumentException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [noEvents])).Message);
+        Assert.Contains("name the event types", Assert.Throws<InvalidInputException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [noEvents])).Message);
         var backwards = new CohortDefinition("range", "logged in", CohortSide.Leads, [EventKind.Login], 30, 3, 1);
-        Assert.Contains("no range", Assert.Throws<ArgumentException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [backwards])).Message);
+        Assert.Contains("no range", Assert.Throws<InvalidInputException>(() => Cohorts.Build(events, stages, history, From, To, definitions: [backwards])).Message);
         // A window shorter than the horizon leaves no entry with its outcome known: no cohorts rather than half-known ones.
         Assert.Empty(Cohorts.Build(events, stages, StageHistory.Build(events, stages, From, To, 14), To.AddDays(-60), To));
     }

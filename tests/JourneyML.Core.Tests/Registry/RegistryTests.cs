@@ -1,3 +1,4 @@
+using JourneyML.Core.Errors;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
@@ -71,7 +72,7 @@ public sealed class RegistryTests(TrainedModels trained)
         var registry = new ModelRegistry(trained.RegistryPath);
         foreach (var bad in new[] { "../etc", "..", "/tmp/x", "20261129-071326-f694739", "20261129-071326-F6947392/../x" })
         {
-            Assert.Throws<ArgumentException>(() => registry.VersionDirectory(bad));
+            Assert.Throws<InvalidInputException>(() => registry.VersionDirectory(bad));
         }
     }
 
@@ -110,6 +111,37 @@ public sealed class RegistryTests(TrainedModels trained)
         Assert.Equal(champion, registry.Champion()!.Version);
         // Segment ids stayed matched to the champion's.
         Assert.Empty(kept.Metadata.Segmentation.NewSegments);
+    }
+
+    [Fact]
+    public void By_hand_only_a_version_that_loads_becomes_the_champion_and_rollback_brings_back_only_one_that_loads()
+    {
+        var registry = new ModelRegistry(CopyRegistry());
+        var good = registry.Champion()!.Version;
+        Assert.Throws<ConflictException>(() => registry.RollbackLoadable(DateTime.UtcNow)); // the first champion: nothing before it
+        const string broken = "20991231-235959-deadbeef";
+        foreach (var file in Directory.EnumerateFiles(registry.VersionDirectory(good)))
+        {
+            Directory.CreateDirectory(registry.VersionDirectory(broken));
+            File.Copy(file, Path.Combine(registry.VersionDirectory(broken), Path.GetFileName(file)));
+        }
+        File.WriteAllText(Path.Combine(registry.VersionDirectory(broken), ModelRegistry.ChurnModel + ".zip"), "not a model");
+
+        var refused = Assert.Throws<ModelLoadException>(() => registry.PromoteLoadable(broken, "by hand", DateTime.UtcNow));
+        Assert.Equal(broken, refused.Version);
+        Assert.Contains("the champion is unchanged", refused.Message);
+        Assert.Equal(good, registry.Champion()!.Version);
+        Assert.Throws<NotFoundException>(() => registry.PromoteLoadable("20991231-235959-feedbeef", "by hand", DateTime.UtcNow));
+        // A host's own check (its warm-up) refuses as well.
+        Assert.Throws<ModelLoadException>(() => registry.PromoteLoadable(good, "by hand", DateTime.UtcNow, _ => throw new InvalidOperationException("warm-up failed")));
+        Assert.Equal(good, registry.PromoteLoadable(good, "by hand", DateTime.UtcNow).Version);
+
+        // The broken version made champion without the check (as an old CLI would): rolling back to the good one loads, so it goes...
+        registry.Promote(broken, "unchecked", DateTime.UtcNow);
+        Assert.Equal(good, registry.RollbackLoadable(DateTime.UtcNow).Version);
+        // ...and now the previous champion is the broken one: rollback refuses it, and the champion stays.
+        Assert.Throws<ModelLoadException>(() => registry.RollbackLoadable(DateTime.UtcNow));
+        Assert.Equal(good, registry.Champion()!.Version);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
 using JourneyML.Core.Stages;
 using Xunit.Abstractions;
@@ -49,7 +50,7 @@ public sealed class StageHistoryTests(ITestOutputHelper output)
     {
         var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
-        Assert.Throws<ArgumentException>(() => StageHistory.Build(dataset, stages, To, From));
+        Assert.Throws<InvalidInputException>(() => StageHistory.Build(dataset, stages, To, From));
         Assert.Throws<ArgumentOutOfRangeException>(() => StageHistory.Build(dataset, stages, From, To, stepDays: 0));
     }
 }

@@ -1,4 +1,5 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
 using JourneyML.Core.Stages;
@@ -119,7 +120,7 @@ public sealed class TimelineEquivalenceTests
         Assert.Contains("backwards", Assert.Throws<ArgumentException>(() => rolling.Advance(SampleFrom)).Message);
         Assert.Throws<ArgumentException>(() => new RollingFeatures(EventTimeline.Build(dataset, withChannels: false), ["logins_per_day"]));
         var stages = StageModel.Default(s_features);
-        Assert.Contains("after the data's as-of date", Assert.Throws<ArgumentException>(
+        Assert.Contains("after the data's as-of date", Assert.Throws<InvalidInputException>(
             () => StageHistory.Build(dataset, stages, SampleFrom, dataset.DataAsOf.AddDays(30))).Message);
     }
 

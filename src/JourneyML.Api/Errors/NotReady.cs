@@ -1,7 +1,9 @@
+using JourneyML.Core.Errors;
+
 namespace JourneyML.Api.Errors;
 
-/// <summary>What the call needs is not there yet (no champion, no snapshot): answered 503 with the reason and what to do.</summary>
-public sealed class NotReadyException(string message) : Exception(message)
+/// <summary>The service's own "not ready yet" answers (503), saying what to run first in the words of a service operator.</summary>
+public static class NotReady
 {
     public static NotReadyException NoChampion() =>
         new("no champion model is being served yet: train one ('journeyml retrain', or POST /v1/jobs/retrain) and it is picked up within seconds");
