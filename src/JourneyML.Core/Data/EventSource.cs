@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace JourneyML.Core.Data;
 
 /// <summary>
@@ -74,21 +76,10 @@ public sealed class EventSource
             yield break;
         }
         var (file, p) = _partitions[partition];
-        var columns = _mapping.Events.Columns;
         using var reader = TableReader.Open(file);
-        string?[] wanted = [columns.CustomerId, columns.OccurredAt, columns.Type,
-            withChannel && reader.IndexOf(columns.Channel) >= 0 ? columns.Channel : null,
-            reader.IndexOf(columns.Value) >= 0 ? columns.Value : null];
-        // Per-reader cache, looked up by span: type names repeat, and no string is made per row.
-        var typeCache = new Dictionary<string, (EventKind Kind, bool Mapped)>(StringComparer.Ordinal);
-        var typeLookup = typeCache.GetAlternateLookup<ReadOnlySpan<char>>();
-        // Channels repeat too: one string per distinct channel, not one per row.
-        var channelCache = new Dictionary<string, string>(StringComparer.Ordinal);
-        var channelLookup = channelCache.GetAlternateLookup<ReadOnlySpan<char>>();
-        var unmapped = new Dictionary<string, long>(StringComparer.Ordinal);
-        long dataAsOfTicks = _dataAsOf.Ticks;
+        var cache = new TextCache();
         long rows = 0;
-        foreach (var chunk in reader.ReadPartition(p, wanted))
+        foreach (var chunk in reader.ReadPartition(p, WantedColumns(reader, withChannel)))
         {
             rows += chunk.RowCount;
             using var batch = new EventBatch(chunk.RowCount);
@@ -97,83 +88,175 @@ public sealed class EventSource
                 long row = chunk.RowNumber(i);
                 if (row < 0)
                 {
-                    _report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {reader.Columns.Count} fields"), "malformed row");
+                    ReportMalformed(chunk, row, reader.Columns.Count);
                     continue;
                 }
-                var id = chunk.GetSpan(0, i);
-                if (id.IsWhiteSpace())
+                if (TryReadCustomer(chunk, i, row, out int customer)
+                    && TryReadTime(chunk, i, row, out long ticks)
+                    && TryReadKind(chunk, i, row, cache, out var kind)
+                    && TryReadValue(chunk, i, row, out double value))
                 {
-                    _report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "missing customer id"));
-                    continue;
+                    batch.Add(customer, ticks, kind, (float)value, withChannel ? cache.Channel(chunk.GetSpan(3, i)) : null);
                 }
-                if (!_customers.TryGetIndex(id, out int customer) && !_customers.TryGetIndex(id.Trim(), out customer))
-                {
-                    _report.Add(new DataProblem(chunk.File, row, columns.CustomerId, "unknown customer (not in the customers table)"), "unknown customer");
-                    continue;
-                }
-                if (!chunk.TryGetTime(1, i, _mapping.TimeFormat, out var occurred, out var reason))
-                {
-                    _report.Add(new DataProblem(chunk.File, row, columns.OccurredAt, reason), reason);
-                    continue;
-                }
-                if (occurred.Ticks >= dataAsOfTicks)
-                {
-                    _report.Add(new DataProblem(chunk.File, row, columns.OccurredAt,
-                        $"event at or after the data's as-of date {_dataAsOf:yyyy-MM-ddTHH:mm:ssZ}"), "event after the data's as-of date");
-                    continue;
-                }
-                var typeSpan = chunk.GetSpan(2, i);
-                if (typeSpan.IsWhiteSpace())
-                {
-                    _report.Add(new DataProblem(chunk.File, row, columns.Type, "missing event type"));
-                    continue;
-                }
-                if (!typeLookup.TryGetValue(typeSpan, out var known))
-                {
-                    var name = typeSpan.ToString();
-                    known = _types.TryGetValue(name.Trim(), out var mappedKind) ? (mappedKind, true) : (EventKind.Other, false);
-                    typeCache[name] = known;
-                }
-                var kind = known.Kind;
-                if (!known.Mapped)
-                {
-                    var type = typeSpan.ToString();
-                    if (_mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error)
-                    {
-                        _report.Add(new DataProblem(chunk.File, row, columns.Type,
-                            $"event type '{Truncate(type)}' is not mapped to a JourneyML event type"), "unmapped event type");
-                        continue;
-                    }
-                    unmapped[type] = unmapped.GetValueOrDefault(type) + 1;
-                }
-                if (!chunk.TryGetOptionalDouble(4, i, out double value))
-                {
-                    _report.Add(new DataProblem(chunk.File, row, columns.Value, "value is not a number"));
-                    continue;
-                }
-                if (value < 0)
-                {
-                    _report.Add(new DataProblem(chunk.File, row, columns.Value, "negative value (minutes, counts and severities are never negative)"), "negative value");
-                    continue;
-                }
-                string? channel = null;
-                if (withChannel)
-                {
-                    var span = chunk.GetSpan(3, i);
-                    if (!span.IsWhiteSpace() && !channelLookup.TryGetValue(span, out channel))
-                    {
-                        channel = span.ToString();
-                        channelCache[channel] = channel;
-                    }
-                }
-                batch.Add(customer, occurred.Ticks, kind, (float)value, channel);
             }
             yield return batch;
         }
-        _report.AddRowsRead(reader.FileName, rows);
+        ReportPartitionRead(reader.FileName, rows, cache.Unmapped);
+    }
+
+    /// <summary>Id, time and type always; the channel when asked for and present; the value when present.</summary>
+    private string?[] WantedColumns(TableReader reader, bool withChannel)
+    {
+        var columns = _mapping.Events.Columns;
+        return [columns.CustomerId, columns.OccurredAt, columns.Type,
+            withChannel && reader.IndexOf(columns.Channel) >= 0 ? columns.Channel : null,
+            reader.IndexOf(columns.Value) >= 0 ? columns.Value : null];
+    }
+
+    private void ReportMalformed(TableChunk chunk, long row, int columnCount) =>
+        _report.Add(new DataProblem(chunk.File, -row, null, $"malformed row: expected {columnCount} fields"), "malformed row");
+
+    /// <summary>The row's customer index; false (reported) when the id is missing or not in the customers table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadCustomer(TableChunk chunk, int i, long row, out int customer)
+    {
+        var id = chunk.GetSpan(0, i);
+        if (id.IsWhiteSpace())
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.CustomerId, "missing customer id"));
+            customer = -1;
+            return false;
+        }
+        if (!_customers.TryGetIndex(id, out customer) && !_customers.TryGetIndex(id.Trim(), out customer))
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.CustomerId, "unknown customer (not in the customers table)"), "unknown customer");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>When the event happened; false (reported) when it does not parse or is at or after the data's as-of date.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadTime(TableChunk chunk, int i, long row, out long ticks)
+    {
+        if (!chunk.TryGetTime(1, i, _mapping.TimeFormat, out var occurred, out var reason))
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.OccurredAt, reason), reason);
+            ticks = 0;
+            return false;
+        }
+        ticks = occurred.Ticks;
+        if (ticks >= _dataAsOf.Ticks)
+        {
+            ReportAfterAsOf(chunk, row);
+            return false;
+        }
+        return true;
+    }
+
+    private void ReportAfterAsOf(TableChunk chunk, long row) =>
+        _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.OccurredAt,
+            $"event at or after the data's as-of date {_dataAsOf:yyyy-MM-ddTHH:mm:ssZ}"), "event after the data's as-of date");
+
+    /// <summary>The event's kind; an unmapped type is counted and kept as 'other', or reported when the mapping says so.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadKind(TableChunk chunk, int i, long row, TextCache cache, out EventKind kind)
+    {
+        var typeSpan = chunk.GetSpan(2, i);
+        if (typeSpan.IsWhiteSpace())
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.Type, "missing event type"));
+            kind = EventKind.Other;
+            return false;
+        }
+        var known = cache.Type(typeSpan, _types);
+        kind = known.Kind;
+        return known.Mapped || AcceptUnmapped(chunk, row, typeSpan.ToString(), cache.Unmapped);
+    }
+
+    private bool AcceptUnmapped(TableChunk chunk, long row, string type, Dictionary<string, long> unmapped)
+    {
+        if (_mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error)
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.Type,
+                $"event type '{Truncate(type)}' is not mapped to a JourneyML event type"), "unmapped event type");
+            return false;
+        }
+        unmapped[type] = unmapped.GetValueOrDefault(type) + 1;
+        return true;
+    }
+
+    /// <summary>The event's value (NaN when blank); false (reported) when it is not a number or is negative.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadValue(TableChunk chunk, int i, long row, out double value)
+    {
+        if (!chunk.TryGetOptionalDouble(4, i, out value))
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.Value, "value is not a number"));
+            return false;
+        }
+        if (value < 0)
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.Value, "negative value (minutes, counts and severities are never negative)"), "negative value");
+            return false;
+        }
+        return true;
+    }
+
+    private void ReportPartitionRead(string fileName, long rows, Dictionary<string, long> unmapped)
+    {
+        _report.AddRowsRead(fileName, rows);
         foreach (var (type, count) in unmapped)
         {
-            _report.AddNote($"{reader.FileName}: event type '{Truncate(type)}' is not mapped; kept as 'other' (activity, not a signal)", count);
+            _report.AddNote($"{fileName}: event type '{Truncate(type)}' is not mapped; kept as 'other' (activity, not a signal)", count);
+        }
+    }
+
+    /// <summary>
+    /// One reader's type names and channels: they repeat, so each distinct text is resolved once and then looked up by
+    /// span, with no string made per row. Also counts the unmapped types seen.
+    /// </summary>
+    private sealed class TextCache
+    {
+        private readonly Dictionary<string, (EventKind Kind, bool Mapped)> _types = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (EventKind Kind, bool Mapped)>.AlternateLookup<ReadOnlySpan<char>> _typeLookup;
+        private readonly Dictionary<string, string> _channels = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _channelLookup;
+
+        public TextCache()
+        {
+            _typeLookup = _types.GetAlternateLookup<ReadOnlySpan<char>>();
+            _channelLookup = _channels.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public Dictionary<string, long> Unmapped { get; } = new(StringComparer.Ordinal);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public (EventKind Kind, bool Mapped) Type(ReadOnlySpan<char> span, Dictionary<string, EventKind> kinds) =>
+            _typeLookup.TryGetValue(span, out var known) ? known : LearnType(span, kinds);
+
+        private (EventKind Kind, bool Mapped) LearnType(ReadOnlySpan<char> span, Dictionary<string, EventKind> kinds)
+        {
+            var name = span.ToString();
+            var known = kinds.TryGetValue(name.Trim(), out var mappedKind) ? (mappedKind, true) : (EventKind.Other, false);
+            _types[name] = known;
+            return known;
+        }
+
+        /// <summary>The channel's one string; null when blank.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public string? Channel(ReadOnlySpan<char> span)
+        {
+            if (span.IsWhiteSpace())
+            {
+                return null;
+            }
+            if (!_channelLookup.TryGetValue(span, out var channel))
+            {
+                channel = span.ToString();
+                _channels[channel] = channel;
+            }
+            return channel;
         }
     }
 

@@ -91,6 +91,30 @@ public static class BehaviourFeatures
     {
         var customers = dataset.Customers;
         long asOfTicks = asOf.Ticks;
+        var (rows, signedUpLater) = CustomersSignedUpBefore(customers, asOfTicks);
+        int n = rows.Count;
+        var at = new AsOfState(dataset, acc, asOfTicks, ExportStart(dataset, acc, asOfTicks), window,
+            LabelsComplete: window.HorizonEndTicks <= dataset.DataAsOf.Ticks);
+        var values = new NumericColumns(n);
+        var row = new RowValues(n);
+        var engaged30 = new bool[customers.Count];
+        for (int r = 0; r < n; r++)
+        {
+            int c = rows[r];
+            row.Describe(r, customers[c]);
+            double history = FillTenure(values, r, customers[c], at);
+            FillStatusAndLabels(values, row, r, c, at);
+            FillActivity(values, r, c, at, history);
+            engaged30[c] = acc.Counts[c * Slots.Count + Slots.Engaged30] > 0;
+        }
+        AccountRollups(customers, rows, engaged30, values[FeatureNames.AccountContacts], values[FeatureNames.AccountEngagedContacts30d],
+            values[FeatureNames.AccountEngagedRoles30d], values[FeatureNames.AccountDecisionMakerEngaged]);
+        return (ToFeatureTable(values, row, asOf, horizonDays), Summarise(row, asOf, horizonDays, signedUpLater, at));
+    }
+
+    /// <summary>The customers who signed up before T, in order (one row each), and how many signed up at or after it.</summary>
+    private static (List<int> Rows, int SignedUpLater) CustomersSignedUpBefore(CustomerTable customers, long asOfTicks)
+    {
         var rows = new List<int>(customers.Count);
         int signedUpLater = 0;
         for (int c = 0; c < customers.Count; c++)
@@ -104,119 +128,108 @@ public static class BehaviourFeatures
                 signedUpLater++;
             }
         }
-        int n = rows.Count;
-        // The export's first event bounds how much history anyone can have.
-        long exportStart = dataset.Mapping.DataStart?.Ticks ?? (acc.FirstEventTicks == long.MaxValue ? asOfTicks : acc.FirstEventTicks);
-        bool labelsComplete = window.HorizonEndTicks <= dataset.DataAsOf.Ticks;
+        return (rows, signedUpLater);
+    }
 
-        var columns = FeatureNames.Definitions.ToDictionary(d => d.Name, d => d.Description);
-        var values = new Dictionary<string, float[]>();
-        float[] Col(string name) => values.TryGetValue(name, out var v) ? v : values[name] = new float[n];
+    /// <summary>The export's first event bounds how much history anyone can have.</summary>
+    private static long ExportStart(Dataset dataset, EventAccumulator acc, long asOfTicks) =>
+        dataset.Mapping.DataStart?.Ticks ?? (acc.FirstEventTicks == long.MaxValue ? asOfTicks : acc.FirstEventTicks);
 
-        var status = new string[n];
-        var churn = new float[n];
-        var conversion = new float[n];
-        var engaged30 = new bool[customers.Count];
-        var ids = new string[n];
-        var accountIds = new string?[n];
-        var plan = new string?[n];
-        var role = new string?[n];
-        var region = new string?[n];
+    /// <summary>Tenure, history and newness; returns the days of history seen (at most 365), which the trends need.</summary>
+    private static double FillTenure(NumericColumns values, int r, Customer customer, AsOfState at)
+    {
+        double tenure = Days(at.AsOfTicks - customer.SignedUpAt.Ticks);
+        double history = Math.Min(365, Days(at.AsOfTicks - Math.Max(customer.SignedUpAt.Ticks, at.ExportStart)));
+        values[FeatureNames.TenureDays][r] = (float)tenure;
+        values[FeatureNames.HistoryDays][r] = (float)history;
+        values[FeatureNames.IsNew][r] = tenure < 30 ? 1 : 0;
+        return history;
+    }
 
-        for (int r = 0; r < n; r++)
-        {
-            int c = rows[r];
-            var customer = customers[c];
-            ids[r] = customer.CustomerId;
-            accountIds[r] = customer.AccountId;
-            plan[r] = customer.Plan;
-            role[r] = customer.Role;
-            region[r] = customer.Region;
+    private static void FillStatusAndLabels(NumericColumns values, RowValues row, int r, int c, AsOfState at)
+    {
+        var (st, purchasedAt) = Status(at.Dataset.Outcomes, at.Acc, c, at.AsOfTicks);
+        row.Status[r] = st;
+        values[FeatureNames.IsCustomer][r] = st == CustomerStatus.Customer ? 1 : 0;
+        values[FeatureNames.DaysAsCustomer][r] = st == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(at.AsOfTicks - purchasedAt) : float.NaN;
+        (row.Churn[r], row.Conversion[r]) = Labels(at.Dataset.Outcomes, at.Acc, c, st, at.Window, at.LabelsComplete);
+    }
 
-            double tenure = Days(asOfTicks - customer.SignedUpAt.Ticks);
-            double history = Math.Min(365, Days(asOfTicks - Math.Max(customer.SignedUpAt.Ticks, exportStart)));
-            double observed90 = Math.Clamp(history, 1, 90);
-            Col(FeatureNames.TenureDays)[r] = (float)tenure;
-            Col(FeatureNames.HistoryDays)[r] = (float)history;
-            Col(FeatureNames.IsNew)[r] = tenure < 30 ? 1 : 0;
+    /// <summary>Logins, recency, active days, tickets and the content, email, pricing and sales counts from the accumulated counters.</summary>
+    private static void FillActivity(NumericColumns values, int r, int c, AsOfState at, double history)
+    {
+        var acc = at.Acc;
+        double observed90 = Math.Clamp(history, 1, 90);
+        var k = acc.Counts.AsSpan(c * Slots.Count, Slots.Count);
+        int logins30 = k[Slots.Login30], loginsPrev = k[Slots.LoginPrev30];
+        values[FeatureNames.Logins7d][r] = k[Slots.Login7];
+        values[FeatureNames.Logins30d][r] = logins30;
+        values[FeatureNames.LoginsPrev30d][r] = loginsPrev;
+        values[FeatureNames.Logins90d][r] = k[Slots.Login90];
+        values[FeatureNames.LoginRate90d][r] = (float)(k[Slots.Login90] / observed90 * 7);
+        values[FeatureNames.LoginTrend][r] = history >= 60 ? (float)Math.Log2((logins30 + 1.0) / (loginsPrev + 1.0)) : float.NaN;
+        long lastLogin = acc.LastLogin[c];
+        values[FeatureNames.DaysSinceLastLogin][r] = lastLogin == 0 ? float.NaN : (float)Days(at.AsOfTicks - lastLogin);
+        long lastActivity = acc.LastActivity[c];
+        values[FeatureNames.DaysSinceLastActivity][r] = lastActivity == 0 ? float.NaN : (float)Days(at.AsOfTicks - lastActivity);
+        ulong low = acc.ActiveDays[2 * c], high = acc.ActiveDays[2 * c + 1];
+        values[FeatureNames.ActiveDays30d][r] = System.Numerics.BitOperations.PopCount(low & ((1UL << 30) - 1));
+        values[FeatureNames.ActiveDays90d][r] = System.Numerics.BitOperations.PopCount(low) + System.Numerics.BitOperations.PopCount(high);
 
-            var (st, purchasedAt) = Status(dataset.Outcomes, acc, c, asOfTicks);
-            status[r] = st;
-            Col(FeatureNames.IsCustomer)[r] = st == CustomerStatus.Customer ? 1 : 0;
-            Col(FeatureNames.DaysAsCustomer)[r] = st == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(asOfTicks - purchasedAt) : float.NaN;
-            (churn[r], conversion[r]) = Labels(dataset.Outcomes, acc, c, st, window, labelsComplete);
+        values[FeatureNames.Tickets30d][r] = k[Slots.Ticket30];
+        values[FeatureNames.TicketsPrev30d][r] = k[Slots.TicketPrev30];
+        values[FeatureNames.Tickets90d][r] = k[Slots.Ticket90];
+        values[FeatureNames.TicketTrend][r] = history >= 60 ? (float)Math.Log2((k[Slots.Ticket30] + 1.0) / (k[Slots.TicketPrev30] + 1.0)) : float.NaN;
+        values[FeatureNames.Escalations90d][r] = k[Slots.Escalation90];
+        values[FeatureNames.Content30d][r] = k[Slots.Content30];
+        values[FeatureNames.Content90d][r] = k[Slots.Content90];
+        values[FeatureNames.PageViews30d][r] = k[Slots.PageView30];
+        values[FeatureNames.PageViews90d][r] = k[Slots.PageView90];
+        values[FeatureNames.EmailOpens30d][r] = k[Slots.EmailOpen30];
+        values[FeatureNames.EmailOpens90d][r] = k[Slots.EmailOpen90];
+        values[FeatureNames.EmailClicks30d][r] = k[Slots.EmailClick30];
+        values[FeatureNames.EmailClicks90d][r] = k[Slots.EmailClick90];
+        values[FeatureNames.Downloads90d][r] = k[Slots.Download90];
+        values[FeatureNames.Webinars90d][r] = k[Slots.Webinar90];
+        values[FeatureNames.CaseStudyViews90d][r] = k[Slots.CaseStudy90];
+        values[FeatureNames.ComparisonViews90d][r] = k[Slots.Comparison90];
+        values[FeatureNames.PricingViews14d][r] = k[Slots.Pricing14];
+        values[FeatureNames.PricingViews90d][r] = k[Slots.Pricing90];
+        values[FeatureNames.SalesTouches90d][r] = k[Slots.Sales90];
+    }
 
-            var k = acc.Counts.AsSpan(c * Slots.Count, Slots.Count);
-            int logins30 = k[Slots.Login30], loginsPrev = k[Slots.LoginPrev30];
-            Col(FeatureNames.Logins7d)[r] = k[Slots.Login7];
-            Col(FeatureNames.Logins30d)[r] = logins30;
-            Col(FeatureNames.LoginsPrev30d)[r] = loginsPrev;
-            Col(FeatureNames.Logins90d)[r] = k[Slots.Login90];
-            Col(FeatureNames.LoginRate90d)[r] = (float)(k[Slots.Login90] / observed90 * 7);
-            Col(FeatureNames.LoginTrend)[r] = history >= 60 ? (float)Math.Log2((logins30 + 1.0) / (loginsPrev + 1.0)) : float.NaN;
-            long lastLogin = acc.LastLogin[c];
-            Col(FeatureNames.DaysSinceLastLogin)[r] = lastLogin == 0 ? float.NaN : (float)Days(asOfTicks - lastLogin);
-            long lastActivity = acc.LastActivity[c];
-            Col(FeatureNames.DaysSinceLastActivity)[r] = lastActivity == 0 ? float.NaN : (float)Days(asOfTicks - lastActivity);
-            ulong low = acc.ActiveDays[2 * c], high = acc.ActiveDays[2 * c + 1];
-            Col(FeatureNames.ActiveDays30d)[r] = System.Numerics.BitOperations.PopCount(low & ((1UL << 30) - 1));
-            Col(FeatureNames.ActiveDays90d)[r] = System.Numerics.BitOperations.PopCount(low) + System.Numerics.BitOperations.PopCount(high);
-
-            Col(FeatureNames.Tickets30d)[r] = k[Slots.Ticket30];
-            Col(FeatureNames.TicketsPrev30d)[r] = k[Slots.TicketPrev30];
-            Col(FeatureNames.Tickets90d)[r] = k[Slots.Ticket90];
-            Col(FeatureNames.TicketTrend)[r] = history >= 60 ? (float)Math.Log2((k[Slots.Ticket30] + 1.0) / (k[Slots.TicketPrev30] + 1.0)) : float.NaN;
-            Col(FeatureNames.Escalations90d)[r] = k[Slots.Escalation90];
-            Col(FeatureNames.Content30d)[r] = k[Slots.Content30];
-            Col(FeatureNames.Content90d)[r] = k[Slots.Content90];
-            Col(FeatureNames.PageViews30d)[r] = k[Slots.PageView30];
-            Col(FeatureNames.PageViews90d)[r] = k[Slots.PageView90];
-            Col(FeatureNames.EmailOpens30d)[r] = k[Slots.EmailOpen30];
-            Col(FeatureNames.EmailOpens90d)[r] = k[Slots.EmailOpen90];
-            Col(FeatureNames.EmailClicks30d)[r] = k[Slots.EmailClick30];
-            Col(FeatureNames.EmailClicks90d)[r] = k[Slots.EmailClick90];
-            Col(FeatureNames.Downloads90d)[r] = k[Slots.Download90];
-            Col(FeatureNames.Webinars90d)[r] = k[Slots.Webinar90];
-            Col(FeatureNames.CaseStudyViews90d)[r] = k[Slots.CaseStudy90];
-            Col(FeatureNames.ComparisonViews90d)[r] = k[Slots.Comparison90];
-            Col(FeatureNames.PricingViews14d)[r] = k[Slots.Pricing14];
-            Col(FeatureNames.PricingViews90d)[r] = k[Slots.Pricing90];
-            Col(FeatureNames.SalesTouches90d)[r] = k[Slots.Sales90];
-            engaged30[c] = k[Slots.Engaged30] > 0;
-        }
-
-        AccountRollups(customers, rows, engaged30, Col(FeatureNames.AccountContacts), Col(FeatureNames.AccountEngagedContacts30d),
-            Col(FeatureNames.AccountEngagedRoles30d), Col(FeatureNames.AccountDecisionMakerEngaged));
-
+    private static FeatureTable ToFeatureTable(NumericColumns values, RowValues row, DateTime asOf, int horizonDays)
+    {
         var featureColumns = new List<FeatureColumn>();
         foreach (var (name, description) in FeatureNames.Definitions)
         {
             featureColumns.Add(name switch
             {
-                FeatureNames.Plan => FeatureColumn.Categorical(name, description, plan),
-                FeatureNames.Role => FeatureColumn.Categorical(name, description, role),
-                FeatureNames.Region => FeatureColumn.Categorical(name, description, region),
-                _ => FeatureColumn.Numeric(name, description, values[name]),
+                FeatureNames.Plan => FeatureColumn.Categorical(name, description, row.Plan),
+                FeatureNames.Role => FeatureColumn.Categorical(name, description, row.Role),
+                FeatureNames.Region => FeatureColumn.Categorical(name, description, row.Region),
+                _ => FeatureColumn.Numeric(name, description, values.Written(name)),
             });
         }
-        var table = new FeatureTable(ids, featureColumns)
+        return new FeatureTable(row.Ids, featureColumns)
         {
-            AccountIds = accountIds,
-            Status = status,
-            Labels = new Dictionary<string, float[]> { [LabelNames.Churn] = churn, [LabelNames.Conversion] = conversion },
+            AccountIds = row.AccountIds,
+            Status = row.Status,
+            Labels = new Dictionary<string, float[]> { [LabelNames.Churn] = row.Churn, [LabelNames.Conversion] = row.Conversion },
             AsOf = asOf,
             HorizonDays = horizonDays,
         };
-        var summary = new FeatureBuildSummary(asOf, horizonDays, n, signedUpLater, acc.EventsBefore, acc.EventsOnOrAfter,
-            status.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()),
+    }
+
+    private static FeatureBuildSummary Summarise(RowValues row, DateTime asOf, int horizonDays, int signedUpLater, AsOfState at) =>
+        new(asOf, horizonDays, row.Ids.Length, signedUpLater, at.Acc.EventsBefore, at.Acc.EventsOnOrAfter,
+            row.Status.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()),
             new Dictionary<string, (int, int)>
             {
-                [LabelNames.Churn] = (churn.Count(v => v == 1), churn.Count(v => v == 0)),
-                [LabelNames.Conversion] = (conversion.Count(v => v == 1), conversion.Count(v => v == 0)),
+                [LabelNames.Churn] = (row.Churn.Count(v => v == 1), row.Churn.Count(v => v == 0)),
+                [LabelNames.Conversion] = (row.Conversion.Count(v => v == 1), row.Conversion.Count(v => v == 0)),
             },
-            labelsComplete, TimeSpan.Zero);
-        return (table, summary);
-    }
+            at.LabelsComplete, TimeSpan.Zero);
 
     /// <summary>Status at T: from the outcomes table where it has the customer, else from purchase and cancellation events.</summary>
     private static (string Status, long PurchasedAt) Status(OutcomeTable? outcomes, EventAccumulator acc, int c, long asOfTicks)
@@ -306,6 +319,42 @@ public static class BehaviourFeatures
     }
 
     private static double Days(long ticks) => ticks / (double)TimeSpan.TicksPerDay;
+
+    /// <summary>What every row's features are computed from: the data, its counters, T and the labels' horizon.</summary>
+    private sealed record AsOfState(Dataset Dataset, EventAccumulator Acc, long AsOfTicks, long ExportStart, Window Window, bool LabelsComplete);
+
+    /// <summary>The numeric feature columns by name, each made on first use.</summary>
+    private sealed class NumericColumns(int rows)
+    {
+        private readonly Dictionary<string, float[]> _values = [];
+
+        public float[] this[string name] => _values.TryGetValue(name, out var v) ? v : _values[name] = new float[rows];
+
+        /// <summary>A column that was written (a missing one is a feature nobody computed: fail rather than hand out zeros).</summary>
+        public float[] Written(string name) => _values[name];
+    }
+
+    /// <summary>Per row, what is not a numeric feature: the ids, the categorical columns, the status and the labels.</summary>
+    private sealed class RowValues(int n)
+    {
+        public string[] Ids { get; } = new string[n];
+        public string?[] AccountIds { get; } = new string?[n];
+        public string?[] Plan { get; } = new string?[n];
+        public string?[] Role { get; } = new string?[n];
+        public string?[] Region { get; } = new string?[n];
+        public string[] Status { get; } = new string[n];
+        public float[] Churn { get; } = new float[n];
+        public float[] Conversion { get; } = new float[n];
+
+        public void Describe(int r, Customer customer)
+        {
+            Ids[r] = customer.CustomerId;
+            AccountIds[r] = customer.AccountId;
+            Plan[r] = customer.Plan;
+            Role[r] = customer.Role;
+            Region[r] = customer.Region;
+        }
+    }
 }
 
 /// <summary>The as-of date and the end of the horizon, in ticks.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JourneyML.Core.Data;
 
 namespace JourneyML.Core.Features;
@@ -128,17 +129,7 @@ internal sealed class EventAccumulator
             {
                 // At or after T: never a feature, only a label.
                 after++;
-                if (window.InHorizon(t))
-                {
-                    if (kind == EventKind.Purchase && t < FirstPurchaseAfter[c])
-                    {
-                        FirstPurchaseAfter[c] = t;
-                    }
-                    else if (kind == EventKind.Cancellation && t < FirstCancellationAfter[c])
-                    {
-                        FirstCancellationAfter[c] = t;
-                    }
-                }
+                RecordOutcome(c, t, kind, window);
                 continue;
             }
             before++;
@@ -146,59 +137,94 @@ internal sealed class EventAccumulator
             {
                 first = t;
             }
-            if (kind == EventKind.Purchase || kind == EventKind.Renewal || kind == EventKind.Upgrade)
-            {
-                // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
-                if (t > LastPurchaseBefore[c])
-                {
-                    LastPurchaseBefore[c] = t;
-                }
-            }
-            else if (kind == EventKind.Cancellation && t > LastCancellationBefore[c])
-            {
-                LastCancellationBefore[c] = t;
-            }
-            if (kind == EventKind.Login && t > LastLogin[c])
-            {
-                LastLogin[c] = t;
-            }
-            if (t > LastActivity[c])
-            {
-                LastActivity[c] = t;
-            }
+            RecordLastTimes(c, t, kind);
             // Day d holds events in [T-(d+1) days, T-d days): with T at midnight, calendar days; "last 7 days" is [T-7d, T).
             int day = (int)((asOf - 1 - t) / TimeSpan.TicksPerDay);
             if (day >= 90)
             {
                 continue;
             }
-            if (kind.IsEngagement() || kind.Family() == EventFamily.Ticket || kind == EventKind.Other)
-            {
-                ActiveDays[2 * c + (day >> 6)] |= 1UL << (day & 63);
-            }
-            int baseAt = (int)kind * Slots.Windows * Slots.PerEntry;
-            int row = c * Slots.Count;
-            Bump(counts, map, row, baseAt + Slots.W90 * Slots.PerEntry);
-            if (day < 30)
-            {
-                Bump(counts, map, row, baseAt + Slots.W30 * Slots.PerEntry);
-                if (day < 14)
-                {
-                    Bump(counts, map, row, baseAt + Slots.W14 * Slots.PerEntry);
-                    if (day < 7)
-                    {
-                        Bump(counts, map, row, baseAt + Slots.W7 * Slots.PerEntry);
-                    }
-                }
-            }
-            else if (day < 60)
-            {
-                Bump(counts, map, row, baseAt + Slots.WPrev30 * Slots.PerEntry);
-            }
+            MarkActiveDay(c, day, kind);
+            CountInWindows(counts, map, c * Slots.Count, (int)kind * Slots.Windows * Slots.PerEntry, day);
         }
         EventsBefore += before;
         EventsOnOrAfter += after;
         FirstEventTicks = first;
+    }
+
+    /// <summary>An event at or after T: the first purchase or cancellation in the horizon becomes a label.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RecordOutcome(int c, long t, EventKind kind, Window window)
+    {
+        if (window.InHorizon(t))
+        {
+            if (kind == EventKind.Purchase && t < FirstPurchaseAfter[c])
+            {
+                FirstPurchaseAfter[c] = t;
+            }
+            else if (kind == EventKind.Cancellation && t < FirstCancellationAfter[c])
+            {
+                FirstCancellationAfter[c] = t;
+            }
+        }
+    }
+
+    /// <summary>The latest purchase, cancellation, login and activity before T.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RecordLastTimes(int c, long t, EventKind kind)
+    {
+        if (kind == EventKind.Purchase || kind == EventKind.Renewal || kind == EventKind.Upgrade)
+        {
+            // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
+            if (t > LastPurchaseBefore[c])
+            {
+                LastPurchaseBefore[c] = t;
+            }
+        }
+        else if (kind == EventKind.Cancellation && t > LastCancellationBefore[c])
+        {
+            LastCancellationBefore[c] = t;
+        }
+        if (kind == EventKind.Login && t > LastLogin[c])
+        {
+            LastLogin[c] = t;
+        }
+        if (t > LastActivity[c])
+        {
+            LastActivity[c] = t;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkActiveDay(int c, int day, EventKind kind)
+    {
+        if (kind.IsEngagement() || kind.Family() == EventFamily.Ticket || kind == EventKind.Other)
+        {
+            ActiveDays[2 * c + (day >> 6)] |= 1UL << (day & 63);
+        }
+    }
+
+    /// <summary>Bumps the counters of every window (7, 14, 30, previous 30, 90 days) the event's day falls in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountInWindows(int[] counts, int[] map, int row, int baseAt, int day)
+    {
+        Bump(counts, map, row, baseAt + Slots.W90 * Slots.PerEntry);
+        if (day < 30)
+        {
+            Bump(counts, map, row, baseAt + Slots.W30 * Slots.PerEntry);
+            if (day < 14)
+            {
+                Bump(counts, map, row, baseAt + Slots.W14 * Slots.PerEntry);
+                if (day < 7)
+                {
+                    Bump(counts, map, row, baseAt + Slots.W7 * Slots.PerEntry);
+                }
+            }
+        }
+        else if (day < 60)
+        {
+            Bump(counts, map, row, baseAt + Slots.WPrev30 * Slots.PerEntry);
+        }
     }
 
     private static void Bump(int[] counts, int[] map, int row, int at)

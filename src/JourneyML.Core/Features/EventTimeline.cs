@@ -49,7 +49,18 @@ public sealed class EventTimeline
     /// <param name="withChannels">Read the channel column too (touchpoints need it; stage timelines do not, and text is the costly part of a read).</param>
     public static EventTimeline Build(Dataset dataset, bool withChannels = true, int maxDegreeOfParallelism = 0, CancellationToken cancellationToken = default)
     {
-        int customers = dataset.Customers.Count;
+        var parts = ReadPartitions(dataset, withChannels, maxDegreeOfParallelism, cancellationToken);
+        dataset.Report.ThrowIfInvalid();
+        var (channelNames, channelId) = ChannelIdsInOrdinalOrder(parts);
+        var layout = Layout.ForCounts(CountPerCustomer(parts, dataset.Customers.Count));
+        long first = PlaceByCustomer(parts, channelId, layout, maxDegreeOfParallelism, cancellationToken);
+        SortWithinCustomers(layout, dataset.Customers.Count, maxDegreeOfParallelism, cancellationToken);
+        return new EventTimeline(dataset, layout.Offsets, layout.Ticks, layout.Kinds, layout.Channels, channelNames, first, withChannels);
+    }
+
+    /// <summary>Every partition's valid events, read in parallel, one <see cref="Part"/> each.</summary>
+    private static Part[] ReadPartitions(Dataset dataset, bool withChannels, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
         var parts = new Part[dataset.Events.PartitionCount];
         Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
         {
@@ -61,16 +72,24 @@ public sealed class EventTimeline
             }
             parts[p] = part;
         });
-        dataset.Report.ThrowIfInvalid();
+        return parts;
+    }
 
-        // Channel ids in ordinal order of the names, so the layout does not depend on which partition came first.
+    /// <summary>Channel ids in ordinal order of the names, so the layout does not depend on which partition came first.</summary>
+    private static (string[] Names, Dictionary<string, ushort> Ids) ChannelIdsInOrdinalOrder(Part[] parts)
+    {
         var channelNames = parts.SelectMany(p => p.ChannelNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (channelNames.Length >= ushort.MaxValue)
         {
             throw new DataFileException("events", $"{channelNames.Length:N0} distinct channels: a channel names where customers meet the company (web, email, sales...), not an id; at most {ushort.MaxValue - 1:N0} are supported");
         }
         var channelId = channelNames.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => (ushort)(x.i + 1), StringComparer.Ordinal);
+        return (channelNames, channelId);
+    }
 
+    /// <summary>How many events each customer has (one more slot at the end, always 0).</summary>
+    private static int[] CountPerCustomer(Part[] parts, int customers)
+    {
         long total = parts.Sum(p => p.Count);
         if (total > Array.MaxLength)
         {
@@ -84,15 +103,16 @@ public sealed class EventTimeline
                 counts[c]++;
             }
         }
-        var offsets = new int[customers + 1];
-        for (int c = 0; c < customers; c++)
-        {
-            offsets[c + 1] = offsets[c] + counts[c];
-        }
-        var cursor = offsets[..customers];
-        var ticks = new long[total];
-        var kinds = new EventKind[total];
-        var channels = new ushort[total];
+        return counts;
+    }
+
+    /// <summary>Copies every partition's events into their customer's segment of the layout; returns the earliest event's time.</summary>
+    private static long PlaceByCustomer(Part[] parts, Dictionary<string, ushort> channelId, Layout layout, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        var cursor = layout.Offsets[..^1];
+        var ticks = layout.Ticks;
+        var kinds = layout.Kinds;
+        var channels = layout.Channels;
         long first = long.MaxValue;
         Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
         {
@@ -118,15 +138,19 @@ public sealed class EventTimeline
             InterlockedMin(ref first, partFirst);
             parts[p] = null!; // let the copy go as soon as it is placed
         });
+        return first;
+    }
 
-        // Within a customer, order by time, then type, then channel: the same layout whatever the partitions' order.
+    /// <summary>Within a customer, order by time, then type, then channel: the same layout whatever the partitions' order.</summary>
+    private static void SortWithinCustomers(Layout layout, int customers, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        var (offsets, ticks, kinds, channels) = layout;
         Parallel.For(0, customers, Options(maxDegreeOfParallelism, cancellationToken), () => new SortBuffer(),
             (c, _, buffer) =>
             {
                 buffer.SortSegment(ticks, kinds, channels, offsets[c], offsets[c + 1]);
                 return buffer;
             }, _ => { });
-        return new EventTimeline(dataset, offsets, ticks, kinds, channels, channelNames, first, withChannels);
     }
 
     /// <summary>
@@ -223,6 +247,23 @@ public sealed class EventTimeline
     }
 
     private sealed record Block(int[] Customer, long[] Ticks, EventKind[] Kind, ushort[] Channel);
+
+    /// <summary>The timeline's arrays while it is built: customer c's events go to [Offsets[c], Offsets[c + 1]).</summary>
+    private sealed record Layout(int[] Offsets, long[] Ticks, EventKind[] Kinds, ushort[] Channels)
+    {
+        /// <param name="counts">Events per customer, with one more slot at the end.</param>
+        public static Layout ForCounts(int[] counts)
+        {
+            int customers = counts.Length - 1;
+            var offsets = new int[customers + 1];
+            for (int c = 0; c < customers; c++)
+            {
+                offsets[c + 1] = offsets[c] + counts[c];
+            }
+            int total = offsets[customers];
+            return new Layout(offsets, new long[total], new EventKind[total], new ushort[total]);
+        }
+    }
 
     /// <summary>Sorts one customer's events in place when they are not in order already (they usually are).</summary>
     private sealed class SortBuffer

@@ -156,72 +156,114 @@ public static class FeatureTableFiles
         // Two passes, streaming both: the first validates rows and learns each column's type, the second fills typed
         // arrays. No value is held as text unless its column is categorical.
         var files = TableReader.ResolveFiles(path);
-        var ids = new List<string>();
-        var labels = new List<float>();
-        var accepted = new List<bool>();
-        string[]? columnNames = null;
-        bool[]? numeric = null;
-        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var pass = new FirstPass();
         foreach (var file in files)
         {
             using var reader = TableReader.Open(file);
-            reader.RequireColumn(idColumn, "the customer's id");
-            if (labelColumn is not null)
-            {
-                reader.RequireColumn(labelColumn, "the label (1 when the outcome happened, else 0)");
-            }
-            var features = FeatureColumnsOf(reader, idColumn, labelColumn);
-            if (columnNames is null)
-            {
-                columnNames = features;
-                numeric = [.. features.Select(_ => true)];
-            }
-            else if (!columnNames.SequenceEqual(features, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new DataFileException(reader.FileName, $"its columns differ from the first file's ({string.Join(", ", columnNames)})");
-            }
-            string?[] wanted = [idColumn, labelColumn, .. features];
-            long rows = 0;
-            foreach (var chunk in reader.ReadAll(wanted))
-            {
-                rows += chunk.RowCount;
-                for (int i = 0; i < chunk.RowCount; i++)
-                {
-                    accepted.Add(false);
-                    if (!chunk.TryStartRow(i, reader.Columns.Count, idColumn, report, out long row, out var id))
-                    {
-                        continue;
-                    }
-                    if (seen.TryGetValue(id, out long first))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, idColumn, $"duplicate customer id (first at row {first})"), "duplicate customer id");
-                        continue;
-                    }
-                    float label = float.NaN;
-                    if (labelColumn is not null && !TryParseLabel(chunk.GetString(1, i), out label))
-                    {
-                        report.Add(new DataProblem(chunk.File, row, labelColumn, "label must be 0 or 1 (or true/false, yes/no; empty when unknown)"), "invalid label");
-                        continue;
-                    }
-                    seen[id] = row;
-                    ids.Add(id);
-                    labels.Add(label);
-                    accepted[^1] = true;
-                    for (int f = 0; f < features.Length; f++)
-                    {
-                        if (numeric![f] && !TryNumber(chunk, 2 + f, i, out _))
-                        {
-                            numeric[f] = false;
-                        }
-                    }
-                }
-            }
-            report.AddRowsRead(reader.FileName, rows);
+            ValidateFile(reader, pass, report, idColumn, labelColumn);
         }
         report.ThrowIfInvalid();
+        var (numbers, texts) = ReadAcceptedValues(files, pass, idColumn, labelColumn);
+        return ToFeatureTable(pass, numbers, texts, labelColumn, labelName);
+    }
 
-        var numbers = numeric!.Select(isNumber => isNumber ? new float[ids.Count] : null).ToArray();
-        var texts = numeric!.Select(isNumber => isNumber ? null : new string?[ids.Count]).ToArray();
+    /// <summary>What the first pass learns: the accepted rows' ids and labels, which rows were accepted, the columns and their types.</summary>
+    private sealed class FirstPass
+    {
+        public List<string> Ids { get; } = [];
+        public List<float> Labels { get; } = [];
+        /// <summary>One entry per row read, in file order: whether the row was accepted.</summary>
+        public List<bool> Accepted { get; } = [];
+        /// <summary>The row each accepted id was first seen at.</summary>
+        public Dictionary<string, long> Seen { get; } = new(StringComparer.Ordinal);
+        public string[]? ColumnNames { get; private set; }
+        /// <summary>Per feature column: whether every accepted value so far is a number.</summary>
+        public bool[]? Numeric { get; private set; }
+
+        /// <summary>The first file sets the feature columns; every later file must have the same ones.</summary>
+        public void AgreeOnColumns(string fileName, string[] features)
+        {
+            if (ColumnNames is null)
+            {
+                ColumnNames = features;
+                Numeric = [.. features.Select(_ => true)];
+            }
+            else if (!ColumnNames.SequenceEqual(features, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new DataFileException(fileName, $"its columns differ from the first file's ({string.Join(", ", ColumnNames)})");
+            }
+        }
+    }
+
+    /// <summary>First pass over one file: checks its columns, accepts or reports each row, and narrows the column types.</summary>
+    private static void ValidateFile(TableReader reader, FirstPass pass, ValidationReport report, string idColumn, string? labelColumn)
+    {
+        reader.RequireColumn(idColumn, "the customer's id");
+        if (labelColumn is not null)
+        {
+            reader.RequireColumn(labelColumn, "the label (1 when the outcome happened, else 0)");
+        }
+        var features = FeatureColumnsOf(reader, idColumn, labelColumn);
+        pass.AgreeOnColumns(reader.FileName, features);
+        string?[] wanted = [idColumn, labelColumn, .. features];
+        long rows = 0;
+        foreach (var chunk in reader.ReadAll(wanted))
+        {
+            rows += chunk.RowCount;
+            for (int i = 0; i < chunk.RowCount; i++)
+            {
+                bool accepted = TryAcceptRow(chunk, i, reader.Columns.Count, pass, report, idColumn, labelColumn);
+                pass.Accepted.Add(accepted);
+                if (accepted)
+                {
+                    NarrowTypes(chunk, i, pass.Numeric!);
+                }
+            }
+        }
+        report.AddRowsRead(reader.FileName, rows);
+    }
+
+    /// <summary>Keeps the row's id and label, or reports why not: a missing or duplicate id, or a label that is not 0/1.</summary>
+    private static bool TryAcceptRow(TableChunk chunk, int i, int columnCount, FirstPass pass, ValidationReport report, string idColumn, string? labelColumn)
+    {
+        if (!chunk.TryStartRow(i, columnCount, idColumn, report, out long row, out var id))
+        {
+            return false;
+        }
+        if (pass.Seen.TryGetValue(id, out long first))
+        {
+            report.Add(new DataProblem(chunk.File, row, idColumn, $"duplicate customer id (first at row {first})"), "duplicate customer id");
+            return false;
+        }
+        float label = float.NaN;
+        if (labelColumn is not null && !TryParseLabel(chunk.GetString(1, i), out label))
+        {
+            report.Add(new DataProblem(chunk.File, row, labelColumn, "label must be 0 or 1 (or true/false, yes/no; empty when unknown)"), "invalid label");
+            return false;
+        }
+        pass.Seen[id] = row;
+        pass.Ids.Add(id);
+        pass.Labels.Add(label);
+        return true;
+    }
+
+    /// <summary>A column stays numeric while every accepted value in it is a number.</summary>
+    private static void NarrowTypes(TableChunk chunk, int i, bool[] numeric)
+    {
+        for (int f = 0; f < numeric.Length; f++)
+        {
+            if (numeric[f] && !TryNumber(chunk, 2 + f, i, out _))
+            {
+                numeric[f] = false;
+            }
+        }
+    }
+
+    /// <summary>Second pass: the accepted rows' values into one typed array per column (numbers, or trimmed text with blanks as null).</summary>
+    private static (float[]?[] Numbers, string?[]?[] Texts) ReadAcceptedValues(IReadOnlyList<string> files, FirstPass pass, string idColumn, string? labelColumn)
+    {
+        var numbers = pass.Numeric!.Select(isNumber => isNumber ? new float[pass.Ids.Count] : null).ToArray();
+        var texts = pass.Numeric!.Select(isNumber => isNumber ? null : new string?[pass.Ids.Count]).ToArray();
         int sequence = 0, target = 0;
         foreach (var file in files)
         {
@@ -231,7 +273,7 @@ public static class FeatureTableFiles
             {
                 for (int i = 0; i < chunk.RowCount; i++)
                 {
-                    if (!accepted[sequence++])
+                    if (!pass.Accepted[sequence++])
                     {
                         continue;
                     }
@@ -251,7 +293,12 @@ public static class FeatureTableFiles
                 }
             }
         }
-        var columns = columnNames!.Select((name, f) => numbers[f] is { } n
+        return (numbers, texts);
+    }
+
+    private static FeatureTable ToFeatureTable(FirstPass pass, float[]?[] numbers, string?[]?[] texts, string? labelColumn, string labelName)
+    {
+        var columns = pass.ColumnNames!.Select((name, f) => numbers[f] is { } n
             ? FeatureColumn.Numeric(name, $"'{name}' from the feature table", n)
             : FeatureColumn.Categorical(name, $"'{name}' from the feature table", texts[f]!)).ToList();
         // Columns this library writes beside the features are restored as what they are, not used as features.
@@ -260,11 +307,11 @@ public static class FeatureTableFiles
             && c.Kind == FeatureKind.Categorical
             && c.Categories!.All(v => v is CustomerStatus.Lead or CustomerStatus.Customer or CustomerStatus.Churned));
         var kept = columns.Where(c => c != account && c != status).ToList();
-        return new FeatureTable([.. ids], kept)
+        return new FeatureTable([.. pass.Ids], kept)
         {
             AccountIds = account?.Categories,
             Status = status?.Categories!.Select(v => v!).ToArray(),
-            Labels = labelColumn is null ? new Dictionary<string, float[]>() : new Dictionary<string, float[]> { [labelName] = [.. labels] },
+            Labels = labelColumn is null ? new Dictionary<string, float[]>() : new Dictionary<string, float[]> { [labelName] = [.. pass.Labels] },
         };
     }
 

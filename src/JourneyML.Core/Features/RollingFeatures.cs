@@ -144,90 +144,109 @@ internal sealed class RollingFeatures
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
     private void Slide(int c, long t)
     {
+        int end = _timeline.Offsets[c + 1];
+        EnterBeforeAsOf(c, t, end);
+        // The other edges: the event is now older than 7, 14, 30, 60 or 90 days.
+        for (int e = 1; e < Edges; e++)
+        {
+            LeaveWindow(c, e, t - s_edgeDays[e] * Day, end);
+        }
+    }
+
+    /// <summary>Edge T: events now before T enter every window and move the last login, activity, purchase and cancellation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private void EnterBeforeAsOf(int c, long t, int end)
+    {
         var ticks = _timeline.Ticks;
+        int e0 = c * Edges;
+        int p = _edges[e0];
+        if (p >= end || ticks[p] >= t)
+        {
+            return;
+        }
         var kinds = _timeline.Kinds;
         var map = Slots.Map;
         var counts = _counts;
         var firstOfDay = _firstOfDay!;
-        int end = _timeline.Offsets[c + 1];
         int row = c * Slots.Count;
-        int e0 = c * Edges;
+        long lastLogin = _lastLogin[c], lastActivity = _lastActivity[c], lastPurchase = _lastPurchase[c], lastCancellation = _lastCancellation[c];
+        int active = 0;
+        for (; p < end && ticks[p] < t; p++)
+        {
+            long at = ticks[p];
+            var kind = kinds[p];
+            if (kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade)
+            {
+                // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
+                lastPurchase = Math.Max(lastPurchase, at);
+            }
+            else if (kind == EventKind.Cancellation)
+            {
+                lastCancellation = Math.Max(lastCancellation, at);
+            }
+            if (kind == EventKind.Login)
+            {
+                lastLogin = Math.Max(lastLogin, at);
+            }
+            lastActivity = Math.Max(lastActivity, at);
+            active += firstOfDay[p] ? 1 : 0;
+            int kindAt = (int)kind * Slots.Windows * Slots.PerEntry;
+            Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, 1);
+            Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, 1);
+            Add(counts, map, row, kindAt + Slots.W14 * Slots.PerEntry, 1);
+            Add(counts, map, row, kindAt + Slots.W7 * Slots.PerEntry, 1);
+        }
+        _edges[e0] = p;
+        _lastLogin[c] = lastLogin;
+        _lastActivity[c] = lastActivity;
+        _lastPurchase[c] = lastPurchase;
+        _lastCancellation[c] = lastCancellation;
+        _active30[c] += active;
+        _active90[c] += active;
+    }
 
-        // Edge T: the event is now before T.
-        int p = _edges[e0];
-        if (p < end && ticks[p] < t)
+    /// <summary>Edge e (7, 14, 30, 60 or 90 days before T): events now older than <paramref name="boundary"/> leave that window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private void LeaveWindow(int c, int e, long boundary, int end)
+    {
+        var ticks = _timeline.Ticks;
+        int edge = c * Edges + e;
+        int p = _edges[edge];
+        if (p >= end || ticks[p] >= boundary)
         {
-            long lastLogin = _lastLogin[c], lastActivity = _lastActivity[c], lastPurchase = _lastPurchase[c], lastCancellation = _lastCancellation[c];
-            int active = 0;
-            for (; p < end && ticks[p] < t; p++)
-            {
-                long at = ticks[p];
-                var kind = kinds[p];
-                if (kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade)
-                {
-                    // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
-                    lastPurchase = Math.Max(lastPurchase, at);
-                }
-                else if (kind == EventKind.Cancellation)
-                {
-                    lastCancellation = Math.Max(lastCancellation, at);
-                }
-                if (kind == EventKind.Login)
-                {
-                    lastLogin = Math.Max(lastLogin, at);
-                }
-                lastActivity = Math.Max(lastActivity, at);
-                active += firstOfDay[p] ? 1 : 0;
-                int kindAt = (int)kind * Slots.Windows * Slots.PerEntry;
-                Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, 1);
-                Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, 1);
-                Add(counts, map, row, kindAt + Slots.W14 * Slots.PerEntry, 1);
-                Add(counts, map, row, kindAt + Slots.W7 * Slots.PerEntry, 1);
-            }
-            _edges[e0] = p;
-            _lastLogin[c] = lastLogin;
-            _lastActivity[c] = lastActivity;
-            _lastPurchase[c] = lastPurchase;
-            _lastCancellation[c] = lastCancellation;
-            _active30[c] += active;
-            _active90[c] += active;
+            return;
         }
-        // The other edges: the event is now older than 7, 14, 30, 60 or 90 days.
-        for (int e = 1; e < Edges; e++)
+        var kinds = _timeline.Kinds;
+        var map = Slots.Map;
+        var counts = _counts;
+        var firstOfDay = _firstOfDay!;
+        int row = c * Slots.Count;
+        for (; p < end && ticks[p] < boundary; p++)
         {
-            long boundary = t - s_edgeDays[e] * Day;
-            p = _edges[e0 + e];
-            if (p >= end || ticks[p] >= boundary)
+            int kindAt = (int)kinds[p] * Slots.Windows * Slots.PerEntry;
+            switch (e)
             {
-                continue;
+                case 1:
+                    Add(counts, map, row, kindAt + Slots.W7 * Slots.PerEntry, -1);
+                    break;
+                case 2:
+                    Add(counts, map, row, kindAt + Slots.W14 * Slots.PerEntry, -1);
+                    break;
+                case 3:
+                    Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, -1);
+                    Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, 1);
+                    _active30[c] -= firstOfDay[p] ? 1 : 0;
+                    break;
+                case 4:
+                    Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, -1);
+                    break;
+                default:
+                    Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, -1);
+                    _active90[c] -= firstOfDay[p] ? 1 : 0;
+                    break;
             }
-            for (; p < end && ticks[p] < boundary; p++)
-            {
-                int kindAt = (int)kinds[p] * Slots.Windows * Slots.PerEntry;
-                switch (e)
-                {
-                    case 1:
-                        Add(counts, map, row, kindAt + Slots.W7 * Slots.PerEntry, -1);
-                        break;
-                    case 2:
-                        Add(counts, map, row, kindAt + Slots.W14 * Slots.PerEntry, -1);
-                        break;
-                    case 3:
-                        Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, -1);
-                        Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, 1);
-                        _active30[c] -= firstOfDay[p] ? 1 : 0;
-                        break;
-                    case 4:
-                        Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, -1);
-                        break;
-                    default:
-                        Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, -1);
-                        _active90[c] -= firstOfDay[p] ? 1 : 0;
-                        break;
-                }
-            }
-            _edges[e0 + e] = p;
         }
+        _edges[edge] = p;
     }
 
     private static void Add(int[] counts, int[] map, int row, int at, int delta)

@@ -95,8 +95,6 @@ public static class Cohorts
         definitions ??= Default;
         Check(definitions, horizonDays);
         var sides = Sides(model, out string? churnedStage);
-        var names = model.Names.ToList();
-        var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var horizon = TimeSpan.FromDays(horizonDays);
         // Entries whose whole horizon is inside the window: the outcome is known for every one of them.
         long firstEntry = from.Ticks, lastEntry = (to - horizon).Ticks;
@@ -104,60 +102,44 @@ public static class Cohorts
         {
             return [];
         }
-        var dataset = events.Dataset;
-        var decisionMakers = DecisionMakers(dataset.Customers);
-        int stages = names.Count, defs = definitions.Count;
-        var kindMasks = definitions.Select(d => d.Events.Aggregate(0UL, (mask, k) => mask | (1UL << (int)k))).ToArray();
-        var totals = new long[stages * defs * 4];
-        Parallel.ForEach(Partitioner.Create(0, Math.Max(1, events.CustomerCount), 1024), () => new long[stages * defs * 4],
+        var scan = new CohortScan(events, model.Names.ToList(),
+            model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal),
+            sides, churnedStage, definitions,
+            [.. definitions.Select(d => d.Events.Aggregate(0UL, (mask, k) => mask | (1UL << (int)k)))],
+            DecisionMakers(events.Dataset.Customers), horizon, firstEntry, lastEntry);
+        var totals = CountAll(scan, timelines, customers);
+        return Compare(scan, totals, model, horizonDays);
+    }
+
+    /// <summary>What counting the cohorts needs, for every customer alike.</summary>
+    /// <param name="KindMasks">Per definition, its event types as a bit mask.</param>
+    /// <param name="FirstEntry">Entries from here (ticks)...</param>
+    /// <param name="LastEntry">... to here count: their whole horizon is inside the window.</param>
+    private sealed record CohortScan(EventTimeline Events, List<string> Names, Dictionary<string, int> PathOrder,
+        Dictionary<string, CohortSide> Sides, string? ChurnedStage, IReadOnlyList<CohortDefinition> Definitions, ulong[] KindMasks,
+        int[][] DecisionMakers, TimeSpan Horizon, long FirstEntry, long LastEntry)
+    {
+        /// <summary>Four counts per stage and definition: in the cohort, of them with the outcome, the others, of them with the outcome.</summary>
+        public int Slot(int stage, int definition, bool inCohort) => ((stage * Definitions.Count) + definition) * 4 + (inCohort ? 0 : 2);
+
+        public int SlotCount => Names.Count * Definitions.Count * 4;
+    }
+
+    /// <summary>The counts of every stage and definition over all the customers compared, customers in parallel.</summary>
+    private static long[] CountAll(CohortScan scan, IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines, IReadOnlySet<string>? customers)
+    {
+        var events = scan.Events;
+        var totals = new long[scan.SlotCount];
+        Parallel.ForEach(Partitioner.Create(0, Math.Max(1, events.CustomerCount), 1024), () => new long[scan.SlotCount],
             (range, _, counts) =>
             {
                 var entered = new HashSet<string>(StringComparer.Ordinal);
                 for (int c = range.Item1; c < Math.Min(range.Item2, events.CustomerCount); c++)
                 {
-                    var id = dataset.Customers[c].CustomerId;
-                    if ((customers is not null && !customers.Contains(id)) || !timelines.TryGetValue(id, out var stays))
+                    var id = events.Dataset.Customers[c].CustomerId;
+                    if ((customers is null || customers.Contains(id)) && timelines.TryGetValue(id, out var stays))
                     {
-                        continue;
-                    }
-                    entered.Clear();
-                    for (int i = 0; i < stays.Count; i++)
-                    {
-                        var stay = stays[i];
-                        long entry = stay.EnteredAt.Ticks;
-                        // A customer counts once per stage: their first entry in the window.
-                        if (entry < firstEntry || entry > lastEntry || !entered.Add(stay.Stage) || !sides.TryGetValue(stay.Stage, out var side))
-                        {
-                            continue;
-                        }
-                        var outcomeAt = OutcomeAt(stays, i, side, churnedStage, pathOrder);
-                        int stage = names.IndexOf(stay.Stage);
-                        for (int d = 0; d < defs; d++)
-                        {
-                            var definition = definitions[d];
-                            if (definition.Side != side)
-                            {
-                                continue;
-                            }
-                            long behaviourEnd = stay.EnteredAt.AddDays(definition.Days).Ticks;
-                            if (side == CohortSide.Customers && outcomeAt is { } churned && churned.Ticks <= behaviourEnd)
-                            {
-                                continue; // churned before the behaviour could show
-                            }
-                            if (side == CohortSide.Leads && stay.LeftAt is { } left && left.Ticks < behaviourEnd)
-                            {
-                                // What a lead did there, not after moving on (a meeting booked as an SQL says nothing of the MQL stage).
-                                behaviourEnd = left.Ticks;
-                            }
-                            int count = definition.DecisionMaker
-                                ? DecisionMakerEvents(events, decisionMakers, c, kindMasks[d], entry, behaviourEnd)
-                                : Count(events, c, kindMasks[d], entry, behaviourEnd, stopAt: definition.AtMost is { } most ? most + 1 : definition.AtLeast);
-                            bool inCohort = count >= definition.AtLeast && (definition.AtMost is not { } max || count <= max);
-                            bool outcome = outcomeAt is { } at && at <= stay.EnteredAt + horizon;
-                            int slot = ((stage * defs) + d) * 4 + (inCohort ? 0 : 2);
-                            counts[slot]++;
-                            counts[slot + 1] += outcome ? 1 : 0;
-                        }
+                        CountCustomer(scan, c, stays, entered, counts);
                     }
                 }
                 return counts;
@@ -172,18 +154,74 @@ public static class Cohorts
                     }
                 }
             });
+        return totals;
+    }
 
-        var result = new List<CohortComparison>();
-        for (int s = 0; s < stages; s++)
+    /// <summary>Customer c's entries in the window, a customer counting once per stage (their first entry in the window).</summary>
+    private static void CountCustomer(CohortScan scan, int c, IReadOnlyList<StageStay> stays, HashSet<string> entered, long[] counts)
+    {
+        entered.Clear();
+        for (int i = 0; i < stays.Count; i++)
         {
-            if (!sides.TryGetValue(names[s], out var side))
+            var stay = stays[i];
+            long entry = stay.EnteredAt.Ticks;
+            if (entry < scan.FirstEntry || entry > scan.LastEntry || !entered.Add(stay.Stage) || !scan.Sides.TryGetValue(stay.Stage, out var side))
             {
                 continue;
             }
-            string? next = side == CohortSide.Leads && pathOrder[names[s]] + 1 < model.Path.Count ? model.Path[pathOrder[names[s]] + 1].Name : null;
-            for (int d = 0; d < defs; d++)
+            var outcomeAt = OutcomeAt(stays, i, side, scan.ChurnedStage, scan.PathOrder);
+            int stage = scan.Names.IndexOf(stay.Stage);
+            for (int d = 0; d < scan.Definitions.Count; d++)
             {
-                int at = ((s * defs) + d) * 4;
+                if (scan.Definitions[d].Side == side)
+                {
+                    CountEntry(scan, c, stay, stage, d, outcomeAt, counts);
+                }
+            }
+        }
+    }
+
+    /// <summary>One entry against one definition: in the cohort or not, and whether the outcome followed within the horizon.</summary>
+    private static void CountEntry(CohortScan scan, int c, StageStay stay, int stage, int d, DateTime? outcomeAt, long[] counts)
+    {
+        var definition = scan.Definitions[d];
+        var side = definition.Side;
+        long entry = stay.EnteredAt.Ticks;
+        long behaviourEnd = stay.EnteredAt.AddDays(definition.Days).Ticks;
+        if (side == CohortSide.Customers && outcomeAt is { } churned && churned.Ticks <= behaviourEnd)
+        {
+            return; // churned before the behaviour could show
+        }
+        if (side == CohortSide.Leads && stay.LeftAt is { } left && left.Ticks < behaviourEnd)
+        {
+            // What a lead did there, not after moving on (a meeting booked as an SQL says nothing of the MQL stage).
+            behaviourEnd = left.Ticks;
+        }
+        int count = definition.DecisionMaker
+            ? DecisionMakerEvents(scan.Events, scan.DecisionMakers, c, scan.KindMasks[d], entry, behaviourEnd)
+            : Count(scan.Events, c, scan.KindMasks[d], entry, behaviourEnd, stopAt: definition.AtMost is { } most ? most + 1 : definition.AtLeast);
+        bool inCohort = count >= definition.AtLeast && (definition.AtMost is not { } max || count <= max);
+        bool outcome = outcomeAt is { } at && at <= stay.EnteredAt + scan.Horizon;
+        int slot = scan.Slot(stage, d, inCohort);
+        counts[slot]++;
+        counts[slot + 1] += outcome ? 1 : 0;
+    }
+
+    /// <summary>Each stage's cohorts against the rest, where both groups are large enough to read.</summary>
+    private static List<CohortComparison> Compare(CohortScan scan, long[] totals, StageModel model, int horizonDays)
+    {
+        var (names, definitions) = (scan.Names, scan.Definitions);
+        var result = new List<CohortComparison>();
+        for (int s = 0; s < names.Count; s++)
+        {
+            if (!scan.Sides.TryGetValue(names[s], out var side))
+            {
+                continue;
+            }
+            string? next = side == CohortSide.Leads && scan.PathOrder[names[s]] + 1 < model.Path.Count ? model.Path[scan.PathOrder[names[s]] + 1].Name : null;
+            for (int d = 0; d < definitions.Count; d++)
+            {
+                int at = scan.Slot(s, d, inCohort: true);
                 int n = (int)totals[at], other = (int)totals[at + 2];
                 if (definitions[d].Side != side || n < JourneyInsights.MinimumCustomers || other < JourneyInsights.MinimumCustomers)
                 {

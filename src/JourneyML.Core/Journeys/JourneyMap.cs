@@ -101,99 +101,50 @@ public sealed record JourneyMap(
         IReadOnlyDictionary<string, CustomerSignals>? current = null)
     {
         var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var names = model.Names.ToList();
-        var now = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
-        var entries = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
-        var movedNext = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
-        var dropped = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
-        var backwardOut = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
-        var durations = names.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
-        var transitions = new Dictionary<(string, string), int>();
-        var paths = new Dictionary<string, (List<string> Stages, int Count)>(StringComparer.Ordinal);
-        var toCustomer = new List<double>();
-        int mapped = 0, churned = 0, dormant = 0;
-        string customerStage = model.Path.FirstOrDefault(s => s.When.Any(r => r.Any(c => c.Signal == "status" && c.Value.ToString() == "customer")))?.Name
-            ?? model.Path[^1].Name;
-
+        var tally = new WindowTally(model.Names.ToList(), pathOrder, CustomerStage(model), from, to);
         foreach (var (id, stays) in timelines)
         {
-            if (customers is not null && !customers.Contains(id))
+            if (customers is null || customers.Contains(id))
             {
-                continue;
-            }
-            var inWindow = stays.Where(s => s.EnteredAt < to && (s.LeftAt ?? DateTime.MaxValue) > from).ToList();
-            if (inWindow.Count == 0)
-            {
-                continue;
-            }
-            mapped++;
-            var last = stays[^1];
-            now[last.Stage]++;
-            churned += last.Stage == "Churned" ? 1 : 0;
-            dormant += last.Stage == "Dormant" ? 1 : 0;
-            for (int i = 0; i < stays.Count; i++)
-            {
-                var stay = stays[i];
-                if (stay.EnteredAt >= from && stay.EnteredAt < to)
-                {
-                    entries[stay.Stage]++;
-                }
-                if (stay.LeftAt is { } left)
-                {
-                    durations[stay.Stage].Add((left - stay.EnteredAt).TotalDays);
-                }
-                if (i + 1 < stays.Count && stay.LeftAt is { } moved && moved >= from && moved < to)
-                {
-                    var next = stays[i + 1].Stage;
-                    transitions[(stay.Stage, next)] = transitions.GetValueOrDefault((stay.Stage, next)) + 1;
-                    bool onPathBoth = pathOrder.TryGetValue(stay.Stage, out int a) & pathOrder.TryGetValue(next, out int b);
-                    if (onPathBoth && b > a)
-                    {
-                        movedNext[stay.Stage]++; // forward, also when a stage is skipped
-                    }
-                    else if (onPathBoth && b < a)
-                    {
-                        backwardOut[stay.Stage]++;
-                    }
-                    else if (!pathOrder.ContainsKey(next))
-                    {
-                        dropped[stay.Stage]++; // off the path: at risk, dormant, churned
-                    }
-                }
-            }
-            var path = inWindow.Select(s => s.Stage).ToList();
-            var key = string.Join(" → ", path);
-            paths[key] = paths.TryGetValue(key, out var p) ? (p.Stages, p.Count + 1) : (path, 1);
-            var firstOnPath = stays.FirstOrDefault(s => pathOrder.ContainsKey(s.Stage));
-            var becameCustomer = stays.FirstOrDefault(s => s.Stage == customerStage);
-            if (firstOnPath is not null && becameCustomer is not null && becameCustomer.EnteredAt > firstOnPath.EnteredAt
-                && becameCustomer.EnteredAt >= from && becameCustomer.EnteredAt < to)
-            {
-                toCustomer.Add((becameCustomer.EnteredAt - firstOnPath.EnteredAt).TotalDays);
+                tally.Add(stays);
             }
         }
+        var mappedTimelines = timelines.Where(t => customers is null || customers.Contains(t.Key)).ToList();
+        var metrics = tally.Names.Select(name => MetricsOf(name, model, tally, mappedTimelines, to, current)).ToList();
+        return new JourneyMap(from, to, segment, metrics, tally.RankedTransitions(), tally.TopPaths(topPaths), HeadlineFigures(model, tally, metrics));
+    }
 
-        var metrics = new List<StageMetrics>();
-        foreach (var name in names)
-        {
-            var d = durations[name];
-            d.Sort();
-            double? median = d.Count == 0 ? null : d[d.Count / 2];
-            double? p90 = d.Count == 0 ? null : d[Math.Min(d.Count - 1, (int)(d.Count * 0.9))];
-            int stuck = p90 is { } limit
-                ? timelines.Where(t => customers is null || customers.Contains(t.Key))
-                    .Count(t => t.Value[^1].Stage == name && t.Value[^1].LeftAt is null && (to - t.Value[^1].EnteredAt).TotalDays > limit)
-                : 0;
-            int left = movedNext[name] + dropped[name] + backwardOut[name];
-            bool hasNext = pathOrder.TryGetValue(name, out int position) && position + 1 < model.Path.Count;
-            var inStage = current is null ? [] : timelines
-                .Where(t => (customers is null || customers.Contains(t.Key)) && t.Value[^1].Stage == name && current.ContainsKey(t.Key))
-                .Select(t => current[t.Key]).ToList();
-            metrics.Add(new StageMetrics(name, pathOrder.ContainsKey(name), now[name], entries[name], movedNext[name],
-                left == 0 || !hasNext ? null : (double)movedNext[name] / left, dropped[name],
-                left == 0 ? null : (double)dropped[name] / left, median, p90, stuck, backwardOut[name],
-                Mean(inStage.Select(c => c.Tickets30d)), Mean(inStage.Select(c => c.ChurnRisk)), Mean(inStage.Select(c => c.LeadScore))));
-        }
+    /// <summary>The path stage whose rule asks for status customer (the last path stage when none does).</summary>
+    private static string CustomerStage(StageModel model) =>
+        model.Path.FirstOrDefault(s => s.When.Any(r => r.Any(c => c.Signal == "status" && c.Value.ToString() == "customer")))?.Name
+            ?? model.Path[^1].Name;
+
+    /// <summary>One stage's column: who is in it, who entered, moved on, dropped off or went back, how long they stay, their signals.</summary>
+    private static StageMetrics MetricsOf(string name, StageModel model, WindowTally tally,
+        List<KeyValuePair<string, IReadOnlyList<StageStay>>> timelines, DateTime to, IReadOnlyDictionary<string, CustomerSignals>? current)
+    {
+        var d = tally.Durations[name];
+        d.Sort();
+        double? median = d.Count == 0 ? null : d[d.Count / 2];
+        double? p90 = d.Count == 0 ? null : d[Math.Min(d.Count - 1, (int)(d.Count * 0.9))];
+        int stuck = p90 is { } limit
+            ? timelines.Count(t => t.Value[^1].Stage == name && t.Value[^1].LeftAt is null && (to - t.Value[^1].EnteredAt).TotalDays > limit)
+            : 0;
+        int movedNext = tally.MovedNext[name], dropped = tally.Dropped[name], backwardOut = tally.BackwardOut[name];
+        int left = movedNext + dropped + backwardOut;
+        bool onPath = tally.PathOrder.TryGetValue(name, out int position);
+        bool hasNext = onPath && position + 1 < model.Path.Count;
+        var inStage = current is null ? [] : timelines
+            .Where(t => t.Value[^1].Stage == name && current.ContainsKey(t.Key))
+            .Select(t => current[t.Key]).ToList();
+        return new StageMetrics(name, onPath, tally.Now[name], tally.Entries[name], movedNext,
+            left == 0 || !hasNext ? null : (double)movedNext / left, dropped,
+            left == 0 ? null : (double)dropped / left, median, p90, stuck, backwardOut,
+            Mean(inStage.Select(c => c.Tickets30d)), Mean(inStage.Select(c => c.ChurnRisk)), Mean(inStage.Select(c => c.LeadScore)));
+    }
+
+    private static JourneyKpis HeadlineFigures(StageModel model, WindowTally tally, List<StageMetrics> metrics)
+    {
         var conversion = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int i = 0; i + 1 < model.Path.Count; i++)
         {
@@ -202,19 +153,120 @@ public sealed record JourneyMap(
                 conversion[$"{model.Path[i].Name} → {model.Path[i + 1].Name}"] = rate;
             }
         }
+        var toCustomer = tally.DaysToCustomer;
         toCustomer.Sort();
-        var kpis = new JourneyKpis(mapped,
-            mapped == 0 ? null : (double)churned / mapped,
-            mapped == 0 ? null : (double)dormant / mapped,
+        int mapped = tally.Mapped;
+        return new JourneyKpis(mapped,
+            mapped == 0 ? null : (double)tally.Churned / mapped,
+            mapped == 0 ? null : (double)tally.Dormant / mapped,
             toCustomer.Count == 0 ? null : toCustomer[toCustomer.Count / 2],
             conversion);
-        return new JourneyMap(from, to, segment, metrics,
-            [.. transitions.Select(t => new Transition(t.Key.Item1, t.Key.Item2, t.Value,
-                pathOrder.TryGetValue(t.Key.Item1, out int a) && pathOrder.TryGetValue(t.Key.Item2, out int b) && b < a))
-                .OrderByDescending(t => t.Customers).ThenBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal)],
-            [.. paths.Values.OrderByDescending(p => p.Count).ThenBy(p => string.Join(">", p.Stages), StringComparer.Ordinal).Take(topPaths)
-                .Select(p => new JourneyPath(p.Stages, p.Count))],
-            kpis);
+    }
+
+    /// <summary>The counts a map is made of, gathered customer by customer over the window [from, to).</summary>
+    private sealed class WindowTally(List<string> names, Dictionary<string, int> pathOrder, string customerStage, DateTime from, DateTime to)
+    {
+        public List<string> Names { get; } = names;
+        public Dictionary<string, int> PathOrder { get; } = pathOrder;
+        public Dictionary<string, int> Now { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        public Dictionary<string, int> Entries { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        public Dictionary<string, int> MovedNext { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        public Dictionary<string, int> Dropped { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        public Dictionary<string, int> BackwardOut { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        /// <summary>Days of every finished stay, per stage.</summary>
+        public Dictionary<string, List<double>> Durations { get; } = names.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
+        private readonly Dictionary<(string, string), int> _transitions = [];
+        private readonly Dictionary<string, (List<string> Stages, int Count)> _paths = new(StringComparer.Ordinal);
+        /// <summary>Days from the first path stage to becoming a customer, for those who became one in the window.</summary>
+        public List<double> DaysToCustomer { get; } = [];
+        public int Mapped { get; private set; }
+        public int Churned { get; private set; }
+        public int Dormant { get; private set; }
+
+        /// <summary>One customer's stays: counted when any of them overlaps the window.</summary>
+        public void Add(IReadOnlyList<StageStay> stays)
+        {
+            var inWindow = stays.Where(s => s.EnteredAt < to && (s.LeftAt ?? DateTime.MaxValue) > from).ToList();
+            if (inWindow.Count == 0)
+            {
+                return;
+            }
+            Mapped++;
+            var last = stays[^1];
+            Now[last.Stage]++;
+            Churned += last.Stage == "Churned" ? 1 : 0;
+            Dormant += last.Stage == "Dormant" ? 1 : 0;
+            for (int i = 0; i < stays.Count; i++)
+            {
+                CountStay(stays, i);
+            }
+            CountPath(inWindow);
+            CountDaysToCustomer(stays);
+        }
+
+        private void CountStay(IReadOnlyList<StageStay> stays, int i)
+        {
+            var stay = stays[i];
+            if (stay.EnteredAt >= from && stay.EnteredAt < to)
+            {
+                Entries[stay.Stage]++;
+            }
+            if (stay.LeftAt is { } left)
+            {
+                Durations[stay.Stage].Add((left - stay.EnteredAt).TotalDays);
+            }
+            if (i + 1 < stays.Count && stay.LeftAt is { } moved && moved >= from && moved < to)
+            {
+                CountMove(stay.Stage, stays[i + 1].Stage);
+            }
+        }
+
+        /// <summary>A move in the window: forward on the path (also when a stage is skipped), backward, or off the path.</summary>
+        private void CountMove(string stage, string next)
+        {
+            _transitions[(stage, next)] = _transitions.GetValueOrDefault((stage, next)) + 1;
+            bool onPathBoth = PathOrder.TryGetValue(stage, out int a) & PathOrder.TryGetValue(next, out int b);
+            if (onPathBoth && b > a)
+            {
+                MovedNext[stage]++; // forward, also when a stage is skipped
+            }
+            else if (onPathBoth && b < a)
+            {
+                BackwardOut[stage]++;
+            }
+            else if (!PathOrder.ContainsKey(next))
+            {
+                Dropped[stage]++; // off the path: at risk, dormant, churned
+            }
+        }
+
+        private void CountPath(List<StageStay> inWindow)
+        {
+            var path = inWindow.Select(s => s.Stage).ToList();
+            var key = string.Join(" → ", path);
+            _paths[key] = _paths.TryGetValue(key, out var p) ? (p.Stages, p.Count + 1) : (path, 1);
+        }
+
+        private void CountDaysToCustomer(IReadOnlyList<StageStay> stays)
+        {
+            var firstOnPath = stays.FirstOrDefault(s => PathOrder.ContainsKey(s.Stage));
+            var becameCustomer = stays.FirstOrDefault(s => s.Stage == customerStage);
+            if (firstOnPath is not null && becameCustomer is not null && becameCustomer.EnteredAt > firstOnPath.EnteredAt
+                && becameCustomer.EnteredAt >= from && becameCustomer.EnteredAt < to)
+            {
+                DaysToCustomer.Add((becameCustomer.EnteredAt - firstOnPath.EnteredAt).TotalDays);
+            }
+        }
+
+        /// <summary>Transitions, the most taken first (then by stage names, so the order is stable).</summary>
+        public List<Transition> RankedTransitions() =>
+            [.. _transitions.Select(t => new Transition(t.Key.Item1, t.Key.Item2, t.Value,
+                PathOrder.TryGetValue(t.Key.Item1, out int a) && PathOrder.TryGetValue(t.Key.Item2, out int b) && b < a))
+                .OrderByDescending(t => t.Customers).ThenBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal)];
+
+        public List<JourneyPath> TopPaths(int count) =>
+            [.. _paths.Values.OrderByDescending(p => p.Count).ThenBy(p => string.Join(">", p.Stages), StringComparer.Ordinal).Take(count)
+                .Select(p => new JourneyPath(p.Stages, p.Count))];
     }
 }
 

@@ -16,13 +16,29 @@ public static class JourneyMapHtml
     public static string Render(JourneyMap map)
     {
         var sb = new StringBuilder();
+        Head(sb, map);
+        sb.Append("<h1>").Append(E(Title(map))).Append("</h1>");
+        Kpis(sb, map.Kpis);
+        sb.Append("<h2>Flow between stages</h2>").Append(Flow(map));
+        ChangesSincePrevious(sb, map);
+        Insights(sb, map);
+        StageTable(sb, map);
+        TouchpointTable(sb, map);
+        CohortTable(sb, map);
+        TopPaths(sb, map);
+        sb.Append("</body></html>");
+        return sb.ToString();
+    }
+
+    private static void Head(StringBuilder sb, JourneyMap map) =>
         sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(Title(map))).Append("</title><style>")
             .Append("body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:24px;color:#222;max-width:1200px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}")
             .Append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px}td.n{text-align:right}th{background:#f3f5f8}")
             .Append(".kpi{display:inline-block;margin:0 24px 8px 0}.kpi b{display:block;font-size:20px}li{margin:4px 0}")
             .Append("</style></head><body>");
-        sb.Append("<h1>").Append(E(Title(map))).Append("</h1>");
-        var k = map.Kpis;
+
+    private static void Kpis(StringBuilder sb, JourneyKpis k)
+    {
         sb.Append("<div class=\"kpis\">")
             .Append(Kpi("customers", k.Customers.ToString("N0", Inv)))
             .Append(Kpi("churned by the end", P(k.ChurnRate)))
@@ -33,7 +49,10 @@ public static class JourneyMapHtml
             sb.Append(Kpi(step, P(rate)));
         }
         sb.Append("</div>");
-        sb.Append("<h2>Flow between stages</h2>").Append(Flow(map));
+    }
+
+    private static void ChangesSincePrevious(StringBuilder sb, JourneyMap map)
+    {
         if (map.ComparedWith is { } previous)
         {
             sb.Append("<h2>What changed since the map to ").Append(previous.ToString("yyyy-MM-dd", Inv)).Append("</h2><ul id=\"changes\">");
@@ -43,6 +62,10 @@ public static class JourneyMapHtml
             }
             sb.Append("</ul>");
         }
+    }
+
+    private static void Insights(StringBuilder sb, JourneyMap map)
+    {
         if (map.Insights.Count > 0)
         {
             sb.Append("<h2>Insights</h2><ol id=\"insights\">");
@@ -52,6 +75,10 @@ public static class JourneyMapHtml
             }
             sb.Append("</ol>");
         }
+    }
+
+    private static void StageTable(StringBuilder sb, JourneyMap map)
+    {
         sb.Append("<h2>Stages</h2><table id=\"stages\"><tr><th>stage</th><th>now</th><th>entries</th><th>moved on</th><th>dropped off</th><th>went back</th>")
             .Append("<th>median days</th><th>p90 days</th><th>stuck past p90</th><th>tickets / customer</th><th>avg churn risk</th><th>avg lead score</th></tr>");
         foreach (var s in map.Stages)
@@ -63,6 +90,10 @@ public static class JourneyMapHtml
                 .Append(N(P(s.AverageChurnRisk))).Append(N(P(s.AverageLeadScore))).Append("</tr>");
         }
         sb.Append("</table>");
+    }
+
+    private static void TouchpointTable(StringBuilder sb, JourneyMap map)
+    {
         if (map.Touchpoints.Count > 0)
         {
             sb.Append("<h2>Touchpoints</h2><table id=\"touchpoints\"><tr><th>stage</th><th>kind</th><th>touchpoint</th><th>customers</th><th>forward stays with it</th><th>other stays with it</th><th>lift</th></tr>");
@@ -74,6 +105,10 @@ public static class JourneyMapHtml
             }
             sb.Append("</table>");
         }
+    }
+
+    private static void CohortTable(StringBuilder sb, JourneyMap map)
+    {
         if (map.Cohorts.Count > 0)
         {
             sb.Append("<h2>Cohorts</h2><p>Those who entered a stage, by what they did in their first days there, against the rest; \"chance\" marks a difference groups this small show by chance.</p>")
@@ -86,13 +121,16 @@ public static class JourneyMapHtml
             }
             sb.Append("</table>");
         }
+    }
+
+    private static void TopPaths(StringBuilder sb, JourneyMap map)
+    {
         sb.Append("<h2>Paths customers really took</h2><ol>");
         foreach (var path in map.TopPaths)
         {
             sb.Append("<li>").Append(E(string.Join(" → ", path.Stages))).Append(": ").Append(path.Customers.ToString("N0", Inv)).Append("</li>");
         }
-        sb.Append("</ol></body></html>");
-        return sb.ToString();
+        sb.Append("</ol>");
     }
 
     /// <summary>Path stages as boxes in a row; forward moves as arcs above, moves back as red arcs below; off-path stages in a second row.</summary>

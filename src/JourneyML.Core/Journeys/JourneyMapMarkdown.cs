@@ -6,62 +6,102 @@ namespace JourneyML.Core.Journeys;
 /// <summary>The journey map as Markdown, for pasting into a wiki or a ticket.</summary>
 public static class JourneyMapMarkdown
 {
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
+
     public static string Render(JourneyMap map)
     {
-        var inv = CultureInfo.InvariantCulture;
-        string P(double? v) => v is { } x ? x.ToString("0%", inv) : "–";
-        string D(double? v) => v is { } x ? x.ToString("0", inv) + " d" : "–";
-        string N(double? v) => v is { } x ? x.ToString("0.0", inv) : "–";
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"# Journey map{(map.Segment is null ? "" : ": " + Escape(JourneyMapHtml.Subject(map.Segment)))}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}");
+        Headline(sb, map);
+        ChangesSincePrevious(sb, map);
+        Insights(sb, map);
+        StageTable(sb, map);
+        StageConversion(sb, map);
+        Moves(sb, map);
+        TouchpointTable(sb, map);
+        CohortTable(sb, map);
+        TopPaths(sb, map);
+        return sb.ToString();
+    }
+
+    private static string Percent(double? v) => v is { } x ? x.ToString("0%", s_inv) : "–";
+    private static string Days(double? v) => v is { } x ? x.ToString("0", s_inv) + " d" : "–";
+    private static string OneDecimal(double? v) => v is { } x ? x.ToString("0.0", s_inv) : "–";
+
+    private static void Headline(StringBuilder sb, JourneyMap map)
+    {
+        sb.AppendLine(s_inv, $"# Journey map{(map.Segment is null ? "" : ": " + Escape(JourneyMapHtml.Subject(map.Segment)))}, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}");
         sb.AppendLine();
         var k = map.Kpis;
-        sb.AppendLine(inv, $"{k.Customers:N0} customers. Churned by the end: {P(k.ChurnRate)}. Dormant: {P(k.DormantShare)}. " +
-            $"Median time from first stage to customer: {D(k.MedianDaysFirstStageToCustomer)}.");
+        sb.AppendLine(s_inv, $"{k.Customers:N0} customers. Churned by the end: {Percent(k.ChurnRate)}. Dormant: {Percent(k.DormantShare)}. " +
+            $"Median time from first stage to customer: {Days(k.MedianDaysFirstStageToCustomer)}.");
         sb.AppendLine();
+    }
+
+    private static void ChangesSincePrevious(StringBuilder sb, JourneyMap map)
+    {
         if (map.ComparedWith is { } previous)
         {
-            sb.AppendLine(inv, $"## What changed since the map to {previous:yyyy-MM-dd}");
+            sb.AppendLine(s_inv, $"## What changed since the map to {previous:yyyy-MM-dd}");
             sb.AppendLine();
             foreach (var change in map.Changes.DefaultIfEmpty("nothing moved by more than 3 points or 10%"))
             {
-                sb.AppendLine(inv, $"- {Escape(change)}");
+                sb.AppendLine(s_inv, $"- {Escape(change)}");
             }
             sb.AppendLine();
         }
+    }
+
+    private static void Insights(StringBuilder sb, JourneyMap map)
+    {
         if (map.Insights.Count > 0)
         {
             sb.AppendLine("## Insights (most customers first)");
             sb.AppendLine();
             foreach (var insight in map.Insights)
             {
-                sb.AppendLine(inv, $"- {Escape(insight.Text)}");
+                sb.AppendLine(s_inv, $"- {Escape(insight.Text)}");
             }
             sb.AppendLine();
         }
+    }
+
+    private static void StageTable(StringBuilder sb, JourneyMap map)
+    {
         sb.AppendLine("| stage | now | entries | moved on | dropped off | went back | median time | p90 time | stuck past p90 | tickets / customer (30 d) | avg churn risk | avg lead score |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in map.Stages)
         {
-            sb.AppendLine(inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {P(s.ConversionToNext)} | {P(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {D(s.MedianDaysInStage)} | {D(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} | {N(s.TicketsPerCustomer)} | {P(s.AverageChurnRisk)} | {P(s.AverageLeadScore)} |");
+            sb.AppendLine(s_inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {Percent(s.ConversionToNext)} | {Percent(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {Days(s.MedianDaysInStage)} | {Days(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} | {OneDecimal(s.TicketsPerCustomer)} | {Percent(s.AverageChurnRisk)} | {Percent(s.AverageLeadScore)} |");
         }
         sb.AppendLine();
+    }
+
+    private static void StageConversion(StringBuilder sb, JourneyMap map)
+    {
         sb.AppendLine("## Stage conversion");
         sb.AppendLine();
-        foreach (var (step, rate) in k.StageConversion)
+        foreach (var (step, rate) in map.Kpis.StageConversion)
         {
-            sb.AppendLine(inv, $"- {Escape(step)}: {P(rate)}");
+            sb.AppendLine(s_inv, $"- {Escape(step)}: {Percent(rate)}");
         }
         sb.AppendLine();
+    }
+
+    private static void Moves(StringBuilder sb, JourneyMap map)
+    {
         sb.AppendLine("## Moves between stages (most common first; ↩ marks a move back)");
         sb.AppendLine();
         sb.AppendLine("| from | to | customers |");
         sb.AppendLine("|---|---|---:|");
         foreach (var t in map.Transitions.Take(20))
         {
-            sb.AppendLine(inv, $"| {Escape(t.From)} | {(t.Backward ? "↩ " : "")}{Escape(t.To)} | {t.Customers:N0} |");
+            sb.AppendLine(s_inv, $"| {Escape(t.From)} | {(t.Backward ? "↩ " : "")}{Escape(t.To)} | {t.Customers:N0} |");
         }
         sb.AppendLine();
+    }
+
+    private static void TouchpointTable(StringBuilder sb, JourneyMap map)
+    {
         if (map.Touchpoints.Count > 0)
         {
             sb.AppendLine("## Touchpoints by stage (customers who met it there; share of stays that moved forward with it against those that did not)");
@@ -70,10 +110,14 @@ public static class JourneyMapMarkdown
             sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
             foreach (var t in map.Touchpoints)
             {
-                sb.AppendLine(inv, $"| {Escape(t.Stage)} | {t.Kind} | {Escape(t.Name)} | {t.Customers:N0} | {t.AdvancingWith:N0} of {t.AdvancingStays:N0} | {t.OtherWith:N0} of {t.OtherStays:N0} | {(t.Lift is { } l ? l.ToString("0.0", inv) + "x" : "–")} |");
+                sb.AppendLine(s_inv, $"| {Escape(t.Stage)} | {t.Kind} | {Escape(t.Name)} | {t.Customers:N0} | {t.AdvancingWith:N0} of {t.AdvancingStays:N0} | {t.OtherWith:N0} of {t.OtherStays:N0} | {(t.Lift is { } l ? l.ToString("0.0", s_inv) + "x" : "–")} |");
             }
             sb.AppendLine();
         }
+    }
+
+    private static void CohortTable(StringBuilder sb, JourneyMap map)
+    {
         if (map.Cohorts.Count > 0)
         {
             sb.AppendLine("## Cohorts (those who entered a stage, by what they did in their first days there, against the rest)");
@@ -82,17 +126,20 @@ public static class JourneyMapMarkdown
             sb.AppendLine("|---|---|---|---:|---:|---:|");
             foreach (var c in map.Cohorts)
             {
-                sb.AppendLine(inv, $"| {Escape(c.Stage)} | {Escape(c.Words)} | {CohortOutcome(c)} | {c.CustomersWithOutcome:N0} of {c.Customers:N0} ({P(c.Rate)}) | {c.OtherCustomersWithOutcome:N0} of {c.OtherCustomers:N0} ({P(c.OtherRate)}) | {(c.Ratio is { } r ? r.ToString("0.0", inv) + "x" : "–")}{(c.Significant ? "" : " (chance)")} |");
+                sb.AppendLine(s_inv, $"| {Escape(c.Stage)} | {Escape(c.Words)} | {CohortOutcome(c)} | {c.CustomersWithOutcome:N0} of {c.Customers:N0} ({Percent(c.Rate)}) | {c.OtherCustomersWithOutcome:N0} of {c.OtherCustomers:N0} ({Percent(c.OtherRate)}) | {(c.Ratio is { } r ? r.ToString("0.0", s_inv) + "x" : "–")}{(c.Significant ? "" : " (chance)")} |");
             }
             sb.AppendLine();
         }
+    }
+
+    private static void TopPaths(StringBuilder sb, JourneyMap map)
+    {
         sb.AppendLine("## Paths customers really took");
         sb.AppendLine();
         foreach (var p in map.TopPaths)
         {
-            sb.AppendLine(inv, $"- {string.Join(" → ", p.Stages.Select(Escape))}: {p.Customers:N0}");
+            sb.AppendLine(s_inv, $"- {string.Join(" → ", p.Stages.Select(Escape))}: {p.Customers:N0}");
         }
-        return sb.ToString();
     }
 
     /// <summary>What a cohort is compared on, in words: "churn within 90 days", "reach SQL or beyond within 90 days".</summary>

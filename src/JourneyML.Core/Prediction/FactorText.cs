@@ -29,99 +29,103 @@ public static class FactorText
 
     public static string Describe(FeatureTable table, int row, string feature)
     {
-        float V(string name) => table.Find(name)?.Numbers is { } n ? n[row] : float.NaN;
-        string N(float v) => float.IsNaN(v) ? "unknown" : v.ToString(Math.Abs(v - MathF.Round(v)) < 1e-4 ? "0" : "0.#", Inv);
-        string Plural(float v, string one, string many) => $"{N(v)} {(Math.Abs(v - 1) < 1e-6 ? one : many)}";
-        float value = V(feature);
-        switch (feature)
+        float value = Value(table, row, feature);
+        return LoginPhrase(table, row, feature, value)
+            ?? SupportPhrase(table, row, feature, value)
+            ?? EngagementPhrase(feature, value)
+            ?? AccountPhrase(table, row, feature, value)
+            ?? LifecyclePhrase(feature, value)
+            ?? CategoryPhrase(table, row, feature)
+            ?? $"{feature}: {Number(value)}";
+    }
+
+    private static float Value(FeatureTable table, int row, string name) => table.Find(name)?.Numbers is { } n ? n[row] : float.NaN;
+
+    private static string Number(float v) => float.IsNaN(v) ? "unknown" : v.ToString(Math.Abs(v - MathF.Round(v)) < 1e-4 ? "0" : "0.#", Inv);
+
+    private static string Plural(float v, string one, string many) => $"{Number(v)} {(Math.Abs(v - 1) < 1e-6 ? one : many)}";
+
+    /// <summary>Logins, their trend, and how long since the last login or activity; null for any other feature.</summary>
+    private static string? LoginPhrase(FeatureTable table, int row, string feature, float value) => feature switch
+    {
+        FeatureNames.LoginTrend or FeatureNames.LoginsPrev30d =>
+            Trend(Value(table, row, FeatureNames.Logins30d), Value(table, row, FeatureNames.LoginsPrev30d), "logins"),
+        FeatureNames.Logins7d => $"{Plural(value, "login", "logins")} in the last 7 days",
+        FeatureNames.Logins30d => $"{Plural(value, "login", "logins")} in the last 30 days ({Number(Value(table, row, FeatureNames.LoginsPrev30d))} in the 30 before)",
+        FeatureNames.Logins90d => $"{Plural(value, "login", "logins")} in the last 90 days",
+        FeatureNames.LoginRate90d => $"{Number(value)} logins a week over the last 90 days",
+        FeatureNames.DaysSinceLastLogin => float.IsNaN(value) ? "has never logged in" : $"no login for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.DaysSinceLastActivity => float.IsNaN(value) ? "no activity recorded" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.ActiveDays30d => $"active on {Number(value)} of the last 30 days",
+        FeatureNames.ActiveDays90d => $"active on {Number(value)} of the last 90 days",
+        _ => null,
+    };
+
+    /// <summary>Support tickets, their trend and escalations; null for any other feature.</summary>
+    private static string? SupportPhrase(FeatureTable table, int row, string feature, float value) => feature switch
+    {
+        FeatureNames.TicketTrend => Trend(Value(table, row, FeatureNames.Tickets30d), Value(table, row, FeatureNames.TicketsPrev30d), "support tickets"),
+        FeatureNames.TicketsPrev30d => $"{Plural(value, "support ticket", "support tickets")} in the 30 days before the last 30",
+        FeatureNames.Tickets30d => $"{Plural(value, "support ticket", "support tickets")} in the last 30 days",
+        FeatureNames.Tickets90d => $"{Plural(value, "support ticket", "support tickets")} in the last 90 days",
+        FeatureNames.Escalations90d => $"{Plural(value, "escalated ticket", "escalated tickets")} in the last 90 days",
+        _ => null,
+    };
+
+    /// <summary>Content, email, pricing and sales engagement; null for any other feature.</summary>
+    private static string? EngagementPhrase(string feature, float value) => feature switch
+    {
+        FeatureNames.Content30d => value == 0 ? "no content engagement in the last 30 days" : $"{Plural(value, "content engagement", "content engagements")} in the last 30 days",
+        FeatureNames.Content90d => value == 0 ? "no content engagement in the last 90 days" : $"{Plural(value, "content engagement", "content engagements")} in the last 90 days",
+        FeatureNames.PageViews30d or FeatureNames.PageViews90d => $"{Plural(value, "page view", "page views")} in the last {Window(feature)} days",
+        FeatureNames.EmailOpens30d or FeatureNames.EmailOpens90d => $"{Plural(value, "email opened", "emails opened")} in the last {Window(feature)} days",
+        FeatureNames.EmailClicks30d or FeatureNames.EmailClicks90d => $"{Plural(value, "email click", "email clicks")} in the last {Window(feature)} days",
+        FeatureNames.Downloads90d => $"{Plural(value, "download", "downloads")} (whitepapers, assets) in the last 90 days",
+        FeatureNames.Webinars90d => value == 0 ? "no webinar attended in the last 90 days" : $"{Plural(value, "webinar", "webinars")} attended in the last 90 days",
+        FeatureNames.CaseStudyViews90d => $"{Plural(value, "case-study view", "case-study views")} in the last 90 days",
+        FeatureNames.ComparisonViews90d => $"{Plural(value, "comparison-page view", "comparison-page views")} in the last 90 days",
+        FeatureNames.PricingViews14d => $"{Plural(value, "pricing-page view", "pricing-page views")} in the last 14 days",
+        FeatureNames.PricingViews90d => $"{Plural(value, "pricing-page view", "pricing-page views")} in the last 90 days",
+        FeatureNames.SalesTouches90d => $"{Plural(value, "sales touch", "sales touches")} (forms, meetings, opportunities) in the last 90 days",
+        _ => null,
+    };
+
+    /// <summary>The account roll-ups; null for any other feature.</summary>
+    private static string? AccountPhrase(FeatureTable table, int row, string feature, float value) => feature switch
+    {
+        FeatureNames.AccountContacts => $"{Plural(value, "contact", "contacts")} in the account",
+        FeatureNames.AccountEngagedContacts30d => $"{Number(value)} of {Number(Value(table, row, FeatureNames.AccountContacts))} contacts in the account active in the last 30 days",
+        FeatureNames.AccountEngagedRoles30d => $"{Plural(value, "buying-group role", "buying-group roles")} active in the account in the last 30 days",
+        FeatureNames.AccountDecisionMakerEngaged => value >= 0.5f ? "a decision-maker in the account is engaged" : "no decision-maker in the account engaged in the last 30 days",
+        _ => null,
+    };
+
+    /// <summary>Tenure, history and whether the customer pays; null for any other feature.</summary>
+    private static string? LifecyclePhrase(string feature, float value) => feature switch
+    {
+        FeatureNames.TenureDays => $"signed up {Number(MathF.Floor(value))} days ago",
+        FeatureNames.DaysAsCustomer => float.IsNaN(value) ? "not a paying customer yet" : $"paying customer for {Number(MathF.Floor(value))} days",
+        FeatureNames.HistoryDays => $"{Number(MathF.Floor(value))} days of behaviour history",
+        FeatureNames.IsNew => value >= 0.5f ? "new: signed up less than 30 days ago" : "past the first 30 days",
+        FeatureNames.IsCustomer => value >= 0.5f ? "a paying customer" : "not a paying customer yet",
+        _ => null,
+    };
+
+    /// <summary>A categorical feature's value in words; null when the feature is not categorical.</summary>
+    private static string? CategoryPhrase(FeatureTable table, int row, string feature)
+    {
+        if (table.Find(feature) is not { Kind: FeatureKind.Categorical } categorical)
         {
-            case FeatureNames.LoginTrend:
-            case FeatureNames.LoginsPrev30d:
-                return Trend(V(FeatureNames.Logins30d), V(FeatureNames.LoginsPrev30d), "logins");
-            case FeatureNames.TicketTrend:
-                return Trend(V(FeatureNames.Tickets30d), V(FeatureNames.TicketsPrev30d), "support tickets");
-            case FeatureNames.TicketsPrev30d:
-                return $"{Plural(value, "support ticket", "support tickets")} in the 30 days before the last 30";
-            case FeatureNames.Logins7d:
-                return $"{Plural(value, "login", "logins")} in the last 7 days";
-            case FeatureNames.Logins30d:
-                return $"{Plural(value, "login", "logins")} in the last 30 days ({N(V(FeatureNames.LoginsPrev30d))} in the 30 before)";
-            case FeatureNames.Logins90d:
-                return $"{Plural(value, "login", "logins")} in the last 90 days";
-            case FeatureNames.LoginRate90d:
-                return $"{N(value)} logins a week over the last 90 days";
-            case FeatureNames.DaysSinceLastLogin:
-                return float.IsNaN(value) ? "has never logged in" : $"no login for {Plural(MathF.Floor(value), "day", "days")}";
-            case FeatureNames.DaysSinceLastActivity:
-                return float.IsNaN(value) ? "no activity recorded" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}";
-            case FeatureNames.ActiveDays30d:
-                return $"active on {N(value)} of the last 30 days";
-            case FeatureNames.ActiveDays90d:
-                return $"active on {N(value)} of the last 90 days";
-            case FeatureNames.Tickets30d:
-                return $"{Plural(value, "support ticket", "support tickets")} in the last 30 days";
-            case FeatureNames.Tickets90d:
-                return $"{Plural(value, "support ticket", "support tickets")} in the last 90 days";
-            case FeatureNames.Escalations90d:
-                return $"{Plural(value, "escalated ticket", "escalated tickets")} in the last 90 days";
-            case FeatureNames.Content30d:
-                return value == 0 ? "no content engagement in the last 30 days" : $"{Plural(value, "content engagement", "content engagements")} in the last 30 days";
-            case FeatureNames.Content90d:
-                return value == 0 ? "no content engagement in the last 90 days" : $"{Plural(value, "content engagement", "content engagements")} in the last 90 days";
-            case FeatureNames.PageViews30d:
-            case FeatureNames.PageViews90d:
-                return $"{Plural(value, "page view", "page views")} in the last {Window(feature)} days";
-            case FeatureNames.EmailOpens30d:
-            case FeatureNames.EmailOpens90d:
-                return $"{Plural(value, "email opened", "emails opened")} in the last {Window(feature)} days";
-            case FeatureNames.EmailClicks30d:
-            case FeatureNames.EmailClicks90d:
-                return $"{Plural(value, "email click", "email clicks")} in the last {Window(feature)} days";
-            case FeatureNames.Downloads90d:
-                return $"{Plural(value, "download", "downloads")} (whitepapers, assets) in the last 90 days";
-            case FeatureNames.Webinars90d:
-                return value == 0 ? "no webinar attended in the last 90 days" : $"{Plural(value, "webinar", "webinars")} attended in the last 90 days";
-            case FeatureNames.CaseStudyViews90d:
-                return $"{Plural(value, "case-study view", "case-study views")} in the last 90 days";
-            case FeatureNames.ComparisonViews90d:
-                return $"{Plural(value, "comparison-page view", "comparison-page views")} in the last 90 days";
-            case FeatureNames.PricingViews14d:
-                return $"{Plural(value, "pricing-page view", "pricing-page views")} in the last 14 days";
-            case FeatureNames.PricingViews90d:
-                return $"{Plural(value, "pricing-page view", "pricing-page views")} in the last 90 days";
-            case FeatureNames.SalesTouches90d:
-                return $"{Plural(value, "sales touch", "sales touches")} (forms, meetings, opportunities) in the last 90 days";
-            case FeatureNames.AccountContacts:
-                return $"{Plural(value, "contact", "contacts")} in the account";
-            case FeatureNames.AccountEngagedContacts30d:
-                return $"{N(value)} of {N(V(FeatureNames.AccountContacts))} contacts in the account active in the last 30 days";
-            case FeatureNames.AccountEngagedRoles30d:
-                return $"{Plural(value, "buying-group role", "buying-group roles")} active in the account in the last 30 days";
-            case FeatureNames.AccountDecisionMakerEngaged:
-                return value >= 0.5f ? "a decision-maker in the account is engaged" : "no decision-maker in the account engaged in the last 30 days";
-            case FeatureNames.TenureDays:
-                return $"signed up {N(MathF.Floor(value))} days ago";
-            case FeatureNames.DaysAsCustomer:
-                return float.IsNaN(value) ? "not a paying customer yet" : $"paying customer for {N(MathF.Floor(value))} days";
-            case FeatureNames.HistoryDays:
-                return $"{N(MathF.Floor(value))} days of behaviour history";
-            case FeatureNames.IsNew:
-                return value >= 0.5f ? "new: signed up less than 30 days ago" : "past the first 30 days";
-            case FeatureNames.IsCustomer:
-                return value >= 0.5f ? "a paying customer" : "not a paying customer yet";
+            return null;
         }
-        if (table.Find(feature) is { Kind: FeatureKind.Categorical } categorical)
+        var category = categorical.Categories![row];
+        return feature switch
         {
-            var category = categorical.Categories![row];
-            return feature switch
-            {
-                FeatureNames.Plan => $"on the {category ?? "unknown"} plan",
-                FeatureNames.Role => category is null ? "role unknown" : $"role: {category}",
-                FeatureNames.Region => category is null ? "region unknown" : $"region: {category}",
-                _ => $"{feature}: {category ?? "(missing)"}",
-            };
-        }
-        return $"{feature}: {N(value)}";
+            FeatureNames.Plan => $"on the {category ?? "unknown"} plan",
+            FeatureNames.Role => category is null ? "role unknown" : $"role: {category}",
+            FeatureNames.Region => category is null ? "region unknown" : $"region: {category}",
+            _ => $"{feature}: {category ?? "(missing)"}",
+        };
     }
 
     /// <summary>"logins down 62% against the previous 30 days (16 → 6)".</summary>

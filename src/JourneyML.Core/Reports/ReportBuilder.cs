@@ -236,6 +236,16 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
             Paragraph(NoTaskText(words));
             return;
         }
+        ClassifierFacts(task, words);
+        TrainerChoice(task, words);
+        HoldoutQuality(task, words);
+        CalibrationCheck(task, words);
+        LiftByDecile(task.Holdout, words);
+        ScoreDrivers(task, words);
+    }
+
+    private void ClassifierFacts(TaskMetadata task, TaskWords words)
+    {
         var m = task.Holdout;
         _blocks.Add(new FactsBlock(
         [
@@ -244,7 +254,10 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
             new("Rows", $"{Format.Count(task.TrainRows)} to train and select, {Format.Count(task.HoldoutRows)} held out for the metrics below"),
             new("Base rate (holdout)", $"{Format.Percent(m.BaseRate)} {words.Outcome} ({Format.Count(m.Positives)} of {Format.Count(m.Count)})"),
         ]));
+    }
 
+    private void TrainerChoice(TaskMetadata task, TaskWords words)
+    {
         Heading(3, "Trainer", $"{words.Slug}-trainer");
         Paragraph($"{task.Trainer}. {task.SelectionReason}", "Chosen:");
         if (task.Hyperparameters.Count > 0)
@@ -265,22 +278,30 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
                     [c.Candidate, Format.Ratio(c.PrAuc), Format.Ratio(c.PrAucStd), Format.Ratio(c.Auc), Format.Seconds(c.Seconds), c.Chosen ? "chosen" : ""],
                     c.Chosen ? RowMark.Chosen : RowMark.None)).ToList()));
         }
+    }
 
+    private void HoldoutQuality(TaskMetadata task, TaskWords words)
+    {
+        var m = task.Holdout;
         Heading(3, "How good it is on held-out customers", $"{words.Slug}-holdout");
         _blocks.Add(new TableBlock([new("Metric"), new("Value", true), new("What it means")], HoldoutRows(m, words)));
         if (task.OracleAuc is { } oracle)
         {
             Paragraph($"the true generating probabilities would reach ROC AUC {Format.Ratio(oracle)}; the model reaches {Format.Ratio(m.Auc)}.", "Oracle:");
         }
-        var holdout = m;
-        string slug = words.Slug, title = words.Title;
-        Chart($"roc-{slug}", $"ROC curve of the {title} model on the holdout; the dashed diagonal is a random ranking.", () => ReportCharts.Roc(holdout, title).Png);
+        string title = words.Title;
+        Chart($"roc-{words.Slug}", $"ROC curve of the {title} model on the holdout; the dashed diagonal is a random ranking.", () => ReportCharts.Roc(m, title).Png);
+    }
 
+    private void CalibrationCheck(TaskMetadata task, TaskWords words)
+    {
+        var m = task.Holdout;
+        string slug = words.Slug, title = words.Title;
         Heading(3, "Calibration", $"{slug}-calibration");
         Paragraph($"Can a score be read as a probability? Holdout {words.Subjects} in ten equal groups by predicted probability: " +
             $"points on the diagonal mean that of the {words.Subjects} scored 0.30, about 30% {words.Outcome}. " +
             $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}.");
-        Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile, with the diagonal.", () => ReportCharts.Calibration(holdout, title).Png);
+        Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile, with the diagonal.", () => ReportCharts.Calibration(m, title).Png);
         if (m.Reliability.Count > 0)
         {
             _blocks.Add(new TableBlock(
@@ -288,11 +309,15 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
                 m.Reliability.Select(b => new TableRow([b.Bin.ToString(CultureInfo.InvariantCulture), Format.Count(b.Count), Format.Percent(b.MeanPredicted),
                     Format.Percent(b.ObservedRate), Signed(b.ObservedRate - b.MeanPredicted)])).ToList()));
         }
+    }
 
+    private void LiftByDecile(ClassificationMetrics m, TaskWords words)
+    {
+        string slug = words.Slug, title = words.Title;
         Heading(3, "Lift by decile", $"{slug}-lift");
         Paragraph($"The holdout ranked by score and cut into tenths, decile 1 first. Lift 3 means that decile holds three times the base rate; " +
             $"'captured' is the share of all {words.Outcome} {words.Subjects} found by working down to that decile.");
-        Chart($"lift-{slug}", $"Lift of each decile of the {title} ranking over the base rate.", () => ReportCharts.Lift(holdout, title).Png);
+        Chart($"lift-{slug}", $"Lift of each decile of the {title} ranking over the base rate.", () => ReportCharts.Lift(m, title).Png);
         if (m.Lift.Count > 0)
         {
             int cumulative = 0;
@@ -307,8 +332,11 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
                 [new("Decile", true), new(Capitalise(words.Subjects), true), new(Capitalise(words.Outcome), true), new("Rate", true), new("Lift", true), new("Captured so far", true)],
                 rows));
         }
+    }
 
-        Heading(3, "What drives the score", $"{slug}-importance");
+    private void ScoreDrivers(TaskMetadata task, TaskWords words)
+    {
+        Heading(3, "What drives the score", $"{words.Slug}-importance");
         if (task.Importance.Count == 0)
         {
             Paragraph("no global importance was recorded.");

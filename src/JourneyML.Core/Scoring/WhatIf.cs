@@ -25,67 +25,113 @@ public static class WhatIf
     /// <summary>A copy of row <paramref name="row"/> of the table (a one-row table) with the changes applied.</summary>
     public static FeatureTable Apply(FeatureTable table, int row, IReadOnlyList<FeatureChange> changes, ValidationReport report)
     {
-        var numbers = table.Columns.ToDictionary(c => c.Name, c => c.Numbers is { } v ? new[] { v[row] } : null, StringComparer.Ordinal);
-        var categories = table.Columns.ToDictionary(c => c.Name, c => c.Categories is { } v ? new[] { v[row] } : null, StringComparer.Ordinal);
+        var copy = RowCopy.Of(table, row);
         var changed = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < changes.Count; i++)
         {
-            var change = changes[i];
-            long line = i + 1;
-            if (string.IsNullOrWhiteSpace(change.Feature) || !numbers.ContainsKey(change.Feature))
-            {
-                report.Add(new DataProblem(ChangesName, line, "feature", $"unknown feature '{change.Feature}'"));
-                continue;
-            }
-            if (!changed.Add(change.Feature))
-            {
-                report.Add(new DataProblem(ChangesName, line, "feature", $"'{change.Feature}' is changed twice"));
-                continue;
-            }
-            if ((change.Value is null) == (change.SameAs is null))
-            {
-                report.Add(new DataProblem(ChangesName, line, "value", "give either a value or sameAs (another feature whose value to take)"));
-                continue;
-            }
-            if (change.SameAs is { } source)
-            {
-                if (!numbers.ContainsKey(source))
-                {
-                    report.Add(new DataProblem(ChangesName, line, "sameAs", $"unknown feature '{source}'"));
-                }
-                else if ((numbers[change.Feature] is null) != (numbers[source] is null))
-                {
-                    report.Add(new DataProblem(ChangesName, line, "sameAs", $"'{source}' and '{change.Feature}' are not of the same kind"));
-                }
-                else if (numbers[change.Feature] is { } target)
-                {
-                    target[0] = table[source].Numbers![row];
-                }
-                else
-                {
-                    categories[change.Feature]![0] = table[source].Categories![row];
-                }
-                continue;
-            }
-            var value = change.Value!.Value;
-            if (numbers[change.Feature] is { } slot)
-            {
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
-                {
-                    report.Add(new DataProblem(ChangesName, line, "value", $"'{change.Feature}' is a number"));
-                    continue;
-                }
-                slot[0] = (float)d;
-            }
-            else if (value.ValueKind == JsonValueKind.String)
-            {
-                categories[change.Feature]![0] = value.GetString();
-            }
-            else
-            {
-                report.Add(new DataProblem(ChangesName, line, "value", $"'{change.Feature}' is a category (text)"));
-            }
+            ApplyChange(table, row, copy, changes[i], line: i + 1, changed, report);
         }
+        RecomputeTrends(copy, changed);
+        return copy.ToTable(table, row);
+    }
+
+    /// <summary>The row's values, one-element arrays per column: numbers for a numeric column, categories for a categorical one (the other null).</summary>
+    private sealed record RowCopy(Dictionary<string, float[]?> Numbers, Dictionary<string, string?[]?> Categories)
+    {
+        public static RowCopy Of(FeatureTable table, int row) => new(
+            table.Columns.ToDictionary(c => c.Name, c => c.Numbers is { } v ? new[] { v[row] } : null, StringComparer.Ordinal),
+            table.Columns.ToDictionary(c => c.Name, c => c.Categories is { } v ? new[] { v[row] } : null, StringComparer.Ordinal));
+
+        public FeatureTable ToTable(FeatureTable table, int row)
+        {
+            var columns = table.Columns.Select(c => c.Numbers is not null
+                ? FeatureColumn.Numeric(c.Name, c.Description, Numbers[c.Name]!)
+                : FeatureColumn.Categorical(c.Name, c.Description, Categories[c.Name]!)).ToList();
+            return new FeatureTable([table.CustomerIds[row]], columns)
+            {
+                AccountIds = table.AccountIds is { } a ? [a[row]] : null,
+                Status = table.Status is { } s ? [s[row]] : null,
+                AsOf = table.AsOf,
+            };
+        }
+    }
+
+    /// <summary>One change, checked (a known feature, changed once, a value or sameAs) and applied; what is wrong with it is reported.</summary>
+    private static void ApplyChange(FeatureTable table, int row, RowCopy copy, FeatureChange change, long line, HashSet<string> changed, ValidationReport report)
+    {
+        if (string.IsNullOrWhiteSpace(change.Feature) || !copy.Numbers.ContainsKey(change.Feature))
+        {
+            report.Add(new DataProblem(ChangesName, line, "feature", $"unknown feature '{change.Feature}'"));
+            return;
+        }
+        if (!changed.Add(change.Feature))
+        {
+            report.Add(new DataProblem(ChangesName, line, "feature", $"'{change.Feature}' is changed twice"));
+            return;
+        }
+        if ((change.Value is null) == (change.SameAs is null))
+        {
+            report.Add(new DataProblem(ChangesName, line, "value", "give either a value or sameAs (another feature whose value to take)"));
+            return;
+        }
+        if (change.SameAs is { } source)
+        {
+            CopyFrom(table, row, copy, change.Feature, source, line, report);
+        }
+        else
+        {
+            SetValue(copy, change.Feature, change.Value!.Value, line, report);
+        }
+    }
+
+    /// <summary>sameAs: the feature takes another feature's value, which must be of the same kind.</summary>
+    private static void CopyFrom(FeatureTable table, int row, RowCopy copy, string feature, string source, long line, ValidationReport report)
+    {
+        var numbers = copy.Numbers;
+        if (!numbers.ContainsKey(source))
+        {
+            report.Add(new DataProblem(ChangesName, line, "sameAs", $"unknown feature '{source}'"));
+        }
+        else if ((numbers[feature] is null) != (numbers[source] is null))
+        {
+            report.Add(new DataProblem(ChangesName, line, "sameAs", $"'{source}' and '{feature}' are not of the same kind"));
+        }
+        else if (numbers[feature] is { } target)
+        {
+            target[0] = table[source].Numbers![row];
+        }
+        else
+        {
+            copy.Categories[feature]![0] = table[source].Categories![row];
+        }
+    }
+
+    /// <summary>value: a finite number for a numeric feature, text for a categorical one.</summary>
+    private static void SetValue(RowCopy copy, string feature, JsonElement value, long line, ValidationReport report)
+    {
+        if (copy.Numbers[feature] is { } slot)
+        {
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
+            {
+                report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a number"));
+                return;
+            }
+            slot[0] = (float)d;
+        }
+        else if (value.ValueKind == JsonValueKind.String)
+        {
+            copy.Categories[feature]![0] = value.GetString();
+        }
+        else
+        {
+            report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a category (text)"));
+        }
+    }
+
+    /// <summary>A changed count moves its trend (when the trend is known and was not itself changed).</summary>
+    private static void RecomputeTrends(RowCopy copy, HashSet<string> changed)
+    {
+        var numbers = copy.Numbers;
         foreach (var (trend, recent, previous) in Trends)
         {
             if (numbers.TryGetValue(trend, out var t) && t is not null && !float.IsNaN(t[0]) && !changed.Contains(trend)
@@ -94,14 +140,5 @@ public static class WhatIf
                 t[0] = (float)Math.Log2((now[0] + 1.0) / (before[0] + 1.0));
             }
         }
-        var columns = table.Columns.Select(c => c.Numbers is not null
-            ? FeatureColumn.Numeric(c.Name, c.Description, numbers[c.Name]!)
-            : FeatureColumn.Categorical(c.Name, c.Description, categories[c.Name]!)).ToList();
-        return new FeatureTable([table.CustomerIds[row]], columns)
-        {
-            AccountIds = table.AccountIds is { } a ? [a[row]] : null,
-            Status = table.Status is { } s ? [s[row]] : null,
-            AsOf = table.AsOf,
-        };
     }
 }
