@@ -258,9 +258,4 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
-
-    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
-    }
 }

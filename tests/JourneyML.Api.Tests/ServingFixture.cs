@@ -20,9 +20,9 @@ public sealed class ServingFixture : IDisposable
 
     public ServingFixture()
     {
-        Root = Directory.CreateTempSubdirectory("journeyml-api-").FullName;
+        Root = TempFolder.Create("api");
         RegistryPath = Path.Combine(Root, "models");
-        DataDirectory = Path.Combine(RepoRoot, "data-samples", "sample");
+        DataDirectory = Samples.Sample;
         TrainingRunResult Train(DateTime asOf) => TrainingRun.Run(new TrainingOptions
         {
             Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = asOf },
@@ -45,7 +45,6 @@ public sealed class ServingFixture : IDisposable
         Latest = Snapshot.Read(Snapshot.List(Path.Combine(RegistryPath, "snapshots"))[^1]);
     }
 
-    public static string RepoRoot { get; } = FindRepoRoot();
     public string Root { get; }
     public string RegistryPath { get; }
     public string DataDirectory { get; }
@@ -57,42 +56,14 @@ public sealed class ServingFixture : IDisposable
     /// <summary>A copy of the registry for a test that changes it.</summary>
     public string CopyRegistry()
     {
-        var copy = Path.Combine(Directory.CreateTempSubdirectory("journeyml-api-registry-").FullName, "models");
-        foreach (var file in Directory.EnumerateFiles(RegistryPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(RegistryPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
+        return TempFolder.Copy(RegistryPath, Path.Combine(TempFolder.Create("api-registry"), "models"));
     }
 
     /// <summary>The API over a registry, with test settings (fast reloads, an API key) and any overrides.</summary>
     public JourneyApi Api(string? registry = null, IDictionary<string, string?>? settings = null) =>
         new(registry ?? RegistryPath, DataDirectory, settings);
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "JourneyML.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("JourneyML.sln not found above the test folder");
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => TempFolder.TryDelete(Root);
 }
 
 /// <summary>The API in-process (or on Kestrel with <see cref="WebApplicationFactory{T}.UseKestrel()"/>), pointed at a test registry.</summary>

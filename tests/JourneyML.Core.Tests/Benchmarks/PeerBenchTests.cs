@@ -12,7 +12,7 @@ public sealed class PeerBenchTests
 
     private static readonly Lazy<(FeatureTable Table, GroundTruth Truth)> s_sample = new(() =>
     {
-        var directory = Repo.Path("data-samples", "sample");
+        var directory = Samples.Sample;
         var table = BehaviourFeatures.Build(Dataset.Open(directory, new ValidationReport()), new FeatureOptions { AsOf = s_asOf }).Table;
         return (table, GroundTruth.TryLoad(directory, table)!);
     });
@@ -21,7 +21,7 @@ public sealed class PeerBenchTests
     public void The_shared_table_reads_back_with_the_sweeps_own_holdout_and_the_planted_segments()
     {
         var (table, truth) = s_sample.Value;
-        var path = Path.Combine(Directory.CreateTempSubdirectory("journeyml-peers-").FullName, "table.csv");
+        var path = Path.Combine(TempFolder.Create("peers"), "table.csv");
         var written = PeerBenchTable.Write(table, truth, path);
         var read = PeerBenchTable.Read(path);
 

@@ -16,7 +16,7 @@ public sealed class JourneyMapBrowserTests
 
     private static string RunChromium(params string[] args)
     {
-        var profile = Directory.CreateTempSubdirectory("journeyml-chromium-").FullName;
+        var profile = TempFolder.Create("chromium");
         var start = new ProcessStartInfo(Chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={profile}", .. args])
         {
@@ -34,13 +34,13 @@ public sealed class JourneyMapBrowserTests
     public void The_html_map_renders_offline_with_stages_flows_and_insights()
     {
         var stages = StageModel.Default([.. BehaviourFeatures.Definitions.Select(d => d.Name)]);
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
         var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, stepDays: 14);
         var map = JourneyMap.Build(stages, history, from, to) with { Touchpoints = Touchpoints.Build(dataset, stages, history, from, to) };
         map = map with { Insights = JourneyInsights.From(map) };
-        var dir = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
+        var dir = TempFolder.Create("map");
         map.Write(dir);
         var html = File.ReadAllText(Path.Combine(dir, "journey-map.html"));
         Assert.DoesNotContain("<script", html);

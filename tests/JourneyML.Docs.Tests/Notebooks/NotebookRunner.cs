@@ -35,7 +35,7 @@ internal static partial class NotebookRunner
     {
         var notebook = Notebook.Load(notebookPath);
         var cells = notebook.CodeCells;
-        var folder = Path.Combine(Repo.StableTempDirectory("notebooks"), Path.GetFileNameWithoutExtension(notebookPath));
+        var folder = Path.Combine(TempFolder.Stable("notebooks"), Path.GetFileNameWithoutExtension(notebookPath));
         var output = Path.Combine(folder, "output");
         if (Directory.Exists(output))
         {

@@ -60,7 +60,7 @@ public sealed class CliReferenceTests
         var help = new string[paths.Count];
         Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
-            var result = JourneyCli.Run(Repo.Root, [.. paths[i], "--help"]);
+            var result = JourneyCli.Run([.. paths[i], "--help"]);
             Assert.True(result.ExitCode == 0, $"journeyml {string.Join(' ', paths[i])} --help exited with {result.ExitCode}: {result.Error}");
             help[i] = Normalise(result.Output);
         });

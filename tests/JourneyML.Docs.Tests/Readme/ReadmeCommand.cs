@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace JourneyML.Docs.Tests.Readme;
@@ -79,7 +78,7 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
         {
             return new ReadmeCommand(number, command, null, exitCode, null);
         }
-        var args = Split(cli.Groups[1].Value);
+        var args = ShellWords.Split(cli.Groups[1].Value);
         return new ReadmeCommand(number, command, args, exitCode, ParsedOnly(args));
     }
 
@@ -106,51 +105,5 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
                 break;
         }
         return null;
-    }
-
-    /// <summary>Splits a command line into arguments the way a shell would for these simple lines (quotes group words).</summary>
-    public static string[] Split(string commandLine)
-    {
-        var args = new List<string>();
-        var current = new StringBuilder();
-        char? quote = null;
-        bool any = false;
-        foreach (char c in commandLine)
-        {
-            if (quote is { } q)
-            {
-                if (c == q)
-                {
-                    quote = null;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-                any = true;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (any || current.Length > 0)
-                {
-                    args.Add(current.ToString());
-                    current.Clear();
-                    any = false;
-                }
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-        if (any || current.Length > 0)
-        {
-            args.Add(current.ToString());
-        }
-        return [.. args];
     }
 }
