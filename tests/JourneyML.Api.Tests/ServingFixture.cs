@@ -23,16 +23,20 @@ public sealed class ServingFixture : IDisposable
         Root = TempFolder.Create("api");
         RegistryPath = Path.Combine(Root, "models");
         DataDirectory = Samples.Sample;
-        TrainingRunResult Train(DateTime asOf) => TrainingRun.Run(new TrainingOptions
+        TrainingRunResult Train(DateTime asOf, TimeProvider clock) => TrainingRun.Run(new TrainingOptions
         {
             Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = asOf },
             RegistryPath = RegistryPath,
             Candidates = [CandidateSpec.Default],
             Force = true,
+            Clock = clock,
         }, NullLogger.Instance);
-        VersionA = Train(new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc)).Metadata.Version;
-        Thread.Sleep(1100); // version ids have one-second resolution
-        VersionB = Train(new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc)).Metadata.Version;
+        // Version ids have one-second resolution: each training gets its own clock, B a minute after A (and both
+        // before anything a test trains on the real clock), so the two ids differ and sort A before B however fast
+        // or slow the machine is.
+        var startedAt = TimeProvider.System.GetUtcNow();
+        VersionA = Train(new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc), new FixedClock(startedAt.AddMinutes(-2))).Metadata.Version;
+        VersionB = Train(new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), new FixedClock(startedAt.AddMinutes(-1))).Metadata.Version;
         new ModelRegistry(RegistryPath).Promote(VersionA, "test fixture: A serves", DateTime.UtcNow);
         foreach (var asOf in new[] { new DateTime(2026, 6, 1), new DateTime(2026, 7, 1) })
         {
