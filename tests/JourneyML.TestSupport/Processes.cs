@@ -3,13 +3,29 @@ using System.Text;
 
 namespace JourneyML.TestSupport;
 
-/// <summary>What a process printed and how it ended; <see cref="TimedOut"/>: it was killed at the timeout.</summary>
-public sealed record ProcessResult(int ExitCode, string Output, string Error, bool TimedOut);
+/// <summary>What a process printed and how it ended. <see cref="TimedOut"/>: it was killed at <see cref="Waits.Limit"/> and has no exit code of its own.</summary>
+public sealed record ProcessResult(int ExitCode, string Output, string Error, bool TimedOut)
+{
+    /// <summary>This result, or, for a process that was killed at the limit, an exception saying so (never an exit code that looks like the product's).</summary>
+    public ProcessResult Finished(string command) =>
+        TimedOut ? throw new ProcessKilledException(command, Output, Error) : this;
+}
 
-/// <summary>Runs another process and keeps what it printed; one that is still running at the timeout is killed.</summary>
+/// <summary>A process still running at <see cref="Waits.Limit"/>, killed: a hung process or a machine far past overloaded, not a product failure's exit code.</summary>
+public sealed class ProcessKilledException(string command, string output, string error)
+    : TimeoutException($"'{command}' was killed after {Waits.Limit.TotalMinutes:0} minutes, the limit for a hung process; it had not exited, so there is no exit code.\n" +
+        $"Last output:\n{Tail(output)}\nLast errors:\n{Tail(error)}")
+{
+    public string Output { get; } = output;
+    public string Error { get; } = error;
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15));
+}
+
+/// <summary>Runs another process and keeps what it printed; one that is still running at <see cref="Waits.Limit"/> is killed.</summary>
 public static class Processes
 {
-    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan timeout,
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName, arguments)
@@ -32,7 +48,7 @@ public static class Processes
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
+        if (!process.WaitForExit(Waits.Limit))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
@@ -44,30 +60,23 @@ public static class Processes
 
 /// <summary>
 /// The journeyml CLI built beside the tests (a test project that references src/JourneyML.Cli has journeyml.dll in its
-/// output), run as a process exactly as a user or a scheduled job runs it.
+/// output), run as a process exactly as a user or a scheduled job runs it. A run killed at the limit throws
+/// <see cref="ProcessKilledException"/>.
 /// </summary>
 public static class JourneyCli
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
-
     /// <summary>Runs journeyml from the repository root.</summary>
-    public static ProcessResult Run(params string[] args) => RunIn(Repo.Root, Timeout, args);
-
-    /// <summary>Runs journeyml from the repository root, with a longer timeout for a long command.</summary>
-    public static ProcessResult Run(TimeSpan timeout, params string[] args) => RunIn(Repo.Root, timeout, args);
+    public static ProcessResult Run(params string[] args) => RunIn(Repo.Root, args);
 
     /// <summary>Runs journeyml from a folder (a <see cref="Sandbox"/>, say).</summary>
-    public static ProcessResult RunIn(string workingDirectory, params string[] args) => RunIn(workingDirectory, Timeout, args);
-
-    private static ProcessResult RunIn(string workingDirectory, TimeSpan timeout, string[] args)
+    public static ProcessResult RunIn(string workingDirectory, params string[] args)
     {
         var cli = System.IO.Path.Combine(AppContext.BaseDirectory, "journeyml.dll");
         if (!File.Exists(cli))
         {
             throw new InvalidOperationException($"{cli} not found: the test project must reference src/JourneyML.Cli");
         }
-        var result = Processes.Run("dotnet", [cli, .. args], workingDirectory, timeout);
-        return result.TimedOut ? throw new TimeoutException("journeyml " + string.Join(' ', args) + " did not finish") : result;
+        return Processes.Run("dotnet", [cli, .. args], workingDirectory).Finished("journeyml " + string.Join(' ', args));
     }
 
     /// <summary>A scratch copy of what the README's commands need: the sample data, and a marker that makes the folder the CLI's repository root (so models/ and out/ land here).</summary>

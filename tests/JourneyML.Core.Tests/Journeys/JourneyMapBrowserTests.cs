@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
@@ -17,17 +16,9 @@ public sealed class JourneyMapBrowserTests
     private static string RunChromium(params string[] args)
     {
         var profile = TempFolder.Create("chromium");
-        var start = new ProcessStartInfo(Chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        return Processes.Run(Chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={profile}", .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "chromium did not finish");
-        return output.Result;
+            .Finished("chromium " + string.Join(' ', args)).Output;
     }
 
     [Fact]
