@@ -26,6 +26,7 @@ internal static class ApiTestExtensions
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("   at ", body);          // no stack trace
         Assert.DoesNotContain("/tmp/", body);            // no internal path
+        Assert.DoesNotContain(Path.GetTempPath(), body); // ...wherever the temporary folder is (the test registries are in it)
         var json = JsonNode.Parse(body)!;
         if (field is not null)
         {

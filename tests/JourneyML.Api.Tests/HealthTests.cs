@@ -1,6 +1,8 @@
 using System.Net;
+using JourneyML.Api.Serving;
 using JourneyML.Core.Registry;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
 
 namespace JourneyML.Api.Tests;
 
@@ -32,8 +34,11 @@ public sealed class HealthTests(ServingFixture fixture)
     public async Task An_empty_registry_path_stops_the_start_with_a_clear_message()
     {
         await using var factory = Factory("");
-        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        Assert.Contains("Path", ex.ToString());
+        // The start-up validation's own exception, naming the section's type and the field: not any failure whose text
+        // (a stack trace included) happens to contain "Path".
+        var ex = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Equal(typeof(RegistryOptions), ex.OptionsType);
+        Assert.Contains("Path", ex.Message);
     }
 
     [Fact]

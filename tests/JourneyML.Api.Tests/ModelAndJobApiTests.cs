@@ -83,7 +83,9 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         Assert.Equal(fixture.VersionA, new ModelRegistry(registry).Champion()!.Version);
 
         new ModelRegistry(registry).Promote(fixture.VersionB, "promoted by hand", DateTime.UtcNow);
-        await Task.Delay(800); // several reload ticks
+        // The service's own reload notices the new champion, fails to load it and refuses it: wait for that to be seen.
+        await Waits.UntilAsync(async () => await (await client.GetAsync("/v1/models")).Json(),
+            m => (string?)m["refused"] == fixture.VersionB, "the reload to refuse the damaged champion");
         var prediction = await (await client.PostJson("/v1/predictions", new { customerId = "c", features = new { logins_30d = 3 } })).Json();
         Assert.Equal(fixture.VersionA, (string?)prediction["modelVersion"]);
         var models = await (await client.GetAsync("/v1/models")).Json();
@@ -104,6 +106,13 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         var body = new { customerId = s.CustomerIds[0], status = "customer", features };
         var seen = new ConcurrentBag<string>();
         var failures = new ConcurrentBag<string>();
+        // Each version must really answer a good number of requests, however slow the machine: the promotion waits
+        // until the old one has, and the test stops only once the new one has too (or at the first failure).
+        const int Enough = 30;
+        var answers = new ConcurrentDictionary<string, int>();
+        var oldAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var newAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
         {
@@ -114,21 +123,22 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
                     failures.Add($"{(int)response.StatusCode}: {json}");
+                    failed.TrySetResult();
                     continue;
                 }
                 // One version per answer: the version named is the one whose numbers these are.
-                seen.Add((string)json["modelVersion"]!);
+                var version = (string)json["modelVersion"]!;
+                seen.Add(version);
+                if (answers.AddOrUpdate(version, 1, (_, n) => n + 1) >= Enough)
+                {
+                    (version == fixture.VersionA ? oldAnswered : version == fixture.VersionB ? newAnswered : failed).TrySetResult();
+                }
             }
         })).ToList();
-        await Task.Delay(300);
+        await Waits.ForAsync(Task.WhenAny(oldAnswered.Task, failed.Task), $"version A to answer {Enough} requests", [.. workers]);
         // Promote on disk, as the CLI or a retraining job would; the service picks it up on its own.
         new ModelRegistry(registry).Promote(fixture.VersionB, "hot switch test", DateTime.UtcNow);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!seen.Contains(fixture.VersionB) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        await Task.Delay(300);
+        await Waits.ForAsync(Task.WhenAny(newAnswered.Task, failed.Task), $"version B to answer {Enough} requests after the promotion", [.. workers]);
         stop.Cancel();
         await Task.WhenAll(workers);
         Assert.Empty(failures);
@@ -154,14 +164,8 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         Assert.Equal($"/v1/jobs/{id}", started.Headers.Location?.OriginalString);
         await (await client.PostJson("/v1/jobs/retrain", new { fixedTrainer = true })).AssertProblem(409);
 
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        JsonNode state;
-        do
-        {
-            await Task.Delay(250);
-            state = await (await client.GetAsync($"/v1/jobs/{id}")).Json();
-        }
-        while ((string?)state["status"] == "running" && DateTime.UtcNow < deadline);
+        var state = await Waits.UntilAsync(async () => await (await client.GetAsync($"/v1/jobs/{id}")).Json(),
+            s => (string?)s["status"] != "running", "the retraining job to end");
         Assert.True((string?)state["status"] == "succeeded", state.ToJsonString());
         var version = (string)state["result"]!["version"]!;
         Assert.True((bool)state["result"]!["promoted"]!);
@@ -218,9 +222,8 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
             RegistryPath = registry,
             Clock = new ShiftedClock(TimeSpan.FromDays(1)),
         }, NullLogger.Instance);
-        var done = await Task.WhenAny(received.Task, Task.Delay(TimeSpan.FromSeconds(30)));
-        Assert.True(done == received.Task, "the webhook was not called");
-        var (payload, signature, attempt) = await received.Task;
+        var (payload, signature, attempt) = await Waits.ForAsync(received.Task, "the webhook to be called with the new alerts");
+        Assert.True(received.Task.IsCompletedSuccessfully, "the webhook was not called");
         Assert.Equal(2, attempt);
         Assert.Equal(WebhookDispatcher.Sign(secret, System.Text.Encoding.UTF8.GetBytes(payload)), signature);
         var json = JsonNode.Parse(payload)!;
@@ -257,10 +260,5 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
     }
 }

@@ -201,7 +201,7 @@ public sealed class PredictionApiTests(ServingFixture fixture)
     [Fact]
     public async Task Without_a_champion_predictions_answer_503_and_the_service_is_not_ready()
     {
-        var empty = Directory.CreateTempSubdirectory("journeyml-empty-").FullName;
+        var empty = TempFolder.Create("empty");
         await using var api = fixture.Api(empty);
         using var client = api.CreateClient();
         var problem = await (await client.PostJson("/v1/predictions", FeatureRow(0))).AssertProblem(503);

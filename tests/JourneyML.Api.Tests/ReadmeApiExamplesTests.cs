@@ -15,18 +15,18 @@ public sealed partial class ReadmeApiExamplesTests(ServingFixture fixture)
     [Fact]
     public async Task Every_api_example_in_the_readme_answers_with_success()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(ServingFixture.RepoRoot, "README.md"));
+        var readme = await File.ReadAllTextAsync(Repo.Path("README.md"));
         var lines = ShBlocks().Matches(readme).SelectMany(m => m.Groups[1].Value.Split('\n')).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         Assert.Contains(lines, l => l.StartsWith("curl ", StringComparison.Ordinal));
         await using var api = fixture.Api(fixture.CopyRegistry());
         using var client = api.CreateClient();
-        var output = Directory.CreateTempSubdirectory("journeyml-readme-api-").FullName;
+        var output = TempFolder.Create("readme-api");
         var failures = new List<string>();
         foreach (var line in lines)
         {
             if (line.StartsWith("dotnet run --project src/JourneyML.Api", StringComparison.Ordinal))
             {
-                Assert.True(File.Exists(Path.Combine(ServingFixture.RepoRoot, "src", "JourneyML.Api", "JourneyML.Api.csproj")));
+                Assert.True(File.Exists(Repo.Path("src", "JourneyML.Api", "JourneyML.Api.csproj")));
                 continue;
             }
             if (!line.StartsWith("curl ", StringComparison.Ordinal))
@@ -68,10 +68,10 @@ internal sealed record Curl(string Method, string PathAndQuery, IReadOnlyList<(s
 {
     public static Curl Parse(string line, string baseUrl)
     {
-        var words = Words(line);
+        var words = ShellWords.Split(line);
         string? method = null, url = null, data = null, output = null;
         var headers = new List<(string, string)>();
-        for (int i = 1; i < words.Count; i++)
+        for (int i = 1; i < words.Length; i++)
         {
             switch (words[i])
             {
@@ -100,52 +100,5 @@ internal sealed record Curl(string Method, string PathAndQuery, IReadOnlyList<(s
         }
         return new Curl(method ?? (data is null ? "GET" : "POST"), url?[baseUrl.Length..] ?? throw new InvalidOperationException($"'{line}': no URL"),
             headers, data, output);
-    }
-
-    /// <summary>Shell words: single and double quotes group, quotes removed.</summary>
-    private static List<string> Words(string line)
-    {
-        var words = new List<string>();
-        var current = new StringBuilder();
-        char quote = '\0';
-        bool inWord = false;
-        foreach (char c in line)
-        {
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c is '\'' or '"')
-            {
-                quote = c;
-                inWord = true;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (inWord)
-                {
-                    words.Add(current.ToString());
-                    current.Clear();
-                    inWord = false;
-                }
-            }
-            else
-            {
-                current.Append(c);
-                inWord = true;
-            }
-        }
-        if (inWord)
-        {
-            words.Add(current.ToString());
-        }
-        return words;
     }
 }

@@ -20,19 +20,23 @@ public sealed class ServingFixture : IDisposable
 
     public ServingFixture()
     {
-        Root = Directory.CreateTempSubdirectory("journeyml-api-").FullName;
+        Root = TempFolder.Create("api");
         RegistryPath = Path.Combine(Root, "models");
-        DataDirectory = Path.Combine(RepoRoot, "data-samples", "sample");
-        TrainingRunResult Train(DateTime asOf) => TrainingRun.Run(new TrainingOptions
+        DataDirectory = Samples.Sample;
+        TrainingRunResult Train(DateTime asOf, TimeProvider clock) => TrainingRun.Run(new TrainingOptions
         {
             Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = asOf },
             RegistryPath = RegistryPath,
             Candidates = [CandidateSpec.Default],
             Force = true,
+            Clock = clock,
         }, NullLogger.Instance);
-        VersionA = Train(new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc)).Metadata.Version;
-        Thread.Sleep(1100); // version ids have one-second resolution
-        VersionB = Train(new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc)).Metadata.Version;
+        // Version ids have one-second resolution: each training gets its own clock, B a minute after A (and both
+        // before anything a test trains on the real clock), so the two ids differ and sort A before B however fast
+        // or slow the machine is.
+        var startedAt = TimeProvider.System.GetUtcNow();
+        VersionA = Train(new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc), new FixedClock(startedAt.AddMinutes(-2))).Metadata.Version;
+        VersionB = Train(new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), new FixedClock(startedAt.AddMinutes(-1))).Metadata.Version;
         new ModelRegistry(RegistryPath).Promote(VersionA, "test fixture: A serves", DateTime.UtcNow);
         foreach (var asOf in new[] { new DateTime(2026, 6, 1), new DateTime(2026, 7, 1) })
         {
@@ -45,7 +49,6 @@ public sealed class ServingFixture : IDisposable
         Latest = Snapshot.Read(Snapshot.List(Path.Combine(RegistryPath, "snapshots"))[^1]);
     }
 
-    public static string RepoRoot { get; } = FindRepoRoot();
     public string Root { get; }
     public string RegistryPath { get; }
     public string DataDirectory { get; }
@@ -57,42 +60,14 @@ public sealed class ServingFixture : IDisposable
     /// <summary>A copy of the registry for a test that changes it.</summary>
     public string CopyRegistry()
     {
-        var copy = Path.Combine(Directory.CreateTempSubdirectory("journeyml-api-registry-").FullName, "models");
-        foreach (var file in Directory.EnumerateFiles(RegistryPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(RegistryPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
+        return TempFolder.Copy(RegistryPath, Path.Combine(TempFolder.Create("api-registry"), "models"));
     }
 
     /// <summary>The API over a registry, with test settings (fast reloads, an API key) and any overrides.</summary>
     public JourneyApi Api(string? registry = null, IDictionary<string, string?>? settings = null) =>
         new(registry ?? RegistryPath, DataDirectory, settings);
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "JourneyML.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("JourneyML.sln not found above the test folder");
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => TempFolder.TryDelete(Root);
 }
 
 /// <summary>The API in-process (or on Kestrel with <see cref="WebApplicationFactory{T}.UseKestrel()"/>), pointed at a test registry.</summary>

@@ -5,10 +5,10 @@ public sealed class JourneyCommandTests
     [Fact]
     public void The_journey_map_is_rebuilt_for_a_window_and_a_segment()
     {
-        var dir = Cli.TempDirectory();
+        var dir = TempFolder.Create("cli");
         var registry = Path.Combine(dir, "models");
-        Assert.Equal(0, Cli.Run("train", "--registry", registry, "--fixed-trainer").ExitCode);
-        var all = Cli.Run("journey", "--registry", registry, "--from", "2026-01-01", "--to", "2026-06-24", "--step", "14", "--out", Path.Combine(dir, "all"));
+        Assert.Equal(0, JourneyCli.Run("train", "--registry", registry, "--fixed-trainer").ExitCode);
+        var all = JourneyCli.Run("journey", "--registry", registry, "--from", "2026-01-01", "--to", "2026-06-24", "--step", "14", "--out", Path.Combine(dir, "all"));
         Assert.Equal(0, all.ExitCode);
         Assert.Contains("# Journey map, 2026-01-01 to 2026-06-24", all.Output);
         Assert.Contains("2,000 customers", all.Output);
@@ -16,14 +16,14 @@ public sealed class JourneyCommandTests
         Assert.True(File.Exists(Path.Combine(dir, "all", "journey-map.json")));
         Assert.True(File.Exists(Path.Combine(dir, "all", "journey-map.html")));
 
-        var segment = Cli.Run("journey", "--registry", registry, "--segment", "3", "--step", "14", "--out", Path.Combine(dir, "segment"));
+        var segment = JourneyCli.Run("journey", "--registry", registry, "--segment", "3", "--step", "14", "--out", Path.Combine(dir, "segment"));
         Assert.Equal(0, segment.ExitCode);
         Assert.Contains("# Journey map: segment 3 ", segment.Output);
-        var account = Cli.Run("journey", "--registry", registry, "--account", "A00001", "--step", "14");
+        var account = JourneyCli.Run("journey", "--registry", registry, "--account", "A00001", "--step", "14");
         Assert.Equal(0, account.ExitCode);
         Assert.Contains("account A00001", account.Output);
         Assert.True(File.Exists(Path.Combine(registry, "journeys", "account-A00001", "journey-map.html")));
-        var unknown = Cli.Run("journey", "--registry", registry, "--segment", "42", "--step", "14", "--out", Path.Combine(dir, "x"));
+        var unknown = JourneyCli.Run("journey", "--registry", registry, "--segment", "42", "--step", "14", "--out", Path.Combine(dir, "x"));
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("the champion has segments", unknown.Error);
     }

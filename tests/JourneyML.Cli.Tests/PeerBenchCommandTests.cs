@@ -13,10 +13,10 @@ public sealed partial class PeerBenchCommandTests
     [Fact]
     public void Bench_peers_at_2000_customers_produces_every_row_with_sane_values()
     {
-        var work = Cli.TempDirectory();
+        var work = TempFolder.Create("cli");
         var results = Path.Combine(work, "RESULTS.md");
         File.WriteAllText(results, "# Benchmark results\n\n## Journey map\n\ntext\n\n## Run log\n\n| date | what |\n|---|---|\n| 2026-11-29 | earlier row |\n");
-        var run = Cli.Tools(TimeSpan.FromMinutes(10), "bench", "peers", "--customers", "2000", "--runs", "1", "--work", work, "--results", results);
+        var run = JourneyCli.Tools("bench", "peers", "--customers", "2000", "--runs", "1", "--work", work, "--results", results);
         Assert.True(run.ExitCode == 0, $"bench peers failed (exit code {run.ExitCode}):\n{run.Error}");
 
         var rows = run.Output.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(Cells).ToList();

@@ -15,8 +15,7 @@ internal sealed class TestExport : IDisposable
 
     public TestExport()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "journeyml-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(Directory);
+        Directory = TempFolder.Create("export");
     }
 
     public string Directory { get; }
@@ -68,35 +67,5 @@ internal sealed class TestExport : IDisposable
 
     public static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
-}
-
-/// <summary>Paths inside the repository (the committed samples).</summary>
-internal static class Repo
-{
-    public static string Root { get; } = FindRoot();
-
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "JourneyML.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("repository root (JourneyML.sln) not found above " + AppContext.BaseDirectory);
-    }
+    public void Dispose() => TempFolder.TryDelete(Directory);
 }

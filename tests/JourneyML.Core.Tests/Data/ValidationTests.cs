@@ -10,7 +10,7 @@ public sealed class ValidationTests
     private static FeatureTable BuildBadRows(InvalidRowPolicy policy, out ValidationReport report)
     {
         report = new ValidationReport(policy);
-        var dataset = Dataset.Open(Repo.Path("data-samples", "bad", "rows"), report);
+        var dataset = Dataset.Open(Samples.Bad("rows"), report);
         return BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = s_asOf }).Table;
     }
 
@@ -77,7 +77,7 @@ public sealed class ValidationTests
     [InlineData("missing-column", "events.csv", "missing required column 'occurred_at'")]
     public void Whole_file_problems_name_the_file_and_the_reason(string sample, string file, string reason)
     {
-        var ex = Assert.Throws<DataFileException>(() => Dataset.Open(Repo.Path("data-samples", "bad", sample), new ValidationReport()));
+        var ex = Assert.Throws<DataFileException>(() => Dataset.Open(Samples.Bad(sample), new ValidationReport()));
         Assert.Equal(file, ex.File);
         Assert.Contains(reason, ex.Message);
     }
@@ -141,8 +141,7 @@ public sealed class ValidationTests
     [Fact]
     public void Csv_quoting_keeps_commas_quotes_and_line_breaks_inside_fields()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "journeyml-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        var dir = TempFolder.Create("csv");
         var path = Path.Combine(dir, "t.csv");
         File.WriteAllText(path, "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nplain,,last\n");
         using var reader = TableReader.Open(path);
@@ -171,7 +170,7 @@ public sealed class ParquetReadingTests
     public void A_chunks_text_stays_intact_while_other_row_groups_are_read()
     {
         // Text values are slices of the reader's buffers: reading another row group must not overwrite a chunk still in use.
-        var dir = Directory.CreateTempSubdirectory("journeyml-parquet-").FullName;
+        var dir = TempFolder.Create("parquet");
         new JourneyML.SampleData.SampleGenerator(new JourneyML.SampleData.GeneratorOptions
         {
             Customers = 3_000, Seed = 4, Format = JourneyML.SampleData.TableFormat.Parquet, RowGroupSize = 100_000,

@@ -7,9 +7,7 @@ public sealed class FeatureTableFileTests
 {
     private static string TempFile(string name)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "journeyml-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
+        return Path.Combine(TempFolder.Create("feature-table"), name);
     }
 
     [Fact]

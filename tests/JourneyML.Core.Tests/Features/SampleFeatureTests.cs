@@ -22,7 +22,7 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
     [Fact]
     public void The_committed_sample_is_clean_and_its_labels_and_statuses_match_the_ground_truth()
     {
-        var dir = Repo.Path("data-samples", "sample");
+        var dir = Samples.Sample;
         var table = Build(dir, out var summary, out var report);
         Assert.Equal(0, report.TotalProblems);
         Assert.Empty(report.Notes);
@@ -51,8 +51,8 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
     [Fact]
     public void The_planted_signals_show_in_the_features()
     {
-        var table = Build(Repo.Path("data-samples", "sample"), out _, out _);
-        var truth = TableFiles.ReadCsv(Repo.Path("data-samples", "sample", "ground_truth.csv")).ToDictionary(r => r["customer_id"], r => r["segment"]);
+        var table = Build(Samples.Sample, out _, out _);
+        var truth = TableFiles.ReadCsv(Samples.Path("sample", "ground_truth.csv")).ToDictionary(r => r["customer_id"], r => r["segment"]);
         double Mean(string segment, string feature)
         {
             var values = table[feature].Numbers!;

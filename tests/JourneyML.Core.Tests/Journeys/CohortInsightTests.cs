@@ -18,7 +18,7 @@ public sealed class CohortInsightTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly DateTime From = new(2025, 12, 1, 0, 0, 0, DateTimeKind.Utc);
     private static readonly DateTime To = new(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "journeyml-cohorts-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TempFolder.Create("cohorts");
 
     [Fact]
     public void Cohorts_find_the_planted_churn_and_conversion_drivers_with_counts_that_add_up()
@@ -79,7 +79,7 @@ public sealed class CohortInsightTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Bad_cohort_definitions_are_refused_with_the_reason()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var events = EventTimeline.Build(dataset, withChannels: false);
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var history = new Dictionary<string, IReadOnlyList<StageStay>>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
@@ -16,31 +15,23 @@ public sealed class JourneyMapBrowserTests
 
     private static string RunChromium(params string[] args)
     {
-        var profile = Directory.CreateTempSubdirectory("journeyml-chromium-").FullName;
-        var start = new ProcessStartInfo(Chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        var profile = TempFolder.Create("chromium");
+        return Processes.Run(Chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={profile}", .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "chromium did not finish");
-        return output.Result;
+            .Finished("chromium " + string.Join(' ', args)).Output;
     }
 
     [Fact]
     public void The_html_map_renders_offline_with_stages_flows_and_insights()
     {
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
         var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, stepDays: 14);
         var map = JourneyMap.Build(stages, history, from, to) with { Touchpoints = Touchpoints.Build(dataset, stages, history, from, to) };
         map = map with { Insights = JourneyInsights.From(map) };
-        var dir = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
+        var dir = TempFolder.Create("map");
         map.Write(dir);
         var html = File.ReadAllText(Path.Combine(dir, "journey-map.html"));
         Assert.DoesNotContain("<script", html);

@@ -50,7 +50,7 @@ public sealed class JourneyMapTests(ITestOutputHelper output)
     [Fact]
     public void The_sample_journey_map_shows_the_funnel_and_the_way_back()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var history = StageHistory.Build(dataset, Stages, D(1, 1).AddMonths(-3), D(6, 24), stepDays: 14);
         var map = JourneyMap.Build(Stages, history, D(1, 1), D(6, 24));
         foreach (var s in map.Stages)
@@ -77,7 +77,7 @@ public sealed class TouchpointTests
     public void Touchpoints_count_customers_per_stage_and_compare_stays_that_moved_forward_with_the_rest()
     {
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
         var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, stepDays: 14);
@@ -150,7 +150,7 @@ public sealed class JourneyChangeTests
             i => (IReadOnlyList<StageStay>)(i < forward
                 ? [new("MQL", start, start.AddDays(10)), new("SQL", start.AddDays(10), null)]
                 : [new("MQL", start, start.AddDays(10)), new("Dormant", start.AddDays(10), null)]));
-        var dir = Directory.CreateTempSubdirectory("journeyml-maps-").FullName;
+        var dir = TempFolder.Create("maps");
         var first = JourneyMap.Build(stages, Timelines(30), start, start.AddDays(60)).Write(dir);
         Assert.Null(first.ComparedWith);
         var second = JourneyMap.Build(stages, Timelines(60), start, start.AddDays(90)).Write(dir);

@@ -8,7 +8,7 @@ public sealed class ClassifierTrainingTests
 {
     private static readonly Lazy<FeatureTable> s_sample = new(() =>
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         return BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc) }).Table;
     });
 
@@ -25,7 +25,7 @@ public sealed class ClassifierTrainingTests
         var table = s_sample.Value;
         var spec = CandidateSpec.DefaultSweep.First(c => c.Trainer == trainer);
         var result = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), new ClassifierOptions { Candidates = [spec] });
-        var dir = Directory.CreateTempSubdirectory("journeyml-model-").FullName;
+        var dir = TempFolder.Create("model");
         result.Model.Save(dir, "churn");
         var loaded = BinaryModel.Load(dir, "churn");
         var rows = result.HoldoutRows;

@@ -12,7 +12,7 @@ public sealed class TrainedModels : IDisposable
 {
     public TrainedModels()
     {
-        Root = Directory.CreateTempSubdirectory("journeyml-trained-").FullName;
+        Root = TempFolder.Create("trained");
         DataDirectory = Path.Combine(Root, "data");
         new SampleGenerator(new GeneratorOptions { Customers = 15_000, Seed = 21, EventsFormat = TableFormat.Parquet }).Generate(DataDirectory);
         RegistryPath = Path.Combine(Root, "models");
@@ -30,17 +30,7 @@ public sealed class TrainedModels : IDisposable
     public string RegistryPath { get; }
     public TrainingRunResult Result { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Leftovers in the temp folder are harmless.
-        }
-    }
+    public void Dispose() => TempFolder.TryDelete(Root);
 }
 
 [CollectionDefinition(Name)]

@@ -10,17 +10,7 @@ namespace JourneyML.Core.Tests.Registry;
 [Collection(TrainedModelsCollection.Name)]
 public sealed class RegistryTests(TrainedModels trained)
 {
-    private string CopyRegistry()
-    {
-        var copy = Directory.CreateTempSubdirectory("journeyml-registry-").FullName;
-        foreach (var file in Directory.EnumerateFiles(trained.RegistryPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(trained.RegistryPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return copy;
-    }
+    private string CopyRegistry() => TempFolder.Copy(trained.RegistryPath, TempFolder.Create("registry"));
 
     [Fact]
     public void A_training_run_writes_a_complete_version_and_promotes_the_first_one()
@@ -155,10 +145,5 @@ public sealed class RegistryTests(TrainedModels trained)
         Assert.True(Drift.Psi(baseline, shifted) > Drift.FlagThreshold);
         var withMissing = Enumerable.Range(0, 20_000).Select(i => i % 3 == 0 ? float.NaN : (float)random.NextDouble() * 10);
         Assert.True(Drift.Psi(baseline, withMissing) > Drift.FlagThreshold, "a third of values going missing is a shift");
-    }
-
-    private sealed class FixedClock(DateTime now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(now, TimeSpan.Zero);
     }
 }

@@ -144,7 +144,7 @@ public sealed partial class TrainingReportTests(ITestOutputHelper output)
     [Fact]
     public void Write_puts_the_reports_and_every_linked_chart_in_the_version_folder()
     {
-        string directory = Path.Combine(Path.GetTempPath(), "journeyml-report-" + Guid.NewGuid().ToString("N")[..8], SampleReportMetadata.Create().Version);
+        string directory = Path.Combine(TempFolder.Create("report"), SampleReportMetadata.Create().Version);
         TrainingReport.Write(SampleReportMetadata.Create(), directory);
         string md = Path.Combine(directory, TrainingReport.MarkdownFileName), html = Path.Combine(directory, TrainingReport.HtmlFileName);
         Assert.True(File.Exists(md));

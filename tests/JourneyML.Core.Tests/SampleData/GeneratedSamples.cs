@@ -10,7 +10,7 @@ public sealed class GeneratedSamples : IDisposable
 
     public GeneratedSamples()
     {
-        Root = Path.Combine(Path.GetTempPath(), "journeyml-gen-tests-" + Guid.NewGuid().ToString("N"));
+        Root = TempFolder.Create("gen-tests");
         _small = new(() => Generate("small", SmallOptions));
         _large = new(() => Generate("large", LargeOptions));
     }
@@ -29,13 +29,7 @@ public sealed class GeneratedSamples : IDisposable
 
     public string NewDirectory(string name) => Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public void Dispose()
-    {
-        if (Directory.Exists(Root))
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-    }
+    public void Dispose() => TempFolder.TryDelete(Root);
 
     private (string, GenerationSummary, GeneratedDataset) Generate(string name, GeneratorOptions options)
     {

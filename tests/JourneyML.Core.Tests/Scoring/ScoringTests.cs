@@ -12,7 +12,7 @@ public sealed class ScoringTests(TrainedModels trained)
     [Fact]
     public void Scoring_writes_snapshots_with_risks_factors_and_what_changed_since_the_last_one()
     {
-        var registry = Directory.CreateTempSubdirectory("journeyml-scoring-").FullName;
+        var registry = TempFolder.Create("scoring");
         foreach (var file in Directory.EnumerateFiles(trained.RegistryPath, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(registry, Path.GetRelativePath(trained.RegistryPath, file));
@@ -63,7 +63,7 @@ public sealed class SnapshotOrderTests
     [Fact]
     public void A_snapshot_is_compared_with_the_latest_one_strictly_before_its_as_of_date()
     {
-        var dir = Directory.CreateTempSubdirectory("journeyml-snapshots-").FullName;
+        var dir = TempFolder.Create("snapshots");
         foreach (var name in new[] { "20260501_20261101000000000_v.parquet", "20260501_20261102000000000_v.parquet", "20260601_20261103000000000_v.parquet", "20260701_20261104000000000_v.parquet" })
         {
             File.WriteAllText(Path.Combine(dir, name), "");

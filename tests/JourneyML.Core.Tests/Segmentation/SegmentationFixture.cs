@@ -10,7 +10,7 @@ public sealed class SegmentationFixture
 {
     public static readonly DateTime AsOf = new(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private readonly Lazy<(FeatureTable Table, int[] Planted, string[] PlantedNames)> _sample = new(() => Load(Repo.Path("data-samples", "sample")));
+    private readonly Lazy<(FeatureTable Table, int[] Planted, string[] PlantedNames)> _sample = new(() => Load(Samples.Sample));
     private readonly Lazy<SegmentationResult> _result;
 
     public SegmentationFixture()

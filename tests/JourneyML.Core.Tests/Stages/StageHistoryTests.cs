@@ -14,7 +14,7 @@ public sealed class StageHistoryTests(ITestOutputHelper output)
     [Fact]
     public void Timelines_are_rebuilt_from_the_events_with_backward_moves_kept()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         var history = StageHistory.Build(dataset, stages, From, To, stepDays: 14);
         Assert.Equal(2000, history.Count);
@@ -48,7 +48,7 @@ public sealed class StageHistoryTests(ITestOutputHelper output)
     [Fact]
     public void An_empty_window_or_step_is_refused()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
         Assert.Throws<InvalidInputException>(() => StageHistory.Build(dataset, stages, To, From));
         Assert.Throws<ArgumentOutOfRangeException>(() => StageHistory.Build(dataset, stages, From, To, stepDays: 0));

@@ -37,7 +37,7 @@ public sealed class TimelineEquivalenceTests
     [Fact]
     public void On_the_sample_the_rolling_features_equal_the_feature_step_at_every_date()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var rolling = new RollingFeatures(EventTimeline.Build(dataset));
         // Steps of a week, of a day, and a long one: windows that overlap, touch and skip.
         int[] steps = [7, 7, 1, 1, 30, 13, 7, 7, 90, 7, 7, 7, 7, 7, 7, 7, 7];
@@ -52,7 +52,7 @@ public sealed class TimelineEquivalenceTests
     [Fact]
     public void On_the_sample_the_timelines_equal_the_per_step_ones()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features) })
         {
             foreach (int step in new[] { 14, 5 })
@@ -93,7 +93,7 @@ public sealed class TimelineEquivalenceTests
     [Fact]
     public void Touchpoints_from_the_grouped_events_equal_those_from_a_scan_of_the_export()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var stages = StageModel.Default(s_features);
         var events = EventTimeline.Build(dataset);
         var history = StageHistory.Build(events, stages, SampleFrom, SampleTo, 14);
@@ -112,7 +112,7 @@ public sealed class TimelineEquivalenceTests
     [Fact]
     public void Dates_that_go_backwards_or_are_not_whole_days_apart_are_refused()
     {
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var rolling = new RollingFeatures(EventTimeline.Build(dataset, withChannels: false), ["logins_30d"]);
         rolling.Advance(SampleFrom);
         Assert.Contains("whole days", Assert.Throws<ArgumentException>(() => rolling.Advance(SampleFrom.AddHours(30))).Message);
@@ -247,7 +247,7 @@ public sealed class TimelineWithScoresTests(Prediction.TrainedModels trained)
     public void The_timelines_with_scores_equal_the_per_step_ones()
     {
         var models = new Core.Registry.ModelRegistry(trained.RegistryPath).LoadChampion()!;
-        var dataset = Dataset.Open(Repo.Path("data-samples", "sample"), new ValidationReport());
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var from = new DateTime(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
         foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(ScoreStages, "scores", s_features) })

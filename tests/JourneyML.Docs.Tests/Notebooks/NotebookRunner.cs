@@ -23,8 +23,6 @@ internal sealed record NotebookFailure(string Notebook, int? Cell, string Kind, 
 /// </summary>
 internal static partial class NotebookRunner
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
-
     [GeneratedRegex(@", cell (\d+)\((\d+),(\d+)\): error (\w+): (.*?)(\s+\[[^\]]*\])?$")]
     private static partial Regex CellCompileError();
 
@@ -35,7 +33,7 @@ internal static partial class NotebookRunner
     {
         var notebook = Notebook.Load(notebookPath);
         var cells = notebook.CodeCells;
-        var folder = Path.Combine(Repo.StableTempDirectory("notebooks"), Path.GetFileNameWithoutExtension(notebookPath));
+        var folder = Path.Combine(TempFolder.Stable("notebooks"), Path.GetFileNameWithoutExtension(notebookPath));
         var output = Path.Combine(folder, "output");
         if (Directory.Exists(output))
         {
@@ -52,7 +50,7 @@ internal static partial class NotebookRunner
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = Processes.Run("dotnet", ["run", program, "-c", Repo.Configuration], Path.GetDirectoryName(notebookPath)!, Timeout,
+        var result = Processes.Run("dotnet", ["run", program, "-c", Repo.Configuration], Path.GetDirectoryName(notebookPath)!,
             new Dictionary<string, string> { [NotebookDisplay.OutputVariable] = output });
         return Interpret(notebook.Name, cells.Count, result, watch.Elapsed);
     }
@@ -128,7 +126,7 @@ internal static partial class NotebookRunner
         NotebookFailure? failure = null;
         if (result.TimedOut)
         {
-            failure = new NotebookFailure(notebook, current == 0 ? null : current, "timeout", $"still running after {Timeout.TotalMinutes:0} minutes");
+            failure = new NotebookFailure(notebook, current == 0 ? null : current, "timeout", $"killed after {Waits.Limit.TotalMinutes:0} minutes, the limit for a hung process (still running then, so no exit code)");
         }
         else if (result.ExitCode != 0 || !ended)
         {

@@ -67,7 +67,7 @@ public sealed class NotebookRunnerTests
     [Fact]
     public void A_notebook_that_fails_is_reported_with_its_cell_after_a_real_run()
     {
-        var dir = Directory.CreateTempSubdirectory("journeyml-runner-").FullName;
+        var dir = TempFolder.Create("runner");
         var path = Path.Combine(dir, "runner-check.ipynb");
         File.WriteAllText(path, NotebookJson(
             "using JourneyML.Core.Reports;\nConsole.WriteLine(\"first\");\ndisplay(new[] { new { Name = \"a\", Share = 0.25 } });",

@@ -73,7 +73,7 @@ public sealed class CliReferenceTests
 
     internal static string Generate() => Generate(JourneyCli.Product, CommandPaths());
 
-    internal static string GenerateTools() => Generate(JourneyCli.Tools, ToolCommandPaths());
+    internal static string GenerateTools() => Generate(JourneyCli.ToolsProgram, ToolCommandPaths());
 
     /// <summary>The help of each path as the program prints it: the root's (an empty path) as a plain block, the others folded.</summary>
     private static string Generate(string program, IReadOnlyList<string[]> paths)
@@ -81,7 +81,7 @@ public sealed class CliReferenceTests
         var help = new string[paths.Count];
         Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
-            var result = JourneyCli.Run(program, Repo.Root, [.. paths[i], "--help"]);
+            var result = JourneyCli.RunProgramIn(program, Repo.Root, [.. paths[i], "--help"]);
             Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', paths[i])} --help exited with {result.ExitCode}: {result.Error}");
             help[i] = Normalise(result.Output);
         });

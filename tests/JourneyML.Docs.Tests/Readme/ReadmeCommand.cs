@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace JourneyML.Docs.Tests.Readme;
@@ -11,10 +10,10 @@ namespace JourneyML.Docs.Tests.Readme;
 /// </summary>
 internal sealed partial record ReadmeCommand(int Line, string Text, string[]? CliArguments, int ExpectedExitCode, string? ParsedOnlyBecause)
 {
-    /// <summary><see cref="JourneyCli.Product"/> or <see cref="JourneyCli.Tools"/>.</summary>
+    /// <summary><see cref="JourneyCli.Product"/> or <see cref="JourneyCli.ToolsProgram"/>.</summary>
     public string Program { get; init; } = JourneyCli.Product;
 
-    public bool IsTools => Program == JourneyCli.Tools;
+    public bool IsTools => Program == JourneyCli.ToolsProgram;
 
     /// <summary>Anything with a path under here is the reader's own data: parsed, never run.</summary>
     public const string ReadersDataRoot = "/data/";
@@ -85,10 +84,10 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
         {
             return new ReadmeCommand(number, command, null, exitCode, null);
         }
-        var args = Split(cli.Groups[2].Value);
+        var args = ShellWords.Split(cli.Groups[2].Value);
         return new ReadmeCommand(number, command, args, exitCode, ParsedOnly(args))
         {
-            Program = cli.Groups[1].Value == "Tools" ? JourneyCli.Tools : JourneyCli.Product,
+            Program = cli.Groups[1].Value == "Tools" ? JourneyCli.ToolsProgram : JourneyCli.Product,
         };
     }
 
@@ -115,51 +114,5 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
                 break;
         }
         return null;
-    }
-
-    /// <summary>Splits a command line into arguments the way a shell would for these simple lines (quotes group words).</summary>
-    public static string[] Split(string commandLine)
-    {
-        var args = new List<string>();
-        var current = new StringBuilder();
-        char? quote = null;
-        bool any = false;
-        foreach (char c in commandLine)
-        {
-            if (quote is { } q)
-            {
-                if (c == q)
-                {
-                    quote = null;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-                any = true;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (any || current.Length > 0)
-                {
-                    args.Add(current.ToString());
-                    current.Clear();
-                    any = false;
-                }
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-        if (any || current.Length > 0)
-        {
-            args.Add(current.ToString());
-        }
-        return [.. args];
     }
 }

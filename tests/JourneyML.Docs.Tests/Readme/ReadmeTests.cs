@@ -57,7 +57,7 @@ public sealed class ReadmeTests(ITestOutputHelper log)
                 continue;
             }
             var started = DateTime.UtcNow;
-            var result = JourneyCli.Run(command.Program, sandbox, command.CliArguments!);
+            var result = JourneyCli.RunProgramIn(command.Program, sandbox, command.CliArguments!);
             log.WriteLine($"line {command.Line}: exit {result.ExitCode} in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {command.Text}");
             if (result.ExitCode != command.ExpectedExitCode)
             {

@@ -14,8 +14,7 @@ public sealed class PeerBenchTests
     // The committed sample's settings (data-samples/README.md), generated afresh: the generator writes the same files for the same seed.
     private static readonly Lazy<(FeatureTable Table, KnownTruthRows Truth)> s_sample = new(() =>
     {
-        var directory = Directory.CreateTempSubdirectory("journeyml-peers-sample-").FullName;
-        new SampleGenerator(new GeneratorOptions { Customers = 2000, Seed = 42, EventsFormat = TableFormat.Parquet }).Generate(directory);
+        var directory = Samples.Sample;
         var table = BehaviourFeatures.Build(Dataset.Open(directory, new ValidationReport()), new FeatureOptions { AsOf = s_asOf }).Table;
         return (table, GroundTruth.TryLoad(directory)!.AlignTo(table.CustomerIds));
     });
@@ -24,7 +23,7 @@ public sealed class PeerBenchTests
     public void The_shared_table_reads_back_with_the_sweeps_own_holdout_and_the_planted_segments()
     {
         var (table, truth) = s_sample.Value;
-        var path = Path.Combine(Directory.CreateTempSubdirectory("journeyml-peers-").FullName, "table.csv");
+        var path = Path.Combine(TempFolder.Create("peers"), "table.csv");
         var written = PeerBenchTable.Write(table, truth, path);
         var read = PeerBenchTable.Read(path);
 
