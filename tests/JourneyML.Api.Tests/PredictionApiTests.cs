@@ -16,10 +16,10 @@ public sealed class PredictionApiTests(ServingFixture fixture)
             features[name] = float.IsNaN(values[row]) ? null : values[row];
         }
         features["plan"] = "pro";
-        return new JsonObject { ["customerId"] = s.CustomerIds[row], ["status"] = status ?? s.Status[row], ["features"] = features };
+        return new JsonObject { ["customerId"] = s.CustomerIds[row], ["status"] = status ?? s.Status[row].Name(), ["features"] = features };
     }
 
-    private int FirstWithStatus(string status) => Enumerable.Range(0, fixture.Latest.Count).First(r => fixture.Latest.Status[r] == status);
+    private int FirstWithStatus(CustomerStatus status) => Enumerable.Range(0, fixture.Latest.Count).First(r => fixture.Latest.Status[r] == status);
 
     [Fact]
     public async Task A_feature_row_gets_segment_stage_calibrated_risk_factors_and_the_model_version()

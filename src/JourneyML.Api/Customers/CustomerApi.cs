@@ -1,5 +1,6 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,7 +10,7 @@ public sealed record RiskPointResponse(DateTime AsOf, string ModelVersion, doubl
 
 public sealed record CustomerResponse(CustomerRow Latest, DateTime AsOf, string ModelVersion, string? Role, IReadOnlyList<RiskPointResponse> History) : IModelVersioned;
 
-public sealed record ContactResponse(string CustomerId, string? Role, string Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
+public sealed record ContactResponse(string CustomerId, string? Role, CustomerStatus Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
 
 public sealed record AccountResponse(
     string AccountId,

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using JourneyML.Core.Prediction;
+using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
 
 namespace JourneyML.Api.Predictions;
@@ -88,7 +89,7 @@ public sealed record FactorResponse(string Feature, string Text, double Contribu
 public sealed record PredictionResponse(
     string CustomerId,
     string? AccountId,
-    string Status,
+    CustomerStatus Status,
     SegmentRef Segment,
     string Stage,
     double? ChurnRisk,

@@ -223,7 +223,7 @@ public static class BehaviourFeatures
 
     private static FeatureBuildSummary Summarise(RowValues row, DateTime asOf, int horizonDays, int signedUpLater, AsOfState at) =>
         new(asOf, horizonDays, row.Ids.Length, signedUpLater, at.Acc.EventsBefore, at.Acc.EventsOnOrAfter,
-            row.Status.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()),
+            row.Status.GroupBy(s => s).ToDictionary(g => g.Key.Name(), g => g.Count()),
             new Dictionary<string, (int, int)>
             {
                 [LabelNames.Churn] = (row.Churn.Count(v => v == 1), row.Churn.Count(v => v == 0)),
@@ -232,7 +232,7 @@ public static class BehaviourFeatures
             at.LabelsComplete, TimeSpan.Zero);
 
     /// <summary>Status at T: from the outcomes table where it has the customer, else from purchase and cancellation events.</summary>
-    private static (string Status, long PurchasedAt) Status(OutcomeTable? outcomes, EventAccumulator acc, int c, long asOfTicks)
+    private static (CustomerStatus Status, long PurchasedAt) Status(OutcomeTable? outcomes, EventAccumulator acc, int c, long asOfTicks)
     {
         long purchased, cancelled;
         if (outcomes is not null && outcomes.Present[c])
@@ -252,7 +252,7 @@ public static class BehaviourFeatures
         return purchased > 0 ? (CustomerStatus.Customer, purchased) : (CustomerStatus.Lead, 0);
     }
 
-    private static (float Churn, float Conversion) Labels(OutcomeTable? outcomes, EventAccumulator acc, int c, string status, Window window, bool complete)
+    private static (float Churn, float Conversion) Labels(OutcomeTable? outcomes, EventAccumulator acc, int c, CustomerStatus status, Window window, bool complete)
     {
         bool churned, converted;
         if (outcomes is not null && outcomes.Present[c])
@@ -342,7 +342,7 @@ public static class BehaviourFeatures
         public string?[] Plan { get; } = new string?[n];
         public string?[] Role { get; } = new string?[n];
         public string?[] Region { get; } = new string?[n];
-        public string[] Status { get; } = new string[n];
+        public CustomerStatus[] Status { get; } = new CustomerStatus[n];
         public float[] Churn { get; } = new float[n];
         public float[] Conversion { get; } = new float[n];
 

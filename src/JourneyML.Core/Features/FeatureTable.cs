@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace JourneyML.Core.Features;
 
 public enum FeatureKind
@@ -40,12 +42,50 @@ public static class LabelNames
     public const string Conversion = "converted";
 }
 
-/// <summary>Lifecycle status of a customer at the as-of date.</summary>
-public static class CustomerStatus
+/// <summary>Lifecycle status of a customer at the as-of date; written "lead", "customer" or "churned" in every file and answer.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CustomerStatus>))]
+public enum CustomerStatus
 {
-    public const string Lead = "lead";
-    public const string Customer = "customer";
-    public const string Churned = "churned";
+    /// <summary>Not (yet) a paying customer: the lead score applies.</summary>
+    [JsonStringEnumMemberName("lead")]
+    Lead,
+    /// <summary>Paying at the as-of date: the churn risk applies.</summary>
+    [JsonStringEnumMemberName("customer")]
+    Customer,
+    /// <summary>Cancelled before the as-of date (and not back since).</summary>
+    [JsonStringEnumMemberName("churned")]
+    Churned,
+}
+
+public static class CustomerStatuses
+{
+    /// <summary>The status as files, stage rules and answers write it.</summary>
+    public static string Name(this CustomerStatus status) => status switch
+    {
+        CustomerStatus.Lead => "lead",
+        CustomerStatus.Customer => "customer",
+        _ => "churned",
+    };
+
+    /// <summary>A status as written (any case, surrounding spaces ignored).</summary>
+    public static bool TryParse(string? text, out CustomerStatus status)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "lead":
+                status = CustomerStatus.Lead;
+                return true;
+            case "customer":
+                status = CustomerStatus.Customer;
+                return true;
+            case "churned":
+                status = CustomerStatus.Churned;
+                return true;
+            default:
+                status = default;
+                return false;
+        }
+    }
 }
 
 /// <summary>
@@ -79,7 +119,7 @@ public sealed class FeatureTable
     /// <summary>Account of each row, when known (mode A).</summary>
     public string?[]? AccountIds { get; init; }
     /// <summary>Lifecycle status at the as-of date (<see cref="CustomerStatus"/>), when known (mode A).</summary>
-    public string[]? Status { get; init; }
+    public CustomerStatus[]? Status { get; init; }
     /// <summary>Labels by name (<see cref="LabelNames"/>); NaN where the label does not apply or is not yet known.</summary>
     public IReadOnlyDictionary<string, float[]> Labels { get; init; } = new Dictionary<string, float[]>();
 

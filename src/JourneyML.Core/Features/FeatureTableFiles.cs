@@ -46,7 +46,8 @@ public static class FeatureTableFiles
         if (table.Status is { } status)
         {
             var f = new DataField<string>(StatusColumn);
-            fields.Add((f, rg => rg.WriteAsync(f, status)));
+            var names = status.Select(s => s.Name()).ToArray();
+            fields.Add((f, rg => rg.WriteAsync(f, names)));
         }
         foreach (var column in table.Columns)
         {
@@ -114,7 +115,7 @@ public static class FeatureTableFiles
             }
             if (table.Status is { } status)
             {
-                line.Append(',').Append(status[r]);
+                line.Append(',').Append(status[r].Name());
             }
             foreach (var column in table.Columns)
             {
@@ -305,12 +306,12 @@ public static class FeatureTableFiles
         var account = columns.FirstOrDefault(c => c.Name.Equals(AccountColumn, StringComparison.OrdinalIgnoreCase));
         var status = columns.FirstOrDefault(c => c.Name.Equals(StatusColumn, StringComparison.OrdinalIgnoreCase)
             && c.Kind == FeatureKind.Categorical
-            && c.Categories!.All(v => v is CustomerStatus.Lead or CustomerStatus.Customer or CustomerStatus.Churned));
+            && c.Categories!.All(v => CustomerStatuses.TryParse(v, out var s) && s.Name() == v));
         var kept = columns.Where(c => c != account && c != status).ToList();
         return new FeatureTable([.. pass.Ids], kept)
         {
             AccountIds = account?.Categories,
-            Status = status?.Categories!.Select(v => v!).ToArray(),
+            Status = status?.Categories!.Select(v => CustomerStatuses.TryParse(v, out var s) ? s : CustomerStatus.Customer).ToArray(),
             Labels = labelColumn is null ? new Dictionary<string, float[]>() : new Dictionary<string, float[]> { [labelName] = [.. pass.Labels] },
         };
     }

@@ -323,7 +323,7 @@ internal sealed class RollingFeatures
             purchased = _lastPurchase[c];
             cancelled = _lastCancellation[c];
         }
-        string status = cancelled > 0 && cancelled >= purchased ? CustomerStatus.Churned
+        var status = cancelled > 0 && cancelled >= purchased ? CustomerStatus.Churned
             : purchased > 0 ? CustomerStatus.Customer : CustomerStatus.Lead;
         long purchasedAt = status == CustomerStatus.Lead ? 0 : purchased;
         table.Status[r] = status;
@@ -459,12 +459,12 @@ internal sealed class RollingFeatures
                 _numbers[i] = wanted[i] ? new float[rows] : null;
             }
             Customer = new int[rows];
-            Status = new string[rows];
+            Status = new CustomerStatus[rows];
         }
 
         /// <summary>The customer index of each row.</summary>
         public int[] Customer { get; }
-        public string[] Status { get; }
+        public CustomerStatus[] Status { get; }
 
         public void Set(int feature, int row, float value)
         {

@@ -266,8 +266,8 @@ public static class Cohorts
     {
         static bool StatusIs(StageCondition c, string status) =>
             c.Signal == "status" && c.Op == "==" && string.Equals(c.Value.GetString(), status, StringComparison.OrdinalIgnoreCase);
-        churnedStage = model.OffPath.FirstOrDefault(s => s.When.Count > 0 && s.When.All(r => r.Any(c => StatusIs(c, CustomerStatus.Churned))))?.Name;
-        int customerAt = model.Path.ToList().FindIndex(s => s.When.Any(r => r.Any(c => StatusIs(c, CustomerStatus.Customer))));
+        churnedStage = model.OffPath.FirstOrDefault(s => s.When.Count > 0 && s.When.All(r => r.Any(c => StatusIs(c, CustomerStatus.Churned.Name()))))?.Name;
+        int customerAt = model.Path.ToList().FindIndex(s => s.When.Any(r => r.Any(c => StatusIs(c, CustomerStatus.Customer.Name()))));
         var sides = new Dictionary<string, CohortSide>(StringComparer.Ordinal);
         for (int i = 0; i < model.Path.Count; i++)
         {
@@ -286,7 +286,7 @@ public static class Cohorts
         foreach (var stage in model.OffPath)
         {
             if (churnedStage is not null && stage.Name != churnedStage && stage.When.Count > 0
-                && stage.When.All(r => r.Any(c => StatusIs(c, CustomerStatus.Customer) || c.Signal == "churn_risk")))
+                && stage.When.All(r => r.Any(c => StatusIs(c, CustomerStatus.Customer.Name()) || c.Signal == "churn_risk")))
             {
                 sides[stage.Name] = CohortSide.Customers;
             }

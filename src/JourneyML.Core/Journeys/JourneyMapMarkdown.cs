@@ -67,13 +67,10 @@ public static class JourneyMapMarkdown
 
     private static void StageTable(StringBuilder sb, JourneyMap map)
     {
-        sb.AppendLine("| stage | now | entries | moved on | dropped off | went back | median time | p90 time | stuck past p90 | tickets / customer (30 d) | avg churn risk | avg lead score |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var s in map.Stages)
-        {
-            sb.AppendLine(s_inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {Percent(s.ConversionToNext)} | {Percent(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {Days(s.MedianDaysInStage)} | {Days(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} | {OneDecimal(s.TicketsPerCustomer)} | {Percent(s.AverageChurnRisk)} | {Percent(s.AverageLeadScore)} |");
-        }
-        sb.AppendLine();
+        Table(sb, null,
+            "| stage | now | entries | moved on | dropped off | went back | median time | p90 time | stuck past p90 | tickets / customer (30 d) | avg churn risk | avg lead score |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            map.Stages, s => string.Create(s_inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {Percent(s.ConversionToNext)} | {Percent(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {Days(s.MedianDaysInStage)} | {Days(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} | {OneDecimal(s.TicketsPerCustomer)} | {Percent(s.AverageChurnRisk)} | {Percent(s.AverageLeadScore)} |"));
     }
 
     private static void StageConversion(StringBuilder sb, JourneyMap map)
@@ -89,30 +86,20 @@ public static class JourneyMapMarkdown
 
     private static void Moves(StringBuilder sb, JourneyMap map)
     {
-        sb.AppendLine("## Moves between stages (most common first; ↩ marks a move back)");
-        sb.AppendLine();
-        sb.AppendLine("| from | to | customers |");
-        sb.AppendLine("|---|---|---:|");
-        foreach (var t in map.Transitions.Take(20))
-        {
-            sb.AppendLine(s_inv, $"| {Escape(t.From)} | {(t.Backward ? "↩ " : "")}{Escape(t.To)} | {t.Customers:N0} |");
-        }
-        sb.AppendLine();
+        Table(sb, "## Moves between stages (most common first; ↩ marks a move back)",
+            "| from | to | customers |",
+            "|---|---|---:|",
+            map.Transitions.Take(20), t => string.Create(s_inv, $"| {Escape(t.From)} | {(t.Backward ? "↩ " : "")}{Escape(t.To)} | {t.Customers:N0} |"));
     }
 
     private static void TouchpointTable(StringBuilder sb, JourneyMap map)
     {
         if (map.Touchpoints.Count > 0)
         {
-            sb.AppendLine("## Touchpoints by stage (customers who met it there; share of stays that moved forward with it against those that did not)");
-            sb.AppendLine();
-            sb.AppendLine("| stage | kind | touchpoint | customers | forward stays with it | other stays with it | lift |");
-            sb.AppendLine("|---|---|---|---:|---:|---:|---:|");
-            foreach (var t in map.Touchpoints)
-            {
-                sb.AppendLine(s_inv, $"| {Escape(t.Stage)} | {t.Kind} | {Escape(t.Name)} | {t.Customers:N0} | {t.AdvancingWith:N0} of {t.AdvancingStays:N0} | {t.OtherWith:N0} of {t.OtherStays:N0} | {(t.Lift is { } l ? l.ToString("0.0", s_inv) + "x" : "–")} |");
-            }
-            sb.AppendLine();
+            Table(sb, "## Touchpoints by stage (customers who met it there; share of stays that moved forward with it against those that did not)",
+                "| stage | kind | touchpoint | customers | forward stays with it | other stays with it | lift |",
+                "|---|---|---|---:|---:|---:|---:|",
+                map.Touchpoints, t => string.Create(s_inv, $"| {Escape(t.Stage)} | {t.Kind} | {Escape(t.Name)} | {t.Customers:N0} | {t.AdvancingWith:N0} of {t.AdvancingStays:N0} | {t.OtherWith:N0} of {t.OtherStays:N0} | {(t.Lift is { } l ? l.ToString("0.0", s_inv) + "x" : "–")} |"));
         }
     }
 
@@ -120,16 +107,28 @@ public static class JourneyMapMarkdown
     {
         if (map.Cohorts.Count > 0)
         {
-            sb.AppendLine("## Cohorts (those who entered a stage, by what they did in their first days there, against the rest)");
-            sb.AppendLine();
-            sb.AppendLine("| stage | who | outcome | with it | the rest | ratio |");
-            sb.AppendLine("|---|---|---|---:|---:|---:|");
-            foreach (var c in map.Cohorts)
-            {
-                sb.AppendLine(s_inv, $"| {Escape(c.Stage)} | {Escape(c.Words)} | {CohortOutcome(c)} | {c.CustomersWithOutcome:N0} of {c.Customers:N0} ({Percent(c.Rate)}) | {c.OtherCustomersWithOutcome:N0} of {c.OtherCustomers:N0} ({Percent(c.OtherRate)}) | {(c.Ratio is { } r ? r.ToString("0.0", s_inv) + "x" : "–")}{(c.Significant ? "" : " (chance)")} |");
-            }
+            Table(sb, "## Cohorts (those who entered a stage, by what they did in their first days there, against the rest)",
+                "| stage | who | outcome | with it | the rest | ratio |",
+                "|---|---|---|---:|---:|---:|",
+                map.Cohorts, c => string.Create(s_inv, $"| {Escape(c.Stage)} | {Escape(c.Words)} | {CohortOutcome(c)} | {c.CustomersWithOutcome:N0} of {c.Customers:N0} ({Percent(c.Rate)}) | {c.OtherCustomersWithOutcome:N0} of {c.OtherCustomers:N0} ({Percent(c.OtherRate)}) | {(c.Ratio is { } r ? r.ToString("0.0", s_inv) + "x" : "–")}{(c.Significant ? "" : " (chance)")} |"));
+        }
+    }
+
+    /// <summary>An optional heading and a table: its header, its alignment row, and one line a row.</summary>
+    private static void Table<T>(StringBuilder sb, string? heading, string header, string alignment, IEnumerable<T> rows, Func<T, string> line)
+    {
+        if (heading is not null)
+        {
+            sb.AppendLine(heading);
             sb.AppendLine();
         }
+        sb.AppendLine(header);
+        sb.AppendLine(alignment);
+        foreach (var row in rows)
+        {
+            sb.AppendLine(line(row));
+        }
+        sb.AppendLine();
     }
 
     private static void TopPaths(StringBuilder sb, JourneyMap map)

@@ -64,7 +64,7 @@ internal static class FeatureSources
     }
 
     // A ready table has no lifecycle status: every row gets the one its task implies.
-    private static LoadedFeatures FromTable(FeatureTableSource source, string? label, string status, DateTime? asOf)
+    private static LoadedFeatures FromTable(FeatureTableSource source, string? label, CustomerStatus status, DateTime? asOf)
     {
         var report = new ValidationReport(source.Policy);
         var read = FeatureTableFiles.Read(source.Path, report, source.IdColumn, label, source.LabelTask);
@@ -75,6 +75,6 @@ internal static class FeatureSources
             Status = [.. read.CustomerIds.Select(_ => status)],
             AsOf = asOf,
         };
-        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, new Dictionary<string, int> { [status] = table.RowCount }, 0, 0, 0, 0));
+        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, new Dictionary<string, int> { [status.Name()] = table.RowCount }, 0, 0, 0, 0));
     }
 }

@@ -11,7 +11,7 @@ namespace JourneyML.Core.Prediction;
 [JsonConverter(typeof(PredictionTaskJsonConverter))]
 public readonly record struct PredictionTask
 {
-    private PredictionTask(string name, string label, string population)
+    private PredictionTask(string name, string label, CustomerStatus population)
     {
         Name = name;
         Label = label;
@@ -27,7 +27,7 @@ public readonly record struct PredictionTask
     /// <summary>The label it learns (<see cref="LabelNames"/>).</summary>
     public string Label { get; }
     /// <summary>The status of the customers it applies to (<see cref="CustomerStatus"/>).</summary>
-    public string Population { get; }
+    public CustomerStatus Population { get; }
 
     /// <summary>The task whose label this is: conversion is the lead task, anything else churn.</summary>
     public static PredictionTask ForLabel(string label) => label == LabelNames.Conversion ? Lead : Churn;

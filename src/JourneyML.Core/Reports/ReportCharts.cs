@@ -21,30 +21,14 @@ public static class ReportCharts
     public static Chart KSelection(IReadOnlyList<KCandidate> candidates, int chosenK)
     {
         using var plot = NewPlot("Choice of the number of segments", "Number of segments (k)", "Silhouette (higher is better)");
-        var silhouette = candidates.Where(c => double.IsFinite(c.Silhouette)).OrderBy(c => c.K).ToArray();
-        if (silhouette.Length > 0)
+        ByK(plot, candidates, c => c.Silhouette, "Silhouette (left axis)");
+        if (ByK(plot, candidates, c => c.Gap, "Gap statistic (right axis)") is { } g)
         {
-            var s = plot.Add.Scatter(silhouette.Select(c => (double)c.K).ToArray(), silhouette.Select(c => c.Silhouette).ToArray());
-            s.LegendText = "Silhouette (left axis)";
-            s.LineWidth = 2;
-            s.MarkerSize = 7;
-        }
-        var gap = candidates.Where(c => double.IsFinite(c.Gap)).OrderBy(c => c.K).ToArray();
-        if (gap.Length > 0)
-        {
-            var g = plot.Add.Scatter(gap.Select(c => (double)c.K).ToArray(), gap.Select(c => c.Gap).ToArray());
-            g.LegendText = "Gap statistic (right axis)";
-            g.LineWidth = 2;
-            g.MarkerSize = 7;
             g.LinePattern = LinePattern.Dashed;
             g.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "Gap (higher is better)";
         }
-        var chosen = plot.Add.VerticalLine(chosenK);
-        chosen.LegendText = $"Chosen k = {chosenK}";
-        chosen.LinePattern = LinePattern.Dotted;
-        chosen.Color = Colors.Black;
-        chosen.LineWidth = 1.5f;
+        MarkChosenK(plot, chosenK).LineWidth = 1.5f;
         plot.ShowLegend(Alignment.UpperRight);
         return Png(plot);
     }
@@ -107,18 +91,8 @@ public static class ReportCharts
     public static Chart Elbow(IReadOnlyList<KCandidate> candidates, int chosenK)
     {
         using var plot = NewPlot("Elbow: spread within segments by k", "Number of segments (k)", "Within-segment sum of squares");
-        var points = candidates.Where(c => double.IsFinite(c.Inertia)).OrderBy(c => c.K).ToArray();
-        if (points.Length > 0)
-        {
-            var s = plot.Add.Scatter(points.Select(c => (double)c.K).ToArray(), points.Select(c => c.Inertia).ToArray());
-            s.LegendText = "Inertia (lower is tighter)";
-            s.LineWidth = 2;
-            s.MarkerSize = 7;
-        }
-        var chosen = plot.Add.VerticalLine(chosenK);
-        chosen.LegendText = $"Chosen k = {chosenK}";
-        chosen.LinePattern = LinePattern.Dotted;
-        chosen.Color = Colors.Black;
+        ByK(plot, candidates, c => c.Inertia, "Inertia (lower is tighter)");
+        MarkChosenK(plot, chosenK);
         plot.ShowLegend(Alignment.UpperRight);
         return Png(plot);
     }
@@ -324,6 +298,30 @@ public static class ReportCharts
     };
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>One value of every k tried, as a line with markers; null when no k has the value.</summary>
+    private static ScottPlot.Plottables.Scatter? ByK(Plot plot, IReadOnlyList<KCandidate> candidates, Func<KCandidate, double> value, string legend)
+    {
+        var points = candidates.Where(c => double.IsFinite(value(c))).OrderBy(c => c.K).ToArray();
+        if (points.Length == 0)
+        {
+            return null;
+        }
+        var line = plot.Add.Scatter(points.Select(c => (double)c.K).ToArray(), points.Select(value).ToArray());
+        line.LegendText = legend;
+        line.LineWidth = 2;
+        line.MarkerSize = 7;
+        return line;
+    }
+
+    private static ScottPlot.Plottables.VerticalLine MarkChosenK(Plot plot, int chosenK)
+    {
+        var chosen = plot.Add.VerticalLine(chosenK);
+        chosen.LegendText = $"Chosen k = {chosenK}";
+        chosen.LinePattern = LinePattern.Dotted;
+        chosen.Color = Colors.Black;
+        return chosen;
+    }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {

@@ -1,9 +1,10 @@
+using JourneyML.Core.Features;
 using JourneyML.Core.Data;
 
 namespace JourneyML.Core.Scoring;
 
 /// <summary>One contact of an account (buying group) in the latest snapshot.</summary>
-public sealed record AccountContact(string CustomerId, string? Role, string Status, string Stage, float? ChurnRisk, float? LeadScore, bool EngagedLast30Days);
+public sealed record AccountContact(string CustomerId, string? Role, CustomerStatus Status, string Stage, float? ChurnRisk, float? LeadScore, bool EngagedLast30Days);
 
 /// <summary>
 /// An account's buying group rolled up from its contacts' scores in the latest snapshot. A score that counts one contact

@@ -39,7 +39,7 @@ internal static class Changes
             float then = isLead ? previous.LeadScore[p] : previous.ChurnRisk[p];
             if (float.IsNaN(now) || float.IsNaN(then))
             {
-                current.ChangeReason[r] = current.Status[r] != previous.Status[p] ? $"status changed from {previous.Status[p]} to {current.Status[r]}" : "";
+                current.ChangeReason[r] = current.Status[r] != previous.Status[p] ? $"status changed from {previous.Status[p].Name()} to {current.Status[r].Name()}" : "";
                 continue;
             }
             float delta = now - then;

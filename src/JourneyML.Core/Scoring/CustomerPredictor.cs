@@ -9,7 +9,7 @@ namespace JourneyML.Core.Scoring;
 public sealed record CustomerPrediction(
     string CustomerId,
     string? AccountId,
-    string Status,
+    CustomerStatus Status,
     int SegmentId,
     string SegmentName,
     string Stage,

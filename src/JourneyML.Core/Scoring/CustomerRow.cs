@@ -12,7 +12,7 @@ public sealed record CustomerRow(
     int? Rank,
     string CustomerId,
     string? AccountId,
-    string Status,
+    CustomerStatus Status,
     int SegmentId,
     string SegmentName,
     string Stage,
@@ -38,7 +38,7 @@ public sealed record CustomerRow(
     public string ToCsv()
     {
         var inv = CultureInfo.InvariantCulture;
-        return string.Join(',', Rank?.ToString(inv) ?? "", Csv.Escape(CustomerId), Csv.Escape(AccountId ?? ""), Csv.Escape(Status), SegmentId.ToString(inv),
+        return string.Join(',', Rank?.ToString(inv) ?? "", Csv.Escape(CustomerId), Csv.Escape(AccountId ?? ""), Csv.Escape(Status.Name()), SegmentId.ToString(inv),
             Csv.Escape(SegmentName), Csv.Escape(Stage), ChurnRisk?.ToString(inv) ?? "", LeadScore?.ToString(inv) ?? "", Csv.Escape(Factors),
             Change?.ToString(inv) ?? "", Csv.Escape(ChangeReason));
     }

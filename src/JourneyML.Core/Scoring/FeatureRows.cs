@@ -26,7 +26,7 @@ public static class FeatureRows
         var byName = schema.Select((f, i) => (f, i)).ToDictionary(x => x.f.Name, x => x.i, StringComparer.Ordinal);
         var numbers = schema.Select(f => IsCategorical(f) ? null : Filled(n)).ToArray();
         var categories = schema.Select(f => IsCategorical(f) ? new string?[n] : null).ToArray();
-        var status = new string[n];
+        var status = new CustomerStatus[n];
         var missing = new IReadOnlyList<string>[n];
         for (int r = 0; r < n; r++)
         {
@@ -36,13 +36,9 @@ public static class FeatureRows
             {
                 report.Add(new DataProblem(RowsName, line, "customerId", "missing customer id"));
             }
-            status[r] = row.Status?.Trim().ToLowerInvariant() switch
-            {
-                null or "" or CustomerStatus.Customer => CustomerStatus.Customer,
-                CustomerStatus.Lead => CustomerStatus.Lead,
-                CustomerStatus.Churned => CustomerStatus.Churned,
-                _ => Problem(report, line, "status", $"unknown status '{row.Status}' (expected lead, customer or churned)"),
-            };
+            status[r] = string.IsNullOrWhiteSpace(row.Status) ? CustomerStatus.Customer
+                : CustomerStatuses.TryParse(row.Status, out var known) ? known
+                : Problem(report, line, "status", $"unknown status '{row.Status}' (expected lead, customer or churned)");
             var given = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, value) in row.Features ?? new Dictionary<string, JsonElement>())
             {
@@ -88,7 +84,7 @@ public static class FeatureRows
         return (table, missing);
     }
 
-    private static string Problem(ValidationReport report, long row, string field, string reason)
+    private static CustomerStatus Problem(ValidationReport report, long row, string field, string reason)
     {
         report.Add(new DataProblem(RowsName, row, field, reason));
         return CustomerStatus.Customer;

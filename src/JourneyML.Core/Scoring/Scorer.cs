@@ -16,7 +16,7 @@ public enum ScoringPath
 
 /// <summary>Every row of a feature table scored: what batch snapshots and live predictions are both made from.</summary>
 public sealed record ScoredTable(
-    string[] Status,
+    CustomerStatus[] Status,
     int[] Segments,
     float[] ChurnRisk,
     float[] LeadScore,
@@ -87,7 +87,7 @@ public static class Scorer
         });
     }
 
-    private static int[] RowsWith(string[] status, string wanted) => [.. Enumerable.Range(0, status.Length).Where(r => status[r] == wanted)];
+    private static int[] RowsWith(CustomerStatus[] status, CustomerStatus wanted) => [.. Enumerable.Range(0, status.Length).Where(r => status[r] == wanted)];
 
     private static float[] NaNs(int n)
     {

@@ -20,7 +20,7 @@ public sealed class Snapshot
     public required string ModelVersion { get; init; }
     public required string[] CustomerIds { get; init; }
     public required string?[] AccountIds { get; init; }
-    public required string[] Status { get; init; }
+    public required CustomerStatus[] Status { get; init; }
     public required int[] SegmentIds { get; init; }
     public required string[] SegmentNames { get; init; }
     /// <summary>Lifecycle stage at the as-of date (the stage model's names).</summary>
@@ -65,7 +65,7 @@ public sealed class Snapshot
     {
         var strings = new (string Name, IReadOnlyCollection<string?> Values)[]
         {
-            ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status), ("stage", Stage), ("segment_name", SegmentNames),
+            ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status.Select(s => s.Name()).ToArray()), ("stage", Stage), ("segment_name", SegmentNames),
             ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
         };
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
@@ -104,7 +104,7 @@ public sealed class Snapshot
         for (int r = 0; r < Count; r++)
         {
             line.Clear();
-            line.Append(Csv.Escape(CustomerIds[r])).Append(',').Append(Csv.Escape(AccountIds[r] ?? "")).Append(',').Append(Status[r]).Append(',')
+            line.Append(Csv.Escape(CustomerIds[r])).Append(',').Append(Csv.Escape(AccountIds[r] ?? "")).Append(',').Append(Status[r].Name()).Append(',')
                 .Append(Csv.Escape(Stage[r])).Append(',')
                 .Append(SegmentIds[r]).Append(',').Append(Csv.Escape(SegmentNames[r])).Append(',').Append(F(ChurnRisk[r])).Append(',')
                 .Append(F(LeadScore[r])).Append(',').Append(Csv.Escape(Factors[r])).Append(',').Append(F(Change[r])).Append(',')
@@ -130,7 +130,7 @@ public sealed class Snapshot
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
-        var status = new List<string>();
+        var status = new List<CustomerStatus>();
         var segments = new List<int>();
         var segmentNames = new List<string>();
         var churn = new List<float>();
@@ -147,7 +147,9 @@ public sealed class Snapshot
             {
                 ids.Add(chunk.GetString(0, i) ?? "");
                 accounts.Add(chunk.GetString(1, i));
-                status.Add(chunk.GetString(2, i) ?? "");
+                var statusText = chunk.GetString(2, i);
+                status.Add(CustomerStatuses.TryParse(statusText, out var known) ? known
+                    : throw new DataFileException(path, $"row {chunk.RowNumber(i)}: unknown status '{statusText}' (lead, customer or churned): not a snapshot JourneyML wrote", "status"));
                 segments.Add(chunk.TryGetOptionalDouble(3, i, out var s) && !double.IsNaN(s) ? (int)s : -1);
                 segmentNames.Add(chunk.GetString(4, i) ?? "");
                 churn.Add(Float(chunk, 5, i));

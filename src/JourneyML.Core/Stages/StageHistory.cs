@@ -148,10 +148,10 @@ public static class StageHistory
         Score(churnModel, CustomerStatus.Customer, churn, churn: true);
         Score(leadModel, CustomerStatus.Lead, lead, churn: false);
         var stage = new int[n];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, r => stage[r] = rules.StageOf(columns, r, status[r], churn[r], lead[r]));
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, r => stage[r] = rules.StageOf(columns, r, status[r].Name(), churn[r], lead[r]));
         return stage;
 
-        void Score(Prediction.BinaryModel? model, string applies, float[] scores, bool churn)
+        void Score(Prediction.BinaryModel? model, CustomerStatus applies, float[] scores, bool churn)
         {
             if (model is null)
             {
@@ -159,7 +159,7 @@ public static class StageHistory
             }
             var matters = new bool[n];
             Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken },
-                r => matters[r] = status[r] == applies && rules.ScoreMatters(columns, r, status[r], churn));
+                r => matters[r] = status[r] == applies && rules.ScoreMatters(columns, r, status[r].Name(), churn));
             var rows = Enumerable.Range(0, n).Where(r => matters[r]).ToArray();
             // ML.NET scores a batch on one thread: a batch per core.
             int batches = Math.Clamp(rows.Length / 5_000, 1, Environment.ProcessorCount);
@@ -240,7 +240,7 @@ public static class StageHistory
         return (Scores(models?.Churn, table, status, CustomerStatus.Customer), Scores(models?.Lead, table, status, CustomerStatus.Lead));
     }
 
-    private static float[] Scores(Prediction.BinaryModel? model, FeatureTable table, string[] status, string applies)
+    private static float[] Scores(Prediction.BinaryModel? model, FeatureTable table, CustomerStatus[] status, CustomerStatus applies)
     {
         var scores = new float[table.RowCount];
         Array.Fill(scores, float.NaN);

@@ -75,7 +75,7 @@ public sealed class StageModel
                 $"{c.Signal} {c.Op} {(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}"))));
 
     /// <summary>The stage of every row, given the rows' statuses and scores (NaN where a score does not apply).</summary>
-    public static string[] AssignAll(StageModel stages, Features.FeatureTable table, string[] status, float[] churnRisk, float[] leadScore)
+    public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore)
     {
         var numeric = table.Columns.Where(c => c.Kind == Features.FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!, StringComparer.Ordinal);
         var result = new string[table.RowCount];
@@ -87,7 +87,7 @@ public sealed class StageModel
                 "churn_risk" => churnRisk[row],
                 "lead_score" => leadScore[row],
                 _ => numeric.TryGetValue(signal, out var values) ? values[row] : float.NaN,
-            }, status[r]);
+            }, Features.CustomerStatuses.Name(status[r]));
         }
         return result;
     }

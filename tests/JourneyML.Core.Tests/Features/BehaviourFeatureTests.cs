@@ -85,7 +85,7 @@ public sealed class BehaviourFeatureTests
             .Customer("FUTURE", T.AddDays(5));
         var dataset = Dataset.Open(export.Write(), new ValidationReport());
         var (table, summary) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = T, HorizonDays = 90 });
-        string Status(string id) => table.Status![Array.IndexOf(table.CustomerIds, id)];
+        CustomerStatus Status(string id) => table.Status![Array.IndexOf(table.CustomerIds, id)];
         float Label(string id, string name) => table.Labels[name][Array.IndexOf(table.CustomerIds, id)];
 
         Assert.Equal(CustomerStatus.Customer, Status("STAYS"));

@@ -31,9 +31,9 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
         for (int r = 0; r < table.RowCount; r++)
         {
             var row = truth[table.CustomerIds[r]];
-            Assert.Equal(row["status_at_as_of"], table.Status![r]);
+            Assert.Equal(row["status_at_as_of"], table.Status![r].Name());
             float churn = table.Labels[LabelNames.Churn][r], conversion = table.Labels[LabelNames.Conversion][r];
-            if (row["status_at_as_of"] == CustomerStatus.Customer)
+            if (row["status_at_as_of"] == CustomerStatus.Customer.Name())
             {
                 Assert.Equal(float.Parse(row["churned_in_horizon"]), churn);
             }
@@ -41,7 +41,7 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
             {
                 Assert.True(float.IsNaN(churn));
             }
-            if (row["status_at_as_of"] == CustomerStatus.Lead)
+            if (row["status_at_as_of"] == CustomerStatus.Lead.Name())
             {
                 Assert.Equal(float.Parse(row["converted_in_horizon"]), conversion);
             }

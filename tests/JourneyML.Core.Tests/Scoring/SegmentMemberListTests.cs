@@ -1,3 +1,4 @@
+using JourneyML.Core.Features;
 using JourneyML.Core.Errors;
 using JourneyML.Core.Scoring;
 using static JourneyML.Core.Tests.Scoring.SnapshotFiles;
@@ -52,7 +53,7 @@ public sealed class SegmentMemberListTests
     [Fact]
     public void Csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised()
     {
-        var row = new CustomerRow(1, "=HYPERLINK(\"http://evil\")", "+acct", "customer", 2, "@SUM(A1)", "-cmd", 0.5, null, "=1+1", -0.25, "risk up");
+        var row = new CustomerRow(1, "=HYPERLINK(\"http://evil\")", "+acct", CustomerStatus.Customer, 2, "@SUM(A1)", "-cmd", 0.5, null, "=1+1", -0.25, "risk up");
         var line = row.ToCsv();
         Assert.DoesNotContain(",=", line);
         Assert.DoesNotContain(",+", line);

@@ -1,3 +1,4 @@
+using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
 
 namespace JourneyML.Core.Tests.Scoring;
@@ -16,7 +17,7 @@ internal static class SnapshotFiles
         ModelVersion = "20260701-000000-0000abcd",
         CustomerIds = [.. customers.Select(c => c.Id)],
         AccountIds = [.. customers.Select(c => c.Account)],
-        Status = [.. customers.Select(c => c.Status)],
+        Status = [.. customers.Select(c => CustomerStatuses.TryParse(c.Status, out var s) ? s : throw new ArgumentException(c.Status))],
         SegmentIds = [.. customers.Select(c => c.Segment)],
         SegmentNames = [.. customers.Select(c => $"segment {c.Segment}")],
         Stage = [.. customers.Select(c => c.Stage)],

@@ -1,3 +1,4 @@
+using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
 
 namespace JourneyML.Core.Tests.Scoring;
@@ -14,7 +15,7 @@ public sealed class SnapshotRankingTests
             ModelVersion = "v",
             CustomerIds = ids,
             AccountIds = new string?[ids.Length],
-            Status = ["customer", "lead", "customer", "customer", "customer", "customer", "customer"],
+            Status = [CustomerStatus.Customer, CustomerStatus.Lead, CustomerStatus.Customer, CustomerStatus.Customer, CustomerStatus.Customer, CustomerStatus.Customer, CustomerStatus.Customer],
             SegmentIds = new int[ids.Length],
             SegmentNames = [.. ids.Select(_ => "s")],
             Stage = [.. ids.Select(_ => "Adoption")],

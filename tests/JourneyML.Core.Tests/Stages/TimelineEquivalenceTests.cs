@@ -129,7 +129,7 @@ public sealed class TimelineEquivalenceTests
     {
         var random = new Random(7);
         var models = new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features), StageModel.Parse(TimelineWithScoresTests.ScoreStages, "scores", s_features) };
-        string?[] statuses = [CustomerStatus.Lead, CustomerStatus.Customer, CustomerStatus.Churned, "Customer", null];
+        string?[] statuses = [CustomerStatus.Lead.Name(), CustomerStatus.Customer.Name(), CustomerStatus.Churned.Name(), "Customer", null];
         float[] scores = [float.NaN, 0, 0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.4f, 0.5f, 0.6f, 1, 0.4f - 1e-7f, 0.6f + 1e-7f];
         foreach (var model in models)
         {
