@@ -26,9 +26,7 @@ internal static class BenchData
     public static FeatureTable Tile(FeatureTable table, int rows)
     {
         int[] source = [.. Enumerable.Range(0, rows).Select(i => i % table.RowCount)];
-        var columns = table.Columns.Select(c => c.Kind == FeatureKind.Numeric
-            ? FeatureColumn.Numeric(c.Name, c.Description, [.. source.Select(r => c.Numbers![r])])
-            : FeatureColumn.Categorical(c.Name, c.Description, [.. source.Select(r => c.Categories![r])])).ToList();
+        var columns = table.Columns.Select(c => c.Rows(source)).ToList();
         return new FeatureTable([.. Enumerable.Range(0, rows).Select(i => $"T{i:D7}")], columns)
         {
             Status = table.Status is null ? null : [.. source.Select(r => table.Status[r])],

@@ -78,12 +78,11 @@ public static class PredictionApi
 
     private static JsonElement? ValueOf(FeatureTable table, string feature)
     {
-        var column = table.Find(feature);
-        if (column?.Numbers is { } n)
+        if (table.NumbersOrNull(feature) is { } n)
         {
             return float.IsNaN(n[0]) ? null : JsonSerializer.SerializeToElement(Math.Round(n[0], 4));
         }
-        return column?.Categories is { } c && c[0] is { } text ? JsonSerializer.SerializeToElement(text) : null;
+        return table.CategoriesOrNull(feature) is { } c && c[0] is { } text ? JsonSerializer.SerializeToElement(text) : null;
     }
 
     /// <summary>Predicts the inputs in order; feature rows and profiles may be mixed in one batch.</summary>

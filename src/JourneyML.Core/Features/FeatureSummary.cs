@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace JourneyML.Core.Features;
 
 /// <summary>
@@ -36,7 +38,7 @@ public static class FeatureSummary
     public static FeatureStats Describe(FeatureColumn column)
     {
         int rows = column.Length;
-        if (column.Numbers is { } numbers)
+        if (column is NumericColumn { Values: var numbers })
         {
             var present = numbers.Where(v => !float.IsNaN(v)).Select(v => (double)v).Order().ToArray();
             double missing = rows == 0 ? 0 : (double)(rows - present.Length) / rows;
@@ -45,7 +47,7 @@ public static class FeatureSummary
                 : new FeatureStats(column.Name, column.Kind, rows, missing, present.Average(), Quantile(present, 0.5), Quantile(present, 0.9),
                     present[^1], 0, null, column.Description);
         }
-        var categories = column.Categories!;
+        var categories = column is CategoricalColumn categorical ? categorical.Values : throw new UnreachableException($"feature '{column.Name}' is neither numeric nor categorical");
         int absent = categories.Count(c => c is null);
         var common = categories.Where(c => c is not null).GroupBy(c => c!, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -65,7 +67,7 @@ public static class FeatureSummary
     public static IReadOnlyList<SignalMeans> MeansByOutcome(FeatureTable table, IReadOnlyList<string> signals, IReadOnlyList<OutcomeGroup> groups) =>
         [.. signals.Select(signal =>
         {
-            var values = table[signal].Numbers ?? throw new ArgumentException($"'{signal}' is not a numeric feature");
+            var values = table[signal] is NumericColumn numeric ? numeric.Values : throw new ArgumentException($"'{signal}' is not a numeric feature");
             return new SignalMeans(signal, [.. groups.Select(g =>
             {
                 var present = g.Rows.Select(r => values[r]).Where(v => !float.IsNaN(v)).ToArray();
@@ -113,7 +115,7 @@ public sealed record FeatureHistogram(
 {
     public static FeatureHistogram Build(FeatureColumn column, IReadOnlyList<OutcomeGroup> groups, int bins = 20)
     {
-        var values = column.Numbers ?? throw new ArgumentException($"'{column.Name}' is not a numeric feature");
+        var values = column is NumericColumn numeric ? numeric.Values : throw new ArgumentException($"'{column.Name}' is not a numeric feature");
         var all = groups.SelectMany(g => g.Rows).Select(r => (double)values[r]).Where(v => !double.IsNaN(v)).Order().ToArray();
         if (all.Length == 0)
         {

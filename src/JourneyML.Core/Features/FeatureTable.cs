@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using JourneyML.Core.Errors;
 
 namespace JourneyML.Core.Features;
 
@@ -10,27 +11,50 @@ public enum FeatureKind
     Categorical,
 }
 
-/// <summary>One feature: its values for every row, and what it means in the business's words.</summary>
-public sealed class FeatureColumn
+/// <summary>
+/// One feature: its values for every row, and what it means in the business's words. It is either a
+/// <see cref="NumericColumn"/> or a <see cref="CategoricalColumn"/>; match on the type to read the values.
+/// </summary>
+public abstract class FeatureColumn
 {
-    private FeatureColumn(string name, FeatureKind kind, string description, float[]? numbers, string?[]? categories)
+    private protected FeatureColumn(string name, string description)
     {
         Name = name;
-        Kind = kind;
         Description = description;
-        Numbers = numbers;
-        Categories = categories;
     }
 
     public string Name { get; }
-    public FeatureKind Kind { get; }
+    public abstract FeatureKind Kind { get; }
     public string Description { get; }
-    public float[]? Numbers { get; }
-    public string?[]? Categories { get; }
-    public int Length => Numbers?.Length ?? Categories!.Length;
+    public abstract int Length { get; }
 
-    public static FeatureColumn Numeric(string name, string description, float[] values) => new(name, FeatureKind.Numeric, description, values, null);
-    public static FeatureColumn Categorical(string name, string description, string?[] values) => new(name, FeatureKind.Categorical, description, null, values);
+    /// <summary>The same feature holding only the given rows, in their order (a row may repeat).</summary>
+    public abstract FeatureColumn Rows(IReadOnlyList<int> rows);
+
+    public static NumericColumn Numeric(string name, string description, float[] values) => new(name, description, values);
+    public static CategoricalColumn Categorical(string name, string description, string?[] values) => new(name, description, values);
+}
+
+/// <summary>A numeric feature; NaN means missing (unknown), which is not the same as zero.</summary>
+public sealed class NumericColumn : FeatureColumn
+{
+    internal NumericColumn(string name, string description, float[] values) : base(name, description) => Values = values;
+
+    public float[] Values { get; }
+    public override FeatureKind Kind => FeatureKind.Numeric;
+    public override int Length => Values.Length;
+    public override NumericColumn Rows(IReadOnlyList<int> rows) => new(Name, Description, [.. rows.Select(r => Values[r])]);
+}
+
+/// <summary>A categorical feature; null means missing.</summary>
+public sealed class CategoricalColumn : FeatureColumn
+{
+    internal CategoricalColumn(string name, string description, string?[] values) : base(name, description) => Values = values;
+
+    public string?[] Values { get; }
+    public override FeatureKind Kind => FeatureKind.Categorical;
+    public override int Length => Values.Length;
+    public override CategoricalColumn Rows(IReadOnlyList<int> rows) => new(Name, Description, [.. rows.Select(r => Values[r])]);
 }
 
 /// <summary>Well-known label names.</summary>
@@ -130,4 +154,18 @@ public sealed class FeatureTable
     public FeatureColumn? Find(string name) => Columns.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     public FeatureColumn this[string name] => Find(name) ?? throw new KeyNotFoundException($"no feature '{name}'");
+
+    /// <summary>The values of a numeric feature; throws naming the feature when it is missing or categorical.</summary>
+    public float[] Numbers(string name) =>
+        this[name] is NumericColumn column ? column.Values : throw new InvalidInputException($"feature '{name}' is not numeric");
+
+    /// <summary>The values of a categorical feature; throws naming the feature when it is missing or numeric.</summary>
+    public string?[] Categories(string name) =>
+        this[name] is CategoricalColumn column ? column.Values : throw new InvalidInputException($"feature '{name}' is not categorical");
+
+    /// <summary>The values of a numeric feature, or null when there is no such feature or it is categorical.</summary>
+    public float[]? NumbersOrNull(string name) => Find(name) is NumericColumn column ? column.Values : null;
+
+    /// <summary>The values of a categorical feature, or null when there is no such feature or it is numeric.</summary>
+    public string?[]? CategoriesOrNull(string name) => Find(name) is CategoricalColumn column ? column.Values : null;
 }

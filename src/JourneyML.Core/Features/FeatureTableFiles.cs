@@ -51,16 +51,16 @@ public static class FeatureTableFiles
         }
         foreach (var column in table.Columns)
         {
-            if (column.Kind == FeatureKind.Numeric)
+            if (column is NumericColumn numeric)
             {
                 var f = new DataField<float>(column.Name);
-                var values = column.Numbers!;
+                var values = numeric.Values;
                 fields.Add((f, rg => rg.WriteAsync(f, (ReadOnlyMemory<float>)values)));
             }
-            else
+            else if (column is CategoricalColumn categorical)
             {
                 var f = new DataField<string>(column.Name, nullable: true);
-                var values = column.Categories!;
+                var values = categorical.Values;
                 fields.Add((f, rg => rg.WriteAsync(f, values)));
             }
         }
@@ -120,13 +120,13 @@ public static class FeatureTableFiles
             foreach (var column in table.Columns)
             {
                 line.Append(',');
-                if (column.Kind == FeatureKind.Numeric)
+                if (column is NumericColumn numeric)
                 {
-                    AppendNumber(line, column.Numbers![r]);
+                    AppendNumber(line, numeric.Values[r]);
                 }
-                else
+                else if (column is CategoricalColumn categorical)
                 {
-                    line.Append(Csv.Escape(column.Categories![r] ?? ""));
+                    line.Append(Csv.Escape(categorical.Values[r] ?? ""));
                 }
             }
             foreach (var values in table.Labels.Values)
@@ -299,19 +299,18 @@ public static class FeatureTableFiles
 
     private static FeatureTable ToFeatureTable(FirstPass pass, float[]?[] numbers, string?[]?[] texts, string? labelColumn, string labelName)
     {
-        var columns = pass.ColumnNames!.Select((name, f) => numbers[f] is { } n
+        var columns = pass.ColumnNames!.Select(FeatureColumn (name, f) => numbers[f] is { } n
             ? FeatureColumn.Numeric(name, $"'{name}' from the feature table", n)
             : FeatureColumn.Categorical(name, $"'{name}' from the feature table", texts[f]!)).ToList();
         // Columns this library writes beside the features are restored as what they are, not used as features.
         var account = columns.FirstOrDefault(c => c.Name.Equals(AccountColumn, StringComparison.OrdinalIgnoreCase));
-        var status = columns.FirstOrDefault(c => c.Name.Equals(StatusColumn, StringComparison.OrdinalIgnoreCase)
-            && c.Kind == FeatureKind.Categorical
-            && c.Categories!.All(v => CustomerStatuses.TryParse(v, out var s) && s.Name() == v));
+        var status = columns.OfType<CategoricalColumn>().FirstOrDefault(c => c.Name.Equals(StatusColumn, StringComparison.OrdinalIgnoreCase)
+            && c.Values.All(v => CustomerStatuses.TryParse(v, out var s) && s.Name() == v));
         var kept = columns.Where(c => c != account && c != status).ToList();
         return new FeatureTable([.. pass.Ids], kept)
         {
-            AccountIds = account?.Categories,
-            Status = status?.Categories!.Select(v => CustomerStatuses.TryParse(v, out var s) ? s : CustomerStatus.Customer).ToArray(),
+            AccountIds = account is CategoricalColumn { Values: var accounts } ? accounts : null,
+            Status = status?.Values.Select(v => CustomerStatuses.TryParse(v, out var s) ? s : CustomerStatus.Customer).ToArray(),
             Labels = labelColumn is null ? new Dictionary<string, float[]>() : new Dictionary<string, float[]> { [labelName] = [.. pass.Labels] },
         };
     }

@@ -72,7 +72,7 @@ public static class JourneyRun
         // The signals now: the timelines' features slid the last few days to the window's end.
         var table = (to - start).Ticks % TimeSpan.TicksPerDay == 0 ? rolling.Advance(to, cancellationToken) : events.FeaturesAt(to, cancellationToken);
         var (churn, lead) = StageHistory.ScoresOf(table, champion);
-        var tickets = table[FeatureNames.Tickets30d].Numbers!;
+        var tickets = table.Numbers(FeatureNames.Tickets30d);
         var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
         Done("signals and scores at the window's end");
         HashSet<string>? members = null;

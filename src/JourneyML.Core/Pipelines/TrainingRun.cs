@@ -191,13 +191,13 @@ public static class TrainingRun
         foreach (var column in table.Columns)
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(column.Name));
-            if (column.Numbers is { } numbers)
+            if (column is NumericColumn { Values: var numbers })
             {
                 hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(numbers.AsSpan()));
             }
-            else
+            else if (column is CategoricalColumn { Values: var categories })
             {
-                foreach (var c in column.Categories!)
+                foreach (var c in categories)
                 {
                     hash.AppendData(System.Text.Encoding.UTF8.GetBytes(c ?? "\0"));
                 }

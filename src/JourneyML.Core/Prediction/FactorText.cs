@@ -39,7 +39,7 @@ public static class FactorText
             ?? $"{feature}: {Number(value)}";
     }
 
-    private static float Value(FeatureTable table, int row, string name) => table.Find(name)?.Numbers is { } n ? n[row] : float.NaN;
+    private static float Value(FeatureTable table, int row, string name) => table.NumbersOrNull(name) is { } n ? n[row] : float.NaN;
 
     private static string Number(float v) => float.IsNaN(v) ? "unknown" : v.ToString(Math.Abs(v - MathF.Round(v)) < 1e-4 ? "0" : "0.#", Inv);
 
@@ -114,11 +114,11 @@ public static class FactorText
     /// <summary>A categorical feature's value in words; null when the feature is not categorical.</summary>
     private static string? CategoryPhrase(FeatureTable table, int row, string feature)
     {
-        if (table.Find(feature) is not { Kind: FeatureKind.Categorical } categorical)
+        if (table.CategoriesOrNull(feature) is not { } categories)
         {
             return null;
         }
-        var category = categorical.Categories![row];
+        var category = categories[row];
         return feature switch
         {
             FeatureNames.Plan => $"on the {category ?? "unknown"} plan",

@@ -85,12 +85,12 @@ public sealed class FeatureVectorizer
             {
                 continue;
             }
-            if (column.Kind == FeatureKind.Numeric)
+            if (column is NumericColumn numeric)
             {
                 var present = new List<float>(rows.Count);
                 foreach (int r in rows)
                 {
-                    float v = column.Numbers![r];
+                    float v = numeric.Values[r];
                     if (!float.IsNaN(v))
                     {
                         present.Add(v);
@@ -104,12 +104,12 @@ public sealed class FeatureVectorizer
                 present.Sort();
                 numerics.Add(new NumericSpec(column.Name, present[present.Count / 2], hasMissing));
             }
-            else
+            else if (column is CategoricalColumn categorical)
             {
                 var counts = new Dictionary<string, int>(StringComparer.Ordinal);
                 foreach (int r in rows)
                 {
-                    var v = column.Categories![r] ?? "";
+                    var v = categorical.Values[r] ?? "";
                     counts[v] = counts.GetValueOrDefault(v) + 1;
                 }
                 if (counts.Count < 2)
@@ -131,9 +131,9 @@ public sealed class FeatureVectorizer
     /// <summary>Binds the vectorizer to a table's columns once, for fast row-by-row transforms.</summary>
     public BoundVectorizer Bind(FeatureTable table)
     {
-        var numbers = Numerics.Select(n => table.Find(n.Feature)?.Numbers
+        var numbers = Numerics.Select(n => table.NumbersOrNull(n.Feature)
             ?? throw new InvalidOperationException($"the feature table has no numeric feature '{n.Feature}' that the model needs")).ToArray();
-        var categories = Categoricals.Select(c => table.Find(c.Feature)?.Categories
+        var categories = Categoricals.Select(c => table.CategoriesOrNull(c.Feature)
             ?? throw new InvalidOperationException($"the feature table has no categorical feature '{c.Feature}' that the model needs")).ToArray();
         return new BoundVectorizer(this, numbers, categories);
     }

@@ -39,7 +39,7 @@ public static class Drift
     }
 
     public static IReadOnlyList<FeatureDistribution> Describe(FeatureTable table) =>
-        [.. table.Columns.Where(c => c.Kind == FeatureKind.Numeric).Select(c => Describe(c.Name, c.Numbers!))];
+        [.. table.Columns.OfType<NumericColumn>().Select(c => Describe(c.Name, c.Values))];
 
     /// <summary>
     /// Features against the champion's training data, and scores as the champion itself gives them on this data against
@@ -50,9 +50,9 @@ public static class Drift
         var entries = new List<DriftEntry>();
         foreach (var baseline in champion.Metadata.Distributions)
         {
-            if (table.Find(baseline.Name) is { Kind: FeatureKind.Numeric } column)
+            if (table.NumbersOrNull(baseline.Name) is { } values)
             {
-                double psi = Psi(baseline, column.Numbers!);
+                double psi = Psi(baseline, values);
                 entries.Add(new DriftEntry(baseline.Name, psi, psi > FlagThreshold));
             }
         }

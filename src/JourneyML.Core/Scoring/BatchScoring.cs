@@ -33,8 +33,8 @@ public static class BatchScoring
             Factors = factors,
             Change = Filled(n),
             ChangeReason = [.. Enumerable.Repeat("", n)],
-            FeatureValues = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!),
-            Roles = table.Find(FeatureNames.Role)?.Categories,
+            FeatureValues = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values),
+            Roles = table.CategoriesOrNull(FeatureNames.Role),
         };
     }
 

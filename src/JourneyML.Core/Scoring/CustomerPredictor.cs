@@ -60,7 +60,7 @@ public sealed class CustomerPredictor
     /// <summary>Builds the prediction engines and runs every code path once, so the first request is not the slow one.</summary>
     public void WarmUp()
     {
-        var rows = new FeatureTable(["warm-up-customer", "warm-up-lead"], [.. Schema.Select(f => FeatureRows.IsCategorical(f)
+        var rows = new FeatureTable(["warm-up-customer", "warm-up-lead"], [.. Schema.Select(FeatureColumn (f) => FeatureRows.IsCategorical(f)
             ? FeatureColumn.Categorical(f.Name, f.Description, new string?[2])
             : FeatureColumn.Numeric(f.Name, f.Description, [float.NaN, float.NaN]))])
         {

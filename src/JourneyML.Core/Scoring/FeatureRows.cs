@@ -72,7 +72,7 @@ public static class FeatureRows
             }
             missing[r] = [.. schema.Where(f => !given.Contains(f.Name)).Select(f => f.Name)];
         }
-        var columns = schema.Select((f, i) => categories[i] is { } c
+        var columns = schema.Select(FeatureColumn (f, i) => categories[i] is { } c
             ? FeatureColumn.Categorical(f.Name, f.Description, c)
             : FeatureColumn.Numeric(f.Name, f.Description, numbers[i]!)).ToList();
         var table = new FeatureTable([.. rows.Select(x => x.CustomerId ?? "")], columns)

@@ -35,18 +35,15 @@ public static class WhatIf
         return copy.ToTable(table, row);
     }
 
-    /// <summary>The row's values, one-element arrays per column: numbers for a numeric column, categories for a categorical one (the other null).</summary>
-    private sealed record RowCopy(Dictionary<string, float[]?> Numbers, Dictionary<string, string?[]?> Categories)
+    /// <summary>The row's values, a one-row column per feature.</summary>
+    private sealed record RowCopy(Dictionary<string, FeatureColumn> Columns)
     {
         public static RowCopy Of(FeatureTable table, int row) => new(
-            table.Columns.ToDictionary(c => c.Name, c => c.Numbers is { } v ? new[] { v[row] } : null, StringComparer.Ordinal),
-            table.Columns.ToDictionary(c => c.Name, c => c.Categories is { } v ? new[] { v[row] } : null, StringComparer.Ordinal));
+            table.Columns.ToDictionary(c => c.Name, c => c.Rows([row]), StringComparer.Ordinal));
 
         public FeatureTable ToTable(FeatureTable table, int row)
         {
-            var columns = table.Columns.Select(c => c.Numbers is not null
-                ? FeatureColumn.Numeric(c.Name, c.Description, Numbers[c.Name]!)
-                : FeatureColumn.Categorical(c.Name, c.Description, Categories[c.Name]!)).ToList();
+            var columns = table.Columns.Select(c => Columns[c.Name]).ToList();
             return new FeatureTable([table.CustomerIds[row]], columns)
             {
                 AccountIds = table.AccountIds is { } a ? [a[row]] : null,
@@ -59,7 +56,7 @@ public static class WhatIf
     /// <summary>One change, checked (a known feature, changed once, a value or sameAs) and applied; what is wrong with it is reported.</summary>
     private static void ApplyChange(FeatureTable table, int row, RowCopy copy, FeatureChange change, long line, HashSet<string> changed, ValidationReport report)
     {
-        if (string.IsNullOrWhiteSpace(change.Feature) || !copy.Numbers.ContainsKey(change.Feature))
+        if (string.IsNullOrWhiteSpace(change.Feature) || !copy.Columns.ContainsKey(change.Feature))
         {
             report.Add(new DataProblem(ChangesName, line, "feature", $"unknown feature '{change.Feature}'"));
             return;
@@ -87,40 +84,39 @@ public static class WhatIf
     /// <summary>sameAs: the feature takes another feature's value, which must be of the same kind.</summary>
     private static void CopyFrom(FeatureTable table, int row, RowCopy copy, string feature, string source, long line, ValidationReport report)
     {
-        var numbers = copy.Numbers;
-        if (!numbers.ContainsKey(source))
+        if (!copy.Columns.ContainsKey(source))
         {
             report.Add(new DataProblem(ChangesName, line, "sameAs", $"unknown feature '{source}'"));
         }
-        else if ((numbers[feature] is null) != (numbers[source] is null))
+        else if ((copy.Columns[feature], table[source]) is (NumericColumn target, NumericColumn from))
         {
-            report.Add(new DataProblem(ChangesName, line, "sameAs", $"'{source}' and '{feature}' are not of the same kind"));
+            target.Values[0] = from.Values[row];
         }
-        else if (numbers[feature] is { } target)
+        else if ((copy.Columns[feature], table[source]) is (CategoricalColumn categoryTarget, CategoricalColumn categoryFrom))
         {
-            target[0] = table[source].Numbers![row];
+            categoryTarget.Values[0] = categoryFrom.Values[row];
         }
         else
         {
-            copy.Categories[feature]![0] = table[source].Categories![row];
+            report.Add(new DataProblem(ChangesName, line, "sameAs", $"'{source}' and '{feature}' are not of the same kind"));
         }
     }
 
     /// <summary>value: a finite number for a numeric feature, text for a categorical one.</summary>
     private static void SetValue(RowCopy copy, string feature, JsonElement value, long line, ValidationReport report)
     {
-        if (copy.Numbers[feature] is { } slot)
+        if (copy.Columns[feature] is NumericColumn slot)
         {
             if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
             {
                 report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a number"));
                 return;
             }
-            slot[0] = (float)d;
+            slot.Values[0] = (float)d;
         }
-        else if (value.ValueKind == JsonValueKind.String)
+        else if (copy.Columns[feature] is CategoricalColumn category && value.ValueKind == JsonValueKind.String)
         {
-            copy.Categories[feature]![0] = value.GetString();
+            category.Values[0] = value.GetString();
         }
         else
         {
@@ -131,11 +127,11 @@ public static class WhatIf
     /// <summary>A changed count moves its trend (when the trend is known and was not itself changed).</summary>
     private static void RecomputeTrends(RowCopy copy, HashSet<string> changed)
     {
-        var numbers = copy.Numbers;
+        var columns = copy.Columns;
         foreach (var (trend, recent, previous) in Trends)
         {
-            if (numbers.TryGetValue(trend, out var t) && t is not null && !float.IsNaN(t[0]) && !changed.Contains(trend)
-                && (changed.Contains(recent) || changed.Contains(previous)) && numbers[recent] is { } now && numbers[previous] is { } before)
+            if (columns.GetValueOrDefault(trend) is NumericColumn { Values: var t } && !float.IsNaN(t[0]) && !changed.Contains(trend)
+                && (changed.Contains(recent) || changed.Contains(previous)) && columns[recent] is NumericColumn { Values: var now } && columns[previous] is NumericColumn { Values: var before })
             {
                 t[0] = (float)Math.Log2((now[0] + 1.0) / (before[0] + 1.0));
             }

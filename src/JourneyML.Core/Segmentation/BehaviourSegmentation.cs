@@ -122,7 +122,7 @@ public static class BehaviourSegmentation
 
     private static SegmentFeatureScale Refit(FeatureTable table, SegmentFeatureScale like)
     {
-        var values = table[like.Name].Numbers!;
+        var values = table.Numbers(like.Name);
         double sum = 0, sumSquares = 0;
         long n = 0;
         foreach (float v in values)
@@ -142,7 +142,7 @@ public static class BehaviourSegmentation
 
     private static float[][] Standardise(FeatureTable table, SegmentFeatureScale[] scales)
     {
-        var columns = scales.Select(s => table[s.Name].Numbers!).ToArray();
+        var columns = scales.Select(s => table.Numbers(s.Name)).ToArray();
         var rows = new float[table.RowCount][];
         Parallel.For(0, table.RowCount, r =>
         {

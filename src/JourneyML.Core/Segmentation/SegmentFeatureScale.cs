@@ -43,7 +43,8 @@ internal static class SegmentFeatures
             return BehaviourSet;
         }
         var names = table.Columns
-            .Where(c => c.Kind == FeatureKind.Numeric && HasSpread(c.Numbers!))
+            .OfType<NumericColumn>()
+            .Where(c => HasSpread(c.Values))
             .Select(c => c.Name)
             .ToList();
         if (names.Count == 0)
@@ -59,7 +60,7 @@ internal static class SegmentFeatures
         var scales = new SegmentFeatureScale[names.Count];
         for (int j = 0; j < names.Count; j++)
         {
-            var values = table[names[j]].Numbers ?? throw new InvalidInputException($"feature '{names[j]}' is not numeric");
+            var values = table.Numbers(names[j]);
             bool log = behaviourSet ? !s_unlogged.Contains(names[j]) : IsSkewedCount(values);
             double sum = 0, sumSquares = 0;
             long n = 0;

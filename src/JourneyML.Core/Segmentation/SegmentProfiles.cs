@@ -54,7 +54,7 @@ internal static class SegmentProfiles
     public static IReadOnlyList<SegmentProfile> Build(FeatureTable table, SegmentationModel model, int[] labels, int[] sizes, IReadOnlyList<int> newSegments)
     {
         int k = sizes.Length, n = table.RowCount;
-        var numeric = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToList();
+        var numeric = table.Columns.OfType<NumericColumn>().ToList();
         var means = new double[k][];
         var population = new (double Mean, double Std)[numeric.Count];
         for (int c = 0; c < k; c++)
@@ -63,7 +63,7 @@ internal static class SegmentProfiles
         }
         Parallel.For(0, numeric.Count, f =>
         {
-            var values = numeric[f].Numbers!;
+            var values = numeric[f].Values;
             var sum = new double[k];
             var count = new long[k];
             double total = 0, totalSquares = 0;

@@ -54,7 +54,7 @@ public sealed class SegmentationModel
     /// <summary>The segment id of every row of a table that has this model's features.</summary>
     public int[] Assign(FeatureTable table)
     {
-        var columns = FeatureNames.Select(name => table.Find(name)?.Numbers
+        var columns = FeatureNames.Select(name => table.NumbersOrNull(name)
             ?? throw new InvalidInputException($"the feature table has no numeric feature '{name}' that the segmentation model needs")).ToArray();
         var result = new int[table.RowCount];
         // Nearest centroid, as the k-means model's PredictedLabel, computed directly: no pipeline per row and no shared engine.

@@ -141,7 +141,7 @@ public static class StageHistory
         CancellationToken cancellationToken)
     {
         int n = table.RowCount;
-        var columns = rules.Signals.Select(s => table.Find(s) is { Kind: FeatureKind.Numeric } column ? column.Numbers! : NaNs(n)).ToArray();
+        var columns = rules.Signals.Select(s => table.NumbersOrNull(s) ?? NaNs(n)).ToArray();
         var status = table.Status!;
         var churn = NaNs(n);
         var lead = NaNs(n);

@@ -77,7 +77,7 @@ public sealed class StageModel
     /// <summary>The stage of every row, given the rows' statuses and scores (NaN where a score does not apply).</summary>
     public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore)
     {
-        var numeric = table.Columns.Where(c => c.Kind == Features.FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers!, StringComparer.Ordinal);
+        var numeric = table.Columns.OfType<Features.NumericColumn>().ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);
         var result = new string[table.RowCount];
         for (int r = 0; r < result.Length; r++)
         {

@@ -67,7 +67,7 @@ public sealed class PeerBenchTable
         var scales = SegmentFeatures.Fit(table, names, ReferenceEquals(names, SegmentFeatures.BehaviourSet));
         var standardised = scales.Select(scale =>
         {
-            var raw = table[scale.Name].Numbers!;
+            var raw = table.Numbers(scale.Name);
             var z = new float[raw.Length];
             for (int r = 0; r < raw.Length; r++)
             {
@@ -108,7 +108,7 @@ public sealed class PeerBenchTable
     {
         var split = table[SplitColumn];
         // A split column that is all blank reads back as numeric (NaN): no churn rows at all.
-        var splitValues = split.Categories ?? new string?[table.RowCount];
+        var splitValues = split is CategoricalColumn categorical ? categorical.Values : new string?[table.RowCount];
         var features = new FeatureTable(table.CustomerIds, [.. table.Columns.Where(c => !c.Name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))])
         {
             AccountIds = table.AccountIds,
@@ -122,8 +122,8 @@ public sealed class PeerBenchTable
             Table = features,
             TrainRows = [.. Enumerable.Range(0, table.RowCount).Where(r => splitValues[r] == TrainSplit)],
             HoldoutRows = [.. Enumerable.Range(0, table.RowCount).Where(r => splitValues[r] == HoldoutSplit)],
-            PlantedSegments = [.. table[SegmentColumn].Numbers!.Select(s => float.IsNaN(s) ? -1 : (int)s)],
-            OracleChurn = table[OracleColumn].Numbers!,
+            PlantedSegments = [.. table.Numbers(SegmentColumn).Select(s => float.IsNaN(s) ? -1 : (int)s)],
+            OracleChurn = table.Numbers(OracleColumn),
         };
     }
 
@@ -131,9 +131,8 @@ public sealed class PeerBenchTable
     public static FeatureTable Head(FeatureTable table, int count)
     {
         count = Math.Min(count, table.RowCount);
-        var columns = table.Columns.Select(c => c.Kind == FeatureKind.Numeric
-            ? FeatureColumn.Numeric(c.Name, c.Description, c.Numbers![..count])
-            : FeatureColumn.Categorical(c.Name, c.Description, c.Categories![..count])).ToList();
+        int[] head = [.. Enumerable.Range(0, count)];
+        var columns = table.Columns.Select(c => c.Rows(head)).ToList();
         return new FeatureTable(table.CustomerIds[..count], columns)
         {
             AccountIds = table.AccountIds?[..count],

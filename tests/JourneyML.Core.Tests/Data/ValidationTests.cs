@@ -51,7 +51,7 @@ public sealed class ValidationTests
         Assert.Equal(10, report.CountsByReason.Sum(c => c.Count));
         // The unmapped type is kept (as 'other') and counted, not dropped.
         Assert.Contains(report.Notes, n => n.Key.Contains("Partner Portal Visit") && n.Value == 1);
-        Assert.Equal(2, table["logins_30d"].Numbers![0]);
+        Assert.Equal(2, table.Numbers("logins_30d")[0]);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class ValidationTests
         var dataset = Dataset.Open(dir, report);
         Assert.True(dataset.Customers[0].IsDecisionMaker);
         var table = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = TestExport.AsOf }).Table;
-        Assert.Equal(1, table["logins_7d"].Numbers![0]);
+        Assert.Equal(1, table.Numbers("logins_7d")[0]);
         var problem = Assert.Single(report.Listed);
         Assert.Equal(("events.csv", 3L, "type"), (problem.File, problem.Row, problem.Column));
         Assert.Contains("'Partner Portal Visit' is not mapped", problem.Reason);

@@ -15,7 +15,7 @@ public sealed class BehaviourFeatureTests
     }
 
     private static float Value(FeatureTable table, string customer, string feature) =>
-        table[feature].Numbers![Array.IndexOf(table.CustomerIds, customer)];
+        table.Numbers(feature)[Array.IndexOf(table.CustomerIds, customer)];
 
     [Fact]
     public void Windows_count_only_events_strictly_before_the_as_of_date()

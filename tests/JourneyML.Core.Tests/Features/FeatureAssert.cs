@@ -11,13 +11,13 @@ internal static class FeatureAssert
         Assert.Equal(a.Status, b.Status);
         foreach (var column in a.Columns)
         {
-            if (column.Kind == FeatureKind.Numeric)
+            if (column is NumericColumn numeric)
             {
-                Assert.True(column.Numbers!.SequenceEqual(b[column.Name].Numbers!), $"feature {column.Name} differs");
+                Assert.True(numeric.Values.SequenceEqual(b.Numbers(column.Name)), $"feature {column.Name} differs");
             }
-            else
+            else if (column is CategoricalColumn categorical)
             {
-                Assert.Equal(column.Categories, b[column.Name].Categories);
+                Assert.Equal(categorical.Values, b.CategoriesOrNull(column.Name));
             }
         }
         if (labels)

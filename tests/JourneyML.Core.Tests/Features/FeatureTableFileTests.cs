@@ -18,9 +18,9 @@ public sealed class FeatureTableFileTests
         var table = FeatureTableFiles.Read(path, new ValidationReport(), idColumn: "id", labelColumn: "churn");
         Assert.Equal(["X1", "X2", "X3"], table.CustomerIds);
         Assert.Equal(FeatureKind.Numeric, table["monthly_spend"].Kind);
-        Assert.True(float.IsNaN(table["monthly_spend"].Numbers![1]));
+        Assert.True(float.IsNaN(table.Numbers("monthly_spend")[1]));
         Assert.Equal(FeatureKind.Categorical, table["plan"].Kind);
-        Assert.Equal(1, table["is_trial"].Numbers![0]);
+        Assert.Equal(1, table.Numbers("is_trial")[0]);
         Assert.Equal([1f, 0f, float.NaN], table.Labels[LabelNames.Churn]);
         Assert.DoesNotContain(table.Columns, c => c.Name is "id" or "churn");
     }
@@ -53,8 +53,8 @@ public sealed class FeatureTableFileTests
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.partial"));
         var back = FeatureTableFiles.Read(path, new ValidationReport(), labelColumn: "label_churned");
         Assert.Equal(table.CustomerIds, back.CustomerIds);
-        Assert.Equal([3f, float.NaN], back["logins_30d"].Numbers!);
-        Assert.Equal(new string?[] { "pro", null }, back["plan"].Categories);
+        Assert.Equal([3f, float.NaN], back.Numbers("logins_30d"));
+        Assert.Equal(new string?[] { "pro", null }, back.Categories("plan"));
         Assert.Equal([1f, float.NaN], back.Labels[LabelNames.Churn]);
     }
 }

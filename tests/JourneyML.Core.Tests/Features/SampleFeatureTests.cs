@@ -55,7 +55,7 @@ public sealed class SampleFeatureTests(GeneratedSamples samples)
         var truth = TableFiles.ReadCsv(Samples.Path("sample", "ground_truth.csv")).ToDictionary(r => r["customer_id"], r => r["segment"]);
         double Mean(string segment, string feature)
         {
-            var values = table[feature].Numbers!;
+            var values = table.Numbers(feature);
             return Enumerable.Range(0, table.RowCount)
                 .Where(r => truth[table.CustomerIds[r]] == segment && table.Status![r] != CustomerStatus.Churned && !float.IsNaN(values[r]))
                 .Average(r => values[r]);

@@ -74,13 +74,13 @@ public sealed class CustomerPredictorTests(TrainedModels trained)
         events.Add(new CustomerEvent("c-1", asOf.AddDays(-2), "pricing_page_view", "web"));
         var table = LiveFeatures.Build([new ProfileInput(customer, events, new Outcome(asOf.AddDays(-300), null))], asOf, asOf.AddDays(-120));
         Assert.Equal(CustomerStatus.Customer, table.Status![0]);
-        Assert.Equal(5, table["logins_30d"].Numbers![0]);
-        Assert.Equal(11, table["logins_prev_30d"].Numbers![0]);
-        Assert.Equal(1, table["tickets_30d"].Numbers![0]);
-        Assert.Equal(1, table["pricing_views_14d"].Numbers![0]);
-        Assert.Equal(1, table["days_since_last_login"].Numbers![0], 3);
-        Assert.Equal((float)Math.Log2(6.0 / 12.0), table["login_trend"].Numbers![0], 4);
-        Assert.Equal(1, table["account_decision_maker_engaged"].Numbers![0]);
+        Assert.Equal(5, table.Numbers("logins_30d")[0]);
+        Assert.Equal(11, table.Numbers("logins_prev_30d")[0]);
+        Assert.Equal(1, table.Numbers("tickets_30d")[0]);
+        Assert.Equal(1, table.Numbers("pricing_views_14d")[0]);
+        Assert.Equal(1, table.Numbers("days_since_last_login")[0], 3);
+        Assert.Equal((float)Math.Log2(6.0 / 12.0), table.Numbers("login_trend")[0], 4);
+        Assert.Equal(1, table.Numbers("account_decision_maker_engaged")[0]);
     }
 
     [Fact]
@@ -96,10 +96,10 @@ public sealed class CustomerPredictorTests(TrainedModels trained)
         foreach (var feature in new[] { "page_views_30d", "page_views_90d", "email_opens_30d", "email_opens_90d", "email_clicks_30d", "email_clicks_90d",
             "downloads_90d", "webinars_90d", "case_study_views_90d", "comparison_views_90d" })
         {
-            Assert.True(table[feature].Numbers![0] == 1, $"{feature} is {table[feature].Numbers![0]}, expected 1");
+            Assert.True(table.Numbers(feature)[0] == 1, $"{feature} is {table.Numbers(feature)[0]}, expected 1");
         }
-        Assert.Equal(kinds.Length, table["content_30d"].Numbers![0]);
-        Assert.Equal(1, table["account_engaged_contacts_30d"].Numbers![0]);
+        Assert.Equal(kinds.Length, table.Numbers("content_30d")[0]);
+        Assert.Equal(1, table.Numbers("account_engaged_contacts_30d")[0]);
     }
 
     [Fact]
@@ -132,9 +132,9 @@ public sealed class CustomerPredictorTests(TrainedModels trained)
         var models = new ModelRegistry(trained.RegistryPath).LoadChampion()!;
         var table = trained.Result.Table;
         var predictor = new CustomerPredictor(models);
-        var now = table["logins_30d"].Numbers!;
-        var before = table["logins_prev_30d"].Numbers!;
-        var trend = table["login_trend"].Numbers!;
+        var now = table.Numbers("logins_30d");
+        var before = table.Numbers("logins_prev_30d");
+        var trend = table.Numbers("login_trend");
         var status = table.Status!;
         var falling = Enumerable.Range(0, table.RowCount)
             .Where(r => status[r] == CustomerStatus.Customer && !float.IsNaN(trend[r]) && before[r] >= 10 && now[r] <= before[r] * 0.3f)
@@ -147,8 +147,8 @@ public sealed class CustomerPredictorTests(TrainedModels trained)
             var report = new ValidationReport();
             var changed = WhatIf.Apply(table, r, [change], report);
             Assert.False(report.HasProblems);
-            Assert.Equal(before[r], changed["logins_30d"].Numbers![0]);
-            Assert.Equal(0, changed["login_trend"].Numbers![0], 5);
+            Assert.Equal(before[r], changed.Numbers("logins_30d")[0]);
+            Assert.Equal(0, changed.Numbers("login_trend")[0], 5);
             var b = predictor.Predict(WhatIf.Apply(table, r, [], report))[0].ChurnRisk!.Value;
             var a = predictor.Predict(changed)[0].ChurnRisk!.Value;
             lower += a < b ? 1 : 0;

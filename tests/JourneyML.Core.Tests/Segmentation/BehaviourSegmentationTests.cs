@@ -51,7 +51,7 @@ public sealed class SegmentationModelTests(SegmentationFixture fixture, Generate
         Assert.Equal(fixture.Result.Assignments, loaded.Assign(table));
         for (int r = 0; r < table.RowCount; r += 7)
         {
-            var row = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers![r]);
+            var row = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values[r]);
             Assert.Equal(fixture.Result.Assignments[r], loaded.Assign(row));
         }
     }
@@ -178,13 +178,13 @@ public sealed class SegmentationModelTests(SegmentationFixture fixture, Generate
     {
         var extra = copies.Select(r =>
         {
-            var values = table.Columns.Where(c => c.Kind == FeatureKind.Numeric).ToDictionary(c => c.Name, c => c.Numbers![r]);
+            var values = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values[r]);
             change(values);
             return values;
         }).ToList();
         var ids = rows.Select(r => table.CustomerIds[r]).Concat(copies.Select(r => table.CustomerIds[r] + "-x")).ToArray();
-        var columns = table.Columns.Where(c => c.Kind == FeatureKind.Numeric)
-            .Select(c => FeatureColumn.Numeric(c.Name, c.Description, rows.Select(r => c.Numbers![r]).Concat(extra.Select(e => e[c.Name])).ToArray()))
+        var columns = table.Columns.OfType<NumericColumn>()
+            .Select(c => FeatureColumn.Numeric(c.Name, c.Description, rows.Select(r => c.Values[r]).Concat(extra.Select(e => e[c.Name])).ToArray()))
             .ToList();
         var labels = table.Labels.ToDictionary(l => l.Key, l => rows.Select(r => l.Value[r]).Concat(copies.Select(_ => float.NaN)).ToArray());
         return new FeatureTable(ids, columns) { Labels = labels };

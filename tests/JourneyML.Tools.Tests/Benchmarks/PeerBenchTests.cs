@@ -29,9 +29,9 @@ public sealed class PeerBenchTests
 
         // The features both sides see are exactly the feature table's, and nothing of the benchmark's leaks into them.
         Assert.Equal(table.Columns.Select(c => c.Name), read.Table.Columns.Select(c => c.Name));
-        foreach (var column in table.Columns.Where(c => c.Kind == FeatureKind.Numeric))
+        foreach (var column in table.Columns.OfType<NumericColumn>())
         {
-            Assert.Equal(column.Numbers, read.Table[column.Name].Numbers);
+            Assert.Equal(column.Values, read.Table.NumbersOrNull(column.Name));
         }
         Assert.Equal(written.HoldoutRows, read.HoldoutRows);
         Assert.Equal(written.TrainRows, read.TrainRows);
