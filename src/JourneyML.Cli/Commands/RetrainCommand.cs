@@ -12,22 +12,16 @@ namespace JourneyML.Cli.Commands;
 /// </summary>
 internal sealed class RetrainCommand : Command
 {
-    private static readonly Option<DirectoryInfo> s_data = CommonOptions.Data(CommonOptions.Repo("data-samples", "sample"));
-    private static readonly Option<FileInfo?> s_mapping = CommonOptions.Mapping();
-    private static readonly Option<string?> s_asOf = CommonOptions.AsOf();
-    private static readonly Option<int> s_horizon = CommonOptions.Horizon();
-    private static readonly Option<bool> s_skipInvalid = CommonOptions.SkipInvalid();
-    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
     private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the snapshot as CSV." };
 
     public RetrainCommand() : base("retrain", "The nightly job: validate fresh data, build features, train, promote only if not worse than the champion, and score every customer.")
     {
-        Options.Add(s_data);
-        Options.Add(s_mapping);
-        Options.Add(s_asOf);
-        Options.Add(s_horizon);
-        Options.Add(s_skipInvalid);
-        Options.Add(s_registry);
+        Options.Add(TrainCommand.Data);
+        Options.Add(TrainCommand.Mapping);
+        Options.Add(TrainCommand.AsOf);
+        Options.Add(TrainCommand.Horizon);
+        Options.Add(TrainCommand.SkipInvalid);
+        Options.Add(TrainCommand.Registry);
         Options.Add(TrainCommand.Segments);
         Options.Add(TrainCommand.Tolerance);
         Options.Add(TrainCommand.Force);
@@ -39,18 +33,18 @@ internal sealed class RetrainCommand : Command
             var logger = loggers.CreateLogger("retrain");
             var request = new RetrainSettings
             {
-                DataDirectory = parse.GetValue(s_data)!.FullName,
-                MappingFile = parse.GetValue(s_mapping)?.FullName,
-                AsOf = CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
-                HorizonDays = parse.GetValue(s_horizon),
-                SkipInvalid = parse.GetValue(s_skipInvalid),
+                DataDirectory = parse.GetValue(TrainCommand.Data)!.FullName,
+                MappingFile = parse.GetValue(TrainCommand.Mapping)?.FullName,
+                AsOf = CommonOptions.ParseDate(parse.GetValue(TrainCommand.AsOf), "--as-of"),
+                HorizonDays = parse.GetValue(TrainCommand.Horizon),
+                SkipInvalid = parse.GetValue(TrainCommand.SkipInvalid),
                 Segments = parse.GetValue(TrainCommand.Segments),
                 Tolerance = parse.GetValue(TrainCommand.Tolerance),
                 Force = parse.GetValue(TrainCommand.Force),
                 FixedTrainer = parse.GetValue(TrainCommand.FixedTrainer),
                 WriteCsv = parse.GetValue(s_csv),
             };
-            var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(request.ToOptions(parse.GetValue(s_registry)!.FullName),
+            var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(request.ToOptions(parse.GetValue(TrainCommand.Registry)!.FullName),
                 logger, cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(result.Training));
             Console.WriteLine(ScoreCommand.Format(result.Scoring, 5));

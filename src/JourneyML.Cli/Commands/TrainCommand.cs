@@ -11,12 +11,12 @@ namespace JourneyML.Cli.Commands;
 /// <summary><c>journeyml train</c>: segments, churn and lead models from an export (or a ready feature table) into a new registry version.</summary>
 internal sealed class TrainCommand : Command
 {
-    private static readonly Option<DirectoryInfo> s_data = CommonOptions.Data(CommonOptions.Repo("data-samples", "sample"));
-    private static readonly Option<FileInfo?> s_mapping = CommonOptions.Mapping();
-    private static readonly Option<string?> s_asOf = CommonOptions.AsOf();
-    private static readonly Option<int> s_horizon = CommonOptions.Horizon();
-    private static readonly Option<bool> s_skipInvalid = CommonOptions.SkipInvalid();
-    private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
+    internal static readonly Option<DirectoryInfo> Data = CommonOptions.Data(CommonOptions.Repo("data-samples", "sample"));
+    internal static readonly Option<FileInfo?> Mapping = CommonOptions.Mapping();
+    internal static readonly Option<string?> AsOf = CommonOptions.AsOf();
+    internal static readonly Option<int> Horizon = CommonOptions.Horizon();
+    internal static readonly Option<bool> SkipInvalid = CommonOptions.SkipInvalid();
+    internal static readonly Option<DirectoryInfo> Registry = CommonOptions.Registry();
     internal static readonly Option<int?> Segments = new("--segments")
     {
         Description = "Number of segments (default: chosen automatically between 2 and 12).",
@@ -46,12 +46,12 @@ internal sealed class TrainCommand : Command
     /// <param name="oracle">The known truth of a data folder, handed to the run (tool hosts on generated data); the product passes none.</param>
     public TrainCommand(Func<string, KnownTruth?>? oracle = null) : base("train", "Train segments and the churn and lead-propensity models, write a new model version, and promote it if it is not worse than the champion.")
     {
-        Options.Add(s_data);
-        Options.Add(s_mapping);
-        Options.Add(s_asOf);
-        Options.Add(s_horizon);
-        Options.Add(s_skipInvalid);
-        Options.Add(s_registry);
+        Options.Add(Data);
+        Options.Add(Mapping);
+        Options.Add(AsOf);
+        Options.Add(Horizon);
+        Options.Add(SkipInvalid);
+        Options.Add(Registry);
         Options.Add(Segments);
         Options.Add(Tolerance);
         Options.Add(Force);
@@ -78,15 +78,15 @@ internal sealed class TrainCommand : Command
                         IdColumn = parse.GetValue(s_id)!,
                         LabelColumn = parse.GetValue(s_label),
                         LabelTask = task,
-                        Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                        Policy = parse.GetValue(SkipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
                     }
-                    : FeaturesFrom(parse, s_data, s_mapping, s_asOf, s_horizon, s_skipInvalid),
-                RegistryPath = parse.GetValue(s_registry)!.FullName,
+                    : FeaturesFrom(parse, Data, Mapping, AsOf, Horizon, SkipInvalid),
+                RegistryPath = parse.GetValue(Registry)!.FullName,
                 Segments = parse.GetValue(Segments),
                 Tolerance = parse.GetValue(Tolerance),
                 Force = parse.GetValue(Force),
                 Candidates = parse.GetValue(FixedTrainer) ? [CandidateSpec.Default] : null,
-                Oracle = oracle?.Invoke(featureTable is null ? parse.GetValue(s_data)!.FullName : Path.GetDirectoryName(featureTable)!),
+                Oracle = oracle?.Invoke(featureTable is null ? parse.GetValue(Data)!.FullName : Path.GetDirectoryName(featureTable)!),
             };
             var result = TerminalProgress.Run("training", progress => TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(result));
