@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace JourneyML.Api.Alerts;
 
-public sealed record AlertResponse(string CustomerId, string? AccountId, string Kind, DateTime AsOf, DateTime PreviousAsOf, double? ChurnRisk,
+public sealed record AlertResponse(string CustomerId, string? AccountId, AlertKind Kind, DateTime AsOf, DateTime PreviousAsOf, double? ChurnRisk,
     double? PreviousChurnRisk, string Stage, string? PreviousStage, string? Factors, string ModelVersion)
 {
     public static AlertResponse From(Alert a) => new(a.CustomerId, a.AccountId, a.Kind, a.AsOf, a.PreviousAsOf, ApiJson.Score(a.ChurnRisk),

@@ -1,21 +1,28 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace JourneyML.Core.Scoring;
 
 /// <summary>A customer's scores in one snapshot: the risk history is a list of these, oldest first.</summary>
 public sealed record RiskPoint(DateTime AsOf, string ModelVersion, float? ChurnRisk, float? LeadScore, string? Stage);
 
-public static class AlertKinds
+/// <summary>Why a customer is alerted on; written "risk-crossed-threshold" or "stage-moved".</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AlertKind>))]
+public enum AlertKind
 {
-    public const string RiskCrossedThreshold = "risk-crossed-threshold";
-    public const string StageMoved = "stage-moved";
+    /// <summary>The churn risk rose to the threshold or past it since the previous snapshot.</summary>
+    [JsonStringEnumMemberName("risk-crossed-threshold")]
+    RiskCrossedThreshold,
+    /// <summary>The stage moved to a watched one (At-risk, Dormant by default).</summary>
+    [JsonStringEnumMemberName("stage-moved")]
+    StageMoved,
 }
 
 /// <summary>A customer whose churn risk crossed the threshold, or whose stage moved to one watched (At-risk, Dormant), between two snapshots.</summary>
 public sealed record Alert(
     string CustomerId,
     string? AccountId,
-    string Kind,
+    AlertKind Kind,
     DateTime AsOf,
     DateTime PreviousAsOf,
     float? ChurnRisk,
@@ -160,7 +167,7 @@ public sealed class SnapshotView
                     continue;
                 }
                 bool isLatest = h == _history.Count - 1;
-                alerts.Add(new Alert(Latest.CustomerIds[r], Latest.AccountIds[r], crossed ? AlertKinds.RiskCrossedThreshold : AlertKinds.StageMoved,
+                alerts.Add(new Alert(Latest.CustomerIds[r], Latest.AccountIds[r], crossed ? AlertKind.RiskCrossedThreshold : AlertKind.StageMoved,
                     now.AsOf, before.AsOf, Value(now.Risk[r]), Value(before.Risk[r]), now.Stage[r] ?? "", before.Stage[r],
                     isLatest ? Latest.Factors[r] : "", now.Version));
             }

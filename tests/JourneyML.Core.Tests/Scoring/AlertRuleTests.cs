@@ -23,8 +23,8 @@ public sealed class AlertRuleTests
         var view = View(before, now); // no rules given: the defaults
         var alerts = view.Alerts;
         Assert.Equal(["crosses", "goes-dormant"], alerts.Select(a => a.CustomerId).Order());
-        Assert.Equal(AlertKinds.RiskCrossedThreshold, alerts.Single(a => a.CustomerId == "crosses").Kind);
-        Assert.Equal(AlertKinds.StageMoved, alerts.Single(a => a.CustomerId == "goes-dormant").Kind);
+        Assert.Equal(AlertKind.RiskCrossedThreshold, alerts.Single(a => a.CustomerId == "crosses").Kind);
+        Assert.Equal(AlertKind.StageMoved, alerts.Single(a => a.CustomerId == "goes-dormant").Kind);
         // The latest snapshot's alerts are the ones of its run; none is newer than its as-of date.
         Assert.Equal(alerts, view.LatestAlerts);
         Assert.Equal(alerts, view.AlertsSince(AsOf.AddDays(-1)));
