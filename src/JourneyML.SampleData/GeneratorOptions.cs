@@ -17,6 +17,45 @@ public enum ExportDialect
     Crm,
 }
 
+/// <summary>The business the generator simulates.</summary>
+public enum GeneratorWorld
+{
+    /// <summary>A B2B SaaS funnel: accounts of several contacts, leads, MQL/SQL, opportunities, annual contracts (the committed sample).</summary>
+    B2bSaas,
+
+    /// <summary>A product-led B2C subscription: one contact per customer, trial to paid, monthly and annual renewals, cancellations, reactivations; no lead funnel.</summary>
+    Subscription,
+
+    /// <summary>A small B2B export (about 300 contacts in about 130 accounts): seats, industry, a short lead funnel, a high churn rate.</summary>
+    Small,
+}
+
+/// <summary>The worlds' names on the command line and in ground_truth.json, and their default sizes.</summary>
+public static class GeneratorWorlds
+{
+    /// <summary>Customers a world has when the caller does not say: modest sizes that train in seconds on two cores.</summary>
+    public static int DefaultCustomers(GeneratorWorld world) => world switch
+    {
+        GeneratorWorld.Subscription => 3000,
+        GeneratorWorld.Small => 300,
+        _ => 2000,
+    };
+
+    /// <summary>The world's name on the command line and in ground_truth.json.</summary>
+    public static string NameOf(GeneratorWorld world) => world switch
+    {
+        GeneratorWorld.Subscription => "subscription",
+        GeneratorWorld.Small => "small",
+        _ => "b2b-saas",
+    };
+
+    public static GeneratorWorld Parse(string name) =>
+        Enum.GetValues<GeneratorWorld>().FirstOrDefault(w => NameOf(w).Equals(name, StringComparison.OrdinalIgnoreCase), (GeneratorWorld)(-1)) is var world && world >= 0
+            ? world
+            : throw new ArgumentException($"unknown world '{name}': use {string.Join(", ", Enum.GetValues<GeneratorWorld>().Select(NameOf))}");
+
+}
+
 /// <summary>What the sample-data generator simulates and how it writes it.</summary>
 public sealed record GeneratorOptions
 {
@@ -24,6 +63,8 @@ public sealed record GeneratorOptions
     public int Customers { get; init; } = 2000;
 
     public int Seed { get; init; } = 42;
+
+    public GeneratorWorld World { get; init; } = GeneratorWorld.B2bSaas;
 
     /// <summary>Format of customers, outcomes and ground truth.</summary>
     public TableFormat Format { get; init; } = TableFormat.Csv;

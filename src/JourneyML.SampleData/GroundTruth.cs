@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using JourneyML.Core.Data;
 using JourneyML.Core.Pipelines;
 
@@ -35,4 +37,26 @@ public static class GroundTruth
         }
         return new KnownTruth(customers);
     }
+
+    /// <summary>
+    /// The drivers planted in a generated world (ground_truth.json's <c>plantedDrivers</c>): which attribute and event-value
+    /// signals move the true probabilities, and which way. Empty for the B2B world, whose truth lives in behaviour alone.
+    /// </summary>
+    public static IReadOnlyList<PlantedDriver> PlantedDrivers(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "ground_truth.json");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("plantedDrivers", out var drivers)
+            ? drivers.Deserialize(GroundTruthJson.Default.IReadOnlyListPlantedDriver) ?? []
+            : [];
+    }
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(IReadOnlyList<PlantedDriver>))]
+internal sealed partial class GroundTruthJson : JsonSerializerContext;

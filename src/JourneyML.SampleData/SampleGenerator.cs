@@ -6,7 +6,8 @@ using JourneyML.Core.Data;
 namespace JourneyML.SampleData;
 
 /// <summary>
-/// Generates a realistic B2B SaaS export (customers, events, outcomes) with known ground truth: planted
+/// Generates a realistic export of one world (<see cref="GeneratorOptions.World"/>: the B2B SaaS one below, or the subscription
+/// and small worlds of <see cref="WorldExport"/>). The B2B SaaS export (customers, events, outcomes) with known ground truth: planted
 /// behavioural segments and the true churn and conversion probability of every contact at the reference
 /// as-of date. Deterministic for a seed, streamed in chunks of accounts so 1,000,000 contacts fit in memory.
 /// </summary>
@@ -20,6 +21,10 @@ public sealed class SampleGenerator(GeneratorOptions options)
     public GenerationSummary Generate(string outputDirectory, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         Validate(options);
+        if (options.World != GeneratorWorld.B2bSaas)
+        {
+            return Task.Run(() => WorldExport.Write(options, Path.GetFullPath(outputDirectory), progress, cancellationToken), cancellationToken).GetAwaiter().GetResult();
+        }
         // The Parquet writer is async underneath; running off any caller's synchronisation context keeps its blocking waits safe.
         return Task.Run(() => Run(Path.GetFullPath(outputDirectory), progress, cancellationToken), cancellationToken).GetAwaiter().GetResult();
     }
@@ -33,6 +38,10 @@ public sealed class SampleGenerator(GeneratorOptions options)
         if (o.HorizonDays < 3)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "HorizonDays must be at least 3.");
+        }
+        if (o.World != GeneratorWorld.B2bSaas && o.Dialect != ExportDialect.Canonical)
+        {
+            throw new ArgumentException("The CRM dialect belongs to the B2B SaaS world; the other worlds write their own names.", nameof(options));
         }
         if (o.RowGroupSize < 1)
         {

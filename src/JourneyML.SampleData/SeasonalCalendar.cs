@@ -8,6 +8,9 @@ internal enum ActivityRhythm
 
     /// <summary>Marketing content: somewhat quieter at weekends.</summary>
     Content,
+
+    /// <summary>A consumer app: busier at weekends and over the year-end holidays.</summary>
+    Leisure,
 }
 
 /// <summary>
@@ -37,6 +40,7 @@ internal sealed class SeasonalCalendar
             (double weekend, double holiday) = rhythm switch
             {
                 ActivityRhythm.Work => (0.15, 0.35),
+                ActivityRhythm.Leisure => (1.5, 1.3),
                 _ => (0.45, 0.6),
             };
             double weekMean = (5 + 2 * weekend) / 7;

@@ -4,13 +4,17 @@ using JourneyML.SampleData;
 
 namespace JourneyML.Tools.Commands;
 
-/// <summary><c>journeyml-tools generate</c>: a realistic B2B SaaS export with planted segments and known churn and conversion probabilities.</summary>
+/// <summary><c>journeyml-tools generate</c>: a realistic export of one world (B2B SaaS, subscription or small) with planted segments and known churn and conversion probabilities.</summary>
 internal sealed class GenerateCommand : Command
 {
-    private static readonly Option<int> s_customers = new("--customers", "-n")
+    private static readonly Option<string> s_world = new("--world", "-w")
     {
-        Description = "Number of customers (contacts); about 100 events each.",
-        DefaultValueFactory = _ => 2000,
+        Description = "The business simulated: b2b-saas (accounts, lead funnel), subscription (product-led, one contact per customer, trials, renewals, reactivations) or small (about 300 contacts of a small B2B).",
+        DefaultValueFactory = _ => "b2b-saas",
+    };
+    private static readonly Option<int?> s_customers = new("--customers", "-n")
+    {
+        Description = "Number of customers (contacts). Default: 2000 for b2b-saas (about 100 events each), 3000 for subscription, 300 for small.",
     };
     private static readonly Option<int> s_seed = new("--seed", "-s")
     {
@@ -39,6 +43,8 @@ internal sealed class GenerateCommand : Command
 
     public GenerateCommand() : base("generate", "Write sample data with known ground truth: customers, events, outcomes, planted segments and true churn and conversion probabilities.")
     {
+        s_world.AcceptOnlyFromAmong([.. Enum.GetValues<GeneratorWorld>().Select(GeneratorWorlds.NameOf)]);
+        Options.Add(s_world);
         Options.Add(s_customers);
         Options.Add(s_seed);
         Options.Add(s_out);
@@ -47,7 +53,8 @@ internal sealed class GenerateCommand : Command
         Options.Add(s_dialect);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
-            int customers = parse.GetValue(s_customers);
+            var world = GeneratorWorlds.Parse(parse.GetValue(s_world)!);
+            int customers = parse.GetValue(s_customers) ?? GeneratorWorlds.DefaultCustomers(world);
             if (customers <= 0)
             {
                 throw new ArgumentException("--customers must be at least 1");
@@ -56,6 +63,7 @@ internal sealed class GenerateCommand : Command
             {
                 Customers = customers,
                 Seed = parse.GetValue(s_seed),
+                World = world,
                 Format = parse.GetValue(s_format),
                 EventsFormat = parse.GetValue(s_eventsFormat),
                 Dialect = parse.GetValue(s_dialect),
@@ -64,7 +72,8 @@ internal sealed class GenerateCommand : Command
             var progress = new ConsoleProgress("generating");
             var summary = new SampleGenerator(options).Generate(output, progress, cancellationToken);
             progress.Done();
-            Console.WriteLine($"Wrote {summary.Customers:N0} customers in {summary.Accounts:N0} accounts and {summary.Events:N0} events to {summary.OutputDirectory} in {summary.Elapsed.TotalSeconds:F1} s");
+            var accounts = summary.Accounts > 0 ? $" in {summary.Accounts:N0} accounts" : " (one contact each, no accounts)";
+            Console.WriteLine($"Wrote {summary.Customers:N0} customers{accounts} and {summary.Events:N0} events to {summary.OutputDirectory} in {summary.Elapsed.TotalSeconds:F1} s");
             Console.WriteLine($"  segments: {string.Join(", ", summary.CustomersPerSegment.Select(s => $"{s.Key} {s.Value:N0}"))}");
             Console.WriteLine($"  churn rate {summary.ChurnRate:0.0%}, conversion rate {summary.ConversionRate:0.0%} (within the horizon of the reference as-of date)");
             foreach (var file in summary.Files)
