@@ -17,6 +17,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchJourneyCommand());
         Subcommands.Add(new BenchPeersCommand());
         Subcommands.Add(new BenchPeerTaskCommand());
+        Subcommands.Add(new BenchWorldsCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>

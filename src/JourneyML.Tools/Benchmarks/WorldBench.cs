@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
+using JourneyML.Core.Scoring;
+using JourneyML.Core.Stages;
+using JourneyML.SampleData;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Tools.Benchmarks;
+
+/// <summary>Settings of <c>bench worlds</c>.</summary>
+internal sealed record WorldBenchOptions
+{
+    public required IReadOnlyList<GeneratorWorld> Worlds { get; init; }
+
+    /// <summary>Customers of every world; null: each world's default (2000, 3000, 300).</summary>
+    public int? Customers { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>How many of the model's drivers (by permutation importance) count as "the top".</summary>
+    public int Top { get; init; } = 10;
+
+    /// <summary>How far below the oracle's holdout AUC the model's may be and still count as recovering the planted truth.</summary>
+    public double Tolerance { get; init; } = 0.08;
+
+    /// <summary>Bootstrap resamples of the holdout for the AUC intervals.</summary>
+    public int Resamples { get; init; } = 1000;
+
+    /// <summary>Train one fixed trainer instead of the product's sweep (quick runs and the tests).</summary>
+    public bool SingleTrainer { get; init; }
+
+    public required string WorkDirectory { get; init; }
+}
+
+/// <summary>A 95% interval.</summary>
+internal readonly record struct Interval(double Low, double High)
+{
+    public override string ToString() => $"[{Low:F3}, {High:F3}]";
+}
+
+/// <summary>One assertion about a world's outputs: a named claim, whether it holds, and what was seen.</summary>
+internal sealed record WorldCheck(string Name, bool Passed, string Detail)
+{
+    public override string ToString() => $"{(Passed ? "PASS" : "FAIL")}  {Name}: {Detail}";
+}
+
+/// <summary>What one model (churn or conversion) of a world measured.</summary>
+internal sealed record TaskMeasurement(
+    string Task,
+    int Positives,
+    int Negatives,
+    int HoldoutRows,
+    double? Auc,
+    Interval? AucInterval,
+    double? OracleAuc,
+    Interval? OracleInterval,
+    Interval? GapInterval,
+    IReadOnlyList<FeatureImportance> TopDrivers,
+    string? NoModel);
+
+internal sealed record WorldMeasurement(
+    GeneratorWorld World,
+    int Customers,
+    int Accounts,
+    long Events,
+    double Seconds,
+    IReadOnlyList<TaskMeasurement> Tasks,
+    IReadOnlyList<WorldCheck> Checks)
+{
+    public bool AllPassed => Checks.All(c => c.Passed);
+}
+
+/// <summary>
+/// <c>bench worlds</c>: each world generated into a folder, run through the product's own pipeline as the CLI runs it
+/// (validate, features, train with the ground truth as the oracle, score, journey map), then measured: label counts, the
+/// models' holdout AUC beside the oracle's (the planted truth scored on the same holdout) with bootstrap intervals, the top
+/// drivers and whether each planted driver is among them, and checks of what a person reads for claims the data does not
+/// support. Every check is a pass/fail line.
+/// </summary>
+internal static class WorldBench
+{
+    public static IReadOnlyList<WorldMeasurement> Run(WorldBenchOptions options, ILogger logger, Action<string> print, CancellationToken cancellationToken)
+    {
+        var results = new List<WorldMeasurement>();
+        foreach (var world in options.Worlds)
+        {
+            var measurement = Measure(world, options, logger, cancellationToken);
+            foreach (var line in Lines(measurement, options.Top))
+            {
+                print(line);
+            }
+            results.Add(measurement);
+        }
+        return results;
+    }
+
+    public static WorldMeasurement Measure(GeneratorWorld world, WorldBenchOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        string name = GeneratorWorlds.NameOf(world);
+        string root = Path.Combine(options.WorkDirectory, name);
+        string data = Path.Combine(root, "data");
+        string registry = Path.Combine(root, "models");
+        var generatorOptions = new GeneratorOptions
+        {
+            World = world,
+            Customers = options.Customers ?? GeneratorWorlds.DefaultCustomers(world),
+            Seed = options.Seed,
+        };
+        var summary = new SampleGenerator(generatorOptions).Generate(data, cancellationToken: cancellationToken);
+        var checks = new List<WorldCheck>();
+
+        // validate, as 'journeyml validate' does: every row read, problems counted.
+        var report = new ValidationReport(InvalidRowPolicy.Skip);
+        var dataset = Dataset.Open(data, report);
+        var kinds = EventKindCounts(dataset, cancellationToken);
+        checks.Add(new WorldCheck("the export validates", !report.HasProblems,
+            report.HasProblems ? $"{report.TotalProblems:N0} invalid rows: {report.Format(5).Trim()}" : $"{summary.Customers:N0} customers, {kinds.Values.Sum():N0} events, no invalid rows"));
+
+        // features + train, as 'journeyml-tools train' does (the ground truth is the oracle).
+        var training = TrainingRun.Run(new TrainingOptions
+        {
+            Features = new FeatureRunOptions { DataDirectory = data, AsOf = generatorOptions.ReferenceAsOf, HorizonDays = generatorOptions.HorizonDays },
+            RegistryPath = registry,
+            Seed = options.Seed,
+            Force = true,
+            Candidates = options.SingleTrainer ? [CandidateSpec.Default] : null,
+            Oracle = GroundTruth.TryLoad(data),
+        }, logger, cancellationToken);
+        var truth = GroundTruth.TryLoad(data)!.AlignTo(training.Table.CustomerIds);
+        var drivers = GroundTruth.PlantedDrivers(data);
+        var tasks = new List<TaskMeasurement>
+        {
+            MeasureTask(PlantedWorldTasks.Churn, training.Table, training.Churn, truth.ChurnProbability, options),
+            MeasureTask(PlantedWorldTasks.Conversion, training.Table, training.Lead, truth.ConversionProbability, options),
+        };
+        foreach (var task in tasks)
+        {
+            checks.AddRange(TaskChecks(task, training, drivers, options));
+        }
+
+        // score, as 'journeyml score' does, and the journey map, as 'journeyml journey' does.
+        var scoring = ScoringRun.Run(new ScoringOptions { Features = new FeatureRunOptions { DataDirectory = data }, RegistryPath = registry }, logger, cancellationToken);
+        var models = new ModelRegistry(registry).LoadChampion()!;
+        var scoringTable = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data, AsOfRule = AsOfRule.DataAsOf }, logger, cancellationToken: cancellationToken).Table;
+        var stages = StageModel.ForRegistry(registry, [.. scoringTable.Columns.Select(c => c.Name)]);
+        var scored = Scorer.Score(scoringTable, models, 3, ScoringPath.Batch, stages);
+        var journey = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry, OutputDirectory = Path.Combine(root, "journey") }, logger, cancellationToken);
+        var texts = new OutputTexts(dataset, kinds, training, tasks, scoring.Snapshot, scoringTable, scored, journey.Map);
+        checks.AddRange(OutputChecks.All(texts));
+
+        return new WorldMeasurement(world, summary.Customers, dataset.Customers.AccountIds.Count, kinds.Values.Sum(), watch.Elapsed.TotalSeconds, tasks, checks);
+    }
+
+    private static Dictionary<EventKind, long> EventKindCounts(Dataset dataset, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<EventKind, long>();
+        for (int p = 0; p < dataset.Events.PartitionCount; p++)
+        {
+            foreach (var batch in dataset.Events.ReadPartition(p, withChannel: false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    counts[batch.Kind[i]] = counts.GetValueOrDefault(batch.Kind[i]) + 1;
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static TaskMeasurement MeasureTask(PredictionTask task, FeatureTable table, ClassifierResult? result, float[] oracle, WorldBenchOptions options)
+    {
+        string name = PlantedWorldTasks.Name(task);
+        var labels = table.Labels.GetValueOrDefault(task.Label) ?? [];
+        var population = Enumerable.Range(0, table.RowCount).Where(r => table.Status is null || table.Status[r] == task.Population).ToArray();
+        int positives = population.Count(r => r < labels.Length && labels[r] == 1);
+        int negatives = population.Count(r => r < labels.Length && labels[r] == 0);
+        if (result is null)
+        {
+            return new TaskMeasurement(name, positives, negatives, 0, null, null, null, null, null, [],
+                $"no model: {positives} positive and {negatives} negative examples (at least 10 of each needed)");
+        }
+        // The same holdout for both; a customer the ground truth says nothing of (NaN) would rank as anything, so is left out of both.
+        var known = Enumerable.Range(0, result.HoldoutRows.Length).Where(i => !float.IsNaN(oracle[result.HoldoutRows[i]])).ToArray();
+        var holdout = known.Select(i => result.HoldoutRows[i]).ToArray();
+        var truth = holdout.Select(r => labels[r]).ToArray();
+        var model = known.Select(i => result.HoldoutPredictions[i]).ToArray();
+        var planted = holdout.Select(r => oracle[r]).ToArray();
+        var (aucInterval, oracleInterval, gapInterval) = AucIntervals.Paired(model, planted, truth, options.Resamples, options.Seed);
+        return new TaskMeasurement(name, positives, negatives, holdout.Length, result.Holdout.Auc, aucInterval, result.OracleAuc,
+            oracleInterval, gapInterval, [.. result.Importance.Take(options.Top)], null);
+    }
+
+    private static IEnumerable<WorldCheck> TaskChecks(TaskMeasurement task, TrainingRunResult training, IReadOnlyList<PlantedDriver> drivers, WorldBenchOptions options)
+    {
+        if (task.NoModel is not null)
+        {
+            yield break;
+        }
+        if (task.OracleAuc is { } oracle && task.Auc is { } auc)
+        {
+            double gap = oracle - auc;
+            yield return new WorldCheck($"{task.Task} model recovers the planted truth", gap <= options.Tolerance || task.GapInterval?.Low <= 0,
+                $"holdout AUC {auc:F3} {task.AucInterval}, oracle {oracle:F3} {task.OracleInterval}, gap {gap:F3} {task.GapInterval} " +
+                $"(passes within {options.Tolerance:F2} of the oracle or when the gap's interval reaches 0)");
+        }
+        var features = training.Table.Columns.Select(c => c.Name).ToArray();
+        foreach (var driver in drivers.Where(d => d.Task == task.Task))
+        {
+            var matching = features.Where(driver.Matches).ToArray();
+            var ranked = task.TopDrivers.Select((d, i) => (d, Rank: i + 1)).Where(x => driver.Matches(x.d.Feature) && x.d.AucDrop > 0).ToArray();
+            string detail = matching.Length == 0
+                ? $"no feature carries it ({driver.Direction})"
+                : ranked.Length == 0
+                    ? $"features {string.Join(", ", matching)} are not among the top {options.Top} ({driver.Direction})"
+                    : $"{string.Join(", ", ranked.Select(x => $"{x.d.Feature} #{x.Rank} (AUC drop {x.d.AucDrop:F3})"))} ({driver.Direction})";
+            yield return new WorldCheck($"planted {task.Task} driver {driver.Describe()} is among the top {options.Top}", ranked.Length > 0, detail);
+        }
+    }
+
+    /// <summary>The lines printed for a world: sizes, labels, AUCs, drivers, then every check.</summary>
+    public static IEnumerable<string> Lines(WorldMeasurement m, int top)
+    {
+        yield return $"== world {GeneratorWorlds.NameOf(m.World)}: {m.Customers:N0} customers, {(m.Accounts > 0 ? $"{m.Accounts:N0} accounts" : "no accounts")}, {m.Events:N0} events ({m.Seconds:F1} s)";
+        foreach (var t in m.Tasks)
+        {
+            yield return $"  {t.Task} labels: {t.Positives:N0} yes, {t.Negatives:N0} no";
+            if (t.NoModel is not null)
+            {
+                yield return $"  {t.Task} model: {t.NoModel}";
+                continue;
+            }
+            yield return $"  {t.Task} model: holdout AUC {t.Auc:F3} {t.AucInterval} on {t.HoldoutRows:N0} customers; oracle AUC {t.OracleAuc:F3} {t.OracleInterval}; gap {t.OracleAuc - t.Auc:F3} {t.GapInterval}";
+            yield return $"  {t.Task} top {Math.Min(top, t.TopDrivers.Count)} drivers (holdout AUC drop when shuffled): " +
+                string.Join(", ", t.TopDrivers.Select(d => $"{d.Feature} {d.AucDrop:F3}"));
+        }
+        foreach (var check in m.Checks)
+        {
+            yield return "  " + check;
+        }
+        yield return $"  {m.Checks.Count(c => c.Passed)} of {m.Checks.Count} checks pass";
+    }
+}
+
+/// <summary>The two prediction tasks under the names the ground truth's planted drivers use.</summary>
+internal static class PlantedWorldTasks
+{
+    public static PredictionTask Churn => PredictionTask.Churn;
+
+    public static PredictionTask Conversion => PredictionTask.Lead;
+
+    public static string Name(PredictionTask task) => task == PredictionTask.Churn ? "churn" : "conversion";
+}
+
+/// <summary>Paired bootstrap of the holdout: the model's AUC, the oracle's, and the oracle's lead over the model.</summary>
+internal static class AucIntervals
+{
+    public static (Interval Model, Interval Oracle, Interval Gap) Paired(float[] model, float[] oracle, float[] labels, int resamples, int seed)
+    {
+        var random = new Random(seed);
+        int n = labels.Length;
+        var m = new List<double>(resamples);
+        var o = new List<double>(resamples);
+        var g = new List<double>(resamples);
+        var ms = new float[n];
+        var os = new float[n];
+        var ls = new float[n];
+        for (int s = 0; s < resamples; s++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int j = random.Next(n);
+                (ms[i], os[i], ls[i]) = (model[j], oracle[j], labels[j]);
+            }
+            double a = ClassificationMetrics.RocAuc(ms, ls), b = ClassificationMetrics.RocAuc(os, ls);
+            if (!double.IsNaN(a) && !double.IsNaN(b))
+            {
+                m.Add(a);
+                o.Add(b);
+                g.Add(b - a);
+            }
+        }
+        return (Percentiles(m), Percentiles(o), Percentiles(g));
+    }
+
+    private static Interval Percentiles(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return new Interval(double.NaN, double.NaN);
+        }
+        values.Sort();
+        return new Interval(values[(int)(0.025 * (values.Count - 1))], values[(int)Math.Ceiling(0.975 * (values.Count - 1))]);
+    }
+}
