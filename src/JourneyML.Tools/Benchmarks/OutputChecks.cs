@@ -10,6 +10,7 @@ namespace JourneyML.Tools.Benchmarks;
 internal sealed record OutputTexts(
     Dataset Dataset,
     IReadOnlyDictionary<EventKind, long> EventKinds,
+    IReadOnlyDictionary<string, List<(long Ticks, EventKind Kind)>> Lifecycle,
     TrainingRunResult Training,
     IReadOnlyList<TaskMeasurement> Tasks,
     Snapshot Snapshot,
@@ -45,6 +46,7 @@ internal static class OutputChecks
             yield return NoLeadFunnelStages(o);
         }
         yield return ReasonsNameVaryingFeatures(o);
+        yield return TenureSurvivesRenewals(o);
         yield return SegmentNamesConsistent(o);
     }
 
@@ -150,6 +152,45 @@ internal static class OutputChecks
                 ? $"{o.Scored.Factors.Sum(f => f.Count):N0} reasons checked"
                 : $"{offending.Select(x => x.Row).Distinct().Count():N0} customers; constant features named: {string.Join(", ", features)}; " +
                   $"e.g. {table.CustomerIds[offending[0].Row]}: \"{o.Snapshot.Factors[offending[0].Row]}\"");
+    }
+
+    /// <summary>
+    /// days_as_customer, which reasons and stage rules read as "a customer for N days", counts from the first purchase
+    /// since the last cancellation: renewals do not reset it. Customers whose tenure starts before the export are skipped.
+    /// </summary>
+    private static WorldCheck TenureSurvivesRenewals(OutputTexts o)
+    {
+        var table = o.ScoringTable;
+        var tenure = table.NumbersOrNull(FeatureNames.DaysAsCustomer);
+        if (tenure is null || table.AsOf is not { } asOf)
+        {
+            return new WorldCheck("days_as_customer counts from the first purchase since the last churn", false, "the feature table has no days_as_customer or no as-of date");
+        }
+        int compared = 0;
+        var wrong = new List<(string Id, float Feature, double Expected)>();
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            if (table.Status?[r] != CustomerStatus.Customer || !o.Lifecycle.TryGetValue(table.CustomerIds[r], out var events))
+            {
+                continue;
+            }
+            var before = events.Where(e => e.Ticks < asOf.Ticks).OrderBy(e => e.Ticks).ToArray();
+            long lastChurn = before.Where(e => e.Kind == EventKind.Cancellation).Select(e => e.Ticks).DefaultIfEmpty(0).Max();
+            var start = before.FirstOrDefault(e => e.Kind == EventKind.Purchase && e.Ticks > lastChurn);
+            if (start.Kind != EventKind.Purchase)
+            {
+                continue;
+            }
+            compared++;
+            double expected = (asOf.Ticks - start.Ticks) / (double)TimeSpan.TicksPerDay;
+            if (!(Math.Abs(tenure[r] - expected) <= 1.0))
+            {
+                wrong.Add((table.CustomerIds[r], tenure[r], expected));
+            }
+        }
+        return new WorldCheck("days_as_customer counts from the first purchase since the last churn (renewals do not reset it)", wrong.Count == 0,
+            $"{wrong.Count:N0} of {compared:N0} customers with their purchase in the export disagree" +
+            (wrong.Count > 0 ? $"; e.g. {wrong[0].Id}: {wrong[0].Feature:0.#} days, {wrong[0].Expected:0.#} since the purchase" : ""));
     }
 
     /// <summary>A segment name never says opposite things of one signal ("falling logins, high logins").</summary>

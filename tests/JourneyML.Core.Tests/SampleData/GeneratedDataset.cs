@@ -38,7 +38,9 @@ internal sealed class GeneratedDataset
             ? TableFiles.ReadCsv(eventsCsv)
             : TableFiles.ReadParquetAsText(Path.Combine(directory, "events.parquet"));
         var events = eventRows.Select(r => new EventRow(r["customer_id"], Time(r["occurred_at"])!.Value, r["type"], Empty(r["channel"]), Number(r["value"]))).ToList();
-        var outcomes = TableFiles.ReadCsv(Path.Combine(directory, "outcomes.csv"))
+        // The subscription world exports no outcomes table (outcomes come from its purchase and cancellation events).
+        string outcomesCsv = Path.Combine(directory, "outcomes.csv");
+        var outcomes = !File.Exists(outcomesCsv) ? [] : TableFiles.ReadCsv(outcomesCsv)
             .Select(r => new OutcomeRow(r["customer_id"], Time(r["churned_at"]), Time(r["converted_at"])))
             .ToDictionary(o => o.CustomerId);
         var truth = TableFiles.ReadCsv(Path.Combine(directory, "ground_truth.csv"))
