@@ -97,7 +97,7 @@ internal sealed class BenchWorldsCommand : Command
     }
 
     /// <summary>Replaces the block between the markers with this run's tables (or adds it before the run log), then logs the run.</summary>
-    private static async Task WriteResults(FileInfo results, IReadOnlyList<WorldMeasurement> measurements, WorldBenchOptions options, TimeSpan elapsed, CancellationToken cancellationToken)
+    internal static async Task WriteResults(FileInfo results, IReadOnlyList<WorldMeasurement> measurements, WorldBenchOptions options, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var block = BeginMarker + "\n" + Markdown(measurements, options) + EndMarker;
         var text = results.Exists ? await File.ReadAllTextAsync(results.FullName, cancellationToken) : "# Benchmark results\n\n## Run log\n";
