@@ -24,7 +24,7 @@ internal sealed record WorldBenchOptions
     /// <summary>How many of the model's drivers (by permutation importance) count as "the top".</summary>
     public int Top { get; init; } = 10;
 
-    /// <summary>How far below the oracle's holdout AUC the model's may be and still count as recovering the planted truth.</summary>
+    /// <summary>How far the model's holdout AUC may trail the oracle's: recovery fails when the gap's whole 95% interval lies above it.</summary>
     public double Tolerance { get; init; } = 0.05;
 
     /// <summary>Bootstrap resamples of the holdout for the AUC intervals.</summary>

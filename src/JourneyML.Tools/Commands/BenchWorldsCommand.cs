@@ -30,8 +30,8 @@ internal sealed class BenchWorldsCommand : Command
     private static readonly Option<int> s_top = new("--top") { Description = "How many of a model's drivers count as its top drivers.", DefaultValueFactory = _ => 10 };
     private static readonly Option<double> s_tolerance = new("--tolerance")
     {
-        Description = "How far below the oracle's holdout AUC a model's may be and still recover the planted truth.",
-        DefaultValueFactory = _ => 0.08,
+        Description = "How far a model's holdout AUC may trail the oracle's: the recovery check fails when the gap's whole 95% interval lies above it.",
+        DefaultValueFactory = _ => 0.05,
     };
     private static readonly Option<bool> s_singleTrainer = new("--single-trainer") { Description = "Train one fixed trainer instead of the product's sweep (quicker)." };
     private static readonly Option<DirectoryInfo?> s_work = new("--work") { Description = "Folder for the generated data, models and maps (default: a temporary folder, removed after)." };
