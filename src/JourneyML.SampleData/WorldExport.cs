@@ -87,7 +87,7 @@ internal static class WorldExport
                     customers.Text(c.AccountId);
                     break;
                 case "signed_up_at":
-                    customers.Time(world.ToDateTime(SimulatedWorld.ToSecond(Math.Max(c.SignUp, -400))));
+                    customers.Time(world.ToDateTime(SimulatedWorld.ToSecond(c.SignUp)));
                     break;
                 case "plan":
                     customers.Text(c.Plan);

@@ -150,7 +150,7 @@ internal sealed class WorldSimulation
         {
             c.ConvertedInHorizon = true;
             double paid = trialEnd + _rng.Uniform(0, 1);
-            Subscribe(c, paid);
+            Purchase(c, paid);
             EmitPaidLife(c, paid, _end, latent with { Fade = 0 }, c.Plan);
         }
     }
@@ -168,7 +168,7 @@ internal sealed class WorldSimulation
         {
             c.ConvertedInHorizon = true;
             double paid = DayInHorizon(_t);
-            Subscribe(c, paid);
+            Purchase(c, paid);
             EmitPaidLife(c, paid, _end, latent with { Fade = 0 }, c.Plan);
         }
     }
@@ -186,17 +186,17 @@ internal sealed class WorldSimulation
             c.SignUp = firstPaid - TrialDays;
             Emit(c, EventKind.TrialStarted, c.SignUp, double.NaN);
             EmitSessions(c, c.SignUp, firstPaid, 0.7 * latent.Activity, latent with { Fade = 0 }, Ramp.None);
-            Subscribe(c, firstPaid);
+            Purchase(c, firstPaid);
             EmitPaidLife(c, firstPaid, cancelled, latent with { Fade = 0 }, plan);
             Cancel(c, cancelled);
-            Subscribe(c, purchase);
+            Purchase(c, purchase);
         }
         else
         {
             c.SignUp = purchase - TrialDays;
             Emit(c, EventKind.TrialStarted, c.SignUp, double.NaN);
             EmitSessions(c, c.SignUp, purchase, 0.7 * latent.Activity, latent with { Fade = 0 }, Ramp.None);
-            Subscribe(c, purchase);
+            Purchase(c, purchase);
         }
         c.Segment = latent.Segment;
         c.StatusAtAsOf = LifecycleStatus.Customer;
@@ -221,7 +221,7 @@ internal sealed class WorldSimulation
         c.StatusAtAsOf = LifecycleStatus.Churned;
         Emit(c, EventKind.TrialStarted, c.SignUp, double.NaN);
         EmitSessions(c, c.SignUp, firstPaid, 0.7 * latent.Activity, latent with { Fade = 0 }, Ramp.None);
-        Subscribe(c, firstPaid);
+        Purchase(c, firstPaid);
         EmitPaidLife(c, firstPaid, cancelled, latent with { Fade = 0 }, c.Plan);
         Cancel(c, cancelled);
         WinBack(c, Math.Max(cancelled, _t), latent, 0.1);
@@ -237,7 +237,7 @@ internal sealed class WorldSimulation
         double back = from + _rng.Uniform(20, 80);
         if (back < _end)
         {
-            Subscribe(c, back);
+            Purchase(c, back);
             EmitPaidLife(c, back, _end, latent with { Fade = 0 }, c.Plan);
         }
     }
@@ -439,8 +439,6 @@ internal sealed class WorldSimulation
         EmitStream(c, EventKind.TicketOpened, from, to, TicketRate, _profile.Rhythm == ActivityRhythm.Leisure ? ActivityRhythm.Content : ActivityRhythm.Work,
             Ramp.None, _ => 1 + _rng.Pick(weights));
     }
-
-    private void Subscribe(WorldContact c, double day) => Purchase(c, day);
 
     private void Purchase(WorldContact c, double day)
     {
