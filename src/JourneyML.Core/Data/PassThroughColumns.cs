@@ -32,7 +32,7 @@ public static class PassThroughColumns
     public static IReadOnlyList<string> ExportColumnNames { get; } =
         ["rank", "customer_id", "account_id", "status", "segment_id", "segment_name", "stage", "churn_risk", "lead_score", "factors", "change", "change_reason"];
 
-    // Names compared without case, spaces, '_', '-', '.', and full-width spaces: "E-Mail Address", "email_address" and "EmailAddress" are one name.
+    // Names compared without case, spaces (full-width too), '_', '-', '.', and full-width Latin letters: "E-Mail Address", "email_address" and "EmailAddress" are one name.
     private static readonly Dictionary<string, IdentityRole> s_known = Build(new()
     {
         [IdentityRole.Email] = ["email", "emailaddress", "mail", "mailaddress", "contactemail", "workemail", "メール", "メールアドレス", "eメール", "eメールアドレス", "電子メール"],
@@ -87,8 +87,10 @@ public static class PassThroughColumns
     private static string Normalise(string name)
     {
         var sb = new StringBuilder(name.Length);
-        foreach (var ch in name.Normalize(NormalizationForm.FormKC))
+        foreach (var c in name)
         {
+            // Full-width Latin letters and signs (Ｅメール, ＴＥＬ) as their ASCII forms: the globalization-invariant runtime does not normalise them.
+            char ch = c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c;
             if (!char.IsWhiteSpace(ch) && ch is not ('_' or '-' or '.'))
             {
                 sb.Append(char.ToLowerInvariant(ch));
