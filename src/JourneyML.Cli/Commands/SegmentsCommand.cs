@@ -32,6 +32,7 @@ internal sealed class SegmentsCommand : Command
         export.Options.Add(s_excel);
         export.SetAction(parse => CommandRunner.Run(() =>
         {
+            var format = CommonOptions.CsvFormat(parse, s_layout, s_excel);
             var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
             // Only the latest snapshot: a member list needs no risk history.
             var view = SnapshotView.Load(registry.SnapshotsDirectory, depth: 1)
@@ -39,7 +40,6 @@ internal sealed class SegmentsCommand : Command
             int segment = parse.GetValue(s_segment);
             var members = SegmentMemberList.Rows(view, segment);
             var output = parse.GetValue(s_out)!;
-            var format = CommonOptions.CsvFormat(parse, s_layout, s_excel);
             CustomerExport.Write(output.FullName, CustomerExport.PassThroughNames(view.Latest), members.Select(r => CustomerRow.From(view, r)), format);
             Console.WriteLine($"Wrote segment {segment} ({view.Latest.SegmentNames[members[0]]}) to {output.FullName}: " +
                 $"{RankedList.Count(view.Latest, members).Describe("members")}, from the snapshot of {view.Latest.AsOf:yyyy-MM-dd}");
