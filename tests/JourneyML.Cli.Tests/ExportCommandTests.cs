@@ -17,6 +17,7 @@ public sealed partial class ExportCommandTests
         Assert.Equal(0, score.ExitCode);
         Assert.DoesNotContain("@example.jp", score.Error); // personal values never reach the logs
         Assert.DoesNotContain("@example.jp", score.Output);
+        Assert.Contains("your columns in every export: メールアドレス (email), 氏名 (full name), 担当者 (owner)", score.Output);
         var csvPath = Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.csv").Single();
         Assert.Matches(@"ranked list .*\.csv: 2,000 customers: [\d,]+ paying customers, [\d,]+ leads, [\d,]+ churned \(in that order\)", score.Output);
         var bytes = File.ReadAllBytes(csvPath);

@@ -90,6 +90,15 @@ internal sealed class ScoreCommand : Command
             logger, cancellationToken);
     }
 
+    private static string Role(string column) => PassThroughColumns.Detect(column) switch
+    {
+        null or IdentityRole.Other => "as named in the mapping",
+        IdentityRole.FirstName => "first name",
+        IdentityRole.LastName => "last name",
+        IdentityRole.FullName => "full name",
+        { } role => role.ToString().ToLowerInvariant(),
+    };
+
     internal static string Format(ScoringResult result, int top)
     {
         var s = result.Snapshot;
@@ -102,6 +111,11 @@ internal sealed class ScoreCommand : Command
         if (result.CsvPath is not null)
         {
             sb.AppendLine(inv, $"  ranked list {result.CsvPath}: {result.Counts.Describe("customers")} (in that order)");
+        }
+        if (s.PassThrough.Count > 0)
+        {
+            // Column names only: the values are personal data and stay in the files.
+            sb.AppendLine($"  your columns in every export: {string.Join(", ", s.PassThrough.Select(p => $"{p.Name} ({Role(p.Name)})"))}");
         }
         sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
         sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");

@@ -11,9 +11,6 @@ namespace JourneyML.Core.Scoring;
 /// </summary>
 public static class RankedList
 {
-    /// <summary>The sections of the list, in order; a customer's status says which.</summary>
-    public static IReadOnlyList<CustomerStatus> Sections { get; } = [CustomerStatus.Customer, CustomerStatus.Lead, CustomerStatus.Churned];
-
     /// <summary>Every row of the snapshot in list order.</summary>
     public static int[] All(Snapshot s) => Sorted(s, Enumerable.Range(0, s.Count));
 
