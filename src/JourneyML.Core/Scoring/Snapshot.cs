@@ -92,12 +92,12 @@ public sealed class Snapshot
     }
 
     /// <summary>Reads a snapshot back, for the change since last time and the risk history.</summary>
-    /// <param name="withFeatures">Also read the feature values (the change's reasons need them; a risk history does not).</param>
+    /// <param name="withFeatures">Also read the feature values and the passed-through columns (the change's reasons and the lists need them; a risk history does not).</param>
     public static Snapshot Read(string path, bool withFeatures = true)
     {
         using var reader = TableReader.Open(path);
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
-        var passThroughColumns = reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray();
+        var passThroughColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
             reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
