@@ -43,6 +43,21 @@ internal static class CommonOptions
         Description = "Skip invalid rows and count them in the run's report, instead of failing (the default).",
     };
 
+    public static Option<string> Layout() => new("--layout")
+    {
+        Description = "Columns of the CSV: journeyml (JourneyML's own), hubspot (a HubSpot contact import) or salesforce (a Salesforce Data Import Wizard file).",
+        DefaultValueFactory = _ => "journeyml",
+    };
+
+    public static Option<bool> Excel() => new("--excel")
+    {
+        Description = "Write the CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends, so Japanese and other non-ASCII text opens as written.",
+    };
+
+    /// <summary>The CSV format the <c>--layout</c> and <c>--excel</c> options ask for.</summary>
+    public static Core.Scoring.CsvFormat CsvFormat(ParseResult parse, Option<string> layout, Option<bool> excel) =>
+        new(Core.Scoring.CsvFormat.ParseLayout(parse.GetValue(layout), "--layout"), parse.GetValue(excel));
+
     /// <summary>Parses a UTC date or date-time; throws a clear error naming the option.</summary>
     public static DateTime? ParseDate(string? text, string option)
     {

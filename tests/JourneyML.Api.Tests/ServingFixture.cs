@@ -22,7 +22,7 @@ public sealed class ServingFixture : IDisposable
     {
         Root = TempFolder.Create("api");
         RegistryPath = Path.Combine(Root, "models");
-        DataDirectory = Samples.Sample;
+        DataDirectory = SampleWithIdentityColumns(Path.Combine(Root, "data"));
         TrainingRunResult Train(DateTime asOf, TimeProvider clock) => TrainingRun.Run(new TrainingOptions
         {
             Features = new FeatureRunOptions { DataDirectory = DataDirectory, AsOf = asOf },
@@ -48,6 +48,27 @@ public sealed class ServingFixture : IDisposable
         }
         Latest = Snapshot.Read(Snapshot.List(Path.Combine(RegistryPath, "snapshots"))[^1]);
     }
+
+    /// <summary>
+    /// The committed sample with a CRM's identifying columns added to its customers (HubSpot's labels: Email, First Name,
+    /// Last Name, Company Name, Contact owner), which the snapshot passes through to every list and export.
+    /// </summary>
+    private static string SampleWithIdentityColumns(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in new[] { "events.parquet", "outcomes.csv", "journeyml.json" })
+        {
+            File.Copy(Samples.Path("sample", file), Path.Combine(directory, file));
+        }
+        var lines = File.ReadAllLines(Samples.Path("sample", "customers.csv"));
+        File.WriteAllLines(Path.Combine(directory, "customers.csv"), lines.Select((line, i) => i == 0
+            ? line + ",Email,First Name,Last Name,Company Name,Contact owner"
+            : $"{line},{Email(line.Split(',')[0])},Given{i},Family{i},\"Company {line.Split(',')[1]}, Inc.\",owner{i % 5}@vendor.example"));
+        return directory;
+    }
+
+    /// <summary>The email the fixture's data gives a customer.</summary>
+    public static string Email(string customerId) => customerId.ToLowerInvariant() + "@example.com";
 
     public string Root { get; }
     public string RegistryPath { get; }

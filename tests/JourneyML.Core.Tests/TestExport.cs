@@ -20,6 +20,9 @@ internal sealed class TestExport : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>The customers file's lines as given (header first), instead of the rows added by <see cref="Customer"/>: for columns of one's own.</summary>
+    public IReadOnlyList<string>? CustomersFile { get; set; }
+
     public TestExport Customer(string id, DateTime signedUp, string? account = null, string plan = "pro", string? role = null, string? region = "emea")
     {
         _customers.Add($"{id},{account},{Iso(signedUp)},{plan},{role},{region}");
@@ -41,7 +44,7 @@ internal sealed class TestExport : IDisposable
     /// <summary>Writes the files; events may be split across several files in an events/ folder.</summary>
     public string Write(int eventFiles = 1, string mapping = """{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2025-01-01T00:00:00Z" }""")
     {
-        File.WriteAllLines(Path.Combine(Directory, "customers.csv"), _customers, Encoding.UTF8);
+        File.WriteAllLines(Path.Combine(Directory, "customers.csv"), CustomersFile ?? _customers, Encoding.UTF8);
         if (eventFiles == 1)
         {
             File.WriteAllLines(Path.Combine(Directory, "events.csv"), _events);

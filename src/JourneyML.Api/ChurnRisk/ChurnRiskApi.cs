@@ -18,19 +18,21 @@ public static class ChurnRiskApi
         var group = app.MapGroup("/v1").WithTags("Churn risk").TagModelVersion(ModelVersionTag.Scored);
         group.MapGet("/churn-risk", List).WithName("ChurnRiskList")
             .WithSummary("Customers ranked by churn risk, with their top factors and the change since the previous snapshot")
-            .WithDescription("Filters: segment, stage, account, minRisk. Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given).");
+            .WithDescription("Paying customers with a churn risk, highest first (ties by id): the first section of the CLI's snapshot CSV. Filters: segment, stage, account, minRisk. " +
+                "Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given) in the CLI's export shape; " +
+                "layout=journeyml|hubspot|salesforce picks the columns, excel=true writes UTF-8 with BOM and CRLF for Excel (either implies CSV).");
         return group;
     }
 
-    internal static Results<Ok<ChurnRiskPage>, ContentHttpResult> List(SnapshotHost snapshots, HttpContext context, int? top = null, int? segment = null,
-        string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null)
+    internal static Results<Ok<ChurnRiskPage>, FileContentHttpResult> List(SnapshotHost snapshots, HttpContext context, int? top = null, int? segment = null,
+        string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null, string? layout = null, bool? excel = null)
     {
         var start = Cursor.Decode(cursor);
         new FieldErrors().Between("top", top, 1, MaxTop).Between("minRisk", minRisk, 0, 1).Check("cursor", start is not null, Cursor.NotOurs)
-            .OneOf("format", format, "json", "csv").ThrowIfAny();
+            .OneOf("format", format, "json", "csv").Layout(layout).ThrowIfAny();
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
-        bool csv = Cursor.WantsCsv(context.Request, format);
+        bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int limit = top ?? (csv ? int.MaxValue : 100);
         var ranked = view.RankedByRisk;
         var rows = new List<CustomerRow>(Math.Min(limit, 1024));
@@ -51,7 +53,7 @@ public static class ChurnRiskApi
         }
         if (csv)
         {
-            return TypedResults.Content(CustomerRow.ToCsv(rows), "text/csv; charset=utf-8");
+            return CsvAnswer.File(s, rows, layout, excel, "churn-risk");
         }
         return TypedResults.Ok(new ChurnRiskPage(s.ModelVersion, s.AsOf, view.PreviousAsOf, Path.GetFileName(view.Path), rows.Count, rows,
             position < ranked.Length ? Cursor.Encode(position) : null));

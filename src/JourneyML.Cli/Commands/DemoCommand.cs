@@ -48,7 +48,7 @@ internal sealed class DemoCommand : Command
             var training = TerminalProgress.Run("training", progress => TrainingRun.Run(new TrainingOptions { Features = options with { OutputPath = null }, RegistryPath = registry }, logger, cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(training));
             Console.WriteLine();
-            var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: false, logger, cancellationToken);
+            var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: null, logger, cancellationToken);
             Console.WriteLine(ScoreCommand.Format(scoring, 10));
             Console.WriteLine();
             var (map, directory) = JourneyRun.Run(new JourneyOptions { DataDirectory = options.DataDirectory, RegistryPath = registry, StepDays = 14 }, logger, cancellationToken);

@@ -12,7 +12,7 @@ namespace JourneyML.Cli.Commands;
 /// </summary>
 internal sealed class RetrainCommand : Command
 {
-    private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the snapshot as CSV." };
+    private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the ranked list as CSV beside the snapshot (as score --csv does)." };
 
     public RetrainCommand() : base("retrain", "The nightly job: validate fresh data, build features, train, promote only if not worse than the champion, and score every customer.")
     {

@@ -19,7 +19,12 @@ internal sealed class ScoreCommand : Command
     };
     private static readonly Option<bool> s_skipInvalid = CommonOptions.SkipInvalid();
     private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry();
-    private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the snapshot as CSV." };
+    private static readonly Option<bool> s_csv = new("--csv")
+    {
+        Description = "Also write the ranked list as CSV beside the snapshot: paying customers by churn risk, then leads by lead score, then churned customers.",
+    };
+    private static readonly Option<string> s_layout = CommonOptions.Layout();
+    private static readonly Option<bool> s_excel = CommonOptions.Excel();
     private static readonly Option<int> s_top = new("--top") { Description = "How many of the riskiest customers to print.", DefaultValueFactory = _ => 10 };
     private static readonly Option<FileInfo?> s_featureTable = new("--feature-table")
     {
@@ -35,6 +40,8 @@ internal sealed class ScoreCommand : Command
         Options.Add(s_skipInvalid);
         Options.Add(s_registry);
         Options.Add(s_csv);
+        Options.Add(s_layout);
+        Options.Add(s_excel);
         Options.Add(s_top);
         Options.Add(s_featureTable);
         Options.Add(s_id);
@@ -51,19 +58,26 @@ internal sealed class ScoreCommand : Command
                         Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
                     },
                     RegistryPath = parse.GetValue(s_registry)!.FullName,
-                    WriteCsv = parse.GetValue(s_csv),
+                    WriteCsv = WantsCsv(parse),
+                    CsvFormat = CommonOptions.CsvFormat(parse, s_layout, s_excel),
                 }, loggers.CreateLogger("score"), cancellationToken);
                 Console.WriteLine(Format(scored, parse.GetValue(s_top)));
                 return ExitCodes.Success;
             }
+            var csv = WantsCsv(parse) ? CommonOptions.CsvFormat(parse, s_layout, s_excel) : null;
             var result = Score(parse.GetValue(s_data)!.FullName, parse.GetValue(s_mapping)?.FullName, CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
-                parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, parse.GetValue(s_csv), loggers.CreateLogger("score"), cancellationToken);
+                parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, csv, loggers.CreateLogger("score"), cancellationToken);
             Console.WriteLine(Format(result, parse.GetValue(s_top)));
             return ExitCodes.Success;
         }));
     }
 
-    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, bool csv, ILogger logger, CancellationToken cancellationToken)
+    // A layout or --excel only means something for the CSV: asking for one asks for the CSV.
+    private static bool WantsCsv(ParseResult parse) =>
+        parse.GetValue(s_csv) || parse.GetValue(s_excel) || parse.GetResult(s_layout) is { Implicit: false };
+
+    /// <param name="csv">Write the ranked list as CSV in this format; null writes none.</param>
+    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, CsvFormat? csv, ILogger logger, CancellationToken cancellationToken)
     {
         var features = new FeatureRunOptions
         {
@@ -72,8 +86,18 @@ internal sealed class ScoreCommand : Command
             AsOf = asOf,
             Policy = skipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
         };
-        return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv }, logger, cancellationToken);
+        return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv is not null, CsvFormat = csv ?? CsvFormat.Default },
+            logger, cancellationToken);
     }
+
+    private static string Role(string column) => PassThroughColumns.Detect(column) switch
+    {
+        null or IdentityRole.Other => "as named in the mapping",
+        IdentityRole.FirstName => "first name",
+        IdentityRole.LastName => "last name",
+        IdentityRole.FullName => "full name",
+        { } role => role.ToString().ToLowerInvariant(),
+    };
 
     internal static string Format(ScoringResult result, int top)
     {
@@ -83,7 +107,16 @@ internal sealed class ScoreCommand : Command
         int risk = s.ChurnRisk.Count(v => !float.IsNaN(v)), leads = s.LeadScore.Count(v => !float.IsNaN(v));
         sb.AppendLine(inv, $"Scored {s.Count:N0} customers as of {s.AsOf:yyyy-MM-dd} with model {s.ModelVersion} in {result.Elapsed.TotalSeconds:F1} s: " +
             $"{risk:N0} churn risks, {leads:N0} lead scores");
-        sb.AppendLine(inv, $"  snapshot {result.SnapshotPath}{(result.CsvPath is null ? "" : $" and {result.CsvPath}")}");
+        sb.AppendLine(inv, $"  snapshot {result.SnapshotPath}");
+        if (result.CsvPath is not null)
+        {
+            sb.AppendLine(inv, $"  ranked list {result.CsvPath}: {result.Counts.Describe("customers")} (in that order)");
+        }
+        if (s.PassThrough.Count > 0)
+        {
+            // Column names only: the values are personal data and stay in the files.
+            sb.AppendLine($"  your columns in every export: {string.Join(", ", s.PassThrough.Select(p => $"{p.Name} ({Role(p.Name)})"))}");
+        }
         sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
         sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
         sb.AppendLine(inv, $"Top {top} churn risks:");

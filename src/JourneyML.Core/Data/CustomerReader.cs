@@ -11,6 +11,7 @@ internal static class CustomerReader
         var customers = new List<Customer>();
         var roles = new Dictionary<string, string>(mapping.Customers.Roles, StringComparer.OrdinalIgnoreCase);
         var firstSeen = new Dictionary<string, (string File, long Row)>(StringComparer.Ordinal);
+        IReadOnlyList<PassThroughColumn>? passThrough = null;
         foreach (var file in files)
         {
             using var reader = TableReader.Open(file);
@@ -20,6 +21,7 @@ internal static class CustomerReader
             var mapped = new[] { columns.CustomerId, columns.AccountId, columns.SignedUpAt, columns.Plan, columns.Role, columns.Region };
             var extras = reader.Columns.Where(c => !mapped.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray();
             var wanted = mapped.Select(c => reader.IndexOf(c) >= 0 ? c : null).Concat(extras).ToArray();
+            passThrough ??= PassThroughColumns.Resolve(reader.FileName, reader.Columns, extras, mapping.Customers.PassThrough);
             foreach (var (chunk, i, row, id) in reader.RowsWithId(wanted, columns.CustomerId, report))
             {
                 if (firstSeen.TryGetValue(id, out var first))
@@ -63,7 +65,7 @@ internal static class CustomerReader
                     Blank(chunk.GetString(5, i)) is { } region ? Intern(region) : null, attributes));
             }
         }
-        return new CustomerTable(customers);
+        return new CustomerTable(customers) { PassThrough = passThrough ?? [] };
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

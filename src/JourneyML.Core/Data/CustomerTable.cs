@@ -8,6 +8,12 @@ public sealed class CustomerTable
     private readonly Dictionary<string, int> _indexById;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _indexBySpan;
 
+    /// <summary>
+    /// The customer columns passed through to the exports (<see cref="PassThroughColumns"/>): kept in each customer's
+    /// attributes for the exports, and never features.
+    /// </summary>
+    public IReadOnlyList<PassThroughColumn> PassThrough { get; init; } = [];
+
     public CustomerTable(IReadOnlyList<Customer> customers)
     {
         Customers = customers;

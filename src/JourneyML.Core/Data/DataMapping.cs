@@ -137,6 +137,11 @@ public sealed record CustomersMapping
     public CustomerColumns Columns { get; set; } = new();
     /// <summary>Their role names to ours, for example "Economic Buyer" -> "decision-maker". Unlisted roles are kept as they are.</summary>
     public Dictionary<string, string> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Your columns copied to every export as they are (email, name, owner...), never used as features. Null (absent): the
+    /// columns whose names say they identify a person are detected (<see cref="PassThroughColumns.Detect"/>); [] passes none.
+    /// </summary>
+    public List<string>? PassThrough { get; set; }
 }
 
 public sealed record CustomerColumns

@@ -1,6 +1,7 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.Core.Registry;
+using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Logging;
 
 namespace JourneyML.Core.Pipelines;
@@ -28,6 +29,9 @@ public sealed record FeatureTableSource(string Path) : FeatureSource
     public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
 }
 
+/// <summary>A source's feature table to score, and the customers' own columns the snapshot passes through to the exports.</summary>
+internal sealed record ScoringInput(FeatureTable Table, IReadOnlyList<PassThroughValues> PassThrough);
+
 /// <summary>A source's feature table with what a training run records about it.</summary>
 internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts);
 
@@ -47,13 +51,26 @@ internal static class FeatureSources
     /// The table to score. Behaviour logs are scored on everything known (as of the data's own date) unless an as-of date
     /// is given; a ready table's rows all get the champion's task (churn risk, else lead score), as of <paramref name="today"/>.
     /// </summary>
-    public static FeatureTable ForScoring(FeatureSource source, LoadedModels champion, DateTime today, ILogger logger, CancellationToken cancellationToken) => source switch
+    public static ScoringInput ForScoring(FeatureSource source, LoadedModels champion, DateTime today, ILogger logger, CancellationToken cancellationToken)
     {
-        FeatureRunOptions logs => FromLogs(logs with { AsOfRule = AsOfRule.DataAsOf }, logger, cancellationToken).Table,
-        FeatureTableSource ready => FromTable(ready, label: null,
-            champion.Churn is not null ? CustomerStatus.Customer : CustomerStatus.Lead, today.Date).Table,
-        _ => throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table to score"),
-    };
+        switch (source)
+        {
+            case FeatureRunOptions logs:
+                var run = FeatureRun.Run(logs with { AsOfRule = AsOfRule.DataAsOf, OutputPath = null }, logger, cancellationToken: cancellationToken);
+                return new ScoringInput(run.Table, PassThrough(run.Table, run.Dataset.Customers));
+            case FeatureTableSource ready:
+                return new ScoringInput(FromTable(ready, label: null, champion.Churn is not null ? CustomerStatus.Customer : CustomerStatus.Lead, today.Date).Table, []);
+            default:
+                throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table to score");
+        }
+    }
+
+    /// <summary>The customers' passed-through columns (email, name, owner...) aligned to the feature table's rows.</summary>
+    private static IReadOnlyList<PassThroughValues> PassThrough(FeatureTable table, CustomerTable customers) =>
+    [
+        .. customers.PassThrough.Select(column => new PassThroughValues(column.Name,
+            [.. table.CustomerIds.Select(id => customers.TryGetIndex(id, out int c) ? customers[c].Attributes.GetValueOrDefault(column.Name) : null)])),
+    ];
 
     private static LoadedFeatures FromLogs(FeatureRunOptions options, ILogger logger, CancellationToken cancellationToken)
     {

@@ -18,8 +18,10 @@ public sealed record ScoringOptions
     /// </summary>
     public required FeatureSource Features { get; init; }
     public required string RegistryPath { get; init; }
-    /// <summary>Also write the snapshot as CSV beside the Parquet file.</summary>
+    /// <summary>Also write the ranked list (<see cref="RankedList"/>) as CSV beside the Parquet snapshot.</summary>
     public bool WriteCsv { get; init; }
+    /// <summary>The CSV's layout, and whether it is for Excel (UTF-8 with BOM, CRLF).</summary>
+    public CsvFormat CsvFormat { get; init; } = CsvFormat.Default;
     public int TopFactors { get; init; } = 3;
     /// <summary>Stage config (JSON); default: stages.json in the registry folder when present, else the built-in B2B SaaS stages.</summary>
     public string? StagesFile { get; init; }
@@ -28,9 +30,11 @@ public sealed record ScoringOptions
 
 public sealed record ScoringResult(Snapshot Snapshot, string SnapshotPath, string? CsvPath, string? PreviousSnapshot, TimeSpan Elapsed)
 {
-    /// <summary>The customers most at risk, highest first.</summary>
-    public IEnumerable<int> RankedByRisk() =>
-        Enumerable.Range(0, Snapshot.Count).Where(r => !float.IsNaN(Snapshot.ChurnRisk[r])).OrderByDescending(r => Snapshot.ChurnRisk[r]).ThenBy(r => Snapshot.CustomerIds[r], StringComparer.Ordinal);
+    /// <summary>The customers most at risk, highest first (ties by id): the first section of the CSV, and the API's churn-risk list.</summary>
+    public IEnumerable<int> RankedByRisk() => RankedList.ByChurnRisk(Snapshot);
+
+    /// <summary>The snapshot's customers by section: what the CSV holds, in its order.</summary>
+    public ListCounts Counts => RankedList.Count(Snapshot, Enumerable.Range(0, Snapshot.Count));
 }
 
 /// <summary>
@@ -46,10 +50,10 @@ public static class ScoringRun
         var models = registry.LoadChampion()
             ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
-        var table = FeatureSources.ForScoring(options.Features, models, now, logger, cancellationToken);
+        var (table, passThrough) = FeatureSources.ForScoring(options.Features, models, now, logger, cancellationToken);
         var names = table.Columns.Select(c => c.Name).ToArray();
         var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, names) : StageModel.ForRegistry(registry.Root, names);
-        var snapshot = BatchScoring.Score(table, models, options.TopFactors, stages);
+        var snapshot = BatchScoring.Score(table, models, options.TopFactors, stages, passThrough);
         var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)
         {
@@ -63,10 +67,25 @@ public static class ScoringRun
         if (options.WriteCsv)
         {
             csv = Path.ChangeExtension(path, ".csv");
-            snapshot.Write(csv);
+            WriteRankedList(snapshot, csv, options.CsvFormat);
         }
         logger.LogInformation("Scored {Customers} customers as of {AsOf:yyyy-MM-dd} with {Version} in {Seconds:F1} s; snapshot {Path}",
             snapshot.Count, snapshot.AsOf, models.Metadata.Version, watch.Elapsed.TotalSeconds, path);
         return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// The snapshot as the ranked churn-risk list a CS team opens: one file, paying customers by churn risk first (ranked
+    /// 1..n, as the API's churn-risk list), then leads by lead score, then churned customers, told apart by the status column.
+    /// </summary>
+    public static void WriteRankedList(Snapshot snapshot, string path, CsvFormat format)
+    {
+        var rank = new int?[snapshot.Count];
+        var byRisk = RankedList.ByChurnRisk(snapshot);
+        for (int i = 0; i < byRisk.Length; i++)
+        {
+            rank[byRisk[i]] = i + 1;
+        }
+        CustomerExport.Write(path, CustomerExport.PassThroughNames(snapshot), RankedList.All(snapshot).Select(r => CustomerRow.From(snapshot, r, rank[r])), format);
     }
 }

@@ -8,7 +8,8 @@ namespace JourneyML.Core.Scoring;
 public static class BatchScoring
 {
     /// <summary>Scores a feature table with loaded models (no files written): the core of batch scoring and of the API's batch call.</summary>
-    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, StageModel? stages = null)
+    /// <param name="passThrough">The customers' own columns (email, name, owner...) for the exports, aligned to the table's rows.</param>
+    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, StageModel? stages = null, IReadOnlyList<PassThroughValues>? passThrough = null)
     {
         int n = table.RowCount;
         var scored = Scorer.Score(table, models, topFactors, ScoringPath.Batch, stages);
@@ -35,6 +36,7 @@ public static class BatchScoring
             ChangeReason = [.. Enumerable.Repeat("", n)],
             FeatureValues = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values),
             Roles = table.CategoriesOrNull(FeatureNames.Role),
+            PassThrough = passThrough ?? [],
         };
     }
 

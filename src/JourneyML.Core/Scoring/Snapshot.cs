@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using Parquet;
@@ -15,6 +14,8 @@ namespace JourneyML.Core.Scoring;
 public sealed class Snapshot
 {
     public const string FeaturePrefix = "f_";
+    /// <summary>Prefix of the stored columns holding the customer's own passed-through columns (email, name, owner...).</summary>
+    public const string PassThroughPrefix = "p_";
 
     public required DateTime AsOf { get; init; }
     public required string ModelVersion { get; init; }
@@ -37,6 +38,11 @@ public sealed class Snapshot
     public required IReadOnlyDictionary<string, float[]> FeatureValues { get; init; }
     /// <summary>Each contact's buying-group role (null where unknown): the account roll-up's engaged roles.</summary>
     public string?[]? Roles { get; init; }
+    /// <summary>
+    /// The customer's own identifying columns (email, name, owner...) as the export wrote them, in the export's column
+    /// order, for the people and tools reading the lists; empty when the export has none. Never features.
+    /// </summary>
+    public IReadOnlyList<PassThroughValues> PassThrough { get; init; } = [];
 
     public int Count => CustomerIds.Length;
 
@@ -45,29 +51,20 @@ public sealed class Snapshot
         Enumerable.Range(0, Count).Where(r => !float.IsNaN(ChurnRisk[r]) && !float.IsNaN(Change[r]))
             .OrderByDescending(r => Change[r]).ThenBy(r => CustomerIds[r], StringComparer.Ordinal);
 
-    /// <summary>Writes Parquet (or CSV by extension) under a temporary name and renames it into place.</summary>
-    public void Write(string path)
-    {
-        AtomicFile.Write(path, temporary =>
-        {
-            if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            {
-                WriteCsv(temporary);
-            }
-            else
-            {
-                Task.Run(() => WriteParquetAsync(temporary)).GetAwaiter().GetResult();
-            }
-        });
-    }
+    /// <summary>
+    /// Writes Parquet under a temporary name and renames it into place. (The CSV people open is the ranked list in the one
+    /// export shape: <c>ScoringRun.WriteRankedList</c>, not a dump of this file.)
+    /// </summary>
+    public void Write(string path) => AtomicFile.Write(path, temporary => Task.Run(() => WriteParquetAsync(temporary)).GetAwaiter().GetResult());
 
     private async Task WriteParquetAsync(string path)
     {
-        var strings = new (string Name, IReadOnlyCollection<string?> Values)[]
-        {
+        (string Name, IReadOnlyCollection<string?> Values)[] strings =
+        [
             ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status.Select(s => s.Name()).ToArray()), ("stage", Stage), ("segment_name", SegmentNames),
             ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
-        };
+            .. PassThrough.Select(p => (PassThroughPrefix + p.Name, (IReadOnlyCollection<string?>)p.Values)),
+        ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
         var segmentField = new DataField<int>("segment_id");
@@ -94,37 +91,13 @@ public sealed class Snapshot
         }
     }
 
-    private void WriteCsv(string path)
-    {
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
-        var features = FeatureValues.Keys.ToArray();
-        writer.WriteLine(string.Join(',', new[] { "customer_id", "account_id", "status", "stage", "segment_id", "segment_name", "churn_risk", "lead_score",
-            "factors", "change", "change_reason" }.Concat(features.Select(f => FeaturePrefix + f))));
-        var line = new StringBuilder();
-        for (int r = 0; r < Count; r++)
-        {
-            line.Clear();
-            line.Append(Csv.Escape(CustomerIds[r])).Append(',').Append(Csv.Escape(AccountIds[r] ?? "")).Append(',').Append(Status[r].Name()).Append(',')
-                .Append(Csv.Escape(Stage[r])).Append(',')
-                .Append(SegmentIds[r]).Append(',').Append(Csv.Escape(SegmentNames[r])).Append(',').Append(F(ChurnRisk[r])).Append(',')
-                .Append(F(LeadScore[r])).Append(',').Append(Csv.Escape(Factors[r])).Append(',').Append(F(Change[r])).Append(',')
-                .Append(Csv.Escape(ChangeReason[r]));
-            foreach (var f in features)
-            {
-                line.Append(',').Append(F(FeatureValues[f][r]));
-            }
-            writer.WriteLine(line);
-        }
-    }
-
-    private static string F(float v) => float.IsNaN(v) ? "" : v.ToString("0.####", CultureInfo.InvariantCulture);
-
     /// <summary>Reads a snapshot back, for the change since last time and the risk history.</summary>
-    /// <param name="withFeatures">Also read the feature values (the change's reasons need them; a risk history does not).</param>
+    /// <param name="withFeatures">Also read the feature values and the passed-through columns (the change's reasons and the lists need them; a risk history does not).</param>
     public static Snapshot Read(string path, bool withFeatures = true)
     {
         using var reader = TableReader.Open(path);
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
+        var passThroughColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
             reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
@@ -141,7 +114,8 @@ public sealed class Snapshot
         var stages = new List<string>();
         var roles = new List<string?>();
         var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
-        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns]))
+        var passThrough = passThroughColumns.Select(_ => new List<string?>()).ToArray();
+        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns, .. passThroughColumns]))
         {
             for (int i = 0; i < chunk.RowCount; i++)
             {
@@ -163,6 +137,10 @@ public sealed class Snapshot
                 {
                     features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 12 + f, i));
                 }
+                for (int p = 0; p < passThroughColumns.Length; p++)
+                {
+                    passThrough[p].Add(chunk.GetString(12 + featureColumns.Length + p, i));
+                }
             }
         }
         var (asOf, version) = ReadMetadata(path);
@@ -171,6 +149,7 @@ public sealed class Snapshot
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
             SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
             ChangeReason = [.. reasons], Stage = [.. stages], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
+            PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
         };
     }
 
@@ -205,3 +184,6 @@ public sealed class Snapshot
             ? [.. Directory.EnumerateFiles(directory, "*.parquet").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)]
             : [];
 }
+
+/// <summary>One passed-through customer column: its name as the export wrote it, and each snapshot row's value (null where empty).</summary>
+public sealed record PassThroughValues(string Name, string?[] Values);

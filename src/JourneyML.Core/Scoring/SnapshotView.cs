@@ -68,13 +68,8 @@ public sealed class SnapshotView
         }
         _rowsByAccount = Enumerable.Range(0, latest.Count).Where(r => latest.AccountIds[r] is not null)
             .GroupBy(r => latest.AccountIds[r]!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        // Highest risk first, ties by id so pages are stable.
-        var ranked = Enumerable.Range(0, latest.Count).Where(r => !float.IsNaN(latest.ChurnRisk[r])).ToArray();
-        Array.Sort(ranked, (a, b) =>
-        {
-            int byRisk = latest.ChurnRisk[b].CompareTo(latest.ChurnRisk[a]);
-            return byRisk != 0 ? byRisk : string.CompareOrdinal(latest.CustomerIds[a], latest.CustomerIds[b]);
-        });
+        // Highest risk first, ties by id so pages are stable: the first section of the snapshot CSV.
+        var ranked = RankedList.ByChurnRisk(latest);
         RankedByRisk = ranked;
         _rank = new int[latest.Count];
         Array.Fill(_rank, -1);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Scoring;
@@ -46,6 +47,13 @@ public sealed class ScoringTests(TrainedModels trained)
         int risen = Enumerable.Range(0, second.Snapshot.Count).Where(r => second.Snapshot.Change[r] > 0.15f).First();
         Assert.Matches("^risk up 0\\.[0-9]{2} since 2026-05-01", second.Snapshot.ChangeReason[risen]);
         Assert.True(File.Exists(second.CsvPath));
+        // The CSV is the ranked churn-risk list: paying customers by risk (ranked 1..n, the churn-risk list's order), then leads, then churned customers.
+        var csv = File.ReadAllLines(second.CsvPath!).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(second.Snapshot.Count, csv.Count);
+        Assert.Equal(second.RankedByRisk().Select(r => second.Snapshot.CustomerIds[r]), csv.TakeWhile(c => c[3] == "customer").Select(c => c[1]));
+        Assert.Equal(Enumerable.Range(1, second.Counts.Customers).Select(i => i.ToString(CultureInfo.InvariantCulture)), csv.Take(second.Counts.Customers).Select(c => c[0]));
+        Assert.Equal([.. Enumerable.Repeat("customer", second.Counts.Customers), .. Enumerable.Repeat("lead", second.Counts.Leads), .. Enumerable.Repeat("churned", second.Counts.Churned)],
+            csv.Select(c => c[3]));
 
         // The snapshot reads back as written: the risk history.
         var back = Snapshot.Read(second.SnapshotPath);

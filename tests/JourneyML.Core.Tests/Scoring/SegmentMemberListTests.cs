@@ -45,8 +45,8 @@ public sealed class SegmentMemberListTests
     public void Segment_sizes_are_counted_only_for_the_model_version_that_scored_the_snapshot()
     {
         var sizes = SegmentMemberList.Sizes(s_view, s_view.Latest.ModelVersion)!;
-        Assert.Equal(5, sizes[3]);
-        Assert.Equal(1, sizes[1]);
+        Assert.Equal(5, sizes[3].Total);
+        Assert.Equal(1, sizes[1].Total);
         Assert.Null(SegmentMemberList.Sizes(s_view, "20990101-000000-00000000"));
     }
 
