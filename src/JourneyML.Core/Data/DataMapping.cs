@@ -27,6 +27,8 @@ public sealed record DataMapping
     public CustomersMapping Customers { get; set; } = new();
     public EventsMapping Events { get; set; } = new();
     public OutcomesMapping Outcomes { get; set; } = new();
+    /// <summary>Which impossible timelines (events before signup, activity after churn, outcomes before signup) are kept.</summary>
+    public TimelinesMapping Timelines { get; set; } = new();
 
     /// <summary>The folder the paths are relative to (the mapping file's folder, or the data folder).</summary>
     [JsonIgnore]
@@ -101,6 +103,10 @@ public sealed record DataMapping
                     $"event type '{theirs}' maps to '{ours}', which is not a JourneyML event type (one of: {string.Join(", ", EventKinds.All.Select(k => k.CanonicalName()))})",
                     "events.types");
             }
+        }
+        if (!(Timelines.GraceDays >= 0 && Timelines.GraceDays <= 366))
+        {
+            throw new DataFileException(path, $"timelines.graceDays must be between 0 and 366 days, not {Timelines.GraceDays}", "timelines.graceDays");
         }
         if (DataAsOf is { Kind: DateTimeKind.Local })
         {
