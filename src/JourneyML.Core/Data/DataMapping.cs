@@ -69,7 +69,7 @@ public sealed record DataMapping
         catch (JsonException ex)
         {
             var where = ex.Path is { Length: > 1 } ? $" at '{ex.Path.TrimStart('$', '.')}'" : "";
-            throw new DataFileException(path, $"not a valid mapping file{where}: {FirstSentence(ex.Message)}");
+            throw new DataFileException(path, $"not a valid mapping file{where}: {NameTheChoices(FirstSentence(ex.Message))}");
         }
         if (mapping is null)
         {
@@ -113,6 +113,11 @@ public sealed record DataMapping
             throw new DataFileException(path, "dataAsOf must be UTC (end it with Z)", "dataAsOf");
         }
     }
+
+    /// <summary>A setting with a fixed set of values says which, not the .NET type it failed to become.</summary>
+    private static string NameTheChoices(string reason) => reason
+        .Replace($"could not be converted to {typeof(TimelineRule).FullName}", "is not one of: reject, keep", StringComparison.Ordinal)
+        .Replace($"could not be converted to {typeof(UnmappedTypePolicy).FullName}", "is not one of: other, error", StringComparison.Ordinal);
 
     private static string FirstSentence(string message)
     {

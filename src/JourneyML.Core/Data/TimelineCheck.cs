@@ -49,6 +49,11 @@ internal sealed class TimelineCheck
         }
         _lastCancellation = new long[n];
         _lastComeback = new long[n];
+        for (int c = 0; outcomes is not null && c < n; c++)
+        {
+            // A converted_at after the churned_at is a comeback too (a reactivation the outcomes table records).
+            _lastComeback[c] = outcomes.Present[c] && outcomes.ConvertedAt[c] is { } converted ? converted.Ticks : 0;
+        }
         _lastUsage = new long[n];
         _partitionRead = new int[partitions];
         _beforeSignupByPartition = new long[partitions];
@@ -163,7 +168,7 @@ internal sealed class TimelineCheck
         IsComplete = true;
         if (flagged > 0 && _rules.ActivityAfterChurn == TimelineRule.Keep)
         {
-            _report.AddNote($"{flagged:N0} customer(s) with logins or tickets after their churn and no purchase since, kept (timelines.activityAfterChurn is keep)");
+            _report.AddNote("customers with logins or tickets after their churn and no purchase since, kept (timelines.activityAfterChurn is keep)", flagged);
         }
         if (flagged == 0 || _rules.ActivityAfterChurn == TimelineRule.Keep)
         {
