@@ -174,6 +174,16 @@ public sealed class TimelineTests
     }
 
     [Fact]
+    public void The_grace_is_a_setting_and_a_negative_one_names_the_setting()
+    {
+        using var export = new TestExport();
+        export.Customer("C1", s_signup).Event("C1", s_signup.AddHours(-5), "login");
+        Assert.Throws<DataValidationException>(() => Build(export.Write(mapping: Mapping("""{ "graceDays": 0 }""")), InvalidRowPolicy.Strict));
+        var ex = Assert.Throws<DataFileException>(() => Dataset.Open(export.Write(mapping: Mapping("""{ "graceDays": -1 }""")), new ValidationReport()));
+        Assert.Equal("timelines.graceDays", ex.Column);
+    }
+
+    [Fact]
     public void The_committed_samples_hold_no_impossible_timeline()
     {
         foreach (var sample in new[] { Samples.Sample, Samples.CrmExport })
