@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using JourneyML.Core.Data;
 using JourneyML.Core.Pipelines;
 
 namespace JourneyML.Cli;
@@ -27,6 +28,17 @@ internal static class FeatureSummaryText
         foreach (var (note, count) in result.Report.Notes)
         {
             sb.AppendLine(inv, $"  note: {note}: {count:N0}");
+        }
+        if (result.Dataset.Events.Timelines is { } timelines && (timelines.EventsBeforeSignup > 0 || timelines.CustomersWithActivityAfterChurn > 0))
+        {
+            foreach (var line in timelines.Format(result.Report).TrimEnd().Split('\n'))
+            {
+                sb.AppendLine(inv, $"  {line.TrimEnd()}");
+            }
+        }
+        foreach (var missing in LabelCheck.Of(result.Dataset)?.Labels.Where(l => !l.CanExist) ?? [])
+        {
+            sb.AppendLine(inv, $"  warning: label {missing.Label} cannot exist: {missing.Missing}");
         }
         if (result.OutputPath is not null)
         {

@@ -42,6 +42,77 @@ public sealed class DataCommandTests
     }
 
     [Fact]
+    public void Validate_lists_impossible_timelines_with_their_rows_and_counts_each_kind()
+    {
+        var result = JourneyCli.Run("validate", "--data", Samples.Bad("timelines"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("events.csv, row 2, column 'occurred_at': event before the customer signed up (20.6 days before signed_up_at 2025-05-01)", result.Output);
+        Assert.Contains("events.csv, row 8, column 'occurred_at': login after the customer churned on 2025-08-01 (their last cancellation event)", result.Output);
+        Assert.Contains("events.csv, row 17, column 'occurred_at': login after the customer churned on 2025-10-01 (outcomes churned_at)", result.Output);
+        Assert.Contains("outcomes.csv, row 3, column 'converted_at': outcome before the customer signed up", result.Output);
+        Assert.Contains("events.csv: activity after churn with no later purchase: 3", result.Output);
+        Assert.Contains("customers with logins or tickets after their churn and no purchase since: 2 (3 rows), rejected (set timelines.activityAfterChurn to keep", result.Output);
+        // The reactivated customer (C3) and the win-back email (C2, row 9) are not impossible.
+        Assert.DoesNotContain("row 9,", result.Output);
+        Assert.DoesNotContain("row 13,", result.Output);
+    }
+
+    [Fact]
+    public void Validate_accepts_impossible_timelines_the_mapping_keeps_and_still_counts_them()
+    {
+        var dir = TempFolder.Copy(Samples.Bad("timelines"), Path.Combine(TempFolder.Create("cli"), "export"));
+        File.WriteAllText(Path.Combine(dir, "journeyml.json"), """
+            { "dataAsOf": "2026-07-01T00:00:00Z", "timelines": { "eventsBeforeSignup": "keep", "activityAfterChurn": "keep", "outcomesBeforeSignup": "keep" } }
+            """);
+        var result = JourneyCli.Run("validate", "--data", dir);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No invalid rows.", result.Output);
+        Assert.Contains("customers with logins or tickets after their churn and no purchase since: 2, kept (timelines.activityAfterChurn is keep)", result.Output);
+        Assert.Contains("events before the customer signed up (more than 1 day(s); web page visits not counted): 1, kept", result.Output);
+    }
+
+    [Fact]
+    public void Features_with_skip_invalid_skip_the_impossible_timelines_and_report_them()
+    {
+        var dir = TempFolder.Create("cli");
+        var output = Path.Combine(dir, "features.csv");
+        var result = JourneyCli.Run("features", "--data", Samples.Bad("timelines"), "--as-of", "2026-03-01", "--out", output, "--skip-invalid");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("events: 14 before T", result.Output);
+        var report = File.ReadAllText(Path.Combine(dir, "features.report.md"));
+        Assert.Contains("Invalid rows skipped: 5", report);
+        Assert.Contains("events.csv, row 10, column 'occurred_at': ticket_opened after the customer churned on 2025-08-01", report);
+        Assert.Contains("outcomes (churned_at, converted_at) before the customer signed up: 1, rejected", report);
+    }
+
+    [Fact]
+    public void Validate_warns_when_no_churn_label_can_exist_and_names_the_unmapped_cancellation()
+    {
+        var result = JourneyCli.Run("validate", "--data", Samples.Bad("no-cancellation"));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("churned: CANNOT EXIST (0 cancellation events, no outcomes table): no event type is mapped to 'cancellation' in events.types", result.Output);
+        Assert.Contains("""
+            "events": { "types": { "Subscription Cancelled": "cancellation" } }
+            """, result.Output);
+        Assert.Contains("event types not mapped (kept as 'other'; an unmapped cancellation or purchase name is the usual cause): 'Subscription Cancelled' 2, 'Feedback Survey Sent' 1", result.Output);
+        Assert.Contains("Warning: `train` will train only the lead model", result.Output);
+        Assert.Contains("converted: conversion labels (leads who purchase) can exist (3 purchase events", result.Output);
+    }
+
+    [Fact]
+    public void Validate_fails_with_the_invalid_data_code_when_neither_label_can_exist()
+    {
+        var dir = TempFolder.Copy(Samples.Bad("no-cancellation"), Path.Combine(TempFolder.Create("cli"), "export"));
+        File.WriteAllText(Path.Combine(dir, "journeyml.json"), """{ "dataAsOf": "2026-07-01T00:00:00Z", "events": { "types": { "App Opened": "login" } } }""");
+        var result = JourneyCli.Run("validate", "--data", dir);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("No invalid rows.", result.Output);
+        Assert.Contains("converted: CANNOT EXIST", result.Output);
+        Assert.Contains("'Subscribed' 3", result.Output);
+        Assert.Contains("Error: neither label can exist, so `train` has nothing to learn from", result.Output);
+    }
+
+    [Fact]
     public void Generate_then_features_runs_end_to_end_on_parquet()
     {
         var dir = TempFolder.Create("cli");

@@ -41,6 +41,15 @@ internal sealed class TestExport : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// The default mapping, keeping impossible timelines (events before signup, activity after churn, outcomes before
+    /// signup): for random exports that plant them on purpose to test something else.
+    /// </summary>
+    public const string KeepingImpossibleTimelines = """
+        { "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2025-01-01T00:00:00Z",
+          "timelines": { "eventsBeforeSignup": "keep", "activityAfterChurn": "keep", "outcomesBeforeSignup": "keep" } }
+        """;
+
     /// <summary>Writes the files; events may be split across several files in an events/ folder.</summary>
     public string Write(int eventFiles = 1, string mapping = """{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2025-01-01T00:00:00Z" }""")
     {

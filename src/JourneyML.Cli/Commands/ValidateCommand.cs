@@ -35,32 +35,51 @@ internal sealed class ValidateCommand : Command
         Options.Add(s_max);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
-            // Skip mode reads everything and counts; the exit code still says whether the data is clean.
-            var report = new ValidationReport(InvalidRowPolicy.Skip, parse.GetValue(s_max));
             if (parse.GetValue(s_featureTable) is { } table)
             {
+                // Skip mode reads everything and counts; the exit code still says whether the data is clean.
+                var report = new ValidationReport(InvalidRowPolicy.Skip, parse.GetValue(s_max));
                 var features = FeatureTableFiles.Read(table.FullName, report, parse.GetValue(s_id)!, parse.GetValue(s_label));
                 Console.WriteLine($"{table.Name}: {features.RowCount:N0} rows, {features.Columns.Count} features " +
                     $"({features.Columns.Count(c => c.Kind == FeatureKind.Numeric)} numeric, {features.Columns.Count(c => c.Kind == FeatureKind.Categorical)} categorical)");
+                Console.Write(report.Format(parse.GetValue(s_max), verb: "found"));
+                return report.HasProblems ? ExitCodes.InvalidData : ExitCodes.Success;
             }
-            else
-            {
-                var dataset = Dataset.Open(parse.GetValue(s_data)!.FullName, report, parse.GetValue(s_mapping)?.FullName);
-                long events = 0;
-                for (int p = 0; p < dataset.Events.PartitionCount; p++)
-                {
-                    foreach (var batch in dataset.Events.ReadPartition(p))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        events += batch.Count;
-                    }
-                }
-                Console.WriteLine($"{dataset.Customers.Count:N0} valid customers in {dataset.Customers.AccountIds.Count:N0} accounts, " +
-                    $"{events:N0} valid events, outcomes table: {(dataset.Outcomes is null ? "none (derived from events)" : "yes")}, " +
-                    $"data as of {dataset.DataAsOf:yyyy-MM-ddTHH:mm:ssZ}");
-            }
-            Console.Write(report.Format(parse.GetValue(s_max), verb: "found"));
-            return report.HasProblems ? ExitCodes.InvalidData : ExitCodes.Success;
+            return ValidateExport(parse, cancellationToken);
         }));
+    }
+
+    /// <summary>
+    /// Reads every row as a strict run does (one pass over the events; the reader takes a second look only at customers
+    /// with activity after churn), then says which impossible timelines and which labels the export holds.
+    /// </summary>
+    private static int ValidateExport(ParseResult parse, CancellationToken cancellationToken)
+    {
+        int max = parse.GetValue(s_max);
+        var report = new ValidationReport(InvalidRowPolicy.Strict, max);
+        var dataset = Dataset.Open(parse.GetValue(s_data)!.FullName, report, parse.GetValue(s_mapping)?.FullName);
+        long events = 0;
+        for (int p = 0; p < dataset.Events.PartitionCount; p++)
+        {
+            foreach (var batch in dataset.Events.ReadPartition(p))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                events += batch.Count;
+            }
+        }
+        Console.WriteLine($"{dataset.Customers.Count:N0} valid customers in {dataset.Customers.AccountIds.Count:N0} accounts, " +
+            $"{events:N0} valid events, outcomes table: {(dataset.Outcomes is null ? "none (derived from events)" : "yes")}, " +
+            $"data as of {dataset.DataAsOf:yyyy-MM-ddTHH:mm:ssZ}");
+        Console.Write(report.Format(max, verb: "found"));
+        if (dataset.Events.Timelines is { } timelines)
+        {
+            Console.Write(timelines.Format(report));
+        }
+        var labels = LabelCheck.Of(dataset);
+        if (labels is not null)
+        {
+            Console.Write(labels.Format());
+        }
+        return report.HasProblems || labels is { NoLabel: true } ? ExitCodes.InvalidData : ExitCodes.Success;
     }
 }

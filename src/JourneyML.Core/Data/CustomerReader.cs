@@ -125,6 +125,10 @@ internal static class OutcomeReader
                 {
                     continue;
                 }
+                if (!OutcomeTimeline.Accept(chunk.File, row, columns, customers[c], churned, converted, mapping.Timelines, report))
+                {
+                    continue;
+                }
                 firstRow[c] = row;
                 outcomes.ChurnedAt[c] = churned;
                 outcomes.ConvertedAt[c] = converted;

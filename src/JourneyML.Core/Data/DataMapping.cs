@@ -27,6 +27,8 @@ public sealed record DataMapping
     public CustomersMapping Customers { get; set; } = new();
     public EventsMapping Events { get; set; } = new();
     public OutcomesMapping Outcomes { get; set; } = new();
+    /// <summary>Which impossible timelines (events before signup, activity after churn, outcomes before signup) are kept.</summary>
+    public TimelinesMapping Timelines { get; set; } = new();
 
     /// <summary>The folder the paths are relative to (the mapping file's folder, or the data folder).</summary>
     [JsonIgnore]
@@ -67,7 +69,7 @@ public sealed record DataMapping
         catch (JsonException ex)
         {
             var where = ex.Path is { Length: > 1 } ? $" at '{ex.Path.TrimStart('$', '.')}'" : "";
-            throw new DataFileException(path, $"not a valid mapping file{where}: {FirstSentence(ex.Message)}");
+            throw new DataFileException(path, $"not a valid mapping file{where}: {NameTheChoices(FirstSentence(ex.Message))}");
         }
         if (mapping is null)
         {
@@ -102,11 +104,20 @@ public sealed record DataMapping
                     "events.types");
             }
         }
+        if (!(Timelines.GraceDays >= 0 && Timelines.GraceDays <= 366))
+        {
+            throw new DataFileException(path, $"timelines.graceDays must be between 0 and 366 days, not {Timelines.GraceDays}", "timelines.graceDays");
+        }
         if (DataAsOf is { Kind: DateTimeKind.Local })
         {
             throw new DataFileException(path, "dataAsOf must be UTC (end it with Z)", "dataAsOf");
         }
     }
+
+    /// <summary>A setting with a fixed set of values says which, not the .NET type it failed to become.</summary>
+    private static string NameTheChoices(string reason) => reason
+        .Replace($"could not be converted to {typeof(TimelineRule).FullName}", "is not one of: reject, keep", StringComparison.Ordinal)
+        .Replace($"could not be converted to {typeof(UnmappedTypePolicy).FullName}", "is not one of: other, error", StringComparison.Ordinal);
 
     private static string FirstSentence(string message)
     {

@@ -48,7 +48,7 @@ public sealed class Dataset
         var outcomeFiles = outcomePath is null ? [] : TableReader.ResolveFiles(outcomePath);
         var outcomes = outcomePath is null ? null : OutcomeReader.Read(outcomeFiles, mapping, customers, asOf, report);
         var eventFiles = TableReader.ResolveFiles(FindTable(mapping, mapping.Events.Path, "events", required: true)!);
-        var events = new EventSource(eventFiles, mapping, customers, asOf, report);
+        var events = new EventSource(eventFiles, mapping, customers, asOf, report, outcomes);
         return new Dataset(mapping, customers, events, outcomes, asOf, report, customerFiles, outcomeFiles);
     }
 

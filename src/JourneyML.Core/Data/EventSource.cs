@@ -15,8 +15,13 @@ public sealed class EventSource
     private readonly (string File, int Partition)[] _partitions;
     private readonly Dictionary<string, EventKind> _types;
     private readonly EventBatch? _memory;
+    private readonly TimelineCheck? _timeline;
+    private readonly long[][] _kindsByPartition;
+    private readonly Dictionary<string, long>?[] _unmappedByPartition;
+    private readonly object _learning = new();
 
-    internal EventSource(IReadOnlyList<string> files, DataMapping mapping, CustomerTable customers, DateTime dataAsOf, ValidationReport report)
+    internal EventSource(IReadOnlyList<string> files, DataMapping mapping, CustomerTable customers, DateTime dataAsOf, ValidationReport report,
+        OutcomeTable? outcomes = null)
     {
         Files = files;
         _mapping = mapping;
@@ -38,6 +43,9 @@ public sealed class EventSource
             }
         }
         _partitions = [.. partitions];
+        _timeline = new TimelineCheck(customers, outcomes, mapping, report, _partitions.Length);
+        _kindsByPartition = new long[_partitions.Length][];
+        _unmappedByPartition = new Dictionary<string, long>?[_partitions.Length];
         _types = new Dictionary<string, EventKind>(StringComparer.OrdinalIgnoreCase);
         foreach (var kind in EventKinds.All)
         {
@@ -61,10 +69,52 @@ public sealed class EventSource
         _partitions = [("(request)", 0)];
         _types = [];
         _memory = events;
+        _kindsByPartition = [new long[EventKinds.Count]];
+        for (int i = 0; i < events.Count; i++)
+        {
+            _kindsByPartition[0][(int)events.Kind[i]]++;
+        }
+        _unmappedByPartition = [null];
     }
 
     public IReadOnlyList<string> Files { get; }
     public int PartitionCount => _partitions.Length;
+
+    /// <summary>True once every partition has been read: the type counts and the timeline checks are then complete.</summary>
+    public bool FullyRead => _memory is not null || _kindsByPartition.All(k => k is not null);
+
+    /// <summary>Valid events by kind over the whole export (every partition's last read); null until <see cref="FullyRead"/>.</summary>
+    public IReadOnlyDictionary<EventKind, long>? EventsByKind
+    {
+        get
+        {
+            if (!FullyRead)
+            {
+                return null;
+            }
+            var total = new long[EventKinds.Count];
+            foreach (var counts in _kindsByPartition)
+            {
+                for (int k = 0; k < total.Length; k++)
+                {
+                    total[k] += counts[k];
+                }
+            }
+            return EventKinds.All.ToDictionary(k => k, k => total[(int)k]);
+        }
+    }
+
+    /// <summary>Event type names the mapping does not place, with their counts, most frequent first (they were kept as 'other').</summary>
+    public IReadOnlyList<(string Type, long Count)> UnmappedTypes =>
+        [.. _unmappedByPartition.Where(u => u is not null).SelectMany(u => u!)
+            .GroupBy(kv => kv.Key.Trim(), StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(kv => kv.Value)))
+            .OrderByDescending(t => t.Item2).ThenBy(t => t.Key, StringComparer.Ordinal)];
+
+    /// <summary>What the timeline checks found (null for events given in memory).</summary>
+    public TimelineFindings? Timelines => _timeline is null ? null
+        : new TimelineFindings(_timeline.Rules, _timeline.EventsBeforeSignup, _timeline.IsComplete ? _timeline.CustomersWithActivityAfterChurn : null,
+            _timeline.ActivityAfterChurnRows);
 
     /// <summary>Reads one partition as batches of valid events. Invalid rows are reported (and, in skip mode, skipped).</summary>
     /// <param name="withChannel">Read the channel column too (touchpoints need it; features do not, and text is the costly part of a read).</param>
@@ -75,9 +125,16 @@ public sealed class EventSource
             yield return _memory;
             yield break;
         }
+        if (_timeline is { MustLearnFirst: true })
+        {
+            LearnTimelinesFirst();
+        }
         var (file, p) = _partitions[partition];
         using var reader = TableReader.Open(file);
         var cache = new TextCache();
+        var kinds = new long[EventKinds.Count];
+        var tally = new PartitionTally();
+        bool rejectsKnown = _timeline is { IsComplete: true };
         long rows = 0;
         foreach (var chunk in reader.ReadPartition(p, WantedColumns(reader, withChannel)))
         {
@@ -94,14 +151,104 @@ public sealed class EventSource
                 if (TryReadCustomer(chunk, i, row, out int customer)
                     && TryReadTime(chunk, i, row, out long ticks)
                     && TryReadKind(chunk, i, row, cache, out var kind)
-                    && TryReadValue(chunk, i, row, out double value))
+                    && TryReadValue(chunk, i, row, out double value)
+                    && _timeline!.Accept(customer, ticks, kind, chunk.File, row, ref tally))
                 {
+                    kinds[(int)kind]++;
                     batch.Add(customer, ticks, kind, (float)value, withChannel ? cache.Channel(chunk.GetSpan(3, i)) : null);
                 }
             }
             yield return batch;
         }
         ReportPartitionRead(reader.FileName, rows, cache.Unmapped);
+        _kindsByPartition[partition] = kinds;
+        _unmappedByPartition[partition] = cache.Unmapped;
+        FinishPartition(partition, reader.FileName, tally, rejectsKnown);
+    }
+
+    /// <summary>
+    /// Counts the partition's timeline findings; the read that completes the first whole pass decides which customers'
+    /// activity after churn is impossible and, in a strict run, takes a second look at the events to report those rows.
+    /// </summary>
+    private void FinishPartition(int partition, string fileName, PartitionTally tally, bool rejectsKnown)
+    {
+        var timeline = _timeline!;
+        if (tally.BeforeSignup > 0 && timeline.Rules.EventsBeforeSignup == TimelineRule.Keep)
+        {
+            _report.AddNote($"{fileName}: events before the customer signed up, kept (timelines.eventsBeforeSignup is keep)", tally.BeforeSignup);
+        }
+        if (timeline.PartitionRead(partition, tally, rejectsKnown) && !timeline.IsComplete && timeline.Decide())
+        {
+            ReportActivityAfterChurn(timeline);
+        }
+    }
+
+    /// <summary>The second look (strict runs only, and only when such customers exist): every row of activity after churn, reported.</summary>
+    private void ReportActivityAfterChurn(TimelineCheck timeline)
+    {
+        var counts = new long[_partitions.Length];
+        Parallel.For(0, _partitions.Length, p => ScanQuietly(p, (c, ticks, kind, file, row) =>
+        {
+            if (timeline.IsLateActivity(c, ticks, kind))
+            {
+                counts[p]++;
+                timeline.ReportSecondLook(c, kind, file, row);
+            }
+        }));
+        timeline.SetAfterChurnRows(counts);
+    }
+
+    /// <summary>
+    /// Before a skip-mode read hands out any row: one quiet pass over the events (id, time and type) to learn every
+    /// customer's churn and comeback, so that the rows of activity after churn are skipped as they come.
+    /// </summary>
+    private void LearnTimelinesFirst()
+    {
+        lock (_learning)
+        {
+            var timeline = _timeline!;
+            if (!timeline.MustLearnFirst)
+            {
+                return;
+            }
+            Parallel.For(0, _partitions.Length, p => ScanQuietly(p, (c, ticks, kind, _, _) => timeline.LearnOnly(c, ticks, kind)));
+            timeline.Decide();
+        }
+    }
+
+    private delegate void RowVisitor(int customer, long ticks, EventKind kind, string file, long row);
+
+    /// <summary>Reads a partition's valid rows without reporting anything (their problems are reported by the real read).</summary>
+    private void ScanQuietly(int partition, RowVisitor visit)
+    {
+        var (file, p) = _partitions[partition];
+        using var reader = TableReader.Open(file);
+        var cache = new TextCache();
+        var columns = _mapping.Events.Columns;
+        bool rejectUnmapped = _mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error;
+        string?[] wanted = [columns.CustomerId, columns.OccurredAt, columns.Type, null, reader.IndexOf(columns.Value) >= 0 ? columns.Value : null];
+        foreach (var chunk in reader.ReadPartition(p, wanted))
+        {
+            for (int i = 0; i < chunk.RowCount; i++)
+            {
+                long row = chunk.RowNumber(i);
+                var id = chunk.GetSpan(0, i);
+                if (row < 0 || id.IsWhiteSpace()
+                    || (!_customers.TryGetIndex(id, out int c) && !_customers.TryGetIndex(id.Trim(), out c))
+                    || !chunk.TryGetTime(1, i, _mapping.TimeFormat, out var occurred, out _) || occurred.Ticks >= _dataAsOf.Ticks
+                    || chunk.GetSpan(2, i).IsWhiteSpace()
+                    || !chunk.TryGetOptionalDouble(4, i, out double value) || value < 0)
+                {
+                    continue;
+                }
+                var (kind, mapped) = cache.Type(chunk.GetSpan(2, i), _types);
+                if (!mapped && rejectUnmapped)
+                {
+                    continue;
+                }
+                visit(c, occurred.Ticks, kind, chunk.File, row);
+            }
+        }
     }
 
     /// <summary>Id, time and type always; the channel when asked for and present; the value when present.</summary>

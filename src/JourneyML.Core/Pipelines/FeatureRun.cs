@@ -54,6 +54,10 @@ public static class FeatureRun
         {
             logger.LogWarning("{Count} invalid rows skipped (--skip-invalid); the report lists them", report.TotalProblems);
         }
+        foreach (var missing in LabelCheck.Of(dataset)?.Labels.Where(l => !l.CanExist) ?? [])
+        {
+            logger.LogWarning("No {Label} label can exist: {Why}", missing.Label, missing.Missing);
+        }
         string? reportPath = null;
         if (options.OutputPath is not null)
         {
@@ -110,6 +114,14 @@ public static class FeatureRun
         sb.AppendLine();
         sb.AppendLine("```");
         sb.Append(report.Format());
+        if (dataset.Events.Timelines is { } timelines)
+        {
+            sb.Append(timelines.Format(report));
+        }
+        if (LabelCheck.Of(dataset) is { } labels)
+        {
+            sb.Append(labels.Format());
+        }
         sb.AppendLine("```");
         sb.AppendLine();
         sb.AppendLine(inv, $"Built in {summary.Elapsed.TotalSeconds:F2} s ({summary.EventsPerSecond:N0} events/s).");

@@ -216,9 +216,11 @@ public sealed class TimelineEquivalenceTests
                 export.Outcome(id, churned < end ? churned : null, converted);
             }
         }
+        // Events before signing up are planted on purpose (and random cancellations leave activity after churn): kept.
+        const string keep = """ "timelines": { "eventsBeforeSignup": "keep", "activityAfterChurn": "keep", "outcomesBeforeSignup": "keep" } """;
         export.Write(eventFiles: random.Next(1, 4), mapping: dataStart
-            ? """{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2024-11-01T00:00:00Z" }"""
-            : """{ "dataAsOf": "2026-07-01T00:00:00Z" }""");
+            ? $$"""{ "dataAsOf": "2026-07-01T00:00:00Z", "dataStart": "2024-11-01T00:00:00Z", {{keep}} }"""
+            : $$"""{ "dataAsOf": "2026-07-01T00:00:00Z", {{keep}} }""");
         return export;
     }
 }
