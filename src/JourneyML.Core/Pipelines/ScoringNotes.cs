@@ -62,9 +62,13 @@ internal static class ScoringNotes
         {
             sb.AppendLine("None: the data has none of the signals the stage rules read.");
         }
-        foreach (var stage in stages.Path.Concat(stages.OffPath))
+        foreach (var stage in (stages.PathAvailable ? stages.Path : []).Concat(stages.OffPath))
         {
             sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}");
+        }
+        foreach (var left in stages.LeftOut)
+        {
+            sb.AppendLine(inv, $"- left out: {left.Stage}{(left.WholeStage ? "" : $", rule {left.Rule}")} (needs {string.Join(", ", left.Missing)})");
         }
         sb.AppendLine();
         sb.AppendLine("## Notes");

@@ -76,7 +76,7 @@ public static class TrainingRun
             }
             // A ready table without a usable label still has its segments: they are what marketing asked for.
             notTrained = [NoClassifier(ready, notTrained)];
-            logger.LogWarning("No classifier trained: {Reason}; saving the segments only", notTrained[0]);
+            logger.LogWarning("{Reason}", notTrained[0]);
         }
         else if (ready is not null)
         {

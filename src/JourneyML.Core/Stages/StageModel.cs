@@ -68,24 +68,36 @@ public sealed class StageModel
     public IReadOnlyList<string> Notes()
     {
         var notes = new List<string>();
-        foreach (var stage in LeftOut.GroupBy(l => l.Stage, StringComparer.Ordinal))
+        var whole = LeftOut.Where(l => l.WholeStage).GroupBy(l => l.Stage, StringComparer.Ordinal).ToList();
+        if (whole.Count > 0)
         {
-            var missing = string.Join(", ", stage.SelectMany(l => l.Missing).Distinct(StringComparer.Ordinal));
-            notes.Add(stage.First().WholeStage
-                ? $"stage {stage.Key} left out: its rules read {missing}, which the data lacks"
-                : $"stage {stage.Key}: rule {string.Join(", ", stage.Select(l => l.Rule))} left out (the data lacks {missing}); its other rules apply");
+            notes.Add("stages left out, as the data lacks a signal each of their rules reads: " + string.Join("; ",
+                whole.Select(stage => $"{stage.Key} ({Missing(stage)})")));
+        }
+        foreach (var stage in LeftOut.Where(l => !l.WholeStage).GroupBy(l => l.Stage, StringComparer.Ordinal))
+        {
+            notes.Add($"stage {stage.Key}: rule {string.Join(", ", stage.Select(l => l.Rule))} of its rules left out (the data lacks {Missing(stage)}); the others apply");
         }
         if (!Available)
         {
-            notes.Add("stages unavailable: the data has none of the signals the stage rules read");
+            notes.Add("stages unavailable: the data has none of the signals the stage rules read, so no customer is given a stage");
         }
         else if (!PathAvailable)
         {
             notes.Add($"path stages unavailable: no path stage after {Path[0].Name} has a rule the data can evaluate; " +
-                $"customers are given only the off-path stages ({string.Join(", ", OffPath.Select(s => s.Name))}) that hold, and no stage otherwise");
+                $"customers get an off-path stage ({string.Join(", ", OffPath.Select(s => s.Name))}) where it holds, and no stage otherwise");
         }
         return notes;
     }
+
+    private static string Missing(IEnumerable<StageRuleLeftOut> rules) =>
+        string.Join(", ", rules.SelectMany(l => l.Missing).Distinct(StringComparer.Ordinal).Select(signal => signal switch
+        {
+            "status" => "status: no status column",
+            "churn_risk" => "churn_risk: no churn model",
+            "lead_score" => "lead_score: no lead model",
+            _ => signal,
+        }));
 
     /// <summary>The stage of one customer from their signals (features and scores by name; NaN or absent = unknown) and status.</summary>
     public string StageOf(Func<string, float> signal, string? status)
