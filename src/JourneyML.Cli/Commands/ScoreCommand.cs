@@ -85,8 +85,8 @@ internal sealed class ScoreCommand : Command
         int risk = s.ChurnRisk.Count(v => !float.IsNaN(v)), leads = s.LeadScore.Count(v => !float.IsNaN(v));
         string leadWord = TaskNames.Score(PredictionTask.Lead, result.Mode);
         var scores = new[] { risk > 0 ? risk.ToString("N0", inv) + " churn risks" : null, leads > 0 ? leads.ToString("N0", inv) + $" {leadWord}s" : null }.OfType<string>().ToList();
-        sb.AppendLine(inv, $"Scored {s.Count:N0} customers as of {s.AsOf:yyyy-MM-dd} with model {s.ModelVersion} in {result.Elapsed.TotalSeconds:F1} s: " +
-            (scores.Count == 0 ? "segments only, no scores" : string.Join(", ", scores)));
+        string scored = scores.Count == 0 ? "segments only, no scores" : string.Join(", ", scores);
+        sb.AppendLine(inv, $"Scored {s.Count:N0} customers as of {s.AsOf:yyyy-MM-dd} with model {s.ModelVersion} in {result.Elapsed.TotalSeconds:F1} s: {scored}");
         sb.AppendLine(inv, $"  snapshot {result.SnapshotPath}{(result.CsvPath is null ? "" : $" and {result.CsvPath}")}");
         sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
         sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x.Length == 0 ? "no stage" : x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
