@@ -21,6 +21,12 @@ public static class BehaviourSegmentation
     /// </summary>
     internal static int Starts { get; set; } = 8;
 
+    /// <summary>Which columns of a table the segments would be found on, and why each other one would be left out (what <c>validate</c> shows).</summary>
+    public static IReadOnlyList<SegmentColumnChoice> ColumnChoices(FeatureTable table) =>
+        SegmentFeatures.BehaviourSet.All(name => table.Find(name) is { Kind: FeatureKind.Numeric })
+            ? SegmentFeatures.Choose(table).Choices
+            : [.. SegmentFeatures.Judged(table).Select(c => c.Choice)];
+
     public static SegmentationResult Train(FeatureTable table, SegmentationOptions options, SegmentationModel? champion = null,
         CancellationToken cancellationToken = default)
     {

@@ -76,7 +76,7 @@ internal static class SegmentFeatures
                 : new SegmentColumnChoice(c.Name, Kind(c), false, "not a behaviour signal: segments from behaviour logs are found on the behaviour set")).ToList();
             return (BehaviourSet, choices);
         }
-        var all = table.Columns.Select(c => (c.Name, Choice: Judge(c))).ToList();
+        var all = Judged(table);
         if (!all.Any(c => c.Choice.Used))
         {
             throw new InvalidInputException("the feature table has no column that varies between customers to segment on: " +
@@ -84,6 +84,9 @@ internal static class SegmentFeatures
         }
         return ([.. all.Where(c => c.Choice.Used).Select(c => c.Name)], [.. all.Select(c => c.Choice)]);
     }
+
+    /// <summary>Each column of a ready table (mode B) as the segmentation would take it, without fitting anything.</summary>
+    public static List<(string Name, SegmentColumnChoice Choice)> Judged(FeatureTable table) => [.. table.Columns.Select(c => (c.Name, Judge(c)))];
 
     private static string Kind(FeatureColumn column) => column.Kind == FeatureKind.Numeric ? "numeric" : "categorical";
 
