@@ -24,7 +24,7 @@ internal static class ScoringNotes
         if (!loaded.StatusKnown && (models.Churn is not null || models.Lead is not null))
         {
             var task = models.Churn is not null ? PredictionTask.Churn : PredictionTask.Lead;
-            notes.Add($"the table has no status column: every row is scored for {TaskNames.Score(task, models.Metadata.Mode)}, as the champion was trained");
+            notes.Add($"the table has no status column: every row gets a {TaskNames.Score(task, models.Metadata.Mode)}, the score the champion was trained for");
         }
         notes.AddRange(stages.Notes());
         var names = stages.Names.ToHashSet(StringComparer.OrdinalIgnoreCase);

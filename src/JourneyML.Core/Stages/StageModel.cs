@@ -76,7 +76,9 @@ public sealed class StageModel
         }
         foreach (var stage in LeftOut.Where(l => !l.WholeStage).GroupBy(l => l.Stage, StringComparer.Ordinal))
         {
-            notes.Add($"stage {stage.Key}: rule {string.Join(", ", stage.Select(l => l.Rule))} of its rules left out (the data lacks {Missing(stage)}); the others apply");
+            var rules = stage.Select(l => l.Rule.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            string which = rules.Count == 1 ? "rule " + rules[0] : $"rules {string.Join(", ", rules[..^1])} and {rules[^1]}";
+            notes.Add($"stage {stage.Key}: {which} left out (the data lacks {Missing(stage)}); its other rules apply");
         }
         if (!Available)
         {

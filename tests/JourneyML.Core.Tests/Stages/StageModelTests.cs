@@ -111,7 +111,7 @@ public sealed class StageModelTests
         Assert.Equal(StageModel.Default(s_features).Names, model.Names);
         var rule = Assert.Single(model.LeftOut);
         Assert.Equal(("MQL", 2, false), (rule.Stage, rule.Rule, rule.WholeStage));
-        Assert.Equal("stage MQL: rule 2 of its rules left out (the data lacks pricing_views_14d); the others apply", Assert.Single(model.Notes()));
+        Assert.Equal("stage MQL: rule 2 left out (the data lacks pricing_views_14d); its other rules apply", Assert.Single(model.Notes()));
         Assert.Equal("MQL", StageOf(model, "lead", ("content_90d", 5), ("lead_score", 0.7f)));
         Assert.Equal("Interest", StageOf(model, "lead", ("content_90d", 5), ("pricing_views_14d", 9)));
 
