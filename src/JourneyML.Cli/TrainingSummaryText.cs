@@ -25,6 +25,11 @@ internal static class TrainingSummaryText
         {
             sb.AppendLine(inv, $"    vanished since the champion: {string.Join(", ", m.Segmentation.VanishedSegments)}");
         }
+        SegmentColumns(sb, m);
+        foreach (var line in m.NotTrained)
+        {
+            sb.AppendLine(inv, $"  {line}");
+        }
         foreach (var task in new[] { m.Churn, m.Lead })
         {
             if (task is null)
@@ -32,7 +37,7 @@ internal static class TrainingSummaryText
                 continue;
             }
             var h = task.Holdout;
-            sb.AppendLine(inv, $"  {task.Task}: {task.Trainer}; holdout ROC AUC {h.Auc:F3}{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {h.PrAuc:F3}, Brier {h.Brier:F3}; " +
+            sb.AppendLine(inv, $"  {TaskNames.Display(task.Task, m.Mode)}: {task.Trainer}; holdout ROC AUC {h.Auc:F3}{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {h.PrAuc:F3}, Brier {h.Brier:F3}; " +
                 $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}");
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
         }
@@ -46,5 +51,26 @@ internal static class TrainingSummaryText
         }
         sb.AppendLine(inv, $"  outputs: {result.VersionDirectory} (metadata.json, report.md, report.html)");
         return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// Which columns the segments were found on and which were left out, with why. A ready table lists every column; behaviour
+    /// logs, whose segments always use the behaviour set, list that set and count the rest.
+    /// </summary>
+    private static void SegmentColumns(StringBuilder sb, ModelMetadata m)
+    {
+        var columns = m.Segmentation.Columns;
+        if (columns.Count == 0)
+        {
+            return;
+        }
+        var used = columns.Where(c => c.Used).ToList();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"    segmented on {used.Count} of {columns.Count} columns: {string.Join(", ", used.Select(c => c.Kind == "categorical" ? $"{c.Column} ({c.Reason})" : c.Column))}");
+        foreach (var group in columns.Where(c => !c.Used).GroupBy(c => c.Reason, StringComparer.Ordinal))
+        {
+            sb.AppendLine(m.Mode == TrainingMode.BehaviourLogs
+                ? string.Create(CultureInfo.InvariantCulture, $"    left out: {group.Count()} other columns ({group.Key})")
+                : $"    left out ({group.Key}): {string.Join(", ", group.Select(c => c.Column))}");
+        }
     }
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using JourneyML.Core.Data;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Logging;
 
@@ -105,8 +107,10 @@ internal sealed class ScoreCommand : Command
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         int risk = s.ChurnRisk.Count(v => !float.IsNaN(v)), leads = s.LeadScore.Count(v => !float.IsNaN(v));
-        sb.AppendLine(inv, $"Scored {s.Count:N0} customers as of {s.AsOf:yyyy-MM-dd} with model {s.ModelVersion} in {result.Elapsed.TotalSeconds:F1} s: " +
-            $"{risk:N0} churn risks, {leads:N0} lead scores");
+        string leadWord = TaskNames.Score(PredictionTask.Lead, result.Mode);
+        var scores = new[] { risk > 0 ? risk.ToString("N0", inv) + " churn risks" : null, leads > 0 ? leads.ToString("N0", inv) + $" {leadWord}s" : null }.OfType<string>().ToList();
+        string scored = scores.Count == 0 ? "segments only, no scores" : string.Join(", ", scores);
+        sb.AppendLine(inv, $"Scored {s.Count:N0} customers as of {s.AsOf:yyyy-MM-dd} with model {s.ModelVersion} in {result.Elapsed.TotalSeconds:F1} s: {scored}");
         sb.AppendLine(inv, $"  snapshot {result.SnapshotPath}");
         if (result.CsvPath is not null)
         {
@@ -118,11 +122,35 @@ internal sealed class ScoreCommand : Command
             sb.AppendLine($"  your columns in every export: {string.Join(", ", s.PassThrough.Select(p => $"{p.Name} ({Role(p.Name)})"))}");
         }
         sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
-        sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
+        sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x.Length == 0 ? "no stage" : x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
+        foreach (var note in result.Notes)
+        {
+            sb.AppendLine(inv, $"  note: {note}");
+        }
+        if (result.ReportPath is { } report)
+        {
+            sb.AppendLine(inv, $"  report {report}");
+        }
+        if (risk == 0 && leads > 0)
+        {
+            // A conversion (or lead) model only: the ranked list is the most likely to convert.
+            sb.AppendLine(inv, $"Top {top} {leadWord}s:");
+            foreach (int r in Enumerable.Range(0, s.Count).Where(r => !float.IsNaN(s.LeadScore[r])).OrderByDescending(r => s.LeadScore[r])
+                .ThenBy(r => s.CustomerIds[r], StringComparer.Ordinal).Take(top))
+            {
+                sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.LeadScore[r],5:0%}  {Stage(s.Stage[r]),-20} [{s.SegmentNames[r]}]  {s.Factors[r]}");
+            }
+            return sb.ToString().TrimEnd();
+        }
+        if (risk == 0)
+        {
+            sb.AppendLine(inv, $"Segments: {string.Join(", ", s.SegmentNames.GroupBy(n => n).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
+            return sb.ToString().TrimEnd();
+        }
         sb.AppendLine(inv, $"Top {top} churn risks:");
         foreach (int r in result.RankedByRisk().Take(top))
         {
-            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:0%}  {s.Stage[r],-20} [{s.SegmentNames[r]}]  {s.Factors[r]}");
+            sb.AppendLine(inv, $"  {s.CustomerIds[r],-10} {s.ChurnRisk[r],5:0%}  {Stage(s.Stage[r]),-20} [{s.SegmentNames[r]}]  {s.Factors[r]}");
             if (s.ChangeReason[r].Length > 0)
             {
                 sb.AppendLine(inv, $"  {"",-10} {"",5}  {s.ChangeReason[r]}");
@@ -130,4 +158,6 @@ internal sealed class ScoreCommand : Command
         }
         return sb.ToString().TrimEnd();
     }
+
+    private static string Stage(string stage) => stage.Length == 0 ? "no stage" : stage;
 }

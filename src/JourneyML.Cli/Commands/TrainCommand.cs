@@ -36,7 +36,7 @@ internal sealed class TrainCommand : Command
         Description = "Train from a ready feature table (one row per customer) instead of behaviour logs.",
     };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
-    private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (1 = the outcome happened)." };
+    private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (1 = the outcome happened); without it, only the segments are found and saved." };
     private static readonly Option<string> s_task = new("--task")
     {
         Description = "What the feature table's label means: churn or conversion.",

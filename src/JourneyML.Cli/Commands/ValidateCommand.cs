@@ -1,6 +1,9 @@
 using System.CommandLine;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Segmentation;
+using System.Globalization;
+using System.Text;
 
 namespace JourneyML.Cli.Commands;
 
@@ -42,6 +45,7 @@ internal sealed class ValidateCommand : Command
                 var features = FeatureTableFiles.Read(table.FullName, report, parse.GetValue(s_id)!, parse.GetValue(s_label));
                 Console.WriteLine($"{table.Name}: {features.RowCount:N0} rows, {features.Columns.Count} features " +
                     $"({features.Columns.Count(c => c.Kind == FeatureKind.Numeric)} numeric, {features.Columns.Count(c => c.Kind == FeatureKind.Categorical)} categorical)");
+                Console.WriteLine(FeatureTableSummary(features, parse.GetValue(s_label)));
                 Console.Write(report.Format(parse.GetValue(s_max), verb: "found"));
                 return report.HasProblems ? ExitCodes.InvalidData : ExitCodes.Success;
             }
@@ -81,5 +85,31 @@ internal sealed class ValidateCommand : Command
             Console.Write(labels.Format());
         }
         return report.HasProblems || labels is { NoLabel: true } ? ExitCodes.InvalidData : ExitCodes.Success;
+    }
+
+    /// <summary>What training would make of a ready table: the label's outcomes, and the columns the segments would be found on or leave out.</summary>
+    private static string FeatureTableSummary(FeatureTable features, string? label)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        if (label is null)
+        {
+            sb.AppendLine("  no label column (--label): train would find and save the segments only");
+        }
+        else
+        {
+            var values = features.Labels.Values.Single();
+            int known = values.Count(v => !float.IsNaN(v)), positive = values.Count(v => v == 1);
+            string empty = known < values.Length ? string.Create(inv, $", {values.Length - known:N0} empty (unknown)") : "";
+            string few = positive < 10 || known - positive < 10 ? "; too few of one outcome for a classifier (at least 10 of each): train would save the segments only" : "";
+            sb.AppendLine(inv, $"  label {label}: {positive:N0} of {known:N0} known are 1{empty}{few}");
+        }
+        var choices = BehaviourSegmentation.ColumnChoices(features);
+        sb.AppendLine(inv, $"  segments would be found on {choices.Count(c => c.Used)} of {choices.Count} columns: {string.Join(", ", choices.Where(c => c.Used).Select(c => c.Column))}");
+        foreach (var group in choices.Where(c => !c.Used).GroupBy(c => c.Reason, StringComparer.Ordinal))
+        {
+            sb.AppendLine(inv, $"  left out ({group.Key}): {string.Join(", ", group.Select(c => c.Column))}");
+        }
+        return sb.ToString().TrimEnd();
     }
 }

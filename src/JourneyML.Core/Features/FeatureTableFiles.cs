@@ -199,10 +199,10 @@ public static class FeatureTableFiles
     /// <summary>First pass over one file: checks its columns, accepts or reports each row, and narrows the column types.</summary>
     private static void ValidateFile(TableReader reader, FirstPass pass, ValidationReport report, string idColumn, string? labelColumn)
     {
-        reader.RequireColumn(idColumn, "the customer's id");
+        RequireTableColumn(reader, idColumn, "the customer's id", "--id");
         if (labelColumn is not null)
         {
-            reader.RequireColumn(labelColumn, "the label (1 when the outcome happened, else 0)");
+            RequireTableColumn(reader, labelColumn, "the label (1 when the outcome happened, else 0)", "--label");
         }
         var features = FeatureColumnsOf(reader, idColumn, labelColumn);
         pass.AgreeOnColumns(reader.FileName, features);
@@ -222,6 +222,17 @@ public static class FeatureTableFiles
             }
         }
         report.AddRowsRead(reader.FileName, rows);
+    }
+
+    /// <summary>A ready table has no mapping file: its id and label columns are named on the command line, so the error says which option.</summary>
+    private static void RequireTableColumn(TableReader reader, string name, string meaning, string option)
+    {
+        if (reader.IndexOf(name) < 0)
+        {
+            throw new DataFileException(reader.FileName,
+                $"missing required column '{name}' ({meaning}); the file has: {string.Join(", ", reader.Columns)}. " +
+                $"Name the column with {option}" + (option == "--label" ? ", or leave --label out to find segments without a label" : ""), name);
+        }
     }
 
     /// <summary>Keeps the row's id and label, or reports why not: a missing or duplicate id, or a label that is not 0/1.</summary>

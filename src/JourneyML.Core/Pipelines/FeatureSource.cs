@@ -22,48 +22,45 @@ public abstract record FeatureSource
 public sealed record FeatureTableSource(string Path) : FeatureSource
 {
     public string IdColumn { get; init; } = FeatureTableFiles.IdColumn;
-    /// <summary>The label column; training needs it, scoring ignores it.</summary>
+    /// <summary>The label column; without one, training finds and saves the segments only. Scoring leaves the champion's label column out of the features.</summary>
     public string? LabelColumn { get; init; }
     /// <summary>What the label means: churn (default) or conversion.</summary>
     public string LabelTask { get; init; } = LabelNames.Churn;
     public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
 }
 
-/// <summary>A source's feature table to score, and the customers' own columns the snapshot passes through to the exports.</summary>
-internal sealed record ScoringInput(FeatureTable Table, IReadOnlyList<PassThroughValues> PassThrough);
-
-/// <summary>A source's feature table with what a training run records about it.</summary>
-internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts);
+/// <summary>A source's feature table with what a run records about it.</summary>
+/// <param name="StatusKnown">Whether each row's lifecycle status comes from the data (mode A, or a table's status column) rather than from the task.</param>
+internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts, bool StatusKnown)
+{
+    /// <summary>The customers' own columns (email, name, owner...) the snapshot passes through to the exports, aligned to the rows.</summary>
+    public IReadOnlyList<PassThroughValues> PassThrough { get; init; } = [];
+}
 
 internal static class FeatureSources
 {
-    /// <summary>The table to train on: labels present; a ready table's rows all belong to its label's task.</summary>
+    /// <summary>The table to train on; a ready table's rows all belong to its label's task unless it has a status column.</summary>
     public static LoadedFeatures ForTraining(FeatureSource source, ILogger logger, CancellationToken cancellationToken) => source switch
     {
         FeatureRunOptions logs => FromLogs(logs, logger, cancellationToken),
-        FeatureTableSource ready => FromTable(ready, ready.LabelColumn
-            ?? throw new InvalidInputException("a ready feature table needs its label column (--label)"),
+        FeatureTableSource ready => FromTable(ready, ready.LabelColumn,
             ready.LabelTask == LabelNames.Conversion ? CustomerStatus.Lead : CustomerStatus.Customer, asOf: null),
         _ => throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table"),
     };
 
     /// <summary>
     /// The table to score. Behaviour logs are scored on everything known (as of the data's own date) unless an as-of date
-    /// is given; a ready table's rows all get the champion's task (churn risk, else lead score), as of <paramref name="today"/>.
+    /// is given; a ready table's rows all get the champion's task (churn risk, else lead score), as of <paramref name="today"/>,
+    /// unless it has a status column; the champion's label column, when the table has it, is not a feature.
     /// </summary>
-    public static ScoringInput ForScoring(FeatureSource source, LoadedModels champion, DateTime today, ILogger logger, CancellationToken cancellationToken)
+    public static LoadedFeatures ForScoring(FeatureSource source, LoadedModels champion, DateTime today, ILogger logger, CancellationToken cancellationToken) => source switch
     {
-        switch (source)
-        {
-            case FeatureRunOptions logs:
-                var run = FeatureRun.Run(logs with { AsOfRule = AsOfRule.DataAsOf, OutputPath = null }, logger, cancellationToken: cancellationToken);
-                return new ScoringInput(run.Table, PassThrough(run.Table, run.Dataset.Customers));
-            case FeatureTableSource ready:
-                return new ScoringInput(FromTable(ready, label: null, champion.Churn is not null ? CustomerStatus.Customer : CustomerStatus.Lead, today.Date).Table, []);
-            default:
-                throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table to score");
-        }
-    }
+        FeatureRunOptions logs => FromLogs(logs with { AsOfRule = AsOfRule.DataAsOf }, logger, cancellationToken),
+        FeatureTableSource ready => WithoutColumn(FromTable(ready, label: null,
+            champion.Churn is null && champion.Lead is not null ? CustomerStatus.Lead : CustomerStatus.Customer, today.Date),
+            champion.Metadata.LabelColumn),
+        _ => throw new InvalidInputException("give either behaviour logs (a data folder) or a ready feature table to score"),
+    };
 
     /// <summary>The customers' passed-through columns (email, name, owner...) aligned to the feature table's rows.</summary>
     private static IReadOnlyList<PassThroughValues> PassThrough(FeatureTable table, CustomerTable customers) =>
@@ -77,21 +74,42 @@ internal static class FeatureSources
         var run = FeatureRun.Run(options with { OutputPath = null }, logger, cancellationToken: cancellationToken);
         var s = run.Summary;
         return new LoadedFeatures(run.Table, TrainingMode.BehaviourLogs,
-            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems));
+            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems), StatusKnown: true)
+        {
+            PassThrough = PassThrough(run.Table, run.Dataset.Customers),
+        };
     }
 
-    // A ready table has no lifecycle status: every row gets the one its task implies.
-    private static LoadedFeatures FromTable(FeatureTableSource source, string? label, CustomerStatus status, DateTime? asOf)
+    // A ready table has no lifecycle status unless it holds the status column JourneyML writes: every row gets the one its task implies.
+    private static LoadedFeatures FromTable(FeatureTableSource source, string? label, CustomerStatus implied, DateTime? asOf)
     {
         var report = new ValidationReport(source.Policy);
         var read = FeatureTableFiles.Read(source.Path, report, source.IdColumn, label, source.LabelTask);
+        var status = read.Status ?? [.. read.CustomerIds.Select(_ => implied)];
         var table = new FeatureTable(read.CustomerIds, read.Columns)
         {
             Labels = read.Labels,
             AccountIds = read.AccountIds,
-            Status = [.. read.CustomerIds.Select(_ => status)],
+            Status = status,
             AsOf = asOf,
         };
-        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, new Dictionary<string, int> { [status.Name()] = table.RowCount }, 0, 0, 0, 0));
+        var byStatus = status.GroupBy(s => s.Name()).ToDictionary(g => g.Key, g => g.Count());
+        return new LoadedFeatures(table, TrainingMode.FeatureTable, new RowCounts(table.RowCount, byStatus, 0, 0, 0, report.TotalProblems),
+            StatusKnown: read.Status is not null);
+    }
+
+    /// <summary>The table without one column (the label a scored table may still hold): a label is never a feature or a factor.</summary>
+    private static LoadedFeatures WithoutColumn(LoadedFeatures loaded, string? column)
+    {
+        var t = loaded.Table;
+        if (column is null || t.Find(column) is not { } found)
+        {
+            return loaded;
+        }
+        var table = new FeatureTable(t.CustomerIds, [.. t.Columns.Where(c => c != found)])
+        {
+            Labels = t.Labels, AccountIds = t.AccountIds, Status = t.Status, AsOf = t.AsOf, HorizonDays = t.HorizonDays,
+        };
+        return loaded with { Table = table };
     }
 }

@@ -30,6 +30,13 @@ public sealed record ScoringOptions
 
 public sealed record ScoringResult(Snapshot Snapshot, string SnapshotPath, string? CsvPath, string? PreviousSnapshot, TimeSpan Elapsed)
 {
+    /// <summary>What this run could not do on this data, and why (stage rules left out, alerts that cannot fire): also in the run's report.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>The run's report (Markdown) beside the snapshot.</summary>
+    public string? ReportPath { get; init; }
+    /// <summary>How the champion was trained, so its scores are called what the user called them.</summary>
+    public TrainingMode Mode { get; init; }
+
     /// <summary>The customers most at risk, highest first (ties by id): the first section of the CSV, and the API's churn-risk list.</summary>
     public IEnumerable<int> RankedByRisk() => RankedList.ByChurnRisk(Snapshot);
 
@@ -50,10 +57,21 @@ public static class ScoringRun
         var models = registry.LoadChampion()
             ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
-        var (table, passThrough) = FeatureSources.ForScoring(options.Features, models, now, logger, cancellationToken);
-        var names = table.Columns.Select(c => c.Name).ToArray();
-        var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, names) : StageModel.ForRegistry(registry.Root, names);
-        var snapshot = BatchScoring.Score(table, models, options.TopFactors, stages, passThrough);
+        var loaded = FeatureSources.ForScoring(options.Features, models, now, logger, cancellationToken);
+        var table = loaded.Table;
+        var signals = new StageSignals([.. table.Columns.Select(c => c.Name)])
+        {
+            HasStatus = loaded.StatusKnown,
+            HasChurnRisk = models.Churn is not null,
+            HasLeadScore = models.Lead is not null,
+        };
+        var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, signals) : StageModel.ForRegistry(registry.Root, signals);
+        var notes = ScoringNotes.Of(stages, models, loaded);
+        foreach (var note in notes)
+        {
+            logger.LogWarning("{Note}", note);
+        }
+        var snapshot = BatchScoring.Score(table, models, options.TopFactors, stages, loaded.PassThrough);
         var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)
         {
@@ -69,9 +87,11 @@ public static class ScoringRun
             csv = Path.ChangeExtension(path, ".csv");
             WriteRankedList(snapshot, csv, options.CsvFormat);
         }
+        var report = ScoringNotes.ReportPath(path);
+        AtomicFile.WriteAllText(report, ScoringNotes.Report(snapshot, models, stages, notes, loaded));
         logger.LogInformation("Scored {Customers} customers as of {AsOf:yyyy-MM-dd} with {Version} in {Seconds:F1} s; snapshot {Path}",
             snapshot.Count, snapshot.AsOf, models.Metadata.Version, watch.Elapsed.TotalSeconds, path);
-        return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed);
+        return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed) { Notes = notes, ReportPath = report, Mode = models.Metadata.Mode };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
@@ -46,7 +47,7 @@ public static class TrainingRun
         var watch = Stopwatch.StartNew();
         progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
-        var (table, mode, counts) = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
+        var (table, mode, counts, _) = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
         var champion = registry.LoadChampion();
         if (champion is not null)
         {
@@ -62,12 +63,24 @@ public static class TrainingRun
         var truth = options.Oracle?.AlignTo(table.CustomerIds);
         var classifierOptions = new ClassifierOptions { Seed = options.Seed, Candidates = options.Candidates ?? CandidateSpec.DefaultSweep };
         progress?.Report(("churn model", 0.3));
-        var churn = TrainTask(table, PredictionTask.Churn, classifierOptions, truth?.ChurnProbability, logger, cancellationToken);
+        var notTrained = new List<string>();
+        var churn = TrainTask(table, PredictionTask.Churn, classifierOptions, truth?.ChurnProbability, notTrained, logger, cancellationToken);
         progress?.Report(("lead model", 0.65));
-        var lead = TrainTask(table, PredictionTask.Lead, classifierOptions, truth?.ConversionProbability, logger, cancellationToken);
+        var lead = TrainTask(table, PredictionTask.Lead, classifierOptions, truth?.ConversionProbability, notTrained, logger, cancellationToken);
+        var ready = options.Features as FeatureTableSource;
         if (churn is null && lead is null)
         {
-            throw new InvalidOperationException("no label to learn from: the data has neither churn nor conversion labels with both outcomes present");
+            if (ready is null)
+            {
+                throw new InvalidOperationException("no label to learn from: the data has neither churn nor conversion labels with both outcomes present");
+            }
+            // A ready table without a usable label still has its segments: they are what marketing asked for.
+            notTrained = [NoClassifier(ready, notTrained)];
+            logger.LogWarning("{Reason}", notTrained[0]);
+        }
+        else if (ready is not null)
+        {
+            notTrained.Clear(); // a ready table has one label: the other task was never asked for
         }
 
         var now = options.Clock.GetUtcNow().UtcDateTime;
@@ -88,7 +101,9 @@ public static class TrainingRun
             Rows = counts,
             Features = [.. table.Columns.Select(c => new FeatureSchemaEntry(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Description))],
             Segmentation = new SegmentationMetadata(segmentation.ChosenK, segmentation.ChoiceReason, segmentation.Candidates,
-                segmentation.Profiles, segmentation.NewSegments, segmentation.VanishedSegments),
+                segmentation.Profiles, segmentation.NewSegments, segmentation.VanishedSegments) { Columns = segmentation.Columns },
+            LabelColumn = ready?.LabelColumn,
+            NotTrained = notTrained,
             Churn = churn is null ? null : TaskMetadataOf(churn, "customers active at the as-of date"),
             Lead = lead is null ? null : TaskMetadataOf(lead, "leads (not yet customers) at the as-of date"),
             Distributions = Drift.Describe(table),
@@ -136,12 +151,25 @@ public static class TrainingRun
         }
     }
 
+    /// <summary>Why a ready table got no classifier, in the user's words: no label column, or too few of one outcome in it.</summary>
+    private static string NoClassifier(FeatureTableSource ready, List<string> reasons)
+    {
+        if (ready.LabelColumn is null)
+        {
+            return "no classifier: the table has no label column (--label), so segments only";
+        }
+        var task = PredictionTask.ForLabel(ready.LabelTask);
+        var why = reasons.FirstOrDefault(r => r.StartsWith($"no {task} model: ", StringComparison.Ordinal))?[$"no {task} model: ".Length..];
+        return $"no {TaskNames.Display(task, TrainingMode.FeatureTable)} model: label column '{ready.LabelColumn}' has {why ?? "no known values"}; segments only";
+    }
+
     private static ClassifierResult? TrainTask(FeatureTable table, PredictionTask task, ClassifierOptions options,
-        float[]? oracle, ILogger logger, CancellationToken cancellationToken)
+        float[]? oracle, List<string> notTrained, ILogger logger, CancellationToken cancellationToken)
     {
         var (label, status) = (task.Label, task.Population);
         if (!table.Labels.TryGetValue(label, out var labels))
         {
+            notTrained.Add($"no {task} model: the data has no {label} label");
             return null;
         }
         var rows = Enumerable.Range(0, table.RowCount).Where(r => table.Status is null || table.Status[r] == status).ToArray();
@@ -149,6 +177,8 @@ public static class TrainingRun
         if (positives < 10 || negatives < 10)
         {
             logger.LogWarning("No {Task} model: {Positives} positive and {Negatives} negative examples (at least 10 of each needed)", task, positives, negatives);
+            notTrained.Add(string.Create(CultureInfo.InvariantCulture,
+                $"no {task} model: {positives:N0} positive and {negatives:N0} negative examples among the {status.Name()} rows (at least 10 of each needed)"));
             return null;
         }
         logger.LogInformation("Training the {Task} model on {Rows} customers ({Positives} positive): {Candidates} candidates",

@@ -22,6 +22,21 @@ public static class TrainingModes
     public static string Name(this TrainingMode mode) => mode == TrainingMode.BehaviourLogs ? "behaviour-logs" : "feature-table";
 }
 
+/// <summary>What a task is called where it is reported.</summary>
+public static class TaskNames
+{
+    /// <summary>
+    /// Churn; the lead task is "lead" for behaviour logs (lead scores of a funnel) and "conversion" for a ready table
+    /// trained with <c>--task conversion</c>, as its user called it. Files and JSON keep the task's own name.
+    /// </summary>
+    public static string Display(PredictionTask task, TrainingMode mode) =>
+        task == PredictionTask.Lead && mode == TrainingMode.FeatureTable ? "conversion" : task.Name;
+
+    /// <summary>What the lead task's score is called: "lead score", or for a ready table "conversion score".</summary>
+    public static string Score(PredictionTask task, TrainingMode mode) =>
+        task == PredictionTask.Churn ? "churn risk" : Display(task, mode) + " score";
+}
+
 /// <summary>
 /// Everything a training run records in <c>models/&lt;version&gt;/metadata.json</c>: inputs, choices, metrics,
 /// segment profiles, every k tried, drift against the champion and the promotion decision. The training report
@@ -51,6 +66,10 @@ public sealed record ModelMetadata
     public PromotionDecision? Promotion { get; init; }
     /// <summary>When known (generated data): how well the models recover the planted truth.</summary>
     public GroundTruthComparison? GroundTruth { get; init; }
+    /// <summary>Mode B: the table's label column (as the user named it), so scoring never treats it as a feature; null without one.</summary>
+    public string? LabelColumn { get; init; }
+    /// <summary>Why a classifier was not trained (no label, too few of one outcome), one line a task; empty when both were, or in mode A.</summary>
+    public IReadOnlyList<string> NotTrained { get; init; } = [];
     public required double TrainingSeconds { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }
@@ -66,7 +85,11 @@ public sealed record SegmentationMetadata(
     IReadOnlyList<KCandidate> Candidates,
     IReadOnlyList<SegmentProfile> Profiles,
     IReadOnlyList<int> NewSegments,
-    IReadOnlyList<int> VanishedSegments);
+    IReadOnlyList<int> VanishedSegments)
+{
+    /// <summary>Every feature column and whether the segments were found on it, and if not, why.</summary>
+    public IReadOnlyList<SegmentColumnChoice> Columns { get; init; } = [];
+}
 
 /// <summary>One classifier: who it scores, how it was chosen, how good it is and what drives it.</summary>
 public sealed record TaskMetadata(

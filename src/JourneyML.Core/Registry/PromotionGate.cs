@@ -71,6 +71,11 @@ public static class PromotionGate
         PromotionGateOptions options)
     {
         var worse = comparisons.Where(c => !c.NotWorse).ToList();
+        if (comparisons.Count == 0 && problems.Count == 0)
+        {
+            // Neither side has a classifier (ready tables without a label): the segments are all there is to serve.
+            return new PromotionDecision(true, $"neither this version nor champion {previous} has a classifier to compare: the new segments replace the champion's", previous, comparisons, false);
+        }
         if (worse.Count == 0 && problems.Count == 0)
         {
             var summary = string.Join("; ", comparisons.Where(c => c.Metric == "PR-AUC").Select(c => $"{c.Task} PR-AUC {c.Challenger:F3} vs champion {c.Champion:F3}"));

@@ -19,6 +19,10 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
 
     private static readonly TaskWords s_churnWords = new("Churn model", "churn", "churn", "customers", "churned", "highest-risk");
     private static readonly TaskWords s_leadWords = new("Lead model", "lead", "lead conversion", "leads", "converted", "highest-scoring");
+    // A ready table trained with --task conversion: called what its user called it.
+    private static readonly TaskWords s_conversionWords = new("Conversion model", "lead", "conversion", "leads", "converted", "highest-scoring");
+
+    private TaskWords LeadWords => metadata.Mode == TrainingMode.FeatureTable ? s_conversionWords : s_leadWords;
 
     public static ReportDocument Build(ModelMetadata metadata) => new ReportBuilder(metadata).Build();
 
@@ -27,7 +31,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         Summary();
         Segments();
         Classifier(metadata.Churn, s_churnWords);
-        Classifier(metadata.Lead, s_leadWords);
+        Classifier(metadata.Lead, LeadWords);
         Drift();
         Promotion();
         FeatureList();
@@ -70,11 +74,14 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         PromotionLine();
         DriftSummaryLine();
         GroundTruthLines();
-        foreach (var (task, words) in new[] { (metadata.Churn, s_churnWords), (metadata.Lead, s_leadWords) })
+        foreach (var (task, words) in new[] { (metadata.Churn, s_churnWords), (metadata.Lead, LeadWords) })
         {
             if (task is null)
             {
-                Paragraph(NoTaskText(words), words.Section + ":");
+                if (!(metadata.Mode == TrainingMode.FeatureTable && metadata.NotTrained.Count == 0))
+                {
+                    Paragraph(NoTaskText(words), words.Section + ":");
+                }
                 continue;
             }
             var m = task.Holdout;
@@ -144,6 +151,8 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         Heading(2, "Segments", "segments");
         Paragraph($"{s.ChosenK} segments. {s.ChoiceReason}", "Chosen k:");
 
+        SegmentColumns(s);
+
         Heading(3, "Every k tried", "segments-k");
         if (s.Candidates.Count == 0)
         {
@@ -195,6 +204,20 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
               ": segments of the champion with no counterpart in this model; campaigns aimed at them need a new target.", "Vanished segments:");
     }
 
+    /// <summary>Every column of the table: whether the segments were found on it, how, or why it was left out.</summary>
+    private void SegmentColumns(SegmentationMetadata s)
+    {
+        if (s.Columns.Count == 0)
+        {
+            return;
+        }
+        Heading(3, "Columns the segments are found on", "segments-columns");
+        Paragraph($"{s.Columns.Count(c => c.Used)} of {s.Columns.Count} columns used. A categorical column's levels are one-hot encoded and together weigh " +
+            "as much as one numeric column (when categorical columns outnumber numeric ones, together as much as the numeric ones).");
+        _blocks.Add(new TableBlock([new("Column"), new("Kind"), new("Used"), new("How, or why not")],
+            s.Columns.Select(c => new TableRow([c.Column, c.Kind, c.Used ? "yes" : "left out", c.Reason], c.Used ? RowMark.None : RowMark.Flagged)).ToList()));
+    }
+
     private void SegmentDetail(SegmentProfile p)
     {
         Heading(4, $"Segment {p.SegmentId}: {p.Name}{(p.IsNew ? " (new)" : "")}", $"segment-{p.SegmentId}");
@@ -224,9 +247,19 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
 
     // ---- Classifiers ----------------------------------------------------------------------------------------
 
-    private static string NoTaskText(TaskWords words) => words == s_churnWords
-        ? "not trained: the data has no churn label."
-        : "not trained: the data has no conversion label.";
+    private string NoTaskText(TaskWords words)
+    {
+        // A ready table has one label: the reason recorded for it, else the task was simply not asked for.
+        if (metadata.Mode == TrainingMode.FeatureTable)
+        {
+            return metadata.NotTrained.Count > 0 ? "not trained: " + string.Join("; ", metadata.NotTrained) + "."
+                : $"not trained: the table's label is for the other task.";
+        }
+        string task = words == s_churnWords ? PredictionTask.Churn.Name : PredictionTask.Lead.Name;
+        return metadata.NotTrained.FirstOrDefault(n => n.StartsWith($"no {task} model: ", StringComparison.Ordinal)) is { } why
+            ? $"not trained: {why[$"no {task} model: ".Length..]}."
+            : words == s_churnWords ? "not trained: the data has no churn label." : "not trained: the data has no conversion label.";
+    }
 
     private void Classifier(TaskMetadata? task, TaskWords words)
     {

@@ -21,6 +21,12 @@ public static class BehaviourSegmentation
     /// </summary>
     internal static int Starts { get; set; } = 8;
 
+    /// <summary>Which columns of a table the segments would be found on, and why each other one would be left out (what <c>validate</c> shows).</summary>
+    public static IReadOnlyList<SegmentColumnChoice> ColumnChoices(FeatureTable table) =>
+        SegmentFeatures.BehaviourSet.All(name => table.Find(name) is { Kind: FeatureKind.Numeric })
+            ? SegmentFeatures.Choose(table).Choices
+            : [.. SegmentFeatures.Judged(table).Select(c => c.Choice)];
+
     public static SegmentationResult Train(FeatureTable table, SegmentationOptions options, SegmentationModel? champion = null,
         CancellationToken cancellationToken = default)
     {
@@ -29,7 +35,7 @@ public static class BehaviourSegmentation
         {
             throw new InvalidInputException("segmentation needs at least two customers");
         }
-        var scales = FitScales(table, champion);
+        var (scales, columns) = FitScales(table, champion);
         int n = table.RowCount, d = scales.Length;
         var rows = Standardise(table, scales);
 
@@ -84,7 +90,7 @@ public static class BehaviourSegmentation
             chosen.Model, chosen.InputSchema);
         var profiles = SegmentProfiles.Build(table, unnamed, chosen.Labels, sizes, newSegments);
         var names = ids.Select(id => profiles.First(p => p.SegmentId == id).Name).ToArray();
-        return new SegmentationResult(unnamed.WithNames(names), assignments, profiles, candidates, chosenK, reason, newSegments, vanished);
+        return new SegmentationResult(unnamed.WithNames(names), assignments, profiles, candidates, chosenK, reason, newSegments, vanished) { Columns = columns };
     }
 
     /// <summary>
@@ -104,20 +110,42 @@ public static class BehaviourSegmentation
                 NumberOfThreads = 1,
             }));
 
-    private static SegmentFeatureScale[] FitScales(FeatureTable table, SegmentationModel? champion)
+    private static (SegmentFeatureScale[] Scales, IReadOnlyList<SegmentColumnChoice> Columns) FitScales(FeatureTable table, SegmentationModel? champion)
     {
         if (champion is null)
         {
-            var names = SegmentFeatures.Choose(table);
-            return SegmentFeatures.Fit(table, names, ReferenceEquals(names, SegmentFeatures.BehaviourSet));
+            var (names, choices) = SegmentFeatures.Choose(table);
+            return (SegmentFeatures.Fit(table, names, ReferenceEquals(names, SegmentFeatures.BehaviourSet)), choices);
         }
         // The same features with the same transforms as the champion, so its centroids can be carried into this model's space.
-        var missing = champion.FeatureNames.Where(name => table.Find(name) is not { Kind: FeatureKind.Numeric }).ToList();
+        var missing = champion.Scales.Where(s => table.Find(s.Name) is not { } c || (c.Kind == FeatureKind.Categorical) != (s.Level is not null))
+            .Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidInputException($"the feature table lacks the champion segmentation's features: {string.Join(", ", missing)}");
         }
-        return champion.Scales.Select(s => Refit(table, s)).ToArray();
+        var used = new HashSet<string>(champion.FeatureNames, StringComparer.OrdinalIgnoreCase);
+        var kept = table.Columns.Select(c => new SegmentColumnChoice(c.Name, c.Kind == FeatureKind.Numeric ? "numeric" : "categorical", used.Contains(c.Name),
+            used.Contains(c.Name) ? "as in the champion segmentation" : "not used by the champion segmentation, whose segments are kept")).ToList();
+        var scales = champion.Scales.Select(s => s.Level is null ? Refit(table, s) : null).ToArray();
+        foreach (var group in champion.Scales.Select((s, i) => (s, i)).Where(x => x.s.Level is not null).GroupBy(x => x.s.Name, StringComparer.Ordinal))
+        {
+            var categories = table.Categories(group.Key);
+            int present = categories.Count(v => v is not null);
+            var shares = group.Select(x => present == 0 ? 0 : categories.Count(v => string.Equals(v, x.s.Level, StringComparison.Ordinal)) / (double)present).ToList();
+            double variance = shares.Sum(p => p * (1 - p));
+            var first = group.First().s;
+            // The champion's weight for the column (its deviation against its own level variance), on this table's levels.
+            double oldVariance = group.Sum(x => x.s.Mean * (1 - x.s.Mean));
+            double weight = oldVariance > 1e-12 ? Math.Sqrt(oldVariance) / first.Std : 1;
+            double std = variance > 1e-12 ? Math.Sqrt(variance) / weight : first.Std;
+            int j = 0;
+            foreach (var (s, i) in group)
+            {
+                scales[i] = s with { Mean = shares[j++], Std = std };
+            }
+        }
+        return ([.. scales.Select(s => s!)], kept);
     }
 
     private static SegmentFeatureScale Refit(FeatureTable table, SegmentFeatureScale like)
@@ -142,7 +170,7 @@ public static class BehaviourSegmentation
 
     private static float[][] Standardise(FeatureTable table, SegmentFeatureScale[] scales)
     {
-        var columns = scales.Select(s => table.Numbers(s.Name)).ToArray();
+        var columns = scales.Select(s => s.Values(table)).ToArray();
         var rows = new float[table.RowCount][];
         Parallel.For(0, table.RowCount, r =>
         {

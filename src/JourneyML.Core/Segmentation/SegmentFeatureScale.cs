@@ -1,10 +1,18 @@
+using System.Globalization;
 using JourneyML.Core.Features;
 
 namespace JourneyML.Core.Segmentation;
 
-/// <summary>How one feature enters the clustering: optionally log1p, then standardised with the training table's mean and deviation.</summary>
+/// <summary>
+/// How one feature enters the clustering: optionally log1p, then standardised with the training table's mean and deviation.
+/// A categorical column enters as one of these per level (<see cref="Level"/>): the level's indicator (1 or 0), centred on
+/// its share and divided by a deviation that gives the whole column the weight it is meant to have.
+/// </summary>
 internal sealed record SegmentFeatureScale(string Name, bool Log, double Mean, double Std)
 {
+    /// <summary>For a categorical column: the level this coordinate indicates; null for a numeric feature.</summary>
+    public string? Level { get; init; }
+
     public float Standardise(float raw)
     {
         if (float.IsNaN(raw))
@@ -21,7 +29,23 @@ internal sealed record SegmentFeatureScale(string Name, bool Log, double Mean, d
 
     // Counts are clamped at zero before log1p: a negative value in a count column is an export error, not a smaller count.
     public double Transform(float raw) => Log ? Math.Log(1 + Math.Max(raw, 0f)) : raw;
+
+    /// <summary>The raw values of this coordinate for every row: the numbers, or a level's indicator (NaN where the category is missing).</summary>
+    public float[] Values(FeatureTable table)
+    {
+        if (Level is null)
+        {
+            return table.NumbersOrNull(Name)
+                ?? throw new InvalidInputException($"the feature table has no numeric feature '{Name}' that the segmentation model needs");
+        }
+        var categories = table.CategoriesOrNull(Name)
+            ?? throw new InvalidInputException($"the feature table has no categorical feature '{Name}' that the segmentation model needs");
+        return [.. categories.Select(c => c is null ? float.NaN : string.Equals(c, Level, StringComparison.Ordinal) ? 1f : 0f)];
+    }
 }
+
+/// <summary>One feature column of the table and what the segmentation did with it: used (and how), or left out and why.</summary>
+public sealed record SegmentColumnChoice(string Column, string Kind, bool Used, string Reason);
 
 /// <summary>Which features the segmentation uses, and how they are scaled.</summary>
 internal static class SegmentFeatures
@@ -35,53 +59,150 @@ internal static class SegmentFeatures
 
     private static readonly HashSet<string> s_unlogged = new(StringComparer.OrdinalIgnoreCase) { FeatureNames.LoginTrend, FeatureNames.TicketTrend };
 
-    /// <summary>The features to cluster on: the behaviour set when the table has it (mode A), otherwise every numeric column with spread (mode B).</summary>
-    public static IReadOnlyList<string> Choose(FeatureTable table)
+    /// <summary>A categorical column with more levels than this is left out: one-hot columns by the dozen would drown the rest.</summary>
+    public const int MaxLevels = 12;
+
+    /// <summary>
+    /// The columns to cluster on, and every column's choice: the behaviour set when the table has it (mode A), otherwise
+    /// every numeric column with spread and every categorical column with 2 to <see cref="MaxLevels"/> levels (mode B).
+    /// </summary>
+    public static (IReadOnlyList<string> Names, IReadOnlyList<SegmentColumnChoice> Choices) Choose(FeatureTable table)
     {
         if (BehaviourSet.All(name => table.Find(name) is { Kind: FeatureKind.Numeric }))
         {
-            return BehaviourSet;
+            var behaviour = new HashSet<string>(BehaviourSet, StringComparer.OrdinalIgnoreCase);
+            var choices = table.Columns.Select(c => behaviour.Contains(c.Name)
+                ? new SegmentColumnChoice(c.Name, Kind(c), true, s_unlogged.Contains(c.Name) ? "standardised" : "log-scaled and standardised")
+                : new SegmentColumnChoice(c.Name, Kind(c), false, "not a behaviour signal: segments from behaviour logs are found on the behaviour set")).ToList();
+            return (BehaviourSet, choices);
         }
-        var names = table.Columns
-            .OfType<NumericColumn>()
-            .Where(c => HasSpread(c.Values))
-            .Select(c => c.Name)
-            .ToList();
-        if (names.Count == 0)
+        var all = Judged(table);
+        if (!all.Any(c => c.Choice.Used))
         {
-            throw new InvalidInputException("the feature table has no numeric feature that varies between customers: nothing to segment on");
+            throw new InvalidInputException("the feature table has no column that varies between customers to segment on: " +
+                string.Join("; ", all.Select(c => $"{c.Name}: {c.Choice.Reason}")));
         }
-        return names;
+        return ([.. all.Where(c => c.Choice.Used).Select(c => c.Name)], [.. all.Select(c => c.Choice)]);
     }
 
-    /// <summary>Fits the scale of each feature on the training table.</summary>
+    /// <summary>Each column of a ready table (mode B) as the segmentation would take it, without fitting anything.</summary>
+    public static List<(string Name, SegmentColumnChoice Choice)> Judged(FeatureTable table) => [.. table.Columns.Select(c => (c.Name, Judge(c)))];
+
+    private static string Kind(FeatureColumn column) => column.Kind == FeatureKind.Numeric ? "numeric" : "categorical";
+
+    private static SegmentColumnChoice Judge(FeatureColumn column)
+    {
+        string? leftOut = column switch
+        {
+            NumericColumn n when n.Values.All(float.IsNaN) => "no values",
+            NumericColumn n when !HasSpread(n.Values) => "the same value for every customer",
+            NumericColumn n when LooksLikeId(n.Values) => "a different whole number on every row: looks like an id, not a trait",
+            CategoricalColumn c => CategoricalProblem(c.Values),
+            _ => null,
+        };
+        if (leftOut is not null)
+        {
+            return new SegmentColumnChoice(column.Name, Kind(column), false, leftOut);
+        }
+        return column is CategoricalColumn categorical
+            ? new SegmentColumnChoice(column.Name, "categorical", true,
+                string.Create(CultureInfo.InvariantCulture, $"{Levels(categorical.Values).Count} levels, one-hot encoded"))
+            : new SegmentColumnChoice(column.Name, "numeric", true, IsSkewedCount(((NumericColumn)column).Values) ? "log-scaled and standardised" : "standardised");
+    }
+
+    private static string? CategoricalProblem(string?[] values)
+    {
+        var levels = Levels(values);
+        int present = values.Count(v => v is not null);
+        if (levels.Count == 0)
+        {
+            return "no values";
+        }
+        if (levels.Count == 1)
+        {
+            return "the same value for every customer";
+        }
+        if (present >= 20 && levels.Count == present)
+        {
+            return "a different value on every row: an id, a name or free text, not a trait";
+        }
+        return levels.Count > MaxLevels
+            ? string.Create(CultureInfo.InvariantCulture, $"{levels.Count} different values: too many to segment on (at most {MaxLevels}); group them into fewer categories to use it")
+            : null;
+    }
+
+    /// <summary>A column's levels with their counts, most common first (ties in ordinal order, so the order is stable).</summary>
+    internal static List<(string Level, int Count)> Levels(string?[] values) =>
+        [.. values.Where(v => v is not null).GroupBy(v => v!, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count())).OrderByDescending(l => l.Item2).ThenBy(l => l.Key, StringComparer.Ordinal)];
+
+    private static bool LooksLikeId(float[] values)
+    {
+        var present = values.Where(v => !float.IsNaN(v)).ToArray();
+        return present.Length >= 50 && present.All(v => v == MathF.Round(v)) && present.Distinct().Count() == present.Length;
+    }
+
+    /// <summary>
+    /// Fits the scale of each feature on the training table. A categorical column counts as much as one numeric column
+    /// (its levels' indicators together have unit variance), unless categorical columns outnumber the numeric ones: then
+    /// together they count as much as the numeric ones, so a table of many yes/no columns is not segmented on those alone.
+    /// </summary>
     public static SegmentFeatureScale[] Fit(FeatureTable table, IReadOnlyList<string> names, bool behaviourSet)
     {
-        var scales = new SegmentFeatureScale[names.Count];
-        for (int j = 0; j < names.Count; j++)
+        var columns = names.Select(name => table[name]).ToList();
+        int numeric = columns.Count(c => c is NumericColumn), categorical = columns.Count - numeric;
+        double weight = numeric == 0 || categorical <= numeric ? 1 : Math.Sqrt((double)numeric / categorical);
+        var scales = new List<SegmentFeatureScale>();
+        foreach (var column in columns)
         {
-            var values = table.Numbers(names[j]);
-            bool log = behaviourSet ? !s_unlogged.Contains(names[j]) : IsSkewedCount(values);
-            double sum = 0, sumSquares = 0;
-            long n = 0;
-            foreach (float v in values)
+            if (column is CategoricalColumn c)
             {
-                if (float.IsNaN(v))
-                {
-                    continue;
-                }
-                double t = log ? Math.Log(1 + Math.Max(v, 0f)) : v;
-                sum += t;
-                sumSquares += t * t;
-                n++;
+                scales.AddRange(FitLevels(c, weight));
             }
-            double mean = n > 0 ? sum / n : 0;
-            double variance = n > 0 ? Math.Max(0, sumSquares / n - mean * mean) : 0;
-            double std = Math.Sqrt(variance);
-            // A constant feature carries no information; a unit deviation keeps it at zero instead of dividing by zero.
-            scales[j] = new SegmentFeatureScale(names[j], log, mean, std > 1e-9 ? std : 1);
+            else
+            {
+                var values = ((NumericColumn)column).Values;
+                bool log = behaviourSet ? !s_unlogged.Contains(column.Name) : IsSkewedCount(values);
+                scales.Add(FitNumeric(column.Name, values, log));
+            }
         }
-        return scales;
+        return [.. scales];
+    }
+
+    private static SegmentFeatureScale FitNumeric(string name, float[] values, bool log)
+    {
+        double sum = 0, sumSquares = 0;
+        long n = 0;
+        foreach (float v in values)
+        {
+            if (float.IsNaN(v))
+            {
+                continue;
+            }
+            double t = log ? Math.Log(1 + Math.Max(v, 0f)) : v;
+            sum += t;
+            sumSquares += t * t;
+            n++;
+        }
+        double mean = n > 0 ? sum / n : 0;
+        double variance = n > 0 ? Math.Max(0, sumSquares / n - mean * mean) : 0;
+        double std = Math.Sqrt(variance);
+        // A constant feature carries no information; a unit deviation keeps it at zero instead of dividing by zero.
+        return new SegmentFeatureScale(name, log, mean, std > 1e-9 ? std : 1);
+    }
+
+    /// <summary>
+    /// One coordinate per level: the indicator centred on the level's share p, divided by sqrt(sum of p(1 - p)) / weight, so
+    /// the column's coordinates add up to the variance <paramref name="weight"/> squared. Raw indicators (not each
+    /// standardised) keep a rare level from pulling as hard as a common one.
+    /// </summary>
+    internal static IEnumerable<SegmentFeatureScale> FitLevels(CategoricalColumn column, double weight)
+    {
+        var levels = Levels(column.Values);
+        double present = levels.Sum(l => l.Count);
+        double variance = levels.Sum(l => l.Count / present * (1 - l.Count / present));
+        double std = variance > 1e-12 ? Math.Sqrt(variance) / weight : 1;
+        return levels.Select(l => new SegmentFeatureScale(column.Name, false, l.Count / present, std) { Level = l.Level });
     }
 
     private static bool HasSpread(float[] values)

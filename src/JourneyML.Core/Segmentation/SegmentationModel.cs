@@ -32,11 +32,12 @@ public sealed class SegmentationModel
         _centroids = centroids;
         _kMeans = kMeans;
         _inputSchema = inputSchema;
-        FeatureNames = scales.Select(s => s.Name).ToArray();
+        FeatureNames = scales.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
         SegmentIds = segmentIds;
         SegmentNames = segmentNames;
     }
 
+    /// <summary>The columns the segments are found on (a categorical column once, however many levels it has).</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>Stable id of each cluster: the same id means the same group of customers across retrains.</summary>
@@ -54,8 +55,7 @@ public sealed class SegmentationModel
     /// <summary>The segment id of every row of a table that has this model's features.</summary>
     public int[] Assign(FeatureTable table)
     {
-        var columns = FeatureNames.Select(name => table.NumbersOrNull(name)
-            ?? throw new InvalidInputException($"the feature table has no numeric feature '{name}' that the segmentation model needs")).ToArray();
+        var columns = _scales.Select(s => s.Values(table)).ToArray();
         var result = new int[table.RowCount];
         // Nearest centroid, as the k-means model's PredictedLabel, computed directly: no pipeline per row and no shared engine.
         void AssignRange(int from, int to)
@@ -80,13 +80,13 @@ public sealed class SegmentationModel
         return result;
     }
 
-    /// <summary>The segment of one customer (serving); a feature that is absent counts as missing.</summary>
+    /// <summary>The segment of one customer (serving); a feature that is absent counts as missing, and so does every categorical one (numbers only here).</summary>
     public int Assign(IReadOnlyDictionary<string, float> features)
     {
         Span<float> row = stackalloc float[_scales.Length];
         for (int j = 0; j < row.Length; j++)
         {
-            row[j] = _scales[j].Standardise(features.TryGetValue(_scales[j].Name, out float v) ? v : float.NaN);
+            row[j] = _scales[j].Standardise(_scales[j].Level is null && features.TryGetValue(_scales[j].Name, out float v) ? v : float.NaN);
         }
         return SegmentIds[Nearest(row)];
     }
@@ -125,7 +125,7 @@ public sealed class SegmentationModel
         new MLContext().Model.Save(_kMeans, _inputSchema, Path.Combine(directory, ModelFileName));
         var file = new SegmentationFile(
             Version: 1,
-            Features: _scales.Select(s => new SegmentationFileFeature(s.Name, s.Log, s.Mean, s.Std)).ToList(),
+            Features: _scales.Select(s => new SegmentationFileFeature(s.Name, s.Log, s.Mean, s.Std, s.Level)).ToList(),
             Segments: SegmentIds.Select((id, c) => new SegmentationFileSegment(id, SegmentNames[c], _centroids[c])).ToList());
         File.WriteAllText(Path.Combine(directory, DescriptionFileName), JsonSerializer.Serialize(file, SegmentationFileJson.Default.SegmentationFile));
     }
@@ -139,7 +139,7 @@ public sealed class SegmentationModel
         {
             throw new InvalidDataException($"{jsonPath} has version {file.Version}; this build reads version 1");
         }
-        var scales = file.Features.Select(f => new SegmentFeatureScale(f.Name, f.Log, f.Mean, f.Std)).ToArray();
+        var scales = file.Features.Select(f => new SegmentFeatureScale(f.Name, f.Log, f.Mean, f.Std) { Level = f.Level }).ToArray();
         var centroids = file.Segments.Select(s => s.Centroid).ToArray();
         if (centroids.Any(c => c.Length != scales.Length))
         {
@@ -173,7 +173,8 @@ public sealed class SegmentationModel
 
 internal sealed record SegmentationFile(int Version, List<SegmentationFileFeature> Features, List<SegmentationFileSegment> Segments);
 
-internal sealed record SegmentationFileFeature(string Name, bool Log, double Mean, double Std);
+/// <param name="Level">For a categorical column: the level this coordinate indicates; absent for a numeric feature.</param>
+internal sealed record SegmentationFileFeature(string Name, bool Log, double Mean, double Std, string? Level = null);
 
 internal sealed record SegmentationFileSegment(int Id, string Name, float[] Centroid);
 

@@ -69,4 +69,8 @@ public sealed record SegmentationResult(
     int ChosenK,
     string ChoiceReason,
     IReadOnlyList<int> NewSegments,
-    IReadOnlyList<int> VanishedSegments);
+    IReadOnlyList<int> VanishedSegments)
+{
+    /// <summary>Every feature column of the table: used for the segments (and how) or left out (and why).</summary>
+    public IReadOnlyList<SegmentColumnChoice> Columns { get; init; } = [];
+}

@@ -18,6 +18,11 @@ internal sealed class CompiledStages
 
     public CompiledStages(StageModel model)
     {
+        if (!model.PathAvailable)
+        {
+            // A timeline of "no stage" is no journey: say why instead of drawing one.
+            throw new InvalidInputException("no stage timeline can be built: " + string.Join("; ", model.Notes()));
+        }
         Model = model;
         var signals = new List<string>();
         Condition[][][] Compile(IReadOnlyList<StageDefinition> stages) => [.. stages.Select(stage => stage.When

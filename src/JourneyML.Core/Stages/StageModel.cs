@@ -36,15 +36,70 @@ public sealed class StageModel
     public const string DefaultFileName = "stages.json";
     public static readonly IReadOnlySet<string> Scores = new HashSet<string>(StringComparer.Ordinal) { "churn_risk", "lead_score" };
 
-    private StageModel(IReadOnlyList<StageDefinition> path, IReadOnlyList<StageDefinition> offPath)
+    private StageModel(IReadOnlyList<StageDefinition> path, IReadOnlyList<StageDefinition> offPath, IReadOnlyList<StageRuleLeftOut> leftOut)
     {
         Path = path;
         OffPath = offPath;
+        LeftOut = leftOut;
+        // Only the entry stage left on the path would put everyone who is not off it in that one stage: that says nothing.
+        PathAvailable = path.Skip(1).Any();
     }
 
     public IReadOnlyList<StageDefinition> Path { get; }
     public IReadOnlyList<StageDefinition> OffPath { get; }
     public IEnumerable<string> Names => Path.Concat(OffPath).Select(s => s.Name);
+
+    /// <summary>The rules (and whole stages) left out because the data lacks a signal they read, with that signal: say so wherever stages are shown.</summary>
+    public IReadOnlyList<StageRuleLeftOut> LeftOut { get; }
+
+    /// <summary>
+    /// False when no path stage beyond the entry stage has a rule the data can evaluate: then a customer in no off-path
+    /// stage has no stage (<see cref="Unavailable"/>), rather than everyone sitting in the entry stage.
+    /// </summary>
+    public bool PathAvailable { get; }
+
+    /// <summary>False when no stage rule at all can be evaluated on the data.</summary>
+    public bool Available => PathAvailable || OffPath.Count > 0;
+
+    /// <summary>The stage written for a customer whose stage the data cannot tell.</summary>
+    public const string Unavailable = "";
+
+    /// <summary>What was left out and why, one line a stage, for the CLI, the run's report and logs; empty when every rule applies.</summary>
+    public IReadOnlyList<string> Notes()
+    {
+        var notes = new List<string>();
+        var whole = LeftOut.Where(l => l.WholeStage).GroupBy(l => l.Stage, StringComparer.Ordinal).ToList();
+        if (whole.Count > 0)
+        {
+            notes.Add("stages left out, as the data lacks a signal each of their rules reads: " + string.Join("; ",
+                whole.Select(stage => $"{stage.Key} ({Missing(stage)})")));
+        }
+        foreach (var stage in LeftOut.Where(l => !l.WholeStage).GroupBy(l => l.Stage, StringComparer.Ordinal))
+        {
+            var rules = stage.Select(l => l.Rule.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            string which = rules.Count == 1 ? "rule " + rules[0] : $"rules {string.Join(", ", rules[..^1])} and {rules[^1]}";
+            notes.Add($"stage {stage.Key}: {which} left out (the data lacks {Missing(stage)}); its other rules apply");
+        }
+        if (!Available)
+        {
+            notes.Add("stages unavailable: the data has none of the signals the stage rules read, so no customer is given a stage");
+        }
+        else if (!PathAvailable)
+        {
+            notes.Add($"path stages unavailable: no path stage after {Path[0].Name} has a rule the data can evaluate; " +
+                $"customers get an off-path stage ({string.Join(", ", OffPath.Select(s => s.Name))}) where it holds, and no stage otherwise");
+        }
+        return notes;
+    }
+
+    private static string Missing(IEnumerable<StageRuleLeftOut> rules) =>
+        string.Join(", ", rules.SelectMany(l => l.Missing).Distinct(StringComparer.Ordinal).Select(signal => signal switch
+        {
+            "status" => "status: no status column",
+            "churn_risk" => "churn_risk: no churn model",
+            "lead_score" => "lead_score: no lead model",
+            _ => signal,
+        }));
 
     /// <summary>The stage of one customer from their signals (features and scores by name; NaN or absent = unknown) and status.</summary>
     public string StageOf(Func<string, float> signal, string? status)
@@ -55,6 +110,10 @@ public sealed class StageModel
             {
                 return stage.Name;
             }
+        }
+        if (!PathAvailable)
+        {
+            return Unavailable;
         }
         string current = Path[0].Name;
         foreach (var stage in Path.Skip(1))
@@ -121,16 +180,27 @@ public sealed class StageModel
     }
 
     /// <summary>Reads and checks a stage config; <paramref name="knownSignals"/> are the features the data has.</summary>
-    public static StageModel Load(string path, IReadOnlyCollection<string> knownSignals)
+    public static StageModel Load(string path, IReadOnlyCollection<string> knownSignals) => Load(path, new StageSignals(knownSignals));
+
+    /// <inheritdoc cref="Load(string, IReadOnlyCollection{string})"/>
+    public static StageModel Load(string path, StageSignals signals)
     {
         if (!File.Exists(path))
         {
             throw new DataFileException(System.IO.Path.GetFileName(path), "stage config not found");
         }
-        return Parse(File.ReadAllText(path), System.IO.Path.GetFileName(path), knownSignals);
+        return Parse(File.ReadAllText(path), System.IO.Path.GetFileName(path), signals);
     }
 
-    public static StageModel Parse(string json, string source, IReadOnlyCollection<string> knownSignals)
+    public static StageModel Parse(string json, string source, IReadOnlyCollection<string> knownSignals) =>
+        Parse(json, source, new StageSignals(knownSignals));
+
+    /// <summary>
+    /// Reads and checks a stage config against the signals the data has. A rule reading a signal the data lacks (a JourneyML
+    /// feature not in this table, a score with no model, a status the table does not hold) is left out and listed in
+    /// <see cref="LeftOut"/>; a signal that is neither in the data nor a JourneyML feature is an error (a misspelling).
+    /// </summary>
+    public static StageModel Parse(string json, string source, StageSignals signals)
     {
         StageConfig? config;
         try
@@ -145,7 +215,7 @@ public sealed class StageModel
         {
             throw new DataFileException(source, "the stage config names no stages");
         }
-        var known = new HashSet<string>(knownSignals, StringComparer.Ordinal);
+        var known = new HashSet<string>(signals.Features, StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int s = 0; s < config.Stages.Count; s++)
         {
@@ -188,7 +258,7 @@ public sealed class StageModel
                         }
                         continue;
                     }
-                    if (!known.Contains(c.Signal) && !Scores.Contains(c.Signal))
+                    if (!known.Contains(c.Signal) && !Scores.Contains(c.Signal) && !s_catalogue.Contains(c.Signal))
                     {
                         throw new DataFileException(source, $"{rule}: unknown signal '{c.Signal}' (a feature of the data, churn_risk, lead_score or status)");
                     }
@@ -203,23 +273,65 @@ public sealed class StageModel
                 }
             }
         }
-        var path = config.Stages.Where(s => s.Kind == "path").ToList();
-        if (path.Count == 0)
+        if (!config.Stages.Any(s => s.Kind == "path"))
         {
             throw new DataFileException(source, "the stage config needs at least one path stage");
         }
-        return new StageModel(path, [.. config.Stages.Where(s => s.Kind == "off-path")]);
+        return Applicable(config.Stages, signals, known);
+    }
+
+    private static readonly HashSet<string> s_catalogue = new(Features.FeatureNames.Definitions.Select(d => d.Name), StringComparer.Ordinal);
+
+    /// <summary>The checked config with every rule the data cannot evaluate left out; a stage with none of its rules left goes too (the entry stage stays).</summary>
+    private static StageModel Applicable(List<StageDefinition> stages, StageSignals signals, HashSet<string> known)
+    {
+        var leftOut = new List<StageRuleLeftOut>();
+        var kept = new List<StageDefinition>();
+        bool entry = true;
+        foreach (var stage in stages)
+        {
+            var rules = new List<List<StageCondition>>();
+            var dropped = new List<StageRuleLeftOut>();
+            for (int r = 0; r < stage.When.Count; r++)
+            {
+                var missing = stage.When[r].Select(c => c.Signal).Where(signal => !signals.Has(signal, known)).Distinct(StringComparer.Ordinal).ToList();
+                if (missing.Count == 0)
+                {
+                    rules.Add(stage.When[r]);
+                }
+                else
+                {
+                    dropped.Add(new StageRuleLeftOut(stage.Name, r + 1, missing, WholeStage: false));
+                }
+            }
+            bool isEntry = entry && stage.Kind == "path";
+            entry &= !isEntry;
+            bool whole = stage.When.Count > 0 && rules.Count == 0 && !isEntry;
+            leftOut.AddRange(whole ? dropped.Select(d => d with { WholeStage = true }) : dropped);
+            if (!whole)
+            {
+                kept.Add(new StageDefinition { Name = stage.Name, Kind = stage.Kind, When = isEntry && rules.Count == 0 ? [] : rules });
+            }
+        }
+        return new StageModel([.. kept.Where(s => s.Kind == "path")], [.. kept.Where(s => s.Kind == "off-path")], leftOut);
     }
 
     /// <summary>The registry's own stages (<c>stages.json</c> in its folder) when present, else the default.</summary>
-    public static StageModel ForRegistry(string registryRoot, IReadOnlyCollection<string> knownSignals)
+    public static StageModel ForRegistry(string registryRoot, IReadOnlyCollection<string> knownSignals) =>
+        ForRegistry(registryRoot, new StageSignals(knownSignals));
+
+    /// <inheritdoc cref="ForRegistry(string, IReadOnlyCollection{string})"/>
+    public static StageModel ForRegistry(string registryRoot, StageSignals signals)
     {
         var file = System.IO.Path.Combine(registryRoot, DefaultFileName);
-        return File.Exists(file) ? Load(file, knownSignals) : Default(knownSignals);
+        return File.Exists(file) ? Load(file, signals) : Default(signals);
     }
 
     /// <summary>The default for a B2B SaaS (see <see cref="DefaultJson"/>), checked like any other.</summary>
     public static StageModel Default(IReadOnlyCollection<string> knownSignals) => Parse(DefaultJson, "default stages", knownSignals);
+
+    /// <inheritdoc cref="Default(IReadOnlyCollection{string})"/>
+    public static StageModel Default(StageSignals signals) => Parse(DefaultJson, "default stages", signals);
 
     /// <summary>
     /// Awareness, Interest, MQL, SQL, Opportunity, Customer-Onboarding, Adoption, Renewal/Expansion on the path;
@@ -246,6 +358,28 @@ public sealed class StageModel
         }
         """;
 }
+
+/// <summary>
+/// The signals the data in front of the stage rules has: its feature columns, and whether it holds a real lifecycle
+/// status (a ready table without a status column does not) and which scores the model gives.
+/// </summary>
+public sealed record StageSignals(IReadOnlyCollection<string> Features)
+{
+    public bool HasStatus { get; init; } = true;
+    public bool HasChurnRisk { get; init; } = true;
+    public bool HasLeadScore { get; init; } = true;
+
+    internal bool Has(string signal, HashSet<string> features) => signal switch
+    {
+        "status" => HasStatus,
+        "churn_risk" => HasChurnRisk,
+        "lead_score" => HasLeadScore,
+        _ => features.Contains(signal),
+    };
+}
+
+/// <summary>A stage rule (1-based, as the config lists them) left out because the data lacks <paramref name="Missing"/>; <paramref name="WholeStage"/> when it was the stage's last rule.</summary>
+public sealed record StageRuleLeftOut(string Stage, int Rule, IReadOnlyList<string> Missing, bool WholeStage);
 
 internal sealed record StageConfig
 {

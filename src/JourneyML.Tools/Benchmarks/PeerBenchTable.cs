@@ -63,11 +63,11 @@ public sealed class PeerBenchTable
         {
             split[r] = HoldoutSplit;
         }
-        var names = SegmentFeatures.Choose(table);
+        var (names, _) = SegmentFeatures.Choose(table);
         var scales = SegmentFeatures.Fit(table, names, ReferenceEquals(names, SegmentFeatures.BehaviourSet));
         var standardised = scales.Select(scale =>
         {
-            var raw = table.Numbers(scale.Name);
+            var raw = scale.Values(table);
             var z = new float[raw.Length];
             for (int r = 0; r < raw.Length; r++)
             {

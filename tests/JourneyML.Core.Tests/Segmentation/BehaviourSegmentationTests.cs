@@ -158,7 +158,9 @@ public sealed class SegmentationModelTests(SegmentationFixture fixture, Generate
         Assert.Equal(["monthly_spend", "store_visits", "rating"], result.Model.FeatureNames);
         var big = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? 1 : 0).ToArray();
         Assert.True(ClusterAgreement.AdjustedRandIndex(result.Assignments, big) > 0.5 || result.ChosenK > 2);
-        Assert.All(result.Profiles, p => Assert.DoesNotContain("_", p.Name, StringComparison.Ordinal));
+        // A user's column is named as the user wrote it: "high monthly_spend", not "High monthly spend".
+        Assert.All(result.Profiles.SelectMany(p => p.Name.Split(", ")), phrase =>
+            Assert.Matches("^(High|Regular|Low|high|regular|low) (monthly_spend|store_visits|rating)$|^Typical behaviour$", phrase));
         output.WriteLine(string.Join(Environment.NewLine, result.Profiles.Select(p => $"{p.Name}: {p.Description}")));
     }
 

@@ -75,4 +75,50 @@ public sealed class StageModelTests
         var churned = model.OffPath.Single(s => s.Name == "Churned");
         Assert.Equal("status == churned", StageModel.Describe(churned));
     }
+
+    [Fact]
+    public void On_a_table_without_the_signals_the_rules_read_the_rules_are_left_out_and_no_one_is_put_in_the_entry_stage()
+    {
+        string[] telco = ["gender", "tenure", "Contract", "MonthlyCharges", "TotalCharges"];
+        var model = StageModel.Default(new StageSignals(telco) { HasStatus = false, HasLeadScore = false });
+
+        Assert.False(model.PathAvailable);
+        Assert.True(model.Available);
+        Assert.Equal(["Awareness", "At-risk"], model.Names);
+        Assert.Equal(StageModel.Unavailable, StageOf(model, "customer", ("churn_risk", 0.1f), ("tenure", 3)));
+        Assert.Equal("At-risk", StageOf(model, "customer", ("churn_risk", 0.7f)));
+        var notes = string.Join("\n", model.Notes());
+        Assert.Contains("Interest (content_90d)", notes);
+        Assert.Contains("Churned (status: no status column)", notes);
+        Assert.Contains("Dormant (days_since_last_activity)", notes);
+        Assert.Contains("path stages unavailable", notes);
+        Assert.Contains(model.LeftOut, l => l is { Stage: "MQL", Rule: 1, WholeStage: true } && l.Missing.SequenceEqual(["lead_score"]));
+
+        // Without a churn model either, no rule can apply: stages are unavailable, not everyone in Awareness.
+        var none = StageModel.Default(new StageSignals(telco) { HasStatus = false, HasLeadScore = false, HasChurnRisk = false });
+        Assert.False(none.Available);
+        Assert.Equal(StageModel.Unavailable, StageOf(none, "customer", ("churn_risk", 0.9f)));
+        Assert.Contains(none.Notes(), n => n.StartsWith("stages unavailable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_rule_missing_one_signal_is_left_out_and_the_stage_keeps_its_other_rules()
+    {
+        // Single-contact or product-led data: no pricing-page feature, no account roll-ups.
+        var features = s_features.Where(f => f is not ("pricing_views_14d" or "account_engaged_roles_30d")).ToArray();
+        var model = StageModel.Default(features);
+        Assert.True(model.PathAvailable);
+        Assert.Equal(StageModel.Default(s_features).Names, model.Names);
+        var rule = Assert.Single(model.LeftOut);
+        Assert.Equal(("MQL", 2, false), (rule.Stage, rule.Rule, rule.WholeStage));
+        Assert.Equal("stage MQL: rule 2 left out (the data lacks pricing_views_14d); its other rules apply", Assert.Single(model.Notes()));
+        Assert.Equal("MQL", StageOf(model, "lead", ("content_90d", 5), ("lead_score", 0.7f)));
+        Assert.Equal("Interest", StageOf(model, "lead", ("content_90d", 5), ("pricing_views_14d", 9)));
+
+        // A business's own config: its user-named column is a signal where the table has it, and a misspelling stays an error.
+        const string Own = """{ "stages": [ { "name": "New" }, { "name": "Big spender", "when": [ [ { "signal": "MonthlyCharges", "op": ">=", "value": 80 } ] ] } ] }""";
+        Assert.Equal("Big spender", StageOf(StageModel.Parse(Own, "stages.json", ["MonthlyCharges"]), "customer", ("MonthlyCharges", 95)));
+        var ex = Assert.Throws<DataFileException>(() => StageModel.Parse(Own, "stages.json", ["tenure"]));
+        Assert.Contains("unknown signal 'MonthlyCharges'", ex.Message);
+    }
 }

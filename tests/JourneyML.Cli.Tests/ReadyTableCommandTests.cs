@@ -1,0 +1,63 @@
+namespace JourneyML.Cli.Tests;
+
+/// <summary>Mode B from the command line, on tables shaped like the ones users bring rather than JourneyML's own feature output.</summary>
+public sealed class ReadyTableCommandTests
+{
+    [Fact]
+    public void A_telco_table_validates_trains_without_a_label_and_scores_with_a_note_on_the_stages_it_cannot_hold()
+    {
+        var dir = TempFolder.Create("cli-ready");
+        var table = ReadyTables.Telco(dir, withLabel: false);
+        var registry = Path.Combine(dir, "models");
+
+        var noId = JourneyCli.Run("train", "--feature-table", table, "--registry", registry);
+        Assert.Equal(3, noId.ExitCode);
+        Assert.Contains("missing required column 'customer_id'", noId.Error);
+        Assert.Contains("--id", noId.Error);
+
+        var validate = JourneyCli.Run("validate", "--feature-table", table, "--id", "customerID");
+        Assert.Equal(0, validate.ExitCode);
+        Assert.Contains("no label column (--label): train would find and save the segments only", validate.Output);
+        Assert.Contains("segments would be found on 19 of 19 columns", validate.Output);
+
+        var train = JourneyCli.Run("train", "--feature-table", table, "--id", "customerID", "--registry", registry);
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("segmented on 19 of 19 columns: gender (2 levels, one-hot encoded)", train.Output);
+        Assert.Contains("Contract (3 levels, one-hot encoded)", train.Output);
+        Assert.Contains("no classifier: the table has no label column (--label), so segments only", train.Output);
+
+        var score = JourneyCli.Run("score", "--feature-table", table, "--id", "customerID", "--registry", registry);
+        Assert.Equal(0, score.ExitCode);
+        Assert.Contains("segments only, no scores", score.Output);
+        Assert.Contains("stages: no stage 900", score.Output);
+        Assert.Contains("note: stages left out, as the data lacks a signal each of their rules reads: Interest (content_90d)", score.Output);
+        Assert.Contains("note: stages unavailable", score.Output);
+
+        var list = JourneyCli.Run("segments", "list", "--registry", registry);
+        Assert.Equal(0, list.ExitCode);
+        var export = JourneyCli.Run("segments", "export", "0", "--registry", registry, "--out", Path.Combine(dir, "segment-0.csv"));
+        Assert.Equal(0, export.ExitCode);
+        Assert.True(File.ReadAllLines(Path.Combine(dir, "segment-0.csv")).Length > 1);
+    }
+
+    [Fact]
+    public void A_conversion_table_is_called_conversion_and_its_label_is_not_a_feature_of_the_scores()
+    {
+        var dir = TempFolder.Create("cli-ready");
+        var table = ReadyTables.JapaneseLeads(dir);
+        var registry = Path.Combine(dir, "models");
+        var train = JourneyCli.Run("train", "--feature-table", table, "--id", "リードID", "--label", "成約", "--task", "conversion", "--registry", registry, "--fixed-trainer");
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("  conversion: LightGbm", train.Output);
+        Assert.DoesNotContain("  lead: ", train.Output);
+
+        var score = JourneyCli.Run("score", "--feature-table", table, "--id", "リードID", "--registry", registry, "--csv");
+        Assert.Equal(0, score.ExitCode);
+        Assert.Contains("800 conversion scores", score.Output);
+        Assert.Contains("Top 10 conversion scores:", score.Output);
+        Assert.DoesNotContain("lead score", score.Output);
+        var header = File.ReadLines(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.csv").Single()).First();
+        Assert.Contains("f_訪問回数", header);
+        Assert.DoesNotContain("成約", header);
+    }
+}
