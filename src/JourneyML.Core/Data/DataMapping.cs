@@ -137,6 +137,11 @@ public sealed record CustomersMapping
     public CustomerColumns Columns { get; set; } = new();
     /// <summary>Their role names to ours, for example "Economic Buyer" -> "decision-maker". Unlisted roles are kept as they are.</summary>
     public Dictionary<string, string> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Extra columns never offered to the models as features (for example "email", "notes"); they stay readable as the
+    /// customer's own columns. Every other extra column is a feature unless the feature step leaves it out with a reason.
+    /// </summary>
+    public List<string> Ignore { get; set; } = [];
 }
 
 public sealed record CustomerColumns
