@@ -12,8 +12,8 @@ public sealed record AttributeFeature(string Name, FeatureKind Kind, int Custome
         : $"'{Name}' from the customers table (a category)";
 }
 
-/// <summary>A column that is not a feature, and why (in words a data engineer can act on).</summary>
-public sealed record LeftOutColumn(string Column, string Reason);
+/// <summary>A column that is not a feature, and why (in words a data engineer can act on); <paramref name="Leak"/> when it would leak the label.</summary>
+public sealed record LeftOutColumn(string Column, string Reason, bool Leak = false);
 
 /// <summary>
 /// Which features a dataset's table holds: the behaviour features its export can support (account roll-ups only when
@@ -100,11 +100,12 @@ public sealed class FeaturePlan
             var reason = ReasonToLeaveOut(column, values, out var kind);
             if (ignored.Contains(column))
             {
-                reason = "listed in customers.ignore in the mapping";
+                leftOut.Add(new LeftOutColumn(column, "listed in customers.ignore in the mapping"));
+                continue;
             }
             if (reason is not null)
             {
-                leftOut.Add(new LeftOutColumn(column, reason));
+                leftOut.Add(new LeftOutColumn(column, reason, Leak: OutcomeWord(column) is not null));
                 continue;
             }
             Add(attributes, numbers, texts, column, kind, values);
@@ -153,13 +154,13 @@ public sealed class FeaturePlan
     internal static string? ReasonToLeaveOut(string column, string?[] values, out FeatureKind kind)
     {
         kind = ColumnTypes.Infer(values);
-        if (ReservedName(column) is { } reserved)
-        {
-            return $"same name as the column JourneyML writes as '{reserved}'; rename it in the export to use it";
-        }
         if (OutcomeWord(column) is { } word)
         {
             return $"its name says '{word}': a column written at or after the outcome would leak the label into the models";
+        }
+        if (ReservedName(column) is { } reserved)
+        {
+            return $"same name as the column JourneyML writes as '{reserved}'; rename it in the export to use it";
         }
         var present = values.Where(v => v is not null).Select(v => v!).ToList();
         if (present.Count == 0)

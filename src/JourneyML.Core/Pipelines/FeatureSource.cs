@@ -29,7 +29,11 @@ public sealed record FeatureTableSource(string Path) : FeatureSource
 }
 
 /// <summary>A source's feature table with what a training run records about it.</summary>
-internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts);
+internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, RowCounts Counts)
+{
+    /// <summary>Which features the feature step wrote and why (behaviour logs only).</summary>
+    public FeaturePlan? Plan { get; init; }
+}
 
 internal static class FeatureSources
 {
@@ -60,7 +64,7 @@ internal static class FeatureSources
         var run = FeatureRun.Run(options with { OutputPath = null }, logger, cancellationToken: cancellationToken);
         var s = run.Summary;
         return new LoadedFeatures(run.Table, TrainingMode.BehaviourLogs,
-            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems));
+            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems)) { Plan = s.Plan };
     }
 
     // A ready table has no lifecycle status: every row gets the one its task implies.
