@@ -7,9 +7,14 @@ namespace JourneyML.Core.Features;
 /// <summary>A column of the customers table offered to the models, under the user's own name.</summary>
 public sealed record AttributeFeature(string Name, FeatureKind Kind, int CustomersWithValue)
 {
+    private const string FromCustomers = "from the customers table";
+
     public string Description => Kind == FeatureKind.Numeric
-        ? $"'{Name}' from the customers table (a number)"
-        : $"'{Name}' from the customers table (a category)";
+        ? $"'{Name}' {FromCustomers} (a number)"
+        : $"'{Name}' {FromCustomers} (a category)";
+
+    /// <summary>Whether a table's column is one of the customers table's own (its description says so), for wording its reasons.</summary>
+    public static bool IsAttribute(FeatureColumn column) => column.Description.StartsWith($"'{column.Name}' {FromCustomers}", StringComparison.Ordinal);
 }
 
 /// <summary>A column that is not a feature, and why (in words a data engineer can act on); <paramref name="Leak"/> when it would leak the label.</summary>
