@@ -54,8 +54,8 @@ public static class FactorText
     {
         FeatureNames.UsageTrend or FeatureNames.UsageMinutesPrev30d =>
             Trend(Value(table, row, FeatureNames.UsageMinutes30d), Value(table, row, FeatureNames.UsageMinutesPrev30d), "minutes of use"),
-        FeatureNames.UsageMinutes30d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(value, "minute", "minutes")} of use in the last 30 days",
-        FeatureNames.UsageMinutes90d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(value, "minute", "minutes")} of use in the last 90 days",
+        FeatureNames.UsageMinutes30d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(MathF.Round(value), "minute", "minutes")} of use in the last 30 days",
+        FeatureNames.UsageMinutes90d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(MathF.Round(value), "minute", "minutes")} of use in the last 90 days",
         FeatureNames.TicketSeverityMax90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"tickets up to severity {Number(value)} in the last 90 days",
         FeatureNames.TicketSeverityMean90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"mean ticket severity {Number(value)} over the last 90 days",
         _ => null,
