@@ -182,4 +182,19 @@ public sealed class ExportContentFeatureTests
         var (withAccounts, _) = Build(shared.Write());
         Assert.Equal(1f, Value(withAccounts, "B", FeatureNames.AccountEngagedContacts30d));
     }
+
+    [Fact]
+    public void A_live_profile_gets_every_behaviour_feature_and_the_customer_columns_the_model_reads()
+    {
+        var asOf = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+        var customer = new Customer("c-1", null, asOf.AddDays(-400), "pro", null, "emea", new Dictionary<string, string> { ["seats"] = "3", ["email"] = "x@example.com" });
+        var table = Core.Scoring.LiveFeatures.Build([new Core.Scoring.ProfileInput(customer, [new CustomerEvent("c-1", asOf.AddDays(-2), "login", Value: 25)])], asOf,
+            attributes: [("seats", FeatureKind.Numeric), ("業種", FeatureKind.Categorical)]);
+        Assert.Equal(3f, table.Numbers("seats")[0]);
+        Assert.Null(table.Categories("業種")[0]);
+        Assert.Null(table.Find("email"));
+        Assert.Equal(25f, table.Numbers(FeatureNames.UsageMinutes30d)[0]);
+        Assert.True(float.IsNaN(table.Numbers(FeatureNames.TicketSeverityMax90d)[0]));
+        Assert.Equal(1f, table.Numbers(FeatureNames.AccountContacts)[0]);
+    }
 }
