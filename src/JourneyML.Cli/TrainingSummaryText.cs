@@ -58,7 +58,9 @@ internal static class TrainingSummaryText
         var inv = CultureInfo.InvariantCulture;
         if (choices.Attributes.Count > 0)
         {
-            sb.AppendLine(inv, $"  customer columns used: {string.Join(", ", choices.Attributes.Select(a => $"{a.Column} ({a.Kind}, {a.CustomersWithValue:N0} customers)"))}");
+            var outOf = choices.LeftOut.Where(l => l.Task is not null).ToLookup(l => l.Column, l => l.Task, StringComparer.Ordinal);
+            sb.AppendLine(inv, $"  customer columns used: {string.Join(", ", choices.Attributes.Select(a => $"{a.Column} ({a.Kind}, {a.CustomersWithValue:N0} customers" +
+                (outOf.Contains(a.Column) ? $"; not in the {string.Join(" or ", outOf[a.Column])} model)" : ")")))}");
         }
         foreach (var leak in choices.Warnings)
         {
