@@ -21,6 +21,10 @@ internal static class FeatureSummaryText
             sb.AppendLine(inv, $"  label {name}: {positive:N0} of {positive + negative:N0} ({rate:0.0%})");
         }
         sb.AppendLine(inv, $"  events: {s.EventsBeforeAsOf:N0} before T (features), {s.EventsOnOrAfterAsOf:N0} on or after T (labels only); {s.EventsPerSecond:N0} events/s");
+        if (s.Plan is { } plan)
+        {
+            AppendPlan(sb, plan);
+        }
         if (result.Report.HasProblems)
         {
             sb.AppendLine(inv, $"  invalid rows skipped: {result.Report.TotalProblems:N0} (listed in the report)");
@@ -46,5 +50,23 @@ internal static class FeatureSummaryText
             sb.AppendLine(inv, $"  report {result.ReportPath}");
         }
         return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>The customers table's columns used (kind, customers with a value) and left out (why); what the export supports.</summary>
+    private static void AppendPlan(StringBuilder sb, Core.Features.FeaturePlan plan)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var a in plan.Attributes)
+        {
+            sb.AppendLine(inv, $"  customer column {a.Name}: {a.Kind.ToString().ToLowerInvariant()} feature, {a.CustomersWithValue:N0} customers have it");
+        }
+        foreach (var l in plan.LeftOut)
+        {
+            sb.AppendLine(inv, $"  {(l.Leak ? "WARNING: " : "")}customer column {l.Column} left out: {l.Reason}");
+        }
+        foreach (var note in plan.Notes)
+        {
+            sb.AppendLine(inv, $"  {note}");
+        }
     }
 }

@@ -41,6 +41,10 @@ internal static class TrainingSummaryText
                 $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}");
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
         }
+        if (m.FeatureChoices is { } choices)
+        {
+            AppendCustomerColumns(sb, choices);
+        }
         var flagged = m.Drift.Where(d => d.Flagged).ToList();
         sb.AppendLine(flagged.Count == 0
             ? (m.Drift.Count == 0 ? "  drift: no champion to compare with" : "  drift: no feature or score above PSI 0.2")
@@ -71,6 +75,27 @@ internal static class TrainingSummaryText
             sb.AppendLine(m.Mode == TrainingMode.BehaviourLogs
                 ? string.Create(CultureInfo.InvariantCulture, $"    left out: {group.Count()} other columns ({group.Key})")
                 : $"    left out ({group.Key}): {string.Join(", ", group.Select(c => c.Column))}");
+        }
+    }
+
+    /// <summary>The customers table's columns the models use; every leak left out as a warning, the other left-out columns in one line.</summary>
+    private static void AppendCustomerColumns(StringBuilder sb, FeatureChoices choices)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (choices.Attributes.Count > 0)
+        {
+            var outOf = choices.LeftOut.Where(l => l.Task is not null).ToLookup(l => l.Column, l => l.Task, StringComparer.Ordinal);
+            sb.AppendLine(inv, $"  customer columns used: {string.Join(", ", choices.Attributes.Select(a => $"{a.Column} ({a.Kind}, {a.CustomersWithValue:N0} customers" +
+                (outOf.Contains(a.Column) ? $"; not in the {string.Join(" or ", outOf[a.Column])} model)" : ")")))}");
+        }
+        foreach (var leak in choices.Warnings)
+        {
+            sb.AppendLine(inv, $"  WARNING: '{leak.Column}' left out of {(leak.Task is null ? "every model" : $"the {leak.Task} model")}: {leak.Reason}");
+        }
+        var other = choices.LeftOut.Where(l => !l.Leak).ToList();
+        if (other.Count > 0)
+        {
+            sb.AppendLine(inv, $"  customer columns not used: {string.Join("; ", other.Select(l => $"{l.Column}: {l.Reason}"))}");
         }
     }
 }

@@ -62,10 +62,11 @@ public sealed class PredictionApiTests(ServingFixture fixture)
         var events = new JsonArray();
         for (int d = 40; d <= 58; d++)
         {
-            events.Add(new JsonObject { ["occurredAt"] = asOf.AddDays(-d), ["type"] = "login", ["channel"] = "app" });
+            // Minutes of use on each login, and severities on tickets, as the sample's nightly export gives them.
+            events.Add(new JsonObject { ["occurredAt"] = asOf.AddDays(-d), ["type"] = "login", ["channel"] = "app", ["value"] = 20 });
         }
-        events.Add(new JsonObject { ["occurredAt"] = asOf.AddDays(-5), ["type"] = "ticket_opened", ["channel"] = "email" });
-        events.Add(new JsonObject { ["occurredAt"] = asOf.AddDays(-4), ["type"] = "ticket_escalated" });
+        events.Add(new JsonObject { ["occurredAt"] = asOf.AddDays(-5), ["type"] = "ticket_opened", ["channel"] = "email", ["value"] = 2 });
+        events.Add(new JsonObject { ["occurredAt"] = asOf.AddDays(-4), ["type"] = "ticket_escalated", ["value"] = 3 });
         var request = new JsonObject
         {
             ["profile"] = new JsonObject
@@ -85,9 +86,10 @@ public sealed class PredictionApiTests(ServingFixture fixture)
         Assert.Equal("customer", (string?)json["status"]);
         Assert.InRange((double)json["churnRisk"]!, 0, 1);
         Assert.Null(json["missingFeatures"]);
-        // Logins stopped a month ago: the factors say so in words.
+        // Logins (and with them the minutes of use) stopped a month ago: the factors say so in words.
         var texts = json["factors"]!.AsArray().Select(f => (string)f!["text"]!).ToList();
-        Assert.Contains(texts, t => t.Contains("login", StringComparison.OrdinalIgnoreCase) || t.Contains("ticket", StringComparison.OrdinalIgnoreCase));
+        Assert.True(texts.Any(t => t.Contains("login", StringComparison.OrdinalIgnoreCase) || t.Contains("minutes of use", StringComparison.Ordinal)
+            || t.Contains("ticket", StringComparison.OrdinalIgnoreCase)), string.Join(" | ", texts));
     }
 
     [Fact]

@@ -9,13 +9,17 @@ internal sealed class TestExport : IDisposable
     public static readonly DateTime DataAsOf = new(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
     public static readonly DateTime AsOf = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private readonly List<string> _customers = ["customer_id,account_id,signed_up_at,plan,role,region"];
+    private readonly List<string> _customers;
+    private readonly string[] _attributes;
     private readonly List<string> _events = ["customer_id,occurred_at,type,channel,value"];
     private readonly List<string> _outcomes = ["customer_id,churned_at,converted_at"];
 
-    public TestExport()
+    /// <param name="attributes">Extra columns of the customers table (the customer's own columns: industry, seats, email...).</param>
+    public TestExport(params string[] attributes)
     {
         Directory = TempFolder.Create("export");
+        _attributes = attributes;
+        _customers = [string.Join(',', ["customer_id", "account_id", "signed_up_at", "plan", "role", "region", .. attributes.Select(Quote)])];
     }
 
     public string Directory { get; }
@@ -23,11 +27,16 @@ internal sealed class TestExport : IDisposable
     /// <summary>The customers file's lines as given (header first), instead of the rows added by <see cref="Customer"/>: for columns of one's own.</summary>
     public IReadOnlyList<string>? CustomersFile { get; set; }
 
-    public TestExport Customer(string id, DateTime signedUp, string? account = null, string plan = "pro", string? role = null, string? region = "emea")
+    /// <param name="attributes">Values of the extra columns, in the order given to the constructor (null or missing: blank).</param>
+    public TestExport Customer(string id, DateTime signedUp, string? account = null, string plan = "pro", string? role = null, string? region = "emea",
+        params string?[] attributes)
     {
-        _customers.Add($"{id},{account},{Iso(signedUp)},{plan},{role},{region}");
+        var extra = _attributes.Select((_, i) => i < attributes.Length ? Quote(attributes[i] ?? "") : "");
+        _customers.Add(string.Join(',', [$"{id},{account},{Iso(signedUp)},{plan},{role},{region}", .. extra]));
         return this;
     }
+
+    private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     public TestExport Event(string id, DateTime at, string type, string? channel = "app", double? value = null)
     {

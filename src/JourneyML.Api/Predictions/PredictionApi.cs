@@ -154,7 +154,8 @@ public static class PredictionApi
         }).ToList();
         try
         {
-            var table = LiveFeatures.Build(profileInputs, UtcTime.Normalize(asOf), UtcTime.Normalize(inputs[0].HistoryFrom));
+            var table = LiveFeatures.Build(profileInputs, UtcTime.Normalize(asOf), UtcTime.Normalize(inputs[0].HistoryFrom),
+                LiveFeatures.AttributesOf(predictor.Schema));
             return (table, new IReadOnlyList<string>?[inputs.Count]);
         }
         catch (DataValidationException e)

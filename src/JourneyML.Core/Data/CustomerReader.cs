@@ -12,6 +12,7 @@ internal static class CustomerReader
         var roles = new Dictionary<string, string>(mapping.Customers.Roles, StringComparer.OrdinalIgnoreCase);
         var firstSeen = new Dictionary<string, (string File, long Row)>(StringComparer.Ordinal);
         IReadOnlyList<PassThroughColumn>? passThrough = null;
+        var attributeColumns = new List<string>();
         foreach (var file in files)
         {
             using var reader = TableReader.Open(file);
@@ -22,6 +23,7 @@ internal static class CustomerReader
             var extras = reader.Columns.Where(c => !mapped.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray();
             var wanted = mapped.Select(c => reader.IndexOf(c) >= 0 ? c : null).Concat(extras).ToArray();
             passThrough ??= PassThroughColumns.Resolve(reader.FileName, reader.Columns, extras, mapping.Customers.PassThrough);
+            attributeColumns.AddRange(extras.Where(e => !attributeColumns.Contains(e, StringComparer.OrdinalIgnoreCase)));
             foreach (var (chunk, i, row, id) in reader.RowsWithId(wanted, columns.CustomerId, report))
             {
                 if (firstSeen.TryGetValue(id, out var first))
@@ -65,7 +67,24 @@ internal static class CustomerReader
                     Blank(chunk.GetString(5, i)) is { } region ? Intern(region) : null, attributes));
             }
         }
-        return new CustomerTable(customers) { PassThrough = passThrough ?? [] };
+        NoteUnknownIgnored(mapping, attributeColumns, mapped: [columns.CustomerId, columns.AccountId, columns.SignedUpAt, columns.Plan, columns.Role, columns.Region], report);
+        return new CustomerTable(customers) { PassThrough = passThrough ?? [], AttributeColumns = attributeColumns };
+    }
+
+    /// <summary>A name in <c>customers.ignore</c> that is no extra column is most likely a typo: say so rather than ignore nothing.</summary>
+    private static void NoteUnknownIgnored(DataMapping mapping, List<string> attributeColumns, string[] mapped, ValidationReport report)
+    {
+        foreach (var name in mapping.Customers.Ignore)
+        {
+            if (mapped.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                report.AddNote($"customers.ignore: '{name}' is a mapped column (id, account, sign-up, plan, role or region), not an attribute; it stays in use", 1);
+            }
+            else if (!attributeColumns.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                report.AddNote($"customers.ignore: the customers table has no column '{name}'", 1);
+            }
+        }
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -53,6 +53,26 @@ public sealed class CustomerTable
     public int[] AccountIndex { get; }
     public IReadOnlyList<string> AccountIds { get; }
 
+    /// <summary>
+    /// The customers file's own extra columns (beyond id, account, sign-up, plan, role and region), in header order, as the
+    /// user spelled them; a customer's values are in <see cref="Customer.Attributes"/> (blank ones absent).
+    /// </summary>
+    public IReadOnlyList<string> AttributeColumns { get; init; } = [];
+
+    /// <summary>Whether some account holds two or more contacts: without that there is nothing to roll up.</summary>
+    public bool HasSharedAccounts()
+    {
+        var contacts = new int[AccountIds.Count];
+        foreach (int a in AccountIndex)
+        {
+            if (a >= 0 && ++contacts[a] > 1)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public bool TryGetIndex(string customerId, out int index) => _indexById.TryGetValue(customerId, out index);
 
     public bool TryGetIndex(ReadOnlySpan<char> customerId, out int index) => _indexBySpan.TryGetValue(customerId, out index);

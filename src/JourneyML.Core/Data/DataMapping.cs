@@ -153,6 +153,11 @@ public sealed record CustomersMapping
     /// columns whose names say they identify a person are detected (<see cref="PassThroughColumns.Detect"/>); [] passes none.
     /// </summary>
     public List<string>? PassThrough { get; set; }
+    /// <summary>
+    /// Extra columns never offered to the models as features (for example "email", "notes"); they stay readable as the
+    /// customer's own columns. Every other extra column is a feature unless the feature step leaves it out with a reason.
+    /// </summary>
+    public List<string> Ignore { get; set; } = [];
 }
 
 public sealed record CustomerColumns

@@ -12,6 +12,8 @@ public sealed record FeatureOptions
     public int HorizonDays { get; init; } = 90;
     /// <summary>Worker threads for the event pass (partitions are Parquet row groups or files).</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Which features to write; default: what the dataset supports (<see cref="FeaturePlan.For"/>).</summary>
+    public FeaturePlan? Plan { get; init; }
 }
 
 /// <summary>What a feature run did, for the run's report: nothing is dropped without being counted here.</summary>
@@ -28,6 +30,9 @@ public sealed record FeatureBuildSummary(
     TimeSpan Elapsed)
 {
     public double EventsPerSecond => (EventsBeforeAsOf + EventsOnOrAfterAsOf) / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Which features the table holds and why: attributes used and left out, value features, account roll-ups.</summary>
+    public FeaturePlan? Plan { get; init; }
 }
 
 /// <summary>
@@ -83,11 +88,12 @@ public static class BehaviourFeatures
         {
             total.Merge(accumulators[i]);
         }
-        var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window);
+        var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue);
+        var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
         return (table, summary with { Elapsed = watch.Elapsed });
     }
 
-    private static (FeatureTable, FeatureBuildSummary) Assemble(Dataset dataset, EventAccumulator acc, DateTime asOf, int horizonDays, Window window)
+    private static (FeatureTable, FeatureBuildSummary) Assemble(Dataset dataset, EventAccumulator acc, DateTime asOf, int horizonDays, Window window, FeaturePlan plan)
     {
         var customers = dataset.Customers;
         long asOfTicks = asOf.Ticks;
@@ -105,11 +111,15 @@ public static class BehaviourFeatures
             double history = FillTenure(values, r, customers[c], at);
             FillStatusAndLabels(values, row, r, c, at);
             FillActivity(values, r, c, at, history);
+            FillValues(values, r, c, acc, history);
             engaged30[c] = acc.Counts[c * Slots.Count + Slots.Engaged30] > 0;
         }
-        AccountRollups(customers, rows, engaged30, values[FeatureNames.AccountContacts], values[FeatureNames.AccountEngagedContacts30d],
-            values[FeatureNames.AccountEngagedRoles30d], values[FeatureNames.AccountDecisionMakerEngaged]);
-        return (ToFeatureTable(values, row, asOf, horizonDays), Summarise(row, asOf, horizonDays, signedUpLater, at));
+        if (plan.AccountRollups)
+        {
+            AccountRollups(customers, rows, engaged30, values[FeatureNames.AccountContacts], values[FeatureNames.AccountEngagedContacts30d],
+                values[FeatureNames.AccountEngagedRoles30d], values[FeatureNames.AccountDecisionMakerEngaged]);
+        }
+        return (ToFeatureTable(values, row, rows, plan, asOf, horizonDays), Summarise(row, asOf, horizonDays, signedUpLater, at) with { Plan = plan });
     }
 
     /// <summary>The customers who signed up before T, in order (one row each), and how many signed up at or after it.</summary>
@@ -151,7 +161,11 @@ public static class BehaviourFeatures
         var (st, purchasedAt) = Status(at.Dataset.Outcomes, at.Acc, c, at.AsOfTicks);
         row.Status[r] = st;
         values[FeatureNames.IsCustomer][r] = st == CustomerStatus.Customer ? 1 : 0;
-        values[FeatureNames.DaysAsCustomer][r] = st == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(at.AsOfTicks - purchasedAt) : float.NaN;
+        // From the outcomes table the tenure starts at the conversion; from events, at the first purchase since the last cancellation.
+        var walk = LifecycleWalk.Of(at.Acc.Lifecycle[c]);
+        long since = OutcomesHave(at.Dataset.Outcomes, c) ? purchasedAt : walk.TenureStart;
+        values[FeatureNames.DaysAsCustomer][r] = st == CustomerStatus.Customer && since > 0 ? (float)Days(at.AsOfTicks - since) : float.NaN;
+        values[FeatureNames.Reactivations][r] = walk.Reactivations;
         (row.Churn[r], row.Conversion[r]) = Labels(at.Dataset.Outcomes, at.Acc, c, st, at.Window, at.LabelsComplete);
     }
 
@@ -198,10 +212,25 @@ public static class BehaviourFeatures
         values[FeatureNames.SalesTouches90d][r] = k[Slots.Sales90];
     }
 
-    private static FeatureTable ToFeatureTable(NumericColumns values, RowValues row, DateTime asOf, int horizonDays)
+    private static bool OutcomesHave(OutcomeTable? outcomes, int c) => outcomes is not null && outcomes.Present[c];
+
+    /// <summary>Minutes of use from login values and ticket severity from ticket values (NaN where the customer's events give none).</summary>
+    private static void FillValues(NumericColumns values, int r, int c, EventAccumulator acc, double history)
+    {
+        var (now, before, ninety, trend) = EventValues.Usage(acc.ValueMilli.AsSpan(c * EventValues.Count, EventValues.Count), acc.HasUsageValue[c], history);
+        values[FeatureNames.UsageMinutes30d][r] = now;
+        values[FeatureNames.UsageMinutesPrev30d][r] = before;
+        values[FeatureNames.UsageMinutes90d][r] = ninety;
+        values[FeatureNames.UsageTrend][r] = trend;
+        var (max, mean) = EventValues.Severity(acc.ValueMilli[c * EventValues.Count + EventValues.Severity90], acc.SeverityCount[c], acc.SeverityMax[c]);
+        values[FeatureNames.TicketSeverityMax90d][r] = max;
+        values[FeatureNames.TicketSeverityMean90d][r] = mean;
+    }
+
+    private static FeatureTable ToFeatureTable(NumericColumns values, RowValues row, List<int> rows, FeaturePlan plan, DateTime asOf, int horizonDays)
     {
         var featureColumns = new List<FeatureColumn>();
-        foreach (var (name, description) in FeatureNames.Definitions)
+        foreach (var (name, description) in plan.Behaviour)
         {
             featureColumns.Add(name switch
             {
@@ -211,6 +240,7 @@ public static class BehaviourFeatures
                 _ => FeatureColumn.Numeric(name, description, values.Written(name)),
             });
         }
+        featureColumns.AddRange(AttributeColumns(plan, rows));
         return new FeatureTable(row.Ids, featureColumns)
         {
             AccountIds = row.AccountIds,
@@ -219,6 +249,22 @@ public static class BehaviourFeatures
             AsOf = asOf,
             HorizonDays = horizonDays,
         };
+    }
+
+    /// <summary>The customers table's own columns the plan keeps, for the given customers in row order.</summary>
+    internal static IEnumerable<FeatureColumn> AttributeColumns(FeaturePlan plan, IReadOnlyList<int> rows, Func<int, bool>? wanted = null)
+    {
+        for (int a = 0; a < plan.Attributes.Count; a++)
+        {
+            if (wanted is not null && !wanted(a))
+            {
+                continue;
+            }
+            var attribute = plan.Attributes[a];
+            yield return plan.AttributeNumbers[a] is { } numbers
+                ? FeatureColumn.Numeric(attribute.Name, attribute.Description, [.. rows.Select(c => numbers[c])])
+                : FeatureColumn.Categorical(attribute.Name, attribute.Description, [.. rows.Select(c => plan.AttributeTexts[a]![c])]);
+        }
     }
 
     private static FeatureBuildSummary Summarise(RowValues row, DateTime asOf, int horizonDays, int signedUpLater, AsOfState at) =>

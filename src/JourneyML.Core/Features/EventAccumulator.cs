@@ -80,6 +80,101 @@ internal static class Slots
 }
 
 /// <summary>
+/// The formulas over event values and lifecycle events that both feature builders share (<see cref="BehaviourFeatures"/>
+/// at one date, <see cref="RollingFeatures"/> sliding): one place, so the two cannot drift apart.
+/// </summary>
+internal static class EventValues
+{
+    /// <summary>Value sums per customer: minutes of use in the last 30, the 30 before, the last 90 days; ticket severity in the last 90.</summary>
+    public const int Usage30 = 0, UsagePrev30 = 1, Usage90 = 2, Severity90 = 3, Count = 4;
+
+    public static bool IsTicket(EventKind kind) => kind is EventKind.TicketOpened or EventKind.TicketEscalated;
+
+    public static bool IsPurchaseLike(EventKind kind) => kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade;
+
+    /// <summary>
+    /// Values are summed in thousandths, as whole numbers: a sum slid forward (values added as they enter a window and
+    /// taken away as they leave) then equals one summed afresh exactly, which floating-point sums would not.
+    /// </summary>
+    public static long Milli(float value) => (long)Math.Round(value * 1000.0);
+
+    public static float FromMilli(long milli) => (float)(milli / 1000.0);
+
+    /// <summary>Minutes of use, the 30 days before and the trend; NaN for a customer none of whose logins before T has a value.</summary>
+    public static (float Now, float Before, float Ninety, float Trend) Usage(ReadOnlySpan<long> sums, bool hasValues, double history)
+    {
+        if (!hasValues)
+        {
+            return (float.NaN, float.NaN, float.NaN, float.NaN);
+        }
+        float now = FromMilli(sums[Usage30]), before = FromMilli(sums[UsagePrev30]);
+        float trend = history >= 60 ? (float)Math.Log2((now + 1.0) / (before + 1.0)) : float.NaN;
+        return (now, before, FromMilli(sums[Usage90]), trend);
+    }
+
+    /// <summary>Highest and mean ticket severity over the last 90 days; NaN without a ticket that gives one.</summary>
+    public static (float Max, float Mean) Severity(long sumMilli, int count, float max) =>
+        count == 0 ? (float.NaN, float.NaN) : (max, (float)(sumMilli / 1000.0 / count));
+}
+
+/// <summary>
+/// A customer's lifecycle walked in time order (at one instant a purchase before a cancellation, as the status rule
+/// reads them): the start of the current tenure and how many times the customer came back after a cancellation.
+/// A renewal or upgrade while paying changes nothing; the first purchase-like event after a cancellation is a reactivation
+/// and starts a new tenure.
+/// </summary>
+internal struct LifecycleWalk
+{
+    private const byte Lead = 0, Paying = 1, Cancelled = 2;
+    private byte _state;
+
+    /// <summary>When the current tenure began (0 when the customer never paid).</summary>
+    public long TenureStart { get; private set; }
+    public int Reactivations { get; private set; }
+
+    public void Purchase(long ticks)
+    {
+        if (_state == Cancelled)
+        {
+            Reactivations++;
+        }
+        if (_state != Paying)
+        {
+            TenureStart = ticks;
+        }
+        _state = Paying;
+    }
+
+    public void Cancel() => _state = Cancelled;
+
+    /// <summary>Walks lifecycle keys (<see cref="Key"/>) in order.</summary>
+    public static LifecycleWalk Of(List<long>? keys)
+    {
+        var walk = new LifecycleWalk();
+        if (keys is null)
+        {
+            return walk;
+        }
+        keys.Sort();
+        foreach (long key in keys)
+        {
+            if ((key & 1) == 1)
+            {
+                walk.Cancel();
+            }
+            else
+            {
+                walk.Purchase(key >> 1);
+            }
+        }
+        return walk;
+    }
+
+    /// <summary>Time and kind in one sortable number: a cancellation sorts after a purchase at the same instant.</summary>
+    public static long Key(long ticks, bool cancellation) => (ticks << 1) | (cancellation ? 1L : 0L);
+}
+
+/// <summary>
 /// Per-customer counters filled from event batches. Each worker owns one; they merge at the end
 /// (counts add, day bitmaps OR, times take the max or min), so the result is independent of partition order.
 /// </summary>
@@ -97,7 +192,26 @@ internal sealed class EventAccumulator
         FirstCancellationAfter = new long[customers];
         Array.Fill(FirstPurchaseAfter, long.MaxValue);
         Array.Fill(FirstCancellationAfter, long.MaxValue);
+        ValueMilli = new long[customers * EventValues.Count];
+        HasUsageValue = new bool[customers];
+        SeverityCount = new int[customers];
+        SeverityMax = new float[customers];
+        Array.Fill(SeverityMax, -1f);
+        Lifecycle = new List<long>?[customers];
     }
+
+    /// <summary>Per customer, <see cref="EventValues.Count"/> sums of values in thousandths (see <see cref="EventValues"/>).</summary>
+    public long[] ValueMilli { get; }
+    /// <summary>Whether any login of the customer before T has a value.</summary>
+    public bool[] HasUsageValue { get; }
+    /// <summary>Tickets with a value in the last 90 days, and the highest value among them (-1 for none).</summary>
+    public int[] SeverityCount { get; }
+    public float[] SeverityMax { get; }
+    /// <summary>Per customer, the purchase-like and cancellation events before T as <see cref="LifecycleWalk.Key"/>s (null for none).</summary>
+    public List<long>?[] Lifecycle { get; }
+    /// <summary>Whether any login, or any ticket, anywhere in the export (before or after T) has a value.</summary>
+    public bool AnyUsageValue { get; private set; }
+    public bool AnySeverityValue { get; private set; }
 
     public int[] Counts { get; }
     /// <summary>Two words per customer: bit d set when the customer was active d days before T (0..89).</summary>
@@ -120,11 +234,17 @@ internal sealed class EventAccumulator
         var counts = Counts;
         long asOf = window.AsOfTicks;
         long before = 0, after = 0, first = FirstEventTicks;
+        bool anyUsage = AnyUsageValue, anySeverity = AnySeverityValue;
         for (int i = 0; i < batch.Count; i++)
         {
             int c = batch.Customer[i];
             long t = batch.Ticks[i];
             var kind = batch.Kind[i];
+            float value = batch.Value[i];
+            bool valued = !float.IsNaN(value);
+            // Whether value features exist at all is the whole export's matter: every as-of date gets the same columns.
+            anyUsage |= valued && kind == EventKind.Login;
+            anySeverity |= valued && EventValues.IsTicket(kind);
             if (t >= asOf)
             {
                 // At or after T: never a feature, only a label.
@@ -140,13 +260,23 @@ internal sealed class EventAccumulator
             RecordLastTimes(c, t, kind);
             // Day d holds events in [T-(d+1) days, T-d days): with T at midnight, calendar days; "last 7 days" is [T-7d, T).
             int day = (int)((asOf - 1 - t) / TimeSpan.TicksPerDay);
+            if (valued && kind == EventKind.Login)
+            {
+                HasUsageValue[c] = true;
+            }
             if (day >= 90)
             {
                 continue;
             }
             MarkActiveDay(c, day, kind);
             CountInWindows(counts, map, c * Slots.Count, (int)kind * Slots.Windows * Slots.PerEntry, day);
+            if (valued)
+            {
+                AddValue(c, kind, value, day);
+            }
         }
+        AnyUsageValue = anyUsage;
+        AnySeverityValue = anySeverity;
         EventsBefore += before;
         EventsOnOrAfter += after;
         FirstEventTicks = first;
@@ -169,21 +299,51 @@ internal sealed class EventAccumulator
         }
     }
 
+    /// <summary>A login's minutes in the 30, previous-30 and 90-day sums; a ticket's severity in the 90-day ones.</summary>
+    private void AddValue(int c, EventKind kind, float value, int day)
+    {
+        int at = c * EventValues.Count;
+        long milli = EventValues.Milli(value);
+        if (kind == EventKind.Login)
+        {
+            ValueMilli[at + EventValues.Usage90] += milli;
+            if (day < 30)
+            {
+                ValueMilli[at + EventValues.Usage30] += milli;
+            }
+            else if (day < 60)
+            {
+                ValueMilli[at + EventValues.UsagePrev30] += milli;
+            }
+        }
+        else if (EventValues.IsTicket(kind))
+        {
+            ValueMilli[at + EventValues.Severity90] += milli;
+            SeverityCount[c]++;
+            SeverityMax[c] = Math.Max(SeverityMax[c], value);
+        }
+    }
+
     /// <summary>The latest purchase, cancellation, login and activity before T.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RecordLastTimes(int c, long t, EventKind kind)
     {
-        if (kind == EventKind.Purchase || kind == EventKind.Renewal || kind == EventKind.Upgrade)
+        if (EventValues.IsPurchaseLike(kind))
         {
             // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
             if (t > LastPurchaseBefore[c])
             {
                 LastPurchaseBefore[c] = t;
             }
+            (Lifecycle[c] ??= []).Add(LifecycleWalk.Key(t, cancellation: false));
         }
-        else if (kind == EventKind.Cancellation && t > LastCancellationBefore[c])
+        else if (kind == EventKind.Cancellation)
         {
-            LastCancellationBefore[c] = t;
+            if (t > LastCancellationBefore[c])
+            {
+                LastCancellationBefore[c] = t;
+            }
+            (Lifecycle[c] ??= []).Add(LifecycleWalk.Key(t, cancellation: true));
         }
         if (kind == EventKind.Login && t > LastLogin[c])
         {
@@ -253,7 +413,20 @@ internal sealed class EventAccumulator
             LastCancellationBefore[c] = Math.Max(LastCancellationBefore[c], other.LastCancellationBefore[c]);
             FirstPurchaseAfter[c] = Math.Min(FirstPurchaseAfter[c], other.FirstPurchaseAfter[c]);
             FirstCancellationAfter[c] = Math.Min(FirstCancellationAfter[c], other.FirstCancellationAfter[c]);
+            HasUsageValue[c] |= other.HasUsageValue[c];
+            SeverityCount[c] += other.SeverityCount[c];
+            SeverityMax[c] = Math.Max(SeverityMax[c], other.SeverityMax[c]);
+            if (other.Lifecycle[c] is { } theirs)
+            {
+                (Lifecycle[c] ??= []).AddRange(theirs);
+            }
         }
+        for (int i = 0; i < ValueMilli.Length; i++)
+        {
+            ValueMilli[i] += other.ValueMilli[i];
+        }
+        AnyUsageValue |= other.AnyUsageValue;
+        AnySeverityValue |= other.AnySeverityValue;
         EventsBefore += other.EventsBefore;
         EventsOnOrAfter += other.EventsOnOrAfter;
         FirstEventTicks = Math.Min(FirstEventTicks, other.FirstEventTicks);

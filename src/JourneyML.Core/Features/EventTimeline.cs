@@ -10,8 +10,17 @@ namespace JourneyML.Core.Features;
 /// </summary>
 public sealed class EventTimeline
 {
-    private EventTimeline(Dataset dataset, int[] offsets, long[] ticks, EventKind[] kinds, ushort[] channels, string[] channelNames, long firstEventTicks, bool hasChannels)
+    private EventTimeline(Dataset dataset, int[] offsets, long[] ticks, EventKind[] kinds, ushort[] channels, float[] values, string[] channelNames, long firstEventTicks, bool hasChannels)
     {
+        Values = values;
+        for (int i = 0; i < values.Length && !(HasUsageValues && HasSeverityValues); i++)
+        {
+            if (!float.IsNaN(values[i]))
+            {
+                HasUsageValues |= kinds[i] == EventKind.Login;
+                HasSeverityValues |= EventValues.IsTicket(kinds[i]);
+            }
+        }
         HasChannels = hasChannels;
         Dataset = dataset;
         Offsets = offsets;
@@ -32,6 +41,12 @@ public sealed class EventTimeline
     internal EventKind[] Kinds { get; }
     /// <summary>0 when the event has no channel, else 1 + its index in <see cref="ChannelNames"/>.</summary>
     internal ushort[] Channels { get; }
+    /// <summary>The event's value (minutes, severity); NaN when it gives none.</summary>
+    internal float[] Values { get; }
+
+    /// <summary>Whether any login, or any ticket, in the export has a value (the value features exist only then).</summary>
+    public bool HasUsageValues { get; }
+    public bool HasSeverityValues { get; }
 
     /// <summary>The channels seen, in ordinal order.</summary>
     public IReadOnlyList<string> ChannelNames { get; }
@@ -55,7 +70,7 @@ public sealed class EventTimeline
         var layout = Layout.ForCounts(CountPerCustomer(parts, dataset.Customers.Count));
         long first = PlaceByCustomer(parts, channelId, layout, maxDegreeOfParallelism, cancellationToken);
         SortWithinCustomers(layout, dataset.Customers.Count, maxDegreeOfParallelism, cancellationToken);
-        return new EventTimeline(dataset, layout.Offsets, layout.Ticks, layout.Kinds, layout.Channels, channelNames, first, withChannels);
+        return new EventTimeline(dataset, layout.Offsets, layout.Ticks, layout.Kinds, layout.Channels, layout.Values, channelNames, first, withChannels);
     }
 
     /// <summary>Every partition's valid events, read in parallel, one <see cref="Part"/> each.</summary>
@@ -113,6 +128,7 @@ public sealed class EventTimeline
         var ticks = layout.Ticks;
         var kinds = layout.Kinds;
         var channels = layout.Channels;
+        var values = layout.Values;
         long first = long.MaxValue;
         Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
         {
@@ -132,6 +148,7 @@ public sealed class EventTimeline
                     ticks[at] = t;
                     kinds[at] = block.Kind[i];
                     channels[at] = remap[block.Channel[i]];
+                    values[at] = block.Value[i];
                     partFirst = Math.Min(partFirst, t);
                 }
             }
@@ -144,11 +161,11 @@ public sealed class EventTimeline
     /// <summary>Within a customer, order by time, then type, then channel: the same layout whatever the partitions' order.</summary>
     private static void SortWithinCustomers(Layout layout, int customers, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        var (offsets, ticks, kinds, channels) = layout;
+        var (offsets, ticks, kinds, channels, values) = layout;
         Parallel.For(0, customers, Options(maxDegreeOfParallelism, cancellationToken), () => new SortBuffer(),
             (c, _, buffer) =>
             {
-                buffer.SortSegment(ticks, kinds, channels, offsets[c], offsets[c + 1]);
+                buffer.SortSegment(ticks, kinds, channels, values, offsets[c], offsets[c + 1]);
                 return buffer;
             }, _ => { });
     }
@@ -214,7 +231,7 @@ public sealed class EventTimeline
         public void Add(EventBatch batch, bool withChannels)
         {
             int n = batch.Count;
-            var block = new Block(batch.Customer[..n], batch.Ticks[..n], batch.Kind[..n], new ushort[n]);
+            var block = new Block(batch.Customer[..n], batch.Ticks[..n], batch.Kind[..n], new ushort[n], batch.Value[..n]);
             if (withChannels)
             {
                 for (int i = 0; i < n; i++)
@@ -246,10 +263,10 @@ public sealed class EventTimeline
         }
     }
 
-    private sealed record Block(int[] Customer, long[] Ticks, EventKind[] Kind, ushort[] Channel);
+    private sealed record Block(int[] Customer, long[] Ticks, EventKind[] Kind, ushort[] Channel, float[] Value);
 
     /// <summary>The timeline's arrays while it is built: customer c's events go to [Offsets[c], Offsets[c + 1]).</summary>
-    private sealed record Layout(int[] Offsets, long[] Ticks, EventKind[] Kinds, ushort[] Channels)
+    private sealed record Layout(int[] Offsets, long[] Ticks, EventKind[] Kinds, ushort[] Channels, float[] Values)
     {
         /// <param name="counts">Events per customer, with one more slot at the end.</param>
         public static Layout ForCounts(int[] counts)
@@ -261,7 +278,7 @@ public sealed class EventTimeline
                 offsets[c + 1] = offsets[c] + counts[c];
             }
             int total = offsets[customers];
-            return new Layout(offsets, new long[total], new EventKind[total], new ushort[total]);
+            return new Layout(offsets, new long[total], new EventKind[total], new ushort[total], new float[total]);
         }
     }
 
@@ -272,9 +289,10 @@ public sealed class EventTimeline
         private int[] _order = new int[64];
         private EventKind[] _kinds = new EventKind[64];
         private ushort[] _channels = new ushort[64];
+        private float[] _values = new float[64];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
-        public void SortSegment(long[] ticks, EventKind[] kinds, ushort[] channels, int start, int end)
+        public void SortSegment(long[] ticks, EventKind[] kinds, ushort[] channels, float[] values, int start, int end)
         {
             bool sorted = true;
             for (int i = start + 1; i < end && sorted; i++)
@@ -293,10 +311,12 @@ public sealed class EventTimeline
                 _order = new int[size];
                 _kinds = new EventKind[size];
                 _channels = new ushort[size];
+                _values = new float[size];
             }
             ticks.AsSpan(start, n).CopyTo(_keys);
             kinds.AsSpan(start, n).CopyTo(_kinds);
             channels.AsSpan(start, n).CopyTo(_channels);
+            values.AsSpan(start, n).CopyTo(_values);
             for (int i = 0; i < n; i++)
             {
                 _order[i] = i;
@@ -311,6 +331,7 @@ public sealed class EventTimeline
                 ticks[start + i] = keys[from];
                 kinds[start + i] = k[from];
                 channels[start + i] = ch[from];
+                values[start + i] = _values[from];
             }
         }
 

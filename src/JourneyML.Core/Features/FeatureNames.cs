@@ -14,7 +14,7 @@ public static class FeatureNames
     public const string IsNew = "is_new";
     /// <summary>1 for a paying customer at the as-of date, 0 for a lead.</summary>
     public const string IsCustomer = "is_customer";
-    /// <summary>days since the first purchase (missing for leads).</summary>
+    /// <summary>days since the first purchase after the last cancellation (renewals do not reset it; missing for leads).</summary>
     public const string DaysAsCustomer = "days_as_customer";
     /// <summary>logins in the last 7 days.</summary>
     public const string Logins7d = "logins_7d";
@@ -84,6 +84,20 @@ public static class FeatureNames
     public const string AccountEngagedRoles30d = "account_engaged_roles_30d";
     /// <summary>1 when a decision-maker of the account was active in the last 30 days.</summary>
     public const string AccountDecisionMakerEngaged = "account_decision_maker_engaged";
+    /// <summary>times the customer came back (a purchase, renewal or upgrade after a cancellation) before the as-of date.</summary>
+    public const string Reactivations = "reactivations";
+    /// <summary>minutes of use (the value of login events) in the last 30 days; written only when the export gives login values.</summary>
+    public const string UsageMinutes30d = "usage_minutes_30d";
+    /// <summary>minutes of use in the 30 days before the last 30.</summary>
+    public const string UsageMinutesPrev30d = "usage_minutes_prev_30d";
+    /// <summary>minutes of use in the last 90 days.</summary>
+    public const string UsageMinutes90d = "usage_minutes_90d";
+    /// <summary>log2 ratio of minutes of use in the last 30 days to the 30 before (missing with under 60 days of history).</summary>
+    public const string UsageTrend = "usage_trend";
+    /// <summary>highest ticket severity (the value of ticket events) in the last 90 days; written only when the export gives ticket values.</summary>
+    public const string TicketSeverityMax90d = "ticket_severity_max_90d";
+    /// <summary>mean ticket severity in the last 90 days.</summary>
+    public const string TicketSeverityMean90d = "ticket_severity_mean_90d";
     /// <summary>the customer's plan.</summary>
     public const string Plan = "plan";
     /// <summary>the customer's buying-group role.</summary>
@@ -91,14 +105,23 @@ public static class FeatureNames
     /// <summary>the customer's region.</summary>
     public const string Region = "region";
 
-    /// <summary>The features the behaviour-log step writes, in table order, with their business meaning (used by reports and explanations).</summary>
+    /// <summary>The account roll-ups: written only when some account has two or more contacts (a single-contact export has no account to roll up).</summary>
+    public static IReadOnlyList<string> AccountRollups { get; } = [AccountContacts, AccountEngagedContacts30d, AccountEngagedRoles30d, AccountDecisionMakerEngaged];
+
+    /// <summary>The features from login values (minutes of use): written only when some login event in the export has a value.</summary>
+    public static IReadOnlyList<string> UsageValues { get; } = [UsageMinutes30d, UsageMinutesPrev30d, UsageMinutes90d, UsageTrend];
+
+    /// <summary>The features from ticket values (severity): written only when some ticket event in the export has a value.</summary>
+    public static IReadOnlyList<string> SeverityValues { get; } = [TicketSeverityMax90d, TicketSeverityMean90d];
+
+    /// <summary>The features the behaviour-log step can write (some only when the export holds what they need, see <see cref="FeaturePlan"/>), in table order, with their business meaning (used by reports and explanations).</summary>
     public static IReadOnlyList<(string Name, string Description)> Definitions { get; } =
     [
         (FeatureNames.TenureDays, "days since the customer signed up"),
         (FeatureNames.HistoryDays, "days of behaviour history observed before the as-of date (at most 365)"),
         (FeatureNames.IsNew, "1 when the customer signed up less than 30 days before the as-of date"),
         (FeatureNames.IsCustomer, "1 for a paying customer at the as-of date, 0 for a lead"),
-        (FeatureNames.DaysAsCustomer, "days since the first purchase (missing for leads)"),
+        (FeatureNames.DaysAsCustomer, "days since the first purchase after the last cancellation: renewals do not reset it, a reactivation starts it again (missing for leads and churned customers)"),
         (FeatureNames.Logins7d, "logins in the last 7 days"),
         (FeatureNames.Logins30d, "logins in the last 30 days"),
         (FeatureNames.LoginsPrev30d, "logins in the 30 days before the last 30"),
@@ -133,6 +156,13 @@ public static class FeatureNames
         (FeatureNames.AccountEngagedContacts30d, "contacts of the account active in the last 30 days"),
         (FeatureNames.AccountEngagedRoles30d, "distinct buying-group roles active in the account in the last 30 days"),
         (FeatureNames.AccountDecisionMakerEngaged, "1 when a decision-maker of the account was active in the last 30 days"),
+        (FeatureNames.Reactivations, "times the customer came back (a purchase, renewal or upgrade after a cancellation) before the as-of date"),
+        (FeatureNames.UsageMinutes30d, "minutes of use in the last 30 days: the sum of the values given on login events (missing for a customer none of whose logins before the as-of date has a value)"),
+        (FeatureNames.UsageMinutesPrev30d, "minutes of use in the 30 days before the last 30 (missing as usage_minutes_30d)"),
+        (FeatureNames.UsageMinutes90d, "minutes of use in the last 90 days (missing as usage_minutes_30d)"),
+        (FeatureNames.UsageTrend, "log2 ratio of minutes of use in the last 30 days to the 30 before (missing with under 60 days of history or without login values)"),
+        (FeatureNames.TicketSeverityMax90d, "highest severity (the value given on ticket events) among the tickets of the last 90 days (missing without such a ticket)"),
+        (FeatureNames.TicketSeverityMean90d, "mean severity of the tickets of the last 90 days that give one (missing without such a ticket)"),
         (FeatureNames.Plan, "the customer's plan"),
         (FeatureNames.Role, "the customer's buying-group role"),
         (FeatureNames.Region, "the customer's region"),

@@ -63,9 +63,9 @@ public static class FeatureSummary
     public static IReadOnlyList<OutcomeGroup> ConversionGroups(FeatureTable table) =>
         Split(table, LabelNames.Conversion, "leads who did not convert", "leads who converted");
 
-    /// <summary>The mean of each signal in each group, the groups in the order given.</summary>
+    /// <summary>The mean of each signal in each group, the groups in the order given; a signal the table does not hold (an account roll-up of a single-contact export) is left out.</summary>
     public static IReadOnlyList<SignalMeans> MeansByOutcome(FeatureTable table, IReadOnlyList<string> signals, IReadOnlyList<OutcomeGroup> groups) =>
-        [.. signals.Select(signal =>
+        [.. signals.Where(signal => table.Find(signal) is not null).Select(signal =>
         {
             var values = table[signal] is NumericColumn numeric ? numeric.Values : throw new ArgumentException($"'{signal}' is not a numeric feature");
             return new SignalMeans(signal, [.. groups.Select(g =>

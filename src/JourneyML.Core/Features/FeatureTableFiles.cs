@@ -339,14 +339,8 @@ public static class FeatureTableFiles
             value = (float)d;
             return true;
         }
-        var text = chunk.GetString(column, row);
-        if (bool.TryParse(text?.Trim(), out bool b))
-        {
-            value = b ? 1 : 0;
-            return true;
-        }
-        value = float.NaN;
-        return false;
+        // Not a number to the reader: the rule every user column is typed by decides (booleans count as numbers).
+        return ColumnTypes.TryNumber(chunk.GetString(column, row), out value);
     }
 
     private static bool TryParseLabel(string? text, out float label)

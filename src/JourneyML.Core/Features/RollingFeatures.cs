@@ -36,29 +36,50 @@ internal sealed class RollingFeatures
     private readonly long[] _lastCancellation;
     private readonly int[] _roleKey;
     private readonly int _roleKeys;
+    private readonly FeaturePlan _plan;
+    private readonly bool[] _wantedAttributes;
+    /// <summary>Per customer: minutes of use in thousandths over the last 30, the 30 before and the last 90 days (<see cref="EventValues"/>).</summary>
+    private readonly long[] _usage;
+    private readonly bool[] _hasUsage;
+    private readonly LifecycleWalk[] _walk;
     private long _firstAsOf = long.MinValue;
     private long _asOf = long.MinValue;
     /// <summary>Per event: the first activity (any engagement, ticket or other event) of its day, days counted from the first date.</summary>
     private bool[]? _firstOfDay;
 
-    /// <param name="features">The features to compute (by name); null for all of <see cref="FeatureNames.Definitions"/>.</param>
+    /// <param name="features">
+    /// The features to compute (by name: behaviour features and the customers table's columns); null for every one the
+    /// dataset's <see cref="FeaturePlan"/> writes. A behaviour feature the plan does not write (an account roll-up of a
+    /// single-contact export) is absent from the tables, as it is from <see cref="BehaviourFeatures.Build"/>'s.
+    /// </param>
     public RollingFeatures(EventTimeline timeline, IEnumerable<string>? features = null, int maxDegreeOfParallelism = 0)
     {
         _timeline = timeline;
         _customers = timeline.Dataset.Customers;
         _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues);
         var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
+        var attributes = _plan.Attributes.Select(a => a.Name).ToList();
         _wanted = new bool[names.Count];
-        foreach (var name in features ?? names)
+        _wantedAttributes = new bool[attributes.Count];
+        foreach (var name in features ?? [.. names, .. attributes])
         {
             int i = names.IndexOf(name);
-            if (i < 0)
+            int a = attributes.IndexOf(name);
+            if (i < 0 && a < 0)
             {
-                throw new ArgumentException($"'{name}' is not a behaviour feature", nameof(features));
+                throw new ArgumentException($"'{name}' is not a behaviour feature nor a column of the customers table", nameof(features));
             }
-            _wanted[i] = true;
+            if (i >= 0)
+            {
+                _wanted[i] = _plan.Writes(name);
+            }
+            if (a >= 0)
+            {
+                _wantedAttributes[a] = true;
+            }
         }
-        _accountRollups = names.Where(n => n.StartsWith("account_", StringComparison.Ordinal)).Any(n => _wanted[names.IndexOf(n)]);
+        _accountRollups = FeatureNames.AccountRollups.Any(n => _wanted[names.IndexOf(n)]);
 
         int n = _customers.Count;
         _edges = new int[n * Edges];
@@ -73,6 +94,9 @@ internal sealed class RollingFeatures
         _lastActivity = new long[n];
         _lastPurchase = new long[n];
         _lastCancellation = new long[n];
+        _usage = new long[n * EventValues.Count];
+        _hasUsage = new bool[n];
+        _walk = new LifecycleWalk[n];
         // Roles compare without case (as the account roll-up does); numbered once so a step counts them with a bit mask.
         var roleIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         _roleKey = new int[n];
@@ -118,7 +142,7 @@ internal sealed class RollingFeatures
         var engaged30 = new bool[n];
         if (n == 0)
         {
-            return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers);
+            return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers, _plan, _wantedAttributes);
         }
         var ranges = Partitioner.Create(0, n, Math.Max(256, n / (_maxDegreeOfParallelism * 16) + 1));
         Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken }, range =>
@@ -137,7 +161,7 @@ internal sealed class RollingFeatures
         {
             AccountRollups(table, rowOf, engaged30);
         }
-        return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers);
+        return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers, _plan, _wantedAttributes);
     }
 
     /// <summary>Moves customer c's window edges up to T: events entering the last 7/14/30/90 days are added, those leaving removed.</summary>
@@ -165,28 +189,40 @@ internal sealed class RollingFeatures
             return;
         }
         var kinds = _timeline.Kinds;
+        var values = _timeline.Values;
         var map = Slots.Map;
         var counts = _counts;
         var firstOfDay = _firstOfDay!;
         int row = c * Slots.Count;
+        int usageAt = c * EventValues.Count;
+        ref var walk = ref _walk[c];
         long lastLogin = _lastLogin[c], lastActivity = _lastActivity[c], lastPurchase = _lastPurchase[c], lastCancellation = _lastCancellation[c];
         int active = 0;
         for (; p < end && ticks[p] < t; p++)
         {
             long at = ticks[p];
             var kind = kinds[p];
-            if (kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade)
+            if (EventValues.IsPurchaseLike(kind))
             {
                 // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
                 lastPurchase = Math.Max(lastPurchase, at);
+                walk.Purchase(at);
             }
             else if (kind == EventKind.Cancellation)
             {
                 lastCancellation = Math.Max(lastCancellation, at);
+                walk.Cancel();
             }
             if (kind == EventKind.Login)
             {
                 lastLogin = Math.Max(lastLogin, at);
+                if (!float.IsNaN(values[p]))
+                {
+                    long milli = EventValues.Milli(values[p]);
+                    _usage[usageAt + EventValues.Usage30] += milli;
+                    _usage[usageAt + EventValues.Usage90] += milli;
+                    _hasUsage[c] = true;
+                }
             }
             lastActivity = Math.Max(lastActivity, at);
             active += firstOfDay[p] ? 1 : 0;
@@ -217,13 +253,16 @@ internal sealed class RollingFeatures
             return;
         }
         var kinds = _timeline.Kinds;
+        var values = _timeline.Values;
         var map = Slots.Map;
         var counts = _counts;
         var firstOfDay = _firstOfDay!;
         int row = c * Slots.Count;
+        int usageAt = c * EventValues.Count;
         for (; p < end && ticks[p] < boundary; p++)
         {
             int kindAt = (int)kinds[p] * Slots.Windows * Slots.PerEntry;
+            long usage = kinds[p] == EventKind.Login && !float.IsNaN(values[p]) ? EventValues.Milli(values[p]) : 0;
             switch (e)
             {
                 case 1:
@@ -236,13 +275,17 @@ internal sealed class RollingFeatures
                     Add(counts, map, row, kindAt + Slots.W30 * Slots.PerEntry, -1);
                     Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, 1);
                     _active30[c] -= firstOfDay[p] ? 1 : 0;
+                    _usage[usageAt + EventValues.Usage30] -= usage;
+                    _usage[usageAt + EventValues.UsagePrev30] += usage;
                     break;
                 case 4:
                     Add(counts, map, row, kindAt + Slots.WPrev30 * Slots.PerEntry, -1);
+                    _usage[usageAt + EventValues.UsagePrev30] -= usage;
                     break;
                 default:
                     Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, -1);
                     _active90[c] -= firstOfDay[p] ? 1 : 0;
+                    _usage[usageAt + EventValues.Usage90] -= usage;
                     break;
             }
         }
@@ -328,7 +371,11 @@ internal sealed class RollingFeatures
         long purchasedAt = status == CustomerStatus.Lead ? 0 : purchased;
         table.Status[r] = status;
         table.Set(F.IsCustomer, r, status == CustomerStatus.Customer ? 1 : 0);
-        table.Set(F.DaysAsCustomer, r, status == CustomerStatus.Customer && purchasedAt > 0 ? (float)Days(asOfTicks - purchasedAt) : float.NaN);
+        // From the outcomes table the tenure starts at the conversion; from events, at the first purchase since the last cancellation.
+        long since = outcomes is not null && outcomes.Present[c] ? purchasedAt : _walk[c].TenureStart;
+        table.Set(F.DaysAsCustomer, r, status == CustomerStatus.Customer && since > 0 ? (float)Days(asOfTicks - since) : float.NaN);
+        table.Set(F.Reactivations, r, _walk[c].Reactivations);
+        FillValues(table, r, c, history);
 
         var k = _counts.AsSpan(c * Slots.Count, Slots.Count);
         int logins30 = k[Slots.Login30], loginsPrev = k[Slots.LoginPrev30];
@@ -365,6 +412,38 @@ internal sealed class RollingFeatures
         table.Set(F.PricingViews14d, r, k[Slots.Pricing14]);
         table.Set(F.PricingViews90d, r, k[Slots.Pricing90]);
         table.Set(F.SalesTouches90d, r, k[Slots.Sales90]);
+    }
+
+    /// <summary>Minutes of use from the slid sums; ticket severity from the tickets now in the last 90 days (a maximum does not slide).</summary>
+    private void FillValues(StepTable table, int r, int c, double history)
+    {
+        var (now, before, ninety, trend) = EventValues.Usage(_usage.AsSpan(c * EventValues.Count, EventValues.Count), _hasUsage[c], history);
+        table.Set(F.UsageMinutes30d, r, now);
+        table.Set(F.UsageMinutesPrev30d, r, before);
+        table.Set(F.UsageMinutes90d, r, ninety);
+        table.Set(F.UsageTrend, r, trend);
+        if (!table.Wants(F.TicketSeverityMax90d) && !table.Wants(F.TicketSeverityMean90d))
+        {
+            return;
+        }
+        long sum = 0;
+        int count = 0;
+        float max = -1;
+        var kinds = _timeline.Kinds;
+        var values = _timeline.Values;
+        // Edge 5 is the first event inside the last 90 days, edge 0 the first at or after T.
+        for (int p = _edges[c * Edges + 5], end = _edges[c * Edges]; p < end; p++)
+        {
+            if (EventValues.IsTicket(kinds[p]) && !float.IsNaN(values[p]))
+            {
+                sum += EventValues.Milli(values[p]);
+                count++;
+                max = Math.Max(max, values[p]);
+            }
+        }
+        var (severityMax, severityMean) = EventValues.Severity(sum, count, max);
+        table.Set(F.TicketSeverityMax90d, r, severityMax);
+        table.Set(F.TicketSeverityMean90d, r, severityMean);
     }
 
     /// <summary>Contacts, engaged contacts and roles, and decision-maker engagement per account, as <see cref="BehaviourFeatures"/> rolls them up.</summary>
@@ -441,7 +520,9 @@ internal sealed class RollingFeatures
         public const int EmailClicks30d = 26, EmailClicks90d = 27, Downloads90d = 28, Webinars90d = 29, CaseStudyViews90d = 30, ComparisonViews90d = 31;
         public const int PricingViews14d = 32, PricingViews90d = 33, SalesTouches90d = 34;
         public const int AccountContacts = 35, AccountEngagedContacts30d = 36, AccountEngagedRoles30d = 37, AccountDecisionMakerEngaged = 38;
-        public const int Plan = 39, Role = 40, Region = 41;
+        public const int Reactivations = 39, UsageMinutes30d = 40, UsageMinutesPrev30d = 41, UsageMinutes90d = 42, UsageTrend = 43;
+        public const int TicketSeverityMax90d = 44, TicketSeverityMean90d = 45;
+        public const int Plan = 46, Role = 47, Region = 48;
     }
 
     /// <summary>One date's rows: only the wanted columns are allocated and written.</summary>
@@ -466,6 +547,8 @@ internal sealed class RollingFeatures
         public int[] Customer { get; }
         public CustomerStatus[] Status { get; }
 
+        public bool Wants(int feature) => _numbers[feature] is not null;
+
         public void Set(int feature, int row, float value)
         {
             if (_numbers[feature] is { } column)
@@ -474,7 +557,7 @@ internal sealed class RollingFeatures
             }
         }
 
-        public FeatureTable ToFeatureTable(DateTime asOf, CustomerTable customers)
+        public FeatureTable ToFeatureTable(DateTime asOf, CustomerTable customers, FeaturePlan plan, bool[] wantedAttributes)
         {
             var columns = new List<FeatureColumn>();
             var definitions = FeatureNames.Definitions;
@@ -493,6 +576,7 @@ internal sealed class RollingFeatures
                     _ => FeatureColumn.Numeric(name, description, _numbers[i]!),
                 });
             }
+            columns.AddRange(BehaviourFeatures.AttributeColumns(plan, Customer, a => wantedAttributes[a]));
             return new FeatureTable([.. Customer.Select(c => customers[c].CustomerId)], columns)
             {
                 AccountIds = [.. Customer.Select(c => customers[c].AccountId)],

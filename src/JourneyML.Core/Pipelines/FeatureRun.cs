@@ -72,6 +72,34 @@ public static class FeatureRun
     /// <summary>The latest as-of date whose labels the export can fully observe: the data's as-of date minus the horizon, at midnight UTC.</summary>
     public static DateTime DefaultAsOf(DateTime dataAsOf, int horizonDays) => dataAsOf.Date.AddDays(-horizonDays);
 
+    /// <summary>The customers table's columns used and left out (with the reasons), and what the export supports.</summary>
+    private static void AppendPlan(StringBuilder sb, FeaturePlan plan)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("## The customers table's own columns");
+        sb.AppendLine();
+        if (plan.Attributes.Count == 0 && plan.LeftOut.Count == 0)
+        {
+            sb.AppendLine("- none beyond id, account, sign-up, plan, role and region");
+        }
+        foreach (var a in plan.Attributes)
+        {
+            sb.AppendLine(inv, $"- `{a.Name}`: {a.Kind.ToString().ToLowerInvariant()} feature; {a.CustomersWithValue:N0} customers have a value");
+        }
+        foreach (var l in plan.LeftOut)
+        {
+            sb.AppendLine(inv, $"- `{l.Column}`: {(l.Leak ? "**left out (would leak the label)**" : "left out")}: {l.Reason}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## What the export supports");
+        sb.AppendLine();
+        foreach (var note in plan.Notes)
+        {
+            sb.AppendLine(inv, $"- {note}");
+        }
+        sb.AppendLine();
+    }
+
     public static string FormatReport(FeatureRunOptions options, Dataset dataset, FeatureBuildSummary summary, ValidationReport report)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -110,6 +138,10 @@ public static class FeatureRun
             sb.AppendLine(inv, $"- T + horizon is after the data's as-of date: a customer with no outcome yet has an unknown label (empty), not a 'no'.");
         }
         sb.AppendLine();
+        if (summary.Plan is { } plan)
+        {
+            AppendPlan(sb, plan);
+        }
         sb.AppendLine("## Validation");
         sb.AppendLine();
         sb.AppendLine("```");

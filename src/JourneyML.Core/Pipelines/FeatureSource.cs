@@ -35,6 +35,8 @@ internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, Row
 {
     /// <summary>The customers' own columns (email, name, owner...) the snapshot passes through to the exports, aligned to the rows.</summary>
     public IReadOnlyList<PassThroughValues> PassThrough { get; init; } = [];
+    /// <summary>Which features the feature step wrote and why (behaviour logs only).</summary>
+    public FeaturePlan? Plan { get; init; }
 }
 
 internal static class FeatureSources
@@ -77,6 +79,7 @@ internal static class FeatureSources
             new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems), StatusKnown: true)
         {
             PassThrough = PassThrough(run.Table, run.Dataset.Customers),
+            Plan = s.Plan,
         };
     }
 

@@ -47,7 +47,9 @@ public static class TrainingRun
         var watch = Stopwatch.StartNew();
         progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
-        var (table, mode, counts, _) = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
+        var loaded = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
+        var (table, mode, counts, _) = loaded;
+        WarnAboutLeftOut(loaded.Plan, logger);
         var champion = registry.LoadChampion();
         if (champion is not null)
         {
@@ -61,7 +63,13 @@ public static class TrainingRun
         logger.LogInformation("{K} segments: {Reason}", segmentation.ChosenK, segmentation.ChoiceReason);
 
         var truth = options.Oracle?.AlignTo(table.CustomerIds);
-        var classifierOptions = new ClassifierOptions { Seed = options.Seed, Candidates = options.Candidates ?? CandidateSpec.DefaultSweep };
+        var classifierOptions = new ClassifierOptions
+        {
+            Seed = options.Seed,
+            Candidates = options.Candidates ?? CandidateSpec.DefaultSweep,
+            // The customer's own columns are an export of today, not point-in-time: screened for leakage per model.
+            Screen = loaded.Plan?.Attributes.Select(a => a.Name).ToList(),
+        };
         progress?.Report(("churn model", 0.3));
         var notTrained = new List<string>();
         var churn = TrainTask(table, PredictionTask.Churn, classifierOptions, truth?.ChurnProbability, notTrained, logger, cancellationToken);
@@ -100,6 +108,7 @@ public static class TrainingRun
             DataFingerprint = fingerprint,
             Rows = counts,
             Features = [.. table.Columns.Select(c => new FeatureSchemaEntry(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Description))],
+            FeatureChoices = loaded.Plan is { } plan ? Choices(plan, churn, lead) : null,
             Segmentation = new SegmentationMetadata(segmentation.ChosenK, segmentation.ChoiceReason, segmentation.Candidates,
                 segmentation.Profiles, segmentation.NewSegments, segmentation.VanishedSegments) { Columns = segmentation.Columns },
             LabelColumn = ready?.LabelColumn,
@@ -151,6 +160,18 @@ public static class TrainingRun
         }
     }
 
+    /// <summary>The plan's columns with the leakage guard's per-model verdicts added.</summary>
+    private static FeatureChoices Choices(FeaturePlan plan, ClassifierResult? churn, ClassifierResult? lead)
+    {
+        var leftOut = plan.LeftOut.Select(l => new ColumnLeftOut(l.Column, l.Reason, Leak: l.Leak)).ToList();
+        foreach (var result in new[] { churn, lead })
+        {
+            leftOut.AddRange(result?.LeftOut.Select(l => new ColumnLeftOut(l.Column, l.Reason, result.Task.Name, Leak: true)) ?? []);
+        }
+        return new FeatureChoices([.. plan.Attributes.Select(a => new AttributeUse(a.Name, a.Kind.ToString().ToLowerInvariant(), a.CustomersWithValue))],
+            leftOut, plan.Notes);
+    }
+
     /// <summary>Why a ready table got no classifier, in the user's words: no label column, or too few of one outcome in it.</summary>
     private static string NoClassifier(FeatureTableSource ready, List<string> reasons)
     {
@@ -161,6 +182,21 @@ public static class TrainingRun
         var task = PredictionTask.ForLabel(ready.LabelTask);
         var why = reasons.FirstOrDefault(r => r.StartsWith($"no {task} model: ", StringComparison.Ordinal))?[$"no {task} model: ".Length..];
         return $"no {TaskNames.Display(task, TrainingMode.FeatureTable)} model: label column '{ready.LabelColumn}' has {why ?? "no known values"}; segments only";
+    }
+
+    private static void WarnAboutLeftOut(FeaturePlan? plan, ILogger logger)
+    {
+        foreach (var left in plan?.LeftOut ?? [])
+        {
+            if (left.Leak)
+            {
+                logger.LogWarning("Customers column {Column} is not a feature: {Reason}", left.Column, left.Reason);
+            }
+            else
+            {
+                logger.LogInformation("Customers column {Column} is not a feature: {Reason}", left.Column, left.Reason);
+            }
+        }
     }
 
     private static ClassifierResult? TrainTask(FeatureTable table, PredictionTask task, ClassifierOptions options,
@@ -185,6 +221,10 @@ public static class TrainingRun
             task, positives + negatives, positives, options.Candidates.Count);
         var result = ClassifierTraining.Train(table, task, rows, options, oracle, cancellationToken);
         logger.LogInformation("{Task}: {Reason}; holdout ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}", task, result.SelectionReason, result.Holdout.Auc, result.Holdout.PrAuc);
+        foreach (var left in result.LeftOut)
+        {
+            logger.LogWarning("Left {Column} out of the {Task} model: {Reason}", left.Column, task, left.Reason);
+        }
         return result;
     }
 

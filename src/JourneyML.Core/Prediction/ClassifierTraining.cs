@@ -15,6 +15,8 @@ public sealed record ClassifierOptions
     public IReadOnlyList<CandidateSpec> Candidates { get; init; } = CandidateSpec.DefaultSweep;
     /// <summary>Features the classifier must not see (for example ids that leak into a ready feature table).</summary>
     public IReadOnlySet<string>? Exclude { get; init; }
+    /// <summary>Features screened for leakage on the training rows (<see cref="LeakageGuard"/>): the customer's own columns, which are not point-in-time.</summary>
+    public IReadOnlyList<string>? Screen { get; init; }
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 }
 
@@ -35,7 +37,11 @@ public sealed record ClassifierResult(
     IReadOnlyList<FeatureImportance> Importance,
     int[] TrainRows,
     int[] HoldoutRows,
-    float[] HoldoutPredictions);
+    float[] HoldoutPredictions)
+{
+    /// <summary>Screened features left out of this model because alone they separate its label (<see cref="LeakageGuard"/>).</summary>
+    public IReadOnlyList<LeftOutColumn> LeftOut { get; init; } = [];
+}
 
 /// <summary>
 /// Model selection without AutoML: a small sweep over ML.NET trainers, k-fold cross-validation on the training
@@ -59,7 +65,10 @@ public static class ClassifierTraining
                 $"{task}: too few labelled examples to train ({positives} positive, {labelled.Length - positives} negative; at least 10 of each needed)");
         }
         var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed);
-        var vectorizer = FeatureVectorizer.Fit(table, train, options.Exclude);
+        var leftOut = options.Screen is null ? [] : LeakageGuard.Check(table, train, labels, options.Screen, task == PredictionTask.Churn ? "churn" : "conversion");
+        var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
+        exclude.UnionWith(leftOut.Select(l => l.Column));
+        var vectorizer = FeatureVectorizer.Fit(table, train, exclude);
         var bound = vectorizer.Bind(table);
         var vectors = new Dictionary<int, float[]>(labelled.Length);
         foreach (int r in labelled)
@@ -124,7 +133,7 @@ public static class ClassifierTraining
             new CandidateResult(spec.Describe(), results[c].PrAuc, results[c].Auc, results[c].Std, results[c].Seconds, c == best)).ToList();
         var reason = $"{chosen.Describe()} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) " +
             $"of {options.Candidates.Count} candidates ({options.Folds}-fold on {train.Length:N0} customers; ties within 0.002 broken on ROC AUC)";
-        return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions);
+        return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions) { LeftOut = leftOut };
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public static class FactorText
         // Related features (a count and its trend) can read the same: keep each text once, with the larger weight.
         return [.. contributions.Select((c, i) => (c, i))
             .Where(x => raising ? x.c > 1e-6f : x.c < -1e-6f)
+            .Where(x => !AccountOfOne(table, row, features[x.i]))
             .OrderByDescending(x => raising ? x.c : -x.c)
             .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i])))
             .DistinctBy(f => f.Text)
@@ -32,11 +33,70 @@ public static class FactorText
         float value = Value(table, row, feature);
         return LoginPhrase(table, row, feature, value)
             ?? SupportPhrase(table, row, feature, value)
+            ?? ValuePhrase(table, row, feature, value)
             ?? EngagementPhrase(feature, value)
             ?? AccountPhrase(table, row, feature, value)
             ?? LifecyclePhrase(feature, value)
+            ?? AttributePhrase(table, row, feature, value)
             ?? CategoryPhrase(table, row, feature)
             ?? $"{feature}: {Number(value)}";
+    }
+
+    /// <summary>
+    /// An account roll-up of a customer alone in their account says nothing an account does ("1 of 1 contacts in the
+    /// account active"): the customer's own activity already says it. Never a reason.
+    /// </summary>
+    private static bool AccountOfOne(FeatureTable table, int row, string feature) =>
+        FeatureNames.AccountRollups.Contains(feature) && Value(table, row, FeatureNames.AccountContacts) is var contacts && !(contacts > 1);
+
+    /// <summary>Minutes of use (login values) and ticket severity (ticket values); null for any other feature.</summary>
+    private static string? ValuePhrase(FeatureTable table, int row, string feature, float value) => feature switch
+    {
+        FeatureNames.UsageTrend or FeatureNames.UsageMinutesPrev30d =>
+            Trend(Value(table, row, FeatureNames.UsageMinutes30d), Value(table, row, FeatureNames.UsageMinutesPrev30d), "minutes of use"),
+        FeatureNames.UsageMinutes30d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(MathF.Round(value), "minute", "minutes")} of use in the last 30 days",
+        FeatureNames.UsageMinutes90d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(MathF.Round(value), "minute", "minutes")} of use in the last 90 days",
+        FeatureNames.TicketSeverityMax90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"tickets up to severity {Number(value)} in the last 90 days",
+        FeatureNames.TicketSeverityMean90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"mean ticket severity {Number(value)} over the last 90 days",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A column of the customers table in its own name: "industry is retail", "seats 3 (low)" (low or high against the
+    /// table's quartiles); null for any other feature.
+    /// </summary>
+    private static string? AttributePhrase(FeatureTable table, int row, string feature, float value)
+    {
+        var column = table.Find(feature);
+        if (column is null || !AttributeFeature.IsAttribute(column))
+        {
+            return null;
+        }
+        if (column is CategoricalColumn categorical)
+        {
+            return categorical.Values[row] is { } category ? $"{feature} is {category}" : $"{feature} unknown";
+        }
+        if (float.IsNaN(value))
+        {
+            return $"{feature} unknown";
+        }
+        var (low, high) = Quartiles((NumericColumn)column);
+        var level = value < low ? " (low)" : value > high ? " (high)" : "";
+        return $"{feature} {Number(value)}{level}";
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<float[], Tuple<float, float>> s_quartiles = [];
+
+    /// <summary>The 25th and 75th percentiles of a column's present values, computed once per column (reasons are written row by row).</summary>
+    private static (float Low, float High) Quartiles(NumericColumn column)
+    {
+        var q = s_quartiles.GetValue(column.Values, values =>
+        {
+            var present = values.Where(v => !float.IsNaN(v)).Select(v => (double)v).Order().ToArray();
+            return present.Length == 0 ? Tuple.Create(float.NaN, float.NaN)
+                : Tuple.Create((float)FeatureSummary.Quantile(present, 0.25), (float)FeatureSummary.Quantile(present, 0.75));
+        });
+        return (q.Item1, q.Item2);
     }
 
     private static float Value(FeatureTable table, int row, string name) => table.NumbersOrNull(name) is { } n ? n[row] : float.NaN;
@@ -108,6 +168,7 @@ public static class FactorText
         FeatureNames.HistoryDays => $"{Number(MathF.Floor(value))} days of behaviour history",
         FeatureNames.IsNew => value >= 0.5f ? "new: signed up less than 30 days ago" : "past the first 30 days",
         FeatureNames.IsCustomer => value >= 0.5f ? "a paying customer" : "not a paying customer yet",
+        FeatureNames.Reactivations => value >= 1 ? $"came back {Plural(value, "time", "times")} after cancelling" : "never cancelled and came back",
         _ => null,
     };
 

@@ -54,6 +54,8 @@ public sealed record ModelMetadata
     public required string DataFingerprint { get; init; }
     public required RowCounts Rows { get; init; }
     public required IReadOnlyList<FeatureSchemaEntry> Features { get; init; }
+    /// <summary>What a behaviour-log run made of the customer's own columns and of what the export may lack; null for a ready table.</summary>
+    public FeatureChoices? FeatureChoices { get; init; }
     public required SegmentationMetadata Segmentation { get; init; }
     /// <summary>Churn classifier; null in mode B when the table has no churn label.</summary>
     public TaskMetadata? Churn { get; init; }
@@ -78,6 +80,22 @@ public sealed record ModelMetadata
 public sealed record RowCounts(int Customers, IReadOnlyDictionary<string, int> ByStatus, int SignedUpAfterAsOf, long EventsBeforeAsOf, long EventsAfterAsOf, long InvalidRowsSkipped);
 
 public sealed record FeatureSchemaEntry(string Name, string Kind, string Description);
+
+/// <summary>
+/// The customers table's columns used as features and those left out with the reason (by the feature step, or by the
+/// leakage guard for one model), and what the feature step decided about value features and account roll-ups.
+/// </summary>
+public sealed record FeatureChoices(IReadOnlyList<AttributeUse> Attributes, IReadOnlyList<ColumnLeftOut> LeftOut, IReadOnlyList<string> Notes)
+{
+    /// <summary>Columns left out because they would leak the label (by name, or alone separating it): what a data engineer must look at.</summary>
+    public IEnumerable<ColumnLeftOut> Warnings => LeftOut.Where(l => l.Leak);
+}
+
+/// <summary>A customers-table column used as a feature: its kind and how many customers have a value.</summary>
+public sealed record AttributeUse(string Column, string Kind, int CustomersWithValue);
+
+/// <summary>A column not used, and why; <see cref="Task"/> names the one model it was left out of (null: left out of every one).</summary>
+public sealed record ColumnLeftOut(string Column, string Reason, string? Task = null, bool Leak = false);
 
 public sealed record SegmentationMetadata(
     int ChosenK,

@@ -451,6 +451,32 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         }
         _blocks.Add(new TableBlock([new("Feature"), new("Kind"), new("Description")],
             metadata.Features.Select(f => new TableRow([f.Name, f.Kind, f.Description])).ToList()));
+        if (metadata.FeatureChoices is { } choices)
+        {
+            CustomerColumns(choices);
+        }
+    }
+
+    /// <summary>The customers table's own columns: which are features, which are not and why; what the export did not support.</summary>
+    private void CustomerColumns(FeatureChoices choices)
+    {
+        Heading(3, "The customers table's own columns", "customer-columns");
+        if (choices.Attributes.Count == 0 && choices.LeftOut.Count == 0)
+        {
+            Paragraph("The customers table has no columns beyond id, account, sign-up, plan, role and region.");
+        }
+        if (choices.Attributes.Count > 0)
+        {
+            _blocks.Add(new TableBlock([new("Column used as a feature"), new("Kind"), new("Customers with a value", true)],
+                choices.Attributes.Select(a => new TableRow([a.Column, a.Kind, a.CustomersWithValue.ToString("N0", CultureInfo.InvariantCulture)])).ToList()));
+        }
+        if (choices.LeftOut.Count > 0)
+        {
+            _blocks.Add(new TableBlock([new("Column left out"), new("Of"), new("Why")],
+                choices.LeftOut.Select(l => new TableRow([l.Column, l.Task is null ? "every model" : $"the {l.Task} model", l.Reason],
+                    l.Leak ? RowMark.Flagged : RowMark.None)).ToList()));
+        }
+        Paragraph(string.Join("; ", choices.Notes) + ".", "What the export supports:");
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Registry;
 
 namespace JourneyML.Core.Scoring;
 
@@ -14,9 +15,14 @@ public sealed record ProfileInput(Customer Customer, IReadOnlyList<CustomerEvent
 public static class LiveFeatures
 {
     /// <param name="historyFrom">Where the given history begins (default: the earliest event given); trends need 60 days of it.</param>
+    /// <param name="attributes">
+    /// The customers table's columns the model reads, with their kinds (<see cref="AttributesOf"/> the model's schema): taken
+    /// from each profile's attributes, missing where a profile has none. A few profiles cannot decide a column's type.
+    /// </param>
     /// <exception cref="DataValidationException">Any profile or event is invalid; each problem names <c>customers</c>, the 1-based
     /// position of the customer, and the field (for example <c>events[3].type</c>).</exception>
-    public static FeatureTable Build(IReadOnlyList<ProfileInput> inputs, DateTime asOf, DateTime? historyFrom = null)
+    public static FeatureTable Build(IReadOnlyList<ProfileInput> inputs, DateTime asOf, DateTime? historyFrom = null,
+        IReadOnlyList<(string Name, FeatureKind Kind)>? attributes = null)
     {
         var report = new ValidationReport();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -69,7 +75,17 @@ public static class LiveFeatures
             }
             report.ThrowIfInvalid();
         }
-        var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = asOf, MaxDegreeOfParallelism = 1 });
+        // Every behaviour feature, whatever the few given rows hold: the model decides what it reads.
+        var plan = FeaturePlan.Everything(dataset.Customers, attributes ?? []);
+        var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = asOf, MaxDegreeOfParallelism = 1, Plan = plan });
         return table;
+    }
+
+    /// <summary>The customers table's columns in a model's feature schema (every feature that is not a behaviour feature), with their kinds.</summary>
+    public static IReadOnlyList<(string Name, FeatureKind Kind)> AttributesOf(IReadOnlyList<FeatureSchemaEntry> schema)
+    {
+        var behaviour = FeatureNames.Definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        return [.. schema.Where(f => !behaviour.Contains(f.Name))
+            .Select(f => (f.Name, FeatureRows.IsCategorical(f) ? FeatureKind.Categorical : FeatureKind.Numeric))];
     }
 }

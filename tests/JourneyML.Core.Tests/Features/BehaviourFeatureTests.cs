@@ -152,32 +152,37 @@ public sealed class BehaviourFeatureTests
         for (int trial = 0; trial < 5; trial++)
         {
             var random = new Random(1000 + trial);
-            using var before = new TestExport();
-            using var after = new TestExport();
+            // With the customer's own columns and event values: no value at or after T changes minutes of use or severity either.
+            using var before = new TestExport("industry", "seats");
+            using var after = new TestExport("industry", "seats");
             for (int c = 0; c < 60; c++)
             {
                 var signedUp = T.AddDays(-random.Next(1, 400));
                 string account = $"A{random.Next(20)}";
                 string role = random.Next(4) == 0 ? "decision-maker" : "user";
-                before.Customer($"C{c}", signedUp, account, role: role);
-                after.Customer($"C{c}", signedUp, account, role: role);
+                string industry = random.Next(2) == 0 ? "retail" : "finance", seats = random.Next(1, 30).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                before.Customer($"C{c}", signedUp, account, "pro", role, "emea", industry, seats);
+                after.Customer($"C{c}", signedUp, account, "pro", role, "emea", industry, seats);
                 for (int e = random.Next(0, 30); e > 0; e--)
                 {
                     var at = T.AddMinutes(-random.Next(1, 200 * 24 * 60));
                     var type = kinds[random.Next(kinds.Length)];
-                    before.Event($"C{c}", at, type);
-                    after.Event($"C{c}", at, type);
+                    double? value = random.Next(2) == 0 ? random.Next(0, 100) : null;
+                    before.Event($"C{c}", at, type, value: value);
+                    after.Event($"C{c}", at, type, value: value);
                 }
             }
             for (int e = 0; e < 300; e++)
             {
                 var at = T.AddMinutes(random.Next(0, 100 * 24 * 60));
-                after.Event($"C{random.Next(60)}", at, kinds[random.Next(kinds.Length)]);
+                after.Event($"C{random.Next(60)}", at, kinds[random.Next(kinds.Length)], value: random.Next(0, 100));
             }
             after.Event("C0", T, "login"); // exactly at T
             // Random timelines are often impossible (a login after a cancellation with no purchase since): kept, as this property is about T.
-            FeatureAssert.SameFeatures(Build(before.Write(mapping: TestExport.KeepingImpossibleTimelines)),
-                Build(after.Write(mapping: TestExport.KeepingImpossibleTimelines)), labels: false);
+            var (early, late) = (Build(before.Write(mapping: TestExport.KeepingImpossibleTimelines)), Build(after.Write(mapping: TestExport.KeepingImpossibleTimelines)));
+            Assert.Equal(early.Columns.Select(c => c.Name), late.Columns.Select(c => c.Name));
+            Assert.Contains(early.Numbers(FeatureNames.UsageMinutes90d), v => v > 0);
+            FeatureAssert.SameFeatures(early, late, labels: false);
         }
     }
 

@@ -73,7 +73,8 @@ public sealed class TimelineEquivalenceTests
     public void On_random_exports_the_features_and_timelines_equal_the_per_step_ones(int seed, bool outcomes, bool dataStart)
     {
         var random = new Random(seed);
-        using var export = RandomExport(random, outcomes, dataStart);
+        // Some exports without any event value, some without shared accounts: the features those need are absent from both.
+        using var export = RandomExport(random, outcomes, dataStart, values: seed % 3 != 0, accounts: seed % 2 != 0);
         var dataset = Dataset.Open(export.Directory, new ValidationReport());
         // From any time of day (the windows are whole days from it), in steps of 1 to 20 days.
         var from = new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(random.Next(0, 24 * 60));
@@ -107,6 +108,28 @@ public sealed class TimelineEquivalenceTests
             Assert.Equal(expected, actual);
         }
         Assert.Throws<ArgumentException>(() => Touchpoints.Build(EventTimeline.Build(dataset, withChannels: false), stages, history, from, SampleTo));
+    }
+
+    [Fact]
+    public void The_features_of_values_attributes_and_lifecycles_are_written_by_both_and_are_not_vacuous()
+    {
+        var random = new Random(11);
+        using var export = RandomExport(random, outcomes: false, dataStart: true, values: true, accounts: true);
+        var dataset = Dataset.Open(export.Directory, new ValidationReport());
+        var date = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+        var table = new RollingFeatures(EventTimeline.Build(dataset)).Advance(date);
+        SameFeatures(table, dataset, date);
+        foreach (var feature in FeatureNames.UsageValues.Concat(FeatureNames.SeverityValues).Append(FeatureNames.DaysAsCustomer))
+        {
+            Assert.Contains(table.Numbers(feature), v => !float.IsNaN(v) && v > 0);
+        }
+        Assert.Contains(table.Numbers(FeatureNames.Reactivations), v => v >= 1);
+        Assert.Contains(table.Numbers("seats"), v => v > 0);
+        Assert.Contains(table.Categories("業種"), v => v == "小売");
+        // Only what the rules ask for: an attribute and an absent roll-up name are accepted.
+        var some = new RollingFeatures(EventTimeline.Build(dataset), ["seats", FeatureNames.TicketSeverityMax90d]).Advance(date);
+        Assert.Equal(["ticket_severity_max_90d", "seats"], some.Columns.Select(c => c.Name));
+        Assert.Equal(table.Numbers(FeatureNames.TicketSeverityMax90d), some.Numbers(FeatureNames.TicketSeverityMax90d));
     }
 
     [Fact]
@@ -180,9 +203,9 @@ public sealed class TimelineEquivalenceTests
     /// events of every type (and unknown ones) at random times, on day boundaries and at the same instant, before
     /// signing up, purchases, renewals and cancellations; outcomes for some customers or none; with or without a data start.
     /// </summary>
-    private static TestExport RandomExport(Random random, bool outcomes, bool dataStart)
+    private static TestExport RandomExport(Random random, bool outcomes, bool dataStart, bool values = true, bool accounts = true)
     {
-        var export = new TestExport();
+        var export = new TestExport("seats", "業種");
         var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var end = TestExport.DataAsOf;
         string[] types = [.. EventKinds.All.Select(k => k.CanonicalName()), "webinar_attended", "login", "login", "ticket_opened", "partner_referral"];
@@ -194,7 +217,9 @@ public sealed class TimelineEquivalenceTests
         {
             var id = $"R{c:D3}";
             var signedUp = start.AddDays(random.Next(0, 520));
-            export.Customer(id, signedUp, account: random.Next(4) == 0 ? null : $"A{random.Next(12)}", role: roles[random.Next(roles.Length)]);
+            var account = !accounts ? (random.Next(2) == 0 ? null : id) : random.Next(4) == 0 ? null : $"A{random.Next(12)}";
+            string? seats = random.Next(5) == 0 ? null : random.Next(1, 50).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            export.Customer(id, signedUp, account, "pro", roles[random.Next(roles.Length)], "emea", seats, random.Next(3) switch { 0 => "小売", 1 => "製造", _ => null });
             int events = random.Next(0, 160);
             var previous = Any();
             for (int e = 0; e < events; e++)
@@ -207,7 +232,9 @@ public sealed class TimelineEquivalenceTests
                     _ => Any(),
                 };
                 previous = at;
-                export.Event(id, at, types[random.Next(types.Length)], channels[random.Next(channels.Length)]);
+                // Values on some events (minutes on logins, severity on tickets; on other types they are no feature), fractions too.
+                double? value = values && random.Next(3) > 0 ? random.Next(0, 400) / 4.0 : null;
+                export.Event(id, at, types[random.Next(types.Length)], channels[random.Next(channels.Length)], value);
             }
             if (outcomes && random.Next(3) > 0)
             {
