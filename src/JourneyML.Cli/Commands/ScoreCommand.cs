@@ -26,6 +26,8 @@ internal sealed class ScoreCommand : Command
         Description = "Score a ready feature table (one row per customer, the columns the champion was trained on) instead of behaviour logs.",
     };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
+    private static readonly Option<string?> s_encoding = CommonOptions.TableEncoding();
+    private static readonly Option<string?> s_delimiter = CommonOptions.TableDelimiter();
 
     public ScoreCommand() : base("score", "Score every customer with the champion model: segment, churn risk, lead score, top factors and the change since the last snapshot.")
     {
@@ -38,6 +40,8 @@ internal sealed class ScoreCommand : Command
         Options.Add(s_top);
         Options.Add(s_featureTable);
         Options.Add(s_id);
+        Options.Add(s_encoding);
+        Options.Add(s_delimiter);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
@@ -49,6 +53,7 @@ internal sealed class ScoreCommand : Command
                     {
                         IdColumn = parse.GetValue(s_id)!,
                         Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                        Csv = CommonOptions.TableFormat(parse, s_encoding, s_delimiter),
                     },
                     RegistryPath = parse.GetValue(s_registry)!.FullName,
                     WriteCsv = parse.GetValue(s_csv),

@@ -28,7 +28,7 @@ public sealed class EventSource
         foreach (var file in files)
         {
             // Opening checks type, emptiness and required columns up front, before any work is done.
-            using var reader = TableReader.Open(file);
+            using var reader = TableReader.Open(file, mapping.CsvFormatFor(mapping.Events));
             reader.RequireColumn(columns.CustomerId, "the customer's id");
             reader.RequireColumn(columns.OccurredAt, "when the event happened (UTC)");
             reader.RequireColumn(columns.Type, "the event type");
@@ -76,7 +76,7 @@ public sealed class EventSource
             yield break;
         }
         var (file, p) = _partitions[partition];
-        using var reader = TableReader.Open(file);
+        using var reader = TableReader.Open(file, _mapping.CsvFormatFor(_mapping.Events));
         var cache = new TextCache();
         long rows = 0;
         foreach (var chunk in reader.ReadPartition(p, WantedColumns(reader, withChannel)))
