@@ -452,7 +452,7 @@ public sealed class CsvTableReader : TableReader
             bool found = Columns.SelectMany(c => c.Split(other)).Any(c => string.Equals(c.Trim().Trim('"'), name, StringComparison.OrdinalIgnoreCase));
             var used = CsvFormat.Describe(_dialect.Delimiter);
             return (found
-                    ? $". The header looks split with the wrong delimiter: split at '{CsvFormat.Describe(other)}' it holds '{name}'"
+                    ? $". The header looks split with the wrong delimiter: split at '{CsvFormat.Describe(other)}' it holds '{name}'."
                     : $". Its column names hold '{CsvFormat.Describe(other)}': is that the file's delimiter?")
                 + $" The file was read with '{used}' ({_dialect.DelimiterReason}); name the delimiter: {_format.HowToName("delimiter", CsvFormat.Describe(other))}";
         }
@@ -585,14 +585,16 @@ internal sealed class CsvRecordParser(TextReader reader, char delimiter, string 
                 var next = reader.ReadLine();
                 if (next is null)
                 {
-                    throw Unbalanced(began, field, $"it is still open at the end of the file ({Line - began + 1:N0} line(s) later)");
+                    throw Unbalanced(began, field, $"it is still open at the end of the file (line {Line:N0})");
                 }
                 Line++;
-                if (Line - began + 1 > CsvTableReader.MaxQuotedLines || _quoted.Length > CsvTableReader.MaxQuotedChars)
+                if (Line - began + 1 > CsvTableReader.MaxQuotedLines)
                 {
-                    throw Unbalanced(began, field,
-                        $"it is still open after {Line - began + 1:N0} lines and {_quoted.Length:N0} characters (a quoted field may hold line breaks, " +
-                        $"up to {CsvTableReader.MaxQuotedLines:N0} lines and {CsvTableReader.MaxQuotedChars:N0} characters)");
+                    throw Unbalanced(began, field, $"it is still open after {CsvTableReader.MaxQuotedLines:N0} lines (a quoted field may hold line breaks, but not that many)");
+                }
+                if (_quoted.Length > CsvTableReader.MaxQuotedChars)
+                {
+                    throw Unbalanced(began, field, $"it is still open after {CsvTableReader.MaxQuotedChars:N0} characters over {Line - began + 1:N0} lines");
                 }
                 (text, i) = (next, 0);
                 continue;
