@@ -197,6 +197,7 @@ public sealed class CsvTableReader : TableReader
     /// </summary>
     private static bool ReadsAsJapanese(ReadOnlySpan<byte> sample, bool wholeFile)
     {
+        TextEncodings.EnsureRegistered();
         var strict = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
         for (int cut = 0; cut <= (wholeFile ? 0 : 1); cut++)
         {
