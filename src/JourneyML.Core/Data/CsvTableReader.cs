@@ -295,7 +295,7 @@ public sealed class CsvTableReader : TableReader
         int marked = columns.FindIndex(c => c.Contains(DecodingMarks.Mark));
         if (marked >= 0)
         {
-            throw Undecodable(name, headerLine, null, marks, dialect, format, $"in the header row (field {marked + 1})");
+            throw Undecodable(path, headerLine, null, marks, dialect, format, $"in the header row (field {marked + 1})");
         }
         if (columns.Count == 0 || columns.All(string.IsNullOrWhiteSpace))
         {
@@ -425,21 +425,63 @@ public sealed class CsvTableReader : TableReader
         {
             if (fields[f].Contains(DecodingMarks.Mark))
             {
-                throw Undecodable(FileName, row, ColumnName(f), marks, _dialect, _format, null);
+                throw Undecodable(Path, row, ColumnName(f), marks, _dialect, _format, null);
             }
         }
     }
 
-    private static DataFileException Undecodable(string file, long row, string? column, DecodingMarks marks, Dialect dialect,
+    private static DataFileException Undecodable(string path, long row, string? column, DecodingMarks marks, Dialect dialect,
         CsvFormat format, string? where)
     {
+        var file = System.IO.Path.GetFileName(path);
         var bytes = string.Join(' ', marks.FirstBytes.Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
         var encoding = TextEncodings.NameOf(dialect.Encoding);
         string example = dialect.Encoding.CodePage == 932 ? "utf-8" : "shift_jis";
+        bool shiftJis = dialect.Encoding.CodePage != 932 && LineBytes(path, dialect, row) is { } line && ReadsAsJapanese(line, wholeFile: true);
         var reason = $"undecodable text{(where is null ? "" : " " + where)}: byte(s) {bytes} are not valid {encoding} " +
-            $"(read as {encoding}, {dialect.EncodingReason}). If the file was saved in another encoding, name it: " +
-            $"{format.HowToName("encoding", example)}; utf-8, utf-16, shift_jis (cp932) and other .NET encoding names are understood";
+            $"(read as {encoding}, {dialect.EncodingReason})." +
+            (shiftJis ? " The row reads as Japanese text in Shift_JIS (as Excel and Japanese CRM tools save CSV)." : "") +
+            $" If the file was saved in another encoding, name it: {format.HowToName("encoding", example)}; " +
+            "utf-8, utf-16, shift_jis (cp932) and other .NET encoding names are understood";
         return new DataFileException(file, reason, column, row);
+    }
+
+    /// <summary>
+    /// The raw bytes of one line (1-based) of an ASCII-compatible file, to say what an undecodable row looks like; read on
+    /// the error path only, in one pass up to that line. Null for UTF-16 and UTF-32, whose line breaks are not single bytes.
+    /// </summary>
+    private static byte[]? LineBytes(string path, Dialect dialect, long line)
+    {
+        if (dialect.Encoding is UnicodeEncoding or UTF32Encoding)
+        {
+            return null;
+        }
+        using var stream = File.OpenRead(path);
+        stream.Position = dialect.PreambleBytes;
+        var buffer = new byte[1 << 16];
+        var bytes = new List<byte>();
+        long at = 1;
+        int n;
+        while (at <= line && (n = stream.Read(buffer)) > 0)
+        {
+            var block = buffer.AsSpan(0, n);
+            while (block.Length > 0 && at <= line)
+            {
+                int end = block.IndexOf((byte)'\n');
+                var part = end < 0 ? block : block[..end];
+                if (at == line && bytes.Count < 1 << 16)
+                {
+                    bytes.AddRange(part.TrimEnd((byte)'\r'));
+                }
+                if (end < 0)
+                {
+                    break;
+                }
+                at++;
+                block = block[(end + 1)..];
+            }
+        }
+        return [.. bytes];
     }
 
     protected override string MissingColumnHint(string name)

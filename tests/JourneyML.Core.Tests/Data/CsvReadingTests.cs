@@ -136,6 +136,7 @@ public sealed class CsvReadingTests
         Assert.Equal(("events.csv", 20_002L, "type"), (ex.File, ex.Row, ex.Column));
         Assert.StartsWith("events.csv, row 20002, column 'type': undecodable text", ex.Message);
         Assert.Contains("not valid utf-8", ex.Message);
+        Assert.Contains("The row reads as Japanese text in Shift_JIS", ex.Message);
         Assert.Contains("\"encoding\": \"shift_jis\"", ex.Message);
         Assert.Contains("\"events\": { \"encoding\": \"shift_jis\" }", ex.Message);
         Assert.DoesNotContain(DecodingMarks.Mark.ToString(), ex.Message);
