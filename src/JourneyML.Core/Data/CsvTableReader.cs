@@ -56,7 +56,7 @@ public sealed class CsvTableReader : TableReader
     /// <summary>What the reader found about a file before its rows: how to decode it, where its data begins.</summary>
     private sealed record Dialect(Encoding Encoding, string EncodingReason, int PreambleBytes, char Delimiter, string DelimiterReason, long HeaderLines);
 
-    public static new CsvTableReader Open(string path, CsvFormat? format)
+    public static new CsvTableReader Open(string path, CsvFormat? format = null)
     {
         format ??= CsvFormat.Detect;
         var name = System.IO.Path.GetFileName(path);
