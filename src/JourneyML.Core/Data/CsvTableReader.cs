@@ -68,27 +68,26 @@ public sealed class CsvTableReader : TableReader
         {
             throw new DataFileException(name, "empty file: no header row");
         }
-        long skip = 0;
-        char delimiter;
-        string delimiterReason;
-        if (format.Delimiter is { } named)
-        {
-            (delimiter, delimiterReason) = (named, $"named by {format.DelimiterSource}");
-        }
-        else if (lines[0].Length == 5 && lines[0].StartsWith("sep=", StringComparison.OrdinalIgnoreCase))
-        {
-            // Excel's own hint line: "sep=;" names the delimiter, and the header follows it.
-            (delimiter, delimiterReason, skip) = (lines[0][4], "named by the file's sep= line", 1);
-        }
-        else
-        {
-            bool tsv = System.IO.Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase);
-            delimiter = DetectDelimiter(lines, tsv);
-            delimiterReason = "detected from the header row";
-        }
+        var (delimiter, delimiterReason, skip) = ChooseDelimiter(path, lines, format);
         var dialect = new Dialect(encoding, reason, preamble, delimiter, delimiterReason, skip);
         var (columns, headerLines) = ReadHeader(path, name, dialect, format);
         return new CsvTableReader(path, columns, dialect with { HeaderLines = headerLines }, format);
+    }
+
+    /// <summary>The delimiter, why it was chosen (for messages), and how many lines come before the header.</summary>
+    private static (char Delimiter, string Reason, long SkipLines) ChooseDelimiter(string path, List<string> lines, CsvFormat format)
+    {
+        if (format.Delimiter is { } named)
+        {
+            return (named, $"named by {format.DelimiterSource}", 0);
+        }
+        if (lines[0].Length == 5 && lines[0].StartsWith("sep=", StringComparison.OrdinalIgnoreCase))
+        {
+            // Excel's own hint line: "sep=;" names the delimiter, and the header follows it.
+            return (lines[0][4], "named by the file's sep= line", 1);
+        }
+        bool tsv = System.IO.Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase);
+        return (DetectDelimiter(lines, tsv), "detected from the header row", 0);
     }
 
     private static (byte[] Head, bool WholeFile) ReadHead(string path)
@@ -442,7 +441,7 @@ public sealed class CsvTableReader : TableReader
             $"(read as {encoding}, {dialect.EncodingReason})." +
             (shiftJis ? " The row reads as Japanese text in Shift_JIS (as Excel and Japanese CRM tools save CSV)." : "") +
             $" If the file was saved in another encoding, name it: {format.HowToName("encoding", example)}; " +
-            "utf-8, utf-16, shift_jis (cp932) and other .NET encoding names are understood";
+            "utf-8, utf-16, shift_jis (cp932), windows-1252 (Western European Excel) and other .NET encoding names are understood";
         return new DataFileException(file, reason, column, row);
     }
 

@@ -149,6 +149,25 @@ public sealed class CsvReadingTests
     }
 
     [Fact]
+    public void A_western_european_file_is_not_taken_for_shift_jis_and_reads_once_named()
+    {
+        var dir = TempFolder.Create("csv-1252");
+        var path = Path.Combine(dir, "t.csv");
+        var windows1252 = Encoding.GetEncoding(1252);
+        Write(path, ["id;name;city", "C1;Müller;Zürich", "C2;Françoise;Orléans"], windows1252, bom: false);
+        using (var detected = TableReader.Open(path))
+        {
+            var ex = Assert.Throws<DataFileException>(() => detected.ReadAll(["name"]).Count());
+            Assert.Equal((2L, "name"), (ex.Row, ex.Column));
+            Assert.Contains("neither valid UTF-8 nor Shift_JIS", ex.Message);
+            Assert.Contains("windows-1252", ex.Message);
+        }
+        using var named = TableReader.Open(path, CsvFormat.FromOptions("windows-1252", null));
+        var chunk = named.ReadAll(["name", "city"]).Single();
+        Assert.Equal(("Müller", "Orléans"), (chunk.GetString(0, 0), chunk.GetString(1, 1)));
+    }
+
+    [Fact]
     public void Utf16_without_a_byte_order_mark_is_named_as_such_and_reads_once_named()
     {
         var dir = JapaneseExport(new UnicodeEncoding(false, false), bom: false);
