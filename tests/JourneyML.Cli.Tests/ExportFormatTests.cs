@@ -59,7 +59,7 @@ public sealed class ExportFormatTests
         var comma = JourneyCli.Run("validate", "--feature-table", path, "--id", "顧客ID", "--delimiter", ",");
         Assert.Equal(3, comma.ExitCode);
         Assert.Contains("split at ';' it holds '顧客ID'", comma.Error);
-        Assert.Contains("--delimiter ;", comma.Error);
+        Assert.Contains("--delimiter \";\"", comma.Error);
 
         var unknown = JourneyCli.Run("validate", "--feature-table", path, "--encoding", "klingon");
         Assert.Equal(2, unknown.ExitCode);

@@ -21,7 +21,7 @@ public sealed record CsvFormat
     /// <summary>The field delimiter as named (null: detected from the header row).</summary>
     public char? Delimiter { get; init; }
 
-    /// <summary>Where the named settings came from, for messages ("the mapping's customers.encoding", "--encoding").</summary>
+    /// <summary>Where the named settings came from, for messages (<c>"customers.encoding" in the mapping</c>, <c>--encoding</c>).</summary>
     public string? EncodingSource { get; init; }
 
     public string? DelimiterSource { get; init; }
@@ -37,7 +37,8 @@ public sealed record CsvFormat
     {
         if (FromCommandLine)
         {
-            return $"--{setting} {example}";
+            // Quoted where a shell would take the character for its own (";", "|").
+            return example.All(c => char.IsLetterOrDigit(c) || c is '-' or '_') ? $"--{setting} {example}" : $"--{setting} \"{example}\"";
         }
         var json = $"\"{setting}\": \"{example}\"";
         return Table is null
