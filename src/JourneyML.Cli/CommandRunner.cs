@@ -32,6 +32,8 @@ internal static class CommandRunner
     /// <summary>The exit code and message of a known failure; null for anything else (a bug: it escapes with its stack trace).</summary>
     internal static (int ExitCode, string Message)? Describe(Exception exception) => exception switch
     {
+        // A file problem met while partitions are read in parallel (a stray quote, an undecodable byte) arrives wrapped.
+        AggregateException e => e.Flatten().InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null),
         DataValidationException e => (ExitCodes.InvalidData, e.Message),
         DataFileException e => (ExitCodes.InvalidData, $"Invalid input: {e.Message}"),
         InvalidInputException e => (ExitCodes.InvalidArguments, $"Invalid arguments: {e.Message}"),

@@ -55,8 +55,24 @@ internal static class CommonOptions
     };
 
     /// <summary>The CSV format the <c>--layout</c> and <c>--excel</c> options ask for.</summary>
-    public static Core.Scoring.CsvFormat CsvFormat(ParseResult parse, Option<string> layout, Option<bool> excel) =>
-        new(Core.Scoring.CsvFormat.ParseLayout(parse.GetValue(layout), "--layout"), parse.GetValue(excel));
+    public static Core.Scoring.ExportFormat ExportFormat(ParseResult parse, Option<string> layout, Option<bool> excel) =>
+        new(Core.Scoring.ExportFormat.ParseLayout(parse.GetValue(layout), "--layout"), parse.GetValue(excel));
+
+    /// <summary>--encoding for a ready feature table (mode B has no mapping file to name it in).</summary>
+    public static Option<string?> TableEncoding() => new("--encoding")
+    {
+        Description = "Text encoding of a CSV feature table: utf-8, utf-16, shift_jis (cp932) or another .NET name. Default: detected (byte order mark, else UTF-8, else Shift_JIS).",
+    };
+
+    /// <summary>--delimiter for a ready feature table.</summary>
+    public static Option<string?> TableDelimiter() => new("--delimiter")
+    {
+        Description = "Field delimiter of a CSV feature table: \",\", \";\", \"|\" or tab. Default: detected from the header row.",
+    };
+
+    /// <summary>How a ready feature table's CSV is read, from --encoding and --delimiter; a bad name is an invalid argument.</summary>
+    public static Core.Data.CsvFormat TableFormat(ParseResult parse, Option<string?> encoding, Option<string?> delimiter) =>
+        Core.Data.CsvFormat.FromOptions(parse.GetValue(encoding), parse.GetValue(delimiter));
 
     /// <summary>Parses a UTC date or date-time; throws a clear error naming the option.</summary>
     public static DateTime? ParseDate(string? text, string option)

@@ -15,7 +15,7 @@ public sealed class ExportApiTests(ServingFixture fixture)
         using var client = api.CreateClient();
         var s = fixture.Latest;
         var cliCsv = Path.Combine(TempFolder.Create("api"), "ranked.csv");
-        ScoringRun.WriteRankedList(s, cliCsv, CsvFormat.Default);
+        ScoringRun.WriteRankedList(s, cliCsv, ExportFormat.Default);
         int paying = RankedList.Count(s, Enumerable.Range(0, s.Count)).Customers;
         var cliLines = File.ReadAllLines(cliCsv);
 

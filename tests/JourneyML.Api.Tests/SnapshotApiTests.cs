@@ -50,7 +50,7 @@ public sealed class SnapshotApiTests(ServingFixture fixture)
     }
 
     // The one export shape's header: JourneyML's columns, with the customers' own after account_id.
-    private string Header() => CustomerExport.ToCsv(CustomerExport.PassThroughNames(fixture.Latest), [], CsvFormat.Default).TrimEnd('\n');
+    private string Header() => CustomerExport.ToCsv(CustomerExport.PassThroughNames(fixture.Latest), [], ExportFormat.Default).TrimEnd('\n');
 
     [Fact]
     public async Task The_churn_risk_list_exports_as_csv()

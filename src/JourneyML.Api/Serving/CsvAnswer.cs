@@ -12,13 +12,13 @@ public static class CsvAnswer
 
     /// <summary>Adds the check of <c>layout</c> to a request's field checks.</summary>
     public static Errors.FieldErrors Layout(this Errors.FieldErrors errors, string? layout) =>
-        errors.OneOf("layout", layout, [.. CsvFormat.LayoutNames]);
+        errors.OneOf("layout", layout, [.. ExportFormat.LayoutNames]);
 
     /// <summary>The CSV file (UTF-8; with a BOM and CRLF for Excel), named for a browser's download.</summary>
     public static FileContentHttpResult File(Snapshot snapshot, IEnumerable<CustomerRow> rows, string? layout, bool? excel, string name)
     {
-        var format = new CsvFormat(CsvFormat.ParseLayout(layout, "layout"), excel ?? false);
+        var format = new ExportFormat(ExportFormat.ParseLayout(layout, "layout"), excel ?? false);
         var bytes = CustomerExport.Bytes(CustomerExport.PassThroughNames(snapshot), rows, format);
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"{name}-{snapshot.AsOf:yyyy-MM-dd}-{CsvFormat.Name(format.Layout)}.csv");
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"{name}-{snapshot.AsOf:yyyy-MM-dd}-{ExportFormat.Name(format.Layout)}.csv");
     }
 }

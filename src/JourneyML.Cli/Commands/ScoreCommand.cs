@@ -33,6 +33,8 @@ internal sealed class ScoreCommand : Command
         Description = "Score a ready feature table (one row per customer, the columns the champion was trained on) instead of behaviour logs.",
     };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
+    private static readonly Option<string?> s_encoding = CommonOptions.TableEncoding();
+    private static readonly Option<string?> s_delimiter = CommonOptions.TableDelimiter();
 
     public ScoreCommand() : base("score", "Score every customer with the champion model: segment, churn risk, lead score, top factors and the change since the last snapshot.")
     {
@@ -47,6 +49,8 @@ internal sealed class ScoreCommand : Command
         Options.Add(s_top);
         Options.Add(s_featureTable);
         Options.Add(s_id);
+        Options.Add(s_encoding);
+        Options.Add(s_delimiter);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
@@ -58,15 +62,16 @@ internal sealed class ScoreCommand : Command
                     {
                         IdColumn = parse.GetValue(s_id)!,
                         Policy = parse.GetValue(s_skipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                        Csv = CommonOptions.TableFormat(parse, s_encoding, s_delimiter),
                     },
                     RegistryPath = parse.GetValue(s_registry)!.FullName,
                     WriteCsv = WantsCsv(parse),
-                    CsvFormat = CommonOptions.CsvFormat(parse, s_layout, s_excel),
+                    ExportFormat = CommonOptions.ExportFormat(parse, s_layout, s_excel),
                 }, loggers.CreateLogger("score"), cancellationToken);
                 Console.WriteLine(Format(scored, parse.GetValue(s_top)));
                 return ExitCodes.Success;
             }
-            var csv = WantsCsv(parse) ? CommonOptions.CsvFormat(parse, s_layout, s_excel) : null;
+            var csv = WantsCsv(parse) ? CommonOptions.ExportFormat(parse, s_layout, s_excel) : null;
             var result = Score(parse.GetValue(s_data)!.FullName, parse.GetValue(s_mapping)?.FullName, CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
                 parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, csv, loggers.CreateLogger("score"), cancellationToken);
             Console.WriteLine(Format(result, parse.GetValue(s_top)));
@@ -79,7 +84,7 @@ internal sealed class ScoreCommand : Command
         parse.GetValue(s_csv) || parse.GetValue(s_excel) || parse.GetResult(s_layout) is { Implicit: false };
 
     /// <param name="csv">Write the ranked list as CSV in this format; null writes none.</param>
-    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, CsvFormat? csv, ILogger logger, CancellationToken cancellationToken)
+    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, ExportFormat? csv, ILogger logger, CancellationToken cancellationToken)
     {
         var features = new FeatureRunOptions
         {
@@ -88,7 +93,7 @@ internal sealed class ScoreCommand : Command
             AsOf = asOf,
             Policy = skipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
         };
-        return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv is not null, CsvFormat = csv ?? CsvFormat.Default },
+        return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv is not null, ExportFormat = csv ?? ExportFormat.Default },
             logger, cancellationToken);
     }
 

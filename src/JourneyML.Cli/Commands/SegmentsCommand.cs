@@ -32,7 +32,7 @@ internal sealed class SegmentsCommand : Command
         export.Options.Add(s_excel);
         export.SetAction(parse => CommandRunner.Run(() =>
         {
-            var format = CommonOptions.CsvFormat(parse, s_layout, s_excel);
+            var format = CommonOptions.ExportFormat(parse, s_layout, s_excel);
             var registry = new ModelRegistry(parse.GetValue(s_registry)!.FullName);
             // Only the latest snapshot: a member list needs no risk history.
             var view = SnapshotView.Load(registry.SnapshotsDirectory, depth: 1)

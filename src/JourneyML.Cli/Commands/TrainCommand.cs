@@ -37,6 +37,8 @@ internal sealed class TrainCommand : Command
     };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
     private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (1 = the outcome happened); without it, only the segments are found and saved." };
+    private static readonly Option<string?> s_encoding = CommonOptions.TableEncoding();
+    private static readonly Option<string?> s_delimiter = CommonOptions.TableDelimiter();
     private static readonly Option<string> s_task = new("--task")
     {
         Description = "What the feature table's label means: churn or conversion.",
@@ -60,6 +62,8 @@ internal sealed class TrainCommand : Command
         Options.Add(s_id);
         Options.Add(s_label);
         Options.Add(s_task);
+        Options.Add(s_encoding);
+        Options.Add(s_delimiter);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
@@ -79,6 +83,7 @@ internal sealed class TrainCommand : Command
                         LabelColumn = parse.GetValue(s_label),
                         LabelTask = task,
                         Policy = parse.GetValue(SkipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+                        Csv = CommonOptions.TableFormat(parse, s_encoding, s_delimiter),
                     }
                     : FeaturesFrom(parse, Data, Mapping, AsOf, Horizon, SkipInvalid),
                 RegistryPath = parse.GetValue(Registry)!.FullName,

@@ -22,6 +22,8 @@ internal sealed class ValidateCommand : Command
         DefaultValueFactory = _ => "customer_id",
     };
     private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (0/1)." };
+    private static readonly Option<string?> s_encoding = CommonOptions.TableEncoding();
+    private static readonly Option<string?> s_delimiter = CommonOptions.TableDelimiter();
     private static readonly Option<int> s_max = new("--max-problems")
     {
         Description = "How many problems to list (all are counted).",
@@ -35,6 +37,8 @@ internal sealed class ValidateCommand : Command
         Options.Add(s_featureTable);
         Options.Add(s_id);
         Options.Add(s_label);
+        Options.Add(s_encoding);
+        Options.Add(s_delimiter);
         Options.Add(s_max);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
@@ -42,7 +46,8 @@ internal sealed class ValidateCommand : Command
             {
                 // Skip mode reads everything and counts; the exit code still says whether the data is clean.
                 var report = new ValidationReport(InvalidRowPolicy.Skip, parse.GetValue(s_max));
-                var features = FeatureTableFiles.Read(table.FullName, report, parse.GetValue(s_id)!, parse.GetValue(s_label));
+                var features = FeatureTableFiles.Read(table.FullName, report, parse.GetValue(s_id)!, parse.GetValue(s_label),
+                    csv: CommonOptions.TableFormat(parse, s_encoding, s_delimiter));
                 Console.WriteLine($"{table.Name}: {features.RowCount:N0} rows, {features.Columns.Count} features " +
                     $"({features.Columns.Count(c => c.Kind == FeatureKind.Numeric)} numeric, {features.Columns.Count(c => c.Kind == FeatureKind.Categorical)} categorical)");
                 Console.WriteLine(FeatureTableSummary(features, parse.GetValue(s_label)));

@@ -15,7 +15,7 @@ internal static class CustomerReader
         var attributeColumns = new List<string>();
         foreach (var file in files)
         {
-            using var reader = TableReader.Open(file);
+            using var reader = TableReader.Open(file, mapping.CsvFormatFor(mapping.Customers));
             reader.RequireColumn(columns.CustomerId, "the customer's id");
             reader.RequireColumn(columns.SignedUpAt, "when the customer signed up or was created");
             reader.RequireColumn(columns.Plan, "the customer's plan or tier");
@@ -117,7 +117,7 @@ internal static class OutcomeReader
         var firstRow = new Dictionary<int, long>();
         foreach (var file in files)
         {
-            using var reader = TableReader.Open(file);
+            using var reader = TableReader.Open(file, mapping.CsvFormatFor(mapping.Outcomes));
             reader.RequireColumn(columns.CustomerId, "the customer's id");
             if (reader.IndexOf(columns.ChurnedAt) < 0 && reader.IndexOf(columns.ConvertedAt) < 0)
             {

@@ -24,6 +24,15 @@ public sealed record DataMapping
     /// <summary>A .NET date format for every time column (for example "yyyy-MM-dd HH:mm:ss"). Default: ISO 8601. Times are UTC.</summary>
     public string? TimeFormat { get; set; }
 
+    /// <summary>
+    /// The text encoding of every CSV table (utf-8, utf-16, shift_jis / cp932, or another .NET name); a table's own setting
+    /// wins. Default: detected (a byte order mark, else UTF-8, else Shift_JIS when the bytes are Shift_JIS).
+    /// </summary>
+    public string? Encoding { get; set; }
+
+    /// <summary>The field delimiter of every CSV table (",", ";", "|" or "tab"); a table's own setting wins. Default: detected from the header row.</summary>
+    public string? Delimiter { get; set; }
+
     public CustomersMapping Customers { get; set; } = new();
     public EventsMapping Events { get; set; } = new();
     public OutcomesMapping Outcomes { get; set; } = new();
@@ -80,6 +89,25 @@ public sealed record DataMapping
         return mapping;
     }
 
+    /// <summary>How a table's CSV files are read: the table's own encoding and delimiter, else the top-level ones, else detected.</summary>
+    public CsvFormat CsvFormatFor(ITableFormat table)
+    {
+        var (encoding, encodingSetting) = FormatSetting(table, table.Encoding, Encoding, "encoding");
+        var (delimiter, delimiterSetting) = FormatSetting(table, table.Delimiter, Delimiter, "delimiter");
+        return CsvFormat.Parse(encoding, delimiter, $"\"{encodingSetting}\" in the mapping", $"\"{delimiterSetting}\" in the mapping")
+            with { Table = TableName(table) };
+    }
+
+    private static (string? Value, string Setting) FormatSetting(ITableFormat table, string? own, string? shared, string name) =>
+        own is not null ? (own, $"{TableName(table)}.{name}") : (shared, name);
+
+    private static string TableName(ITableFormat table) => table switch
+    {
+        CustomersMapping => "customers",
+        EventsMapping => "events",
+        _ => "outcomes",
+    };
+
     public string ToJson() => JsonSerializer.Serialize(this, DataMappingJson.Default.DataMapping);
 
     private void Validate(string path)
@@ -108,6 +136,11 @@ public sealed record DataMapping
         {
             throw new DataFileException(path, $"timelines.graceDays must be between 0 and 366 days, not {Timelines.GraceDays}", "timelines.graceDays");
         }
+        ValidateFormat(path, null, Encoding, Delimiter);
+        foreach (ITableFormat table in new ITableFormat[] { Customers, Events, Outcomes })
+        {
+            ValidateFormat(path, TableName(table) + ".", table.Encoding, table.Delimiter);
+        }
         if (DataAsOf is { Kind: DateTimeKind.Local })
         {
             throw new DataFileException(path, "dataAsOf must be UTC (end it with Z)", "dataAsOf");
@@ -118,6 +151,18 @@ public sealed record DataMapping
     private static string NameTheChoices(string reason) => reason
         .Replace($"could not be converted to {typeof(TimelineRule).FullName}", "is not one of: reject, keep", StringComparison.Ordinal)
         .Replace($"could not be converted to {typeof(UnmappedTypePolicy).FullName}", "is not one of: other, error", StringComparison.Ordinal);
+
+    private static void ValidateFormat(string path, string? prefix, string? encoding, string? delimiter)
+    {
+        if (encoding is not null && !TextEncodings.TryParse(encoding, out _, out var reason))
+        {
+            throw new DataFileException(path, reason, prefix + "encoding");
+        }
+        if (delimiter is not null && !CsvFormat.TryParseDelimiter(delimiter, out _, out var why))
+        {
+            throw new DataFileException(path, why, prefix + "delimiter");
+        }
+    }
 
     private static string FirstSentence(string message)
     {
@@ -141,10 +186,21 @@ public sealed record DataMapping
 [JsonSerializable(typeof(DataMapping))]
 internal sealed partial class DataMappingJson : JsonSerializerContext;
 
-public sealed record CustomersMapping
+/// <summary>A table's own CSV settings; unset ones fall back to the mapping's top-level settings, then to detection.</summary>
+public interface ITableFormat
+{
+    string? Encoding { get; }
+    string? Delimiter { get; }
+}
+
+public sealed record CustomersMapping : ITableFormat
 {
     /// <summary>A file, or a folder of .csv/.parquet parts. Default: customers.csv or customers.parquet.</summary>
     public string? Path { get; set; }
+    /// <summary>This table's encoding, when it differs from the top-level one.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>This table's delimiter, when it differs from the top-level one.</summary>
+    public string? Delimiter { get; set; }
     public CustomerColumns Columns { get; set; } = new();
     /// <summary>Their role names to ours, for example "Economic Buyer" -> "decision-maker". Unlisted roles are kept as they are.</summary>
     public Dictionary<string, string> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -178,10 +234,14 @@ public enum UnmappedTypePolicy
     Error,
 }
 
-public sealed record EventsMapping
+public sealed record EventsMapping : ITableFormat
 {
     /// <summary>A file, or a folder of .csv/.parquet parts. Default: events.csv, events.parquet or an events/ folder.</summary>
     public string? Path { get; set; }
+    /// <summary>This table's encoding, when it differs from the top-level one.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>This table's delimiter, when it differs from the top-level one.</summary>
+    public string? Delimiter { get; set; }
     public EventColumns Columns { get; set; } = new();
     /// <summary>Their event names to JourneyML's canonical ones (for example "Logged In" -> "login"). Canonical names always work.</summary>
     public Dictionary<string, string> Types { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -197,10 +257,14 @@ public sealed record EventColumns
     public string Value { get; set; } = "value";
 }
 
-public sealed record OutcomesMapping
+public sealed record OutcomesMapping : ITableFormat
 {
     /// <summary>Optional table. When absent, outcomes come from purchase and cancellation events.</summary>
     public string? Path { get; set; }
+    /// <summary>This table's encoding, when it differs from the top-level one.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>This table's delimiter, when it differs from the top-level one.</summary>
+    public string? Delimiter { get; set; }
     public OutcomeColumns Columns { get; set; } = new();
 }
 

@@ -33,7 +33,7 @@ public sealed class EventSource
         foreach (var file in files)
         {
             // Opening checks type, emptiness and required columns up front, before any work is done.
-            using var reader = TableReader.Open(file);
+            using var reader = TableReader.Open(file, mapping.CsvFormatFor(mapping.Events));
             reader.RequireColumn(columns.CustomerId, "the customer's id");
             reader.RequireColumn(columns.OccurredAt, "when the event happened (UTC)");
             reader.RequireColumn(columns.Type, "the event type");
@@ -130,7 +130,7 @@ public sealed class EventSource
             LearnTimelinesFirst();
         }
         var (file, p) = _partitions[partition];
-        using var reader = TableReader.Open(file);
+        using var reader = TableReader.Open(file, _mapping.CsvFormatFor(_mapping.Events));
         var cache = new TextCache();
         var kinds = new long[EventKinds.Count];
         var tally = new PartitionTally();
@@ -222,7 +222,7 @@ public sealed class EventSource
     private void ScanQuietly(int partition, RowVisitor visit)
     {
         var (file, p) = _partitions[partition];
-        using var reader = TableReader.Open(file);
+        using var reader = TableReader.Open(file, _mapping.CsvFormatFor(_mapping.Events));
         var cache = new TextCache();
         var columns = _mapping.Events.Columns;
         bool rejectUnmapped = _mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error;

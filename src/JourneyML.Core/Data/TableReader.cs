@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Parquet;
 using Parquet.Schema;
 
@@ -89,12 +88,16 @@ public abstract class TableReader : IDisposable
         {
             throw new DataFileException(FileName,
                 $"missing required column '{name}' ({meaning}); the file has: {string.Join(", ", Columns)}. " +
-                "If your export names it differently, map it in journeyml.json", name);
+                "If your export names it differently, map it in journeyml.json" + MissingColumnHint(name), name);
         }
     }
 
+    /// <summary>More to say when a required column is missing (a CSV file split with the wrong delimiter, say); empty or a sentence.</summary>
+    protected virtual string MissingColumnHint(string name) => "";
+
     /// <summary>Opens a file after checking that it is what its name says; wrong, empty or unreadable files get a clear error.</summary>
-    public static TableReader Open(string path)
+    /// <param name="csv">How a CSV file is read (its encoding and delimiter, named or detected); Parquet files ignore it.</param>
+    public static TableReader Open(string path, CsvFormat? csv = null)
     {
         var name = System.IO.Path.GetFileName(path);
         if (!File.Exists(path))
@@ -109,7 +112,7 @@ public abstract class TableReader : IDisposable
         var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
         return extension switch
         {
-            ".csv" or ".txt" or ".tsv" => CsvTableReader.Open(path),
+            ".csv" or ".txt" or ".tsv" => CsvTableReader.Open(path, csv),
             ".parquet" or ".pq" => ParquetTableReader.Open(path),
             _ => throw new DataFileException(name,
                 $"wrong file type '{extension}': JourneyML reads .csv and .parquet (export spreadsheets as CSV)"),
@@ -137,211 +140,6 @@ public abstract class TableReader : IDisposable
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }
 
-/// <summary>RFC 4180 CSV (comma; quotes; quoted line breaks), UTF-8, header row required.</summary>
-public sealed class CsvTableReader : TableReader
-{
-    public const int ChunkRows = 65_536;
-    private readonly char _separator;
-
-    private CsvTableReader(string path, IReadOnlyList<string> columns, char separator) : base(path, columns) => _separator = separator;
-
-    public override int PartitionCount => 1;
-
-    public static new CsvTableReader Open(string path)
-    {
-        var name = System.IO.Path.GetFileName(path);
-        using var stream = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[4096];
-        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (n >= 4 && head[..4].SequenceEqual("PAR1"u8))
-        {
-            throw new DataFileException(name, "wrong file type: this is a Parquet file named .csv; rename it to .parquet");
-        }
-        if (n >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K')
-        {
-            throw new DataFileException(name, "wrong file type: this looks like a spreadsheet or zip archive, not CSV; export it as CSV");
-        }
-        if (head[..n].Contains((byte)0))
-        {
-            throw new DataFileException(name, "wrong file type: binary content, not CSV text");
-        }
-        stream.Position = 0;
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var header = reader.ReadLine();
-        if (header is null || header.Trim().Length == 0)
-        {
-            throw new DataFileException(name, "empty file: no header row");
-        }
-        char separator = System.IO.Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
-        var columns = new List<string>();
-        SplitLine(header, separator, columns);
-        for (int i = 0; i < columns.Count; i++)
-        {
-            columns[i] = columns[i].Trim();
-        }
-        var duplicate = columns.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new DataFileException(name, "the header names this column twice", duplicate.Key);
-        }
-        return new CsvTableReader(path, columns, separator);
-    }
-
-    public override IEnumerable<TableChunk> ReadPartition(int partition, IReadOnlyList<string?> wanted)
-    {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(partition, 0);
-        var indexes = wanted.Select(w => w is null ? -1 : IndexOf(w)).ToArray();
-        var names = wanted.Select(w => w ?? "").ToArray();
-        using var reader = new StreamReader(Path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        reader.ReadLine(); // header
-        long line = 1;
-        var fields = new List<string>(Columns.Count + 4);
-        string?[][] buffers = NewBuffers(indexes);
-        var lineNumbers = new long[ChunkRows];
-        int count = 0;
-        bool anyRow = false;
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
-        {
-            line++;
-            long rowLine = line;
-            // A quoted field may hold line breaks: keep reading until the quotes balance.
-            while (CountQuotes(text) % 2 == 1)
-            {
-                var next = reader.ReadLine();
-                if (next is null)
-                {
-                    break;
-                }
-                line++;
-                text = text + "\n" + next;
-            }
-            if (text.Length == 0)
-            {
-                continue; // blank lines carry no row
-            }
-            anyRow = true;
-            SplitLine(text, _separator, fields);
-            if (fields.Count != Columns.Count)
-            {
-                // A row with the wrong number of fields is reported by the table readers as a malformed row.
-                for (int c = 0; c < indexes.Length; c++)
-                {
-                    if (buffers[c].Length > 0)
-                    {
-                        buffers[c][count] = null;
-                    }
-                }
-                lineNumbers[count] = -rowLine; // negative marks "malformed"
-            }
-            else
-            {
-                for (int c = 0; c < indexes.Length; c++)
-                {
-                    if (indexes[c] >= 0)
-                    {
-                        buffers[c][count] = fields[indexes[c]];
-                    }
-                }
-                lineNumbers[count] = rowLine;
-            }
-            count++;
-            if (count == ChunkRows)
-            {
-                yield return MakeChunk(buffers, lineNumbers, count, names);
-                buffers = NewBuffers(indexes);
-                lineNumbers = new long[ChunkRows];
-                count = 0;
-            }
-        }
-        if (!anyRow)
-        {
-            throw new DataFileException(FileName, "empty file: a header but no rows");
-        }
-        if (count > 0)
-        {
-            yield return MakeChunk(buffers, lineNumbers, count, names);
-        }
-    }
-
-    private TableChunk MakeChunk(string?[][] buffers, long[] lineNumbers, int count, string[] names)
-    {
-        var columns = new Array?[buffers.Length];
-        for (int c = 0; c < buffers.Length; c++)
-        {
-            columns[c] = buffers[c].Length == 0 ? null : buffers[c];
-        }
-        return new TableChunk(FileName, Math.Abs(lineNumbers[0]), count, columns, names) { LineNumbers = lineNumbers };
-    }
-
-    private static string?[][] NewBuffers(int[] indexes) =>
-        [.. indexes.Select(i => i >= 0 ? new string?[ChunkRows] : [])];
-
-    private static int CountQuotes(string s)
-    {
-        int n = 0;
-        foreach (char c in s)
-        {
-            if (c == '"')
-            {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    internal static void SplitLine(string line, char separator, List<string> fields)
-    {
-        fields.Clear();
-        int i = 0;
-        while (true)
-        {
-            if (i < line.Length && line[i] == '"')
-            {
-                var sb = new StringBuilder();
-                i++;
-                while (i < line.Length)
-                {
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            sb.Append('"');
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    sb.Append(line[i++]);
-                }
-                // Anything between the closing quote and the separator is kept, as spreadsheets do.
-                int end = line.IndexOf(separator, i);
-                if (end < 0)
-                {
-                    sb.Append(line, i, line.Length - i);
-                    fields.Add(sb.ToString());
-                    return;
-                }
-                sb.Append(line, i, end - i);
-                fields.Add(sb.ToString());
-                i = end + 1;
-            }
-            else
-            {
-                int end = line.IndexOf(separator, i);
-                if (end < 0)
-                {
-                    fields.Add(line[i..]);
-                    return;
-                }
-                fields.Add(line[i..end]);
-                i = end + 1;
-            }
-        }
-    }
-}
-
 /// <summary>Parquet through Parquet.Net; one partition per row group.</summary>
 public sealed class ParquetTableReader : TableReader
 {
@@ -365,7 +163,7 @@ public sealed class ParquetTableReader : TableReader
 
     public override int PartitionCount => _rowGroupStarts.Length;
 
-    public static new ParquetTableReader Open(string path)
+    public static ParquetTableReader Open(string path)
     {
         var name = System.IO.Path.GetFileName(path);
         using (var probe = File.OpenRead(path))

@@ -164,10 +164,12 @@ public sealed class DataValidationException(ValidationReport report)
 }
 
 /// <summary>Thrown for a problem that stops a whole file from being read (missing, empty, wrong type, missing column).</summary>
-public sealed class DataFileException(string file, string reason, string? column = null)
-    : InvalidInputException(column is null ? $"{file}: {reason}" : $"{file}, column '{column}': {reason}")
+public sealed class DataFileException(string file, string reason, string? column = null, long? row = null)
+    : InvalidInputException(new DataProblem(file, row ?? 0, column, reason).ToString())
 {
     public string File { get; } = file;
     public string? Column { get; } = column;
+    /// <summary>The row (a CSV file's line) the problem is on, when it is on one.</summary>
+    public long? Row { get; } = row;
     public string Reason { get; } = reason;
 }

@@ -151,8 +151,9 @@ public static class FeatureTableFiles
     /// A column is numeric when every non-empty value parses as a number, else categorical.
     /// Rows with a missing or duplicate id, or a label that is not 0/1 (or true/false, yes/no), are reported with file, row and column.
     /// </summary>
+    /// <param name="csv">How a CSV table is read (encoding and delimiter); default: detected.</param>
     public static FeatureTable Read(string path, ValidationReport report, string idColumn = IdColumn, string? labelColumn = null,
-        string labelName = LabelNames.Churn)
+        string labelName = LabelNames.Churn, CsvFormat? csv = null)
     {
         // Two passes, streaming both: the first validates rows and learns each column's type, the second fills typed
         // arrays. No value is held as text unless its column is categorical.
@@ -160,11 +161,11 @@ public static class FeatureTableFiles
         var pass = new FirstPass();
         foreach (var file in files)
         {
-            using var reader = TableReader.Open(file);
+            using var reader = TableReader.Open(file, csv);
             ValidateFile(reader, pass, report, idColumn, labelColumn);
         }
         report.ThrowIfInvalid();
-        var (numbers, texts) = ReadAcceptedValues(files, pass, idColumn, labelColumn);
+        var (numbers, texts) = ReadAcceptedValues(files, pass, idColumn, labelColumn, csv);
         return ToFeatureTable(pass, numbers, texts, labelColumn, labelName);
     }
 
@@ -272,14 +273,15 @@ public static class FeatureTableFiles
     }
 
     /// <summary>Second pass: the accepted rows' values into one typed array per column (numbers, or trimmed text with blanks as null).</summary>
-    private static (float[]?[] Numbers, string?[]?[] Texts) ReadAcceptedValues(IReadOnlyList<string> files, FirstPass pass, string idColumn, string? labelColumn)
+    private static (float[]?[] Numbers, string?[]?[] Texts) ReadAcceptedValues(IReadOnlyList<string> files, FirstPass pass, string idColumn, string? labelColumn,
+        CsvFormat? csv)
     {
         var numbers = pass.Numeric!.Select(isNumber => isNumber ? new float[pass.Ids.Count] : null).ToArray();
         var texts = pass.Numeric!.Select(isNumber => isNumber ? null : new string?[pass.Ids.Count]).ToArray();
         int sequence = 0, target = 0;
         foreach (var file in files)
         {
-            using var reader = TableReader.Open(file);
+            using var reader = TableReader.Open(file, csv);
             string?[] wanted = [idColumn, labelColumn, .. FeatureColumnsOf(reader, idColumn, labelColumn)];
             foreach (var chunk in reader.ReadAll(wanted))
             {

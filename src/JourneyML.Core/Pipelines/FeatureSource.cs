@@ -27,6 +27,8 @@ public sealed record FeatureTableSource(string Path) : FeatureSource
     /// <summary>What the label means: churn (default) or conversion.</summary>
     public string LabelTask { get; init; } = LabelNames.Churn;
     public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
+    /// <summary>How a CSV table is read (its encoding and delimiter); default: detected.</summary>
+    public CsvFormat Csv { get; init; } = CsvFormat.Detect;
 }
 
 /// <summary>A source's feature table with what a run records about it.</summary>
@@ -87,7 +89,7 @@ internal static class FeatureSources
     private static LoadedFeatures FromTable(FeatureTableSource source, string? label, CustomerStatus implied, DateTime? asOf)
     {
         var report = new ValidationReport(source.Policy);
-        var read = FeatureTableFiles.Read(source.Path, report, source.IdColumn, label, source.LabelTask);
+        var read = FeatureTableFiles.Read(source.Path, report, source.IdColumn, label, source.LabelTask, source.Csv);
         var status = read.Status ?? [.. read.CustomerIds.Select(_ => implied)];
         var table = new FeatureTable(read.CustomerIds, read.Columns)
         {

@@ -21,7 +21,7 @@ public sealed record ScoringOptions
     /// <summary>Also write the ranked list (<see cref="RankedList"/>) as CSV beside the Parquet snapshot.</summary>
     public bool WriteCsv { get; init; }
     /// <summary>The CSV's layout, and whether it is for Excel (UTF-8 with BOM, CRLF).</summary>
-    public CsvFormat CsvFormat { get; init; } = CsvFormat.Default;
+    public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
     public int TopFactors { get; init; } = 3;
     /// <summary>Stage config (JSON); default: stages.json in the registry folder when present, else the built-in B2B SaaS stages.</summary>
     public string? StagesFile { get; init; }
@@ -85,7 +85,7 @@ public static class ScoringRun
         if (options.WriteCsv)
         {
             csv = Path.ChangeExtension(path, ".csv");
-            WriteRankedList(snapshot, csv, options.CsvFormat);
+            WriteRankedList(snapshot, csv, options.ExportFormat);
         }
         var report = ScoringNotes.ReportPath(path);
         AtomicFile.WriteAllText(report, ScoringNotes.Report(snapshot, models, stages, notes, loaded));
@@ -98,7 +98,7 @@ public static class ScoringRun
     /// The snapshot as the ranked churn-risk list a CS team opens: one file, paying customers by churn risk first (ranked
     /// 1..n, as the API's churn-risk list), then leads by lead score, then churned customers, told apart by the status column.
     /// </summary>
-    public static void WriteRankedList(Snapshot snapshot, string path, CsvFormat format)
+    public static void WriteRankedList(Snapshot snapshot, string path, ExportFormat format)
     {
         var rank = new int?[snapshot.Count];
         var byRisk = RankedList.ByChurnRisk(snapshot);

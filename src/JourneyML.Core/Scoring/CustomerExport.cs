@@ -17,9 +17,9 @@ public enum ExportLayout
 }
 
 /// <summary>How a CSV is written: its column layout, and whether for Excel (UTF-8 with BOM and CRLF line ends, so Japanese text opens as written).</summary>
-public sealed record CsvFormat(ExportLayout Layout = ExportLayout.JourneyML, bool Excel = false)
+public sealed record ExportFormat(ExportLayout Layout = ExportLayout.JourneyML, bool Excel = false)
 {
-    public static CsvFormat Default { get; } = new();
+    public static ExportFormat Default { get; } = new();
 
     public string NewLine => Excel ? "\r\n" : "\n";
 
@@ -60,7 +60,7 @@ public static class CustomerExport
     private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     /// <summary>The CSV text (no byte-order mark; <see cref="Bytes"/> and <see cref="Write"/> add it for Excel).</summary>
-    public static string ToCsv(IReadOnlyList<string> passThrough, IEnumerable<CustomerRow> rows, CsvFormat format)
+    public static string ToCsv(IReadOnlyList<string> passThrough, IEnumerable<CustomerRow> rows, ExportFormat format)
     {
         var columns = Columns(format.Layout, passThrough);
         var sb = new StringBuilder();
@@ -73,11 +73,11 @@ public static class CustomerExport
     }
 
     /// <summary>The file's bytes in the format's encoding (with a BOM for Excel).</summary>
-    public static byte[] Bytes(IReadOnlyList<string> passThrough, IEnumerable<CustomerRow> rows, CsvFormat format) =>
+    public static byte[] Bytes(IReadOnlyList<string> passThrough, IEnumerable<CustomerRow> rows, ExportFormat format) =>
         [.. format.Encoding.GetPreamble(), .. format.Encoding.GetBytes(ToCsv(passThrough, rows, format))];
 
     /// <summary>Writes the list atomically (a reader never sees half a file).</summary>
-    public static void Write(string path, IReadOnlyList<string> passThrough, IEnumerable<CustomerRow> rows, CsvFormat format) =>
+    public static void Write(string path, IReadOnlyList<string> passThrough, IEnumerable<CustomerRow> rows, ExportFormat format) =>
         AtomicFile.WriteAllBytes(path, Bytes(passThrough, rows, format));
 
     /// <summary>The names of a snapshot's passed-through columns, in its order.</summary>

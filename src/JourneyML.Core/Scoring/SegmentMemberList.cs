@@ -37,6 +37,6 @@ public static class SegmentMemberList
     }
 
     /// <summary>The segment's members as CSV for a campaign tool, in <see cref="Rows"/> order.</summary>
-    public static string ToCsv(SnapshotView view, int segmentId, CsvFormat? format = null) =>
-        CustomerExport.ToCsv(CustomerExport.PassThroughNames(view.Latest), Rows(view, segmentId).Select(r => CustomerRow.From(view, r)), format ?? CsvFormat.Default);
+    public static string ToCsv(SnapshotView view, int segmentId, ExportFormat? format = null) =>
+        CustomerExport.ToCsv(CustomerExport.PassThroughNames(view.Latest), Rows(view, segmentId).Select(r => CustomerRow.From(view, r)), format ?? ExportFormat.Default);
 }

@@ -49,7 +49,7 @@ public sealed class RankedListTests
     public void The_snapshot_csv_is_the_ranked_list_with_the_customers_own_columns_after_their_ids()
     {
         var path = Path.Combine(TempFolder.Create("export"), "ranked.csv");
-        ScoringRun.WriteRankedList(s_snapshot, path, CsvFormat.Default);
+        ScoringRun.WriteRankedList(s_snapshot, path, ExportFormat.Default);
         var lines = File.ReadAllText(path, Encoding.UTF8).TrimEnd('\n').Split('\n');
         Assert.Equal("rank,customer_id,account_id,メールアドレス,氏名,担当者,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason", lines[0]);
         Assert.Equal("1,top,a2,top@example.jp,山田 太郎,佐藤,customer,1,segment 1,Adoption,0.9,,logins down 60%; 4 tickets in 14 days,,", lines[1]);
@@ -63,14 +63,14 @@ public sealed class RankedListTests
     public void An_excel_csv_is_utf8_with_a_byte_order_mark_and_crlf_so_japanese_text_opens_as_written()
     {
         var path = Path.Combine(TempFolder.Create("export"), "ranked.csv");
-        ScoringRun.WriteRankedList(s_snapshot, path, new CsvFormat(Excel: true));
+        ScoringRun.WriteRankedList(s_snapshot, path, new ExportFormat(Excel: true));
         var bytes = File.ReadAllBytes(path);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = new UTF8Encoding(false).GetString(bytes[3..]);
         Assert.Equal(8, text.Split("\r\n").Length - 1); // header and seven rows, each ended by CRLF
         Assert.DoesNotContain("\n", text.Replace("\r\n", ""));
         Assert.Contains("山田 太郎", text);
-        Assert.Equal(CustomerExport.ToCsv(CustomerExport.PassThroughNames(s_snapshot), [], new CsvFormat()).Split('\n')[0],
+        Assert.Equal(CustomerExport.ToCsv(CustomerExport.PassThroughNames(s_snapshot), [], new ExportFormat()).Split('\n')[0],
             text.Split("\r\n")[0]); // the same columns as the plain CSV
     }
 
@@ -106,9 +106,9 @@ public sealed class RankedListTests
     [Fact]
     public void Layouts_are_named_as_the_options_take_them_and_an_unknown_one_is_refused_naming_the_choices()
     {
-        Assert.Equal(ExportLayout.HubSpot, CsvFormat.ParseLayout("HubSpot", "--layout"));
-        Assert.Equal(ExportLayout.JourneyML, CsvFormat.ParseLayout(null, "--layout"));
-        var e = Assert.Throws<InvalidInputException>(() => CsvFormat.ParseLayout("marketo", "--layout"));
+        Assert.Equal(ExportLayout.HubSpot, ExportFormat.ParseLayout("HubSpot", "--layout"));
+        Assert.Equal(ExportLayout.JourneyML, ExportFormat.ParseLayout(null, "--layout"));
+        var e = Assert.Throws<InvalidInputException>(() => ExportFormat.ParseLayout("marketo", "--layout"));
         Assert.Contains("--layout: unknown layout 'marketo' (one of: journeyml, hubspot, salesforce)", e.Message);
     }
 
@@ -141,7 +141,7 @@ public sealed class RankedListTests
 
     private static string Export(ExportLayout layout) =>
         CustomerExport.ToCsv(CustomerExport.PassThroughNames(s_snapshot), RankedList.All(s_snapshot).Select(r => CustomerRow.From(s_snapshot, r,
-            Array.IndexOf(RankedList.ByChurnRisk(s_snapshot), r) is var i and >= 0 ? i + 1 : null)), new CsvFormat(layout));
+            Array.IndexOf(RankedList.ByChurnRisk(s_snapshot), r) is var i and >= 0 ? i + 1 : null)), new ExportFormat(layout));
 
     private static Snapshot WithPassThrough(Snapshot s, params (string Name, string?[] Values)[] columns) => new()
     {
