@@ -57,7 +57,10 @@ public sealed class ReadyTableCommandTests
         Assert.Contains("Top 10 conversion scores:", score.Output);
         Assert.DoesNotContain("lead score", score.Output);
         var header = File.ReadLines(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.csv").Single()).First();
-        Assert.Contains("f_訪問回数", header);
         Assert.DoesNotContain("成約", header);
+        // The snapshot keeps the features it scored on: the table's own columns, never its label.
+        var snapshot = Core.Scoring.Snapshot.Read(Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.parquet").Single());
+        Assert.Contains("訪問回数", snapshot.FeatureValues.Keys);
+        Assert.DoesNotContain("成約", snapshot.FeatureValues.Keys);
     }
 }

@@ -483,7 +483,7 @@ public sealed class CsvTableReader : TableReader
         return [.. bytes];
     }
 
-    protected override string MissingColumnHint(string name)
+    public override string MissingColumnHint(string name)
     {
         foreach (char other in CsvFormat.Delimiters.Where(d => d != _dialect.Delimiter))
         {

@@ -187,7 +187,7 @@ public sealed class EventSource
     private void ReportActivityAfterChurn(TimelineCheck timeline)
     {
         var counts = new long[_partitions.Length];
-        Parallel.For(0, _partitions.Length, p => ScanQuietly(p, (c, ticks, kind, file, row) =>
+        ParallelReads.For(_partitions.Length, new ParallelOptions(), p => ScanQuietly(p, (c, ticks, kind, file, row) =>
         {
             if (timeline.IsLateActivity(c, ticks, kind))
             {
@@ -211,7 +211,7 @@ public sealed class EventSource
             {
                 return;
             }
-            Parallel.For(0, _partitions.Length, p => ScanQuietly(p, (c, ticks, kind, _, _) => timeline.LearnOnly(c, ticks, kind)));
+            ParallelReads.For(_partitions.Length, new ParallelOptions(), p => ScanQuietly(p, (c, ticks, kind, _, _) => timeline.LearnOnly(c, ticks, kind)));
             timeline.Decide();
         }
     }

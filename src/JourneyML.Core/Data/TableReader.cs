@@ -93,7 +93,7 @@ public abstract class TableReader : IDisposable
     }
 
     /// <summary>More to say when a required column is missing (a CSV file split with the wrong delimiter, say); empty or a sentence.</summary>
-    protected virtual string MissingColumnHint(string name) => "";
+    public virtual string MissingColumnHint(string name) => "";
 
     /// <summary>Opens a file after checking that it is what its name says; wrong, empty or unreadable files get a clear error.</summary>
     /// <param name="csv">How a CSV file is read (its encoding and delimiter, named or detected); Parquet files ignore it.</param>

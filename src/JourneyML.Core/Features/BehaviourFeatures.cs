@@ -61,7 +61,7 @@ public static class BehaviourFeatures
 
         var accumulators = new List<EventAccumulator>();
         int done = 0;
-        Parallel.For(0, dataset.Events.PartitionCount,
+        ParallelReads.For(dataset.Events.PartitionCount,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
             () => new EventAccumulator(customers.Count),
             (partition, _, accumulator) =>

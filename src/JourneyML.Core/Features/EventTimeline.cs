@@ -77,7 +77,7 @@ public sealed class EventTimeline
     private static Part[] ReadPartitions(Dataset dataset, bool withChannels, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         var parts = new Part[dataset.Events.PartitionCount];
-        Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
+        ParallelReads.For(parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
         {
             var part = new Part();
             foreach (var batch in dataset.Events.ReadPartition(p, withChannels))
@@ -130,7 +130,7 @@ public sealed class EventTimeline
         var channels = layout.Channels;
         var values = layout.Values;
         long first = long.MaxValue;
-        Parallel.For(0, parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
+        ParallelReads.For(parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
         {
             var part = parts[p];
             var remap = new ushort[part.ChannelNames.Count + 1];

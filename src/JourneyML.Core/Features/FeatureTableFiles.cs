@@ -232,7 +232,8 @@ public static class FeatureTableFiles
         {
             throw new DataFileException(reader.FileName,
                 $"missing required column '{name}' ({meaning}); the file has: {string.Join(", ", reader.Columns)}. " +
-                $"Name the column with {option}" + (option == "--label" ? ", or leave --label out to find segments without a label" : ""), name);
+                $"Name the column with {option}" + (option == "--label" ? ", or leave --label out to find segments without a label" : "") +
+                reader.MissingColumnHint(name), name);
         }
     }
 

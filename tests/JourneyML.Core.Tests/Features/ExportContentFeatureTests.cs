@@ -45,7 +45,7 @@ public sealed class ExportContentFeatureTests
         Assert.Equal("製造", table.Categories("業種")[1]);
 
         string Reason(string column) => Assert.Single(plan.LeftOut, l => l.Column == column).Reason;
-        Assert.Contains("email addresses", Reason("email"));
+        Assert.Contains("passed through to the exports", Reason("email")); // identifying: for people, never a feature
         Assert.Contains("an id", Reason("crm_id"));
         Assert.Contains("customers.ignore", Reason("notes"));
         Assert.Contains("'churn'", Reason("churn_reason"));
