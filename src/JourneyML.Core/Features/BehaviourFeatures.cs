@@ -229,7 +229,9 @@ public static class BehaviourFeatures
         int count = EventValues.ContentCount;
         for (int i = 0; i < count; i++)
         {
-            values[FeatureNames.ContentValues[i].Name][r] = EventValues.Content(acc.ContentMilli[c * count + i], (acc.ContentValued[c] & (1 << i)) != 0);
+            var (contentSum, contentMean) = EventValues.Content(acc.ContentMilli[c * count + i], acc.ContentCounts[c * count + i], (acc.ContentValued[c] & (1 << i)) != 0);
+            values[FeatureNames.ContentValues[i].Name][r] = contentSum;
+            values[FeatureNames.ContentValues[i].Mean][r] = contentMean;
         }
     }
 

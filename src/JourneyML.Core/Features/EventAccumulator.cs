@@ -111,8 +111,9 @@ internal static class EventValues
     public static IEnumerable<EventKind> ContentKinds(int mask) =>
         FeatureNames.ContentValues.Where((_, i) => (mask & (1 << i)) != 0).Select(v => v.Kind);
 
-    /// <summary>A content value feature: the 90-day sum; NaN for a customer none of whose events of the type before T has a value.</summary>
-    public static float Content(long sumMilli, bool hasValues) => hasValues ? FromMilli(sumMilli) : float.NaN;
+    /// <summary>A content type's 90-day sum (NaN for a customer none of whose events of the type before T has a value) and mean per valued event in 90 days (NaN without one).</summary>
+    public static (float Sum, float Mean) Content(long sumMilli, int count, bool hasValues) =>
+        (hasValues ? FromMilli(sumMilli) : float.NaN, count == 0 ? float.NaN : (float)(sumMilli / 1000.0 / count));
 
     public static bool IsPurchaseLike(EventKind kind) => kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade;
 
@@ -224,7 +225,11 @@ internal sealed class EventAccumulator
         Lifecycle = new List<long>?[customers];
         ContentMilli = new long[customers * EventValues.ContentCount];
         ContentValued = new int[customers];
+        ContentCounts = new int[customers * EventValues.ContentCount];
     }
+
+    /// <summary>Per customer, the events of each content type in the last 90 days that give a value.</summary>
+    public int[] ContentCounts { get; }
 
     /// <summary>Per customer, the 90-day value sums of the content event types in thousandths, in <see cref="FeatureNames.ContentValues"/> order.</summary>
     public long[] ContentMilli { get; }
@@ -307,6 +312,7 @@ internal sealed class EventAccumulator
                 if (day < 90)
                 {
                     ContentMilli[c * EventValues.ContentCount + content] += EventValues.Milli(value);
+                    ContentCounts[c * EventValues.ContentCount + content]++;
                 }
             }
             if (day >= 90)
@@ -475,6 +481,7 @@ internal sealed class EventAccumulator
         for (int i = 0; i < ContentMilli.Length; i++)
         {
             ContentMilli[i] += other.ContentMilli[i];
+            ContentCounts[i] += other.ContentCounts[i];
         }
         AnyContentValue |= other.AnyContentValue;
         AnyUsageValue |= other.AnyUsageValue;

@@ -41,7 +41,7 @@ public sealed class FeaturePlan
         SeverityValues = severityValues;
         var valued = contentValues.ToHashSet();
         ContentValueKinds = [.. FeatureNames.ContentValues.Select(v => v.Kind).Where(valued.Contains)];
-        var contentSkipped = FeatureNames.ContentValues.Where(v => !valued.Contains(v.Kind)).Select(v => v.Name).ToHashSet();
+        var contentSkipped = FeatureNames.ContentValues.Where(v => !valued.Contains(v.Kind)).SelectMany(v => new[] { v.Name, v.Mean }).ToHashSet();
         Behaviour = [.. FeatureNames.Definitions.Where(d =>
             (accountRollups || !FeatureNames.AccountRollups.Contains(d.Name))
             && (usageValues || !FeatureNames.UsageValues.Contains(d.Name))

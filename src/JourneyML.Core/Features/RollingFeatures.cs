@@ -460,13 +460,14 @@ internal sealed class RollingFeatures
         bool any = false;
         for (int i = 0; i < EventValues.ContentCount; i++)
         {
-            any |= table.Wants(F.ContentValue0 + i);
+            any |= table.Wants(F.ContentValue0 + 2 * i) || table.Wants(F.ContentValue0 + 2 * i + 1);
         }
         if (!any)
         {
             return;
         }
         Span<long> sums = stackalloc long[EventValues.ContentCount];
+        Span<int> counts = stackalloc int[EventValues.ContentCount];
         var kinds = _timeline.Kinds;
         var values = _timeline.Values;
         for (int p = _edges[c * Edges + 5], end = _edges[c * Edges]; p < end; p++)
@@ -474,11 +475,14 @@ internal sealed class RollingFeatures
             if (EventValues.ContentIndex[(int)kinds[p]] is var content and >= 0 && !float.IsNaN(values[p]))
             {
                 sums[content] += EventValues.Milli(values[p]);
+                counts[content]++;
             }
         }
         for (int i = 0; i < sums.Length; i++)
         {
-            table.Set(F.ContentValue0 + i, r, EventValues.Content(sums[i], (_contentValued[c] & (1 << i)) != 0));
+            var (sum, mean) = EventValues.Content(sums[i], counts[i], (_contentValued[c] & (1 << i)) != 0);
+            table.Set(F.ContentValue0 + 2 * i, r, sum);
+            table.Set(F.ContentValue0 + 2 * i + 1, r, mean);
         }
     }
 
@@ -558,9 +562,9 @@ internal sealed class RollingFeatures
         public const int AccountContacts = 35, AccountEngagedContacts30d = 36, AccountEngagedRoles30d = 37, AccountDecisionMakerEngaged = 38;
         public const int Reactivations = 39, UsageMinutes30d = 40, UsageMinutesPrev30d = 41, UsageMinutes90d = 42, UsageTrend = 43;
         public const int TicketSeverityMax90d = 44, TicketSeverityMean90d = 45;
-        /// <summary>The content value features, in <see cref="FeatureNames.ContentValues"/> order: page_view_value_90d ... pricing_page_view_value_90d.</summary>
+        /// <summary>The content value features, in <see cref="FeatureNames.ContentValues"/> order, sum then mean: page_view_value_90d ... pricing_page_view_value_mean_90d.</summary>
         public const int ContentValue0 = 46;
-        public const int Plan = 54, Role = 55, Region = 56;
+        public const int Plan = 62, Role = 63, Region = 64;
     }
 
     /// <summary>One date's rows: only the wanted columns are allocated and written.</summary>

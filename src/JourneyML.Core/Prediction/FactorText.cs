@@ -1,4 +1,5 @@
 using System.Globalization;
+using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 
 namespace JourneyML.Core.Prediction;
@@ -59,26 +60,25 @@ public static class FactorText
         FeatureNames.TicketSeverityMax90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"tickets up to severity {Number(value)} in the last 90 days",
         FeatureNames.TicketSeverityMean90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"mean ticket severity {Number(value)} over the last 90 days",
         FeatureNames.WebinarMinutes90d => float.IsNaN(value) ? "no webinar minutes recorded" : $"{Plural(value, "webinar minute", "webinar minutes")} in the last 90 days",
+        FeatureNames.WebinarMinutesMean90d => float.IsNaN(value) ? "no webinar minutes recorded in the last 90 days" : $"{Plural(value, "minute", "minutes")} per webinar attended on average in the last 90 days",
         _ => ContentValuePhrase(feature, value),
     };
 
     /// <summary>A content value in the export's own unit (unknown here): "page-view values summing to 340 in the last 90 days".</summary>
     private static string? ContentValuePhrase(string feature, float value)
     {
-        string? what = feature switch
+        foreach (var (kind, sum, mean) in FeatureNames.ContentValues)
         {
-            FeatureNames.PageViewValue90d => "page-view",
-            FeatureNames.EmailOpenValue90d => "email-open",
-            FeatureNames.EmailClickValue90d => "email-click",
-            FeatureNames.DownloadValue90d => "download",
-            FeatureNames.CaseStudyViewValue90d => "case-study-view",
-            FeatureNames.ComparisonPageViewValue90d => "comparison-page-view",
-            FeatureNames.PricingPageViewValue90d => "pricing-page-view",
-            _ => null,
-        };
-        return what is null ? null
-            : float.IsNaN(value) ? $"no {what} values recorded"
-            : $"{what} values summing to {Number(value)} in the last 90 days";
+            if (feature != sum && feature != mean)
+            {
+                continue;
+            }
+            string what = kind.CanonicalName().Replace('_', '-');
+            return float.IsNaN(value) ? $"no {what} values recorded in the last 90 days"
+                : feature == sum ? $"{what} values summing to {Number(value)} in the last 90 days"
+                : $"{what} values of {Number(value)} on average in the last 90 days";
+        }
+        return null;
     }
 
     /// <summary>

@@ -183,6 +183,7 @@ public sealed class BehaviourFeatureTests
             Assert.Equal(early.Columns.Select(c => c.Name), late.Columns.Select(c => c.Name));
             Assert.Contains(early.Numbers(FeatureNames.UsageMinutes90d), v => v > 0);
             Assert.All(FeatureNames.ContentValues, v => Assert.Contains(early.Numbers(v.Name), x => x > 0));
+            Assert.All(FeatureNames.ContentValues, v => Assert.Contains(early.Numbers(v.Mean), x => x > 0));
             FeatureAssert.SameFeatures(early, late, labels: false);
         }
     }

@@ -119,7 +119,7 @@ public sealed class TimelineEquivalenceTests
         var date = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
         var table = new RollingFeatures(EventTimeline.Build(dataset)).Advance(date);
         SameFeatures(table, dataset, date);
-        var contentValues = FeatureNames.ContentValues.Select(v => v.Name).ToList();
+        var contentValues = FeatureNames.ContentValues.SelectMany(v => new[] { v.Name, v.Mean }).ToList();
         foreach (var feature in FeatureNames.UsageValues.Concat(FeatureNames.SeverityValues).Concat(contentValues).Append(FeatureNames.DaysAsCustomer))
         {
             Assert.Contains(table.Numbers(feature), v => !float.IsNaN(v) && v > 0);
