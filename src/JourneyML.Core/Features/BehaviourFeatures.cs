@@ -88,7 +88,8 @@ public static class BehaviourFeatures
         {
             total.Merge(accumulators[i]);
         }
-        var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue);
+        var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
+            EventValues.ContentKinds(total.AnyContentValue));
         var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
         return (table, summary with { Elapsed = watch.Elapsed });
     }
@@ -225,6 +226,13 @@ public static class BehaviourFeatures
         var (max, mean) = EventValues.Severity(acc.ValueMilli[c * EventValues.Count + EventValues.Severity90], acc.SeverityCount[c], acc.SeverityMax[c]);
         values[FeatureNames.TicketSeverityMax90d][r] = max;
         values[FeatureNames.TicketSeverityMean90d][r] = mean;
+        int count = EventValues.ContentCount;
+        for (int i = 0; i < count; i++)
+        {
+            var (contentSum, contentMean) = EventValues.Content(acc.ContentMilli[c * count + i], acc.ContentCounts[c * count + i], (acc.ContentValued[c] & (1 << i)) != 0);
+            values[FeatureNames.ContentValues[i].Name][r] = contentSum;
+            values[FeatureNames.ContentValues[i].Mean][r] = contentMean;
+        }
     }
 
     private static FeatureTable ToFeatureTable(NumericColumns values, RowValues row, List<int> rows, FeaturePlan plan, DateTime asOf, int horizonDays)

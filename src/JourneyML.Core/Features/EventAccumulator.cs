@@ -90,6 +90,31 @@ internal static class EventValues
 
     public static bool IsTicket(EventKind kind) => kind is EventKind.TicketOpened or EventKind.TicketEscalated;
 
+    /// <summary>How many event types have a content value feature (<see cref="FeatureNames.ContentValues"/>).</summary>
+    public static int ContentCount => FeatureNames.ContentValues.Count;
+
+    /// <summary>Per event kind, its position in <see cref="FeatureNames.ContentValues"/>; -1 when its values feed no content value feature.</summary>
+    public static readonly sbyte[] ContentIndex = BuildContentIndex();
+
+    private static sbyte[] BuildContentIndex()
+    {
+        var index = new sbyte[EventKinds.Count];
+        Array.Fill(index, (sbyte)-1);
+        for (int i = 0; i < FeatureNames.ContentValues.Count; i++)
+        {
+            index[(int)FeatureNames.ContentValues[i].Kind] = (sbyte)i;
+        }
+        return index;
+    }
+
+    /// <summary>The event types of a mask of content indexes (bit i for <see cref="FeatureNames.ContentValues"/>[i]).</summary>
+    public static IEnumerable<EventKind> ContentKinds(int mask) =>
+        FeatureNames.ContentValues.Where((_, i) => (mask & (1 << i)) != 0).Select(v => v.Kind);
+
+    /// <summary>A content type's 90-day sum (NaN for a customer none of whose events of the type before T has a value) and mean per valued event in 90 days (NaN without one).</summary>
+    public static (float Sum, float Mean) Content(long sumMilli, int count, bool hasValues) =>
+        (hasValues ? FromMilli(sumMilli) : float.NaN, count == 0 ? float.NaN : (float)(sumMilli / 1000.0 / count));
+
     public static bool IsPurchaseLike(EventKind kind) => kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade;
 
     /// <summary>
@@ -198,7 +223,20 @@ internal sealed class EventAccumulator
         SeverityMax = new float[customers];
         Array.Fill(SeverityMax, -1f);
         Lifecycle = new List<long>?[customers];
+        ContentMilli = new long[customers * EventValues.ContentCount];
+        ContentValued = new int[customers];
+        ContentCounts = new int[customers * EventValues.ContentCount];
     }
+
+    /// <summary>Per customer, the events of each content type in the last 90 days that give a value.</summary>
+    public int[] ContentCounts { get; }
+
+    /// <summary>Per customer, the 90-day value sums of the content event types in thousandths, in <see cref="FeatureNames.ContentValues"/> order.</summary>
+    public long[] ContentMilli { get; }
+    /// <summary>Per customer, bit i set when an event of <see cref="FeatureNames.ContentValues"/>[i] before T has a value.</summary>
+    public int[] ContentValued { get; }
+    /// <summary>Bit i set when any event of <see cref="FeatureNames.ContentValues"/>[i] in the export (before or after T) has a value.</summary>
+    public int AnyContentValue { get; private set; }
 
     /// <summary>Per customer, <see cref="EventValues.Count"/> sums of values in thousandths (see <see cref="EventValues"/>).</summary>
     public long[] ValueMilli { get; }
@@ -235,6 +273,8 @@ internal sealed class EventAccumulator
         long asOf = window.AsOfTicks;
         long before = 0, after = 0, first = FirstEventTicks;
         bool anyUsage = AnyUsageValue, anySeverity = AnySeverityValue;
+        int anyContent = AnyContentValue;
+        var contentIndex = EventValues.ContentIndex;
         for (int i = 0; i < batch.Count; i++)
         {
             int c = batch.Customer[i];
@@ -245,6 +285,8 @@ internal sealed class EventAccumulator
             // Whether value features exist at all is the whole export's matter: every as-of date gets the same columns.
             anyUsage |= valued && kind == EventKind.Login;
             anySeverity |= valued && EventValues.IsTicket(kind);
+            int content = valued ? contentIndex[(int)kind] : -1;
+            anyContent |= content >= 0 ? 1 << content : 0;
             if (t >= asOf)
             {
                 // At or after T: never a feature, only a label.
@@ -264,6 +306,15 @@ internal sealed class EventAccumulator
             {
                 HasUsageValue[c] = true;
             }
+            if (content >= 0)
+            {
+                ContentValued[c] |= 1 << content;
+                if (day < 90)
+                {
+                    ContentMilli[c * EventValues.ContentCount + content] += EventValues.Milli(value);
+                    ContentCounts[c * EventValues.ContentCount + content]++;
+                }
+            }
             if (day >= 90)
             {
                 continue;
@@ -277,6 +328,7 @@ internal sealed class EventAccumulator
         }
         AnyUsageValue = anyUsage;
         AnySeverityValue = anySeverity;
+        AnyContentValue = anyContent;
         EventsBefore += before;
         EventsOnOrAfter += after;
         FirstEventTicks = first;
@@ -414,6 +466,7 @@ internal sealed class EventAccumulator
             FirstPurchaseAfter[c] = Math.Min(FirstPurchaseAfter[c], other.FirstPurchaseAfter[c]);
             FirstCancellationAfter[c] = Math.Min(FirstCancellationAfter[c], other.FirstCancellationAfter[c]);
             HasUsageValue[c] |= other.HasUsageValue[c];
+            ContentValued[c] |= other.ContentValued[c];
             SeverityCount[c] += other.SeverityCount[c];
             SeverityMax[c] = Math.Max(SeverityMax[c], other.SeverityMax[c]);
             if (other.Lifecycle[c] is { } theirs)
@@ -425,6 +478,12 @@ internal sealed class EventAccumulator
         {
             ValueMilli[i] += other.ValueMilli[i];
         }
+        for (int i = 0; i < ContentMilli.Length; i++)
+        {
+            ContentMilli[i] += other.ContentMilli[i];
+            ContentCounts[i] += other.ContentCounts[i];
+        }
+        AnyContentValue |= other.AnyContentValue;
         AnyUsageValue |= other.AnyUsageValue;
         AnySeverityValue |= other.AnySeverityValue;
         EventsBefore += other.EventsBefore;

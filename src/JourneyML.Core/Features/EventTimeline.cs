@@ -13,14 +13,18 @@ public sealed class EventTimeline
     private EventTimeline(Dataset dataset, int[] offsets, long[] ticks, EventKind[] kinds, ushort[] channels, float[] values, string[] channelNames, long firstEventTicks, bool hasChannels)
     {
         Values = values;
-        for (int i = 0; i < values.Length && !(HasUsageValues && HasSeverityValues); i++)
+        int content = 0;
+        for (int i = 0; i < values.Length; i++)
         {
             if (!float.IsNaN(values[i]))
             {
                 HasUsageValues |= kinds[i] == EventKind.Login;
                 HasSeverityValues |= EventValues.IsTicket(kinds[i]);
+                int at = EventValues.ContentIndex[(int)kinds[i]];
+                content |= at >= 0 ? 1 << at : 0;
             }
         }
+        ContentValueKinds = [.. EventValues.ContentKinds(content)];
         HasChannels = hasChannels;
         Dataset = dataset;
         Offsets = offsets;
@@ -47,6 +51,8 @@ public sealed class EventTimeline
     /// <summary>Whether any login, or any ticket, in the export has a value (the value features exist only then).</summary>
     public bool HasUsageValues { get; }
     public bool HasSeverityValues { get; }
+    /// <summary>The content and pricing-page event types some event of which in the export has a value (their value features exist only then).</summary>
+    public IReadOnlyList<EventKind> ContentValueKinds { get; }
 
     /// <summary>The channels seen, in ordinal order.</summary>
     public IReadOnlyList<string> ChannelNames { get; }

@@ -1,3 +1,5 @@
+using JourneyML.Core.Data;
+
 namespace JourneyML.Core.Features;
 
 /// <summary>
@@ -98,6 +100,38 @@ public static class FeatureNames
     public const string TicketSeverityMax90d = "ticket_severity_max_90d";
     /// <summary>mean ticket severity in the last 90 days.</summary>
     public const string TicketSeverityMean90d = "ticket_severity_mean_90d";
+    /// <summary>minutes attended (the value of webinar_attended events) over the last 90 days; written only when the export gives webinar values.</summary>
+    public const string WebinarMinutes90d = "webinar_minutes_90d";
+    /// <summary>the sum of the values of page_view events (seconds on page, say) over the last 90 days; written only when the export gives them.</summary>
+    public const string PageViewValue90d = "page_view_value_90d";
+    /// <summary>the sum of the values of email_open events over the last 90 days; written only when the export gives them.</summary>
+    public const string EmailOpenValue90d = "email_open_value_90d";
+    /// <summary>the sum of the values of email_click events over the last 90 days; written only when the export gives them.</summary>
+    public const string EmailClickValue90d = "email_click_value_90d";
+    /// <summary>the sum of the values of download events over the last 90 days; written only when the export gives them.</summary>
+    public const string DownloadValue90d = "download_value_90d";
+    /// <summary>the sum of the values of case_study_view events over the last 90 days; written only when the export gives them.</summary>
+    public const string CaseStudyViewValue90d = "case_study_view_value_90d";
+    /// <summary>the sum of the values of comparison_page_view events over the last 90 days; written only when the export gives them.</summary>
+    public const string ComparisonPageViewValue90d = "comparison_page_view_value_90d";
+    /// <summary>the sum of the values of pricing_page_view events over the last 90 days; written only when the export gives them.</summary>
+    public const string PricingPageViewValue90d = "pricing_page_view_value_90d";
+    /// <summary>the mean value of the page_view events of the last 90 days that give one (missing without such an event).</summary>
+    public const string PageViewValueMean90d = "page_view_value_mean_90d";
+    /// <summary>the mean value of the email_open events of the last 90 days that give one (missing without such an event).</summary>
+    public const string EmailOpenValueMean90d = "email_open_value_mean_90d";
+    /// <summary>the mean value of the email_click events of the last 90 days that give one (missing without such an event).</summary>
+    public const string EmailClickValueMean90d = "email_click_value_mean_90d";
+    /// <summary>the mean value of the download events of the last 90 days that give one (missing without such an event).</summary>
+    public const string DownloadValueMean90d = "download_value_mean_90d";
+    /// <summary>the mean value of the webinar_attended events of the last 90 days that give one (missing without such an event).</summary>
+    public const string WebinarMinutesMean90d = "webinar_minutes_mean_90d";
+    /// <summary>the mean value of the case_study_view events of the last 90 days that give one (missing without such an event).</summary>
+    public const string CaseStudyViewValueMean90d = "case_study_view_value_mean_90d";
+    /// <summary>the mean value of the comparison_page_view events of the last 90 days that give one (missing without such an event).</summary>
+    public const string ComparisonPageViewValueMean90d = "comparison_page_view_value_mean_90d";
+    /// <summary>the mean value of the pricing_page_view events of the last 90 days that give one (missing without such an event).</summary>
+    public const string PricingPageViewValueMean90d = "pricing_page_view_value_mean_90d";
     /// <summary>the customer's plan.</summary>
     public const string Plan = "plan";
     /// <summary>the customer's buying-group role.</summary>
@@ -113,6 +147,22 @@ public static class FeatureNames
 
     /// <summary>The features from ticket values (severity): written only when some ticket event in the export has a value.</summary>
     public static IReadOnlyList<string> SeverityValues { get; } = [TicketSeverityMax90d, TicketSeverityMean90d];
+
+    /// <summary>
+    /// The features from the values of content and pricing-page events, two per event type (the sum over the last 90
+    /// days, and the mean per event giving one): written only when some event of its type in the export has a value.
+    /// </summary>
+    public static IReadOnlyList<(EventKind Kind, string Name, string Mean)> ContentValues { get; } =
+    [
+        (EventKind.PageView, PageViewValue90d, PageViewValueMean90d),
+        (EventKind.EmailOpen, EmailOpenValue90d, EmailOpenValueMean90d),
+        (EventKind.EmailClick, EmailClickValue90d, EmailClickValueMean90d),
+        (EventKind.Download, DownloadValue90d, DownloadValueMean90d),
+        (EventKind.WebinarAttended, WebinarMinutes90d, WebinarMinutesMean90d),
+        (EventKind.CaseStudyView, CaseStudyViewValue90d, CaseStudyViewValueMean90d),
+        (EventKind.ComparisonPageView, ComparisonPageViewValue90d, ComparisonPageViewValueMean90d),
+        (EventKind.PricingPageView, PricingPageViewValue90d, PricingPageViewValueMean90d),
+    ];
 
     /// <summary>The features the behaviour-log step can write (some only when the export holds what they need, see <see cref="FeaturePlan"/>), in table order, with their business meaning (used by reports and explanations).</summary>
     public static IReadOnlyList<(string Name, string Description)> Definitions { get; } =
@@ -163,6 +213,22 @@ public static class FeatureNames
         (FeatureNames.UsageTrend, "log2 ratio of minutes of use in the last 30 days to the 30 before (missing with under 60 days of history or without login values)"),
         (FeatureNames.TicketSeverityMax90d, "highest severity (the value given on ticket events) among the tickets of the last 90 days (missing without such a ticket)"),
         (FeatureNames.TicketSeverityMean90d, "mean severity of the tickets of the last 90 days that give one (missing without such a ticket)"),
+        (FeatureNames.PageViewValue90d, "the sum of the values given on page_view events in the last 90 days, in the export's unit (seconds on page, say; missing for a customer none of whose page views before the as-of date has a value)"),
+        (FeatureNames.PageViewValueMean90d, "the mean value of the page_view events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.EmailOpenValue90d, "the sum of the values given on email_open events in the last 90 days, in the export's unit (missing for a customer none of whose email opens before the as-of date has a value)"),
+        (FeatureNames.EmailOpenValueMean90d, "the mean value of the email_open events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.EmailClickValue90d, "the sum of the values given on email_click events in the last 90 days, in the export's unit (missing for a customer none of whose email clicks before the as-of date has a value)"),
+        (FeatureNames.EmailClickValueMean90d, "the mean value of the email_click events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.DownloadValue90d, "the sum of the values given on download events in the last 90 days, in the export's unit (missing for a customer none of whose downloads before the as-of date has a value)"),
+        (FeatureNames.DownloadValueMean90d, "the mean value of the download events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.WebinarMinutes90d, "minutes of webinars attended in the last 90 days: the sum of the values given on webinar_attended events (missing for a customer none of whose webinars before the as-of date has a value)"),
+        (FeatureNames.WebinarMinutesMean90d, "mean minutes per webinar attended: the mean value of the webinar_attended events of the last 90 days that give one (missing without such an event)"),
+        (FeatureNames.CaseStudyViewValue90d, "the sum of the values given on case_study_view events in the last 90 days, in the export's unit (missing for a customer none of whose case-study views before the as-of date has a value)"),
+        (FeatureNames.CaseStudyViewValueMean90d, "the mean value of the case_study_view events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.ComparisonPageViewValue90d, "the sum of the values given on comparison_page_view events in the last 90 days, in the export's unit (missing for a customer none of whose comparison-page views before the as-of date has a value)"),
+        (FeatureNames.ComparisonPageViewValueMean90d, "the mean value of the comparison_page_view events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.PricingPageViewValue90d, "the sum of the values given on pricing_page_view events in the last 90 days, in the export's unit (missing for a customer none of whose pricing-page views before the as-of date has a value)"),
+        (FeatureNames.PricingPageViewValueMean90d, "the mean value of the pricing_page_view events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
         (FeatureNames.Plan, "the customer's plan"),
         (FeatureNames.Role, "the customer's buying-group role"),
         (FeatureNames.Region, "the customer's region"),

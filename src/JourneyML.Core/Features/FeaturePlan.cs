@@ -33,16 +33,20 @@ public sealed class FeaturePlan
 
     private readonly HashSet<string> _behaviour;
 
-    private FeaturePlan(bool accountRollups, bool usageValues, bool severityValues, List<AttributeFeature> attributes,
-        List<float[]?> numbers, List<string?[]?> texts, List<LeftOutColumn> leftOut)
+    private FeaturePlan(bool accountRollups, bool usageValues, bool severityValues, IEnumerable<EventKind> contentValues,
+        List<AttributeFeature> attributes, List<float[]?> numbers, List<string?[]?> texts, List<LeftOutColumn> leftOut)
     {
         AccountRollups = accountRollups;
         UsageValues = usageValues;
         SeverityValues = severityValues;
+        var valued = contentValues.ToHashSet();
+        ContentValueKinds = [.. FeatureNames.ContentValues.Select(v => v.Kind).Where(valued.Contains)];
+        var contentSkipped = FeatureNames.ContentValues.Where(v => !valued.Contains(v.Kind)).SelectMany(v => new[] { v.Name, v.Mean }).ToHashSet();
         Behaviour = [.. FeatureNames.Definitions.Where(d =>
             (accountRollups || !FeatureNames.AccountRollups.Contains(d.Name))
             && (usageValues || !FeatureNames.UsageValues.Contains(d.Name))
-            && (severityValues || !FeatureNames.SeverityValues.Contains(d.Name)))];
+            && (severityValues || !FeatureNames.SeverityValues.Contains(d.Name))
+            && !contentSkipped.Contains(d.Name))];
         _behaviour = [.. Behaviour.Select(b => b.Name)];
         Attributes = attributes;
         AttributeNumbers = numbers;
@@ -62,6 +66,8 @@ public sealed class FeaturePlan
     public bool UsageValues { get; }
     /// <summary>Ticket-severity features are written (some ticket event in the export has a value).</summary>
     public bool SeverityValues { get; }
+    /// <summary>The content and pricing-page event types whose value feature is written (some event of the type in the export has a value), in <see cref="FeatureNames.ContentValues"/> order.</summary>
+    public IReadOnlyList<EventKind> ContentValueKinds { get; }
 
     /// <summary>Per attribute, its value per customer index: numbers (NaN when blank) or text (null when blank).</summary>
     internal IReadOnlyList<float[]?> AttributeNumbers { get; }
@@ -86,13 +92,16 @@ public sealed class FeaturePlan
                 SeverityValues
                     ? "ticket-severity features written from the values on ticket events"
                     : "ticket-severity features not written: no ticket event in the export has a value",
+                ContentValueKinds.Count > 0
+                    ? "content value features written from the values on " + string.Join(", ", ContentValueKinds.Select(k => k.CanonicalName())) + " events"
+                    : "content value features not written: no content or pricing-page event in the export has a value",
             };
             return notes;
         }
     }
 
     /// <summary>The plan for a dataset read from files: attributes inferred and screened, roll-ups and value features as the export supports.</summary>
-    public static FeaturePlan For(CustomerTable customers, CustomersMapping mapping, bool usageValues, bool severityValues)
+    public static FeaturePlan For(CustomerTable customers, CustomersMapping mapping, bool usageValues, bool severityValues, IEnumerable<EventKind> contentValues)
     {
         var attributes = new List<AttributeFeature>();
         var numbers = new List<float[]?>();
@@ -122,7 +131,7 @@ public sealed class FeaturePlan
             }
             Add(attributes, numbers, texts, column, kind, values);
         }
-        return new FeaturePlan(customers.HasSharedAccounts(), usageValues, severityValues, attributes, numbers, texts, leftOut);
+        return new FeaturePlan(customers.HasSharedAccounts(), usageValues, severityValues, contentValues, attributes, numbers, texts, leftOut);
     }
 
     /// <summary>
@@ -138,7 +147,7 @@ public sealed class FeaturePlan
         {
             Add(kept, numbers, texts, name, kind, ValuesOf(customers, name));
         }
-        return new FeaturePlan(true, true, true, kept, numbers, texts, []);
+        return new FeaturePlan(true, true, true, FeatureNames.ContentValues.Select(v => v.Kind), kept, numbers, texts, []);
     }
 
     private static void Add(List<AttributeFeature> attributes, List<float[]?> numbers, List<string?[]?> texts, string column, FeatureKind kind, string?[] values)

@@ -41,6 +41,8 @@ internal sealed class RollingFeatures
     /// <summary>Per customer: minutes of use in thousandths over the last 30, the 30 before and the last 90 days (<see cref="EventValues"/>).</summary>
     private readonly long[] _usage;
     private readonly bool[] _hasUsage;
+    /// <summary>Per customer, bit i set when an event of <see cref="FeatureNames.ContentValues"/>[i] before T has a value.</summary>
+    private readonly int[] _contentValued;
     private readonly LifecycleWalk[] _walk;
     private long _firstAsOf = long.MinValue;
     private long _asOf = long.MinValue;
@@ -57,7 +59,7 @@ internal sealed class RollingFeatures
         _timeline = timeline;
         _customers = timeline.Dataset.Customers;
         _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues);
+        _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues, timeline.ContentValueKinds);
         var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
         var attributes = _plan.Attributes.Select(a => a.Name).ToList();
         _wanted = new bool[names.Count];
@@ -96,6 +98,7 @@ internal sealed class RollingFeatures
         _lastCancellation = new long[n];
         _usage = new long[n * EventValues.Count];
         _hasUsage = new bool[n];
+        _contentValued = new int[n];
         _walk = new LifecycleWalk[n];
         // Roles compare without case (as the account roll-up does); numbered once so a step counts them with a bit mask.
         var roleIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -223,6 +226,10 @@ internal sealed class RollingFeatures
                     _usage[usageAt + EventValues.Usage90] += milli;
                     _hasUsage[c] = true;
                 }
+            }
+            if (EventValues.ContentIndex[(int)kind] is var content and >= 0 && !float.IsNaN(values[p]))
+            {
+                _contentValued[c] |= 1 << content;
             }
             lastActivity = Math.Max(lastActivity, at);
             active += firstOfDay[p] ? 1 : 0;
@@ -376,6 +383,7 @@ internal sealed class RollingFeatures
         table.Set(F.DaysAsCustomer, r, status == CustomerStatus.Customer && since > 0 ? (float)Days(asOfTicks - since) : float.NaN);
         table.Set(F.Reactivations, r, _walk[c].Reactivations);
         FillValues(table, r, c, history);
+        FillContentValues(table, r, c);
 
         var k = _counts.AsSpan(c * Slots.Count, Slots.Count);
         int logins30 = k[Slots.Login30], loginsPrev = k[Slots.LoginPrev30];
@@ -444,6 +452,38 @@ internal sealed class RollingFeatures
         var (severityMax, severityMean) = EventValues.Severity(sum, count, max);
         table.Set(F.TicketSeverityMax90d, r, severityMax);
         table.Set(F.TicketSeverityMean90d, r, severityMean);
+    }
+
+    /// <summary>Content values summed over the events now in the last 90 days (as <see cref="BehaviourFeatures"/> sums them).</summary>
+    private void FillContentValues(StepTable table, int r, int c)
+    {
+        bool any = false;
+        for (int i = 0; i < EventValues.ContentCount; i++)
+        {
+            any |= table.Wants(F.ContentValue0 + 2 * i) || table.Wants(F.ContentValue0 + 2 * i + 1);
+        }
+        if (!any)
+        {
+            return;
+        }
+        Span<long> sums = stackalloc long[EventValues.ContentCount];
+        Span<int> counts = stackalloc int[EventValues.ContentCount];
+        var kinds = _timeline.Kinds;
+        var values = _timeline.Values;
+        for (int p = _edges[c * Edges + 5], end = _edges[c * Edges]; p < end; p++)
+        {
+            if (EventValues.ContentIndex[(int)kinds[p]] is var content and >= 0 && !float.IsNaN(values[p]))
+            {
+                sums[content] += EventValues.Milli(values[p]);
+                counts[content]++;
+            }
+        }
+        for (int i = 0; i < sums.Length; i++)
+        {
+            var (sum, mean) = EventValues.Content(sums[i], counts[i], (_contentValued[c] & (1 << i)) != 0);
+            table.Set(F.ContentValue0 + 2 * i, r, sum);
+            table.Set(F.ContentValue0 + 2 * i + 1, r, mean);
+        }
     }
 
     /// <summary>Contacts, engaged contacts and roles, and decision-maker engagement per account, as <see cref="BehaviourFeatures"/> rolls them up.</summary>
@@ -522,7 +562,9 @@ internal sealed class RollingFeatures
         public const int AccountContacts = 35, AccountEngagedContacts30d = 36, AccountEngagedRoles30d = 37, AccountDecisionMakerEngaged = 38;
         public const int Reactivations = 39, UsageMinutes30d = 40, UsageMinutesPrev30d = 41, UsageMinutes90d = 42, UsageTrend = 43;
         public const int TicketSeverityMax90d = 44, TicketSeverityMean90d = 45;
-        public const int Plan = 46, Role = 47, Region = 48;
+        /// <summary>The content value features, in <see cref="FeatureNames.ContentValues"/> order, sum then mean: page_view_value_90d ... pricing_page_view_value_mean_90d.</summary>
+        public const int ContentValue0 = 46;
+        public const int Plan = 62, Role = 63, Region = 64;
     }
 
     /// <summary>One date's rows: only the wanted columns are allocated and written.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 
 namespace JourneyML.Core.Prediction;
@@ -49,7 +50,7 @@ public static class FactorText
     private static bool AccountOfOne(FeatureTable table, int row, string feature) =>
         FeatureNames.AccountRollups.Contains(feature) && Value(table, row, FeatureNames.AccountContacts) is var contacts && !(contacts > 1);
 
-    /// <summary>Minutes of use (login values) and ticket severity (ticket values); null for any other feature.</summary>
+    /// <summary>Minutes of use (login values), ticket severity (ticket values) and content values; null for any other feature.</summary>
     private static string? ValuePhrase(FeatureTable table, int row, string feature, float value) => feature switch
     {
         FeatureNames.UsageTrend or FeatureNames.UsageMinutesPrev30d =>
@@ -58,8 +59,27 @@ public static class FactorText
         FeatureNames.UsageMinutes90d => float.IsNaN(value) ? "no minutes of use recorded" : $"{Plural(MathF.Round(value), "minute", "minutes")} of use in the last 90 days",
         FeatureNames.TicketSeverityMax90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"tickets up to severity {Number(value)} in the last 90 days",
         FeatureNames.TicketSeverityMean90d => float.IsNaN(value) ? "no ticket with a severity in the last 90 days" : $"mean ticket severity {Number(value)} over the last 90 days",
-        _ => null,
+        FeatureNames.WebinarMinutes90d => float.IsNaN(value) ? "no webinar minutes recorded" : $"{Plural(value, "webinar minute", "webinar minutes")} in the last 90 days",
+        FeatureNames.WebinarMinutesMean90d => float.IsNaN(value) ? "no webinar minutes recorded in the last 90 days" : $"{Plural(value, "minute", "minutes")} per webinar attended on average in the last 90 days",
+        _ => ContentValuePhrase(feature, value),
     };
+
+    /// <summary>A content value in the export's own unit (unknown here): "page-view values summing to 340 in the last 90 days".</summary>
+    private static string? ContentValuePhrase(string feature, float value)
+    {
+        foreach (var (kind, sum, mean) in FeatureNames.ContentValues)
+        {
+            if (feature != sum && feature != mean)
+            {
+                continue;
+            }
+            string what = kind.CanonicalName().Replace('_', '-');
+            return float.IsNaN(value) ? $"no {what} values recorded in the last 90 days"
+                : feature == sum ? $"{what} values summing to {Number(value)} in the last 90 days"
+                : $"{what} values of {Number(value)} on average in the last 90 days";
+        }
+        return null;
+    }
 
     /// <summary>
     /// A column of the customers table in its own name: "industry is retail", "seats 3 (low)" (low or high against the

@@ -152,7 +152,7 @@ public sealed class BehaviourFeatureTests
         for (int trial = 0; trial < 5; trial++)
         {
             var random = new Random(1000 + trial);
-            // With the customer's own columns and event values: no value at or after T changes minutes of use or severity either.
+            // With the customer's own columns and event values: no value at or after T changes minutes of use, severity or content values either.
             using var before = new TestExport("industry", "seats");
             using var after = new TestExport("industry", "seats");
             for (int c = 0; c < 60; c++)
@@ -182,6 +182,8 @@ public sealed class BehaviourFeatureTests
             var (early, late) = (Build(before.Write(mapping: TestExport.KeepingImpossibleTimelines)), Build(after.Write(mapping: TestExport.KeepingImpossibleTimelines)));
             Assert.Equal(early.Columns.Select(c => c.Name), late.Columns.Select(c => c.Name));
             Assert.Contains(early.Numbers(FeatureNames.UsageMinutes90d), v => v > 0);
+            Assert.All(FeatureNames.ContentValues, v => Assert.Contains(early.Numbers(v.Name), x => x > 0));
+            Assert.All(FeatureNames.ContentValues, v => Assert.Contains(early.Numbers(v.Mean), x => x > 0));
             FeatureAssert.SameFeatures(early, late, labels: false);
         }
     }

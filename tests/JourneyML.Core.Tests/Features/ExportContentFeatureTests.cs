@@ -1,5 +1,6 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
 
 namespace JourneyML.Core.Tests.Features;
 
@@ -128,6 +129,44 @@ public sealed class ExportContentFeatureTests
         }
         Assert.True(summary.Plan!.UsageValues);
         Assert.True(summary.Plan.SeverityValues);
+    }
+
+    [Fact]
+    public void Webinar_and_other_content_values_are_summed_per_type_over_90_days_and_a_type_without_values_has_no_feature()
+    {
+        using var export = new TestExport();
+        export.Customer("FAN", LongAgo).Customer("SKIPS", LongAgo).Customer("OLD", LongAgo)
+            .Event("FAN", T.AddDays(-3), "webinar_attended", value: 45)
+            .Event("FAN", T.AddDays(-60), "webinar_attended", value: 76)
+            .Event("FAN", T.AddDays(-100), "webinar_attended", value: 50) // older than 90 days
+            .Event("FAN", T.AddDays(2), "webinar_attended", value: 600)   // after T: never a feature
+            .Event("FAN", T.AddDays(-4), "webinar_attended")              // attended, minutes not given
+            .Event("FAN", T.AddDays(-8), "page_view", value: 30)
+            .Event("FAN", T.AddDays(-9), "page_view", value: 12)
+            .Event("FAN", T.AddDays(-9), "download")                      // no download in the export gives a value
+            .Event("SKIPS", T.AddDays(-5), "webinar_attended")
+            .Event("OLD", T.AddDays(-200), "webinar_attended", value: 20);
+        var (table, summary) = Build(export.Write());
+
+        Assert.Equal(121f, Value(table, "FAN", FeatureNames.WebinarMinutes90d));
+        Assert.Equal(42f, Value(table, "FAN", FeatureNames.PageViewValue90d));
+        // The mean per event that gives a value: minutes per webinar attended, whatever the number of webinars.
+        Assert.Equal(60.5f, Value(table, "FAN", FeatureNames.WebinarMinutesMean90d));
+        Assert.Equal(21f, Value(table, "FAN", FeatureNames.PageViewValueMean90d));
+        Assert.True(float.IsNaN(Value(table, "OLD", FeatureNames.WebinarMinutesMean90d)));
+        // Webinar values exist for this customer, just not lately: a real zero; none ever before T: missing.
+        Assert.Equal(0f, Value(table, "OLD", FeatureNames.WebinarMinutes90d));
+        Assert.True(float.IsNaN(Value(table, "SKIPS", FeatureNames.WebinarMinutes90d)));
+        Assert.True(float.IsNaN(Value(table, "SKIPS", FeatureNames.PageViewValue90d)));
+        Assert.Null(table.Find(FeatureNames.DownloadValue90d));
+        Assert.Null(table.Find(FeatureNames.DownloadValueMean90d));
+        Assert.Null(table.Find(FeatureNames.PricingPageViewValue90d));
+        Assert.Equal([EventKind.PageView, EventKind.WebinarAttended], summary.Plan!.ContentValueKinds);
+        Assert.Contains("content value features written from the values on page_view, webinar_attended events", summary.Plan.Notes);
+        Assert.Equal("121 webinar minutes in the last 90 days", FactorText.Describe(table, Array.IndexOf(table.CustomerIds, "FAN"), FeatureNames.WebinarMinutes90d));
+        Assert.Equal("page-view values summing to 42 in the last 90 days", FactorText.Describe(table, Array.IndexOf(table.CustomerIds, "FAN"), FeatureNames.PageViewValue90d));
+        Assert.Equal("no webinar minutes recorded", FactorText.Describe(table, Array.IndexOf(table.CustomerIds, "SKIPS"), FeatureNames.WebinarMinutes90d));
+        Assert.Equal("60.5 minutes per webinar attended on average in the last 90 days", FactorText.Describe(table, Array.IndexOf(table.CustomerIds, "FAN"), FeatureNames.WebinarMinutesMean90d));
     }
 
     [Fact]

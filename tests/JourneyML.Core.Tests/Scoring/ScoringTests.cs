@@ -44,7 +44,8 @@ public sealed class ScoringTests(TrainedModels trained)
         Assert.Equal(first.SnapshotPath, second.PreviousSnapshot);
         var ranked = second.RankedByRisk().Take(50).ToList();
         Assert.All(ranked, r => Assert.False(float.IsNaN(second.Snapshot.Change[r]) && second.Snapshot.ChangeReason[r] == ""));
-        int risen = Enumerable.Range(0, second.Snapshot.Count).Where(r => second.Snapshot.Change[r] > 0.15f).First();
+        // A paying customer's change is in churn risk (a lead's is in lead score).
+        int risen = Enumerable.Range(0, second.Snapshot.Count).Where(r => second.Snapshot.Status[r] == CustomerStatus.Customer && second.Snapshot.Change[r] > 0.15f).First();
         Assert.Matches("^risk up 0\\.[0-9]{2} since 2026-05-01", second.Snapshot.ChangeReason[risen]);
         Assert.True(File.Exists(second.CsvPath));
         // The CSV is the ranked churn-risk list: paying customers by risk (ranked 1..n, the churn-risk list's order), then leads, then churned customers.

@@ -114,15 +114,18 @@ public sealed class TimelineEquivalenceTests
     public void The_features_of_values_attributes_and_lifecycles_are_written_by_both_and_are_not_vacuous()
     {
         var random = new Random(11);
-        using var export = RandomExport(random, outcomes: false, dataStart: true, values: true, accounts: true);
+        using var export = RandomExport(random, outcomes: false, dataStart: true, values: true, accounts: true, everyTypeValued: true);
         var dataset = Dataset.Open(export.Directory, new ValidationReport());
         var date = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
         var table = new RollingFeatures(EventTimeline.Build(dataset)).Advance(date);
         SameFeatures(table, dataset, date);
-        foreach (var feature in FeatureNames.UsageValues.Concat(FeatureNames.SeverityValues).Append(FeatureNames.DaysAsCustomer))
+        var contentValues = FeatureNames.ContentValues.SelectMany(v => new[] { v.Name, v.Mean }).ToList();
+        foreach (var feature in FeatureNames.UsageValues.Concat(FeatureNames.SeverityValues).Concat(contentValues).Append(FeatureNames.DaysAsCustomer))
         {
             Assert.Contains(table.Numbers(feature), v => !float.IsNaN(v) && v > 0);
         }
+        // A customer with no webinar value before the date has the minutes missing, not zero.
+        Assert.Contains(table.Numbers(FeatureNames.WebinarMinutes90d), float.IsNaN);
         Assert.Contains(table.Numbers(FeatureNames.Reactivations), v => v >= 1);
         Assert.Contains(table.Numbers("seats"), v => v > 0);
         Assert.Contains(table.Categories("業種"), v => v == "小売");
@@ -203,7 +206,7 @@ public sealed class TimelineEquivalenceTests
     /// events of every type (and unknown ones) at random times, on day boundaries and at the same instant, before
     /// signing up, purchases, renewals and cancellations; outcomes for some customers or none; with or without a data start.
     /// </summary>
-    private static TestExport RandomExport(Random random, bool outcomes, bool dataStart, bool values = true, bool accounts = true)
+    private static TestExport RandomExport(Random random, bool outcomes, bool dataStart, bool values = true, bool accounts = true, bool everyTypeValued = false)
     {
         var export = new TestExport("seats", "業種");
         var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -213,6 +216,8 @@ public sealed class TimelineEquivalenceTests
         string?[] channels = ["web", "email", "sales", null];
         DateTime Any() => start.AddSeconds(random.NextInt64((long)(end - start).TotalSeconds));
         int customers = random.Next(40, 90);
+        // A content type or two whose events never give a value: its value feature is absent from both tables.
+        var unvalued = FeatureNames.ContentValues.Select(v => v.Kind.CanonicalName()).Where(_ => !everyTypeValued && random.Next(4) == 0).ToHashSet();
         for (int c = 0; c < customers; c++)
         {
             var id = $"R{c:D3}";
@@ -232,9 +237,11 @@ public sealed class TimelineEquivalenceTests
                     _ => Any(),
                 };
                 previous = at;
-                // Values on some events (minutes on logins, severity on tickets; on other types they are no feature), fractions too.
-                double? value = values && random.Next(3) > 0 ? random.Next(0, 400) / 4.0 : null;
-                export.Event(id, at, types[random.Next(types.Length)], channels[random.Next(channels.Length)], value);
+                // Values on some events (minutes on logins, severity on tickets, webinar minutes and other content values;
+                // on lifecycle and sales types they are no feature), fractions too; some types never give one.
+                var type = types[random.Next(types.Length)];
+                double? value = values && !unvalued.Contains(type) && random.Next(3) > 0 ? random.Next(0, 400) / 4.0 : null;
+                export.Event(id, at, type, channels[random.Next(channels.Length)], value);
             }
             if (outcomes && random.Next(3) > 0)
             {
