@@ -33,8 +33,13 @@ public sealed class ModelCommandTests
         Assert.True(File.ReadAllLines(members).Length > 10);
 
         // The nightly job: retrain on the same data, gate against the champion, score again (changes since the last snapshot).
-        var retrain = JourneyCli.Run("retrain", "--registry", registry, "--fixed-trainer");
+        var retrain = JourneyCli.Run("retrain", "--registry", registry, "--fixed-trainer", "--layout", "salesforce", "--excel");
         Assert.Equal(0, retrain.ExitCode);
+        // --layout and --excel ask for the ranked list as score does: a Salesforce import file Excel opens as written.
+        var ranked = Directory.GetFiles(Path.Combine(registry, "snapshots"), "*.csv").Order(StringComparer.Ordinal).Last(); // named by as-of date
+        var rankedBytes = File.ReadAllBytes(ranked);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, rankedBytes[..3]);
+        Assert.Contains("JourneyML_Churn_Risk__c", File.ReadLines(ranked).First());
         Assert.Contains("PROMOTED: not worse than champion " + first, retrain.Output);
         Assert.Contains("drift: no feature or score above PSI 0.2", retrain.Output);
         Assert.Contains("changes against", retrain.Output);

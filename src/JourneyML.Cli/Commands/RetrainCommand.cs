@@ -13,6 +13,8 @@ namespace JourneyML.Cli.Commands;
 internal sealed class RetrainCommand : Command
 {
     private static readonly Option<bool> s_csv = new("--csv") { Description = "Also write the ranked list as CSV beside the snapshot (as score --csv does)." };
+    private static readonly Option<string> s_layout = CommonOptions.Layout();
+    private static readonly Option<bool> s_excel = CommonOptions.Excel();
 
     public RetrainCommand() : base("retrain", "The nightly job: validate fresh data, build features, train, promote only if not worse than the champion, and score every customer.")
     {
@@ -27,6 +29,8 @@ internal sealed class RetrainCommand : Command
         Options.Add(TrainCommand.Force);
         Options.Add(TrainCommand.FixedTrainer);
         Options.Add(s_csv);
+        Options.Add(s_layout);
+        Options.Add(s_excel);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
@@ -42,7 +46,9 @@ internal sealed class RetrainCommand : Command
                 Tolerance = parse.GetValue(TrainCommand.Tolerance),
                 Force = parse.GetValue(TrainCommand.Force),
                 FixedTrainer = parse.GetValue(TrainCommand.FixedTrainer),
-                WriteCsv = parse.GetValue(s_csv),
+                // As with score: --layout or --excel asks for the CSV too.
+                WriteCsv = parse.GetValue(s_csv) || parse.GetValue(s_excel) || parse.GetResult(s_layout) is { Implicit: false },
+                ExportFormat = CommonOptions.ExportFormat(parse, s_layout, s_excel),
             };
             var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(request.ToOptions(parse.GetValue(TrainCommand.Registry)!.FullName),
                 logger, cancellationToken, progress));

@@ -12,8 +12,10 @@ public sealed record RetrainOptions
 {
     /// <summary>Training on behaviour logs (mode A): data folder, mapping, as-of date, horizon, invalid-row policy.</summary>
     public required TrainingOptions Training { get; init; }
-    /// <summary>Also write the snapshot as CSV.</summary>
+    /// <summary>Also write the ranked list as CSV beside the snapshot.</summary>
     public bool WriteCsv { get; init; }
+    /// <summary>The ranked list's columns (JourneyML's, HubSpot's or Salesforce's) and whether it is written for Excel.</summary>
+    public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
     /// <summary>Step of the journey map's stage timelines, in days.</summary>
     public int JourneyStepDays { get; init; } = 14;
 }
@@ -37,6 +39,8 @@ public sealed record RetrainSettings
     public double Tolerance { get; init; } = new PromotionGateOptions().Tolerance;
     public bool Force { get; init; }
     public bool WriteCsv { get; init; }
+    /// <summary>The ranked list's layout and Excel flag, as <c>score --layout/--excel</c>.</summary>
+    public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
     public int JourneyStepDays { get; init; } = 14;
 
     public RetrainOptions ToOptions(string registryPath, TimeProvider? clock = null) => new()
@@ -59,6 +63,7 @@ public sealed record RetrainSettings
             Clock = clock ?? TimeProvider.System,
         },
         WriteCsv = WriteCsv,
+        ExportFormat = ExportFormat,
         JourneyStepDays = JourneyStepDays,
     };
 }
@@ -90,6 +95,7 @@ public static class RetrainRun
             Features = features with { AsOf = null },
             RegistryPath = options.Training.RegistryPath,
             WriteCsv = options.WriteCsv,
+            ExportFormat = options.ExportFormat,
             Clock = options.Training.Clock,
         }, logger, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
