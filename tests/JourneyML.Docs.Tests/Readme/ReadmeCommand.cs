@@ -29,7 +29,7 @@ internal sealed partial record ReadmeCommand(int Line, string Text, string[]? Cl
     [GeneratedRegex(@"\(exit code (\d+)\)")]
     private static partial Regex ExitCode();
 
-    [GeneratedRegex(@"^dotnet test(\s.*)?$|^\.ci/run$")]
+    [GeneratedRegex(@"^dotnet test(\s.*)?$|^\./test\.sh(\s.*)?$|^\.ci/run$")]
     private static partial Regex TestRun();
 
     /// <summary>A line of a bash block: the command, and a comment after "  #" that may give the expected exit code.</summary>

@@ -116,6 +116,21 @@ public sealed class ReadmeTests(ITestOutputHelper log)
         Assert.Contains($"{ExitCodes.InvalidData} invalid input data (nothing written), {ExitCodes.Cancelled} cancelled.", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_readmes_test_command_sets_up_a_fresh_machine_and_is_what_ci_runs()
+    {
+        // The "Two commands" block: the second line is the test command a new user types on a machine with only the SDK.
+        var twoCommands = Blocks.First(b => b.Language == "bash");
+        var testLine = twoCommands.Content.Split('\n').Select(l => l.Split("  #")[0].Trim()).Where(l => l.Length > 0).ElementAt(1);
+        Assert.Equal("./test.sh", testLine);
+        var testScript = File.ReadAllText(Repo.Path("test.sh"));
+        Assert.Contains("apt-get install", testScript, StringComparison.Ordinal);
+        Assert.Contains("exec dotnet test \"$@\"", testScript, StringComparison.Ordinal);
+        var ci = File.ReadAllLines(Repo.Path(".ci", "run")).Where(l => !l.TrimStart().StartsWith('#')).ToArray();
+        Assert.Contains(ci, l => l.TrimStart().StartsWith("./test.sh", StringComparison.Ordinal));
+        Assert.DoesNotContain(ci, l => l.TrimStart().StartsWith("dotnet test", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("README.md")]
     [InlineData("docs/models.md")]
