@@ -161,8 +161,8 @@ internal static class OutOfTimeBacktest
         var labels = later.Labels[task.Label];
         var outcomes = scoredRows.Select(r => labels[r]).ToArray();
         var metrics = ClassificationMetrics.Compute(predictions, outcomes);
-        double? oracle = truth is null ? null
-            : ClassificationMetrics.RocAuc(scoredRows.Select(r => (task == PredictionTask.Churn ? truth.ChurnProbability : truth.ConversionProbability)[r]).ToArray(), outcomes);
+        var planted = truth is null ? null : scoredRows.Select(r => (task == PredictionTask.Churn ? truth.ChurnProbability : truth.ConversionProbability)[r]).ToArray();
+        double? oracle = planted is null || planted.Any(float.IsNaN) ? null : ClassificationMetrics.RocAuc(planted, outcomes);
         scores[task] = predictions;
         logger.LogInformation("Backtest {Task}: trained as of {TrainedAt:yyyy-MM-dd} on {Rows} customers; as of {ScoredAt:yyyy-MM-dd} on {Scored} customers ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}",
             task, earlier.AsOf, trainRows.Length, later.AsOf, scoredRows.Length, metrics.Auc, metrics.PrAuc);
