@@ -33,11 +33,11 @@ public static class SteadyWorld
         {
             string id = $"S{i + 1:D5}";
             double signUp = random.NextDouble() * (span - 20);
-            bool lead = random.NextDouble() < 0.4;
-            double loginRate = Math.Exp(Gaussian(random) * 0.8 - 1.2); // logins a day, for life
-            double churnHazard = 0.0035 * Math.Exp(-0.9 * Math.Log(loginRate / 0.3));
-            double viewRate = Math.Exp(Gaussian(random) * 0.9 - 2.5); // pricing-page views a day while a lead
-            double convertHazard = 0.004 * Math.Exp(0.9 * Math.Log(viewRate / 0.08));
+            bool lead = random.NextDouble() < 0.5;
+            double loginRate = Math.Exp(Gaussian(random) * 0.9 - 1.2); // logins a day, for life
+            double churnHazard = 0.003 * Math.Exp(-1.5 * Math.Log(loginRate / 0.3));
+            double viewRate = Math.Exp(Gaussian(random) * 1.2 - 2.0); // pricing-page views a day while a lead
+            double convertHazard = 0.003 * Math.Exp(1.6 * Math.Log(viewRate / 0.135));
             double converted = lead ? signUp + Exponential(random, convertHazard) : signUp;
             double churned = converted + Exponential(random, churnHazard);
             customerRows.Append(inv, $"{id},A{i + 1:D5},{Time(start, signUp)},{(random.NextDouble() < 0.5 ? "pro" : "basic")},user,emea\n");
