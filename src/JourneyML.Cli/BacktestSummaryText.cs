@@ -16,7 +16,7 @@ internal static class BacktestSummaryText
         }
         if (b.Skipped is { } why)
         {
-            sb.AppendLine(inv, $"  backtest: none ({why})");
+            sb.AppendLine(inv, $"  backtest: none: {why}");
             return;
         }
         sb.AppendLine(inv, $"  backtest: trained as of {b.TrainedAsOf:yyyy-MM-dd}, scored as of {b.ScoredAsOf:yyyy-MM-dd} (labels in the {b.HorizonDays} days after)");
@@ -33,7 +33,7 @@ internal static class BacktestSummaryText
             string name = TaskNames.Display(task.Task, m.Mode);
             if (t.OutOfTime is not { } o)
             {
-                sb.AppendLine(inv, $"    {name}: none ({t.Skipped})");
+                sb.AppendLine(inv, $"    {name}: none: {t.Skipped}");
                 continue;
             }
             var i = t.Intervals;
