@@ -18,6 +18,8 @@ public sealed record RetrainRequest
     public int? Segments { get; init; }
     /// <summary>Train one fixed trainer instead of the selection sweep (faster).</summary>
     public bool FixedTrainer { get; init; }
+    /// <summary>Run the out-of-time backtest (trained as of T minus the horizon, scored as of T); default true. It about doubles the training.</summary>
+    public bool? Backtest { get; init; }
     public bool SkipInvalid { get; init; }
     public double? Tolerance { get; init; }
     /// <summary>Promote even when the gate says the new model is worse.</summary>
@@ -52,6 +54,7 @@ public static class JobApi
             HorizonDays = request.HorizonDays ?? defaults.HorizonDays,
             Segments = request.Segments,
             FixedTrainer = request.FixedTrainer,
+            Backtest = request.Backtest ?? defaults.Backtest,
             SkipInvalid = request.SkipInvalid,
             Tolerance = request.Tolerance ?? defaults.Tolerance,
             Force = request.Force,

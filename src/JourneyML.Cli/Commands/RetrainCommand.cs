@@ -28,6 +28,7 @@ internal sealed class RetrainCommand : Command
         Options.Add(TrainCommand.Tolerance);
         Options.Add(TrainCommand.Force);
         Options.Add(TrainCommand.FixedTrainer);
+        Options.Add(TrainCommand.NoBacktest);
         Options.Add(s_csv);
         Options.Add(s_layout);
         Options.Add(s_excel);
@@ -46,6 +47,7 @@ internal sealed class RetrainCommand : Command
                 Tolerance = parse.GetValue(TrainCommand.Tolerance),
                 Force = parse.GetValue(TrainCommand.Force),
                 FixedTrainer = parse.GetValue(TrainCommand.FixedTrainer),
+                Backtest = !parse.GetValue(TrainCommand.NoBacktest),
                 // As with score: --layout or --excel asks for the CSV too.
                 WriteCsv = parse.GetValue(s_csv) || parse.GetValue(s_excel) || parse.GetResult(s_layout) is { Implicit: false },
                 ExportFormat = CommonOptions.ExportFormat(parse, s_layout, s_excel),

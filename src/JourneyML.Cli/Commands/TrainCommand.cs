@@ -31,6 +31,10 @@ internal sealed class TrainCommand : Command
     {
         Description = "Skip the model-selection sweep and train one LightGBM configuration (faster; for quick runs).",
     };
+    internal static readonly Option<bool> NoBacktest = new("--no-backtest")
+    {
+        Description = "Skip the out-of-time backtest (the same training as of the as-of date minus the horizon, scored as of the as-of date); it about doubles the classifier work.",
+    };
     private static readonly Option<FileInfo?> s_featureTable = new("--feature-table")
     {
         Description = "Train from a ready feature table (one row per customer) instead of behaviour logs.",
@@ -58,6 +62,7 @@ internal sealed class TrainCommand : Command
         Options.Add(Tolerance);
         Options.Add(Force);
         Options.Add(FixedTrainer);
+        Options.Add(NoBacktest);
         Options.Add(s_featureTable);
         Options.Add(s_id);
         Options.Add(s_label);
@@ -91,6 +96,7 @@ internal sealed class TrainCommand : Command
                 Tolerance = parse.GetValue(Tolerance),
                 Force = parse.GetValue(Force),
                 Candidates = parse.GetValue(FixedTrainer) ? [CandidateSpec.Default] : null,
+                Backtest = !parse.GetValue(NoBacktest),
                 Oracle = oracle?.Invoke(featureTable is null ? parse.GetValue(Data)!.FullName : Path.GetDirectoryName(featureTable)!),
             };
             var result = TerminalProgress.Run("training", progress => TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken, progress));

@@ -39,6 +39,8 @@ internal sealed record LoadedFeatures(FeatureTable Table, TrainingMode Mode, Row
     public IReadOnlyList<PassThroughValues> PassThrough { get; init; } = [];
     /// <summary>Which features the feature step wrote and why (behaviour logs only).</summary>
     public FeaturePlan? Plan { get; init; }
+    /// <summary>The opened export (behaviour logs only), so a run can build the same features as of another date (the backtest).</summary>
+    public Dataset? Dataset { get; init; }
 }
 
 internal static class FeatureSources
@@ -82,6 +84,7 @@ internal static class FeatureSources
         {
             PassThrough = PassThrough(run.Table, run.Dataset.Customers),
             Plan = s.Plan,
+            Dataset = run.Dataset,
         };
     }
 

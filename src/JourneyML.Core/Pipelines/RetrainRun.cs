@@ -36,6 +36,8 @@ public sealed record RetrainSettings
     public int? Segments { get; init; }
     /// <summary>Train the default candidate only instead of the model-selection sweep.</summary>
     public bool FixedTrainer { get; init; }
+    /// <summary>Run the out-of-time backtest (<see cref="TrainingOptions.Backtest"/>); default on.</summary>
+    public bool Backtest { get; init; } = true;
     public double Tolerance { get; init; } = new PromotionGateOptions().Tolerance;
     public bool Force { get; init; }
     public bool WriteCsv { get; init; }
@@ -60,6 +62,7 @@ public sealed record RetrainSettings
             Tolerance = Tolerance,
             Force = Force,
             Candidates = FixedTrainer ? [CandidateSpec.Default] : null,
+            Backtest = Backtest,
             Clock = clock ?? TimeProvider.System,
         },
         WriteCsv = WriteCsv,

@@ -28,6 +28,11 @@ public sealed record TrainingOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>The truth planted in generated data, to report how well the models recover it; none for a real export.</summary>
     public KnownTruth? Oracle { get; init; }
+    /// <summary>
+    /// Also run the out-of-time backtest (behaviour logs only): the same training as of T-H, scored as of T. It about
+    /// doubles the classifier work, so a quick run or a very large export may turn it off (<c>--no-backtest</c>).
+    /// </summary>
+    public bool Backtest { get; init; } = true;
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
@@ -75,6 +80,8 @@ public static class TrainingRun
         var churn = TrainTask(table, PredictionTask.Churn, classifierOptions, truth?.ChurnProbability, notTrained, logger, cancellationToken);
         progress?.Report(("lead model", 0.65));
         var lead = TrainTask(table, PredictionTask.Lead, classifierOptions, truth?.ConversionProbability, notTrained, logger, cancellationToken);
+        progress?.Report(("backtest", 0.8));
+        var backtest = OutOfTimeBacktest.For(options, loaded, classifierOptions, truth, [churn, lead], logger, cancellationToken);
         var ready = options.Features as FeatureTableSource;
         if (churn is null && lead is null)
         {
@@ -113,6 +120,7 @@ public static class TrainingRun
                 segmentation.Profiles, segmentation.NewSegments, segmentation.VanishedSegments) { Columns = segmentation.Columns },
             LabelColumn = ready?.LabelColumn,
             NotTrained = notTrained,
+            Backtest = backtest,
             Churn = churn is null ? null : TaskMetadataOf(churn, "customers active at the as-of date"),
             Lead = lead is null ? null : TaskMetadataOf(lead, "leads (not yet customers) at the as-of date"),
             Distributions = Drift.Describe(table),

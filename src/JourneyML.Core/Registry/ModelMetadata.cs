@@ -72,6 +72,8 @@ public sealed record ModelMetadata
     public string? LabelColumn { get; init; }
     /// <summary>Why a classifier was not trained (no label, too few of one outcome), one line a task; empty when both were, or in mode A.</summary>
     public IReadOnlyList<string> NotTrained { get; init; } = [];
+    /// <summary>The out-of-time backtest (train as of T-H, score as of T), or why there is none; null in versions written before it existed.</summary>
+    public BacktestMetadata? Backtest { get; init; }
     public required double TrainingSeconds { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }

@@ -6,7 +6,7 @@ using JourneyML.Core.Segmentation;
 namespace JourneyML.Core.Reports;
 
 /// <summary>Turns a run's metadata into the report's blocks, in the reader's order: decision first, evidence after.</summary>
-internal sealed class ReportBuilder(ModelMetadata metadata)
+internal sealed partial class ReportBuilder(ModelMetadata metadata)
 {
     /// <summary>The population stability index above which a feature or score counts as drifted.</summary>
     public const double DriftThreshold = 0.2;
@@ -89,6 +89,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
                 $"of the 5% {words.TopWord} {words.Subjects}, {Format.Percent(m.PrecisionAtTop5)} {words.Outcome} (base rate {Format.Percent(m.BaseRate)}).",
                 words.Section + ":");
         }
+        BacktestSummaryLine();
     }
 
     private void PromotionLine()
@@ -272,6 +273,7 @@ internal sealed class ReportBuilder(ModelMetadata metadata)
         ClassifierFacts(task, words);
         TrainerChoice(task, words);
         HoldoutQuality(task, words);
+        BacktestSection(task, words);
         CalibrationCheck(task, words);
         LiftByDecile(task.Holdout, words);
         ScoreDrivers(task, words);

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Core.Pipelines;
+
+/// <summary>What the backtest needs from a training run: the opened export, its feature plan, the table as of T and the run's classifier settings.</summary>
+/// <param name="Table">The run's own feature table as of T (scored as it is when its labels are complete).</param>
+/// <param name="Truth">The planted truth aligned to <paramref name="Table"/>'s rows (generated data), else null.</param>
+internal sealed record BacktestInputs(Dataset Dataset, FeatureRunOptions Logs, FeaturePlan Plan, FeatureTable Table, ClassifierOptions Classifier,
+    IReadOnlyList<PredictionTask> Tasks, KnownTruthRows? Truth = null);
+
+/// <summary>The backtest's record, with the earlier models' probabilities on the scored customers (per task, in the order of their rows).</summary>
+internal sealed record BacktestRun(BacktestMetadata Metadata, IReadOnlyDictionary<PredictionTask, float[]> Scores);
+
+/// <summary>
+/// The out-of-time backtest of a behaviour-log run (<see cref="BacktestMetadata"/>): the run's training repeated one
+/// horizon earlier and scored on the run's own customers, so a reader sees whether last quarter's model predicted this
+/// quarter's churn and conversions, not only how it does on a holdout drawn from the same dates.
+/// </summary>
+internal static class OutOfTimeBacktest
+{
+    /// <summary>The fewest customers of each outcome the earlier model trains on: the same bar as the run's own models.</summary>
+    public const int MinimumOfEach = 10;
+
+    /// <summary>Bootstrap resamples of the interval helper below.</summary>
+    private const int Resamples = 200;
+
+    public const string ReadyTableReason = "a ready feature table holds one date only, so there is no earlier date to train on (the backtest needs behaviour logs)";
+    public const string TurnedOffReason = "turned off for this run (--no-backtest)";
+
+    public static BacktestMetadata Skip(string reason) => new(reason, null, null, null, [], [], 0);
+
+    /// <summary>The run's backtest, or why there is none (a ready table, turned off, no model to repeat).</summary>
+    public static BacktestMetadata For(TrainingOptions options, LoadedFeatures loaded, ClassifierOptions classifier, KnownTruthRows? truth,
+        IEnumerable<ClassifierResult?> trained, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (options.Features is not FeatureRunOptions logs || loaded.Dataset is not { } dataset || loaded.Plan is not { } plan)
+        {
+            return Skip(ReadyTableReason);
+        }
+        if (!options.Backtest)
+        {
+            return Skip(TurnedOffReason);
+        }
+        var tasks = trained.OfType<ClassifierResult>().Select(r => r.Task).ToList();
+        if (tasks.Count == 0)
+        {
+            return Skip("no churn or lead model was trained, so there is nothing to repeat");
+        }
+        var run = Run(new BacktestInputs(dataset, logs, plan, loaded.Table, classifier, tasks, truth), logger, cancellationToken);
+        return run.Metadata;
+    }
+
+    public static BacktestRun Run(BacktestInputs input, ILogger logger, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        int horizon = input.Logs.HorizonDays;
+        var asOf = input.Table.AsOf ?? throw new InvalidOperationException("a behaviour-log table has an as-of date");
+        var (trainedAt, scoredAt, notes) = Dates(asOf, input.Dataset.DataAsOf, horizon);
+        BacktestRun Skipped(string reason)
+        {
+            logger.LogWarning("No out-of-time backtest: {Reason}", reason);
+            return new BacktestRun(new BacktestMetadata(reason, trainedAt, scoredAt, horizon, notes, [], watch.Elapsed.TotalSeconds), new Dictionary<PredictionTask, float[]>());
+        }
+        if (input.Dataset.Mapping.DataStart is { } start && trainedAt <= start)
+        {
+            return Skipped(string.Create(CultureInfo.InvariantCulture,
+                $"the data is too short: the export starts on {start:yyyy-MM-dd}, not before {trainedAt:yyyy-MM-dd} (the as-of date {scoredAt:yyyy-MM-dd} minus the {horizon}-day horizon)"));
+        }
+        logger.LogInformation("Out-of-time backtest: training as of {TrainedAt:yyyy-MM-dd}, scoring as of {ScoredAt:yyyy-MM-dd}", trainedAt, scoredAt);
+        var (earlier, summary) = Build(input, trainedAt, cancellationToken);
+        if (summary.EventsBeforeAsOf == 0 || earlier.RowCount == 0)
+        {
+            return Skipped(string.Create(CultureInfo.InvariantCulture,
+                $"the data is too short: no {(earlier.RowCount == 0 ? "customer had signed up" : "event happened")} before {trainedAt:yyyy-MM-dd} (the as-of date {scoredAt:yyyy-MM-dd} minus the {horizon}-day horizon)"));
+        }
+        notes = [.. notes, .. HistoryNote(earlier, trainedAt, horizon)];
+        var later = scoredAt == asOf ? input.Table : Build(input, scoredAt, cancellationToken).Table;
+        var truth = ReferenceEquals(later, input.Table) ? input.Truth : null; // the planted truth belongs to the run's own date
+        var scores = new Dictionary<PredictionTask, float[]>();
+        var tasks = new List<TaskBacktest>();
+        foreach (var task in input.Tasks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            tasks.Add(ForTask(task, earlier, later, input, truth, scores, logger, cancellationToken));
+        }
+        var metadata = new BacktestMetadata(null, trainedAt, scoredAt, horizon, notes, tasks, watch.Elapsed.TotalSeconds);
+        return new BacktestRun(metadata, scores);
+    }
+
+    /// <summary>
+    /// Which dates the backtest trains and scores at. A training run takes T = the data's as-of date minus H by default
+    /// (<see cref="AsOfRule.LabelsComplete"/>), so its labels (T, T+H] are the last complete horizon of the export. The
+    /// backtest scores at that same T against those same labels, and trains one horizon earlier, at T-H, whose labels
+    /// (T-H, T] end where the scored features begin: nothing it learns comes from after T. When a run was given a later
+    /// T whose horizon runs past the data's end, its labels are incomplete (an outcome not yet seen is unknown, and
+    /// churners show up before stayers do), so scoring there would grade against a biased set: the backtest then scores
+    /// at the latest date whose labels are complete and says so.
+    /// </summary>
+    internal static (DateTime TrainedAt, DateTime ScoredAt, IReadOnlyList<string> Notes) Dates(DateTime asOf, DateTime dataAsOf, int horizon)
+    {
+        if (asOf.AddDays(horizon) <= dataAsOf)
+        {
+            return (asOf.AddDays(-horizon), asOf, []);
+        }
+        var scoredAt = FeatureRun.DefaultAsOf(dataAsOf, horizon);
+        var note = string.Create(CultureInfo.InvariantCulture,
+            $"the run's as-of date {asOf:yyyy-MM-dd} plus the {horizon}-day horizon runs past the data's as-of date {dataAsOf:yyyy-MM-dd}, so its labels are not all known yet: " +
+            $"the backtest is scored as of {scoredAt:yyyy-MM-dd}, the latest date whose labels are complete");
+        return (scoredAt.AddDays(-horizon), scoredAt, [note]);
+    }
+
+    /// <summary>The same features (the run's own plan, so the columns match) as of another date, from the same export.</summary>
+    private static (FeatureTable Table, FeatureBuildSummary Summary) Build(BacktestInputs input, DateTime asOf, CancellationToken cancellationToken) =>
+        BehaviourFeatures.Build(input.Dataset, new FeatureOptions
+        {
+            AsOf = asOf,
+            HorizonDays = input.Logs.HorizonDays,
+            MaxDegreeOfParallelism = input.Logs.MaxDegreeOfParallelism,
+            Plan = input.Plan,
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>A note when the earlier features see less than one horizon of behaviour: its 90-day signals are partial there, not at T.</summary>
+    private static IEnumerable<string> HistoryNote(FeatureTable earlier, DateTime trainedAt, int horizon)
+    {
+        if (earlier.NumbersOrNull(FeatureNames.HistoryDays) is not { Length: > 0 } history)
+        {
+            yield break;
+        }
+        float longest = history.Where(float.IsFinite).DefaultIfEmpty(0).Max();
+        if (longest < Math.Min(horizon, 90))
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"features as of {trainedAt:yyyy-MM-dd} see at most {longest:0} days of behaviour (the export starts then), so the earlier model learnt from partial 90-day signals: the backtest may understate the run's model");
+        }
+    }
+
+    private static TaskBacktest ForTask(PredictionTask task, FeatureTable earlier, FeatureTable later, BacktestInputs input, KnownTruthRows? truth,
+        Dictionary<PredictionTask, float[]> scores, ILogger logger, CancellationToken cancellationToken)
+    {
+        var (trainRows, positives, negatives) = Labelled(earlier, task);
+        var population = task.Population.Name();
+        if (positives < MinimumOfEach || negatives < MinimumOfEach)
+        {
+            return Skipped(task, positives + negatives, positives, string.Create(CultureInfo.InvariantCulture,
+                $"{positives:N0} positive and {negatives:N0} negative examples among the {population} rows as of {earlier.AsOf:yyyy-MM-dd} (at least {MinimumOfEach} of each needed)"), logger);
+        }
+        var (scoredRows, laterPositives, laterNegatives) = Labelled(later, task);
+        if (laterPositives == 0 || laterNegatives == 0)
+        {
+            return Skipped(task, positives + negatives, positives, string.Create(CultureInfo.InvariantCulture,
+                $"{laterPositives:N0} positive and {laterNegatives:N0} negative outcomes among the {population} rows as of {later.AsOf:yyyy-MM-dd}: nothing to rank against"), logger);
+        }
+        var model = ClassifierTraining.Train(earlier, task, trainRows, input.Classifier, oracle: null, cancellationToken);
+        var predictions = model.Model.Predict(later, scoredRows);
+        var labels = later.Labels[task.Label];
+        var outcomes = scoredRows.Select(r => labels[r]).ToArray();
+        var metrics = ClassificationMetrics.Compute(predictions, outcomes);
+        var planted = truth is null ? null : scoredRows.Select(r => (task == PredictionTask.Churn ? truth.ChurnProbability : truth.ConversionProbability)[r]).ToArray();
+        double? oracle = planted is null || planted.Any(float.IsNaN) ? null : ClassificationMetrics.RocAuc(planted, outcomes);
+        scores[task] = predictions;
+        logger.LogInformation("Backtest {Task}: trained as of {TrainedAt:yyyy-MM-dd} on {Rows} customers; as of {ScoredAt:yyyy-MM-dd} on {Scored} customers ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}",
+            task, earlier.AsOf, trainRows.Length, later.AsOf, scoredRows.Length, metrics.Auc, metrics.PrAuc);
+        return new TaskBacktest(task, null, trainRows.Length, positives, model.Model.Info.Spec.Trainer, model.Holdout.Auc, metrics,
+            IntervalsOf(predictions, outcomes, metrics, input.Classifier.Seed), oracle is { } o && double.IsFinite(o) ? o : null);
+    }
+
+    private static TaskBacktest Skipped(PredictionTask task, int rows, int positives, string reason, ILogger logger)
+    {
+        logger.LogWarning("No {Task} backtest: {Reason}", task, reason);
+        return new TaskBacktest(task, reason, rows, positives, null, null, null, null, null);
+    }
+
+    /// <summary>The task's population rows with a known label, and how many of each outcome.</summary>
+    private static (int[] Rows, int Positives, int Negatives) Labelled(FeatureTable table, PredictionTask task)
+    {
+        if (!table.Labels.TryGetValue(task.Label, out var labels))
+        {
+            return ([], 0, 0);
+        }
+        var rows = Enumerable.Range(0, table.RowCount)
+            .Where(r => (table.Status is null || table.Status[r] == task.Population) && !float.IsNaN(labels[r])).ToArray();
+        int positives = rows.Count(r => labels[r] > 0.5f);
+        return (rows, positives, rows.Length - positives);
+    }
+
+    /// <summary>
+    /// 95% intervals of the headline metrics: a stratified percentile bootstrap (each outcome resampled within itself, so
+    /// every resample keeps the base rate) for ROC AUC and PR-AUC, Wilson score intervals for precision in the top 5% and
+    /// 10%. Kept here, small, until <see cref="ClassificationMetrics"/> carries intervals of its own; then this is swapped for those.
+    /// </summary>
+    internal static BacktestIntervals IntervalsOf(float[] scores, float[] outcomes, ClassificationMetrics metrics, int seed)
+    {
+        var positive = Enumerable.Range(0, scores.Length).Where(i => outcomes[i] > 0.5f).ToArray();
+        var negative = Enumerable.Range(0, scores.Length).Where(i => outcomes[i] <= 0.5f).ToArray();
+        var random = new Random(seed);
+        var auc = new double[Resamples];
+        var prAuc = new double[Resamples];
+        var s = new float[scores.Length];
+        var y = new float[scores.Length];
+        for (int b = 0; b < Resamples; b++)
+        {
+            int i = 0;
+            foreach (var group in new[] { positive, negative })
+            {
+                for (int k = 0; k < group.Length; k++, i++)
+                {
+                    int pick = group[random.Next(group.Length)];
+                    (s[i], y[i]) = (scores[pick], outcomes[pick]);
+                }
+            }
+            auc[b] = ClassificationMetrics.RocAuc(s, y);
+            prAuc[b] = ClassificationMetrics.PrAucOf(s, y);
+        }
+        return new BacktestIntervals(Percentiles(auc), Percentiles(prAuc),
+            Wilson(metrics.PrecisionAtTop5, TopCount(scores.Length, 0.05)), Wilson(metrics.PrecisionAtTop10, TopCount(scores.Length, 0.10)));
+    }
+
+    private static BacktestIntervals.Range Percentiles(double[] values)
+    {
+        Array.Sort(values);
+        return new(values[(int)(values.Length * 0.025)], values[Math.Min(values.Length - 1, (int)(values.Length * 0.975))]);
+    }
+
+    /// <summary>How many customers "the top share" holds, as <see cref="ClassificationMetrics"/> counts them.</summary>
+    private static int TopCount(int rows, double share) => Math.Max(1, (int)Math.Round(rows * share));
+
+    /// <summary>The Wilson score interval of a proportion observed in <paramref name="n"/> trials (z = 1.96).</summary>
+    internal static BacktestIntervals.Range Wilson(double proportion, int n)
+    {
+        const double z = 1.96;
+        if (n <= 0 || !double.IsFinite(proportion))
+        {
+            return new(double.NaN, double.NaN);
+        }
+        double z2n = z * z / n;
+        double centre = (proportion + z2n / 2) / (1 + z2n);
+        double half = z * Math.Sqrt(proportion * (1 - proportion) / n + z2n / (4 * n)) / (1 + z2n);
+        return new(Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+}

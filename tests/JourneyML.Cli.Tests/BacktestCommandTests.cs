@@ -1,0 +1,26 @@
+namespace JourneyML.Cli.Tests;
+
+/// <summary>The out-of-time backtest as an operator reads it in the training summary, and turned off with --no-backtest.</summary>
+public sealed class BacktestCommandTests
+{
+    [Fact]
+    public void Train_prints_the_backtest_beside_the_holdout_and_no_backtest_says_it_was_turned_off()
+    {
+        var dir = TempFolder.Create("cli-backtest");
+        var data = Path.Combine(dir, "data");
+        SteadyWorld.Write(data, customers: 700);
+
+        var train = JourneyCli.Run("train", "--data", data, "--registry", Path.Combine(dir, "models"), "--fixed-trainer");
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("  backtest: trained as of 2026-01-02, scored as of 2026-04-02 (labels in the 90 days after)", train.Output);
+        foreach (var task in new[] { "churn", "lead" })
+        {
+            Assert.Matches($@"\n    {task}: ROC AUC 0\.\d{{3}} \[0\.\d{{3}}, 0\.\d{{3}}\] vs holdout 0\.\d{{3}}, PR-AUC 0\.\d{{3}} \[0\.\d{{3}}, 0\.\d{{3}}\]; " +
+                @"top 10%: precision \d+% \[\d+%, \d+%\]; base rate \d+\.\d%; [0-9,]+ scored, trained on [0-9,]+", train.Output);
+        }
+
+        var off = JourneyCli.Run("train", "--data", data, "--registry", Path.Combine(dir, "models-off"), "--fixed-trainer", "--no-backtest");
+        Assert.Equal(0, off.ExitCode);
+        Assert.Contains("  backtest: none: turned off for this run (--no-backtest)", off.Output);
+    }
+}
