@@ -107,16 +107,9 @@ public static class RateLimits
         };
         // With a limit on all requests too, either may have been reached.
         var what = kind is null ? "requests" : settings.RequestsPerWindow > 0 ? $"requests (or of {kind})" : kind;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"this client has used its allowance of {what} for now; try again in {context.Response.Headers.RetryAfter} s (the limits are set under RateLimits)",
-            },
-        });
+        // As a result rather than through the problem details service directly: a CSV client (Accept: text/csv) gets problem+json too.
+        await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: $"this client has used its allowance of {what} for now; try again in {context.Response.Headers.RetryAfter} s (the limits are set under RateLimits)")
+            .ExecuteAsync(context);
     }
 }
