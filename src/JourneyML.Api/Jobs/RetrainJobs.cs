@@ -74,17 +74,24 @@ public sealed class RetrainJobs(ServingPaths paths, JobStore store, LeaseHolder 
                 return (null, _running.Id);
             }
             var id = JobStore.NewId();
-            var taken = FileLease.TryTake(store.RunningLease, instance, LeaseDuration, subject: id);
-            if (taken is null)
-            {
-                return (null, FileLease.Read(store.RunningLease)?.Subject ?? "unknown");
-            }
-            lease = taken;
-            SweepInterrupted();
             job = new RetrainJob(id, JobStatus.Running, "starting", 0, DateTime.UtcNow, null, Path.GetFileName(settings.DataDirectory), settings.AsOf, null, null,
                 instance.Instance);
-            store.Save(job);
-            store.Prune();
+            try
+            {
+                var taken = FileLease.TryTake(store.RunningLease, instance, LeaseDuration, subject: id);
+                if (taken is null)
+                {
+                    return (null, FileLease.Read(store.RunningLease)?.Subject ?? "unknown");
+                }
+                lease = taken;
+                SweepInterrupted();
+                store.Save(job);
+                store.Prune();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new NotReadyException("the registry cannot be written, so a retraining job (which writes a model version and its own state there) cannot start");
+            }
             _running = job;
         }
         _ = Task.Run(() => RunAsync(job.Id, lease, settings, lifetime.ApplicationStopping));
@@ -124,13 +131,7 @@ public sealed class RetrainJobs(ServingPaths paths, JobStore store, LeaseHolder 
 
     private async Task RunAsync(string id, FileLease lease, RetrainSettings settings, CancellationToken cancellationToken)
     {
-        using var renewal = new Timer(_ =>
-        {
-            if (!lease.Renew(LeaseDuration))
-            {
-                logger.LogWarning("Retraining job {Job}: its lease was taken over by another instance (this one was thought gone)", id);
-            }
-        }, null, s_renewEvery, s_renewEvery);
+        using var renewal = new Timer(_ => Renew(id, lease), null, s_renewEvery, s_renewEvery);
         try
         {
             var progress = new Progress<(string Step, double Fraction)>(p => Update(j => j with { Step = p.Step, Progress = Math.Round(p.Fraction, 3) }));
@@ -171,6 +172,22 @@ public sealed class RetrainJobs(ServingPaths paths, JobStore store, LeaseHolder 
             {
                 _running = null;
             }
+        }
+    }
+
+    private void Renew(string id, FileLease lease)
+    {
+        try
+        {
+            if (!lease.Renew(LeaseDuration))
+            {
+                logger.LogWarning("Retraining job {Job}: its lease was taken over by another instance (this one was thought gone)", id);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Tried again at the next tick; the lease lasts several ticks.
+            logger.LogWarning("Retraining job {Job}: its lease could not be renewed in the registry ({Reason})", id, e.GetType().Name);
         }
     }
 
