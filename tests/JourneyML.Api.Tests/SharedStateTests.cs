@@ -151,4 +151,30 @@ public sealed class SharedStateTests(ServingFixture fixture)
         Assert.Equal("failed", (string?)ended["status"]);
         Assert.Equal("interrupted", (string?)(await (await client.GetAsync($"/v1/jobs/{Id}")).Json())["status"]);
     }
+
+    [Fact]
+    public async Task A_job_running_when_the_server_is_killed_shows_as_interrupted_after_the_restart()
+    {
+        var registry = fixture.CopyRegistry();
+        string id;
+        using (var server = new ServerProcess(registry, fixture.DataDirectory))
+        {
+            await server.WaitUntilLiveAsync();
+            var started = await server.Client.PostJson("/v1/jobs/retrain", new { fixedTrainer = true, force = true });
+            Assert.True(started.StatusCode == HttpStatusCode.Accepted, server.Output);
+            id = (string)(await started.Json())["id"]!;
+            // Killed in the middle of the job (training the sample takes seconds; the kill follows the answer at once).
+            server.Kill();
+        }
+        Assert.Equal("running", (string?)JsonNode(await File.ReadAllTextAsync(Path.Combine(registry, "jobs", id + ".json")))["status"]);
+
+        using var restarted = new ServerProcess(registry, fixture.DataDirectory);
+        await restarted.WaitUntilLiveAsync();
+        var state = await (await restarted.Client.GetAsync($"/v1/jobs/{id}")).Json();
+        Assert.True((string?)state["status"] == "interrupted", state.ToJsonString());
+        // The dead process's lease does not block the next job.
+        Assert.Equal(HttpStatusCode.Accepted, (await restarted.Client.PostJson("/v1/jobs/retrain", new { fixedTrainer = true })).StatusCode);
+    }
+
+    private static System.Text.Json.Nodes.JsonNode JsonNode(string text) => System.Text.Json.Nodes.JsonNode.Parse(text)!;
 }
