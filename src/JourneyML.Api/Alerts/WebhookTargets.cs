@@ -133,7 +133,7 @@ public sealed class WebhookTargets(IOptions<WebhookOptions> options)
         (0, _) => "unspecified",
         (127, _) => "loopback",
         (10, _) or (172, >= 16 and <= 31) or (192, 168) => "private",
-        (169, 254) => "link-local (the cloud metadata service lives there)",
+        (169, 254) => "link-local, where the cloud metadata service lives",
         (100, >= 64 and <= 127) => "carrier-grade NAT",
         (192, 0) when b[2] == 0 => "reserved",
         (198, 18 or 19) => "benchmarking",

@@ -108,8 +108,13 @@ public static class RateLimits
         // With a limit on all requests too, either may have been reached.
         var what = kind is null ? "requests" : settings.RequestsPerWindow > 0 ? $"requests (or of {kind})" : kind;
         // As a result rather than through the problem details service directly: a CSV client (Accept: text/csv) gets problem+json too.
-        await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-            detail: $"this client has used its allowance of {what} for now; try again in {context.Response.Headers.RetryAfter} s (the limits are set under RateLimits)")
-            .ExecuteAsync(context);
+        await TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status429TooManyRequests,
+            Type = "https://tools.ietf.org/html/rfc6585#section-4",
+            Title = "Too many requests",
+            Detail = $"this client has used its allowance of {what} for now; try again in {context.Response.Headers.RetryAfter} s (the limits are set under RateLimits)",
+            Extensions = { ["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier },
+        }).ExecuteAsync(context);
     }
 }
