@@ -23,12 +23,15 @@ builder.Services.AddValidation();
 builder.Services.AddOpenApi();
 builder.Services.AddJourneyServing();
 builder.Services.AddJourneyHealth();
+// Per-client limits on costly reads, and the journey map build queue (RateLimits section).
+builder.Services.AddJourneyRateLimits();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseJourneyRequestLogging();
 app.UseBodySizeLimit();
+app.UseRateLimiter();
 app.MapOpenApi();
 app.MapReferencePage();
 app.MapJourneyHealth();

@@ -151,7 +151,7 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
     public async Task A_retraining_job_runs_in_the_background_one_at_a_time_and_its_result_is_served()
     {
         var registry = fixture.CopyRegistry();
-        await using var api = fixture.Api(registry);
+        var api = fixture.Api(registry);
         using var client = api.CreateClient().WithKey();
         await (await client.PostJson("/v1/jobs/retrain", new { data = "../../../etc" })).AssertProblem(400, "data");
         await (await client.PostJson("/v1/jobs/retrain", new { data = "/etc" })).AssertProblem(400, "data");
@@ -175,6 +175,14 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         Assert.Equal(version, (string?)list["modelVersion"]);
         Assert.True(File.Exists(Path.Combine(registry, "journeys", "all", "journey-map.html")));
         await (await client.GetAsync("/v1/jobs/nope")).AssertProblem(404);
+
+        // A restart keeps the job's state: it lives in the registry, not in the process.
+        await api.DisposeAsync();
+        await using var restarted = fixture.Api(registry);
+        using var again = restarted.CreateClient().WithKey();
+        var kept = await (await again.GetAsync($"/v1/jobs/{id}")).Json();
+        Assert.Equal("succeeded", (string?)kept["status"]);
+        Assert.Equal(version, (string?)kept["result"]!["version"]);
     }
 
     [Fact]
@@ -208,6 +216,8 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         await using var api = fixture.Api(registry, new Dictionary<string, string?>
         {
             ["Webhooks:Secret"] = secret, ["Webhooks:RetryDelaySeconds"] = "0.1", ["Serving:ChurnRiskThreshold"] = "0.3",
+            // The test's receiver is on loopback, which webhooks refuse unless the host is allowed.
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
         });
         using var client = api.CreateClient().WithKey();
         await (await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/v1/webhooks") { Content = System.Net.Http.Json.JsonContent.Create(new { urls = new[] { "file:///etc/passwd" } }) }))
@@ -255,7 +265,7 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
         Assert.DoesNotContain("<script src", reference);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         socket.Start();

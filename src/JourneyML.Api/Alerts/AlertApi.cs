@@ -36,7 +36,7 @@ public static class AlertApi
         group.MapGet("/webhooks", Webhooks).WithName("Webhooks").RequireWriteKey()
             .WithSummary("The webhooks called after each scoring run, and the last deliveries");
         group.MapPut("/webhooks", SetWebhooks).WithName("SetWebhooks").RequireWriteKey()
-            .WithSummary("Replace the webhook URLs added through the API (configured ones stay)");
+            .WithSummary("Replace the webhook URLs added through the API (configured ones stay); internal hosts are refused unless Webhooks:AllowedHosts names them");
         return group;
     }
 
@@ -47,23 +47,24 @@ public static class AlertApi
         return TypedResults.Ok(new AlertList(view.Latest.AsOf, since, snapshots.Rules.ChurnRiskThreshold, snapshots.Rules.Stages, alerts.Count, alerts));
     }
 
-    internal static Ok<WebhookList> Webhooks(WebhookStore store, WebhookDispatcher dispatcher, IOptions<WebhookOptions> options) =>
-        TypedResults.Ok(new WebhookList(options.Value.Urls, store.Urls(), !string.IsNullOrEmpty(options.Value.Secret), dispatcher.Recent));
+    internal static Ok<WebhookList> Webhooks(WebhookStore store, WebhookDeliveries deliveries, IOptions<WebhookOptions> options) =>
+        TypedResults.Ok(new WebhookList(options.Value.Urls, store.Urls(), !string.IsNullOrEmpty(options.Value.Secret), deliveries.Recent()));
 
-    internal static Ok<WebhookList> SetWebhooks(WebhookUpdate update, WebhookStore store, WebhookDispatcher dispatcher, IOptions<WebhookOptions> options)
+    internal static async Task<Ok<WebhookList>> SetWebhooks(WebhookUpdate update, WebhookStore store, WebhookTargets targets, WebhookDeliveries deliveries,
+        IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var urls = update.Urls ?? throw RequestValidationException.For("urls", "required: the list of URLs (empty to remove all)");
         if (urls.Count > 20)
         {
             throw RequestValidationException.For("urls", "at most 20 webhooks");
         }
-        var errors = urls.Select((u, i) => (i, Problem: WebhookStore.Problem(u))).Where(x => x.Problem is not null)
-            .ToDictionary(x => $"urls[{x.i}]", x => new[] { x.Problem! });
+        var problems = await Task.WhenAll(urls.Select(u => targets.ProblemAsync(u, cancellationToken)));
+        var errors = problems.Select((p, i) => (i, Problem: p)).Where(x => x.Problem is not null).ToDictionary(x => $"urls[{x.i}]", x => new[] { x.Problem! });
         if (errors.Count > 0)
         {
             throw new RequestValidationException(errors);
         }
         store.Save([.. urls.Distinct(StringComparer.Ordinal)]);
-        return Webhooks(store, dispatcher, options);
+        return Webhooks(store, deliveries, options);
     }
 }

@@ -8,37 +8,41 @@ using Microsoft.Extensions.Options;
 
 namespace JourneyML.Api.Alerts;
 
-/// <summary>One attempt to deliver a snapshot's alerts to a webhook.</summary>
-public sealed record WebhookDelivery(string Url, string Snapshot, int Alerts, int Attempts, bool Delivered, int? LastStatus, string? LastError, DateTime At);
+/// <summary>A snapshot's alerts delivered (or not) to a webhook, by the instance named.</summary>
+public sealed record WebhookDelivery(string Url, string Snapshot, int Alerts, int Attempts, bool Delivered, int? LastStatus, string? LastError, DateTime At,
+    string? Instance = null);
 
 /// <summary>
 /// Calls the configured webhooks after each scoring run with the new snapshot's alerts: JSON body, an HMAC-SHA256
 /// signature header when a secret is set, retries with a doubling delay on failures and non-2xx answers. Runs in the
-/// background so a slow receiver never holds up serving.
+/// background so a slow receiver never holds up serving. Once per snapshot and URL across every instance on the
+/// registry: an instance takes the delivery's lease first, and records the outcome before it lets the lease go
+/// (<see cref="WebhookDeliveries"/>); the others see the record and stay quiet, or take over once the lease of an
+/// instance that died while delivering has expired.
 /// </summary>
-public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore store, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
-    : BackgroundService
+public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore store, WebhookDeliveries deliveries, LeaseHolder instance,
+    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string SignatureHeader = "X-JourneyML-Signature";
     public const string EventHeader = "X-JourneyML-Event";
     public const string HttpClientName = "webhooks";
 
-    private readonly Channel<SnapshotView> _queue = Channel.CreateUnbounded<SnapshotView>();
-    private readonly List<WebhookDelivery> _recent = [];
+    /// <summary>How often an instance looks again at a delivery another instance holds the lease of.</summary>
+    private static readonly TimeSpan s_lookAgain = TimeSpan.FromSeconds(1);
 
-    /// <summary>The last deliveries, newest first (for GET /v1/webhooks).</summary>
-    public IReadOnlyList<WebhookDelivery> Recent
-    {
-        get
-        {
-            lock (_recent)
-            {
-                return [.. _recent];
-            }
-        }
-    }
+    private readonly Channel<SnapshotView> _queue = Channel.CreateUnbounded<SnapshotView>();
+    private readonly Queue<string> _handled = new();
 
     public void Enqueue(SnapshotView view) => _queue.Writer.TryWrite(view);
+
+    /// <summary>True once this instance is done with a snapshot's webhooks: it delivered them, or found them delivered by another instance.</summary>
+    public bool Handled(string snapshot)
+    {
+        lock (_handled)
+        {
+            return _handled.Contains(snapshot);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,16 +51,55 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
             await foreach (var view in _queue.Reader.ReadAllAsync(stoppingToken))
             {
                 var urls = options.Value.Urls.Concat(store.Urls()).Distinct(StringComparer.Ordinal).ToList();
-                if (urls.Count == 0)
+                var body = urls.Count == 0 ? [] : Payload(view);
+                await Task.WhenAll(urls.Select(url => OnceAsync(url, view, body, stoppingToken)));
+                lock (_handled)
                 {
-                    continue;
+                    _handled.Enqueue(Path.GetFileName(view.Path));
+                    if (_handled.Count > 100)
+                    {
+                        _handled.Dequeue();
+                    }
                 }
-                var body = Payload(view);
-                await Task.WhenAll(urls.Select(url => DeliverAsync(url, view, body, stoppingToken)));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Delivers a snapshot to a URL unless an instance (this one or another) already did, under the delivery's lease.</summary>
+    private async Task OnceAsync(string url, SnapshotView view, byte[] body, CancellationToken cancellationToken)
+    {
+        var snapshot = Path.GetFileName(view.Path);
+        try
+        {
+            while (deliveries.Read(snapshot, url) is null)
+            {
+                if (FileLease.TryTake(deliveries.LeasePath(snapshot, url), instance, options.Value.LongestDelivery(), subject: snapshot) is { } lease)
+                {
+                    try
+                    {
+                        // Another instance may have delivered and let go of the lease between the look and the take.
+                        if (deliveries.Read(snapshot, url) is null)
+                        {
+                            deliveries.Save(snapshot, url, await DeliverAsync(url, view, body, cancellationToken));
+                        }
+                    }
+                    finally
+                    {
+                        lease.Release();
+                    }
+                    return;
+                }
+                await Task.Delay(s_lookAgain, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without the registry's record there is no telling whether another instance delivers: leave it to them.
+            logger.LogError("Webhook {Url}: the delivery of {Snapshot} cannot be coordinated through the registry ({Reason}); this instance does not deliver it",
+                Where(url), snapshot, e.GetType().Name);
         }
     }
 
@@ -72,7 +115,7 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
     public static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    private async Task DeliverAsync(string url, SnapshotView view, byte[] body, CancellationToken cancellationToken)
+    private async Task<WebhookDelivery> DeliverAsync(string url, SnapshotView view, byte[] body, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var client = clients.CreateClient(HttpClientName);
@@ -104,12 +147,18 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
                 delivered = response.IsSuccessStatusCode;
                 error = delivered ? null : $"answered {status}";
             }
+            catch (HttpRequestException e) when (Refusal(e) is { } refused)
+            {
+                // An internal target stays internal: no point in trying again.
+                error = refused.Message;
+                break;
+            }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 error = e is TaskCanceledException ? "timed out" : e.Message;
             }
         }
-        var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
+        var host = Where(url);
         if (delivered)
         {
             logger.LogInformation("Webhook {Url}: {Alerts} alerts of {Snapshot} delivered (attempt {Attempt})", host, view.LatestAlerts.Count, Path.GetFileName(view.Path), attempt);
@@ -118,15 +167,14 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
         {
             logger.LogWarning("Webhook {Url}: delivery of {Snapshot} failed after {Attempts} attempts: {Error}", host, Path.GetFileName(view.Path), attempt, error);
         }
-        lock (_recent)
-        {
-            _recent.Insert(0, new WebhookDelivery(host, Path.GetFileName(view.Path), view.LatestAlerts.Count, attempt, delivered, status, error, DateTime.UtcNow));
-            if (_recent.Count > 50)
-            {
-                _recent.RemoveAt(_recent.Count - 1);
-            }
-        }
+        return new WebhookDelivery(host, Path.GetFileName(view.Path), view.LatestAlerts.Count, attempt, delivered, status, error, DateTime.UtcNow, instance.Instance);
     }
+
+    private static WebhookTargetRefusedException? Refusal(Exception e) =>
+        e as WebhookTargetRefusedException ?? (e.InnerException is { } inner ? Refusal(inner) : null);
+
+    /// <summary>A URL as logs and answers show it: without its query, which may carry a receiver's token.</summary>
+    private static string Where(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(not a URL)";
 }
 
 public sealed record WebhookPayload(string Event, string Snapshot, DateTime AsOf, DateTime? PreviousAsOf, string ModelVersion, int Count, IReadOnlyList<AlertResponse> Alerts);

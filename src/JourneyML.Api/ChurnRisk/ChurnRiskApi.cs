@@ -15,7 +15,7 @@ public static class ChurnRiskApi
 
     public static RouteGroupBuilder MapChurnRiskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Churn risk").TagModelVersion(ModelVersionTag.Scored);
+        var group = app.MapGroup("/v1").WithTags("Churn risk").TagModelVersion(ModelVersionTag.Scored).RequireRateLimiting(RateLimits.Exports);
         group.MapGet("/churn-risk", List).WithName("ChurnRiskList")
             .WithSummary("Customers ranked by churn risk, with their top factors and the change since the previous snapshot")
             .WithDescription("Paying customers with a churn risk, highest first (ties by id): the first section of the CLI's snapshot CSV. Filters: segment, stage, account, minRisk. " +

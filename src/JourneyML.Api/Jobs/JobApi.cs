@@ -26,14 +26,14 @@ public sealed record RetrainRequest
     public bool Force { get; init; }
 }
 
-/// <summary>Retraining jobs: features, train, gate, score, journey map, in the background; one at a time.</summary>
+/// <summary>Retraining jobs: features, train, gate, score, journey map, in the background; one at a time across the instances on a registry, states kept in it.</summary>
 public static class JobApi
 {
     public static RouteGroupBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/jobs").WithTags("Retraining jobs");
         group.MapPost("/retrain", Start).WithName("StartRetrain").RequireWriteKey()
-            .WithSummary("Start a retraining job (features, train, gate, score, journey map); 202 with the job id, 409 while another runs");
+            .WithSummary("Start a retraining job (features, train, gate, score, journey map); 202 with the job id, 409 while another runs on any instance");
         group.MapGet("/{id}", Get).WithName("Job").RequireReadKey().WithSummary("A job's status, step, progress and result");
         return group;
     }
@@ -48,7 +48,7 @@ public static class JobApi
             .Between("horizonDays", request.HorizonDays, 1, 730, "days").Between("segments", request.Segments, 2, 30).Between("tolerance", request.Tolerance, 0, 0.5)
             .ThrowIfAny();
         var defaults = new RetrainSettings { DataDirectory = folder! };
-        var (job, started) = jobs.Start(defaults with
+        var (job, running) = jobs.Start(defaults with
         {
             AsOf = UtcTime.Normalize(request.AsOf),
             HorizonDays = request.HorizonDays ?? defaults.HorizonDays,
@@ -59,9 +59,9 @@ public static class JobApi
             Tolerance = request.Tolerance ?? defaults.Tolerance,
             Force = request.Force,
         });
-        if (!started)
+        if (job is null)
         {
-            return TypedResults.Problem(statusCode: 409, title: "A retraining job is already running", detail: $"job {job.Id} is running; one at a time");
+            return TypedResults.Problem(statusCode: 409, title: "A retraining job is already running", detail: $"job {running} is running; one at a time");
         }
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", job);
     }

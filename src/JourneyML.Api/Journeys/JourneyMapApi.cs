@@ -14,20 +14,19 @@ namespace JourneyML.Api.Journeys;
 /// </summary>
 public static class JourneyMapApi
 {
-    private static readonly SemaphoreSlim s_building = new(1, 1);
-
     public static RouteGroupBuilder MapJourneyMapEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Journey maps").TagModelVersion(ModelVersionTag.Serving);
+        var group = app.MapGroup("/v1").WithTags("Journey maps").TagModelVersion(ModelVersionTag.Serving).RequireRateLimiting(RateLimits.JourneyMaps);
         group.MapGet("/journey-map", Get).WithName("JourneyMap")
             .WithSummary("The journey map as JSON, a self-contained HTML page, or Markdown")
-            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Without from/to: the map of the last run (all customers, or the segment's), rebuilt if there is none. With from/to (yyyy-MM-dd), or an account: built on demand from the data (seconds for the sample; about a quarter of a minute for 100,000 customers). " +
+                "Maps built on demand are limited per client (429) and queued (RateLimits:MapBuildsAtOnce build at once, RateLimits:MapBuildsWaiting wait; more get 503), both with Retry-After.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(HttpContext context, ServingPaths paths, ModelHost models, ILoggerFactory loggers,
-        int? segment = null, string? account = null, DateTime? from = null, DateTime? to = null, string? format = null, int? stepDays = null)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(HttpContext context, ServingPaths paths, ModelHost models, JourneyMapBuilds builds,
+        ILoggerFactory loggers, int? segment = null, string? account = null, DateTime? from = null, DateTime? to = null, string? format = null, int? stepDays = null)
     {
         new FieldErrors().OneOf("format", format, "json", "html", "md").Check("to", !(from is { } f && to is { } t && t <= f), "must be after from")
             .Between("stepDays", stepDays, 1, 60).Check("account", account is not { Length: > 200 }, "at most 200 characters").ThrowIfAny();
@@ -47,9 +46,16 @@ public static class JourneyMapApi
             return TypedResults.Problem(statusCode: 404, title: "Unknown segment",
                 detail: $"segment {segment} is not one of the served model's segments ({string.Join(", ", current.Models.Segmentation.SegmentIds)})");
         }
-        // One build at a time: a build reads every event and uses both cores.
-        await s_building.WaitAsync(context.RequestAborted);
+        // A bounded queue: a build reads every event and keeps a core busy.
+        using var slot = await builds.EnterAsync(context.RequestAborted);
+        if (!slot.IsAcquired)
+        {
+            RateLimits.RetryAfter(context.Response, builds.RetryAfter);
+            return TypedResults.Problem(statusCode: 503, title: "Busy building journey maps",
+                detail: "as many journey maps as allowed are being built or waiting; try again after the Retry-After seconds, or read the last run's map (no from, to, account or stepDays)");
+        }
         var directory = Directory.CreateTempSubdirectory("journeyml-map-").FullName;
+        var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var options = new JourneyOptions
@@ -64,6 +70,7 @@ public static class JourneyMapApi
             };
             // Without a step, the journey run's own default.
             JourneyRun.Run(stepDays is { } step ? options with { StepDays = step } : options, loggers.CreateLogger("journey-map"), context.RequestAborted);
+            builds.Built(started.Elapsed);
             return TypedResults.Content(await File.ReadAllTextAsync(Path.Combine(directory, file), context.RequestAborted), contentType);
         }
         catch (Exception e) when (e is DataFileException or DataValidationException)
@@ -73,7 +80,6 @@ public static class JourneyMapApi
         }
         finally
         {
-            s_building.Release();
             Directory.Delete(directory, recursive: true);
         }
     }

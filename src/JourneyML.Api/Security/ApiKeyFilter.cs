@@ -36,6 +36,13 @@ public static class ApiKey
             return Matches(context.HttpContext, options.ApiKey!) ? await next(context) : Unauthorized();
         });
 
+    /// <summary>True when the request carries the configured key (false when none is configured).</summary>
+    public static bool IsValid(HttpContext context)
+    {
+        var key = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.ApiKey;
+        return !string.IsNullOrWhiteSpace(key) && Matches(context, key);
+    }
+
     private static bool Matches(HttpContext context, string key)
     {
         var given = context.Request.Headers[SecurityOptions.HeaderName].ToString();

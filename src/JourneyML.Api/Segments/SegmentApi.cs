@@ -34,7 +34,7 @@ public static class SegmentApi
 
     public static RouteGroupBuilder MapSegmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/segments").WithTags("Segments").TagModelVersion(ModelVersionTag.Scored);
+        var group = app.MapGroup("/v1/segments").WithTags("Segments").TagModelVersion(ModelVersionTag.Scored).RequireRateLimiting(RateLimits.Exports);
         group.MapGet("/", List).WithName("Segments").WithSummary("The segments of the model being served, in words, with sizes and churn and conversion rates");
         group.MapGet("/{id:int}", Get).WithName("Segment").WithSummary("One segment's profile: every feature's mean against the population");
         group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers")

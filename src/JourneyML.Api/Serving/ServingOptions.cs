@@ -82,6 +82,12 @@ public sealed class WebhookOptions
     /// <summary>URLs called with every new snapshot's alerts (the API's webhook list adds to these).</summary>
     public string[] Urls { get; set; } = [];
 
+    /// <summary>
+    /// Hosts (names or addresses, as written in the URL) a webhook may call although they are, or resolve to, internal
+    /// addresses: loopback, private ranges, link-local. Empty by default: webhooks call public hosts only.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
     /// <summary>Shared secret: each call carries X-JourneyML-Signature: sha256=HMAC(secret, body).</summary>
     public string? Secret { get; set; }
 
@@ -94,4 +100,11 @@ public sealed class WebhookOptions
 
     [Range(0.5, 120)]
     public double TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The longest one delivery takes with every attempt, delay and timeout: the lease an instance takes on a delivery
+    /// lasts this (plus a margin), so a dead instance's delivery is taken over by another after it.
+    /// </summary>
+    public TimeSpan LongestDelivery() =>
+        TimeSpan.FromSeconds(Attempts * TimeoutSeconds + RetryDelaySeconds * (Math.Pow(2, Attempts - 1) - 1) + 30);
 }
