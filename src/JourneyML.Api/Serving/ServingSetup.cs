@@ -22,6 +22,9 @@ public static class ServingSetup
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<SnapshotHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotHost>());
+        // After both hosts: it warms what they loaded.
+        services.AddSingleton<ServingWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServingWarmUp>());
         services.AddSingleton<RetrainJobs>();
         services.AddHttpClient(WebhookDispatcher.HttpClientName);
         services.AddExceptionHandler<ProblemExceptionHandler>();
