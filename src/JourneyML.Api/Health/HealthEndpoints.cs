@@ -75,6 +75,6 @@ internal sealed class WarmUpHealthCheck(ServingWarmUp warmUp) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!warmUp.IsWarm ? HealthCheckResult.Unhealthy("warming up: every serving path runs before the service takes traffic")
             : warmUp.Last is { } r ? HealthCheckResult.Healthy($"warmed: {r.Predictions} predictions ({r.ChurnRisks} churn risks, {r.LeadScores} lead scores, " +
-                $"{r.Explanations} with explanations), {r.SnapshotLookups} snapshot lookups, {r.JsonAnswers} JSON answers in {r.Took.TotalSeconds:0.0} s")
+                $"{r.Explanations} with explanations), {r.SnapshotLookups} snapshot lookups, {r.JsonAnswers} JSON answers in {r.Took.TotalSeconds:0.0} s, {r.Ending}")
             : HealthCheckResult.Healthy("nothing to warm yet"));
 }

@@ -14,7 +14,12 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace JourneyML.Api.Serving;
 
 /// <summary>What a warm-up ran through the endpoints' own handlers before the service said it was ready.</summary>
-public sealed record WarmUpReport(int Rounds, int Predictions, int ChurnRisks, int LeadScores, int Explanations, int SnapshotLookups, int JsonAnswers, TimeSpan Took);
+public sealed record WarmUpReport(int Rounds, int Predictions, int ChurnRisks, int LeadScores, int Explanations, int SnapshotLookups, int JsonAnswers, TimeSpan Took,
+    bool Settled)
+{
+    /// <summary>How it ended, for the log and readiness: the JIT went quiet, or the time limit came first (a loaded machine).</summary>
+    public string Ending => Settled ? "until the JIT was quiet" : "stopped at the time limit (Serving:WarmUpSeconds) before the JIT was quiet";
+}
 
 /// <summary>
 /// Runs every serving path (both models with explanations, batch and what-if, the snapshot's customer, account and ranked
@@ -60,9 +65,9 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
         Last = report;
         _predictionsWarm |= predictor is not null;
         _snapshotWarm |= view is not null;
-        logger.LogInformation("Warmed up before serving in {Took:0.0} s: {Rounds} rounds, {Predictions} predictions ({Churn} churn risks, {Lead} lead scores, " +
+        logger.LogInformation("Warmed up before serving in {Took:0.0} s, {Ending}: {Rounds} rounds, {Predictions} predictions ({Churn} churn risks, {Lead} lead scores, " +
             "{Explanations} with explanations), {Lookups} snapshot lookups, {Json} JSON answers",
-            report.Took.TotalSeconds, report.Rounds, report.Predictions, report.ChurnRisks, report.LeadScores, report.Explanations, report.SnapshotLookups, report.JsonAnswers);
+            report.Took.TotalSeconds, report.Ending, report.Rounds, report.Predictions, report.ChurnRisks, report.LeadScores, report.Explanations, report.SnapshotLookups, report.JsonAnswers);
     }
 
     private WarmUpReport Run(CustomerPredictor? predictor, SnapshotView? view, CancellationToken cancellationToken)
@@ -97,7 +102,8 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
             }
         }
         while (clock.Elapsed < budget && clock.Elapsed - quietSince < s_quietJit);
-        return new WarmUpReport(rounds, counts.Predictions, counts.Churn, counts.Lead, counts.Explained, counts.Lookups, counts.Json, clock.Elapsed);
+        return new WarmUpReport(rounds, counts.Predictions, counts.Churn, counts.Lead, counts.Explained, counts.Lookups, counts.Json, clock.Elapsed,
+            Settled: clock.Elapsed - quietSince >= s_quietJit);
     }
 
     /// <summary>A request body as a client sends it, read back with the service's JSON settings (parsing warms too).</summary>
@@ -129,20 +135,22 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
         var input = JsonSerializer.Deserialize<CustomerInput>(body, Json)!;
         var one = PredictionApi.Predict(input, models, options).Value!;
         Answer(one, counts);
-        counts.Predictions++;
-        counts.Churn += one.ChurnRisk is null ? 0 : 1;
-        counts.Lead += one.LeadScore is null ? 0 : 1;
-        counts.Explained += one.Factors.Count > 0 ? 1 : 0;
+        counts.Add(one);
         if (PredictionApi.PredictBatch(new BatchPredictionRequest { Customers = [input, input with { Status = "lead" }] }, models, options).Result is Ok<BatchPredictionResponse> batch)
         {
             Answer(batch.Value!, counts);
-            counts.Predictions += batch.Value!.Count;
+            foreach (var p in batch.Value!.Predictions)
+            {
+                counts.Add(p);
+            }
         }
         if (input.Features?.Keys.FirstOrDefault() is { } feature)
         {
             var whatIf = new WhatIfRequest { Customer = input, Changes = [new FeatureChangeInput { Feature = feature, Value = JsonSerializer.SerializeToElement(1, Json) }] };
-            Answer(PredictionApi.WhatIf(whatIf, models, options).Value!, counts);
-            counts.Predictions += 2;
+            var answer = PredictionApi.WhatIf(whatIf, models, options).Value!;
+            Answer(answer, counts);
+            counts.Add(answer.Before);
+            counts.Add(answer.After);
         }
     }
 
@@ -176,5 +184,13 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
     private sealed class Counts
     {
         public int Predictions, Churn, Lead, Explained, Lookups, Json;
+
+        public void Add(PredictionResponse p)
+        {
+            Predictions++;
+            Churn += p.ChurnRisk is null ? 0 : 1;
+            Lead += p.LeadScore is null ? 0 : 1;
+            Explained += p.Factors.Count > 0 ? 1 : 0;
+        }
     }
 }
