@@ -40,8 +40,13 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
     /// <summary>The last warm-up's counts; null before the first.</summary>
     public WarmUpReport? Last { get; private set; }
 
-    /// <summary>Whether what is being served (a champion, a snapshot) has been warmed: readiness waits for it.</summary>
-    public bool IsWarm => (models.Current is null || _predictionsWarm) && (snapshots.Current is null || _snapshotWarm);
+    /// <summary>
+    /// Whether the champion being served has been warmed: readiness waits for it. A first snapshot that arrives while a
+    /// champion serves is warmed in the background instead: taking a serving instance out of the pool for it would cost more.
+    /// </summary>
+    public bool IsWarm => models.Current is null || _predictionsWarm;
+
+    private bool AllWarm => IsWarm && (snapshots.Current is null || _snapshotWarm);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -55,7 +60,7 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
 
     private void WarmIfNeeded(CancellationToken cancellationToken)
     {
-        if (IsWarm)
+        if (AllWarm)
         {
             return;
         }

@@ -190,9 +190,9 @@ public sealed partial class ModelRegistry(string root)
         {
             return JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ModelMetadata);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            return null; // a damaged metadata file is not a usable version
+            return null; // a damaged or unreadable metadata file is not a usable version: skipped, as a folder without one is
         }
     }
 

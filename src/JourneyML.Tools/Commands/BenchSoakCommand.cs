@@ -56,7 +56,7 @@ internal sealed class BenchSoakCommand : Command
             try
             {
                 var api = parse.GetValue(s_api)?.FullName ?? await BuiltApi(cancellationToken);
-                var soak = new Soak(registry, data, api, parse.GetValue(s_rate), TimeSpan.FromSeconds(parse.GetValue(s_seconds)),
+                var soak = new Soak(registry, data, api, Path.Combine(Path.GetDirectoryName(built.Root)!, "api.log"), parse.GetValue(s_rate), TimeSpan.FromSeconds(parse.GetValue(s_seconds)),
                     parse.GetValue(s_promotions), parse.GetValue(s_corrupt));
                 var outcome = await soak.RunAsync(cancellationToken);
                 foreach (var line in outcome.Lines)
@@ -153,7 +153,7 @@ internal sealed class BenchSoakCommand : Command
 internal sealed record SoakOutcome(long Served, long Failed, bool ServerAlive, string Row, IReadOnlyList<string> Lines);
 
 /// <summary>One soak run against a server process it starts and stops itself.</summary>
-internal sealed class Soak(string registry, string data, string api, int rate, TimeSpan duration, int promotions, int corruptions)
+internal sealed class Soak(string registry, string data, string api, string log, int rate, TimeSpan duration, int promotions, int corruptions)
 {
     private const int MaxInFlight = 512;
     private static readonly string[] s_damages = ["empty snapshot", "non-Parquet snapshot", "half-copied snapshot", "truncated champion.json"];
@@ -168,7 +168,6 @@ internal sealed class Soak(string registry, string data, string api, int rate, T
     {
         var key = Convert.ToHexString(Guid.NewGuid().ToByteArray());
         int port = FreePort();
-        var log = Path.Combine(Path.GetDirectoryName(registry)!, "api.log");
         var start = new ProcessStartInfo("dotnet", [api, "--urls", $"http://127.0.0.1:{port}", $"--Registry:Path={registry}", $"--Serving:DataPath={data}",
             $"--Security:ApiKey={key}", "--Serving:ReloadSeconds=0.5"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var server = Process.Start(start)!;
@@ -239,7 +238,7 @@ internal sealed class Soak(string registry, string data, string api, int rate, T
             }
             else
             {
-                Fail($"{(int)response.StatusCode} on {request.Method} {request.RequestUri!.AbsolutePath.Split('/').Take(3).Aggregate((a, b) => a + "/" + b)}");
+                Fail($"{(int)response.StatusCode} on {request.Method} {Route(request.RequestUri)}");
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
@@ -251,6 +250,13 @@ internal sealed class Soak(string registry, string data, string api, int rate, T
             request.Dispose();
             gate.Release();
         }
+    }
+
+    /// <summary>The endpoint without ids (/v1/customers, not /v1/customers/C000123): failures are grouped by it.</summary>
+    private static string Route(Uri? uri)
+    {
+        var path = uri is null ? "" : uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+        return string.Join('/', path.Split('/').Take(3));
     }
 
     private void Fail(string kind)
@@ -353,6 +359,7 @@ internal sealed class Soak(string registry, string data, string api, int rate, T
         lines.AddRange(_failures.OrderByDescending(f => f.Value).Select(f => $"failed: {f.Value:N0} x {f.Key}"));
         lines.AddRange(_events);
         lines.Add($"server at the end: {(alive ? "running" : "EXITED")}; /health/ready {ready}: {readyBody}");
+        lines.Add($"server log: {log}.out, {log}.err");
         var row = string.Format(inv, "| {0:yyyy-MM-dd} | API soak: {1:F0} s at {2:N0} requests/s with {3} promotions and {4} damaged registry files | {5:N0} requests | {6:N0} served, {7:N0} failed, {8:N0} not sent | p50 {9:F1} ms, p99 {10:F1} ms | server {11}, ready {12} |",
             DateTime.UtcNow, duration.TotalSeconds, rate, promotions, corruptions, total, _served, _failed, _skipped, P(0.5), P(0.99), alive ? "running" : "exited", ready);
         return new SoakOutcome(_served, _failed, alive, row, lines);
