@@ -66,10 +66,23 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
         }
         var predictor = models.Current;
         var view = snapshots.Current;
-        var report = Run(predictor, view, cancellationToken);
+        WarmUpReport report;
+        try
+        {
+            report = Run(predictor, view, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A warm-up that trips over an unusual model or snapshot must never keep a working service from serving.
+            logger.LogWarning(e, "The warm-up stopped early; serving anyway");
+            return;
+        }
+        finally
+        {
+            _predictionsWarm |= predictor is not null;
+            _snapshotWarm |= view is not null;
+        }
         Last = report;
-        _predictionsWarm |= predictor is not null;
-        _snapshotWarm |= view is not null;
         logger.LogInformation("Warmed up before serving in {Took:0.0} s, {Ending}: {Rounds} rounds, {Predictions} predictions ({Churn} churn risks, {Lead} lead scores, " +
             "{Explanations} with explanations), {Lookups} snapshot lookups, {Json} JSON answers",
             report.Took.TotalSeconds, report.Ending, report.Rounds, report.Predictions, report.ChurnRisks, report.LeadScores, report.Explanations, report.SnapshotLookups, report.JsonAnswers);
@@ -149,7 +162,7 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
                 counts.Add(p);
             }
         }
-        if (input.Features?.Keys.FirstOrDefault() is { } feature)
+        if (input.Features?.FirstOrDefault(f => f.Value.ValueKind == JsonValueKind.Number).Key is { } feature)
         {
             var whatIf = new WhatIfRequest { Customer = input, Changes = [new FeatureChangeInput { Feature = feature, Value = JsonSerializer.SerializeToElement(1, Json) }] };
             var answer = PredictionApi.WhatIf(whatIf, models, options).Value!;
