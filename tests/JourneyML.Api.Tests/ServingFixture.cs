@@ -99,6 +99,8 @@ public sealed class JourneyApi(string registry, string data, IDictionary<string,
         builder.UseSetting("Registry:Path", registry);
         builder.UseSetting("Serving:DataPath", data);
         builder.UseSetting("Serving:ReloadSeconds", "0.2");
+        // Every path still runs before ready; the tests' many short-lived servers need not wait for the JIT to settle.
+        builder.UseSetting("Serving:WarmUpSeconds", "1");
         builder.UseSetting("Security:ApiKey", ServingFixture.ApiKey);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -32,6 +32,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, S
             {
                 Status = 422, Title = "The version cannot be served", Detail = $"model {e.Version} failed to load; the champion is unchanged",
             },
+            // The registry's own file is damaged: the service cannot do it now, and the caller did nothing wrong.
+            RegistryDamagedException e => new ProblemDetails { Status = 503, Title = "The registry is damaged", Detail = Scrub(e.Message) },
             ConflictException e => new ProblemDetails { Status = 409, Title = "Not possible in the registry's current state", Detail = Scrub(e.Message) },
             NotReadyException e => new ProblemDetails { Status = 503, Title = "Not ready", Detail = Scrub(e.Message) },
             BadHttpRequestException { StatusCode: 413 } => new ProblemDetails { Status = 413, Title = "The request body is too large" },

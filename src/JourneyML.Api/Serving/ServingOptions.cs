@@ -12,6 +12,13 @@ public sealed class ServingOptions
     [Range(0.05, 300)]
     public double ReloadSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// The longest the warm-up before ready may take, in seconds: every serving path runs until the JIT is quiet (full
+    /// speed), or this long. 0 runs each path once.
+    /// </summary>
+    [Range(0, 600)]
+    public double WarmUpSeconds { get; set; } = 30;
+
     /// <summary>Customers per batch prediction call; more gets 413.</summary>
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 10_000;

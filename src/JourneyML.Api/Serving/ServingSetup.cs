@@ -28,6 +28,9 @@ public static class ServingSetup
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<SnapshotHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotHost>());
+        // After both hosts: it warms what they loaded.
+        services.AddSingleton<ServingWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServingWarmUp>());
         services.AddSingleton<RetrainJobs>();
         // Webhook calls connect only to addresses checked at that moment, follow no redirects and use no proxy (which would connect elsewhere).
         services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

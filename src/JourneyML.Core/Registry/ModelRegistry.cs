@@ -81,8 +81,30 @@ public sealed partial class ModelRegistry(string root)
         {
             return null;
         }
-        var pointer = JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ChampionPointer);
+        ChampionPointer? pointer;
+        try
+        {
+            pointer = JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ChampionPointer);
+        }
+        catch (JsonException e)
+        {
+            // A truncated or hand-edited pointer is the registry's problem, not the caller's; the JSON error's position says where.
+            throw new RegistryDamagedException(ChampionFile, $"not a champion pointer: {e.Message.Split(" Path:")[0]}", e);
+        }
         return pointer is not null && IsValidVersion(pointer.Version) ? pointer : null;
+    }
+
+    /// <summary>The champion pointer, or null when there is none or it is damaged: what a promotion replaces (and so repairs).</summary>
+    private ChampionPointer? ChampionOrDamaged()
+    {
+        try
+        {
+            return Champion();
+        }
+        catch (RegistryDamagedException)
+        {
+            return null; // the damaged pointer's history is lost with it; the promotion writes a whole new one
+        }
     }
 
     public LoadedModels Load(string version)
@@ -122,7 +144,7 @@ public sealed partial class ModelRegistry(string root)
         {
             throw NotFound(version);
         }
-        var current = Champion();
+        var current = ChampionOrDamaged();
         var history = new List<ChampionHistoryEntry>();
         if (current is not null)
         {
@@ -149,7 +171,8 @@ public sealed partial class ModelRegistry(string root)
     private (ChampionPointer Current, ChampionHistoryEntry Previous) RollbackTarget()
     {
         var current = Champion() ?? throw new ConflictException("there is no champion to roll back from");
-        var previous = current.History.FirstOrDefault(h => Find(h.Version) is not null)
+        // Re-promoting the champion puts it in its own history: a rollback goes to the newest different version.
+        var previous = current.History.FirstOrDefault(h => h.Version != current.Version && Find(h.Version) is not null)
             ?? throw new ConflictException($"champion {current.Version} has no earlier champion to roll back to");
         return (current, previous);
     }
@@ -167,9 +190,9 @@ public sealed partial class ModelRegistry(string root)
         {
             return JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ModelMetadata);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            return null; // a damaged metadata file is not a usable version
+            return null; // a damaged or unreadable metadata file is not a usable version: skipped, as a folder without one is
         }
     }
 

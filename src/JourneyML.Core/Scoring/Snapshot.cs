@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using Parquet;
@@ -11,7 +12,7 @@ namespace JourneyML.Core.Scoring;
 /// the previous snapshot, and the feature values behind them (so the next run can say what moved). Kept per run
 /// under <c>models/snapshots/</c> as Parquet: the risk history.
 /// </summary>
-public sealed class Snapshot
+public sealed partial class Snapshot
 {
     public const string FeaturePrefix = "f_";
     /// <summary>Prefix of the stored columns holding the customer's own passed-through columns (email, name, owner...).</summary>
@@ -177,6 +178,12 @@ public sealed class Snapshot
         var prefix = asOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         return List(directory).LastOrDefault(f => string.CompareOrdinal(Path.GetFileName(f)[..8], prefix) < 0);
     }
+
+    /// <summary>Whether a file is named as <see cref="FileName"/> names snapshots (what the as-of date and history order are read from).</summary>
+    public static bool HasSnapshotName(string path) => SnapshotName().IsMatch(Path.GetFileName(path));
+
+    [GeneratedRegex("^[0-9]{8}_[0-9]{17}_[^_]*\\.parquet$")]
+    private static partial Regex SnapshotName();
 
     /// <summary>Every snapshot in a folder, oldest first (by as-of date, then run time).</summary>
     public static IReadOnlyList<string> List(string directory) =>

@@ -112,17 +112,38 @@ public sealed class SnapshotView
     /// Loads the newest snapshot of a folder and up to <paramref name="depth"/> earlier as-of dates (the last run of
     /// each). Null when the folder has no snapshot yet.
     /// </summary>
-    public static SnapshotView? Load(string snapshotsDirectory, AlertRules? rules = null, int depth = 12)
+    public static SnapshotView? Load(string snapshotsDirectory, AlertRules? rules = null, int depth = 12) =>
+        Load(Snapshot.List(snapshotsDirectory), rules, depth, unreadable: null);
+
+    /// <summary>
+    /// Loads the newest of <paramref name="files"/> (oldest first, as <see cref="Snapshot.List"/> gives them) that can be
+    /// read, with its history. With <paramref name="unreadable"/>, a file that cannot be read (not Parquet, empty,
+    /// half-copied, not a snapshot) is reported there and skipped, so one damaged file never stops the serving of the
+    /// others; without it, the first such file throws. Null when no file can be read.
+    /// </summary>
+    public static SnapshotView? Load(IReadOnlyList<string> files, AlertRules? rules, int depth, Action<string, Exception>? unreadable)
     {
-        var files = Snapshot.List(snapshotsDirectory);
-        if (files.Count == 0)
+        if (unreadable is not null)
+        {
+            foreach (var misnamed in files.Where(f => !Snapshot.HasSnapshotName(f)))
+            {
+                unreadable(misnamed, new InvalidDataException("not a snapshot's file name (yyyyMMdd_yyyyMMddHHmmssfff_version.parquet)"));
+            }
+            files = [.. files.Where(Snapshot.HasSnapshotName)];
+        }
+        Snapshot? latest = null;
+        int latestIndex = files.Count - 1;
+        for (; latestIndex >= 0 && latest is null; latestIndex--)
+        {
+            latest = TryRead(files[latestIndex], withFeatures: true, unreadable);
+        }
+        if (latest is null)
         {
             return null;
         }
-        var latestPath = files[^1];
-        var latest = Snapshot.Read(latestPath);
+        var latestPath = files[latestIndex + 1];
         // The last run of each as-of date before the latest's, newest first, up to the depth.
-        var earlier = files.Take(files.Count - 1)
+        var earlier = files.Take(latestIndex + 1)
             .GroupBy(f => System.IO.Path.GetFileName(f)[..8], StringComparer.Ordinal)
             .Select(g => g.Last())
             .Where(f => string.CompareOrdinal(System.IO.Path.GetFileName(f)[..8], latest.AsOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture)) < 0)
@@ -135,10 +156,35 @@ public sealed class SnapshotView
         {
             rowById[latest.CustomerIds[r]] = r;
         }
-        var history = earlier.Select(f => HistoryColumn.Aligned(Snapshot.Read(f, withFeatures: false), rowById, latest.Count)).ToList();
+        var history = earlier.Select(f => TryRead(f, withFeatures: false, unreadable)).OfType<Snapshot>()
+            .Select(h => HistoryColumn.Aligned(h, rowById, latest.Count)).ToList();
         history.Add(HistoryColumn.Aligned(latest, rowById, latest.Count));
         return new SnapshotView(latestPath, latest, history, rules ?? AlertRules.Default);
     }
+
+    private static Snapshot? TryRead(string path, bool withFeatures, Action<string, Exception>? unreadable)
+    {
+        if (unreadable is null)
+        {
+            return Snapshot.Read(path, withFeatures);
+        }
+        try
+        {
+            return Snapshot.Read(path, withFeatures);
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            unreadable(path, e);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What reading a damaged file can throw: the readers' own errors, and whatever the Parquet library meets in bytes
+    /// that are not what their header promised (a half-copied file ends in the middle of a page). Only cancellation and
+    /// running out of memory are not the file's fault.
+    /// </summary>
+    private static bool IsUnreadable(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     private List<Alert> ComputeAlerts(AlertRules rules)
     {
