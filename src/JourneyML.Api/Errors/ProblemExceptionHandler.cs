@@ -58,8 +58,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, S
     }
 
     private static ProblemDetails BadBody(BadHttpRequestException e) =>
-        e.InnerException is JsonException json ? BadJson(json)
-            : new ProblemDetails { Status = e.StatusCode, Title = Invalid, Detail = Clean(e.Message) };
+        e.InnerException is JsonException json ? BadJson(json) : FrameworkProblem.Of(e);
 
     private static HttpValidationProblemDetails BadJson(JsonException e)
     {
@@ -70,7 +69,4 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, S
         })
         { Status = 400, Title = "The request body could not be read" };
     }
-
-    // Framework messages name the handler's parameter types; keep the first sentence, which says what was wrong.
-    private static string Clean(string message) => message.Split(" at ")[0];
 }

@@ -58,7 +58,7 @@ public static class WhatIf
     {
         if (string.IsNullOrWhiteSpace(change.Feature) || !copy.Columns.ContainsKey(change.Feature))
         {
-            report.Add(new DataProblem(ChangesName, line, "feature", $"unknown feature '{change.Feature}'"));
+            report.Add(new DataProblem(ChangesName, line, "feature", "not a feature of the serving model"));
             return;
         }
         if (!changed.Add(change.Feature))
@@ -86,7 +86,7 @@ public static class WhatIf
     {
         if (!copy.Columns.ContainsKey(source))
         {
-            report.Add(new DataProblem(ChangesName, line, "sameAs", $"unknown feature '{source}'"));
+            report.Add(new DataProblem(ChangesName, line, "sameAs", "not a feature of the serving model"));
         }
         else if ((copy.Columns[feature], table[source]) is (NumericColumn target, NumericColumn from))
         {
@@ -107,12 +107,12 @@ public static class WhatIf
     {
         if (copy.Columns[feature] is NumericColumn slot)
         {
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
+            if (FeatureRows.NumberProblem(feature, value, out float number) is { } reason)
             {
-                report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a number"));
+                report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a number: {reason}"));
                 return;
             }
-            slot.Values[0] = (float)d;
+            slot.Values[0] = number;
         }
         else if (copy.Columns[feature] is CategoricalColumn category && value.ValueKind == JsonValueKind.String)
         {
