@@ -18,7 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSerilog((services, logger) => logger.ConfigureJourneyLogging(builder.Configuration, services));
 builder.Services.AddProblemDetails();
 builder.Services.AddValidation();
-builder.Services.AddOpenApi();
+builder.Services.AddJourneyOpenApi();
 builder.Services.AddJourneyServing();
 builder.Services.AddJourneyHealth();
 builder.Services.AddRequestLimits();

@@ -51,7 +51,7 @@ public static class RequestLogging
         })
         .UseSerilogRequestLogging(options =>
         {
-            options.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.000} ms (model {ModelVersion})";
+            options.MessageTemplate = "HTTP {RequestMethod:l} {Route:l} responded {StatusCode} in {Elapsed:0.000} ms (model {ModelVersion:l})";
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
                 diagnostics.Set("Route", context.Items.TryGetValue(RouteItem, out var route) ? route : "(no route)");

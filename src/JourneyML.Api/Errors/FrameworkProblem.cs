@@ -20,7 +20,7 @@ internal static partial class FrameworkProblem
         }
         if (Required().Match(message) is { Success: true } required)
         {
-            return Field(required.Groups["name"].Value, "required");
+            return required.Groups["source"].Value == "body" ? Field("body", "required: a JSON body") : Field(required.Groups["name"].Value, "required");
         }
         if (message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || message.Contains("body was provided", StringComparison.Ordinal))
         {
@@ -50,6 +50,6 @@ internal static partial class FrameworkProblem
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^ "]+)" from""")]
     private static partial Regex BindFailure();
 
-    [GeneratedRegex("""^Required parameter "(?<type>[^ "]+) (?<name>[^ "]+)" was not provided""")]
+    [GeneratedRegex("""^Required parameter "(?<type>[^ "]+) (?<name>[^ "]+)" was not provided from (?<source>\w+)""")]
     private static partial Regex Required();
 }

@@ -65,7 +65,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, S
         var field = string.IsNullOrEmpty(e.Path) ? "body" : e.Path.TrimStart('$').TrimStart('.');
         return new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
-            [field.Length == 0 ? "body" : field] = [e.Path is null ? "the body is not valid JSON" : "a value of the wrong type, or malformed JSON, at this field"],
+            [field.Length == 0 ? "body" : field] = [e.Path is null ? "the body is not valid JSON"
+                : e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "not a field of this request (check the spelling)"
+                : "a value of the wrong type, or malformed JSON, at this field"],
         })
         { Status = 400, Title = "The request body could not be read" };
     }
