@@ -29,7 +29,7 @@ app.UseJourneyRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimit();
-app.MapOpenApi();
+app.MapOpenApi("/openapi/v1.json"); // one document, at a fixed route: any other name is an ordinary 404
 app.MapReferencePage();
 app.MapJourneyHealth();
 app.MapPredictionEndpoints().RequireReadKey();
