@@ -10,7 +10,7 @@ namespace JourneyML.Tools.Commands;
 /// </summary>
 internal sealed class BenchBadInputCommand : Command
 {
-    private static readonly Option<Uri> s_url = new("--url")
+    private static readonly Option<string> s_url = new("--url")
     {
         Description = "The running API, for example http://127.0.0.1:5000 (start it with 'dotnet run --project src/JourneyML.Api').", Required = true,
     };
@@ -27,7 +27,11 @@ internal sealed class BenchBadInputCommand : Command
         Options.Add(s_results);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
-            var results = await BadInputProbe.RunAsync(parse.GetValue(s_url)!, parse.GetValue(s_key), cancellationToken);
+            if (!Uri.TryCreate(parse.GetValue(s_url), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new Core.Errors.InvalidInputException("--url: an absolute http(s) URL of the running API, for example http://127.0.0.1:5080");
+            }
+            var results = await BadInputProbe.RunAsync(url, parse.GetValue(s_key), cancellationToken);
             var summary = BadInputProbe.Summary(results);
             Console.Write(summary);
             if (parse.GetValue(s_results) is { } file)
