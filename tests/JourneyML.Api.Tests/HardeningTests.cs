@@ -58,6 +58,7 @@ public sealed class HardeningTests(ServingFixture fixture)
         {
             await client.GetAsync($"/v1/customers/{Marker}-C000001"),
             await client.GetAsync($"/v1/accounts/{Marker}"),
+            await client.GetAsync($"/v1/journey-map?account={Marker}"),
             await client.GetAsync($"/v1/churn-risk?top={Marker}"),
             await client.GetAsync($"/v1/churn-risk?top=-1&stage={Marker}&account={Marker}"),
             await client.GetAsync($"/v1/churn-risk?cursor={Marker}"),
@@ -150,6 +151,8 @@ public sealed class HardeningTests(ServingFixture fixture)
             await (await client.PostJson("/v1/predictions", new { customerId = "c", status = Marker, features = new { } })).AssertProblem(400, "status"),
             await (await client.PostRaw("/v1/what-if", $"{{ \"customer\": {{ \"customerId\": \"c\", \"features\": {{}} }}, \"changes\": [ {{ \"feature\": \"{Marker}\", \"value\": 1 }} ] }}"))
                 .AssertProblem(400, "changes[0].feature"),
+            await (await client.PostJson("/v1/predictions", Profile(events: new JsonArray(new JsonObject { ["occurredAt"] = "2026-06-01T00:00:00Z", ["type"] = Marker }))))
+                .AssertProblem(400, "events[0].type"),
         };
         foreach (var text in answers.Select(a => a.ToJsonString()))
         {

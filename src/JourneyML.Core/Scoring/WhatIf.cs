@@ -63,7 +63,7 @@ public static class WhatIf
         }
         if (!changed.Add(change.Feature))
         {
-            report.Add(new DataProblem(ChangesName, line, "feature", $"'{change.Feature}' is changed twice"));
+            report.Add(new DataProblem(ChangesName, line, "feature", "this feature is changed twice"));
             return;
         }
         if ((change.Value is null) == (change.SameAs is null))
@@ -98,7 +98,7 @@ public static class WhatIf
         }
         else
         {
-            report.Add(new DataProblem(ChangesName, line, "sameAs", $"'{source}' and '{feature}' are not of the same kind"));
+            report.Add(new DataProblem(ChangesName, line, "sameAs", "not of the same kind (number or category) as the feature changed"));
         }
     }
 
@@ -109,7 +109,7 @@ public static class WhatIf
         {
             if (FeatureRows.NumberProblem(feature, value, out float number) is { } reason)
             {
-                report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a number: {reason}"));
+                report.Add(new DataProblem(ChangesName, line, "value", $"the feature is a number: {reason}"));
                 return;
             }
             slot.Values[0] = number;
@@ -120,7 +120,7 @@ public static class WhatIf
         }
         else
         {
-            report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a category (text)"));
+            report.Add(new DataProblem(ChangesName, line, "value", "the feature is a category (text)"));
         }
     }
 
