@@ -63,7 +63,8 @@ public static class FeatureRows
                 }
                 else if (NumberProblem(name, value, out float number) is { } reason)
                 {
-                    report.Add(new DataProblem(RowsName, line, $"features.{name}", reason + " (or null for missing)"));
+                    // Only a value of the wrong type may have meant "missing"; a huge or negative number is a number.
+                    report.Add(new DataProblem(RowsName, line, $"features.{name}", value.ValueKind == JsonValueKind.Number ? reason : reason + " (or null for missing)"));
                 }
                 else
                 {
