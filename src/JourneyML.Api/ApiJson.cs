@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace JourneyML.Api;
 
-/// <summary>The API's JSON: camelCase, enums as text, no NaN (a missing score is null).</summary>
+/// <summary>The API's JSON: camelCase, enums as text, no NaN (a missing score is null); a request field the API does not know is refused (a misspelt field is not silently ignored).</summary>
 public static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -12,6 +12,7 @@ public static class ApiJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         return options;
     }

@@ -21,8 +21,9 @@ public static class ModelVersionTag
     /// <summary>The model that scored the latest snapshot: for lists, customers, accounts and alerts.</summary>
     public static string? Scored(HttpContext context) => context.RequestServices.GetRequiredService<SnapshotHost>().Current?.Latest.ModelVersion;
 
-    /// <summary>The version a request names in its route: for the registry's endpoints.</summary>
-    public static string? Requested(HttpContext context) => context.Request.RouteValues.TryGetValue("version", out var v) ? v as string : null;
+    /// <summary>The version a request names in its route, when it is a version at all (anything else is the client's text, kept out of the log): for the registry's endpoints.</summary>
+    public static string? Requested(HttpContext context) =>
+        context.Request.RouteValues.TryGetValue("version", out var v) && v is string version && Core.Registry.ModelRegistry.IsValidVersion(version) ? version : null;
 
     public static TBuilder TagModelVersion<TBuilder>(this TBuilder builder, Func<HttpContext, string?> otherwise) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (invocation, next) =>

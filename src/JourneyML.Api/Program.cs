@@ -15,24 +15,24 @@ using JourneyML.Api.Serving;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSerilog((services, logger) => logger
-    .ReadFrom.Configuration(builder.Configuration)
-    .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
+builder.Services.AddSerilog((services, logger) => logger.ConfigureJourneyLogging(builder.Configuration, services));
 builder.Services.AddProblemDetails();
 builder.Services.AddValidation();
-builder.Services.AddOpenApi();
+builder.Services.AddJourneyOpenApi();
 builder.Services.AddJourneyServing();
 builder.Services.AddJourneyHealth();
 // Per-client limits on costly reads, and the journey map build queue (RateLimits section).
 builder.Services.AddJourneyRateLimits();
+builder.Services.AddRequestLimits();
 
 var app = builder.Build();
+// Request logging outermost: it logs the status the client got (a 400 as 400), never an exception on its way out.
+app.UseJourneyRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseJourneyRequestLogging();
 app.UseBodySizeLimit();
 app.UseRateLimiter();
-app.MapOpenApi();
+app.MapOpenApi("/openapi/v1.json"); // one document, at a fixed route: any other name is an ordinary 404
 app.MapReferencePage();
 app.MapJourneyHealth();
 app.MapPredictionEndpoints().RequireReadKey();

@@ -16,7 +16,7 @@ public static class ChurnRiskApi
     public static RouteGroupBuilder MapChurnRiskEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Churn risk").TagModelVersion(ModelVersionTag.Scored).RequireRateLimiting(RateLimits.Exports);
-        group.MapGet("/churn-risk", List).WithName("ChurnRiskList")
+        group.MapGet("/churn-risk", List).WithName("ChurnRiskList").ProducesCsv()
             .WithSummary("Customers ranked by churn risk, with their top factors and the change since the previous snapshot")
             .WithDescription("Paying customers with a churn risk, highest first (ties by id): the first section of the CLI's snapshot CSV. Filters: segment, stage, account, minRisk. " +
                 "Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given) in the CLI's export shape; " +
@@ -35,6 +35,7 @@ public static class ChurnRiskApi
         bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int limit = top ?? (csv ? int.MaxValue : 100);
         var ranked = view.RankedByRisk;
+        Cursor.CheckWithin(start!.Value, ranked.Length);
         var rows = new List<CustomerRow>(Math.Min(limit, 1024));
         int position = start!.Value;
         for (; position < ranked.Length && rows.Count < limit; position++)

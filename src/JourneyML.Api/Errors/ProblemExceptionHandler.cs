@@ -60,19 +60,17 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, S
     }
 
     private static ProblemDetails BadBody(BadHttpRequestException e) =>
-        e.InnerException is JsonException json ? BadJson(json)
-            : new ProblemDetails { Status = e.StatusCode, Title = Invalid, Detail = Clean(e.Message) };
+        e.InnerException is JsonException json ? BadJson(json) : FrameworkProblem.Of(e);
 
     private static HttpValidationProblemDetails BadJson(JsonException e)
     {
         var field = string.IsNullOrEmpty(e.Path) ? "body" : e.Path.TrimStart('$').TrimStart('.');
         return new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
-            [field.Length == 0 ? "body" : field] = [e.Path is null ? "the body is not valid JSON" : "a value of the wrong type, or malformed JSON, at this field"],
+            [field.Length == 0 ? "body" : field] = [e.Path is null ? "the body is not valid JSON"
+                : e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "not a field of this request (check the spelling)"
+                : "a value of the wrong type, or malformed JSON, at this field"],
         })
         { Status = 400, Title = "The request body could not be read" };
     }
-
-    // Framework messages name the handler's parameter types; keep the first sentence, which says what was wrong.
-    private static string Clean(string message) => message.Split(" at ")[0];
 }

@@ -143,12 +143,13 @@ public static class PredictionApi
         {
             throw RequestValidationException.For("customers", "every profile in one call needs the same asOf");
         }
+        CheckProfiles(inputs, Prefix);
         var profileInputs = inputs.Select(x =>
         {
             var p = x.Profile!;
             var customer = new Customer(p.CustomerId ?? x.CustomerId ?? "", p.AccountId ?? x.AccountId, UtcTime.Normalize(p.SignedUpAt) ?? default, p.Plan ?? "", p.Role, p.Region,
                 new Dictionary<string, string>());
-            var events = (x.Events ?? []).Select(e => new CustomerEvent(customer.CustomerId, UtcTime.Normalize(e.OccurredAt), e.Type ?? "", e.Channel, e.Value)).ToList();
+            var events = (x.Events ?? []).Select(e => new CustomerEvent(customer.CustomerId, UtcTime.Normalize(e.OccurredAt!.Value), e.Type ?? "", e.Channel, e.Value)).ToList();
             Outcome? outcome = p.CustomerSince is not null || p.ChurnedAt is not null ? new Outcome(UtcTime.Normalize(p.CustomerSince), UtcTime.Normalize(p.ChurnedAt)) : null;
             return new ProfileInput(customer, events, outcome);
         }).ToList();
@@ -164,4 +165,40 @@ public static class PredictionApi
         }
     }
 
+    /// <summary>The earliest date a profile may hold: before it a date is a typing slip (year 0001 is "no date" in JSON readers).</summary>
+    private static readonly DateTime s_earliest = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private const string DateRange = "a date between 1970-01-01 and a year from today";
+
+    /// <summary>
+    /// The dates and numbers of profiles and their events, checked before any feature is built: every date within
+    /// 1970 to a year ahead (later ones overflow the windows), history beginning before the as-of date, every event with
+    /// a date and a value the model's floats can hold.
+    /// </summary>
+    private static void CheckProfiles(IReadOnlyList<CustomerInput> inputs, Func<long, string> prefix)
+    {
+        var latest = DateTime.UtcNow.Date.AddDays(366);
+        bool InRange(DateTime? d) => d is null || UtcTime.Normalize(d.Value) is var t && t >= s_earliest && t <= latest;
+        var errors = new FieldErrors();
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var x = inputs[i];
+            var p = prefix(i + 1);
+            var asOf = UtcTime.Normalize(x.AsOf);
+            errors.Check(p + "asOf", InRange(x.AsOf), DateRange)
+                .Check(p + "historyFrom", InRange(x.HistoryFrom), DateRange)
+                .Check(p + "historyFrom", !(x.HistoryFrom is { } from && UtcTime.Normalize(from) >= (asOf ?? DateTime.UtcNow)), "must be before asOf")
+                .Check(p + "profile.signedUpAt", InRange(x.Profile!.SignedUpAt), DateRange)
+                .Check(p + "profile.customerSince", InRange(x.Profile.CustomerSince), DateRange)
+                .Check(p + "profile.churnedAt", InRange(x.Profile.ChurnedAt), DateRange);
+            var events = x.Events ?? [];
+            for (int j = 0; j < events.Count; j++)
+            {
+                var e = events[j];
+                errors.Check($"{p}events[{j}].occurredAt", e.OccurredAt is not null, "required: when the event happened")
+                    .Check($"{p}events[{j}].occurredAt", InRange(e.OccurredAt), DateRange)
+                    .Between($"{p}events[{j}].value", e.Value, -FeatureRows.MaxMagnitude, FeatureRows.MaxMagnitude);
+            }
+        }
+        errors.ThrowIfAny();
+    }
 }

@@ -51,12 +51,14 @@ public sealed record CustomerProfile
 
 public sealed record EventInput
 {
-    public DateTime OccurredAt { get; init; }
+    /// <summary>When it happened (UTC); required, before the as-of date.</summary>
+    public DateTime? OccurredAt { get; init; }
     /// <summary>A JourneyML event type: login, ticket_opened, pricing_page_view, webinar_attended, ...</summary>
     [StringLength(100)]
     public string? Type { get; init; }
     [StringLength(100)]
     public string? Channel { get; init; }
+    /// <summary>The event's number in the export's unit (minutes, severity, ...), within ±1e12.</summary>
     public double? Value { get; init; }
 }
 

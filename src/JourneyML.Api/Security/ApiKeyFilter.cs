@@ -13,7 +13,7 @@ public static class ApiKey
 {
     /// <summary>For promote, rollback, retrain and webhook configuration.</summary>
     public static TBuilder RequireWriteKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(ApiKeyUse.Always).AddEndpointFilter(async (context, next) =>
         {
             var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
             if (string.IsNullOrWhiteSpace(options.ApiKey))
@@ -26,7 +26,7 @@ public static class ApiKey
 
     /// <summary>For reads: open unless Security:ProtectReads is set.</summary>
     public static TBuilder RequireReadKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(ApiKeyUse.WhenReadsProtected).AddEndpointFilter(async (context, next) =>
         {
             var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
             if (!options.ProtectReads)
@@ -54,4 +54,13 @@ public static class ApiKey
 
     private static IResult Unauthorized() => TypedResults.Problem(statusCode: 401, title: "API key required",
         detail: $"send the key in the {SecurityOptions.HeaderName} header");
+}
+
+/// <summary>Endpoint metadata: when an endpoint needs the API key (the OpenAPI document and the reference page say so).</summary>
+public enum ApiKeyUse
+{
+    /// <summary>State-changing: the key always (403 when none is configured).</summary>
+    Always,
+    /// <summary>A read: the key only when Security:ProtectReads is set.</summary>
+    WhenReadsProtected,
 }

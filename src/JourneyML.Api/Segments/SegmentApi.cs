@@ -37,7 +37,7 @@ public static class SegmentApi
         var group = app.MapGroup("/v1/segments").WithTags("Segments").TagModelVersion(ModelVersionTag.Scored).RequireRateLimiting(RateLimits.Exports);
         group.MapGet("/", List).WithName("Segments").WithSummary("The segments of the model being served, in words, with sizes and churn and conversion rates");
         group.MapGet("/{id:int}", Get).WithName("Segment").WithSummary("One segment's profile: every feature's mean against the population");
-        group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers")
+        group.MapGet("/{id:int}/members", Members).WithName("SegmentMembers").ProducesCsv()
             .WithSummary("The segment's customers in the latest snapshot: paying customers by churn risk, then leads by lead score, then churned; paged JSON, or CSV for a campaign tool")
             .WithDescription("Accept: text/csv (or format=csv) answers the whole list (or limit rows) in the CLI's export shape; layout=journeyml|hubspot|salesforce picks the columns, " +
                 "excel=true writes UTF-8 with BOM and CRLF for Excel (either implies CSV).")
@@ -73,6 +73,7 @@ public static class SegmentApi
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         var members = SegmentMemberList.Rows(view, id);
+        Cursor.CheckWithin(start!.Value, members.Length);
         bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int take = limit ?? (csv ? members.Length : 100);
         var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(view, r)).ToList();

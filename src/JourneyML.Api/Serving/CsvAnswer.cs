@@ -6,6 +6,12 @@ namespace JourneyML.Api.Serving;
 /// <summary>A list answered as CSV: the one export shape of the CLI, in the layout asked for (<c>?layout=</c>), for Excel when asked (<c>?excel=true</c>).</summary>
 public static class CsvAnswer
 {
+    /// <summary>Endpoint metadata: the list can also be answered as CSV (the OpenAPI document says so).</summary>
+    public sealed class Metadata;
+
+    /// <summary>Marks an endpoint whose list can be answered as CSV.</summary>
+    public static RouteHandlerBuilder ProducesCsv(this RouteHandlerBuilder builder) => builder.WithMetadata(new Metadata());
+
     /// <summary>True when the request asks for CSV: Accept: text/csv, format=csv, or a CSV-only parameter (layout, excel).</summary>
     public static bool Wanted(HttpRequest request, string? format, string? layout, bool? excel) =>
         Cursor.WantsCsv(request, format) || layout is not null || excel is not null;

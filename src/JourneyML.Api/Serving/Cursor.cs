@@ -29,6 +29,15 @@ public static class Cursor
         }
     }
 
+    /// <summary>A cursor past the end of the list was not handed out by it (nextCursor is never past the end): 400 naming the cursor.</summary>
+    public static void CheckWithin(int position, int length)
+    {
+        if (position > length)
+        {
+            throw Errors.RequestValidationException.For("cursor", NotOurs);
+        }
+    }
+
     /// <summary>True when the request asks for CSV (Accept: text/csv, or format=csv).</summary>
     public static bool WantsCsv(HttpRequest request, string? format) =>
         string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)

@@ -94,7 +94,7 @@ public static class JourneyRun
             var contacts = dataset.Customers.Customers.Where(c => c.AccountId == account).Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal);
             if (contacts.Count == 0)
             {
-                throw new NotFoundException("account", $"account '{account}' has no contacts in the customers table");
+                throw new NotFoundException("account", "no contact of this account in the customers table");
             }
             members = members is null ? contacts : [.. members.Where(contacts.Contains)];
             segmentName = segmentName is null ? $"account {account}" : $"{segmentName}, account {account}";

@@ -38,7 +38,7 @@ public static class FeatureRows
             }
             status[r] = string.IsNullOrWhiteSpace(row.Status) ? CustomerStatus.Customer
                 : CustomerStatuses.TryParse(row.Status, out var known) ? known
-                : Problem(report, line, "status", $"unknown status '{row.Status}' (expected lead, customer or churned)");
+                : Problem(report, line, "status", "unknown status (expected lead, customer or churned)");
             var given = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, value) in row.Features ?? new Dictionary<string, JsonElement>())
             {
@@ -61,13 +61,14 @@ public static class FeatureRows
                     }
                     text[r] = value.GetString();
                 }
-                else if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || !double.IsFinite(number))
+                else if (NumberProblem(name, value, out float number) is { } reason)
                 {
-                    report.Add(new DataProblem(RowsName, line, $"features.{name}", "expected a number (or null for missing)"));
+                    // Only a value of the wrong type may have meant "missing"; a huge or negative number is a number.
+                    report.Add(new DataProblem(RowsName, line, $"features.{name}", value.ValueKind == JsonValueKind.Number ? reason : reason + " (or null for missing)"));
                 }
                 else
                 {
-                    numbers[i]![r] = (float)number;
+                    numbers[i]![r] = number;
                 }
             }
             missing[r] = [.. schema.Where(f => !given.Contains(f.Name)).Select(f => f.Name)];
@@ -82,6 +83,38 @@ public static class FeatureRows
             AsOf = asOf,
         };
         return (table, missing);
+    }
+
+    /// <summary>The largest magnitude a feature value may have: far beyond any count, day or sum, and well inside a float, so nothing overflows to infinity.</summary>
+    public const double MaxMagnitude = 1e12;
+
+    // Behaviour features that count, measure days or sum minutes cannot be negative; trends (log ratios) and the sums of
+    // an export's own values (in its unit, which may be signed) can.
+    private static readonly HashSet<string> s_signed = [FeatureNames.LoginTrend, FeatureNames.TicketTrend, FeatureNames.UsageTrend,
+        .. FeatureNames.ContentValues.SelectMany(c => new[] { c.Name, c.Mean })];
+    private static readonly HashSet<string> s_nonNegative = [.. FeatureNames.Definitions.Select(d => d.Name).Where(n => !s_signed.Contains(n))];
+
+    /// <summary>
+    /// Why a JSON value cannot be the numeric feature's value (null when it can): not a number, too large for the
+    /// model's floats, or negative for a count. Never quotes the value.
+    /// </summary>
+    public static string? NumberProblem(string feature, JsonElement value, out float number)
+    {
+        number = float.NaN;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
+        {
+            return "expected a number";
+        }
+        if (Math.Abs(d) > MaxMagnitude)
+        {
+            return "a number between -1e12 and 1e12 expected: this one is too large";
+        }
+        if (d < 0 && s_nonNegative.Contains(feature))
+        {
+            return "cannot be negative: it counts events or days";
+        }
+        number = (float)d;
+        return null;
     }
 
     private static CustomerStatus Problem(ValidationReport report, long row, string field, string reason)

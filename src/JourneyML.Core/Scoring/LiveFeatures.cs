@@ -36,7 +36,7 @@ public static class LiveFeatures
             }
             else if (!ids.Add(c.CustomerId))
             {
-                report.Add(new DataProblem(FeatureRows.RowsName, row, "profile.customerId", $"customer '{c.CustomerId}' is given twice"));
+                report.Add(new DataProblem(FeatureRows.RowsName, row, "profile.customerId", "the same customer id is given twice in this call"));
             }
             if (string.IsNullOrWhiteSpace(c.Plan))
             {

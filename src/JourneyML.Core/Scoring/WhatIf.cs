@@ -58,12 +58,12 @@ public static class WhatIf
     {
         if (string.IsNullOrWhiteSpace(change.Feature) || !copy.Columns.ContainsKey(change.Feature))
         {
-            report.Add(new DataProblem(ChangesName, line, "feature", $"unknown feature '{change.Feature}'"));
+            report.Add(new DataProblem(ChangesName, line, "feature", "not a feature of the serving model"));
             return;
         }
         if (!changed.Add(change.Feature))
         {
-            report.Add(new DataProblem(ChangesName, line, "feature", $"'{change.Feature}' is changed twice"));
+            report.Add(new DataProblem(ChangesName, line, "feature", "this feature is changed twice"));
             return;
         }
         if ((change.Value is null) == (change.SameAs is null))
@@ -86,7 +86,7 @@ public static class WhatIf
     {
         if (!copy.Columns.ContainsKey(source))
         {
-            report.Add(new DataProblem(ChangesName, line, "sameAs", $"unknown feature '{source}'"));
+            report.Add(new DataProblem(ChangesName, line, "sameAs", "not a feature of the serving model"));
         }
         else if ((copy.Columns[feature], table[source]) is (NumericColumn target, NumericColumn from))
         {
@@ -98,7 +98,7 @@ public static class WhatIf
         }
         else
         {
-            report.Add(new DataProblem(ChangesName, line, "sameAs", $"'{source}' and '{feature}' are not of the same kind"));
+            report.Add(new DataProblem(ChangesName, line, "sameAs", "not of the same kind (number or category) as the feature changed"));
         }
     }
 
@@ -107,12 +107,12 @@ public static class WhatIf
     {
         if (copy.Columns[feature] is NumericColumn slot)
         {
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
+            if (FeatureRows.NumberProblem(feature, value, out float number) is { } reason)
             {
-                report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a number"));
+                report.Add(new DataProblem(ChangesName, line, "value", $"the feature is a number: {reason}"));
                 return;
             }
-            slot.Values[0] = (float)d;
+            slot.Values[0] = number;
         }
         else if (copy.Columns[feature] is CategoricalColumn category && value.ValueKind == JsonValueKind.String)
         {
@@ -120,7 +120,7 @@ public static class WhatIf
         }
         else
         {
-            report.Add(new DataProblem(ChangesName, line, "value", $"'{feature}' is a category (text)"));
+            report.Add(new DataProblem(ChangesName, line, "value", "the feature is a category (text)"));
         }
     }
 
