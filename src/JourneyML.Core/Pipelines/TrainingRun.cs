@@ -28,6 +28,11 @@ public sealed record TrainingOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>The truth planted in generated data, to report how well the models recover it; none for a real export.</summary>
     public KnownTruth? Oracle { get; init; }
+    /// <summary>
+    /// Write the version and decide, but leave the promotion to the caller (<see cref="TrainingRun.PromoteOrKeep"/>): a
+    /// retraining run promotes only once scoring and the journey map have worked with the new version.
+    /// </summary>
+    public bool DeferPromotion { get; init; }
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
@@ -125,7 +130,10 @@ public static class TrainingRun
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
         var directory = WriteVersion(registry, metadata, segmentation, churn, lead, logger);
-        PromoteOrKeep(registry, version, decision, now, logger);
+        if (!options.DeferPromotion)
+        {
+            PromoteOrKeep(registry, version, decision, now, logger);
+        }
         progress?.Report(("done", 1));
         return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
     }
@@ -147,7 +155,8 @@ public static class TrainingRun
         return directory;
     }
 
-    private static void PromoteOrKeep(ModelRegistry registry, string version, PromotionDecision decision, DateTime now, ILogger logger)
+    /// <summary>Promotes the version when the gate said so; otherwise says why it is kept.</summary>
+    public static void PromoteOrKeep(ModelRegistry registry, string version, PromotionDecision decision, DateTime now, ILogger logger)
     {
         if (decision.Promoted)
         {
