@@ -57,6 +57,10 @@ public static class JourneyRun
             watch.Restart();
         }
         var dataset = Dataset.Open(options.DataDirectory, new ValidationReport(), options.MappingFile);
+        if (dataset.AsOfAssumed is { } assumed)
+        {
+            logger.LogWarning("{Warning}", assumed);
+        }
         var to = options.To ?? dataset.DataAsOf.Date;
         var from = options.From ?? to.AddDays(-180);
         var registry = new ModelRegistry(options.RegistryPath);
