@@ -49,6 +49,9 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
     /// training or scoring on what is left. Set by the mapping's <c>maxInvalidShare</c>.
     /// </summary>
     public double MaxInvalidShare { get; set; } = DefaultMaxInvalidShare;
+
+    /// <summary>Invalid rows a file may always have under a non-zero ceiling, however small the file: the ceiling is for exports gone wrong.</summary>
+    public const int FewRows = 10;
     public long TotalProblems => Interlocked.Read(ref _total);
     public bool HasProblems => TotalProblems > 0;
 
@@ -138,7 +141,9 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
         var invalidByFile = CountsByReason.GroupBy(c => c.File).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
         foreach (var (file, rows) in RowsRead.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            if (rows > 0 && invalidByFile.GetValueOrDefault(file) is var invalid && invalid > MaxInvalidShare * rows)
+            // A share of a handful of rows is noise (1 of 6 is "a few rows"), so a few are always allowed, but never all of them.
+            var allowed = Math.Max(MaxInvalidShare * rows, MaxInvalidShare > 0 ? FewRows : 0);
+            if (rows > 0 && invalidByFile.GetValueOrDefault(file) is var invalid && (invalid > allowed || invalid >= rows))
             {
                 var share = string.Create(CultureInfo.InvariantCulture, $"{invalid:N0} of {rows:N0} rows ({100.0 * invalid / rows:0.#}%)");
                 var ceiling = string.Create(CultureInfo.InvariantCulture, $"{100 * MaxInvalidShare:0.##}%");
