@@ -22,7 +22,8 @@ public static partial class RunOwner
 
     public static string Tag(int processId, long startSeconds) => string.Create(CultureInfo.InvariantCulture, $"p{processId}-t{startSeconds}");
 
-    [GeneratedRegex(@"(?:^|[.-])p([0-9]{1,10})-t([0-9]{1,19})(?:[.-]|$)")]
+    // Right to left: the tag comes after the file's own name, which might hold something that looks like one.
+    [GeneratedRegex(@"(?:^|[.-])p([0-9]{1,10})-t([0-9]{1,19})(?:[.-]|$)", RegexOptions.RightToLeft)]
     private static partial Regex TagPattern();
 
     /// <summary>Whether a leftover may go: its writer has exited (or its pid now belongs to a later process), or, without a tag, it is old.</summary>

@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using JourneyML.Core.Data;
 using JourneyML.Core.Errors;
 using JourneyML.Core.Registry;
 
 namespace JourneyML.Core.Tests.Registry;
 
-/// <summary>The champion pointer under races and damage, and version names; on versions holding only their metadata (the pointer never loads models).</summary>
+/// <summary>The champion pointer under races and damage, version names and leftovers of killed runs; on versions holding only their metadata (none of this loads models).</summary>
 public sealed class RegistryPointerTests
 {
     [Fact]
@@ -101,6 +103,51 @@ public sealed class RegistryPointerTests
         using var staged = registry.BeginVersion(existing);
         var clash = Assert.Throws<ConflictException>(() => staged.Commit(metadata));
         Assert.Contains($"model version {existing} already exists", clash.Message);
+    }
+
+    [Fact]
+    public void Leftovers_of_killed_runs_go_on_the_next_run_once_their_process_is_gone()
+    {
+        var registry = NewRegistry(out _);
+        var dead = ExitedProcessTag();
+        var reused = RunOwner.Tag(Environment.ProcessId, 1); // this pid, but another process's start time: a reused pid
+        var killedTrain = Path.Combine(registry.Root, $".staging-20990101-000000-00000001-{dead}-0123");
+        var reusedTrain = Path.Combine(registry.Root, $".staging-20990101-000000-00000002-{reused}-0123");
+        Directory.CreateDirectory(killedTrain);
+        Directory.CreateDirectory(reusedTrain);
+        // A run of this process that is still writing (not committed, not disposed) keeps its folder.
+        var running = registry.BeginVersion("20990101-000000-00000003");
+        File.WriteAllText(Path.Combine(running.Directory, "churn.zip"), "being written");
+
+        using (registry.BeginVersion("20990101-000000-00000004"))
+        {
+        }
+        Assert.Equal([Path.GetFileName(running.Directory)], Directory.GetDirectories(registry.Root, ".staging-*").Select(Path.GetFileName));
+
+        // Half-written snapshots of killed score runs go at the next write in the folder; another writer's stays.
+        var snapshots = Directory.CreateDirectory(registry.SnapshotsDirectory).FullName;
+        var killedScore = Path.Combine(snapshots, $".20260601_x.parquet.{dead}.0123{AtomicFile.PartialSuffix}");
+        var alive = Path.Combine(snapshots, $".20260601_y.parquet.{RunOwner.Current}.0123{AtomicFile.PartialSuffix}");
+        var unowned = Path.Combine(snapshots, $".20260601_z.parquet.0123{AtomicFile.PartialSuffix}"); // an older JourneyML's: goes after hours
+        File.WriteAllText(killedScore, "half");
+        File.WriteAllText(alive, "half");
+        File.WriteAllText(unowned, "half");
+        AtomicFile.WriteAllText(Path.Combine(snapshots, "note.txt"), "x");
+        Assert.False(File.Exists(killedScore));
+        Assert.True(File.Exists(alive));
+        Assert.True(File.Exists(unowned));
+        File.SetLastWriteTimeUtc(unowned, DateTime.UtcNow - RunOwner.UnownedAge - TimeSpan.FromMinutes(1));
+        AtomicFile.WriteAllText(Path.Combine(snapshots, "note.txt"), "y");
+        Assert.False(File.Exists(unowned));
+    }
+
+    /// <summary>The tag of a real process that has exited (its pid is free, or soon someone else's).</summary>
+    private static string ExitedProcessTag()
+    {
+        using var process = Process.Start(new ProcessStartInfo("sleep", "0.2") { UseShellExecute = false })!;
+        var start = new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+        process.WaitForExit();
+        return RunOwner.Tag(process.Id, start);
     }
 
     /// <summary>A registry with one version, promoted.</summary>
