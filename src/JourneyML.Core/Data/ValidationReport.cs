@@ -198,7 +198,7 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
 
 /// <summary>Thrown when input fails validation in strict mode, or has too many invalid rows to skip; its message lists the problems.</summary>
 public sealed class DataValidationException(ValidationReport report, string? ceiling = null)
-    : InvalidInputException("The input data is invalid.\n" + (ceiling is null ? "" : ceiling + "\n") + report.Format())
+    : InvalidInputException("The input data is invalid.\n" + (ceiling is null ? report.Format() : ceiling + "\n" + report.Format(verb: "found")))
 {
     public ValidationReport Report { get; } = report;
 }
