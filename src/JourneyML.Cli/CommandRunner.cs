@@ -44,6 +44,9 @@ internal static class CommandRunner
         // remaining InvalidOperationExceptions (too few labels to train). Same codes as before the error model.
         ArgumentException e => (ExitCodes.InvalidArguments, $"Invalid arguments: {e.Message}"),
         InvalidOperationException e => (ExitCodes.Failure, $"Cannot do that: {e.Message}"),
+        // The file system refused (disk full, read-only registry, a file where a folder should be): its own words name the path.
+        IOException or UnauthorizedAccessException => (ExitCodes.StorageFailure,
+            $"Cannot read or write a file: {exception.Message} (is the disk full, or the folder read-only?); nothing half-written was left behind"),
         _ => null,
     };
 }

@@ -13,5 +13,10 @@ internal static class ExitCodes
     public const int InvalidArguments = 2;
     /// <summary>The input data failed validation, or a file is missing, empty or of the wrong type. Nothing was written.</summary>
     public const int InvalidData = 3;
+    /// <summary>
+    /// A file could not be written or read for a reason outside JourneyML: the disk is full, the folder is read-only or not
+    /// a folder, no permission. What was being written was left out whole (an earlier version, pointer or snapshot stays).
+    /// </summary>
+    public const int StorageFailure = 4;
     public const int Cancelled = 130;
 }

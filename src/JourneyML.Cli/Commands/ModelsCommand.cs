@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Registry;
 
 namespace JourneyML.Cli.Commands;
@@ -8,7 +9,7 @@ namespace JourneyML.Cli.Commands;
 internal sealed class ModelsCommand : Command
 {
     private static readonly Option<DirectoryInfo> s_registry = CommonOptions.Registry(recursive: true);
-    private static readonly Argument<string> s_version = new("version") { Description = "A model version (yyyyMMdd-HHmmss-xxxxxxxx)." };
+    private static readonly Argument<string> s_version = new("version") { Description = "A model version (yyyyMMdd-HHmmss-xxxxxxxx-xxxx; older versions have no last part)." };
 
     public ModelsCommand() : base("models", "List, inspect, promote or roll back model versions in the registry.")
     {
@@ -17,7 +18,7 @@ internal sealed class ModelsCommand : Command
         list.SetAction(parse => CommandRunner.Run(() =>
         {
             var registry = Registry(parse);
-            var champion = registry.Champion()?.Version;
+            var champion = ChampionOrWarning(registry);
             var versions = registry.List();
             if (versions.Count == 0)
             {
@@ -46,11 +47,15 @@ internal sealed class ModelsCommand : Command
             Console.WriteLine($"Report: {Path.Combine(directory, "report.html")}");
             return ExitCodes.Success;
         }));
-        var promote = new Command("promote", "Make a version the champion (whatever the gate said) once its models load; one that does not load is refused.") { s_version };
+        var promote = new Command("promote", "Make a version the champion (whatever the gate said) once every file matches its manifest and its models load; one that does not is refused. Also repairs a damaged champion.json.") { s_version };
         promote.SetAction(parse => CommandRunner.Run(() =>
         {
             var pointer = Registry(parse).PromoteLoadable(parse.GetValue(s_version)!, "promoted by hand (journeyml models promote)", DateTime.UtcNow);
             Console.WriteLine($"Champion is now {pointer.Version}.");
+            if (pointer.Repaired)
+            {
+                Console.WriteLine($"The damaged {ModelRegistry.ChampionFile} was replaced (kept as {ModelRegistry.ChampionFile}.damaged); the champion history before it is lost, so there is nothing to roll back to yet.");
+            }
             return ExitCodes.Success;
         }));
         var rollback = new Command("rollback", "Bring back the previous champion, once its models load.");
@@ -64,6 +69,20 @@ internal sealed class ModelsCommand : Command
         Subcommands.Add(show);
         Subcommands.Add(promote);
         Subcommands.Add(rollback);
+    }
+
+    /// <summary>The champion's version; a damaged pointer is said, and the list still shown: it is where the version to repair it with is found.</summary>
+    private static string? ChampionOrWarning(ModelRegistry registry)
+    {
+        try
+        {
+            return registry.Champion()?.Version;
+        }
+        catch (NotReadyException e)
+        {
+            Console.Error.WriteLine($"Warning: {e.Message}");
+            return null;
+        }
     }
 
     private static ModelRegistry Registry(ParseResult parse) => new(parse.GetValue(s_registry)!.FullName);

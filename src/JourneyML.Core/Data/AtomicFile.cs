@@ -5,7 +5,9 @@ namespace JourneyML.Core.Data;
 /// <summary>
 /// The one way JourneyML writes a file that someone else may be reading: into a hidden temporary file beside it, then a
 /// rename over the old one. A reader sees the old file or the new one, never half of one; a write that fails or is
-/// killed leaves the old file as it was (and at most a hidden <c>.partial</c> file, which no reader opens).
+/// killed leaves the old file as it was (and at most a hidden <c>.partial</c> file, which no reader opens). The temporary
+/// file's name carries its writer (<see cref="RunOwner"/>): the next write in the folder removes the leftovers of writers
+/// that are gone, so killed runs do not pile up half-written snapshots.
 /// </summary>
 public static class AtomicFile
 {
@@ -24,7 +26,8 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{PartialSuffix}");
+        RunOwner.RemoveAbandoned(Directory.EnumerateFiles(directory, "." + "*" + PartialSuffix), DateTime.UtcNow);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{RunOwner.Current}.{Guid.NewGuid():N}{PartialSuffix}");
         try
         {
             writeTo(temporary);

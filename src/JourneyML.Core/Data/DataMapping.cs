@@ -18,6 +18,9 @@ public sealed record DataMapping
     /// <summary>The moment the export was taken. No event may be at or after it; labels are only complete up to it.</summary>
     public DateTime? DataAsOf { get; set; }
 
+    /// <summary>With --skip-invalid: the largest share (0 to 1) of a file's rows that may be skipped as invalid before the run stops. Default 0.01 (1%).</summary>
+    public double? MaxInvalidShare { get; set; }
+
     /// <summary>Where the export's history begins (optional). Default: its earliest event. Tells a new customer from one the export only partly covers.</summary>
     public DateTime? DataStart { get; set; }
 
@@ -60,7 +63,7 @@ public sealed record DataMapping
         }
         var mapping = Load(path);
         // Paths in an explicit mapping file are relative to that file; a folder's own journeyml.json is in the folder.
-        return mapping;
+        return mapping with { DataDirectory = Path.GetFullPath(dataDirectory) };
     }
 
     /// <summary>Reads and checks a mapping file; every problem names the setting and the reason.</summary>
@@ -145,6 +148,18 @@ public sealed record DataMapping
         {
             throw new DataFileException(path, "dataAsOf must be UTC (end it with Z)", "dataAsOf");
         }
+        if (MaxInvalidShare is { } share && !(share >= 0 && share <= 1))
+        {
+            throw new DataFileException(path, $"maxInvalidShare must be a share between 0 and 1 (0.01 is 1%), not {share}", "maxInvalidShare");
+        }
+        if (DataStart is { Kind: DateTimeKind.Local })
+        {
+            throw new DataFileException(path, "dataStart must be UTC (end it with Z)", "dataStart");
+        }
+        if (DataStart is { } start && DataAsOf is { } asOf && start >= asOf)
+        {
+            throw new DataFileException(path, $"dataStart {start:yyyy-MM-ddTHH:mm:ssZ} is not before dataAsOf {asOf:yyyy-MM-ddTHH:mm:ssZ}: the export's history must begin before it was taken", "dataStart");
+        }
     }
 
     /// <summary>A setting with a fixed set of values says which, not the .NET type it failed to become.</summary>
@@ -170,8 +185,29 @@ public sealed record DataMapping
         return dot > 0 ? message[..(dot + 1)] : message;
     }
 
+    /// <summary>The data folder the mapping was opened for, when it was (tables may be in it or in the mapping's folder).</summary>
+    [JsonIgnore]
+    public string? DataDirectory { get; init; }
+
     /// <summary>Resolves a table's path against <see cref="BaseDirectory"/>.</summary>
     public string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));
+
+    /// <summary>
+    /// A table's path from the mapping, refused when it leads outside the data folder and the mapping's own folder (an
+    /// absolute path, or <c>..</c>): a mapping handed in with an export (or to the API's retraining jobs) reads that export only.
+    /// </summary>
+    /// <param name="setting">The setting that holds it, for the message (for example <c>events.path</c>).</param>
+    public string ResolveInside(string path, string setting)
+    {
+        var full = Resolve(path);
+        var roots = new[] { BaseDirectory, DataDirectory }.OfType<string>().Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r)));
+        if (!roots.Any(r => full == r || full.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            throw new DataFileException(DefaultFileName,
+                $"{setting} '{path}' points outside the data folder: tables must be inside the data folder or beside the mapping file", setting);
+        }
+        return full;
+    }
 }
 
 /// <summary>Source-generated serialisation: works where reflection is off (trimmed or file-based programs, such as the notebooks).</summary>

@@ -27,6 +27,11 @@ public sealed class Dataset
     public OutcomeTable? Outcomes { get; }
     /// <summary>When the export was taken: no event may be at or after it, and labels are complete only up to it.</summary>
     public DateTime DataAsOf { get; }
+    /// <summary>
+    /// Said when the mapping gave no dataAsOf and none was passed, so the as-of date is now: an export taken weeks ago
+    /// then makes everyone look inactive since (Dormant, high churn risk). Null when the date was given.
+    /// </summary>
+    public string? AsOfAssumed { get; init; }
     public ValidationReport Report { get; }
     public IReadOnlyList<string> CustomerFiles { get; }
     public IReadOnlyList<string> OutcomeFiles { get; }
@@ -42,6 +47,12 @@ public sealed class Dataset
     public static Dataset Open(DataMapping mapping, ValidationReport report, DateTime? dataAsOf = null)
     {
         var asOf = dataAsOf ?? mapping.DataAsOf ?? DateTime.UtcNow;
+        report.MaxInvalidShare = mapping.MaxInvalidShare ?? report.MaxInvalidShare;
+        if (mapping.DataStart is { } start && start >= asOf)
+        {
+            throw new DataFileException(DataMapping.DefaultFileName,
+                $"dataStart {start:yyyy-MM-ddTHH:mm:ssZ} is not before the data's as-of date {asOf:yyyy-MM-ddTHH:mm:ssZ}", "dataStart");
+        }
         var customerFiles = TableReader.ResolveFiles(FindTable(mapping, mapping.Customers.Path, "customers", required: true)!);
         var customers = CustomerReader.Read(customerFiles, mapping, asOf, report);
         var outcomePath = FindTable(mapping, mapping.Outcomes.Path, "outcomes", required: false);
@@ -49,7 +60,13 @@ public sealed class Dataset
         var outcomes = outcomePath is null ? null : OutcomeReader.Read(outcomeFiles, mapping, customers, asOf, report);
         var eventFiles = TableReader.ResolveFiles(FindTable(mapping, mapping.Events.Path, "events", required: true)!);
         var events = new EventSource(eventFiles, mapping, customers, asOf, report, outcomes);
-        return new Dataset(mapping, customers, events, outcomes, asOf, report, customerFiles, outcomeFiles);
+        return new Dataset(mapping, customers, events, outcomes, asOf, report, customerFiles, outcomeFiles)
+        {
+            AsOfAssumed = dataAsOf is null && mapping.DataAsOf is null
+                ? $"WARNING: no dataAsOf in {DataMapping.DefaultFileName}: the data's as-of date is taken as now ({asOf:yyyy-MM-ddTHH:mm}Z). "
+                    + "If the export was taken earlier, everyone looks inactive since then (Dormant, high churn risk): set dataAsOf to when it was taken."
+                : null,
+        };
     }
 
     /// <summary>
@@ -124,7 +141,7 @@ public sealed class Dataset
     {
         if (configured is not null)
         {
-            var path = mapping.Resolve(configured);
+            var path = mapping.ResolveInside(configured, table + ".path");
             if (!File.Exists(path) && !Directory.Exists(path))
             {
                 throw new DataFileException(configured, $"the {table} table named in the mapping was not found ({path})");

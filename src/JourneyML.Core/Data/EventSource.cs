@@ -237,7 +237,7 @@ public sealed class EventSource
                     || (!_customers.TryGetIndex(id, out int c) && !_customers.TryGetIndex(id.Trim(), out c))
                     || !chunk.TryGetTime(1, i, _mapping.TimeFormat, out var occurred, out _) || occurred.Ticks >= _dataAsOf.Ticks
                     || chunk.GetSpan(2, i).IsWhiteSpace()
-                    || !chunk.TryGetOptionalDouble(4, i, out double value) || value < 0)
+                    || !chunk.TryGetOptionalDouble(4, i, out double value) || value < 0 || IsTooLarge(value))
                 {
                     continue;
                 }
@@ -347,8 +347,17 @@ public sealed class EventSource
             _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.Value, "negative value (minutes, counts and severities are never negative)"), "negative value");
             return false;
         }
+        if (IsTooLarge(value))
+        {
+            _report.Add(new DataProblem(chunk.File, row, _mapping.Events.Columns.Value,
+                $"value too large: {value:G3} is beyond the largest a value can hold ({float.MaxValue:G3})"), "value too large");
+            return false;
+        }
         return true;
     }
+
+    /// <summary>Values are kept as 32-bit floats: anything beyond would become infinity and poison every sum it is part of.</summary>
+    private static bool IsTooLarge(double value) => double.IsInfinity(value) || Math.Abs(value) > float.MaxValue;
 
     private void ReportPartitionRead(string fileName, long rows, Dictionary<string, long> unmapped)
     {

@@ -87,8 +87,25 @@ public sealed class TableChunk(string file, long firstRow, int rowCount, Array?[
         Array a => a.GetValue(row) is null,
     };
 
-    /// <summary>Parses a UTC time. Returns false with a reason when the value is missing or not a time.</summary>
+    /// <summary>Times before this are placeholders for a missing date (0001-01-01 from a database's empty date), not when something happened.</summary>
+    public static readonly DateTime EarliestTime = new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Parses a UTC time. Returns false with a reason when the value is missing, not a time, or a placeholder date before 1900.</summary>
     public bool TryGetTime(int column, int row, string? format, out DateTime value, out string reason)
+    {
+        if (!TryParseTime(column, row, format, out value, out reason))
+        {
+            return false;
+        }
+        if (value < EarliestTime)
+        {
+            reason = $"time {value:yyyy-MM-dd} is before {EarliestTime:yyyy}: a placeholder for a missing date, not when it happened";
+            return false;
+        }
+        return true;
+    }
+
+    private bool TryParseTime(int column, int row, string? format, out DateTime value, out string reason)
     {
         reason = "";
         switch (columns[column])

@@ -220,18 +220,29 @@ public sealed class ParquetTableReader : TableReader
         {
             var chunk = Run(async () =>
             {
-                reader = await ParquetReader.CreateAsync(Path, ReadOptions);
-                rowGroup = reader.OpenRowGroupReader(partition);
-                int rows = checked((int)rowGroup.RowCount);
-                var columns = new Array?[indexes.Length];
-                for (int c = 0; c < indexes.Length; c++)
+                string? column = null;
+                try
                 {
-                    if (indexes[c] >= 0)
+                    reader = await ParquetReader.CreateAsync(Path, ReadOptions);
+                    rowGroup = reader.OpenRowGroupReader(partition);
+                    int rows = checked((int)rowGroup.RowCount);
+                    var columns = new Array?[indexes.Length];
+                    for (int c = 0; c < indexes.Length; c++)
                     {
-                        columns[c] = await ReadColumnAsync(rowGroup, _fields[indexes[c]], rows, FileName, returns);
+                        if (indexes[c] >= 0)
+                        {
+                            column = _fields[indexes[c]].Name;
+                            columns[c] = await ReadColumnAsync(rowGroup, _fields[indexes[c]], rows, FileName, _rowGroupStarts[partition] + 1, returns);
+                        }
                     }
+                    return new TableChunk(FileName, _rowGroupStarts[partition] + 1, rows, columns, names);
                 }
-                return new TableChunk(FileName, _rowGroupStarts[partition] + 1, rows, columns, names);
+                catch (Exception ex) when (ex is not (DataFileException or OperationCanceledException or OutOfMemoryException))
+                {
+                    // A file damaged inside (a bad copy, a disk error) passes the header and footer checks and fails here,
+                    // in the decompressor or the decoder: the file, the part of it, and the decoder's words.
+                    throw Damaged(partition, column, ex);
+                }
             });
             yield return chunk;
         }
@@ -253,7 +264,17 @@ public sealed class ParquetTableReader : TableReader
         }
     }
 
-    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader rg, DataField field, int rows, string file, List<Action> returns)
+    private DataFileException Damaged(int partition, string? column, Exception cause)
+    {
+        long first = _rowGroupStarts[partition] + 1;
+        long last = partition + 1 < _rowGroupStarts.Length ? _rowGroupStarts[partition + 1] : -1;
+        var rows = last > 0 ? $"rows {first:N0} to {last:N0}" : $"rows from {first:N0}";
+        return new DataFileException(FileName,
+            $"damaged Parquet file: row group {partition + 1} ({rows}) cannot be read ({cause.GetType().Name}: {cause.Message}); export or copy the file again",
+            column);
+    }
+
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader rg, DataField field, int rows, string file, long firstRow, List<Action> returns)
     {
         var type = field.ClrType;
         if (type == typeof(ReadOnlyMemory<char>))
@@ -264,17 +285,18 @@ public sealed class ParquetTableReader : TableReader
             if (field.IsNullable)
             {
                 var nullable = await ReadNullable<ReadOnlyMemory<char>>(rg, field, rows, returns);
-                OwnText(nullable.AsSpan(0, rows));
+                RefuseUndecodable(OwnText(nullable.AsSpan(0, rows)), file, field, firstRow);
                 return nullable;
             }
             var plain = await ReadPlain<ReadOnlyMemory<char>>(rg, field, rows, returns);
-            OwnText(plain.AsSpan(0, rows));
+            RefuseUndecodable(OwnText(plain.AsSpan(0, rows)), file, field, firstRow);
             return plain;
         }
         if (type == typeof(string))
         {
             var values = new string?[rows];
             await rg.ReadAsync(field, values.AsMemory()!);
+            RefuseUndecodable(Array.FindIndex(values, v => v is not null && v.Contains(Replacement, StringComparison.Ordinal)), file, field, firstRow);
             return values;
         }
         if (type == typeof(DateTime))
@@ -309,7 +331,20 @@ public sealed class ParquetTableReader : TableReader
             $"column type {type.Name} is not supported (use text, timestamp, integer or floating point)", field.Name);
     }
 
-    private static void OwnText(Span<ReadOnlyMemory<char>> values)
+    /// <summary>What Parquet.Net puts where a text value's bytes are not UTF-8 (Parquet text always is).</summary>
+    private const char Replacement = '\uFFFD';
+
+    /// <summary>Undecodable text is an error naming the row and column, as in a CSV, never a quiet U+FFFD (two damaged ids would then collide).</summary>
+    private static void RefuseUndecodable(int index, string file, DataField field, long firstRow)
+    {
+        if (index >= 0)
+        {
+            throw new DataFileException(file, "undecodable text: the value's bytes are not valid UTF-8 (Parquet text is UTF-8); export the file again", field.Name, firstRow + index);
+        }
+    }
+
+    /// <summary>Copies the slices into one array of our own; returns the first row whose text holds <see cref="Replacement"/>, or -1.</summary>
+    private static int OwnText(Span<ReadOnlyMemory<char>> values)
     {
         long total = 0;
         foreach (var v in values)
@@ -317,17 +352,19 @@ public sealed class ParquetTableReader : TableReader
             total += v.Length;
         }
         var own = new char[total];
-        int at = 0;
+        int at = 0, undecodable = -1;
         for (int i = 0; i < values.Length; i++)
         {
             var span = values[i].Span;
             span.CopyTo(own.AsSpan(at));
             values[i] = own.AsMemory(at, span.Length);
             at += span.Length;
+            undecodable = undecodable < 0 && span.Contains(Replacement) ? i : undecodable;
         }
+        return undecodable;
     }
 
-    private static void OwnText(Span<ReadOnlyMemory<char>?> values)
+    private static int OwnText(Span<ReadOnlyMemory<char>?> values)
     {
         long total = 0;
         foreach (var v in values)
@@ -335,7 +372,7 @@ public sealed class ParquetTableReader : TableReader
             total += v?.Length ?? 0;
         }
         var own = new char[total];
-        int at = 0;
+        int at = 0, undecodable = -1;
         for (int i = 0; i < values.Length; i++)
         {
             if (values[i] is { } value)
@@ -343,8 +380,10 @@ public sealed class ParquetTableReader : TableReader
                 value.Span.CopyTo(own.AsSpan(at));
                 values[i] = own.AsMemory(at, value.Length);
                 at += value.Length;
+                undecodable = undecodable < 0 && value.Span.Contains(Replacement) ? i : undecodable;
             }
         }
+        return undecodable;
     }
 
     private static async Task<T[]> ReadPlain<T>(ParquetRowGroupReader rg, DataField field, int rows, List<Action> returns) where T : struct

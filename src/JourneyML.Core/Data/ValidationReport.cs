@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text;
 
@@ -38,6 +39,19 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
 
     public InvalidRowPolicy Policy { get; } = policy;
     public int MaxListed { get; } = maxListed;
+
+    /// <summary>The default ceiling of <see cref="MaxInvalidShare"/>: 1% of a file's rows.</summary>
+    public const double DefaultMaxInvalidShare = 0.01;
+
+    /// <summary>
+    /// With <see cref="InvalidRowPolicy.Skip"/>: the largest share of a file's rows that may be invalid and skipped. Beyond
+    /// it the export itself is wrong (a wrong time format, a shifted column), not a few rows, and the run stops instead of
+    /// training or scoring on what is left. Set by the mapping's <c>maxInvalidShare</c>.
+    /// </summary>
+    public double MaxInvalidShare { get; set; } = DefaultMaxInvalidShare;
+
+    /// <summary>Invalid rows a file may always have under a non-zero ceiling, however small the file: the ceiling is for exports gone wrong.</summary>
+    public const int FewRows = 10;
     public long TotalProblems => Interlocked.Read(ref _total);
     public bool HasProblems => TotalProblems > 0;
 
@@ -105,13 +119,39 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
 
     public void AddNote(string note, long count = 1) => _notes.AddOrUpdate(note, count, (_, n) => n + count);
 
-    /// <summary>In strict mode, throws <see cref="DataValidationException"/> when any problem was found.</summary>
+    /// <summary>
+    /// In strict mode, throws <see cref="DataValidationException"/> when any problem was found; when skipping, when more
+    /// than <see cref="MaxInvalidShare"/> of a file's rows were invalid.
+    /// </summary>
     public void ThrowIfInvalid()
     {
         if (Policy == InvalidRowPolicy.Strict && HasProblems)
         {
             throw new DataValidationException(this);
         }
+        if (Policy == InvalidRowPolicy.Skip && OverCeiling() is { } over)
+        {
+            throw new DataValidationException(this, over);
+        }
+    }
+
+    /// <summary>The first file with more invalid rows than the ceiling allows, said in words; null when none.</summary>
+    private string? OverCeiling()
+    {
+        var invalidByFile = CountsByReason.GroupBy(c => c.File).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+        foreach (var (file, rows) in RowsRead.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            // A share of a handful of rows is noise (1 of 6 is "a few rows"), so a few are always allowed, but never all of them.
+            var allowed = Math.Max(MaxInvalidShare * rows, MaxInvalidShare > 0 ? FewRows : 0);
+            if (rows > 0 && invalidByFile.GetValueOrDefault(file) is var invalid && (invalid > allowed || invalid >= rows))
+            {
+                var share = string.Create(CultureInfo.InvariantCulture, $"{invalid:N0} of {rows:N0} rows ({100.0 * invalid / rows:0.#}%)");
+                var ceiling = string.Create(CultureInfo.InvariantCulture, $"{100 * MaxInvalidShare:0.##}%");
+                return $"{file}: {share} are invalid, more than the {ceiling} --skip-invalid may skip (the mapping's maxInvalidShare): "
+                    + "the export itself looks wrong, not a few rows. Nothing was written.";
+            }
+        }
+        return null;
     }
 
     /// <summary>A plain-text summary: the first problems with file, row, column and reason, then counts.</summary>
@@ -156,9 +196,9 @@ public sealed class ValidationReport(InvalidRowPolicy policy = InvalidRowPolicy.
     }
 }
 
-/// <summary>Thrown when input fails validation in strict mode; its message lists the problems.</summary>
-public sealed class DataValidationException(ValidationReport report)
-    : InvalidInputException("The input data is invalid.\n" + report.Format())
+/// <summary>Thrown when input fails validation in strict mode, or has too many invalid rows to skip; its message lists the problems.</summary>
+public sealed class DataValidationException(ValidationReport report, string? ceiling = null)
+    : InvalidInputException("The input data is invalid.\n" + (ceiling is null ? report.Format() : ceiling + "\n" + report.Format(verb: "found")))
 {
     public ValidationReport Report { get; } = report;
 }

@@ -3,12 +3,13 @@ namespace JourneyML.Core.Errors;
 /// <summary>
 /// A registry file that every caller relies on cannot be read (a truncated or hand-edited <c>champion.json</c>): not the
 /// caller's mistake, and not fixed by asking again. Promoting a version repairs the champion pointer. A kind of
-/// <see cref="ConflictException"/>, so callers that know only that one still answer with the message and no stack trace;
-/// the API answers 503.
+/// <see cref="NotReadyException"/> (no model serves until it is repaired), so callers that know only that one still
+/// answer with the message and no stack trace; the API answers 503.
 /// </summary>
 /// <param name="file">The file's name inside the registry (never its full path: the message may reach an answer).</param>
 public sealed class RegistryDamagedException(string file, string reason, Exception? innerException = null)
-    : ConflictException($"the registry's {file} is damaged ({reason}): promote a version to repair it", innerException)
+    : NotReadyException($"the registry's {file} is damaged ({reason}): no model serves until a version is promoted; "
+        + "repair it with 'journeyml models promote <version>' (the versions: 'journeyml models list')", innerException)
 {
     public string File { get; } = file;
 }

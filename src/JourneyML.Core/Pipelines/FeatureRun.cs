@@ -43,6 +43,10 @@ public static class FeatureRun
         var report = new ValidationReport(options.Policy);
         logger.LogInformation("Reading customers and outcomes from {DataDirectory}", options.DataDirectory);
         var dataset = Dataset.Open(options.DataDirectory, report, options.MappingFile, options.DataAsOf);
+        if (dataset.AsOfAssumed is { } assumed)
+        {
+            logger.LogWarning("{Warning}", assumed);
+        }
         logger.LogInformation("{Customers} customers in {Accounts} accounts; data as of {DataAsOf:yyyy-MM-dd}; {Partitions} event partitions",
             dataset.Customers.Count, dataset.Customers.AccountIds.Count, dataset.DataAsOf, dataset.Events.PartitionCount);
         var asOf = options.AsOf ?? (options.AsOfRule == AsOfRule.DataAsOf ? dataset.DataAsOf : DefaultAsOf(dataset.DataAsOf, options.HorizonDays));

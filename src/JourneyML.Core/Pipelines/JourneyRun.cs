@@ -23,6 +23,8 @@ public sealed record JourneyOptions
     public int StepDays { get; init; } = 7;
     /// <summary>Where the map files go; default: models/journeys/ (all customers) or models/journeys/segment-N/.</summary>
     public string? OutputDirectory { get; init; }
+    /// <summary>Use this version's scores and segments instead of the champion's (a retraining run's new version, before it is promoted).</summary>
+    public string? Version { get; init; }
 }
 
 /// <summary>How long one part of a journey run took.</summary>
@@ -55,10 +57,14 @@ public static class JourneyRun
             watch.Restart();
         }
         var dataset = Dataset.Open(options.DataDirectory, new ValidationReport(), options.MappingFile);
+        if (dataset.AsOfAssumed is { } assumed)
+        {
+            logger.LogWarning("{Warning}", assumed);
+        }
         var to = options.To ?? dataset.DataAsOf.Date;
         var from = options.From ?? to.AddDays(-180);
         var registry = new ModelRegistry(options.RegistryPath);
-        var champion = registry.LoadChampion();
+        var champion = options.Version is { } version ? registry.Load(version) : registry.LoadChampion();
         var stages = StageModel.ForRegistry(registry.Root, [.. FeatureNames.Definitions.Select(d => d.Name)]);
         Done("open the export and the champion");
         // One read of the events for everything below: timelines, the signals now, touchpoints and cohorts.

@@ -74,9 +74,11 @@ public sealed record RetrainSettings
 public sealed record RetrainResult(TrainingRunResult Training, ScoringResult Scoring, JourneyMap JourneyMap, string JourneyDirectory);
 
 /// <summary>
-/// The chain a scheduled job runs: ingest, features, train, gate, then score every customer with whichever model is
-/// champion afterwards (the new one, or the one kept), then regenerate the journey map. The CLI's <c>retrain</c> and the
-/// API's retraining jobs both run this.
+/// The chain a scheduled job runs: ingest, features, train, gate, then score every customer with whichever model is to
+/// serve afterwards (the new one, or the one kept), then regenerate the journey map, and only then promote. Promotion
+/// comes last so that a run failing at any step (invalid stage rules, a full disk at the snapshot, a limit of the journey
+/// map) leaves the model in service as it was: the new version is kept, not promoted, and the next run gates it again.
+/// The CLI's <c>retrain</c> and the API's retraining jobs both run this.
 /// </summary>
 public static class RetrainRun
 {
@@ -87,9 +89,12 @@ public static class RetrainRun
         var features = options.Training.Features as FeatureRunOptions
             ?? throw new InvalidInputException("a retraining run reads behaviour logs: give a data folder");
         // Training takes the first 70% of the bar; scoring and the journey map share the rest.
-        var training = TrainingRun.Run(options.Training, logger, cancellationToken,
+        var training = TrainingRun.Run(options.Training with { DeferPromotion = true }, logger, cancellationToken,
             progress is null ? null : new Progress70(progress));
         cancellationToken.ThrowIfCancellationRequested();
+        var decision = training.Metadata.Promotion!;
+        // The version that is to serve: scoring and the map use it before the pointer moves (null: the champion kept).
+        string? serving = decision.Promoted ? training.Metadata.Version : null;
 
         progress?.Report(("scoring", 0.7));
         var scoring = ScoringRun.Run(new ScoringOptions
@@ -100,6 +105,7 @@ public static class RetrainRun
             WriteCsv = options.WriteCsv,
             ExportFormat = options.ExportFormat,
             Clock = options.Training.Clock,
+            Version = serving,
         }, logger, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -110,7 +116,11 @@ public static class RetrainRun
             MappingFile = features.MappingFile,
             RegistryPath = options.Training.RegistryPath,
             StepDays = options.JourneyStepDays,
+            Version = serving,
         }, logger, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        TrainingRun.PromoteOrKeep(new ModelRegistry(options.Training.RegistryPath), training.Metadata.Version, decision,
+            options.Training.Clock.GetUtcNow().UtcDateTime, logger);
         progress?.Report(("done", 1));
         return new RetrainResult(training, scoring, map, directory);
     }

@@ -26,6 +26,8 @@ public sealed record ScoringOptions
     /// <summary>Stage config (JSON); default: stages.json in the registry folder when present, else the built-in B2B SaaS stages.</summary>
     public string? StagesFile { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>Score with this version instead of the champion (a retraining run's new version, before it is promoted).</summary>
+    public string? Version { get; init; }
 }
 
 public sealed record ScoringResult(Snapshot Snapshot, string SnapshotPath, string? CsvPath, string? PreviousSnapshot, TimeSpan Elapsed)
@@ -54,7 +56,7 @@ public static class ScoringRun
     {
         var watch = Stopwatch.StartNew();
         var registry = new ModelRegistry(options.RegistryPath);
-        var models = registry.LoadChampion()
+        var models = (options.Version is { } version ? registry.Load(version) : registry.LoadChampion())
             ?? throw new NotReadyException($"no champion model in {registry.Root}: train one first ('journeyml train' or 'journeyml retrain')");
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var loaded = FeatureSources.ForScoring(options.Features, models, now, logger, cancellationToken);

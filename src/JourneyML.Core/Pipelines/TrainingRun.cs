@@ -33,6 +33,12 @@ public sealed record TrainingOptions
     /// doubles the classifier work, so a quick run or a very large export may turn it off (<c>--no-backtest</c>).
     /// </summary>
     public bool Backtest { get; init; } = true;
+
+    /// <summary>
+    /// Write the version and decide, but leave the promotion to the caller (<see cref="TrainingRun.PromoteOrKeep"/>): a
+    /// retraining run promotes only once scoring and the journey map have worked with the new version.
+    /// </summary>
+    public bool DeferPromotion { get; init; }
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
@@ -133,7 +139,10 @@ public static class TrainingRun
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
         var directory = WriteVersion(registry, metadata, segmentation, churn, lead, logger);
-        PromoteOrKeep(registry, version, decision, now, logger);
+        if (!options.DeferPromotion)
+        {
+            PromoteOrKeep(registry, version, decision, now, logger);
+        }
         progress?.Report(("done", 1));
         return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
     }
@@ -155,7 +164,8 @@ public static class TrainingRun
         return directory;
     }
 
-    private static void PromoteOrKeep(ModelRegistry registry, string version, PromotionDecision decision, DateTime now, ILogger logger)
+    /// <summary>Promotes the version when the gate said so; otherwise says why it is kept.</summary>
+    public static void PromoteOrKeep(ModelRegistry registry, string version, PromotionDecision decision, DateTime now, ILogger logger)
     {
         if (decision.Promoted)
         {

@@ -77,6 +77,11 @@ public sealed record ModelMetadata
     public required double TrainingSeconds { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }
+    /// <summary>
+    /// SHA-256 of the version's <c>manifest.json</c> (every other file's size and SHA-256, recorded at commit): promotion
+    /// verifies every file against it. Null for versions written before manifests, whose models are loaded instead.
+    /// </summary>
+    public string? ManifestSha256 { get; init; }
 }
 
 public sealed record RowCounts(int Customers, IReadOnlyDictionary<string, int> ByStatus, int SignedUpAfterAsOf, long EventsBeforeAsOf, long EventsAfterAsOf, long InvalidRowsSkipped);

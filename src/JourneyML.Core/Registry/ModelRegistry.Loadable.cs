@@ -4,7 +4,7 @@ namespace JourneyML.Core.Registry;
 
 /// <summary>
 /// Promotion and rollback by hand (the CLI's <c>models promote|rollback</c>, the API's promote and rollback): the version
-/// that is to serve is loaded completely first, and the champion pointer moves only when it loads. A version that cannot
+/// that is to serve has every file checked against its manifest and is loaded completely first, and the champion pointer moves only when it loads. A version that cannot
 /// load is refused with the reason and the champion stays as it was, so no service is ever pointed at a broken model.
 /// </summary>
 public sealed partial class ModelRegistry
@@ -23,8 +23,10 @@ public sealed partial class ModelRegistry
     /// <exception cref="ModelLoadException">The previous champion's models do not load; nothing changed.</exception>
     public ChampionPointer RollbackLoadable(DateTime now, Action<LoadedModels>? check = null)
     {
-        LoadOrRefuse(RollbackTarget().Previous.Version, check);
-        return Rollback(now);
+        var (current, previous) = RollbackTarget();
+        LoadOrRefuse(previous.Version, check);
+        // Only from the champion that was checked: a promotion in between wins, and this rollback is refused.
+        return Rollback(now, expectedChampion: current.Version);
     }
 
     private void LoadOrRefuse(string version, Action<LoadedModels>? check)
@@ -33,6 +35,7 @@ public sealed partial class ModelRegistry
         {
             throw NotFound(version);
         }
+        VerifyFiles(version);
         try
         {
             var models = Load(version);

@@ -8,7 +8,12 @@ using JourneyML.Core.Segmentation;
 namespace JourneyML.Core.Registry;
 
 /// <summary>Which version serves, since when and why, and the champions before it (for rollback).</summary>
-public sealed record ChampionPointer(string Version, DateTime PromotedAt, string Reason, IReadOnlyList<ChampionHistoryEntry> History);
+public sealed record ChampionPointer(string Version, DateTime PromotedAt, string Reason, IReadOnlyList<ChampionHistoryEntry> History)
+{
+    /// <summary>This write replaced a damaged pointer file (kept beside it as <c>champion.json.damaged</c>); its history was lost.</summary>
+    [JsonIgnore]
+    public bool Repaired { get; init; }
+}
 
 public sealed record ChampionHistoryEntry(string Version, DateTime PromotedAt, string Reason);
 
@@ -19,7 +24,8 @@ public sealed record LoadedModels(ModelMetadata Metadata, SegmentationModel Segm
 /// The model registry on the file system (the embedded default: <c>models/</c>). A version is a folder
 /// <c>&lt;yyyyMMdd-HHmmss&gt;-&lt;fingerprint&gt;</c> written under a hidden staging name and renamed into place only when
 /// complete, so a failed or killed run never leaves a version that looks whole. The champion pointer is replaced
-/// by an atomic rename. Version strings from outside are checked against the version pattern before they touch a path.
+/// by an atomic rename, under a lock file, from the pointer read under that same lock (never from an earlier read), so a
+/// rollback racing a promotion cannot lose it. Version strings from outside are checked against the version pattern before they touch a path.
 /// </summary>
 public sealed partial class ModelRegistry(string root)
 {
@@ -32,19 +38,21 @@ public sealed partial class ModelRegistry(string root)
     public string Root { get; } = Path.GetFullPath(root);
     public string SnapshotsDirectory => Path.Combine(Root, "snapshots");
 
-    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")]
+    /// <summary>Time, data fingerprint and (since two runs on the same data may finish in the same second) a random part; older versions have none.</summary>
+    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}(-[0-9a-f]{4})?$")]
     private static partial Regex VersionPattern();
 
     public static bool IsValidVersion(string version) => VersionPattern().IsMatch(version);
 
-    public static string NewVersion(DateTime createdAt, string fingerprint) => $"{createdAt:yyyyMMdd-HHmmss}-{fingerprint}";
+    public static string NewVersion(DateTime createdAt, string fingerprint) =>
+        $"{createdAt:yyyyMMdd-HHmmss}-{fingerprint}-{System.Security.Cryptography.RandomNumberGenerator.GetInt32(0x10000):x4}";
 
     /// <summary>The folder of a version; throws for anything that is not a version string (no path traversal).</summary>
     public string VersionDirectory(string version)
     {
         if (!IsValidVersion(version))
         {
-            throw new InvalidInputException($"'{version}' is not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx)");
+            throw new InvalidInputException($"'{version}' is not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx-xxxx)");
         }
         return Path.Combine(Root, version);
     }
@@ -74,38 +82,13 @@ public sealed partial class ModelRegistry(string root)
         return TryReadMetadata(dir) is { Complete: true } metadata ? metadata : null;
     }
 
-    public ChampionPointer? Champion()
+    /// <summary>The champion pointer; null when nothing was ever promoted.</summary>
+    /// <exception cref="NotReadyException">The pointer file is damaged; the message says how to repair it (promote a version).</exception>
+    public ChampionPointer? Champion() => ReadPointer() switch
     {
-        var path = Path.Combine(Root, ChampionFile);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        ChampionPointer? pointer;
-        try
-        {
-            pointer = JsonSerializer.Deserialize(File.ReadAllText(path), RegistryJson.Default.ChampionPointer);
-        }
-        catch (JsonException e)
-        {
-            // A truncated or hand-edited pointer is the registry's problem, not the caller's; the JSON error's position says where.
-            throw new RegistryDamagedException(ChampionFile, $"not a champion pointer: {e.Message.Split(" Path:")[0]}", e);
-        }
-        return pointer is not null && IsValidVersion(pointer.Version) ? pointer : null;
-    }
-
-    /// <summary>The champion pointer, or null when there is none or it is damaged: what a promotion replaces (and so repairs).</summary>
-    private ChampionPointer? ChampionOrDamaged()
-    {
-        try
-        {
-            return Champion();
-        }
-        catch (RegistryDamagedException)
-        {
-            return null; // the damaged pointer's history is lost with it; the promotion writes a whole new one
-        }
-    }
+        { Damage: { } damage } => throw new RegistryDamagedException(ChampionFile, damage),
+        var read => read.Pointer,
+    };
 
     public LoadedModels Load(string version)
     {
@@ -124,15 +107,9 @@ public sealed partial class ModelRegistry(string root)
     {
         VersionDirectory(version);
         Directory.CreateDirectory(Root);
-        // Leftovers of failed runs go; a staging folder touched in the last hours may be another run still writing.
-        foreach (var stale in Directory.EnumerateDirectories(Root, StagingPrefix + "*"))
-        {
-            if (Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-6))
-            {
-                TryDelete(stale);
-            }
-        }
-        var staging = Path.Combine(Root, $"{StagingPrefix}{version}-{Guid.NewGuid():N}");
+        // Leftovers of killed runs go as soon as their process is gone; another run still writing keeps its folder.
+        RunOwner.RemoveAbandoned(Directory.EnumerateDirectories(Root, StagingPrefix + "*"), DateTime.UtcNow);
+        var staging = Path.Combine(Root, $"{StagingPrefix}{version}-{RunOwner.Current}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         return new StagedVersion(this, version, staging);
     }
@@ -144,28 +121,34 @@ public sealed partial class ModelRegistry(string root)
         {
             throw NotFound(version);
         }
-        var current = ChampionOrDamaged();
-        var history = new List<ChampionHistoryEntry>();
-        if (current is not null)
+        // A damaged pointer is no obstacle here: promoting is how it is repaired.
+        return ChangePointer(current =>
         {
-            history.Add(new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason));
-            history.AddRange(current.History);
-        }
-        var pointer = new ChampionPointer(version, now, reason, [.. history.Take(50)]);
-        AtomicFile.WriteAllText(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
-        return pointer;
+            var history = new List<ChampionHistoryEntry>();
+            if (current is not null)
+            {
+                history.Add(new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason));
+                history.AddRange(current.History);
+            }
+            return new ChampionPointer(version, now, reason, [.. history.Take(50)]);
+        }, repairs: true);
     }
 
     /// <summary>Brings back the previous champion (the newest history entry that is still complete).</summary>
-    public ChampionPointer Rollback(DateTime now)
+    /// <param name="expectedChampion">Roll back only from this champion (compare and swap): when another promotion or rollback
+    /// moved the pointer since the caller looked, a <see cref="ConflictException"/> and nothing changes.</param>
+    public ChampionPointer Rollback(DateTime now, string? expectedChampion = null) => ChangePointer(_ =>
     {
+        // The target is chosen from the pointer as it is under the lock, never from an earlier read.
         var (current, previous) = RollbackTarget();
+        if (expectedChampion is not null && current.Version != expectedChampion)
+        {
+            throw new ConflictException($"the champion changed from {expectedChampion} to {current.Version} while rolling back; nothing changed");
+        }
         var rest = current.History.SkipWhile(h => h.Version != previous.Version).Skip(1).ToList();
-        var pointer = new ChampionPointer(previous.Version, now, $"rollback from {current.Version}",
+        return new ChampionPointer(previous.Version, now, $"rollback from {current.Version}",
             [new ChampionHistoryEntry(current.Version, current.PromotedAt, current.Reason), .. rest]);
-        AtomicFile.WriteAllText(Path.Combine(Root, ChampionFile), JsonSerializer.Serialize(pointer, RegistryJson.Default.ChampionPointer));
-        return pointer;
-    }
+    }, repairs: false);
 
     /// <summary>The champion now, and the one a rollback brings back; a <see cref="ConflictException"/> when there is none.</summary>
     private (ChampionPointer Current, ChampionHistoryEntry Previous) RollbackTarget()
@@ -216,11 +199,17 @@ public sealed partial class ModelRegistry(string root)
         public string Version { get; } = version;
         public string Directory { get; } = directory;
 
-        /// <summary>Writes metadata.json (marked complete) last, then renames the folder into place.</summary>
+        /// <summary>Writes the manifest (every file's size and SHA-256), then metadata.json (marked complete) last, then renames the folder into place.</summary>
         public string Commit(ModelMetadata metadata)
         {
-            AtomicFile.WriteAllText(Path.Combine(Directory, MetadataFile), JsonSerializer.Serialize(metadata with { Complete = true }, RegistryJson.Default.ModelMetadata));
+            var manifest = WriteManifest(Directory);
+            AtomicFile.WriteAllText(Path.Combine(Directory, MetadataFile),
+                JsonSerializer.Serialize(metadata with { Complete = true, ManifestSha256 = manifest }, RegistryJson.Default.ModelMetadata));
             var final = registry.VersionDirectory(Version);
+            if (System.IO.Directory.Exists(final))
+            {
+                throw new ConflictException($"model version {Version} already exists in the registry; nothing was promoted: run again");
+            }
             System.IO.Directory.Move(Directory, final);
             _committed = true;
             return final;
