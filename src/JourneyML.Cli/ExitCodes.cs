@@ -13,5 +13,11 @@ internal static class ExitCodes
     public const int InvalidArguments = 2;
     /// <summary>The input data failed validation, or a file is missing, empty or of the wrong type. Nothing was written.</summary>
     public const int InvalidData = 3;
+    /// <summary>
+    /// train or retrain finished, but a model fails the promotion floor (its holdout ROC AUC's 95% lower bound is at or below
+    /// 0.5, or it is no better than its best single feature): it is not served (or served only because of --force). The
+    /// rest of the run stands: the version is written, the summary and report say which model and why.
+    /// </summary>
+    public const int BelowFloor = 4;
     public const int Cancelled = 130;
 }

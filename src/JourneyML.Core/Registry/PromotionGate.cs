@@ -27,20 +27,42 @@ public static class PromotionGate
     public const int BootstrapResamples = 200;
 
     /// <param name="churn">This run's churn classifier, null where the run has none; <paramref name="lead"/> likewise.</param>
+    /// <param name="floor">
+    /// This run's models that fail the promotion floor (<see cref="PromotionFloor"/>). One passed in as
+    /// <paramref name="churn"/> or <paramref name="lead"/> is there because the operator forced it; one passed as null is
+    /// withheld. A withheld model never replaces a champion's model of its task: the version is kept, so the champion's
+    /// model stays in service. Where the champion has no model of that task (or there is no champion) the rest of the
+    /// version may still be promoted, and serves no model for that task.
+    /// </param>
     public static PromotionDecision Decide(LoadedModels? champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead,
-        PromotionGateOptions options)
+        PromotionGateOptions options, IReadOnlyList<FloorFailure>? floor = null)
     {
+        floor ??= [];
+        var failed = floor.ToDictionary(f => f.Task, f => $"the {f.Task} model fails the promotion floor: {f.Reason}");
         if (champion is null)
         {
-            return new PromotionDecision(true, "first model in the registry", null, [], false);
+            return FirstModel(churn, lead, failed);
         }
         var comparisons = new List<GateComparison>();
         var problems = new List<string>();
-        foreach (var (challenger, incumbent) in new[] { (churn, champion.Churn), (lead, champion.Lead) })
+        var notes = new List<string>();
+        foreach (var (challenger, incumbent, task) in new[] { (churn, champion.Churn, PredictionTask.Churn), (lead, champion.Lead, PredictionTask.Lead) })
         {
+            if (failed.TryGetValue(task, out var why))
+            {
+                // Forced through: a problem the force overrides. Withheld: a problem only if it would take the champion's model away.
+                if (challenger is not null || incumbent is not null)
+                {
+                    problems.Add(challenger is null ? $"{why}; the champion's {task} model stays in service" : why);
+                }
+                else
+                {
+                    notes.Add($"{why}; it is withheld, and no {task} model is served");
+                }
+            }
             if (challenger is null)
             {
-                if (incumbent is not null)
+                if (incumbent is not null && !failed.ContainsKey(task))
                 {
                     problems.Add($"the champion has a {incumbent.Info.Task} model and this run has none");
                 }
@@ -63,7 +85,21 @@ public static class PromotionGate
             var truth = challenger.HoldoutRows.Select(r => table.Labels[challenger.Model.Info.Label][r]).ToArray();
             comparisons.AddRange(Compare(challenger.Task, challenger.HoldoutPredictions, championScores, truth, options));
         }
-        return Decide(champion.Metadata.Version, comparisons, problems, options);
+        var decision = Decide(champion.Metadata.Version, comparisons, problems, options);
+        return notes.Count == 0 ? decision : decision with { Reason = $"{decision.Reason}; {string.Join("; ", notes)}" };
+    }
+
+    /// <summary>The first champion: promoted, since something must serve; a model below the floor is left out of it unless forced.</summary>
+    private static PromotionDecision FirstModel(ClassifierResult? churn, ClassifierResult? lead, Dictionary<PredictionTask, string> failed)
+    {
+        if (failed.Count == 0)
+        {
+            return new PromotionDecision(true, "first model in the registry", null, [], false);
+        }
+        var forced = failed.Where(f => (f.Key == PredictionTask.Churn ? churn : lead) is not null).Select(f => f.Value).ToList();
+        var withheld = failed.Where(f => (f.Key == PredictionTask.Churn ? churn : lead) is null).Select(f => $"{f.Value}; it is withheld, and no {f.Key} model is served").ToList();
+        var why = string.Join("; ", withheld.Concat(forced.Select(f => $"forced (--force) although {f}")));
+        return new PromotionDecision(true, $"first model in the registry, with warnings: {why}", null, [], forced.Count > 0);
     }
 
     /// <summary>The decision from the comparisons and problems found: promoted when nothing is worse and nothing is wrong.</summary>
