@@ -95,16 +95,17 @@ public static class TrainingRun
         var fingerprint = Fingerprint(table);
         var version = ModelRegistry.NewVersion(now, fingerprint);
         var assessed = new[] { churn, lead }.Where(r => r is not null).Select(r => PromotionFloor.Assess(table, r!)).ToList();
-        var failures = assessed.Where(a => !a.Floor.Passed).Select(a => new FloorFailure(a.Result.Task, a.Floor.Reason)).ToList();
+        var failures = assessed.Where(a => !a.Floor.Passed).Select(a => new FloorFailure(a.Result.Task, a.Floor.Reason, Withheld: !options.Force)).ToList();
         foreach (var failure in failures)
         {
             logger.LogWarning("The {Task} model fails the promotion floor{Forced}: {Reason}", failure.Task, options.Force ? " (served: forced)" : " and is not served", failure.Reason);
         }
         // A model below the floor is withheld from the version (not saved, not served) unless the operator forces it.
-        var servedChurn = Served(churn, failures, options.Force);
-        var servedLead = Served(lead, failures, options.Force);
+        var servedChurn = Served(churn, failures);
+        var servedLead = Served(lead, failures);
         IReadOnlyList<DriftEntry> drift = champion is null ? [] : Drift.Against(champion, table, servedChurn, servedLead);
-        var decision = PromotionGate.Decide(champion, table, servedChurn, servedLead,
+        // The gate sees withheld models too: kept against a champion, the reason says how they compare with its models.
+        var decision = PromotionGate.Decide(champion, table, churn, lead,
             new PromotionGateOptions { Tolerance = options.Tolerance, Force = options.Force, Seed = options.Seed }, failures);
 
         var metadata = new ModelMetadata
@@ -238,8 +239,8 @@ public static class TrainingRun
         return result;
     }
 
-    private static ClassifierResult? Served(ClassifierResult? result, List<FloorFailure> failures, bool force) =>
-        result is not null && (force || failures.All(f => f.Task != result.Task)) ? result : null;
+    private static ClassifierResult? Served(ClassifierResult? result, List<FloorFailure> failures) =>
+        result is not null && failures.All(f => f.Task != result.Task || !f.Withheld) ? result : null;
 
     private static AssessedModel Of(List<AssessedModel> assessed, ClassifierResult result) => assessed.First(a => a.Result == result);
 

@@ -7,8 +7,8 @@ namespace JourneyML.Core.Registry;
 /// <summary>Whether a model clears the promotion floor, and why (or why not) in one sentence.</summary>
 public sealed record FloorCheck(bool Passed, string Reason, double AucLow, FeatureBaseline? Baseline);
 
-/// <summary>A model that fails the floor: not served (withheld from its version), unless the operator forced it.</summary>
-public sealed record FloorFailure(PredictionTask Task, string Reason);
+/// <summary>A model that fails the floor: <paramref name="Withheld"/> from its version (not served), or served because the operator forced it.</summary>
+public sealed record FloorFailure(PredictionTask Task, string Reason, bool Withheld = true);
 
 /// <summary>A trained model with its holdout intervals and its floor check.</summary>
 public sealed record AssessedModel(ClassifierResult Result, HoldoutIntervals Intervals, string? HoldoutWarning, FloorCheck Floor);

@@ -28,41 +28,45 @@ public static class PromotionGate
 
     /// <param name="churn">This run's churn classifier, null where the run has none; <paramref name="lead"/> likewise.</param>
     /// <param name="floor">
-    /// This run's models that fail the promotion floor (<see cref="PromotionFloor"/>). One passed in as
-    /// <paramref name="churn"/> or <paramref name="lead"/> is there because the operator forced it; one passed as null is
-    /// withheld. A withheld model never replaces a champion's model of its task: the version is kept, so the champion's
-    /// model stays in service. Where the champion has no model of that task (or there is no champion) the rest of the
-    /// version may still be promoted, and serves no model for that task.
+    /// This run's models that fail the promotion floor (<see cref="PromotionFloor"/>), withheld from the version or forced
+    /// through. A withheld model never replaces a champion's model of its task: the version is kept, so the champion's
+    /// model stays in service (it is still compared, so the reason says how it stands against the champion). Where the
+    /// champion has no model of that task (or there is no champion) the rest of the version may still be promoted, and
+    /// serves no model for that task.
     /// </param>
     public static PromotionDecision Decide(LoadedModels? champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead,
         PromotionGateOptions options, IReadOnlyList<FloorFailure>? floor = null)
     {
         floor ??= [];
-        var failed = floor.ToDictionary(f => f.Task, f => $"the {f.Task} model fails the promotion floor: {f.Reason}");
         if (champion is null)
         {
-            return FirstModel(churn, lead, failed);
+            return FirstModel(floor);
         }
         var comparisons = new List<GateComparison>();
         var problems = new List<string>();
         var notes = new List<string>();
         foreach (var (challenger, incumbent, task) in new[] { (churn, champion.Churn, PredictionTask.Churn), (lead, champion.Lead, PredictionTask.Lead) })
         {
-            if (failed.TryGetValue(task, out var why))
+            if (floor.FirstOrDefault(f => f.Task == task) is { } failure)
             {
-                // Forced through: a problem the force overrides. Withheld: a problem only if it would take the champion's model away.
-                if (challenger is not null || incumbent is not null)
+                string why = $"the {task} model fails the promotion floor: {failure.Reason}";
+                if (!failure.Withheld)
                 {
-                    problems.Add(challenger is null ? $"{why}; the champion's {task} model stays in service" : why);
+                    problems.Add(why); // forced: the force overrides it, and the reason keeps it
+                }
+                else if (incumbent is not null)
+                {
+                    problems.Add($"{why}; the champion's {task} model stays in service");
                 }
                 else
                 {
                     notes.Add($"{why}; it is withheld, and no {task} model is served");
+                    continue;
                 }
             }
             if (challenger is null)
             {
-                if (incumbent is not null && !failed.ContainsKey(task))
+                if (incumbent is not null)
                 {
                     problems.Add($"the champion has a {incumbent.Info.Task} model and this run has none");
                 }
@@ -90,16 +94,16 @@ public static class PromotionGate
     }
 
     /// <summary>The first champion: promoted, since something must serve; a model below the floor is left out of it unless forced.</summary>
-    private static PromotionDecision FirstModel(ClassifierResult? churn, ClassifierResult? lead, Dictionary<PredictionTask, string> failed)
+    private static PromotionDecision FirstModel(IReadOnlyList<FloorFailure> floor)
     {
-        if (failed.Count == 0)
+        if (floor.Count == 0)
         {
             return new PromotionDecision(true, "first model in the registry", null, [], false);
         }
-        var forced = failed.Where(f => (f.Key == PredictionTask.Churn ? churn : lead) is not null).Select(f => f.Value).ToList();
-        var withheld = failed.Where(f => (f.Key == PredictionTask.Churn ? churn : lead) is null).Select(f => $"{f.Value}; it is withheld, and no {f.Key} model is served").ToList();
-        var why = string.Join("; ", withheld.Concat(forced.Select(f => $"forced (--force) although {f}")));
-        return new PromotionDecision(true, $"first model in the registry, with warnings: {why}", null, [], forced.Count > 0);
+        var why = string.Join("; ", floor.Select(f => f.Withheld
+            ? $"the {f.Task} model fails the promotion floor: {f.Reason}; it is withheld, and no {f.Task} model is served"
+            : $"forced (--force) although the {f.Task} model fails the promotion floor: {f.Reason}"));
+        return new PromotionDecision(true, $"first model in the registry, with warnings: {why}", null, [], floor.Any(f => !f.Withheld));
     }
 
     /// <summary>The decision from the comparisons and problems found: promoted when nothing is worse and nothing is wrong.</summary>

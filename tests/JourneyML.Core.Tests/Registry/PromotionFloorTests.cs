@@ -140,6 +140,10 @@ public sealed class PromotionFloorTests
             [new FloorFailure(PredictionTask.Lead, "holdout ROC AUC 0.074 (95% CI 0.00–0.31): the interval's lower bound is at or below 0.5")]);
         Assert.True(decision.Promoted);
         Assert.False(decision.Forced);
+        var forced = PromotionGate.Decide(null, new FeatureTable(["a"], []), null, null, new PromotionGateOptions { Force = true },
+            [new FloorFailure(PredictionTask.Churn, "holdout ROC AUC 0.52 (95% CI 0.41–0.63)", Withheld: false)]);
+        Assert.True(forced.Forced);
+        Assert.Contains("forced (--force) although the churn model fails the promotion floor", forced.Reason);
         Assert.Contains("the lead model fails the promotion floor", decision.Reason);
         Assert.Contains("no lead model is served", decision.Reason);
         Assert.DoesNotContain("churn", decision.Reason);
