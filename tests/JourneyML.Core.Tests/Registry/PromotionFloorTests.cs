@@ -64,6 +64,11 @@ public sealed class PromotionFloorTests
         var good = Train(ReadyTables.Telco(dir, rows: 900), registry, day: 1);
         Assert.True(good.Metadata.Churn!.Floor!.Passed, good.Metadata.Churn.Floor.Reason);
         Assert.False(ModelWarnings.BelowFloor(good.Metadata));
+        // The report's headline figures carry their intervals and the counts the top of the list rests on.
+        var top5 = good.Metadata.Churn.Intervals!.Top5;
+        var goodReport = File.ReadAllText(Path.Combine(good.VersionDirectory, "report.md"));
+        Assert.Contains($"holdout ROC AUC {IntervalText.Ratio(good.Metadata.Churn.Holdout.Auc, good.Metadata.Churn.Intervals.Auc)}", goodReport);
+        Assert.Matches($@"of the 5% highest-risk customers, [0-9.]+% churned \({top5.Hits} of {top5.Count}; 95% CI \d+–\d+%\)", goodReport);
 
         var chance = AtChance(dir);
         var kept = Train(chance, registry, day: 2);
