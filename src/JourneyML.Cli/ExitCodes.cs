@@ -18,5 +18,12 @@ internal static class ExitCodes
     /// a folder, no permission. What was being written was left out whole (an earlier version, pointer or snapshot stays).
     /// </summary>
     public const int StorageFailure = 4;
+
+    /// <summary>
+    /// train or retrain finished, but a model fails the promotion floor (its holdout ROC AUC's 95% lower bound is at or below
+    /// 0.5, or it is no better than its best single feature): it is not served (or served only because of --force). The
+    /// rest of the run stands: the version is written, the summary and report say which model and why.
+    /// </summary>
+    public const int BelowFloor = 5;
     public const int Cancelled = 130;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 
 namespace JourneyML.Cli;
@@ -30,16 +31,27 @@ internal static class TrainingSummaryText
         {
             sb.AppendLine(inv, $"  {line}");
         }
-        foreach (var task in new[] { m.Churn, m.Lead })
+        foreach (var task in new[] { m.Churn, m.Lead }.Concat(m.Withheld))
         {
             if (task is null)
             {
                 continue;
             }
             var h = task.Holdout;
-            sb.AppendLine(inv, $"  {TaskNames.Display(task.Task, m.Mode)}: {task.Trainer}; holdout ROC AUC {h.Auc:F3}{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {h.PrAuc:F3}, Brier {h.Brier:F3}; " +
-                $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}");
-            sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
+            var i = task.Intervals;
+            string served = m.Withheld.Contains(task) ? "NOT SERVED (below the promotion floor): " : "";
+            sb.AppendLine(inv, $"  {TaskNames.Display(task.Task, m.Mode)}: {served}{task.Trainer}; holdout ROC AUC {IntervalText.Ratio(h.Auc, i?.Auc)}" +
+                $"{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {IntervalText.Ratio(h.PrAuc, i?.PrAuc)}, Brier {h.Brier:F3}");
+            sb.AppendLine(inv, $"    top 5%: precision {IntervalText.Share(h.PrecisionAtTop5, i?.Top5)}; top 10%: precision {IntervalText.Share(h.PrecisionAtTop10, i?.Top10)}, recall {h.RecallAtTop10:0%}");
+            if (task.Floor is { } floor)
+            {
+                sb.AppendLine(inv, $"    promotion floor: {(floor.Passed ? "passed" : "FAILED")}: {floor.Reason}");
+            }
+            sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(d => d.Feature))}");
+        }
+        foreach (var warning in ModelWarnings.Of(m))
+        {
+            sb.AppendLine(inv, $"  WARNING: {warning}");
         }
         BacktestSummaryText.Append(sb, m);
         if (m.FeatureChoices is { } choices)
@@ -57,6 +69,9 @@ internal static class TrainingSummaryText
         sb.AppendLine(inv, $"  outputs: {result.VersionDirectory} (metadata.json, report.md, report.html)");
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>Success, or <see cref="ExitCodes.BelowFloor"/> when a model of the version fails the promotion floor (withheld or forced).</summary>
+    public static int ExitCode(ModelMetadata metadata) => ModelWarnings.BelowFloor(metadata) ? ExitCodes.BelowFloor : ExitCodes.Success;
 
     /// <summary>
     /// Which columns the segments were found on and which were left out, with why. A ready table lists every column; behaviour

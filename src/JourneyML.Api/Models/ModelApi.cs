@@ -1,17 +1,23 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Security;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.Models;
 
 public sealed record ModelSummary(string Version, DateTime CreatedAt, TrainingMode Mode, DateTime? AsOf, int Customers, int Segments, string? ChurnTrainer,
-    double? ChurnRocAuc, double? ChurnPrAuc, string? LeadTrainer, double? LeadRocAuc, bool Champion, bool Serving, string? Promotion)
+    double? ChurnRocAuc, double? ChurnPrAuc, string? LeadTrainer, double? LeadRocAuc, bool Champion, bool Serving, string? Promotion,
+    Interval95? ChurnRocAuc95, Interval95? LeadRocAuc95, IReadOnlyList<string> Warnings)
 {
+    /// <param name="m">Warnings: a model withheld or forced below the promotion floor, a holdout too small to trust (<see cref="ModelWarnings"/>).</param>
     public static ModelSummary From(ModelMetadata m, string? champion, string? serving) =>
         new(m.Version, m.CreatedAt, m.Mode, m.AsOf, m.Rows.Customers, m.Segmentation.ChosenK, m.Churn?.Trainer, Round(m.Churn?.Holdout.Auc),
-            Round(m.Churn?.Holdout.PrAuc), m.Lead?.Trainer, Round(m.Lead?.Holdout.Auc), m.Version == champion, m.Version == serving, m.Promotion?.Reason);
+            Round(m.Churn?.Holdout.PrAuc), m.Lead?.Trainer, Round(m.Lead?.Holdout.Auc), m.Version == champion, m.Version == serving, m.Promotion?.Reason,
+            Round(m.Churn?.Intervals?.Auc), Round(m.Lead?.Intervals?.Auc), ModelWarnings.Of(m));
+
+    private static Interval95? Round(Interval95? i) => i is { } x ? new Interval95(Math.Round(x.Low, 4), Math.Round(x.High, 4)) : null;
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 4) : null;
 }

@@ -58,7 +58,7 @@ internal sealed class RetrainCommand : Command
             Console.WriteLine(ScoreCommand.Format(result.Scoring, 5));
             var map = result.JourneyMap;
             Console.WriteLine($"Journey map: {map.Kpis.Customers:N0} customers, {map.Insights.Count} insights, {map.Changes.Count} changes since the last map; {result.JourneyDirectory}");
-            return ExitCodes.Success;
+            return TrainingSummaryText.ExitCode(result.Training.Metadata);
         }));
     }
 }

@@ -101,7 +101,7 @@ internal sealed class TrainCommand : Command
             };
             var result = TerminalProgress.Run("training", progress => TrainingRun.Run(options, loggers.CreateLogger("train"), cancellationToken, progress));
             Console.WriteLine(TrainingSummaryText.Format(result));
-            return ExitCodes.Success;
+            return TrainingSummaryText.ExitCode(result.Metadata);
         }));
     }
 

@@ -107,9 +107,19 @@ public static class TrainingRun
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var fingerprint = Fingerprint(table);
         var version = ModelRegistry.NewVersion(now, fingerprint);
-        IReadOnlyList<DriftEntry> drift = champion is null ? [] : Drift.Against(champion, table, churn, lead);
+        var assessed = new[] { churn, lead }.Where(r => r is not null).Select(r => PromotionFloor.Assess(table, r!)).ToList();
+        var failures = assessed.Where(a => !a.Floor.Passed).Select(a => new FloorFailure(a.Result.Task, a.Floor.Reason, Withheld: !options.Force)).ToList();
+        foreach (var failure in failures)
+        {
+            logger.LogWarning("The {Task} model fails the promotion floor{Forced}: {Reason}", failure.Task, options.Force ? " (served: forced)" : " and is not served", failure.Reason);
+        }
+        // A model below the floor is withheld from the version (not saved, not served) unless the operator forces it.
+        var servedChurn = Served(churn, failures);
+        var servedLead = Served(lead, failures);
+        IReadOnlyList<DriftEntry> drift = champion is null ? [] : Drift.Against(champion, table, servedChurn, servedLead);
+        // The gate sees withheld models too: kept against a champion, the reason says how they compare with its models.
         var decision = PromotionGate.Decide(champion, table, churn, lead,
-            new PromotionGateOptions { Tolerance = options.Tolerance, Force = options.Force, Seed = options.Seed });
+            new PromotionGateOptions { Tolerance = options.Tolerance, Force = options.Force, Seed = options.Seed }, failures);
 
         var metadata = new ModelMetadata
         {
@@ -127,8 +137,9 @@ public static class TrainingRun
             LabelColumn = ready?.LabelColumn,
             NotTrained = notTrained,
             Backtest = backtest,
-            Churn = churn is null ? null : TaskMetadataOf(churn, "customers active at the as-of date"),
-            Lead = lead is null ? null : TaskMetadataOf(lead, "leads (not yet customers) at the as-of date"),
+            Churn = servedChurn is null ? null : TaskMetadataOf(Of(assessed, servedChurn)),
+            Lead = servedLead is null ? null : TaskMetadataOf(Of(assessed, servedLead)),
+            Withheld = [.. assessed.Where(a => a.Result != servedChurn && a.Result != servedLead).Select(TaskMetadataOf)],
             Distributions = Drift.Describe(table),
             Drift = drift,
             Promotion = decision,
@@ -138,13 +149,13 @@ public static class TrainingRun
 
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
-        var directory = WriteVersion(registry, metadata, segmentation, churn, lead, logger);
+        var directory = WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, logger);
         if (!options.DeferPromotion)
         {
             PromoteOrKeep(registry, version, decision, now, logger);
         }
         progress?.Report(("done", 1));
-        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, churn, lead);
+        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead);
     }
 
     /// <summary>Writes the version (models, report, metadata last) under a hidden name and renames it into place.</summary>
@@ -246,11 +257,25 @@ public static class TrainingRun
         return result;
     }
 
-    private static TaskMetadata TaskMetadataOf(ClassifierResult result, string population) => new(
-        result.Task, result.Model.Info.Label, population, result.TrainRows.Length, result.HoldoutRows.Length,
-        result.Model.Info.Spec.Trainer, result.Model.Info.Spec.Hyperparameters, result.SelectionReason, result.Candidates,
-        result.Holdout, result.OracleAuc, result.Importance, result.Model.Info.Calibration,
-        Drift.Describe(result.Task + "_score", result.HoldoutPredictions));
+    private static ClassifierResult? Served(ClassifierResult? result, List<FloorFailure> failures) =>
+        result is not null && failures.All(f => f.Task != result.Task || !f.Withheld) ? result : null;
+
+    private static AssessedModel Of(List<AssessedModel> assessed, ClassifierResult result) => assessed.First(a => a.Result == result);
+
+    private static TaskMetadata TaskMetadataOf(AssessedModel assessed)
+    {
+        var result = assessed.Result;
+        string population = result.Task == PredictionTask.Churn ? "customers active at the as-of date" : "leads (not yet customers) at the as-of date";
+        return new(result.Task, result.Model.Info.Label, population, result.TrainRows.Length, result.HoldoutRows.Length,
+            result.Model.Info.Spec.Trainer, result.Model.Info.Spec.Hyperparameters, result.SelectionReason, result.Candidates,
+            result.Holdout, result.OracleAuc, result.Importance, result.Model.Info.Calibration,
+            Drift.Describe(result.Task + "_score", result.HoldoutPredictions))
+        {
+            Intervals = assessed.Intervals,
+            HoldoutWarning = assessed.HoldoutWarning,
+            Floor = assessed.Floor,
+        };
+    }
 
     private static GroundTruthComparison Compare(KnownTruthRows truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
     {

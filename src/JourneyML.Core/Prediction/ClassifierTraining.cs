@@ -224,15 +224,35 @@ public static class ClassifierTraining
         return ([.. train], [.. holdout]);
     }
 
-    /// <summary>FNV-1a of the id and the seed: stable across processes and .NET versions (string.GetHashCode is not).</summary>
-    private static ulong StableHash(string id, int seed)
+    /// <summary>
+    /// A well-mixed 64-bit hash of the id's UTF-8 bytes and the seed, stable across processes and .NET versions
+    /// (string.GetHashCode is not). Plain FNV-1a ends on a multiply by a small prime, so ids that differ only in the last
+    /// characters (C000001, C000002, ...: sequential or time-ordered ids) land in long runs of neighbouring hashes and the
+    /// holdout took contiguous blocks of ids. Each 8-byte word is mixed in with the SplitMix64 finaliser and the result
+    /// finalised again, so a change in any byte flips about half of the bits (avalanche) and the order is a random one.
+    /// </summary>
+    internal static ulong StableHash(string id, int seed)
     {
-        ulong hash = 14695981039346656037UL ^ (ulong)(uint)seed;
-        foreach (char c in id)
+        var bytes = System.Text.Encoding.UTF8.GetBytes(id);
+        ulong hash = Mix(0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed ^ ((ulong)bytes.Length << 32));
+        for (int i = 0; i < bytes.Length; i += 8)
         {
-            hash = (hash ^ c) * 1099511628211UL;
+            ulong word = 0;
+            for (int b = i; b < Math.Min(i + 8, bytes.Length); b++)
+            {
+                word |= (ulong)bytes[b] << (8 * (b - i));
+            }
+            hash = Mix(hash ^ Mix(word + 0x9E3779B97F4A7C15UL));
         }
-        return hash;
+        return Mix(hash);
+    }
+
+    /// <summary>SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection of 64-bit words with full avalanche.</summary>
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     private static HashSet<int>[] StratifiedFolds(int[] rows, float[] labels, int folds, int seed)

@@ -74,6 +74,12 @@ public sealed record ModelMetadata
     public IReadOnlyList<string> NotTrained { get; init; } = [];
     /// <summary>The out-of-time backtest (train as of T-H, score as of T), or why there is none; null in versions written before it existed.</summary>
     public BacktestMetadata? Backtest { get; init; }
+
+    /// <summary>
+    /// Classifiers trained but not in this version because they fail the promotion floor (<see cref="PromotionFloor"/>):
+    /// their metrics and why, for the report; this version serves no model for their task.
+    /// </summary>
+    public IReadOnlyList<TaskMetadata> Withheld { get; init; } = [];
     public required double TrainingSeconds { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }
@@ -131,7 +137,15 @@ public sealed record TaskMetadata(
     double? OracleAuc,
     IReadOnlyList<FeatureImportance> Importance,
     PlattCalibration Calibration,
-    FeatureDistribution ScoreDistribution);
+    FeatureDistribution ScoreDistribution)
+{
+    /// <summary>95% intervals of the holdout's ROC AUC, PR-AUC and precision at the top 5% and 10%; null in versions written before them.</summary>
+    public HoldoutIntervals? Intervals { get; init; }
+    /// <summary>Why the holdout is too small to trust (<see cref="HoldoutIntervals.TooSmall"/>); null when it is not.</summary>
+    public string? HoldoutWarning { get; init; }
+    /// <summary>The promotion floor's verdict; a served model that failed it was forced (--force).</summary>
+    public FloorCheck? Floor { get; init; }
+}
 
 /// <summary>A distribution as bin edges (inner cut points) and the share of rows in each bin; missing values in their own share.</summary>
 public sealed record FeatureDistribution(string Name, IReadOnlyList<double> Edges, IReadOnlyList<double> Shares, double MissingShare);

@@ -27,17 +27,43 @@ public static class PromotionGate
     public const int BootstrapResamples = 200;
 
     /// <param name="churn">This run's churn classifier, null where the run has none; <paramref name="lead"/> likewise.</param>
+    /// <param name="floor">
+    /// This run's models that fail the promotion floor (<see cref="PromotionFloor"/>), withheld from the version or forced
+    /// through. A withheld model never replaces a champion's model of its task: the version is kept, so the champion's
+    /// model stays in service (it is still compared, so the reason says how it stands against the champion). Where the
+    /// champion has no model of that task (or there is no champion) the rest of the version may still be promoted, and
+    /// serves no model for that task.
+    /// </param>
     public static PromotionDecision Decide(LoadedModels? champion, FeatureTable table, ClassifierResult? churn, ClassifierResult? lead,
-        PromotionGateOptions options)
+        PromotionGateOptions options, IReadOnlyList<FloorFailure>? floor = null)
     {
+        floor ??= [];
         if (champion is null)
         {
-            return new PromotionDecision(true, "first model in the registry", null, [], false);
+            return FirstModel(floor);
         }
         var comparisons = new List<GateComparison>();
         var problems = new List<string>();
-        foreach (var (challenger, incumbent) in new[] { (churn, champion.Churn), (lead, champion.Lead) })
+        var notes = new List<string>();
+        foreach (var (challenger, incumbent, task) in new[] { (churn, champion.Churn, PredictionTask.Churn), (lead, champion.Lead, PredictionTask.Lead) })
         {
+            if (floor.FirstOrDefault(f => f.Task == task) is { } failure)
+            {
+                string why = $"the {task} model fails the promotion floor: {failure.Reason}";
+                if (!failure.Withheld)
+                {
+                    problems.Add(why); // forced: the force overrides it, and the reason keeps it
+                }
+                else if (incumbent is not null)
+                {
+                    problems.Add($"{why}; the champion's {task} model stays in service");
+                }
+                else
+                {
+                    notes.Add($"{why}; it is withheld, and no {task} model is served");
+                    continue;
+                }
+            }
             if (challenger is null)
             {
                 if (incumbent is not null)
@@ -63,7 +89,21 @@ public static class PromotionGate
             var truth = challenger.HoldoutRows.Select(r => table.Labels[challenger.Model.Info.Label][r]).ToArray();
             comparisons.AddRange(Compare(challenger.Task, challenger.HoldoutPredictions, championScores, truth, options));
         }
-        return Decide(champion.Metadata.Version, comparisons, problems, options);
+        var decision = Decide(champion.Metadata.Version, comparisons, problems, options);
+        return notes.Count == 0 ? decision : decision with { Reason = $"{decision.Reason}; {string.Join("; ", notes)}" };
+    }
+
+    /// <summary>The first champion: promoted, since something must serve; a model below the floor is left out of it unless forced.</summary>
+    private static PromotionDecision FirstModel(IReadOnlyList<FloorFailure> floor)
+    {
+        if (floor.Count == 0)
+        {
+            return new PromotionDecision(true, "first model in the registry", null, [], false);
+        }
+        var why = string.Join("; ", floor.Select(f => f.Withheld
+            ? $"the {f.Task} model fails the promotion floor: {f.Reason}; it is withheld, and no {f.Task} model is served"
+            : $"forced (--force) although the {f.Task} model fails the promotion floor: {f.Reason}"));
+        return new PromotionDecision(true, $"first model in the registry, with warnings: {why}", null, [], floor.Any(f => !f.Withheld));
     }
 
     /// <summary>The decision from the comparisons and problems found: promoted when nothing is worse and nothing is wrong.</summary>

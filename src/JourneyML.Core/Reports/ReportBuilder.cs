@@ -30,8 +30,8 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
     {
         Summary();
         Segments();
-        Classifier(metadata.Churn, s_churnWords);
-        Classifier(metadata.Lead, LeadWords);
+        Classifier(metadata.Churn ?? WithheldModel(PredictionTask.Churn), s_churnWords);
+        Classifier(metadata.Lead ?? WithheldModel(PredictionTask.Lead), LeadWords);
         Drift();
         Promotion();
         FeatureList();
@@ -72,9 +72,13 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         _blocks.Add(new FactsBlock(facts));
 
         PromotionLine();
+        foreach (var warning in ModelWarnings.Of(metadata))
+        {
+            Paragraph(warning + ".", "Warning:");
+        }
         DriftSummaryLine();
         GroundTruthLines();
-        foreach (var (task, words) in new[] { (metadata.Churn, s_churnWords), (metadata.Lead, LeadWords) })
+        foreach (var (task, words) in new[] { (metadata.Churn ?? WithheldModel(PredictionTask.Churn), s_churnWords), (metadata.Lead ?? WithheldModel(PredictionTask.Lead), LeadWords) })
         {
             if (task is null)
             {
@@ -85,8 +89,11 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
                 continue;
             }
             var m = task.Holdout;
-            Paragraph($"{task.Trainer}, holdout ROC AUC {Format.Ratio(m.Auc)}, PR-AUC {Format.Ratio(m.PrAuc)}; " +
-                $"of the 5% {words.TopWord} {words.Subjects}, {Format.Percent(m.PrecisionAtTop5)} {words.Outcome} (base rate {Format.Percent(m.BaseRate)}).",
+            var i = task.Intervals;
+            Paragraph($"{(metadata.Withheld.Contains(task) ? "not served (below the promotion floor); " : "")}{task.Trainer}, " +
+                $"holdout ROC AUC {IntervalText.Ratio(m.Auc, i?.Auc)}, PR-AUC {IntervalText.Ratio(m.PrAuc, i?.PrAuc)}; " +
+                $"of the 5% {words.TopWord} {words.Subjects}, {Format.Percent(m.PrecisionAtTop5)} {words.Outcome}{IntervalText.ShareDetail(i?.Top5)} (base rate {Format.Percent(m.BaseRate)})." +
+                (task.HoldoutWarning is { } small ? $" Careful: {small}." : ""),
                 words.Section + ":");
         }
         BacktestSummaryLine();
@@ -262,6 +269,9 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
             : words == s_churnWords ? "not trained: the data has no churn label." : "not trained: the data has no conversion label.";
     }
 
+    /// <summary>A model of the task trained but left out of the version by the promotion floor; null when none was.</summary>
+    private TaskMetadata? WithheldModel(PredictionTask task) => metadata.Withheld.FirstOrDefault(t => t.Task == task);
+
     private void Classifier(TaskMetadata? task, TaskWords words)
     {
         Heading(2, words.Section, words.Slug);
@@ -269,6 +279,11 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         {
             Paragraph(NoTaskText(words));
             return;
+        }
+        if (metadata.Withheld.Contains(task))
+        {
+            Paragraph($"this model is not in the version and scores no {words.Subjects}: it fails the promotion floor. {task.Floor?.Reason}. " +
+                "Its evidence follows, for the data scientist; more labelled history or better signals are what would lift it.", "Not served:");
         }
         ClassifierFacts(task, words);
         TrainerChoice(task, words);
@@ -319,7 +334,16 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
     {
         var m = task.Holdout;
         Heading(3, "How good it is on held-out customers", $"{words.Slug}-holdout");
-        _blocks.Add(new TableBlock([new("Metric"), new("Value", true), new("What it means")], HoldoutRows(m, words)));
+        if (task.HoldoutWarning is { } small)
+        {
+            Paragraph($"{small}.", "Too small to trust:");
+        }
+        _blocks.Add(new TableBlock([new("Metric"), new("Value", true), new("What it means")], HoldoutRows(m, task.Intervals, words)));
+        if (task.Floor is { } floor)
+        {
+            Paragraph($"{(floor.Passed ? "passed" : "failed")}: {floor.Reason}. A model is served only when its holdout ROC AUC's 95% lower bound is above 0.5 " +
+                "and it ranks better than its best single feature alone (direction and encoding fitted on the training rows).", "Promotion floor:");
+        }
         if (task.OracleAuc is { } oracle)
         {
             Paragraph($"the true generating probabilities would reach ROC AUC {Format.Ratio(oracle)}; the model reaches {Format.Ratio(m.Auc)}.", "Oracle:");
@@ -385,19 +409,19 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         }
     }
 
-    private static List<TableRow> HoldoutRows(ClassificationMetrics m, TaskWords w)
+    private static List<TableRow> HoldoutRows(ClassificationMetrics m, HoldoutIntervals? i, TaskWords w)
     {
         double brierOfBaseRate = m.BaseRate * (1 - m.BaseRate);
         double logLossOfBaseRate = m.BaseRate is > 0 and < 1 ? -(m.BaseRate * Math.Log(m.BaseRate) + (1 - m.BaseRate) * Math.Log(1 - m.BaseRate)) : double.NaN;
         return
         [
-            new(["ROC AUC", Format.Ratio(m.Auc), $"Picking one {w.Outcome} and one other {Singular(w.Subjects)} at random, the model ranks the {w.Outcome} one higher {Format.Percent(m.Auc)} of the time (0.5 = coin toss)."]),
-            new(["PR-AUC", Format.Ratio(m.PrAuc), $"Average precision down the ranked list; a random list scores the base rate, {Format.Ratio(m.BaseRate)}."]),
+            new(["ROC AUC", IntervalText.Ratio(m.Auc, i?.Auc), $"Picking one {w.Outcome} and one other {Singular(w.Subjects)} at random, the model ranks the {w.Outcome} one higher {Format.Percent(m.Auc)} of the time (0.5 = coin toss)."]),
+            new(["PR-AUC", IntervalText.Ratio(m.PrAuc, i?.PrAuc), $"Average precision down the ranked list; a random list scores the base rate, {Format.Ratio(m.BaseRate)}."]),
             new(["Log-loss", Format.Ratio(m.LogLoss), $"Penalty for confident wrong probabilities; lower is better (predicting the base rate for all scores {Format.Ratio(logLossOfBaseRate)})."]),
             new(["Brier score", Format.Number(m.Brier, 4), $"Mean squared error of the probability; lower is better (predicting the base rate for all scores {Format.Number(brierOfBaseRate, 4)})."]),
-            new(["Precision, top 5%", Format.Percent(m.PrecisionAtTop5), $"Of the 5% {w.TopWord} {w.Subjects}, {Format.Percent(m.PrecisionAtTop5)} {w.Outcome}."]),
+            new(["Precision, top 5%", Format.Percent(m.PrecisionAtTop5) + IntervalText.ShareDetail(i?.Top5), $"Of the 5% {w.TopWord} {w.Subjects}, {Format.Percent(m.PrecisionAtTop5)} {w.Outcome}."]),
             new(["Recall, top 5%", Format.Percent(m.RecallAtTop5), $"The top 5% of the list holds {Format.Percent(m.RecallAtTop5)} of all {w.Subjects} who {w.Outcome}."]),
-            new(["Precision, top 10%", Format.Percent(m.PrecisionAtTop10), $"Of the 10% {w.TopWord} {w.Subjects}, {Format.Percent(m.PrecisionAtTop10)} {w.Outcome}."]),
+            new(["Precision, top 10%", Format.Percent(m.PrecisionAtTop10) + IntervalText.ShareDetail(i?.Top10), $"Of the 10% {w.TopWord} {w.Subjects}, {Format.Percent(m.PrecisionAtTop10)} {w.Outcome}."]),
             new(["Recall, top 10%", Format.Percent(m.RecallAtTop10), $"The top 10% of the list holds {Format.Percent(m.RecallAtTop10)} of all {w.Subjects} who {w.Outcome}."]),
         ];
     }

@@ -10,11 +10,12 @@ namespace JourneyML.Core.Tests.Pipelines;
 /// <summary>Mode B end to end on tables a user brings: training, scoring, stages that do not fit, no label at all.</summary>
 public sealed class ReadyTableRunTests
 {
-    private static TrainingRunResult Train(FeatureTableSource source, string registry) => TrainingRun.Run(new TrainingOptions
+    private static TrainingRunResult Train(FeatureTableSource source, string registry, bool force = false) => TrainingRun.Run(new TrainingOptions
     {
         Features = source,
         RegistryPath = registry,
         Candidates = [CandidateSpec.Default],
+        Force = force,
     }, NullLogger.Instance);
 
     private static ScoringResult Score(FeatureTableSource source, string registry) =>
@@ -75,9 +76,11 @@ public sealed class ReadyTableRunTests
         var registry = Path.Combine(dir, "models");
         var source = new FeatureTableSource(table) { IdColumn = "リードID", LabelColumn = "成約", LabelTask = LabelNames.Conversion };
 
-        var trained = Train(source, registry);
+        // One fixed LightGBM ranks these leads below minutes on site alone (the promotion floor): served here only by force.
+        var trained = Train(source, registry, force: true);
         Assert.NotNull(trained.Lead);
         Assert.Null(trained.Churn);
+        Assert.Contains(ModelWarnings.Of(trained.Metadata), w => w.StartsWith("the conversion model fails the promotion floor", StringComparison.Ordinal));
         Assert.Equal("成約", trained.Metadata.LabelColumn);
         Assert.Empty(trained.Metadata.NotTrained);
         Assert.Contains("Conversion model", File.ReadAllText(Path.Combine(trained.VersionDirectory, "report.md")));

@@ -113,7 +113,9 @@ public sealed class ReadmeTests(ITestOutputHelper log)
         var text = Regex.Replace(s_readme, @"\s+", " ");
         Assert.Contains($"Exit codes: {ExitCodes.Success} success, {ExitCodes.Failure} unexpected failure or a step that cannot run now", text, StringComparison.Ordinal);
         Assert.Contains($"{ExitCodes.InvalidArguments} invalid arguments or something named that is not there", text, StringComparison.Ordinal);
-        Assert.Contains($"{ExitCodes.InvalidData} invalid input data (nothing written), {ExitCodes.Cancelled} cancelled.", text, StringComparison.Ordinal);
+        Assert.Contains($"{ExitCodes.InvalidData} invalid input data (nothing written), {ExitCodes.StorageFailure} a file could not be read or written", text, StringComparison.Ordinal);
+        Assert.Contains($"{ExitCodes.BelowFloor} `train`/`retrain` done but a model fails the promotion floor", text, StringComparison.Ordinal);
+        Assert.Contains($"{ExitCodes.Cancelled} cancelled.", text, StringComparison.Ordinal);
     }
 
     [Fact]
