@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 
 namespace JourneyML.Cli;
@@ -38,7 +39,11 @@ internal static class TrainingSummaryText
             }
             var h = task.Holdout;
             sb.AppendLine(inv, $"  {TaskNames.Display(task.Task, m.Mode)}: {task.Trainer}; holdout ROC AUC {h.Auc:F3}{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {h.PrAuc:F3}, Brier {h.Brier:F3}; " +
-                $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}");
+                $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}{CalibrationText(task)}");
+            if (task.SelectionWithinNoise)
+            {
+                sb.AppendLine("    the choice between the best candidates is within cross-validation noise (see the report's Trainer section)");
+            }
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
         }
         if (m.FeatureChoices is { } choices)
@@ -56,6 +61,10 @@ internal static class TrainingSummaryText
         sb.AppendLine(inv, $"  outputs: {result.VersionDirectory} (metadata.json, report.md, report.html)");
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>The calibrator and the holdout's expected calibration error, flagged when above the aim.</summary>
+    private static string CalibrationText(TaskMetadata task) => task.CalibrationChoice is not { } c ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; calibration {c.Method}, ECE {c.HoldoutEce:F3}{(c.HoldoutEce < CalibrationSummary.EceAim ? "" : $" (above the aim of {CalibrationSummary.EceAim:F2})")}");
 
     /// <summary>
     /// Which columns the segments were found on and which were left out, with why. A ready table lists every column; behaviour

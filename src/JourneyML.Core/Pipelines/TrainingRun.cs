@@ -221,6 +221,10 @@ public static class TrainingRun
             task, positives + negatives, positives, options.Candidates.Count);
         var result = ClassifierTraining.Train(table, task, rows, options, oracle, cancellationToken);
         logger.LogInformation("{Task}: {Reason}; holdout ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}", task, result.SelectionReason, result.Holdout.Auc, result.Holdout.PrAuc);
+        if (result.Calibration is { } calibration)
+        {
+            logger.LogInformation("{Task} calibration: {Reason}; holdout expected calibration error {Ece:F3}", task, calibration.Reason, calibration.HoldoutEce);
+        }
         foreach (var left in result.LeftOut)
         {
             logger.LogWarning("Left {Column} out of the {Task} model: {Reason}", left.Column, task, left.Reason);
@@ -232,7 +236,11 @@ public static class TrainingRun
         result.Task, result.Model.Info.Label, population, result.TrainRows.Length, result.HoldoutRows.Length,
         result.Model.Info.Spec.Trainer, result.Model.Info.Spec.Hyperparameters, result.SelectionReason, result.Candidates,
         result.Holdout, result.OracleAuc, result.Importance, result.Model.Info.Calibration,
-        Drift.Describe(result.Task + "_score", result.HoldoutPredictions));
+        Drift.Describe(result.Task + "_score", result.HoldoutPredictions))
+    {
+        CalibrationChoice = result.Calibration,
+        SelectionWithinNoise = result.SelectionWithinNoise,
+    };
 
     private static GroundTruthComparison Compare(KnownTruthRows truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)
     {

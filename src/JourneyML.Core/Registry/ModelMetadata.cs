@@ -124,7 +124,14 @@ public sealed record TaskMetadata(
     double? OracleAuc,
     IReadOnlyList<FeatureImportance> Importance,
     PlattCalibration Calibration,
-    FeatureDistribution ScoreDistribution);
+    FeatureDistribution ScoreDistribution)
+{
+    /// <summary>The calibrator chosen on out-of-fold log loss and the holdout's expected calibration error (null in models trained before it was reported).</summary>
+    public CalibrationSummary? CalibrationChoice { get; init; }
+
+    /// <summary>True when the chosen candidate's lead over the runner-up is within the cross-validation's noise.</summary>
+    public bool SelectionWithinNoise { get; init; }
+}
 
 /// <summary>A distribution as bin edges (inner cut points) and the share of rows in each bin; missing values in their own share.</summary>
 public sealed record FeatureDistribution(string Name, IReadOnlyList<double> Edges, IReadOnlyList<double> Shares, double MissingShare);
