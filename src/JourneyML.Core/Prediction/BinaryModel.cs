@@ -19,7 +19,10 @@ namespace JourneyML.Core.Prediction;
 public sealed record BinaryModelInfo(PredictionTask Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration)
 {
     /// <summary>The calibrator in use (<see cref="Prediction.CalibrationMethod"/>).</summary>
-    public string CalibrationMethod { get; init; } = Prediction.CalibrationMethod.Platt;
+    /// <remarks>A file without it (saved before the choice existed) deserialises it as null, which reads as Platt.</remarks>
+    public string CalibrationMethod { get => _calibrationMethod ?? Prediction.CalibrationMethod.Platt; init => _calibrationMethod = value; }
+
+    private readonly string? _calibrationMethod;
 
     /// <summary>The isotonic curve, when that is the calibrator in use.</summary>
     public IsotonicCalibration? Isotonic { get; init; }

@@ -114,14 +114,31 @@ public sealed record IsotonicCalibration(IReadOnlyList<double> Scores, IReadOnly
             }
             k = end;
         }
-        var x = new double[count.Count];
-        var y = new double[count.Count];
+        // Smoothing shrinks a small block more than a large one, which can reverse two neighbours: pool those again,
+        // weighted by their rows (pseudo-row included), so the curve never falls.
+        var x = new List<double>();
+        var y = new List<double>();
+        var weight = new List<double>();
+        var rows = new List<double>();
         for (int b = 0; b < count.Count; b++)
         {
-            x[b] = sumScore[b] / count[b];
-            y[b] = (sumPositive[b] + baseRate) / (count[b] + 1);
+            x.Add(sumScore[b]);
+            rows.Add(count[b]);
+            y.Add((sumPositive[b] + baseRate) / (count[b] + 1));
+            weight.Add(count[b] + 1);
+            while (y.Count > 1 && y[^2] > y[^1])
+            {
+                y[^2] = (y[^2] * weight[^2] + y[^1] * weight[^1]) / (weight[^2] + weight[^1]);
+                weight[^2] += weight[^1];
+                x[^2] += x[^1];
+                rows[^2] += rows[^1];
+                x.RemoveAt(x.Count - 1);
+                y.RemoveAt(y.Count - 1);
+                weight.RemoveAt(weight.Count - 1);
+                rows.RemoveAt(rows.Count - 1);
+            }
         }
-        return new IsotonicCalibration(x, y);
+        return new IsotonicCalibration([.. x.Select((sum, b) => sum / rows[b])], [.. y]);
     }
 
     /// <summary>A saved curve must be readable as one: same lengths, increasing scores, rates in [0, 1] that never fall.</summary>

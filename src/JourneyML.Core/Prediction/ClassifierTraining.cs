@@ -110,7 +110,7 @@ public static class ClassifierTraining
                 best = c;
             }
         }
-        var noise = SelectionNoise.Compare(options.Candidates, results, best);
+        var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
         var chosen = options.Candidates[best];
         var trainLabels = train.Select(r => labels[r]).ToArray();
         var calibrator = CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds);

@@ -37,10 +37,12 @@ internal sealed record SelectionNoise(bool WithinNoise, string Sentence)
 {
     /// <summary>
     /// The runner-up is the best other candidate by CV PR-AUC. Both were scored on the same fold runs, so the noise of
-    /// their difference is the standard error of the paired per-run differences. A lead under twice that standard error
-    /// (about a 95% interval that holds zero) is within noise: another split could have chosen the runner-up.
+    /// their difference comes from the paired per-run differences. Fold runs share training rows, so the plain standard
+    /// error (sd / sqrt(runs)) is too small; Nadeau and Bengio's correction, sd * sqrt(1 / runs + test share / train share),
+    /// accounts for that. A lead under twice this standard error (about a 95% interval that holds zero) is within noise:
+    /// another split could have chosen the runner-up.
     /// </summary>
-    public static SelectionNoise Compare(IReadOnlyList<CandidateSpec> candidates, IReadOnlyList<CandidateRun> results, int best)
+    public static SelectionNoise Compare(IReadOnlyList<CandidateSpec> candidates, IReadOnlyList<CandidateRun> results, int best, int folds)
     {
         if (results.Count < 2)
         {
@@ -51,7 +53,7 @@ internal sealed record SelectionNoise(bool WithinNoise, string Sentence)
         int runs = differences.Length;
         double mean = differences.Average();
         double sd = runs < 2 ? double.NaN : Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (runs - 1));
-        double standardError = sd / Math.Sqrt(runs);
+        double standardError = sd * Math.Sqrt(1.0 / runs + 1.0 / (folds - 1));
         string other = candidates[runnerUp].Describe();
         if (!double.IsFinite(standardError))
         {

@@ -18,6 +18,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchPeersCommand());
         Subcommands.Add(new BenchPeerTaskCommand());
         Subcommands.Add(new BenchWorldsCommand());
+        Subcommands.Add(new BenchSweepCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>
