@@ -23,14 +23,15 @@ internal static class CandidateFitting
     public static IReadOnlyList<double> L2Grid { get; } = [0.01, 0.1, 1, 10, 100, 1000];
 
     /// <param name="view">Builds a cached data view (Label and Features) over the given rows.</param>
+    /// <param name="accounts">Account of each table row, when known: the inner fold keeps an account's customers together (<see cref="AccountFolds"/>).</param>
     public static FittedCandidate Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
-        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1)
+        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null)
     {
         if (!spec.TunesOnInnerFold)
         {
             return new FittedCandidate(spec.BuildPipeline(ml, threads).Fit(view(rows)), spec);
         }
-        var (inner, validation) = InnerSplit(rows, labels, seed);
+        var (inner, validation) = AccountFolds.Shared(rows, accounts) ? GroupedInnerSplit(rows, labels, accounts!, seed) : InnerSplit(rows, labels, seed);
         var fixedSpec = spec.Hyperparameters.ContainsKey(CandidateSpec.EarlyStoppingKey)
             ? Rounds(ml, spec, view(inner), view(validation), threads)
             : Penalty(ml, spec, view(inner), validation, labels, view, threads);
@@ -82,6 +83,13 @@ internal static class CandidateFitting
             loss -= truth[i++] > 0.5f ? Math.Log(p) : Math.Log(1 - p);
         }
         return loss / Math.Max(1, i);
+    }
+
+    /// <summary>One of five account folds as the validation part: whole accounts on either side.</summary>
+    private static (int[] Inner, int[] Validation) GroupedInnerSplit(IReadOnlyList<int> rows, float[] labels, string?[] accounts, int seed)
+    {
+        var validation = AccountFolds.Folds(rows, labels, accounts, (int)Math.Round(1 / InnerShare), seed + 31)[0];
+        return ([.. rows.Where(r => !validation.Contains(r)).Order()], [.. validation.Order()]);
     }
 
     /// <summary>A stratified, seeded split of the rows into an inner training part and a validation fifth.</summary>

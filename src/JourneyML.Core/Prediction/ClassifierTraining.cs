@@ -93,12 +93,12 @@ public static class ClassifierTraining
 
         // Cross-validate every candidate on the training part; fold runs in parallel (each trainer single-threaded, so results repeat).
         var plan = CrossValidationPlan.For(labelled.Length, options);
-        var runs = plan.Runs(train, labels, options.Seed);
+        var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
         var results = new CandidateRun[options.Candidates.Count];
         for (int c = 0; c < options.Candidates.Count; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, vectorizer.Width, options, cancellationToken);
+            results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer.Width, options, cancellationToken);
         }
         int best = 0;
         for (int c = 1; c < results.Length; c++)
@@ -115,7 +115,7 @@ public static class ClassifierTraining
         var trainLabels = train.Select(r => labels[r]).ToArray();
         var calibrator = CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds);
         var finalMl = new MLContext(options.Seed);
-        var final = CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed);
+        var final = CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds);
         var info = new BinaryModelInfo(task, label, final.Fitted, vectorizer, calibrator.Platt) { CalibrationMethod = calibrator.Method, Isotonic = calibrator.Isotonic };
         var binary = new BinaryModel(finalMl, final.Model, info);
 
@@ -142,7 +142,7 @@ public static class ClassifierTraining
 
     /// <summary>One candidate over every fold run: mean and spread of its scores, and the first repeat's out-of-fold scores.</summary>
     private static CandidateRun CrossValidate(CandidateSpec spec, int[] train, IReadOnlyList<HashSet<int>> runs, int folds,
-        Dictionary<int, float[]> vectors, float[] labels, int width, ClassifierOptions options, CancellationToken cancellationToken)
+        Dictionary<int, float[]> vectors, float[] labels, string?[]? accounts, int width, ClassifierOptions options, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var outOfFold = new float[train.Length];
@@ -154,7 +154,7 @@ public static class ClassifierTraining
             var ml = new MLContext(options.Seed);
             var validation = runs[k].Order().ToArray();
             var fitRows = train.Where(r => !runs[k].Contains(r)).ToArray();
-            var model = CandidateFitting.Fit(ml, spec, fitRows, labels, rows => View(ml, rows, vectors, labels, width), options.Seed).Model;
+            var model = CandidateFitting.Fit(ml, spec, fitRows, labels, rows => View(ml, rows, vectors, labels, width), options.Seed, accounts: accounts).Model;
             var scores = RawScores(ml, model, validation, vectors, width);
             // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
             var metrics = ClassificationMetrics.Compute(scores, [.. validation.Select(r => labels[r])]);
@@ -187,7 +187,7 @@ public static class ClassifierTraining
         var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
         var ml = new MLContext(seed);
         var bound = vectorizer.Bind(table);
-        var fitted = CandidateFitting.Fit(ml, spec, trainRows, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), seed, threads);
+        var fitted = CandidateFitting.Fit(ml, spec, trainRows, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), seed, threads, table.AccountIds);
         return new BinaryModel(ml, fitted.Model, new BinaryModelInfo(task, label, fitted.Fitted, vectorizer, new PlattCalibration(1, 0)) { CalibrationMethod = CalibrationMethod.None });
     }
 

@@ -15,13 +15,18 @@ internal sealed record CrossValidationPlan(int Folds, int Repeats, bool SmallDat
         ? new(Math.Max(2, options.SmallDataFolds), Math.Max(1, options.SmallDataRepeats), true, options.SmallDataRows)
         : new(options.Folds, 1, false, options.SmallDataRows);
 
-    /// <summary>Every fold of every repeat, the first repeat's folds first (the same folds a single pass uses).</summary>
-    public List<HashSet<int>> Runs(int[] train, float[] labels, int seed)
+    /// <summary>
+    /// Every fold of every repeat, the first repeat's folds first (the same folds a single pass uses). With accounts of
+    /// several customers, whole accounts go to one fold (<see cref="AccountFolds"/>).
+    /// </summary>
+    public List<HashSet<int>> Runs(int[] train, float[] labels, int seed, string?[]? accounts)
     {
+        bool grouped = AccountFolds.Shared(train, accounts);
         var runs = new List<HashSet<int>>(Folds * Repeats);
         for (int repeat = 0; repeat < Repeats; repeat++)
         {
-            runs.AddRange(ClassifierTraining.StratifiedFolds(train, labels, Folds, seed + 7919 * repeat));
+            int s = seed + 7919 * repeat;
+            runs.AddRange(grouped ? AccountFolds.Folds(train, labels, accounts!, Folds, s) : ClassifierTraining.StratifiedFolds(train, labels, Folds, s));
         }
         return runs;
     }
@@ -67,5 +72,59 @@ internal sealed record SelectionNoise(bool WithinNoise, string Sentence)
             : string.Create(CultureInfo.InvariantCulture,
                 $"The runner-up, {other}, is {Math.Abs(mean):F3} {(mean >= 0 ? "lower" : "higher")} in CV PR-AUC, more than twice the difference's standard error ({standardError:F3}) over the {runs} fold runs.");
         return new(within, sentence);
+    }
+}
+
+/// <summary>
+/// Folds that keep an account's customers together. Contacts of one account share its roll-up features and mostly its
+/// fate (an account that cancels takes its contacts with it), so folds that split an account let a flexible trainer
+/// recognise the account rather than the signals, and cross-validation then favours the trainer that memorises most.
+/// Accounts are shuffled (seeded) within two classes (any positive customer or none) and each goes to the fold with the
+/// fewest customers so far: sizes stay balanced and the classes roughly stratified.
+/// </summary>
+internal static class AccountFolds
+{
+    /// <summary>True when at least two of the rows share an account.</summary>
+    public static bool Shared(IReadOnlyList<int> rows, string?[]? accounts)
+    {
+        if (accounts is null)
+        {
+            return false;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (int r in rows)
+        {
+            if (accounts[r] is { Length: > 0 } a && !seen.Add(a))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static HashSet<int>[] Folds(IReadOnlyList<int> rows, float[] labels, string?[] accounts, int folds, int seed)
+    {
+        var random = new Random(seed + 17);
+        // A customer without an account is a group of one, keyed by its row.
+        var groups = rows.GroupBy(r => accounts[r] is { Length: > 0 } a ? "a:" + a : "r:" + r.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
+            .Select(g => g.Order().ToArray())
+            .OrderBy(g => g[0])
+            .ToList();
+        var result = Enumerable.Range(0, folds).Select(_ => new HashSet<int>()).ToArray();
+        var positives = new int[folds];
+        foreach (var cls in groups.GroupBy(g => g.Any(r => labels[r] > 0.5f)).OrderBy(c => c.Key))
+        {
+            foreach (var group in cls.Select(g => (g, key: random.Next())).OrderBy(x => x.key).ThenBy(x => x.g[0]).Select(x => x.g))
+            {
+                // The fold with the fewest of this class so far, then the fewest rows: both stay balanced.
+                int target = Enumerable.Range(0, folds).OrderBy(f => cls.Key ? positives[f] : result[f].Count - positives[f]).ThenBy(f => result[f].Count).ThenBy(f => f).First();
+                foreach (int r in group)
+                {
+                    result[target].Add(r);
+                    positives[target] += labels[r] > 0.5f ? 1 : 0;
+                }
+            }
+        }
+        return result;
     }
 }

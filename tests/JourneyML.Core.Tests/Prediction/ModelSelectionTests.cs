@@ -103,6 +103,42 @@ public sealed class ModelSelectionTests
     }
 
     [Fact]
+    public void Cross_validation_keeps_an_accounts_customers_in_one_fold()
+    {
+        // 300 customers in accounts of 1 to 5; an account churns together, as a cancelled contract does.
+        var random = new Random(4);
+        var accounts = new string?[300];
+        var labels = new float[300];
+        int row = 0, account = 0;
+        while (row < 300)
+        {
+            int size = Math.Min(300 - row, random.Next(1, 6));
+            float churned = random.NextDouble() < 0.3 ? 1 : 0;
+            for (int i = 0; i < size; i++, row++)
+            {
+                accounts[row] = account % 10 == 0 ? null : $"acc-{account}";
+                labels[row] = churned;
+            }
+            account++;
+        }
+        int[] rows = [.. Enumerable.Range(0, 300)];
+        var folds = AccountFolds.Folds(rows, labels, accounts, 3, seed: 1);
+        Assert.Equal(300, folds.Sum(f => f.Count));
+        foreach (var group in rows.Where(r => accounts[r] is not null).GroupBy(r => accounts[r]))
+        {
+            Assert.Single(folds, f => f.Contains(group.First()));
+            Assert.All(group, r => Assert.Contains(r, folds.Single(f => f.Contains(group.First()))));
+        }
+        // Balanced in size and in churners.
+        Assert.True(folds.Max(f => f.Count) - folds.Min(f => f.Count) <= 10, string.Join(", ", folds.Select(f => f.Count)));
+        Assert.True(folds.Max(f => f.Count(r => labels[r] > 0.5f)) - folds.Min(f => f.Count(r => labels[r] > 0.5f)) <= 10);
+        Assert.Equal(folds.Select(f => f.Order()), AccountFolds.Folds(rows, labels, accounts, 3, seed: 1).Select(f => f.Order()));
+        // Without shared accounts the plain stratified folds are used, as before.
+        Assert.False(AccountFolds.Shared(rows, [.. rows.Select(r => (string?)$"own-{r}")]));
+        Assert.True(AccountFolds.Shared(rows, accounts));
+    }
+
+    [Fact]
     public void A_lead_is_noise_only_when_it_is_small_against_the_corrected_spread_of_the_paired_differences()
     {
         CandidateRun Run(params double[] prAuc) => new(prAuc.Average(), 0.8, 0, 0, [], [], prAuc);
