@@ -41,11 +41,15 @@ internal static class TrainingSummaryText
             var i = task.Intervals;
             string served = m.Withheld.Contains(task) ? "NOT SERVED (below the promotion floor): " : "";
             sb.AppendLine(inv, $"  {TaskNames.Display(task.Task, m.Mode)}: {served}{task.Trainer}; holdout ROC AUC {IntervalText.Ratio(h.Auc, i?.Auc)}" +
-                $"{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {IntervalText.Ratio(h.PrAuc, i?.PrAuc)}, Brier {h.Brier:F3}");
+                $"{(task.OracleAuc is { } o ? $" (oracle {o:F3})" : "")}, PR-AUC {IntervalText.Ratio(h.PrAuc, i?.PrAuc)}, Brier {h.Brier:F3}{CalibrationText(task)}");
             sb.AppendLine(inv, $"    top 5%: precision {IntervalText.Share(h.PrecisionAtTop5, i?.Top5)}; top 10%: precision {IntervalText.Share(h.PrecisionAtTop10, i?.Top10)}, recall {h.RecallAtTop10:0%}");
             if (task.Floor is { } floor)
             {
                 sb.AppendLine(inv, $"    promotion floor: {(floor.Passed ? "passed" : "FAILED")}: {floor.Reason}");
+            }
+            if (task.SelectionWithinNoise)
+            {
+                sb.AppendLine("    the choice between the best candidates is within cross-validation noise (see the report's Trainer section)");
             }
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(d => d.Feature))}");
         }
@@ -72,6 +76,10 @@ internal static class TrainingSummaryText
 
     /// <summary>Success, or <see cref="ExitCodes.BelowFloor"/> when a model of the version fails the promotion floor (withheld or forced).</summary>
     public static int ExitCode(ModelMetadata metadata) => ModelWarnings.BelowFloor(metadata) ? ExitCodes.BelowFloor : ExitCodes.Success;
+
+    /// <summary>The calibrator and the holdout's expected calibration error, flagged when above the aim.</summary>
+    private static string CalibrationText(TaskMetadata task) => task.CalibrationChoice is not { } c ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; calibration {c.Method}, ECE {c.HoldoutEce:F3}{(c.HoldoutEce < CalibrationSummary.EceAim ? "" : $" (above the aim of {CalibrationSummary.EceAim:F2})")}");
 
     /// <summary>
     /// Which columns the segments were found on and which were left out, with why. A ready table lists every column; behaviour

@@ -250,6 +250,10 @@ public static class TrainingRun
             task, positives + negatives, positives, options.Candidates.Count);
         var result = ClassifierTraining.Train(table, task, rows, options, oracle, cancellationToken);
         logger.LogInformation("{Task}: {Reason}; holdout ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}", task, result.SelectionReason, result.Holdout.Auc, result.Holdout.PrAuc);
+        if (result.Calibration is { } calibration)
+        {
+            logger.LogInformation("{Task} calibration: {Reason}; holdout expected calibration error {Ece:F3}", task, calibration.Reason, calibration.HoldoutEce);
+        }
         foreach (var left in result.LeftOut)
         {
             logger.LogWarning("Left {Column} out of the {Task} model: {Reason}", left.Column, task, left.Reason);
@@ -274,6 +278,8 @@ public static class TrainingRun
             Intervals = assessed.Intervals,
             HoldoutWarning = assessed.HoldoutWarning,
             Floor = assessed.Floor,
+            CalibrationChoice = result.Calibration,
+            SelectionWithinNoise = result.SelectionWithinNoise,
         };
     }
 

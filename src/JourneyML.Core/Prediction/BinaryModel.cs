@@ -11,7 +11,40 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace JourneyML.Core.Prediction;
 
 /// <summary>What is saved beside a classifier's ML.NET model: how to build its input and calibrate its output.</summary>
-public sealed record BinaryModelInfo(PredictionTask Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration);
+/// <remarks>
+/// <see cref="Calibration"/> is the Platt curve every model has carried since the first version; a model whose calibrator
+/// was chosen as isotonic also carries <see cref="Isotonic"/>, which then turns scores into probabilities. Models saved
+/// before the choice existed have neither <see cref="CalibrationMethod"/> nor <see cref="Isotonic"/> and load as Platt.
+/// </remarks>
+public sealed record BinaryModelInfo(PredictionTask Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration)
+{
+    /// <summary>The calibrator in use (<see cref="Prediction.CalibrationMethod"/>).</summary>
+    /// <remarks>A file without it (saved before the choice existed) deserialises it as null, which reads as Platt.</remarks>
+    public string CalibrationMethod { get => _calibrationMethod ?? Prediction.CalibrationMethod.Platt; init => _calibrationMethod = value; }
+
+    private readonly string? _calibrationMethod;
+
+    /// <summary>The isotonic curve, when that is the calibrator in use.</summary>
+    public IsotonicCalibration? Isotonic { get; init; }
+
+    /// <summary>The probability of a raw score through the calibrator in use.</summary>
+    public float Probability(float score) => Isotonic is { } curve ? curve.Apply(score) : Calibration.Apply(score);
+
+    /// <summary>Why this saved calibration cannot be used, or null when it can.</summary>
+    internal string? Problem()
+    {
+        if (Calibration is null || !double.IsFinite(Calibration.A) || !double.IsFinite(Calibration.B))
+        {
+            return "its Platt calibration is missing or not finite";
+        }
+        return CalibrationMethod switch
+        {
+            Prediction.CalibrationMethod.Isotonic => Isotonic is null ? "its calibration method is isotonic but it has no isotonic curve" : Isotonic.Problem(),
+            Prediction.CalibrationMethod.Platt or Prediction.CalibrationMethod.None => Isotonic is null ? null : $"it has an isotonic curve but its calibration method is {CalibrationMethod}",
+            _ => $"its calibration method '{CalibrationMethod}' is unknown (platt, isotonic or none)",
+        };
+    }
+}
 
 /// <summary>Signed contribution of one feature to one customer's score (positive raises the probability).</summary>
 public readonly record struct FeatureContribution(string Feature, float Contribution);
@@ -77,7 +110,7 @@ public sealed class BinaryModel
         int i = from;
         foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(_model.Transform(data), reuseRowObject: true))
         {
-            probabilities[i++] = Info.Calibration.Apply(row.Score);
+            probabilities[i++] = Info.Probability(row.Score);
         }
     }
 
@@ -145,7 +178,7 @@ public sealed class BinaryModel
         int i = 0;
         foreach (var row in ml.Data.CreateEnumerable<ExplainedRow>(transformed, reuseRowObject: true))
         {
-            probabilities[i] = Info.Calibration.Apply(row.Score);
+            probabilities[i] = Info.Probability(row.Score);
             var perFeature = new float[features];
             var c = row.FeatureContributions;
             for (int s = 0; s < c.Length; s++)
@@ -176,7 +209,7 @@ public sealed class BinaryModel
             {
                 bound.Transform(rows[i], scorer.Input.Features);
                 var (raw, slots) = scorer.Score();
-                probabilities[i] = Info.Calibration.Apply(raw);
+                probabilities[i] = Info.Probability(raw);
                 var perFeature = new float[features];
                 for (int s = 0; s < slots.Length; s++)
                 {
@@ -268,8 +301,13 @@ public sealed class BinaryModel
     public static BinaryModel Load(string directory, string name, int seed = 1)
     {
         var ml = new MLContext(seed);
-        var info = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(directory, name + ".json")), ModelJson.Default.BinaryModelInfo)
+        var path = Path.Combine(directory, name + ".json");
+        var info = JsonSerializer.Deserialize(File.ReadAllText(path), ModelJson.Default.BinaryModelInfo)
             ?? throw new InvalidDataException($"{name}.json is empty");
+        if (info.Problem() is { } problem)
+        {
+            throw new InvalidDataException($"{path}: the {name} model cannot be used: {problem}");
+        }
         var model = ml.Model.Load(Path.Combine(directory, name + ".zip"), out _);
         return new BinaryModel(ml, model, info);
     }

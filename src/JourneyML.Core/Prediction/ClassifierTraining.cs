@@ -18,6 +18,14 @@ public sealed record ClassifierOptions
     /// <summary>Features screened for leakage on the training rows (<see cref="LeakageGuard"/>): the customer's own columns, which are not point-in-time.</summary>
     public IReadOnlyList<string>? Screen { get; init; }
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Below this many labelled customers the candidates are compared by repeated cross-validation
+    /// (<see cref="SmallDataRepeats"/> x <see cref="SmallDataFolds"/>-fold): one 3-fold pass on a few hundred customers
+    /// ranks candidates by the luck of one split.
+    /// </summary>
+    public int SmallDataRows { get; init; } = 1_000;
+    public int SmallDataRepeats { get; init; } = 5;
+    public int SmallDataFolds { get; init; } = 2;
 }
 
 /// <summary>One candidate's cross-validated scores.</summary>
@@ -41,12 +49,19 @@ public sealed record ClassifierResult(
 {
     /// <summary>Screened features left out of this model because alone they separate its label (<see cref="LeakageGuard"/>).</summary>
     public IReadOnlyList<LeftOutColumn> LeftOut { get; init; } = [];
+
+    /// <summary>The calibrator chosen and the holdout's expected calibration error.</summary>
+    public CalibrationSummary? Calibration { get; init; }
+
+    /// <summary>True when the chosen candidate's lead over the runner-up is within the cross-validation's noise.</summary>
+    public bool SelectionWithinNoise { get; init; }
 }
 
 /// <summary>
 /// Model selection without AutoML: a small sweep over ML.NET trainers, k-fold cross-validation on the training
-/// part, chosen on PR-AUC (ties within 0.002 on ROC AUC), Platt calibration fitted on the chosen candidate's
-/// out-of-fold scores, a refit on the whole training part, and metrics on a stratified holdout. Deterministic for a seed.
+/// part (repeated below <see cref="ClassifierOptions.SmallDataRows"/> labelled customers), chosen on PR-AUC (ties within
+/// 0.002 on ROC AUC), a calibrator (Platt, isotonic or none) chosen on the chosen candidate's out-of-fold log loss, a
+/// refit on the whole training part, and metrics on a stratified holdout. Deterministic for a seed.
 /// </summary>
 public static class ClassifierTraining
 {
@@ -76,36 +91,14 @@ public static class ClassifierTraining
             vectors[r] = bound.Transform(r);
         }
 
-        // Cross-validate every candidate on the training part; folds run in parallel (each trainer single-threaded, so results repeat).
-        var folds = StratifiedFolds(train, labels, options.Folds, options.Seed);
-        var results = new (double PrAuc, double Auc, double Std, double Seconds, float[] OutOfFold)[options.Candidates.Count];
+        // Cross-validate every candidate on the training part; fold runs in parallel (each trainer single-threaded, so results repeat).
+        var plan = CrossValidationPlan.For(labelled.Length, options);
+        var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
+        var results = new CandidateRun[options.Candidates.Count];
         for (int c = 0; c < options.Candidates.Count; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var spec = options.Candidates[c];
-            var watch = Stopwatch.StartNew();
-            var outOfFold = new float[train.Length];
-            var foldScores = new (double PrAuc, double Auc)[folds.Length];
-            var position = train.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
-            Parallel.For(0, folds.Length, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, f =>
-            {
-                var ml = new MLContext(options.Seed);
-                var fitRows = train.Where(r => !folds[f].Contains(r)).ToArray();
-                var model = Fit(ml, spec, fitRows, vectors, labels, vectorizer.Width);
-                var validation = folds[f].ToArray();
-                var scores = RawScores(ml, model, validation, vectors, vectorizer.Width);
-                var truth = validation.Select(r => labels[r]).ToArray();
-                // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
-                var metrics = ClassificationMetrics.Compute(scores, truth);
-                foldScores[f] = (metrics.PrAuc, metrics.Auc);
-                for (int i = 0; i < validation.Length; i++)
-                {
-                    outOfFold[position[validation[i]]] = scores[i];
-                }
-            });
-            double mean = foldScores.Average(s => s.PrAuc);
-            double std = Math.Sqrt(foldScores.Average(s => (s.PrAuc - mean) * (s.PrAuc - mean)));
-            results[c] = (mean, foldScores.Average(s => s.Auc), std, watch.Elapsed.TotalSeconds, outOfFold);
+            results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer.Width, options, cancellationToken);
         }
         int best = 0;
         for (int c = 1; c < results.Length; c++)
@@ -117,23 +110,68 @@ public static class ClassifierTraining
                 best = c;
             }
         }
+        var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
         var chosen = options.Candidates[best];
-        var calibration = PlattCalibration.Fit(results[best].OutOfFold, [.. train.Select(r => labels[r])]);
+        var trainLabels = train.Select(r => labels[r]).ToArray();
+        var calibrator = CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds);
         var finalMl = new MLContext(options.Seed);
-        var finalModel = Fit(finalMl, chosen, train, vectors, labels, vectorizer.Width);
-        var binary = new BinaryModel(finalMl, finalModel, new BinaryModelInfo(task, label, chosen, vectorizer, calibration));
+        var final = CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds);
+        var info = new BinaryModelInfo(task, label, final.Fitted, vectorizer, calibrator.Platt) { CalibrationMethod = calibrator.Method, Isotonic = calibrator.Isotonic };
+        var binary = new BinaryModel(finalMl, final.Model, info);
 
         var holdoutTruth = holdout.Select(r => labels[r]).ToArray();
         var holdoutPredictions = binary.Predict(table, holdout);
         var metricsOnHoldout = ClassificationMetrics.Compute(holdoutPredictions, holdoutTruth);
         double? oracleAuc = oracle is null ? null : ClassificationMetrics.RocAuc(holdout.Select(r => oracle[r]).ToArray(), holdoutTruth);
         var importance = PermutationImportance(binary, table, holdout, holdoutTruth, metricsOnHoldout.Auc, options.Seed);
+        var bins = CalibrationError.EqualWidthBins(holdoutPredictions, holdoutTruth);
+        var calibration = new CalibrationSummary(calibrator.Method, calibrator.Reason, calibrator.Trials, CalibrationError.Expected(bins), bins);
 
         var candidates = options.Candidates.Select((spec, c) =>
             new CandidateResult(spec.Describe(), results[c].PrAuc, results[c].Auc, results[c].Std, results[c].Seconds, c == best)).ToList();
-        var reason = $"{chosen.Describe()} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) " +
-            $"of {options.Candidates.Count} candidates ({options.Folds}-fold on {train.Length:N0} customers; ties within 0.002 broken on ROC AUC)";
-        return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions) { LeftOut = leftOut };
+        var fitted = final.Fitted == chosen ? "" : $" (fitted as {final.Fitted.Describe()}: chosen on an inner validation fold)";
+        var reason = $"{chosen.Describe()}{fitted} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) " +
+            $"of {options.Candidates.Count} candidates ({plan.Describe(train.Length)}; ties within 0.002 broken on ROC AUC). {noise.Sentence}";
+        return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions)
+        {
+            LeftOut = leftOut,
+            Calibration = calibration,
+            SelectionWithinNoise = noise.WithinNoise,
+        };
+    }
+
+    /// <summary>One candidate over every fold run: mean and spread of its scores, and the first repeat's out-of-fold scores.</summary>
+    private static CandidateRun CrossValidate(CandidateSpec spec, int[] train, IReadOnlyList<HashSet<int>> runs, int folds,
+        Dictionary<int, float[]> vectors, float[] labels, string?[]? accounts, int width, ClassifierOptions options, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var outOfFold = new float[train.Length];
+        var foldOf = new int[train.Length];
+        var runScores = new (double PrAuc, double Auc)[runs.Count];
+        var position = train.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
+        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
+        {
+            var ml = new MLContext(options.Seed);
+            var validation = runs[k].Order().ToArray();
+            var fitRows = train.Where(r => !runs[k].Contains(r)).ToArray();
+            var model = CandidateFitting.Fit(ml, spec, fitRows, labels, rows => View(ml, rows, vectors, labels, width), options.Seed, accounts: accounts).Model;
+            var scores = RawScores(ml, model, validation, vectors, width);
+            // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
+            var metrics = ClassificationMetrics.Compute(scores, [.. validation.Select(r => labels[r])]);
+            runScores[k] = (metrics.PrAuc, metrics.Auc);
+            if (k < folds)
+            {
+                // The first repeat covers every training row once: its scores are the out-of-fold scores the calibrator learns from.
+                for (int i = 0; i < validation.Length; i++)
+                {
+                    outOfFold[position[validation[i]]] = scores[i];
+                    foldOf[position[validation[i]]] = k;
+                }
+            }
+        });
+        double mean = runScores.Average(s => s.PrAuc);
+        double std = Math.Sqrt(runScores.Average(s => (s.PrAuc - mean) * (s.PrAuc - mean)));
+        return new CandidateRun(mean, runScores.Average(s => s.Auc), std, watch.Elapsed.TotalSeconds, outOfFold, foldOf, [.. runScores.Select(s => s.PrAuc)]);
     }
 
     /// <summary>
@@ -148,16 +186,13 @@ public static class ClassifierTraining
         var labels = table.Labels.TryGetValue(label, out var l) ? l : throw new InvalidInputException($"the feature table has no label '{label}'");
         var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
         var ml = new MLContext(seed);
-        var data = VectorData.View(ml, vectorizer.Bind(table), trainRows, labels);
-        var model = spec.BuildPipeline(ml, threads).Fit(ml.Data.Cache(data));
-        return new BinaryModel(ml, model, new BinaryModelInfo(task, label, spec, vectorizer, new PlattCalibration(1, 0)));
+        var bound = vectorizer.Bind(table);
+        var fitted = CandidateFitting.Fit(ml, spec, trainRows, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), seed, threads, table.AccountIds);
+        return new BinaryModel(ml, fitted.Model, new BinaryModelInfo(task, label, fitted.Fitted, vectorizer, new PlattCalibration(1, 0)) { CalibrationMethod = CalibrationMethod.None });
     }
 
-    private static ITransformer Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, int width)
-    {
-        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Label = labels[r] > 0.5f, Features = vectors[r] }).ToList(), VectorData.Schema(width));
-        return spec.BuildPipeline(ml).Fit(ml.Data.Cache(data));
-    }
+    private static IDataView View(MLContext ml, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, int width) =>
+        ml.Data.Cache(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Label = labels[r] > 0.5f, Features = vectors[r] }).ToList(), VectorData.Schema(width)));
 
     private static float[] RawScores(MLContext ml, ITransformer model, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, int width)
     {
@@ -255,7 +290,7 @@ public static class ClassifierTraining
         return z ^ (z >> 31);
     }
 
-    private static HashSet<int>[] StratifiedFolds(int[] rows, float[] labels, int folds, int seed)
+    internal static HashSet<int>[] StratifiedFolds(int[] rows, float[] labels, int folds, int seed)
     {
         var random = new Random(seed + 17);
         var result = Enumerable.Range(0, folds).Select(_ => new HashSet<int>()).ToArray();

@@ -145,6 +145,12 @@ public sealed record TaskMetadata(
     public string? HoldoutWarning { get; init; }
     /// <summary>The promotion floor's verdict; a served model that failed it was forced (--force).</summary>
     public FloorCheck? Floor { get; init; }
+
+    /// <summary>The calibrator chosen on out-of-fold log loss and the holdout's expected calibration error (null in models trained before it was reported).</summary>
+    public CalibrationSummary? CalibrationChoice { get; init; }
+
+    /// <summary>True when the chosen candidate's lead over the runner-up is within the cross-validation's noise.</summary>
+    public bool SelectionWithinNoise { get; init; }
 }
 
 /// <summary>A distribution as bin edges (inner cut points) and the share of rows in each bin; missing values in their own share.</summary>

@@ -359,8 +359,16 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         Heading(3, "Calibration", $"{slug}-calibration");
         Paragraph($"Can a score be read as a probability? Holdout {words.Subjects} in ten equal groups by predicted probability: " +
             $"points on the diagonal mean that of the {words.Subjects} scored 0.30, about 30% {words.Outcome}. " +
-            $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}.");
-        Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile, with the diagonal.", () => ReportCharts.Calibration(m, title).Png);
+            CalibratorWords(task));
+        if (task.CalibrationChoice is { } choice)
+        {
+            Paragraph($"{Format.Number(choice.HoldoutEce, 3)} on the holdout (the row-weighted gap between predicted and observed over ten equal-width bins of the " +
+                $"probability; the aim is below {Format.Number(CalibrationSummary.EceAim, 2)}" +
+                (choice.HoldoutEce < CalibrationSummary.EceAim ? ", met)." : $", not met{(m.Count < 1_000 ? $": on {Format.Count(m.Count)} held-out {words.Subjects} part of the gap is sampling noise" : "")})."),
+                "Expected calibration error:");
+        }
+        Chart($"calibration-{slug}", $"Reliability of the {title} probabilities: predicted against observed per decile and per equal-width bin (the ECE's bins), with the diagonal.",
+            () => ReportCharts.Calibration(m, title, task.CalibrationChoice?.HoldoutBins).Png);
         if (m.Reliability.Count > 0)
         {
             _blocks.Add(new TableBlock(
@@ -369,6 +377,14 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
                     Format.Percent(b.ObservedRate), Signed(b.ObservedRate - b.MeanPredicted)])).ToList()));
         }
     }
+
+    private static string CalibratorWords(TaskMetadata task) => task.CalibrationChoice switch
+    {
+        null => $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}.",
+        { Method: CalibrationMethod.Isotonic } c => $"Isotonic calibration (pool-adjacent-violators) fitted on out-of-fold scores. Why: {c.Reason}.",
+        { Method: CalibrationMethod.None } c => $"No calibrator: the trainer's own probability (the logistic of its score). Why: {c.Reason}.",
+        var c => $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}. Why: {c.Reason}.",
+    };
 
     private void LiftByDecile(ClassificationMetrics m, TaskWords words)
     {

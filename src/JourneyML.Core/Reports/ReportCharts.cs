@@ -49,11 +49,13 @@ public static class ReportCharts
         return Png(plot);
     }
 
-    public static Chart Calibration(ClassificationMetrics holdout, string taskTitle)
+    /// <param name="equalWidth">The equal-width bins the expected calibration error is computed on, drawn beside the deciles when given.</param>
+    public static Chart Calibration(ClassificationMetrics holdout, string taskTitle, IReadOnlyList<ReliabilityBin>? equalWidth = null)
     {
-        using var plot = NewPlot($"Calibration: {taskTitle}", "Predicted probability (mean per decile)", "Observed rate");
-        double top = holdout.Reliability.Count == 0 ? 1
-            : Math.Min(1, 1.1 * holdout.Reliability.Max(b => Math.Max(b.MeanPredicted, b.ObservedRate)));
+        using var plot = NewPlot($"Calibration: {taskTitle}", "Predicted probability (mean per group)", "Observed rate");
+        var points = holdout.Reliability.Concat(equalWidth ?? []).ToList();
+        double top = points.Count == 0 ? 1
+            : Math.Min(1, 1.1 * points.Max(b => Math.Max(b.MeanPredicted, b.ObservedRate)));
         top = Math.Max(top, 0.05);
         Diagonal(plot, top, "Perfect calibration");
         if (holdout.Reliability.Count > 0)
@@ -62,6 +64,14 @@ public static class ReportCharts
             s.LegendText = "Model (holdout deciles)";
             s.LineWidth = 2;
             s.MarkerSize = 8;
+        }
+        if (equalWidth is { Count: > 0 })
+        {
+            var bins = plot.Add.Scatter(equalWidth.Select(b => b.MeanPredicted).ToArray(), equalWidth.Select(b => b.ObservedRate).ToArray());
+            bins.LegendText = "Equal-width bins (ECE)";
+            bins.LineWidth = 0;
+            bins.MarkerSize = 10;
+            bins.MarkerShape = MarkerShape.OpenSquare;
         }
         plot.Axes.SetLimits(0, top, 0, top);
         plot.ShowLegend(Alignment.UpperLeft);

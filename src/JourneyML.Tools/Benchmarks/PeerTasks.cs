@@ -119,7 +119,7 @@ public static class PeerTasks
     public static CandidateSpec GradientBoosting => CandidateSpec.DefaultSweep[0];
 
     /// <summary>The fixed linear trainer: the sweep's L2-only logistic regression (L2 0.1 is scikit-learn's C = 10).</summary>
-    public static CandidateSpec Logistic => CandidateSpec.DefaultSweep.First(c => c.Trainer == CandidateSpec.LogisticRegression && c.Hyperparameters["l1"] == 0);
+    public static CandidateSpec Logistic => CandidateSpec.PlainLogistic;
 
     public static PeerMeasurement Run(PeerTaskOptions options, ILogger logger, CancellationToken cancellationToken = default) => options.Task switch
     {

@@ -21,6 +21,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchSoakCommand());
         Subcommands.Add(new BenchBadInputCommand());
         Subcommands.Add(new BenchCoverageCommand());
+        Subcommands.Add(new BenchSweepCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>

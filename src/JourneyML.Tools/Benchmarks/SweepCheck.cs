@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
+using JourneyML.SampleData;
+
+namespace JourneyML.Tools.Benchmarks;
+
+/// <summary>One task of one generated table: the sweep's chosen model against the best configuration found by hand, on the same holdout.</summary>
+public sealed record SweepCheckRow(
+    string World, int Customers, string Task, int Labelled, int HoldoutRows, int HoldoutPositives,
+    string Chosen, double ChosenAuc, string BestByHand, double BestByHandAuc, double? OracleAuc, double SweepSeconds)
+{
+    public double Gap => BestByHandAuc - ChosenAuc;
+
+    /// <summary>The bar of issue 18: the chosen model within 0.005 ROC AUC of the best candidate found by hand.</summary>
+    public const double Bar = 0.005;
+}
+
+/// <summary>
+/// Does the sweep choose as well as a person trying many configurations by hand? On a generated table it runs the
+/// product's selection (<see cref="ClassifierTraining.Train"/>), then fits a wider grid than the sweep (LightGBM over
+/// leaves, learning rate and rounds; FastTree; bigger forests; logistic regression over the penalty) on the same
+/// training rows and scores each, and the chosen model, on an independent test table of the same world. The best of
+/// that grid is still an optimistic yardstick (the maximum of about 30 figures), less so the larger the test table.
+/// </summary>
+public static class SweepCheck
+{
+    public static IReadOnlyList<CandidateSpec> ByHandGrid { get; } = BuildGrid();
+
+    private static List<CandidateSpec> BuildGrid()
+    {
+        var grid = new List<CandidateSpec>();
+        foreach (var leaves in new[] { 7.0, 15, 31 })
+        {
+            foreach (var rate in new[] { 0.03, 0.1 })
+            {
+                foreach (var rounds in new[] { 100.0, 300, 800 })
+                {
+                    grid.Add(new(CandidateSpec.LightGbm, new Dictionary<string, double> { ["leaves"] = leaves, ["learningRate"] = rate, ["iterations"] = rounds, ["minLeaf"] = 20 }));
+                }
+            }
+        }
+        grid.Add(new(CandidateSpec.FastTree, new Dictionary<string, double> { ["leaves"] = 15, ["trees"] = 300, ["learningRate"] = 0.05, ["minLeaf"] = 20 }));
+        grid.Add(new(CandidateSpec.FastTree, new Dictionary<string, double> { ["leaves"] = 31, ["trees"] = 100, ["learningRate"] = 0.2, ["minLeaf"] = 50 }));
+        grid.Add(new(CandidateSpec.FastForest, new Dictionary<string, double> { ["leaves"] = 63, ["trees"] = 300, ["minLeaf"] = 10 }));
+        grid.AddRange(CandidateFitting.L2Grid.Select(l2 => new CandidateSpec(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = 0 })));
+        return grid;
+    }
+
+    /// <summary>
+    /// Generates the world into <paramref name="directory"/> (when not there yet) and checks each task that has enough
+    /// labels. The models are compared on an independent test table: <paramref name="testCustomers"/> customers of the same
+    /// world drawn with another seed, so the yardstick is not the maximum of noisy figures on a holdout of a few dozen.
+    /// </summary>
+    public static List<SweepCheckRow> Run(GeneratorWorld world, int customers, int testCustomers, string directory, int seed, Action<string> log,
+        CancellationToken cancellationToken)
+    {
+        var generator = new GeneratorOptions { World = world, Customers = customers, Seed = seed };
+        var table = Features(generator, directory);
+        var testGenerator = generator with { Customers = testCustomers, Seed = seed + 1_000 };
+        var test = Features(testGenerator, directory + "-test");
+        var truth = GroundTruth.TryLoad(directory + "-test")?.AlignTo(test.CustomerIds);
+        var rows = new List<SweepCheckRow>();
+        foreach (var task in new[] { PredictionTask.Churn, PredictionTask.Lead })
+        {
+            if (!table.Labels.TryGetValue(task.Label, out var labels) || !test.Labels.TryGetValue(task.Label, out var testLabels))
+            {
+                continue;
+            }
+            var population = Labelled(table, task, labels);
+            int positives = population.Count(r => labels[r] == 1);
+            if (positives < 10 || population.Length - positives < 10)
+            {
+                log($"{GeneratorWorlds.NameOf(world)} {task}: {positives} positive, {population.Length - positives} negative: too few to train");
+                continue;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            var result = ClassifierTraining.Train(table, task, population, new ClassifierOptions { Seed = seed }, cancellationToken: cancellationToken);
+            double sweepSeconds = watch.Elapsed.TotalSeconds;
+            var testRows = Labelled(test, task, testLabels);
+            var testTruth = testRows.Select(r => testLabels[r]).ToArray();
+            double chosenAuc = ClassificationMetrics.RocAuc(result.Model.Predict(test, testRows), testTruth);
+            var (bestSpec, bestAuc) = ("", double.NegativeInfinity);
+            foreach (var spec in ByHandGrid.Concat(CandidateSpec.DefaultSweep))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var model = ClassifierTraining.FitOnce(table, task, result.TrainRows, spec, seed);
+                double auc = ClassificationMetrics.RocAuc(model.Predict(test, testRows), testTruth);
+                if (auc > bestAuc)
+                {
+                    (bestSpec, bestAuc) = (spec.Describe(), auc);
+                }
+            }
+            float[]? oracle = truth is null ? null : task == PredictionTask.Churn ? truth.ChurnProbability : truth.ConversionProbability;
+            double? oracleAuc = oracle is null ? null : ClassificationMetrics.RocAuc(testRows.Select(r => oracle[r]).ToArray(), testTruth);
+            var row = new SweepCheckRow(GeneratorWorlds.NameOf(world), table.RowCount, task.Name, population.Length, testRows.Length,
+                (int)testTruth.Sum(), result.Model.Info.Spec.Describe(), chosenAuc, bestSpec, bestAuc, oracleAuc, sweepSeconds);
+            log(Format(row));
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static FeatureTable Features(GeneratorOptions generator, string directory)
+    {
+        if (!File.Exists(Path.Combine(directory, "customers.csv")) && !File.Exists(Path.Combine(directory, "customers.parquet")))
+        {
+            new SampleGenerator(generator).Generate(directory);
+        }
+        return BehaviourFeatures.Build(Dataset.Open(directory, new ValidationReport()), new FeatureOptions { AsOf = generator.ReferenceAsOf }).Table;
+    }
+
+    private static int[] Labelled(FeatureTable table, PredictionTask task, float[] labels) =>
+        [.. Enumerable.Range(0, table.RowCount).Where(r => (table.Status is null || table.Status[r] == task.Population) && !float.IsNaN(labels[r]))];
+
+    public static string Header =>
+        "| World | Customers | Task | Labelled | Test rows (positive) | Chosen | Test ROC AUC | Best by hand | Its ROC AUC | Gap | Within 0.005 | Oracle | Sweep |\n" +
+        "|---|---:|---|---:|---:|---|---:|---|---:|---:|---|---:|---:|";
+
+    public static string Format(SweepCheckRow r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"| {r.World} | {r.Customers:N0} | {r.Task} | {r.Labelled:N0} | {r.HoldoutRows:N0} ({r.HoldoutPositives:N0}) | {r.Chosen} | {r.ChosenAuc:F3} | {r.BestByHand} | {r.BestByHandAuc:F3} | " +
+        $"{r.Gap:+0.000;-0.000;0.000} | {(r.Gap <= SweepCheckRow.Bar ? "yes" : "no")} | {(r.OracleAuc is { } o ? o.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "")} | {r.SweepSeconds:F1} s |");
+}
