@@ -41,6 +41,10 @@ internal static class TrainingSummaryText
                 $"top 10%: precision {h.PrecisionAtTop10:0%}, recall {h.RecallAtTop10:0%}");
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(i => i.Feature))}");
         }
+        if (m.AtRisk is { } atRisk)
+        {
+            sb.AppendLine(inv, $"  At-risk: {atRisk.Describe()}");
+        }
         if (m.FeatureChoices is { } choices)
         {
             AppendCustomerColumns(sb, choices);

@@ -120,6 +120,7 @@ public static class TrainingRun
             Promotion = decision,
             GroundTruth = truth is null ? null : Compare(truth, segmentation, churn, lead),
             TrainingSeconds = watch.Elapsed.TotalSeconds,
+            AtRisk = churn is null ? null : AtRiskOf(table, churn),
         };
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -226,6 +227,13 @@ public static class TrainingRun
             logger.LogWarning("Left {Column} out of the {Task} model: {Reason}", left.Column, task, left.Reason);
         }
         return result;
+    }
+
+    /// <summary>The At-risk cut from the churn model's holdout risks (calibrated) and outcomes: see <see cref="AtRiskCut.Derive"/>.</summary>
+    private static AtRiskCut AtRiskOf(FeatureTable table, ClassifierResult churn)
+    {
+        var labels = table.Labels[churn.Task.Label];
+        return AtRiskCut.Derive(churn.HoldoutPredictions, [.. churn.HoldoutRows.Select(r => labels[r])]);
     }
 
     private static TaskMetadata TaskMetadataOf(ClassifierResult result, string population) => new(

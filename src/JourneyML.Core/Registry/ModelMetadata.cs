@@ -73,6 +73,10 @@ public sealed record ModelMetadata
     /// <summary>Why a classifier was not trained (no label, too few of one outcome), one line a task; empty when both were, or in mode A.</summary>
     public IReadOnlyList<string> NotTrained { get; init; } = [];
     public required double TrainingSeconds { get; init; }
+
+    // At-risk list (issue 18): the cut derived from the churn model's holdout, read by the default At-risk stage.
+    /// <summary>The churn risk cut of the At-risk stage and how its list did on the holdout; null without a churn model (or a model trained before it was derived).</summary>
+    public AtRiskCut? AtRisk { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }
 }

@@ -49,7 +49,7 @@ public static class Scorer
         var raise = new bool[n];
         ScoreRows(models.Churn, table, RowsWith(status, CustomerStatus.Customer), churn, factors, raise, topFactors, path);
         ScoreRows(models.Lead, table, RowsWith(status, CustomerStatus.Lead), lead, factors, raise, topFactors, path);
-        stages ??= StageModel.Default([.. table.Columns.Select(c => c.Name)]);
+        stages ??= StageModel.Default(new StageSignals([.. table.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
         var stage = StageModel.AssignAll(stages, table, status, churn, lead);
         return new ScoredTable(status, segments, churn, lead, factors, raise, stage);
     }
