@@ -1,4 +1,5 @@
 using JourneyML.Api.Alerts;
+using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,22 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
     /// <summary>The latest snapshot; null until the first scoring run.</summary>
     public SnapshotView? Current => _current;
 
-    public AlertRules Rules { get; } = new((float)options.Value.ChurnRiskThreshold, options.Value.AlertStages);
+    /// <summary>The alert rules of the snapshot served: the configured threshold, or the At-risk cut of its model.</summary>
+    public AlertRules Rules => _rules ?? RulesFor(null);
+
+    private volatile AlertRules? _rules;
+
+    private AlertRules RulesFor(string? snapshotFile)
+    {
+        double? cut = options.Value.ChurnRiskThreshold;
+        if (cut is null && snapshotFile is not null)
+        {
+            // The file name ends with the model version (Snapshot.FileName): its metadata holds the cut.
+            string version = Path.GetFileNameWithoutExtension(snapshotFile).Split('_') is { Length: > 2 } parts ? parts[2] : "";
+            cut = version.Length == 0 ? null : new ModelRegistry(paths.Registry).Find(version)?.AtRisk?.Threshold;
+        }
+        return new((float)(cut ?? AlertRules.DefaultChurnRiskThreshold), options.Value.AlertStages);
+    }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -58,12 +74,14 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
             }
             try
             {
-                var view = await Task.Run(() => SnapshotView.Load(Directory, Rules, options.Value.HistoryDepth), cancellationToken);
+                var rules = RulesFor(files[^1]);
+                var view = await Task.Run(() => SnapshotView.Load(Directory, rules, options.Value.HistoryDepth), cancellationToken);
                 if (view is null)
                 {
                     return _current;
                 }
                 bool isNew = _current is not null && view.Path != _current.Path;
+                _rules = rules;
                 _current = view;
                 logger.LogInformation("Serving snapshot {Snapshot}: {Customers} customers as of {AsOf:yyyy-MM-dd}, {Alerts} alerts",
                     Path.GetFileName(view.Path), view.Latest.Count, view.Latest.AsOf, view.Alerts.Count);
