@@ -80,9 +80,9 @@ public static class Scorer
             {
                 int r = slice[i];
                 scores[r] = probabilities[i];
-                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top);
+                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task);
                 raise[r] = raising.Count > 0;
-                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, raising: false);
+                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, raising: false);
             }
         });
     }
