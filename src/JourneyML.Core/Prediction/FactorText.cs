@@ -79,7 +79,8 @@ public static class FactorText
             _ => "no engagement history yet",
         };
         float tenure = Value(table, row, FeatureNames.TenureDays);
-        return float.IsNaN(tenure) ? what + " before the as-of date" : $"{what} (signed up {Plural(MathF.Floor(tenure), "day", "days")} ago)";
+        return float.IsNaN(tenure) ? what + " before the as-of date"
+            : tenure < 1 ? $"{what} (signed up within the last day)" : $"{what} (signed up {Plural(MathF.Floor(tenure), "day", "days")} ago)";
     }
 
     private static readonly HashSet<string> s_catalogue = new(FeatureNames.Definitions.Select(d => d.Name), StringComparer.Ordinal);
@@ -241,10 +242,10 @@ public static class FactorText
     /// <summary>Tenure, history and whether the customer pays; null for any other feature.</summary>
     private static string? LifecyclePhrase(string feature, float value) => feature switch
     {
-        FeatureNames.TenureDays => $"signed up {Number(MathF.Floor(value))} days ago",
-        FeatureNames.DaysAsCustomer => float.IsNaN(value) ? "not a paying customer yet" : $"paying customer for {Number(MathF.Floor(value))} days",
-        FeatureNames.HistoryDays => $"{Number(MathF.Floor(value))} days of behaviour history",
-        FeatureNames.IsNew => value >= 0.5f ? "new: signed up less than 30 days ago" : "past the first 30 days",
+        FeatureNames.TenureDays => value < 1 ? "signed up within the last day" : $"signed up {Plural(MathF.Floor(value), "day", "days")} ago",
+        FeatureNames.DaysAsCustomer => float.IsNaN(value) ? "not a paying customer yet" : value < 1 ? "became a paying customer within the last day" : $"paying customer for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.HistoryDays => value < 1 ? "less than a day of behaviour history" : $"{Plural(MathF.Floor(value), "day", "days")} of behaviour history",
+        FeatureNames.IsNew => value >= 0.5f ? "new, signed up less than 30 days ago" : "past the first 30 days",
         FeatureNames.IsCustomer => value >= 0.5f ? "a paying customer" : "not a paying customer yet",
         FeatureNames.Reactivations => value >= 1 ? $"came back {Plural(value, "time", "times")} after cancelling" : "never cancelled and came back",
         _ => null,
