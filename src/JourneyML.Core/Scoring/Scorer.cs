@@ -50,7 +50,9 @@ public static class Scorer
         ScoreRows(models.Churn, table, RowsWith(status, CustomerStatus.Customer), churn, factors, raise, topFactors, path);
         ScoreRows(models.Lead, table, RowsWith(status, CustomerStatus.Lead), lead, factors, raise, topFactors, path);
         stages ??= StageModel.Default(new StageSignals([.. table.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
-        var stage = StageModel.AssignAll(stages, table, status, churn, lead);
+        // A batch run cuts the At-risk list on its own paying customers; a live call (one customer, or a few) is no
+        // population to cut on, so it keeps the model's cut, as the stage timelines do.
+        var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead);
         return new ScoredTable(status, segments, churn, lead, factors, raise, stage);
     }
 

@@ -150,7 +150,6 @@ public sealed class StageModel
     public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore)
     {
         var numeric = table.Columns.OfType<Features.NumericColumn>().ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);
-        stages = stages.ForRun(churnRisk);
         var result = new string[table.RowCount];
         for (int r = 0; r < result.Length; r++)
         {
