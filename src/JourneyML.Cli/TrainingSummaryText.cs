@@ -53,6 +53,10 @@ internal static class TrainingSummaryText
             }
             sb.AppendLine(inv, $"    drivers: {string.Join(", ", task.Importance.Take(5).Select(d => d.Feature))}");
         }
+        if (m.AtRisk is { } atRisk)
+        {
+            sb.AppendLine(inv, $"  At-risk: {atRisk.Describe()}");
+        }
         foreach (var warning in ModelWarnings.Of(m))
         {
             sb.AppendLine(inv, $"  WARNING: {warning}");

@@ -148,7 +148,7 @@ public sealed class ModelHost(ServingPaths paths, IOptions<ServingOptions> optio
     /// <summary>A version's loaded models made ready to serve (stages, predictor, warm-up); throws when they cannot serve.</summary>
     public CustomerPredictor Prepare(LoadedModels models)
     {
-        var stages = StageModel.ForRegistry(Registry.Root, [.. models.Metadata.Features.Select(f => f.Name)]);
+        var stages = StageModel.ForRegistry(Registry.Root, new StageSignals([.. models.Metadata.Features.Select(f => f.Name)]).WithModel(models.Metadata));
         var predictor = new CustomerPredictor(models, stages);
         predictor.WarmUp();
         return predictor;

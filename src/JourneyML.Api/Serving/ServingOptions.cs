@@ -35,9 +35,13 @@ public sealed class ServingOptions
     [Range(1, 120)]
     public int HistoryDepth { get; set; } = 12;
 
-    /// <summary>An alert is raised when a customer's churn risk crosses this (from below) between two snapshots.</summary>
+    /// <summary>
+    /// An alert is raised when a customer's churn risk crosses this (from below) between two snapshots. Unset (the
+    /// default): the At-risk cut of the latest snapshot's model (metadata.json atRisk.threshold), so alerts follow the
+    /// same list as the At-risk stage; 0.4 for a model trained before the cut was derived.
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double ChurnRiskThreshold { get; set; } = AlertRules.DefaultChurnRiskThreshold;
+    public double? ChurnRiskThreshold { get; set; }
 
     /// <summary>Stages whose entry raises an alert.</summary>
     public string[] AlertStages { get; set; } = [.. AlertRules.DefaultStages];

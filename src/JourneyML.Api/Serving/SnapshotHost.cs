@@ -1,4 +1,5 @@
 using JourneyML.Api.Alerts;
+using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,22 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
     /// <summary>How many files in the snapshot folder cannot be read and are skipped (the log names them).</summary>
     public int Unreadable => _unreadable.Count;
 
-    public AlertRules Rules { get; } = new((float)options.Value.ChurnRiskThreshold, options.Value.AlertStages);
+    /// <summary>The alert rules of the snapshot served: the configured threshold, or the At-risk cut of its model.</summary>
+    public AlertRules Rules => _rules ?? RulesFor(null);
+
+    private volatile AlertRules? _rules;
+
+    private AlertRules RulesFor(string? snapshotFile)
+    {
+        double? cut = options.Value.ChurnRiskThreshold;
+        if (cut is null && snapshotFile is not null)
+        {
+            // The file name ends with the model version (Snapshot.FileName): its metadata holds the cut.
+            string version = Path.GetFileNameWithoutExtension(snapshotFile).Split('_') is { Length: > 2 } parts ? parts[2] : "";
+            cut = version.Length == 0 ? null : new ModelRegistry(paths.Registry).Find(version)?.AtRisk?.Threshold;
+        }
+        return new((float)(cut ?? AlertRules.DefaultChurnRiskThreshold), options.Value.AlertStages);
+    }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -61,7 +77,9 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
             {
                 return _current;
             }
-            var view = await Task.Run(() => SnapshotView.Load(candidates, Rules, options.Value.HistoryDepth, (file, e) =>
+            // The alert rules follow the newest snapshot's model (its At-risk cut) unless a threshold is configured.
+            var rules = RulesFor(candidates.Count > 0 ? candidates[^1] : null);
+            var view = await Task.Run(() => SnapshotView.Load(candidates, rules, options.Value.HistoryDepth, (file, e) =>
             {
                 known[file] = FileStamp.Of(file);
                 logger.LogWarning("Snapshot file {Snapshot} cannot be read and is skipped (the one served stays): {Reason}", Path.GetFileName(file), e.Message);
@@ -72,6 +90,7 @@ public sealed class SnapshotHost(ServingPaths paths, IOptions<ServingOptions> op
                 return _current;
             }
             bool isNew = _current is not null;
+            _rules = rules;
             _current = view;
             logger.LogInformation("Serving snapshot {Snapshot}: {Customers} customers as of {AsOf:yyyy-MM-dd}, {Alerts} alerts",
                 Path.GetFileName(view.Path), view.Latest.Count, view.Latest.AsOf, view.Alerts.Count);

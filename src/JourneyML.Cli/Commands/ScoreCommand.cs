@@ -128,6 +128,10 @@ internal sealed class ScoreCommand : Command
         }
         sb.AppendLine(result.PreviousSnapshot is null ? "  first snapshot: no change to report yet" : $"  changes against {Path.GetFileName(result.PreviousSnapshot)}");
         sb.AppendLine(inv, $"  stages: {string.Join(", ", s.Stage.GroupBy(x => x.Length == 0 ? "no stage" : x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))}");
+        if (result.AtRisk is { } atRisk)
+        {
+            sb.AppendLine(inv, $"  {atRisk}");
+        }
         foreach (var note in result.Notes)
         {
             sb.AppendLine(inv, $"  note: {note}");

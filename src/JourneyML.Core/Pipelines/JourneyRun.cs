@@ -65,7 +65,7 @@ public static class JourneyRun
         var from = options.From ?? to.AddDays(-180);
         var registry = new ModelRegistry(options.RegistryPath);
         var champion = options.Version is { } version ? registry.Load(version) : registry.LoadChampion();
-        var stages = StageModel.ForRegistry(registry.Root, [.. FeatureNames.Definitions.Select(d => d.Name)]);
+        var stages = StageModel.ForRegistry(registry.Root, new StageSignals([.. FeatureNames.Definitions.Select(d => d.Name)]).WithModel(champion?.Metadata));
         Done("open the export and the champion");
         // One read of the events for everything below: timelines, the signals now, touchpoints and cohorts.
         var events = EventTimeline.Build(dataset, withChannels: true, cancellationToken: cancellationToken);

@@ -43,7 +43,7 @@ internal static class ScoringNotes
     /// <summary>The report beside a snapshot: <c>&lt;snapshot&gt;.report.md</c>.</summary>
     public static string ReportPath(string snapshotPath) => Path.ChangeExtension(snapshotPath, ".report.md");
 
-    public static string Report(Snapshot snapshot, LoadedModels models, StageModel stages, IReadOnlyList<string> notes, LoadedFeatures loaded)
+    public static string Report(Snapshot snapshot, LoadedModels models, StageModel stages, IReadOnlyList<string> notes, LoadedFeatures loaded, string? atRisk = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var mode = models.Metadata.Mode;
@@ -65,6 +65,12 @@ internal static class ScoringNotes
         foreach (var stage in (stages.PathAvailable ? stages.Path : []).Concat(stages.OffPath))
         {
             sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}");
+        }
+        if (atRisk is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine(atRisk);
+            sb.AppendLine();
         }
         foreach (var left in stages.LeftOut)
         {

@@ -38,6 +38,8 @@ public sealed record ScoringResult(Snapshot Snapshot, string SnapshotPath, strin
     public string? ReportPath { get; init; }
     /// <summary>How the champion was trained, so its scores are called what the user called them.</summary>
     public TrainingMode Mode { get; init; }
+    /// <summary>The At-risk cut this run applied and how many it listed (with the training cut's holdout precision and recall); null when no stage reads the model's cut.</summary>
+    public string? AtRisk { get; init; }
 
     /// <summary>The customers most at risk, highest first (ties by id): the first section of the CSV, and the API's churn-risk list.</summary>
     public IEnumerable<int> RankedByRisk() => RankedList.ByChurnRisk(Snapshot);
@@ -66,7 +68,7 @@ public static class ScoringRun
             HasStatus = loaded.StatusKnown,
             HasChurnRisk = models.Churn is not null,
             HasLeadScore = models.Lead is not null,
-        };
+        }.WithModel(models.Metadata);
         var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, signals) : StageModel.ForRegistry(registry.Root, signals);
         var notes = ScoringNotes.Of(stages, models, loaded);
         foreach (var note in notes)
@@ -90,10 +92,12 @@ public static class ScoringRun
             WriteRankedList(snapshot, csv, options.ExportFormat);
         }
         var report = ScoringNotes.ReportPath(path);
-        AtomicFile.WriteAllText(report, ScoringNotes.Report(snapshot, models, stages, notes, loaded));
+        // The same cut the scorer applied (ForRun is deterministic), to say in words what the At-risk list is.
+        var atRisk = stages.ForRun(snapshot.ChurnRisk).AtRiskRun?.Describe(models.Metadata.AtRisk);
+        AtomicFile.WriteAllText(report, ScoringNotes.Report(snapshot, models, stages, notes, loaded, atRisk));
         logger.LogInformation("Scored {Customers} customers as of {AsOf:yyyy-MM-dd} with {Version} in {Seconds:F1} s; snapshot {Path}",
             snapshot.Count, snapshot.AsOf, models.Metadata.Version, watch.Elapsed.TotalSeconds, path);
-        return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed) { Notes = notes, ReportPath = report, Mode = models.Metadata.Mode };
+        return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed) { Notes = notes, ReportPath = report, Mode = models.Metadata.Mode, AtRisk = atRisk };
     }
 
     /// <summary>

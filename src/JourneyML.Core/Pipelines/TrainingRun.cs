@@ -145,6 +145,7 @@ public static class TrainingRun
             Promotion = decision,
             GroundTruth = truth is null ? null : Compare(truth, segmentation, churn, lead),
             TrainingSeconds = watch.Elapsed.TotalSeconds,
+            AtRisk = servedChurn is null ? null : AtRiskOf(table, servedChurn),
         };
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -281,6 +282,13 @@ public static class TrainingRun
             CalibrationChoice = result.Calibration,
             SelectionWithinNoise = result.SelectionWithinNoise,
         };
+    }
+
+    /// <summary>The At-risk cut from the churn model's holdout risks (calibrated) and outcomes: see <see cref="AtRiskCut.Derive"/>.</summary>
+    private static AtRiskCut AtRiskOf(FeatureTable table, ClassifierResult churn)
+    {
+        var labels = table.Labels[churn.Task.Label];
+        return AtRiskCut.Derive(churn.HoldoutPredictions, [.. churn.HoldoutRows.Select(r => labels[r])]);
     }
 
     private static GroundTruthComparison Compare(KnownTruthRows truth, SegmentationResult segmentation, ClassifierResult? churn, ClassifierResult? lead)

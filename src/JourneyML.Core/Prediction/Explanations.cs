@@ -17,7 +17,7 @@ public static class Explanations
         var (probabilities, contributions) = model.PredictWithContributions(table, [row]);
         var features = model.Vectorizer.Features;
         return new Explanation(table.CustomerIds[row], probabilities[0],
-            FactorText.Top(table, row, features, contributions[0], count),
-            FactorText.Top(table, row, features, contributions[0], count, raising: false));
+            FactorText.Top(table, row, features, contributions[0], count, model.Info.Task),
+            FactorText.Top(table, row, features, contributions[0], count, model.Info.Task, raising: false));
     }
 }

@@ -9,30 +9,39 @@ public sealed record Factor(string Feature, float Contribution, string Text);
 
 /// <summary>
 /// Writes a customer's factors in business words from their own feature values ("logins down 62% against the
-/// previous 30 days (16 → 6)", "4 support tickets in the last 30 days"), not feature names. Features without a
-/// phrase (a ready feature table's own columns) read as "name: value".
+/// previous 30 days (16 → 6)", "4 support tickets in the last 30 days"), not feature names, each with the way it pushes
+/// the score ("(raises churn risk)"). Missing history reads as such ("no login history yet (signed up 9 days ago)"),
+/// never as "unknown", NaN or Infinity; a ready feature table's own columns read in their own names, as the user wrote
+/// them ("monthly spend 120.5 (high)", "業種 is 小売").
 /// </summary>
 public static class FactorText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>The strongest contributions in the given direction (positive: raises the score), described.</summary>
-    public static IReadOnlyList<Factor> Top(FeatureTable table, int row, IReadOnlyList<string> features, float[] contributions, int count, bool raising = true)
+    /// <summary>The strongest contributions in the given direction (positive: raises the score), described with that direction.</summary>
+    public static IReadOnlyList<Factor> Top(FeatureTable table, int row, IReadOnlyList<string> features, float[] contributions, int count,
+        PredictionTask task, bool raising = true)
     {
+        string direction = $" ({(raising ? "raises" : "lowers")} {ScoreWords(task)})";
         // Related features (a count and its trend) can read the same: keep each text once, with the larger weight.
         return [.. contributions.Select((c, i) => (c, i))
             .Where(x => raising ? x.c > 1e-6f : x.c < -1e-6f)
             .Where(x => !AccountOfOne(table, row, features[x.i]))
             .OrderByDescending(x => raising ? x.c : -x.c)
-            .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i])))
+            .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i]) + direction))
             .DistinctBy(f => f.Text)
             .Take(count)];
     }
 
+    /// <summary>What the task's score is called in a reason: "churn risk", "lead score".</summary>
+    public static string ScoreWords(PredictionTask task) => task == PredictionTask.Churn ? "churn risk" : "lead score";
+
+    /// <summary>The feature's value for this customer in words, without a direction.</summary>
     public static string Describe(FeatureTable table, int row, string feature)
     {
         float value = Value(table, row, feature);
-        return LoginPhrase(table, row, feature, value)
+        return MissingPhrase(table, row, feature, value)
+            ?? LoginPhrase(table, row, feature, value)
             ?? SupportPhrase(table, row, feature, value)
             ?? ValuePhrase(table, row, feature, value)
             ?? EngagementPhrase(feature, value)
@@ -40,8 +49,58 @@ public static class FactorText
             ?? LifecyclePhrase(feature, value)
             ?? AttributePhrase(table, row, feature, value)
             ?? CategoryPhrase(table, row, feature)
-            ?? $"{feature}: {Number(value)}";
+            ?? OwnColumnPhrase(table, feature, value);
     }
+
+    /// <summary>
+    /// A behaviour feature with no value: the customer has no history of it before the as-of date (too new, or never
+    /// did it). Said so, with how long ago they signed up, instead of "unknown". Null when the value is known, or for
+    /// the features whose own phrase says what missing means (days as a customer, minutes and other event values).
+    /// </summary>
+    private static string? MissingPhrase(FeatureTable table, int row, string feature, float value)
+    {
+        if (!float.IsNaN(value) || table.CategoriesOrNull(feature) is not null || table.Find(feature) is { } c && AttributeFeature.IsAttribute(c)
+            || feature is FeatureNames.DaysAsCustomer or FeatureNames.TicketSeverityMax90d or FeatureNames.TicketSeverityMean90d
+                or FeatureNames.WebinarMinutes90d or FeatureNames.WebinarMinutesMean90d
+            || FeatureNames.ContentValues.Any(v => v.Name == feature || v.Mean == feature)
+            || !s_catalogue.Contains(feature))
+        {
+            return null;
+        }
+        string what = feature switch
+        {
+            FeatureNames.DaysSinceLastLogin => "no login yet",
+            FeatureNames.DaysSinceLastActivity => "no activity yet",
+            _ when feature.Contains("login", StringComparison.Ordinal) => "no login history yet",
+            _ when feature.Contains("ticket", StringComparison.Ordinal) || feature.Contains("escalation", StringComparison.Ordinal) => "no support-ticket history yet",
+            _ when feature.Contains("usage", StringComparison.Ordinal) => "no usage recorded yet",
+            _ when feature.StartsWith("account_", StringComparison.Ordinal) => "no account activity recorded yet",
+            _ when feature.Contains("active", StringComparison.Ordinal) => "no activity history yet",
+            _ => "no engagement history yet",
+        };
+        float tenure = Value(table, row, FeatureNames.TenureDays);
+        return float.IsNaN(tenure) ? what + " before the as-of date"
+            : tenure < 1 ? $"{what} (signed up within the last day)" : $"{what} (signed up {Plural(MathF.Floor(tenure), "day", "days")} ago)";
+    }
+
+    private static readonly HashSet<string> s_catalogue = new(FeatureNames.Definitions.Select(d => d.Name), StringComparer.Ordinal);
+
+    /// <summary>A column with no phrase of its own (a ready feature table's): its name as the user wrote it, spaced where it is snake_case.</summary>
+    private static string OwnColumnPhrase(FeatureTable table, string feature, float value)
+    {
+        string name = Spaced(feature);
+        if (float.IsNaN(value))
+        {
+            return $"no {name} recorded";
+        }
+        var level = table.Find(feature) is NumericColumn numeric && Quartiles(numeric) is var (low, high)
+            ? value < low ? " (low)" : value > high ? " (high)" : ""
+            : "";
+        return $"{name} {Number(value)}{level}";
+    }
+
+    /// <summary>"monthly_spend" reads "monthly spend"; any other name (MonthlyCharges, 業種) as written.</summary>
+    private static string Spaced(string name) => name.Contains('_', StringComparison.Ordinal) ? name.Replace('_', ' ').Trim() : name;
 
     /// <summary>
     /// An account roll-up of a customer alone in their account says nothing an account does ("1 of 1 contacts in the
@@ -94,15 +153,9 @@ public static class FactorText
         }
         if (column is CategoricalColumn categorical)
         {
-            return categorical.Values[row] is { } category ? $"{feature} is {category}" : $"{feature} unknown";
+            return categorical.Values[row] is { } category ? $"{Spaced(feature)} is {Spaced(category)}" : $"no {Spaced(feature)} recorded";
         }
-        if (float.IsNaN(value))
-        {
-            return $"{feature} unknown";
-        }
-        var (low, high) = Quartiles((NumericColumn)column);
-        var level = value < low ? " (low)" : value > high ? " (high)" : "";
-        return $"{feature} {Number(value)}{level}";
+        return OwnColumnPhrase(table, feature, value);
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<float[], Tuple<float, float>> s_quartiles = [];
@@ -119,9 +172,11 @@ public static class FactorText
         return (q.Item1, q.Item2);
     }
 
-    private static float Value(FeatureTable table, int row, string name) => table.NumbersOrNull(name) is { } n ? n[row] : float.NaN;
+    /// <summary>A feature's value; NaN when absent or not finite (a 1e300 in an export is no number a reason can show).</summary>
+    private static float Value(FeatureTable table, int row, string name) =>
+        table.NumbersOrNull(name) is { } n && float.IsFinite(n[row]) ? n[row] : float.NaN;
 
-    private static string Number(float v) => float.IsNaN(v) ? "unknown" : v.ToString(Math.Abs(v - MathF.Round(v)) < 1e-4 ? "0" : "0.#", Inv);
+    private static string Number(float v) => v.ToString(Math.Abs(v - MathF.Round(v)) < 1e-4 ? "0" : "0.#", Inv);
 
     private static string Plural(float v, string one, string many) => $"{Number(v)} {(Math.Abs(v - 1) < 1e-6 ? one : many)}";
 
@@ -131,15 +186,17 @@ public static class FactorText
         FeatureNames.LoginTrend or FeatureNames.LoginsPrev30d =>
             Trend(Value(table, row, FeatureNames.Logins30d), Value(table, row, FeatureNames.LoginsPrev30d), "logins"),
         FeatureNames.Logins7d => $"{Plural(value, "login", "logins")} in the last 7 days",
-        FeatureNames.Logins30d => $"{Plural(value, "login", "logins")} in the last 30 days ({Number(Value(table, row, FeatureNames.LoginsPrev30d))} in the 30 before)",
+        FeatureNames.Logins30d => $"{Plural(value, "login", "logins")} in the last 30 days{Before(Value(table, row, FeatureNames.LoginsPrev30d))}",
         FeatureNames.Logins90d => $"{Plural(value, "login", "logins")} in the last 90 days",
         FeatureNames.LoginRate90d => $"{Number(value)} logins a week over the last 90 days",
-        FeatureNames.DaysSinceLastLogin => float.IsNaN(value) ? "has never logged in" : $"no login for {Plural(MathF.Floor(value), "day", "days")}",
-        FeatureNames.DaysSinceLastActivity => float.IsNaN(value) ? "no activity recorded" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.DaysSinceLastLogin => value < 1 ? "logged in within the last day" : $"no login for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.DaysSinceLastActivity => value < 1 ? "active within the last day" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}",
         FeatureNames.ActiveDays30d => $"active on {Number(value)} of the last 30 days",
         FeatureNames.ActiveDays90d => $"active on {Number(value)} of the last 90 days",
         _ => null,
     };
+
+    private static string Before(float before) => float.IsNaN(before) ? "" : $" ({Number(before)} in the 30 before)";
 
     /// <summary>Support tickets, their trend and escalations; null for any other feature.</summary>
     private static string? SupportPhrase(FeatureTable table, int row, string feature, float value) => feature switch
@@ -174,7 +231,9 @@ public static class FactorText
     private static string? AccountPhrase(FeatureTable table, int row, string feature, float value) => feature switch
     {
         FeatureNames.AccountContacts => $"{Plural(value, "contact", "contacts")} in the account",
-        FeatureNames.AccountEngagedContacts30d => $"{Number(value)} of {Number(Value(table, row, FeatureNames.AccountContacts))} contacts in the account active in the last 30 days",
+        FeatureNames.AccountEngagedContacts30d => Value(table, row, FeatureNames.AccountContacts) is var contacts && float.IsNaN(contacts)
+            ? $"{Plural(value, "contact", "contacts")} in the account active in the last 30 days"
+            : $"{Number(value)} of {Number(contacts)} contacts in the account active in the last 30 days",
         FeatureNames.AccountEngagedRoles30d => $"{Plural(value, "buying-group role", "buying-group roles")} active in the account in the last 30 days",
         FeatureNames.AccountDecisionMakerEngaged => value >= 0.5f ? "a decision-maker in the account is engaged" : "no decision-maker in the account engaged in the last 30 days",
         _ => null,
@@ -183,10 +242,10 @@ public static class FactorText
     /// <summary>Tenure, history and whether the customer pays; null for any other feature.</summary>
     private static string? LifecyclePhrase(string feature, float value) => feature switch
     {
-        FeatureNames.TenureDays => $"signed up {Number(MathF.Floor(value))} days ago",
-        FeatureNames.DaysAsCustomer => float.IsNaN(value) ? "not a paying customer yet" : $"paying customer for {Number(MathF.Floor(value))} days",
-        FeatureNames.HistoryDays => $"{Number(MathF.Floor(value))} days of behaviour history",
-        FeatureNames.IsNew => value >= 0.5f ? "new: signed up less than 30 days ago" : "past the first 30 days",
+        FeatureNames.TenureDays => value < 1 ? "signed up within the last day" : $"signed up {Plural(MathF.Floor(value), "day", "days")} ago",
+        FeatureNames.DaysAsCustomer => float.IsNaN(value) ? "not a paying customer yet" : value < 1 ? "became a paying customer within the last day" : $"paying customer for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.HistoryDays => value < 1 ? "less than a day of behaviour history" : $"{Plural(MathF.Floor(value), "day", "days")} of behaviour history",
+        FeatureNames.IsNew => value >= 0.5f ? "new, signed up less than 30 days ago" : "past the first 30 days",
         FeatureNames.IsCustomer => value >= 0.5f ? "a paying customer" : "not a paying customer yet",
         FeatureNames.Reactivations => value >= 1 ? $"came back {Plural(value, "time", "times")} after cancelling" : "never cancelled and came back",
         _ => null,
@@ -202,20 +261,24 @@ public static class FactorText
         var category = categories[row];
         return feature switch
         {
-            FeatureNames.Plan => $"on the {category ?? "unknown"} plan",
-            FeatureNames.Role => category is null ? "role unknown" : $"role: {category}",
-            FeatureNames.Region => category is null ? "region unknown" : $"region: {category}",
-            _ => $"{feature}: {category ?? "(missing)"}",
+            FeatureNames.Plan => category is null ? "no plan recorded" : $"on the {Spaced(category)} plan",
+            FeatureNames.Role => category is null ? "no role recorded" : $"in the role {Spaced(category)}",
+            FeatureNames.Region => category is null ? "no region recorded" : $"in region {Code(category)}",
+            _ => category is null ? $"no {Spaced(feature)} recorded" : $"{Spaced(feature)} is {Spaced(category)}",
         };
     }
+
+    /// <summary>A short region code as it is meant ("emea" is EMEA); anything longer (Europe, 関東) as written.</summary>
+    private static string Code(string category) =>
+        category.Length <= 5 && category.All(char.IsAsciiLetter) ? category.ToUpperInvariant() : category;
 
     /// <summary>"logins down 62% against the previous 30 days (16 → 6)".</summary>
     public static string Trend(float now, float before, string what)
     {
         string N(float v) => v.ToString("0", Inv);
-        if (float.IsNaN(now) || float.IsNaN(before))
+        if (!float.IsFinite(now) || !float.IsFinite(before))
         {
-            return $"{what}: trend unknown";
+            return $"no {what} history for a 60-day trend yet";
         }
         if (before == 0)
         {

@@ -31,6 +31,7 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         Summary();
         Segments();
         Classifier(metadata.Churn ?? WithheldModel(PredictionTask.Churn), s_churnWords);
+        AtRiskList();
         Classifier(metadata.Lead ?? WithheldModel(PredictionTask.Lead), LeadWords);
         Drift();
         Promotion();
@@ -292,6 +293,22 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         CalibrationCheck(task, words);
         LiftByDecile(task.Holdout, words);
         ScoreDrivers(task, words);
+    }
+
+    /// <summary>The At-risk stage's cut and what its list did on the holdout (issue 18): what a CS lead defends to their VP.</summary>
+    private void AtRiskList()
+    {
+        if (metadata.AtRisk is not { } cut)
+        {
+            return;
+        }
+        Heading(3, "At-risk list", "churn-at-risk");
+        Paragraph(cut.Describe() + ".", "At-risk:");
+        Paragraph("a paying customer is At-risk when the model gives them at least twice the churn risk of the average paying customer. " +
+            "Risks are calibrated, so the list is the customers at least twice as likely to leave as one picked at random; the cut depends on the base rate " +
+            "alone, so the holdout figures above are out of sample. A scoring run applies the same rule to its own paying customers " +
+            "(twice their mean churn risk), as those still paying months later are often calmer than the ones trained on. " +
+            "A fixed cut or the N riskiest customers can be set in stages.json instead.", "Rule:");
     }
 
     private void ClassifierFacts(TaskMetadata task, TaskWords words)

@@ -28,7 +28,7 @@ public sealed class CustomerPredictor
     public CustomerPredictor(LoadedModels models, StageModel? stages = null)
     {
         Models = models;
-        Stages = stages ?? StageModel.Default([.. models.Metadata.Features.Select(f => f.Name)]);
+        Stages = stages ?? StageModel.Default(new StageSignals([.. models.Metadata.Features.Select(f => f.Name)]).WithModel(models.Metadata));
         var names = models.Segmentation.SegmentIds.Zip(models.Segmentation.SegmentNames);
         _segmentNames = names.ToDictionary(x => x.First, x => x.Second);
     }

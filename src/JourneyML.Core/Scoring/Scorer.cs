@@ -49,8 +49,10 @@ public static class Scorer
         var raise = new bool[n];
         ScoreRows(models.Churn, table, RowsWith(status, CustomerStatus.Customer), churn, factors, raise, topFactors, path);
         ScoreRows(models.Lead, table, RowsWith(status, CustomerStatus.Lead), lead, factors, raise, topFactors, path);
-        stages ??= StageModel.Default([.. table.Columns.Select(c => c.Name)]);
-        var stage = StageModel.AssignAll(stages, table, status, churn, lead);
+        stages ??= StageModel.Default(new StageSignals([.. table.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
+        // A batch run cuts the At-risk list on its own paying customers; a live call (one customer, or a few) is no
+        // population to cut on, so it keeps the model's cut, as the stage timelines do.
+        var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead);
         return new ScoredTable(status, segments, churn, lead, factors, raise, stage);
     }
 
@@ -80,9 +82,9 @@ public static class Scorer
             {
                 int r = slice[i];
                 scores[r] = probabilities[i];
-                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top);
+                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task);
                 raise[r] = raising.Count > 0;
-                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, raising: false);
+                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, raising: false);
             }
         });
     }

@@ -35,7 +35,10 @@ public sealed record Alert(
 /// <summary>Settings of the alerts computed between consecutive snapshots.</summary>
 public sealed record AlertRules(float ChurnRiskThreshold, IReadOnlyList<string> Stages)
 {
-    /// <summary>An alert when a customer's churn risk rises to this or above between two snapshots.</summary>
+    /// <summary>
+    /// An alert when a customer's churn risk rises to this or above between two snapshots, where no At-risk cut is known:
+    /// the API uses the latest snapshot's model cut (metadata.json atRisk.threshold) unless Serving:ChurnRiskThreshold is set.
+    /// </summary>
     public const double DefaultChurnRiskThreshold = 0.4;
 
     /// <summary>An alert when a customer moves into one of these stages: off the path, where CS should look.</summary>

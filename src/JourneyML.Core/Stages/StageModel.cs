@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using JourneyML.Core.Data;
+using JourneyML.Core.Prediction;
 
 namespace JourneyML.Core.Stages;
 
@@ -12,8 +13,16 @@ public sealed record StageCondition
     public string Signal { get; set; } = "";
     /// <summary>One of &gt;=, &gt;, &lt;=, &lt;, ==, !=.</summary>
     public string Op { get; set; } = ">=";
-    /// <summary>A number, or for "status" a word.</summary>
+    /// <summary>A number; for churn_risk also "model" (the At-risk cut derived from the churn model at training); for "status" a word.</summary>
     public JsonElement Value { get; set; }
+    /// <summary>Instead of a value (churn_risk only): the N customers with the highest churn risk of the scoring run.</summary>
+    public int? Top { get; set; }
+    /// <summary>Where a value the file did not spell out came from ("the model's At-risk cut", "the 50 highest"), for <see cref="StageModel.Describe"/>.</summary>
+    [JsonIgnore]
+    public string? From { get; set; }
+    /// <summary>True when the value is the model's At-risk cut ("model"): a scoring run cuts it again on its own risks.</summary>
+    [JsonIgnore]
+    public bool FromModel { get; set; }
 }
 
 /// <summary>A stage and when a customer is in it: any of the rules (each rule: all of its conditions).</summary>
@@ -97,6 +106,7 @@ public sealed class StageModel
         {
             "status" => "status: no status column",
             "churn_risk" => "churn_risk: no churn model",
+            NoModelCut => "the At-risk cut: the churn model records none (trained before it was derived: retrain, or give a number in stages.json)",
             "lead_score" => "lead_score: no lead model",
             _ => signal,
         }));
@@ -130,8 +140,11 @@ public sealed class StageModel
     public static string Describe(StageDefinition stage) =>
         stage.When.Count == 0
             ? "always (the entry stage)"
-            : string.Join(", or ", stage.When.Select(rule => string.Join(" and ", rule.Select(c =>
-                $"{c.Signal} {c.Op} {(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}"))));
+            : string.Join(", or ", stage.When.Select(rule => string.Join(" and ", rule.Select(Describe))));
+
+    private static string Describe(StageCondition c) => c.From is { } from
+        ? string.Create(CultureInfo.InvariantCulture, $"{c.Signal} {c.Op} {c.Value.GetDouble():0.000} ({from})")
+        : $"{c.Signal} {c.Op} {(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}";
 
     /// <summary>The stage of every row, given the rows' statuses and scores (NaN where a score does not apply).</summary>
     public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore)
@@ -149,6 +162,49 @@ public sealed class StageModel
             }, Features.CustomerStatuses.Name(status[r]));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The stages with every top-N rule cut exactly on this run's churn risks: the N-th highest risk (customers tied
+    /// with it included). Where no run is at hand (a live prediction, a timeline) the cut read off the model's holdout
+    /// at load stands in.
+    /// </summary>
+    public StageModel ForRun(ReadOnlySpan<float> churnRisk)
+    {
+        if (!Path.Concat(OffPath).Any(s => s.When.Any(rule => rule.Any(c => c.Top is not null || c.FromModel))))
+        {
+            return this;
+        }
+        var risks = new List<float>(churnRisk.Length);
+        foreach (var risk in churnRisk)
+        {
+            if (!float.IsNaN(risk))
+            {
+                risks.Add(risk);
+            }
+        }
+        risks.Sort((a, b) => b.CompareTo(a));
+        var run = AtRiskCut.ForRun(churnRisk);
+        var model = Map(c => c switch
+        {
+            { Top: { } top } when risks.Count > 0 =>
+                c with { Value = JsonSerializer.SerializeToElement((double)risks[Math.Min(top, risks.Count) - 1]), From = $"the {top:N0} highest of this run" },
+            { FromModel: true } when risks.Count > 0 =>
+                c with { Value = JsonSerializer.SerializeToElement(run.Threshold), From = run.Rule == "twice-base-rate" ? "twice this run's mean churn risk" : "this run's riskiest 5%" },
+            _ => c,
+        });
+        model.AtRiskRun = Path.Concat(OffPath).Any(s => s.When.Any(rule => rule.Any(c => c.FromModel))) ? run : null;
+        return model;
+    }
+
+    /// <summary>The At-risk cut of the run that <see cref="ForRun"/> resolved, when a rule reads the model's cut; null otherwise.</summary>
+    public AtRiskRun? AtRiskRun { get; private set; }
+
+    private StageModel Map(Func<StageCondition, StageCondition> map)
+    {
+        List<StageDefinition> Of(IReadOnlyList<StageDefinition> stages) =>
+            [.. stages.Select(s => new StageDefinition { Name = s.Name, Kind = s.Kind, When = [.. s.When.Select(rule => rule.Select(map).ToList())] })];
+        return new StageModel(Of(Path), Of(OffPath), LeftOut);
     }
 
     private static bool Holds(StageDefinition stage, Func<string, float> signal, string? status) =>
@@ -245,7 +301,7 @@ public sealed class StageModel
                 }
                 foreach (var c in stage.When[r])
                 {
-                    var rule = $"{where}, rule {r + 1} ({c.Signal} {c.Op} {c.Value})";
+                    var rule = $"{where}, rule {r + 1} ({c.Signal} {c.Op} {(c.Top is { } top ? $"top {top}" : c.Value.ToString())})";
                     if (c.Op is not (">=" or ">" or "<=" or "<" or "==" or "!="))
                     {
                         throw new DataFileException(source, $"{rule}: unknown comparison '{c.Op}' (use >=, >, <=, <, == or !=)");
@@ -261,6 +317,10 @@ public sealed class StageModel
                     if (!known.Contains(c.Signal) && !Scores.Contains(c.Signal) && !s_catalogue.Contains(c.Signal))
                     {
                         throw new DataFileException(source, $"{rule}: unknown signal '{c.Signal}' (a feature of the data, churn_risk, lead_score or status)");
+                    }
+                    if (CheckDerived(c, source, rule))
+                    {
+                        continue;
                     }
                     if (c.Value.ValueKind != JsonValueKind.Number)
                     {
@@ -280,6 +340,55 @@ public sealed class StageModel
         return Applicable(config.Stages, signals, known);
     }
 
+    /// <summary>The value "model" and the top form, checked; true when the condition uses one (and is fine).</summary>
+    private static bool CheckDerived(StageCondition c, string source, string rule)
+    {
+        const string forms = "a number between 0 and 1, \"model\" (the cut derived from the churn model) or \"top\": N (the N riskiest customers)";
+        if (c.Top is { } top)
+        {
+            if (c.Signal != "churn_risk")
+            {
+                throw new DataFileException(source, $"{rule}: \"top\" ranks customers by churn risk, so only churn_risk takes it");
+            }
+            if (c.Value.ValueKind != JsonValueKind.Undefined)
+            {
+                throw new DataFileException(source, $"{rule}: give either a value or \"top\", not both");
+            }
+            if (top < 1)
+            {
+                throw new DataFileException(source, $"{rule}: \"top\" must be a number of customers, 1 or more, not {top}");
+            }
+            if (c.Op != ">=")
+            {
+                throw new DataFileException(source, $"{rule}: \"top\" means churn_risk >= the N-th highest risk, so its comparison is >=, not {c.Op}");
+            }
+            return true;
+        }
+        if (c.Value.ValueKind == JsonValueKind.String && Scores.Contains(c.Signal))
+        {
+            if (c.Signal != "churn_risk" || c.Value.GetString() != ModelValue)
+            {
+                throw new DataFileException(source, $"{rule}: the value must be {forms}{(c.Signal == "lead_score" ? "; lead_score takes a number" : "")}, not '{c.Value.GetString()}'");
+            }
+            if (c.Op is not (">=" or ">"))
+            {
+                throw new DataFileException(source, $"{rule}: \"model\" is the cut at or above which a customer is At-risk, so compare with >= or >");
+            }
+            return true;
+        }
+        if (c.Value.ValueKind == JsonValueKind.Undefined && Scores.Contains(c.Signal))
+        {
+            throw new DataFileException(source, $"{rule}: a value is needed: {forms}");
+        }
+        return false;
+    }
+
+    /// <summary>The value of a churn_risk condition that reads the model's At-risk cut (metadata.json atRisk.threshold).</summary>
+    public const string ModelValue = "model";
+
+    /// <summary>What a rule reading the model's cut lacks when the churn model records none.</summary>
+    internal const string NoModelCut = "churn_risk cut";
+
     private static readonly HashSet<string> s_catalogue = new(Features.FeatureNames.Definitions.Select(d => d.Name), StringComparer.Ordinal);
 
     /// <summary>The checked config with every rule the data cannot evaluate left out; a stage with none of its rules left goes too (the entry stage stays).</summary>
@@ -294,10 +403,12 @@ public sealed class StageModel
             var dropped = new List<StageRuleLeftOut>();
             for (int r = 0; r < stage.When.Count; r++)
             {
-                var missing = stage.When[r].Select(c => c.Signal).Where(signal => !signals.Has(signal, known)).Distinct(StringComparer.Ordinal).ToList();
+                var missing = stage.When[r].Select(c => c.Signal).Where(signal => !signals.Has(signal, known))
+                    .Concat(stage.When[r].Where(c => signals.Has(c.Signal, known) && NeedsCut(c) && signals.AtRisk is null).Select(_ => NoModelCut))
+                    .Distinct(StringComparer.Ordinal).ToList();
                 if (missing.Count == 0)
                 {
-                    rules.Add(stage.When[r]);
+                    rules.Add([.. stage.When[r].Select(c => Resolve(c, signals))]);
                 }
                 else
                 {
@@ -314,6 +425,20 @@ public sealed class StageModel
             }
         }
         return new StageModel([.. kept.Where(s => s.Kind == "path")], [.. kept.Where(s => s.Kind == "off-path")], leftOut);
+    }
+
+    private static bool NeedsCut(StageCondition c) => c.Top is not null || (c.Value.ValueKind == JsonValueKind.String && c.Value.GetString() == ModelValue && c.Signal != "status");
+
+    /// <summary>A condition with "model" or top-N turned into a number from the model (a scoring run cuts top-N again on its own risks: <see cref="ForRun"/>).</summary>
+    private static StageCondition Resolve(StageCondition c, StageSignals signals)
+    {
+        if (!NeedsCut(c) || signals.AtRisk is not { } cut)
+        {
+            return c;
+        }
+        return c.Top is { } top
+            ? c with { Value = JsonSerializer.SerializeToElement(cut.TopCut(top, signals.ChurnPopulation)), From = $"about the {top:N0} highest, from the model's holdout" }
+            : c with { Value = JsonSerializer.SerializeToElement(cut.Threshold), FromModel = true, From = cut.Rule == "twice-base-rate" ? "the model's At-risk cut: twice the base rate" : "the model's At-risk cut: its riskiest 5%" };
     }
 
     /// <summary>The registry's own stages (<c>stages.json</c> in its folder) when present, else the default.</summary>
@@ -335,7 +460,8 @@ public sealed class StageModel
 
     /// <summary>
     /// Awareness, Interest, MQL, SQL, Opportunity, Customer-Onboarding, Adoption, Renewal/Expansion on the path;
-    /// Churned, Dormant (90 days without activity) and At-risk (churn risk 0.4 or more) off it.
+    /// Churned, Dormant (90 days without activity) and At-risk (churn risk at or above the cut derived from the churn
+    /// model at training, <see cref="Prediction.AtRiskCut.Derive"/>: twice the base rate) off it.
     /// </summary>
     public static string DefaultJson { get; } = """
         {
@@ -353,7 +479,7 @@ public sealed class StageModel
             { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 300 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ] },
             { "name": "Churned", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
             { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ] },
-            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": 0.4 } ] ] }
+            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ] }
           ]
         }
         """;
@@ -368,6 +494,17 @@ public sealed record StageSignals(IReadOnlyCollection<string> Features)
     public bool HasStatus { get; init; } = true;
     public bool HasChurnRisk { get; init; } = true;
     public bool HasLeadScore { get; init; } = true;
+    /// <summary>The churn model's At-risk cut (metadata.json), read by rules with the value "model" and by top-N rules; null: those rules are left out.</summary>
+    public Prediction.AtRiskCut? AtRisk { get; init; }
+    /// <summary>Paying customers the churn model was trained and held out on: turns top-N into a share where no run is at hand.</summary>
+    public int ChurnPopulation { get; init; }
+
+    /// <summary>These signals with the model's At-risk cut (none when <paramref name="model"/> is null or has no churn model).</summary>
+    public StageSignals WithModel(Registry.ModelMetadata? model) => this with
+    {
+        AtRisk = model?.AtRisk,
+        ChurnPopulation = model?.Churn is { } churn ? churn.TrainRows + churn.HoldoutRows : 0,
+    };
 
     internal bool Has(string signal, HashSet<string> features) => signal switch
     {

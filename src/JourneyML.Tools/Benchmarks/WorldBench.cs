@@ -148,7 +148,7 @@ internal static class WorldBench
         var scoring = ScoringRun.Run(new ScoringOptions { Features = new FeatureRunOptions { DataDirectory = data }, RegistryPath = registry }, logger, cancellationToken);
         var models = new ModelRegistry(registry).LoadChampion()!;
         var scoringTable = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data, AsOfRule = AsOfRule.DataAsOf }, logger, cancellationToken: cancellationToken).Table;
-        var stages = StageModel.ForRegistry(registry, [.. scoringTable.Columns.Select(c => c.Name)]);
+        var stages = StageModel.ForRegistry(registry, new StageSignals([.. scoringTable.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
         var scored = Scorer.Score(scoringTable, models, 3, ScoringPath.Batch, stages);
         var journey = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry, OutputDirectory = Path.Combine(root, "journey") }, logger, cancellationToken);
         var texts = new OutputTexts(dataset, kinds, lifecycle, training, tasks, scoring.Snapshot, scoringTable, scored, journey.Map);

@@ -107,13 +107,21 @@ public sealed class ClassifierTrainingTests
             FeatureColumn.Numeric("days_since_last_login", "", [float.NaN]),
             FeatureColumn.Categorical("plan", "", ["starter"]),
             FeatureColumn.Numeric("monthly_spend", "", [120.5f]),
+            FeatureColumn.Numeric("days_since_last_activity", "", [0.4f]),
+            FeatureColumn.Numeric("tickets_90d", "", [float.PositiveInfinity]),
+            FeatureColumn.Numeric("tenure_days", "", [9]),
         ]);
+        // Never "for 0 days", never Infinity: a value no reason can show reads as missing history, with the signup.
+        Assert.Equal("active within the last day", FactorText.Describe(table, 0, "days_since_last_activity"));
+        Assert.Equal("no support-ticket history yet (signed up 9 days ago)", FactorText.Describe(table, 0, "tickets_90d"));
         Assert.Equal("logins down 63% against the previous 30 days (16 → 6)", FactorText.Describe(table, 0, "login_trend"));
         Assert.Equal("4 support tickets in the last 30 days", FactorText.Describe(table, 0, "tickets_30d"));
-        Assert.Equal("has never logged in", FactorText.Describe(table, 0, "days_since_last_login"));
+        Assert.Equal("no login yet (signed up 9 days ago)", FactorText.Describe(table, 0, "days_since_last_login"));
         Assert.Equal("on the starter plan", FactorText.Describe(table, 0, "plan"));
-        Assert.Equal("monthly_spend: 120.5", FactorText.Describe(table, 0, "monthly_spend"));
-        var top = FactorText.Top(table, 0, ["login_trend", "logins_prev_30d", "tickets_30d", "plan"], [2f, 1.5f, 1f, -3f], 3);
-        Assert.Equal(["logins down 63% against the previous 30 days (16 → 6)", "4 support tickets in the last 30 days"], top.Select(f => f.Text));
+        Assert.Equal("monthly spend 120.5", FactorText.Describe(table, 0, "monthly_spend"));
+        var top = FactorText.Top(table, 0, ["login_trend", "logins_prev_30d", "tickets_30d", "plan"], [2f, 1.5f, 1f, -3f], 3, PredictionTask.Churn);
+        Assert.Equal(["logins down 63% against the previous 30 days (16 → 6) (raises churn risk)", "4 support tickets in the last 30 days (raises churn risk)"], top.Select(f => f.Text));
+        var lowering = FactorText.Top(table, 0, ["login_trend", "plan"], [2f, -3f], 3, PredictionTask.Lead, raising: false);
+        Assert.Equal(["on the starter plan (lowers lead score)"], lowering.Select(f => f.Text));
     }
 }

@@ -79,7 +79,7 @@ public sealed class ModelQualityTests(TrainedModels trained, ITestOutputHelper o
         }
         // The riskiest holdout customer's top factor is in words with its numbers, not a feature name.
         int top = Enumerable.Range(0, rows.Length).MaxBy(i => p2[i]);
-        var factors = FactorText.Top(table, rows[top], loaded.Churn.Vectorizer.Features, c2[top], 3);
+        var factors = FactorText.Top(table, rows[top], loaded.Churn.Vectorizer.Features, c2[top], 3, PredictionTask.Churn);
         output.WriteLine($"{table.CustomerIds[rows[top]]} risk {p2[top]:P0}: " + string.Join("; ", factors.Select(f => f.Text)));
         Assert.NotEmpty(factors);
         Assert.All(factors, f => Assert.DoesNotContain("_", f.Text));

@@ -17,7 +17,7 @@ public sealed class StageModelTests
     [Fact]
     public void The_default_stages_place_customers_as_a_b2b_saas_team_would()
     {
-        var model = StageModel.Default(s_features);
+        var model = StageModel.Default(new StageSignals(s_features) { AtRisk = AtRiskTests.Cut(0.3) });
         Assert.Equal(["Awareness", "Interest", "MQL", "SQL", "Opportunity", "Customer-Onboarding", "Adoption", "Renewal/Expansion", "Churned", "Dormant", "At-risk"], model.Names);
         Assert.Equal("Awareness", StageOf(model, "lead"));
         Assert.Equal("Interest", StageOf(model, "lead", ("content_90d", 5)));
@@ -80,7 +80,7 @@ public sealed class StageModelTests
     public void On_a_table_without_the_signals_the_rules_read_the_rules_are_left_out_and_no_one_is_put_in_the_entry_stage()
     {
         string[] telco = ["gender", "tenure", "Contract", "MonthlyCharges", "TotalCharges"];
-        var model = StageModel.Default(new StageSignals(telco) { HasStatus = false, HasLeadScore = false });
+        var model = StageModel.Default(new StageSignals(telco) { HasStatus = false, HasLeadScore = false, AtRisk = AtRiskTests.Cut(0.4) });
 
         Assert.False(model.PathAvailable);
         Assert.True(model.Available);
@@ -106,9 +106,10 @@ public sealed class StageModelTests
     {
         // Single-contact or product-led data: no pricing-page feature, no account roll-ups.
         var features = s_features.Where(f => f is not ("pricing_views_14d" or "account_engaged_roles_30d")).ToArray();
-        var model = StageModel.Default(features);
+        var cut = AtRiskTests.Cut(0.4);
+        var model = StageModel.Default(new StageSignals(features) { AtRisk = cut });
         Assert.True(model.PathAvailable);
-        Assert.Equal(StageModel.Default(s_features).Names, model.Names);
+        Assert.Equal(StageModel.Default(new StageSignals(s_features) { AtRisk = cut }).Names, model.Names);
         var rule = Assert.Single(model.LeftOut);
         Assert.Equal(("MQL", 2, false), (rule.Stage, rule.Rule, rule.WholeStage));
         Assert.Equal("stage MQL: rule 2 left out (the data lacks pricing_views_14d); its other rules apply", Assert.Single(model.Notes()));

@@ -286,7 +286,8 @@ public sealed class TimelineWithScoresTests(Prediction.TrainedModels trained)
         var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
         var from = new DateTime(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
-        foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(ScoreStages, "scores", s_features) })
+        // The default At-risk rule reads the champion's cut, as every run that has a champion does.
+        foreach (var stages in new[] { StageModel.Default(new StageSignals(s_features).WithModel(models.Metadata)), StageModel.Parse(ScoreStages, "scores", s_features) })
         {
             var expected = StageHistory.BuildPerStep(dataset, stages, from, to, 14, models);
             TimelineEquivalenceTests.SameStays(expected, StageHistory.Build(dataset, stages, from, to, 14, models));
