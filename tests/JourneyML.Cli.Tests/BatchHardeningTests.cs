@@ -14,8 +14,9 @@ public sealed class SmallTrainedWorld
         Data = Path.Combine(root, "data");
         Registry = Path.Combine(root, "models");
         Assert.Equal(0, JourneyCli.Tools("generate", "--world", "small", "--out", Data).ExitCode);
-        var train = JourneyCli.Run("train", "--data", Data, "--registry", Registry, "--fixed-trainer");
-        Assert.True(train.ExitCode == 0, train.Error);
+        // 300 customers of the small world: a model may fall below the promotion floor; these tests need one in service.
+        var train = JourneyCli.Run("train", "--data", Data, "--registry", Registry, "--fixed-trainer", "--force");
+        Assert.True(train.ExitCode is ExitCodes.Success or ExitCodes.BelowFloor, train.Error);
     }
 
     public string Data { get; }

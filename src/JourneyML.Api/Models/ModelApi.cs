@@ -100,7 +100,7 @@ public static class ModelApi
         // Only a version string ever reaches the file system: no path, no '..'.
         if (!ModelRegistry.IsValidVersion(version))
         {
-            throw RequestValidationException.For("version", "not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx)");
+            throw RequestValidationException.For("version", "not a model version (expected yyyyMMdd-HHmmss-xxxxxxxx-xxxx, as models list shows them)");
         }
     }
 

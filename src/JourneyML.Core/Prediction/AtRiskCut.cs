@@ -88,33 +88,26 @@ public sealed record AtRiskCut(
     }
 
     /// <summary>
-    /// The same rule on a scoring run, where no outcome is known yet: the base rate is the run's expected churn rate
-    /// (the mean calibrated risk of the paying customers scored), since the customers still paying months after
-    /// training are often a calmer lot than those the model was trained on, and a cut fixed at training would then
-    /// list almost no one. Twice that, with the same riskiest-5% floor.
+    /// The model's cut on a scoring run, where no outcome is known yet: how many paying customers it lists, and their
+    /// mean calibrated risk (the run's expected churn rate). The cut itself stays as trained, so the snapshot, live
+    /// predictions and the journey map agree on who is At-risk; a run whose mean risk has moved far from the training
+    /// base rate says so, and retraining on fresh data moves the cut with it.
     /// </summary>
-    public static AtRiskRun ForRun(ReadOnlySpan<float> risks)
+    public static AtRiskRun ForRun(ReadOnlySpan<float> risks, double cut)
     {
-        var scored = new List<float>(risks.Length);
+        int n = 0, listed = 0;
+        double sum = 0;
         foreach (var risk in risks)
         {
-            if (!float.IsNaN(risk))
+            if (float.IsNaN(risk))
             {
-                scored.Add(risk);
+                continue;
             }
+            n++;
+            sum += risk;
+            listed += risk >= cut ? 1 : 0;
         }
-        int n = scored.Count;
-        double mean = n == 0 ? 0 : scored.Average(r => (double)r);
-        double cut = Math.Min(2 * mean, (1 + mean) / 2);
-        int fewest = Math.Min(n, Math.Max(MinimumList, (int)Math.Ceiling(0.05 * n)));
-        string rule = "twice-base-rate";
-        if (scored.Count(r => r >= cut) < fewest && n > 0)
-        {
-            scored.Sort((a, b) => b.CompareTo(a));
-            cut = scored[fewest - 1];
-            rule = "top-5-percent";
-        }
-        return new AtRiskRun(rule, cut, mean, n, scored.Count(r => r >= cut));
+        return new AtRiskRun(cut, n == 0 ? 0 : sum / n, n, listed);
     }
 
     /// <summary>
@@ -178,18 +171,18 @@ public sealed record AtRiskCut(
     }
 }
 
-/// <summary>The At-risk cut of one scoring run (<see cref="AtRiskCut.ForRun"/>): the run's mean churn risk stands in for the base rate.</summary>
-public sealed record AtRiskRun(string Rule, double Threshold, double MeanRisk, int Customers, int Listed)
+/// <summary>The model's At-risk cut on one scoring run (<see cref="AtRiskCut.ForRun"/>): how many it lists, and the run's mean churn risk.</summary>
+public sealed record AtRiskRun(double Threshold, double MeanRisk, int Customers, int Listed)
 {
     /// <summary>One line for the CLI and the run's report, with the holdout figures of the training cut when known.</summary>
     public string Describe(AtRiskCut? training)
     {
         var inv = CultureInfo.InvariantCulture;
-        string rule = Rule == "twice-base-rate"
-            ? string.Create(inv, $"twice the mean churn risk of {MeanRisk:0.0%} of the paying customers scored")
-            : string.Create(inv, $"the riskiest 5%: fewer than 5% reached twice the mean churn risk of {MeanRisk:0.0%}");
         string share = Customers == 0 ? "" : string.Create(inv, $" ({(double)Listed / Customers:0.0%})");
-        return string.Create(inv, $"At-risk: churn risk >= {Threshold:0.000} ({rule}): {Listed:N0} of {Customers:N0} paying customers{share}") +
+        string moved = training is not null && training.BaseRate > 0 && (MeanRisk < training.BaseRate / 2 || MeanRisk > training.BaseRate * 2)
+            ? string.Create(inv, $"; the mean churn risk of those scored, {MeanRisk:0.0%}, is far from the training base rate of {training.BaseRate:0.0%}: retrain on fresh data to move the cut with it")
+            : string.Create(inv, $"; the mean churn risk of those scored is {MeanRisk:0.0%}");
+        return string.Create(inv, $"At-risk: churn risk >= {Threshold:0.000} (the model's cut): {Listed:N0} of {Customers:N0} paying customers{share}") + moved +
             (training is null ? "" : "; at training, " + training.Describe());
     }
 }

@@ -20,9 +20,9 @@ public static class FactorText
 
     /// <summary>The strongest contributions in the given direction (positive: raises the score), described with that direction.</summary>
     public static IReadOnlyList<Factor> Top(FeatureTable table, int row, IReadOnlyList<string> features, float[] contributions, int count,
-        PredictionTask task, bool raising = true)
+        PredictionTask task, bool raising = true, string? scoreWords = null)
     {
-        string direction = $" ({(raising ? "raises" : "lowers")} {ScoreWords(task)})";
+        string direction = $" ({(raising ? "raises" : "lowers")} {scoreWords ?? ScoreWords(task)})";
         // Related features (a count and its trend) can read the same: keep each text once, with the larger weight.
         return [.. contributions.Select((c, i) => (c, i))
             .Where(x => raising ? x.c > 1e-6f : x.c < -1e-6f)

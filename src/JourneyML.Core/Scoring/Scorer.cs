@@ -48,10 +48,11 @@ public static class Scorer
         Array.Fill(factors, []);
         var raise = new bool[n];
         ScoreRows(models.Churn, table, RowsWith(status, CustomerStatus.Customer), churn, factors, raise, topFactors, path);
-        ScoreRows(models.Lead, table, RowsWith(status, CustomerStatus.Lead), lead, factors, raise, topFactors, path);
+        ScoreRows(models.Lead, table, RowsWith(status, CustomerStatus.Lead), lead, factors, raise, topFactors, path,
+            TaskNames.Score(PredictionTask.Lead, models.Metadata.Mode));
         stages ??= StageModel.Default(new StageSignals([.. table.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
-        // A batch run cuts the At-risk list on its own paying customers; a live call (one customer, or a few) is no
-        // population to cut on, so it keeps the model's cut, as the stage timelines do.
+        // A batch run cuts top-N rules on its own paying customers; a live call (one customer, or a few) is no population
+        // to cut on, so it reads the model's holdout percentiles. The model's own cut is the same on both paths.
         var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead);
         return new ScoredTable(status, segments, churn, lead, factors, raise, stage);
     }
@@ -61,8 +62,9 @@ public static class Scorer
     /// parallel blocks: on the batch path each block builds its own data views (the fitted transformers are shared, and their
     /// Transform is safe from several threads); on the live path each block rents pooled prediction engines.
     /// </summary>
+    /// <param name="scoreWords">What the score is called in the reasons' direction ("conversion score" for a ready table's conversion task); by default the task's own words.</param>
     public static void ScoreRows(BinaryModel? model, FeatureTable table, int[] rows, float[] scores, IReadOnlyList<Factor>[] factors,
-        bool[] raise, int top, ScoringPath path)
+        bool[] raise, int top, ScoringPath path, string? scoreWords = null)
     {
         if (model is null || rows.Length == 0)
         {
@@ -82,9 +84,9 @@ public static class Scorer
             {
                 int r = slice[i];
                 scores[r] = probabilities[i];
-                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task);
+                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, scoreWords: scoreWords);
                 raise[r] = raising.Count > 0;
-                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, raising: false);
+                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, raising: false, scoreWords);
             }
         });
     }

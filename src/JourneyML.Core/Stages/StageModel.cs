@@ -184,16 +184,13 @@ public sealed class StageModel
             }
         }
         risks.Sort((a, b) => b.CompareTo(a));
-        var run = AtRiskCut.ForRun(churnRisk);
-        var model = Map(c => c switch
-        {
-            { Top: { } top } when risks.Count > 0 =>
-                c with { Value = JsonSerializer.SerializeToElement((double)risks[Math.Min(top, risks.Count) - 1]), From = $"the {top:N0} highest of this run" },
-            { FromModel: true } when risks.Count > 0 =>
-                c with { Value = JsonSerializer.SerializeToElement(run.Threshold), From = run.Rule == "twice-base-rate" ? "twice this run's mean churn risk" : "this run's riskiest 5%" },
-            _ => c,
-        });
-        model.AtRiskRun = Path.Concat(OffPath).Any(s => s.When.Any(rule => rule.Any(c => c.FromModel))) ? run : null;
+        // Only top-N is cut again on the run; the model's cut stays as trained, so a customer's stage in the snapshot
+        // is the one a live prediction and the journey map's timelines give them.
+        var model = Map(c => c is { Top: { } top } && risks.Count > 0
+            ? c with { Value = JsonSerializer.SerializeToElement((double)risks[Math.Min(top, risks.Count) - 1]), From = $"the {top:N0} highest of this run" }
+            : c);
+        var cut = Path.Concat(OffPath).SelectMany(st => st.When).SelectMany(rule => rule).FirstOrDefault(c => c.FromModel);
+        model.AtRiskRun = cut is null ? null : AtRiskCut.ForRun(churnRisk, cut.Value.GetDouble());
         return model;
     }
 

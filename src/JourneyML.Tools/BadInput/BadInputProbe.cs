@@ -404,6 +404,12 @@ public static class BadInputProbe
             ("webhooks 21 URLs (keyed)", "{\"urls\":[" + string.Join(",", Enumerable.Range(0, 21).Select(i => $"\"https://example.com/{i}\"")) + "]}"),
             ("webhooks without urls (keyed)", "{}"), ("webhooks urls a string (keyed)", """{ "urls": "https://example.com" }"""),
             ("webhooks file URL (keyed)", """{ "urls": ["file:///etc/passwd"] }"""),
+            ("webhooks cloud metadata address (keyed)", """{ "urls": ["http://169.254.169.254/latest/meta-data/"] }"""),
+            ("webhooks loopback address (keyed)", """{ "urls": ["http://127.0.0.1:9/hook"] }"""),
+            ("webhooks localhost (keyed)", """{ "urls": ["http://localhost/hook"] }"""),
+            ("webhooks IPv6 loopback (keyed)", """{ "urls": ["http://[::1]/hook"] }"""),
+            ("webhooks private range (keyed)", """{ "urls": ["https://10.0.0.5/hook"] }"""),
+            ("webhooks IPv4-mapped IPv6 metadata address (keyed)", """{ "urls": ["http://[::ffff:169.254.169.254]/"] }"""),
         })
         {
             cases.Add(new BadInputCase(name, "PUT", "/v1/webhooks", body, WithKey: true));

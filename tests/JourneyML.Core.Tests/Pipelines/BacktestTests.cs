@@ -23,6 +23,8 @@ public sealed class BacktestTests
             Candidates = [CandidateSpec.Default],
             Oracle = oracle,
             Backtest = backtest,
+            // These tests are about the backtest, not the promotion floor: a model it would withhold is still trained and backtested.
+            Force = true,
         }, NullLogger.Instance);
 
     [Fact]

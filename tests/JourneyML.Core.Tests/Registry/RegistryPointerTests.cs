@@ -76,10 +76,10 @@ public sealed class RegistryPointerTests
         var path = Path.Combine(registry.Root, ModelRegistry.ChampionFile);
         File.WriteAllText(path, damaged);
 
-        var said = Assert.Throws<NotReadyException>(registry.Champion);
+        var said = Assert.Throws<RegistryDamagedException>(registry.Champion);
         Assert.Contains("champion.json is damaged", said.Message);
         Assert.Contains("journeyml models promote <version>", said.Message);
-        Assert.Throws<NotReadyException>(() => registry.Rollback(DateTime.UtcNow));
+        Assert.Throws<RegistryDamagedException>(() => registry.Rollback(DateTime.UtcNow));
         Assert.Equal(damaged, File.ReadAllText(path)); // a refused rollback wrote nothing
 
         var repaired = registry.Promote(version, "repair", DateTime.UtcNow);

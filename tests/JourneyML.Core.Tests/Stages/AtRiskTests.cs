@@ -63,16 +63,22 @@ public sealed class AtRiskTests
     }
 
     [Fact]
-    public void A_scoring_run_applies_the_rule_to_its_own_customers_twice_their_mean_risk()
+    public void A_scoring_run_keeps_the_models_cut_so_the_snapshot_and_live_predictions_agree_and_counts_its_list()
     {
         var model = StageModel.Default(new StageSignals(s_features) { AtRisk = Cut(0.4) });
-        // Customers still paying months later are calmer: mean risk 0.1, so twice that is the run's cut, not 0.4.
+        // A calmer run (mean risk 0.095): the cut stays 0.4, the run says how many it lists and that its mean moved.
         float[] risks = [.. Enumerable.Repeat(0.05f, 90), .. Enumerable.Repeat(0.5f, 10)];
         var run = model.ForRun(risks);
         Assert.NotNull(run.AtRiskRun);
-        Assert.Equal(0.19, run.AtRiskRun!.Threshold, 3);
+        Assert.Equal(0.4, run.AtRiskRun!.Threshold, 6);
         Assert.Equal(10, run.AtRiskRun.Listed);
-        Assert.Equal("At-risk", run.StageOf(s => s switch { "churn_risk" => 0.25f, "days_since_last_activity" => 3, _ => float.NaN }, "customer"));
+        Assert.Equal(0.095, run.AtRiskRun.MeanRisk, 3);
+        static float Signals(string s, float risk) => s switch { "churn_risk" => risk, "days_since_last_activity" => 3, _ => float.NaN };
+        foreach (var risk in new[] { 0.25f, 0.39f, 0.4f, 0.6f })
+        {
+            Assert.Equal(model.StageOf(s => Signals(s, risk), "customer"), run.StageOf(s => Signals(s, risk), "customer"));
+        }
+        Assert.Equal("At-risk", run.StageOf(s => Signals(s, 0.4f), "customer"));
     }
 
     [Theory]
