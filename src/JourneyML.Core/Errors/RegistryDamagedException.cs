@@ -8,7 +8,7 @@ namespace JourneyML.Core.Errors;
 /// </summary>
 /// <param name="file">The file's name inside the registry (never its full path: the message may reach an answer).</param>
 public sealed class RegistryDamagedException(string file, string reason, Exception? innerException = null)
-    : NotReadyException($"the registry's {file} is damaged ({reason}): no model serves until a version is promoted; "
+    : NotReadyException($"the registry's {file} is damaged ({reason}): nothing new is loaded from it until a version is promoted; "
         + "repair it with 'journeyml models promote <version>' (the versions: 'journeyml models list')", innerException)
 {
     public string File { get; } = file;

@@ -55,10 +55,16 @@ public sealed record HoldoutIntervals(Interval95 Auc, Interval95 PrAuc, CountedS
     /// <summary>Default bootstrap resamples: enough for stable 2.5th and 97.5th percentiles, fast (a few hundred ms on 10,000 rows).</summary>
     public const int DefaultResamples = 1000;
 
-    public static HoldoutIntervals Compute(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, int resamples = DefaultResamples, int seed = 1)
+    /// <param name="groups">Account of each holdout row, when known: where rows share accounts, whole accounts are resampled
+    /// (a cluster bootstrap), since contacts of one account convert or churn together and are not independent draws; a
+    /// customer-level resample then gives intervals too narrow (bench coverage: the B2B lead interval covered the model's AUC
+    /// on fresh customers in 13 of 20 runs).</param>
+    public static HoldoutIntervals Compute(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, int resamples = DefaultResamples, int seed = 1,
+        IReadOnlyList<string?>? groups = null)
     {
         var order = ClassificationMetrics.RankDescending(scores);
-        var (auc, prAuc) = Bootstrap(scores.ToArray(), labels.ToArray(), resamples, seed);
+        var units = Units(labels.Length, groups);
+        var (auc, prAuc) = Bootstrap(scores.ToArray(), labels.ToArray(), units, resamples, seed);
         return new HoldoutIntervals(auc, prAuc, AtTop(order, labels, 0.05), AtTop(order, labels, 0.10), resamples);
     }
 
@@ -88,11 +94,27 @@ public sealed record HoldoutIntervals(Interval95 Auc, Interval95 PrAuc, CountedS
         return new Interval95(Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
-    /// <summary>Percentile intervals of ROC AUC and PR-AUC over stratified resamples: positives drawn from positives, negatives from negatives.</summary>
-    private static (Interval95 Auc, Interval95 PrAuc) Bootstrap(float[] scores, float[] labels, int resamples, int seed)
+    /// <summary>The resampling units: each account's rows together where accounts are shared, otherwise each row alone.</summary>
+    private static int[][] Units(int rows, IReadOnlyList<string?>? groups)
     {
-        var positives = Enumerable.Range(0, labels.Length).Where(i => labels[i] > 0.5f).ToArray();
-        var negatives = Enumerable.Range(0, labels.Length).Where(i => labels[i] <= 0.5f).ToArray();
+        if (groups is null || groups.Count != rows)
+        {
+            return [.. Enumerable.Range(0, rows).Select(i => new[] { i })];
+        }
+        return [.. Enumerable.Range(0, rows)
+            .GroupBy(i => groups[i] is { Length: > 0 } g ? "a:" + g : "r:" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
+            .Select(g => g.ToArray())
+            .OrderBy(u => u[0])];
+    }
+
+    /// <summary>
+    /// Percentile intervals of ROC AUC and PR-AUC over stratified resamples of the units (rows, or accounts): units with a
+    /// positive drawn from those, the others from the others, as the split held them out.
+    /// </summary>
+    private static (Interval95 Auc, Interval95 PrAuc) Bootstrap(float[] scores, float[] labels, int[][] units, int resamples, int seed)
+    {
+        var positives = units.Where(u => u.Any(i => labels[i] > 0.5f)).ToArray();
+        var negatives = units.Where(u => u.All(i => labels[i] <= 0.5f)).ToArray();
         if (positives.Length == 0 || negatives.Length == 0 || resamples <= 0)
         {
             return (new Interval95(double.NaN, double.NaN), new Interval95(double.NaN, double.NaN));
@@ -100,21 +122,26 @@ public sealed record HoldoutIntervals(Interval95 Auc, Interval95 PrAuc, CountedS
         var random = new Random(seed);
         var aucs = new double[resamples];
         var prAucs = new double[resamples];
-        var s = new float[labels.Length];
-        var y = new float[labels.Length];
+        var s = new List<float>(labels.Length * 2);
+        var y = new List<float>(labels.Length * 2);
         for (int b = 0; b < resamples; b++)
         {
-            int at = 0;
-            foreach (var (group, label) in new[] { (positives, 1f), (negatives, 0f) })
+            s.Clear();
+            y.Clear();
+            foreach (var pool in new[] { positives, negatives })
             {
-                for (int i = 0; i < group.Length; i++, at++)
+                for (int k = 0; k < pool.Length; k++)
                 {
-                    s[at] = scores[group[random.Next(group.Length)]];
-                    y[at] = label;
+                    foreach (int i in pool[random.Next(pool.Length)])
+                    {
+                        s.Add(scores[i]);
+                        y.Add(labels[i]);
+                    }
                 }
             }
-            aucs[b] = ClassificationMetrics.RocAuc(s, y);
-            prAucs[b] = ClassificationMetrics.PrAucOf(s, y);
+            float[] sa = [.. s], ya = [.. y];
+            aucs[b] = ClassificationMetrics.RocAuc(sa, ya);
+            prAucs[b] = ClassificationMetrics.PrAucOf(sa, ya);
         }
         return (Percentiles(aucs), Percentiles(prAucs));
     }

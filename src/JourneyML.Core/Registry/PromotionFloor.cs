@@ -31,7 +31,8 @@ public static class PromotionFloor
         var truth = result.HoldoutRows.Select(r => labels[r]).ToArray();
         // Fewer resamples on a large holdout: its interval is narrow and each resample costs two sorts of the holdout.
         int resamples = Math.Clamp(4_000_000 / Math.Max(1, truth.Length), 200, HoldoutIntervals.DefaultResamples);
-        var intervals = HoldoutIntervals.Compute(result.HoldoutPredictions, truth, resamples, seed: 1);
+        var accounts = table.AccountIds is { } ids ? result.HoldoutRows.Select(r => ids[r]).ToArray() : null;
+        var intervals = HoldoutIntervals.Compute(result.HoldoutPredictions, truth, resamples, seed: 1, accounts);
         var baseline = SingleFeatureBaseline.Best(table, result.Model.Vectorizer.Features, labels, result.TrainRows, result.HoldoutRows);
         return new AssessedModel(result, intervals, HoldoutIntervals.TooSmall(result.Holdout, intervals), Check(result.Holdout.Auc, intervals.Auc, baseline));
     }

@@ -90,7 +90,8 @@ internal static class CoverageBench
                 Candidates = options.SingleTrainer ? [CandidateSpec.Default] : CandidateSpec.DefaultSweep,
             }, task == PredictionTask.Churn ? truth.ChurnProbability : truth.ConversionProbability, cancellationToken);
             var holdoutTruth = result.HoldoutRows.Select(r => labels[r]).ToArray();
-            var intervals = HoldoutIntervals.Compute(result.HoldoutPredictions, holdoutTruth);
+            var intervals = HoldoutIntervals.Compute(result.HoldoutPredictions, holdoutTruth,
+                groups: table.AccountIds is { } ids ? result.HoldoutRows.Select(r => ids[r]).ToArray() : null);
             var freshRows = Labelled(fresh, task, freshLabels);
             double freshAuc = ClassificationMetrics.RocAuc(result.Model.Predict(fresh, freshRows), freshRows.Select(r => freshLabels[r]).ToArray());
             yield return new CoverageRun(seed, task.Name, holdoutTruth.Length, holdoutTruth.Count(y => y == 1), result.Holdout.Auc, intervals.Auc,

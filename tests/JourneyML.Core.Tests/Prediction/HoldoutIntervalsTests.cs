@@ -80,4 +80,30 @@ public sealed class HoldoutIntervalsTests
         }
         return (scores, labels);
     }
+
+    [Fact]
+    public void Where_accounts_are_shared_whole_accounts_are_resampled_so_copies_of_one_account_do_not_narrow_the_interval()
+    {
+        // 60 accounts of 6 contacts who share their score and their outcome: 60 independent draws, not 360.
+        var random = new Random(3);
+        var scores = new List<float>();
+        var labels = new List<float>();
+        var accounts = new List<string?>();
+        for (int a = 0; a < 60; a++)
+        {
+            float label = a % 3 == 0 ? 1f : 0f;
+            float score = (float)(0.3 * label + random.NextDouble());
+            for (int k = 0; k < 6; k++)
+            {
+                scores.Add(score);
+                labels.Add(label);
+                accounts.Add("A" + a);
+            }
+        }
+        var byRow = HoldoutIntervals.Compute([.. scores], [.. labels]).Auc;
+        var byAccount = HoldoutIntervals.Compute([.. scores], [.. labels], groups: accounts).Auc;
+        var oneEach = HoldoutIntervals.Compute([.. scores.Where((_, i) => i % 6 == 0)], [.. labels.Where((_, i) => i % 6 == 0)]).Auc;
+        Assert.True(byAccount.High - byAccount.Low > 1.8 * (byRow.High - byRow.Low), $"by account {byAccount}, by row {byRow}");
+        Assert.InRange(byAccount.High - byAccount.Low, 0.75 * (oneEach.High - oneEach.Low), 1.25 * (oneEach.High - oneEach.Low));
+    }
 }
