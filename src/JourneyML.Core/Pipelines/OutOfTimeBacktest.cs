@@ -167,7 +167,7 @@ internal static class OutOfTimeBacktest
         logger.LogInformation("Backtest {Task}: trained as of {TrainedAt:yyyy-MM-dd} on {Rows} customers; as of {ScoredAt:yyyy-MM-dd} on {Scored} customers ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}",
             task, earlier.AsOf, trainRows.Length, later.AsOf, scoredRows.Length, metrics.Auc, metrics.PrAuc);
         return new TaskBacktest(task, null, trainRows.Length, positives, model.Model.Info.Spec.Trainer, model.Holdout.Auc, metrics,
-            IntervalsOf(predictions, outcomes, metrics, input.Classifier.Seed), oracle is { } o && double.IsFinite(o) ? o : null);
+            IntervalsOf(predictions, outcomes, later.AccountIds is { } ids ? [.. scoredRows.Select(r => ids[r])] : null, input.Classifier.Seed), oracle is { } o && double.IsFinite(o) ? o : null);
     }
 
     private static TaskBacktest Skipped(PredictionTask task, int rows, int positives, string reason, ILogger logger)
@@ -190,57 +190,13 @@ internal static class OutOfTimeBacktest
     }
 
     /// <summary>
-    /// 95% intervals of the headline metrics: a stratified percentile bootstrap (each outcome resampled within itself, so
-    /// every resample keeps the base rate) for ROC AUC and PR-AUC, Wilson score intervals for precision in the top 5% and
-    /// 10%. Kept here, small, until <see cref="ClassificationMetrics"/> carries intervals of its own; then this is swapped for those.
+    /// 95% intervals of the headline metrics, computed as the holdout's are (<see cref="HoldoutIntervals"/>): a
+    /// stratified bootstrap of whole accounts where customers share them, Wilson for precision in the top 5% and 10%.
     /// </summary>
-    internal static BacktestIntervals IntervalsOf(float[] scores, float[] outcomes, ClassificationMetrics metrics, int seed)
+    internal static BacktestIntervals IntervalsOf(float[] scores, float[] outcomes, string?[]? accounts, int seed)
     {
-        var positive = Enumerable.Range(0, scores.Length).Where(i => outcomes[i] > 0.5f).ToArray();
-        var negative = Enumerable.Range(0, scores.Length).Where(i => outcomes[i] <= 0.5f).ToArray();
-        var random = new Random(seed);
-        var auc = new double[Resamples];
-        var prAuc = new double[Resamples];
-        var s = new float[scores.Length];
-        var y = new float[scores.Length];
-        for (int b = 0; b < Resamples; b++)
-        {
-            int i = 0;
-            foreach (var group in new[] { positive, negative })
-            {
-                for (int k = 0; k < group.Length; k++, i++)
-                {
-                    int pick = group[random.Next(group.Length)];
-                    (s[i], y[i]) = (scores[pick], outcomes[pick]);
-                }
-            }
-            auc[b] = ClassificationMetrics.RocAuc(s, y);
-            prAuc[b] = ClassificationMetrics.PrAucOf(s, y);
-        }
-        return new BacktestIntervals(Percentiles(auc), Percentiles(prAuc),
-            Wilson(metrics.PrecisionAtTop5, TopCount(scores.Length, 0.05)), Wilson(metrics.PrecisionAtTop10, TopCount(scores.Length, 0.10)));
-    }
-
-    private static BacktestIntervals.Range Percentiles(double[] values)
-    {
-        Array.Sort(values);
-        return new(values[(int)(values.Length * 0.025)], values[Math.Min(values.Length - 1, (int)(values.Length * 0.975))]);
-    }
-
-    /// <summary>How many customers "the top share" holds, as <see cref="ClassificationMetrics"/> counts them.</summary>
-    private static int TopCount(int rows, double share) => Math.Max(1, (int)Math.Round(rows * share));
-
-    /// <summary>The Wilson score interval of a proportion observed in <paramref name="n"/> trials (z = 1.96).</summary>
-    internal static BacktestIntervals.Range Wilson(double proportion, int n)
-    {
-        const double z = 1.96;
-        if (n <= 0 || !double.IsFinite(proportion))
-        {
-            return new(double.NaN, double.NaN);
-        }
-        double z2n = z * z / n;
-        double centre = (proportion + z2n / 2) / (1 + z2n);
-        double half = z * Math.Sqrt(proportion * (1 - proportion) / n + z2n / (4 * n)) / (1 + z2n);
-        return new(Math.Max(0, centre - half), Math.Min(1, centre + half));
+        var i = HoldoutIntervals.Compute(scores, outcomes, Resamples, seed, accounts);
+        static BacktestIntervals.Range Of(Interval95 x) => new(x.Low, x.High);
+        return new BacktestIntervals(Of(i.Auc), Of(i.PrAuc), Of(i.Top5.Interval), Of(i.Top10.Interval));
     }
 }

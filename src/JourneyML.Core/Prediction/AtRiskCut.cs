@@ -139,19 +139,15 @@ public sealed record AtRiskCut(
             (Listed < 30 ? "; fewer than 30 listed, so these figures are rough" : "");
     }
 
-    /// <summary>The 95% Wilson score interval of a proportion: honest at small counts and at 0% or 100%, unlike the normal one.</summary>
+    /// <summary>The 95% Wilson score interval (<see cref="HoldoutIntervals.Wilson"/>); nothing known, 0 to 1, when there are no trials.</summary>
     public static (double Low, double High) Wilson(int successes, int trials)
     {
         if (trials == 0)
         {
             return (0, 1);
         }
-        const double z = 1.959964;
-        double p = (double)successes / trials;
-        double denominator = 1 + z * z / trials;
-        double centre = (p + z * z / (2 * trials)) / denominator;
-        double half = z * Math.Sqrt(p * (1 - p) / trials + z * z / (4.0 * trials * trials)) / denominator;
-        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+        var w = HoldoutIntervals.Wilson(successes, trials);
+        return (w.Low, w.High);
     }
 
     private static double[] Percentiles(ReadOnlySpan<float> risks)

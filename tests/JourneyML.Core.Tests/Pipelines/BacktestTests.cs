@@ -153,10 +153,10 @@ public sealed class BacktestTests
     public void Wilson_intervals_match_the_textbook_values()
     {
         // 3 of 4 (the "75.0% churned" on four customers): 30.1% to 95.4%.
-        var r = OutOfTimeBacktest.Wilson(0.75, 4);
+        var r = HoldoutIntervals.Wilson(3, 4);
         Assert.Equal(0.301, r.Low, 3);
         Assert.Equal(0.954, r.High, 3);
-        var zero = OutOfTimeBacktest.Wilson(0, 20);
+        var zero = HoldoutIntervals.Wilson(0, 20);
         Assert.Equal(0, zero.Low, 6);
         Assert.Equal(0.161, zero.High, 3);
     }
