@@ -46,15 +46,14 @@ public sealed class ReadyTableCommandTests
         var dir = TempFolder.Create("cli-ready");
         var table = ReadyTables.JapaneseLeads(dir);
         var registry = Path.Combine(dir, "models");
-        var withheld = JourneyCli.Run("train", "--feature-table", table, "--id", "リードID", "--label", "成約", "--task", "conversion", "--registry", registry, "--fixed-trainer");
-        // One fixed LightGBM ranks these leads below minutes on site alone: below the promotion floor, not served, exit code 5.
-        Assert.Equal(ExitCodes.BelowFloor, withheld.ExitCode);
-        Assert.Contains("  conversion: NOT SERVED (below the promotion floor): LightGbm", withheld.Output);
-        Assert.Contains("is no better than サイト滞在時間 alone", withheld.Output);
-        var train = JourneyCli.Run("train", "--feature-table", table, "--id", "リードID", "--label", "成約", "--task", "conversion", "--registry", registry, "--fixed-trainer", "--force");
-        Assert.Equal(ExitCodes.BelowFloor, train.ExitCode);
+        var train = JourneyCli.Run("train", "--feature-table", table, "--id", "リードID", "--label", "成約", "--task", "conversion", "--registry", registry, "--fixed-trainer");
+        // One fixed LightGBM ranks these 240 held-out leads about as well as minutes on site alone: within noise of that
+        // column, so it is served without --force (exit code 0), and the summary says so in words.
+        Assert.Equal(0, train.ExitCode);
         Assert.Contains("  conversion: LightGbm", train.Output);
-        Assert.Contains("WARNING: the conversion model fails the promotion floor and is served only because it was forced (--force)", train.Output);
+        Assert.Contains("promotion floor: passed: ", train.Output);
+        Assert.Matches(@"but no better than サイト滞在時間 alone within noise: [+−]\d\.\d\d \[[−]?\d\.\d\d, [−]?\d\.\d\d\]", train.Output);
+        Assert.DoesNotContain("WARNING: the conversion model", train.Output);
         Assert.DoesNotContain("  lead: ", train.Output);
 
         var score = JourneyCli.Run("score", "--feature-table", table, "--id", "リードID", "--registry", registry, "--csv");

@@ -5,6 +5,9 @@ namespace JourneyML.Core.Prediction;
 /// <summary>The best single feature as a ranking: which one, which way, and its ROC AUC on the holdout.</summary>
 public sealed record FeatureBaseline(string Feature, string Direction, double TrainAuc, double HoldoutAuc);
 
+/// <summary>The best single feature with its score of each holdout row (in holdout order), for a paired comparison with the model.</summary>
+public sealed record ScoredBaseline(FeatureBaseline Baseline, float[] HoldoutScores);
+
 /// <summary>
 /// What a model must beat to be worth serving: one of its own features used alone as the score. Every choice is fitted
 /// on the training rows only (which feature, which direction, where missing values rank, a category's rate), and the one
@@ -16,11 +19,15 @@ public static class SingleFeatureBaseline
     private const double Smoothing = 10;
 
     /// <returns>Null when no feature gives a ranking (no positives or negatives in the training rows).</returns>
-    public static FeatureBaseline? Best(FeatureTable table, IEnumerable<string> features, float[] labels, IReadOnlyList<int> train, IReadOnlyList<int> holdout)
+    public static FeatureBaseline? Best(FeatureTable table, IEnumerable<string> features, float[] labels, IReadOnlyList<int> train, IReadOnlyList<int> holdout) =>
+        Scored(table, features, labels, train, holdout)?.Baseline;
+
+    /// <summary>As <see cref="Best"/>, with the chosen feature's score of each holdout row.</summary>
+    public static ScoredBaseline? Scored(FeatureTable table, IEnumerable<string> features, float[] labels, IReadOnlyList<int> train, IReadOnlyList<int> holdout)
     {
         var trainY = train.Select(r => labels[r]).ToArray();
         var holdoutY = holdout.Select(r => labels[r]).ToArray();
-        FeatureBaseline? best = null;
+        ScoredBaseline? best = null;
         foreach (var name in features)
         {
             var fitted = table.Find(name) switch
@@ -29,12 +36,12 @@ public static class SingleFeatureBaseline
                 CategoricalColumn c => Categorical(c.Values, train, trainY),
                 _ => null,
             };
-            if (fitted is not { } f || double.IsNaN(f.TrainAuc) || (best is not null && f.TrainAuc <= best.TrainAuc))
+            if (fitted is not { } f || double.IsNaN(f.TrainAuc) || (best is not null && f.TrainAuc <= best.Baseline.TrainAuc))
             {
                 continue;
             }
             var scores = holdout.Select(f.Score).ToArray();
-            best = new FeatureBaseline(name, f.Direction, f.TrainAuc, ClassificationMetrics.RocAuc(scores, holdoutY));
+            best = new ScoredBaseline(new FeatureBaseline(name, f.Direction, f.TrainAuc, ClassificationMetrics.RocAuc(scores, holdoutY)), scores);
         }
         return best;
     }

@@ -359,7 +359,10 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         if (task.Floor is { } floor)
         {
             Paragraph($"{(floor.Passed ? "passed" : "failed")}: {floor.Reason}. A model is served only when its holdout ROC AUC's 95% lower bound is above 0.5 " +
-                "and it ranks better than its best single feature alone (direction and encoding fitted on the training rows).", "Promotion floor:");
+                "and it does not rank worse than its best single feature alone beyond noise (direction and encoding fitted on the training rows; " +
+                "the gap's 95% interval from a paired bootstrap of the holdout)." +
+                (floor.WithinNoiseOfBaseline ? " It is served, but that one column would rank these customers about as well as the model does." : ""),
+                "Promotion floor:");
         }
         if (task.OracleAuc is { } oracle)
         {

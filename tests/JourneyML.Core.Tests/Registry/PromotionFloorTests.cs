@@ -86,17 +86,63 @@ public sealed class PromotionFloorTests
     }
 
     [Fact]
-    public void The_floor_fails_at_or_below_chance_and_at_or_below_the_best_single_feature()
+    public void The_floor_withholds_a_coin_toss_and_a_model_below_its_best_feature_beyond_noise_but_not_one_within_noise()
     {
         var baseline = new FeatureBaseline("days_since_last_login", "lower values first, missing last", 0.80, 0.82);
-        Assert.False(PromotionFloor.Check(0.62, new Interval95(0.50, 0.74), null).Passed);
-        Assert.False(PromotionFloor.Check(0.82, new Interval95(0.76, 0.88), baseline).Passed);
-        var failed = PromotionFloor.Check(0.80, new Interval95(0.74, 0.86), baseline);
-        Assert.False(failed.Passed);
-        Assert.Contains("no better than days_since_last_login alone", failed.Reason);
-        var passed = PromotionFloor.Check(0.85, new Interval95(0.79, 0.90), baseline);
+        // A coin toss is withheld whatever the baseline.
+        var toss = PromotionFloor.Check(0.62, new Interval95(0.50, 0.74), baseline, new Interval95(-0.30, -0.10));
+        Assert.False(toss.Passed);
+        Assert.Contains("cannot tell this model from a coin toss", toss.Reason);
+        Assert.False(PromotionFloor.Check(0.62, new Interval95(0.50, 0.74), null, null).Passed);
+        // Clearly below the feature: the gap's interval lies wholly below 0.
+        var below = PromotionFloor.Check(0.76, new Interval95(0.70, 0.82), baseline, new Interval95(-0.10, -0.02));
+        Assert.False(below.Passed);
+        Assert.Contains("is worse than days_since_last_login alone (lower values first, missing last: holdout ROC AUC 0.820", below.Reason);
+        Assert.Contains("beyond noise: model − feature −0.06 [−0.10, −0.02]", below.Reason);
+        // Below the feature's point estimate but within noise: served, and the caveat says so in words.
+        var within = PromotionFloor.Check(0.80, new Interval95(0.74, 0.86), baseline, new Interval95(-0.06, 0.03));
+        Assert.True(within.Passed, within.Reason);
+        Assert.True(within.WithinNoiseOfBaseline);
+        Assert.Equal("no better than days_since_last_login alone within noise: −0.02 [−0.06, 0.03]", within.Caveat);
+        Assert.Contains(within.Caveat!, within.Reason);
+        // Above it beyond noise: served with no caveat.
+        var passed = PromotionFloor.Check(0.85, new Interval95(0.79, 0.90), baseline, new Interval95(0.01, 0.05));
         Assert.True(passed.Passed, passed.Reason);
+        Assert.False(passed.WithinNoiseOfBaseline);
+        Assert.Null(passed.Caveat);
         Assert.Contains("ROC AUC 0.850 (95% CI 0.79–0.90)", passed.Reason);
+        Assert.Contains("beyond noise: +0.03 [0.01, 0.05]", passed.Reason);
+    }
+
+    [Fact]
+    public void The_paired_gap_is_narrower_than_either_interval_and_resamples_whole_accounts()
+    {
+        // A model that is the feature plus a little noise: the two AUCs wander together from resample to resample, so
+        // their gap's interval is far narrower than either AUC's, and it holds 0.
+        var random = new Random(3);
+        const int n = 300;
+        var labels = new float[n];
+        var feature = new float[n];
+        var model = new float[n];
+        var accounts = new string?[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = random.NextDouble() < 0.25 ? 1 : 0;
+            feature[i] = labels[i] + (float)(random.NextDouble() * 1.6);
+            model[i] = feature[i] + (float)(random.NextDouble() * 0.2);
+            accounts[i] = "A" + (i / 5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var gap = HoldoutIntervals.AucDifference(model, feature, labels);
+        var alone = HoldoutIntervals.Compute(model, labels).Auc;
+        Assert.True(gap.Low <= 0 && gap.High >= 0, $"{gap}");
+        Assert.True(gap.Width < alone.Width / 2, $"gap {gap}, model alone {alone}");
+        // Deterministic; given accounts, whole accounts are the units resampled.
+        Assert.Equal(gap, HoldoutIntervals.AucDifference(model, feature, labels));
+        var byAccount = HoldoutIntervals.AucDifference(model, feature, labels, groups: accounts);
+        Assert.NotEqual(gap, byAccount);
+        // A model that ranks the customers in reverse is below the feature beyond noise.
+        var reversed = HoldoutIntervals.AucDifference([.. model.Select(s => -s)], feature, labels);
+        Assert.True(reversed.High < 0, $"{reversed}");
     }
 
     [Fact]
