@@ -5,8 +5,11 @@ namespace JourneyML.Core.Prediction;
 /// <summary>The best single feature as a ranking: which one, which way, and its ROC AUC on the holdout.</summary>
 public sealed record FeatureBaseline(string Feature, string Direction, double TrainAuc, double HoldoutAuc);
 
-/// <summary>The best single feature with its score of each holdout row (in holdout order), for a paired comparison with the model.</summary>
-public sealed record ScoredBaseline(FeatureBaseline Baseline, float[] HoldoutScores);
+/// <summary>
+/// The best single feature with its score of each holdout row (in holdout order), for a paired comparison with the model,
+/// and the fitted ranking itself (<see cref="Score"/>: a row of any table with that column), to measure it on fresh customers.
+/// </summary>
+public sealed record ScoredBaseline(FeatureBaseline Baseline, float[] HoldoutScores, Func<FeatureTable, int, float> Score);
 
 /// <summary>
 /// What a model must beat to be worth serving: one of its own features used alone as the score. Every choice is fitted
@@ -30,7 +33,8 @@ public static class SingleFeatureBaseline
         ScoredBaseline? best = null;
         foreach (var name in features)
         {
-            var fitted = table.Find(name) switch
+            var column = table.Find(name);
+            var fitted = column switch
             {
                 NumericColumn n => Numeric(n.Values, train, trainY),
                 CategoricalColumn c => Categorical(c.Values, train, trainY),
@@ -40,13 +44,15 @@ public static class SingleFeatureBaseline
             {
                 continue;
             }
-            var scores = holdout.Select(f.Score).ToArray();
-            best = new ScoredBaseline(new FeatureBaseline(name, f.Direction, f.TrainAuc, ClassificationMetrics.RocAuc(scores, holdoutY)), scores);
+            var scores = holdout.Select(r => f.Score(column!, r)).ToArray();
+            best = new ScoredBaseline(new FeatureBaseline(name, f.Direction, f.TrainAuc, ClassificationMetrics.RocAuc(scores, holdoutY)), scores,
+                (other, r) => f.Score(other.Find(name) ?? throw new InvalidOperationException($"the table has no column '{name}'"), r));
         }
         return best;
     }
 
-    private sealed record Fitted(Func<int, float> Score, string Direction, double TrainAuc);
+    /// <summary>A fitted ranking: the score of a row of the feature's column (of the training table, or another with the same column).</summary>
+    private sealed record Fitted(Func<FeatureColumn, int, float> Score, string Direction, double TrainAuc);
 
     /// <summary>Higher or lower values first, missing values ranked lowest or highest: whichever of the four ranks the training rows best.</summary>
     private static Fitted? Numeric(float[] values, IReadOnlyList<int> train, float[] trainY)
@@ -56,12 +62,13 @@ public static class SingleFeatureBaseline
         {
             foreach (var missing in new[] { float.MinValue, float.MaxValue })
             {
-                float Score(int r) => float.IsNaN(values[r]) ? missing : sign * values[r];
-                double auc = ClassificationMetrics.RocAuc(train.Select(Score).ToArray(), trainY);
+                float s = sign, m = missing;
+                float Score(float[] v, int r) => float.IsNaN(v[r]) ? m : s * v[r];
+                double auc = ClassificationMetrics.RocAuc(train.Select(r => Score(values, r)).ToArray(), trainY);
                 if (!double.IsNaN(auc) && (best is null || auc > best.TrainAuc))
                 {
                     string direction = (sign > 0 ? "higher values first" : "lower values first") + (missing == float.MaxValue ? ", missing first" : ", missing last");
-                    best = new Fitted(Score, direction, auc);
+                    best = new Fitted((column, r) => Score(((NumericColumn)column).Values, r), direction, auc);
                 }
             }
         }
@@ -88,7 +95,7 @@ public static class SingleFeatureBaseline
                 outOfFold[i] = Rate(others, values[train[i]], prior);
             }
         }
-        return new Fitted(r => Rate(all, values[r], prior), "categories by their outcome rate", ClassificationMetrics.RocAuc(outOfFold, trainY));
+        return new Fitted((column, r) => Rate(all, ((CategoricalColumn)column).Values[r], prior), "categories by their outcome rate", ClassificationMetrics.RocAuc(outOfFold, trainY));
     }
 
     private static Dictionary<string, (double Positives, int Count)> Rates(string?[] values, IReadOnlyList<int> train, float[] trainY, Func<int, bool> include)

@@ -1,6 +1,7 @@
 using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
+using JourneyML.Core.Registry;
 using JourneyML.SampleData;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,15 @@ internal sealed record CoverageBenchOptions
 /// <summary>One run's model: its holdout ROC AUC interval and the two AUCs it is held against.</summary>
 internal sealed record CoverageRun(int Seed, string Task, int HoldoutRows, int HoldoutPositives, double HoldoutAuc, Interval95 Interval, double OracleAuc, double FreshAuc)
 {
+    /// <summary>The promotion floor's verdict on this run's model (its paired gap to the best single feature on the holdout).</summary>
+    public FloorCheck? Floor { get; init; }
+    /// <summary>The model's fresh AUC minus the same feature's (same direction, fitted on the run's training rows): the gap the floor's interval estimates.</summary>
+    public double FreshGap { get; init; } = double.NaN;
+    /// <summary>The floor's gap interval covers the fresh gap.</summary>
+    public bool GapCoversFresh => Floor?.BaselineGapInterval is { } g && g.Low <= FreshGap && FreshGap <= g.High;
+    /// <summary>"withheld", "within noise" or "passed": what the floor did with the model.</summary>
+    public string Verdict => Floor is not { } f ? "-" : !f.Passed ? "withheld" : f.WithinNoiseOfBaseline ? "within noise" : "passed";
+
     /// <summary>The interval covers the oracle's AUC on the same holdout (the planted probabilities as scores).</summary>
     public bool CoversOracle => Interval.Low <= OracleAuc && OracleAuc <= Interval.High;
     /// <summary>The interval covers the model's AUC on a fresh population of the same world: what the holdout estimates.</summary>
@@ -48,7 +58,8 @@ internal static class CoverageBench
             foreach (var run in Measure(options, seed, logger, cancellationToken))
             {
                 print($"  seed {run.Seed,3} {run.Task,-5} holdout {run.HoldoutRows,5:N0} ({run.HoldoutPositives,4:N0} positive): AUC {run.HoldoutAuc:F3} " +
-                    $"[{run.Interval.Low:F3}, {run.Interval.High:F3}]  oracle {run.OracleAuc:F3} {(run.CoversOracle ? "in " : "OUT")}  fresh {run.FreshAuc:F3} {(run.CoversFresh ? "in " : "OUT")}");
+                    $"[{run.Interval.Low:F3}, {run.Interval.High:F3}]  oracle {run.OracleAuc:F3} {(run.CoversOracle ? "in " : "OUT")}  fresh {run.FreshAuc:F3} {(run.CoversFresh ? "in " : "OUT")}" +
+                    $"  floor: {run.Verdict}{GapText(run)}");
                 runs.Add(run);
             }
         }
@@ -65,8 +76,22 @@ internal static class CoverageBench
             yield return $"{task.Key}: the stated 95% interval covers the oracle's holdout AUC in {oracle} of {n} runs ({(double)oracle / n:0%}; 95% CI {oracleShare.Low:0%}–{oracleShare.High:0%}) " +
                 $"and the model's AUC on a fresh population in {fresh} of {n} ({(double)fresh / n:0%}; 95% CI {freshShare.Low:0%}–{freshShare.High:0%}); " +
                 $"mean width {task.Average(r => r.Interval.Width):F3}";
+            var gaps = task.Where(r => r.Floor?.BaselineGapInterval is not null).ToList();
+            if (gaps.Count > 0)
+            {
+                int covered = gaps.Count(r => r.GapCoversFresh);
+                var share = HoldoutIntervals.Wilson(covered, gaps.Count);
+                yield return $"{task.Key}: promotion floor: withheld in {task.Count(r => r.Verdict == "withheld")} of {n} runs, within noise of the best single feature in " +
+                    $"{task.Count(r => r.Verdict == "within noise")}, above it beyond noise in {task.Count(r => r.Verdict == "passed")}; the gap's 95% interval (model − feature) covers " +
+                    $"the fresh population's gap in {covered} of {gaps.Count} ({(double)covered / gaps.Count:0%}; 95% CI {share.Low:0%}–{share.High:0%}); the model is below the feature on fresh customers in " +
+                    $"{gaps.Count(r => r.FreshGap < 0)} of {gaps.Count}";
+            }
         }
     }
+
+    private static string GapText(CoverageRun run) => run.Floor is { BaselineGap: { } gap, BaselineGapInterval: { } g } f
+        ? FormattableString.Invariant($" vs {f.Baseline!.Feature}: gap {gap:+0.000;-0.000} [{g.Low:F3}, {g.High:F3}], fresh gap {run.FreshGap:+0.000;-0.000} {(run.GapCoversFresh ? "in" : "OUT")}")
+        : "";
 
     private static IEnumerable<CoverageRun> Measure(CoverageBenchOptions options, int seed, ILogger logger, CancellationToken cancellationToken)
     {
@@ -93,9 +118,14 @@ internal static class CoverageBench
             var intervals = HoldoutIntervals.Compute(result.HoldoutPredictions, holdoutTruth,
                 groups: table.AccountIds is { } ids ? result.HoldoutRows.Select(r => ids[r]).ToArray() : null);
             var freshRows = Labelled(fresh, task, freshLabels);
-            double freshAuc = ClassificationMetrics.RocAuc(result.Model.Predict(fresh, freshRows), freshRows.Select(r => freshLabels[r]).ToArray());
+            var freshTruth = freshRows.Select(r => freshLabels[r]).ToArray();
+            double freshAuc = ClassificationMetrics.RocAuc(result.Model.Predict(fresh, freshRows), freshTruth);
+            // The floor as training applies it, and the same single feature (fitted on this run's training rows) on the fresh customers.
+            var floor = PromotionFloor.Assess(table, result).Floor;
+            var baseline = SingleFeatureBaseline.Scored(table, result.Model.Vectorizer.Features, labels, result.TrainRows, result.HoldoutRows);
+            double freshGap = baseline is null ? double.NaN : freshAuc - ClassificationMetrics.RocAuc([.. freshRows.Select(r => baseline.Score(fresh, r))], freshTruth);
             yield return new CoverageRun(seed, task.Name, holdoutTruth.Length, holdoutTruth.Count(y => y == 1), result.Holdout.Auc, intervals.Auc,
-                result.OracleAuc ?? double.NaN, freshAuc);
+                result.OracleAuc ?? double.NaN, freshAuc) { Floor = floor, FreshGap = freshGap };
         }
     }
 
