@@ -73,6 +73,9 @@ internal sealed record WorldMeasurement(
     IReadOnlyList<WorldCheck> Checks)
 {
     public bool AllPassed => Checks.All(c => c.Passed);
+
+    /// <summary>The At-risk list at the as-of date against the planted truth; null without a churn model or planted churn.</summary>
+    public AtRiskList? AtRisk { get; init; }
 }
 
 /// <summary>
@@ -151,10 +154,18 @@ internal static class WorldBench
         var stages = StageModel.ForRegistry(registry, new StageSignals([.. scoringTable.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
         var scored = Scorer.Score(scoringTable, models, 3, ScoringPath.Batch, stages);
         var journey = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry, OutputDirectory = Path.Combine(root, "journey") }, logger, cancellationToken);
+        var atRisk = AtRiskList.Measure(data, registry, training);
+        if (atRisk is not null)
+        {
+            checks.Add(atRisk.Check());
+        }
         var texts = new OutputTexts(dataset, kinds, lifecycle, training, tasks, scoring.Snapshot, scoringTable, scored, journey.Map);
         checks.AddRange(OutputChecks.All(texts));
 
-        return new WorldMeasurement(world, summary.Customers, dataset.Customers.AccountIds.Count, kinds.Values.Sum(), watch.Elapsed.TotalSeconds, tasks, checks);
+        return new WorldMeasurement(world, summary.Customers, dataset.Customers.AccountIds.Count, kinds.Values.Sum(), watch.Elapsed.TotalSeconds, tasks, checks)
+        {
+            AtRisk = atRisk,
+        };
     }
 
     /// <summary>Events per kind, and every customer's purchases and cancellations (ticks, by customer id) for the tenure check.</summary>
@@ -255,6 +266,10 @@ internal static class WorldBench
             yield return $"  {t.Task} model: holdout AUC {t.Auc:F3} {t.AucInterval} on {t.HoldoutRows:N0} customers; oracle AUC {t.OracleAuc:F3} {t.OracleInterval}; gap {t.OracleAuc - t.Auc:F3} {t.GapInterval}";
             yield return $"  {t.Task} top {Math.Min(top, t.TopDrivers.Count)} drivers (holdout AUC drop when shuffled): " +
                 string.Join(", ", t.TopDrivers.Select(d => $"{d.Feature} {d.AucDrop:F3}"));
+        }
+        foreach (var line in m.AtRisk?.Lines() ?? [])
+        {
+            yield return line;
         }
         foreach (var check in m.Checks)
         {

@@ -60,6 +60,15 @@ public sealed class WorldBenchTests : IDisposable
         Assert.Contains(measurement.Checks, c => c.Name.StartsWith("no account roll-up", StringComparison.Ordinal));
         Assert.Contains(measurement.Checks, c => c.Name.StartsWith("no lead-funnel stage", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("== world subscription: 800 customers, no accounts", StringComparison.Ordinal));
+        // The At-risk list at the as-of date against the planted churned_in_horizon: its size, precision and recall, and a check.
+        var atRisk = measurement.AtRisk!;
+        Assert.Equal(churn.Positives + churn.Negatives, atRisk.All.Customers);
+        Assert.Equal(churn.HoldoutRows, atRisk.Holdout.Customers);
+        Assert.InRange(atRisk.All.Listed, 1, atRisk.All.Customers - 1);
+        Assert.InRange(atRisk.Holdout.ListedChurners, 0, Math.Min(atRisk.Holdout.Listed, atRisk.Holdout.Churners));
+        Assert.Contains(lines, l => l.StartsWith("  At-risk list at the as-of date (churn risk >= ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"    holdout customers only: {atRisk.Holdout.Listed:N0} of {atRisk.Holdout.Customers:N0} paying customers listed", StringComparison.Ordinal));
+        Assert.Contains(measurement.Checks, c => c.Name == "the At-risk list's precision is above the base rate beyond noise");
         Assert.Contains(lines, l => l.Contains("PASS  the export validates", StringComparison.Ordinal));
     }
 
@@ -94,4 +103,19 @@ public sealed class WorldBenchTests : IDisposable
     [InlineData("Pricing-page visitors, heavy content readers", false)]
     public void A_segment_name_contradicts_itself_when_one_signal_goes_both_ways(string name, bool contradicts) =>
         Assert.Equal(contradicts, SegmentNames.Contradicts(name));
+
+    [Fact]
+    public void The_at_risk_check_passes_only_when_holdout_precision_clears_the_base_rate_beyond_noise()
+    {
+        // 200 paying customers, 40 churn (20%). 30 listed with 15 churners: 50% (Wilson 33–67%), above 20% beyond noise.
+        var clear = new AtRiskList("twice-base-rate", 0.4, new AtRiskCount(1000, 150, 75, 200), new AtRiskCount(200, 30, 15, 40));
+        Assert.True(clear.Check().Passed, clear.Check().Detail);
+        Assert.Contains("15 of 30", clear.Check().Detail);
+        // 10 listed with 3 churners: 30%, but Wilson's interval (11–60%) reaches down past the 20% base rate.
+        var noisy = clear with { Holdout = new AtRiskCount(200, 10, 3, 40) };
+        Assert.False(noisy.Check().Passed, noisy.Check().Detail);
+        var empty = clear with { Holdout = new AtRiskCount(200, 0, 0, 40) };
+        Assert.False(empty.Check().Passed);
+        Assert.StartsWith("nobody on the holdout is At-risk", empty.Check().Detail);
+    }
 }
