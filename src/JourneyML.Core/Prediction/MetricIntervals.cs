@@ -57,8 +57,7 @@ public sealed record HoldoutIntervals(Interval95 Auc, Interval95 PrAuc, CountedS
 
     /// <param name="groups">Account of each holdout row, when known: where rows share accounts, whole accounts are resampled
     /// (a cluster bootstrap), since contacts of one account convert or churn together and are not independent draws; a
-    /// customer-level resample then gives intervals too narrow (bench coverage: the B2B lead interval covered the model's AUC
-    /// on fresh customers in 13 of 20 runs).</param>
+    /// customer-level resample then gives intervals too narrow.</param>
     public static HoldoutIntervals Compute(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, int resamples = DefaultResamples, int seed = 1,
         IReadOnlyList<string?>? groups = null)
     {

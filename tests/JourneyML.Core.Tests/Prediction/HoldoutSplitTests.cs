@@ -48,37 +48,6 @@ public sealed class HoldoutSplitTests
         Assert.Equal((int)Math.Round(positives * 0.2), holdout.Count(r => labels[r] == 1));
     }
 
-    [Fact]
-    public void Customers_of_one_account_are_held_out_together_and_each_class_still_near_its_share()
-    {
-        // 5,000 contacts in accounts of 1 to 6 (A00001.., sequential), a fifth of the accounts converting together.
-        var random = new Random(11);
-        var accounts = new string?[Count];
-        var labels = new float[Count];
-        for (int r = 0, a = 1; r < Count; a++)
-        {
-            int size = random.Next(1, 7);
-            float label = a % 5 == 0 ? 1f : 0f;
-            for (int k = 0; k < size && r < Count; k++, r++)
-            {
-                accounts[r] = "A" + a.ToString("D5", CultureInfo.InvariantCulture);
-                labels[r] = label;
-            }
-        }
-        var rows = Enumerable.Range(0, Count).ToArray();
-        var (train, holdout) = ClassifierTraining.StratifiedSplit(rows, labels, Ids("prefixed"), 0.2, 1, accounts);
-        var heldAccounts = holdout.Select(r => accounts[r]).ToHashSet();
-        Assert.DoesNotContain(train, r => heldAccounts.Contains(accounts[r]));
-        foreach (var cls in new[] { 0f, 1f })
-        {
-            double share = (double)holdout.Count(r => labels[r] == cls) / rows.Count(r => labels[r] == cls);
-            Assert.InRange(share, 0.19, 0.21);
-        }
-        // Sequential account ids spread over the holdout like the customer ids do.
-        var held = holdout.ToHashSet();
-        Assert.All(Enumerable.Range(0, 10).Select(d => Enumerable.Range(d * Count / 10, Count / 10).Count(held.Contains)), n => Assert.InRange(n, 55, 145));
-    }
-
     /// <summary>Ids in ascending order: 1..5000, C000001.., ISO timestamps a few minutes apart, ULID-like (48-bit time, then random).</summary>
     private static string[] Ids(string family)
     {
