@@ -51,8 +51,6 @@ public sealed class CustomerColumnTrainingTests
             Features = new FeatureRunOptions { DataDirectory = export.Directory, AsOf = T },
             RegistryPath = registry,
             Candidates = [CandidateSpec.Default],
-            // 240 customers: the churn model need not clear the promotion floor; this test is about the columns it uses.
-            Force = true,
         }, NullLogger.Instance);
 
         var choices = result.Metadata.FeatureChoices!;

@@ -232,8 +232,6 @@ public sealed class ModelSelectionTests
         {
             Features = new FeatureRunOptions { DataDirectory = data },
             RegistryPath = Path.Combine(root, "models"),
-            // 300 customers: a model may fall below the promotion floor; this test saves and loads it all the same.
-            Force = true,
         }, NullLogger.Instance);
         var task = result.Metadata.Churn ?? result.Metadata.Lead!;
         Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.EarlyStoppingKey + "=", StringComparison.Ordinal));
