@@ -61,7 +61,11 @@ internal sealed record TaskMeasurement(
     Interval? OracleInterval,
     Interval? GapInterval,
     IReadOnlyList<FeatureImportance> TopDrivers,
-    string? NoModel);
+    string? NoModel)
+{
+    /// <summary>The promotion floor's verdict on the model, as training recorded it (the bench forces models through, so it is read, not obeyed).</summary>
+    public FloorCheck? Floor { get; init; }
+}
 
 internal sealed record WorldMeasurement(
     GeneratorWorld World,
@@ -139,8 +143,8 @@ internal static class WorldBench
         var drivers = GroundTruth.PlantedDrivers(data);
         var tasks = new List<TaskMeasurement>
         {
-            MeasureTask(PlantedWorldTasks.Churn, training.Table, training.Churn, truth.ChurnProbability, options),
-            MeasureTask(PlantedWorldTasks.Conversion, training.Table, training.Lead, truth.ConversionProbability, options),
+            MeasureTask(PlantedWorldTasks.Churn, training.Table, training.Churn, truth.ChurnProbability, options) with { Floor = training.Metadata.Churn?.Floor },
+            MeasureTask(PlantedWorldTasks.Conversion, training.Table, training.Lead, truth.ConversionProbability, options) with { Floor = training.Metadata.Lead?.Floor },
         };
         foreach (var task in tasks)
         {
@@ -264,6 +268,10 @@ internal static class WorldBench
                 continue;
             }
             yield return $"  {t.Task} model: holdout AUC {t.Auc:F3} {t.AucInterval} on {t.HoldoutRows:N0} customers; oracle AUC {t.OracleAuc:F3} {t.OracleInterval}; gap {t.OracleAuc - t.Auc:F3} {t.GapInterval}";
+            if (t.Floor is { } floor)
+            {
+                yield return $"  {t.Task} promotion floor: {(floor.Passed ? "passed" : "FAILED")}: {floor.Reason}";
+            }
             yield return $"  {t.Task} top {Math.Min(top, t.TopDrivers.Count)} drivers (holdout AUC drop when shuffled): " +
                 string.Join(", ", t.TopDrivers.Select(d => $"{d.Feature} {d.AucDrop:F3}"));
         }
