@@ -82,6 +82,34 @@ public sealed class ClassifierTrainingTests
     }
 
     [Fact]
+    public void Platt_calibration_never_reverses_the_ranking_of_scores_that_rank_worse_than_chance()
+    {
+        // Out-of-fold scores of a few hundred customers that by luck rank the churners lower: an unconstrained fit gives a
+        // negative slope, which would turn the final model upside down.
+        var random = new Random(7);
+        var scores = new float[160];
+        var labels = new float[scores.Length];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            labels[i] = i % 4 == 0 ? 1 : 0;
+            scores[i] = (float)(random.NextDouble() * 6 - 3 - labels[i]);
+        }
+        Assert.True(ClassificationMetrics.RocAuc(scores, labels) < 0.4);
+
+        var fit = PlattCalibration.Fit(scores, labels);
+
+        Assert.True(fit.A > 0, $"slope {fit.A}");
+        float[] ordered = [-4f, -1f, 0f, 1f, 4f];
+        var probabilities = ordered.Select(fit.Apply).ToArray();
+        for (int i = 1; i < probabilities.Length; i++)
+        {
+            Assert.True(probabilities[i] > probabilities[i - 1], $"P({ordered[i]}) = {probabilities[i]} is not above P({ordered[i - 1]}) = {probabilities[i - 1]}");
+        }
+        // Scores that carry no ranking support no more than the base rate (25%): every probability stays near it.
+        Assert.All(probabilities, p => Assert.InRange(p, 0.22, 0.28));
+    }
+
+    [Fact]
     public void Metrics_match_hand_computed_values()
     {
         float[] scores = [0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.05f];
