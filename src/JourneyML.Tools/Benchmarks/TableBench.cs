@@ -88,10 +88,10 @@ internal static class TableBench
         }
     }
 
-    private sealed record Boot(Bounded[] Auc, Bounded[] PrAuc, Bounded[] Ece);
+    internal sealed record Boot(Bounded[] Auc, Bounded[] PrAuc, Bounded[] Ece);
 
     /// <summary>Point values and percentile intervals: [0] JourneyML, [1] the peer, [2] their paired difference (same resample).</summary>
-    private static Boot Bootstrap(float[] ours, double[] theirs, float[] truth, int seed)
+    internal static Boot Bootstrap(float[] ours, double[] theirs, float[] truth, int seed)
     {
         var peer = theirs.Select(p => (float)p).ToArray();
         var metrics = new Func<float[], float[], double>[] { (p, y) => ClassificationMetrics.RocAuc(p, y), (p, y) => ClassificationMetrics.PrAucOf(p, y), (p, y) => CalibrationError.Expected(p, y) };
