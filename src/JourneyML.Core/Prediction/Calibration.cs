@@ -203,7 +203,8 @@ public sealed record CalibrationSummary(
 /// <summary>
 /// The holdout ECE's sampling noise. ECE is never zero on a finite holdout even for perfect probabilities (each bin's
 /// observed rate is a binomial draw around its mean prediction), so 0.05 on 200 customers may be noise alone.
-/// <see cref="Low"/>-<see cref="High"/>: a 95% bootstrap interval over the holdout's customers. <see cref="Chance"/>: the
+/// <see cref="Low"/>-<see cref="High"/>: a 95% bootstrap interval over the holdout's customers, corrected for the
+/// bootstrap's own upward bias (<see cref="CalibrationError.DebiasedInterval"/>). <see cref="Chance"/>: the
 /// mean ECE a perfectly calibrated model would show on these customers (outcomes drawn from the predicted probabilities
 /// themselves), <see cref="ChanceHigh"/> its 95th percentile. <see cref="WithinChance"/>: the ECE is at most that percentile,
 /// so the holdout cannot tell this model from a perfectly calibrated one.
@@ -284,7 +285,10 @@ public static class CalibrationError
         }
         Array.Sort(boot);
         Array.Sort(chance);
-        double low = Quantile(boot, 0.025), high = Quantile(boot, 0.975), mean = chance.Average(), chanceHigh = Quantile(chance, 0.95);
+        // Resampling duplicates customers, which alone inflates the ECE (the chance level shows how much): the percentile
+        // interval is moved back by the bootstrap's own bias, so that it brackets the estimate rather than sit above it.
+        var (low, high) = DebiasedInterval(ece, boot);
+        double mean = chance.Average(), chanceHigh = Quantile(chance, 0.95);
         bool within = ece <= chanceHigh;
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         string interval = string.Create(inv, $"ECE {ece:F3} (95% CI {low:F3}–{high:F3})");
@@ -296,6 +300,20 @@ public static class CalibrationError
                 ? $"{interval}: above the aim of {CalibrationSummary.EceAim.ToString("F2", inv)} but within what chance alone gives on {n.ToString("N0", inv)} {subjects} ({noise}); a larger holdout is needed to tell."
                 : $"{interval}: above the aim of {CalibrationSummary.EceAim.ToString("F2", inv)} and above what chance alone gives on {n.ToString("N0", inv)} {subjects} ({noise}): the probabilities are off, read them as a ranking.";
         return new EceUncertainty(low, high, mean, chanceHigh, n, draws, within, sentence);
+    }
+
+    /// <summary>
+    /// A 95% interval for a statistic whose bootstrap is biased (ECE rises on any resample): the percentile interval shifted
+    /// by the bootstrap mean's excess over the estimate, floored at zero. <paramref name="sorted"/>: the bootstrap values, sorted.
+    /// </summary>
+    public static (double Low, double High) DebiasedInterval(double estimate, double[] sorted)
+    {
+        if (sorted.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+        double bias = sorted.Average() - estimate;
+        return (Math.Max(0, Quantile(sorted, 0.025) - bias), Math.Max(0, Quantile(sorted, 0.975) - bias));
     }
 
     private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Floor(q * (sorted.Length - 1) + 0.5), 0, sorted.Length - 1)];

@@ -124,7 +124,8 @@ internal static class TableBench
         {
             double x = metrics[m](ours, truth), z = metrics[m](peer, truth);
             double[] points = [x, z, x - z];
-            return [.. points.Select((v, k) => Interval(v, samples[m][k]))];
+            // ECE's bootstrap is biased upward (any resample duplicates rows): its intervals are corrected as the report's are.
+            return [.. points.Select((v, k) => m == 2 ? Debiased(v, samples[m][k]) : Interval(v, samples[m][k]))];
         }
         return new Boot(Of(0), Of(1), Of(2));
     }
@@ -134,6 +135,12 @@ internal static class TableBench
         var sorted = samples.Order().ToArray();
         double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Round(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
         return new Bounded(value, At(0.025), At(0.975));
+    }
+
+    private static Bounded Debiased(double value, List<double> samples)
+    {
+        var (low, high) = CalibrationError.DebiasedInterval(value, [.. samples.Order()]);
+        return new Bounded(value, low, high);
     }
 
     private static string Quote(string id) => id.Contains(',') || id.Contains('"') ? "\"" + id.Replace("\"", "\"\"") + "\"" : id;

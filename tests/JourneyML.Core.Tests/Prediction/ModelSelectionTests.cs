@@ -127,6 +127,11 @@ public sealed class ModelSelectionTests
         var off = CalibrationError.Uncertainty(p, halved);
         Assert.False(off.WithinChance, off.Sentence);
         Assert.Contains("above what chance alone gives on 220 customers", off.Sentence);
+        // Resampling inflates the ECE; the interval is moved back by that bias, so it brackets the estimate instead of sitting above it.
+        Assert.True(off.Low <= CalibrationError.Expected(p, halved) && CalibrationError.Expected(p, halved) <= off.High, off.Sentence);
+        var (low, high) = CalibrationError.DebiasedInterval(0.02, [0.03, 0.035, 0.04, 0.045, 0.05]); // bias 0.04 - 0.02
+        Assert.Equal(0.01, low, 9);
+        Assert.Equal(0.03, high, 9);
         // Deterministic for a seed.
         Assert.Equal(off, CalibrationError.Uncertainty(p, halved));
         // On 20,000 calibrated customers chance alone stays far below the aim of 0.03.
@@ -314,7 +319,7 @@ public sealed class ModelSelectionTests
         // The ECE carries its interval and the chance level for the holdout's size, in the metadata and the report.
         var noise = calibration.Uncertainty!;
         Assert.Equal(task.HoldoutRows, noise.Customers);
-        Assert.True(calibration.HoldoutEce <= noise.High, noise.Sentence);
+        Assert.True(noise.Low <= noise.High && calibration.HoldoutEce <= noise.High, noise.Sentence);
         Assert.Contains(noise.Sentence, report);
         Assert.Contains(calibration.Reason, report);
         // What was saved scores as what was trained.
