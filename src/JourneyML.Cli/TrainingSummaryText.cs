@@ -83,7 +83,13 @@ internal static class TrainingSummaryText
 
     /// <summary>The calibrator and the holdout's expected calibration error, flagged when above the aim.</summary>
     private static string CalibrationText(TaskMetadata task) => task.CalibrationChoice is not { } c ? "" : string.Create(CultureInfo.InvariantCulture,
-        $"; calibration {c.Method}, ECE {c.HoldoutEce:F3}{(c.HoldoutEce < CalibrationSummary.EceAim ? "" : $" (above the aim of {CalibrationSummary.EceAim:F2})")}");
+        $"; calibration {c.Method}, ECE {c.HoldoutEce:F3}{EceQualifier(c)}");
+
+    /// <summary>Whether an ECE above the aim is more than a holdout of that size gives by chance (older metadata: the aim alone).</summary>
+    private static string EceQualifier(CalibrationSummary c) => c.HoldoutEce < CalibrationSummary.EceAim ? ""
+        : c.Uncertainty is not { } u ? string.Create(CultureInfo.InvariantCulture, $" (above the aim of {CalibrationSummary.EceAim:F2})")
+        : string.Create(CultureInfo.InvariantCulture,
+            $" (above the aim of {CalibrationSummary.EceAim:F2}, {(u.WithinChance ? "within" : "beyond")} what chance alone gives on {u.Customers:N0}: a perfectly calibrated model shows {u.Chance:F3}, up to {u.ChanceHigh:F3})");
 
     /// <summary>
     /// Which columns the segments were found on and which were left out, with why. A ready table lists every column; behaviour

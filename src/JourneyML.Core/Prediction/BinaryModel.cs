@@ -13,7 +13,8 @@ namespace JourneyML.Core.Prediction;
 /// <summary>What is saved beside a classifier's ML.NET model: how to build its input and calibrate its output.</summary>
 /// <remarks>
 /// <see cref="Calibration"/> is the Platt curve every model has carried since the first version; a model whose calibrator
-/// was chosen as isotonic also carries <see cref="Isotonic"/>, which then turns scores into probabilities. Models saved
+/// was chosen as isotonic (or its blend with Platt) also carries <see cref="Isotonic"/>, which then turns scores into probabilities
+/// (alone, or averaged with the Platt curve). Models saved
 /// before the choice existed have neither <see cref="CalibrationMethod"/> nor <see cref="Isotonic"/> and load as Platt.
 /// </remarks>
 public sealed record BinaryModelInfo(PredictionTask Task, string Label, CandidateSpec Spec, FeatureVectorizer Vectorizer, PlattCalibration Calibration)
@@ -24,11 +25,11 @@ public sealed record BinaryModelInfo(PredictionTask Task, string Label, Candidat
 
     private readonly string? _calibrationMethod;
 
-    /// <summary>The isotonic curve, when that is the calibrator in use.</summary>
+    /// <summary>The isotonic curve, when that is (or is part of) the calibrator in use.</summary>
     public IsotonicCalibration? Isotonic { get; init; }
 
     /// <summary>The probability of a raw score through the calibrator in use.</summary>
-    public float Probability(float score) => Isotonic is { } curve ? curve.Apply(score) : Calibration.Apply(score);
+    public float Probability(float score) => CalibratorSelection.Probability(CalibrationMethod, Calibration, Isotonic, score);
 
     /// <summary>Why this saved calibration cannot be used, or null when it can.</summary>
     internal string? Problem()
@@ -39,9 +40,10 @@ public sealed record BinaryModelInfo(PredictionTask Task, string Label, Candidat
         }
         return CalibrationMethod switch
         {
-            Prediction.CalibrationMethod.Isotonic => Isotonic is null ? "its calibration method is isotonic but it has no isotonic curve" : Isotonic.Problem(),
+            Prediction.CalibrationMethod.Isotonic or Prediction.CalibrationMethod.Blend =>
+                Isotonic is null ? $"its calibration method is {CalibrationMethod} but it has no isotonic curve" : Isotonic.Problem(),
             Prediction.CalibrationMethod.Platt or Prediction.CalibrationMethod.None => Isotonic is null ? null : $"it has an isotonic curve but its calibration method is {CalibrationMethod}",
-            _ => $"its calibration method '{CalibrationMethod}' is unknown (platt, isotonic or none)",
+            _ => $"its calibration method '{CalibrationMethod}' is unknown (platt, isotonic, platt-isotonic or none)",
         };
     }
 }

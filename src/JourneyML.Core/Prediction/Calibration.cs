@@ -9,6 +9,11 @@ public static class CalibrationMethod
     public const string Isotonic = "isotonic";
     /// <summary>The trainer's own link, the logistic of the raw score, unfitted.</summary>
     public const string None = "none";
+    /// <summary>
+    /// The mean of the Platt and the isotonic curve: the isotonic steps follow a bend no logistic curve can, Platt's curve
+    /// halves their noise. Tried on fewer rows than isotonic alone (<see cref="IsotonicCalibration.BlendApplicable"/>).
+    /// </summary>
+    public const string Blend = "platt-isotonic";
 }
 
 /// <summary>
@@ -29,6 +34,17 @@ public sealed record IsotonicCalibration(IReadOnlyList<double> Scores, IReadOnly
     public const int MinimumPerClass = 100;
 
     public static bool Applicable(int rows, int positives) => rows >= MinimumRows && positives >= MinimumPerClass && rows - positives >= MinimumPerClass;
+
+    /// <summary>
+    /// The blend with Platt (<see cref="CalibrationMethod.Blend"/>) is tried from this many rows and of each class: averaged
+    /// with a two-parameter curve, each step's noise counts half, so a third of isotonic's rows carry it. It must still win
+    /// on cross-fitted log loss to be chosen.
+    /// </summary>
+    public const int BlendMinimumRows = 300;
+    public const int BlendMinimumPerClass = 30;
+
+    public static bool BlendApplicable(int rows, int positives) =>
+        rows >= BlendMinimumRows && positives >= BlendMinimumPerClass && rows - positives >= BlendMinimumPerClass;
 
     public float Apply(float score)
     {
@@ -179,7 +195,21 @@ public sealed record CalibrationSummary(
 {
     /// <summary>The aim for the holdout's expected calibration error.</summary>
     public const double EceAim = 0.03;
+
+    /// <summary>How far the holdout's ECE can be trusted: its interval, and what chance alone gives on a holdout this size.</summary>
+    public EceUncertainty? Uncertainty { get; init; }
 }
+
+/// <summary>
+/// The holdout ECE's sampling noise. ECE is never zero on a finite holdout even for perfect probabilities (each bin's
+/// observed rate is a binomial draw around its mean prediction), so 0.05 on 200 customers may be noise alone.
+/// <see cref="Low"/>-<see cref="High"/>: a 95% bootstrap interval over the holdout's customers, corrected for the
+/// bootstrap's own upward bias (<see cref="CalibrationError.DebiasedInterval"/>). <see cref="Chance"/>: the
+/// mean ECE a perfectly calibrated model would show on these customers (outcomes drawn from the predicted probabilities
+/// themselves), <see cref="ChanceHigh"/> its 95th percentile. <see cref="WithinChance"/>: the ECE is at most that percentile,
+/// so the holdout cannot tell this model from a perfectly calibrated one.
+/// </summary>
+public sealed record EceUncertainty(double Low, double High, double Chance, double ChanceHigh, int Customers, int Draws, bool WithinChance, string Sentence);
 
 /// <summary>Expected calibration error and the equal-width reliability bins it is computed from.</summary>
 public static class CalibrationError
@@ -220,6 +250,73 @@ public static class CalibrationError
 
     public static double Expected(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, int bins = 10) =>
         Expected(EqualWidthBins(probabilities, labels, bins));
+
+    /// <summary>Bootstrap and simulation draws behind <see cref="EceUncertainty"/>: enough for a stable 95th percentile, cheap next to training.</summary>
+    public const int UncertaintyDraws = 400;
+
+    /// <summary>
+    /// The ECE's 95% bootstrap interval (customers resampled with replacement) and the ECE a perfectly calibrated model
+    /// would show on a holdout of the same customers (each outcome drawn as a coin with the customer's own predicted
+    /// probability), with one sentence saying which the measured ECE is closer to. Deterministic for a seed.
+    /// </summary>
+    public static EceUncertainty Uncertainty(float[] probabilities, float[] labels, string subjects = "customers", int seed = 1, int draws = UncertaintyDraws)
+    {
+        int n = probabilities.Length;
+        double ece = Expected(probabilities, labels);
+        var random = new Random(seed + 4243);
+        var p = new float[n];
+        var y = new float[n];
+        var boot = new double[draws];
+        var chance = new double[draws];
+        for (int d = 0; d < draws; d++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int k = random.Next(n);
+                p[i] = probabilities[k];
+                y[i] = labels[k];
+            }
+            boot[d] = Expected(p, y);
+            for (int i = 0; i < n; i++)
+            {
+                y[i] = random.NextDouble() < probabilities[i] ? 1 : 0;
+            }
+            chance[d] = Expected(probabilities, y);
+        }
+        Array.Sort(boot);
+        Array.Sort(chance);
+        // Resampling duplicates customers, which alone inflates the ECE (the chance level shows how much): the percentile
+        // interval is moved back by the bootstrap's own bias, so that it brackets the estimate rather than sit above it.
+        var (low, high) = DebiasedInterval(ece, boot);
+        double mean = chance.Average(), chanceHigh = Quantile(chance, 0.95);
+        bool within = ece <= chanceHigh;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string interval = string.Create(inv, $"ECE {ece:F3} (95% CI {low:F3}–{high:F3})");
+        string noise = string.Create(inv,
+            $"a perfectly calibrated model would show {mean:F3} on average on these {n:N0} {subjects}, and up to {chanceHigh:F3} in 95% of holdouts");
+        string sentence = ece < CalibrationSummary.EceAim
+            ? $"{interval}: below the aim of {CalibrationSummary.EceAim.ToString("F2", inv)} ({noise})."
+            : within
+                ? $"{interval}: above the aim of {CalibrationSummary.EceAim.ToString("F2", inv)} but within what chance alone gives on {n.ToString("N0", inv)} {subjects} ({noise}); a larger holdout is needed to tell."
+                : $"{interval}: above the aim of {CalibrationSummary.EceAim.ToString("F2", inv)} and above what chance alone gives on {n.ToString("N0", inv)} {subjects} ({noise}): the probabilities are off, read them as a ranking.";
+        return new EceUncertainty(low, high, mean, chanceHigh, n, draws, within, sentence);
+    }
+
+    /// <summary>
+    /// A 95% interval for a statistic whose bootstrap is biased (ECE rises on any resample): the percentile interval shifted
+    /// by the bootstrap mean's excess over the estimate, floored at zero. <paramref name="sorted"/>: the bootstrap values, sorted.
+    /// </summary>
+    public static (double Low, double High) DebiasedInterval(double estimate, double[] sorted)
+    {
+        if (sorted.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+        double bias = sorted.Average() - estimate;
+        return (Math.Max(0, Quantile(sorted, 0.025) - bias), Math.Max(0, Quantile(sorted, 0.975) - bias));
+    }
+
+    private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Floor(q * (sorted.Length - 1) + 0.5), 0, sorted.Length - 1)];
 }
 
 /// <summary>The calibrator a model ships with: Platt, isotonic or none, chosen on out-of-fold log loss.</summary>
@@ -238,6 +335,11 @@ internal static class CalibratorSelection
         int positives = labels.Count(l => l > 0.5f);
         var methods = new List<string> { CalibrationMethod.Platt, CalibrationMethod.None };
         bool isotonic = IsotonicCalibration.Applicable(scores.Length, positives);
+        bool blend = IsotonicCalibration.BlendApplicable(scores.Length, positives);
+        if (blend)
+        {
+            methods.Insert(1, CalibrationMethod.Blend);
+        }
         if (isotonic)
         {
             methods.Insert(1, CalibrationMethod.Isotonic);
@@ -254,13 +356,22 @@ internal static class CalibratorSelection
         var trials = methods.Select((m, i) => new CalibratorTrial(m, losses[i], i == best)).ToList();
         string method = methods[best];
         var platt = method == CalibrationMethod.None ? new PlattCalibration(1, 0) : PlattCalibration.Fit(scores, labels);
-        var curve = method == CalibrationMethod.Isotonic ? IsotonicCalibration.Fit(scores, labels) : null;
+        var curve = method is CalibrationMethod.Isotonic or CalibrationMethod.Blend ? IsotonicCalibration.Fit(scores, labels) : null;
         string tried = string.Join(", ", trials.Select(t => $"{t.Method} {t.OutOfFoldLogLoss:F4}"));
         string reason = $"{method} has the lowest cross-fitted out-of-fold log loss ({tried})" + (isotonic ? "" :
             $"; isotonic not tried: {scores.Length:N0} out-of-fold rows with {positives:N0} positive " +
-            $"(it needs {IsotonicCalibration.MinimumRows:N0} rows and {IsotonicCalibration.MinimumPerClass} of each class)");
+            $"(it needs {IsotonicCalibration.MinimumRows:N0} rows and {IsotonicCalibration.MinimumPerClass} of each class" +
+            (blend ? "" : $", its blend with Platt {IsotonicCalibration.BlendMinimumRows:N0} rows and {IsotonicCalibration.BlendMinimumPerClass} of each class") + ")");
         return new ChosenCalibrator(method, platt, curve, trials, reason);
     }
+
+    /// <summary>The probability a calibrator gives a raw score: the one formula training, cross-fitting and scoring share.</summary>
+    public static float Probability(string method, PlattCalibration platt, IsotonicCalibration? curve, float score) => method switch
+    {
+        CalibrationMethod.Isotonic when curve is not null => curve.Apply(score),
+        CalibrationMethod.Blend when curve is not null => (curve.Apply(score) + platt.Apply(score)) / 2,
+        _ => platt.Apply(score),
+    };
 
     private static double CrossFittedLogLoss(string method, float[] scores, float[] labels, int[] foldOf, int folds)
     {
@@ -277,12 +388,9 @@ internal static class CalibratorSelection
                     fitLabels.Add(labels[i]);
                 }
             }
-            Func<float, float> apply = method switch
-            {
-                CalibrationMethod.Platt => PlattCalibration.Fit([.. fitScores], [.. fitLabels]).Apply,
-                CalibrationMethod.Isotonic => IsotonicCalibration.Fit([.. fitScores], [.. fitLabels]).Apply,
-                _ => new PlattCalibration(1, 0).Apply,
-            };
+            var platt = method == CalibrationMethod.None ? new PlattCalibration(1, 0) : PlattCalibration.Fit([.. fitScores], [.. fitLabels]);
+            var curve = method is CalibrationMethod.Isotonic or CalibrationMethod.Blend ? IsotonicCalibration.Fit([.. fitScores], [.. fitLabels]) : null;
+            float apply(float score) => Probability(method, platt, curve, score);
             for (int i = 0; i < scores.Length; i++)
             {
                 if (foldOf[i] == f)

@@ -125,7 +125,10 @@ public static class ClassifierTraining
         double? oracleAuc = oracle is null ? null : ClassificationMetrics.RocAuc(holdout.Select(r => oracle[r]).ToArray(), holdoutTruth);
         var importance = PermutationImportance(binary, table, holdout, holdoutTruth, metricsOnHoldout.Auc, options.Seed);
         var bins = CalibrationError.EqualWidthBins(holdoutPredictions, holdoutTruth);
-        var calibration = new CalibrationSummary(calibrator.Method, calibrator.Reason, calibrator.Trials, CalibrationError.Expected(bins), bins);
+        var calibration = new CalibrationSummary(calibrator.Method, calibrator.Reason, calibrator.Trials, CalibrationError.Expected(bins), bins)
+        {
+            Uncertainty = CalibrationError.Uncertainty(holdoutPredictions, holdoutTruth, task == PredictionTask.Churn ? "customers" : "leads", options.Seed),
+        };
 
         var candidates = options.Candidates.Select((spec, c) =>
             new CandidateResult(spec.Describe(), results[c].PrAuc, results[c].Auc, results[c].Std, results[c].Seconds, c == best)).ToList();

@@ -380,7 +380,13 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         Paragraph($"Can a score be read as a probability? Holdout {words.Subjects} in ten equal groups by predicted probability: " +
             $"points on the diagonal mean that of the {words.Subjects} scored 0.30, about 30% {words.Outcome}. " +
             CalibratorWords(task));
-        if (task.CalibrationChoice is { } choice)
+        if (task.CalibrationChoice is { Uncertainty: { } noise })
+        {
+            Paragraph($"{noise.Sentence} The gap between predicted and observed, row-weighted over ten equal-width bins of the probability; " +
+                $"the interval resamples the holdout's {words.Subjects}, and the chance level draws their outcomes from the predicted probabilities themselves.",
+                "Expected calibration error:");
+        }
+        else if (task.CalibrationChoice is { } choice)
         {
             Paragraph($"{Format.Number(choice.HoldoutEce, 3)} on the holdout (the row-weighted gap between predicted and observed over ten equal-width bins of the " +
                 $"probability; the aim is below {Format.Number(CalibrationSummary.EceAim, 2)}" +

@@ -85,6 +85,62 @@ public sealed class ModelSelectionTests
     }
 
     [Fact]
+    public void The_blend_of_platt_and_isotonic_is_tried_on_fewer_rows_and_wins_where_the_curve_bends()
+    {
+        // The same step as above on 600 rows: too few for isotonic alone, enough for its blend with Platt, which follows the step better than Platt.
+        var random = new Random(11);
+        var scores = Enumerable.Range(0, 600).Select(_ => (float)random.NextDouble()).ToArray();
+        var labels = scores.Select(s => random.NextDouble() < (s < 0.8 ? 0.05 : 0.5) ? 1f : 0f).ToArray();
+        var foldOf = scores.Select((_, i) => i % 3).ToArray();
+        var chosen = CalibratorSelection.Choose(scores, labels, foldOf, 3);
+        Assert.DoesNotContain(chosen.Trials, t => t.Method == CalibrationMethod.Isotonic);
+        var blend = chosen.Trials.Single(t => t.Method == CalibrationMethod.Blend);
+        var platt = chosen.Trials.Single(t => t.Method == CalibrationMethod.Platt);
+        Assert.True(blend.OutOfFoldLogLoss < platt.OutOfFoldLogLoss, $"blend {blend.OutOfFoldLogLoss:F4} against Platt {platt.OutOfFoldLogLoss:F4}");
+        Assert.Equal(CalibrationMethod.Blend, chosen.Method);
+        Assert.NotNull(chosen.Isotonic);
+        // The probability is the mean of both curves.
+        Assert.Equal((chosen.Isotonic!.Apply(0.9f) + chosen.Platt.Apply(0.9f)) / 2, CalibratorSelection.Probability(chosen.Method, chosen.Platt, chosen.Isotonic, 0.9f), 6);
+
+        // Below 300 rows neither curve with steps is tried, and the reason says so.
+        var few = CalibratorSelection.Choose(scores[..250], labels[..250], foldOf[..250], 3);
+        Assert.Equal([CalibrationMethod.Platt, CalibrationMethod.None], few.Trials.Select(t => t.Method));
+        Assert.Contains("its blend with Platt 300 rows", few.Reason);
+    }
+
+    [Fact]
+    public void The_holdout_ece_says_whether_it_is_more_than_chance_gives_on_a_holdout_that_size()
+    {
+        var random = new Random(5);
+        var p = Enumerable.Range(0, 220).Select(_ => (float)(0.02 + 0.6 * random.NextDouble() * random.NextDouble())).ToArray();
+        // Outcomes drawn from the probabilities themselves: perfectly calibrated, yet the ECE on 220 customers is not zero.
+        var calibrated = p.Select(x => random.NextDouble() < x ? 1f : 0f).ToArray();
+        var fair = CalibrationError.Uncertainty(p, calibrated);
+        double ece = CalibrationError.Expected(p, calibrated);
+        Assert.True(ece > 0.01, $"ECE {ece:F3} on 220 calibrated customers");
+        Assert.True(fair.WithinChance, fair.Sentence);
+        Assert.InRange(fair.Chance, 0.01, 0.08);
+        Assert.True(fair.Low <= ece && ece <= fair.High, fair.Sentence);
+        Assert.Contains("220 customers", fair.Sentence);
+        // Risks twice what happens: beyond chance, and said so.
+        var halved = p.Select(x => random.NextDouble() < x / 2 ? 1f : 0f).ToArray();
+        var off = CalibrationError.Uncertainty(p, halved);
+        Assert.False(off.WithinChance, off.Sentence);
+        Assert.Contains("above what chance alone gives on 220 customers", off.Sentence);
+        // Resampling inflates the ECE; the interval is moved back by that bias, so it brackets the estimate instead of sitting above it.
+        Assert.True(off.Low <= CalibrationError.Expected(p, halved) && CalibrationError.Expected(p, halved) <= off.High, off.Sentence);
+        var (low, high) = CalibrationError.DebiasedInterval(0.02, [0.03, 0.035, 0.04, 0.045, 0.05]); // bias 0.04 - 0.02
+        Assert.Equal(0.01, low, 9);
+        Assert.Equal(0.03, high, 9);
+        // Deterministic for a seed.
+        Assert.Equal(off, CalibrationError.Uncertainty(p, halved));
+        // On 20,000 calibrated customers chance alone stays far below the aim of 0.03.
+        var many = Enumerable.Range(0, 20_000).Select(_ => (float)(0.02 + 0.6 * random.NextDouble() * random.NextDouble())).ToArray();
+        var large = CalibrationError.Uncertainty(many, [.. many.Select(x => random.NextDouble() < x ? 1f : 0f)], draws: 50);
+        Assert.True(large.ChanceHigh < 0.015, large.Sentence);
+    }
+
+    [Fact]
     public void Repeated_cross_validation_below_the_threshold_says_when_the_choice_is_within_noise()
     {
         var table = s_sample.Value;
@@ -204,11 +260,27 @@ public sealed class ModelSelectionTests
             Assert.Equal(expected[i], actual[i], 6);
         }
 
+        // The blend applies the mean of the isotonic and the Platt curve.
+        node["calibrationMethod"] = CalibrationMethod.Blend;
+        File.WriteAllText(json, node.ToJsonString());
+        var blended = BinaryModel.Load(dir, "churn");
+        var blendActual = blended.Predict(table, result.HoldoutRows);
+        for (int i = 0; i < blendActual.Length; i++)
+        {
+            Assert.Equal((curve.Apply(rawScores[i]) + blended.Info.Calibration.Apply(rawScores[i])) / 2, blendActual[i], 6);
+        }
+
         // A model saved before the calibrator choice (no method, no curve) loads as Platt, as it was trained.
         node.AsObject().Remove("calibrationMethod");
         node.AsObject().Remove("isotonic");
         File.WriteAllText(json, node.ToJsonString());
-        Assert.Equal(result.Model.Predict(table, result.HoldoutRows), BinaryModel.Load(dir, "churn").Predict(table, result.HoldoutRows));
+        var old = BinaryModel.Load(dir, "churn");
+        Assert.Equal(CalibrationMethod.Platt, old.Info.CalibrationMethod);
+        var platt = old.Predict(table, result.HoldoutRows);
+        for (int i = 0; i < platt.Length; i++)
+        {
+            Assert.Equal(result.Model.Info.Calibration.Apply(rawScores[i]), platt[i], 6);
+        }
 
         // A curve that falls, or a method without its curve, is refused with the file and the reason.
         node["calibrationMethod"] = CalibrationMethod.Isotonic;
@@ -242,6 +314,11 @@ public sealed class ModelSelectionTests
         Assert.Equal(task.HoldoutRows, calibration.HoldoutBins.Sum(b => b.Count));
         var report = File.ReadAllText(Path.Combine(result.VersionDirectory, "report.md"));
         Assert.Contains("Expected calibration error", report);
+        // The ECE carries its interval and the chance level for the holdout's size, in the metadata and the report.
+        var noise = calibration.Uncertainty!;
+        Assert.Equal(task.HoldoutRows, noise.Customers);
+        Assert.True(noise.Low <= noise.High && calibration.HoldoutEce <= noise.High, noise.Sentence);
+        Assert.Contains(noise.Sentence, report);
         Assert.Contains(calibration.Reason, report);
         // What was saved scores as what was trained.
         var loaded = new JourneyML.Core.Registry.ModelRegistry(Path.Combine(root, "models")).LoadChampion()!;
