@@ -107,7 +107,7 @@ internal sealed class AccountSimulation
         };
         string plan = s_plans[_rng.Pick(planWeights)];
         // Former customers make a real export's history: cancellations through every earlier horizon, not only the last one.
-        var kind = (AccountKind)_rng.Pick([0.30, 0.52, 0.18]);
+        var kind = (AccountKind)_rng.Pick([0.34, 0.54, 0.12]);
 
         var drafts = new Draft[_size];
         for (int i = 0; i < _size; i++)
