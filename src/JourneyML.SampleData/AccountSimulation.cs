@@ -19,6 +19,9 @@ internal sealed class AccountSimulation
     private static readonly string[] s_plans = ["starter", "pro", "enterprise"];
     private static readonly string[] s_roles = [Roles.DecisionMaker, "finance", "it", "user"];
     private const int DecisionMakerRole = 0;
+
+    /// <summary>When a customer account bought, counted back from its as-of date: in the last horizon, the one before, or earlier.</summary>
+    private static readonly double[] s_purchaseWindowWeights = [0.15, 0.13, 0.72];
     private const int FinanceRole = 1;
 
     /// <summary>Share of contacts whose role or region is missing from the export.</summary>
@@ -103,7 +106,8 @@ internal sealed class AccountSimulation
             _ => [0.15, 0.4, 0.45],
         };
         string plan = s_plans[_rng.Pick(planWeights)];
-        var kind = (AccountKind)_rng.Pick([0.36, 0.58, 0.06]);
+        // Former customers make a real export's history: cancellations through every earlier horizon, not only the last one.
+        var kind = (AccountKind)_rng.Pick([0.34, 0.54, 0.12]);
 
         var drafts = new Draft[_size];
         for (int i = 0; i < _size; i++)
@@ -150,29 +154,26 @@ internal sealed class AccountSimulation
 
         void SimulateCustomerAccount(Draft[] ds)
         {
-            int health = _rng.Pick([0.6, 0.25, 0.15]);
-            double purchase = WorkTime(_t - _rng.Uniform(130, 600));
+            // Some accounts bought in one of the last two horizons, as leads of that time that converted: the conversions
+            // an earlier as-of date's lead model learns from.
+            int recentWindow = _rng.Pick(s_purchaseWindowWeights) + 1;
+            double? boughtAsLeadOf = recentWindow <= 2 ? _t - recentWindow * _h : null;
+            var leadPhase = boughtAsLeadOf is { } leadAnchor ? ConvertedLeadPhase(ds, leadAnchor) : null;
+            double purchase = leadPhase is not null ? WorkTime(DayInHorizon(boughtAsLeadOf!.Value)) : WorkTime(_t - _rng.Uniform(2 * _h, 600));
+            DrawCustomerHealth(ds);
             foreach (var d in ds)
             {
-                Span<double> weights = health switch
-                {
-                    0 => [0.35, 0.55, 0.04, 0.04, 0.02],
-                    1 => [0.05, 0.25, 0.35, 0.30, 0.05],
-                    _ => [0.02, 0.08, 0.10, 0.0, 0.80],
-                };
-                if (d.Role is DecisionMakerRole or FinanceRole)
-                {
-                    weights[BehaviourSegment.PowerUser] *= 0.4;
-                }
-                d.Segment = _rng.Pick(weights);
-                d.Rates = BehaviourSegment.All[d.Segment].Rates.Scale(d.Activity, _rng, RateNoise);
-                d.DecliningFall = d.Segment == BehaviourSegment.Declining
-                    ? _rng.Uniform(BehaviourSegment.DecliningFallMin, BehaviourSegment.DecliningFallMax)
-                    : 0;
-                d.SignUp = purchase - Math.Min(400, 7 + _rng.Exponential(1 / 50.0));
+                d.SignUp = leadPhase is not null ? LeadSignUp(d, leadPhase) : purchase - Math.Min(400, 7 + _rng.Exponential(1 / 50.0));
                 d.Contact = NewContact(d, LifecycleStatus.Customer);
                 var c = d.Contact;
-                EmitBuyingJourney(d, purchase);
+                if (leadPhase is not null)
+                {
+                    EmitConvertedLead(d, leadPhase, purchase);
+                }
+                else
+                {
+                    EmitBuyingJourney(d, purchase);
+                }
 
                 double p = ChurnProbability(d);
                 c.ChurnProbability = p;
@@ -195,12 +196,7 @@ internal sealed class AccountSimulation
                         }
                     }
                 }
-                var loginRamp = d.Segment == BehaviourSegment.Declining
-                    ? new Ramp(_t - BehaviourSegment.TrendDays, _t - BehaviourSegment.DecliningFloorDays, 1 - d.DecliningFall)
-                    : Ramp.None;
-                var ticketRamp = d.Segment == BehaviourSegment.SupportHeavy
-                    ? new Ramp(_t - BehaviourSegment.TrendDays, _t, BehaviourSegment.SupportTicketRise)
-                    : Ramp.None;
+                var (loginRamp, ticketRamp) = Trends(d, _t);
                 EmitCustomerLife(d, purchase, stop, d.Rates, loginRamp, ticketRamp);
                 if (d.Index == 0)
                 {
@@ -215,20 +211,32 @@ internal sealed class AccountSimulation
 
         void SimulateChurnedAccount(Draft[] ds)
         {
-            double purchase = WorkTime(_t - _rng.Uniform(250, 700));
-            double low = Math.Max(purchase + 60, 10);
-            double high = Math.Max(low, _t - 95);
-            double cancel = Math.Min(WorkTime(_rng.Uniform(low, high)), _t - 1);
+            // A former customer is a customer account of an earlier horizon (as of A = T - kH) that cancelled in (A, A+H]:
+            // its health and segments drawn as a customer's are, accepted with the account's own churn probability, so the
+            // churners of every earlier horizon carry the same planted drivers (falling logins, rising tickets) as those after T.
+            double anchor = _t - _h * (1 + _rng.Pick([0.5, 0.3, 0.2]));
+            for (int attempt = 0; attempt < 40; attempt++)
+            {
+                DrawCustomerHealth(ds);
+                if (_rng.Chance(ds.Average(ChurnProbability)))
+                {
+                    break;
+                }
+            }
+            // Tenure at A as a customer's at T: so the model of an earlier date meets new customers too.
+            int window = _rng.Pick(s_purchaseWindowWeights) + 1;
+            double purchase = WorkTime(window <= 2 ? DayInHorizon(anchor - window * _h) : anchor - _rng.Uniform(2 * _h, 600));
+            double cancel = DayInHorizon(anchor);
             foreach (var d in ds)
             {
-                // Their behaviour before cancelling was steady; at the as-of date they are silent, as dormant contacts are.
+                var (loginRamp, ticketRamp) = Trends(d, anchor);
+                // At the as-of date they are silent, as dormant contacts are.
                 d.Segment = BehaviourSegment.Dormant;
-                d.Rates = BehaviourSegment.All[BehaviourSegment.Steady].Rates.Scale(d.Activity, _rng, RateNoise);
                 d.SignUp = purchase - Math.Min(400, 7 + _rng.Exponential(1 / 50.0));
                 d.Contact = NewContact(d, LifecycleStatus.Churned);
                 d.Contact.ConvertedSecond = SimulatedWorld.ToSecond(purchase) + d.Index * 60;
                 EmitBuyingJourney(d, purchase);
-                EmitCustomerLife(d, purchase, cancel, d.Rates, new Ramp(cancel - 45, cancel, 0.3), Ramp.None);
+                EmitCustomerLife(d, purchase, cancel, d.Rates, loginRamp, ticketRamp);
                 if (d.Index == 0)
                 {
                     EmitContractEvents(d, purchase, cancel);
@@ -261,7 +269,7 @@ internal sealed class AccountSimulation
             foreach (var d in ds)
             {
                 var c = d.Contact!;
-                double p = ConversionProbability(d, engaged, decisionMakerEngaged);
+                double p = ConversionProbability(d.Rates, engaged, decisionMakerEngaged);
                 c.ConversionProbability = p;
                 // One draw per account: the buying decision is the account's, each contact's marginal stays p.
                 bool converts = accountDraw < p;
@@ -337,6 +345,98 @@ internal sealed class AccountSimulation
         }
     }
 
+    /// <summary>A customer account's health, then each contact's segment, latent rates and (declining) fall of logins.</summary>
+    private void DrawCustomerHealth(Draft[] ds)
+    {
+        int health = _rng.Pick([0.6, 0.25, 0.15]);
+        foreach (var d in ds)
+        {
+            Span<double> weights = health switch
+            {
+                0 => [0.35, 0.55, 0.04, 0.04, 0.02],
+                1 => [0.05, 0.25, 0.35, 0.30, 0.05],
+                _ => [0.02, 0.08, 0.10, 0.0, 0.80],
+            };
+            if (d.Role is DecisionMakerRole or FinanceRole)
+            {
+                weights[BehaviourSegment.PowerUser] *= 0.4;
+            }
+            d.Segment = _rng.Pick(weights);
+            d.Rates = BehaviourSegment.All[d.Segment].Rates.Scale(d.Activity, _rng, RateNoise);
+            d.DecliningFall = d.Segment == BehaviourSegment.Declining
+                ? _rng.Uniform(BehaviourSegment.DecliningFallMin, BehaviourSegment.DecliningFallMax)
+                : 0;
+        }
+    }
+
+    /// <summary>The declining segment's fall of logins and the support-heavy segment's rise of tickets, unfolding before <paramref name="asOf"/>.</summary>
+    private static (Ramp Login, Ramp Ticket) Trends(Draft d, double asOf) => (
+        d.Segment == BehaviourSegment.Declining
+            ? new Ramp(asOf - BehaviourSegment.TrendDays, asOf - BehaviourSegment.DecliningFloorDays, 1 - d.DecliningFall)
+            : Ramp.None,
+        d.Segment == BehaviourSegment.SupportHeavy
+            ? new Ramp(asOf - BehaviourSegment.TrendDays, asOf, BehaviourSegment.SupportTicketRise)
+            : Ramp.None);
+
+    /// <summary>What an account that bought in (A, A+H] looked like as a lead at A: each contact's lead segment and rates, and when its evaluation began.</summary>
+    private sealed record LeadPhase(double AsOf, double EvaluationStart, int[] Segments, LatentRates[] Rates);
+
+    /// <summary>
+    /// The lead state at <paramref name="asOf"/> of an account that converted in the horizon after it: drawn as a lead
+    /// account's is and accepted with its conversion probability, so earlier conversions carry the planted lead drivers.
+    /// </summary>
+    private LeadPhase ConvertedLeadPhase(Draft[] ds, double asOf)
+    {
+        LeadPhase phase;
+        int attempt = 0;
+        do
+        {
+            bool evaluating = _rng.Chance(0.4);
+            var segments = ds.Select(_ => _rng.Chance(evaluating ? 0.75 : 0.07) ? BehaviourSegment.Evaluator : BehaviourSegment.Nurture).ToArray();
+            var rates = ds.Select((d, i) => BehaviourSegment.All[segments[i]].Rates.Scale(d.Activity, _rng, RateNoise)).ToArray();
+            phase = new LeadPhase(asOf, asOf - _rng.Uniform(45, 100), segments, rates);
+            int engaged = segments.Count(s => s == BehaviourSegment.Evaluator);
+            bool decisionMakerEngaged = ds.Any(d => segments[d.Index] == BehaviourSegment.Evaluator && d.Role == DecisionMakerRole);
+            double p = ds.Average(d => ConversionProbability(rates[d.Index], engaged, decisionMakerEngaged));
+            if (_rng.Chance(p))
+            {
+                break;
+            }
+        }
+        while (++attempt < 40);
+        return phase;
+    }
+
+    /// <summary>When a converted lead signed up: as the lead accounts' contacts do, before the evaluation or well before the lead's as-of date.</summary>
+    private double LeadSignUp(Draft d, LeadPhase lead) => lead.Segments[d.Index] == BehaviourSegment.Evaluator
+        ? lead.EvaluationStart - Math.Min(500, _rng.Exponential(1 / 90.0))
+        : lead.AsOf - _rng.Uniform(90, 500);
+
+    /// <summary>A converted lead's touches: nurture, then (evaluators) the evaluation running through the lead's as-of date to the purchase.</summary>
+    private void EmitConvertedLead(Draft d, LeadPhase lead, double purchase)
+    {
+        int segment = lead.Segments[d.Index];
+        var nurture = Scale(BehaviourSegment.All[BehaviourSegment.Nurture].Rates, d.Activity);
+        Emit(d, EventKind.FormSubmitted, WorkTime(d.SignUp + _rng.Uniform(0, 2)));
+        if (segment == BehaviourSegment.Evaluator)
+        {
+            EmitContent(d, d.SignUp, lead.EvaluationStart, nurture);
+            EmitContent(d, lead.EvaluationStart, purchase, lead.Rates[d.Index]);
+            Emit(d, EventKind.FormSubmitted, WorkTime(lead.EvaluationStart + _rng.Uniform(0, 3)));
+        }
+        else
+        {
+            EmitContent(d, d.SignUp, purchase, lead.Rates[d.Index]);
+        }
+        if (d.Index == 0)
+        {
+            Emit(d, EventKind.MeetingBooked, WorkTime(lead.EvaluationStart + _rng.Uniform(5, 15)));
+            Emit(d, EventKind.OpportunityOpened, WorkTime(Math.Min(lead.EvaluationStart + _rng.Uniform(15, 40), purchase - 3)));
+            Emit(d, EventKind.TrialStarted, WorkTime(lead.AsOf + (purchase - lead.AsOf) * _rng.Uniform(0.2, 0.8)));
+        }
+        EmitAt(d, EventKind.Purchase, SimulatedWorld.ToSecond(purchase) + d.Index * 60);
+    }
+
     /// <summary>True P(churn in (T, T+H]) of a customer active at T, from its latent rates.</summary>
     private static double ChurnProbability(Draft d)
     {
@@ -352,9 +452,8 @@ internal sealed class AccountSimulation
     }
 
     /// <summary>True P(purchase in (T, T+H]) of a lead at T: its own engagement plus the buying group's.</summary>
-    private static double ConversionProbability(Draft d, int engagedContacts, bool decisionMakerEngaged)
+    private static double ConversionProbability(LatentRates r, int engagedContacts, bool decisionMakerEngaged)
     {
-        var r = d.Rates;
         double pricingIntent = Math.Min(r.Pricing * 14 / 3, 1.5); // 3+ pricing views in 14 days is buying intent
         double z = -3.5
             + 0.35 * Math.Min(r.Webinar * 90, 4)

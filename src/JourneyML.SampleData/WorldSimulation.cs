@@ -100,8 +100,15 @@ internal sealed class WorldSimulation
 
     private WorldContact RunSubscriber()
     {
-        int referral = _rng.Pick(s_referralWeights);
-        string plan = _rng.Chance(0.3) ? "annual" : "monthly";
+        int kind = _rng.Pick([0.12, 0.07, 0.63, 0.18]);
+        // A former subscriber is a subscriber of an earlier horizon (as of A = T - kH) who cancelled in (A, A+H]: drawn as
+        // subscribers are and accepted with their own churn probability, so every horizon's churners carry the planted drivers.
+        double formerAsOf = kind == 3 ? EarlierAsOf() : _t;
+        var (referral, plan, latent) = DrawSubscriber();
+        for (int attempt = 0; kind == 3 && attempt < 40 && !_rng.Chance(Sigmoid(SubscriberChurnZ(referral, plan, latent, false))); attempt++)
+        {
+            (referral, plan, latent) = DrawSubscriber();
+        }
         var c = new WorldContact
         {
             CustomerId = $"U{_firstNumber:D6}",
@@ -111,8 +118,7 @@ internal sealed class WorldSimulation
         };
         c.Attributes["referral_source"] = s_referrals[referral];
         c.Attributes["device"] = s_devices[_rng.Pick([0.45, 0.35, 0.2])];
-        var latent = DrawLatent();
-        switch (_rng.Pick([0.13, 0.07, 0.66, 0.14]))
+        switch (kind)
         {
             case 0:
                 Trialist(c, latent, referral);
@@ -124,7 +130,7 @@ internal sealed class WorldSimulation
                 Subscriber(c, latent, referral, plan);
                 break;
             default:
-                LapsedSubscriber(c, latent);
+                LapsedSubscriber(c, latent, formerAsOf);
                 break;
         }
         EmitStream(c, EventKind.EmailOpen, c.SignUp, _end, 0.05 * latent.Activity, ActivityRhythm.Content, Ramp.None, null);
@@ -200,9 +206,7 @@ internal sealed class WorldSimulation
         }
         c.Segment = latent.Segment;
         c.StatusAtAsOf = LifecycleStatus.Customer;
-        double z = -2.6 + s_referralChurn[referral] + (plan == "annual" ? -1.0 : 0)
-            + 2.6 * latent.Fade + (latent.Frustrated ? 1.5 : 0) - 0.5 * Math.Log(latent.Activity) + (reactivated ? 0.3 : 0);
-        c.ChurnProbability = Math.Round(Sigmoid(z), 6);
+        c.ChurnProbability = Math.Round(Sigmoid(SubscriberChurnZ(referral, plan, latent, reactivated)), 6);
         double stop = ChurnStop(c);
         EmitPaidLife(c, purchase, stop, latent, plan);
         if (stop < _end)
@@ -212,20 +216,32 @@ internal sealed class WorldSimulation
         }
     }
 
-    private void LapsedSubscriber(WorldContact c, Latent latent)
+    private void LapsedSubscriber(WorldContact c, Latent latent, double asOf)
     {
-        double firstPaid = _t - _rng.Uniform(200, 500);
-        double cancelled = _rng.Uniform(firstPaid + 40, _t - 10);
+        double firstPaid = asOf - _rng.Uniform(20, 420);
+        double cancelled = DayInHorizon(asOf);
         c.SignUp = firstPaid - TrialDays;
         c.Segment = PlantedWorld.Lapsed;
         c.StatusAtAsOf = LifecycleStatus.Churned;
         Emit(c, EventKind.TrialStarted, c.SignUp, double.NaN);
         EmitSessions(c, c.SignUp, firstPaid, 0.7 * latent.Activity, latent with { Fade = 0 }, Ramp.None);
         Purchase(c, firstPaid);
-        EmitPaidLife(c, firstPaid, cancelled, latent with { Fade = 0 }, c.Plan);
+        EmitPaidLife(c, firstPaid, cancelled, latent, c.Plan, asOf);
         Cancel(c, cancelled);
         WinBack(c, Math.Max(cancelled, _t), latent, 0.1);
     }
+
+    /// <summary>The three draws a subscriber's churn rests on: how they came, their plan, their latent behaviour.</summary>
+    private (int Referral, string Plan, Latent Latent) DrawSubscriber() =>
+        (_rng.Pick(s_referralWeights), _rng.Chance(0.3) ? "annual" : "monthly", DrawLatent());
+
+    /// <summary>The log-odds of a paying subscriber's churn in the next horizon: the planted drivers.</summary>
+    private static double SubscriberChurnZ(int referral, string plan, Latent latent, bool reactivated) =>
+        -2.6 + s_referralChurn[referral] + (plan == "annual" ? -1.0 : 0)
+        + 2.6 * latent.Fade + (latent.Frustrated ? 1.5 : 0) - 0.5 * Math.Log(latent.Activity) + (reactivated ? 0.3 : 0);
+
+    /// <summary>The as-of date of an earlier horizon a former customer churned after: one to three horizons before T, recent ones likelier.</summary>
+    private double EarlierAsOf() => _t - _h * (1 + _rng.Pick([0.5, 0.3, 0.2]));
 
     /// <summary>A cancelled subscriber who subscribes again some weeks later (a reactivation) and uses the app until the export ends.</summary>
     private void WinBack(WorldContact c, double from, Latent latent, double chance)
@@ -243,11 +259,9 @@ internal sealed class WorldSimulation
     }
 
     /// <summary>Sessions, support requests and renewals of a paying subscriber from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    private void EmitPaidLife(WorldContact c, double from, double to, Latent latent, string plan)
+    private void EmitPaidLife(WorldContact c, double from, double to, Latent latent, string plan, double? asOf = null)
     {
-        var fade = latent.Fade > 0 ? new Ramp(_t - FadeDays, _t - 10, 1 - latent.Fade) : Ramp.None;
-        // Sessions fall far less than their minutes: the value carries the signal, the count only faintly.
-        var rate = latent.Fade > 0 ? new Ramp(_t - FadeDays, _t - 10, 1 - 0.25 * latent.Fade) : Ramp.None;
+        var (rate, fade) = FadeRamps(latent, asOf ?? _t);
         EmitSessions(c, from, to, 0.5 * latent.Activity, latent, rate, fade);
         EmitTickets(c, from, to, latent.Frustrated);
         double period = plan == "annual" ? 365 : 30.4;
@@ -265,13 +279,19 @@ internal sealed class WorldSimulation
 
     private WorldContact[] RunAccount(int size)
     {
-        int industry = _rng.Pick(s_industryWeights);
-        int seats = (int)Math.Clamp(Math.Round(Math.Exp(Math.Log(8) + 0.8 * _rng.Normal())), 1, 200);
+        int kind = _rng.Pick([0.24, 0.58, 0.18]);
+        // A churned account is a customer account of an earlier horizon (as of A = T - kH) that cancelled in (A, A+H]:
+        // drawn as customer accounts are and accepted with their churn probability (see RunSubscriber).
+        double formerAsOf = kind == 2 ? EarlierAsOf() : _t;
+        var (industry, seats, latent) = DrawAccount();
+        for (int attempt = 0; kind == 2 && attempt < 40 && !_rng.Chance(Sigmoid(AccountChurnZ(industry, seats, latent))); attempt++)
+        {
+            (industry, seats, latent) = DrawAccount();
+        }
         double employees = seats * _rng.Uniform(1.5, 4);
         string companySize = employees switch { <= 10 => "1-10", <= 50 => "11-50", <= 200 => "51-200", _ => "201+" };
         string plan = s_smallPlans[_rng.Pick([0.5, 0.35, 0.15])];
         string? region = s_regions[_rng.Pick(s_regionWeights)];
-        var latent = DrawLatent();
         var contacts = new WorldContact[size];
         for (int i = 0; i < size; i++)
         {
@@ -288,7 +308,7 @@ internal sealed class WorldSimulation
             contacts[i].Attributes["seats"] = seats.ToString(System.Globalization.CultureInfo.InvariantCulture);
             contacts[i].Attributes["company_size"] = companySize;
         }
-        switch (_rng.Pick([0.25, 0.65, 0.10]))
+        switch (kind)
         {
             case 0:
                 LeadAccount(contacts, seats, latent);
@@ -297,7 +317,7 @@ internal sealed class WorldSimulation
                 CustomerAccount(contacts, industry, seats, latent);
                 break;
             default:
-                ChurnedAccount(contacts, latent);
+                ChurnedAccount(contacts, latent, formerAsOf);
                 break;
         }
         foreach (var c in contacts)
@@ -341,9 +361,7 @@ internal sealed class WorldSimulation
     private void CustomerAccount(WorldContact[] contacts, int industry, int seats, Latent latent)
     {
         double purchase = _t - _rng.Uniform(60, 600);
-        double z = -2.2 + s_industryChurn[industry] - 0.7 * Math.Log2(seats / 8.0)
-            + 2.4 * latent.Fade + (latent.Frustrated ? 1.4 : 0) - 0.5 * Math.Log(latent.Activity);
-        double p = Math.Round(Sigmoid(z), 6);
+        double p = Math.Round(Sigmoid(AccountChurnZ(industry, seats, latent)), 6);
         double stop = double.NaN;
         foreach (var c in contacts)
         {
@@ -364,10 +382,10 @@ internal sealed class WorldSimulation
         }
     }
 
-    private void ChurnedAccount(WorldContact[] contacts, Latent latent)
+    private void ChurnedAccount(WorldContact[] contacts, Latent latent, double asOf)
     {
-        double purchase = _t - _rng.Uniform(250, 600);
-        double cancelled = _rng.Uniform(purchase + 60, _t - 30);
+        double purchase = asOf - _rng.Uniform(60, 600);
+        double cancelled = DayInHorizon(asOf);
         foreach (var c in contacts)
         {
             c.SignUp = purchase - _rng.Uniform(7, 90);
@@ -375,10 +393,19 @@ internal sealed class WorldSimulation
             c.StatusAtAsOf = LifecycleStatus.Churned;
             EmitLeadJourney(c, c.SignUp, purchase, 1, 1);
             Purchase(c, purchase);
-            EmitAccountLife(c, purchase, cancelled, latent with { Fade = 0 }, ReferenceEquals(c, contacts[0]));
+            EmitAccountLife(c, purchase, cancelled, latent with { Activity = latent.Activity * _rng.LogNormalMultiplier(0.2) }, ReferenceEquals(c, contacts[0]), asOf);
             Cancel(c, cancelled);
         }
     }
+
+    /// <summary>The three draws an account's churn rests on: its industry, its seats, its latent behaviour.</summary>
+    private (int Industry, int Seats, Latent Latent) DrawAccount() =>
+        (_rng.Pick(s_industryWeights), (int)Math.Clamp(Math.Round(Math.Exp(Math.Log(8) + 0.8 * _rng.Normal())), 1, 200), DrawLatent());
+
+    /// <summary>The log-odds of a customer account's churn in the next horizon: the planted drivers.</summary>
+    private static double AccountChurnZ(int industry, int seats, Latent latent) =>
+        -2.2 + s_industryChurn[industry] - 0.7 * Math.Log2(seats / 8.0)
+        + 2.4 * latent.Fade + (latent.Frustrated ? 1.4 : 0) - 0.5 * Math.Log(latent.Activity);
 
     /// <summary>A lead's touches: the form, page and pricing views, webinars whose minutes follow the account's interest.</summary>
     private void EmitLeadJourney(WorldContact c, double from, double to, double interest, double activity)
@@ -390,10 +417,9 @@ internal sealed class WorldSimulation
             _ => Math.Round(Math.Clamp(25 * interest * _rng.LogNormalMultiplier(0.25), 3, 90)));
     }
 
-    private void EmitAccountLife(WorldContact c, double from, double to, Latent latent, bool primary)
+    private void EmitAccountLife(WorldContact c, double from, double to, Latent latent, bool primary, double? asOf = null)
     {
-        var fade = latent.Fade > 0 ? new Ramp(_t - FadeDays, _t - 10, 1 - latent.Fade) : Ramp.None;
-        var rate = latent.Fade > 0 ? new Ramp(_t - FadeDays, _t - 10, 1 - 0.25 * latent.Fade) : Ramp.None;
+        var (rate, fade) = FadeRamps(latent, asOf ?? _t);
         EmitSessions(c, from, to, 0.35 * latent.Activity, latent, rate, fade);
         EmitTickets(c, from, to, latent.Frustrated);
         if (primary)
@@ -406,6 +432,11 @@ internal sealed class WorldSimulation
     }
 
     // ---- shared ------------------------------------------------------------------------------------------------------
+
+    /// <summary>A fading unit's sessions and their minutes over the weeks before <paramref name="asOf"/>: sessions fall far less than their minutes (the value carries the signal, the count only faintly).</summary>
+    private static (Ramp Rate, Ramp Minutes) FadeRamps(Latent latent, double asOf) => latent.Fade > 0
+        ? (new Ramp(asOf - FadeDays, asOf - 10, 1 - 0.25 * latent.Fade), new Ramp(asOf - FadeDays, asOf - 10, 1 - latent.Fade))
+        : (Ramp.None, Ramp.None);
 
     /// <summary>When a customer with a true 90-day churn probability cancels: in the horizon with that probability, the same hazard after.</summary>
     private double ChurnStop(WorldContact c)

@@ -74,7 +74,8 @@ internal sealed record WorldMeasurement(
     long Events,
     double Seconds,
     IReadOnlyList<TaskMeasurement> Tasks,
-    IReadOnlyList<WorldCheck> Checks)
+    IReadOnlyList<WorldCheck> Checks,
+    BacktestMetadata? Backtest = null)
 {
     public bool AllPassed => Checks.All(c => c.Passed);
 
@@ -150,6 +151,7 @@ internal static class WorldBench
         {
             checks.AddRange(TaskChecks(task, training, drivers, options));
         }
+        checks.AddRange(WorldBacktest.Checks(training.Metadata.Backtest, tasks));
 
         // score, as 'journeyml score' does, and the journey map, as 'journeyml journey' does.
         var scoring = ScoringRun.Run(new ScoringOptions { Features = new FeatureRunOptions { DataDirectory = data }, RegistryPath = registry }, logger, cancellationToken);
@@ -166,7 +168,7 @@ internal static class WorldBench
         var texts = new OutputTexts(dataset, kinds, lifecycle, training, tasks, scoring.Snapshot, scoringTable, scored, journey.Map);
         checks.AddRange(OutputChecks.All(texts));
 
-        return new WorldMeasurement(world, summary.Customers, dataset.Customers.AccountIds.Count, kinds.Values.Sum(), watch.Elapsed.TotalSeconds, tasks, checks)
+        return new WorldMeasurement(world, summary.Customers, dataset.Customers.AccountIds.Count, kinds.Values.Sum(), watch.Elapsed.TotalSeconds, tasks, checks, training.Metadata.Backtest)
         {
             AtRisk = atRisk,
         };
@@ -268,6 +270,7 @@ internal static class WorldBench
                 continue;
             }
             yield return $"  {t.Task} model: holdout AUC {t.Auc:F3} {t.AucInterval} on {t.HoldoutRows:N0} customers; oracle AUC {t.OracleAuc:F3} {t.OracleInterval}; gap {t.OracleAuc - t.Auc:F3} {t.GapInterval}";
+            yield return WorldBacktest.Line(m.Backtest, t);
             if (t.Floor is { } floor)
             {
                 yield return $"  {t.Task} promotion floor: {(floor.Passed ? "passed" : "FAILED")}: {floor.Reason}";
