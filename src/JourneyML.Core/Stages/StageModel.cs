@@ -235,6 +235,13 @@ public sealed class StageModel
         return new StageModel(Of(Path), Of(OffPath), LeftOut);
     }
 
+    /// <summary>The same stages with every stay rule and minimum stay dropped: each date judged on its own, as before exit conditions (for comparisons).</summary>
+    public StageModel WithoutExitConditions()
+    {
+        List<StageDefinition> Of(IReadOnlyList<StageDefinition> stages) => [.. stages.Select(s => s with { Stay = null, MinDays = 0 })];
+        return new StageModel(Of(Path), Of(OffPath), LeftOut);
+    }
+
     /// <summary>A stage's entry rules and its stay rules.</summary>
     internal static IEnumerable<List<StageCondition>> RulesOf(StageDefinition stage) => stage.Stay is null ? stage.When : stage.When.Concat(stage.Stay);
 
@@ -545,25 +552,42 @@ public sealed class StageModel
     /// <summary>
     /// Awareness, Interest, MQL, SQL, Opportunity, Customer-Onboarding, Adoption, Renewal/Expansion on the path;
     /// Churned, Dormant (90 days without activity) and At-risk (churn risk at or above the cut derived from the churn
-    /// model at training, <see cref="Prediction.AtRiskCut.Derive"/>: twice the base rate) off it.
+    /// model at training, <see cref="Prediction.AtRiskCut.Derive"/>: twice the base rate) off it. Exit conditions keep a
+    /// customer in a stage until something changes rather than until a 90-day window slides past the event that put them
+    /// there: a sales-qualified lead stays while sales touches or heavy engagement go on, a customer in Adoption stays
+    /// while active on 6 days in 90 (12 to enter), a dormant one until active on 3 days in 30, and At-risk lasts 4 weeks.
     /// </summary>
     public static string DefaultJson { get; } = """
         {
           "stages": [
             { "name": "Awareness", "kind": "path" },
-            { "name": "Interest", "kind": "path", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ] },
+            { "name": "Interest", "kind": "path", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ],
+              "stay": [ [ { "signal": "content_90d", "op": ">=", "value": 1 } ] ] },
             { "name": "MQL", "kind": "path", "when": [
                 [ { "signal": "lead_score", "op": ">=", "value": 0.6 } ],
                 [ { "signal": "pricing_views_14d", "op": ">=", "value": 3 } ],
-                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 } ] ] },
-            { "name": "SQL", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
-            { "name": "Opportunity", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 } ] ],
+              "stay": [
+                [ { "signal": "lead_score", "op": ">=", "value": 0.4 } ],
+                [ { "signal": "pricing_views_90d", "op": ">=", "value": 2 }, { "signal": "content_30d", "op": ">=", "value": 5 } ],
+                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "content_30d", "op": ">=", "value": 5 } ] ] },
+            { "name": "SQL", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+              "stay": [
+                [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 8 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+            { "name": "Opportunity", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+              "stay": [
+                [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 8 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
             { "name": "Customer-Onboarding", "kind": "path", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
-            { "name": "Adoption", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ] },
-            { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 300 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ] },
+            { "name": "Adoption", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ],
+              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_90d", "op": ">=", "value": 6 } ] ] },
+            { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 300 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ],
+              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 300 }, { "signal": "active_days_90d", "op": ">=", "value": 6 } ] ] },
             { "name": "Churned", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
-            { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ] },
-            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ] }
+            { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ],
+              "stay": [ [ { "signal": "active_days_30d", "op": "<=", "value": 2 } ] ] },
+            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ], "minDays": 28 }
           ]
         }
         """;
