@@ -16,6 +16,12 @@ namespace JourneyML.SampleData;
 public sealed record StageAgreementResult(long CustomerDays, long AgreeingDays, int BackwardRebuilt, int BackwardRebuiltRaw, int BackwardPlanted,
     int MovesRebuilt, int MovesPlanted, IReadOnlyDictionary<string, (long Days, long Agreeing)> ByPlanted)
 {
+    /// <summary>Customer-days per (planted, rebuilt) pair where they disagree: where the rules and the truth part.</summary>
+    public IReadOnlyDictionary<(string Planted, string Rebuilt), long> Disagreements { get; init; } = new Dictionary<(string, string), long>();
+
+    /// <summary>Rebuilt backward moves per (from, to) in the stage map's own names.</summary>
+    public IReadOnlyDictionary<(string From, string To), int> BackwardMoves { get; init; } = new Dictionary<(string, string), int>();
+
     public double Agreement => CustomerDays == 0 ? double.NaN : (double)AgreeingDays / CustomerDays;
 
     /// <summary>Rebuilt backward moves per planted one (NaN when the planted path has none).</summary>
@@ -105,6 +111,8 @@ public static class StageAgreement
         long days = 0, agreeing = 0;
         int backRebuilt = 0, backRaw = 0, backPlanted = 0, movesRebuilt = 0, movesPlanted = 0;
         var byPlanted = new Dictionary<string, (long Days, long Agreeing)>(StringComparer.Ordinal);
+        var disagreements = new Dictionary<(string, string), long>();
+        var backwardMoves = new Dictionary<(string, string), int>();
         foreach (var (id, plantedStays) in planted)
         {
             rebuilt.TryGetValue(id, out var rebuiltStays);
@@ -120,6 +128,10 @@ public static class StageAgreement
                 }
                 if (stage is not null)
                 {
+                    if (previousRaw is not null && pathOrder.GetValueOrDefault(stage, -1) is var now && now >= 0 && now < pathOrder.GetValueOrDefault(previousRaw, -1))
+                    {
+                        backwardMoves[(previousRaw, stage)] = backwardMoves.GetValueOrDefault((previousRaw, stage)) + 1;
+                    }
                     Count(ref previousRaw, stage, ref movesRebuilt, ref backRaw, s => pathOrder.GetValueOrDefault(s, -1), countMove: false);
                     if (PlantedName(stage) is { } mapped)
                     {
@@ -133,11 +145,19 @@ public static class StageAgreement
                 bool same = Agrees(stage, truth);
                 days += stepDays;
                 agreeing += same ? stepDays : 0;
+                if (!same)
+                {
+                    disagreements[(truth, stage)] = disagreements.GetValueOrDefault((truth, stage)) + stepDays;
+                }
                 var (d, a) = byPlanted.GetValueOrDefault(truth);
                 byPlanted[truth] = (d + stepDays, a + (same ? stepDays : 0));
             }
         }
-        return new StageAgreementResult(days, agreeing, backRebuilt, backRaw, backPlanted, movesRebuilt, movesPlanted, byPlanted);
+        return new StageAgreementResult(days, agreeing, backRebuilt, backRaw, backPlanted, movesRebuilt, movesPlanted, byPlanted)
+        {
+            Disagreements = disagreements,
+            BackwardMoves = backwardMoves,
+        };
     }
 
     /// <summary>A move from the previous stage to <paramref name="stage"/>, backward when both are path stages and it goes to an earlier one.</summary>
@@ -178,6 +198,10 @@ public static class StageAgreement
         {
             yield return string.Format(inv, "  planted {0,-16} {1,10:N0} customer-days, {2:P1} agree", stage, d, d == 0 ? 0 : (double)a / d);
         }
+        yield return "largest disagreements (planted -> rebuilt, customer-days): " + string.Join("; ",
+            r.Disagreements.OrderByDescending(kv => kv.Value).Take(6).Select(kv => string.Format(inv, "{0} -> {1} {2:N0}", kv.Key.Planted, kv.Key.Rebuilt, kv.Value)));
+        yield return "most frequent rebuilt backward moves: " + string.Join("; ",
+            r.BackwardMoves.OrderByDescending(kv => kv.Value).Take(6).Select(kv => string.Format(inv, "{0} -> {1} {2:N0}", kv.Key.From, kv.Key.To, kv.Value)));
     }
 }
 
