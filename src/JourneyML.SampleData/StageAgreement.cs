@@ -192,7 +192,8 @@ public static class StageAgreement
     {
         var inv = CultureInfo.InvariantCulture;
         yield return string.Format(inv, "agreement: {0:P1} of {1:N0} customer-days", r.Agreement, r.CustomerDays);
-        yield return string.Format(inv, "backward moves: rebuilt {0:N0} (raw, in the stage map's own order: {1:N0}), planted {2:N0}: {3:F2}x", r.BackwardRebuilt, r.BackwardRebuiltRaw, r.BackwardPlanted, r.BackwardRatio);
+        yield return string.Format(inv, "backward moves: rebuilt {0:N0} (raw, in the stage map's own order: {1:N0}), planted {2:N0}{3}", r.BackwardRebuilt, r.BackwardRebuiltRaw, r.BackwardPlanted,
+            r.BackwardPlanted == 0 ? " (none planted: no ratio)" : string.Format(inv, ": {0:F2}x", r.BackwardRatio));
         yield return string.Format(inv, "all moves: rebuilt {0:N0}, planted {1:N0}", r.MovesRebuilt, r.MovesPlanted);
         foreach (var (stage, (d, a)) in r.ByPlanted.OrderBy(kv => Array.IndexOf(s_plantedPath, kv.Key) is var i && i < 0 ? 99 : i))
         {
