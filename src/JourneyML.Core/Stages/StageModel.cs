@@ -167,6 +167,21 @@ public sealed class StageModel
             ? "always (the entry stage)"
             : string.Join(", or ", stage.When.Select(rule => string.Join(" and ", rule.Select(Describe))));
 
+    /// <summary>A stage's exit condition and minimum stay in words ("stays while content_30d >= 8, for at least 28 days"); null when it has neither.</summary>
+    public static string? DescribeExit(StageDefinition stage)
+    {
+        var parts = new List<string>();
+        if (stage.Stay is { } stay)
+        {
+            parts.Add("stays while " + string.Join(", or ", stay.Select(rule => string.Join(" and ", rule.Select(Describe)))));
+        }
+        if (stage.MinDays > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"for at least {stage.MinDays} days"));
+        }
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
+
     private static string Describe(StageCondition c) => c.From is { } from
         ? string.Create(CultureInfo.InvariantCulture, $"{c.Signal} {c.Op} {c.Value.GetDouble():0.000} ({from})")
         : $"{c.Signal} {c.Op} {(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}";
