@@ -66,6 +66,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
         string outcomesPath = Path.Combine(directory, names.OutcomesFile + Extension(options.Format));
         string groundTruthPath = Path.Combine(directory, "ground_truth" + Extension(options.Format));
         string groundTruthJsonPath = Path.Combine(directory, "ground_truth.json");
+        string stagePathsPath = Path.Combine(directory, PlantedStagePaths.FileName + Extension(options.Format));
         string mappingPath = Path.Combine(directory, "journeyml.json");
 
         var stats = new RunStatistics();
@@ -74,6 +75,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
         using (var events = TableWriter.Create(eventsPath, eventsFormat, names.EventColumns.Select(c => c.Column).ToArray(), names.TimeFormat, options.RowGroupSize))
         using (var outcomes = TableWriter.Create(outcomesPath, options.Format, names.OutcomeColumns.Select(c => c.Column).ToArray(), names.TimeFormat, options.RowGroupSize))
         using (var groundTruth = TableWriter.Create(groundTruthPath, options.Format, ExportDialectNames.GroundTruthColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
+        using (var stagePaths = TableWriter.Create(stagePathsPath, options.Format, PlantedStagePaths.Columns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         {
             var planner = new ChunkPlanner(options);
             // Simulate the next chunk while the current one is written.
@@ -87,6 +89,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
                     foreach (var contact in account)
                     {
                         WriteContact(contact, world, names, customers, events, outcomes, groundTruth);
+                        PlantedStagePaths.Write(stagePaths, contact.CustomerId, PlantedStagePaths.ForB2b(contact, account), world);
                         stats.Add(contact);
                     }
                 }
@@ -109,7 +112,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
             stats.ChurnRate,
             stats.ConversionRate,
             stopwatch.Elapsed,
-            [customersPath, eventsPath, outcomesPath, groundTruthPath, groundTruthJsonPath, mappingPath]);
+            [customersPath, eventsPath, outcomesPath, groundTruthPath, groundTruthJsonPath, stagePathsPath, mappingPath]);
     }
 
     private static string Extension(TableFormat format) => format == TableFormat.Parquet ? ".parquet" : ".csv";

@@ -40,12 +40,14 @@ internal static class WorldExport
         var eventsPath = Path("events", eventsFormat);
         var outcomesPath = profile.HasOutcomesTable ? Path("outcomes", options.Format) : null;
         var groundTruthPath = Path("ground_truth", options.Format);
+        var stagePathsPath = Path(PlantedStagePaths.FileName, options.Format);
         var stats = new WorldStatistics(profile.Segments.Count);
         int units = 0;
         using (var customers = TableWriter.Create(customersPath, options.Format, profile.CustomerColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var events = TableWriter.Create(eventsPath, eventsFormat, s_eventColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var outcomes = outcomesPath is null ? null : TableWriter.Create(outcomesPath, options.Format, s_outcomeColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var groundTruth = TableWriter.Create(groundTruthPath, options.Format, ExportDialectNames.GroundTruthColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
+        using (var stagePaths = TableWriter.Create(stagePathsPath, options.Format, PlantedStagePaths.Columns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         {
             while (stats.Customers < options.Customers)
             {
@@ -54,6 +56,7 @@ internal static class WorldExport
                 foreach (var contact in new WorldSimulation(world, profile, units, stats.Customers + 1).Run(size))
                 {
                     WriteContact(contact, world, profile, customers, events, outcomes, groundTruth);
+                    PlantedStagePaths.Write(stagePaths, contact.CustomerId, PlantedStagePaths.ForWorld(contact, SimulatedWorld.ToSecond(contact.SignUp)), world);
                     stats.Add(contact);
                 }
                 units++;
@@ -68,7 +71,7 @@ internal static class WorldExport
         WriteGroundTruthJson(groundTruthJsonPath, options, profile, stats, profile.HasAccounts ? units : 0);
         WriteMapping(mappingPath, options, profile, customersPath, eventsPath, outcomesPath);
         progress?.Report(1.0);
-        string[] files = [customersPath, eventsPath, .. outcomesPath is null ? Array.Empty<string>() : [outcomesPath], groundTruthPath, groundTruthJsonPath, mappingPath];
+        string[] files = [customersPath, eventsPath, .. outcomesPath is null ? Array.Empty<string>() : [outcomesPath], groundTruthPath, groundTruthJsonPath, stagePathsPath, mappingPath];
         return new GenerationSummary(directory, stats.Customers, profile.HasAccounts ? units : 0, stats.Events,
             profile.Segments.ToDictionary(s => s.Name, s => stats.PerSegment[s.Id]), stats.ChurnRate, stats.ConversionRate, stopwatch.Elapsed, files);
     }

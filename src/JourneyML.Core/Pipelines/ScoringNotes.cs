@@ -64,7 +64,8 @@ internal static class ScoringNotes
         }
         foreach (var stage in (stages.PathAvailable ? stages.Path : []).Concat(stages.OffPath))
         {
-            sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}");
+            // A snapshot judges one date; the exit condition applies where a timeline knows the stage before (the journey map).
+            sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}{(StageModel.DescribeExit(stage) is { } exit ? $"; on a timeline it {exit}" : "")}");
         }
         if (atRisk is not null)
         {

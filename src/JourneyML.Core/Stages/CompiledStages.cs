@@ -13,6 +13,9 @@ internal sealed class CompiledStages
 
     private readonly Condition[][][] _path;
     private readonly Condition[][][] _offPath;
+    // Per stage, in the order of Names: the rules that keep a customer in it (its entry rules when it has no stay rules) and its minimum stay.
+    private readonly Condition[][][] _stay;
+    private readonly int[] _minDays;
     private readonly float[] _churnCandidates;
     private readonly float[] _leadCandidates;
 
@@ -29,6 +32,9 @@ internal sealed class CompiledStages
             .Select(rule => rule.Select(c => Resolve(c, signals)).ToArray()).ToArray())];
         _path = Compile(model.Path);
         _offPath = Compile(model.OffPath);
+        var all = model.Path.Concat(model.OffPath).ToList();
+        _stay = [.. all.Select(stage => (stage.Stay ?? stage.When).Select(rule => rule.Select(c => Resolve(c, signals)).ToArray()).ToArray())];
+        _minDays = [.. all.Select(stage => stage.MinDays)];
         Signals = signals;
         Names = [.. model.Names];
         _churnCandidates = Candidates(ChurnRisk);
@@ -48,40 +54,54 @@ internal sealed class CompiledStages
     public bool ReadsLeadScore => _leadCandidates.Length > 1;
 
     /// <summary>The stage (index into <see cref="Names"/>) of one row: <paramref name="columns"/> aligned with <see cref="Signals"/>.</summary>
+    public int StageOf(float[][] columns, int row, string? status, float churnRisk, float leadScore) =>
+        StageOf(columns, row, status, churnRisk, leadScore, -1, 0);
+
+    /// <summary>
+    /// As <see cref="StageModel.StageOf(Func{string, float}, string?, string?, double)"/>: the row is in stage
+    /// <paramref name="current"/> (an index into <see cref="Names"/>; -1: none) since <paramref name="daysIn"/> days.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
-    public int StageOf(float[][] columns, int row, string? status, float churnRisk, float leadScore)
+    public int StageOf(float[][] columns, int row, string? status, float churnRisk, float leadScore, int current, double daysIn)
     {
         var values = new Row(columns, row, status, churnRisk, leadScore);
         for (int s = 0; s < _offPath.Length; s++)
         {
-            if (Holds(_offPath[s], values))
+            if (Held(_path.Length + s, _offPath[s], values, current, daysIn))
             {
                 return _path.Length + s;
             }
         }
-        int current = 0;
+        int result = 0;
         for (int s = 1; s < _path.Length; s++)
         {
-            if (Holds(_path[s], values))
+            if (Held(s, _path[s], values, current, daysIn))
             {
-                current = s;
+                result = s;
             }
         }
-        return current;
+        return result;
     }
 
+    private bool Held(int stage, Condition[][] entry, in Row values, int current, double daysIn) => stage == current
+        ? daysIn < _minDays[stage] || Holds(_stay[stage], values)
+        : Holds(entry, values);
+
     /// <summary>True when some churn risk (or lead score, for <paramref name="churn"/> false) could put the row in another stage than any other value would.</summary>
-    public bool ScoreMatters(float[][] columns, int row, string? status, bool churn)
+    public bool ScoreMatters(float[][] columns, int row, string? status, bool churn) => ScoreMatters(columns, row, status, churn, -1, 0);
+
+    /// <inheritdoc cref="ScoreMatters(float[][], int, string?, bool)"/>
+    public bool ScoreMatters(float[][] columns, int row, string? status, bool churn, int current, double daysIn)
     {
         var candidates = churn ? _churnCandidates : _leadCandidates;
         if (candidates.Length <= 1)
         {
             return false;
         }
-        int first = churn ? StageOf(columns, row, status, candidates[0], float.NaN) : StageOf(columns, row, status, float.NaN, candidates[0]);
+        int first = churn ? StageOf(columns, row, status, candidates[0], float.NaN, current, daysIn) : StageOf(columns, row, status, float.NaN, candidates[0], current, daysIn);
         for (int i = 1; i < candidates.Length; i++)
         {
-            int stage = churn ? StageOf(columns, row, status, candidates[i], float.NaN) : StageOf(columns, row, status, float.NaN, candidates[i]);
+            int stage = churn ? StageOf(columns, row, status, candidates[i], float.NaN, current, daysIn) : StageOf(columns, row, status, float.NaN, candidates[i], current, daysIn);
             if (stage != first)
             {
                 return true;
@@ -97,7 +117,7 @@ internal sealed class CompiledStages
     private float[] Candidates(int score)
     {
         var values = new SortedSet<float>();
-        foreach (var condition in _path.Concat(_offPath).SelectMany(s => s).SelectMany(r => r).Where(c => c.Signal == score))
+        foreach (var condition in _path.Concat(_offPath).Concat(_stay).SelectMany(s => s).SelectMany(r => r).Where(c => c.Signal == score))
         {
             float near = (float)condition.Target;
             values.Add(MathF.BitDecrement(near));

@@ -53,6 +53,8 @@ public static class StageHistory
         int n = customers.Count;
         // The stage of every customer at every date; -1 before they signed up.
         var stageAt = new short[dates.Count][];
+        // Where each customer is and since when: a stage's stay rules and minimum stay read it.
+        var entered = new DateTime[n];
         for (int step = 0; step < dates.Count; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,12 +67,26 @@ public static class StageHistory
                     rowCustomer[r++] = c;
                 }
             }
-            var stage = Assign(table, rules, churnModel, leadModel, cancellationToken);
+            var before = step == 0 ? null : stageAt[step - 1];
+            var current = new int[table.RowCount];
+            var daysIn = new double[table.RowCount];
+            for (int r = 0; r < current.Length; r++)
+            {
+                int c = rowCustomer[r];
+                current[r] = before?[c] ?? -1;
+                daysIn[r] = current[r] < 0 ? 0 : (dates[step] - entered[c]).TotalDays;
+            }
+            var stage = Assign(table, rules, churnModel, leadModel, current, daysIn, cancellationToken);
             var atStep = new short[n];
             Array.Fill(atStep, (short)-1);
             for (int r = 0; r < stage.Length; r++)
             {
-                atStep[rowCustomer[r]] = (short)stage[r];
+                int c = rowCustomer[r];
+                atStep[c] = (short)stage[r];
+                if (stage[r] != current[r])
+                {
+                    entered[c] = dates[step];
+                }
             }
             stageAt[step] = atStep;
         }
@@ -89,7 +105,17 @@ public static class StageHistory
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (table, _) = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = date }, cancellationToken: cancellationToken);
-            var assigned = Assign(table, stages, models);
+            var current = new string?[table.RowCount];
+            var daysIn = new double[table.RowCount];
+            for (int r = 0; r < table.RowCount; r++)
+            {
+                if (timelines.TryGetValue(table.CustomerIds[r], out var soFar))
+                {
+                    current[r] = soFar[^1].Stage;
+                    daysIn[r] = (date - soFar[^1].EnteredAt).TotalDays;
+                }
+            }
+            var assigned = Assign(table, stages, models, current, daysIn);
             for (int r = 0; r < table.RowCount; r++)
             {
                 var id = table.CustomerIds[r];
@@ -138,7 +164,7 @@ public static class StageHistory
 
     /// <summary>Stage indexes of a date's rows, scoring only the rows whose stage a score can change, in parallel batches.</summary>
     private static int[] Assign(FeatureTable table, CompiledStages rules, Prediction.BinaryModel? churnModel, Prediction.BinaryModel? leadModel,
-        CancellationToken cancellationToken)
+        int[] current, double[] daysIn, CancellationToken cancellationToken)
     {
         int n = table.RowCount;
         var columns = rules.Signals.Select(s => table.NumbersOrNull(s) ?? NaNs(n)).ToArray();
@@ -148,7 +174,8 @@ public static class StageHistory
         Score(churnModel, CustomerStatus.Customer, churn, churn: true);
         Score(leadModel, CustomerStatus.Lead, lead, churn: false);
         var stage = new int[n];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, r => stage[r] = rules.StageOf(columns, r, status[r].Name(), churn[r], lead[r]));
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken },
+            r => stage[r] = rules.StageOf(columns, r, status[r].Name(), churn[r], lead[r], current[r], daysIn[r]));
         return stage;
 
         void Score(Prediction.BinaryModel? model, CustomerStatus applies, float[] scores, bool churn)
@@ -159,7 +186,7 @@ public static class StageHistory
             }
             var matters = new bool[n];
             Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken },
-                r => matters[r] = status[r] == applies && rules.ScoreMatters(columns, r, status[r].Name(), churn));
+                r => matters[r] = status[r] == applies && rules.ScoreMatters(columns, r, status[r].Name(), churn, current[r], daysIn[r]));
             var rows = Enumerable.Range(0, n).Where(r => matters[r]).ToArray();
             // ML.NET scores a batch on one thread: a batch per core.
             int batches = Math.Clamp(rows.Length / 5_000, 1, Environment.ProcessorCount);
@@ -225,12 +252,14 @@ public static class StageHistory
     }
 
     /// <summary>The stage of every row of a feature table (scores from the models when given; unknown otherwise).</summary>
-    public static string[] Assign(FeatureTable table, StageModel stages, LoadedModels? models)
+    public static string[] Assign(FeatureTable table, StageModel stages, LoadedModels? models) => Assign(table, stages, models, null, null);
+
+    private static string[] Assign(FeatureTable table, StageModel stages, LoadedModels? models, string?[]? current, double[]? daysIn)
     {
         int n = table.RowCount;
         var status = table.Status ?? [.. Enumerable.Repeat(CustomerStatus.Customer, n)];
         var (churn, lead) = ScoresOf(table, models);
-        return StageModel.AssignAll(stages, table, status, churn, lead);
+        return StageModel.AssignAll(stages, table, status, churn, lead, current, daysIn);
     }
 
     /// <summary>Churn risk (customers) and lead score (leads) per row; NaN where a score does not apply or no model is given.</summary>

@@ -33,6 +33,16 @@ public sealed record StageDefinition
     public string Kind { get; set; } = "path";
     /// <summary>Rules, any of which puts the customer in the stage; each rule's conditions must all hold. Empty: always (the entry stage).</summary>
     public List<List<StageCondition>> When { get; set; } = [];
+
+    /// <summary>
+    /// Rules, any of which keeps a customer who is in the stage there (the exit condition: they leave when none holds);
+    /// null: the entry rules (<see cref="When"/>) keep them. Looser than the entry rules, they stop a customer leaving
+    /// because a window slid past an event rather than because something changed.
+    /// </summary>
+    public List<List<StageCondition>>? Stay { get; set; }
+
+    /// <summary>Days a customer stays in the stage once entered, whatever its rules say (another stage further on the path, or an off-path stage before it, still takes them).</summary>
+    public int MinDays { get; set; }
 }
 
 /// <summary>
@@ -83,11 +93,13 @@ public sealed class StageModel
             notes.Add("stages left out, as the data lacks a signal each of their rules reads: " + string.Join("; ",
                 whole.Select(stage => $"{stage.Key} ({Missing(stage)})")));
         }
-        foreach (var stage in LeftOut.Where(l => !l.WholeStage).GroupBy(l => l.Stage, StringComparer.Ordinal))
+        foreach (var stage in LeftOut.Where(l => !l.WholeStage).GroupBy(l => (l.Stage, l.Stay)))
         {
             var rules = stage.Select(l => l.Rule.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            string which = rules.Count == 1 ? "rule " + rules[0] : $"rules {string.Join(", ", rules[..^1])} and {rules[^1]}";
-            notes.Add($"stage {stage.Key}: {which} left out (the data lacks {Missing(stage)}); its other rules apply");
+            string kind = stage.Key.Stay ? "stay rule" : "rule";
+            string which = rules.Count == 1 ? $"{kind} {rules[0]}" : $"{kind}s {string.Join(", ", rules[..^1])} and {rules[^1]}";
+            string rest = stage.Key.Stay ? "its other stay rules, or else its entry rules, keep customers in it" : "its other rules apply";
+            notes.Add($"stage {stage.Key.Stage}: {which} left out (the data lacks {Missing(stage)}); {rest}");
         }
         if (!Available)
         {
@@ -111,12 +123,22 @@ public sealed class StageModel
             _ => signal,
         }));
 
-    /// <summary>The stage of one customer from their signals (features and scores by name; NaN or absent = unknown) and status.</summary>
-    public string StageOf(Func<string, float> signal, string? status)
+    /// <summary>The stage of one customer from their signals (features and scores by name; NaN or absent = unknown) and status, with no stage before (a single date).</summary>
+    public string StageOf(Func<string, float> signal, string? status) => StageOf(signal, status, null, 0);
+
+    /// <summary>
+    /// The stage of one customer who is in <paramref name="current"/> (null: in none yet), entered <paramref name="daysIn"/>
+    /// days ago: that stage holds them while one of its stay rules holds or its minimum stay lasts; every other stage takes
+    /// them only by its entry rules. Off-path stages (in their order) come first, then the furthest path stage that holds.
+    /// </summary>
+    public string StageOf(Func<string, float> signal, string? status, string? current, double daysIn)
     {
+        bool Held(StageDefinition stage) => stage.Name == current
+            ? daysIn < stage.MinDays || Holds(stage.Stay ?? stage.When, signal, status)
+            : Holds(stage.When, signal, status);
         foreach (var stage in OffPath)
         {
-            if (Holds(stage, signal, status))
+            if (Held(stage))
             {
                 return stage.Name;
             }
@@ -125,16 +147,19 @@ public sealed class StageModel
         {
             return Unavailable;
         }
-        string current = Path[0].Name;
+        string result = Path[0].Name;
         foreach (var stage in Path.Skip(1))
         {
-            if (Holds(stage, signal, status))
+            if (Held(stage))
             {
-                current = stage.Name;
+                result = stage.Name;
             }
         }
-        return current;
+        return result;
     }
+
+    /// <summary>Whether any stage has a stay rule or a minimum stay: then a customer's stage depends on the one before.</summary>
+    public bool HasHysteresis => Path.Concat(OffPath).Any(s => s.Stay is not null || s.MinDays > 0);
 
     /// <summary>A stage's rules in words: "pricing_views_14d >= 3 and status == lead, or ...".</summary>
     public static string Describe(StageDefinition stage) =>
@@ -142,12 +167,32 @@ public sealed class StageModel
             ? "always (the entry stage)"
             : string.Join(", or ", stage.When.Select(rule => string.Join(" and ", rule.Select(Describe))));
 
+    /// <summary>A stage's exit condition and minimum stay in words ("stays while content_30d >= 8, for at least 28 days"); null when it has neither.</summary>
+    public static string? DescribeExit(StageDefinition stage)
+    {
+        var parts = new List<string>();
+        if (stage.Stay is { } stay)
+        {
+            parts.Add("stays while " + string.Join(", or ", stay.Select(rule => string.Join(" and ", rule.Select(Describe)))));
+        }
+        if (stage.MinDays > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"for at least {stage.MinDays} days"));
+        }
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
+
     private static string Describe(StageCondition c) => c.From is { } from
         ? string.Create(CultureInfo.InvariantCulture, $"{c.Signal} {c.Op} {c.Value.GetDouble():0.000} ({from})")
         : $"{c.Signal} {c.Op} {(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}";
 
     /// <summary>The stage of every row, given the rows' statuses and scores (NaN where a score does not apply).</summary>
-    public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore)
+    public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore) =>
+        AssignAll(stages, table, status, churnRisk, leadScore, null, null);
+
+    /// <summary>As <see cref="AssignAll(StageModel, Features.FeatureTable, Features.CustomerStatus[], float[], float[])"/>, each row in <paramref name="current"/> (null: none) entered <paramref name="daysIn"/> days ago.</summary>
+    public static string[] AssignAll(StageModel stages, Features.FeatureTable table, Features.CustomerStatus[] status, float[] churnRisk, float[] leadScore,
+        string?[]? current, double[]? daysIn)
     {
         var numeric = table.Columns.OfType<Features.NumericColumn>().ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);
         var result = new string[table.RowCount];
@@ -159,7 +204,7 @@ public sealed class StageModel
                 "churn_risk" => churnRisk[row],
                 "lead_score" => leadScore[row],
                 _ => numeric.TryGetValue(signal, out var values) ? values[row] : float.NaN,
-            }, Features.CustomerStatuses.Name(status[r]));
+            }, Features.CustomerStatuses.Name(status[r]), current?[r], daysIn?[r] ?? 0);
         }
         return result;
     }
@@ -171,7 +216,7 @@ public sealed class StageModel
     /// </summary>
     public StageModel ForRun(ReadOnlySpan<float> churnRisk)
     {
-        if (!Path.Concat(OffPath).Any(s => s.When.Any(rule => rule.Any(c => c.Top is not null || c.FromModel))))
+        if (!Path.Concat(OffPath).Any(s => RulesOf(s).Any(rule => rule.Any(c => c.Top is not null || c.FromModel))))
         {
             return this;
         }
@@ -189,7 +234,7 @@ public sealed class StageModel
         var model = Map(c => c is { Top: { } top } && risks.Count > 0
             ? c with { Value = JsonSerializer.SerializeToElement((double)risks[Math.Min(top, risks.Count) - 1]), From = $"the {top:N0} highest of this run" }
             : c);
-        var cut = Path.Concat(OffPath).SelectMany(st => st.When).SelectMany(rule => rule).FirstOrDefault(c => c.FromModel);
+        var cut = Path.Concat(OffPath).SelectMany(RulesOf).SelectMany(rule => rule).FirstOrDefault(c => c.FromModel);
         model.AtRiskRun = cut is null ? null : AtRiskCut.ForRun(churnRisk, cut.Value.GetDouble());
         return model;
     }
@@ -199,13 +244,24 @@ public sealed class StageModel
 
     private StageModel Map(Func<StageCondition, StageCondition> map)
     {
+        List<List<StageCondition>> Rules(List<List<StageCondition>> rules) => [.. rules.Select(rule => rule.Select(map).ToList())];
         List<StageDefinition> Of(IReadOnlyList<StageDefinition> stages) =>
-            [.. stages.Select(s => new StageDefinition { Name = s.Name, Kind = s.Kind, When = [.. s.When.Select(rule => rule.Select(map).ToList())] })];
+            [.. stages.Select(s => s with { When = Rules(s.When), Stay = s.Stay is null ? null : Rules(s.Stay) })];
         return new StageModel(Of(Path), Of(OffPath), LeftOut);
     }
 
-    private static bool Holds(StageDefinition stage, Func<string, float> signal, string? status) =>
-        stage.When.Count == 0 || stage.When.Any(rule => rule.All(c => Holds(c, signal, status)));
+    /// <summary>The same stages with every stay rule and minimum stay dropped: each date judged on its own, as before exit conditions (for comparisons).</summary>
+    public StageModel WithoutExitConditions()
+    {
+        List<StageDefinition> Of(IReadOnlyList<StageDefinition> stages) => [.. stages.Select(s => s with { Stay = null, MinDays = 0 })];
+        return new StageModel(Of(Path), Of(OffPath), LeftOut);
+    }
+
+    /// <summary>A stage's entry rules and its stay rules.</summary>
+    internal static IEnumerable<List<StageCondition>> RulesOf(StageDefinition stage) => stage.Stay is null ? stage.When : stage.When.Concat(stage.Stay);
+
+    private static bool Holds(List<List<StageCondition>> rules, Func<string, float> signal, string? status) =>
+        rules.Count == 0 || rules.Any(rule => rule.All(c => Holds(c, signal, status)));
 
     private static bool Holds(StageCondition condition, Func<string, float> signal, string? status)
     {
@@ -290,51 +346,87 @@ public sealed class StageModel
             {
                 throw new DataFileException(source, $"{where}: an off-path stage needs a rule, or every customer would be in it");
             }
-            for (int r = 0; r < stage.When.Count; r++)
-            {
-                if (stage.When[r].Count == 0)
-                {
-                    throw new DataFileException(source, $"{where}, rule {r + 1}: a rule needs at least one condition");
-                }
-                foreach (var c in stage.When[r])
-                {
-                    var rule = $"{where}, rule {r + 1} ({c.Signal} {c.Op} {(c.Top is { } top ? $"top {top}" : c.Value.ToString())})";
-                    if (c.Op is not (">=" or ">" or "<=" or "<" or "==" or "!="))
-                    {
-                        throw new DataFileException(source, $"{rule}: unknown comparison '{c.Op}' (use >=, >, <=, <, == or !=)");
-                    }
-                    if (c.Signal == "status")
-                    {
-                        if (c.Value.ValueKind != JsonValueKind.String || c.Op is not ("==" or "!="))
-                        {
-                            throw new DataFileException(source, $"{rule}: status compares with == or != to lead, customer or churned");
-                        }
-                        continue;
-                    }
-                    if (!known.Contains(c.Signal) && !Scores.Contains(c.Signal) && !s_catalogue.Contains(c.Signal))
-                    {
-                        throw new DataFileException(source, $"{rule}: unknown signal '{c.Signal}' (a feature of the data, churn_risk, lead_score or status)");
-                    }
-                    if (CheckDerived(c, source, rule))
-                    {
-                        continue;
-                    }
-                    if (c.Value.ValueKind != JsonValueKind.Number)
-                    {
-                        throw new DataFileException(source, $"{rule}: the value must be a number");
-                    }
-                    if (Scores.Contains(c.Signal) && c.Value.GetDouble() is < 0 or > 1)
-                    {
-                        throw new DataFileException(source, $"{rule}: scores are probabilities between 0 and 1");
-                    }
-                }
-            }
+            CheckRules(stage.When, "rule", source, where, known);
+            CheckExit(stage, s == config.Stages.FindIndex(st => st.Kind == "path"), source, where, known);
         }
         if (!config.Stages.Any(s => s.Kind == "path"))
         {
             throw new DataFileException(source, "the stage config needs at least one path stage");
         }
         return Applicable(config.Stages, signals, known);
+    }
+
+    /// <summary>Each rule of a stage's <paramref name="rules"/> checked; <paramref name="what"/> names them ("rule", "stay rule") in the errors.</summary>
+    private static void CheckRules(List<List<StageCondition>> rules, string what, string source, string where, HashSet<string> known)
+    {
+        for (int r = 0; r < rules.Count; r++)
+        {
+            if (rules[r].Count == 0)
+            {
+                throw new DataFileException(source, $"{where}, {what} {r + 1}: a rule needs at least one condition");
+            }
+            foreach (var c in rules[r])
+            {
+                CheckCondition(c, $"{where}, {what} {r + 1} ({c.Signal} {c.Op} {(c.Top is { } top ? $"top {top}" : c.Value.ToString())})", source, known);
+            }
+        }
+    }
+
+    private static void CheckCondition(StageCondition c, string rule, string source, HashSet<string> known)
+    {
+        if (c.Op is not (">=" or ">" or "<=" or "<" or "==" or "!="))
+        {
+            throw new DataFileException(source, $"{rule}: unknown comparison '{c.Op}' (use >=, >, <=, <, == or !=)");
+        }
+        if (c.Signal == "status")
+        {
+            if (c.Value.ValueKind != JsonValueKind.String || c.Op is not ("==" or "!="))
+            {
+                throw new DataFileException(source, $"{rule}: status compares with == or != to lead, customer or churned");
+            }
+            return;
+        }
+        if (!known.Contains(c.Signal) && !Scores.Contains(c.Signal) && !s_catalogue.Contains(c.Signal))
+        {
+            throw new DataFileException(source, $"{rule}: unknown signal '{c.Signal}' (a feature of the data, churn_risk, lead_score or status)");
+        }
+        if (CheckDerived(c, source, rule))
+        {
+            return;
+        }
+        if (c.Value.ValueKind != JsonValueKind.Number)
+        {
+            throw new DataFileException(source, $"{rule}: the value must be a number");
+        }
+        if (Scores.Contains(c.Signal) && c.Value.GetDouble() is < 0 or > 1)
+        {
+            throw new DataFileException(source, $"{rule}: scores are probabilities between 0 and 1");
+        }
+    }
+
+    /// <summary>The longest minimum stay accepted: ten years is a typo, not a stage.</summary>
+    private const int MaxMinDays = 3650;
+
+    /// <summary>A stage's exit condition (stay rules) and minimum stay, checked.</summary>
+    private static void CheckExit(StageDefinition stage, bool entry, string source, string where, HashSet<string> known)
+    {
+        if (stage.MinDays is < 0 or > MaxMinDays)
+        {
+            throw new DataFileException(source, $"{where}, minDays: a number of days from 0 to {MaxMinDays}, not {stage.MinDays}");
+        }
+        if (entry && (stage.Stay is not null || stage.MinDays > 0))
+        {
+            throw new DataFileException(source, $"{where}, {(stage.Stay is not null ? "stay" : "minDays")}: the entry stage holds every customer no other stage takes, and any other stage takes them from it, so it has no exit condition or minimum stay; leave it out");
+        }
+        if (stage.Stay is not { } stay)
+        {
+            return;
+        }
+        if (stay.Count == 0)
+        {
+            throw new DataFileException(source, $"{where}, stay: give at least one rule, or leave stay out to keep customers in the stage by its entry rules");
+        }
+        CheckRules(stay, "stay rule", source, where, known);
     }
 
     /// <summary>The value "model" and the top form, checked; true when the condition uses one (and is fine).</summary>
@@ -396,32 +488,49 @@ public sealed class StageModel
         bool entry = true;
         foreach (var stage in stages)
         {
-            var rules = new List<List<StageCondition>>();
-            var dropped = new List<StageRuleLeftOut>();
-            for (int r = 0; r < stage.When.Count; r++)
-            {
-                var missing = stage.When[r].Select(c => c.Signal).Where(signal => !signals.Has(signal, known))
-                    .Concat(stage.When[r].Where(c => signals.Has(c.Signal, known) && NeedsCut(c) && signals.AtRisk is null).Select(_ => NoModelCut))
-                    .Distinct(StringComparer.Ordinal).ToList();
-                if (missing.Count == 0)
-                {
-                    rules.Add([.. stage.When[r].Select(c => Resolve(c, signals))]);
-                }
-                else
-                {
-                    dropped.Add(new StageRuleLeftOut(stage.Name, r + 1, missing, WholeStage: false));
-                }
-            }
+            var (rules, dropped) = Evaluable(stage.Name, stage.When, signals, known, stay: false);
             bool isEntry = entry && stage.Kind == "path";
             entry &= !isEntry;
             bool whole = stage.When.Count > 0 && rules.Count == 0 && !isEntry;
             leftOut.AddRange(whole ? dropped.Select(d => d with { WholeStage = true }) : dropped);
-            if (!whole)
+            if (whole)
             {
-                kept.Add(new StageDefinition { Name = stage.Name, Kind = stage.Kind, When = isEntry && rules.Count == 0 ? [] : rules });
+                continue;
             }
+            List<List<StageCondition>>? stay = null;
+            if (stage.Stay is not null)
+            {
+                // A stay rule the data cannot evaluate is left out (and listed); with none left the entry rules keep customers.
+                var (keptStay, droppedStay) = Evaluable(stage.Name, stage.Stay, signals, known, stay: true);
+                leftOut.AddRange(droppedStay);
+                stay = keptStay.Count > 0 ? keptStay : null;
+            }
+            kept.Add(stage with { When = isEntry && rules.Count == 0 ? [] : rules, Stay = stay });
         }
         return new StageModel([.. kept.Where(s => s.Kind == "path")], [.. kept.Where(s => s.Kind == "off-path")], leftOut);
+    }
+
+    /// <summary>The rules of <paramref name="rules"/> the data can evaluate (resolved), and those it cannot.</summary>
+    private static (List<List<StageCondition>> Kept, List<StageRuleLeftOut> Dropped) Evaluable(string stage, List<List<StageCondition>> rules,
+        StageSignals signals, HashSet<string> known, bool stay)
+    {
+        var kept = new List<List<StageCondition>>();
+        var dropped = new List<StageRuleLeftOut>();
+        for (int r = 0; r < rules.Count; r++)
+        {
+            var missing = rules[r].Select(c => c.Signal).Where(signal => !signals.Has(signal, known))
+                .Concat(rules[r].Where(c => signals.Has(c.Signal, known) && NeedsCut(c) && signals.AtRisk is null).Select(_ => NoModelCut))
+                .Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count == 0)
+            {
+                kept.Add([.. rules[r].Select(c => Resolve(c, signals))]);
+            }
+            else
+            {
+                dropped.Add(new StageRuleLeftOut(stage, r + 1, missing, WholeStage: false) { Stay = stay });
+            }
+        }
+        return (kept, dropped);
     }
 
     private static bool NeedsCut(StageCondition c) => c.Top is not null || (c.Value.ValueKind == JsonValueKind.String && c.Value.GetString() == ModelValue && c.Signal != "status");
@@ -458,25 +567,42 @@ public sealed class StageModel
     /// <summary>
     /// Awareness, Interest, MQL, SQL, Opportunity, Customer-Onboarding, Adoption, Renewal/Expansion on the path;
     /// Churned, Dormant (90 days without activity) and At-risk (churn risk at or above the cut derived from the churn
-    /// model at training, <see cref="Prediction.AtRiskCut.Derive"/>: twice the base rate) off it.
+    /// model at training, <see cref="Prediction.AtRiskCut.Derive"/>: twice the base rate) off it. Exit conditions keep a
+    /// customer in a stage until something changes rather than until a 90-day window slides past the event that put them
+    /// there: a sales-qualified lead stays while sales touches or heavy engagement go on, a customer in Adoption stays
+    /// while active on 6 days in 90 (12 to enter), a dormant one until active on 3 days in 30, and At-risk lasts 4 weeks.
     /// </summary>
     public static string DefaultJson { get; } = """
         {
           "stages": [
             { "name": "Awareness", "kind": "path" },
-            { "name": "Interest", "kind": "path", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ] },
+            { "name": "Interest", "kind": "path", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ],
+              "stay": [ [ { "signal": "content_90d", "op": ">=", "value": 1 } ] ] },
             { "name": "MQL", "kind": "path", "when": [
                 [ { "signal": "lead_score", "op": ">=", "value": 0.6 } ],
                 [ { "signal": "pricing_views_14d", "op": ">=", "value": 3 } ],
-                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 } ] ] },
-            { "name": "SQL", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
-            { "name": "Opportunity", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 }, { "signal": "content_30d", "op": ">=", "value": 8 } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 12 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+              "stay": [
+                [ { "signal": "lead_score", "op": ">=", "value": 0.4 } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 6 } ] ] },
+            { "name": "SQL", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 2 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+              "stay": [
+                [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 8 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+            { "name": "Opportunity", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+              "stay": [
+                [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 8 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
             { "name": "Customer-Onboarding", "kind": "path", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
-            { "name": "Adoption", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ] },
-            { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 300 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ] },
+            { "name": "Adoption", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ],
+              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 60 }, { "signal": "active_days_90d", "op": ">=", "value": 5 } ] ] },
+            { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 365 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ],
+              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 365 }, { "signal": "active_days_90d", "op": ">=", "value": 5 } ] ] },
             { "name": "Churned", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
-            { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ] },
-            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ] }
+            { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ],
+              "stay": [ [ { "signal": "active_days_30d", "op": "<=", "value": 2 } ] ] },
+            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ], "minDays": 28 }
           ]
         }
         """;
@@ -513,7 +639,11 @@ public sealed record StageSignals(IReadOnlyCollection<string> Features)
 }
 
 /// <summary>A stage rule (1-based, as the config lists them) left out because the data lacks <paramref name="Missing"/>; <paramref name="WholeStage"/> when it was the stage's last rule.</summary>
-public sealed record StageRuleLeftOut(string Stage, int Rule, IReadOnlyList<string> Missing, bool WholeStage);
+public sealed record StageRuleLeftOut(string Stage, int Rule, IReadOnlyList<string> Missing, bool WholeStage)
+{
+    /// <summary>True for a stay rule (an exit condition): with none of them left, the stage's entry rules keep its customers.</summary>
+    public bool Stay { get; init; }
+}
 
 internal sealed record StageConfig
 {

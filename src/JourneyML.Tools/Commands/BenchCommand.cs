@@ -23,6 +23,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchCoverageCommand());
         Subcommands.Add(new BenchSweepCommand());
         Subcommands.Add(new BenchTablesCommand());
+        Subcommands.Add(new BenchStagesCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>

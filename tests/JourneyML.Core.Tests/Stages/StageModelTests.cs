@@ -71,9 +71,14 @@ public sealed class StageModelTests
         var model = StageModel.Default(s_features);
         Assert.Equal("always (the entry stage)", StageModel.Describe(model.Path[0]));
         var mql = model.Path.Single(s => s.Name == "MQL");
-        Assert.Equal("lead_score >= 0.6, or pricing_views_14d >= 3, or webinars_90d >= 1 and downloads_90d >= 1", StageModel.Describe(mql));
+        Assert.Equal("lead_score >= 0.6, or pricing_views_14d >= 3, or webinars_90d >= 1 and downloads_90d >= 1 and content_30d >= 8, or content_30d >= 12 and status == lead",
+            StageModel.Describe(mql));
+        Assert.Equal("stays while lead_score >= 0.4, or content_30d >= 6", StageModel.DescribeExit(mql));
         var churned = model.OffPath.Single(s => s.Name == "Churned");
         Assert.Equal("status == churned", StageModel.Describe(churned));
+        Assert.Null(StageModel.DescribeExit(churned));
+        var withCut = StageModel.Default(new StageSignals(s_features) { AtRisk = AtRiskTests.Cut(0.3) });
+        Assert.Equal("for at least 28 days", StageModel.DescribeExit(withCut.OffPath.Single(s => s.Name == "At-risk")));
     }
 
     [Fact]

@@ -85,10 +85,65 @@ public sealed class TimelineEquivalenceTests
         {
             SameFeatures(rolling.Advance(date), dataset, date);
         }
-        foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features) })
+        foreach (var stages in new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features), RandomStages(random) })
         {
             SameStays(StageHistory.BuildPerStep(dataset, stages, from, to, step), StageHistory.Build(dataset, stages, from, to, step));
         }
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public void With_random_exit_conditions_and_minimum_stays_the_timelines_equal_the_per_step_ones(int seed)
+    {
+        var random = new Random(seed);
+        using var export = RandomExport(random, outcomes: true, dataStart: true);
+        var dataset = Dataset.Open(export.Directory, new ValidationReport());
+        var from = new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(random.Next(0, 24 * 30));
+        var to = from.AddDays(random.Next(150, 350));
+        bool changed = false;
+        for (int i = 0; i < 3; i++)
+        {
+            var stages = RandomStages(random);
+            int step = random.Next(1, 15);
+            var expected = StageHistory.BuildPerStep(dataset, stages, from, to, step);
+            SameStays(expected, StageHistory.Build(dataset, stages, from, to, step));
+            // Not vacuous: the exit conditions change some timeline against the same entry rules judged date by date.
+            var plain = StageHistory.Build(dataset, stages.WithoutExitConditions(), from, to, step);
+            changed |= expected.Any(t => !t.Value.SequenceEqual(plain[t.Key]));
+        }
+        Assert.True(changed);
+    }
+
+    /// <summary>Features the random rules read: windows that slide, roll-ups, recency and status.</summary>
+    private static readonly string[] s_randomSignals =
+        ["content_30d", "content_90d", "logins_7d", "logins_30d", "active_days_30d", "active_days_90d", "days_since_last_activity", "tickets_30d", "sales_touches_90d", "days_as_customer"];
+
+    /// <summary>A random stage model: entry rules, stay rules looser or stricter than them, minimum stays of 0 to 40 days, on and off the path.</summary>
+    internal static StageModel RandomStages(Random random)
+    {
+        string Condition()
+        {
+            if (random.Next(6) == 0)
+            {
+                string[] statuses = ["lead", "customer", "churned"];
+                return $$"""{ "signal": "status", "op": "{{(random.Next(2) == 0 ? "==" : "!=")}}", "value": "{{statuses[random.Next(3)]}}" }""";
+            }
+            string[] ops = [">=", ">", "<=", "<", "==", "!="];
+            return $$"""{ "signal": "{{s_randomSignals[random.Next(s_randomSignals.Length)]}}", "op": "{{ops[random.Next(ops.Length)]}}", "value": {{random.Next(0, 12)}} }""";
+        }
+        string Rules() => "[ " + string.Join(", ", Enumerable.Range(0, random.Next(1, 3)).Select(_ => "[ " + string.Join(", ", Enumerable.Range(0, random.Next(1, 3)).Select(_ => Condition())) + " ]")) + " ]";
+        var stages = new List<string> { """{ "name": "S0" }""" };
+        int path = random.Next(2, 5), off = random.Next(0, 3);
+        for (int i = 1; i <= path + off; i++)
+        {
+            var kind = i > path ? "off-path" : "path";
+            var stay = random.Next(3) > 0 ? $$""", "stay": {{Rules()}}""" : "";
+            var minDays = random.Next(3) == 0 ? $$""", "minDays": {{random.Next(0, 41)}}""" : "";
+            stages.Add($$"""{ "name": "S{{i}}", "kind": "{{kind}}", "when": {{Rules()}}{{stay}}{{minDays}} }""");
+        }
+        return StageModel.Parse($$"""{ "stages": [ {{string.Join(", ", stages)}} ] }""", "random", s_features);
     }
 
     [Fact]
@@ -154,7 +209,8 @@ public sealed class TimelineEquivalenceTests
     public void Compiled_rules_place_every_row_where_the_stage_model_does_and_a_score_they_skip_never_matters()
     {
         var random = new Random(7);
-        var models = new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features), StageModel.Parse(TimelineWithScoresTests.ScoreStages, "scores", s_features) };
+        var models = new[] { StageModel.Default(s_features), StageModel.Parse(WideStages, "wide", s_features), StageModel.Parse(TimelineWithScoresTests.ScoreStages, "scores", s_features),
+            StageModel.Parse(TimelineWithScoresTests.ScoreExitStages, "score exits", s_features), RandomStages(random), RandomStages(random) };
         string?[] statuses = [CustomerStatus.Lead.Name(), CustomerStatus.Customer.Name(), CustomerStatus.Churned.Name(), "Customer", null];
         float[] scores = [float.NaN, 0, 0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.4f, 0.5f, 0.6f, 1, 0.4f - 1e-7f, 0.6f + 1e-7f];
         foreach (var model in models)
@@ -169,6 +225,16 @@ public sealed class TimelineEquivalenceTests
                 float churn = scores[random.Next(scores.Length)], lead = scores[random.Next(scores.Length)];
                 float Signal(string s, float c, float l) => s switch { "churn_risk" => c, "lead_score" => l, _ => values.TryGetValue(s, out var v) ? v : float.NaN };
                 Assert.Equal(model.StageOf(s => Signal(s, churn, lead), status), rules.Names[rules.StageOf(columns, 0, status, churn, lead)]);
+                // In a stage since some days: its stay rules and minimum stay decide alike.
+                int current = random.Next(-1, rules.Names.Count);
+                double daysIn = random.Next(0, 60);
+                string? currentName = current < 0 ? null : rules.Names[current];
+                Assert.Equal(model.StageOf(s => Signal(s, churn, lead), status, currentName, daysIn), rules.Names[rules.StageOf(columns, 0, status, churn, lead, current, daysIn)]);
+                if (!rules.ScoreMatters(columns, 0, status, churn: true, current, daysIn))
+                {
+                    var without = model.StageOf(s => Signal(s, float.NaN, float.NaN), status, currentName, daysIn);
+                    Assert.All(scores, c => Assert.Equal(without, model.StageOf(s => Signal(s, c, float.NaN), status, currentName, daysIn)));
+                }
                 if (!rules.ScoreMatters(columns, 0, status, churn: true))
                 {
                     var without = model.StageOf(s => Signal(s, float.NaN, float.NaN), status);
@@ -279,6 +345,17 @@ public sealed class TimelineWithScoresTests(Prediction.TrainedModels trained)
         ] }
         """;
 
+    /// <summary>Scores in stay rules and a minimum stay: the fast path must score the rows where the state lets a score matter.</summary>
+    internal const string ScoreExitStages = """
+        { "stages": [
+            { "name": "Cold" },
+            { "name": "Warm", "when": [ [ { "signal": "lead_score", "op": ">", "value": 0.3 } ] ], "stay": [ [ { "signal": "lead_score", "op": ">", "value": 0.15 } ], [ { "signal": "content_30d", "op": ">=", "value": 4 } ] ] },
+            { "name": "Customer", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
+            { "name": "Gone", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
+            { "name": "Danger", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": 0.3 } ] ], "stay": [ [ { "signal": "churn_risk", "op": ">=", "value": 0.2 } ] ], "minDays": 21 }
+        ] }
+        """;
+
     [Fact]
     public void The_timelines_with_scores_equal_the_per_step_ones()
     {
@@ -287,14 +364,14 @@ public sealed class TimelineWithScoresTests(Prediction.TrainedModels trained)
         var from = new DateTime(2025, 10, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
         // The default At-risk rule reads the champion's cut, as every run that has a champion does.
-        foreach (var stages in new[] { StageModel.Default(new StageSignals(s_features).WithModel(models.Metadata)), StageModel.Parse(ScoreStages, "scores", s_features) })
+        foreach (var stages in new[] { StageModel.Default(new StageSignals(s_features).WithModel(models.Metadata)), StageModel.Parse(ScoreStages, "scores", s_features), StageModel.Parse(ScoreExitStages, "score exits", s_features) })
         {
             var expected = StageHistory.BuildPerStep(dataset, stages, from, to, 14, models);
             TimelineEquivalenceTests.SameStays(expected, StageHistory.Build(dataset, stages, from, to, 14, models));
             // Not vacuous: stages that only scores decide are reached.
             var reached = expected.Values.SelectMany(s => s).Select(s => s.Stage).ToHashSet();
             Assert.Contains(stages.Path.Count >= 8 ? "At-risk" : "Danger", reached);
-            Assert.Contains(stages.Path.Count >= 8 ? "MQL" : "Hot", reached);
+            Assert.Contains(stages.Path.Count >= 8 ? "MQL" : stages.Path.Count == 3 ? "Warm" : "Hot", reached);
         }
     }
 }
