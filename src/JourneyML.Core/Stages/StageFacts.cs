@@ -71,13 +71,13 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         return
         [
             Stage("Awareness", "The entry stage: everyone who signed up starts here."),
-            Stage("Interest", "Leads reading content (3 or more content engagements in 90 days): the first sign of interest the export records.",
+            Stage("Interest", "Reading content (3 or more content engagements in 90 days): the first sign of interest the export records.",
                 [C(F.Content90d, ">=", 3)]),
             Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, or a webinar and a download in 90 days (the usual buying-intent signals).",
                 [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1)]),
             Stage("SQL", $"Sales-qualified: a lead with a sales touch ({Sales()}) in 90 days.", [C(F.SalesTouches90d, ">=", 1), Status("lead")]),
             Stage("Opportunity", "A lead with 3 or more sales touches in 90 days: a deal being worked.", [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
-            Stage("Customer-Onboarding", $"A paying customer ({Paying:N0} now) not yet in Adoption: new, or using the product less than the adopted do.", [Status("customer")]),
+            Stage("Customer-Onboarding", $"A paying customer not yet in Adoption: new, or using the product less than the adopted do ({Paying:N0} paying customers now in all).", [Status("customer")]),
             Stage("Adoption", $"Value realised: {daysWhy}, and {activeWhy}.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
             Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, still active as in Adoption.", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", active)]),
             .. OffPath(90, "the usual dormant line"),
@@ -91,11 +91,11 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         var (days, daysWhy) = DaysToAdoption(active);
         var stages = new List<StageDefinition>
         {
-            Stage("Sign-up", $"The entry stage: signed up, not paying, not using the product in the last 30 days ({Leads:N0} leads now)."),
+            Stage("Sign-up", "The entry stage: signed up, not paying, and not using the product in the last 30 days."),
             Stage("Trial", $"Trying the product: a lead active in the last 30 days ({profile.Named(EventKind.TrialStarted)} for {ExportProfile.Percent(profile.Share(profile.ReachedBy(EventKind.TrialStarted)))} of customers).",
                 [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
             Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
-            Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}), {Paying:N0} now, not yet in Adopted.", [Status("customer")]),
+            Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
             Stage("Adopted", $"Value realised: {daysWhy}, and {activeWhy}.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
         };
         if (table.Find(F.AccountEngagedContacts30d) is not null)
@@ -134,23 +134,23 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     public List<StageDefinition> RepeatPurchase()
     {
         var gaps = profile.DaysBetweenPurchases();
-        var (gap, gapWhy) = FromData(ExportProfile.Quantile(gaps, 0.5), gaps.Count, 60, 7, 365, "the median gap between two purchases of the same customer", "days");
+        var (gap, gapWhy) = FromData(ExportProfile.Quantile(gaps, 0.5), gaps.Count, 60, 7, 365, "the median gap between two purchases of the same customer", "days", "gaps");
         var (lapsed, lapsedWhy) = FromData(ExportProfile.Quantile(gaps, 0.9) is { } p90 ? Math.Ceiling(p90 / 30) * 30 : null, gaps.Count, 180, 60, 730,
-            "the p90 of the gaps between two purchases, rounded up to whole months", "days");
+            "the p90 of the gaps between two purchases, rounded up to whole months", "days", "gaps");
         var perBuyer = profile.PurchasesPerBuyer();
         var (loyalTenure, loyalWhy) = LoyalTenure(gap);
         var (active, activeWhy) = FromData(ExportProfile.Quantile(BuyersActiveDays(), 0.75), BuyersActiveDays().Count, 4, 2, 60, "the p75 of active days in 90 days among buying customers", "active days in 90 days");
         string orders = ExportProfile.Quantile(perBuyer, 0.75) is { } p75 ? string.Create(s_inv, $"; the p75 buyer has {p75:0} purchases so far") : "";
         return
         [
-            Stage("Visitor", $"The entry stage: signed up or browsing, no purchase yet ({Leads:N0} now)."),
-            Stage("First purchase", $"Bought ({profile.Named(EventKind.Purchase)}), {Paying:N0} buyers now, not yet coming back.", [Status("customer")]),
-            Stage("Returning", $"Coming back: first bought at least {gap:0} days ago ({gapWhy}) and seen again within the last {gap:0} days. The stage rules read no purchase count, so this reads time since the first purchase and the last visit.",
+            Stage("Visitor", "The entry stage: signed up or browsing, no purchase yet."),
+            Stage("First purchase", $"Bought ({profile.Named(EventKind.Purchase)}) and not yet coming back ({Paying:N0} buyers now in all).", [Status("customer")]),
+            Stage("Returning", $"Coming back: first bought at least {gapWhy} ago, and seen again within that many days. The stage rules read no purchase count, so this reads the time since the first purchase and since the last visit.",
                 [Status("customer"), C(F.DaysAsCustomer, ">=", gap), C(F.DaysSinceLastActivity, "<", gap)]),
             Stage("Loyal", $"Buying and visiting often: {loyalWhy}, and {activeWhy}{orders}.",
                 [Status("customer"), C(F.DaysAsCustomer, ">=", loyalTenure), C(F.ActiveDays90d, ">=", active)]),
             Stage(Churned, "Cancelled: the export records churn for them.", "off-path", [Status("churned")]),
-            Stage("Lapsed", $"No contract, so churn is a long silence: no event for {lapsed:0} days ({lapsedWhy}).", "off-path", [C(F.DaysSinceLastActivity, ">=", lapsed)]),
+            Stage("Lapsed", $"No contract, so churn is a long silence: no event for {lapsedWhy}.", "off-path", [C(F.DaysSinceLastActivity, ">=", lapsed)]),
             AtRisk(),
         ];
     }
@@ -212,7 +212,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     }
 
     /// <summary>A threshold from the data when there are enough examples (clamped to a sensible range), else the usual value; with the why in words.</summary>
-    private static (double Value, string Why) FromData(double? value, int examples, double usual, double min, double max, string what, string unit)
+    private static (double Value, string Why) FromData(double? value, int examples, double usual, double min, double max, string what, string unit, string over = "customers")
     {
         if (value is not { } v || examples < MinExamples)
         {
@@ -220,7 +220,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         }
         double clamped = Math.Clamp(Math.Round(v), min, max);
         string note = clamped != Math.Round(v) ? string.Create(s_inv, $", held to {min:0}-{max:0}") : "";
-        return (clamped, string.Create(s_inv, $"{clamped:0} {unit} ({what}: {v:0.#} over {examples:N0} customers{note})"));
+        return (clamped, string.Create(s_inv, $"{clamped:0} {unit} ({what}: {v:0.#} over {examples:N0} {over}{note})"));
     }
 
     private List<double> PayingActiveDays(double minDaysAsCustomer)
