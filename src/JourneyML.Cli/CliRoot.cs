@@ -26,6 +26,7 @@ internal static class CliRoot
             new ModelsCommand(),
             new SegmentsCommand(),
             new JourneyCommand(),
+            new StagesCommand(),
         };
         foreach (var command in toolCommands)
         {

@@ -31,6 +31,16 @@ public sealed record Transition(string From, string To, int Customers, bool Back
 /// <summary>A sequence of stages customers really took, and how many took it.</summary>
 public sealed record JourneyPath(IReadOnlyList<string> Stages, int Customers);
 
+/// <summary>A stage as the map used it: its rule in words and why it is there (null when its config gives no why).</summary>
+public sealed record StageInUse(string Stage, bool OnPath, string Rule, string? Why)
+{
+    public static IReadOnlyList<StageInUse> Of(StageModel model) =>
+    [
+        .. model.Path.Select(s => new StageInUse(s.Name, true, StageModel.Describe(s), s.Why)),
+        .. model.OffPath.Select(s => new StageInUse(s.Name, false, StageModel.Describe(s), s.Why)),
+    ];
+}
+
 /// <summary>The map's headline figures.</summary>
 public sealed record JourneyKpis(int Customers, double? ChurnRate, double? DormantShare, double? MedianDaysFirstStageToCustomer, IReadOnlyDictionary<string, double> StageConversion);
 
@@ -59,6 +69,12 @@ public sealed record JourneyMap(
 
     /// <summary>What changed since the map written before this one to the same folder (see <see cref="JourneyChanges"/>).</summary>
     public IReadOnlyList<string> Changes { get; init; } = [];
+
+    /// <summary>The stages the map was built with: each with its rule and why it is there (<see cref="StageDefinition.Why"/>).</summary>
+    public IReadOnlyList<StageInUse> StageRules { get; init; } = [];
+
+    /// <summary>Where the stages came from ("stages: suggested for a B2C subscription (no stages.json): ...") and the rules the data could not evaluate.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>The window end of the map this one was compared with, when there was one.</summary>
     public DateTime? ComparedWith { get; init; }
@@ -111,7 +127,11 @@ public sealed record JourneyMap(
         }
         var mappedTimelines = timelines.Where(t => customers is null || customers.Contains(t.Key)).ToList();
         var metrics = tally.Names.Select(name => MetricsOf(name, model, tally, mappedTimelines, to, current)).ToList();
-        return new JourneyMap(from, to, segment, metrics, tally.RankedTransitions(), tally.TopPaths(topPaths), HeadlineFigures(model, tally, metrics));
+        return new JourneyMap(from, to, segment, metrics, tally.RankedTransitions(), tally.TopPaths(topPaths), HeadlineFigures(model, tally, metrics))
+        {
+            StageRules = StageInUse.Of(model),
+            Notes = ["stages: " + model.Source, .. model.Notes()],
+        };
     }
 
     /// <summary>The path stage whose rule asks for status customer (the last path stage when none does).</summary>

@@ -26,8 +26,30 @@ public static class JourneyMapHtml
         TouchpointTable(sb, map);
         CohortTable(sb, map);
         TopPaths(sb, map);
+        StageRules(sb, map);
         sb.Append("</body></html>");
         return sb.ToString();
+    }
+
+    /// <summary>The stages in use, each with its rule and why, and where they came from.</summary>
+    private static void StageRules(StringBuilder sb, JourneyMap map)
+    {
+        if (map.StageRules.Count == 0)
+        {
+            return;
+        }
+        sb.Append("<h2>The stages and why they are there</h2><ul id=\"stage-notes\">");
+        foreach (var note in map.Notes)
+        {
+            sb.Append("<li>").Append(E(note)).Append("</li>");
+        }
+        sb.Append("</ul><table id=\"stage-rules\"><tr><th>stage</th><th>when</th><th>why</th></tr>");
+        foreach (var stage in map.StageRules)
+        {
+            sb.Append("<tr><td>").Append(E(stage.Stage)).Append(stage.OnPath ? "" : " (off path)").Append("</td><td>").Append(E(stage.Rule))
+                .Append("</td><td>").Append(E(stage.Why ?? "")).Append("</td></tr>");
+        }
+        sb.Append("</table>");
     }
 
     private static void Head(StringBuilder sb, JourneyMap map) =>

@@ -20,7 +20,29 @@ public static class JourneyMapMarkdown
         TouchpointTable(sb, map);
         CohortTable(sb, map);
         TopPaths(sb, map);
+        StageRules(sb, map);
         return sb.ToString();
+    }
+
+    /// <summary>The stages in use, each with its rule and why, and where they came from.</summary>
+    private static void StageRules(StringBuilder sb, JourneyMap map)
+    {
+        if (map.StageRules.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine("## The stages and why they are there");
+        sb.AppendLine();
+        foreach (var note in map.Notes)
+        {
+            sb.AppendLine(s_inv, $"- {Escape(note)}");
+        }
+        sb.AppendLine();
+        foreach (var stage in map.StageRules)
+        {
+            sb.AppendLine(s_inv, $"- **{Escape(stage.Stage)}**{(stage.OnPath ? "" : " (off path)")}: {Escape(stage.Rule)}{(stage.Why is { } why ? ". Why: " + Escape(why) : "")}");
+        }
+        sb.AppendLine();
     }
 
     private static string Percent(double? v) => v is { } x ? x.ToString("0%", s_inv) : "–";

@@ -65,11 +65,11 @@ public static class JourneyRun
         var from = options.From ?? to.AddDays(-180);
         var registry = new ModelRegistry(options.RegistryPath);
         var champion = options.Version is { } version ? registry.Load(version) : registry.LoadChampion();
-        var stages = StageModel.ForRegistry(registry.Root, new StageSignals([.. FeatureNames.Definitions.Select(d => d.Name)]).WithModel(champion?.Metadata));
         Done("open the export and the champion");
-        // One read of the events for everything below: timelines, the signals now, touchpoints and cohorts.
+        // One read of the events for everything below: timelines, the signals now, touchpoints and cohorts (and a stage suggestion when the registry has no stages).
         var events = EventTimeline.Build(dataset, withChannels: true, cancellationToken: cancellationToken);
         Done($"read and group {events.EventCount:N0} events");
+        var stages = StageChoice.ForRun(registry.Root, new StageSignals([.. FeatureNames.Definitions.Select(d => d.Name)]).WithModel(champion?.Metadata), dataset, events, logger, cancellationToken);
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
         // Timelines start 90 days before the window, so stays that began before it have their real start.
         var start = from.AddDays(-90);

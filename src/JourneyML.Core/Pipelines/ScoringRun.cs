@@ -23,7 +23,7 @@ public sealed record ScoringOptions
     /// <summary>The CSV's layout, and whether it is for Excel (UTF-8 with BOM, CRLF).</summary>
     public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
     public int TopFactors { get; init; } = 3;
-    /// <summary>Stage config (JSON); default: stages.json in the registry folder when present, else the built-in B2B SaaS stages.</summary>
+    /// <summary>Stage config (JSON); default: stages.json in the registry folder when present, else the suggestion stored there (made for the data by the first run without one).</summary>
     public string? StagesFile { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>Score with this version instead of the champion (a retraining run's new version, before it is promoted).</summary>
@@ -69,7 +69,7 @@ public static class ScoringRun
             HasChurnRisk = models.Churn is not null,
             HasLeadScore = models.Lead is not null,
         }.WithModel(models.Metadata);
-        var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, signals) : StageModel.ForRegistry(registry.Root, signals);
+        var stages = options.StagesFile is { } stagesFile ? StageModel.Load(stagesFile, signals) : StageChoice.ForRun(registry.Root, signals, loaded.Dataset, events: null, logger, cancellationToken);
         var notes = ScoringNotes.Of(stages, models, loaded);
         foreach (var note in notes)
         {

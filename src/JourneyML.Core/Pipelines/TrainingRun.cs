@@ -61,6 +61,8 @@ public static class TrainingRun
         var loaded = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
         var (table, mode, counts, _) = loaded;
         WarnAboutLeftOut(loaded.Plan, logger);
+        // Stored now, so the API serving this version uses the stages later batch runs will (StageChoice).
+        StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken);
         var champion = registry.LoadChampion();
         if (champion is not null)
         {

@@ -43,6 +43,8 @@ public sealed record StageDefinition
 
     /// <summary>Days a customer stays in the stage once entered, whatever its rules say (another stage further on the path, or an off-path stage before it, still takes them).</summary>
     public int MinDays { get; set; }
+    /// <summary>Why the stage is there, in words (optional; a suggestion writes one for every stage): shown beside the stage wherever stages are listed.</summary>
+    public string? Why { get; set; }
 }
 
 /// <summary>
@@ -55,8 +57,10 @@ public sealed class StageModel
     public const string DefaultFileName = "stages.json";
     public static readonly IReadOnlySet<string> Scores = new HashSet<string>(StringComparer.Ordinal) { "churn_risk", "lead_score" };
 
-    private StageModel(IReadOnlyList<StageDefinition> path, IReadOnlyList<StageDefinition> offPath, IReadOnlyList<StageRuleLeftOut> leftOut)
+    private StageModel(IReadOnlyList<StageDefinition> path, IReadOnlyList<StageDefinition> offPath, IReadOnlyList<StageRuleLeftOut> leftOut, string source, SuggestedFor? suggested)
     {
+        Source = source;
+        Suggested = suggested;
         Path = path;
         OffPath = offPath;
         LeftOut = leftOut;
@@ -66,6 +70,12 @@ public sealed class StageModel
 
     public IReadOnlyList<StageDefinition> Path { get; }
     public IReadOnlyList<StageDefinition> OffPath { get; }
+
+    /// <summary>Where these stages came from, in words, for logs and the map's notes ("stages.json", "suggested for a B2C subscription (no stages.json): ...").</summary>
+    public string Source { get; }
+
+    /// <summary>What the stages were suggested for, when they are a suggestion (<see cref="StageSuggestion"/>); null for stages written by hand and the default.</summary>
+    public SuggestedFor? Suggested { get; }
     public IEnumerable<string> Names => Path.Concat(OffPath).Select(s => s.Name);
 
     /// <summary>The rules (and whole stages) left out because the data lacks a signal they read, with that signal: say so wherever stages are shown.</summary>
@@ -247,14 +257,14 @@ public sealed class StageModel
         List<List<StageCondition>> Rules(List<List<StageCondition>> rules) => [.. rules.Select(rule => rule.Select(map).ToList())];
         List<StageDefinition> Of(IReadOnlyList<StageDefinition> stages) =>
             [.. stages.Select(s => s with { When = Rules(s.When), Stay = s.Stay is null ? null : Rules(s.Stay) })];
-        return new StageModel(Of(Path), Of(OffPath), LeftOut);
+        return new StageModel(Of(Path), Of(OffPath), LeftOut, Source, Suggested);
     }
 
     /// <summary>The same stages with every stay rule and minimum stay dropped: each date judged on its own, as before exit conditions (for comparisons).</summary>
     public StageModel WithoutExitConditions()
     {
         List<StageDefinition> Of(IReadOnlyList<StageDefinition> stages) => [.. stages.Select(s => s with { Stay = null, MinDays = 0 })];
-        return new StageModel(Of(Path), Of(OffPath), LeftOut);
+        return new StageModel(Of(Path), Of(OffPath), LeftOut, Source, Suggested);
     }
 
     /// <summary>A stage's entry rules and its stay rules.</summary>
@@ -353,7 +363,7 @@ public sealed class StageModel
         {
             throw new DataFileException(source, "the stage config needs at least one path stage");
         }
-        return Applicable(config.Stages, signals, known);
+        return Applicable(config.Stages, signals, known, SourceOf(source, config.Suggested), config.Suggested);
     }
 
     /// <summary>Each rule of a stage's <paramref name="rules"/> checked; <paramref name="what"/> names them ("rule", "stay rule") in the errors.</summary>
@@ -428,6 +438,11 @@ public sealed class StageModel
         }
         CheckRules(stay, "stay rule", source, where, known);
     }
+    private static string SourceOf(string source, SuggestedFor? suggested) => suggested is null
+        ? source
+        : source == SuggestedFileName
+            ? $"suggested for {suggested.For} (no {DefaultFileName}): stored in the registry as {SuggestedFileName}, from the data as of {suggested.AsOf}; delete it to suggest again, or write a {DefaultFileName}"
+            : $"{source}: suggested for {suggested.For}, from the data as of {suggested.AsOf}";
 
     /// <summary>The value "model" and the top form, checked; true when the condition uses one (and is fine).</summary>
     private static bool CheckDerived(StageCondition c, string source, string rule)
@@ -481,7 +496,7 @@ public sealed class StageModel
     private static readonly HashSet<string> s_catalogue = new(Features.FeatureNames.Definitions.Select(d => d.Name), StringComparer.Ordinal);
 
     /// <summary>The checked config with every rule the data cannot evaluate left out; a stage with none of its rules left goes too (the entry stage stays).</summary>
-    private static StageModel Applicable(List<StageDefinition> stages, StageSignals signals, HashSet<string> known)
+    private static StageModel Applicable(List<StageDefinition> stages, StageSignals signals, HashSet<string> known, string source, SuggestedFor? suggested)
     {
         var leftOut = new List<StageRuleLeftOut>();
         var kept = new List<StageDefinition>();
@@ -507,7 +522,7 @@ public sealed class StageModel
             }
             kept.Add(stage with { When = isEntry && rules.Count == 0 ? [] : rules, Stay = stay });
         }
-        return new StageModel([.. kept.Where(s => s.Kind == "path")], [.. kept.Where(s => s.Kind == "off-path")], leftOut);
+        return new StageModel([.. kept.Where(s => s.Kind == "path")], [.. kept.Where(s => s.Kind == "off-path")], leftOut, source, suggested);
     }
 
     /// <summary>The rules of <paramref name="rules"/> the data can evaluate (resolved), and those it cannot.</summary>
@@ -547,22 +562,41 @@ public sealed class StageModel
             : c with { Value = JsonSerializer.SerializeToElement(cut.Threshold), FromModel = true, From = cut.Rule == "twice-base-rate" ? "the model's At-risk cut: twice the base rate" : "the model's At-risk cut: its riskiest 5%" };
     }
 
-    /// <summary>The registry's own stages (<c>stages.json</c> in its folder) when present, else the default.</summary>
+    /// <summary>The suggestion a run with the data at hand stored in the registry when it found no <see cref="DefaultFileName"/>: read by every later run and the API, so they agree.</summary>
+    public const string SuggestedFileName = "stages.suggested.json";
+
+    /// <summary>What <see cref="Source"/> says of the built-in stages.</summary>
+    public const string DefaultSource = "the built-in B2B SaaS default (no stages.json and no suggestion in the registry)";
+
+    /// <summary>
+    /// The registry's own stages (<c>stages.json</c> in its folder) when present, else the suggestion a run stored there
+    /// (<see cref="SuggestedFileName"/>), else the default.
+    /// </summary>
     public static StageModel ForRegistry(string registryRoot, IReadOnlyCollection<string> knownSignals) =>
         ForRegistry(registryRoot, new StageSignals(knownSignals));
 
     /// <inheritdoc cref="ForRegistry(string, IReadOnlyCollection{string})"/>
-    public static StageModel ForRegistry(string registryRoot, StageSignals signals)
+    public static StageModel ForRegistry(string registryRoot, StageSignals signals) => InRegistry(registryRoot, signals) ?? Default(signals);
+
+    /// <summary>The registry's stages.json, else its stored suggestion; null when it has neither.</summary>
+    public static StageModel? InRegistry(string registryRoot, StageSignals signals)
     {
-        var file = System.IO.Path.Combine(registryRoot, DefaultFileName);
-        return File.Exists(file) ? Load(file, signals) : Default(signals);
+        foreach (var name in new[] { DefaultFileName, SuggestedFileName })
+        {
+            var file = System.IO.Path.Combine(registryRoot, name);
+            if (File.Exists(file))
+            {
+                return Load(file, signals);
+            }
+        }
+        return null;
     }
 
     /// <summary>The default for a B2B SaaS (see <see cref="DefaultJson"/>), checked like any other.</summary>
-    public static StageModel Default(IReadOnlyCollection<string> knownSignals) => Parse(DefaultJson, "default stages", knownSignals);
+    public static StageModel Default(IReadOnlyCollection<string> knownSignals) => Default(new StageSignals(knownSignals));
 
     /// <inheritdoc cref="Default(IReadOnlyCollection{string})"/>
-    public static StageModel Default(StageSignals signals) => Parse(DefaultJson, "default stages", signals);
+    public static StageModel Default(StageSignals signals) => Parse(DefaultJson, DefaultSource, signals);
 
     /// <summary>
     /// Awareness, Interest, MQL, SQL, Opportunity, Customer-Onboarding, Adoption, Renewal/Expansion on the path;
@@ -647,10 +681,28 @@ public sealed record StageRuleLeftOut(string Stage, int Rule, IReadOnlyList<stri
 
 internal sealed record StageConfig
 {
+    /// <summary>Present when the file is a suggestion (<c>journeyml stages suggest</c>, or a run with no stages.json): what it was suggested for.</summary>
+    public SuggestedFor? Suggested { get; set; }
     public List<StageDefinition> Stages { get; set; } = [];
+}
+
+/// <summary>The head of a suggested stage config: the business it fits, why, as of which date of which data, and the stages it left out.</summary>
+public sealed record SuggestedFor
+{
+    /// <summary>b2b-funnel, product-led, b2c-subscription or repeat-purchase.</summary>
+    public string Shape { get; set; } = "";
+    /// <summary>The shape in words ("a B2C subscription").</summary>
+    public string For { get; set; } = "";
+    /// <summary>The data's as-of date the suggestion was made on (yyyy-MM-dd).</summary>
+    public string AsOf { get; set; } = "";
+    /// <summary>Why this shape, from what the export holds.</summary>
+    public string Why { get; set; } = "";
+    /// <summary>Stages of the shape left out, each with why (nobody in it at the as-of date, or the data lacks what it reads).</summary>
+    public List<string> LeftOut { get; set; } = [];
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(StageConfig))]
+[JsonSerializable(typeof(SuggestedFor))]
 internal sealed partial class StageJson : JsonSerializerContext;

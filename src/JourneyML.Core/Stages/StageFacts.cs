@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Text.Json;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using F = JourneyML.Core.Features.FeatureNames;
+
+namespace JourneyML.Core.Stages;
+
+/// <summary>
+/// The figures a stage suggestion stands on (from <see cref="ExportProfile"/> and the feature table at the as-of date),
+/// the shape they point to, and the stages of each shape with thresholds read off the data and why in words.
+/// </summary>
+internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
+{
+    public const string Churned = "Churned";
+
+    /// <summary>Fewer examples than this and a threshold from the data would be noise: the usual value stands, and the why says so.</summary>
+    private const int MinExamples = 20;
+
+    /// <summary>A share of customers below which an event kind says nothing about the business (a stray test event).</summary>
+    private const double Present = 0.05;
+
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
+
+    private int Paying => table.Status?.Count(s => s == CustomerStatus.Customer) ?? 0;
+    private int Leads => table.Status?.Count(s => s == CustomerStatus.Lead) ?? 0;
+    private int ChurnedNow => table.Status?.Count(s => s == CustomerStatus.Churned) ?? 0;
+
+    /// <summary>The shape, in order of how telling the evidence is, and why in words.</summary>
+    public (BusinessShape Shape, string Why) Shape()
+    {
+        double sales = profile.Share(profile.SalesCustomers);
+        double trials = profile.Share(profile.ReachedBy(EventKind.TrialStarted));
+        double shared = profile.Share(profile.InSharedAccounts);
+        int renewing = profile.ReachedBy(EventKind.Renewal) + profile.ReachedBy(EventKind.Cancellation);
+        double recurring = profile.Buyers == 0 ? 0 : Math.Min(1, (double)Math.Max(profile.ReachedBy(EventKind.Renewal), profile.ReachedBy(EventKind.Cancellation)) / profile.Buyers);
+        double repeat = profile.Buyers == 0 ? 0 : (double)profile.RepeatBuyers / profile.Buyers;
+        string accounts = string.Create(s_inv, $"{profile.ContactsPerAccount:0.0} contacts per account ({ExportProfile.Percent(shared)} of customers share an account with another contact)");
+        string salesText = $"lead-funnel events ({string.Join(", ", ExportProfile.SalesKinds.Where(k => profile.ReachedBy(k) > 0).Select(profile.Named))}) for {ExportProfile.Percent(sales)} of customers";
+        if (sales >= Present)
+        {
+            return (BusinessShape.B2bFunnel, $"{salesText}; {accounts}: a sales-led funnel from lead to customer.");
+        }
+        string noSales = sales > 0 ? $"lead-funnel events for only {ExportProfile.Percent(sales)} of customers" : "no lead-funnel events (forms, meetings, opportunities)";
+        if (renewing > 0 && recurring >= Present && shared < 0.5)
+        {
+            return (BusinessShape.B2cSubscription,
+                $"{noSales}; {ExportProfile.Percent(recurring)} of buyers have a {profile.Named(EventKind.Renewal)} or a {profile.Named(EventKind.Cancellation)}; {accounts}: " +
+                "one person per customer paying a recurring subscription.");
+        }
+        if (trials >= Present)
+        {
+            return (BusinessShape.ProductLed,
+                $"{noSales}; {profile.Named(EventKind.TrialStarted)} for {ExportProfile.Percent(trials)} of customers, renewals or cancellations for {ExportProfile.Percent(recurring)} of buyers: " +
+                "sign-ups try the product and convert without a sales funnel.");
+        }
+        if (repeat >= 0.2)
+        {
+            return (BusinessShape.RepeatPurchase,
+                $"{noSales}; no trials; {ExportProfile.Percent(repeat)} of buyers bought two or more times ({profile.Named(EventKind.Purchase)}), renewals or cancellations for {ExportProfile.Percent(recurring)}: " +
+                "orders again and again without a contract.");
+        }
+        return (BusinessShape.B2bFunnel, $"{noSales}, no trials, no renewals and few repeat purchases: nothing points away from the usual funnel, so its stages stand (write a stages.json to name your own).");
+    }
+
+    public List<StageDefinition> B2bFunnel()
+    {
+        var (active, activeWhy) = AdoptionActiveDays();
+        var (days, daysWhy) = DaysToAdoption(active);
+        var (renewal, renewalWhy) = FirstRenewal(300, "an annual contract");
+        return
+        [
+            Stage("Awareness", "The entry stage: everyone who signed up starts here."),
+            Stage("Interest", "Reading content (3 or more content engagements in 90 days): the first sign of interest the export records.",
+                [C(F.Content90d, ">=", 3)]),
+            Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, or a webinar and a download in 90 days (the usual buying-intent signals).",
+                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1)]),
+            Stage("SQL", $"Sales-qualified: a lead with a sales touch ({Sales()}) in 90 days.", [C(F.SalesTouches90d, ">=", 1), Status("lead")]),
+            Stage("Opportunity", "A lead with 3 or more sales touches in 90 days: a deal being worked.", [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
+            Stage("Customer-Onboarding", $"A paying customer not yet in Adoption: new, or using the product less than the adopted do ({Paying:N0} paying customers now in all).", [Status("customer")]),
+            Stage("Adoption", $"Value realised: {daysWhy}, and {activeWhy}.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
+            Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, still active as in Adoption.", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", active)]),
+            .. OffPath(90, "the usual dormant line"),
+        ];
+    }
+
+    public List<StageDefinition> ProductLed()
+    {
+        var (trying, tryingWhy) = ActivatedLeadDays();
+        var (active, activeWhy) = AdoptionActiveDays();
+        var (days, daysWhy) = DaysToAdoption(active);
+        var stages = new List<StageDefinition>
+        {
+            Stage("Sign-up", "The entry stage: signed up, not paying, and not using the product in the last 30 days."),
+            Stage("Trial", $"Trying the product: a lead active in the last 30 days ({profile.Named(EventKind.TrialStarted)} for {ExportProfile.Percent(profile.Share(profile.ReachedBy(EventKind.TrialStarted)))} of customers).",
+                [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
+            Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
+            Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
+            Stage("Adopted", $"Value realised: {daysWhy}, and {activeWhy}.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
+        };
+        if (table.Find(F.AccountEngagedContacts30d) is not null)
+        {
+            stages.Add(Stage("Team", $"Spread beyond one person: a paying account with 2 or more contacts active in 30 days ({ExportProfile.Percent(profile.Share(profile.InSharedAccounts))} of customers share an account).",
+                [Status("customer"), C(F.AccountEngagedContacts30d, ">=", 2), C(F.DaysAsCustomer, ">=", days)]));
+        }
+        stages.AddRange(OffPath(90, "the usual dormant line"));
+        return stages;
+    }
+
+    public List<StageDefinition> Subscription()
+    {
+        var (renewal, renewalWhy) = FirstRenewal(30, "a monthly plan");
+        var (loyal, loyalWhy) = LoyalTenure(renewal);
+        int trials = profile.ReachedBy(EventKind.TrialStarted);
+        // One entry stage for everyone not paying: a second stage split on recent activity would flap as the window slides.
+        var stages = new List<StageDefinition>
+        {
+            profile.Share(trials) >= Present
+                ? Stage("Trial", $"The entry stage: signed up and not subscribed ({Leads:N0} now); {profile.Named(EventKind.TrialStarted)} for {ExportProfile.Percent(profile.Share(trials))} of customers, so a sign-up is a trial.")
+                : Stage("Sign-up", $"The entry stage: signed up and not subscribed ({Leads:N0} now)."),
+        };
+        stages.Add(Stage("New subscriber", $"Paying ({profile.Named(EventKind.Purchase)}), before the first renewal: {renewalWhy}.", [Status("customer")]));
+        if (Reactivated() > 0)
+        {
+            stages.Add(Stage("Won back", $"Came back after cancelling ({Reactivated():N0} paying customers now have a comeback) and not yet past a renewal since.",
+                [Status("customer"), C(F.Reactivations, ">=", 1), C(F.DaysAsCustomer, "<", renewal)]));
+        }
+        stages.Add(Stage("Renewed", $"Stayed past the first renewal: {renewalWhy}.", [Status("customer"), C(F.DaysAsCustomer, ">=", renewal)]));
+        stages.Add(Stage("Loyal", $"Long-standing subscribers: {loyalWhy}.", [Status("customer"), C(F.DaysAsCustomer, ">=", loyal)]));
+        stages.AddRange(OffPath(90, "the usual dormant line"));
+        return stages;
+    }
+
+    public List<StageDefinition> RepeatPurchase()
+    {
+        var gaps = profile.DaysBetweenPurchases();
+        var (gap, gapWhy) = FromData(ExportProfile.Quantile(gaps, 0.5), gaps.Count, 60, 7, 365, "the median gap between two purchases of the same customer", "days", "gaps");
+        var (lapsed, lapsedWhy) = FromData(ExportProfile.Quantile(gaps, 0.9) is { } p90 ? Math.Ceiling(p90 / 30) * 30 : null, gaps.Count, 180, 60, 730,
+            "the p90 of the gaps between two purchases, rounded up to whole months", "days", "gaps");
+        var perBuyer = profile.PurchasesPerBuyer();
+        var (loyalTenure, loyalWhy) = LoyalTenure(gap);
+        var (active, activeWhy) = FromData(ExportProfile.Quantile(BuyersActiveDays(), 0.75), BuyersActiveDays().Count, 4, 2, 60, "the p75 of active days in 90 days among buying customers", "active days in 90 days");
+        string orders = ExportProfile.Quantile(perBuyer, 0.75) is { } p75 ? string.Create(s_inv, $"; the p75 buyer has {p75:0} purchases so far") : "";
+        return
+        [
+            Stage("Visitor", "The entry stage: signed up or browsing, no purchase yet."),
+            Stage("First purchase", $"Bought ({profile.Named(EventKind.Purchase)}) and not yet coming back ({Paying:N0} buyers now in all).", [Status("customer")]),
+            Stage("Returning", $"Coming back: first bought at least {gapWhy} ago, and seen again within that many days. The stage rules read no purchase count, so this reads the time since the first purchase and since the last visit.",
+                [Status("customer"), C(F.DaysAsCustomer, ">=", gap), C(F.DaysSinceLastActivity, "<", gap)]),
+            Stage("Loyal", $"Buying and visiting often: {loyalWhy}, and {activeWhy}{orders}.",
+                [Status("customer"), C(F.DaysAsCustomer, ">=", loyalTenure), C(F.ActiveDays90d, ">=", active)]),
+            Stage(Churned, "Cancelled: the export records churn for them.", "off-path", [Status("churned")]),
+            Stage("Lapsed", $"No contract, so churn is a long silence: no event for {lapsedWhy}.", "off-path", [C(F.DaysSinceLastActivity, ">=", lapsed)]),
+            AtRisk(),
+        ];
+    }
+
+    private IEnumerable<StageDefinition> OffPath(int dormantDays, string dormantWhy) =>
+    [
+        Stage(Churned, $"Cancelled ({profile.Named(EventKind.Cancellation)}) and not back: {ChurnedNow:N0} now.", "off-path", [Status("churned")]),
+        Stage("Dormant", $"No activity for {dormantDays} days ({dormantWhy}).", "off-path", [C(F.DaysSinceLastActivity, ">=", dormantDays)]),
+        AtRisk(),
+    ];
+
+    private static StageDefinition AtRisk() =>
+        Stage("At-risk", "Churn risk at or above the cut the churn model derives at training (twice the base rate): the customers to call first.", "off-path",
+            [new StageCondition { Signal = "churn_risk", Op = ">=", Value = JsonSerializer.SerializeToElement(StageModel.ModelValue) }]);
+
+    /// <summary>
+    /// Active days in 90 days that mark Adoption: the p25 of customers paying for 90 days or more, so three in four
+    /// established customers count as adopted and the stage before holds the new ones and the few who never took to it
+    /// (a median would leave half of the two-year customers in onboarding).
+    /// </summary>
+    private (double Value, string Why) AdoptionActiveDays()
+    {
+        var values = PayingActiveDays(minDaysAsCustomer: 90);
+        return FromData(ExportProfile.Quantile(values, 0.25), values.Count, 12, 2, 60, "the p25 of customers paying for 90 days or more: three in four of them reach it", "active days in 90 days");
+    }
+
+    /// <summary>Days as a customer before Adoption: the median days from the first purchase to the N-th active day.</summary>
+    private (double Value, string Why) DaysToAdoption(double activeDays)
+    {
+        var days = profile.DaysToActiveDays((int)activeDays);
+        return FromData(ExportProfile.Quantile(days, 0.5) is { } median ? Math.Ceiling(median) : null, days.Count, 60, 7, 365,
+            string.Create(s_inv, $"the median days from the first purchase to the {activeDays:0}th active day"), "days as a customer");
+    }
+
+    /// <summary>Active days in 30 days that mark an activated trial: the median of active leads.</summary>
+    private (double Value, string Why) ActivatedLeadDays()
+    {
+        var values = Values(F.ActiveDays30d, s => s == CustomerStatus.Lead, v => v >= 1);
+        var (value, why) = FromData(ExportProfile.Quantile(values, 0.5), values.Count, 4, 2, 30, "the median of leads active in the last 30 days", "active days in 30 days");
+        return (Math.Max(2, value), why);
+    }
+
+    /// <summary>Days to the first renewal: the median from a first purchase to the first renewal after it.</summary>
+    private (double Value, string Why) FirstRenewal(double usual, string usualFor)
+    {
+        var days = profile.DaysToFirstRenewal();
+        var (value, why) = FromData(ExportProfile.Quantile(days, 0.5) is { } median ? Math.Ceiling(median) : null, days.Count, usual, 7, 730,
+            $"the median days from a first purchase to the first {profile.Named(EventKind.Renewal)}", "days as a customer");
+        return (value, days.Count >= MinExamples ? why : $"{why} ({usualFor})");
+    }
+
+    /// <summary>Days as a customer that make a customer long-standing: the p75 of paying customers now, at least 30 days past <paramref name="after"/>.</summary>
+    private (double Value, string Why) LoyalTenure(double after)
+    {
+        var values = PayingValues(F.DaysAsCustomer);
+        var (value, why) = FromData(ExportProfile.Quantile(values, 0.75) is { } p75 ? Math.Floor(p75) : null, values.Count, 365, 30, 1095,
+            "the p75 of days as a customer among paying customers now", "days as a customer");
+        return value >= after + 30 ? (value, why) : (after + 30, $"{after + 30:0} days as a customer ({why} is {value:0}, too close to the stage before; 30 days past it instead)");
+    }
+
+    /// <summary>A threshold from the data when there are enough examples (clamped to a sensible range), else the usual value; with the why in words.</summary>
+    private static (double Value, string Why) FromData(double? value, int examples, double usual, double min, double max, string what, string unit, string over = "customers")
+    {
+        if (value is not { } v || examples < MinExamples)
+        {
+            return (usual, string.Create(s_inv, $"{usual:0} {unit} (the usual value: only {examples:N0} examples in the data for {what}, fewer than {MinExamples})"));
+        }
+        double clamped = Math.Clamp(Math.Round(v), min, max);
+        string note = clamped != Math.Round(v) ? string.Create(s_inv, $", held to {min:0}-{max:0}") : "";
+        return (clamped, string.Create(s_inv, $"{clamped:0} {unit} ({what}: {v:0.#} over {examples:N0} {over}{note})"));
+    }
+
+    private List<double> PayingActiveDays(double minDaysAsCustomer)
+    {
+        var active = table.NumbersOrNull(F.ActiveDays90d);
+        var tenure = table.NumbersOrNull(F.DaysAsCustomer);
+        if (active is null || tenure is null || table.Status is null)
+        {
+            return [];
+        }
+        return [.. Enumerable.Range(0, table.RowCount).Where(r => table.Status[r] == CustomerStatus.Customer && tenure[r] >= minDaysAsCustomer).Select(r => (double)active[r])];
+    }
+
+    private List<double> BuyersActiveDays() => Values(F.ActiveDays90d, s => s == CustomerStatus.Customer, v => v >= 1);
+
+    private List<double> PayingValues(string feature) => Values(feature, s => s == CustomerStatus.Customer, _ => true);
+
+    private List<double> Values(string feature, Func<CustomerStatus, bool> status, Func<float, bool> keep)
+    {
+        var values = table.NumbersOrNull(feature);
+        if (values is null || table.Status is null)
+        {
+            return [];
+        }
+        return [.. Enumerable.Range(0, table.RowCount).Where(r => status(table.Status[r]) && !float.IsNaN(values[r]) && keep(values[r])).Select(r => (double)values[r])];
+    }
+
+    private int Reactivated()
+    {
+        var comebacks = table.NumbersOrNull(F.Reactivations);
+        return comebacks is null || table.Status is null ? 0
+            : Enumerable.Range(0, table.RowCount).Count(r => table.Status[r] == CustomerStatus.Customer && comebacks[r] >= 1);
+    }
+
+    private string Sales() => string.Join(", ", ExportProfile.SalesKinds.Take(3).Select(profile.Named));
+
+    private static StageDefinition Stage(string name, string why, params List<StageCondition>[] when) => Stage(name, why, "path", when);
+
+    private static StageDefinition Stage(string name, string why, string kind, params List<StageCondition>[] when) =>
+        new() { Name = name, Kind = kind, Why = why, When = [.. when] };
+
+    private static StageCondition C(string signal, string op, double value) =>
+        new() { Signal = signal, Op = op, Value = JsonSerializer.SerializeToElement(value) };
+
+    private static StageCondition Status(string status) =>
+        new() { Signal = "status", Op = "==", Value = JsonSerializer.SerializeToElement(status) };
+}

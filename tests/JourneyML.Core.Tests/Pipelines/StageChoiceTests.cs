@@ -1,0 +1,73 @@
+using JourneyML.Core.Features;
+using JourneyML.Core.Journeys;
+using JourneyML.Core.Pipelines;
+using JourneyML.Core.Stages;
+using JourneyML.TestSupport;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyML.Core.Tests.Pipelines;
+
+/// <summary>Runs with no stages.json use the suggestion for their data, store it once in the registry, and say so.</summary>
+public sealed class StageChoiceTests
+{
+    [Fact]
+    public void A_run_without_stages_json_suggests_stages_stores_them_and_the_api_reads_the_same()
+    {
+        using var folder = new TempFolder("stage-choice");
+        var data = Path.Combine(folder, "data");
+        var registry = Path.Combine(folder, "models");
+        ShapeWorlds.WriteRepeatPurchase(data, customers: 250);
+        var logger = new ListLogger();
+
+        var first = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry }, logger);
+
+        var stored = Path.Combine(registry, StageModel.SuggestedFileName);
+        Assert.True(File.Exists(stored));
+        Assert.StartsWith("stages: suggested for a repeat-purchase retailer (no stages.json)", first.Map.Notes[0], StringComparison.Ordinal);
+        Assert.Contains(logger.Lines, l => l.StartsWith("stages: suggested for a repeat-purchase retailer", StringComparison.Ordinal));
+        Assert.Contains(first.Map.StageRules, s => s.Stage == "Returning" && s.Why!.Contains("gap between two purchases", StringComparison.Ordinal));
+        Assert.Contains("## The stages and why they are there", File.ReadAllText(Path.Combine(first.Directory, JourneyMapFolders.MarkdownFile)), StringComparison.Ordinal);
+        // The API reads stages from the registry without the data: the same stages as the run.
+        var served = StageModel.ForRegistry(registry, [.. FeatureNames.Definitions.Select(d => d.Name)]);
+        Assert.Equal(first.Map.StageRules.Select(s => s.Stage), served.Names);
+
+        // A later run reads the stored suggestion rather than suggesting again.
+        var written = File.GetLastWriteTimeUtc(stored);
+        var bytes = File.ReadAllBytes(stored);
+        JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry }, logger);
+        Assert.Equal(bytes, File.ReadAllBytes(stored));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(stored));
+    }
+
+    [Fact]
+    public void The_registry_stages_json_wins_and_nothing_is_suggested()
+    {
+        using var folder = new TempFolder("stage-choice");
+        var data = Path.Combine(folder, "data");
+        var registry = Path.Combine(folder, "models");
+        ShapeWorlds.WriteRepeatPurchase(data, customers: 150);
+        Directory.CreateDirectory(registry);
+        File.WriteAllText(Path.Combine(registry, StageModel.DefaultFileName), StageModel.DefaultJson);
+
+        var run = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry }, new ListLogger());
+
+        Assert.False(File.Exists(Path.Combine(registry, StageModel.SuggestedFileName)));
+        Assert.Equal("stages: stages.json", run.Map.Notes[0]);
+        Assert.Contains(run.Map.StageRules, s => s.Stage == "Awareness" && s.Why is null);
+    }
+
+    /// <summary>The log lines a run wrote, formatted.</summary>
+    private sealed class ListLogger : ILogger
+    {
+        public List<string> Lines { get; } = [];
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
