@@ -26,6 +26,7 @@ public static class JourneyMapHtml
         TouchpointTable(sb, map);
         CohortTable(sb, map);
         TopPaths(sb, map);
+        sb.Append(JourneyAnalysisHtml.Render(map));
         sb.Append("</body></html>");
         return sb.ToString();
     }

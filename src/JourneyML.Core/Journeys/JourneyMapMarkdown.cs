@@ -20,6 +20,7 @@ public static class JourneyMapMarkdown
         TouchpointTable(sb, map);
         CohortTable(sb, map);
         TopPaths(sb, map);
+        sb.AppendLine().Append(JourneyAnalysisMarkdown.Render(map));
         return sb.ToString();
     }
 
