@@ -52,14 +52,19 @@ public static class JourneyAnalysis
         var window = new AnalysisWindow(model, map.From, map.To,
             [.. timelines.Where(t => (customers is null || customers.Contains(t.Key)) && t.Value.Any(s => s.EnteredAt < map.To && (s.LeftAt ?? DateTime.MaxValue) > map.From))]);
         var design = options.Designed ?? DesignedJourney.FromPath(model);
-        return map with
-        {
-            Funnel = Funnels.Build(window, options.WindowDays, options.Segments),
-            TimeInStage = StageDurations.Build(window),
-            Variants = Variants.Build(window),
-            Bottlenecks = Bottlenecks.Build(window),
-            Conformance = Conformance.Build(window, design),
-        };
+        // The parts only read the timelines: one per core.
+        ConversionFunnel funnel = ConversionFunnel.Empty;
+        IReadOnlyList<StageDuration> durations = [];
+        VariantSummary variants = VariantSummary.Empty;
+        BottleneckSummary bottlenecks = BottleneckSummary.Empty;
+        ConformanceResult conformance = ConformanceResult.Empty;
+        Parallel.Invoke(
+            () => funnel = Funnels.Build(window, options.WindowDays, options.Segments),
+            () => durations = StageDurations.Build(window),
+            () => variants = Variants.Build(window),
+            () => bottlenecks = Bottlenecks.Build(window),
+            () => conformance = Conformance.Build(window, design));
+        return map with { Funnel = funnel, TimeInStage = durations, Variants = variants, Bottlenecks = bottlenecks, Conformance = conformance };
     }
 }
 

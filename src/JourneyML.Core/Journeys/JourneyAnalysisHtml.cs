@@ -114,7 +114,7 @@ public static class JourneyAnalysisHtml
         foreach (var d in map.TimeInStage)
         {
             sb.Append("<tr><td>").Append(E(d.Stage)).Append(d.OnPath ? "" : " <i>(off path)</i>").Append("</td>")
-                .Append(N(Count(d.Finished.Count) + (d.Finished.TooSmall is null ? "" : " (rough)"))).Append(N(Days(d.Finished.Median))).Append(N(Days(d.Finished.P90)))
+                .Append(N(Count(d.Finished.Count) + Rough(d.Finished))).Append(N(Days(d.Finished.Median))).Append(N(Days(d.Finished.P90)))
                 .Append(N(Count(d.StillIn))).Append(N(Days(d.StillInMedianDaysSoFar)))
                 .Append(N(d.MedianWithStillIn is { } km ? Days(km) : d.StillIn > 0 ? "more than half still in" : "–")).Append("</tr>");
         }
@@ -137,11 +137,13 @@ public static class JourneyAnalysisHtml
             bool still = i == bins.Count;
             int count = still ? d.StillIn : bins[i].Count;
             double h = barArea * count / (double)max, x = left + i * step;
-            string label = still ? "still in" : Bin(bins[i]).Replace(" d", "", StringComparison.Ordinal);
-            svg.Append(s_inv, $"<rect x=\"{x + 1:0.0}\" y=\"{bottom - h:0.0}\" width=\"{step - 2:0.0}\" height=\"{h:0.0}\" fill=\"{(still ? "#bbb" : "#4a90d9")}\"><title>{E(label)}: {count:N0}</title></rect>");
-            svg.Append(s_inv, $"<text x=\"{x + step / 2:0.0}\" y=\"{bottom + 12}\" text-anchor=\"middle\" font-size=\"8\">{E(label)}</text>");
+            // The upper edge alone keeps the labels apart: "7" is 0-7 days, ">365" the rest.
+            string label = still ? "still" : bins[i].ToDays is { } upper ? upper.ToString("0", s_inv) : ">" + bins[i].FromDays.ToString("0", s_inv);
+            string tip = still ? "still in at the end" : Bin(bins[i]);
+            svg.Append(s_inv, $"<rect x=\"{x + 1:0.0}\" y=\"{bottom - h:0.0}\" width=\"{step - 2:0.0}\" height=\"{h:0.0}\" fill=\"{(still ? "#bbb" : "#4a90d9")}\"><title>{E(tip)}: {count:N0}</title></rect>");
+            svg.Append(s_inv, $"<text x=\"{x + step / 2:0.0}\" y=\"{bottom + 12}\" text-anchor=\"middle\" font-size=\"9\">{E(label)}</text>");
         }
-        svg.Append(s_inv, $"<text x=\"{left}\" y=\"{height - 6}\" fill=\"#555\" font-size=\"9\">days in stage (bins), grey: still in at the end</text></svg>");
+        svg.Append(s_inv, $"<text x=\"{left}\" y=\"{height - 6}\" fill=\"#555\" font-size=\"9\">days in stage, up to (bins); grey: still in at the end</text></svg>");
         return svg.ToString();
     }
 

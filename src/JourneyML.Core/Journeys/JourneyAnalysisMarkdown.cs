@@ -82,7 +82,7 @@ public static class JourneyAnalysisMarkdown
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|" + string.Concat(bins.Select(_ => "---:|")));
         foreach (var d in map.TimeInStage)
         {
-            sb.AppendLine($"| {Escape(d.Stage)}{(d.OnPath ? "" : " (off path)")} | {Count(d.Finished.Count)}{(d.Finished.TooSmall is null ? "" : " (rough)")} | {Days(d.Finished.Median)} | {Days(d.Finished.P90)} | " +
+            sb.AppendLine($"| {Escape(d.Stage)}{(d.OnPath ? "" : " (off path)")} | {Count(d.Finished.Count)}{Rough(d.Finished)} | {Days(d.Finished.Median)} | {Days(d.Finished.P90)} | " +
                 $"{Count(d.StillIn)} | {Days(d.StillInMedianDaysSoFar)} | {(d.MedianWithStillIn is { } km ? Days(km) : d.StillIn > 0 ? "more than half still in" : "–")} | " +
                 string.Join(" | ", d.Finished.Histogram.Select(b => Count(b.Count))) + " |");
         }

@@ -27,7 +27,7 @@ internal static class JourneyAnalysisText
     public static string FunnelIntro(ConversionFunnel f) =>
         $"Of the customers who entered a stage in the window (their first entry there), the share who reached each later stage, or one beyond it, " +
         $"within {string.Join(" and ", f.WindowDays.Select(d => d.ToString(s_inv) + " days"))}. Entries too recent for the window to have passed are left out " +
-        $"of the share and counted apart; 95% Wilson intervals; under {f.MinObserved} entries a share is marked rough.";
+        $"of the share and counted apart, so a longer window judges an older, smaller group; 95% Wilson intervals; under {f.MinObserved} entries a share is marked rough.";
 
     public static string DurationIntro =>
         "Time in stage for the stays that began in the window. Finished stays give the histogram, median and p90 (95% intervals from the order statistics); " +
@@ -44,7 +44,10 @@ internal static class JourneyAnalysisText
           $"{Percent(c.ShareOfMovesAllowed)} of {Count(c.Moves)} moves were allowed. {Count(c.Customers - c.CustomersWhoMoved)} customers stayed in one stage all window." +
           (c.TooSmall is { } small ? $" Too small to rely on: {small}." : "");
 
-    public static string Loops(Variant v) => v.CustomersWhoLooped == 0 ? "–" : $"{Count(v.CustomersWhoLooped)} ({Count(v.Loops)} loops)";
+    public static string Loops(Variant v) => v.CustomersWhoLooped == 0 ? "–" : $"{Count(v.CustomersWhoLooped)} ({Count(v.Loops)} loop{(v.Loops == 1 ? "" : "s")})";
+
+    /// <summary>" (rough)" beside a count of stays too few for their median; nothing when there are none or enough.</summary>
+    public static string Rough(DaysDistribution d) => d.Count > 0 && d.TooSmall is not null ? " (rough)" : "";
 
     public static string Destinations(IReadOnlyList<NextStage> next, int take = 4) =>
         string.Join(", ", next.Take(take).Select(n => $"{n.Stage} {Percent(n.Share)}")) + (next.Count > take ? ", …" : "");
