@@ -3,7 +3,8 @@ using JourneyML.Core.Prediction;
 namespace JourneyML.Core.Journeys;
 
 /// <summary>One move between stages in the window: how many made it, and the days spent in the first stage before it (median, p90, 95% intervals).</summary>
-public sealed record EdgeTime(string From, string To, string Kind, int Moves, DaysQuantile? Median, DaysQuantile? P90, bool TooSmall);
+/// <remarks><see cref="TimedMoves"/>: the moves out of stays with a known start (not already running when the timelines began), which the times are of.</remarks>
+public sealed record EdgeTime(string From, string To, string Kind, int Moves, int TimedMoves, DaysQuantile? Median, DaysQuantile? P90, bool TooSmall);
 
 /// <summary>
 /// Where time piles up and customers come back: a stage's customer-days in the window (and their share of all), the
@@ -21,7 +22,7 @@ internal static class Bottlenecks
 {
     public static BottleneckSummary Build(AnalysisWindow window)
     {
-        var edges = new Dictionary<(string, string), List<double>>();
+        var edges = new Dictionary<(string, string), (int Moves, List<double> Days)>();
         var days = window.Names.ToDictionary(n => n, _ => 0.0, StringComparer.Ordinal);
         var customers = window.Names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
         var reentered = window.Names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
@@ -39,11 +40,12 @@ internal static class Bottlenecks
                 if (k + 1 < stays.Count && stay.LeftAt is { } left && window.InWindow(left))
                 {
                     var key = (stay.Stage, stays[k + 1].Stage);
-                    if (!edges.TryGetValue(key, out var list))
+                    var edge = edges.TryGetValue(key, out var e) ? e : (0, []);
+                    if (window.KnownStart(stay))
                     {
-                        edges[key] = list = [];
+                        edge.Days.Add(AnalysisWindow.DaysBetween(stay.EnteredAt, left));
                     }
-                    list.Add(AnalysisWindow.DaysBetween(stay.EnteredAt, left));
+                    edges[key] = (edge.Moves + 1, edge.Days);
                 }
                 // Rework: a stage entered in the window by a customer who had been in it before (in or before the window).
                 if (!ever.Add(stay.Stage) && window.InWindow(stay.EnteredAt))
@@ -70,10 +72,11 @@ internal static class Bottlenecks
         double total = days.Values.Sum();
         var slowest = edges.Select(e =>
         {
-            e.Value.Sort();
-            return new EdgeTime(e.Key.Item1, e.Key.Item2, window.KindOf(e.Key.Item1, e.Key.Item2), e.Value.Count,
-                Days.Quantile(e.Value, 0.5), Days.Quantile(e.Value, 0.9), e.Value.Count < Days.MinCount);
-        }).OrderBy(e => e.TooSmall).ThenByDescending(e => e.Median!.Days).ThenByDescending(e => e.Moves)
+            var timed = e.Value.Days;
+            timed.Sort();
+            return new EdgeTime(e.Key.Item1, e.Key.Item2, window.KindOf(e.Key.Item1, e.Key.Item2), e.Value.Moves, timed.Count,
+                Days.Quantile(timed, 0.5), Days.Quantile(timed, 0.9), timed.Count < Days.MinCount);
+        }).OrderBy(e => e.TooSmall).ThenByDescending(e => e.Median?.Days ?? -1).ThenByDescending(e => e.Moves)
             .ThenBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal).ToList();
         var loads = window.Names.Where(n => customers[n] > 0).Select(n =>
         {

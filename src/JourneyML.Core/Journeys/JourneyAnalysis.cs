@@ -16,6 +16,12 @@ public sealed record JourneyAnalysisOptions
     /// <summary>The designed journey the customers are held against; null for the path order of stages.json.</summary>
     public DesignedJourney? Designed { get; init; }
 
+    /// <summary>
+    /// The first date of the timelines, when they begin before the customers did (a journey run starts them 90 days before
+    /// the window): a stay already running then has no known start, so its length is left out of the move times.
+    /// </summary>
+    public DateTime? TimelinesStart { get; init; }
+
     /// <summary>The longest conversion window accepted: two years (a longer one has no entries old enough to observe).</summary>
     public const int MaxWindowDays = 730;
 
@@ -49,7 +55,7 @@ public static class JourneyAnalysis
     {
         options ??= new JourneyAnalysisOptions();
         options.Validate();
-        var window = new AnalysisWindow(model, map.From, map.To,
+        var window = new AnalysisWindow(model, map.From, map.To, options.TimelinesStart,
             [.. timelines.Where(t => (customers is null || customers.Contains(t.Key)) && t.Value.Any(s => s.EnteredAt < map.To && (s.LeftAt ?? DateTime.MaxValue) > map.From))]);
         var design = options.Designed ?? DesignedJourney.FromPath(model);
         // The parts only read the timelines: one per core.
@@ -81,8 +87,11 @@ public static class MoveKinds
 }
 
 /// <summary>The customers of a map with their whole timelines, the window, and the path order: what every analysis reads.</summary>
-internal sealed class AnalysisWindow(StageModel model, DateTime from, DateTime to, List<KeyValuePair<string, IReadOnlyList<StageStay>>> timelines)
+internal sealed class AnalysisWindow(StageModel model, DateTime from, DateTime to, DateTime? timelinesStart, List<KeyValuePair<string, IReadOnlyList<StageStay>>> timelines)
 {
+    /// <summary>Whether the stay's start is when the customer entered, not just when the timelines began.</summary>
+    public bool KnownStart(StageStay stay) => timelinesStart is not { } start || stay.EnteredAt > start;
+
     private readonly Dictionary<string, int> _pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
     public DateTime From { get; } = from;

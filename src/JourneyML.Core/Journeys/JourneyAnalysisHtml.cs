@@ -176,12 +176,12 @@ public static class JourneyAnalysisHtml
 
     private static void Bottlenecks(StringBuilder sb, BottleneckSummary b)
     {
-        sb.Append("<h2>Bottlenecks and rework</h2>").Append(s_inv, $"<p>Slowest moves: days in the stage before the move (95% intervals); moves made fewer than {b.MinMoves} times come last, marked rough.</p>")
-            .Append("<table id=\"slowest-moves\"><tr><th>from</th><th>to</th><th>kind</th><th>moves</th><th>median</th><th>p90</th></tr>");
+        sb.Append("<h2>Bottlenecks and rework</h2>").Append(s_inv, $"<p>Slowest moves: days in the stage before the move (95% intervals); stays already running when the timelines began have no known start and are not timed; fewer than {b.MinMoves} timed moves come last, marked rough.</p>")
+            .Append("<table id=\"slowest-moves\"><tr><th>from</th><th>to</th><th>kind</th><th>moves</th><th>timed</th><th>median</th><th>p90</th></tr>");
         foreach (var e in b.SlowestMoves.Take(12))
         {
             sb.Append("<tr><td>").Append(E(e.From)).Append("</td><td>").Append(E(e.To)).Append("</td><td>").Append(E(e.Kind)).Append("</td>")
-                .Append(N(Count(e.Moves) + (e.TooSmall ? " (rough)" : ""))).Append(N(Days(e.Median))).Append(N(Days(e.P90))).Append("</tr>");
+                .Append(N(Count(e.Moves))).Append(N(Count(e.TimedMoves) + (e.TooSmall ? " (rough)" : ""))).Append(N(Days(e.Median))).Append(N(Days(e.P90))).Append("</tr>");
         }
         sb.Append("</table><h3>Where time piles up</h3>");
         sb.Append(Bars("customer-days", [.. b.Stages.Select(s => new Bar(s.Stage, s.ShareOfDays, null, null, $"{s.CustomerDays:N0} customer-days ({Percent(s.ShareOfDays)})"))],

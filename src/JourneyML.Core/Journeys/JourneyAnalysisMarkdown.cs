@@ -117,11 +117,11 @@ public static class JourneyAnalysisMarkdown
     private static void Bottlenecks(StringBuilder sb, BottleneckSummary b)
     {
         sb.AppendLine("## Bottlenecks and rework").AppendLine();
-        sb.AppendLine($"Slowest moves (days in the stage before the move, 95% intervals; moves made fewer than {b.MinMoves} times come last, marked rough):").AppendLine();
-        sb.AppendLine("| from | to | kind | moves | median | p90 |").AppendLine("|---|---|---|---:|---:|---:|");
+        sb.AppendLine($"Slowest moves (days in the stage before the move, 95% intervals; stays already running when the timelines began have no known start and are not timed; fewer than {b.MinMoves} timed moves come last, marked rough):").AppendLine();
+        sb.AppendLine("| from | to | kind | moves | timed | median | p90 |").AppendLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var e in b.SlowestMoves.Take(12))
         {
-            sb.AppendLine($"| {Escape(e.From)} | {Escape(e.To)} | {e.Kind} | {Count(e.Moves)}{(e.TooSmall ? " (rough)" : "")} | {Days(e.Median)} | {Days(e.P90)} |");
+            sb.AppendLine($"| {Escape(e.From)} | {Escape(e.To)} | {e.Kind} | {Count(e.Moves)} | {Count(e.TimedMoves)}{(e.TooSmall ? " (rough)" : "")} | {Days(e.Median)} | {Days(e.P90)} |");
         }
         sb.AppendLine().AppendLine("Where time piles up (customer-days in the window) and rework (customers who entered a stage again after leaving it):").AppendLine();
         sb.AppendLine("| stage | customer-days | share of all | customers | re-entered | share (95%) |").AppendLine("|---|---:|---:|---:|---:|---:|");

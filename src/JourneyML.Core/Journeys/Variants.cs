@@ -40,7 +40,7 @@ internal static class Variants
             {
                 variants[key] = tally = new Tally(collapsed);
             }
-            tally.Add(loops, inWindow.Count > 1 ? AnalysisWindow.DaysBetween(inWindow[0].EnteredAt, inWindow[^1].EnteredAt) : null);
+            tally.Add(loops, inWindow.Count > 1 && window.KnownStart(inWindow[0]) ? AnalysisWindow.DaysBetween(inWindow[0].EnteredAt, inWindow[^1].EnteredAt) : null);
             CountDropOffs(window, stays, drops);
         }
         int customers = window.Timelines.Count;

@@ -123,7 +123,7 @@ public static class JourneyRun
         Done("touchpoints");
         map = map with { Cohorts = Cohorts.Build(events, stages, history, from, to, members) };
         Done("cohorts");
-        map = JourneyAnalysis.With(map, stages, history, members, analysis with { Segments = SegmentsOf(champion, table) });
+        map = JourneyAnalysis.With(map, stages, history, members, analysis with { Segments = SegmentsOf(champion, table), TimelinesStart = start });
         Done("process analysis (funnels, durations, variants, bottlenecks, conformance)");
         map = map with { Insights = JourneyInsights.From(map, overall) };
         var directory = options.OutputDirectory ?? JourneyMapFolders.For(registry.Root, options.Segment, options.Account);

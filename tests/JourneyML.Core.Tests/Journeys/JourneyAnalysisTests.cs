@@ -146,6 +146,21 @@ public sealed class JourneyAnalysisTests
         Assert.Equal(["SQL", "Opportunity", "MQL"], map.Bottlenecks.Stages.Select(s => s.Stage)); // 181, 171 and 10 customer-days
     }
 
+    [Fact]
+    public void A_stay_already_running_when_the_timelines_began_counts_as_a_move_but_is_not_timed()
+    {
+        var begin = From.AddDays(-90);
+        var timelines = new Dictionary<string, IReadOnlyList<StageStay>>
+        {
+            ["a"] = [new("SQL", begin, D(2, 1)), new("Opportunity", D(2, 1), null)],           // in SQL since at least the timelines' start
+            ["b"] = [new("SQL", D(1, 1), D(1, 11)), new("Opportunity", D(1, 11), null)],
+        };
+        var map = Analyse(timelines, new JourneyAnalysisOptions { TimelinesStart = begin });
+        var edge = map.Bottlenecks.SlowestMoves.Single(e => e.From == "SQL");
+        Assert.Equal((2, 1, 10.0), (edge.Moves, edge.TimedMoves, edge.Median!.Days));
+        Assert.Equal(2, Analyse(timelines).Bottlenecks.SlowestMoves.Single(e => e.From == "SQL").TimedMoves); // without the start, both are timed
+    }
+
     private static Dictionary<string, IReadOnlyList<StageStay>> ConformanceTimelines() => new()
     {
         ["a"] = [new("MQL", D(1, 1), D(2, 1)), new("SQL", D(2, 1), D(3, 1)), new("Opportunity", D(3, 1), null)], // as designed
