@@ -27,4 +27,25 @@ public sealed class JourneyCommandTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("the champion has segments", unknown.Error);
     }
+
+    [Fact]
+    public void The_funnel_window_and_the_designed_journey_are_the_users_and_a_wrong_one_is_named()
+    {
+        var dir = TempFolder.Create("cli-analysis");
+        var registry = Path.Combine(dir, "models");
+        var designed = Path.Combine(dir, "designed.json");
+        File.WriteAllText(designed, """{ "moves": [ { "from": "MQL", "to": "SQL" }, { "from": "SQL", "to": "Won" } ] }""");
+        var wrong = JourneyCli.Run("journey", "--registry", registry, "--step", "14", "--designed", designed, "--out", Path.Combine(dir, "x"));
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("designed.json: move 2, \"to\": \"Won\" is not a stage", wrong.Error);
+        Assert.False(File.Exists(Path.Combine(dir, "x", "journey-map.json")));
+        Assert.Equal(2, JourneyCli.Run("journey", "--registry", registry, "--step", "14", "--window", "0", "--out", Path.Combine(dir, "x")).ExitCode);
+
+        File.WriteAllText(designed, """{ "moves": [ { "from": "Interest", "to": "MQL" }, { "from": "MQL", "to": "SQL" }, { "from": "SQL", "to": "Opportunity" } ] }""");
+        var run = JourneyCli.Run("journey", "--registry", registry, "--step", "14", "--window", "45", "--designed", designed, "--out", Path.Combine(dir, "map"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("### Within 45 days", run.Output);
+        Assert.DoesNotContain("### Within 30 days", run.Output);
+        Assert.Contains("followed the designed journey (designed.json)", run.Output);
+    }
 }

@@ -79,6 +79,21 @@ public sealed record JourneyMap(
     /// <summary>The window end of the map this one was compared with, when there was one.</summary>
     public DateTime? ComparedWith { get; init; }
 
+    /// <summary>Funnels with conversion windows, per stage, segment and month of entry (see <see cref="JourneyAnalysis"/>).</summary>
+    public ConversionFunnel Funnel { get; init; } = ConversionFunnel.Empty;
+
+    /// <summary>Time in stage as distributions, stays still running at the end counted apart.</summary>
+    public IReadOnlyList<StageDuration> TimeInStage { get; init; } = [];
+
+    /// <summary>The paths really taken, loops collapsed, and where those who dropped off went.</summary>
+    public VariantSummary Variants { get; init; } = VariantSummary.Empty;
+
+    /// <summary>The slowest moves, where time piles up, and rework.</summary>
+    public BottleneckSummary Bottlenecks { get; init; } = BottleneckSummary.Empty;
+
+    /// <summary>The designed journey held against what customers did.</summary>
+    public ConformanceResult Conformance { get; init; } = ConformanceResult.Empty;
+
     private static double? Mean(IEnumerable<float> values)
     {
         var present = values.Where(v => !float.IsNaN(v)).ToList();

@@ -27,6 +27,7 @@ public static class JourneyMapHtml
         CohortTable(sb, map);
         TopPaths(sb, map);
         StageRules(sb, map);
+        sb.Append(JourneyAnalysisHtml.Render(map));
         sb.Append("</body></html>");
         return sb.ToString();
     }

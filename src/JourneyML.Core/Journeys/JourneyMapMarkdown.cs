@@ -21,6 +21,7 @@ public static class JourneyMapMarkdown
         CohortTable(sb, map);
         TopPaths(sb, map);
         StageRules(sb, map);
+        sb.AppendLine().Append(JourneyAnalysisMarkdown.Render(map));
         return sb.ToString();
     }
 

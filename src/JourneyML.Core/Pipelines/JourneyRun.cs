@@ -25,6 +25,10 @@ public sealed record JourneyOptions
     public string? OutputDirectory { get; init; }
     /// <summary>Use this version's scores and segments instead of the champion's (a retraining run's new version, before it is promoted).</summary>
     public string? Version { get; init; }
+    /// <summary>The funnel's conversion windows in days (30 and 90 by default).</summary>
+    public IReadOnlyList<int> FunnelWindowDays { get; init; } = JourneyAnalysisOptions.DefaultWindowDays;
+    /// <summary>A designed journey to hold customers against (allowed moves, JSON); default the path order of stages.json.</summary>
+    public string? DesignedJourneyFile { get; init; }
 }
 
 /// <summary>How long one part of a journey run took.</summary>
@@ -70,6 +74,12 @@ public static class JourneyRun
         var events = EventTimeline.Build(dataset, withChannels: true, cancellationToken: cancellationToken);
         Done($"read and group {events.EventCount:N0} events");
         var stages = StageChoice.ForRun(registry.Root, new StageSignals([.. FeatureNames.Definitions.Select(d => d.Name)]).WithModel(champion?.Metadata), dataset, events, logger, cancellationToken);
+        var analysis = new JourneyAnalysisOptions
+        {
+            WindowDays = options.FunnelWindowDays,
+            Designed = options.DesignedJourneyFile is { } designed ? DesignedJourney.Load(designed, stages) : null,
+        };
+        analysis.Validate();
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
         // Timelines start 90 days before the window, so stays that began before it have their real start.
         var start = from.AddDays(-90);
@@ -113,6 +123,8 @@ public static class JourneyRun
         Done("touchpoints");
         map = map with { Cohorts = Cohorts.Build(events, stages, history, from, to, members) };
         Done("cohorts");
+        map = JourneyAnalysis.With(map, stages, history, members, analysis with { Segments = SegmentsOf(champion, table), TimelinesStart = start });
+        Done("process analysis (funnels, durations, variants, bottlenecks, conformance)");
         map = map with { Insights = JourneyInsights.From(map, overall) };
         var directory = options.OutputDirectory ?? JourneyMapFolders.For(registry.Root, options.Segment, options.Account);
         map = map.Write(directory);
@@ -125,5 +137,19 @@ public static class JourneyRun
             WithScores = champion is not null,
             Steps = steps,
         };
+    }
+
+    /// <summary>Each customer's segment at the window's end in words ("2 Evaluators"), for the funnel per segment; null without a champion.</summary>
+    private static Dictionary<string, string>? SegmentsOf(LoadedModels? champion, FeatureTable table)
+    {
+        if (champion is null)
+        {
+            return null;
+        }
+        var ids = champion.Segmentation.SegmentIds.ToList();
+        var names = champion.Segmentation.SegmentNames;
+        var assigned = champion.Segmentation.Assign(table);
+        return Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r],
+            r => ids.IndexOf(assigned[r]) is var i and >= 0 ? $"{assigned[r]} {names[i]}" : assigned[r].ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class BenchJourneyCommand : Command
     private static readonly Option<int> s_runs = new("--runs") { Description = "Timed runs after one warm-up (at least 1); the median is reported.", DefaultValueFactory = _ => 3 };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
 
-    public BenchJourneyCommand() : base("journey", "Time the whole journey map (stage timelines over 270 days, map, touchpoints, insights, JSON/Markdown/HTML); report time and peak memory.")
+    public BenchJourneyCommand() : base("journey", "Time the whole journey map (stage timelines over 270 days, map, process analysis, touchpoints, insights, JSON/Markdown/HTML); report time and peak memory.")
     {
         Options.Add(s_customers);
         Options.Add(s_model);
@@ -66,7 +66,7 @@ internal sealed class BenchJourneyCommand : Command
             var map = last!.Map;
             int dates = (int)((map.To - map.From.AddDays(-90)).TotalDays / parse.GetValue(s_step)) + 1;
             var inv = CultureInfo.InvariantCulture;
-            var row = string.Format(inv, "| {0:yyyy-MM-dd} | journey map end to end (timelines at {1} dates every {2} days{3}, map, touchpoints, insights, JSON/MD/HTML) | {4:N0} customers, {5:N0} events | {6:F2} s (median of {7}) | {8:N0} events/s | {9:N0} MB one run ({10:N0} MB after all) | {11} |",
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | journey map end to end (timelines at {1} dates every {2} days{3}, map, process analysis, touchpoints, insights, JSON/MD/HTML) | {4:N0} customers, {5:N0} events | {6:F2} s (median of {7}) | {8:N0} events/s | {9:N0} MB one run ({10:N0} MB after all) | {11} |",
                 DateTime.UtcNow, dates, parse.GetValue(s_step), last.WithScores ? ", with the champion's scores" : ", no champion: no scores", last.Customers, last.Events,
                 times[times.Count / 2], times.Count, last.Events / times[times.Count / 2], firstRunPeakMb, BenchCommand.PeakMb(), BenchCommand.Machine());
             await BenchCommand.Record(parse.GetValue(s_results), row, cancellationToken);
