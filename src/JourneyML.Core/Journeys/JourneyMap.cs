@@ -81,6 +81,9 @@ public sealed record JourneyMap(
     /// <summary>Cohorts of those who entered a stage, by what they did in their first days there, against the rest (set by the caller that has the events).</summary>
     public IReadOnlyList<CohortComparison> Cohorts { get; init; } = [];
 
+    /// <summary>The directly-follows graph of the milestone events in the window (set by the caller that has the events).</summary>
+    public MilestoneGraph? Milestones { get; init; }
+
     /// <summary>Findings in words, ranked by how many customers they concern (see <see cref="JourneyInsights"/>).</summary>
     public IReadOnlyList<Insight> Insights { get; init; } = [];
 
@@ -186,11 +189,14 @@ public sealed record JourneyMap(
     private static JourneyKpis HeadlineFigures(StageModel model, WindowTally tally, List<StageMetrics> metrics)
     {
         var conversion = new Dictionary<string, double>(StringComparer.Ordinal);
+        // A step is named after the next path stage someone was in: a stage nobody was in is not a step of this business.
+        var inWindow = metrics.Where(m => m.OnPath && m.CustomersInWindow > 0).Select(m => m.Stage).ToHashSet(StringComparer.Ordinal);
         for (int i = 0; i + 1 < model.Path.Count; i++)
         {
+            var next = model.Path.Skip(i + 1).FirstOrDefault(s => inWindow.Contains(s.Name)) ?? model.Path[i + 1];
             if (metrics.First(m => m.Stage == model.Path[i].Name).ConversionToNext is { } rate)
             {
-                conversion[$"{model.Path[i].Name} → {model.Path[i + 1].Name}"] = rate;
+                conversion[$"{model.Path[i].Name} → {next.Name}"] = rate;
             }
         }
         var toCustomer = tally.DaysToCustomer;

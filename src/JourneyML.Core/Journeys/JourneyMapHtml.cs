@@ -27,6 +27,7 @@ public static class JourneyMapHtml
         TouchpointTable(sb, map);
         CohortTable(sb, map);
         TopPaths(sb, map);
+        MilestoneSection(sb, map);
         sb.Append("</body></html>");
         return sb.ToString();
     }
@@ -212,6 +213,82 @@ public static class JourneyMapHtml
             }
         }
         svg.Append(Inv, $"<text x=\"{gap}\" y=\"20\" fill=\"#555\">Arcs above: moves forward. Red arcs below: moves back. Orange: off the path. Green: back on the path (reactivations from churned). Width: customers.</text>");
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    /// <summary>The milestones' directly-follows graph, drawn, and its edges as a table.</summary>
+    private static void MilestoneSection(StringBuilder sb, JourneyMap map)
+    {
+        if (map.Milestones is not { } g)
+        {
+            return;
+        }
+        sb.Append("<h2>Milestones: what directly follows what</h2><p class=\"note\">").Append(E(JourneyMapMarkdown.MilestoneSummary(g))).Append("</p>");
+        if (g.Edges.Count == 0)
+        {
+            return;
+        }
+        sb.Append(MilestoneSvg(g));
+        sb.Append("<table id=\"milestone-edges\"><tr><th>from</th><th>to</th><th>times</th><th>median time</th><th>p90 time</th></tr>");
+        foreach (var e in g.Edges.Take(JourneyMapMarkdown.MilestoneEdgesShown))
+        {
+            sb.Append("<tr><td>").Append(E(e.From)).Append("</td><td>").Append(E(e.To)).Append("</td>").Append(N(e.Count.ToString("N0", Inv)))
+                .Append(N(JourneyMapMarkdown.Duration(e.MedianDays))).Append(N(JourneyMapMarkdown.Duration(e.P90Days))).Append("</tr>");
+        }
+        sb.Append("</table>");
+    }
+
+    /// <summary>Milestones as boxes in a row (in the order of a journey: sign-up, lead funnel, purchase, renewal, cancellation, tickets); edges as arcs, later milestones above, earlier below, repeats as loops.</summary>
+    private static string MilestoneSvg(MilestoneGraph g)
+    {
+        const int boxWidth = 104, boxHeight = 44, gap = 22, top = 190, height = 400;
+        int width = Math.Max(g.Activities.Count, 1) * (boxWidth + gap) + gap;
+        var x = new Dictionary<string, double>(StringComparer.Ordinal);
+        var svg = new StringBuilder();
+        svg.Append(Inv, $"<svg id=\"milestones\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-size=\"11\">");
+        svg.Append("<defs><marker id=\"dfg-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#6c3483\"/></marker></defs>");
+        int maxEvents = Math.Max(1, g.Activities.Max(a => a.Events));
+        for (int i = 0; i < g.Activities.Count; i++)
+        {
+            var a = g.Activities[i];
+            double left = gap + i * (boxWidth + gap);
+            x[a.Name] = left + boxWidth / 2.0;
+            svg.Append(Inv, $"<g class=\"milestone\" data-milestone=\"{E(a.Name)}\"><rect x=\"{left}\" y=\"{top}\" width=\"{boxWidth}\" height=\"{boxHeight}\" rx=\"6\" fill=\"#8e44ad\" fill-opacity=\"{0.2 + 0.6 * a.Events / maxEvents:0.00}\" stroke=\"#4a235a\"/>");
+            svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 18}\" text-anchor=\"middle\" font-weight=\"bold\">{E(a.Name.Replace('_', ' '))}</text>");
+            svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 34}\" text-anchor=\"middle\">{a.Events:N0}</text></g>");
+        }
+        var drawn = g.Edges.Take(JourneyMapMarkdown.MilestoneEdgesShown).ToList();
+        int maxCount = Math.Max(1, drawn.Count == 0 ? 1 : drawn.Max(e => e.Count));
+        var labelled = drawn.Take(8).ToHashSet();
+        foreach (var e in drawn)
+        {
+            double x1 = x[e.From], x2 = x[e.To], stroke = 1 + 6.0 * e.Count / maxCount;
+            bool later = x2 > x1;
+            string d;
+            double labelX, labelY;
+            if (e.From == e.To)
+            {
+                // A repeat (renewal after renewal, ticket after ticket): a loop over the box.
+                d = string.Format(Inv, "M{0:0},{1:0} C{2:0},{3:0} {4:0},{3:0} {5:0},{1:0}", x1 - 14, top, x1 - 30, top - 46, x1 + 30, x1 + 14);
+                (labelX, labelY) = (x1, top - 40);
+            }
+            else
+            {
+                double arc = 30 + 16 * Math.Abs(x2 - x1) / (boxWidth + gap);
+                double y = later ? top : top + boxHeight;
+                double control = later ? y - Math.Min(arc, top - 20) : y + Math.Min(arc, height - top - boxHeight - 20);
+                d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{1:0}", x1 + (later ? 8 : -8), y, control, x2 + (later ? -8 : 8));
+                (labelX, labelY) = ((x1 + x2) / 2, later ? y - 0.75 * (y - control) - 3 : y + 0.75 * (control - y) + 12);
+            }
+            var tip = $"{e.From} → {e.To}: {e.Count:N0} times, median {JourneyMapMarkdown.Duration(e.MedianDays)}";
+            svg.Append(Inv, $"<path class=\"dfg-edge\" d=\"{d}\" fill=\"none\" stroke=\"#6c3483\" stroke-width=\"{stroke:0.0}\" stroke-opacity=\"0.55\" marker-end=\"url(#dfg-arrow)\"><title>{E(tip)}</title></path>");
+            if (labelled.Contains(e))
+            {
+                svg.Append(Inv, $"<text class=\"dfg-label\" x=\"{labelX:0}\" y=\"{labelY:0}\" text-anchor=\"middle\" fill=\"#4a235a\">{e.Count:N0} · {E(JourneyMapMarkdown.Duration(e.MedianDays))}</text>");
+            }
+        }
+        svg.Append(Inv, $"<text x=\"{gap}\" y=\"16\" fill=\"#555\">Arcs above: to a milestone further right; below: back to one further left; loops: a repeat. Width: how often; labels: times · median time between.</text>");
         svg.Append("</svg>");
         return svg.ToString();
     }

@@ -21,6 +21,7 @@ public static class JourneyMapMarkdown
         TouchpointTable(sb, map);
         CohortTable(sb, map);
         TopPaths(sb, map);
+        Milestones(sb, map);
         return sb.ToString();
     }
 
@@ -185,6 +186,44 @@ public static class JourneyMapMarkdown
         foreach (var p in map.TopPaths)
         {
             sb.AppendLine(s_inv, $"- {string.Join(" → ", p.Stages.Select(Escape))}: {p.Customers:N0}");
+        }
+    }
+
+    /// <summary>How many of the milestone graph's edges the pages draw and table (the JSON has them all).</summary>
+    internal const int MilestoneEdgesShown = 25;
+
+    /// <summary>"3.5 d", "5 h", "0 min": the time between two milestones.</summary>
+    internal static string Duration(double days) =>
+        days >= 1 ? days.ToString(days >= 10 ? "0" : "0.0", s_inv) + " d"
+            : days * 24 >= 1 ? (days * 24).ToString("0", s_inv) + " h"
+            : (days * 24 * 60).ToString("0", s_inv) + " min";
+
+    internal static string MilestoneSummary(MilestoneGraph g) => g.Customers == 0
+        ? "No milestone event (sign-up, trial, purchase, renewal, cancellation, form, webinar, meeting, opportunity, ticket) in the window."
+        : string.Create(s_inv, $"{g.Events:N0} milestone events of {g.Customers:N0} customers in the window, in {g.VariantCount:N0} distinct sequences; each edge: how often one milestone came right after another for the same customer, and the median and p90 time between them.");
+
+    private static void Milestones(StringBuilder sb, JourneyMap map)
+    {
+        if (map.Milestones is not { } g)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Milestones: what directly follows what");
+        sb.AppendLine();
+        sb.AppendLine(MilestoneSummary(g));
+        sb.AppendLine();
+        if (g.Edges.Count == 0)
+        {
+            return;
+        }
+        Table(sb, null, "| from | to | times | median time | p90 time |", "|---|---|---:|---:|---:|",
+            g.Edges.Take(MilestoneEdgesShown), e => string.Create(s_inv, $"| {Escape(e.From)} | {Escape(e.To)} | {e.Count:N0} | {Duration(e.MedianDays)} | {Duration(e.P90Days)} |"));
+        sb.AppendLine(string.Create(s_inv, $"First milestone: {string.Join(", ", g.Start.OrderByDescending(x => x.Value).Select(x => $"{Escape(x.Key)} {x.Value:N0}"))}. Last: {string.Join(", ", g.End.OrderByDescending(x => x.Value).Select(x => $"{Escape(x.Key)} {x.Value:N0}"))}."));
+        sb.AppendLine();
+        foreach (var v in g.TopVariants.Take(5))
+        {
+            sb.AppendLine(string.Create(s_inv, $"- {string.Join(" → ", v.Milestones.Select(Escape))}: {v.Customers:N0}"));
         }
     }
 

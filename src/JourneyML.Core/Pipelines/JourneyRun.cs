@@ -129,6 +129,8 @@ public static class JourneyRun
         Done("touchpoints");
         map = map with { Cohorts = Cohorts.Build(events, stages, history, from, to, members) };
         Done("cohorts");
+        map = map with { Milestones = MilestoneGraph.Build(events, from, to, members) };
+        Done("milestone graph");
         map = map with { Insights = JourneyInsights.From(map, overall) };
         var directory = options.OutputDirectory ?? JourneyMapFolders.For(registry.Root, options.Segment, options.Account);
         map = map.Write(directory);
