@@ -52,13 +52,14 @@ public sealed record Touchpoint(string Stage, string Kind, string Name, int Cust
             return (null, null);
         }
         double x = a, y = c, m = n1, n = n2;
-        if (a == 0 || c == 0 || a == n1 || c == n2)
+        if (a == 0 || c == 0)
         {
             (x, y, m, n) = (a + 0.5, c + 0.5, n1 + 1.0, n2 + 1.0);
         }
         double log = Math.Log((x / m) / (y / n));
         double se = Math.Sqrt(1 / x - 1 / m + 1 / y - 1 / n);
-        return (Math.Exp(log - 1.96 * se), Math.Exp(log + 1.96 * se));
+        // A lift of 0 (no forward stay had it) is bounded by 0 from below, whatever the corrected counts say.
+        return (a == 0 ? 0 : Math.Exp(log - 1.96 * se), Math.Exp(log + 1.96 * se));
     }
 }
 

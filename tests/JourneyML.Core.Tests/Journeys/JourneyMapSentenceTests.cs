@@ -105,7 +105,7 @@ public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture
         }
         texts.AddRange(File.ReadAllLines(Path.Combine(output, JourneyMapFolders.MarkdownFile)).Select(l => ("md", l)));
         var html = File.ReadAllText(Path.Combine(output, JourneyMapFolders.HtmlFile));
-        texts.AddRange(s_tags.Split(html).Select(System.Net.WebUtility.HtmlDecode).Where(t => t.Trim().Length > 0).Select(t => ("html", t!)));
+        texts.AddRange(s_tags.Split(html).Select(t => System.Net.WebUtility.HtmlDecode(t) ?? "").Where(t => t.Trim().Length > 0).Select(t => ("html", t)));
         return (map, texts);
     }
 
