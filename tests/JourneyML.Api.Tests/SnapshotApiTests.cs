@@ -154,14 +154,23 @@ public sealed class SnapshotApiTests(ServingFixture fixture)
         using var client = api.CreateClient();
         var json = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14")).Json();
         Assert.NotEmpty(json["stages"]!.AsArray());
+        // The map's newer parts travel in the API's shape: the milestone graph, the kind of each move, the lifts' intervals.
+        Assert.NotEmpty(json["milestones"]!["edges"]!.AsArray());
+        Assert.NotNull(json["transitions"]![0]!["kind"]);
+        Assert.All(json["touchpoints"]!.AsArray().Where(t => t!["lift"] is not null), t => Assert.NotNull(t!["liftLow"]));
+        Assert.Equal("2026-07-01", ((string)json["to"]!)[..10]);
         var html = await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=html");
         Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<svg", await html.Content.ReadAsStringAsync());
+        var page = await html.Content.ReadAsStringAsync();
+        Assert.Contains("<svg", page);
+        Assert.Contains("<svg id=\"milestones\"", page);
+        Assert.Contains("associations, not causes", page);
         var md = await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=md");
         var markdown = await md.Content.ReadAsStringAsync();
         Assert.Contains("|", markdown);
         // The map's own Markdown, not any answer that happens to hold a '|'.
         Assert.StartsWith("# Journey map, 2026-04-01 to 2026-07-01", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Milestones: what directly follows what", markdown);
         await (await client.GetAsync("/v1/journey-map?format=pdf")).AssertProblem(400, "format");
         await (await client.GetAsync("/v1/journey-map?from=2026-07-01&to=2026-04-01")).AssertProblem(400, "to");
         await (await client.GetAsync("/v1/journey-map?segment=999&from=2026-04-01")).AssertProblem(404);

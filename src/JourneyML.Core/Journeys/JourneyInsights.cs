@@ -19,18 +19,27 @@ public static class JourneyInsights
     {
         var inv = CultureInfo.InvariantCulture;
         var insights = new List<Insight>();
-        foreach (var t in map.Touchpoints.Where(t => t.Kind == "action" && t.Lift is not null && t.AdvancingWith + t.OtherWith >= MinimumCustomers))
+        // Touchpoints whose event defines leaving the stage are left out (true by definition), and so are lifts whose
+        // interval holds 1 (chance explains them).
+        foreach (var t in map.Touchpoints.Where(t => t.Kind == "action" && !t.DefinesExit && t.Lift is not null && t.Support >= MinimumCustomers
+            && (t.LiftLow > 1 || t.LiftHigh < 1)))
         {
             double lift = t.Lift!.Value;
+            var counts = $"{t.AdvancingWith} of {t.AdvancingStays} forward stays against {t.OtherWith} of {t.OtherStays} others";
             if (lift >= 1.5)
             {
                 insights.Add(new Insight($"In {t.Stage}, customers with {Words(t.Name)} move forward {lift.ToString("0.0", inv)}x as often " +
-                    $"({t.AdvancingWith} of {t.AdvancingStays} forward stays against {t.OtherWith} of {t.OtherStays} others)", t.Customers, "touchpoint"));
+                    $"({Interval(t.LiftLow, t.LiftHigh)}; {counts}): an association, not a cause", t.Customers, "touchpoint"));
+            }
+            else if (lift == 0)
+            {
+                insights.Add(new Insight($"In {t.Stage}, {Words(t.Name)} goes with staying put or dropping off: none of the {t.AdvancingStays} forward stays had it, " +
+                    $"against {t.OtherWith} of {t.OtherStays} others (an association, not a cause)", t.Customers, "touchpoint"));
             }
             else if (lift <= 0.67)
             {
                 insights.Add(new Insight($"In {t.Stage}, {Words(t.Name)} goes with staying put or dropping off: forward stays have it {(1 / lift).ToString("0.0", inv)}x less often " +
-                    $"({t.AdvancingWith} of {t.AdvancingStays} against {t.OtherWith} of {t.OtherStays})", t.Customers, "touchpoint"));
+                    $"(lift {lift.ToString("0.00", inv)}, {Interval(t.LiftLow, t.LiftHigh, "0.00")}; {counts}): an association, not a cause", t.Customers, "touchpoint"));
             }
         }
         foreach (var c in map.Cohorts.Where(c => c.Customers >= MinimumCustomers && c.OtherCustomers >= MinimumCustomers && c.Significant))
@@ -52,12 +61,22 @@ public static class JourneyInsights
                 insights.Add(new Insight(text, c.Customers, "cohort"));
             }
         }
-        foreach (var s in map.Stages.Where(s => s.StuckLongerThanP90 >= MinimumCustomers / 4 && s.P90DaysInStage is not null))
+        // Being churned for long is not a bottleneck: only stages a customer can move on from.
+        foreach (var s in map.Stages.Where(s => s.StuckLongerThanP90 >= MinimumCustomers / 4 && s.P90DaysInStage is not null && (s.OnPath || s.BackOnPath > 0)
+            && !map.Transitions.Any(t => t.From == s.Stage && t.Kind == MoveKinds.Reactivation)))
         {
             insights.Add(new Insight($"{s.StuckLongerThanP90} customers have been in {s.Stage} longer than 90% of those who left it ({s.P90DaysInStage!.Value.ToString("0", inv)} days): a bottleneck",
                 s.StuckLongerThanP90, "bottleneck"));
         }
-        foreach (var s in map.Stages.Where(s => s.DropOffRate is >= 0.25 && s.DroppedOff >= MinimumCustomers / 2))
+        foreach (var t in map.Transitions.Where(t => t.Kind == MoveKinds.Reactivation && t.Customers >= MinimumCustomers / 4))
+        {
+            insights.Add(new Insight($"{t.From} → {t.To}: {t.Customers} reactivations (churned customers who became customers again)", t.Customers, "reactivation"));
+        }
+        foreach (var t in map.Transitions.Where(t => t.Kind == MoveKinds.BackOnPath && t.Customers >= MinimumCustomers))
+        {
+            insights.Add(new Insight($"{t.From} → {t.To}: {t.Customers} customers came back on the path", t.Customers, "back-on-path"));
+        }
+        foreach (var s in map.Stages.Where(s => s.OnPath && s.DropOffRate is >= 0.25 && s.DroppedOff >= MinimumCustomers / 2))
         {
             insights.Add(new Insight($"{s.DropOffRate!.Value.ToString("0%", inv)} of those leaving {s.Stage} leave the path (at risk, dormant or churned): {s.DroppedOff} customers",
                 s.DroppedOff, "drop-off"));
@@ -84,7 +103,14 @@ public static class JourneyInsights
         return [.. insights.OrderByDescending(i => i.Customers).ThenBy(i => i.Text, StringComparer.Ordinal).Take(max)];
     }
 
-    private static string Words(string touchpoint) => touchpoint switch
+    /// <summary>"95% interval 1.3x-2.0x".</summary>
+    private static string Interval(double? low, double? high, string format = "0.0") =>
+        low is { } l && high is { } h
+            ? $"95% interval {l.ToString(format, CultureInfo.InvariantCulture)}x-{h.ToString(format, CultureInfo.InvariantCulture)}x"
+            : "no interval: too few stays";
+
+    /// <summary>A touchpoint in words, with its article: "a webinar attended", "an upgrade".</summary>
+    internal static string Words(string touchpoint) => touchpoint switch
     {
         "webinar_attended" => "a webinar attended",
         "pricing_page_view" => "a pricing-page view",
@@ -97,6 +123,16 @@ public static class JourneyInsights
         "form_submitted" => "a form submitted",
         "ticket_opened" => "a support ticket",
         "ticket_escalated" => "an escalated ticket",
-        _ => "a " + touchpoint.Replace('_', ' '),
+        "trial_started" => "a trial started",
+        "opportunity_opened" => "an opportunity opened",
+        "opportunity_lost" => "an opportunity lost",
+        "other" => "an unmapped event",
+        _ => WithArticle(touchpoint.Replace('_', ' ')),
     };
+
+    /// <summary>"a" or "an" by the first letter ("an upgrade", "a login"); a name that does not start with a Latin letter keeps none.</summary>
+    internal static string WithArticle(string noun) =>
+        noun.Length == 0 || !char.IsAsciiLetter(noun[0]) ? noun
+            : "aeiouAEIOU".Contains(noun[0]) && !noun.StartsWith("us", StringComparison.OrdinalIgnoreCase) && !noun.StartsWith("uni", StringComparison.OrdinalIgnoreCase) ? "an " + noun
+            : "a " + noun;
 }

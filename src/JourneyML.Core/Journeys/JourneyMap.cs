@@ -1,4 +1,5 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Features;
 using JourneyML.Core.Stages;
 
 namespace JourneyML.Core.Journeys;
@@ -20,13 +21,39 @@ public sealed record StageMetrics(
     int BackwardMovesOut,
     double? TicketsPerCustomer,
     double? AverageChurnRisk,
-    double? AverageLeadScore);
+    double? AverageLeadScore)
+{
+    /// <summary>Customers who were in the stage at some point of the window; a stage nobody was in is listed, not drawn.</summary>
+    public int CustomersInWindow { get; init; }
+
+    /// <summary>
+    /// Moves out of this off-path stage back onto the path in the window: from the churned stage these are
+    /// reactivations (churned, then a customer again), from At-risk or Dormant recoveries. Never counted as dropping off.
+    /// </summary>
+    public int BackOnPath { get; init; }
+}
 
 /// <summary>A customer's signals at the end of the window, for the per-stage friction and score averages.</summary>
 public readonly record struct CustomerSignals(float Tickets30d, float ChurnRisk, float LeadScore);
 
 /// <summary>How many customers moved from one stage to another in the window.</summary>
-public sealed record Transition(string From, string To, int Customers, bool Backward);
+public sealed record Transition(string From, string To, int Customers, bool Backward)
+{
+    /// <summary>What kind of move: forward, backward, off-path (leaving the path), back-on-path (an off-path stage back onto the path) or reactivation (churned, then on the path again).</summary>
+    public string Kind { get; init; } = MoveKinds.Forward;
+}
+
+/// <summary>The kinds of move between stages (<see cref="Transition.Kind"/>).</summary>
+public static class MoveKinds
+{
+    public const string Forward = "forward";
+    public const string Backward = "backward";
+    public const string OffPath = "off-path";
+    /// <summary>Between two off-path stages (At-risk to Churned).</summary>
+    public const string BetweenOffPath = "between-off-path";
+    public const string BackOnPath = "back-on-path";
+    public const string Reactivation = "reactivation";
+}
 
 /// <summary>A sequence of stages customers really took, and how many took it.</summary>
 public sealed record JourneyPath(IReadOnlyList<string> Stages, int Customers);
@@ -63,6 +90,9 @@ public sealed record JourneyMap(
 
     /// <summary>Cohorts of those who entered a stage, by what they did in their first days there, against the rest (set by the caller that has the events).</summary>
     public IReadOnlyList<CohortComparison> Cohorts { get; init; } = [];
+
+    /// <summary>The directly-follows graph of the milestone events in the window (set by the caller that has the events).</summary>
+    public MilestoneGraph? Milestones { get; init; }
 
     /// <summary>Findings in words, ranked by how many customers they concern (see <see cref="JourneyInsights"/>).</summary>
     public IReadOnlyList<Insight> Insights { get; init; } = [];
@@ -132,7 +162,7 @@ public sealed record JourneyMap(
         IReadOnlyDictionary<string, CustomerSignals>? current = null)
     {
         var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var tally = new WindowTally(model.Names.ToList(), pathOrder, CustomerStage(model), from, to);
+        var tally = new WindowTally(model.Names.ToList(), pathOrder, CustomerStage(model), ChurnedStage(model), from, to);
         foreach (var (id, stays) in timelines)
         {
             if (customers is null || customers.Contains(id))
@@ -149,6 +179,11 @@ public sealed record JourneyMap(
         };
     }
 
+    /// <summary>The off-path stage every rule of which asks for status churned (null when there is none).</summary>
+    internal static string? ChurnedStage(StageModel model) =>
+        model.OffPath.FirstOrDefault(s => s.When.Count > 0 && s.When.All(r => r.Any(c => c.Signal == "status" && c.Op == "=="
+            && string.Equals(c.Value.ToString(), CustomerStatus.Churned.Name(), StringComparison.OrdinalIgnoreCase))))?.Name;
+
     /// <summary>The path stage whose rule asks for status customer (the last path stage when none does).</summary>
     private static string CustomerStage(StageModel model) =>
         model.Path.FirstOrDefault(s => s.When.Any(r => r.Any(c => c.Signal == "status" && c.Value.ToString() == "customer")))?.Name
@@ -160,32 +195,43 @@ public sealed record JourneyMap(
     {
         var d = tally.Durations[name];
         d.Sort();
-        double? median = d.Count == 0 ? null : d[d.Count / 2];
-        double? p90 = d.Count == 0 ? null : d[Math.Min(d.Count - 1, (int)(d.Count * 0.9))];
+        // No time in stage for a stage nobody entered in the window: its stays say nothing of the window.
+        bool timed = d.Count > 0 && tally.Entries[name] > 0;
+        double? median = timed ? d[d.Count / 2] : null;
+        double? p90 = timed ? d[Math.Min(d.Count - 1, (int)(d.Count * 0.9))] : null;
         int stuck = p90 is { } limit
             ? timelines.Count(t => t.Value[^1].Stage == name && t.Value[^1].LeftAt is null && (to - t.Value[^1].EnteredAt).TotalDays > limit)
             : 0;
         int movedNext = tally.MovedNext[name], dropped = tally.Dropped[name], backwardOut = tally.BackwardOut[name];
-        int left = movedNext + dropped + backwardOut;
+        int backOnPath = tally.BackOnPath[name];
+        int left = movedNext + dropped + backwardOut + backOnPath + tally.BetweenOffPath[name];
         bool onPath = tally.PathOrder.TryGetValue(name, out int position);
         bool hasNext = onPath && position + 1 < model.Path.Count;
         var inStage = current is null ? [] : timelines
             .Where(t => t.Value[^1].Stage == name && current.ContainsKey(t.Key))
             .Select(t => current[t.Key]).ToList();
+        // Dropping off is leaving the path: only a path stage can; an off-path stage's customers come back or move between off-path stages.
         return new StageMetrics(name, onPath, tally.Now[name], tally.Entries[name], movedNext,
             left == 0 || !hasNext ? null : (double)movedNext / left, dropped,
-            left == 0 ? null : (double)dropped / left, median, p90, stuck, backwardOut,
-            Mean(inStage.Select(c => c.Tickets30d)), Mean(inStage.Select(c => c.ChurnRisk)), Mean(inStage.Select(c => c.LeadScore)));
+            left == 0 || !onPath ? null : (double)dropped / left, median, p90, stuck, backwardOut,
+            Mean(inStage.Select(c => c.Tickets30d)), Mean(inStage.Select(c => c.ChurnRisk)), Mean(inStage.Select(c => c.LeadScore)))
+        {
+            CustomersInWindow = tally.InWindow[name],
+            BackOnPath = backOnPath,
+        };
     }
 
     private static JourneyKpis HeadlineFigures(StageModel model, WindowTally tally, List<StageMetrics> metrics)
     {
         var conversion = new Dictionary<string, double>(StringComparer.Ordinal);
+        // A step is named after the next path stage someone was in: a stage nobody was in is not a step of this business.
+        var inWindow = metrics.Where(m => m.OnPath && m.CustomersInWindow > 0).Select(m => m.Stage).ToHashSet(StringComparer.Ordinal);
         for (int i = 0; i + 1 < model.Path.Count; i++)
         {
+            var next = model.Path.Skip(i + 1).FirstOrDefault(s => inWindow.Contains(s.Name)) ?? model.Path[i + 1];
             if (metrics.First(m => m.Stage == model.Path[i].Name).ConversionToNext is { } rate)
             {
-                conversion[$"{model.Path[i].Name} → {model.Path[i + 1].Name}"] = rate;
+                conversion[$"{model.Path[i].Name} → {next.Name}"] = rate;
             }
         }
         var toCustomer = tally.DaysToCustomer;
@@ -199,7 +245,7 @@ public sealed record JourneyMap(
     }
 
     /// <summary>The counts a map is made of, gathered customer by customer over the window [from, to).</summary>
-    private sealed class WindowTally(List<string> names, Dictionary<string, int> pathOrder, string customerStage, DateTime from, DateTime to)
+    private sealed class WindowTally(List<string> names, Dictionary<string, int> pathOrder, string customerStage, string? churnedStage, DateTime from, DateTime to)
     {
         public List<string> Names { get; } = names;
         public Dictionary<string, int> PathOrder { get; } = pathOrder;
@@ -208,7 +254,11 @@ public sealed record JourneyMap(
         public Dictionary<string, int> MovedNext { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
         public Dictionary<string, int> Dropped { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
         public Dictionary<string, int> BackwardOut { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
-        /// <summary>Days of every finished stay, per stage.</summary>
+        public Dictionary<string, int> BackOnPath { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        public Dictionary<string, int> BetweenOffPath { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        /// <summary>Customers with a stay in the stage that overlaps the window.</summary>
+        public Dictionary<string, int> InWindow { get; } = names.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        /// <summary>Days of every stay that ended in the window, per stage.</summary>
         public Dictionary<string, List<double>> Durations { get; } = names.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
         private readonly Dictionary<(string, string), int> _transitions = [];
         private readonly Dictionary<string, (List<string> Stages, int Count)> _paths = new(StringComparer.Ordinal);
@@ -229,11 +279,15 @@ public sealed record JourneyMap(
             Mapped++;
             var last = stays[^1];
             Now[last.Stage]++;
-            Churned += last.Stage == "Churned" ? 1 : 0;
+            Churned += last.Stage == (churnedStage ?? "Churned") ? 1 : 0;
             Dormant += last.Stage == "Dormant" ? 1 : 0;
             for (int i = 0; i < stays.Count; i++)
             {
                 CountStay(stays, i);
+            }
+            foreach (var stage in inWindow.Select(s => s.Stage).Distinct(StringComparer.Ordinal))
+            {
+                InWindow[stage]++;
             }
             CountPath(inWindow);
             CountDaysToCustomer(stays);
@@ -246,7 +300,7 @@ public sealed record JourneyMap(
             {
                 Entries[stay.Stage]++;
             }
-            if (stay.LeftAt is { } left)
+            if (stay.LeftAt is { } left && left >= from && left < to)
             {
                 Durations[stay.Stage].Add((left - stay.EnteredAt).TotalDays);
             }
@@ -256,23 +310,40 @@ public sealed record JourneyMap(
             }
         }
 
-        /// <summary>A move in the window: forward on the path (also when a stage is skipped), backward, or off the path.</summary>
+        /// <summary>A move in the window: forward on the path (also when a stage is skipped), backward, off the path, or back onto it.</summary>
         private void CountMove(string stage, string next)
         {
             _transitions[(stage, next)] = _transitions.GetValueOrDefault((stage, next)) + 1;
-            bool onPathBoth = PathOrder.TryGetValue(stage, out int a) & PathOrder.TryGetValue(next, out int b);
-            if (onPathBoth && b > a)
+            switch (KindOf(stage, next))
             {
-                MovedNext[stage]++; // forward, also when a stage is skipped
+                case MoveKinds.Forward:
+                    MovedNext[stage]++; // also when a stage is skipped
+                    break;
+                case MoveKinds.Backward:
+                    BackwardOut[stage]++;
+                    break;
+                case MoveKinds.OffPath:
+                    Dropped[stage]++; // at risk, dormant, churned
+                    break;
+                case MoveKinds.BetweenOffPath:
+                    BetweenOffPath[stage]++;
+                    break;
+                default:
+                    BackOnPath[stage]++; // a recovery, or a reactivation from the churned stage
+                    break;
             }
-            else if (onPathBoth && b < a)
+        }
+
+        public string KindOf(string stage, string next)
+        {
+            bool fromPath = PathOrder.TryGetValue(stage, out int a), toPath = PathOrder.TryGetValue(next, out int b);
+            return (fromPath, toPath) switch
             {
-                BackwardOut[stage]++;
-            }
-            else if (!PathOrder.ContainsKey(next))
-            {
-                Dropped[stage]++; // off the path: at risk, dormant, churned
-            }
+                (true, true) => b > a ? MoveKinds.Forward : MoveKinds.Backward,
+                (true, false) => MoveKinds.OffPath,
+                (false, false) => MoveKinds.BetweenOffPath,
+                _ => stage == churnedStage ? MoveKinds.Reactivation : MoveKinds.BackOnPath,
+            };
         }
 
         private void CountPath(List<StageStay> inWindow)
@@ -295,8 +366,8 @@ public sealed record JourneyMap(
 
         /// <summary>Transitions, the most taken first (then by stage names, so the order is stable).</summary>
         public List<Transition> RankedTransitions() =>
-            [.. _transitions.Select(t => new Transition(t.Key.Item1, t.Key.Item2, t.Value,
-                PathOrder.TryGetValue(t.Key.Item1, out int a) && PathOrder.TryGetValue(t.Key.Item2, out int b) && b < a))
+            [.. _transitions.Select(t => new Transition(t.Key.Item1, t.Key.Item2, t.Value, KindOf(t.Key.Item1, t.Key.Item2) == MoveKinds.Backward)
+                { Kind = KindOf(t.Key.Item1, t.Key.Item2) })
                 .OrderByDescending(t => t.Customers).ThenBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal)];
 
         public List<JourneyPath> TopPaths(int count) =>

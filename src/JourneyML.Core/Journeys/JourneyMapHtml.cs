@@ -20,6 +20,7 @@ public static class JourneyMapHtml
         sb.Append("<h1>").Append(E(Title(map))).Append("</h1>");
         Kpis(sb, map.Kpis);
         sb.Append("<h2>Flow between stages</h2>").Append(Flow(map));
+        EmptyStages(sb, map);
         ChangesSincePrevious(sb, map);
         Insights(sb, map);
         StageTable(sb, map);
@@ -28,6 +29,7 @@ public static class JourneyMapHtml
         TopPaths(sb, map);
         StageRules(sb, map);
         sb.Append(JourneyAnalysisHtml.Render(map));
+        MilestoneSection(sb, map);
         sb.Append("</body></html>");
         return sb.ToString();
     }
@@ -57,7 +59,7 @@ public static class JourneyMapHtml
         sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(Title(map))).Append("</title><style>")
             .Append("body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:24px;color:#222;max-width:1200px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}")
             .Append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px}td.n{text-align:right}th{background:#f3f5f8}")
-            .Append(".kpi{display:inline-block;margin:0 24px 8px 0}.kpi b{display:block;font-size:20px}li{margin:4px 0}")
+            .Append(".kpi{display:inline-block;margin:0 24px 8px 0}.note{color:#555;font-size:13px}.kpi b{display:block;font-size:20px}li{margin:4px 0}")
             .Append("</style></head><body>");
 
     private static void Kpis(StringBuilder sb, JourneyKpis k)
@@ -87,11 +89,19 @@ public static class JourneyMapHtml
         }
     }
 
+    private static void EmptyStages(StringBuilder sb, JourneyMap map)
+    {
+        if (JourneyMapMarkdown.EmptyStagesSentence(map) is { } sentence)
+        {
+            sb.Append("<p id=\"empty-stages\">").Append(E(sentence)).Append("</p>");
+        }
+    }
+
     private static void Insights(StringBuilder sb, JourneyMap map)
     {
         if (map.Insights.Count > 0)
         {
-            sb.Append("<h2>Insights</h2><ol id=\"insights\">");
+            sb.Append("<h2>Insights</h2><p class=\"note\">").Append(E(JourneyMapMarkdown.AssociationNote)).Append("</p><ol id=\"insights\">");
             foreach (var insight in map.Insights)
             {
                 sb.Append("<li>").Append(E(insight.Text)).Append("</li>");
@@ -104,7 +114,7 @@ public static class JourneyMapHtml
     {
         sb.Append("<h2>Stages</h2><table id=\"stages\"><tr><th>stage</th><th>now</th><th>entries</th><th>moved on</th><th>dropped off</th><th>went back</th>")
             .Append("<th>median days</th><th>p90 days</th><th>stuck past p90</th><th>tickets / customer</th><th>avg churn risk</th><th>avg lead score</th></tr>");
-        foreach (var s in map.Stages)
+        foreach (var s in map.Stages.Where(JourneyMapMarkdown.Drawn))
         {
             sb.Append("<tr><td>").Append(E(s.Stage)).Append(s.OnPath ? "" : " <i>(off path)</i>").Append("</td>")
                 .Append(N(s.CustomersNow.ToString("N0", Inv))).Append(N(s.Entries.ToString("N0", Inv))).Append(N(P(s.ConversionToNext)))
@@ -119,12 +129,13 @@ public static class JourneyMapHtml
     {
         if (map.Touchpoints.Count > 0)
         {
-            sb.Append("<h2>Touchpoints</h2><table id=\"touchpoints\"><tr><th>stage</th><th>kind</th><th>touchpoint</th><th>customers</th><th>forward stays with it</th><th>other stays with it</th><th>lift</th></tr>");
+            sb.Append("<h2>Touchpoints</h2><p class=\"note\">").Append(E(JourneyMapMarkdown.TouchpointNote)).Append("</p>")
+                .Append("<table id=\"touchpoints\"><tr><th>stage</th><th>kind</th><th>touchpoint</th><th>customers</th><th>forward stays with it</th><th>other stays with it</th><th>lift (95% interval)</th></tr>");
             foreach (var t in map.Touchpoints)
             {
                 sb.Append("<tr><td>").Append(E(t.Stage)).Append("</td><td>").Append(t.Kind).Append("</td><td>").Append(E(t.Name)).Append("</td>")
                     .Append(N(t.Customers.ToString("N0", Inv))).Append(N($"{t.AdvancingWith:N0} of {t.AdvancingStays:N0}")).Append(N($"{t.OtherWith:N0} of {t.OtherStays:N0}"))
-                    .Append(N(t.Lift is { } l ? l.ToString("0.0", Inv) + "x" : "–")).Append("</tr>");
+                    .Append(N(JourneyMapMarkdown.LiftText(t))).Append("</tr>");
             }
             sb.Append("</table>");
         }
@@ -159,14 +170,16 @@ public static class JourneyMapHtml
     /// <summary>Path stages as boxes in a row; forward moves as arcs above, moves back as red arcs below; off-path stages in a second row.</summary>
     private static string Flow(JourneyMap map)
     {
-        var path = map.Stages.Where(s => s.OnPath).ToList();
-        var off = map.Stages.Where(s => !s.OnPath).ToList();
+        // Stages nobody was in during the window are listed under the picture, not drawn.
+        var path = map.Stages.Where(s => s.OnPath && JourneyMapMarkdown.Drawn(s)).ToList();
+        var off = map.Stages.Where(s => !s.OnPath && JourneyMapMarkdown.Drawn(s)).ToList();
         const int boxWidth = 120, boxHeight = 56, gap = 30, top = 120, offTop = 330;
         int width = Math.Max(path.Count, 1) * (boxWidth + gap) + gap;
         var position = new Dictionary<string, (double X, double Y)>(StringComparer.Ordinal);
         var svg = new StringBuilder();
         svg.Append(Inv, $"<svg id=\"flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"420\" viewBox=\"0 0 {width} 420\" font-size=\"12\">");
         svg.Append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker>")
+.Append("<marker id=\"return\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#27ae60\"/></marker>")
             .Append("<marker id=\"back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c0392b\"/></marker></defs>");
         int maxNow = Math.Max(1, map.Stages.Max(s => Math.Max(s.CustomersNow, 1)));
         void Box(StageMetrics s, double x, double y, string fill)
@@ -195,8 +208,9 @@ public static class JourneyMapHtml
             double stroke = 1 + 7.0 * t.Customers / maxMove;
             bool toOff = b.Y > top;
             bool fromOff = a.Y > top;
-            string color = t.Backward ? "#c0392b" : toOff || fromOff ? "#e67e22" : "#555";
-            string marker = t.Backward ? "back" : "arrow";
+            bool returns = t.Kind is MoveKinds.Reactivation or MoveKinds.BackOnPath;
+            string color = t.Backward ? "#c0392b" : returns ? "#27ae60" : toOff || fromOff ? "#e67e22" : "#555";
+            string marker = t.Backward ? "back" : returns ? "return" : "arrow";
             double x1 = a.X + boxWidth / 2.0, x2 = b.X + boxWidth / 2.0;
             string d;
             if (toOff || fromOff)
@@ -212,9 +226,92 @@ public static class JourneyMapHtml
                 double control = t.Backward ? y + lift : y - lift;
                 d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{1:0}", x1 + (t.Backward ? -10 : 10), y, control, x2 + (t.Backward ? 10 : -10));
             }
-            svg.Append(Inv, $"<path class=\"move{(t.Backward ? " backward" : "")}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{stroke:0.0}\" stroke-opacity=\"0.7\" marker-end=\"url(#{marker})\"><title>{E(t.From)} → {E(t.To)}: {t.Customers:N0}</title></path>");
+            string moveClass = t.Backward ? " backward" : t.Kind == MoveKinds.Reactivation ? " reactivation" : t.Kind == MoveKinds.BackOnPath ? " back-on-path" : "";
+            string what = t.Kind == MoveKinds.Reactivation ? " reactivations" : "";
+            svg.Append(Inv, $"<path class=\"move{moveClass}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{stroke:0.0}\" stroke-opacity=\"0.7\" marker-end=\"url(#{marker})\"><title>{E(t.From)} → {E(t.To)}: {t.Customers:N0}{what}</title></path>");
+            if (t.Kind == MoveKinds.Reactivation)
+            {
+                // Reactivations are counted on the picture: a churned customer coming back is the story, not a detail.
+                svg.Append(Inv, $"<text class=\"reactivations\" x=\"{(x1 + x2) / 2 + 6:0}\" y=\"{(a.Y + b.Y + boxHeight) / 2:0}\" fill=\"#1e8449\" font-weight=\"bold\">{t.Customers:N0} reactivations</text>");
+            }
         }
-        svg.Append(Inv, $"<text x=\"{gap}\" y=\"20\" fill=\"#555\">Arcs above: moves forward. Red arcs below: moves back. Orange: off the path. Width: customers.</text>");
+        svg.Append(Inv, $"<text x=\"{gap}\" y=\"20\" fill=\"#555\">Arcs above: moves forward. Red arcs below: moves back. Orange: off the path. Green: back on the path (reactivations from churned). Width: customers.</text>");
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    /// <summary>The milestones' directly-follows graph, drawn, and its edges as a table.</summary>
+    private static void MilestoneSection(StringBuilder sb, JourneyMap map)
+    {
+        if (map.Milestones is not { } g)
+        {
+            return;
+        }
+        sb.Append("<h2>Milestones: what directly follows what</h2><p class=\"note\">").Append(E(JourneyMapMarkdown.MilestoneSummary(g))).Append("</p>");
+        if (g.Edges.Count == 0)
+        {
+            return;
+        }
+        sb.Append(MilestoneSvg(g));
+        sb.Append("<table id=\"milestone-edges\"><tr><th>from</th><th>to</th><th>times</th><th>median time</th><th>p90 time</th></tr>");
+        foreach (var e in g.Edges.Take(JourneyMapMarkdown.MilestoneEdgesShown))
+        {
+            sb.Append("<tr><td>").Append(E(e.From)).Append("</td><td>").Append(E(e.To)).Append("</td>").Append(N(e.Count.ToString("N0", Inv)))
+                .Append(N(JourneyMapMarkdown.Duration(e.MedianDays))).Append(N(JourneyMapMarkdown.Duration(e.P90Days))).Append("</tr>");
+        }
+        sb.Append("</table>");
+    }
+
+    /// <summary>Milestones as boxes in a row (in the order of a journey: sign-up, lead funnel, purchase, renewal, cancellation, tickets); edges as arcs, later milestones above, earlier below, repeats as loops.</summary>
+    private static string MilestoneSvg(MilestoneGraph g)
+    {
+        const int boxWidth = 104, boxHeight = 44, gap = 22, top = 190, height = 400;
+        int width = Math.Max(g.Activities.Count, 1) * (boxWidth + gap) + gap;
+        var x = new Dictionary<string, double>(StringComparer.Ordinal);
+        var svg = new StringBuilder();
+        svg.Append(Inv, $"<svg id=\"milestones\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-size=\"11\">");
+        svg.Append("<defs><marker id=\"dfg-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#6c3483\"/></marker></defs>");
+        int maxEvents = Math.Max(1, g.Activities.Max(a => a.Events));
+        for (int i = 0; i < g.Activities.Count; i++)
+        {
+            var a = g.Activities[i];
+            double left = gap + i * (boxWidth + gap);
+            x[a.Name] = left + boxWidth / 2.0;
+            svg.Append(Inv, $"<g class=\"milestone\" data-milestone=\"{E(a.Name)}\"><rect x=\"{left}\" y=\"{top}\" width=\"{boxWidth}\" height=\"{boxHeight}\" rx=\"6\" fill=\"#8e44ad\" fill-opacity=\"{0.2 + 0.6 * a.Events / maxEvents:0.00}\" stroke=\"#4a235a\"/>");
+            svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 18}\" text-anchor=\"middle\" font-weight=\"bold\">{E(a.Name.Replace('_', ' '))}</text>");
+            svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 34}\" text-anchor=\"middle\">{a.Events:N0}</text></g>");
+        }
+        var drawn = g.Edges.Take(JourneyMapMarkdown.MilestoneEdgesShown).ToList();
+        int maxCount = Math.Max(1, drawn.Count == 0 ? 1 : drawn.Max(e => e.Count));
+        var labelled = drawn.Take(8).ToHashSet();
+        foreach (var e in drawn)
+        {
+            double x1 = x[e.From], x2 = x[e.To], stroke = 1 + 6.0 * e.Count / maxCount;
+            bool later = x2 > x1;
+            string d;
+            double labelX, labelY;
+            if (e.From == e.To)
+            {
+                // A repeat (renewal after renewal, ticket after ticket): a loop over the box.
+                d = string.Format(Inv, "M{0:0},{1:0} C{2:0},{3:0} {4:0},{3:0} {5:0},{1:0}", x1 - 14, top, x1 - 30, top - 46, x1 + 30, x1 + 14);
+                (labelX, labelY) = (x1, top - 40);
+            }
+            else
+            {
+                double arc = 30 + 16 * Math.Abs(x2 - x1) / (boxWidth + gap);
+                double y = later ? top : top + boxHeight;
+                double control = later ? y - Math.Min(arc, top - 20) : y + Math.Min(arc, height - top - boxHeight - 20);
+                d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{1:0}", x1 + (later ? 8 : -8), y, control, x2 + (later ? -8 : 8));
+                (labelX, labelY) = ((x1 + x2) / 2, later ? y - 0.75 * (y - control) - 3 : y + 0.75 * (control - y) + 12);
+            }
+            var tip = $"{e.From} → {e.To}: {e.Count:N0} times, median {JourneyMapMarkdown.Duration(e.MedianDays)}";
+            svg.Append(Inv, $"<path class=\"dfg-edge\" d=\"{d}\" fill=\"none\" stroke=\"#6c3483\" stroke-width=\"{stroke:0.0}\" stroke-opacity=\"0.55\" marker-end=\"url(#dfg-arrow)\"><title>{E(tip)}</title></path>");
+            if (labelled.Contains(e))
+            {
+                svg.Append(Inv, $"<text class=\"dfg-label\" x=\"{labelX:0}\" y=\"{labelY:0}\" text-anchor=\"middle\" fill=\"#4a235a\">{e.Count:N0} · {E(JourneyMapMarkdown.Duration(e.MedianDays))}</text>");
+            }
+        }
+        svg.Append(Inv, $"<text x=\"{gap}\" y=\"16\" fill=\"#555\">Arcs above: to a milestone further right; below: back to one further left; loops: a repeat. Width: how often; labels: times · median time between.</text>");
         svg.Append("</svg>");
         return svg.ToString();
     }

@@ -7,9 +7,61 @@ namespace JourneyML.Core.Journeys;
 /// <summary>
 /// An action or channel seen in a stage: how many customers met it there, and how its share differs between stays that
 /// moved forward and stays that did not (dropped off, went back or stalled). Counts are given so small numbers read as small.
+/// A lift is an association, not a cause.
 /// </summary>
 public sealed record Touchpoint(string Stage, string Kind, string Name, int Customers, int AdvancingStays, int AdvancingWith,
-    int OtherStays, int OtherWith, double? Lift);
+    int OtherStays, int OtherWith, double? Lift)
+{
+    /// <summary>
+    /// An action whose event type defines leaving the stage (<see cref="DefiningEvents"/>: a purchase for a lead, a
+    /// cancellation, sales touches for an SQL): its lift is true by definition, so it is shown marked and never ranked.
+    /// Channels count only the events that do not define leaving the stage.
+    /// </summary>
+    public bool DefinesExit { get; init; }
+
+    /// <summary>The stays the lift rests on: those with the touchpoint, forward and other.</summary>
+    public int Support => AdvancingWith + OtherWith;
+
+    /// <summary>95% interval of the lift (log risk ratio, Katz; half a stay added to each count when one is 0); null when it cannot be told.</summary>
+    public double? LiftLow { get; init; }
+
+    /// <inheritdoc cref="LiftLow"/>
+    public double? LiftHigh { get; init; }
+
+    /// <summary>A touchpoint with its lift and the lift's interval from its counts.</summary>
+    internal static Touchpoint Of(string stage, string kind, string name, int customers, int advancingStays, int advancingWith,
+        int otherStays, int otherWith, bool definesExit)
+    {
+        double? lift = advancingStays == 0 || otherStays == 0 || otherWith == 0
+            ? null
+            : (advancingWith / (double)advancingStays) / (otherWith / (double)otherStays);
+        var (low, high) = RatioInterval(advancingWith, advancingStays, otherWith, otherStays);
+        return new Touchpoint(stage, kind, name, customers, advancingStays, advancingWith, otherStays, otherWith, lift)
+        {
+            DefinesExit = definesExit,
+            LiftLow = low,
+            LiftHigh = high,
+        };
+    }
+
+    /// <summary>The 95% interval of (a/n1)/(c/n2) on the log scale; null when either group is empty.</summary>
+    internal static (double? Low, double? High) RatioInterval(int a, int n1, int c, int n2)
+    {
+        if (n1 == 0 || n2 == 0)
+        {
+            return (null, null);
+        }
+        double x = a, y = c, m = n1, n = n2;
+        if (a == 0 || c == 0)
+        {
+            (x, y, m, n) = (a + 0.5, c + 0.5, n1 + 1.0, n2 + 1.0);
+        }
+        double log = Math.Log((x / m) / (y / n));
+        double se = Math.Sqrt(1 / x - 1 / m + 1 / y - 1 / n);
+        // A lift of 0 (no forward stay had it) is bounded by 0 from below, whatever the corrected counts say.
+        return (a == 0 ? 0 : Math.Exp(log - 1.96 * se), Math.Exp(log + 1.96 * se));
+    }
+}
 
 /// <summary>Touchpoints per stage from the events and the stage timelines.</summary>
 public static class Touchpoints
@@ -31,12 +83,13 @@ public static class Touchpoints
         var stageIndex = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
         var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         int stages = names.Count;
+        var defining = DefiningEvents.Masks(model);
         // A touchpoint is an action (event type) or a channel: actions first, then the channels by id.
         int touches = EventKinds.Count + events.ChannelNames.Count;
         long fromTicks = from.Ticks, toTicks = to.Ticks;
         var dataset = events.Dataset;
-        var totals = new TouchCounts(stages, touches);
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, events.CustomerCount), 1024), () => new TouchCounts(stages, touches),
+        var totals = new TouchCounts(stages, touches, defining);
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, Math.Max(1, events.CustomerCount), 1024), () => new TouchCounts(stages, touches, defining),
             (range, _, counts) =>
             {
                 for (int c = range.Item1; c < Math.Min(range.Item2, events.CustomerCount); c++)
@@ -68,13 +121,10 @@ public static class Touchpoints
                 {
                     continue;
                 }
-                int advancingStays = totals.AdvancingStays[s], otherStays = totals.OtherStays[s];
-                double? lift = advancingStays == 0 || otherStays == 0 || otherWith == 0
-                    ? null
-                    : (advancingWith / (double)advancingStays) / (otherWith / (double)otherStays);
                 bool action = k < EventKinds.Count;
-                result.Add(new Touchpoint(names[s], action ? "action" : "channel", action ? ((EventKind)k).CanonicalName() : events.ChannelNames[k - EventKinds.Count],
-                    totals.Customers[at], advancingStays, advancingWith, otherStays, otherWith, lift));
+                result.Add(Touchpoint.Of(names[s], action ? "action" : "channel", action ? ((EventKind)k).CanonicalName() : events.ChannelNames[k - EventKinds.Count],
+                    totals.Customers[at], totals.AdvancingStays[s], advancingWith, totals.OtherStays[s], otherWith,
+                    action && DefiningEvents.Defines(defining[s], (EventKind)k)));
             }
         }
         return Rank(result, model, perStage);
@@ -97,6 +147,8 @@ public static class Touchpoints
         DateTime from, DateTime to, IReadOnlySet<string>? customers = null, int perStage = 8)
     {
         var pathOrder = model.Path.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var names = model.Names.ToList();
+        var defining = DefiningEvents.Masks(model);
         // Which (stay, touchpoint) pairs occurred: a stay is (customer, index of the stay).
         var seen = new HashSet<(string Customer, int Stay, string Kind, string Name)>();
         long fromTicks = from.Ticks, toTicks = to.Ticks;
@@ -122,7 +174,8 @@ public static class Touchpoints
                         continue;
                     }
                     seen.Add((id, stay, "action", batch.Kind[i].CanonicalName()));
-                    if (batch.Channel[i] is { } channel)
+                    bool definesExit = DefiningEvents.Defines(defining[names.IndexOf(stays[stay].Stage)], batch.Kind[i]);
+                    if (batch.Channel[i] is { } channel && !definesExit)
                     {
                         seen.Add((id, stay, "channel", channel));
                     }
@@ -157,11 +210,10 @@ public static class Touchpoints
             var (advancingStays, otherStays) = staysPerStage[group.Key.Stage];
             int advancingWith = group.Count(x => stayOutcome[(x.Customer, x.Stay)].Advanced);
             int otherWith = group.Count() - advancingWith;
-            double? lift = advancingStays == 0 || otherStays == 0 || otherWith == 0
-                ? null
-                : (advancingWith / (double)advancingStays) / (otherWith / (double)otherStays);
-            result.Add(new Touchpoint(group.Key.Stage, group.Key.Kind, group.Key.Name, group.Select(x => x.Customer).Distinct().Count(),
-                advancingStays, advancingWith, otherStays, otherWith, lift));
+            bool definesExit = group.Key.Kind == "action" && EventKinds.TryParseCanonical(group.Key.Name, out var kind)
+                && DefiningEvents.Defines(defining[names.IndexOf(group.Key.Stage)], kind);
+            result.Add(Touchpoint.Of(group.Key.Stage, group.Key.Kind, group.Key.Name, group.Select(x => x.Customer).Distinct().Count(),
+                advancingStays, advancingWith, otherStays, otherWith, definesExit));
         }
         return Rank(result, model, perStage);
     }
@@ -179,7 +231,7 @@ public static class Touchpoints
     }
 
     /// <summary>Counts of one worker: stays per stage that moved forward or not, and per (stage, touchpoint) the stays and customers with it.</summary>
-    private sealed class TouchCounts(int stages, int touches)
+    private sealed class TouchCounts(int stages, int touches, ulong[] defining)
     {
         public int[] AdvancingStays { get; } = new int[stages];
         public int[] OtherStays { get; } = new int[stages];
@@ -239,7 +291,8 @@ public static class Touchpoints
                 int stage = _stayIndex[current];
                 bool advanced = Advanced(stays, current, pathOrder);
                 Count(c, current, stage * touches + (int)kinds[i], advanced);
-                if (channels[i] > 0)
+                // A channel counts only what does not define leaving the stage (the meeting that makes an SQL is not the sales channel's lift).
+                if (channels[i] > 0 && !DefiningEvents.Defines(defining[stage], kinds[i]))
                 {
                     Count(c, current, stage * touches + EventKinds.Count + channels[i] - 1, advanced);
                 }

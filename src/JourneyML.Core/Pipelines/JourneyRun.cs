@@ -1,4 +1,5 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
 using JourneyML.Core.Registry;
@@ -50,6 +51,22 @@ public sealed record JourneyRunResult(JourneyMap Map, string Directory)
 /// </summary>
 public static class JourneyRun
 {
+    /// <summary>
+    /// Where the stage timelines start: at least 90 days before the window (so stays that began before it have their real
+    /// start), on a whole number of steps before its end, so the timelines' last date is the window's end itself. Otherwise
+    /// the map's "now" was up to a step before the as-of date and its counts per stage differed from the snapshot's for
+    /// the same date and model (Churned 311 against the snapshot's 321 on the sample with 14-day steps).
+    /// </summary>
+    internal static DateTime TimelineStart(DateTime from, DateTime to, int stepDays)
+    {
+        if (stepDays < 1)
+        {
+            throw new InvalidInputException($"the step must be at least one day (got {stepDays})");
+        }
+        double days = Math.Max(1, (to - from.AddDays(-90)).TotalDays);
+        return to.AddDays(-stepDays * Math.Ceiling(days / stepDays));
+    }
+
     public static JourneyRunResult Run(JourneyOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
         var steps = new List<JourneyRunStep>();
@@ -81,12 +98,11 @@ public static class JourneyRun
         };
         analysis.Validate();
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
-        // Timelines start 90 days before the window, so stays that began before it have their real start.
-        var start = from.AddDays(-90);
+        var start = TimelineStart(from, to, options.StepDays);
         var history = StageHistory.Build(events, stages, start, to, options.StepDays, champion, allFeatures: true, out var rolling, cancellationToken);
         Done("stage timelines");
-        // The signals now: the timelines' features slid the last few days to the window's end.
-        var table = (to - start).Ticks % TimeSpan.TicksPerDay == 0 ? rolling.Advance(to, cancellationToken) : events.FeaturesAt(to, cancellationToken);
+        // The signals now: the timelines' features at the window's end (their last date).
+        var table = rolling.Advance(to, cancellationToken);
         var (churn, lead) = StageHistory.ScoresOf(table, champion);
         var tickets = table.Numbers(FeatureNames.Tickets30d);
         var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
@@ -125,6 +141,8 @@ public static class JourneyRun
         Done("cohorts");
         map = JourneyAnalysis.With(map, stages, history, members, analysis with { Segments = SegmentsOf(champion, table), TimelinesStart = start });
         Done("process analysis (funnels, durations, variants, bottlenecks, conformance)");
+        map = map with { Milestones = MilestoneGraph.Build(events, from, to, members) };
+        Done("milestone graph");
         map = map with { Insights = JourneyInsights.From(map, overall) };
         var directory = options.OutputDirectory ?? JourneyMapFolders.For(registry.Root, options.Segment, options.Account);
         map = map.Write(directory);

@@ -15,6 +15,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchTrainCommand());
         Subcommands.Add(new BenchScoreCommand());
         Subcommands.Add(new BenchJourneyCommand());
+        Subcommands.Add(new BenchDfgCommand());
         Subcommands.Add(new BenchPeersCommand());
         Subcommands.Add(new BenchPeerTaskCommand());
         Subcommands.Add(new BenchWorldsCommand());

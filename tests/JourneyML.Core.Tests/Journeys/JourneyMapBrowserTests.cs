@@ -29,7 +29,11 @@ public sealed class JourneyMapBrowserTests
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 6, 24, 0, 0, 0, DateTimeKind.Utc);
         var history = StageHistory.Build(dataset, stages, from.AddDays(-90), to, stepDays: 14);
-        var map = JourneyMap.Build(stages, history, from, to) with { Touchpoints = Touchpoints.Build(dataset, stages, history, from, to) };
+        var map = JourneyMap.Build(stages, history, from, to) with
+        {
+            Touchpoints = Touchpoints.Build(dataset, stages, history, from, to),
+            Milestones = MilestoneGraph.Build(EventTimeline.Build(dataset), from, to),
+        };
         map = map with { Insights = JourneyInsights.From(map) };
         var dir = TempFolder.Create("map");
         map.Write(dir);
@@ -47,6 +51,15 @@ public sealed class JourneyMapBrowserTests
         Assert.True(System.Text.RegularExpressions.Regex.Matches(dom, "class=\"move").Count >= 10);
         Assert.Contains("class=\"move backward\"", dom);
         Assert.Contains("<ol id=\"insights\">", dom);
+        // The milestones' directly-follows graph: every milestone a box, the busiest edges drawn and labelled with count and median time.
+        Assert.Contains("<svg id=\"milestones\"", dom);
+        foreach (var milestone in map.Milestones!.Activities)
+        {
+            Assert.Contains($"data-milestone=\"{milestone.Name}\"", dom);
+        }
+        Assert.Equal(Math.Min(map.Milestones.Edges.Count, 25), System.Text.RegularExpressions.Regex.Matches(dom, "class=\"dfg-edge\"").Count);
+        var top = map.Milestones.Edges[0];
+        Assert.Contains($"{top.Count:N0} · {JourneyMapMarkdown.Duration(top.MedianDays)}</text>", dom);
 
         // A screenshot that is not blank: the flow is drawn in colour.
         var png = Path.Combine(dir, "map.png");
@@ -63,5 +76,22 @@ public sealed class JourneyMapBrowserTests
             }
         }
         Assert.True(blue > 200, "the stage boxes are drawn");
+
+        // The milestone graph is drawn too: purple boxes below the stage flow.
+        var milestonesPng = Path.Combine(dir, "milestones.png");
+        File.WriteAllText(Path.Combine(dir, "milestones.html"), "<!DOCTYPE html><html><body style=\"margin:0\">" +
+            System.Text.RegularExpressions.Regex.Match(html, "<svg id=\"milestones\".*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline).Value + "</body></html>");
+        RunChromium($"--screenshot={milestonesPng}", "--window-size=1600,420", new Uri(Path.Combine(dir, "milestones.html")).AbsoluteUri);
+        using var graph = SKBitmap.Decode(milestonesPng);
+        int purple = 0;
+        for (int y = 0; y < graph.Height; y += 4)
+        {
+            for (int x = 0; x < graph.Width; x += 4)
+            {
+                var c = graph.GetPixel(x, y);
+                purple += c.Red > 120 && c.Blue > 150 && c.Green < 150 ? 1 : 0;
+            }
+        }
+        Assert.True(purple > 100, $"the milestone boxes and edges are drawn ({purple} purple samples)");
     }
 }

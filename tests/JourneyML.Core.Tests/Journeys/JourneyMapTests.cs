@@ -119,8 +119,10 @@ public sealed class JourneyInsightTests
         {
             Touchpoints =
             [
-                new Touchpoint("MQL", "action", "webinar_attended", 35, 40, 30, 20, 5, 3.0),
-                new Touchpoint("MQL", "action", "download", 4, 40, 3, 20, 1, 1.5), // too few to say anything
+                Touchpoint.Of("MQL", "action", "webinar_attended", 35, 40, 30, 20, 5, definesExit: false),
+                Touchpoint.Of("MQL", "action", "download", 4, 40, 3, 20, 1, definesExit: false), // too few to say anything
+                // The purchase that makes a lead a customer "goes with moving on" by definition: never an insight.
+                Touchpoint.Of("MQL", "action", "purchase", 30, 40, 30, 20, 2, definesExit: true),
             ],
         };
         var overallTimelines = timelines.ToDictionary(t => t.Key, t => t.Value);
@@ -131,7 +133,8 @@ public sealed class JourneyInsightTests
         var segmentMap = map with { Segment = "evaluators" };
         var overall = JourneyMap.Build(stages, overallTimelines, start, start.AddDays(120));
         var insights = JourneyInsights.From(segmentMap, overall);
-        Assert.Contains(insights, i => i.Kind == "touchpoint" && i.Text.StartsWith("In MQL, customers with a webinar attended move forward 3.0x as often (30 of 40", StringComparison.Ordinal));
+        Assert.Contains(insights, i => i.Kind == "touchpoint" && i.Text.StartsWith("In MQL, customers with a webinar attended move forward 3.0x as often (95% interval 1.4x-6.5x; 30 of 40 forward stays against 5 of 20 others): an association, not a cause", StringComparison.Ordinal));
+        Assert.DoesNotContain(insights, i => i.Text.Contains("purchase", StringComparison.Ordinal));
         Assert.DoesNotContain(insights, i => i.Text.Contains("download", StringComparison.Ordinal));
         Assert.Contains(insights, i => i.Kind == "drop-off" && i.Text.StartsWith("33% of those leaving MQL leave the path", StringComparison.Ordinal));
         Assert.Contains(insights, i => i.Kind == "segment" && i.Text == "MQL → SQL conversion is 67% in segment 'evaluators' against 33% overall");
