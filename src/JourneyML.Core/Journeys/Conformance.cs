@@ -137,7 +137,7 @@ internal static class Conformance
                 }
                 var kind = window.KindOf(move.Item1, move.Item2);
                 // A move the geometry calls forward but the design does not list is still outside it.
-                kind = kind == MoveKinds.Forward ? MoveKinds.NotInDesign : kind;
+                kind = kind == DesignMoves.Forward ? DesignMoves.NotInDesign : kind;
                 kinds[kind] = (kinds.GetValueOrDefault(kind).Moves + 1, kinds.GetValueOrDefault(kind).Customers + (kindsNow.Add(kind) ? 1 : 0));
                 moves[move] = (moves.GetValueOrDefault(move).Moves + 1, moves.GetValueOrDefault(move).Customers + (movesNow.Add(move) ? 1 : 0));
             }
@@ -150,7 +150,7 @@ internal static class Conformance
             .Select(k => new Deviation(k.Key, k.Value.Moves, k.Value.Customers, (double)k.Value.Customers / movers)).ToList();
         var top = moves.OrderByDescending(m => m.Value.Customers).ThenByDescending(m => m.Value.Moves)
             .ThenBy(m => m.Key.Item1, StringComparer.Ordinal).ThenBy(m => m.Key.Item2, StringComparer.Ordinal).Take(ConformanceResult.TopCount)
-            .Select(m => new DeviatingMove(m.Key.Item1, m.Key.Item2, window.KindOf(m.Key.Item1, m.Key.Item2) is var k && k == MoveKinds.Forward ? MoveKinds.NotInDesign : k,
+            .Select(m => new DeviatingMove(m.Key.Item1, m.Key.Item2, window.KindOf(m.Key.Item1, m.Key.Item2) is var k && k == DesignMoves.Forward ? DesignMoves.NotInDesign : k,
                 m.Value.Moves, m.Value.Customers)).ToList();
         return new ConformanceResult(design.Source, design.Moves, window.Timelines.Count, movers, following,
             movers == 0 ? null : (double)following / movers, interval?.Low, interval?.High, total, allowedMoves,

@@ -75,7 +75,7 @@ public static class JourneyAnalysis
 }
 
 /// <summary>How a move relates to the designed path.</summary>
-public static class MoveKinds
+public static class DesignMoves
 {
     public const string Forward = "forward";
     public const string Skip = "skipped stages";
@@ -114,12 +114,12 @@ internal sealed class AnalysisWindow(StageModel model, DateTime from, DateTime t
         int a = PathIndex(from), b = PathIndex(to);
         return (a, b) switch
         {
-            ( >= 0, >= 0) when b == a + 1 => MoveKinds.Forward,
-            ( >= 0, >= 0) when b > a => MoveKinds.Skip,
-            ( >= 0, >= 0) => MoveKinds.Backward,
-            ( >= 0, _) => MoveKinds.OffPath,
-            (_, >= 0) => MoveKinds.BackOnPath,
-            _ => MoveKinds.BetweenOffPath,
+            ( >= 0, >= 0) when b == a + 1 => DesignMoves.Forward,
+            ( >= 0, >= 0) when b > a => DesignMoves.Skip,
+            ( >= 0, >= 0) => DesignMoves.Backward,
+            ( >= 0, _) => DesignMoves.OffPath,
+            (_, >= 0) => DesignMoves.BackOnPath,
+            _ => DesignMoves.BetweenOffPath,
         };
     }
 

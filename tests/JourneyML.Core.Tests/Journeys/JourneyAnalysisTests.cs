@@ -139,7 +139,7 @@ public sealed class JourneyAnalysisTests
         };
         var map = Analyse(timelines);
         var slowest = map.Bottlenecks.SlowestMoves[0];
-        Assert.Equal(("SQL", "MQL", MoveKinds.Backward, 59.0), (slowest.From, slowest.To, slowest.Kind, slowest.Median!.Days));
+        Assert.Equal(("SQL", "MQL", DesignMoves.Backward, 59.0), (slowest.From, slowest.To, slowest.Kind, slowest.Median!.Days));
         var sql = map.Bottlenecks.Stages.Single(s => s.Stage == "SQL");
         Assert.Equal((2, 1, 0.5), (sql.Customers, sql.Reentered, sql.ReentryShare));
         Assert.Equal(59 + 112 + 10, sql.CustomerDays); // a: Jan 1-Mar 1 and Mar 11-Jul 1; b: Jan 1-11
@@ -177,10 +177,10 @@ public sealed class JourneyAnalysisTests
         Assert.Equal((5, 4, 1), (c.Customers, c.CustomersWhoMoved, c.Following));
         Assert.Equal(0.25, c.Share);
         Assert.Equal((6, 3), (c.Moves, c.AllowedMoves));
-        Assert.Equal(1, c.Deviations.Single(d => d.Kind == MoveKinds.Skip).Customers);
-        Assert.Equal(1, c.Deviations.Single(d => d.Kind == MoveKinds.Backward).Customers);
-        Assert.Equal(1, c.Deviations.Single(d => d.Kind == MoveKinds.OffPath).Customers);
-        Assert.Contains(c.TopDeviatingMoves, m => m is { From: "MQL", To: "Opportunity", Kind: MoveKinds.Skip, Customers: 1 });
+        Assert.Equal(1, c.Deviations.Single(d => d.Kind == DesignMoves.Skip).Customers);
+        Assert.Equal(1, c.Deviations.Single(d => d.Kind == DesignMoves.Backward).Customers);
+        Assert.Equal(1, c.Deviations.Single(d => d.Kind == DesignMoves.OffPath).Customers);
+        Assert.Contains(c.TopDeviatingMoves, m => m is { From: "MQL", To: "Opportunity", Kind: DesignMoves.Skip, Customers: 1 });
         Assert.Equal(DesignedJourney.PathSource, c.Design);
     }
 
@@ -193,7 +193,7 @@ public sealed class JourneyAnalysisTests
         var c = Analyse(ConformanceTimelines(), new JourneyAnalysisOptions { Designed = DesignedJourney.Load(file, Stages) }).Conformance;
         Assert.Equal(2, c.Following); // a, and b whose skip the design allows
         Assert.Equal("designed.json", c.Design);
-        Assert.DoesNotContain(c.Deviations, d => d.Kind == MoveKinds.Skip);
+        Assert.DoesNotContain(c.Deviations, d => d.Kind == DesignMoves.Skip);
 
         File.WriteAllText(file, """{ "moves": [ { "from": "MQL", "to": "SQL" }, { "from": "SQL", "to": "Contract" } ] }""");
         var error = Assert.Throws<InvalidInputException>(() => DesignedJourney.Load(file, Stages));
