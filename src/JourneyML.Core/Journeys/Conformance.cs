@@ -109,6 +109,10 @@ public sealed record ConformanceResult(
 
 internal static class Conformance
 {
+    /// <summary>The kind of a move the design does not allow; one the path calls forward is still outside the design.</summary>
+    private static string DeviationKind(AnalysisWindow window, string from, string to) =>
+        window.KindOf(from, to) is var kind && kind == DesignMoves.Forward ? DesignMoves.NotInDesign : kind;
+
     public static ConformanceResult Build(AnalysisWindow window, DesignedJourney design)
     {
         var allowed = design.Moves.Select(m => (m.From, m.To)).ToHashSet();
@@ -135,9 +139,7 @@ internal static class Conformance
                     allowedMoves++;
                     continue;
                 }
-                var kind = window.KindOf(move.Item1, move.Item2);
-                // A move the geometry calls forward but the design does not list is still outside it.
-                kind = kind == DesignMoves.Forward ? DesignMoves.NotInDesign : kind;
+                var kind = DeviationKind(window, move.Item1, move.Item2);
                 kinds[kind] = (kinds.GetValueOrDefault(kind).Moves + 1, kinds.GetValueOrDefault(kind).Customers + (kindsNow.Add(kind) ? 1 : 0));
                 moves[move] = (moves.GetValueOrDefault(move).Moves + 1, moves.GetValueOrDefault(move).Customers + (movesNow.Add(move) ? 1 : 0));
             }
@@ -150,8 +152,7 @@ internal static class Conformance
             .Select(k => new Deviation(k.Key, k.Value.Moves, k.Value.Customers, (double)k.Value.Customers / movers)).ToList();
         var top = moves.OrderByDescending(m => m.Value.Customers).ThenByDescending(m => m.Value.Moves)
             .ThenBy(m => m.Key.Item1, StringComparer.Ordinal).ThenBy(m => m.Key.Item2, StringComparer.Ordinal).Take(ConformanceResult.TopCount)
-            .Select(m => new DeviatingMove(m.Key.Item1, m.Key.Item2, window.KindOf(m.Key.Item1, m.Key.Item2) is var k && k == DesignMoves.Forward ? DesignMoves.NotInDesign : k,
-                m.Value.Moves, m.Value.Customers)).ToList();
+            .Select(m => new DeviatingMove(m.Key.Item1, m.Key.Item2, DeviationKind(window, m.Key.Item1, m.Key.Item2), m.Value.Moves, m.Value.Customers)).ToList();
         return new ConformanceResult(design.Source, design.Moves, window.Timelines.Count, movers, following,
             movers == 0 ? null : (double)following / movers, interval?.Low, interval?.High, total, allowedMoves,
             total == 0 ? null : (double)allowedMoves / total, deviations, top, Days.TooSmallWords(movers, "customers who moved"));
