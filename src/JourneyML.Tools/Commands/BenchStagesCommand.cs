@@ -15,6 +15,7 @@ internal sealed class BenchStagesCommand : Command
     private static readonly Option<string> s_world = new("--world") { Description = "The generated world (b2b-saas, subscription or small).", DefaultValueFactory = _ => "b2b-saas" };
     private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations.", DefaultValueFactory = _ => 7 };
     private static readonly Option<DirectoryInfo?> s_data = new("--data") { Description = "A folder the generator wrote (with stage_paths) to measure instead of generating one." };
+    private static readonly Option<FileInfo?> s_stages = new("--stages") { Description = "A stages.json to measure instead of the default stages (stage names read as the default's)." };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
 
     public BenchStagesCommand() : base("stages", "Hold the default stages' timelines against the generator's planted stage paths: customer-days in agreement and backward moves, with and without exit conditions.")
@@ -23,6 +24,7 @@ internal sealed class BenchStagesCommand : Command
         Options.Add(s_world);
         Options.Add(s_step);
         Options.Add(s_data);
+        Options.Add(s_stages);
         Options.Add(s_results);
         s_world.AcceptOnlyFromAmong([.. Enum.GetValues<GeneratorWorld>().Select(GeneratorWorlds.NameOf)]);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
@@ -37,8 +39,8 @@ internal sealed class BenchStagesCommand : Command
                 Console.Error.WriteLine($"Generating {customers:N0} customers of the {GeneratorWorlds.NameOf(world)} world into {data} ...");
                 new SampleGenerator(new GeneratorOptions { Customers = customers, Seed = 1, World = world }).Generate(data, cancellationToken: cancellationToken);
             }
-            var (with, without) = StageAgreementRun.Run(data, step, cancellationToken);
-            Console.WriteLine($"{(given ?? $"{GeneratorWorlds.NameOf(world)}, {customers:N0} customers")}, default stages evaluated every {step} days over the last 365 days (no models: At-risk left out)");
+            var (with, without) = StageAgreementRun.Run(data, step, parse.GetValue(s_stages)?.FullName, cancellationToken);
+            Console.WriteLine($"{(given ?? $"{GeneratorWorlds.NameOf(world)}, {customers:N0} customers")}, {(parse.GetValue(s_stages) is { } file ? file.Name : "default stages")} evaluated every {step} days over the last 365 days (no models: At-risk left out)");
             foreach (var (name, result) in new[] { ("with exit conditions", with), ("without (each date on its own)", without) })
             {
                 Console.WriteLine(name + ":");
