@@ -210,13 +210,16 @@ public static class StageAgreement
 public static class StageAgreementRun
 {
     /// <summary>Rebuilds the default stages' timelines (no models: stage rules on behaviour and status alone) from 90 days after the data start to the data's as-of date.</summary>
-    public static (StageAgreementResult WithExits, StageAgreementResult WithoutExits) Run(string dataDirectory, int stepDays = 7, CancellationToken cancellationToken = default)
+    /// <param name="stagesFile">A stages.json to hold against the planted paths instead of the default (its names read as the default's, <see cref="StageAgreement.PlantedName"/>).</param>
+    public static (StageAgreementResult WithExits, StageAgreementResult WithoutExits) Run(string dataDirectory, int stepDays = 7, string? stagesFile = null,
+        CancellationToken cancellationToken = default)
     {
         var planted = StageAgreement.TryLoadPlanted(dataDirectory)
             ?? throw new DataFileException(dataDirectory, $"no {PlantedStagePaths.FileName}.csv or .parquet: generate the data with this version of the generator");
         var dataset = Dataset.Open(dataDirectory, new ValidationReport());
         var features = Core.Features.FeatureNames.Definitions.Select(d => d.Name).ToList();
-        var stages = StageModel.Default(new StageSignals(features) { HasChurnRisk = false, HasLeadScore = false });
+        var signals = new StageSignals(features) { HasChurnRisk = false, HasLeadScore = false };
+        var stages = stagesFile is null ? StageModel.Default(signals) : StageModel.Load(stagesFile, signals);
         var start = dataset.DataAsOf.AddDays(-365);
         var from = new DateTime(start.Year, start.Month, start.Day, 0, 0, 0, DateTimeKind.Utc);
         var to = from.AddDays((int)((dataset.DataAsOf - from).TotalDays / stepDays) * stepDays);
