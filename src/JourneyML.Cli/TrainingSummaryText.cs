@@ -86,7 +86,7 @@ internal static class TrainingSummaryText
         $"; calibration {c.Method}, ECE {c.HoldoutEce:F3}{EceQualifier(c)}");
 
     /// <summary>Whether an ECE above the aim is more than a holdout of that size gives by chance (older metadata: the aim alone).</summary>
-    private static string EceQualifier(CalibrationSummary c) => c.HoldoutEce < CalibrationSummary.EceAim ? ""
+    internal static string EceQualifier(CalibrationSummary c) => c.HoldoutEce < CalibrationSummary.EceAim ? ""
         : c.Uncertainty is not { } u ? string.Create(CultureInfo.InvariantCulture, $" (above the aim of {CalibrationSummary.EceAim:F2})")
         : string.Create(CultureInfo.InvariantCulture,
             $" (above the aim of {CalibrationSummary.EceAim:F2}, {(u.WithinChance ? "within" : "beyond")} what chance alone gives on {u.Customers:N0}: a perfectly calibrated model shows {u.Chance:F3}, up to {u.ChanceHigh:F3})");

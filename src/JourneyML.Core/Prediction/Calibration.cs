@@ -319,7 +319,7 @@ public static class CalibrationError
     private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Floor(q * (sorted.Length - 1) + 0.5), 0, sorted.Length - 1)];
 }
 
-/// <summary>The calibrator a model ships with: Platt, isotonic or none, chosen on out-of-fold log loss.</summary>
+/// <summary>The calibrator a model ships with: Platt, isotonic, their blend or none, chosen on out-of-fold log loss.</summary>
 internal sealed record ChosenCalibrator(string Method, PlattCalibration Platt, IsotonicCalibration? Isotonic, IReadOnlyList<CalibratorTrial> Trials, string Reason);
 
 /// <summary>

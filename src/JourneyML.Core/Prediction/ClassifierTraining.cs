@@ -60,7 +60,7 @@ public sealed record ClassifierResult(
 /// <summary>
 /// Model selection without AutoML: a small sweep over ML.NET trainers, k-fold cross-validation on the training
 /// part (repeated below <see cref="ClassifierOptions.SmallDataRows"/> labelled customers), chosen on PR-AUC (ties within
-/// 0.002 on ROC AUC), a calibrator (Platt, isotonic or none) chosen on the chosen candidate's out-of-fold log loss, a
+/// 0.002 on ROC AUC), a calibrator (Platt, isotonic, their blend or none) chosen on the chosen candidate's out-of-fold log loss, a
 /// refit on the whole training part, and metrics on a stratified holdout. Deterministic for a seed.
 /// </summary>
 public static class ClassifierTraining

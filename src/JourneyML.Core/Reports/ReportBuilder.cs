@@ -408,6 +408,8 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
     {
         null => $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}.",
         { Method: CalibrationMethod.Isotonic } c => $"Isotonic calibration (pool-adjacent-violators) fitted on out-of-fold scores. Why: {c.Reason}.",
+        { Method: CalibrationMethod.Blend } c => $"The mean of isotonic calibration (pool-adjacent-violators) and Platt scaling (A = {Format.Number(task.Calibration.A, 4)}, " +
+            $"B = {Format.Number(task.Calibration.B, 4)}), both fitted on out-of-fold scores. Why: {c.Reason}.",
         { Method: CalibrationMethod.None } c => $"No calibrator: the trainer's own probability (the logistic of its score). Why: {c.Reason}.",
         var c => $"Platt scaling fitted on out-of-fold scores: A = {Format.Number(task.Calibration.A, 4)}, B = {Format.Number(task.Calibration.B, 4)}. Why: {c.Reason}.",
     };

@@ -319,6 +319,14 @@ public sealed class ModelSelectionTests
         Assert.Equal(task.HoldoutRows, noise.Customers);
         Assert.True(noise.Low <= noise.High && calibration.HoldoutEce <= noise.High, noise.Sentence);
         Assert.Contains(noise.Sentence, report);
+        // The report names the calibrator in use, not Platt for every other one.
+        Assert.Contains(calibration.Method switch
+        {
+            CalibrationMethod.Blend => "The mean of isotonic calibration",
+            CalibrationMethod.Isotonic => "Isotonic calibration",
+            CalibrationMethod.None => "No calibrator",
+            _ => "Platt scaling fitted",
+        }, report);
         Assert.Contains(calibration.Reason, report);
         // What was saved scores as what was trained.
         var loaded = new JourneyML.Core.Registry.ModelRegistry(Path.Combine(root, "models")).LoadChampion()!;
