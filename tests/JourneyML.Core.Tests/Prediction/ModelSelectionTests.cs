@@ -91,7 +91,7 @@ public sealed class ModelSelectionTests
         // Two logistic regressions whose penalties barely differ: any lead one has over the other is noise.
         var twins = new ClassifierOptions { Candidates = [Logistic(0.1), Logistic(0.12)], SmallDataRows = 5_000 };
         var small = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), twins);
-        Assert.Contains("5 x 2-fold repeated cross-validation", small.SelectionReason);
+        Assert.Contains("2 x 5-fold repeated cross-validation", small.SelectionReason);
         Assert.True(small.SelectionReason.Contains("The choice is within noise", StringComparison.Ordinal), small.SelectionReason);
         Assert.Contains("10 fold runs", small.SelectionReason);
         Assert.True(small.SelectionWithinNoise);
