@@ -24,8 +24,16 @@ public sealed record ClassifierOptions
     /// ranks candidates by the luck of one split.
     /// </summary>
     public int SmallDataRows { get; init; } = 1_000;
-    public int SmallDataRepeats { get; init; } = 5;
-    public int SmallDataFolds { get; init; } = 2;
+    /// <remarks>
+    /// 2 x 5-fold rather than 5 x 2-fold: the same ten fold runs, but each fit sees 80% of the training part, not half.
+    /// On a few hundred customers in accounts the learning curve is steep: on the small world (166 training customers in
+    /// 93 accounts) every candidate's 2-fold ROC AUC was 0.43-0.52 (scikit-learn's on the same folds and vectors too),
+    /// against 0.53-0.62 with 5 folds, so 2-fold runs ranked candidates by what they do on 83 customers and the out-of-fold
+    /// scores the calibrator learns from came from models much weaker than the one shipped. Over seeds 1-3 of the small
+    /// world the chosen models' independent test ROC AUC rose from 0.637 to 0.643 (churn) and 0.539 to 0.598 (lead).
+    /// </remarks>
+    public int SmallDataRepeats { get; init; } = 2;
+    public int SmallDataFolds { get; init; } = 5;
 }
 
 /// <summary>One candidate's cross-validated scores.</summary>

@@ -7,7 +7,7 @@ internal sealed record CandidateRun(double PrAuc, double Auc, double Std, double
 
 /// <summary>
 /// How the candidates are compared: one k-fold pass, or below <see cref="ClassifierOptions.SmallDataRows"/> labelled
-/// customers repeated cross-validation (5 x 2-fold by default), whose ten fold runs average out the luck of one split.
+/// customers repeated cross-validation (2 x 5-fold by default), whose ten fold runs average out the luck of one split.
 /// </summary>
 internal sealed record CrossValidationPlan(int Folds, int Repeats, bool SmallData, int SmallDataRows)
 {

@@ -147,7 +147,7 @@ public sealed class ModelSelectionTests
         // Two logistic regressions whose penalties barely differ: any lead one has over the other is noise.
         var twins = new ClassifierOptions { Candidates = [Logistic(0.1), Logistic(0.12)], SmallDataRows = 5_000 };
         var small = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), twins);
-        Assert.Contains("5 x 2-fold repeated cross-validation", small.SelectionReason);
+        Assert.Contains("2 x 5-fold repeated cross-validation", small.SelectionReason);
         Assert.True(small.SelectionReason.Contains("The choice is within noise", StringComparison.Ordinal), small.SelectionReason);
         Assert.Contains("10 fold runs", small.SelectionReason);
         Assert.True(small.SelectionWithinNoise);
@@ -331,5 +331,32 @@ public sealed class ModelSelectionTests
         // What was saved scores as what was trained.
         var loaded = new JourneyML.Core.Registry.ModelRegistry(Path.Combine(root, "models")).LoadChampion()!;
         Assert.NotNull(task.Task == PredictionTask.Churn ? loaded.Churn : loaded.Lead);
+    }
+
+    [Fact]
+    public void On_the_small_world_the_churn_model_ranks_its_holdout_as_its_scores_do_and_close_to_the_oracle()
+    {
+        // The small world (300 customers in 155 accounts, 207 paying as of T, 52 churners): its churn and lead models read
+        // 0.36 and 0.10 holdout ROC AUC, every driver's importance negative, because a Platt curve with a negative slope,
+        // fitted on out-of-fold scores of models that saw half the rows, turned models that ranked well upside down.
+        var root = TempFolder.Create("small-world-churn");
+        var generator = new GeneratorOptions { World = GeneratorWorld.Small, Customers = 300, Seed = 1 };
+        new SampleGenerator(generator).Generate(root);
+        var table = BehaviourFeatures.Build(Dataset.Open(root, new ValidationReport()), new FeatureOptions { AsOf = generator.ReferenceAsOf }).Table;
+        var truth = GroundTruth.TryLoad(root)!.AlignTo(table.CustomerIds);
+
+        var result = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), new ClassifierOptions(), truth.ChurnProbability);
+
+        // What a user reads ranks the holdout exactly as the model's raw scores do: calibration changes no order.
+        var ml = new Microsoft.ML.MLContext(1);
+        var bound = result.Model.Vectorizer.Bind(table);
+        var raw = result.Model.RawScores(ml, VectorData.View(ml, [.. result.HoldoutRows.Select(bound.Transform)], result.Model.Vectorizer.Width), result.HoldoutRows.Length);
+        var holdoutTruth = result.HoldoutRows.Select(r => table.Labels[PredictionTask.Churn.Label][r]).ToArray();
+        Assert.Equal(ClassificationMetrics.RocAuc(raw, holdoutTruth), result.Holdout.Auc, 9);
+        // Better than chance, and within 0.15 of the planted truth scored on the same 41 customers (0.745).
+        Assert.True(result.Holdout.Auc > 0.55, $"holdout ROC AUC {result.Holdout.Auc:F3}");
+        Assert.True(result.OracleAuc!.Value - result.Holdout.Auc < 0.15, $"holdout ROC AUC {result.Holdout.Auc:F3}, oracle {result.OracleAuc:F3}");
+        // The drivers it names help its ranking: shuffling the top one costs holdout AUC.
+        Assert.True(result.Importance[0].AucDrop > 0, $"top driver {result.Importance[0].Feature}: {result.Importance[0].AucDrop:F3}");
     }
 }
