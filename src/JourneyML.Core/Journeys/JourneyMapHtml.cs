@@ -256,7 +256,7 @@ public static class JourneyMapHtml
         sb.Append("<table id=\"milestone-edges\"><tr><th>from</th><th>to</th><th>times</th><th>median time</th><th>p90 time</th></tr>");
         foreach (var e in g.Edges.Take(JourneyMapMarkdown.MilestoneEdgesShown))
         {
-            sb.Append("<tr><td>").Append(E(e.From)).Append("</td><td>").Append(E(e.To)).Append("</td>").Append(N(e.Count.ToString("N0", Inv)))
+            sb.Append("<tr><td>").Append(E(g.Label(e.From))).Append("</td><td>").Append(E(g.Label(e.To))).Append("</td>").Append(N(e.Count.ToString("N0", Inv)))
                 .Append(N(JourneyMapMarkdown.Duration(e.MedianDays))).Append(N(JourneyMapMarkdown.Duration(e.P90Days))).Append("</tr>");
         }
         sb.Append("</table>");
@@ -279,7 +279,12 @@ public static class JourneyMapHtml
             x[a.Name] = left + boxWidth / 2.0;
             svg.Append(Inv, $"<g class=\"milestone\" data-milestone=\"{E(a.Name)}\"><rect x=\"{left}\" y=\"{top}\" width=\"{boxWidth}\" height=\"{boxHeight}\" rx=\"6\" fill=\"#8e44ad\" fill-opacity=\"{0.2 + 0.6 * a.Events / maxEvents:0.00}\" stroke=\"#4a235a\"/>");
             svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 18}\" text-anchor=\"middle\" font-weight=\"bold\">{E(a.Name.Replace('_', ' '))}</text>");
-            svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 34}\" text-anchor=\"middle\">{a.Events:N0}</text></g>");
+            svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + 34}\" text-anchor=\"middle\">{a.Events:N0}</text>");
+            if (a.TheirNames.Count > 0)
+            {
+                svg.Append(Inv, $"<text x=\"{left + boxWidth / 2}\" y=\"{top + boxHeight + 14}\" text-anchor=\"middle\" fill=\"#555\">{E(string.Join(", ", a.TheirNames))}</text>");
+            }
+            svg.Append("</g>");
         }
         var drawn = g.Edges.Take(JourneyMapMarkdown.MilestoneEdgesShown).ToList();
         int maxCount = Math.Max(1, drawn.Count == 0 ? 1 : drawn.Max(e => e.Count));

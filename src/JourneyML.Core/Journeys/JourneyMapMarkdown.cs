@@ -241,7 +241,7 @@ public static class JourneyMapMarkdown
             return;
         }
         Table(sb, null, "| from | to | times | median time | p90 time |", "|---|---|---:|---:|---:|",
-            g.Edges.Take(MilestoneEdgesShown), e => string.Create(s_inv, $"| {Escape(e.From)} | {Escape(e.To)} | {e.Count:N0} | {Duration(e.MedianDays)} | {Duration(e.P90Days)} |"));
+            g.Edges.Take(MilestoneEdgesShown), e => string.Create(s_inv, $"| {Escape(g.Label(e.From))} | {Escape(g.Label(e.To))} | {e.Count:N0} | {Duration(e.MedianDays)} | {Duration(e.P90Days)} |"));
         sb.AppendLine(string.Create(s_inv, $"First milestone: {string.Join(", ", g.Start.OrderByDescending(x => x.Value).Select(x => $"{Escape(x.Key)} {x.Value:N0}"))}. Last: {string.Join(", ", g.End.OrderByDescending(x => x.Value).Select(x => $"{Escape(x.Key)} {x.Value:N0}"))}."));
         sb.AppendLine();
         foreach (var v in g.TopVariants.Take(5))

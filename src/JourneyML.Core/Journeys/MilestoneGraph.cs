@@ -6,7 +6,11 @@ using JourneyML.Core.Features;
 namespace JourneyML.Core.Journeys;
 
 /// <summary>A milestone and how often it happened in the window: events, and customers with at least one.</summary>
-public sealed record MilestoneActivity(string Name, int Events, int Customers);
+public sealed record MilestoneActivity(string Name, int Events, int Customers)
+{
+    /// <summary>The export's own event names mapped onto this milestone (journeyml.json's events.types), where they differ from it: shown as the user wrote them.</summary>
+    public IReadOnlyList<string> TheirNames { get; init; } = [];
+}
 
 /// <summary>One milestone directly followed by another in a customer's events: how often, and the time between them.</summary>
 public sealed record MilestoneEdge(string From, string To, int Count, double MedianDays, double P90Days);
@@ -79,8 +83,17 @@ public sealed record MilestoneGraph(int Customers, int Events, IReadOnlyList<Mil
                     totals.Merge(counts);
                 }
             });
-        return totals.ToGraph(topVariants);
+        var graph = totals.ToGraph(topVariants);
+        var theirs = events.Dataset.Mapping.Events.Types
+            .Where(t => !string.Equals(t.Key, t.Value, StringComparison.OrdinalIgnoreCase))
+            .GroupBy(t => t.Value, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(t => t.Key).Order(StringComparer.Ordinal).ToList(), StringComparer.OrdinalIgnoreCase);
+        return graph with { Activities = [.. graph.Activities.Select(a => theirs.TryGetValue(a.Name, out var names) ? a with { TheirNames = names } : a)] };
     }
+
+    /// <summary>A milestone as the page shows it: "purchase (購入)" when the export calls it something else.</summary>
+    public string Label(string milestone) =>
+        Activities.FirstOrDefault(a => a.Name == milestone) is { TheirNames.Count: > 0 } a ? $"{milestone} ({string.Join(", ", a.TheirNames)})" : milestone;
 
     /// <summary>
     /// Customer c's milestones in [from, to) in time order: the sign-up (first on a tie) and the milestone events in the

@@ -14,8 +14,12 @@ namespace JourneyML.Core.Tests.Journeys;
 /// whose event defines leaving the stage, no lift without its counts and interval, no median time for a stage nobody
 /// entered, no "leave the path" for a stage off it, and the page saying lifts are associations, not causes.
 /// </summary>
-public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture<WorldSamples>
+public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture<WorldSamples>, IDisposable
 {
+    private readonly List<string> _folders = [];
+
+    public void Dispose() => _folders.ForEach(TempFolder.TryDelete);
+
     private static readonly Regex s_badArticle = new(@"\b[Aa] (?!u(?:s|ni))[aeiou]", RegexOptions.CultureInvariant);
     private static readonly Regex s_tags = new("<[^>]+>", RegexOptions.CultureInvariant);
 
@@ -95,7 +99,9 @@ public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture
             _ => worlds.Small.Directory,
         };
         var output = TempFolder.Create("map-" + export);
-        var map = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = TempFolder.Create("registry"), StepDays = 14, OutputDirectory = output },
+        var registry = TempFolder.Create("registry");
+        _folders.AddRange([output, registry]);
+        var map = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry, StepDays = 14, OutputDirectory = output },
             NullLogger.Instance).Map;
         _lastDirectory = output;
         var texts = new List<(string, string)>();

@@ -166,3 +166,22 @@ public sealed class JourneyChangeTests
         Assert.Contains("id=\"changes\"", File.ReadAllText(Path.Combine(dir, "journey-map.html")));
     }
 }
+
+public sealed class DefiningEventTests
+{
+    [Fact]
+    public void The_events_that_define_leaving_a_stage_come_from_the_rules_of_the_stages_it_can_move_on_to()
+    {
+        var stages = StageModel.Default([.. FeatureNames.Definitions.Select(d => d.Name)]);
+        var masks = DefiningEvents.Masks(stages);
+        bool Defines(string stage, EventKind kind) => DefiningEvents.Defines(masks[stages.Names.ToList().IndexOf(stage)], kind);
+        Assert.True(Defines("MQL", EventKind.Purchase));           // a purchase makes a lead a customer
+        Assert.True(Defines("MQL", EventKind.MeetingBooked));      // sales touches make an SQL
+        Assert.True(Defines("Interest", EventKind.PricingPageView)); // 3 pricing views in 14 days make an MQL
+        Assert.True(Defines("Adoption", EventKind.Cancellation));  // a cancellation makes a customer churned
+        Assert.False(Defines("Opportunity", EventKind.MeetingBooked)); // an Opportunity leaves by a purchase, not by more meetings
+        Assert.False(Defines("Adoption", EventKind.Renewal));
+        Assert.False(Defines("Adoption", EventKind.TicketOpened));
+        Assert.False(Defines("SQL", EventKind.WebinarAttended));
+    }
+}

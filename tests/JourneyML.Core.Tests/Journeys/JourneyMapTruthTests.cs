@@ -7,14 +7,18 @@ namespace JourneyML.Core.Tests.Journeys;
 
 /// <summary>One truth: the journey map and the snapshot say the same about the same date and model.</summary>
 [Collection(TrainedModelsCollection.Name)]
-public sealed class JourneyMapTruthTests(TrainedModels trained)
+public sealed class JourneyMapTruthTests(TrainedModels trained) : IDisposable
 {
+    private readonly string _registry = TempFolder.Create("truth");
+
+    public void Dispose() => TempFolder.TryDelete(_registry);
+
     [Theory]
     [InlineData(14)]
     [InlineData(7)]
     public void The_maps_last_date_is_the_as_of_date_and_its_stage_counts_are_the_snapshots(int stepDays)
     {
-        var registry = TempFolder.Create("truth");
+        var registry = _registry;
         foreach (var file in Directory.EnumerateFiles(trained.RegistryPath, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(registry, Path.GetRelativePath(trained.RegistryPath, file));
