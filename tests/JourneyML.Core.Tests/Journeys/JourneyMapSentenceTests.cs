@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using JourneyML.Core.Journeys;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Stages;
 using JourneyML.Core.Tests.SampleData;
 using JourneyML.SampleData;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -67,7 +68,8 @@ public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture
     [Fact]
     public void On_a_subscription_business_reactivations_are_counted_and_empty_stages_listed_not_drawn()
     {
-        var (map, texts) = Map("subscription");
+        // The built-in B2B stages on a subscription export: the lead funnel's stages are empty, and comebacks are reactivations.
+        var (map, texts) = Map("subscription", StageModel.DefaultJson);
         var reactivation = Assert.Single(map.Transitions, t => t.Kind == MoveKinds.Reactivation && t.To == "Customer-Onboarding");
         Assert.Equal("Churned", reactivation.From);
         Assert.True(reactivation.Customers >= 5, $"{reactivation.Customers} reactivations");
@@ -88,8 +90,19 @@ public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture
 
     private string? _lastDirectory;
 
-    /// <summary>The journey run on an export (no champion: the stages without scores), and every text of its three files.</summary>
-    private (JourneyMap Map, List<(string Where, string Text)> Texts) Map(string export)
+    [Fact]
+    public void With_the_stages_suggested_for_a_subscription_comebacks_are_reactivations_and_no_path_stage_is_empty()
+    {
+        var (map, _) = Map("subscription");
+        var comebacks = map.Transitions.Where(t => t.From == "Churned" && t.Kind == MoveKinds.Reactivation).ToList();
+        Assert.NotEmpty(comebacks);
+        Assert.Equal(comebacks.Sum(t => t.Customers), map.Stages.Single(s => s.Stage == "Churned").BackOnPath);
+        Assert.Null(map.Stages.Single(s => s.Stage == "Churned").DropOffRate);
+        Assert.DoesNotContain(map.Insights, i => i.Text.Contains("leave the path", StringComparison.Ordinal) && i.Text.Contains("Churned", StringComparison.Ordinal));
+    }
+
+    /// <summary>The journey run on an export (no champion: the stages without scores; <paramref name="stagesJson"/> as the registry's stages.json, or none: suggested), and every text of its three files.</summary>
+    private (JourneyMap Map, List<(string Where, string Text)> Texts) Map(string export, string? stagesJson = null)
     {
         string data = export switch
         {
@@ -101,6 +114,10 @@ public sealed class JourneyMapSentenceTests(WorldSamples worlds) : IClassFixture
         var output = TempFolder.Create("map-" + export);
         var registry = TempFolder.Create("registry");
         _folders.AddRange([output, registry]);
+        if (stagesJson is not null)
+        {
+            File.WriteAllText(Path.Combine(registry, StageModel.DefaultFileName), stagesJson);
+        }
         var map = JourneyRun.Run(new JourneyOptions { DataDirectory = data, RegistryPath = registry, StepDays = 14, OutputDirectory = output },
             NullLogger.Instance).Map;
         _lastDirectory = output;
