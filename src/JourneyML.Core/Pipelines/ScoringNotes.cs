@@ -58,13 +58,15 @@ internal static class ScoringNotes
         sb.AppendLine();
         sb.AppendLine("## Stage rules in use");
         sb.AppendLine();
+        sb.AppendLine(inv, $"Stages: {stages.Source}.");
+        sb.AppendLine();
         if (!stages.Available)
         {
             sb.AppendLine("None: the data has none of the signals the stage rules read.");
         }
         foreach (var stage in (stages.PathAvailable ? stages.Path : []).Concat(stages.OffPath))
         {
-            sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}");
+            sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}{(stage.Why is { } why ? ". Why: " + why : "")}");
         }
         if (atRisk is not null)
         {
