@@ -58,6 +58,8 @@ internal static class ScoringNotes
         sb.AppendLine();
         sb.AppendLine("## Stage rules in use");
         sb.AppendLine();
+        sb.AppendLine(inv, $"Stages: {stages.Source}.");
+        sb.AppendLine();
         if (!stages.Available)
         {
             sb.AppendLine("None: the data has none of the signals the stage rules read.");
@@ -65,7 +67,7 @@ internal static class ScoringNotes
         foreach (var stage in (stages.PathAvailable ? stages.Path : []).Concat(stages.OffPath))
         {
             // A snapshot judges one date; the exit condition applies where a timeline knows the stage before (the journey map).
-            sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}{(StageModel.DescribeExit(stage) is { } exit ? $"; on a timeline it {exit}" : "")}");
+            sb.AppendLine(inv, $"- {stage.Name} ({stage.Kind}): {StageModel.Describe(stage)}{(StageModel.DescribeExit(stage) is { } exit ? $"; on a timeline it {exit}" : "")}{(stage.Why is { } why ? ". Why: " + why : "")}");
         }
         if (atRisk is not null)
         {

@@ -71,15 +71,22 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         return
         [
             Stage("Awareness", "The entry stage: everyone who signed up starts here."),
-            Stage("Interest", "Reading content (3 or more content engagements in 90 days): the first sign of interest the export records.",
-                [C(F.Content90d, ">=", 3)]),
-            Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, or a webinar and a download in 90 days (the usual buying-intent signals).",
-                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1)]),
-            Stage("SQL", $"Sales-qualified: a lead with a sales touch ({Sales()}) in 90 days.", [C(F.SalesTouches90d, ">=", 1), Status("lead")]),
-            Stage("Opportunity", "A lead with 3 or more sales touches in 90 days: a deal being worked.", [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
+            Stay(Stage("Interest", "Reading content (3 or more content engagements in 90 days): the first sign of interest the export records; stays while there is any content engagement in 90 days.",
+                [C(F.Content90d, ">=", 3)]), [C(F.Content90d, ">=", 1)]),
+            Stay(Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, a webinar and a download with heavy reading (8 or more content engagements in 30 days), or very heavy reading (12 or more); stays while the lead score holds 0.4 or the reading 6 in 30 days (the usual buying-intent signals, held so a sliding window alone does not undo them).",
+                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1), C(F.Content30d, ">=", 8)], [C(F.Content30d, ">=", 12), Status("lead")]),
+                [C("lead_score", ">=", 0.4)], [C(F.Content30d, ">=", 6)]),
+            Stay(Stage("SQL", $"Sales-qualified: a lead with 2 or more sales touches ({Sales()}) in 90 days (one alone is often the sign-up form); stays while a sales touch or heavy reading continues.",
+                [C(F.SalesTouches90d, ">=", 2), Status("lead")]),
+                [C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content30d, ">=", 8), Status("lead")]),
+            Stay(Stage("Opportunity", "A lead with 3 or more sales touches in 90 days: a deal being worked; stays while a sales touch or heavy reading continues.",
+                [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
+                [C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content30d, ">=", 8), Status("lead")]),
             Stage("Customer-Onboarding", $"A paying customer not yet in Adoption: new, or using the product less than the adopted do ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Stage("Adoption", $"Value realised: {daysWhy}, and {activeWhy}.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
-            Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, still active as in Adoption.", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", active)]),
+            Stay(Stage("Adoption", $"Value realised: {daysWhy}, and {activeWhy}; stays while active on {StayActive(active)} days in 90.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
+                [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", StayActive(active))]),
+            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, still active as in Adoption.", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", active)]),
+                [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", StayActive(active))]),
             .. OffPath(90, "the usual dormant line"),
         ];
     }
@@ -96,7 +103,8 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
                 [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
             Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
             Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Stage("Adopted", $"Value realised: {daysWhy}, and {activeWhy}.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
+            Stay(Stage("Adopted", $"Value realised: {daysWhy}, and {activeWhy}; stays while active on {StayActive(active)} days in 90.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
+                [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", StayActive(active))]),
         };
         if (table.Find(F.AccountEngagedContacts30d) is not null)
         {
@@ -158,13 +166,23 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     private IEnumerable<StageDefinition> OffPath(int dormantDays, string dormantWhy) =>
     [
         Stage(Churned, $"Cancelled ({profile.Named(EventKind.Cancellation)}) and not back: {ChurnedNow:N0} now.", "off-path", [Status("churned")]),
-        Stage("Dormant", $"No activity for {dormantDays} days ({dormantWhy}).", "off-path", [C(F.DaysSinceLastActivity, ">=", dormantDays)]),
+        Stay(Stage("Dormant", $"No activity for {dormantDays} days ({dormantWhy}); back out once active on 3 days in 30.", "off-path", [C(F.DaysSinceLastActivity, ">=", dormantDays)]),
+            [C(F.ActiveDays30d, "<=", 2)]),
         AtRisk(),
     ];
 
     private static StageDefinition AtRisk() =>
-        Stage("At-risk", "Churn risk at or above the cut the churn model derives at training (twice the base rate): the customers to call first.", "off-path",
-            [new StageCondition { Signal = "churn_risk", Op = ">=", Value = JsonSerializer.SerializeToElement(StageModel.ModelValue) }]);
+        Stage("At-risk", "Churn risk at or above the cut the churn model derives at training (twice the base rate): the customers to call first; listed for at least 28 days once in, so a call can be planned.", "off-path",
+            [new StageCondition { Signal = "churn_risk", Op = ">=", Value = JsonSerializer.SerializeToElement(StageModel.ModelValue) }]) with { MinDays = 28 };
+
+    /// <summary>
+    /// Active days in 90 that keep a customer in an activity stage once in: five twelfths of the entry threshold (the
+    /// built-in stages' 5 of 12), so a quiet fortnight does not send an adopted customer back to onboarding.
+    /// </summary>
+    private static double StayActive(double entryActiveDays) => Math.Max(1, Math.Round(entryActiveDays * 5 / 12));
+
+    /// <summary>A stage with exit conditions: any of <paramref name="stay"/> keeps a customer in it once entered.</summary>
+    private static StageDefinition Stay(StageDefinition stage, params List<StageCondition>[] stay) => stage with { Stay = [.. stay] };
 
     /// <summary>
     /// Active days in 90 days that mark Adoption: the p25 of customers paying for 90 days or more, so three in four

@@ -87,7 +87,9 @@ public sealed record StageSuggestion(SuggestedFor For, IReadOnlyList<StageDefini
             BusinessShape.RepeatPurchase => facts.RepeatPurchase(),
             _ => facts.B2bFunnel(),
         };
-        var (kept, leftOut, counts) = WithoutEmptyStages(candidates, table);
+        // Where a stage is empty now, whether customers passed through it in the 90 days before (counted lazily: most suggestions need none).
+        var earlier = new Lazy<List<Dictionary<string, int>>>(() => [.. new[] { 30, 60, 90 }.Select(d => CountNow(candidates, events.FeaturesAt(at.AddDays(-d), cancellationToken)))]);
+        var (kept, leftOut, counts) = WithoutEmptyStages(candidates, table, stage => earlier.Value.Max(c => c.GetValueOrDefault(stage)));
         var head = new SuggestedFor
         {
             Shape = NameOf(shape),
@@ -100,11 +102,12 @@ public sealed record StageSuggestion(SuggestedFor For, IReadOnlyList<StageDefini
     }
 
     /// <summary>
-    /// The candidate stages with every path stage nobody is in at the as-of date left out (and listed), so the map has no
-    /// empty column; the entry stage stays (it is where new sign-ups start) with why, off-path stages stay (they are for
+    /// The candidate stages with every path stage nobody is in at the as-of date, nor 30, 60 or 90 days before, left out
+    /// (and listed), so the map has no empty column (one customers passed through lately stays, and says so); the entry stage stays (it is where new sign-ups start) with why, off-path stages stay (they are for
     /// what may come), except Churned where the export records no churn at all.
     /// </summary>
-    private static (List<StageDefinition> Kept, List<string> LeftOut, Dictionary<string, int> Counts) WithoutEmptyStages(List<StageDefinition> candidates, FeatureTable table)
+    private static (List<StageDefinition> Kept, List<string> LeftOut, Dictionary<string, int> Counts) WithoutEmptyStages(List<StageDefinition> candidates, FeatureTable table,
+        Func<string, int> mostInLast90Days)
     {
         var counts = CountNow(candidates, table);
         var kept = new List<StageDefinition>();
@@ -115,9 +118,13 @@ public sealed record StageSuggestion(SuggestedFor For, IReadOnlyList<StageDefini
             int now = counts.GetValueOrDefault(stage.Name);
             bool isEntry = entry && stage.Kind == "path";
             entry &= !isEntry;
-            if (now == 0 && stage.Kind == "path" && !isEntry)
+            if (now == 0 && stage.Kind == "path" && !isEntry && mostInLast90Days(stage.Name) is > 0 and var before)
             {
-                leftOut.Add($"{stage.Name}: nobody is in it at the as-of date ({StageModel.Describe(stage)})");
+                stage.Why += $" Nobody is in it at the as-of date, but {before:N0} were 30, 60 or 90 days before: customers pass through it quickly, so it stays.";
+            }
+            else if (now == 0 && stage.Kind == "path" && !isEntry)
+            {
+                leftOut.Add($"{stage.Name}: nobody is in it at the as-of date, nor 30, 60 or 90 days before ({StageModel.Describe(stage)})");
                 continue;
             }
             if (now == 0 && stage.Name == StageFacts.Churned)

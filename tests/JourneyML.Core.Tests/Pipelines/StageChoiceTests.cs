@@ -1,6 +1,7 @@
 using JourneyML.Core.Features;
 using JourneyML.Core.Journeys;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Stages;
 using JourneyML.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,27 @@ public sealed class StageChoiceTests
         Assert.False(File.Exists(Path.Combine(registry, StageModel.SuggestedFileName)));
         Assert.Equal("stages: stages.json", run.Map.Notes[0]);
         Assert.Contains(run.Map.StageRules, s => s.Stage == "Awareness" && s.Why is null);
+    }
+
+    [Fact]
+    public void Training_stores_the_suggestion_and_scoring_uses_it_and_says_so_in_its_report()
+    {
+        using var folder = new TempFolder("stage-choice");
+        var data = Path.Combine(folder, "data");
+        var registry = Path.Combine(folder, "models");
+        SteadyWorld.Write(data, customers: 300);
+        var logs = new FeatureRunOptions { DataDirectory = data };
+
+        TrainingRun.Run(new TrainingOptions { Features = logs, RegistryPath = registry, Backtest = false, Candidates = [CandidateSpec.Default] }, new ListLogger());
+        Assert.True(File.Exists(Path.Combine(registry, StageModel.SuggestedFileName)));
+        var scored = ScoringRun.Run(new ScoringOptions { Features = logs, RegistryPath = registry }, new ListLogger());
+
+        var report = File.ReadAllText(scored.ReportPath!);
+        // Logins and pricing-page views only, outcomes in their own table: nothing points away from the funnel, and the why says so.
+        Assert.Contains("Stages: suggested for a B2B funnel (no stages.json)", report, StringComparison.Ordinal);
+        Assert.Contains("- Customer-Onboarding (path): status == customer. Why: A paying customer not yet in Adoption", report, StringComparison.Ordinal);
+        var suggested = StageModel.ForRegistry(registry, [.. FeatureNames.Definitions.Select(d => d.Name)]).Names.ToHashSet();
+        Assert.All(scored.Snapshot.Stage.Where(s => s.Length > 0), s => Assert.Contains(s, suggested));
     }
 
     /// <summary>The log lines a run wrote, formatted.</summary>
