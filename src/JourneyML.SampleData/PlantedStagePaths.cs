@@ -33,6 +33,8 @@ internal static class PlantedStagePaths
     private const long Day = 86_400;
     private const long OnboardingSeconds = 30 * Day;
     private const long YearSeconds = 365 * Day;
+    /// <summary>The subscription world's trial before the first payment (WorldSimulation's TrialDays).</summary>
+    private const long TrialSeconds = 14 * Day;
 
     /// <summary>The planted path of one contact of the B2B world, given the contacts of its account (the evaluation and the contract are the account's).</summary>
     public static List<Milestone> ForB2b(SimulatedContact contact, IReadOnlyList<SimulatedContact> account)
@@ -107,6 +109,14 @@ internal static class PlantedStagePaths
         }
         purchases.Sort();
         cancellations.Sort();
+        // A subscriber who paid before the export's first day and bought again since shows that first purchase only through
+        // renewals or a cancellation before any purchase the export holds: they were paying from the end of their trial.
+        long? firstEvidence = contact.Events.Where(e => e.Kind == EventKind.Renewal).Select(e => e.Second).Concat(cancellations)
+            .Select(s => (long?)s).DefaultIfEmpty(null).Min();
+        if (firstEvidence is { } evidence && (purchases.Count == 0 || purchases[0] > evidence))
+        {
+            purchases.Insert(0, Math.Min(signUpSecond + TrialSeconds, evidence));
+        }
         foreach (var e in contact.Events)
         {
             if (e.Kind == EventKind.MeetingBooked)
