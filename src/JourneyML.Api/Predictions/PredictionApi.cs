@@ -27,15 +27,15 @@ public static class PredictionApi
         return group;
     }
 
-    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options)
+    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, SnapshotHost snapshots, IOptions<ServingOptions> options)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        var (predictions, missing) = Run(predictor, [request], options.Value.TopFactors, single: true);
+        var (predictions, missing) = Run(predictor, snapshots.Current, [request], options.Value.TopFactors, single: true);
         return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
     }
 
     internal static Results<Ok<BatchPredictionResponse>, ProblemHttpResult> PredictBatch(BatchPredictionRequest request, ModelHost models,
-        IOptions<ServingOptions> options)
+        SnapshotHost snapshots, IOptions<ServingOptions> options)
     {
         var customers = request.Customers ?? throw RequestValidationException.For("customers", "required: a list of customers");
         if (customers.Count > options.Value.MaxBatch)
@@ -44,7 +44,7 @@ public static class PredictionApi
                 detail: $"{customers.Count:N0} customers given; at most {options.Value.MaxBatch:N0} per call");
         }
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        var (predictions, missing) = Run(predictor, customers, options.Value.TopFactors, single: false);
+        var (predictions, missing) = Run(predictor, snapshots.Current, customers, options.Value.TopFactors, single: false);
         return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
             [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i]))]));
     }
@@ -85,9 +85,13 @@ public static class PredictionApi
         return table.CategoriesOrNull(feature) is { } c && c[0] is { } text ? JsonSerializer.SerializeToElement(text) : null;
     }
 
-    /// <summary>Predicts the inputs in order; feature rows and profiles may be mixed in one batch.</summary>
-    private static (CustomerPrediction[] Predictions, IReadOnlyList<string>?[] Missing) Run(CustomerPredictor predictor, IReadOnlyList<CustomerInput> inputs,
-        int topFactors, bool single)
+    /// <summary>
+    /// Predicts the inputs in order; feature rows and profiles may be mixed in one batch. A customer in the latest snapshot
+    /// is in the stage it gives them, and that stage's exit conditions hold them (as the stage timelines do); anyone else
+    /// gets the entry rules' stage.
+    /// </summary>
+    private static (CustomerPrediction[] Predictions, IReadOnlyList<string>?[] Missing) Run(CustomerPredictor predictor, SnapshotView? snapshot,
+        IReadOnlyList<CustomerInput> inputs, int topFactors, bool single)
     {
         var predictions = new CustomerPrediction[inputs.Count];
         var missing = new IReadOnlyList<string>?[inputs.Count];
@@ -100,7 +104,9 @@ public static class PredictionApi
                 continue;
             }
             var (table, partMissing) = Table(predictor, [.. part.Select(i => inputs[i])], single, prefix: null, positions: part);
-            var result = predictor.Predict(table, topFactors);
+            var asOf = table.AsOf ?? DateTime.UtcNow;
+            var current = snapshot is null ? null : table.CustomerIds.Select(id => snapshot.PositionOf(id, asOf)).ToArray();
+            var result = predictor.Predict(table, topFactors, current);
             for (int k = 0; k < part.Length; k++)
             {
                 predictions[part[k]] = result[k];

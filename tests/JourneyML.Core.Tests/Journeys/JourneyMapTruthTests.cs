@@ -1,5 +1,7 @@
 using JourneyML.Core.Data;
+using JourneyML.Core.Features;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using JourneyML.Core.Stages;
 using JourneyML.Core.Tests.Prediction;
@@ -61,9 +63,42 @@ public sealed class JourneyMapTruthTests(TrainedModels trained)
         Assert.Contains(atRisk, r => snapshot.StageDays![r] > 0);
     }
 
-    private (DateTime AsOf, Snapshot Snapshot, Core.Journeys.JourneyMap Map) ScoreAndMap(int stepDays, bool withMap = true)
+    /// <summary>
+    /// A live prediction for a customer in the latest snapshot holds them by the same exit conditions: someone At-risk for
+    /// less than its 28 days stays At-risk although their features alone (a what-if, an unknown customer) say otherwise.
+    /// </summary>
+    [Fact]
+    public void A_live_prediction_holds_a_customer_in_the_snapshots_stage_by_its_exit_conditions()
+    {
+        var (_, snapshot, _) = ScoreAndMap(StageNow.CanonicalStepDays, withMap: false, out var registry);
+        var view = SnapshotView.Load(Path.Combine(registry, "snapshots"))!;
+        var models = new ModelRegistry(registry).LoadChampion()!;
+        var predictor = new CustomerPredictor(models, StageModel.ForRegistry(registry, new StageSignals([.. models.Metadata.Features.Select(f => f.Name)]).WithModel(models.Metadata)));
+        var table = FeatureRun.Run(new FeatureRunOptions { DataDirectory = trained.DataDirectory, AsOf = snapshot.AsOf }, NullLogger.Instance).Table;
+        var rows = Enumerable.Range(0, table.RowCount).Where(r => view.TryFind(table.CustomerIds[r], out int s) && view.Latest.Stage[s] == "At-risk").ToArray();
+        var atRisk = new FeatureTable([.. rows.Select(r => table.CustomerIds[r])], [.. table.Columns.Select(c => c.Rows(rows))])
+        {
+            Status = [.. rows.Select(r => table.Status![r])],
+            AsOf = snapshot.AsOf,
+        };
+
+        var byEntryRules = predictor.Predict(atRisk);
+        var held = predictor.Predict(atRisk, current: [.. atRisk.CustomerIds.Select(id => view.PositionOf(id, snapshot.AsOf))]);
+
+        Assert.Contains(byEntryRules, p => p.Stage != "At-risk");
+        Assert.All(held, p => Assert.Equal("At-risk", p.Stage));
+        // A date before the snapshot's is not one it knows a stage for: the entry rules decide.
+        Assert.Null(view.PositionOf(atRisk.CustomerIds[0], snapshot.AsOf.AddDays(-1)));
+        Assert.Null(view.PositionOf("nobody-of-this-export", snapshot.AsOf));
+    }
+
+    private (DateTime AsOf, Snapshot Snapshot, Core.Journeys.JourneyMap Map) ScoreAndMap(int stepDays, bool withMap = true) =>
+        ScoreAndMap(stepDays, withMap, out _);
+
+    private (DateTime AsOf, Snapshot Snapshot, Core.Journeys.JourneyMap Map) ScoreAndMap(int stepDays, bool withMap, out string registryOut)
     {
         var registry = TempFolder.Create("truth");
+        registryOut = registry;
         foreach (var file in Directory.EnumerateFiles(trained.RegistryPath, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(registry, Path.GetRelativePath(trained.RegistryPath, file));
