@@ -18,12 +18,12 @@ public static class PredictionApi
         var group = app.MapGroup("/v1").WithTags("Predictions").TagModelVersion(ModelVersionTag.Serving);
         group.MapPost("/predictions", Predict).WithName("Predict")
             .WithSummary("Predict one customer: segment, stage, churn risk, lead score, top factors")
-            .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version.");
+            .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version. A customer in the latest snapshot starts from its stage and days in it, so the stage's exit conditions hold them as the journey map's timeline does; anyone else gets the entry rules' stage.");
         group.MapPost("/predictions/batch", PredictBatch).WithName("PredictBatch")
             .WithSummary("Predict up to 10,000 customers in one call (more gets 413)");
         group.MapPost("/what-if", WhatIf).WithName("WhatIf")
             .WithSummary("Risk before and after changing some of a customer's feature values")
-            .WithDescription("For example { \"feature\": \"logins_30d\", \"sameAs\": \"logins_prev_30d\" }: if logins returned to last month's level. Trends that depend on a changed count are recomputed.");
+            .WithDescription("Both answers use the entry rules' stage on the features alone, so the stage moves only for the change. For example { \"feature\": \"logins_30d\", \"sameAs\": \"logins_prev_30d\" }: if logins returned to last month's level. Trends that depend on a changed count are recomputed.");
         return group;
     }
 
