@@ -18,24 +18,24 @@ public static class PredictionApi
         var group = app.MapGroup("/v1").WithTags("Predictions").TagModelVersion(ModelVersionTag.Serving);
         group.MapPost("/predictions", Predict).WithName("Predict")
             .WithSummary("Predict one customer: segment, stage, churn risk, lead score, top factors")
-            .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version.");
+            .WithDescription("Give either a ready feature row (customerId, features, optional status) or a profile with recent events (features are built as of asOf, default now). Every answer names the model version. A customer in the latest snapshot starts from its stage and days in it, so the stage's exit conditions hold them as the journey map's timeline does; anyone else gets the entry rules' stage.");
         group.MapPost("/predictions/batch", PredictBatch).WithName("PredictBatch")
             .WithSummary("Predict up to 10,000 customers in one call (more gets 413)");
         group.MapPost("/what-if", WhatIf).WithName("WhatIf")
             .WithSummary("Risk before and after changing some of a customer's feature values")
-            .WithDescription("For example { \"feature\": \"logins_30d\", \"sameAs\": \"logins_prev_30d\" }: if logins returned to last month's level. Trends that depend on a changed count are recomputed.");
+            .WithDescription("Both answers use the entry rules' stage on the features alone, so the stage moves only for the change. For example { \"feature\": \"logins_30d\", \"sameAs\": \"logins_prev_30d\" }: if logins returned to last month's level. Trends that depend on a changed count are recomputed.");
         return group;
     }
 
-    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, IOptions<ServingOptions> options)
+    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, SnapshotHost snapshots, IOptions<ServingOptions> options)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        var (predictions, missing) = Run(predictor, [request], options.Value.TopFactors, single: true);
+        var (predictions, missing) = Run(predictor, snapshots.Current, [request], options.Value.TopFactors, single: true);
         return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
     }
 
     internal static Results<Ok<BatchPredictionResponse>, ProblemHttpResult> PredictBatch(BatchPredictionRequest request, ModelHost models,
-        IOptions<ServingOptions> options)
+        SnapshotHost snapshots, IOptions<ServingOptions> options)
     {
         var customers = request.Customers ?? throw RequestValidationException.For("customers", "required: a list of customers");
         if (customers.Count > options.Value.MaxBatch)
@@ -44,7 +44,7 @@ public static class PredictionApi
                 detail: $"{customers.Count:N0} customers given; at most {options.Value.MaxBatch:N0} per call");
         }
         var predictor = models.Current ?? throw NotReady.NoChampion();
-        var (predictions, missing) = Run(predictor, customers, options.Value.TopFactors, single: false);
+        var (predictions, missing) = Run(predictor, snapshots.Current, customers, options.Value.TopFactors, single: false);
         return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
             [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i]))]));
     }
@@ -85,9 +85,13 @@ public static class PredictionApi
         return table.CategoriesOrNull(feature) is { } c && c[0] is { } text ? JsonSerializer.SerializeToElement(text) : null;
     }
 
-    /// <summary>Predicts the inputs in order; feature rows and profiles may be mixed in one batch.</summary>
-    private static (CustomerPrediction[] Predictions, IReadOnlyList<string>?[] Missing) Run(CustomerPredictor predictor, IReadOnlyList<CustomerInput> inputs,
-        int topFactors, bool single)
+    /// <summary>
+    /// Predicts the inputs in order; feature rows and profiles may be mixed in one batch. A customer in the latest snapshot
+    /// is in the stage it gives them, and that stage's exit conditions hold them (as the stage timelines do); anyone else
+    /// gets the entry rules' stage.
+    /// </summary>
+    private static (CustomerPrediction[] Predictions, IReadOnlyList<string>?[] Missing) Run(CustomerPredictor predictor, SnapshotView? snapshot,
+        IReadOnlyList<CustomerInput> inputs, int topFactors, bool single)
     {
         var predictions = new CustomerPrediction[inputs.Count];
         var missing = new IReadOnlyList<string>?[inputs.Count];
@@ -100,7 +104,9 @@ public static class PredictionApi
                 continue;
             }
             var (table, partMissing) = Table(predictor, [.. part.Select(i => inputs[i])], single, prefix: null, positions: part);
-            var result = predictor.Predict(table, topFactors);
+            var asOf = table.AsOf ?? DateTime.UtcNow;
+            var current = snapshot is null ? null : table.CustomerIds.Select(id => snapshot.PositionOf(id, asOf)).ToArray();
+            var result = predictor.Predict(table, topFactors, current);
             for (int k = 0; k < part.Length; k++)
             {
                 predictions[part[k]] = result[k];

@@ -151,10 +151,10 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
     private void Predictions(string body, Counts counts)
     {
         var input = JsonSerializer.Deserialize<CustomerInput>(body, Json)!;
-        var one = PredictionApi.Predict(input, models, options).Value!;
+        var one = PredictionApi.Predict(input, models, snapshots, options).Value!;
         Answer(one, counts);
         counts.Add(one);
-        if (PredictionApi.PredictBatch(new BatchPredictionRequest { Customers = [input, input with { Status = "lead" }] }, models, options).Result is Ok<BatchPredictionResponse> batch)
+        if (PredictionApi.PredictBatch(new BatchPredictionRequest { Customers = [input, input with { Status = "lead" }] }, models, snapshots, options).Result is Ok<BatchPredictionResponse> batch)
         {
             Answer(batch.Value!, counts);
             foreach (var p in batch.Value!.Predictions)

@@ -51,7 +51,7 @@ internal sealed class DemoCommand : Command
             var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: null, logger, cancellationToken);
             Console.WriteLine(ScoreCommand.Format(scoring, 10));
             Console.WriteLine();
-            var (map, directory) = JourneyRun.Run(new JourneyOptions { DataDirectory = options.DataDirectory, RegistryPath = registry, StepDays = 14 }, logger, cancellationToken);
+            var (map, directory) = JourneyRun.Run(new JourneyOptions { DataDirectory = options.DataDirectory, RegistryPath = registry }, logger, cancellationToken);
             Console.WriteLine($"Journey map ({map.Kpis.Customers:N0} customers, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}): {Path.Combine(directory, JourneyMapFolders.HtmlFile)}");
             foreach (var insight in map.Insights.Take(5))
             {

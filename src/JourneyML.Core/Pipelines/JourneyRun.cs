@@ -21,7 +21,7 @@ public sealed record JourneyOptions
     public int? Segment { get; init; }
     /// <summary>Only this account's contacts: the buying group's journey.</summary>
     public string? Account { get; init; }
-    public int StepDays { get; init; } = 7;
+    public int StepDays { get; init; } = StageNow.CanonicalStepDays;
     /// <summary>Where the map files go; default: models/journeys/ (all customers) or models/journeys/segment-N/.</summary>
     public string? OutputDirectory { get; init; }
     /// <summary>Use this version's scores and segments instead of the champion's (a retraining run's new version, before it is promoted).</summary>
@@ -52,20 +52,10 @@ public sealed record JourneyRunResult(JourneyMap Map, string Directory)
 public static class JourneyRun
 {
     /// <summary>
-    /// Where the stage timelines start: at least 90 days before the window (so stays that began before it have their real
-    /// start), on a whole number of steps before its end, so the timelines' last date is the window's end itself. Otherwise
-    /// the map's "now" was up to a step before the as-of date and its counts per stage differed from the snapshot's for
-    /// the same date and model (Churned 311 against the snapshot's 321 on the sample with 14-day steps).
+    /// Where the stage timelines start (<see cref="StageNow.TimelineStart"/>): the timelines' last date is the window's end
+    /// itself, so the map's "now" is the as-of date (Churned 311 against the snapshot's 321 on the sample with 14-day steps before).
     /// </summary>
-    internal static DateTime TimelineStart(DateTime from, DateTime to, int stepDays)
-    {
-        if (stepDays < 1)
-        {
-            throw new InvalidInputException($"the step must be at least one day (got {stepDays})");
-        }
-        double days = Math.Max(1, (to - from.AddDays(-90)).TotalDays);
-        return to.AddDays(-stepDays * Math.Ceiling(days / stepDays));
-    }
+    internal static DateTime TimelineStart(DateTime from, DateTime to, int stepDays) => StageNow.TimelineStart(from, to, stepDays);
 
     public static JourneyRunResult Run(JourneyOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
@@ -83,7 +73,7 @@ public static class JourneyRun
             logger.LogWarning("{Warning}", assumed);
         }
         var to = options.To ?? dataset.DataAsOf.Date;
-        var from = options.From ?? to.AddDays(-180);
+        var from = options.From ?? StageNow.CanonicalFrom(to);
         var registry = new ModelRegistry(options.RegistryPath);
         var champion = options.Version is { } version ? registry.Load(version) : registry.LoadChampion();
         Done("open the export and the champion");
@@ -99,7 +89,8 @@ public static class JourneyRun
         analysis.Validate();
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);
         var start = TimelineStart(from, to, options.StepDays);
-        var history = StageHistory.Build(events, stages, start, to, options.StepDays, champion, allFeatures: true, out var rolling, cancellationToken);
+        // The same timelines a snapshot reads its stages from (StageNow), so the map's "now" and the snapshot agree.
+        var history = StageNow.Timelines(events, stages, from, to, options.StepDays, champion, allFeatures: true, out var rolling, cancellationToken);
         Done("stage timelines");
         // The signals now: the timelines' features at the window's end (their last date).
         var table = rolling.Advance(to, cancellationToken);
@@ -132,6 +123,10 @@ public static class JourneyRun
             segmentName = segmentName is null ? $"account {account}" : $"{segmentName}, account {account}";
         }
         var map = JourneyMap.Build(stages, history, from, to, members, segmentName, current: current);
+        if (StageNoteOf(stages, from, to, options.StepDays) is { } note)
+        {
+            map = map with { Notes = [.. map.Notes, note] };
+        }
         // A segment's map is compared with everyone's; everyone's stands alone.
         var overall = members is null ? null : JourneyMap.Build(stages, history, from, to, current: current);
         Done("map");
@@ -155,6 +150,21 @@ public static class JourneyRun
             WithScores = champion is not null,
             Steps = steps,
         };
+    }
+
+    /// <summary>
+    /// Why this map's stages "now" may differ from the snapshot's: with exit conditions a stage depends on the stages
+    /// before it, so a timeline at another step or from another start can hold a customer elsewhere on the same date.
+    /// Null when the map is the canonical one (or no stage has exit conditions: then the date alone decides).
+    /// </summary>
+    internal static string? StageNoteOf(StageModel stages, DateTime from, DateTime to, int stepDays)
+    {
+        if (!stages.HasHysteresis || StageNow.IsCanonical(from, to, stepDays))
+        {
+            return null;
+        }
+        return System.FormattableString.Invariant(
+            $"stages now: this map is built every {stepDays} days from {from:yyyy-MM-dd}; the snapshot's stages are the timeline's at the canonical weekly step over the {StageNow.CanonicalWindowDays} days before {to:yyyy-MM-dd}, and with exit conditions (stay rules, minimum stays) the counts per stage now may differ from the snapshot's for the same date and model");
     }
 
     /// <summary>Each customer's segment at the window's end in words ("2 Evaluators"), for the funnel per segment; null without a champion.</summary>

@@ -3,6 +3,7 @@ using JourneyML.Core.Journeys;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
+using JourneyML.Core.Stages;
 using Microsoft.Extensions.Logging;
 
 namespace JourneyML.Core.Pipelines;
@@ -16,8 +17,8 @@ public sealed record RetrainOptions
     public bool WriteCsv { get; init; }
     /// <summary>The ranked list's columns (JourneyML's, HubSpot's or Salesforce's) and whether it is written for Excel.</summary>
     public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
-    /// <summary>Step of the journey map's stage timelines, in days.</summary>
-    public int JourneyStepDays { get; init; } = 14;
+    /// <summary>Step of the journey map's stage timelines, in days: the canonical weekly one, so the map the run writes agrees with its snapshot.</summary>
+    public int JourneyStepDays { get; init; } = StageNow.CanonicalStepDays;
 }
 
 /// <summary>
@@ -43,7 +44,7 @@ public sealed record RetrainSettings
     public bool WriteCsv { get; init; }
     /// <summary>The ranked list's layout and Excel flag, as <c>score --layout/--excel</c>.</summary>
     public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
-    public int JourneyStepDays { get; init; } = 14;
+    public int JourneyStepDays { get; init; } = StageNow.CanonicalStepDays;
 
     public RetrainOptions ToOptions(string registryPath, TimeProvider? clock = null) => new()
     {

@@ -27,6 +27,10 @@ internal static class ScoringNotes
             notes.Add($"the table has no status column: every row gets a {TaskNames.Score(task, models.Metadata.Mode)}, the score the champion was trained for");
         }
         notes.AddRange(stages.Notes());
+        if (stages.HasHysteresis && loaded.Dataset is null)
+        {
+            notes.Add("stages by their entry rules on the as-of date alone: a ready feature table has no events to rebuild stage timelines from, so exit conditions (stay rules, minimum stays) do not hold anyone");
+        }
         var names = stages.Names.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var silent = AlertRules.DefaultStages.Where(s => !names.Contains(s)).ToList();
         if (silent.Count > 0 && stages.LeftOut.Count > 0)

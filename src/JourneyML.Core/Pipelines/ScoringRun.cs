@@ -75,7 +75,8 @@ public static class ScoringRun
         {
             logger.LogWarning("{Note}", note);
         }
-        var snapshot = BatchScoring.Score(table, models, options.TopFactors, stages, loaded.PassThrough);
+        var stagesNow = StagesNow(stages, models, loaded, logger, cancellationToken);
+        var snapshot = BatchScoring.Score(table, models, options.TopFactors, stages, loaded.PassThrough, stagesNow);
         var previousPath = Snapshot.PreviousTo(registry.SnapshotsDirectory, snapshot.AsOf);
         if (previousPath is not null)
         {
@@ -98,6 +99,25 @@ public static class ScoringRun
         logger.LogInformation("Scored {Customers} customers as of {AsOf:yyyy-MM-dd} with {Version} in {Seconds:F1} s; snapshot {Path}",
             snapshot.Count, snapshot.AsOf, models.Metadata.Version, watch.Elapsed.TotalSeconds, path);
         return new ScoringResult(snapshot, path, csv, previousPath, watch.Elapsed) { Notes = notes, ReportPath = report, Mode = models.Metadata.Mode, AtRisk = atRisk };
+    }
+
+    /// <summary>
+    /// With exit conditions a stage depends on the stages before it: each customer's stage is the one their canonical stage
+    /// timeline (weekly, ending on the as-of date, this champion's scores) holds, the same the journey map shows now.
+    /// Null (the entry rules on the as-of date) without exit conditions, where that is the same, or without events.
+    /// </summary>
+    private static IReadOnlyDictionary<string, StagePosition>? StagesNow(StageModel stages, LoadedModels models, LoadedFeatures loaded, ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        if (!stages.HasHysteresis || loaded.Dataset is not { } dataset)
+        {
+            return null;
+        }
+        var watch = Stopwatch.StartNew();
+        var asOf = (loaded.Table.AsOf ?? dataset.DataAsOf).Date;
+        var now = StageNow.Canonical(dataset, stages, asOf, models, cancellationToken);
+        logger.LogInformation("Stages from the weekly stage timelines to {AsOf:yyyy-MM-dd} (exit conditions hold customers) in {Seconds:F1} s", asOf, watch.Elapsed.TotalSeconds);
+        return now;
     }
 
     /// <summary>

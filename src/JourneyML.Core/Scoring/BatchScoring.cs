@@ -9,10 +9,26 @@ public static class BatchScoring
 {
     /// <summary>Scores a feature table with loaded models (no files written): the core of batch scoring and of the API's batch call.</summary>
     /// <param name="passThrough">The customers' own columns (email, name, owner...) for the exports, aligned to the table's rows.</param>
-    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, StageModel? stages = null, IReadOnlyList<PassThroughValues>? passThrough = null)
+    /// <param name="stagesNow">Each customer's stage from their stage timeline (<see cref="StageNow.Canonical"/>), which wins over the entry rules on the as-of date; a customer not in it keeps the entry rules' stage.</param>
+    public static Snapshot Score(FeatureTable table, LoadedModels models, int topFactors, StageModel? stages = null, IReadOnlyList<PassThroughValues>? passThrough = null,
+        IReadOnlyDictionary<string, StagePosition>? stagesNow = null)
     {
         int n = table.RowCount;
         var scored = Scorer.Score(table, models, topFactors, ScoringPath.Batch, stages);
+        var stage = scored.Stages;
+        var stageDays = Filled(n);
+        if (stagesNow is not null)
+        {
+            stage = [.. stage];
+            for (int r = 0; r < n; r++)
+            {
+                if (stagesNow.TryGetValue(table.CustomerIds[r], out var now))
+                {
+                    stage[r] = now.Stage;
+                    stageDays[r] = (float)now.DaysIn;
+                }
+            }
+        }
         var names = models.Segmentation.SegmentIds.Zip(models.Segmentation.SegmentNames).ToDictionary(x => x.First, x => x.Second);
         var factors = new string[n];
         for (int r = 0; r < n; r++)
@@ -22,7 +38,8 @@ public static class BatchScoring
         return new Snapshot
         {
             AsOf = table.AsOf ?? DateTime.UtcNow.Date,
-            Stage = scored.Stages,
+            Stage = stage,
+            StageDays = stageDays,
             ModelVersion = models.Metadata.Version,
             CustomerIds = table.CustomerIds,
             AccountIds = table.AccountIds ?? new string?[n],

@@ -44,9 +44,14 @@ public sealed class CustomerPredictor
     public string SegmentName(int segment) => _segmentNames.GetValueOrDefault(segment, $"segment {segment}");
 
     /// <summary>Predicts every row of a (small) feature table. Rows without a status count as customers.</summary>
-    public CustomerPrediction[] Predict(FeatureTable table, int topFactors = 3)
+    /// <param name="current">
+    /// Each row's stage and days in it as the latest snapshot knows them (<see cref="SnapshotView.PositionOf"/>), so the
+    /// stage's exit conditions hold the customer as the timelines do; null (or a null entry: a what-if, an unknown
+    /// customer) gives the entry rules' stage on the features alone.
+    /// </param>
+    public CustomerPrediction[] Predict(FeatureTable table, int topFactors = 3, IReadOnlyList<StagePosition?>? current = null)
     {
-        var scored = Scorer.Score(table, Models, topFactors, ScoringPath.Live, Stages);
+        var scored = Scorer.Score(table, Models, topFactors, ScoringPath.Live, Stages, current);
         var result = new CustomerPrediction[table.RowCount];
         for (int r = 0; r < result.Length; r++)
         {

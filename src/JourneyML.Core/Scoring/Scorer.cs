@@ -37,7 +37,9 @@ public static class Scorer
     private const int LiveBlockSize = 512;
 
     /// <param name="stages">The stage rules; default: the built-in stages over the table's columns.</param>
-    public static ScoredTable Score(FeatureTable table, LoadedModels models, int topFactors, ScoringPath path, StageModel? stages = null)
+    /// <param name="current">Each row's stage and days in it so far (null: none known, the entry rules decide): that stage's exit conditions hold the customer.</param>
+    public static ScoredTable Score(FeatureTable table, LoadedModels models, int topFactors, ScoringPath path, StageModel? stages = null,
+        IReadOnlyList<StagePosition?>? current = null)
     {
         int n = table.RowCount;
         var status = table.Status ?? [.. Enumerable.Repeat(CustomerStatus.Customer, n)];
@@ -53,7 +55,8 @@ public static class Scorer
         stages ??= StageModel.Default(new StageSignals([.. table.Columns.Select(c => c.Name)]).WithModel(models.Metadata));
         // A batch run cuts top-N rules on its own paying customers; a live call (one customer, or a few) is no population
         // to cut on, so it reads the model's holdout percentiles. The model's own cut is the same on both paths.
-        var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead);
+        var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead,
+            current?.Select(c => c?.Stage).ToArray(), current?.Select(c => c?.DaysIn ?? 0).ToArray());
         return new ScoredTable(status, segments, churn, lead, factors, raise, stage);
     }
 

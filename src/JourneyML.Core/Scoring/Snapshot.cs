@@ -17,6 +17,8 @@ public sealed partial class Snapshot
     public const string FeaturePrefix = "f_";
     /// <summary>Prefix of the stored columns holding the customer's own passed-through columns (email, name, owner...).</summary>
     public const string PassThroughPrefix = "p_";
+    /// <summary>The column of <see cref="StageDays"/>.</summary>
+    public const string StageDaysColumn = "stage_days";
 
     public required DateTime AsOf { get; init; }
     public required string ModelVersion { get; init; }
@@ -27,6 +29,12 @@ public sealed partial class Snapshot
     public required string[] SegmentNames { get; init; }
     /// <summary>Lifecycle stage at the as-of date (the stage model's names).</summary>
     public required string[] Stage { get; init; }
+    /// <summary>
+    /// Days the customer has been in <see cref="Stage"/> on the as-of date, at the stage timeline's weekly resolution; NaN
+    /// where the stage came from the entry rules alone (no exit conditions, a ready feature table, a snapshot written before).
+    /// A live prediction holds the customer by the stage's exit conditions from here.
+    /// </summary>
+    public float[]? StageDays { get; init; }
     /// <summary>Calibrated churn risk; NaN where it does not apply (leads, churned customers).</summary>
     public required float[] ChurnRisk { get; init; }
     /// <summary>Calibrated lead score; NaN where it does not apply (customers).</summary>
@@ -67,6 +75,10 @@ public sealed partial class Snapshot
             .. PassThrough.Select(p => (PassThroughPrefix + p.Name, (IReadOnlyCollection<string?>)p.Values)),
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
+        if (StageDays is not null)
+        {
+            floats.Add((StageDaysColumn, StageDays));
+        }
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
         var segmentField = new DataField<int>("segment_id");
         var fields = new List<Field>(strings.Select(s => (Field)new DataField<string>(s.Name, nullable: true))) { segmentField };
@@ -100,7 +112,7 @@ public sealed partial class Snapshot
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
         var passThroughColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
-            reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null];
+            reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null, reader.IndexOf(StageDaysColumn) >= 0 ? StageDaysColumn : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
@@ -114,6 +126,7 @@ public sealed partial class Snapshot
         var reasons = new List<string>();
         var stages = new List<string>();
         var roles = new List<string?>();
+        var stageDays = new List<float>();
         var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
         var passThrough = passThroughColumns.Select(_ => new List<string?>()).ToArray();
         foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns, .. passThroughColumns]))
@@ -134,13 +147,14 @@ public sealed partial class Snapshot
                 reasons.Add(chunk.GetString(9, i) ?? "");
                 stages.Add(chunk.GetString(10, i) ?? "");
                 roles.Add(fixedColumns[11] is null ? null : chunk.GetString(11, i));
+                stageDays.Add(fixedColumns[12] is null ? float.NaN : Float(chunk, 12, i));
                 for (int f = 0; f < featureColumns.Length; f++)
                 {
-                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, 12 + f, i));
+                    features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, fixedColumns.Length + f, i));
                 }
                 for (int p = 0; p < passThroughColumns.Length; p++)
                 {
-                    passThrough[p].Add(chunk.GetString(12 + featureColumns.Length + p, i));
+                    passThrough[p].Add(chunk.GetString(fixedColumns.Length + featureColumns.Length + p, i));
                 }
             }
         }
@@ -149,7 +163,7 @@ public sealed partial class Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
             SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
-            ChangeReason = [.. reasons], Stage = [.. stages], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
+            ChangeReason = [.. reasons], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
         };
     }

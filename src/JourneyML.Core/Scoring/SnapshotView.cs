@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using JourneyML.Core.Stages;
 
 namespace JourneyML.Core.Scoring;
 
@@ -104,6 +105,20 @@ public sealed class SnapshotView
     public int RankOf(int row) => _rank[row];
 
     public bool TryFind(string customerId, out int row) => _rowById.TryGetValue(customerId, out row);
+
+    /// <summary>
+    /// Where the latest snapshot has the customer on <paramref name="asOf"/>: its stage, with the days since the snapshot
+    /// added to the days in it. Null (the entry rules decide) for a customer not in it, a snapshot whose stages came from the
+    /// entry rules alone (no days in stage), or a date before the snapshot's (its stage is not known then).
+    /// </summary>
+    public StagePosition? PositionOf(string customerId, DateTime asOf)
+    {
+        if (Latest.StageDays is not { } days || !TryFind(customerId, out int row) || float.IsNaN(days[row]) || asOf < Latest.AsOf)
+        {
+            return null;
+        }
+        return new StagePosition(Latest.Stage[row], days[row] + (asOf - Latest.AsOf).TotalDays);
+    }
 
     public IReadOnlyList<int> AccountRows(string accountId) => _rowsByAccount.TryGetValue(accountId, out var rows) ? rows : [];
 
