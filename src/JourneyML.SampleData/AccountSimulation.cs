@@ -110,7 +110,7 @@ internal sealed class AccountSimulation
         };
         string plan = s_plans[_rng.Pick(planWeights)];
         // Former customers make a real export's history: cancellations through every earlier horizon, not only the last one.
-        var kind = (AccountKind)_rng.Pick([0.36, 0.56, 0.08]);
+        var kind = (AccountKind)_rng.Pick([0.36, 0.54, 0.10]);
 
         var drafts = new Draft[_size];
         for (int i = 0; i < _size; i++)
@@ -219,7 +219,7 @@ internal sealed class AccountSimulation
             // A former customer is a customer account of an earlier horizon (as of A = T - kH) that cancelled in (A, A+H]:
             // its health and segments drawn as a customer's are, accepted with the account's own churn probability, so the
             // churners of every earlier horizon carry the same planted drivers (falling logins, rising tickets) as those after T.
-            double anchor = _t - _h * (1 + _rng.Pick([0.5, 0.3, 0.2]));
+            double anchor = _t - _h * (1 + _rng.Pick([0.6, 0.25, 0.15]));
             for (int attempt = 0; attempt < 40; attempt++)
             {
                 DrawCustomerHealth(ds);
