@@ -40,6 +40,9 @@ internal sealed class AccountSimulation
     private const double OnboardingDays = 30;
     private const double OnboardingLoginBoost = 1.6;
 
+    /// <summary>How soon after its as-of date as a lead an account in the last two horizons buys (see SimulateCustomerAccount).</summary>
+    private const double ConvertedLeadBuysWithinDays = 30;
+
     private readonly SimulatedWorld _world;
     private readonly SeededRandom _rng;
     private readonly int _accountIndex;
@@ -107,7 +110,7 @@ internal sealed class AccountSimulation
         };
         string plan = s_plans[_rng.Pick(planWeights)];
         // Former customers make a real export's history: cancellations through every earlier horizon, not only the last one.
-        var kind = (AccountKind)_rng.Pick([0.34, 0.54, 0.12]);
+        var kind = (AccountKind)_rng.Pick([0.36, 0.54, 0.10]);
 
         var drafts = new Draft[_size];
         for (int i = 0; i < _size; i++)
@@ -159,7 +162,9 @@ internal sealed class AccountSimulation
             int recentWindow = _rng.Pick(s_purchaseWindowWeights) + 1;
             double? boughtAsLeadOf = recentWindow <= 2 ? _t - recentWindow * _h : null;
             var leadPhase = boughtAsLeadOf is { } leadAnchor ? ConvertedLeadPhase(ds, leadAnchor) : null;
-            double purchase = leadPhase is not null ? WorkTime(DayInHorizon(boughtAsLeadOf!.Value)) : WorkTime(_t - _rng.Uniform(2 * _h, 600));
+            // An account evaluating at A buys within weeks of it: so the 90 days before T of an account that bought in the last
+            // horizon are mostly its customer life (its planted segment), with only a short tail of the evaluation before.
+            double purchase = leadPhase is not null ? WorkTime(DayInHorizon(boughtAsLeadOf!.Value, ConvertedLeadBuysWithinDays)) : WorkTime(_t - _rng.Uniform(2 * _h, 600));
             DrawCustomerHealth(ds);
             foreach (var d in ds)
             {
@@ -214,7 +219,7 @@ internal sealed class AccountSimulation
             // A former customer is a customer account of an earlier horizon (as of A = T - kH) that cancelled in (A, A+H]:
             // its health and segments drawn as a customer's are, accepted with the account's own churn probability, so the
             // churners of every earlier horizon carry the same planted drivers (falling logins, rising tickets) as those after T.
-            double anchor = _t - _h * (1 + _rng.Pick([0.5, 0.3, 0.2]));
+            double anchor = _t - _h * (1 + _rng.Pick([0.6, 0.25, 0.15]));
             for (int attempt = 0; attempt < 40; attempt++)
             {
                 DrawCustomerHealth(ds);
@@ -230,13 +235,16 @@ internal sealed class AccountSimulation
             foreach (var d in ds)
             {
                 var (loginRamp, ticketRamp) = Trends(d, anchor);
-                // At the as-of date they are silent, as dormant contacts are.
+                // The planted segment names the behaviour of the 90 days before T: once the account has decided to leave (after
+                // A) its use winds down to a dormant contact's until it cancels, so even those cancelling inside that window
+                // are dormant there, not a mix of their old segment and silence.
                 d.Segment = BehaviourSegment.Dormant;
                 d.SignUp = purchase - Math.Min(400, 7 + _rng.Exponential(1 / 50.0));
                 d.Contact = NewContact(d, LifecycleStatus.Churned);
                 d.Contact.ConvertedSecond = SimulatedWorld.ToSecond(purchase) + d.Index * 60;
                 EmitBuyingJourney(d, purchase);
-                EmitCustomerLife(d, purchase, cancel, d.Rates, loginRamp, ticketRamp);
+                EmitCustomerLife(d, purchase, anchor, d.Rates, loginRamp, ticketRamp);
+                EmitCustomerLife(d, anchor, cancel, BehaviourSegment.All[BehaviourSegment.Dormant].Rates.Scale(d.Activity, _rng, RateNoise), Ramp.None, Ramp.None, onboarding: false);
                 if (d.Index == 0)
                 {
                     EmitContractEvents(d, purchase, cancel);
@@ -412,7 +420,11 @@ internal sealed class AccountSimulation
         ? lead.EvaluationStart - Math.Min(500, _rng.Exponential(1 / 90.0))
         : lead.AsOf - _rng.Uniform(90, 500);
 
-    /// <summary>A converted lead's touches: nurture, then (evaluators) the evaluation running through the lead's as-of date to the purchase.</summary>
+    /// <summary>
+    /// A converted lead's touches: nurture, then (evaluators) the evaluation up to the lead's as-of date; from there to the
+    /// purchase only the sales process (meeting, opportunity, trial). The research is done by A, so the 90 days before T of
+    /// an account that bought in the last horizon show its customer life, the segment it is planted with, not a lead's.
+    /// </summary>
     private void EmitConvertedLead(Draft d, LeadPhase lead, double purchase)
     {
         int segment = lead.Segments[d.Index];
@@ -421,12 +433,12 @@ internal sealed class AccountSimulation
         if (segment == BehaviourSegment.Evaluator)
         {
             EmitContent(d, d.SignUp, lead.EvaluationStart, nurture);
-            EmitContent(d, lead.EvaluationStart, purchase, lead.Rates[d.Index]);
+            EmitContent(d, lead.EvaluationStart, lead.AsOf, lead.Rates[d.Index]);
             Emit(d, EventKind.FormSubmitted, WorkTime(lead.EvaluationStart + _rng.Uniform(0, 3)));
         }
         else
         {
-            EmitContent(d, d.SignUp, purchase, lead.Rates[d.Index]);
+            EmitContent(d, d.SignUp, lead.AsOf, lead.Rates[d.Index]);
         }
         if (d.Index == 0)
         {
@@ -481,7 +493,7 @@ internal sealed class AccountSimulation
     };
 
     /// <summary>A day in (start, start + H), at a working hour.</summary>
-    private double DayInHorizon(double start) => Math.Floor(start + 1 + _rng.Uniform(0, _h - 2)) + _rng.Uniform(9, 17) / 24;
+    private double DayInHorizon(double start, double? withinDays = null) => Math.Floor(start + 1 + _rng.Uniform(0, (withinDays ?? _h) - 2)) + _rng.Uniform(9, 17) / 24;
 
     /// <summary>A local working-hour moment on the given day, as UTC days.</summary>
     private double WorkTime(double day) => Math.Floor(day) + _rng.Uniform(9, 17.5) / 24 - _tzDays;
@@ -514,9 +526,9 @@ internal sealed class AccountSimulation
     }
 
     /// <summary>Product use from purchase to <paramref name="stop"/>: onboarding burst, then the latent rates.</summary>
-    private void EmitCustomerLife(Draft d, double purchase, double stop, LatentRates rates, Ramp loginRamp, Ramp ticketRamp)
+    private void EmitCustomerLife(Draft d, double purchase, double stop, LatentRates rates, Ramp loginRamp, Ramp ticketRamp, bool onboarding = true)
     {
-        double onboardingEnd = Math.Min(purchase + OnboardingDays, stop);
+        double onboardingEnd = onboarding ? Math.Min(purchase + OnboardingDays, stop) : purchase;
         EmitStream(d, EventKind.Login, purchase, onboardingEnd, rates.Login * OnboardingLoginBoost, ActivityRhythm.Work, Ramp.None);
         EmitStream(d, EventKind.Login, onboardingEnd, stop, rates.Login, ActivityRhythm.Work, loginRamp);
         EmitStream(d, EventKind.TicketOpened, purchase, stop, rates.Ticket, ActivityRhythm.Work, ticketRamp, escalateBefore: stop);

@@ -59,10 +59,10 @@ internal sealed record BehaviourSegment(int Id, string Name, string Description,
     public static IReadOnlyList<BehaviourSegment> All { get; } =
     [
         new(PowerUser, "power_user", "Customers who log in most working days, with long sessions and steady content engagement; few tickets.", false,
-            new(Login: 0.85, Ticket: 0.008, PageView: 0.03, EmailOpen: 0.025, EmailClick: 0.015, Download: 0.006, Webinar: 0.006, CaseStudy: 0.003, Comparison: 0.001, Pricing: 0.004),
+            new(Login: 0.85, Ticket: 0.004, PageView: 0.03, EmailOpen: 0.025, EmailClick: 0.015, Download: 0.006, Webinar: 0.006, CaseStudy: 0.003, Comparison: 0.001, Pricing: 0.004),
             ChurnOffset: -3.55),
         new(Steady, "steady", "Customers with regular, moderate use (a login every few days) and no trend.", false,
-            new(Login: 0.25, Ticket: 0.008, PageView: 0.015, EmailOpen: 0.02, EmailClick: 0.01, Download: 0.003, Webinar: 0.003, CaseStudy: 0.002, Comparison: 0.001, Pricing: 0.003),
+            new(Login: 0.25, Ticket: 0.004, PageView: 0.015, EmailOpen: 0.02, EmailClick: 0.01, Download: 0.003, Webinar: 0.003, CaseStudy: 0.002, Comparison: 0.001, Pricing: 0.003),
             ChurnOffset: -3.0),
         new(Declining, "declining", "Customers who used the product heavily but whose logins fall 90-98% over the 60 days before the as-of date; little content engagement.", false,
             new(Login: 0.85, Ticket: 0.01, PageView: 0.008, EmailOpen: 0.015, EmailClick: 0.004, Download: 0.001, Webinar: 0.001, CaseStudy: 0.001, Comparison: 0.002, Pricing: 0.002),

@@ -122,12 +122,29 @@ public sealed class BacktestTests
         var early = s_asOf.AddDays(-45);
         Assert.Equal((early.AddDays(-90), early, 0), OutOfTimeBacktest.Dates(early, SteadyWorld.DataAsOf, 90) is var d ? (d.TrainedAt, d.ScoredAt, d.Notes.Count) : default);
 
-        // The sample generator plants its outcomes at its reference date only: none in the horizon before it.
-        var sample = Repo.Path("data-samples", "sample");
+        // An export with no churn in the horizon before T (every cancellation of that horizon removed): nothing to learn from there.
+        var sample = Path.Combine(dir, "no-churn-before-t");
+        SteadyWorld.Write(sample, customers: 500);
+        RemoveChurnsIn(sample, s_asOf.AddDays(-90), s_asOf);
         var sampleRun = Train(sample, Path.Combine(dir, "sample-models"), backtest: true);
         var churn = sampleRun.Metadata.Backtest!.For(PredictionTask.Churn)!;
         Assert.Null(churn.OutOfTime);
         Assert.Matches("^0 positive and [0-9,]+ negative examples among the customer rows as of 2026-01-02 \\(at least 10 of each needed\\)$", churn.Skipped);
+    }
+
+    /// <summary>Blanks every churn date in (<paramref name="from"/>, <paramref name="to"/>] of a folder's outcomes.csv.</summary>
+    private static void RemoveChurnsIn(string directory, DateTime from, DateTime to)
+    {
+        string path = Path.Combine(directory, "outcomes.csv");
+        var lines = File.ReadAllLines(path).Select((line, i) =>
+        {
+            var cells = line.Split(',');
+            return i > 0 && cells[1].Length > 0 && DateTime.Parse(cells[1], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal) is var churned
+                && churned > from && churned <= to
+                ? $"{cells[0]},,{cells[2]}"
+                : line;
+        });
+        File.WriteAllLines(path, lines);
     }
 
     [Fact]
