@@ -59,8 +59,11 @@ public sealed class ClassifierTrainingTests
     public void Too_few_labels_is_a_clear_error()
     {
         var table = s_sample.Value;
+        // 30 customers of whom 5 churned: plenty of rows, too few of one class (the rule needs 10 of each).
+        var churned = table.Labels[LabelNames.Churn];
+        int[] rows = [.. Customers(table).Where(r => churned[r] == 1).Take(5), .. Customers(table).Where(r => churned[r] == 0).Take(25)];
         var ex = Assert.Throws<InvalidOperationException>(() =>
-            ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table).Take(30).ToArray(), new ClassifierOptions()));
+            ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions()));
         Assert.Contains("too few labelled examples", ex.Message);
     }
 
