@@ -16,7 +16,7 @@ internal sealed class BenchJourneyCommand : Command
         Description = "Size of the benchmark registry whose champion scores the stages (run 'bench train' with it first); without a champion the stages have no scores.",
         DefaultValueFactory = _ => 100_000,
     };
-    private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations (retrain and demo use 14).", DefaultValueFactory = _ => 14 };
+    private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations (7: the canonical weekly step that retrain, demo and the snapshot use).", DefaultValueFactory = _ => 7 };
     private static readonly Option<int> s_runs = new("--runs") { Description = "Timed runs after one warm-up (at least 1); the median is reported.", DefaultValueFactory = _ => 3 };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
 
