@@ -73,21 +73,25 @@ internal static class OutOfTimeBacktest
                 $"the data is too short: the export starts on {start:yyyy-MM-dd}, not before {trainedAt:yyyy-MM-dd} (the as-of date {scoredAt:yyyy-MM-dd} minus the {horizon}-day horizon)"));
         }
         logger.LogInformation("Out-of-time backtest: training as of {TrainedAt:yyyy-MM-dd}, scoring as of {ScoredAt:yyyy-MM-dd}", trainedAt, scoredAt);
-        var (earlier, summary) = Build(input, trainedAt, cancellationToken);
+        var phases = input.Classifier.Phases ?? new PhaseTimings();
+        var (earlier, summary) = phases.Measure("features as of T-H", () => Build(input, trainedAt, cancellationToken));
         if (summary.EventsBeforeAsOf == 0 || earlier.RowCount == 0)
         {
             return Skipped(string.Create(CultureInfo.InvariantCulture,
                 $"the data is too short: no {(earlier.RowCount == 0 ? "customer had signed up" : "event happened")} before {trainedAt:yyyy-MM-dd} (the as-of date {scoredAt:yyyy-MM-dd} minus the {horizon}-day horizon)"));
         }
         notes = [.. notes, .. HistoryNote(earlier, trainedAt, horizon)];
-        var later = scoredAt == asOf ? input.Table : Build(input, scoredAt, cancellationToken).Table;
+        var later = scoredAt == asOf ? input.Table : phases.Measure("features as of the scored date", () => Build(input, scoredAt, cancellationToken).Table);
         var truth = ReferenceEquals(later, input.Table) ? input.Truth : null; // the planted truth belongs to the run's own date
         var scores = new Dictionary<PredictionTask, float[]>();
         var tasks = new List<TaskBacktest>();
         foreach (var task in input.Tasks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            tasks.Add(ForTask(task, earlier, later, input, truth, scores, logger, cancellationToken));
+            using (phases.Measure(task.Name))
+            {
+                tasks.Add(ForTask(task, earlier, later, input with { Classifier = input.Classifier with { Phases = phases.Scope(task.Name) } }, truth, scores, logger, cancellationToken));
+            }
         }
         var metadata = new BacktestMetadata(null, trainedAt, scoredAt, horizon, notes, tasks, watch.Elapsed.TotalSeconds);
         return new BacktestRun(metadata, scores);
@@ -157,7 +161,8 @@ internal static class OutOfTimeBacktest
                 $"{laterPositives:N0} positive and {laterNegatives:N0} negative outcomes among the {population} rows as of {later.AsOf:yyyy-MM-dd}: nothing to rank against"), logger);
         }
         var model = ClassifierTraining.Train(earlier, task, trainRows, input.Classifier, oracle: null, cancellationToken);
-        var predictions = model.Model.Predict(later, scoredRows);
+        var phases = input.Classifier.Phases ?? new PhaseTimings();
+        var predictions = phases.Measure("scoring as of T", () => model.Model.Predict(later, scoredRows));
         var labels = later.Labels[task.Label];
         var outcomes = scoredRows.Select(r => labels[r]).ToArray();
         var metrics = ClassificationMetrics.Compute(predictions, outcomes);
@@ -166,8 +171,10 @@ internal static class OutOfTimeBacktest
         scores[task] = predictions;
         logger.LogInformation("Backtest {Task}: trained as of {TrainedAt:yyyy-MM-dd} on {Rows} customers; as of {ScoredAt:yyyy-MM-dd} on {Scored} customers ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}",
             task, earlier.AsOf, trainRows.Length, later.AsOf, scoredRows.Length, metrics.Auc, metrics.PrAuc);
+        var intervals = phases.Measure("intervals", () =>
+            IntervalsOf(predictions, outcomes, later.AccountIds is { } ids ? [.. scoredRows.Select(r => ids[r])] : null, input.Classifier.Seed));
         return new TaskBacktest(task, null, trainRows.Length, positives, model.Model.Info.Spec.Trainer, model.Holdout.Auc, metrics,
-            IntervalsOf(predictions, outcomes, later.AccountIds is { } ids ? [.. scoredRows.Select(r => ids[r])] : null, input.Classifier.Seed), oracle is { } o && double.IsFinite(o) ? o : null);
+            intervals, oracle is { } o && double.IsFinite(o) ? o : null);
     }
 
     private static TaskBacktest Skipped(PredictionTask task, int rows, int positives, string reason, ILogger logger)

@@ -42,7 +42,11 @@ public sealed record TrainingOptions
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
-    ClassifierResult? Churn, ClassifierResult? Lead);
+    ClassifierResult? Churn, ClassifierResult? Lead)
+{
+    /// <summary>Where the run's time went, phase by phase (also in the log: one line at Information, the table at Debug).</summary>
+    public PhaseTimings Phases { get; init; } = new();
+}
 
 /// <summary>
 /// One training run: features, segmentation (ids kept stable against the champion), churn and lead classifiers
@@ -56,14 +60,15 @@ public static class TrainingRun
         IProgress<(string Step, double Fraction)>? progress = null)
     {
         var watch = Stopwatch.StartNew();
+        var phases = new PhaseTimings();
         progress?.Report(("features", 0));
         var registry = new ModelRegistry(options.RegistryPath);
-        var loaded = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
+        var loaded = phases.Measure("features", () => FeatureSources.ForTraining(options.Features, logger, cancellationToken));
         var (table, mode, counts, _) = loaded;
         WarnAboutLeftOut(loaded.Plan, logger);
         // Stored now, so the API serving this version uses the stages later batch runs will (StageChoice).
-        StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken);
-        var champion = registry.LoadChampion();
+        phases.Measure("stage suggestion", () => StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken));
+        var champion = phases.Measure("champion load", registry.LoadChampion);
         if (champion is not null)
         {
             logger.LogInformation("Champion is {Version}", champion.Metadata.Version);
@@ -71,8 +76,8 @@ public static class TrainingRun
 
         progress?.Report(("segments", 0.1));
         logger.LogInformation("Segmenting {Rows} customers", table.RowCount);
-        var segmentation = BehaviourSegmentation.Train(table,
-            new SegmentationOptions { FixedK = options.Segments, Seed = options.Seed }, champion?.Segmentation, cancellationToken);
+        var segmentation = phases.Measure("segments", () => BehaviourSegmentation.Train(table,
+            new SegmentationOptions { FixedK = options.Segments, Seed = options.Seed }, champion?.Segmentation, cancellationToken));
         logger.LogInformation("{K} segments: {Reason}", segmentation.ChosenK, segmentation.ChoiceReason);
 
         var truth = options.Oracle?.AlignTo(table.CustomerIds);
@@ -85,11 +90,14 @@ public static class TrainingRun
         };
         progress?.Report(("churn model", 0.3));
         var notTrained = new List<string>();
-        var churn = TrainTask(table, PredictionTask.Churn, classifierOptions, truth?.ChurnProbability, notTrained, logger, cancellationToken);
+        var churn = phases.Measure("churn", () => TrainTask(table, PredictionTask.Churn, classifierOptions with { Phases = phases.Scope("churn") },
+            truth?.ChurnProbability, notTrained, logger, cancellationToken));
         progress?.Report(("lead model", 0.65));
-        var lead = TrainTask(table, PredictionTask.Lead, classifierOptions, truth?.ConversionProbability, notTrained, logger, cancellationToken);
+        var lead = phases.Measure("lead", () => TrainTask(table, PredictionTask.Lead, classifierOptions with { Phases = phases.Scope("lead") },
+            truth?.ConversionProbability, notTrained, logger, cancellationToken));
         progress?.Report(("backtest", 0.8));
-        var backtest = OutOfTimeBacktest.For(options, loaded, classifierOptions, truth, [churn, lead], logger, cancellationToken);
+        var backtest = phases.Measure("backtest", () => OutOfTimeBacktest.For(options, loaded, classifierOptions with { Phases = phases.Scope("backtest") },
+            truth, [churn, lead], logger, cancellationToken));
         var ready = options.Features as FeatureTableSource;
         if (churn is null && lead is null)
         {
@@ -109,7 +117,8 @@ public static class TrainingRun
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var fingerprint = Fingerprint(table);
         var version = ModelRegistry.NewVersion(now, fingerprint);
-        var assessed = new[] { churn, lead }.Where(r => r is not null).Select(r => PromotionFloor.Assess(table, r!)).ToList();
+        var assessed = phases.Measure("promotion floor", () =>
+            new[] { churn, lead }.Where(r => r is not null).Select(r => PromotionFloor.Assess(table, r!, phases.Scope("promotion floor").Scope(r!.Task.Name))).ToList());
         var failures = assessed.Where(a => !a.Floor.Passed).Select(a => new FloorFailure(a.Result.Task, a.Floor.Reason, Withheld: !options.Force)).ToList();
         foreach (var failure in failures)
         {
@@ -118,10 +127,11 @@ public static class TrainingRun
         // A model below the floor is withheld from the version (not saved, not served) unless the operator forces it.
         var servedChurn = Served(churn, failures);
         var servedLead = Served(lead, failures);
-        IReadOnlyList<DriftEntry> drift = champion is null ? [] : Drift.Against(champion, table, servedChurn, servedLead);
+        IReadOnlyList<DriftEntry> drift = champion is null ? [] : phases.Measure("drift", () => Drift.Against(champion, table, servedChurn, servedLead));
         // The gate sees withheld models too: kept against a champion, the reason says how they compare with its models.
-        var decision = PromotionGate.Decide(champion, table, churn, lead,
-            new PromotionGateOptions { Tolerance = options.Tolerance, Force = options.Force, Seed = options.Seed }, failures);
+        var decision = phases.Measure("promotion gate", () => PromotionGate.Decide(champion, table, churn, lead,
+            new PromotionGateOptions { Tolerance = options.Tolerance, Force = options.Force, Seed = options.Seed }, failures));
+        var describePhase = phases.Measure("metadata");
 
         var metadata = new ModelMetadata
         {
@@ -150,32 +160,47 @@ public static class TrainingRun
             AtRisk = servedChurn is null ? null : AtRiskOf(table, servedChurn),
         };
 
+        describePhase.Dispose();
+
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
-        var directory = WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, logger);
+        var directory = phases.Measure("registry write", () => WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, logger, phases.Scope("registry write")));
         if (!options.DeferPromotion)
         {
             PromoteOrKeep(registry, version, decision, now, logger);
         }
+        LogPhases(phases, logger);
         progress?.Report(("done", 1));
-        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead);
+        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead) { Phases = phases };
     }
 
     /// <summary>Writes the version (models, report, metadata last) under a hidden name and renames it into place.</summary>
     private static string WriteVersion(ModelRegistry registry, ModelMetadata metadata, SegmentationResult segmentation,
-        ClassifierResult? churn, ClassifierResult? lead, ILogger logger)
+        ClassifierResult? churn, ClassifierResult? lead, ILogger logger, PhaseTimings phases)
     {
         string directory;
         using (var staged = registry.BeginVersion(metadata.Version))
         {
-            segmentation.Model.Save(staged.Directory);
-            churn?.Model.Save(staged.Directory, ModelRegistry.ChurnModel);
-            lead?.Model.Save(staged.Directory, ModelRegistry.LeadModel);
-            Reports.TrainingReport.Write(metadata with { Complete = true }, staged.Directory);
-            directory = staged.Commit(metadata);
+            phases.Measure("models", () =>
+            {
+                segmentation.Model.Save(staged.Directory);
+                churn?.Model.Save(staged.Directory, ModelRegistry.ChurnModel);
+                lead?.Model.Save(staged.Directory, ModelRegistry.LeadModel);
+            });
+            phases.Measure("report", () => Reports.TrainingReport.Write(metadata with { Complete = true }, staged.Directory));
+            directory = phases.Measure("metadata and commit", () => staged.Commit(metadata));
         }
         logger.LogInformation("Wrote model version {Version} to {Directory}", metadata.Version, directory);
         return directory;
+    }
+
+    /// <summary>The top-level phases on one line (Information), every phase as a table (Debug): where a slow run's time went.</summary>
+    private static void LogPhases(PhaseTimings phases, ILogger logger)
+    {
+        var top = phases.Phases.Where(p => p.Depth == 0).ToList();
+        logger.LogInformation("Training took {Seconds:F1} s ({Cpu:F1} s CPU): {Phases}", top.Sum(p => p.Seconds), top.Sum(p => p.CpuSeconds),
+            string.Join(", ", top.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Seconds:F1} s"))));
+        logger.LogDebug("Training phases (wall and CPU seconds):\n{Table}", phases.Table());
     }
 
     /// <summary>Promotes the version when the gate said so; otherwise says why it is kept.</summary>

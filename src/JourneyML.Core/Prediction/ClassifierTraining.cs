@@ -34,6 +34,8 @@ public sealed record ClassifierOptions
     /// </remarks>
     public int SmallDataRepeats { get; init; } = 2;
     public int SmallDataFolds { get; init; } = 5;
+    /// <summary>Where the training's time goes, phase by phase (the run's log and <c>bench train</c>); null: not measured.</summary>
+    public PhaseTimings? Phases { get; init; }
 }
 
 /// <summary>One candidate's cross-validated scores.</summary>
@@ -87,6 +89,8 @@ public static class ClassifierTraining
             throw new InvalidOperationException(
                 $"{task}: too few labelled examples to train ({positives} positive, {labelled.Length - positives} negative; at least 10 of each needed)");
         }
+        var phases = options.Phases ?? new PhaseTimings();
+        var vectorsPhase = phases.Measure("vectors");
         var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed);
         var leftOut = options.Screen is null ? [] : LeakageGuard.Check(table, train, labels, options.Screen, task == PredictionTask.Churn ? "churn" : "conversion");
         var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
@@ -98,16 +102,23 @@ public static class ClassifierTraining
         {
             vectors[r] = bound.Transform(r);
         }
+        vectorsPhase.Dispose();
 
         // Cross-validate every candidate on the training part; fold runs in parallel (each trainer single-threaded, so results repeat).
+        var sweepPhase = phases.Measure("candidate sweep");
+        var sweep = phases.Scope("candidate sweep");
         var plan = CrossValidationPlan.For(labelled.Length, options);
         var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
         var results = new CandidateRun[options.Candidates.Count];
         for (int c = 0; c < options.Candidates.Count; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer.Width, options, cancellationToken);
+            using (sweep.Measure($"{c + 1}. {options.Candidates[c].Trainer}"))
+            {
+                results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer.Width, options, cancellationToken);
+            }
         }
+        sweepPhase.Dispose();
         int best = 0;
         for (int c = 1; c < results.Length; c++)
         {
@@ -121,21 +132,25 @@ public static class ClassifierTraining
         var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
         var chosen = options.Candidates[best];
         var trainLabels = train.Select(r => labels[r]).ToArray();
-        var calibrator = CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds);
+        var calibrator = phases.Measure("calibrator choice", () => CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds));
         var finalMl = new MLContext(options.Seed);
-        var final = CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds);
+        var final = phases.Measure("final fit", () =>
+            CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds));
         var info = new BinaryModelInfo(task, label, final.Fitted, vectorizer, calibrator.Platt) { CalibrationMethod = calibrator.Method, Isotonic = calibrator.Isotonic };
         var binary = new BinaryModel(finalMl, final.Model, info);
 
+        var holdoutPhase = phases.Measure("holdout metrics");
         var holdoutTruth = holdout.Select(r => labels[r]).ToArray();
         var holdoutPredictions = binary.Predict(table, holdout);
         var metricsOnHoldout = ClassificationMetrics.Compute(holdoutPredictions, holdoutTruth);
         double? oracleAuc = oracle is null ? null : ClassificationMetrics.RocAuc(holdout.Select(r => oracle[r]).ToArray(), holdoutTruth);
-        var importance = PermutationImportance(binary, table, holdout, holdoutTruth, metricsOnHoldout.Auc, options.Seed);
+        holdoutPhase.Dispose();
+        var importance = phases.Measure("permutation importance", () => PermutationImportance(binary, table, holdout, holdoutTruth, metricsOnHoldout.Auc, options.Seed));
         var bins = CalibrationError.EqualWidthBins(holdoutPredictions, holdoutTruth);
         var calibration = new CalibrationSummary(calibrator.Method, calibrator.Reason, calibrator.Trials, CalibrationError.Expected(bins), bins)
         {
-            Uncertainty = CalibrationError.Uncertainty(holdoutPredictions, holdoutTruth, task == PredictionTask.Churn ? "customers" : "leads", options.Seed),
+            Uncertainty = phases.Measure("ECE interval", () =>
+                CalibrationError.Uncertainty(holdoutPredictions, holdoutTruth, task == PredictionTask.Churn ? "customers" : "leads", options.Seed)),
         };
 
         var candidates = options.Candidates.Select((spec, c) =>

@@ -13,16 +13,21 @@ internal sealed class BenchTrainCommand : Command
 {
     private static readonly Option<int> s_customers = new("--customers", "-n") { Description = "Customers in the generated data.", DefaultValueFactory = _ => 100_000 };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
+    private static readonly Option<DirectoryInfo?> s_data = new("--data") { Description = "Generated data to train on (default: generate --customers into out/bench)." };
+    private static readonly Option<bool> s_noBacktest = new("--no-backtest") { Description = "Leave out the out-of-time backtest (to see its share of the time)." };
 
     public BenchTrainCommand() : base("train", "Time a full training run on generated data; report time, peak memory and quality against the planted truth.")
     {
         Options.Add(s_customers);
         Options.Add(s_results);
+        Options.Add(s_data);
+        Options.Add(s_noBacktest);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             int customers = parse.GetValue(s_customers);
-            var data = await BenchCommand.EnsureData(customers, cancellationToken);
-            var registry = CommonOptions.Repo("out", "bench", $"models-{customers}");
+            var data = parse.GetValue(s_data)?.FullName ?? await BenchCommand.EnsureData(customers, cancellationToken);
+            var registry = parse.GetValue(s_data) is null ? CommonOptions.Repo("out", "bench", $"models-{customers}") : Path.Combine(data, "bench-models");
+            var loadBefore = LoadAverage();
             var watch = Stopwatch.StartNew();
             var result = TrainingRun.Run(new TrainingOptions
             {
@@ -30,8 +35,12 @@ internal sealed class BenchTrainCommand : Command
                 RegistryPath = registry,
                 Force = true, // the benchmark's model becomes the champion the scoring benchmark uses
                 Oracle = GroundTruth.TryLoad(data),
+                Backtest = !parse.GetValue(s_noBacktest),
             }, NullLogger.Instance, cancellationToken);
             watch.Stop();
+            // Where the time went, with the machine's load before and after: on a shared machine compare the CPU shares.
+            Console.Error.WriteLine($"load average before: {loadBefore}; after: {LoadAverage()}");
+            Console.Error.WriteLine(result.Phases.Table());
             var m = result.Metadata;
             var inv = CultureInfo.InvariantCulture;
             var row = string.Format(inv, "| {0:yyyy-MM-dd} | train end to end (features, k 2-12, segments, 2 classifiers x 7 candidates x 3 folds, report) | {1:N0} customers, {2:N0} events | {3:F1} s | churn AUC {4:F3} (oracle {5:F3}), lead AUC {6:F3} (oracle {7:F3}), segments ARI {8:F3}, k={9} | {10:N0} MB | {11} |",
@@ -42,4 +51,8 @@ internal sealed class BenchTrainCommand : Command
             return ExitCodes.Success;
         }));
     }
+
+    /// <summary>The 1, 5 and 15-minute load averages (Linux), or "n/a".</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
