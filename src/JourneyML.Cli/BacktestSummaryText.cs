@@ -19,7 +19,8 @@ internal static class BacktestSummaryText
             sb.AppendLine(inv, $"  backtest: none: {why}");
             return;
         }
-        sb.AppendLine(inv, $"  backtest: trained as of {b.TrainedAsOf:yyyy-MM-dd}, scored as of {b.ScoredAsOf:yyyy-MM-dd} (labels in the {b.HorizonDays} days after)");
+        string how = b.Method is null ? "trained" : "the chosen candidate refitted";
+        sb.AppendLine(inv, $"  backtest: {how} as of {b.TrainedAsOf:yyyy-MM-dd}, scored as of {b.ScoredAsOf:yyyy-MM-dd} (labels in the {b.HorizonDays} days after)");
         foreach (var note in b.Notes)
         {
             sb.AppendLine(inv, $"    note: {note}");

@@ -11,24 +11,34 @@ namespace JourneyML.Core.Pipelines;
 /// <summary>What the backtest needs from a training run: the opened export, its feature plan, the table as of T and the run's classifier settings.</summary>
 /// <param name="Table">The run's own feature table as of T (scored as it is when its labels are complete).</param>
 /// <param name="Truth">The planted truth aligned to <paramref name="Table"/>'s rows (generated data), else null.</param>
+/// <param name="Chosen">Per task, the run's chosen candidate and calibrator kind, refitted as of T-H
+/// (<see cref="ClassifierOptions.Refitting"/>); a task without one runs <paramref name="Classifier"/>'s whole sweep.</param>
 internal sealed record BacktestInputs(Dataset Dataset, FeatureRunOptions Logs, FeaturePlan Plan, FeatureTable Table, ClassifierOptions Classifier,
-    IReadOnlyList<PredictionTask> Tasks, KnownTruthRows? Truth = null);
+    IReadOnlyList<PredictionTask> Tasks, KnownTruthRows? Truth = null, IReadOnlyDictionary<PredictionTask, ChosenCandidate>? Chosen = null);
 
 /// <summary>The backtest's record, with the earlier models' probabilities on the scored customers (per task, in the order of their rows).</summary>
 internal sealed record BacktestRun(BacktestMetadata Metadata, IReadOnlyDictionary<PredictionTask, float[]> Scores);
 
 /// <summary>
-/// The out-of-time backtest of a behaviour-log run (<see cref="BacktestMetadata"/>): the run's training repeated one
-/// horizon earlier and scored on the run's own customers, so a reader sees whether last quarter's model predicted this
+/// The out-of-time backtest of a behaviour-log run (<see cref="BacktestMetadata"/>): the run's chosen candidate refitted
+/// one horizon earlier and scored on the run's own customers, so a reader sees whether last quarter's model predicted this
 /// quarter's churn and conversions, not only how it does on a holdout drawn from the same dates.
 /// </summary>
+/// <remarks>
+/// Refitting the chosen candidate rather than rerunning the selection sweep keeps the backtest to about a fifth of a
+/// task's training (the chosen candidate's fold fits and its final fit, against every candidate's): the sweep was
+/// most of the run's time, and what a reader asks of the backtest is whether this model's way of learning holds over
+/// time. The choice of trainer is the one thing it borrows from the run (made on data up to T+H); everything the
+/// candidate learns, its inner-fold rounds or penalty, its calibrator's curve, comes from the data as of T-H.
+/// </remarks>
 internal static class OutOfTimeBacktest
 {
     /// <summary>The fewest customers of each outcome the earlier model trains on: the same bar as the run's own models.</summary>
     public const int MinimumOfEach = 10;
 
-    /// <summary>Bootstrap resamples of the interval helper below.</summary>
-    private const int Resamples = 200;
+    /// <summary>What the earlier models are, in <see cref="BacktestMetadata.Method"/>.</summary>
+    public const string RefitMethod = "the run's chosen candidate refitted as of T-H (same trainer and hyperparameters, re-tuned on its own inner fold where it tunes; " +
+        "the run's calibrator kind, fitted on its own out-of-fold scores), not a new selection sweep";
 
     public const string ReadyTableReason = "a ready feature table holds one date only, so there is no earlier date to train on (the backtest needs behaviour logs)";
     public const string TurnedOffReason = "turned off for this run (--no-backtest)";
@@ -47,12 +57,13 @@ internal static class OutOfTimeBacktest
         {
             return Skip(TurnedOffReason);
         }
-        var tasks = trained.OfType<ClassifierResult>().Select(r => r.Task).ToList();
-        if (tasks.Count == 0)
+        var results = trained.OfType<ClassifierResult>().ToList();
+        if (results.Count == 0)
         {
             return Skip("no churn or lead model was trained, so there is nothing to repeat");
         }
-        var run = Run(new BacktestInputs(dataset, logs, plan, loaded.Table, classifier, tasks, truth), logger, cancellationToken);
+        var chosen = results.Where(r => r.Chosen is not null).ToDictionary(r => r.Task, r => r.Chosen!);
+        var run = Run(new BacktestInputs(dataset, logs, plan, loaded.Table, classifier, [.. results.Select(r => r.Task)], truth, chosen), logger, cancellationToken);
         return run.Metadata;
     }
 
@@ -93,7 +104,10 @@ internal static class OutOfTimeBacktest
                 tasks.Add(ForTask(task, earlier, later, input with { Classifier = input.Classifier with { Phases = phases.Scope(task.Name) } }, truth, scores, logger, cancellationToken));
             }
         }
-        var metadata = new BacktestMetadata(null, trainedAt, scoredAt, horizon, notes, tasks, watch.Elapsed.TotalSeconds);
+        var metadata = new BacktestMetadata(null, trainedAt, scoredAt, horizon, notes, tasks, watch.Elapsed.TotalSeconds)
+        {
+            Method = input.Chosen is { Count: > 0 } ? RefitMethod : null,
+        };
         return new BacktestRun(metadata, scores);
     }
 
@@ -160,7 +174,8 @@ internal static class OutOfTimeBacktest
             return Skipped(task, positives + negatives, positives, string.Create(CultureInfo.InvariantCulture,
                 $"{laterPositives:N0} positive and {laterNegatives:N0} negative outcomes among the {population} rows as of {later.AsOf:yyyy-MM-dd}: nothing to rank against"), logger);
         }
-        var model = ClassifierTraining.Train(earlier, task, trainRows, input.Classifier, oracle: null, cancellationToken);
+        var classifier = input.Chosen?.GetValueOrDefault(task) is { } chosen ? input.Classifier.Refitting(chosen) : input.Classifier;
+        var model = ClassifierTraining.Train(earlier, task, trainRows, classifier, oracle: null, cancellationToken);
         var phases = input.Classifier.Phases ?? new PhaseTimings();
         var predictions = phases.Measure("scoring as of T", () => model.Model.Predict(later, scoredRows));
         var labels = later.Labels[task.Label];
@@ -174,7 +189,11 @@ internal static class OutOfTimeBacktest
         var intervals = phases.Measure("intervals", () =>
             IntervalsOf(predictions, outcomes, later.AccountIds is { } ids ? [.. scoredRows.Select(r => ids[r])] : null, input.Classifier.Seed));
         return new TaskBacktest(task, null, trainRows.Length, positives, model.Model.Info.Spec.Trainer, model.Holdout.Auc, metrics,
-            intervals, oracle is { } o && double.IsFinite(o) ? o : null);
+            intervals, oracle is { } o && double.IsFinite(o) ? o : null)
+        {
+            Candidate = model.Model.Info.Spec.Describe(),
+            Calibration = model.Model.Info.CalibrationMethod,
+        };
     }
 
     private static TaskBacktest Skipped(PredictionTask task, int rows, int positives, string reason, ILogger logger)
@@ -202,7 +221,7 @@ internal static class OutOfTimeBacktest
     /// </summary>
     internal static BacktestIntervals IntervalsOf(float[] scores, float[] outcomes, string?[]? accounts, int seed)
     {
-        var i = HoldoutIntervals.Compute(scores, outcomes, Resamples, seed, accounts);
+        var i = HoldoutIntervals.Compute(scores, outcomes, HoldoutIntervals.DefaultResamples, seed, accounts);
         static BacktestIntervals.Range Of(Interval95 x) => new(x.Low, x.High);
         return new BacktestIntervals(Of(i.Auc), Of(i.PrAuc), Of(i.Top5.Interval), Of(i.Top10.Interval));
     }

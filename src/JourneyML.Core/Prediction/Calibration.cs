@@ -225,7 +225,7 @@ public static class CalibrationError
         var observed = new double[bins];
         for (int i = 0; i < probabilities.Length; i++)
         {
-            int b = Math.Clamp((int)(probabilities[i] * bins), 0, bins - 1);
+            int b = BinOf(probabilities[i], bins);
             count[b]++;
             predicted[b] += probabilities[i];
             observed[b] += labels[i] > 0.5f ? 1 : 0;
@@ -241,6 +241,9 @@ public static class CalibrationError
         return table;
     }
 
+    /// <summary>The equal-width bin (0 for the lowest) of a probability; 1.0 falls in the top bin.</summary>
+    internal static int BinOf(float probability, int bins) => Math.Clamp((int)(probability * bins), 0, bins - 1);
+
     /// <summary>ECE: the row-weighted mean of |mean predicted - observed rate| over the bins.</summary>
     public static double Expected(IReadOnlyList<ReliabilityBin> bins)
     {
@@ -251,43 +254,50 @@ public static class CalibrationError
     public static double Expected(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, int bins = 10) =>
         Expected(EqualWidthBins(probabilities, labels, bins));
 
-    /// <summary>Bootstrap and simulation draws behind <see cref="EceUncertainty"/>: enough for a stable 95th percentile, cheap next to training.</summary>
-    public const int UncertaintyDraws = 400;
+    /// <summary>
+    /// Bootstrap and simulation draws behind <see cref="EceUncertainty"/>: the holdout's resample count
+    /// (<see cref="HoldoutIntervals.DefaultResamples"/>, where the count is justified), so that with the same seed and
+    /// accounts the ECE's interval is drawn on the very resamples the AUC intervals are.
+    /// </summary>
+    public const int UncertaintyDraws = HoldoutIntervals.DefaultResamples;
 
     /// <summary>
-    /// The ECE's 95% bootstrap interval (customers resampled with replacement) and the ECE a perfectly calibrated model
-    /// would show on a holdout of the same customers (each outcome drawn as a coin with the customer's own predicted
-    /// probability), with one sentence saying which the measured ECE is closer to. Deterministic for a seed.
+    /// The ECE's 95% bootstrap interval and the ECE a perfectly calibrated model would show on a holdout of the same
+    /// customers (each outcome drawn as a coin with the customer's own predicted probability), with one sentence saying
+    /// which the measured ECE is closer to. Deterministic for a seed.
     /// </summary>
-    public static EceUncertainty Uncertainty(float[] probabilities, float[] labels, string subjects = "customers", int seed = 1, int draws = UncertaintyDraws)
+    /// <remarks>
+    /// The bootstrap is the holdout's own (<see cref="HoldoutBootstrap"/>): stratified as the split that made the holdout
+    /// (its positives and negatives counts are fixed by the split), and by whole accounts where customers share them, since
+    /// an account's contacts churn together and a customer-level resample then understates the noise. With the same seed,
+    /// draws and accounts these are exactly the resamples of the holdout's AUC intervals.
+    /// </remarks>
+    /// <param name="groups">Account of each row, when known (see remarks).</param>
+    public static EceUncertainty Uncertainty(float[] probabilities, float[] labels, string subjects = "customers", int seed = HoldoutIntervals.BootstrapSeed,
+        int draws = UncertaintyDraws, IReadOnlyList<string?>? groups = null)
     {
         int n = probabilities.Length;
         double ece = Expected(probabilities, labels);
+        var binned = new BinnedProbabilities(probabilities, labels);
+        var boot = new List<double>(draws);
+        HoldoutBootstrap.Of(labels, groups, draws, seed)?.ForEach(weights => boot.Add(binned.Expected(weights)));
+        // The chance level: outcomes drawn from the probabilities themselves, each customer once (weights of one).
         var random = new Random(seed + 4243);
-        var p = new float[n];
         var y = new float[n];
-        var boot = new double[draws];
         var chance = new double[draws];
         for (int d = 0; d < draws; d++)
         {
-            for (int i = 0; i < n; i++)
-            {
-                int k = random.Next(n);
-                p[i] = probabilities[k];
-                y[i] = labels[k];
-            }
-            boot[d] = Expected(p, y);
             for (int i = 0; i < n; i++)
             {
                 y[i] = random.NextDouble() < probabilities[i] ? 1 : 0;
             }
             chance[d] = Expected(probabilities, y);
         }
-        Array.Sort(boot);
+        double[] sorted = [.. boot.Order()];
         Array.Sort(chance);
         // Resampling duplicates customers, which alone inflates the ECE (the chance level shows how much): the percentile
         // interval is moved back by the bootstrap's own bias, so that it brackets the estimate rather than sit above it.
-        var (low, high) = DebiasedInterval(ece, boot);
+        var (low, high) = DebiasedInterval(ece, sorted);
         double mean = chance.Average(), chanceHigh = Quantile(chance, 0.95);
         bool within = ece <= chanceHigh;
         var inv = System.Globalization.CultureInfo.InvariantCulture;
@@ -330,7 +340,9 @@ internal sealed record ChosenCalibrator(string Method, PlattCalibration Platt, I
 /// </summary>
 internal static class CalibratorSelection
 {
-    public static ChosenCalibrator Choose(float[] scores, float[] labels, int[] foldOf, int folds)
+    /// <param name="only">A fixed kind (the backtest's refit keeps the run's): the only one tried where these rows allow it
+    /// (isotonic and the blend need enough rows), otherwise Platt, and the reason says so. Null: every applicable kind.</param>
+    public static ChosenCalibrator Choose(float[] scores, float[] labels, int[] foldOf, int folds, string? only = null)
     {
         int positives = labels.Count(l => l > 0.5f);
         var methods = new List<string> { CalibrationMethod.Platt, CalibrationMethod.None };
@@ -344,6 +356,10 @@ internal static class CalibratorSelection
         {
             methods.Insert(1, CalibrationMethod.Isotonic);
         }
+        if (only is not null)
+        {
+            return Fixed(only, methods.Contains(only) ? only : CalibrationMethod.Platt, scores, labels, foldOf, folds);
+        }
         var losses = methods.Select(m => CrossFittedLogLoss(m, scores, labels, foldOf, folds)).ToArray();
         int best = 0;
         for (int i = 1; i < losses.Length; i++)
@@ -355,8 +371,7 @@ internal static class CalibratorSelection
         }
         var trials = methods.Select((m, i) => new CalibratorTrial(m, losses[i], i == best)).ToList();
         string method = methods[best];
-        var platt = method == CalibrationMethod.None ? new PlattCalibration(1, 0) : PlattCalibration.Fit(scores, labels);
-        var curve = method is CalibrationMethod.Isotonic or CalibrationMethod.Blend ? IsotonicCalibration.Fit(scores, labels) : null;
+        var (platt, curve) = Fit(method, scores, labels);
         string tried = string.Join(", ", trials.Select(t => $"{t.Method} {t.OutOfFoldLogLoss:F4}"));
         string reason = $"{method} has the lowest cross-fitted out-of-fold log loss ({tried})" + (isotonic ? "" :
             $"; isotonic not tried: {scores.Length:N0} out-of-fold rows with {positives:N0} positive " +
@@ -364,6 +379,22 @@ internal static class CalibratorSelection
             (blend ? "" : $", its blend with Platt {IsotonicCalibration.BlendMinimumRows:N0} rows and {IsotonicCalibration.BlendMinimumPerClass} of each class") + ")");
         return new ChosenCalibrator(method, platt, curve, trials, reason);
     }
+
+    /// <summary>The kind asked for (<paramref name="wanted"/>), fitted as <paramref name="method"/>: the same where the rows allow it.</summary>
+    private static ChosenCalibrator Fixed(string wanted, string method, float[] scores, float[] labels, int[] foldOf, int folds)
+    {
+        var (platt, curve) = Fit(method, scores, labels);
+        double loss = CrossFittedLogLoss(method, scores, labels, foldOf, folds);
+        string reason = method == wanted
+            ? $"{method}, the kind fixed for this training, fitted on its out-of-fold scores (cross-fitted log loss {loss:F4})"
+            : $"{method}: the fixed kind {wanted} needs more rows than the {scores.Length:N0} out-of-fold rows here (cross-fitted log loss {loss:F4})";
+        return new ChosenCalibrator(method, platt, curve, [new CalibratorTrial(method, loss, true)], reason);
+    }
+
+    /// <summary>A calibrator of the kind fitted on every out-of-fold score: Platt's curve (identity for none) and the isotonic one where used.</summary>
+    private static (PlattCalibration Platt, IsotonicCalibration? Curve) Fit(string method, float[] scores, float[] labels) =>
+        (method == CalibrationMethod.None ? new PlattCalibration(1, 0) : PlattCalibration.Fit(scores, labels),
+         method is CalibrationMethod.Isotonic or CalibrationMethod.Blend ? IsotonicCalibration.Fit(scores, labels) : null);
 
     /// <summary>The probability a calibrator gives a raw score: the one formula training, cross-fitting and scoring share.</summary>
     public static float Probability(string method, PlattCalibration platt, IsotonicCalibration? curve, float score) => method switch

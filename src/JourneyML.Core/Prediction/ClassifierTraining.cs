@@ -36,7 +36,33 @@ public sealed record ClassifierOptions
     public int SmallDataFolds { get; init; } = 5;
     /// <summary>Where the training's time goes, phase by phase (the run's log and <c>bench train</c>); null: not measured.</summary>
     public PhaseTimings? Phases { get; init; }
+
+    /// <summary>
+    /// A fixed calibrator kind (<see cref="CalibrationMethod"/>) instead of the choice on out-of-fold log loss; it is still
+    /// fitted on this training's own out-of-fold scores. Null: chosen. The backtest's refit uses the run's kind.
+    /// </summary>
+    public string? Calibrator { get; init; }
+
+    /// <summary>
+    /// Measure the holdout's permutation importance and the ECE's interval. The backtest's refit reads neither (it is
+    /// judged on later customers), so it leaves them out.
+    /// </summary>
+    public bool HoldoutDetail { get; init; } = true;
+
+    /// <summary>
+    /// These options narrowed to refitting one chosen candidate on other rows (the out-of-time backtest's model as of T-H):
+    /// the same trainer and hyperparameters (a candidate that tunes on an inner fold tunes again, on the rows it is given),
+    /// the same calibrator kind fitted on its own out-of-fold scores, no selection sweep.
+    /// </summary>
+    public ClassifierOptions Refitting(ChosenCandidate chosen) =>
+        this with { Candidates = [chosen.Spec], Calibrator = chosen.Calibration, HoldoutDetail = false };
 }
+
+/// <summary>
+/// What a training chose: the candidate as it stood in the sweep (before any inner-fold tuning fixed its rounds or its
+/// penalty) and the calibrator kind. Refitting it elsewhere repeats the training without repeating the selection.
+/// </summary>
+public sealed record ChosenCandidate(CandidateSpec Spec, string Calibration);
 
 /// <summary>One candidate's cross-validated scores.</summary>
 public sealed record CandidateResult(string Candidate, double PrAuc, double Auc, double PrAucStd, double Seconds, bool Chosen);
@@ -65,6 +91,9 @@ public sealed record ClassifierResult(
 
     /// <summary>True when the chosen candidate's lead over the runner-up is within the cross-validation's noise.</summary>
     public bool SelectionWithinNoise { get; init; }
+
+    /// <summary>The sweep's chosen candidate and calibrator kind (<see cref="ClassifierOptions.Refitting"/>); null on results built by hand.</summary>
+    public ChosenCandidate? Chosen { get; init; }
 }
 
 /// <summary>
@@ -132,7 +161,8 @@ public static class ClassifierTraining
         var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
         var chosen = options.Candidates[best];
         var trainLabels = train.Select(r => labels[r]).ToArray();
-        var calibrator = phases.Measure("calibrator choice", () => CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds));
+        var calibrator = phases.Measure("calibrator choice", () =>
+            CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds, options.Calibrator));
         var finalMl = new MLContext(options.Seed);
         var final = phases.Measure("final fit", () =>
             CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds));
@@ -145,12 +175,16 @@ public static class ClassifierTraining
         var metricsOnHoldout = ClassificationMetrics.Compute(holdoutPredictions, holdoutTruth);
         double? oracleAuc = oracle is null ? null : ClassificationMetrics.RocAuc(holdout.Select(r => oracle[r]).ToArray(), holdoutTruth);
         holdoutPhase.Dispose();
-        var importance = phases.Measure("permutation importance", () => PermutationImportance(binary, table, holdout, holdoutTruth, metricsOnHoldout.Auc, options.Seed));
+        List<FeatureImportance> importance = options.HoldoutDetail
+            ? phases.Measure("permutation importance", () => PermutationImportance(binary, table, holdout, holdoutTruth, metricsOnHoldout.Auc, options.Seed))
+            : [];
         var bins = CalibrationError.EqualWidthBins(holdoutPredictions, holdoutTruth);
         var calibration = new CalibrationSummary(calibrator.Method, calibrator.Reason, calibrator.Trials, CalibrationError.Expected(bins), bins)
         {
-            Uncertainty = phases.Measure("ECE interval", () =>
-                CalibrationError.Uncertainty(holdoutPredictions, holdoutTruth, task == PredictionTask.Churn ? "customers" : "leads", options.Seed)),
+            // The holdout's own bootstrap (seed, count, accounts): the resamples the promotion floor's AUC intervals are drawn on.
+            Uncertainty = !options.HoldoutDetail ? null : phases.Measure("ECE interval", () =>
+                CalibrationError.Uncertainty(holdoutPredictions, holdoutTruth, task == PredictionTask.Churn ? "customers" : "leads",
+                    groups: table.AccountIds is { } accounts ? [.. holdout.Select(r => accounts[r])] : null)),
         };
 
         var candidates = options.Candidates.Select((spec, c) =>
@@ -163,6 +197,7 @@ public static class ClassifierTraining
             LeftOut = leftOut,
             Calibration = calibration,
             SelectionWithinNoise = noise.WithinNoise,
+            Chosen = new ChosenCandidate(chosen, calibrator.Method),
         };
     }
 

@@ -52,15 +52,13 @@ public static class PromotionFloor
         phases ??= new PhaseTimings();
         var labels = table.Labels[result.Model.Info.Label];
         var truth = result.HoldoutRows.Select(r => labels[r]).ToArray();
-        // Fewer resamples on a large holdout: its interval is narrow and each resample costs two sorts of the holdout.
-        int resamples = Math.Clamp(4_000_000 / Math.Max(1, truth.Length), 200, HoldoutIntervals.DefaultResamples);
         var accounts = table.AccountIds is { } ids ? result.HoldoutRows.Select(r => ids[r]).ToArray() : null;
-        var intervals = phases.Measure("AUC intervals", () => HoldoutIntervals.Compute(result.HoldoutPredictions, truth, resamples, seed: 1, accounts));
         var baseline = phases.Measure("single-feature baseline", () =>
             SingleFeatureBaseline.Scored(table, result.Model.Vectorizer.Features, labels, result.TrainRows, result.HoldoutRows));
-        // The same resamples (same seed) as the intervals: the gap is measured on exactly the holdouts the AUC's interval was.
-        var gap = baseline is null ? null : phases.Measure("AUC difference interval", () =>
-            HoldoutIntervals.AucDifference(result.HoldoutPredictions, baseline.HoldoutScores, truth, resamples, seed: 1, accounts));
+        // One pass over the holdout's resamples (the ECE's interval is drawn on the same ones, ClassifierTraining): the gap
+        // is measured on exactly the holdouts the AUC's interval was.
+        var (intervals, gap) = phases.Measure("holdout bootstrap", () => HoldoutIntervals.WithBaseline(result.HoldoutPredictions,
+            baseline?.HoldoutScores ?? [], truth, HoldoutIntervals.DefaultResamples, HoldoutIntervals.BootstrapSeed, accounts));
         return new AssessedModel(result, intervals, HoldoutIntervals.TooSmall(result.Holdout, intervals),
             Check(result.Holdout.Auc, intervals.Auc, baseline?.Baseline, gap));
     }

@@ -30,7 +30,9 @@ internal sealed partial class ReportBuilder
                   $"of the 5% {words.TopWord}, {Format.Percent(m.PrecisionAtTop5)} {words.Outcome} (base rate {Format.Percent(m.BaseRate)})"
                 : $"{words.Title}: none ({t.Skipped})");
         }
-        Paragraph($"a model trained the same way as of {DateOf(b.TrainedAsOf)}, scored as of {DateOf(b.ScoredAsOf)}: " + string.Join("; ", parts) + ".",
+        // Versions written before the refit reran the whole sweep: their line keeps saying so.
+        string how = b.Method is null ? "a model trained the same way" : "the chosen candidate refitted";
+        Paragraph($"{how} as of {DateOf(b.TrainedAsOf)}, scored as of {DateOf(b.ScoredAsOf)}: " + string.Join("; ", parts) + ".",
             "Out-of-time backtest:");
     }
 
@@ -50,9 +52,13 @@ internal sealed partial class ReportBuilder
         }
         var m = t.OutOfTime;
         var h = task.Holdout;
-        Paragraph($"Does a model trained one horizon ago predict what happened since? The same training (candidates, selection, calibration) was run as of " +
-            $"{DateOf(b.TrainedAsOf)} on {Format.Count(t.TrainedOn)} {words.Subjects} ({Format.Count(t.TrainedPositives)} {words.Outcome} in the {b.HorizonDays} days after), " +
-            $"chose {t.Trainer}, and scored every labelled {Singular(words.Subjects)} as of {DateOf(b.ScoredAsOf)} against the next {b.HorizonDays} days. " +
+        string trained = $"{DateOf(b.TrainedAsOf)} on {Format.Count(t.TrainedOn)} {words.Subjects} ({Format.Count(t.TrainedPositives)} {words.Outcome} in the {b.HorizonDays} days after)";
+        string refit = b.Method is null
+            ? $"The same training (candidates, selection, calibration) was run as of {trained}, chose {t.Trainer},"
+            : $"This model's candidate was refitted as of {trained}: {t.Candidate ?? t.Trainer} with {t.Calibration ?? "its"} calibration, the same trainer, " +
+              "hyperparameters and calibrator kind as the run chose (tuned and calibrated on the earlier data alone; no new selection sweep),";
+        Paragraph($"Does a model trained one horizon ago predict what happened since? {refit} " +
+            $"and scored every labelled {Singular(words.Subjects)} as of {DateOf(b.ScoredAsOf)} against the next {b.HorizonDays} days. " +
             "It saw nothing after its scoring date. Intervals are 95% (bootstrap for the AUCs, Wilson for precision).");
         foreach (var note in b.Notes)
         {
