@@ -13,7 +13,7 @@ public sealed class BacktestCommandTests
         // The backtest is the subject, not the promotion floor: a model it withholds is still backtested (--force serves it).
         var train = JourneyCli.Run("train", "--data", data, "--registry", Path.Combine(dir, "models"), "--fixed-trainer", "--force");
         Assert.True(train.ExitCode is ExitCodes.Success or ExitCodes.BelowFloor, train.Output + train.Error);
-        Assert.Contains("  backtest: trained as of 2026-01-02, scored as of 2026-04-02 (labels in the 90 days after)", train.Output);
+        Assert.Contains("  backtest: the chosen candidate refitted as of 2026-01-02, scored as of 2026-04-02 (labels in the 90 days after)", train.Output);
         foreach (var task in new[] { "churn", "lead" })
         {
             Assert.Matches($@"\n    {task}: ROC AUC 0\.\d{{3}} \[0\.\d{{3}}, 0\.\d{{3}}\] vs holdout 0\.\d{{3}}, PR-AUC 0\.\d{{3}} \[0\.\d{{3}}, 0\.\d{{3}}\]; " +

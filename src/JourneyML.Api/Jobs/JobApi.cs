@@ -18,7 +18,7 @@ public sealed record RetrainRequest
     public int? Segments { get; init; }
     /// <summary>Train one fixed trainer instead of the selection sweep (faster).</summary>
     public bool FixedTrainer { get; init; }
-    /// <summary>Run the out-of-time backtest (trained as of T minus the horizon, scored as of T); default true. It about doubles the training.</summary>
+    /// <summary>Run the out-of-time backtest (the chosen models refitted as of T minus the horizon, scored as of T); default true.</summary>
     public bool? Backtest { get; init; }
     public bool SkipInvalid { get; init; }
     public double? Tolerance { get; init; }

@@ -33,7 +33,7 @@ internal sealed class TrainCommand : Command
     };
     internal static readonly Option<bool> NoBacktest = new("--no-backtest")
     {
-        Description = "Skip the out-of-time backtest (the same training as of the as-of date minus the horizon, scored as of the as-of date); it about doubles the classifier work.",
+        Description = "Skip the out-of-time backtest (the chosen models refitted as of the as-of date minus the horizon, scored as of the as-of date).",
     };
     private static readonly Option<FileInfo?> s_featureTable = new("--feature-table")
     {

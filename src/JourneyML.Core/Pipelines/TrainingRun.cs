@@ -29,8 +29,8 @@ public sealed record TrainingOptions
     /// <summary>The truth planted in generated data, to report how well the models recover it; none for a real export.</summary>
     public KnownTruth? Oracle { get; init; }
     /// <summary>
-    /// Also run the out-of-time backtest (behaviour logs only): the same training as of T-H, scored as of T. It about
-    /// doubles the classifier work, so a quick run or a very large export may turn it off (<c>--no-backtest</c>).
+    /// Also run the out-of-time backtest (behaviour logs only): the chosen candidates refitted as of T-H, scored as of T.
+    /// A quick run or a very large export may turn it off (<c>--no-backtest</c>).
     /// </summary>
     public bool Backtest { get; init; } = true;
 
@@ -117,8 +117,9 @@ public static class TrainingRun
         var now = options.Clock.GetUtcNow().UtcDateTime;
         var fingerprint = Fingerprint(table);
         var version = ModelRegistry.NewVersion(now, fingerprint);
-        var assessed = phases.Measure("promotion floor", () =>
-            new[] { churn, lead }.Where(r => r is not null).Select(r => PromotionFloor.Assess(table, r!, phases.Scope("promotion floor").Scope(r!.Task.Name))).ToList());
+        var floor = phases.Scope("promotion floor");
+        var assessed = phases.Measure("promotion floor", () => new[] { churn, lead }.OfType<ClassifierResult>()
+            .Select(r => floor.Measure(r.Task.Name, () => PromotionFloor.Assess(table, r, floor.Scope(r.Task.Name)))).ToList());
         var failures = assessed.Where(a => !a.Floor.Passed).Select(a => new FloorFailure(a.Result.Task, a.Floor.Reason, Withheld: !options.Force)).ToList();
         foreach (var failure in failures)
         {

@@ -59,7 +59,7 @@ public sealed class BacktestTests
         Assert.Equal(b.For(PredictionTask.Churn)!.OutOfTime!.Auc, stored.Backtest!.For(PredictionTask.Churn)!.OutOfTime!.Auc);
         var report = File.ReadAllText(Path.Combine(run.VersionDirectory, TrainingReport.MarkdownFileName));
         string churnAuc = b.For(PredictionTask.Churn)!.OutOfTime!.Auc.ToString("F3", CultureInfo.InvariantCulture);
-        Assert.Contains($"**Out-of-time backtest:** a model trained the same way as of {s_asOf.AddDays(-90):yyyy-MM-dd}, scored as of {s_asOf:yyyy-MM-dd}", report);
+        Assert.Contains($"**Out-of-time backtest:** the chosen candidate refitted as of {s_asOf.AddDays(-90):yyyy-MM-dd}, scored as of {s_asOf:yyyy-MM-dd}", report);
         Assert.Contains($"| ROC AUC | {run.Churn!.Holdout.Auc.ToString("F3", CultureInfo.InvariantCulture)} | {churnAuc} |", report);
         int churnSection = report.IndexOf("## Churn model", StringComparison.Ordinal), leadSection = report.IndexOf("## Lead model", StringComparison.Ordinal);
         int holdout = report.IndexOf("### How good it is on held-out customers", churnSection, StringComparison.Ordinal);
@@ -148,6 +148,63 @@ public sealed class BacktestTests
     }
 
     [Fact]
+    public void The_backtest_refits_the_runs_chosen_candidate_and_calibrator_kind_instead_of_running_a_new_sweep()
+    {
+        var dir = TempFolder.Create("backtest-refit");
+        var data = Path.Combine(dir, "data");
+        SteadyWorld.Write(data, customers: 500);
+        // The sweep offers LightGBM only; the run "chose" a plain logistic regression without calibration. A new sweep would
+        // fit LightGBM with a fitted calibrator; the refit keeps what the run chose.
+        var chosen = new ChosenCandidate(CandidateSpec.PlainLogistic, CalibrationMethod.None);
+        var run = Backtest(data, new Dictionary<PredictionTask, ChosenCandidate> { [PredictionTask.Churn] = chosen, [PredictionTask.Lead] = chosen });
+        Assert.Equal(OutOfTimeBacktest.RefitMethod, run.Metadata.Method);
+        foreach (var task in new[] { PredictionTask.Churn, PredictionTask.Lead })
+        {
+            var t = run.Metadata.For(task)!;
+            Assert.Null(t.Skipped);
+            Assert.Equal((CandidateSpec.LogisticRegression, CandidateSpec.PlainLogistic.Describe(), CalibrationMethod.None), (t.Trainer, t.Candidate, t.Calibration));
+        }
+        // Deterministic: the same refit gives the same scores.
+        var again = Backtest(data, new Dictionary<PredictionTask, ChosenCandidate> { [PredictionTask.Churn] = chosen, [PredictionTask.Lead] = chosen });
+        Assert.Equal(run.Scores[PredictionTask.Churn], again.Scores[PredictionTask.Churn]);
+    }
+
+    [Fact]
+    public void A_training_run_backtests_the_candidate_its_sweep_chose_and_says_so_in_the_metadata_the_report_and_its_log()
+    {
+        var dir = TempFolder.Create("backtest-chosen");
+        var data = Path.Combine(dir, "data");
+        SteadyWorld.Write(data, customers: 600);
+        var logger = new ListLogger();
+        var run = TrainingRun.Run(new TrainingOptions
+        {
+            Features = new FeatureRunOptions { DataDirectory = data },
+            RegistryPath = Path.Combine(dir, "models"),
+            Candidates = [CandidateSpec.Default, CandidateSpec.PlainLogistic],
+            Force = true,
+        }, logger);
+
+        var b = run.Metadata.Backtest!;
+        Assert.Equal(OutOfTimeBacktest.RefitMethod, b.Method);
+        foreach (var model in new[] { run.Churn!, run.Lead! })
+        {
+            var t = b.For(model.Task)!;
+            Assert.Equal(model.Chosen!.Spec.Trainer, t.Trainer);
+        }
+        // The backtest's own sweep is the one chosen candidate (where the time went: the run's phases).
+        var phases = run.Phases.Phases.Select(p => p.Phase).ToList();
+        Assert.Contains("backtest / churn / candidate sweep / 1. " + run.Churn!.Chosen!.Spec.Trainer, phases);
+        Assert.DoesNotContain("backtest / churn / candidate sweep / 2. " + CandidateSpec.LogisticRegression, phases);
+        Assert.Contains("churn / candidate sweep / 2. " + CandidateSpec.LogisticRegression, phases);
+        Assert.Contains(logger.Lines, l => l.StartsWith("Training took ", StringComparison.Ordinal) && l.Contains("backtest", StringComparison.Ordinal));
+
+        var report = File.ReadAllText(Path.Combine(run.VersionDirectory, TrainingReport.MarkdownFileName));
+        Assert.Contains($"**Out-of-time backtest:** the chosen candidate refitted as of {s_asOf.AddDays(-90):yyyy-MM-dd}, scored as of {s_asOf:yyyy-MM-dd}", report);
+        Assert.Contains($"This model's candidate was refitted as of {s_asOf.AddDays(-90):yyyy-MM-dd}", report);
+        Assert.Contains("no new selection sweep", report);
+    }
+
+    [Fact]
     public void A_ready_feature_table_and_a_run_that_turns_it_off_say_why_there_is_no_backtest()
     {
         var dir = TempFolder.Create("backtest-off");
@@ -179,13 +236,13 @@ public sealed class BacktestTests
         Assert.Equal(0.161, zero.High, 3);
     }
 
-    private static BacktestRun Backtest(string data)
+    private static BacktestRun Backtest(string data, IReadOnlyDictionary<PredictionTask, ChosenCandidate>? chosen = null)
     {
         var features = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data }, NullLogger.Instance);
         var plan = features.Summary.Plan!;
         var classifier = new ClassifierOptions { Candidates = [CandidateSpec.Default], Screen = [.. plan.Attributes.Select(a => a.Name)] };
         return OutOfTimeBacktest.Run(new BacktestInputs(features.Dataset, new FeatureRunOptions { DataDirectory = data }, plan, features.Table, classifier,
-            [PredictionTask.Churn, PredictionTask.Lead]), NullLogger.Instance, CancellationToken.None);
+            [PredictionTask.Churn, PredictionTask.Lead], Chosen: chosen), NullLogger.Instance, CancellationToken.None);
     }
 
     /// <summary>Every other outcome after T undone, and logins and tickets after T for every fifth customer who never churns.</summary>

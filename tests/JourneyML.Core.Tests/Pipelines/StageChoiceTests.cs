@@ -4,7 +4,6 @@ using JourneyML.Core.Pipelines;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Stages;
 using JourneyML.TestSupport;
-using Microsoft.Extensions.Logging;
 
 namespace JourneyML.Core.Tests.Pipelines;
 
@@ -76,20 +75,5 @@ public sealed class StageChoiceTests
         Assert.Contains("- Customer-Onboarding (path): status == customer. Why: A paying customer not yet in Adoption", report, StringComparison.Ordinal);
         var suggested = StageModel.ForRegistry(registry, [.. FeatureNames.Definitions.Select(d => d.Name)]).Names.ToHashSet();
         Assert.All(scored.Snapshot.Stage.Where(s => s.Length > 0), s => Assert.Contains(s, suggested));
-    }
-
-    /// <summary>The log lines a run wrote, formatted.</summary>
-    private sealed class ListLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Lines)
-            {
-                Lines.Add(formatter(state, exception));
-            }
-        }
     }
 }

@@ -109,6 +109,28 @@ public sealed class ModelSelectionTests
     }
 
     [Fact]
+    public void A_fixed_calibrator_kind_is_the_only_one_fitted_and_falls_back_to_platt_where_the_rows_are_too_few_for_it()
+    {
+        var random = new Random(12);
+        var scores = Enumerable.Range(0, 1500).Select(_ => (float)random.NextDouble()).ToArray();
+        var labels = scores.Select(s => random.NextDouble() < (s < 0.8 ? 0.05 : 0.5) ? 1f : 0f).ToArray();
+        var foldOf = scores.Select((_, i) => i % 3).ToArray();
+        // Free choice on this step picks a curve with steps; fixed to none, none it is, with its own out-of-fold loss.
+        Assert.NotEqual(CalibrationMethod.None, CalibratorSelection.Choose(scores, labels, foldOf, 3).Method);
+        var none = CalibratorSelection.Choose(scores, labels, foldOf, 3, only: CalibrationMethod.None);
+        Assert.Equal(CalibrationMethod.None, none.Method);
+        Assert.Equal([CalibrationMethod.None], none.Trials.Select(t => t.Method));
+        Assert.Equal(0.5f, CalibratorSelection.Probability(none.Method, none.Platt, none.Isotonic, 0f), 6);
+        var isotonic = CalibratorSelection.Choose(scores, labels, foldOf, 3, only: CalibrationMethod.Isotonic);
+        Assert.Equal(CalibrationMethod.Isotonic, isotonic.Method);
+        Assert.NotNull(isotonic.Isotonic);
+        // On 250 rows isotonic would rest on too few customers a step: Platt, and the reason says why.
+        var few = CalibratorSelection.Choose(scores[..250], labels[..250], foldOf[..250], 3, only: CalibrationMethod.Isotonic);
+        Assert.Equal(CalibrationMethod.Platt, few.Method);
+        Assert.Contains("the fixed kind isotonic needs more rows than the 250 out-of-fold rows here", few.Reason);
+    }
+
+    [Fact]
     public void The_holdout_ece_says_whether_it_is_more_than_chance_gives_on_a_holdout_that_size()
     {
         var random = new Random(5);
