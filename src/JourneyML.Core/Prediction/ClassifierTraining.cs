@@ -64,7 +64,7 @@ public sealed record ClassifierOptions
 /// </summary>
 public sealed record ChosenCandidate(CandidateSpec Spec, string Calibration);
 
-/// <summary>One candidate's cross-validated scores.</summary>
+/// <summary>One candidate's cross-validated scores; <see cref="Seconds"/>: its fold fits' time added up (they run in a pool with the other candidates').</summary>
 public sealed record CandidateResult(string Candidate, double PrAuc, double Auc, double PrAucStd, double Seconds, bool Chosen);
 
 /// <summary>Global importance: how much the holdout ROC AUC drops when a feature's values are shuffled across customers.</summary>
@@ -133,21 +133,23 @@ public static class ClassifierTraining
         }
         vectorsPhase.Dispose();
 
-        // Cross-validate every candidate on the training part; fold runs in parallel (each trainer single-threaded, so results repeat).
-        var sweepPhase = phases.Measure("candidate sweep");
-        var sweep = phases.Scope("candidate sweep");
+        // Cross-validate every candidate on the training part: every (candidate, fold) fit one item of one parallel pool
+        // (each trainer single-threaded, so results repeat). With one candidate its final fit is known before the
+        // cross-validation and joins the pool too.
         var plan = CrossValidationPlan.For(labelled.Length, options);
         var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
-        var results = new CandidateRun[options.Candidates.Count];
-        for (int c = 0; c < options.Candidates.Count; c++)
+        var finalMl = new MLContext(options.Seed);
+        FittedCandidate FinalFit(CandidateSpec spec) =>
+            CandidateFitting.Fit(finalMl, spec, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds);
+        FittedCandidate? final = null;
+        Action? alongside = options.Candidates.Count == 1 ? () => final = FinalFit(options.Candidates[0]) : null;
+        var results = phases.Measure("candidate sweep", () => CrossValidateAll(options.Candidates, train, runs, plan.Folds,
+            new FoldInputs(vectors, labels, table.AccountIds, vectorizer.Width), options, alongside, cancellationToken));
+        var sweep = phases.Scope("candidate sweep");
+        for (int c = 0; c < results.Length; c++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using (sweep.Measure($"{c + 1}. {options.Candidates[c].Trainer}"))
-            {
-                results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer.Width, options, cancellationToken);
-            }
+            sweep.Record($"{c + 1}. {options.Candidates[c].Trainer}", results[c].Seconds);
         }
-        sweepPhase.Dispose();
         int best = 0;
         for (int c = 1; c < results.Length; c++)
         {
@@ -163,9 +165,7 @@ public static class ClassifierTraining
         var trainLabels = train.Select(r => labels[r]).ToArray();
         var calibrator = phases.Measure("calibrator choice", () =>
             CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds, options.Calibrator));
-        var finalMl = new MLContext(options.Seed);
-        var final = phases.Measure("final fit", () =>
-            CandidateFitting.Fit(finalMl, chosen, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds));
+        final ??= phases.Measure("final fit", () => FinalFit(chosen));
         var info = new BinaryModelInfo(task, label, final.Fitted, vectorizer, calibrator.Platt) { CalibrationMethod = calibrator.Method, Isotonic = calibrator.Isotonic };
         var binary = new BinaryModel(finalMl, final.Model, info);
 
@@ -201,38 +201,65 @@ public static class ClassifierTraining
         };
     }
 
-    /// <summary>One candidate over every fold run: mean and spread of its scores, and the first repeat's out-of-fold scores.</summary>
-    private static CandidateRun CrossValidate(CandidateSpec spec, int[] train, IReadOnlyList<HashSet<int>> runs, int folds,
-        Dictionary<int, float[]> vectors, float[] labels, string?[]? accounts, int width, ClassifierOptions options, CancellationToken cancellationToken)
+    /// <summary>What every fold fit reads: the rows' vectors and labels, their accounts, the vector width.</summary>
+    private sealed record FoldInputs(Dictionary<int, float[]> Vectors, float[] Labels, string?[]? Accounts, int Width);
+
+    /// <summary>
+    /// Every candidate over every fold run, as one pool of fits: mean and spread of each candidate's scores, and its first
+    /// repeat's out-of-fold scores. One pool rather than one candidate's folds at a time: three folds on two cores leave a
+    /// core idle a third of the time, and a pool of all the fits keeps both busy to the last one. Candidates that tune on
+    /// an inner fold fit several times a fold, so their fits start first and the pool does not end on one long fit.
+    /// <paramref name="alongside"/> (the final fit, when it is known in advance) runs in the same pool, first.
+    /// </summary>
+    private static CandidateRun[] CrossValidateAll(IReadOnlyList<CandidateSpec> candidates, int[] train, IReadOnlyList<HashSet<int>> runs, int folds,
+        FoldInputs inputs, ClassifierOptions options, Action? alongside, CancellationToken cancellationToken)
+    {
+        var position = train.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
+        var outOfFold = candidates.Select(_ => new float[train.Length]).ToArray();
+        var foldOf = candidates.Select(_ => new int[train.Length]).ToArray();
+        var runScores = candidates.Select(_ => new (double PrAuc, double Auc, double Seconds)[runs.Count]).ToArray();
+        var fits = Enumerable.Range(0, candidates.Count)
+            .OrderBy(c => candidates[c].TunesOnInnerFold ? 0 : 1).ThenBy(c => c)
+            .SelectMany(c => Enumerable.Range(0, runs.Count).Select(k => (Candidate: c, Run: k)))
+            .Select(f => (Action)(() => runScores[f.Candidate][f.Run] = FoldFit(candidates[f.Candidate], train, runs[f.Run], f.Run < folds ? f.Run : -1,
+                inputs, options.Seed, outOfFold[f.Candidate], foldOf[f.Candidate], position)));
+        var work = (alongside is null ? fits : fits.Prepend(alongside)).ToList();
+        // One item at a time per thread (no chunks): the fits differ in length by tenfold.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(work, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, fit => fit());
+        return [.. runScores.Select((scores, c) =>
+        {
+            double mean = scores.Average(s => s.PrAuc);
+            double std = Math.Sqrt(scores.Average(s => (s.PrAuc - mean) * (s.PrAuc - mean)));
+            return new CandidateRun(mean, scores.Average(s => s.Auc), std, scores.Sum(s => s.Seconds), outOfFold[c], foldOf[c], [.. scores.Select(s => s.PrAuc)]);
+        })];
+    }
+
+    /// <summary>
+    /// One candidate fitted on one fold run's training rows and scored on its validation rows. <paramref name="fold"/> is the
+    /// fold of the first repeat (-1 for a later repeat): the first repeat covers every training row once, so its scores are
+    /// the out-of-fold scores the calibrator learns from, written at each row's position.
+    /// </summary>
+    private static (double PrAuc, double Auc, double Seconds) FoldFit(CandidateSpec spec, int[] train, HashSet<int> validationRows, int fold,
+        FoldInputs inputs, int seed, float[] outOfFold, int[] foldOf, Dictionary<int, int> position)
     {
         var watch = Stopwatch.StartNew();
-        var outOfFold = new float[train.Length];
-        var foldOf = new int[train.Length];
-        var runScores = new (double PrAuc, double Auc)[runs.Count];
-        var position = train.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
-        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
+        var ml = new MLContext(seed);
+        var validation = validationRows.Order().ToArray();
+        var fitRows = train.Where(r => !validationRows.Contains(r)).ToArray();
+        var model = CandidateFitting.Fit(ml, spec, fitRows, inputs.Labels, rows => View(ml, rows, inputs.Vectors, inputs.Labels, inputs.Width), seed, accounts: inputs.Accounts).Model;
+        var scores = RawScores(ml, model, validation, inputs.Vectors, inputs.Width);
+        // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
+        var metrics = ClassificationMetrics.Compute(scores, [.. validation.Select(r => inputs.Labels[r])]);
+        if (fold >= 0)
         {
-            var ml = new MLContext(options.Seed);
-            var validation = runs[k].Order().ToArray();
-            var fitRows = train.Where(r => !runs[k].Contains(r)).ToArray();
-            var model = CandidateFitting.Fit(ml, spec, fitRows, labels, rows => View(ml, rows, vectors, labels, width), options.Seed, accounts: accounts).Model;
-            var scores = RawScores(ml, model, validation, vectors, width);
-            // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
-            var metrics = ClassificationMetrics.Compute(scores, [.. validation.Select(r => labels[r])]);
-            runScores[k] = (metrics.PrAuc, metrics.Auc);
-            if (k < folds)
+            for (int i = 0; i < validation.Length; i++)
             {
-                // The first repeat covers every training row once: its scores are the out-of-fold scores the calibrator learns from.
-                for (int i = 0; i < validation.Length; i++)
-                {
-                    outOfFold[position[validation[i]]] = scores[i];
-                    foldOf[position[validation[i]]] = k;
-                }
+                outOfFold[position[validation[i]]] = scores[i];
+                foldOf[position[validation[i]]] = fold;
             }
-        });
-        double mean = runScores.Average(s => s.PrAuc);
-        double std = Math.Sqrt(runScores.Average(s => (s.PrAuc - mean) * (s.PrAuc - mean)));
-        return new CandidateRun(mean, runScores.Average(s => s.Auc), std, watch.Elapsed.TotalSeconds, outOfFold, foldOf, [.. runScores.Select(s => s.PrAuc)]);
+        }
+        return (metrics.PrAuc, metrics.Auc, watch.Elapsed.TotalSeconds);
     }
 
     /// <summary>

@@ -72,6 +72,12 @@ public sealed class PhaseTimings
         }
     }
 
+    /// <summary>
+    /// Records a phase measured elsewhere as a span of <paramref name="seconds"/> of work that ran interleaved with other
+    /// work (a candidate's fold fits in the sweep's pool): no CPU time of its own (NaN, shown as "-"), and no share.
+    /// </summary>
+    public void Record(string name, double seconds) => Add(new PhaseTime(_prefix + name, Now, seconds, double.NaN));
+
     /// <summary>Starts the phase <paramref name="name"/>; disposing the result ends it (also when the work throws).</summary>
     public IDisposable Measure(string name) => new Running(this, _prefix + name);
 
@@ -102,7 +108,9 @@ public sealed class PhaseTimings
         foreach (var p in phases)
         {
             string name = new string(' ', 2 * p.Depth) + p.Phase.Split(Separator)[^1];
-            text.AppendLine(inv, $"{name,-52} {p.Seconds,8:F2} {p.CpuSeconds,8:F2} {(total > 0 ? 100 * p.CpuSeconds / total : 0),6:F1}");
+            string cpu = double.IsNaN(p.CpuSeconds) ? "-" : p.CpuSeconds.ToString("F2", inv);
+            string share = double.IsNaN(p.CpuSeconds) || total <= 0 ? "-" : (100 * p.CpuSeconds / total).ToString("F1", inv);
+            text.AppendLine(inv, $"{name,-52} {p.Seconds,8:F2} {cpu,8} {share,6}");
         }
         text.Append(inv, $"{"total (top-level phases)",-52} {phases.Where(p => p.Depth == 0).Sum(p => p.Seconds),8:F2} {total,8:F2} {100.0,6:F1}");
         return text.ToString();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using JourneyML.Cli;
 using JourneyML.Core.Pipelines;
+using JourneyML.Core.Prediction;
 using JourneyML.SampleData;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,10 +44,11 @@ internal sealed class BenchTrainCommand : Command
             Console.Error.WriteLine(result.Phases.Table());
             var m = result.Metadata;
             var inv = CultureInfo.InvariantCulture;
-            var row = string.Format(inv, "| {0:yyyy-MM-dd} | train end to end (features, k 2-12, segments, 2 classifiers x 7 candidates x 3 folds, report) | {1:N0} customers, {2:N0} events | {3:F1} s | churn AUC {4:F3} (oracle {5:F3}), lead AUC {6:F3} (oracle {7:F3}), segments ARI {8:F3}, k={9} | {10:N0} MB | {11} |",
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | train end to end (features, k 2-12, segments, 2 classifiers x {12} candidates x 3 folds, calibrator choice, {13}, report) | {1:N0} customers, {2:N0} events | {3:F1} s | churn AUC {4:F3} (oracle {5:F3}), lead AUC {6:F3} (oracle {7:F3}), segments ARI {8:F3}, k={9} | {10:N0} MB | {11} |",
                 DateTime.UtcNow, m.Rows.Customers, m.Rows.EventsBeforeAsOf + m.Rows.EventsAfterAsOf, watch.Elapsed.TotalSeconds,
                 m.Churn?.Holdout.Auc, m.Churn?.OracleAuc, m.Lead?.Holdout.Auc, m.Lead?.OracleAuc, m.GroundTruth?.SegmentAdjustedRandIndex, m.Segmentation.ChosenK,
-                BenchCommand.PeakMb(), BenchCommand.Machine());
+                BenchCommand.PeakMb(), BenchCommand.Machine(), CandidateSpec.DefaultSweep.Count,
+                parse.GetValue(s_noBacktest) ? "no backtest" : "backtest refitting the chosen candidates");
             await BenchCommand.Record(parse.GetValue(s_results), row, cancellationToken);
             return ExitCodes.Success;
         }));

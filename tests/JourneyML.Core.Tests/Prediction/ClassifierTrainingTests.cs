@@ -56,6 +56,22 @@ public sealed class ClassifierTrainingTests
     }
 
     [Fact]
+    public void The_pooled_sweep_chooses_and_fits_the_same_model_on_one_thread_as_on_four_and_so_does_a_single_candidate()
+    {
+        // Every (candidate, fold) fit and, with one candidate, its final fit run in one pool: how many threads take the
+        // fits, and in which order they finish, must not change a figure.
+        var table = s_sample.Value;
+        foreach (var candidates in new[] { CandidateSpec.DefaultSweep.Take(3).ToArray(), [CandidateSpec.Default] })
+        {
+            var one = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), new ClassifierOptions { Candidates = candidates, MaxDegreeOfParallelism = 1 });
+            var four = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), new ClassifierOptions { Candidates = candidates, MaxDegreeOfParallelism = 4 });
+            Assert.Equal(one.Candidates.Select(c => (c.Candidate, c.PrAuc, c.Auc, c.PrAucStd, c.Chosen)), four.Candidates.Select(c => (c.Candidate, c.PrAuc, c.Auc, c.PrAucStd, c.Chosen)));
+            Assert.Equal(one.HoldoutPredictions, four.HoldoutPredictions);
+            Assert.Equal(one.Calibration!.Method, four.Calibration!.Method);
+        }
+    }
+
+    [Fact]
     public void Too_few_labels_is_a_clear_error()
     {
         var table = s_sample.Value;
