@@ -22,7 +22,9 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
 
     /// <summary>
     /// The ML.NET pipeline for this candidate: a pure function of the spec (STYLE: BuildPipeline), default
-    /// Label and Features columns. Logistic regression gets a mean-variance normaliser first; trees need none.
+    /// Label and Features columns. Logistic regression gets a mean-variance normaliser first, cached: L-BFGS reads the
+    /// data once an iteration, and without the checkpoint every pass normalised every row again (the tuned linear candidate
+    /// took a third of a run's CPU; with the cache its fits take about half as long, with the same weights).
     /// One thread: the sweep runs its folds in parallel instead, and a single-threaded trainer repeats exactly.
     /// </summary>
     public IEstimator<ITransformer> BuildPipeline(MLContext ml) => BuildPipeline(ml, threads: 1);
@@ -49,7 +51,7 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
             MinimumExampleCountPerLeaf = (int)P("minLeaf"),
             NumberOfThreads = threads,
         }),
-        LogisticRegression => ml.Transforms.NormalizeMeanVariance("Features")
+        LogisticRegression => ml.Transforms.NormalizeMeanVariance("Features").AppendCacheCheckpoint(ml)
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
                 L2Regularization = (float)P("l2"),
