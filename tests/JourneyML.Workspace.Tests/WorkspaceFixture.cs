@@ -43,7 +43,8 @@ public sealed class WorkspaceFixture : IAsyncLifetime
         var asOf = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
         TrainingRun.Run(new TrainingOptions
         {
-            Features = new FeatureRunOptions { DataDirectory = Data, AsOf = asOf },
+            // One 90-day horizon before the export's end, so the labels after it are known (what `train` picks by default).
+            Features = new FeatureRunOptions { DataDirectory = Data, AsOf = asOf.AddDays(-90) },
             RegistryPath = Registry,
             Candidates = [CandidateSpec.Default],
             Force = true,
@@ -68,7 +69,7 @@ public sealed class WorkspaceFixture : IAsyncLifetime
     public Server Start(IDictionary<string, string?> settings)
     {
         var sink = new CollectingSink();
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var factory = new WorkspaceApi(b =>
         {
             b.UseSetting("Registry:Path", Registry);
             b.UseSetting("Serving:DataPath", Data);
@@ -130,6 +131,15 @@ public sealed class WorkspaceFixture : IAsyncLifetime
         }
         TempFolder.TryDelete(Root);
     }
+}
+
+/// <summary>
+/// The API configured by <paramref name="configure"/>. A subclass, not WithWebHostBuilder: Kestrel on port 0 is set on the
+/// factory itself (a derived factory would bind the default port 5000, and the second server would fail).
+/// </summary>
+internal sealed class WorkspaceApi(Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => configure(builder);
 }
 
 /// <summary>A running server: its address and everything it logged.</summary>
