@@ -39,7 +39,13 @@ public sealed partial class LargeSnapshotTests(WorkspaceFixture fixture, ITestOu
         var (first, firstTime) = await Timed(client, "/");
         Assert.Equal(50, Rows(first));
         Assert.Contains($"{paying.ToString("N0", CultureInfo.InvariantCulture)} customers match", first, StringComparison.Ordinal);
-        var (_, secondTime) = await Timed(client, "/");
+        // Warm: the median of five more (the first pays for compiling the page's code).
+        var warm = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            warm.Add((await Timed(client, "/")).Milliseconds);
+        }
+        double secondTime = warm.Order().ElementAt(2);
         int lastPage = (paying + 199) / 200;
         var (last, deepTime) = await Timed(client, $"/?size=200&page={lastPage}");
         Assert.Equal(paying - (lastPage - 1) * 200, Rows(last));
@@ -48,7 +54,7 @@ public sealed partial class LargeSnapshotTests(WorkspaceFixture fixture, ITestOu
         Assert.Contains($"{owned.ToString("N0", CultureInfo.InvariantCulture)} customers match", filtered, StringComparison.Ordinal);
         var (_, changeTime) = await Timed(client, "/?sort=change");
         var (_, changeAgainTime) = await Timed(client, "/?sort=change&page=2");
-        output.WriteLine($"first page {firstTime:0} ms (again {secondTime:0} ms); last page of 200 rows {deepTime:0} ms; owner + risk rose filter ({owned:N0} match) {filteredTime:0} ms; " +
+        output.WriteLine($"first page {firstTime:0} ms cold, {secondTime:0} ms warm (median of 5); last page of 200 rows {deepTime:0} ms; owner + risk rose filter ({owned:N0} match) {filteredTime:0} ms; " +
             $"by biggest rise {changeTime:0} ms (index built), its page 2 {changeAgainTime:0} ms");
         TempFolder.TryDelete(Path.GetDirectoryName(registry)!);
     }

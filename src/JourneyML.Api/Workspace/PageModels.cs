@@ -112,3 +112,6 @@ public sealed record RiskChart(IReadOnlyList<(DateTime AsOf, double Value)> Poin
         return Enumerable.Range(0, Points.Count).Where(i => i % step == 0).Append(Points.Count - 1).Distinct().Select(i => Points[i].AsOf);
     }
 }
+
+/// <summary>What the segments page shows: the API's segment list, and the snapshot its sizes come from.</summary>
+public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf);

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
+using JourneyML.Api.Segments;
 using JourneyML.Api.Serving;
 using JourneyML.Api.Workspace.Pages;
 using JourneyML.Core.Errors;
@@ -54,6 +55,8 @@ public static class WorkspaceEndpoints
         pages.MapGet("/churn-risk/export", Export).RequireRateLimiting(RateLimits.Exports);
         pages.MapGet("/customers/{id}", Customer);
         pages.MapGet("/accounts/{id}", Account);
+        pages.MapGet("/segments", Segments);
+        pages.MapGet("/segments/{id:int}/export", SegmentExport).RequireRateLimiting(RateLimits.Exports);
         return group;
     }
 
@@ -125,6 +128,34 @@ public static class WorkspaceEndpoints
         {
             return Message(ui, 404, ui["error.notFound"], ui["account.unknown"]);
         }
+    }
+
+    /// <summary>The segments side by side: the API's own list (sizes in the latest snapshot, rates when trained), in words.</summary>
+    internal static IResult Segments(HttpContext context, ModelHost models, SnapshotHost snapshots)
+    {
+        var ui = UiFor(context);
+        if (models.Current is null)
+        {
+            return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
+        }
+        var list = SegmentApi.List(models, snapshots).Value!;
+        return new RazorComponentResult<SegmentsPage>(new { Ui = ui, Model = new SegmentsModel(list, snapshots.Current?.Latest.AsOf) });
+    }
+
+    /// <summary>A segment's members as the API exports them (the same handler), for a campaign tool.</summary>
+    internal static IResult SegmentExport(int id, HttpContext context, SnapshotHost snapshots)
+    {
+        var ui = UiFor(context);
+        if (snapshots.Current is null)
+        {
+            return NoSnapshot(ui);
+        }
+        var layout = context.Request.Query["layout"].ToString();
+        if (!ExportFormat.LayoutNames.Contains(layout))
+        {
+            return Message(ui, 400, ui["error.badRequest"], ui["error.badExport"]);
+        }
+        return SegmentApi.Members(id, snapshots, context, format: "csv", layout: layout, excel: context.Request.Query["excel"] == "true").Result;
     }
 
     internal static IResult LoginForm(HttpContext context, string? @return = null) => Login(context, @return, failed: false, 200);
