@@ -105,6 +105,9 @@ public sealed record RiskChart(IReadOnlyList<(DateTime AsOf, double Value)> Poin
 
     public static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
+    /// <summary>The first date's label starts at its point and the last one's ends there, so neither runs off the chart.</summary>
+    public string AnchorOf(DateTime date) => Points.Count > 1 && date == Points[0].AsOf ? "start" : Points.Count > 1 && date == Points[^1].AsOf ? "end" : "middle";
+
     /// <summary>At most six dates on the axis, first and last always.</summary>
     public IEnumerable<DateTime> AxisDates()
     {
