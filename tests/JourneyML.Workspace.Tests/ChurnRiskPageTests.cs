@@ -86,6 +86,21 @@ public sealed class ChurnRiskPageTests(WorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Search_by_part_of_an_id_from_the_keyboard_finds_only_those_customers()
+    {
+        var page = await fixture.PageAsync(fixture.Open, "en-US");
+        await page.GotoAsync("/");
+        await page.Keyboard.PressAsync("/");
+        await page.Keyboard.TypeAsync("C00001");
+        await page.Keyboard.PressAsync("Enter"); // the form submits from the search box
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=C00001"));
+        var ids = await page.Locator("table.list tbody tr td:nth-child(2)").AllInnerTextsAsync();
+        Assert.NotEmpty(ids);
+        Assert.All(ids, id => Assert.StartsWith("C00001", id.Trim(), StringComparison.Ordinal));
+        Assert.Equal(ids.Count, await Matching(page));
+    }
+
+    [Fact]
     public async Task A_filter_that_does_not_parse_is_named_on_the_page_with_a_400()
     {
         var page = await fixture.PageAsync(fixture.Open, "en-US");

@@ -52,6 +52,17 @@ public sealed class CustomerPageTests(WorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task The_account_page_in_Japanese()
+    {
+        var page = await fixture.PageAsync(fixture.Open, "ja-JP");
+        await page.GotoAsync("/accounts/A00020");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("会社 A00020");
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("決裁者の関与");
+        await Expect(page.Locator("table.list caption")).ToHaveTextAsync("会社 A00020 のコンタクト（リスクの高い順）");
+        await page.AssertAccessibleAsync();
+    }
+
+    [Fact]
     public async Task An_unknown_customer_is_a_404_page_in_the_browsers_language()
     {
         var page = await fixture.PageAsync(fixture.Open, "ja-JP");
