@@ -118,3 +118,24 @@ public sealed record RiskChart(IReadOnlyList<(DateTime AsOf, double Value)> Poin
 
 /// <summary>What the segments page shows: the API's segment list, and the snapshot its sizes come from.</summary>
 public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf);
+
+/// <summary>What the accounts page shows: a page of the accounts ranked by churn risk, each rolled up.</summary>
+public sealed record AccountsModel(Snapshot Latest, IReadOnlyList<(int Rank, AccountRollup Rollup)> Rows, int Matching, int Total, int Page, int Size, string? Search, double BandCut)
+{
+    public const int PageSize = 50;
+    public int Pages => Math.Max(1, (Matching + Size - 1) / Size);
+
+    public string PageUrl(int page) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/accounts",
+        [new("page", page.ToString(CultureInfo.InvariantCulture)), .. Search is null ? [] : new[] { new KeyValuePair<string, string?>("q", Search) }]);
+
+    /// <summary>A page of the ranking (the rank is the place in the whole ranking), filtered by part of the account id.</summary>
+    public static AccountsModel Of(SnapshotView view, string? search, int page, double bandCut)
+    {
+        var ranked = AccountRanking.Of(view);
+        var matching = Enumerable.Range(0, ranked.Count)
+            .Where(i => search is null || ranked[i].AccountId.Contains(search, StringComparison.OrdinalIgnoreCase));
+        int count = search is null ? ranked.Count : matching.Count();
+        var rows = matching.Skip((page - 1) * PageSize).Take(PageSize).Select(i => (i + 1, AccountRollup.Of(view, ranked[i].AccountId))).ToList();
+        return new AccountsModel(view.Latest, rows, count, ranked.Count, page, PageSize, search, bandCut);
+    }
+}

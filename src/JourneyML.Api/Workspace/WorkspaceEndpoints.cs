@@ -54,6 +54,7 @@ public static class WorkspaceEndpoints
         pages.MapGet("/", ChurnRiskList);
         pages.MapGet("/churn-risk/export", Export).RequireRateLimiting(RateLimits.Exports);
         pages.MapGet("/customers/{id}", Customer);
+        pages.MapGet("/accounts", Accounts);
         pages.MapGet("/accounts/{id}", Account);
         pages.MapGet("/segments", Segments);
         pages.MapGet("/segments/{id:int}/export", SegmentExport).RequireRateLimiting(RateLimits.Exports);
@@ -110,6 +111,22 @@ public static class WorkspaceEndpoints
         }
         var model = CustomerModel.Of(view, row, snapshots.Rules.ChurnRiskThreshold, events);
         return new RazorComponentResult<CustomerPage>(new { Ui = ui, Model = model });
+    }
+
+    internal static IResult Accounts(HttpContext context, SnapshotHost snapshots, string? q = null, string? page = null)
+    {
+        var ui = UiFor(context);
+        if (snapshots.Current is not { } view)
+        {
+            return NoSnapshot(ui);
+        }
+        int number = 1;
+        if (page is not null && (!int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) || number < 1))
+        {
+            return Message(ui, 400, ui["error.badRequest"], ui.F("risk.problem", "page", page));
+        }
+        var model = AccountsModel.Of(view, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), number, snapshots.Rules.ChurnRiskThreshold);
+        return new RazorComponentResult<AccountsPage>(new { Ui = ui, Model = model });
     }
 
     internal static IResult Account(string id, HttpContext context, SnapshotHost snapshots)

@@ -93,6 +93,18 @@ public sealed class RiskListQueryTests : IDisposable
         Assert.Equal(RiskBand.Low, RiskFilter.BandOf(0.19, 0.4));
     }
 
+    [Fact]
+    public void Accounts_rank_by_their_riskiest_paying_contact_and_accounts_without_one_are_left_out()
+    {
+        var s = _view.Latest;
+        var expected = Enumerable.Range(0, s.Count).Where(r => s.AccountIds[r] is not null && !float.IsNaN(s.ChurnRisk[r]))
+            .GroupBy(r => s.AccountIds[r]!).Select(g => (Account: g.Key, Risk: g.Max(r => s.ChurnRisk[r]), Paying: g.Count()))
+            .OrderByDescending(a => a.Risk).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
+        var ranked = AccountRanking.Of(_view);
+        Assert.Equal(expected.Select(a => (a.Account, a.Risk, a.Paying)), ranked.Select(a => (a.AccountId, a.ChurnRisk, a.PayingContacts)));
+        Assert.All(ranked, a => Assert.Equal(AccountRollup.Of(_view, a.AccountId).AccountChurnRisk, a.ChurnRisk));
+    }
+
     private int Row(string id) => _view.TryFind(id, out int r) ? r : throw new InvalidOperationException(id);
 
     private static RiskFilter Filter(string name) => name switch
