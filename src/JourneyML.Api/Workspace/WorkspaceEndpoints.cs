@@ -181,7 +181,7 @@ public static class WorkspaceEndpoints
     {
         if (!WorkspaceSession.SameOrigin(context.Request) || !context.Request.HasFormContentType)
         {
-            return Message(UiFor(context), 400, UiFor(context)["error.badRequest"], UiFor(context)["login.otherSite"]);
+            return OtherSite(context);
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var back = WorkspaceSession.LocalPath(form["return"]);
@@ -198,7 +198,7 @@ public static class WorkspaceEndpoints
     {
         if (!WorkspaceSession.SameOrigin(context.Request))
         {
-            return Message(UiFor(context), 400, UiFor(context)["error.badRequest"], UiFor(context)["login.otherSite"]);
+            return OtherSite(context);
         }
         WorkspaceSession.SignOut(context);
         return TypedResults.Redirect("/login");
@@ -214,6 +214,12 @@ public static class WorkspaceEndpoints
             ReadsProtected = WorkspaceSession.ReadsProtected(context),
             SignedIn = WorkspaceSession.HasKey(context),
         }) { StatusCode = status };
+
+    private static IResult OtherSite(HttpContext context)
+    {
+        var ui = UiFor(context);
+        return Message(ui, 400, ui["error.badRequest"], ui["login.otherSite"]);
+    }
 
     private static IResult NoSnapshot(Ui ui) => Message(ui, 503, ui["error.noSnapshot.title"], ui["error.noSnapshot"]);
 

@@ -56,6 +56,7 @@ public static class WorkspaceLanguage
     {
         var query = request.Query.Where(q => q.Key != Query).SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
             .Append(new(Query, language));
-        return QueryHelpers.AddQueryString(request.PathBase + request.Path, query);
+        // The path escaped as a URI component: whatever the request's path held, the link stays a path of this site.
+        return QueryHelpers.AddQueryString((request.PathBase + request.Path).ToUriComponent(), query);
     }
 }
