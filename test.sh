@@ -13,6 +13,8 @@ ldconfig -p 2>/dev/null | grep -q 'libgomp.so.1' || need+=(libgomp1)
 # Headless Chromium renders the journey map in a test; fonts for its text and for the report charts.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# A Japanese font, so the workspace's pages (and their README screenshots) show Japanese text, not empty boxes.
+[ -n "$(fc-list :lang=ja 2>/dev/null)" ] || need+=(fonts-ipafont-gothic)
 # The peer benchmark's smoke test runs scikit-learn under Debian's /usr/bin/python3 (PyPI is not reachable; the python3
 # first on PATH may be another build that does not see Debian's packages). OpenBLAS with pthreads backs numpy there.
 /usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1 || need+=(python3-sklearn)

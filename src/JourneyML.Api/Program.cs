@@ -12,6 +12,7 @@ using JourneyML.Api.Reference;
 using JourneyML.Api.Security;
 using JourneyML.Api.Segments;
 using JourneyML.Api.Serving;
+using JourneyML.Api.Workspace;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ builder.Services.AddJourneyHealth();
 // Per-client limits on costly reads, and the journey map build queue (RateLimits section).
 builder.Services.AddJourneyRateLimits();
 builder.Services.AddRequestLimits();
+builder.Services.AddWorkspace();
 
 var app = builder.Build();
 // Request logging outermost: it logs the status the client got (a 400 as 400), never an exception on its way out.
@@ -43,6 +45,7 @@ app.MapJourneyMapEndpoints().RequireReadKey();
 app.MapAlertEndpoints();
 app.MapModelEndpoints();
 app.MapJobEndpoints();
+app.MapWorkspace(); // the browser workspace at /
 app.Run();
 
 /// <summary>Entry point, public for WebApplicationFactory in the API tests.</summary>

@@ -36,6 +36,8 @@ public static class ChurnRiskApi
         int limit = top ?? (csv ? int.MaxValue : 100);
         var ranked = view.RankedByRisk;
         Cursor.CheckWithin(start!.Value, ranked.Length);
+        // The same filters as the workspace's list (RiskFilter); minRisk stays out of it here to stop the walk at the first row below it.
+        var matches = new RiskFilter { Segment = segment, Stage = stage, Account = account }.For(s);
         var rows = new List<CustomerRow>(Math.Min(limit, 1024));
         int position = start!.Value;
         for (; position < ranked.Length && rows.Count < limit; position++)
@@ -46,8 +48,7 @@ public static class ChurnRiskApi
                 position = ranked.Length; // ranked: nothing below can qualify
                 break;
             }
-            if ((segment is null || s.SegmentIds[r] == segment) && (stage is null || string.Equals(s.Stage[r], stage, StringComparison.OrdinalIgnoreCase))
-                && (account is null || string.Equals(s.AccountIds[r], account, StringComparison.Ordinal)))
+            if (matches(r))
             {
                 rows.Add(CustomerRow.From(s, r, position + 1));
             }

@@ -18,7 +18,6 @@ public static class ReferencePage
         app.MapGet("/reference", async ([FromKeyedServices("v1")] IOpenApiDocumentProvider documents, CancellationToken cancellationToken) =>
                 TypedResults.Content(Render(await documents.GetOpenApiDocumentAsync(cancellationToken)), "text/html; charset=utf-8"))
             .WithName("Reference").WithTags("Reference").WithSummary("This API reference as a web page").ExcludeFromDescription();
-        app.MapGet("/", () => TypedResults.Redirect("/reference")).ExcludeFromDescription();
         return app;
     }
 

@@ -1,0 +1,141 @@
+using System.Globalization;
+using JourneyML.Core.Features;
+using JourneyML.Core.Scoring;
+
+namespace JourneyML.Api.Workspace;
+
+/// <summary>What the churn-risk page shows: one page of the filtered list, the pickers' choices, the snapshot it comes from.</summary>
+public sealed record ChurnRiskModel(SnapshotView View, RiskListRequest Request, RiskListPage Page, ListChoices Choices, double BandCut)
+{
+    public Snapshot Latest => View.Latest;
+    public int Pages => Math.Max(1, (Page.Matching + Request.Size - 1) / Request.Size);
+    public int First => Page.Rows.Count == 0 ? 0 : Page.Offset + 1;
+    public int Last => Page.Offset + Page.Rows.Count;
+    public IEnumerable<ColumnChoice> TableColumns => Choices.Columns.Where(c => c.InTable);
+
+    public string? Own(CustomerRow row, string column) => row.PassThrough is { } own && own.TryGetValue(column, out var v) ? v : null;
+}
+
+/// <summary>One snapshot of a customer's history, for the chart and the timeline.</summary>
+public sealed record HistoryPoint(DateTime AsOf, string ModelVersion, double? ChurnRisk, double? LeadScore, string? Stage);
+
+/// <summary>A stretch of the stage timeline: a stage and the snapshots it was seen in, first to last.</summary>
+public sealed record StageSpan(string Stage, DateTime From, DateTime To, int Snapshots);
+
+/// <summary>An activity signal of the customer, named as the export names the event.</summary>
+public sealed record Activity(string EventType, IReadOnlyList<string> TheirNames, int Days, double Count);
+
+/// <summary>What the customer page shows: the latest row, its history, the stages seen, activity, and the account's buying group.</summary>
+public sealed record CustomerModel(
+    SnapshotView View,
+    CustomerRow Row,
+    string? Role,
+    double? DaysInStage,
+    IReadOnlyList<HistoryPoint> History,
+    IReadOnlyList<StageSpan> Stages,
+    IReadOnlyList<Activity> Activity,
+    AccountRollup? Account,
+    double BandCut)
+{
+    public Snapshot Latest => View.Latest;
+    public IReadOnlyList<string> Factors => Row.Factors.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static CustomerModel Of(SnapshotView view, int row, double bandCut, EventNames names)
+    {
+        var s = view.Latest;
+        var history = view.History(row).Select(p => new HistoryPoint(p.AsOf, p.ModelVersion, CustomerRow.RoundScore(p.ChurnRisk ?? float.NaN),
+            CustomerRow.RoundScore(p.LeadScore ?? float.NaN), p.Stage)).ToList();
+        var activity = EventNames.Signals.Where(a => s.FeatureValues.TryGetValue(a.Feature, out var values) && !float.IsNaN(values[row]))
+            .Select(a => new Activity(a.EventType, names.Of(a.EventType), a.Days, s.FeatureValues[a.Feature][row])).ToList();
+        double? days = s.StageDays is { } d && !float.IsNaN(d[row]) ? d[row] : null;
+        var account = s.AccountIds[row] is { Length: > 0 } id ? AccountRollup.Of(view, id) : null;
+        return new CustomerModel(view, CustomerRow.From(view, row), s.Roles?[row], days, history, Spans(history), activity, account, bandCut);
+    }
+
+    /// <summary>Consecutive snapshots in the same stage as one stretch, oldest first.</summary>
+    private static List<StageSpan> Spans(IReadOnlyList<HistoryPoint> history)
+    {
+        var spans = new List<StageSpan>();
+        foreach (var p in history.Where(p => p.Stage is not null))
+        {
+            if (spans.Count > 0 && spans[^1].Stage == p.Stage)
+            {
+                spans[^1] = spans[^1] with { To = p.AsOf, Snapshots = spans[^1].Snapshots + 1 };
+            }
+            else
+            {
+                spans.Add(new StageSpan(p.Stage!, p.AsOf, p.AsOf, 1));
+            }
+        }
+        return spans;
+    }
+
+    /// <summary>The line of churn risk over the snapshots (or lead score for a lead), for the chart; null with fewer than two points.</summary>
+    public RiskChart? Chart()
+    {
+        bool lead = Row.Status == CustomerStatus.Lead;
+        var points = History.Select(h => (h.AsOf, Value: lead ? h.LeadScore : h.ChurnRisk)).Where(p => p.Value is not null).Select(p => (p.AsOf, p.Value!.Value)).ToList();
+        return points.Count >= 2 ? new RiskChart(points, lead) : null;
+    }
+}
+
+/// <summary>What the account page shows: the buying group rolled up from the latest snapshot.</summary>
+public sealed record AccountModel(SnapshotView View, AccountRollup Rollup, double BandCut)
+{
+    public Snapshot Latest => View.Latest;
+}
+
+/// <summary>
+/// A score over time as an inline SVG (no script, no external file): points in time order on a 0-100% scale, the
+/// x axis by date. Coordinates are computed here; the page writes them out.
+/// </summary>
+public sealed record RiskChart(IReadOnlyList<(DateTime AsOf, double Value)> Points, bool IsLeadScore)
+{
+    public const int Width = 640, Height = 220, Left = 48, Right = 16, Top = 12, Bottom = 32;
+
+    public double X(DateTime when)
+    {
+        double from = Points[0].AsOf.Ticks, to = Points[^1].AsOf.Ticks;
+        return Left + (to == from ? 0.5 : (when.Ticks - from) / (to - from)) * (Width - Left - Right);
+    }
+
+    public static double Y(double value) => Top + (1 - Math.Clamp(value, 0, 1)) * (Height - Top - Bottom);
+
+    public string PolylinePoints => string.Join(' ', Points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{X(p.AsOf):0.#},{Y(p.Value):0.#}")));
+
+    public static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    /// <summary>The first date's label starts at its point and the last one's ends there, so neither runs off the chart.</summary>
+    public string AnchorOf(DateTime date) => Points.Count > 1 && date == Points[0].AsOf ? "start" : Points.Count > 1 && date == Points[^1].AsOf ? "end" : "middle";
+
+    /// <summary>At most six dates on the axis, first and last always.</summary>
+    public IEnumerable<DateTime> AxisDates()
+    {
+        int step = Math.Max(1, (int)Math.Ceiling((Points.Count - 1) / 5.0));
+        return Enumerable.Range(0, Points.Count).Where(i => i % step == 0).Append(Points.Count - 1).Distinct().Select(i => Points[i].AsOf);
+    }
+}
+
+/// <summary>What the segments page shows: the API's segment list, and the snapshot its sizes come from.</summary>
+public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf);
+
+/// <summary>What the accounts page shows: a page of the accounts ranked by churn risk, each rolled up.</summary>
+public sealed record AccountsModel(Snapshot Latest, IReadOnlyList<(int Rank, AccountRollup Rollup)> Rows, int Matching, int Total, int Page, int Size, string? Search, double BandCut)
+{
+    public const int PageSize = 50;
+    public int Pages => Math.Max(1, (Matching + Size - 1) / Size);
+
+    public string PageUrl(int page) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/accounts",
+        [new("page", page.ToString(CultureInfo.InvariantCulture)), .. Search is null ? [] : new[] { new KeyValuePair<string, string?>("q", Search) }]);
+
+    /// <summary>A page of the ranking (the rank is the place in the whole ranking), filtered by part of the account id.</summary>
+    public static AccountsModel Of(SnapshotView view, string? search, int page, double bandCut)
+    {
+        var ranked = AccountRanking.Of(view);
+        var matching = Enumerable.Range(0, ranked.Count)
+            .Where(i => search is null || ranked[i].AccountId.Contains(search, StringComparison.OrdinalIgnoreCase));
+        int count = search is null ? ranked.Count : matching.Count();
+        var rows = matching.Skip((page - 1) * PageSize).Take(PageSize).Select(i => (i + 1, AccountRollup.Of(view, ranked[i].AccountId))).ToList();
+        return new AccountsModel(view.Latest, rows, count, ranked.Count, page, PageSize, search, bandCut);
+    }
+}
