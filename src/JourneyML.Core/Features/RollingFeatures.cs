@@ -24,8 +24,8 @@ internal sealed class RollingFeatures
     private readonly EventTimeline _timeline;
     private readonly CustomerTable _customers;
     private readonly int _maxDegreeOfParallelism;
-    private readonly bool[] _wanted;
-    private readonly bool _accountRollups;
+    private bool[] _wanted = [];
+    private bool _accountRollups;
     private readonly int[] _edges;
     private readonly int[] _counts;
     private readonly int[] _active30;
@@ -37,7 +37,7 @@ internal sealed class RollingFeatures
     private readonly int[] _roleKey;
     private readonly int _roleKeys;
     private readonly FeaturePlan _plan;
-    private readonly bool[] _wantedAttributes;
+    private bool[] _wantedAttributes = [];
     /// <summary>Per customer: minutes of use in thousandths over the last 30, the 30 before and the last 90 days (<see cref="EventValues"/>).</summary>
     private readonly long[] _usage;
     private readonly bool[] _hasUsage;
@@ -60,28 +60,7 @@ internal sealed class RollingFeatures
         _customers = timeline.Dataset.Customers;
         _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
         _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues, timeline.ContentValueKinds);
-        var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
-        var attributes = _plan.Attributes.Select(a => a.Name).ToList();
-        _wanted = new bool[names.Count];
-        _wantedAttributes = new bool[attributes.Count];
-        foreach (var name in features ?? [.. names, .. attributes])
-        {
-            int i = names.IndexOf(name);
-            int a = attributes.IndexOf(name);
-            if (i < 0 && a < 0)
-            {
-                throw new ArgumentException($"'{name}' is not a behaviour feature nor a column of the customers table", nameof(features));
-            }
-            if (i >= 0)
-            {
-                _wanted[i] = _plan.Writes(name);
-            }
-            if (a >= 0)
-            {
-                _wantedAttributes[a] = true;
-            }
-        }
-        _accountRollups = FeatureNames.AccountRollups.Any(n => _wanted[names.IndexOf(n)]);
+        Want(features);
 
         int n = _customers.Count;
         _edges = new int[n * Edges];
@@ -109,6 +88,42 @@ internal sealed class RollingFeatures
             _roleKey[c] = role is null ? -1 : roleIds.TryGetValue(role, out int id) ? id : roleIds[role] = roleIds.Count;
         }
         _roleKeys = roleIds.Count;
+    }
+
+    /// <summary>
+    /// From the next <see cref="Advance"/> on, every feature the dataset's plan writes: a stage timeline slides only what
+    /// its rules and models read, and the journey map then wants the whole table at the last date. The windows slide
+    /// every feature's counters whatever is wanted, so the values are those a table of every feature from the start gives.
+    /// </summary>
+    public void WantEveryFeature() => Want(null);
+
+    private void Want(IEnumerable<string>? features)
+    {
+        var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
+        var attributes = _plan.Attributes.Select(a => a.Name).ToList();
+        // New arrays: a table already handed out keeps the columns it was built with.
+        var wanted = new bool[names.Count];
+        var wantedAttributes = new bool[attributes.Count];
+        foreach (var name in features ?? [.. names, .. attributes])
+        {
+            int i = names.IndexOf(name);
+            int a = attributes.IndexOf(name);
+            if (i < 0 && a < 0)
+            {
+                throw new ArgumentException($"'{name}' is not a behaviour feature nor a column of the customers table", nameof(features));
+            }
+            if (i >= 0)
+            {
+                wanted[i] = _plan.Writes(name);
+            }
+            if (a >= 0)
+            {
+                wantedAttributes[a] = true;
+            }
+        }
+        _wanted = wanted;
+        _wantedAttributes = wantedAttributes;
+        _accountRollups = FeatureNames.AccountRollups.Any(n => wanted[names.IndexOf(n)]);
     }
 
     /// <summary>The features as of <paramref name="asOf"/> (events strictly before it); dates must not go backwards and must be whole days apart.</summary>
