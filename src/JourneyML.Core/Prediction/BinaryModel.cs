@@ -108,15 +108,27 @@ public sealed class BinaryModel
     private float[] WalkTrees(TreeEnsembleScorer trees, BoundVectorizer bound, IReadOnlyList<int> rows, bool calibrate)
     {
         var scores = new float[rows.Count];
-        const int block = 4096;
+        const int block = 32 * TreeEnsembleScorer.Chunk;
+        int width = Vectorizer.Width;
         Parallel.For(0, (rows.Count + block - 1) / block, b =>
         {
-            var vector = new float[Vectorizer.Width];
-            for (int i = b * block, end = Math.Min(rows.Count, i + block); i < end; i++)
+            var vectors = new float[TreeEnsembleScorer.Chunk * width];
+            for (int from = b * block, end = Math.Min(rows.Count, from + block); from < end; from += TreeEnsembleScorer.Chunk)
             {
-                bound.Transform(rows[i], vector);
-                float score = trees.Score(vector);
-                scores[i] = calibrate ? Info.Probability(score) : score;
+                int count = Math.Min(TreeEnsembleScorer.Chunk, end - from);
+                for (int i = 0; i < count; i++)
+                {
+                    bound.Transform(rows[from + i], vectors.AsSpan(i * width, width));
+                }
+                var chunk = scores.AsSpan(from, count);
+                trees.Score(vectors.AsSpan(0, count * width), width, chunk);
+                if (calibrate)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        chunk[i] = Info.Probability(chunk[i]);
+                    }
+                }
             }
         });
         return scores;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -19,20 +20,22 @@ namespace JourneyML.Core.Prediction;
 /// </remarks>
 internal sealed class TreeEnsembleScorer
 {
-    private readonly int[][] _feature;
-    private readonly float[][] _threshold;
-    private readonly int[][] _left;
-    private readonly int[][] _right;
+    /// <summary>Rows scored together: each tree walks all of them while its nodes are in the cache.</summary>
+    public const int Chunk = 128;
+
+    /// <summary>Per tree, its nodes packed (one cache line holds several).</summary>
+    private readonly Node[][] _nodes;
+    /// <summary>Per tree, node i's children at 2i (at most the threshold) and 2i + 1 (above it); a child below 0 is leaf ~child.</summary>
+    private readonly int[][] _children;
     private readonly double[][] _leaf;
     /// <summary>Per tree and node: the slots of a categorical split, null for a numeric one (null for the tree when it has none).</summary>
     private readonly int[]?[]?[] _categorical;
 
     private TreeEnsembleScorer(IReadOnlyList<RegressionTreeBase> trees)
     {
-        _feature = [.. trees.Select(t => t.NumericalSplitFeatureIndexes.ToArray())];
-        _threshold = [.. trees.Select(t => t.NumericalSplitThresholds.ToArray())];
-        _left = [.. trees.Select(t => t.LeftChild.ToArray())];
-        _right = [.. trees.Select(t => t.RightChild.ToArray())];
+        _nodes = [.. trees.Select(t => Enumerable.Range(0, t.NumberOfNodes)
+            .Select(n => new Node(t.NumericalSplitFeatureIndexes[n], t.NumericalSplitThresholds[n], t.LeftChild[n], t.RightChild[n])).ToArray())];
+        _children = [.. trees.Select(t => Enumerable.Range(0, t.NumberOfNodes).SelectMany(n => new[] { t.LeftChild[n], t.RightChild[n] }).ToArray())];
         _leaf = [.. trees.Select(t => t.LeafValues.ToArray())];
         _categorical = [.. trees.Select(t => t.CategoricalSplitFlags.Any(f => f)
             ? t.CategoricalSplitFlags.Select((f, node) => f ? t.GetCategoricalSplitFeaturesAt(node).ToArray() : null).ToArray()
@@ -56,34 +59,102 @@ internal sealed class TreeEnsembleScorer
         return trees is null ? null : new TreeEnsembleScorer(trees);
     }
 
-    /// <summary>The raw score (ML.NET's Score column) of one feature vector.</summary>
-    public float Score(ReadOnlySpan<float> vector)
+    /// <summary>
+    /// The raw scores of up to <see cref="Chunk"/> vectors laid end to end, <paramref name="width"/> each; tree by tree,
+    /// so each row's leaf values still add up in tree order (the same sums, bit for bit).
+    /// </summary>
+    public void Score(ReadOnlySpan<float> vectors, int width, Span<float> scores)
     {
-        double output = 0;
+        int count = scores.Length;
+        Span<double> sums = stackalloc double[count];
+        sums.Clear();
         for (int t = 0; t < _leaf.Length; t++)
         {
             var leaves = _leaf[t];
-            output += leaves.Length == 1 ? leaves[0] : leaves[Leaf(t, vector)];
+            if (leaves.Length == 1)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    sums[i] += leaves[0];
+                }
+                continue;
+            }
+            var nodes = _nodes[t];
+            var categorical = _categorical[t];
+            int r = 0;
+            if (categorical is null)
+            {
+                // Four rows down the tree at once: a walk is a chain of dependent loads, and four chains overlap.
+                for (; r + 4 <= count; r += 4)
+                {
+                    var (a, b, c, d) = Leaves(nodes, _children[t], vectors, r, width);
+                    sums[r] += leaves[a];
+                    sums[r + 1] += leaves[b];
+                    sums[r + 2] += leaves[c];
+                    sums[r + 3] += leaves[d];
+                }
+            }
+            for (; r < count; r++)
+            {
+                var vector = vectors.Slice(r * width, width);
+                sums[r] += leaves[categorical is null ? Leaf(nodes, vector) : Leaf(nodes, categorical, vector)];
+            }
         }
-        return (float)output;
+        for (int i = 0; i < count; i++)
+        {
+            scores[i] = (float)sums[i];
+        }
     }
 
-    private int Leaf(int t, ReadOnlySpan<float> vector)
+    private static (int, int, int, int) Leaves(Node[] nodes, int[] children, ReadOnlySpan<float> vectors, int r, int width)
     {
-        int[] features = _feature[t], left = _left[t], right = _right[t];
-        float[] thresholds = _threshold[t];
-        var categorical = _categorical[t];
+        ReadOnlySpan<float> va = vectors.Slice(r * width, width), vb = vectors.Slice((r + 1) * width, width),
+            vc = vectors.Slice((r + 2) * width, width), vd = vectors.Slice((r + 3) * width, width);
+        int a = 0, b = 0, c = 0, d = 0;
+        // Until all four reach a leaf (a negative index): the ones already there wait.
+        while ((a & b & c & d) >= 0)
+        {
+            a = a >= 0 ? Step(nodes, children, a, va) : a;
+            b = b >= 0 ? Step(nodes, children, b, vb) : b;
+            c = c >= 0 ? Step(nodes, children, c, vc) : c;
+            d = d >= 0 ? Step(nodes, children, d, vd) : d;
+        }
+        return (~a, ~b, ~c, ~d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Step(Node[] nodes, int[] children, int node, ReadOnlySpan<float> vector)
+    {
+        // The side as an index, not a branch: which way a customer goes is data, and a mispredicted branch costs more than the load.
+        ref readonly var n = ref nodes[node];
+        return children[2 * node + (vector[n.Feature] <= n.Threshold ? 0 : 1)];
+    }
+
+    private static int Leaf(Node[] nodes, ReadOnlySpan<float> vector)
+    {
         int node = 0;
         while (node >= 0)
         {
-            if (categorical?[node] is { } slots)
+            ref readonly var n = ref nodes[node];
+            node = vector[n.Feature] <= n.Threshold ? n.Left : n.Right;
+        }
+        return ~node;
+    }
+
+    private static int Leaf(Node[] nodes, int[]?[] categorical, ReadOnlySpan<float> vector)
+    {
+        int node = 0;
+        while (node >= 0)
+        {
+            ref readonly var n = ref nodes[node];
+            if (categorical[node] is { } slots)
             {
-                int next = left[node];
+                int next = n.Left;
                 foreach (int slot in slots)
                 {
                     if (vector[slot] > 0f)
                     {
-                        next = right[node];
+                        next = n.Right;
                         break;
                     }
                 }
@@ -91,9 +162,11 @@ internal sealed class TreeEnsembleScorer
             }
             else
             {
-                node = vector[features[node]] <= thresholds[node] ? left[node] : right[node];
+                node = vector[n.Feature] <= n.Threshold ? n.Left : n.Right;
             }
         }
         return ~node;
     }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }
