@@ -24,8 +24,8 @@ internal sealed class RollingFeatures
     private readonly EventTimeline _timeline;
     private readonly CustomerTable _customers;
     private readonly int _maxDegreeOfParallelism;
-    private readonly bool[] _wanted;
-    private readonly bool _accountRollups;
+    private bool[] _wanted = [];
+    private bool _accountRollups;
     private readonly int[] _edges;
     private readonly int[] _counts;
     private readonly int[] _active30;
@@ -37,12 +37,17 @@ internal sealed class RollingFeatures
     private readonly int[] _roleKey;
     private readonly int _roleKeys;
     private readonly FeaturePlan _plan;
-    private readonly bool[] _wantedAttributes;
+    private bool[] _wantedAttributes = [];
     /// <summary>Per customer: minutes of use in thousandths over the last 30, the 30 before and the last 90 days (<see cref="EventValues"/>).</summary>
     private readonly long[] _usage;
     private readonly bool[] _hasUsage;
     /// <summary>Per customer, bit i set when an event of <see cref="FeatureNames.ContentValues"/>[i] before T has a value.</summary>
     private readonly int[] _contentValued;
+    /// <summary>Per customer and content type: the values (in thousandths) and how many events gave one, over the last 90 days.</summary>
+    private readonly long[] _contentMilli;
+    private readonly int[] _contentCounts;
+    /// <summary>Per customer: the tickets with a severity in the last 90 days (their maximum is read from the window only when there is one).</summary>
+    private readonly int[] _severityCounts;
     private readonly LifecycleWalk[] _walk;
     private long _firstAsOf = long.MinValue;
     private long _asOf = long.MinValue;
@@ -60,28 +65,7 @@ internal sealed class RollingFeatures
         _customers = timeline.Dataset.Customers;
         _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
         _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues, timeline.ContentValueKinds);
-        var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
-        var attributes = _plan.Attributes.Select(a => a.Name).ToList();
-        _wanted = new bool[names.Count];
-        _wantedAttributes = new bool[attributes.Count];
-        foreach (var name in features ?? [.. names, .. attributes])
-        {
-            int i = names.IndexOf(name);
-            int a = attributes.IndexOf(name);
-            if (i < 0 && a < 0)
-            {
-                throw new ArgumentException($"'{name}' is not a behaviour feature nor a column of the customers table", nameof(features));
-            }
-            if (i >= 0)
-            {
-                _wanted[i] = _plan.Writes(name);
-            }
-            if (a >= 0)
-            {
-                _wantedAttributes[a] = true;
-            }
-        }
-        _accountRollups = FeatureNames.AccountRollups.Any(n => _wanted[names.IndexOf(n)]);
+        Want(features);
 
         int n = _customers.Count;
         _edges = new int[n * Edges];
@@ -99,6 +83,9 @@ internal sealed class RollingFeatures
         _usage = new long[n * EventValues.Count];
         _hasUsage = new bool[n];
         _contentValued = new int[n];
+        _contentMilli = new long[n * EventValues.ContentCount];
+        _contentCounts = new int[n * EventValues.ContentCount];
+        _severityCounts = new int[n];
         _walk = new LifecycleWalk[n];
         // Roles compare without case (as the account roll-up does); numbered once so a step counts them with a bit mask.
         var roleIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -109,6 +96,42 @@ internal sealed class RollingFeatures
             _roleKey[c] = role is null ? -1 : roleIds.TryGetValue(role, out int id) ? id : roleIds[role] = roleIds.Count;
         }
         _roleKeys = roleIds.Count;
+    }
+
+    /// <summary>
+    /// From the next <see cref="Advance"/> on, every feature the dataset's plan writes: a stage timeline slides only what
+    /// its rules and models read, and the journey map then wants the whole table at the last date. The windows slide
+    /// every feature's counters whatever is wanted, so the values are those a table of every feature from the start gives.
+    /// </summary>
+    public void WantEveryFeature() => Want(null);
+
+    private void Want(IEnumerable<string>? features)
+    {
+        var names = FeatureNames.Definitions.Select(d => d.Name).ToList();
+        var attributes = _plan.Attributes.Select(a => a.Name).ToList();
+        // New arrays: a table already handed out keeps the columns it was built with.
+        var wanted = new bool[names.Count];
+        var wantedAttributes = new bool[attributes.Count];
+        foreach (var name in features ?? [.. names, .. attributes])
+        {
+            int i = names.IndexOf(name);
+            int a = attributes.IndexOf(name);
+            if (i < 0 && a < 0)
+            {
+                throw new ArgumentException($"'{name}' is not a behaviour feature nor a column of the customers table", nameof(features));
+            }
+            if (i >= 0)
+            {
+                wanted[i] = _plan.Writes(name);
+            }
+            if (a >= 0)
+            {
+                wantedAttributes[a] = true;
+            }
+        }
+        _wanted = wanted;
+        _wantedAttributes = wantedAttributes;
+        _accountRollups = FeatureNames.AccountRollups.Any(n => wanted[names.IndexOf(n)]);
     }
 
     /// <summary>The features as of <paramref name="asOf"/> (events strictly before it); dates must not go backwards and must be whole days apart.</summary>
@@ -227,9 +250,9 @@ internal sealed class RollingFeatures
                     _hasUsage[c] = true;
                 }
             }
-            if (EventValues.ContentIndex[(int)kind] is var content and >= 0 && !float.IsNaN(values[p]))
+            if (!float.IsNaN(values[p]))
             {
-                _contentValued[c] |= 1 << content;
+                Valued(c, kind, values[p], 1);
             }
             lastActivity = Math.Max(lastActivity, at);
             active += firstOfDay[p] ? 1 : 0;
@@ -293,10 +316,33 @@ internal sealed class RollingFeatures
                     Add(counts, map, row, kindAt + Slots.W90 * Slots.PerEntry, -1);
                     _active90[c] -= firstOfDay[p] ? 1 : 0;
                     _usage[usageAt + EventValues.Usage90] -= usage;
+                    if (!float.IsNaN(values[p]))
+                    {
+                        Valued(c, kinds[p], values[p], -1);
+                    }
                     break;
             }
         }
         _edges[edge] = p;
+    }
+
+    /// <summary>An event with a value enters (<paramref name="delta"/> 1) or leaves (-1) the last 90 days: content sums and ticket severities slide with it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Valued(int c, EventKind kind, float value, int delta)
+    {
+        if (EventValues.ContentIndex[(int)kind] is var content and >= 0)
+        {
+            if (delta > 0)
+            {
+                _contentValued[c] |= 1 << content;
+            }
+            _contentMilli[c * EventValues.ContentCount + content] += delta * EventValues.Milli(value);
+            _contentCounts[c * EventValues.ContentCount + content] += delta;
+        }
+        if (EventValues.IsTicket(kind))
+        {
+            _severityCounts[c] += delta;
+        }
     }
 
     private static void Add(int[] counts, int[] map, int row, int at, int delta)
@@ -422,7 +468,7 @@ internal sealed class RollingFeatures
         table.Set(F.SalesTouches90d, r, k[Slots.Sales90]);
     }
 
-    /// <summary>Minutes of use from the slid sums; ticket severity from the tickets now in the last 90 days (a maximum does not slide).</summary>
+    /// <summary>Minutes of use from the slid sums; ticket severity from the tickets now in the last 90 days (a maximum does not slide), read only when there are some.</summary>
     private void FillValues(StepTable table, int r, int c, double history)
     {
         var (now, before, ninety, trend) = EventValues.Usage(_usage.AsSpan(c * EventValues.Count, EventValues.Count), _hasUsage[c], history);
@@ -432,6 +478,14 @@ internal sealed class RollingFeatures
         table.Set(F.UsageTrend, r, trend);
         if (!table.Wants(F.TicketSeverityMax90d) && !table.Wants(F.TicketSeverityMean90d))
         {
+            return;
+        }
+        if (_severityCounts[c] == 0)
+        {
+            // Most customers have no rated ticket in the window: nothing to look for.
+            var (noMax, noMean) = EventValues.Severity(0, 0, -1);
+            table.Set(F.TicketSeverityMax90d, r, noMax);
+            table.Set(F.TicketSeverityMean90d, r, noMean);
             return;
         }
         long sum = 0;
@@ -454,7 +508,7 @@ internal sealed class RollingFeatures
         table.Set(F.TicketSeverityMean90d, r, severityMean);
     }
 
-    /// <summary>Content values summed over the events now in the last 90 days (as <see cref="BehaviourFeatures"/> sums them).</summary>
+    /// <summary>Content values summed over the events now in the last 90 days (as <see cref="BehaviourFeatures"/> sums them), slid with the window.</summary>
     private void FillContentValues(StepTable table, int r, int c)
     {
         bool any = false;
@@ -466,21 +520,10 @@ internal sealed class RollingFeatures
         {
             return;
         }
-        Span<long> sums = stackalloc long[EventValues.ContentCount];
-        Span<int> counts = stackalloc int[EventValues.ContentCount];
-        var kinds = _timeline.Kinds;
-        var values = _timeline.Values;
-        for (int p = _edges[c * Edges + 5], end = _edges[c * Edges]; p < end; p++)
+        int at = c * EventValues.ContentCount;
+        for (int i = 0; i < EventValues.ContentCount; i++)
         {
-            if (EventValues.ContentIndex[(int)kinds[p]] is var content and >= 0 && !float.IsNaN(values[p]))
-            {
-                sums[content] += EventValues.Milli(values[p]);
-                counts[content]++;
-            }
-        }
-        for (int i = 0; i < sums.Length; i++)
-        {
-            var (sum, mean) = EventValues.Content(sums[i], counts[i], (_contentValued[c] & (1 << i)) != 0);
+            var (sum, mean) = EventValues.Content(_contentMilli[at + i], _contentCounts[at + i], (_contentValued[c] & (1 << i)) != 0);
             table.Set(F.ContentValue0 + 2 * i, r, sum);
             table.Set(F.ContentValue0 + 2 * i + 1, r, mean);
         }

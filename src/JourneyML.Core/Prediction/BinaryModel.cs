@@ -65,6 +65,7 @@ public sealed class BinaryModel
     // PredictionEngine is not thread-safe: each is used by one thread at a time, taken from and returned to this pool.
     private readonly System.Collections.Concurrent.ConcurrentBag<RowScorer> _scorers = [];
     private readonly Lazy<int[]> _slotGroups;
+    private readonly Lazy<TreeEnsembleScorer?> _trees;
 
     internal BinaryModel(MLContext ml, ITransformer model, BinaryModelInfo info)
     {
@@ -75,6 +76,7 @@ public sealed class BinaryModel
         _forest = new Lazy<ForestAttribution?>(() => Flatten(_model).Last() is ISingleFeaturePredictionTransformer<FastForestBinaryModelParameters> p
             ? ForestAttribution.From(p.Model) : null, LazyThreadSafetyMode.ExecutionAndPublication);
         _slotGroups = new Lazy<int[]>(SlotGroups, LazyThreadSafetyMode.ExecutionAndPublication);
+        _trees = new Lazy<TreeEnsembleScorer?>(() => TreeEnsembleScorer.For([.. Flatten(_model)]), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public BinaryModelInfo Info { get; }
@@ -85,7 +87,55 @@ public sealed class BinaryModel
     internal static int PredictBlockSize { get; set; } = 16_384;
 
     /// <summary>Calibrated probabilities for the given rows of a table, in row order.</summary>
-    public float[] Predict(FeatureTable table, IReadOnlyList<int> rows)
+    /// <remarks>A tree ensemble is walked directly (<see cref="TreeEnsembleScorer"/>: the same scores as ML.NET's, several times faster); other models go through ML.NET.</remarks>
+    public float[] Predict(FeatureTable table, IReadOnlyList<int> rows) =>
+        _trees.Value is { } trees ? WalkTrees(trees, Vectorizer.Bind(table), rows, calibrate: true) : PredictThroughMlNet(table, rows);
+
+    /// <summary>Whether <see cref="Predict"/> walks the trees itself rather than going through ML.NET.</summary>
+    internal bool WalksTrees => _trees.Value is not null;
+
+    /// <summary>Raw scores from the tree walk; null when the model is no tree ensemble (ML.NET scores it).</summary>
+    internal float[]? RawScoresByTrees(FeatureTable table, IReadOnlyList<int> rows) =>
+        _trees.Value is { } trees ? WalkTrees(trees, Vectorizer.Bind(table), rows, calibrate: false) : null;
+
+    /// <summary>Raw scores through ML.NET (the reference the tree walk is tested against).</summary>
+    internal float[] RawScoresThroughMlNet(FeatureTable table, IReadOnlyList<int> rows)
+    {
+        var ml = new MLContext(1);
+        return RawScores(ml, VectorData.View(ml, Vectorizer.Bind(table), rows, null), rows.Count);
+    }
+
+    private float[] WalkTrees(TreeEnsembleScorer trees, BoundVectorizer bound, IReadOnlyList<int> rows, bool calibrate)
+    {
+        var scores = new float[rows.Count];
+        const int block = 32 * TreeEnsembleScorer.Chunk;
+        int width = Vectorizer.Width;
+        Parallel.For(0, (rows.Count + block - 1) / block, b =>
+        {
+            var vectors = new float[TreeEnsembleScorer.Chunk * width];
+            for (int from = b * block, end = Math.Min(rows.Count, from + block); from < end; from += TreeEnsembleScorer.Chunk)
+            {
+                int count = Math.Min(TreeEnsembleScorer.Chunk, end - from);
+                for (int i = 0; i < count; i++)
+                {
+                    bound.Transform(rows[from + i], vectors.AsSpan(i * width, width));
+                }
+                var chunk = scores.AsSpan(from, count);
+                trees.Score(vectors.AsSpan(0, count * width), width, chunk);
+                if (calibrate)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        chunk[i] = Info.Probability(chunk[i]);
+                    }
+                }
+            }
+        });
+        return scores;
+    }
+
+    /// <summary>The probabilities through ML.NET's own scoring (every model; the reference the tree walk is tested against).</summary>
+    internal float[] PredictThroughMlNet(FeatureTable table, IReadOnlyList<int> rows)
     {
         var bound = Vectorizer.Bind(table);
         var probabilities = new float[rows.Count];

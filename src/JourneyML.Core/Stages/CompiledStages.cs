@@ -16,8 +16,6 @@ internal sealed class CompiledStages
     // Per stage, in the order of Names: the rules that keep a customer in it (its entry rules when it has no stay rules) and its minimum stay.
     private readonly Condition[][][] _stay;
     private readonly int[] _minDays;
-    private readonly float[] _churnCandidates;
-    private readonly float[] _leadCandidates;
 
     public CompiledStages(StageModel model)
     {
@@ -37,8 +35,9 @@ internal sealed class CompiledStages
         _minDays = [.. all.Select(stage => stage.MinDays)];
         Signals = signals;
         Names = [.. model.Names];
-        _churnCandidates = Candidates(ChurnRisk);
-        _leadCandidates = Candidates(LeadScore);
+        var read = _path.Concat(_offPath).Concat(_stay).SelectMany(s => s).SelectMany(r => r).Select(c => c.Signal).ToHashSet();
+        ReadsChurnRisk = read.Contains(ChurnRisk);
+        ReadsLeadScore = read.Contains(LeadScore);
     }
 
     public StageModel Model { get; }
@@ -50,8 +49,8 @@ internal sealed class CompiledStages
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Whether any rule reads the churn risk or the lead score.</summary>
-    public bool ReadsChurnRisk => _churnCandidates.Length > 1;
-    public bool ReadsLeadScore => _leadCandidates.Length > 1;
+    public bool ReadsChurnRisk { get; }
+    public bool ReadsLeadScore { get; }
 
     /// <summary>The stage (index into <see cref="Names"/>) of one row: <paramref name="columns"/> aligned with <see cref="Signals"/>.</summary>
     public int StageOf(float[][] columns, int row, string? status, float churnRisk, float leadScore) =>
@@ -91,43 +90,82 @@ internal sealed class CompiledStages
     public bool ScoreMatters(float[][] columns, int row, string? status, bool churn) => ScoreMatters(columns, row, status, churn, -1, 0);
 
     /// <inheritdoc cref="ScoreMatters(float[][], int, string?, bool)"/>
+    /// <remarks>
+    /// The rules are judged once with the score unknown (a condition on it may hold or not; the other score is missing,
+    /// as it is on a row it is not computed for): the stage is settled when an off-path stage holds before any that
+    /// depends on the score, or when no path stage above the highest that holds depends on it. Never false where some
+    /// score would give another stage; true at worst for a row whose stage no score changes, which is then scored for nothing.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs millions of times from the first call: no slow first tier
     public bool ScoreMatters(float[][] columns, int row, string? status, bool churn, int current, double daysIn)
     {
-        var candidates = churn ? _churnCandidates : _leadCandidates;
-        if (candidates.Length <= 1)
+        if (!(churn ? ReadsChurnRisk : ReadsLeadScore))
         {
             return false;
         }
-        int first = churn ? StageOf(columns, row, status, candidates[0], float.NaN, current, daysIn) : StageOf(columns, row, status, float.NaN, candidates[0], current, daysIn);
-        for (int i = 1; i < candidates.Length; i++)
+        var values = new Row(columns, row, status, float.NaN, float.NaN);
+        int unknown = churn ? ChurnRisk : LeadScore;
+        for (int s = 0; s < _offPath.Length; s++)
         {
-            int stage = churn ? StageOf(columns, row, status, candidates[i], float.NaN, current, daysIn) : StageOf(columns, row, status, float.NaN, candidates[i], current, daysIn);
-            if (stage != first)
+            var held = Held(_path.Length + s, _offPath[s], values, current, daysIn, unknown);
+            if (held != Truth.No)
             {
-                return true;
+                return held == Truth.Maybe;
             }
         }
-        return false;
+        bool open = false;
+        for (int s = 1; s < _path.Length; s++)
+        {
+            var held = Held(s, _path[s], values, current, daysIn, unknown);
+            open = held == Truth.Maybe || (open && held == Truth.No);
+        }
+        return open;
     }
 
-    /// <summary>
-    /// One value of the score from every stretch between the thresholds the rules compare it with (and missing): a
-    /// condition's truth only changes at a threshold, so a stage that is the same for all of them is the same for any score.
-    /// </summary>
-    private float[] Candidates(int score)
+    private Truth Held(int stage, Condition[][] entry, in Row values, int current, double daysIn, int unknown) => stage == current
+        ? daysIn < _minDays[stage] ? Truth.Yes : Holds(_stay[stage], values, unknown)
+        : Holds(entry, values, unknown);
+
+    /// <summary>Any rule holding, with conditions on the <paramref name="unknown"/> signal neither true nor false.</summary>
+    private static Truth Holds(Condition[][] rules, in Row row, int unknown)
     {
-        var values = new SortedSet<float>();
-        foreach (var condition in _path.Concat(_offPath).Concat(_stay).SelectMany(s => s).SelectMany(r => r).Where(c => c.Signal == score))
+        if (rules.Length == 0)
         {
-            float near = (float)condition.Target;
-            values.Add(MathF.BitDecrement(near));
-            values.Add(near);
-            values.Add(MathF.BitIncrement(near));
-            // The equality tolerance puts two more thresholds around the target.
-            values.Add(MathF.BitDecrement((float)(condition.Target - 1e-9)));
-            values.Add(MathF.BitIncrement((float)(condition.Target + 1e-9)));
+            return Truth.Yes;
         }
-        return values.Count == 0 ? [float.NaN] : [float.NaN, .. values];
+        var any = Truth.No;
+        foreach (var rule in rules)
+        {
+            var all = Truth.Yes;
+            foreach (var condition in rule)
+            {
+                if (condition.Signal == unknown)
+                {
+                    all = Truth.Maybe;
+                }
+                else if (!Holds(condition, row))
+                {
+                    all = Truth.No;
+                    break;
+                }
+            }
+            if (all == Truth.Yes)
+            {
+                return Truth.Yes;
+            }
+            if (all == Truth.Maybe)
+            {
+                any = Truth.Maybe;
+            }
+        }
+        return any;
+    }
+
+    private enum Truth : byte
+    {
+        No,
+        Maybe,
+        Yes,
     }
 
     private static Condition Resolve(StageCondition c, List<string> signals)

@@ -33,7 +33,7 @@ public static class StageHistory
         int stepDays = 7, LoadedModels? models = null, CancellationToken cancellationToken = default) =>
         Build(timeline, stages, from, to, stepDays, models, allFeatures: false, out _, cancellationToken);
 
-    /// <param name="allFeatures">Slide every feature, not only those the rules and models read.</param>
+    /// <param name="allFeatures">Have <paramref name="rolling"/> give every feature from the last date on (the dates before compute only those the rules and models read).</param>
     /// <param name="rolling">The features as slid to the last date: advancing them a few days more is cheaper than starting again.</param>
     internal static IReadOnlyDictionary<string, IReadOnlyList<StageStay>> Build(EventTimeline timeline, StageModel stages, DateTime from, DateTime to,
         int stepDays, LoadedModels? models, bool allFeatures, out RollingFeatures rolling, CancellationToken cancellationToken)
@@ -48,7 +48,7 @@ public static class StageHistory
         var wanted = rules.Signals.Where(s => behaviour.Contains(s) && !categorical.Contains(s))
             .Concat(churnModel?.Vectorizer.Features ?? []).Concat(leadModel?.Vectorizer.Features ?? [])
             .Distinct(StringComparer.Ordinal).ToList();
-        rolling = new RollingFeatures(timeline, allFeatures ? null : wanted);
+        rolling = new RollingFeatures(timeline, wanted);
         var customers = timeline.Dataset.Customers;
         int n = customers.Count;
         // The stage of every customer at every date; -1 before they signed up.
@@ -89,6 +89,10 @@ public static class StageHistory
                 }
             }
             stageAt[step] = atStep;
+        }
+        if (allFeatures)
+        {
+            rolling.WantEveryFeature();
         }
         return Stays(customers, rules.Names, dates, stageAt);
     }

@@ -4,7 +4,7 @@ using JourneyML.Core.Prediction;
 
 namespace JourneyML.Core.Tests.Prediction;
 
-/// <summary>Scoring in parallel blocks (what batch scoring and the peer benchmark do on many cores) changes no probability.</summary>
+/// <summary>ML.NET's scoring in parallel blocks (what batch scoring of a model that is no tree ensemble does on many cores) changes no probability.</summary>
 public sealed class BlockScoringTests
 {
     private static readonly DateTime s_asOf = new(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -25,9 +25,9 @@ public sealed class BlockScoringTests
         try
         {
             BinaryModel.PredictBlockSize = 1_000_000;
-            var whole = model.Predict(table, all);
+            var whole = model.PredictThroughMlNet(table, all);
             BinaryModel.PredictBlockSize = 97; // about twenty blocks, scored on every core at once
-            var blocks = model.Predict(table, all);
+            var blocks = model.PredictThroughMlNet(table, all);
             Assert.Equal(whole, blocks);
             Assert.All(whole, p => Assert.InRange(p, 0f, 1f));
         }

@@ -191,6 +191,19 @@ public sealed class TimelineEquivalenceTests
     }
 
     [Fact]
+    public void Features_slid_for_the_rules_then_widened_to_every_feature_equal_the_feature_step()
+    {
+        var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
+        // The journey map's way: the timelines slide only what the rules read, the signals now want every feature.
+        StageHistory.Build(EventTimeline.Build(dataset, withChannels: false), StageModel.Default(s_features), SampleFrom, SampleTo, 7, null,
+            allFeatures: true, out var rolling, CancellationToken.None);
+        foreach (var date in new[] { SampleTo, SampleTo.AddDays(3) })
+        {
+            SameFeatures(rolling.Advance(date), dataset, date);
+        }
+    }
+
+    [Fact]
     public void Dates_that_go_backwards_or_are_not_whole_days_apart_are_refused()
     {
         var dataset = Dataset.Open(Samples.Sample, new ValidationReport());
