@@ -202,6 +202,20 @@ public sealed class ReasonTextTests(ReasonWorlds worlds) : IClassFixture<ReasonW
             FactorText.Top(table, 1, vectorizer, contributions, 3, PredictionTask.Lead).Select(f => f.Text));
     }
 
+    [Fact]
+    public void A_vectorizer_saved_before_the_constant_flag_reads_back_with_no_feature_constant()
+    {
+        // Models in a registry written before ConstantWhenPresent existed keep loading; their reasons are as they were.
+        const string Json = """{ "numerics": [ { "feature": "ticket_trend", "median": 0, "hasMissing": true } ], "categoricals": [ { "feature": "plan", "categories": ["a", "b"] } ] }""";
+        var vectorizer = System.Text.Json.JsonSerializer.Deserialize(Json, ModelJson.Default.FeatureVectorizer)!;
+        Assert.Equal(["ticket_trend", "plan"], vectorizer.Features);
+        Assert.Empty(vectorizer.ConstantWhenPresent);
+        var saved = System.Text.Json.JsonSerializer.Serialize(FeatureVectorizer.Fit(new FeatureTable(["a", "b"],
+            [FeatureColumn.Numeric("ticket_trend", "", [0, float.NaN])]), [0, 1]), ModelJson.Default.FeatureVectorizer);
+        Assert.Contains("\"constantWhenPresent\": true", saved);
+        Assert.Contains("ticket_trend", System.Text.Json.JsonSerializer.Deserialize(saved, ModelJson.Default.FeatureVectorizer)!.ConstantWhenPresent);
+    }
+
     /// <summary>Two reasons saying the customer did not do one thing, one over a window at least as long as the other's; null when none.</summary>
     private static string? Repeats(IReadOnlyList<string> texts)
     {
