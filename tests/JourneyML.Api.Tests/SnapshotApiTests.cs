@@ -175,4 +175,26 @@ public sealed class SnapshotApiTests(ServingFixture fixture)
         await (await client.GetAsync("/v1/journey-map?from=2026-07-01&to=2026-04-01")).AssertProblem(400, "to");
         await (await client.GetAsync("/v1/journey-map?segment=999&from=2026-04-01")).AssertProblem(404);
     }
+
+    [Fact]
+    public async Task The_journey_map_takes_its_funnel_windows_and_a_designed_journey_and_names_a_wrong_one()
+    {
+        await using var api = fixture.Api();
+        using var client = api.CreateClient();
+        const string Window = "/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14";
+        var json = await (await client.GetAsync(Window + "&window=45&window=120&designed=Interest>MQL,MQL>SQL")).Json();
+        Assert.Equal([45, 120], json["funnel"]!["windowDays"]!.AsArray().Select(d => (int)d!));
+        Assert.Equal("the 2 moves given in 'designed'", (string?)json["conformance"]!["design"]);
+        Assert.Equal(["Interest>MQL", "MQL>SQL"], json["conformance"]!["allowed"]!.AsArray().Select(m => $"{m!["from"]}>{m["to"]}"));
+        // Without from/to, a window alone builds the map on demand too, rather than returning the stored map with 30 and 90.
+        var windowOnly = await (await client.GetAsync("/v1/journey-map?window=60")).Json();
+        Assert.Equal([60], windowOnly["funnel"]!["windowDays"]!.AsArray().Select(d => (int)d!));
+
+        await (await client.GetAsync(Window + "&window=0")).AssertProblem(400, "window");
+        await (await client.GetAsync(Window + "&window=abc")).AssertProblem(400, "window");
+        await (await client.GetAsync(Window + "&window=")).AssertProblem(400, "window");
+        await (await client.GetAsync(Window + "&designed=Interest-MQL")).AssertProblem(400, "designed");
+        var unknown = await (await client.GetAsync(Window + "&designed=Interest>Won")).AssertProblem(400, "designed");
+        Assert.Contains("\"Won\" is not a stage", unknown["errors"]!["designed"]![0]!.ToString());
+    }
 }

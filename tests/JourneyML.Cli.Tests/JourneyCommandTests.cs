@@ -48,4 +48,32 @@ public sealed class JourneyCommandTests
         Assert.DoesNotContain("### Within 30 days", run.Output);
         Assert.Contains("followed the designed journey (designed.json)", run.Output);
     }
+
+    [Fact]
+    public void Retrain_and_demo_take_the_same_window_and_designed_journey_and_refuse_a_wrong_one_before_training()
+    {
+        var dir = TempFolder.Create("cli-map-options");
+        var registry = Path.Combine(dir, "models");
+        var designed = Path.Combine(dir, "designed.json");
+        // A wrong window or a missing design stops the run at once: nothing trained, no version written.
+        var window = JourneyCli.Run("retrain", "--registry", registry, "--fixed-trainer", "--window", "0");
+        Assert.Equal(2, window.ExitCode);
+        Assert.Contains("--window 0: a conversion window is 1 to 730 days", window.Error);
+        var missing = JourneyCli.Run("retrain", "--registry", registry, "--fixed-trainer", "--designed", designed);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("designed.json: no such file", missing.Error);
+        Assert.False(Directory.Exists(registry) && Directory.EnumerateDirectories(registry).Any(d => File.Exists(Path.Combine(d, "metadata.json"))), "no model version is written");
+        var demo = JourneyCli.Run("demo", "--registry", registry, "--out", Path.Combine(dir, "demo"), "--window", "1000");
+        Assert.Equal(2, demo.ExitCode);
+        Assert.Contains("--window 1000", demo.Error);
+        Assert.False(Directory.Exists(Path.Combine(dir, "demo")), "the demo stops before it writes anything");
+
+        File.WriteAllText(designed, """{ "moves": [ { "from": "Interest", "to": "MQL" }, { "from": "MQL", "to": "SQL" } ] }""");
+        var run = JourneyCli.Run("retrain", "--registry", registry, "--fixed-trainer", "--no-backtest", "--window", "45", "120", "--designed", designed);
+        Assert.Equal(0, run.ExitCode);
+        var map = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(registry, "journeys", "all", "journey-map.json")))!;
+        Assert.Equal([45, 120], map["funnel"]!["windowDays"]!.AsArray().Select(d => (int)d!));
+        Assert.Equal("designed.json", (string?)map["conformance"]!["design"]);
+        Assert.Equal(2, map["conformance"]!["allowed"]!.AsArray().Count);
+    }
 }

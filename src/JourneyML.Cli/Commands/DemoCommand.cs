@@ -29,10 +29,14 @@ internal sealed class DemoCommand : Command
         Options.Add(s_data);
         Options.Add(s_out);
         Options.Add(s_registry);
+        JourneyMapOptions.AddTo(this);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
             var output = parse.GetValue(s_out)!.FullName;
+            // The map's options are checked before the demo trains, not after.
+            var (windows, designed) = (JourneyMapOptions.WindowDays(parse), JourneyMapOptions.DesignedFile(parse));
+            JourneyRun.CheckAnalysis(windows, designed);
             var options = new FeatureRunOptions
             {
                 DataDirectory = parse.GetValue(s_data)!.FullName,
@@ -51,7 +55,13 @@ internal sealed class DemoCommand : Command
             var scoring = ScoreCommand.Score(options.DataDirectory, null, null, false, registry, csv: null, logger, cancellationToken);
             Console.WriteLine(ScoreCommand.Format(scoring, 10));
             Console.WriteLine();
-            var (map, directory) = JourneyRun.Run(new JourneyOptions { DataDirectory = options.DataDirectory, RegistryPath = registry }, logger, cancellationToken);
+            var (map, directory) = JourneyRun.Run(new JourneyOptions
+            {
+                DataDirectory = options.DataDirectory,
+                RegistryPath = registry,
+                FunnelWindowDays = windows,
+                DesignedJourneyFile = designed,
+            }, logger, cancellationToken);
             Console.WriteLine($"Journey map ({map.Kpis.Customers:N0} customers, {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd}): {Path.Combine(directory, JourneyMapFolders.HtmlFile)}");
             foreach (var insight in map.Insights.Take(5))
             {

@@ -16,16 +16,6 @@ internal sealed class JourneyCommand : Command
     private static readonly Option<int?> s_segment = new("--segment") { Description = "Only the customers of this segment (the champion's segment id at --to)." };
     private static readonly Option<string?> s_account = new("--account") { Description = "Only the contacts of this account: the buying group's journey." };
     private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations when rebuilding the timelines.", DefaultValueFactory = _ => 7 };
-    private static readonly Option<int[]> s_window = new("--window")
-    {
-        Description = "Conversion windows of the funnel in days (repeat or list: --window 30 90). Default: 30 and 90.",
-        AllowMultipleArgumentsPerToken = true,
-        DefaultValueFactory = _ => [.. JourneyAnalysisOptions.DefaultWindowDays],
-    };
-    private static readonly Option<FileInfo?> s_designed = new("--designed")
-    {
-        Description = "A designed journey to hold customers against: JSON { \"moves\": [ { \"from\": \"MQL\", \"to\": \"SQL\" }, ... ] }. Default: the path order of stages.json.",
-    };
     private static readonly Option<DirectoryInfo?> s_out = new("--out", "-o")
     {
         Description = "Folder for journey-map.json, .md and .html (default: <registry>/journeys/all or segment-N; what changed is against the map there before).",
@@ -41,8 +31,7 @@ internal sealed class JourneyCommand : Command
         Options.Add(s_segment);
         Options.Add(s_account);
         Options.Add(s_step);
-        Options.Add(s_window);
-        Options.Add(s_designed);
+        JourneyMapOptions.AddTo(this);
         Options.Add(s_out);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
@@ -58,8 +47,8 @@ internal sealed class JourneyCommand : Command
                 Account = parse.GetValue(s_account),
                 StepDays = parse.GetValue(s_step),
                 OutputDirectory = parse.GetValue(s_out)?.FullName,
-                FunnelWindowDays = parse.GetValue(s_window)!,
-                DesignedJourneyFile = parse.GetValue(s_designed)?.FullName,
+                FunnelWindowDays = JourneyMapOptions.WindowDays(parse),
+                DesignedJourneyFile = JourneyMapOptions.DesignedFile(parse),
             }, loggers.CreateLogger("journey"), cancellationToken);
             Console.WriteLine(JourneyMapMarkdown.Render(map));
             Console.WriteLine($"Wrote journey-map.json, journey-map.md and journey-map.html to {directory}");

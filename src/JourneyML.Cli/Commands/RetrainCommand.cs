@@ -32,6 +32,7 @@ internal sealed class RetrainCommand : Command
         Options.Add(s_csv);
         Options.Add(s_layout);
         Options.Add(s_excel);
+        JourneyMapOptions.AddTo(this);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
@@ -51,6 +52,8 @@ internal sealed class RetrainCommand : Command
                 // As with score: --layout or --excel asks for the CSV too.
                 WriteCsv = parse.GetValue(s_csv) || parse.GetValue(s_excel) || parse.GetResult(s_layout) is { Implicit: false },
                 ExportFormat = CommonOptions.ExportFormat(parse, s_layout, s_excel),
+                FunnelWindowDays = JourneyMapOptions.WindowDays(parse),
+                DesignedJourneyFile = JourneyMapOptions.DesignedFile(parse),
             };
             var result = TerminalProgress.Run("retraining", progress => RetrainRun.Run(request.ToOptions(parse.GetValue(TrainCommand.Registry)!.FullName),
                 logger, cancellationToken, progress));

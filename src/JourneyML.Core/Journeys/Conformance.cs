@@ -35,28 +35,47 @@ public sealed record DesignedJourney(string Source, IReadOnlyList<DesignedMove> 
         {
             throw new InvalidInputException($"designed journey {path}: not valid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
         }
-        if (file?.Moves is not { Count: > 0 } moves)
+        return Checked($"designed journey {path}", Path.GetFileName(path), [.. (file?.Moves ?? []).Select(m => new DesignedFileMove { From = m.From, To = m.To })], model,
+            "expected { \"moves\": [ { \"from\": \"stage\", \"to\": \"stage\" }, ... ] }");
+    }
+
+    /// <summary>A designed journey given as moves (an API request's <c>designed=MQL&gt;SQL</c>), checked as a file is; <paramref name="field"/> names them in errors.</summary>
+    public static DesignedJourney FromMoves(string field, IReadOnlyList<DesignedMove> moves, StageModel model) =>
+        Checked(field, $"the {moves.Count} moves given in '{field}'", [.. moves.Select(m => new DesignedFileMove { From = m.From, To = m.To })], model, "give at least one move from>to");
+
+    /// <summary>Rejects an empty list, a stage the stage model does not have and a move to itself, naming the move, its end and the stage.</summary>
+    private static DesignedJourney Checked(string where, string source, IReadOnlyList<DesignedFileMove> moves, StageModel model, string expected)
+    {
+        if (moves.Count == 0)
         {
-            throw new InvalidInputException($"designed journey {path}: no moves; expected {{ \"moves\": [ {{ \"from\": \"stage\", \"to\": \"stage\" }}, ... ] }}");
+            throw new DesignedJourneyException(where, $"no moves; {expected}");
         }
         var names = model.Names.ToHashSet(StringComparer.Ordinal);
         for (int i = 0; i < moves.Count; i++)
         {
-            foreach (var (field, stage) in new[] { ("from", moves[i].From), ("to", moves[i].To) })
+            foreach (var (end, stage) in new[] { ("from", moves[i].From), ("to", moves[i].To) })
             {
                 if (string.IsNullOrEmpty(stage) || !names.Contains(stage))
                 {
-                    throw new InvalidInputException($"designed journey {path}: move {i + 1}, \"{field}\": " +
+                    throw new DesignedJourneyException(where, $"move {i + 1}, \"{end}\": " +
                         (string.IsNullOrEmpty(stage) ? "missing" : $"\"{stage}\" is not a stage") + $" (the stages are {string.Join(", ", model.Names)})");
                 }
             }
             if (moves[i].From == moves[i].To)
             {
-                throw new InvalidInputException($"designed journey {path}: move {i + 1} goes from \"{moves[i].From}\" to itself; a stay is not a move");
+                throw new DesignedJourneyException(where, $"move {i + 1} goes from \"{moves[i].From}\" to itself; a stay is not a move");
             }
         }
-        return new DesignedJourney(Path.GetFileName(path), [.. moves.Select(m => new DesignedMove(m.From!, m.To!)).Distinct()]);
+        return new DesignedJourney(source, [.. moves.Select(m => new DesignedMove(m.From!, m.To!)).Distinct()]);
     }
+}
+
+/// <summary>A designed journey that cannot be used: where it came from (a file, a request's field) and why.</summary>
+public sealed class DesignedJourneyException(string where, string reason) : InvalidInputException($"{where}: {reason}")
+{
+    /// <summary>The file ("designed journey design.json") or the field ("designed") the moves came from.</summary>
+    public string Where { get; } = where;
+    public string Reason { get; } = reason;
 }
 
 internal sealed record DesignedFile

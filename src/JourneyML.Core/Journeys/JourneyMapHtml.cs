@@ -6,8 +6,7 @@ namespace JourneyML.Core.Journeys;
 
 /// <summary>
 /// The journey map as one self-contained page (no scripts, fonts or links to fetch: it opens offline): the flow between
-/// stages drawn in SVG (path stages as columns, forward moves above, moves back below, off-path stages beneath), the
-/// insights, the stage table, the touchpoints and the cohorts.
+/// stages drawn in SVG (<see cref="JourneyFlowHtml"/>), the insights, the stage table, the touchpoints and the cohorts.
 /// </summary>
 public static class JourneyMapHtml
 {
@@ -19,7 +18,7 @@ public static class JourneyMapHtml
         Head(sb, map);
         sb.Append("<h1>").Append(E(Title(map))).Append("</h1>");
         Kpis(sb, map.Kpis);
-        sb.Append("<h2>Flow between stages</h2>").Append(Flow(map));
+        sb.Append("<h2>Flow between stages</h2>").Append(JourneyFlowHtml.Render(map));
         EmptyStages(sb, map);
         ChangesSincePrevious(sb, map);
         Insights(sb, map);
@@ -165,79 +164,6 @@ public static class JourneyMapHtml
             sb.Append("<li>").Append(E(string.Join(" → ", path.Stages))).Append(": ").Append(path.Customers.ToString("N0", Inv)).Append("</li>");
         }
         sb.Append("</ol>");
-    }
-
-    /// <summary>Path stages as boxes in a row; forward moves as arcs above, moves back as red arcs below; off-path stages in a second row.</summary>
-    private static string Flow(JourneyMap map)
-    {
-        // Stages nobody was in during the window are listed under the picture, not drawn.
-        var path = map.Stages.Where(s => s.OnPath && JourneyMapMarkdown.Drawn(s)).ToList();
-        var off = map.Stages.Where(s => !s.OnPath && JourneyMapMarkdown.Drawn(s)).ToList();
-        const int boxWidth = 120, boxHeight = 56, gap = 30, top = 120, offTop = 330;
-        int width = Math.Max(path.Count, 1) * (boxWidth + gap) + gap;
-        var position = new Dictionary<string, (double X, double Y)>(StringComparer.Ordinal);
-        var svg = new StringBuilder();
-        svg.Append(Inv, $"<svg id=\"flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"420\" viewBox=\"0 0 {width} 420\" font-size=\"12\">");
-        svg.Append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker>")
-.Append("<marker id=\"return\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#27ae60\"/></marker>")
-            .Append("<marker id=\"back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c0392b\"/></marker></defs>");
-        int maxNow = Math.Max(1, map.Stages.Max(s => Math.Max(s.CustomersNow, 1)));
-        void Box(StageMetrics s, double x, double y, string fill)
-        {
-            position[s.Stage] = (x, y);
-            double share = (double)s.CustomersNow / maxNow;
-            svg.Append(Inv, $"<g class=\"stage\" data-stage=\"{E(s.Stage)}\"><rect x=\"{x}\" y=\"{y}\" width=\"{boxWidth}\" height=\"{boxHeight}\" rx=\"6\" fill=\"{fill}\" fill-opacity=\"{0.25 + 0.75 * share:0.00}\" stroke=\"#345\"/>");
-            svg.Append(Inv, $"<text x=\"{x + boxWidth / 2}\" y=\"{y + 22}\" text-anchor=\"middle\" font-weight=\"bold\">{E(s.Stage)}</text>");
-            svg.Append(Inv, $"<text x=\"{x + boxWidth / 2}\" y=\"{y + 40}\" text-anchor=\"middle\">{s.CustomersNow:N0} now</text></g>");
-        }
-        for (int i = 0; i < path.Count; i++)
-        {
-            Box(path[i], gap + i * (boxWidth + gap), top, "#4a90d9");
-        }
-        for (int i = 0; i < off.Count; i++)
-        {
-            Box(off[i], gap + i * (boxWidth + gap) * 1.5, offTop, "#e67e22");
-        }
-        int maxMove = Math.Max(1, map.Transitions.Count == 0 ? 1 : map.Transitions.Max(t => t.Customers));
-        foreach (var t in map.Transitions)
-        {
-            if (!position.TryGetValue(t.From, out var a) || !position.TryGetValue(t.To, out var b))
-            {
-                continue;
-            }
-            double stroke = 1 + 7.0 * t.Customers / maxMove;
-            bool toOff = b.Y > top;
-            bool fromOff = a.Y > top;
-            bool returns = t.Kind is MoveKinds.Reactivation or MoveKinds.BackOnPath;
-            string color = t.Backward ? "#c0392b" : returns ? "#27ae60" : toOff || fromOff ? "#e67e22" : "#555";
-            string marker = t.Backward ? "back" : returns ? "return" : "arrow";
-            double x1 = a.X + boxWidth / 2.0, x2 = b.X + boxWidth / 2.0;
-            string d;
-            if (toOff || fromOff)
-            {
-                double y1 = fromOff ? a.Y : a.Y + boxHeight, y2 = toOff ? b.Y : b.Y + boxHeight;
-                d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{4:0}", x1, y1, (y1 + y2) / 2, x2, y2);
-            }
-            else
-            {
-                // Forward arcs above the row, backward arcs below it, higher for longer jumps.
-                double lift = 25 + 12 * Math.Abs(x2 - x1) / (boxWidth + gap);
-                double y = t.Backward ? top + boxHeight : top;
-                double control = t.Backward ? y + lift : y - lift;
-                d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{1:0}", x1 + (t.Backward ? -10 : 10), y, control, x2 + (t.Backward ? 10 : -10));
-            }
-            string moveClass = t.Backward ? " backward" : t.Kind == MoveKinds.Reactivation ? " reactivation" : t.Kind == MoveKinds.BackOnPath ? " back-on-path" : "";
-            string what = t.Kind == MoveKinds.Reactivation ? " reactivations" : "";
-            svg.Append(Inv, $"<path class=\"move{moveClass}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{stroke:0.0}\" stroke-opacity=\"0.7\" marker-end=\"url(#{marker})\"><title>{E(t.From)} → {E(t.To)}: {t.Customers:N0}{what}</title></path>");
-            if (t.Kind == MoveKinds.Reactivation)
-            {
-                // Reactivations are counted on the picture: a churned customer coming back is the story, not a detail.
-                svg.Append(Inv, $"<text class=\"reactivations\" x=\"{(x1 + x2) / 2 + 6:0}\" y=\"{(a.Y + b.Y + boxHeight) / 2:0}\" fill=\"#1e8449\" font-weight=\"bold\">{t.Customers:N0} reactivations</text>");
-            }
-        }
-        svg.Append(Inv, $"<text x=\"{gap}\" y=\"20\" fill=\"#555\">Arcs above: moves forward. Red arcs below: moves back. Orange: off the path. Green: back on the path (reactivations from churned). Width: customers.</text>");
-        svg.Append("</svg>");
-        return svg.ToString();
     }
 
     /// <summary>The milestones' directly-follows graph, drawn, and its edges as a table.</summary>

@@ -30,6 +30,8 @@ public sealed record JourneyOptions
     public IReadOnlyList<int> FunnelWindowDays { get; init; } = JourneyAnalysisOptions.DefaultWindowDays;
     /// <summary>A designed journey to hold customers against (allowed moves, JSON); default the path order of stages.json.</summary>
     public string? DesignedJourneyFile { get; init; }
+    /// <summary>The designed journey as moves (an API request's); used when there is no <see cref="DesignedJourneyFile"/>. Errors name <c>designed</c>.</summary>
+    public IReadOnlyList<DesignedMove>? DesignedMoves { get; init; }
 }
 
 /// <summary>How long one part of a journey run took.</summary>
@@ -56,6 +58,19 @@ public static class JourneyRun
     /// itself, so the map's "now" is the as-of date (Churned 311 against the snapshot's 321 on the sample with 14-day steps before).
     /// </summary>
     internal static DateTime TimelineStart(DateTime from, DateTime to, int stepDays) => StageNow.TimelineStart(from, to, stepDays);
+
+    /// <summary>
+    /// Checks what a map's analysis is asked for before a long run (retrain, demo) trains for it: the funnel's windows, and
+    /// that the designed journey's file exists (its moves are checked against the stages at the map, where they are known).
+    /// </summary>
+    public static void CheckAnalysis(IReadOnlyList<int> windowDays, string? designedJourneyFile)
+    {
+        new JourneyAnalysisOptions { WindowDays = windowDays }.Validate();
+        if (designedJourneyFile is not null && !File.Exists(designedJourneyFile))
+        {
+            throw new NotFoundException("designed journey", $"designed journey {designedJourneyFile}: no such file");
+        }
+    }
 
     public static JourneyRunResult Run(JourneyOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
@@ -84,7 +99,8 @@ public static class JourneyRun
         var analysis = new JourneyAnalysisOptions
         {
             WindowDays = options.FunnelWindowDays,
-            Designed = options.DesignedJourneyFile is { } designed ? DesignedJourney.Load(designed, stages) : null,
+            Designed = options.DesignedJourneyFile is { } designed ? DesignedJourney.Load(designed, stages)
+                : options.DesignedMoves is { } moves ? DesignedJourney.FromMoves("designed", moves, stages) : null,
         };
         analysis.Validate();
         logger.LogInformation("Rebuilding stage timelines from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} every {Step} days", from, to, options.StepDays);

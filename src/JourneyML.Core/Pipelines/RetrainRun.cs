@@ -19,6 +19,10 @@ public sealed record RetrainOptions
     public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
     /// <summary>Step of the journey map's stage timelines, in days: the canonical weekly one, so the map the run writes agrees with its snapshot.</summary>
     public int JourneyStepDays { get; init; } = StageNow.CanonicalStepDays;
+    /// <summary>The journey map's funnel windows in days (<see cref="JourneyOptions.FunnelWindowDays"/>).</summary>
+    public IReadOnlyList<int> FunnelWindowDays { get; init; } = JourneyAnalysisOptions.DefaultWindowDays;
+    /// <summary>The designed journey the map holds customers against (<see cref="JourneyOptions.DesignedJourneyFile"/>).</summary>
+    public string? DesignedJourneyFile { get; init; }
 }
 
 /// <summary>
@@ -45,6 +49,10 @@ public sealed record RetrainSettings
     /// <summary>The ranked list's layout and Excel flag, as <c>score --layout/--excel</c>.</summary>
     public ExportFormat ExportFormat { get; init; } = ExportFormat.Default;
     public int JourneyStepDays { get; init; } = StageNow.CanonicalStepDays;
+    /// <summary>The journey map's funnel windows in days (<see cref="JourneyOptions.FunnelWindowDays"/>).</summary>
+    public IReadOnlyList<int> FunnelWindowDays { get; init; } = JourneyAnalysisOptions.DefaultWindowDays;
+    /// <summary>The designed journey the map holds customers against (<see cref="JourneyOptions.DesignedJourneyFile"/>).</summary>
+    public string? DesignedJourneyFile { get; init; }
 
     public RetrainOptions ToOptions(string registryPath, TimeProvider? clock = null) => new()
     {
@@ -69,6 +77,8 @@ public sealed record RetrainSettings
         WriteCsv = WriteCsv,
         ExportFormat = ExportFormat,
         JourneyStepDays = JourneyStepDays,
+        FunnelWindowDays = FunnelWindowDays,
+        DesignedJourneyFile = DesignedJourneyFile,
     };
 }
 
@@ -89,6 +99,8 @@ public static class RetrainRun
     {
         var features = options.Training.Features as FeatureRunOptions
             ?? throw new InvalidInputException("a retraining run reads behaviour logs: give a data folder");
+        // The map's own options are checked before an hour of training, not after it (the designed moves' stage names at the map).
+        JourneyRun.CheckAnalysis(options.FunnelWindowDays, options.DesignedJourneyFile);
         // Training takes the first 70% of the bar; scoring and the journey map share the rest.
         var training = TrainingRun.Run(options.Training with { DeferPromotion = true }, logger, cancellationToken,
             progress is null ? null : new Progress70(progress));
@@ -118,6 +130,8 @@ public static class RetrainRun
             RegistryPath = options.Training.RegistryPath,
             StepDays = options.JourneyStepDays,
             Version = serving,
+            FunnelWindowDays = options.FunnelWindowDays,
+            DesignedJourneyFile = options.DesignedJourneyFile,
         }, logger, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         TrainingRun.PromoteOrKeep(new ModelRegistry(options.Training.RegistryPath), training.Metadata.Version, decision,

@@ -15,9 +15,9 @@ public static class Explanations
     public static Explanation Explain(BinaryModel model, FeatureTable table, int row, int count = 5)
     {
         var (probabilities, contributions) = model.PredictWithContributions(table, [row]);
-        var features = model.Vectorizer.Features;
+        var vectorizer = model.Vectorizer;
         return new Explanation(table.CustomerIds[row], probabilities[0],
-            FactorText.Top(table, row, features, contributions[0], count, model.Info.Task),
-            FactorText.Top(table, row, features, contributions[0], count, model.Info.Task, raising: false));
+            FactorText.Top(table, row, vectorizer, contributions[0], count, model.Info.Task),
+            FactorText.Top(table, row, vectorizer, contributions[0], count, model.Info.Task, raising: false));
     }
 }

@@ -18,20 +18,37 @@ public static class FactorText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>The strongest contributions in the given direction (positive: raises the score), described with that direction.</summary>
+    /// <summary>
+    /// The strongest contributions in the given direction (positive: raises the score), described with that direction. A
+    /// reason explains something: never a value every training customer with a value shared
+    /// (<see cref="FeatureVectorizer.ConstantWhenPresent"/>), never a fact another, stronger or wider, reason already states
+    /// ("0 logins in the last 7 days" beside "no login yet": <see cref="ReasonFacts"/>), never the same words twice.
+    /// </summary>
+    public static IReadOnlyList<Factor> Top(FeatureTable table, int row, FeatureVectorizer vectorizer, float[] contributions, int count,
+        PredictionTask task, bool raising = true, string? scoreWords = null) =>
+        Top(table, row, vectorizer.Features, contributions, count, task, raising, scoreWords, vectorizer.ConstantWhenPresent);
+
+    /// <summary>The same for contributions over <paramref name="features"/>, with the features whose present value was constant in training.</summary>
     public static IReadOnlyList<Factor> Top(FeatureTable table, int row, IReadOnlyList<string> features, float[] contributions, int count,
-        PredictionTask task, bool raising = true, string? scoreWords = null)
+        PredictionTask task, bool raising = true, string? scoreWords = null, IReadOnlySet<string>? constantWhenPresent = null)
     {
         string direction = $" ({(raising ? "raises" : "lowers")} {scoreWords ?? ScoreWords(task)})";
-        // Related features (a count and its trend) can read the same: keep each text once, with the larger weight.
-        return [.. contributions.Select((c, i) => (c, i))
+        var candidates = contributions.Select((c, i) => (c, i))
             .Where(x => raising ? x.c > 1e-6f : x.c < -1e-6f)
-            .Where(x => !AccountOfOne(table, row, features[x.i]))
+            .Where(x => !AccountOfOne(table, row, features[x.i]) && !SharedByAll(table, row, constantWhenPresent, features[x.i]))
             .OrderByDescending(x => raising ? x.c : -x.c)
+            .ToList();
+        // Related features (a count and its trend) can read the same: keep each text once, with the larger weight.
+        return [.. ReasonFacts.WithoutRepeats(candidates, x => ReasonFacts.Of(features[x.i], f => Value(table, row, f)))
             .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i]) + direction))
             .DistinctBy(f => f.Text)
             .Take(count)];
     }
+
+    /// <summary>A value every training customer who had one shared: only its absence told them apart, so a present one is no reason.</summary>
+    private static bool SharedByAll(FeatureTable table, int row, IReadOnlySet<string>? constantWhenPresent, string feature) =>
+        constantWhenPresent?.Contains(feature) == true
+        && (table.CategoriesOrNull(feature) is { } categories ? !string.IsNullOrEmpty(categories[row]) : !float.IsNaN(Value(table, row, feature)));
 
     /// <summary>What the task's score is called in a reason: "churn risk", "lead score".</summary>
     public static string ScoreWords(PredictionTask task) => task == PredictionTask.Churn ? "churn risk" : "lead score";
@@ -67,8 +84,11 @@ public static class FactorText
         {
             return null;
         }
+        float history = Value(table, row, FeatureNames.HistoryDays);
         string what = feature switch
         {
+            // A trend needs 60 days; a younger customer may well have logged in, so no "no history" here.
+            _ when ReasonFacts.IsTrend(feature) && !(history >= 60) => "under 60 days of history, too soon for a 30-day trend",
             FeatureNames.DaysSinceLastLogin => "no login yet",
             FeatureNames.DaysSinceLastActivity => "no activity yet",
             _ when feature.Contains("login", StringComparison.Ordinal) => "no login history yet",

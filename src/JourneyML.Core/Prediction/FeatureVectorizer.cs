@@ -24,9 +24,11 @@ public sealed record VectorSlot(string Feature, SlotKind Kind, string? Category 
     };
 }
 
-public sealed record NumericSpec(string Feature, float Median, bool HasMissing);
+/// <param name="ConstantWhenPresent">Every training row that had a value had the same one: only whether it was present tells customers apart, so its value is no reason.</param>
+public sealed record NumericSpec(string Feature, float Median, bool HasMissing, bool ConstantWhenPresent = false);
 
-public sealed record CategoricalSpec(string Feature, IReadOnlyList<string> Categories);
+/// <param name="ConstantWhenPresent">Every training row that had a category had the same one (the rest had none): the category is no reason.</param>
+public sealed record CategoricalSpec(string Feature, IReadOnlyList<string> Categories, bool ConstantWhenPresent = false);
 
 /// <summary>
 /// Turns feature rows into the dense vectors the ML.NET trainers take: numeric features with the training median
@@ -59,6 +61,8 @@ public sealed class FeatureVectorizer
         }
         Slots = slots;
         Features = [.. numerics.Select(n => n.Feature).Concat(categoricals.Select(c => c.Feature))];
+        ConstantWhenPresent = new HashSet<string>(numerics.Where(n => n.ConstantWhenPresent).Select(n => n.Feature)
+            .Concat(categoricals.Where(c => c.ConstantWhenPresent).Select(c => c.Feature)), StringComparer.Ordinal);
     }
 
     public IReadOnlyList<NumericSpec> Numerics { get; }
@@ -73,6 +77,13 @@ public sealed class FeatureVectorizer
 
     [JsonIgnore]
     public int Width => Slots.Count;
+
+    /// <summary>
+    /// The features whose value was the same for every training row that had one (see <see cref="NumericSpec.ConstantWhenPresent"/>):
+    /// the model learnt only their missingness, so a present value explains nothing about a customer.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlySet<string> ConstantWhenPresent { get; }
 
     /// <summary>Learns medians and categories from the training rows. Features constant on those rows carry no information and are left out.</summary>
     public static FeatureVectorizer Fit(FeatureTable table, IReadOnlyList<int> rows, IReadOnlySet<string>? exclude = null)
@@ -102,7 +113,7 @@ public sealed class FeatureVectorizer
                     continue;
                 }
                 present.Sort();
-                numerics.Add(new NumericSpec(column.Name, present[present.Count / 2], hasMissing));
+                numerics.Add(new NumericSpec(column.Name, present[present.Count / 2], hasMissing, present[0] == present[^1]));
             }
             else if (column is CategoricalColumn categorical)
             {
@@ -122,7 +133,7 @@ public sealed class FeatureVectorizer
                 {
                     kept.Add(OtherCategory);
                 }
-                categoricals.Add(new CategoricalSpec(column.Name, kept));
+                categoricals.Add(new CategoricalSpec(column.Name, kept, counts.Count == 2 && counts.ContainsKey("")));
             }
         }
         return new FeatureVectorizer(numerics, categoricals);

@@ -87,9 +87,9 @@ public static class Scorer
             {
                 int r = slice[i];
                 scores[r] = probabilities[i];
-                var raising = FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, scoreWords: scoreWords);
+                var raising = FactorText.Top(table, r, model.Vectorizer, contributions[i], top, model.Info.Task, scoreWords: scoreWords);
                 raise[r] = raising.Count > 0;
-                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer.Features, contributions[i], top, model.Info.Task, raising: false, scoreWords);
+                factors[r] = raise[r] ? raising : FactorText.Top(table, r, model.Vectorizer, contributions[i], top, model.Info.Task, raising: false, scoreWords);
             }
         });
     }

@@ -196,12 +196,20 @@ public sealed class JourneyAnalysisTests
         Assert.DoesNotContain(c.Deviations, d => d.Kind == DesignMoves.Skip);
 
         File.WriteAllText(file, """{ "moves": [ { "from": "MQL", "to": "SQL" }, { "from": "SQL", "to": "Contract" } ] }""");
-        var error = Assert.Throws<InvalidInputException>(() => DesignedJourney.Load(file, Stages));
+        var error = Assert.ThrowsAny<InvalidInputException>(() => DesignedJourney.Load(file, Stages));
         Assert.Contains("designed.json", error.Message);
         Assert.Contains("move 2", error.Message);
         Assert.Contains("\"Contract\" is not a stage", error.Message);
         File.WriteAllText(file, "{ \"moves\": [ ");
         Assert.Contains("not valid JSON", Assert.Throws<InvalidInputException>(() => DesignedJourney.Load(file, Stages)).Message);
+
+        // The same moves given in a request's field are checked the same way, and the error names the field.
+        var given = DesignedJourney.FromMoves("designed", [new("MQL", "SQL"), new("SQL", "Opportunity"), new("MQL", "SQL")], Stages);
+        Assert.Equal([new DesignedMove("MQL", "SQL"), new DesignedMove("SQL", "Opportunity")], given.Moves);
+        var field = Assert.Throws<DesignedJourneyException>(() => DesignedJourney.FromMoves("designed", [new("MQL", "Contract")], Stages));
+        Assert.Equal("designed", field.Where);
+        Assert.StartsWith("move 1, \"to\": \"Contract\" is not a stage", field.Reason);
+        Assert.Contains("to itself", Assert.Throws<DesignedJourneyException>(() => DesignedJourney.FromMoves("designed", [new("SQL", "SQL")], Stages)).Reason);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class JourneyMapBrowserTests
             Touchpoints = Touchpoints.Build(dataset, stages, history, from, to),
             Milestones = MilestoneGraph.Build(EventTimeline.Build(dataset), from, to),
         };
+        map = JourneyAnalysis.With(map, stages, history, options: new JourneyAnalysisOptions { TimelinesStart = from.AddDays(-90) });
         map = map with { Insights = JourneyInsights.From(map) };
         var dir = TempFolder.Create("map");
         map.Write(dir);
@@ -60,6 +61,27 @@ public sealed class JourneyMapBrowserTests
         Assert.Equal(Math.Min(map.Milestones.Edges.Count, 25), System.Text.RegularExpressions.Regex.Matches(dom, "class=\"dfg-edge\"").Count);
         var top = map.Milestones.Edges[0];
         Assert.Contains($"{top.Count:N0} · {JourneyMapMarkdown.Duration(top.MedianDays)}</text>", dom);
+
+        // Conformance on the picture: every drawn move outside the design is dashed and says so, every designed one is solid
+        // and says so, the busiest deviations carry their count, and the picture has a text alternative with the figures.
+        var allowed = map.Conformance.Allowed.Select(m => (m.From, m.To)).ToHashSet();
+        var arcs = System.Text.RegularExpressions.Regex.Matches(dom, "<path class=\"move[^\"]*\" data-design=\"[a-z]+\" data-from=\"([^\"]*)\" data-to=\"([^\"]*)\"[^>]*>");
+        Assert.NotEmpty(arcs);
+        Assert.Contains(arcs, a => a.Value.Contains("data-design=\"outside\"", StringComparison.Ordinal));
+        Assert.Contains(arcs, a => a.Value.Contains("data-design=\"in\"", StringComparison.Ordinal));
+        foreach (System.Text.RegularExpressions.Match arc in arcs)
+        {
+            var move = (System.Net.WebUtility.HtmlDecode(arc.Groups[1].Value), System.Net.WebUtility.HtmlDecode(arc.Groups[2].Value));
+            Assert.Equal(!allowed.Contains(move), arc.Value.Contains("data-design=\"outside\"", StringComparison.Ordinal));
+            Assert.Equal(!allowed.Contains(move), arc.Value.Contains("stroke-dasharray", StringComparison.Ordinal));
+        }
+        var busiestOutside = map.Transitions.First(t => !allowed.Contains((t.From, t.To)) && t.Kind != MoveKinds.Reactivation);
+        Assert.Contains($"{busiestOutside.Customers:N0} off design</text>", dom);
+        Assert.Contains("role=\"img\" aria-labelledby=\"flow-title flow-desc\"", dom);
+        Assert.Matches(@"<desc id=""flow-desc"">[^<]*followed the designed journey[^<]*outside the design \(dashed\): " +
+            System.Text.RegularExpressions.Regex.Escape(System.Net.WebUtility.HtmlEncode($"{busiestOutside.From} → {busiestOutside.To}")), dom);
+        Assert.Contains("dashed: not in the designed journey", dom);
+        Assert.Contains("<p class=\"note\" id=\"flow-conformance\">", dom);
 
         // A screenshot that is not blank: the flow is drawn in colour.
         var png = Path.Combine(dir, "map.png");
