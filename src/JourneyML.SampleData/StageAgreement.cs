@@ -50,10 +50,18 @@ public static class StageAgreement
         PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed,
     ];
 
-    /// <summary>The planted stage a default stage stands for; null for At-risk, which is a prediction rather than a lifecycle state.</summary>
+    /// <summary>
+    /// The planted stage a default stage (or a suggested B2C subscription's) stands for; null for At-risk, which is a
+    /// prediction rather than a lifecycle state. A subscription's New subscriber (before the first monthly renewal) and Won
+    /// back are the planted onboarding month (a reactivation starts at onboarding again), Renewed (past the first renewal)
+    /// is adopted, Loyal (the p75 of tenure, about a year) is renewed.
+    /// </summary>
     public static string? PlantedName(string stage) => stage switch
     {
-        "Awareness" or "Interest" => PlantedStagePaths.Lead,
+        "Awareness" or "Interest" or "Trial" or "Sign-up" => PlantedStagePaths.Lead,
+        "New subscriber" or "Won back" => PlantedStagePaths.Onboarding,
+        "Renewed" => PlantedStagePaths.Adopted,
+        "Loyal" => PlantedStagePaths.Renewed,
         "MQL" => PlantedStagePaths.Engaged,
         "SQL" => PlantedStagePaths.SalesQualified,
         "Opportunity" => PlantedStagePaths.Opportunity,

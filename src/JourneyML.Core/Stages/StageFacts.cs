@@ -73,20 +73,19 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
             Stage("Awareness", "The entry stage: everyone who signed up starts here."),
             Stay(Stage("Interest", "Reading content (3 or more content engagements in 90 days): the first sign of interest the export records; stays while there is any content engagement in 90 days.",
                 [C(F.Content90d, ">=", 3)]), [C(F.Content90d, ">=", 1)]),
-            Stay(Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, a webinar and a download with heavy reading (8 or more content engagements in 30 days), or very heavy reading (12 or more); stays while the lead score holds 0.4 or the reading 6 in 30 days (the usual buying-intent signals, held so a sliding window alone does not undo them).",
-                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1), C(F.Content30d, ">=", 8)], [C(F.Content30d, ">=", 12), Status("lead")]),
+            Stay(Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, a webinar and a download with heavy reading (10 or more content engagements in 30 days), or very heavy reading (14 or more), which a lead in nurture reading the odd page does not reach by chance; stays while the lead score holds 0.4 or the reading 6 in 30 days (the usual buying-intent signals, held so a sliding window alone does not undo them).",
+                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1), C(F.Content30d, ">=", 10)], [C(F.Content30d, ">=", 14), Status("lead")]),
                 [C("lead_score", ">=", 0.4)], [C(F.Content30d, ">=", 6)]),
-            Stay(Stage("SQL", $"Sales-qualified: a lead with 2 or more sales touches ({Sales()}) in 90 days (one alone is often the sign-up form); stays while a sales touch or heavy reading continues.",
+            Stay(Stage("SQL", $"Sales-qualified: a lead with 2 or more sales touches ({Sales()}) in 90 days (one alone is often the sign-up form); {LeadStays}",
                 [C(F.SalesTouches90d, ">=", 2), Status("lead")]),
-                [C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content30d, ">=", 8), Status("lead")]),
-            Stay(Stage("Opportunity", "A lead with 3 or more sales touches in 90 days: a deal being worked; stays while a sales touch or heavy reading continues.",
+                LeadStay()),
+            Stay(Stage("Opportunity", $"A lead with 3 or more sales touches in 90 days: a deal being worked; {LeadStays}",
                 [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
-                [C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content30d, ">=", 8), Status("lead")]),
+                LeadStay()),
             Stage("Customer-Onboarding", $"A paying customer not yet in Adoption: new, or using the product less than the adopted do ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Stay(Stage("Adoption", $"Value realised: {daysWhy}, and {activeWhy}; stays while active on {StayActive(active)} days in 90.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
-                [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", StayActive(active))]),
-            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, still active as in Adoption.", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", active)]),
-                [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", StayActive(active))]),
+            Adopted("Adoption", days, daysWhy, active, activeWhy),
+            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, active as in Adoption; {HeldWhilePaying}", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays30d, ">=", active)]),
+                [C(F.DaysAsCustomer, ">=", renewal)]),
             .. OffPath(90, "the usual dormant line"),
         ];
     }
@@ -103,8 +102,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
                 [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
             Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
             Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Stay(Stage("Adopted", $"Value realised: {daysWhy}, and {activeWhy}; stays while active on {StayActive(active)} days in 90.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
-                [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", StayActive(active))]),
+            Adopted("Adopted", days, daysWhy, active, activeWhy),
         };
         if (table.Find(F.AccountEngagedContacts30d) is not null)
         {
@@ -175,31 +173,44 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         Stage("At-risk", "Churn risk at or above the cut the churn model derives at training (twice the base rate): the customers to call first; listed for at least 28 days once in, so a call can be planned.", "off-path",
             [new StageCondition { Signal = "churn_risk", Op = ">=", Value = JsonSerializer.SerializeToElement(StageModel.ModelValue) }]) with { MinDays = 28 };
 
+    /// <summary>Why an adopted customer stays: held against planted stage paths, a stay on active days sent customers whose use fell back to onboarding.</summary>
+    private const string HeldWhilePaying = "stays while paying: a customer whose use falls is At-risk or Dormant (off the path), not back in onboarding.";
+
+    /// <summary>Why a sales-qualified lead stays (a 30-day reading window sent evaluating leads back to Interest over the December lull).</summary>
+    private const string LeadStays = "stays while a sales touch in 90 days or steady reading (24 or more content engagements in 90 days, about two a week) goes on, so a quiet holiday month does not undo it.";
+
+    private static List<StageCondition>[] LeadStay() => [[C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content90d, ">=", 24), Status("lead")]];
+
     /// <summary>
-    /// Active days in 90 that keep a customer in an activity stage once in: five twelfths of the entry threshold (the
-    /// built-in stages' 5 of 12), so a quiet fortnight does not send an adopted customer back to onboarding.
+    /// Value realised: <paramref name="days"/> as a customer (at least 30, so the 30-day window holds only days as a
+    /// customer: the evaluation's reading before the purchase does not count) and active on <paramref name="active"/> of
+    /// the last 30 days; held while paying.
     /// </summary>
-    private static double StayActive(double entryActiveDays) => Math.Max(1, Math.Round(entryActiveDays * 5 / 12));
+    private static StageDefinition Adopted(string name, double days, string daysWhy, double active, string activeWhy) =>
+        Stay(Stage(name, $"Value realised: {daysWhy}, and {activeWhy} (only days as a customer count, so the reading before the purchase does not); {HeldWhilePaying}",
+            [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays30d, ">=", active)]), [C(F.DaysAsCustomer, ">=", days)]);
 
     /// <summary>A stage with exit conditions: any of <paramref name="stay"/> keeps a customer in it once entered.</summary>
     private static StageDefinition Stay(StageDefinition stage, params List<StageCondition>[] stay) => stage with { Stay = [.. stay] };
 
     /// <summary>
-    /// Active days in 90 days that mark Adoption: the p25 of customers paying for 90 days or more, so three in four
+    /// Active days in 30 days that mark Adoption: the p25 of customers paying for 90 days or more, so three in four
     /// established customers count as adopted and the stage before holds the new ones and the few who never took to it
-    /// (a median would leave half of the two-year customers in onboarding).
+    /// (a median would leave half of the two-year customers in onboarding). On 30 days, not 90: at 30 days as a customer a
+    /// 90-day window still holds the evaluation's reading before the purchase, which let customers who never took to the
+    /// product into Adoption until the window slid past it.
     /// </summary>
     private (double Value, string Why) AdoptionActiveDays()
     {
         var values = PayingActiveDays(minDaysAsCustomer: 90);
-        return FromData(ExportProfile.Quantile(values, 0.25), values.Count, 12, 2, 60, "the p25 of customers paying for 90 days or more: three in four of them reach it", "active days in 90 days");
+        return FromData(ExportProfile.Quantile(values, 0.25), values.Count, 4, 2, 30, "the p25 of customers paying for 90 days or more: three in four of them reach it", "active days in 30 days");
     }
 
-    /// <summary>Days as a customer before Adoption: the median days from the first purchase to the N-th active day.</summary>
+    /// <summary>Days as a customer before Adoption: the median days from the first purchase to the N-th active day, at least 30 (see <see cref="Adopted"/>).</summary>
     private (double Value, string Why) DaysToAdoption(double activeDays)
     {
         var days = profile.DaysToActiveDays((int)activeDays);
-        return FromData(ExportProfile.Quantile(days, 0.5) is { } median ? Math.Ceiling(median) : null, days.Count, 60, 7, 365,
+        return FromData(ExportProfile.Quantile(days, 0.5) is { } median ? Math.Ceiling(median) : null, days.Count, 60, 30, 365,
             string.Create(s_inv, $"the median days from the first purchase to the {activeDays:0}th active day"), "days as a customer");
     }
 
@@ -243,7 +254,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
 
     private List<double> PayingActiveDays(double minDaysAsCustomer)
     {
-        var active = table.NumbersOrNull(F.ActiveDays90d);
+        var active = table.NumbersOrNull(F.ActiveDays30d);
         var tenure = table.NumbersOrNull(F.DaysAsCustomer);
         if (active is null || tenure is null || table.Status is null)
         {
