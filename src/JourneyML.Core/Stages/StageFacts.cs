@@ -67,6 +67,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     {
         var (active, activeWhy) = AdoptionActiveDays();
         var (days, daysWhy) = DaysToAdoption(active);
+        var use = AdoptionUse(active, activeWhy);
         // Without 20 renewals to read, an annual contract's first renewal is a year in (as the built-in stages have it): the
         // earlier 300 days put customers ten months in up for renewal and disagreed with the planted paths on 5% of days.
         var (renewal, renewalWhy) = FirstRenewal(365, "an annual contract");
@@ -85,8 +86,8 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
                 [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
                 LeadStay()),
             Stage("Customer-Onboarding", $"A paying customer not yet in Adoption: new, or using the product less than the adopted do ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Adopted("Adoption", days, daysWhy, active, activeWhy),
-            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, active as in Adoption; {HeldWhilePaying}", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays30d, ">=", active)]),
+            Adopted("Adoption", days, daysWhy, use),
+            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, using the product as in Adoption; {HeldWhilePaying}", [C(F.DaysAsCustomer, ">=", renewal), C(use.Signal, ">=", use.Value)]),
                 [C(F.DaysAsCustomer, ">=", renewal)]),
             .. OffPath(90, "the usual dormant line"),
         ];
@@ -97,6 +98,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         var (trying, tryingWhy) = ActivatedLeadDays();
         var (active, activeWhy) = AdoptionActiveDays();
         var (days, daysWhy) = DaysToAdoption(active);
+        var use = AdoptionUse(active, activeWhy);
         var stages = new List<StageDefinition>
         {
             Stage("Sign-up", "The entry stage: signed up, not paying, and not using the product in the last 30 days."),
@@ -104,7 +106,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
                 [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
             Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
             Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Adopted("Adopted", days, daysWhy, active, activeWhy),
+            Adopted("Adopted", days, daysWhy, use),
         };
         if (table.Find(F.AccountEngagedContacts30d) is not null)
         {
@@ -185,12 +187,37 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
 
     /// <summary>
     /// Value realised: <paramref name="days"/> as a customer (at least 30, so the 30-day window holds only days as a
-    /// customer: the evaluation's reading before the purchase does not count) and active on <paramref name="active"/> of
-    /// the last 30 days; held while paying.
+    /// customer: the evaluation's reading before the purchase does not count) and the product used as <paramref name="use"/>
+    /// says over the last 30 days; held while paying.
     /// </summary>
-    private static StageDefinition Adopted(string name, double days, string daysWhy, double active, string activeWhy) =>
-        Stay(Stage(name, $"Value realised: {daysWhy}, and {activeWhy} (only days as a customer count, so the reading before the purchase does not); {HeldWhilePaying}",
-            [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays30d, ">=", active)]), [C(F.DaysAsCustomer, ">=", days)]);
+    private static StageDefinition Adopted(string name, double days, string daysWhy, AdoptionSignal use) =>
+        Stay(Stage(name, $"Value realised: {daysWhy}, and {use.Why} (only days as a customer count, so the reading before the purchase does not); {HeldWhilePaying}",
+            [C(F.DaysAsCustomer, ">=", days), C(use.Signal, ">=", use.Value)]), [C(F.DaysAsCustomer, ">=", days)]);
+
+    /// <summary>About weekly use: the fewest logins in 30 days that mark Adoption.</summary>
+    private const double WeeklyLogins = 4;
+
+    /// <summary>
+    /// What marks Adoption: logins in 30 days where the export has logins (product use; active days count marketing
+    /// emails a customer who never took to the product still opens), at least about weekly: since Adoption holds a customer
+    /// while paying, an entry reached by chance would stay, and the p25 of established customers (3 logins on the
+    /// generated B2B worlds) let a quarter of the customers who never took to the product in over a year. Without logins,
+    /// active days in 30 (<see cref="AdoptionActiveDays"/>).
+    /// </summary>
+    private AdoptionSignal AdoptionUse(double activeDays, string activeWhy)
+    {
+        if (profile.Share(profile.ReachedBy(EventKind.Login)) < Present)
+        {
+            return new(F.ActiveDays30d, activeDays, activeWhy);
+        }
+        var logins = PayingValuesSince(F.Logins30d, minDaysAsCustomer: 90);
+        string unit = $"logins ({profile.Named(EventKind.Login)}) in 30 days";
+        var (p25, why) = FromData(ExportProfile.Quantile(logins, 0.25), logins.Count, WeeklyLogins, 1, 60, "the p25 of customers paying for 90 days or more", unit);
+        return p25 >= WeeklyLogins
+            ? new(F.Logins30d, p25, why)
+            : new(F.Logins30d, WeeklyLogins, string.Create(s_inv,
+                $"{WeeklyLogins:0} {unit}, about weekly, not the {why}: fewer is use a customer who never took to the product reaches by chance, and Adoption holds while paying"));
+    }
 
     /// <summary>A stage with exit conditions: any of <paramref name="stay"/> keeps a customer in it once entered.</summary>
     private static StageDefinition Stay(StageDefinition stage, params List<StageCondition>[] stay) => stage with { Stay = [.. stay] };
@@ -254,9 +281,11 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         return (clamped, string.Create(s_inv, $"{clamped:0} {unit} ({what}: {v:0.#} over {examples:N0} {over}{note})"));
     }
 
-    private List<double> PayingActiveDays(double minDaysAsCustomer)
+    private List<double> PayingActiveDays(double minDaysAsCustomer) => PayingValuesSince(F.ActiveDays30d, minDaysAsCustomer);
+
+    private List<double> PayingValuesSince(string feature, double minDaysAsCustomer)
     {
-        var active = table.NumbersOrNull(F.ActiveDays30d);
+        var active = table.NumbersOrNull(feature);
         var tenure = table.NumbersOrNull(F.DaysAsCustomer);
         if (active is null || tenure is null || table.Status is null)
         {
@@ -299,3 +328,6 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     private static StageCondition Status(string status) =>
         new() { Signal = "status", Op = "==", Value = JsonSerializer.SerializeToElement(status) };
 }
+
+/// <summary>The feature that marks Adoption (logins or active days in 30), its threshold and why in words.</summary>
+internal readonly record struct AdoptionSignal(string Signal, double Value, string Why);
