@@ -22,6 +22,15 @@ public sealed record StageAgreementResult(long CustomerDays, long AgreeingDays, 
     /// <summary>Rebuilt backward moves per (from, to) in the stage map's own names.</summary>
     public IReadOnlyDictionary<(string From, string To), int> BackwardMoves { get; init; } = new Dictionary<(string, string), int>();
 
+    /// <summary>
+    /// Backward moves per (from, to) pair at the planted level, rebuilt and planted side by side: which pair the extra
+    /// backward moves come from, and whether the planted path moves back there too.
+    /// </summary>
+    public IReadOnlyDictionary<(string From, string To), (int Rebuilt, int Planted)> BackwardByPair { get; init; } = new Dictionary<(string, string), (int, int)>();
+
+    /// <summary>Every rebuilt backward move (at the planted level), with the planted stage at its date: what to read when a pair is in doubt.</summary>
+    public IReadOnlyList<RebuiltBackwardMove> RebuiltBackward { get; init; } = [];
+
     public double Agreement => CustomerDays == 0 ? double.NaN : (double)AgreeingDays / CustomerDays;
 
     /// <summary>Rebuilt backward moves per planted one (NaN when the planted path has none).</summary>
@@ -41,10 +50,18 @@ public static class StageAgreement
         PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed,
     ];
 
-    /// <summary>The planted stage a default stage stands for; null for At-risk, which is a prediction rather than a lifecycle state.</summary>
+    /// <summary>
+    /// The planted stage a default stage (or a suggested B2C subscription's) stands for; null for At-risk, which is a
+    /// prediction rather than a lifecycle state. A subscription's New subscriber (before the first monthly renewal) and Won
+    /// back are the planted onboarding month (a reactivation starts at onboarding again), Renewed (past the first renewal)
+    /// is adopted, Loyal (the p75 of tenure, about a year) is renewed.
+    /// </summary>
     public static string? PlantedName(string stage) => stage switch
     {
-        "Awareness" or "Interest" => PlantedStagePaths.Lead,
+        "Awareness" or "Interest" or "Trial" or "Sign-up" => PlantedStagePaths.Lead,
+        "New subscriber" or "Won back" => PlantedStagePaths.Onboarding,
+        "Renewed" => PlantedStagePaths.Adopted,
+        "Loyal" => PlantedStagePaths.Renewed,
         "MQL" => PlantedStagePaths.Engaged,
         "SQL" => PlantedStagePaths.SalesQualified,
         "Opportunity" => PlantedStagePaths.Opportunity,
@@ -113,6 +130,9 @@ public static class StageAgreement
         var byPlanted = new Dictionary<string, (long Days, long Agreeing)>(StringComparer.Ordinal);
         var disagreements = new Dictionary<(string, string), long>();
         var backwardMoves = new Dictionary<(string, string), int>();
+        var byPair = new Dictionary<(string, string), (int Rebuilt, int Planted)>();
+        var rebuiltBackward = new List<RebuiltBackwardMove>();
+        int PlantedRank(string s) => Array.IndexOf(s_plantedPath, s);
         foreach (var (id, plantedStays) in planted)
         {
             rebuilt.TryGetValue(id, out var rebuiltStays);
@@ -124,7 +144,12 @@ public static class StageAgreement
                 var stage = rebuiltStays is null ? null : At(rebuiltStays, date, planted: false);
                 if (truth is not null)
                 {
-                    Count(ref previousPlanted, truth, ref movesPlanted, ref backPlanted, s => Array.IndexOf(s_plantedPath, s));
+                    if (IsBackward(previousPlanted, truth, PlantedRank))
+                    {
+                        var (r, p) = byPair.GetValueOrDefault((previousPlanted!, truth));
+                        byPair[(previousPlanted!, truth)] = (r, p + 1);
+                    }
+                    Count(ref previousPlanted, truth, ref movesPlanted, ref backPlanted, PlantedRank);
                 }
                 if (stage is not null)
                 {
@@ -132,10 +157,17 @@ public static class StageAgreement
                     {
                         backwardMoves[(previousRaw, stage)] = backwardMoves.GetValueOrDefault((previousRaw, stage)) + 1;
                     }
+                    string? raw = previousRaw;
                     Count(ref previousRaw, stage, ref movesRebuilt, ref backRaw, s => pathOrder.GetValueOrDefault(s, -1), countMove: false);
                     if (PlantedName(stage) is { } mapped)
                     {
-                        Count(ref previousRebuilt, mapped, ref movesRebuilt, ref backRebuilt, s => Array.IndexOf(s_plantedPath, s));
+                        if (IsBackward(previousRebuilt, mapped, PlantedRank))
+                        {
+                            var (r, p) = byPair.GetValueOrDefault((previousRebuilt!, mapped));
+                            byPair[(previousRebuilt!, mapped)] = (r + 1, p);
+                            rebuiltBackward.Add(new RebuiltBackwardMove(id, date, raw ?? "", stage, truth));
+                        }
+                        Count(ref previousRebuilt, mapped, ref movesRebuilt, ref backRebuilt, PlantedRank);
                     }
                 }
                 if (truth is null || stage is null)
@@ -157,8 +189,13 @@ public static class StageAgreement
         {
             Disagreements = disagreements,
             BackwardMoves = backwardMoves,
+            BackwardByPair = byPair,
+            RebuiltBackward = rebuiltBackward,
         };
     }
+
+    private static bool IsBackward(string? previous, string stage, Func<string, int> rank) =>
+        previous is not null && rank(previous) is >= 0 and var before && rank(stage) is >= 0 and var now && now < before;
 
     /// <summary>A move from the previous stage to <paramref name="stage"/>, backward when both are path stages and it goes to an earlier one.</summary>
     private static void Count(ref string? previous, string stage, ref int moves, ref int backward, Func<string, int> rank, bool countMove = true)
@@ -203,8 +240,13 @@ public static class StageAgreement
             r.Disagreements.OrderByDescending(kv => kv.Value).Take(6).Select(kv => string.Format(inv, "{0} -> {1} {2:N0}", kv.Key.Planted, kv.Key.Rebuilt, kv.Value)));
         yield return "most frequent rebuilt backward moves: " + string.Join("; ",
             r.BackwardMoves.OrderByDescending(kv => kv.Value).Take(6).Select(kv => string.Format(inv, "{0} -> {1} {2:N0}", kv.Key.From, kv.Key.To, kv.Value)));
+        yield return "backward moves by planted pair (rebuilt/planted): " + string.Join("; ",
+            r.BackwardByPair.OrderByDescending(kv => Math.Max(kv.Value.Rebuilt, kv.Value.Planted)).Select(kv => string.Format(inv, "{0} -> {1} {2:N0}/{3:N0}", kv.Key.From, kv.Key.To, kv.Value.Rebuilt, kv.Value.Planted)));
     }
 }
+
+/// <summary>A rebuilt backward move: the customer, the date it shows, the stages in the stage map's names, and the planted stage at that date.</summary>
+public sealed record RebuiltBackwardMove(string CustomerId, DateTime Date, string From, string To, string? Planted);
 
 /// <summary>A generated world's default-stage timelines, with and without exit conditions, held against its planted paths.</summary>
 public static class StageAgreementRun

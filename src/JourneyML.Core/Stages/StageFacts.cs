@@ -67,26 +67,28 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     {
         var (active, activeWhy) = AdoptionActiveDays();
         var (days, daysWhy) = DaysToAdoption(active);
-        var (renewal, renewalWhy) = FirstRenewal(300, "an annual contract");
+        var use = AdoptionUse(active, activeWhy);
+        // Without 20 renewals to read, an annual contract's first renewal is a year in (as the built-in stages have it): the
+        // earlier 300 days put customers ten months in up for renewal and disagreed with the planted paths on 5% of days.
+        var (renewal, renewalWhy) = FirstRenewal(365, "an annual contract");
         return
         [
             Stage("Awareness", "The entry stage: everyone who signed up starts here."),
             Stay(Stage("Interest", "Reading content (3 or more content engagements in 90 days): the first sign of interest the export records; stays while there is any content engagement in 90 days.",
                 [C(F.Content90d, ">=", 3)]), [C(F.Content90d, ">=", 1)]),
-            Stay(Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, a webinar and a download with heavy reading (8 or more content engagements in 30 days), or very heavy reading (12 or more); stays while the lead score holds 0.4 or the reading 6 in 30 days (the usual buying-intent signals, held so a sliding window alone does not undo them).",
-                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1), C(F.Content30d, ">=", 8)], [C(F.Content30d, ">=", 12), Status("lead")]),
+            Stay(Stage("MQL", "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, a webinar and a download with heavy reading (10 or more content engagements in 30 days), or very heavy reading (14 or more), which a lead in nurture reading the odd page does not reach by chance; stays while the lead score holds 0.4 or the reading 6 in 30 days (the usual buying-intent signals, held so a sliding window alone does not undo them).",
+                [C("lead_score", ">=", 0.6)], [C(F.PricingViews14d, ">=", 3)], [C(F.Webinars90d, ">=", 1), C(F.Downloads90d, ">=", 1), C(F.Content30d, ">=", 10)], [C(F.Content30d, ">=", 14), Status("lead")]),
                 [C("lead_score", ">=", 0.4)], [C(F.Content30d, ">=", 6)]),
-            Stay(Stage("SQL", $"Sales-qualified: a lead with 2 or more sales touches ({Sales()}) in 90 days (one alone is often the sign-up form); stays while a sales touch or heavy reading continues.",
+            Stay(Stage("SQL", $"Sales-qualified: a lead with 2 or more sales touches ({Sales()}) in 90 days (one alone is often the sign-up form); {LeadStays}",
                 [C(F.SalesTouches90d, ">=", 2), Status("lead")]),
-                [C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content30d, ">=", 8), Status("lead")]),
-            Stay(Stage("Opportunity", "A lead with 3 or more sales touches in 90 days: a deal being worked; stays while a sales touch or heavy reading continues.",
+                LeadStay()),
+            Stay(Stage("Opportunity", $"A lead with 3 or more sales touches in 90 days: a deal being worked; {LeadStays}",
                 [C(F.SalesTouches90d, ">=", 3), Status("lead")]),
-                [C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content30d, ">=", 8), Status("lead")]),
+                LeadStay()),
             Stage("Customer-Onboarding", $"A paying customer not yet in Adoption: new, or using the product less than the adopted do ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Stay(Stage("Adoption", $"Value realised: {daysWhy}, and {activeWhy}; stays while active on {StayActive(active)} days in 90.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
-                [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", StayActive(active))]),
-            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, still active as in Adoption.", [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", active)]),
-                [C(F.DaysAsCustomer, ">=", renewal), C(F.ActiveDays90d, ">=", StayActive(active))]),
+            Adopted("Adoption", days, daysWhy, use),
+            Stay(Stage("Renewal/Expansion", $"Up for renewal or expansion: {renewalWhy}, using the product as in Adoption; {HeldWhilePaying}", [C(F.DaysAsCustomer, ">=", renewal), C(use.Signal, ">=", use.Value)]),
+                [C(F.DaysAsCustomer, ">=", renewal)]),
             .. OffPath(90, "the usual dormant line"),
         ];
     }
@@ -96,6 +98,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         var (trying, tryingWhy) = ActivatedLeadDays();
         var (active, activeWhy) = AdoptionActiveDays();
         var (days, daysWhy) = DaysToAdoption(active);
+        var use = AdoptionUse(active, activeWhy);
         var stages = new List<StageDefinition>
         {
             Stage("Sign-up", "The entry stage: signed up, not paying, and not using the product in the last 30 days."),
@@ -103,8 +106,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
                 [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
             Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
             Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
-            Stay(Stage("Adopted", $"Value realised: {daysWhy}, and {activeWhy}; stays while active on {StayActive(active)} days in 90.", [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", active)]),
-                [C(F.DaysAsCustomer, ">=", days), C(F.ActiveDays90d, ">=", StayActive(active))]),
+            Adopted("Adopted", days, daysWhy, use),
         };
         if (table.Find(F.AccountEngagedContacts30d) is not null)
         {
@@ -175,31 +177,69 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         Stage("At-risk", "Churn risk at or above the cut the churn model derives at training (twice the base rate): the customers to call first; listed for at least 28 days once in, so a call can be planned.", "off-path",
             [new StageCondition { Signal = "churn_risk", Op = ">=", Value = JsonSerializer.SerializeToElement(StageModel.ModelValue) }]) with { MinDays = 28 };
 
+    /// <summary>Why an adopted customer stays: held against planted stage paths, a stay on active days sent customers whose use fell back to onboarding.</summary>
+    private const string HeldWhilePaying = "stays while paying: a customer whose use falls is At-risk or Dormant (off the path), not back in onboarding.";
+
+    /// <summary>Why a sales-qualified lead stays (a 30-day reading window sent evaluating leads back to Interest over the December lull).</summary>
+    private const string LeadStays = "stays while a sales touch in 90 days or steady reading (24 or more content engagements in 90 days, about two a week) goes on, so a quiet holiday month does not undo it.";
+
+    private static List<StageCondition>[] LeadStay() => [[C(F.SalesTouches90d, ">=", 1), Status("lead")], [C(F.Content90d, ">=", 24), Status("lead")]];
+
     /// <summary>
-    /// Active days in 90 that keep a customer in an activity stage once in: five twelfths of the entry threshold (the
-    /// built-in stages' 5 of 12), so a quiet fortnight does not send an adopted customer back to onboarding.
+    /// Value realised: <paramref name="days"/> as a customer (at least 30, so the 30-day window holds only days as a
+    /// customer: the evaluation's reading before the purchase does not count) and the product used as <paramref name="use"/>
+    /// says over the last 30 days; held while paying.
     /// </summary>
-    private static double StayActive(double entryActiveDays) => Math.Max(1, Math.Round(entryActiveDays * 5 / 12));
+    private static StageDefinition Adopted(string name, double days, string daysWhy, AdoptionSignal use) =>
+        Stay(Stage(name, $"Value realised: {daysWhy}, and {use.Why} (only days as a customer count, so the reading before the purchase does not); {HeldWhilePaying}",
+            [C(F.DaysAsCustomer, ">=", days), C(use.Signal, ">=", use.Value)]), [C(F.DaysAsCustomer, ">=", days)]);
+
+    /// <summary>About weekly use: the fewest logins in 30 days that mark Adoption.</summary>
+    private const double WeeklyLogins = 4;
+
+    /// <summary>
+    /// What marks Adoption: logins in 30 days where the export has logins (product use; active days count marketing
+    /// emails a customer who never took to the product still opens), at least about weekly: since Adoption holds a customer
+    /// while paying, an entry reached by chance would stay, and the p25 of established customers (3 logins on the
+    /// generated B2B worlds) let a quarter of the customers who never took to the product in over a year. Without logins,
+    /// active days in 30 (<see cref="AdoptionActiveDays"/>).
+    /// </summary>
+    private AdoptionSignal AdoptionUse(double activeDays, string activeWhy)
+    {
+        if (profile.Share(profile.ReachedBy(EventKind.Login)) < Present)
+        {
+            return new(F.ActiveDays30d, activeDays, activeWhy);
+        }
+        var logins = PayingValuesSince(F.Logins30d, minDaysAsCustomer: 90);
+        string unit = $"logins ({profile.Named(EventKind.Login)}) in 30 days";
+        var (p25, why) = FromData(ExportProfile.Quantile(logins, 0.25), logins.Count, WeeklyLogins, 1, 60, "the p25 of customers paying for 90 days or more", unit);
+        return p25 >= WeeklyLogins
+            ? new(F.Logins30d, p25, why)
+            : new(F.Logins30d, WeeklyLogins, string.Create(s_inv,
+                $"{WeeklyLogins:0} {unit}, about weekly, not the {why}: fewer is use a customer who never took to the product reaches by chance, and Adoption holds while paying"));
+    }
 
     /// <summary>A stage with exit conditions: any of <paramref name="stay"/> keeps a customer in it once entered.</summary>
     private static StageDefinition Stay(StageDefinition stage, params List<StageCondition>[] stay) => stage with { Stay = [.. stay] };
 
     /// <summary>
-    /// Active days in 90 days that mark Adoption: the p25 of customers paying for 90 days or more, so three in four
+    /// Active days in 30 days that mark Adoption: the p25 of customers paying for 90 days or more, so three in four
     /// established customers count as adopted and the stage before holds the new ones and the few who never took to it
-    /// (a median would leave half of the two-year customers in onboarding).
+    /// (a median would leave half of the two-year customers in onboarding). On 30 days, not 90: at 30 days as a customer a
+    /// 90-day window still holds the evaluation's reading before the purchase, which let customers who never took to the
+    /// product into Adoption until the window slid past it.
     /// </summary>
     private (double Value, string Why) AdoptionActiveDays()
     {
         var values = PayingActiveDays(minDaysAsCustomer: 90);
-        return FromData(ExportProfile.Quantile(values, 0.25), values.Count, 12, 2, 60, "the p25 of customers paying for 90 days or more: three in four of them reach it", "active days in 90 days");
+        return FromData(ExportProfile.Quantile(values, 0.25), values.Count, 4, 2, 30, "the p25 of customers paying for 90 days or more: three in four of them reach it", "active days in 30 days");
     }
 
-    /// <summary>Days as a customer before Adoption: the median days from the first purchase to the N-th active day.</summary>
+    /// <summary>Days as a customer before Adoption: the median days from the first purchase to the N-th active day, at least 30 (see <see cref="Adopted"/>).</summary>
     private (double Value, string Why) DaysToAdoption(double activeDays)
     {
         var days = profile.DaysToActiveDays((int)activeDays);
-        return FromData(ExportProfile.Quantile(days, 0.5) is { } median ? Math.Ceiling(median) : null, days.Count, 60, 7, 365,
+        return FromData(ExportProfile.Quantile(days, 0.5) is { } median ? Math.Ceiling(median) : null, days.Count, 60, 30, 365,
             string.Create(s_inv, $"the median days from the first purchase to the {activeDays:0}th active day"), "days as a customer");
     }
 
@@ -241,9 +281,11 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         return (clamped, string.Create(s_inv, $"{clamped:0} {unit} ({what}: {v:0.#} over {examples:N0} {over}{note})"));
     }
 
-    private List<double> PayingActiveDays(double minDaysAsCustomer)
+    private List<double> PayingActiveDays(double minDaysAsCustomer) => PayingValuesSince(F.ActiveDays30d, minDaysAsCustomer);
+
+    private List<double> PayingValuesSince(string feature, double minDaysAsCustomer)
     {
-        var active = table.NumbersOrNull(F.ActiveDays90d);
+        var active = table.NumbersOrNull(feature);
         var tenure = table.NumbersOrNull(F.DaysAsCustomer);
         if (active is null || tenure is null || table.Status is null)
         {
@@ -286,3 +328,6 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     private static StageCondition Status(string status) =>
         new() { Signal = "status", Op = "==", Value = JsonSerializer.SerializeToElement(status) };
 }
+
+/// <summary>The feature that marks Adoption (logins or active days in 30), its threshold and why in words.</summary>
+internal readonly record struct AdoptionSignal(string Signal, double Value, string Why);

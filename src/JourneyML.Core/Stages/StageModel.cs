@@ -603,40 +603,50 @@ public sealed class StageModel
     /// Churned, Dormant (90 days without activity) and At-risk (churn risk at or above the cut derived from the churn
     /// model at training, <see cref="Prediction.AtRiskCut.Derive"/>: twice the base rate) off it. Exit conditions keep a
     /// customer in a stage until something changes rather than until a 90-day window slides past the event that put them
-    /// there: a sales-qualified lead stays while sales touches or heavy engagement go on, a customer in Adoption stays
-    /// while active on 6 days in 90 (12 to enter), a dormant one until active on 3 days in 30, and At-risk lasts 4 weeks.
+    /// there: a sales-qualified lead stays while sales touches or steady reading go on, an adopted customer stays while
+    /// paying, a dormant one until active on 3 days in 30, and At-risk lasts 4 weeks.
     /// </summary>
+    /// <remarks>
+    /// Held against the generator's planted stage paths (<c>journeyml-tools bench stages</c>), the rules were tightened
+    /// where they moved customers back for no real change: Adoption read active days in 90 (which count the evaluation's
+    /// reading before the purchase, so a customer who never took to the product entered Adoption and fell back to
+    /// onboarding as the window slid past it) and dropped a customer whose use fell back to onboarding (falling use is
+    /// At-risk's and Dormant's, off the path); MQL's webinar-and-download rule and its heavy-reading rule let leads in
+    /// nurture drift in and out by chance (10 and 14 content engagements in 30 days, from 8 and 12, are 2-3 times a
+    /// nurture lead's month); SQL and Opportunity read their reading on 30 days, so the December lull sent evaluating
+    /// leads back to Interest (24 in 90 days instead of 8 in 30).
+    /// </remarks>
     public static string DefaultJson { get; } = """
         {
           "stages": [
-            { "name": "Awareness", "kind": "path" },
-            { "name": "Interest", "kind": "path", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ],
+            { "name": "Awareness", "kind": "path", "why": "The entry stage: everyone who signed up starts here." },
+            { "name": "Interest", "kind": "path", "why": "Reading content (3 or more content engagements in 90 days); stays while there is any content engagement in 90 days.", "when": [ [ { "signal": "content_90d", "op": ">=", "value": 3 } ] ],
               "stay": [ [ { "signal": "content_90d", "op": ">=", "value": 1 } ] ] },
-            { "name": "MQL", "kind": "path", "when": [
+            { "name": "MQL", "kind": "path", "why": "Marketing-qualified: a lead score of 0.6 or more, 3 or more pricing-page views in 14 days, a webinar and a download with heavy reading (10 or more content engagements in 30 days), or very heavy reading (14 or more); a lead in nurture who reads the odd page reaches none of these by chance. Stays while the lead score holds 0.4 or the reading 6 in 30 days.", "when": [
                 [ { "signal": "lead_score", "op": ">=", "value": 0.6 } ],
                 [ { "signal": "pricing_views_14d", "op": ">=", "value": 3 } ],
-                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 }, { "signal": "content_30d", "op": ">=", "value": 8 } ],
-                [ { "signal": "content_30d", "op": ">=", "value": 12 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+                [ { "signal": "webinars_90d", "op": ">=", "value": 1 }, { "signal": "downloads_90d", "op": ">=", "value": 1 }, { "signal": "content_30d", "op": ">=", "value": 10 } ],
+                [ { "signal": "content_30d", "op": ">=", "value": 14 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
               "stay": [
                 [ { "signal": "lead_score", "op": ">=", "value": 0.4 } ],
                 [ { "signal": "content_30d", "op": ">=", "value": 6 } ] ] },
-            { "name": "SQL", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 2 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+            { "name": "SQL", "kind": "path", "why": "Sales-qualified: a lead with 2 or more sales touches (forms, meetings, opportunities) in 90 days; stays while a sales touch in 90 days or steady reading (24 or more content engagements in 90 days, about two a week) goes on, so a quiet holiday month does not undo it.", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 2 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
               "stay": [
                 [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ],
-                [ { "signal": "content_30d", "op": ">=", "value": 8 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
-            { "name": "Opportunity", "kind": "path", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
+                [ { "signal": "content_90d", "op": ">=", "value": 24 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+            { "name": "Opportunity", "kind": "path", "why": "A deal being worked: a lead with 3 or more sales touches in 90 days; stays as SQL does.", "when": [ [ { "signal": "sales_touches_90d", "op": ">=", "value": 3 }, { "signal": "status", "op": "==", "value": "lead" } ] ],
               "stay": [
                 [ { "signal": "sales_touches_90d", "op": ">=", "value": 1 }, { "signal": "status", "op": "==", "value": "lead" } ],
-                [ { "signal": "content_30d", "op": ">=", "value": 8 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
-            { "name": "Customer-Onboarding", "kind": "path", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
-            { "name": "Adoption", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 30 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ],
-              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 30 }, { "signal": "active_days_90d", "op": ">=", "value": 5 } ] ] },
-            { "name": "Renewal/Expansion", "kind": "path", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 365 }, { "signal": "active_days_90d", "op": ">=", "value": 12 } ] ],
-              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 365 }, { "signal": "active_days_90d", "op": ">=", "value": 5 } ] ] },
-            { "name": "Churned", "kind": "off-path", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
-            { "name": "Dormant", "kind": "off-path", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ],
+                [ { "signal": "content_90d", "op": ">=", "value": 24 }, { "signal": "status", "op": "==", "value": "lead" } ] ] },
+            { "name": "Customer-Onboarding", "kind": "path", "why": "A paying customer not yet in Adoption: new, or not yet logging in weekly.", "when": [ [ { "signal": "status", "op": "==", "value": "customer" } ] ] },
+            { "name": "Adoption", "kind": "path", "why": "Value realised: 30 days or more as a customer and 4 or more logins in the last 30 days (about weekly; only days as a customer count, so the reading before the purchase does not). Stays while paying: a customer who stops using the product is At-risk or Dormant, not back in onboarding.", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 30 }, { "signal": "logins_30d", "op": ">=", "value": 4 } ] ],
+              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 30 } ] ] },
+            { "name": "Renewal/Expansion", "kind": "path", "why": "Up for renewal or expansion: a year or more as a customer, logging in as in Adoption; stays while paying, as Adoption does.", "when": [ [ { "signal": "days_as_customer", "op": ">=", "value": 365 }, { "signal": "logins_30d", "op": ">=", "value": 4 } ] ],
+              "stay": [ [ { "signal": "days_as_customer", "op": ">=", "value": 365 } ] ] },
+            { "name": "Churned", "kind": "off-path", "why": "Cancelled and not back.", "when": [ [ { "signal": "status", "op": "==", "value": "churned" } ] ] },
+            { "name": "Dormant", "kind": "off-path", "why": "No activity for 90 days (the usual dormant line); back out once active on 3 days in 30.", "when": [ [ { "signal": "days_since_last_activity", "op": ">=", "value": 90 } ] ],
               "stay": [ [ { "signal": "active_days_30d", "op": "<=", "value": 2 } ] ] },
-            { "name": "At-risk", "kind": "off-path", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ], "minDays": 28 }
+            { "name": "At-risk", "kind": "off-path", "why": "Churn risk at or above the cut the churn model derives at training (twice the base rate): the customers to call first; listed for at least 28 days once in, so a call can be planned.", "when": [ [ { "signal": "churn_risk", "op": ">=", "value": "model" } ] ], "minDays": 28 }
           ]
         }
         """;

@@ -15,7 +15,8 @@ internal sealed class BenchStagesCommand : Command
     private static readonly Option<string> s_world = new("--world") { Description = "The generated world (b2b-saas, subscription or small).", DefaultValueFactory = _ => "b2b-saas" };
     private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations.", DefaultValueFactory = _ => 7 };
     private static readonly Option<DirectoryInfo?> s_data = new("--data") { Description = "A folder the generator wrote (with stage_paths) to measure instead of generating one." };
-    private static readonly Option<FileInfo?> s_stages = new("--stages") { Description = "A stages.json to measure instead of the default stages (stage names read as the default's)." };
+    private static readonly Option<FileInfo?> s_stages = new("--stages") { Description = "A stages.json to measure instead of the default stages (stage names read as the default's, or a suggested subscription's)." };
+    private static readonly Option<FileInfo?> s_moves = new("--moves") { Description = "CSV file to write every rebuilt backward move to (with exit conditions): customer, date, from, to and the planted stage then." };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
 
     public BenchStagesCommand() : base("stages", "Hold the default stages' timelines against the generator's planted stage paths: customer-days in agreement and backward moves, with and without exit conditions.")
@@ -25,6 +26,7 @@ internal sealed class BenchStagesCommand : Command
         Options.Add(s_step);
         Options.Add(s_data);
         Options.Add(s_stages);
+        Options.Add(s_moves);
         Options.Add(s_results);
         s_world.AcceptOnlyFromAmong([.. Enum.GetValues<GeneratorWorld>().Select(GeneratorWorlds.NameOf)]);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
@@ -48,6 +50,11 @@ internal sealed class BenchStagesCommand : Command
                 {
                     Console.WriteLine("  " + line);
                 }
+            }
+            if (parse.GetValue(s_moves) is { } moves)
+            {
+                await File.WriteAllLinesAsync(moves.FullName, ["customer_id,date,from,to,planted", .. with.RebuiltBackward.Select(m =>
+                    string.Create(CultureInfo.InvariantCulture, $"{m.CustomerId},{m.Date:yyyy-MM-dd},{m.From},{m.To},{m.Planted}"))], cancellationToken);
             }
             var row = string.Format(CultureInfo.InvariantCulture,
                 "| {0:yyyy-MM-dd} | default stages against the planted paths ({1}, every {2} days, 365 days) | {3} | agreement {4:P1} (without exit conditions {5:P1}) | backward moves {6:F2}x planted (without {7:F2}x) | {8} |",

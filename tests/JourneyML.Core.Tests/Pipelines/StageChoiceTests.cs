@@ -53,7 +53,9 @@ public sealed class StageChoiceTests
 
         Assert.False(File.Exists(Path.Combine(registry, StageModel.SuggestedFileName)));
         Assert.Equal("stages: stages.json", run.Map.Notes[0]);
-        Assert.Contains(run.Map.StageRules, s => s.Stage == "Awareness" && s.Why is null);
+        // The built-in stages (with their own whys), not the repeat-purchase suggestion's Visitor.
+        Assert.Contains(run.Map.StageRules, s => s.Stage == "Awareness");
+        Assert.DoesNotContain(run.Map.StageRules, s => s.Stage == "Visitor");
     }
 
     [Fact]

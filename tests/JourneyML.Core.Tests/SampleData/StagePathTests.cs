@@ -71,13 +71,49 @@ public sealed class StagePathTests(StagePathWorlds worlds) : IClassFixture<Stage
     public void The_default_stages_agree_with_the_planted_paths_and_no_longer_flap()
     {
         var (with, without) = StageAgreementRun.Run(worlds.B2b);
-        // Measured at 600 customers: 92.7% agreement; backward moves 2.1x planted with exit conditions, 7.8x without.
-        Assert.True(with.Agreement >= 0.90, string.Join("\n", StageAgreement.Describe(with)));
-        Assert.True(with.BackwardPlanted > 0);
-        Assert.True(with.BackwardRebuilt <= 3 * with.BackwardPlanted, string.Join("\n", StageAgreement.Describe(with)));
+        // Measured at 600 customers: 91.6% agreement; backward moves 0.82x planted with exit conditions (47 of 57), 12.7x without.
+        AgreesAndMovesBackAsPlanted(with);
         // The exit conditions are what stops the flapping: judged date by date, the same entry rules move back far more.
         Assert.True(with.BackwardRebuilt * 2 <= without.BackwardRebuilt, $"with {with.BackwardRebuilt}, without {without.BackwardRebuilt}");
         Assert.True(with.MovesRebuilt < without.MovesRebuilt);
+    }
+
+    [Fact]
+    public void On_the_committed_sample_the_default_stages_agree_with_its_planted_paths()
+    {
+        // Measured: 92.1% agreement; backward moves 0.69x planted (143 of 207; 1.79x before Adoption, MQL and SQL were tightened).
+        AgreesAndMovesBackAsPlanted(StageAgreementRun.Run(Samples.Sample).WithExits);
+    }
+
+    [Theory]
+    [InlineData("b2b")]
+    [InlineData("subscription")]
+    public void The_suggested_stages_agree_with_the_planted_paths_and_move_back_no_more_than_them(string world)
+    {
+        var directory = world == "b2b" ? worlds.B2b : worlds.Subscription;
+        var stages = Path.Combine(worlds.Root, $"{world}-suggested.json");
+        var timeline = Core.Features.EventTimeline.Build(Dataset.Open(directory, new ValidationReport()), withChannels: false);
+        File.WriteAllText(stages, StageSuggestion.Suggest(timeline).ToJson());
+        var with = StageAgreementRun.Run(directory, stagesFile: stages).WithExits;
+        // Measured: b2b 600 customers 91.6% (85.5% when the renewal line fell back to 300 days on 16 renewals, a year planted),
+        // 47 backward moves of 57 planted (111 before); subscription 400 customers: none planted, none rebuilt.
+        string described = string.Join("\n", StageAgreement.Describe(with));
+        Assert.True(with.Agreement >= 0.90, described);
+        Assert.True(with.BackwardRebuilt * 10 <= 11 * Math.Max(with.BackwardPlanted, 1), described);
+    }
+
+    /// <summary>
+    /// At least 90% of customer-days agree, and the backward moves are the planted ones: no more than 1.1x (no flapping), and
+    /// at least half of them (rules so sticky that they hide real moves back would pass the upper bound alone). Not all:
+    /// a deal lost and reopened within a week, planted as a move back, is seen by no rule (no feature reads a lost opportunity).
+    /// </summary>
+    private static void AgreesAndMovesBackAsPlanted(StageAgreementResult with)
+    {
+        string described = string.Join("\n", StageAgreement.Describe(with));
+        Assert.True(with.Agreement >= 0.90, described);
+        Assert.True(with.BackwardPlanted > 0);
+        Assert.True(with.BackwardRebuilt * 10 <= 11 * with.BackwardPlanted, described);
+        Assert.True(with.BackwardRebuilt * 2 >= with.BackwardPlanted, described);
     }
 
     [Fact]

@@ -24,10 +24,16 @@ public sealed class StageModelTests
         Assert.Equal("MQL", StageOf(model, "lead", ("content_90d", 5), ("pricing_views_14d", 3)));
         Assert.Equal("MQL", StageOf(model, "lead", ("lead_score", 0.7f)));
         Assert.Equal("Opportunity", StageOf(model, "lead", ("sales_touches_90d", 4), ("lead_score", 0.7f)));
-        Assert.Equal("Customer-Onboarding", StageOf(model, "customer", ("days_as_customer", 20), ("active_days_90d", 30)));
-        Assert.Equal("Adoption", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_90d", 30)));
-        Assert.Equal("Renewal/Expansion", StageOf(model, "customer", ("days_as_customer", 400), ("active_days_90d", 30)));
-        Assert.Equal("At-risk", StageOf(model, "customer", ("days_as_customer", 100), ("active_days_90d", 30), ("churn_risk", 0.55f)));
+        // A nurture lead's month of reading, with the odd webinar and download, is not marketing-qualified.
+        Assert.Equal("Interest", StageOf(model, "lead", ("content_90d", 30), ("content_30d", 8), ("webinars_90d", 1), ("downloads_90d", 1)));
+        Assert.Equal("Interest", StageOf(model, "lead", ("content_90d", 30), ("content_30d", 12)));
+        Assert.Equal("MQL", StageOf(model, "lead", ("content_90d", 30), ("content_30d", 10), ("webinars_90d", 1), ("downloads_90d", 1)));
+        Assert.Equal("Customer-Onboarding", StageOf(model, "customer", ("days_as_customer", 20), ("logins_30d", 12)));
+        Assert.Equal("Adoption", StageOf(model, "customer", ("days_as_customer", 100), ("logins_30d", 12)));
+        // Active days (the evaluation's reading before the purchase among them) without logins are not adoption.
+        Assert.Equal("Customer-Onboarding", StageOf(model, "customer", ("days_as_customer", 40), ("active_days_90d", 30)));
+        Assert.Equal("Renewal/Expansion", StageOf(model, "customer", ("days_as_customer", 400), ("logins_30d", 12)));
+        Assert.Equal("At-risk", StageOf(model, "customer", ("days_as_customer", 100), ("logins_30d", 12), ("churn_risk", 0.55f)));
         Assert.Equal("Dormant", StageOf(model, "customer", ("days_since_last_activity", 120)));
         Assert.Equal("Churned", StageOf(model, "churned", ("churn_risk", 0.9f)));
     }
@@ -71,7 +77,7 @@ public sealed class StageModelTests
         var model = StageModel.Default(s_features);
         Assert.Equal("always (the entry stage)", StageModel.Describe(model.Path[0]));
         var mql = model.Path.Single(s => s.Name == "MQL");
-        Assert.Equal("lead_score >= 0.6, or pricing_views_14d >= 3, or webinars_90d >= 1 and downloads_90d >= 1 and content_30d >= 8, or content_30d >= 12 and status == lead",
+        Assert.Equal("lead_score >= 0.6, or pricing_views_14d >= 3, or webinars_90d >= 1 and downloads_90d >= 1 and content_30d >= 10, or content_30d >= 14 and status == lead",
             StageModel.Describe(mql));
         Assert.Equal("stays while lead_score >= 0.4, or content_30d >= 6", StageModel.DescribeExit(mql));
         var churned = model.OffPath.Single(s => s.Name == "Churned");
