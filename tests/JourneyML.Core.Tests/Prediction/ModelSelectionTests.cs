@@ -226,7 +226,8 @@ public sealed class ModelSelectionTests
             // The saved spec is a fixed one: what the inner fold chose, not the search.
             Assert.False(a.Model.Info.Spec.TunesOnInnerFold);
             Assert.Contains("chosen on an inner validation fold", a.SelectionReason);
-            Assert.True(a.Holdout.Auc > 0.7, $"{spec.Describe()}: holdout AUC {a.Holdout.Auc:F3}");
+            // On the holdout of whole accounts (new accounts) the tuned logistic regression reads 0.68, the early-stopped boosting more.
+            Assert.True(a.Holdout.Auc > 0.65, $"{spec.Describe()}: holdout AUC {a.Holdout.Auc:F3}");
         }
         var stopped = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), new ClassifierOptions { Candidates = [early] });
         Assert.InRange(stopped.Model.Info.Spec.Hyperparameters["iterations"], 1, early.Hyperparameters["iterations"] - 1);
@@ -295,7 +296,7 @@ public sealed class ModelSelectionTests
     }
 
     [Fact]
-    public void A_small_world_trains_end_to_end_with_the_new_candidates_and_reports_its_calibration()
+    public void A_small_world_trains_end_to_end_with_the_narrowed_sweep_and_reports_its_calibration()
     {
         var root = TempFolder.Create("small-world");
         var data = Path.Combine(root, "data");
@@ -306,8 +307,8 @@ public sealed class ModelSelectionTests
             RegistryPath = Path.Combine(root, "models"),
         }, NullLogger.Instance);
         var task = result.Metadata.Churn ?? result.Metadata.Lead!;
-        Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.EarlyStoppingKey + "=", StringComparison.Ordinal));
-        Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.TunedL2Key + "=", StringComparison.Ordinal));
+        // Under 300 labelled customers the default sweep narrows to the configurations that rank best there on average.
+        Assert.Equal(CandidateSpec.SmallDataSweep.Select(c => c.Describe()), task.Candidates.Select(c => c.Candidate));
         Assert.Contains("repeated cross-validation", task.SelectionReason);
         var calibration = task.CalibrationChoice!;
         Assert.InRange(calibration.HoldoutEce, 0, 1);
