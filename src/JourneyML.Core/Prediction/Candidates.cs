@@ -131,7 +131,7 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
         new(LogisticRegression, new Dictionary<string, double> { [TunedL2Key] = 1 }),
     ];
 
-    /// <summary>Below this many labelled customers the default sweep is <see cref="SmallDataSweep"/>.</summary>
+    /// <summary>Below this many labelled customers the default sweep is <see cref="SmallDataSweep"/> (<see cref="ClassifierOptions.SmallSweepRows"/>).</summary>
     public const int SmallSweepRows = 300;
 
     /// <summary>
@@ -150,8 +150,8 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
     ];
 
     /// <summary>The candidates for <paramref name="labelled"/> customers: the default sweep narrows below <see cref="SmallSweepRows"/>; a list a caller gave is kept.</summary>
-    public static IReadOnlyList<CandidateSpec> SweepFor(IReadOnlyList<CandidateSpec> sweep, int labelled) =>
-        ReferenceEquals(sweep, DefaultSweep) && labelled < SmallSweepRows ? SmallDataSweep : sweep;
+    public static IReadOnlyList<CandidateSpec> SweepFor(IReadOnlyList<CandidateSpec> sweep, int labelled, int smallSweepRows = SmallSweepRows) =>
+        ReferenceEquals(sweep, DefaultSweep) && labelled < smallSweepRows ? SmallDataSweep : sweep;
 
     /// <summary>One fixed trainer (the `--trainer` override and the benchmarks' fixed-trainer figure).</summary>
     public static CandidateSpec Default => DefaultSweep[0];

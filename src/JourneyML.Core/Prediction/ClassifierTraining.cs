@@ -34,6 +34,8 @@ public sealed record ClassifierOptions
     /// </remarks>
     public int SmallDataRepeats { get; init; } = 2;
     public int SmallDataFolds { get; init; } = 5;
+    /// <summary>Below this many labelled customers the default sweep narrows to <see cref="CandidateSpec.SmallDataSweep"/> (0: never).</summary>
+    public int SmallSweepRows { get; init; } = CandidateSpec.SmallSweepRows;
 }
 
 /// <summary>One candidate's cross-validated scores.</summary>
@@ -88,7 +90,7 @@ public static class ClassifierTraining
                 $"{task}: too few labelled examples to train ({positives} positive, {labelled.Length - positives} negative; at least 10 of each needed)");
         }
         // The default sweep narrows on a few hundred labelled customers (CandidateSpec.SweepFor); a list given is kept.
-        var sweep = CandidateSpec.SweepFor(options.Candidates, labelled.Length);
+        var sweep = CandidateSpec.SweepFor(options.Candidates, labelled.Length, options.SmallSweepRows);
         var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed, table.AccountIds);
         var leftOut = options.Screen is null ? [] : LeakageGuard.Check(table, train, labels, options.Screen, task == PredictionTask.Churn ? "churn" : "conversion");
         var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
