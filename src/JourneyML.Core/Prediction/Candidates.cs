@@ -131,28 +131,6 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
         new(LogisticRegression, new Dictionary<string, double> { [TunedL2Key] = 1 }),
     ];
 
-    /// <summary>Below this many labelled customers the default sweep is <see cref="SmallDataSweep"/> (<see cref="ClassifierOptions.SmallSweepRows"/>).</summary>
-    public const int SmallSweepRows = 300;
-
-    /// <summary>
-    /// The sweep on a few hundred labelled customers (the small world: 150-200 paying customers, 60-90 leads). There the
-    /// cross-validation cannot tell six candidates apart (its choice is within noise on nearly every seed), so it picks
-    /// the luckiest, and the flexible ones fit the folds' noise: over 10 seeds of the small world the chosen churn model
-    /// trailed the best fixed configuration (logistic regression, L2 10) by 0.022 [0.011, 0.033] test ROC AUC. The
-    /// narrowed sweep holds the configurations that ranked best on average there: a moderately penalised logistic
-    /// regression (an inner fold of 30 customers cannot tune the penalty), slow shallow boosting and the default boosting.
-    /// </summary>
-    public static IReadOnlyList<CandidateSpec> SmallDataSweep { get; } =
-    [
-        new(LogisticRegression, new Dictionary<string, double> { ["l2"] = 10, ["l1"] = 0 }),
-        new(LightGbm, new Dictionary<string, double> { ["leaves"] = 7, ["learningRate"] = 0.03, ["iterations"] = 100, ["minLeaf"] = 20 }),
-        new(LightGbm, new Dictionary<string, double> { ["leaves"] = 15, ["learningRate"] = 0.05, ["iterations"] = 200, ["minLeaf"] = 20 }),
-    ];
-
-    /// <summary>The candidates for <paramref name="labelled"/> customers: the default sweep narrows below <see cref="SmallSweepRows"/>; a list a caller gave is kept.</summary>
-    public static IReadOnlyList<CandidateSpec> SweepFor(IReadOnlyList<CandidateSpec> sweep, int labelled, int smallSweepRows = SmallSweepRows) =>
-        ReferenceEquals(sweep, DefaultSweep) && labelled < smallSweepRows ? SmallDataSweep : sweep;
-
     /// <summary>One fixed trainer (the `--trainer` override and the benchmarks' fixed-trainer figure).</summary>
     public static CandidateSpec Default => DefaultSweep[0];
 

@@ -34,8 +34,6 @@ public sealed record ClassifierOptions
     /// </remarks>
     public int SmallDataRepeats { get; init; } = 2;
     public int SmallDataFolds { get; init; } = 5;
-    /// <summary>Below this many labelled customers the default sweep narrows to <see cref="CandidateSpec.SmallDataSweep"/> (0: never).</summary>
-    public int SmallSweepRows { get; init; } = CandidateSpec.SmallSweepRows;
 }
 
 /// <summary>One candidate's cross-validated scores.</summary>
@@ -89,8 +87,6 @@ public static class ClassifierTraining
             throw new InvalidOperationException(
                 $"{task}: too few labelled examples to train ({positives} positive, {labelled.Length - positives} negative; at least 10 of each needed)");
         }
-        // The default sweep narrows on a few hundred labelled customers (CandidateSpec.SweepFor); a list given is kept.
-        var sweep = CandidateSpec.SweepFor(options.Candidates, labelled.Length, options.SmallSweepRows);
         var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed, table.AccountIds);
         var leftOut = options.Screen is null ? [] : LeakageGuard.Check(table, train, labels, options.Screen, task == PredictionTask.Churn ? "churn" : "conversion");
         var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
@@ -106,11 +102,11 @@ public static class ClassifierTraining
         // Cross-validate every candidate on the training part; fold runs in parallel (each trainer single-threaded, so results repeat).
         var plan = CrossValidationPlan.For(labelled.Length, options);
         var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
-        var results = new CandidateRun[sweep.Count];
-        for (int c = 0; c < sweep.Count; c++)
+        var results = new CandidateRun[options.Candidates.Count];
+        for (int c = 0; c < options.Candidates.Count; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results[c] = CrossValidate(sweep[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer, options, cancellationToken);
+            results[c] = CrossValidate(options.Candidates[c], train, runs, plan.Folds, vectors, labels, table.AccountIds, vectorizer, options, cancellationToken);
         }
         int best = 0;
         for (int c = 1; c < results.Length; c++)
@@ -122,8 +118,8 @@ public static class ClassifierTraining
                 best = c;
             }
         }
-        var noise = SelectionNoise.Compare(sweep, results, best, plan.Folds);
-        var chosen = sweep[best];
+        var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
+        var chosen = options.Candidates[best];
         var trainLabels = train.Select(r => labels[r]).ToArray();
         var calibrator = CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds);
         var finalMl = new MLContext(options.Seed);
@@ -142,11 +138,11 @@ public static class ClassifierTraining
             Uncertainty = CalibrationError.Uncertainty(holdoutPredictions, holdoutTruth, task == PredictionTask.Churn ? "customers" : "leads", options.Seed),
         };
 
-        var candidates = sweep.Select((spec, c) =>
+        var candidates = options.Candidates.Select((spec, c) =>
             new CandidateResult(spec.Describe(), results[c].PrAuc, results[c].Auc, results[c].Std, results[c].Seconds, c == best)).ToList();
         var fitted = final.Fitted == chosen ? "" : $" (fitted as {final.Fitted.Describe()}: chosen on an inner validation fold)";
         var reason = $"{chosen.Describe()}{fitted} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) " +
-            $"of {sweep.Count} candidates ({plan.Describe(train.Length)}; ties within 0.002 broken on ROC AUC). {noise.Sentence}";
+            $"of {options.Candidates.Count} candidates ({plan.Describe(train.Length)}; ties within 0.002 broken on ROC AUC). {noise.Sentence}";
         return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions)
         {
             LeftOut = leftOut,

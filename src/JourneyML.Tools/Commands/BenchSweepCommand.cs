@@ -34,7 +34,6 @@ internal sealed class BenchSweepCommand : Command
     };
     private static readonly Option<int?> s_smallFolds = new("--small-folds") { Description = "Folds of the small-data repeated cross-validation the selection uses (default: the product's)." };
     private static readonly Option<int?> s_smallRepeats = new("--small-repeats") { Description = "Repeats of the small-data repeated cross-validation the selection uses (default: the product's)." };
-    private static readonly Option<int?> s_smallSweepRows = new("--small-sweep-rows") { Description = "Labelled customers below which the selection's sweep narrows to the small-data candidates (default: the product's; 0: never, to measure the full sweep)." };
     private static readonly Option<DirectoryInfo?> s_work = new("--work") { Description = "Folder for the generated data (default: out/bench/sweep)." };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the table to." };
 
@@ -47,16 +46,15 @@ internal sealed class BenchSweepCommand : Command
         Options.Add(s_seeds);
         Options.Add(s_smallFolds);
         Options.Add(s_smallRepeats);
-        Options.Add(s_smallSweepRows);
         Options.Add(s_work);
         Options.Add(s_results);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var names = parse.GetValue(s_worlds) is { Length: > 0 } given ? given : Enum.GetValues<GeneratorWorld>().Select(GeneratorWorlds.NameOf).ToArray();
             if (parse.GetValue(s_customers) is <= 0 || parse.GetValue(s_test) <= 0 || parse.GetValue(s_seeds) <= 0
-                || parse.GetValue(s_smallFolds) is < 2 || parse.GetValue(s_smallRepeats) is < 1 || parse.GetValue(s_smallSweepRows) is < 0)
+                || parse.GetValue(s_smallFolds) is < 2 || parse.GetValue(s_smallRepeats) is < 1)
             {
-                throw new ArgumentException("--customers, --test-customers, --seeds and --small-repeats must be at least 1, --small-folds at least 2, --small-sweep-rows at least 0");
+                throw new ArgumentException("--customers, --test-customers, --seeds and --small-repeats must be at least 1, --small-folds at least 2");
             }
             int seed = parse.GetValue(s_seed);
             int seeds = parse.GetValue(s_seeds);
@@ -65,7 +63,6 @@ internal sealed class BenchSweepCommand : Command
             {
                 SmallDataFolds = parse.GetValue(s_smallFolds) ?? defaults.SmallDataFolds,
                 SmallDataRepeats = parse.GetValue(s_smallRepeats) ?? defaults.SmallDataRepeats,
-                SmallSweepRows = parse.GetValue(s_smallSweepRows) ?? defaults.SmallSweepRows,
             };
             var work = parse.GetValue(s_work)?.FullName ?? CommonOptions.Repo("out", "bench", "sweep");
             var rows = new List<SweepCheckRow>();
