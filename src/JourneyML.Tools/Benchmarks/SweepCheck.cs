@@ -126,8 +126,8 @@ public static class SweepCheck
         {
             new SampleGenerator(generator).Generate(directory);
         }
-        // A generated world can hold a rare row the validation rejects (seed 4 of the small world: an event before its
-        // customer signed up): it is skipped and said, as --skip-invalid does, so one row does not stop the measurement.
+        // A generated world could hold a rare row the validation rejects (seed 4 of the small world: an event before its
+        // customer signed up, fixed in the generator since): it is skipped and said, as --skip-invalid does, so one row does not stop the measurement.
         var report = new ValidationReport(InvalidRowPolicy.Skip);
         var table = BehaviourFeatures.Build(Dataset.Open(directory, report), new FeatureOptions { AsOf = generator.ReferenceAsOf }).Table;
         if (report.HasProblems)
