@@ -349,8 +349,12 @@ internal sealed class WorldSimulation
                 c.ConvertedInHorizon = true;
                 if (ReferenceEquals(c, contacts[0]))
                 {
-                    Emit(c, EventKind.MeetingBooked, decision - _rng.Uniform(10, 25), double.NaN);
-                    Emit(c, EventKind.TrialStarted, decision - _rng.Uniform(3, 9), double.NaN);
+                    // The meeting and the trial come 10-25 and 3-9 days before the decision, but never before the contact
+                    // signed up: a contact who signed up days before the decision books both in between (the same draws,
+                    // so only those rare contacts move; before, a meeting could precede the sign-up and fail validation).
+                    double span = decision - c.SignUp;
+                    Emit(c, EventKind.MeetingBooked, Math.Max(decision - _rng.Uniform(10, 25), c.SignUp + 0.4 * span), double.NaN);
+                    Emit(c, EventKind.TrialStarted, Math.Max(decision - _rng.Uniform(3, 9), c.SignUp + 0.7 * span), double.NaN);
                 }
                 Purchase(c, decision);
                 EmitAccountLife(c, decision, _end, latent with { Fade = 0 }, false);

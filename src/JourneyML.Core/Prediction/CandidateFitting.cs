@@ -27,6 +27,23 @@ internal static class CandidateFitting
     public static FittedCandidate Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
         Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null)
     {
+        spec = spec.SuitedTo(rows.Count);
+        try
+        {
+            return FitSuited(ml, spec, rows, labels, view, seed, threads, accounts);
+        }
+        catch (ArgumentNullException e) when (spec.Trainer == CandidateSpec.LightGbm && e.ParamName == "items")
+        {
+            // ML.NET cannot convert a LightGBM model whose first tree found no split and has the output 0 (balanced
+            // labels), dotnet/machinelearning#5022: what reaches it here has no feature that varies on these rows.
+            throw new InvalidOperationException(
+                $"{spec.Describe()} found no split on {rows.Count} customers: no feature separates any of them (every feature is the same for all)", e);
+        }
+    }
+
+    private static FittedCandidate FitSuited(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
+        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads, string?[]? accounts)
+    {
         if (!spec.TunesOnInnerFold)
         {
             return new FittedCandidate(spec.BuildPipeline(ml, threads).Fit(view(rows)), spec);

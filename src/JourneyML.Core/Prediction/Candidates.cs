@@ -67,11 +67,36 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
     /// </summary>
     public const string EarlyStoppingKey = "earlyStopping";
 
+    /// <summary>
+    /// LightGBM splitting categoricals natively (a key of categories per node, not one one-hot slot at a time): the value is
+    /// the least customers a category group may hold (LightGBM's min_data_per_group).
+    /// </summary>
+    public const string CategoricalSplitKey = "categoricalSplit";
+
     /// <summary>Logistic regression whose L2 strength is chosen on an inner validation fold from <see cref="CandidateFitting.L2Grid"/>.</summary>
     public const string TunedL2Key = "tuneL2";
 
     /// <summary>True when fitting this candidate needs an inner validation fold (early stopping or a tuned penalty).</summary>
     public bool TunesOnInnerFold => Hyperparameters.ContainsKey(EarlyStoppingKey) || Hyperparameters.ContainsKey(TunedL2Key);
+
+    /// <summary>
+    /// The spec as fitted on <paramref name="rows"/> customers: LightGBM's least customers per leaf at most a quarter of
+    /// them. A leaf minimum above half the rows forbids every split; LightGBM then returns one constant tree, and when the
+    /// rows' labels are balanced that tree's output is 0, which ML.NET cannot convert (an ArgumentNullException 'items',
+    /// dotnet/machinelearning#5022): the small world's lead task stopped so (83 leads, folds of 66, minLeaf 50). At a
+    /// quarter a split is always possible; a table of 200 rows or more per fold never meets the cap, so larger data fits
+    /// exactly the spec it names.
+    /// </summary>
+    public CandidateSpec SuitedTo(int rows)
+    {
+        if (Trainer != LightGbm || !Hyperparameters.TryGetValue("minLeaf", out var minLeaf) || minLeaf <= Math.Max(1, rows / 4))
+        {
+            return this;
+        }
+        var hyperparameters = Hyperparameters.ToDictionary(h => h.Key, h => h.Value);
+        hyperparameters["minLeaf"] = Math.Max(1, rows / 4);
+        return this with { Hyperparameters = hyperparameters };
+    }
 
     /// <summary>The LightGBM trainer itself (without a pipeline around it), so that early stopping can pass it a validation set.</summary>
     internal LightGbmBinaryTrainer LightGbmTrainer(MLContext ml, int threads) => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
@@ -81,6 +106,9 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
         NumberOfIterations = (int)P("iterations"),
         MinimumExampleCountPerLeaf = (int)P("minLeaf"),
         EarlyStoppingRound = (int)Hyperparameters.GetValueOrDefault(EarlyStoppingKey),
+        // Explicit: left unset, ML.NET turns native categorical splits on by itself above 50,000 rows.
+        UseCategoricalSplit = Hyperparameters.ContainsKey(CategoricalSplitKey),
+        MinimumExampleCountPerGroup = (int)Hyperparameters.GetValueOrDefault(CategoricalSplitKey, 100),
         EvaluationMetric = LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss,
         // One thread in the sweep: LightGBM's multi-threaded histograms are not bit-for-bit repeatable, and the sweep must be.
         NumberOfThreads = threads,

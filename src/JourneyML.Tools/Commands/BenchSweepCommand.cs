@@ -79,6 +79,10 @@ internal sealed class BenchSweepCommand : Command
                     draws.AddRange(found.Select(r => new SweepSeedResult(s, r.Task, r.ChosenAuc, yardstick[r.Task])));
                 }
                 summaries.AddRange(SweepSummary.Pool(GeneratorWorlds.NameOf(world), draws));
+                foreach (var line in SweepSummary.Ranking(GeneratorWorlds.NameOf(world), draws, 8))
+                {
+                    Console.Error.WriteLine(line);
+                }
             }
             var pooled = summaries.Count == 0 ? "" : $"{SweepSummary.Header}\n{string.Join("\n", summaries.Select(s => s.Format()))}\n\n";
             var text = $"{SweepCheck.Header}\n{string.Join("\n", rows.Select(SweepCheck.Format))}\n\n{pooled}{BenchCommand.Machine()}";

@@ -48,6 +48,43 @@ public sealed class HoldoutSplitTests
         Assert.Equal((int)Math.Round(positives * 0.2), holdout.Count(r => labels[r] == 1));
     }
 
+    /// <summary>
+    /// Where customers share accounts, the holdout is whole accounts: no account has customers on both sides (the model is
+    /// measured on accounts it has not seen), about a fifth of the customers and of the positives are held out, customers
+    /// without an account are split one by one, and the split repeats for a seed.
+    /// </summary>
+    [Fact]
+    public void Customers_of_one_account_are_held_out_together()
+    {
+        var ids = Ids("prefixed");
+        var random = new Random(3);
+        // Accounts of 1-6 contacts; every tenth customer has none; an account converts together (mostly).
+        var accounts = new string?[Count];
+        var labels = new float[Count];
+        for (int i = 0, account = 0; i < Count; account++)
+        {
+            int size = 1 + random.Next(6);
+            bool converts = random.NextDouble() < 0.2;
+            for (int k = 0; k < size && i < Count; k++, i++)
+            {
+                accounts[i] = i % 10 == 9 ? null : $"A{account:D5}";
+                labels[i] = converts && random.NextDouble() < 0.8 ? 1 : 0;
+            }
+        }
+        var rows = Enumerable.Range(0, Count).ToArray();
+        var (train, holdout) = ClassifierTraining.StratifiedSplit(rows, labels, ids, 0.2, 1, accounts);
+        var (_, again) = ClassifierTraining.StratifiedSplit(rows, labels, ids, 0.2, 1, accounts);
+        Assert.Equal(holdout, again);
+        Assert.Equal(Count, train.Length + holdout.Length);
+        var trainAccounts = train.Select(r => accounts[r]).OfType<string>().ToHashSet();
+        Assert.DoesNotContain(holdout.Select(r => accounts[r]).OfType<string>(), trainAccounts.Contains);
+        Assert.InRange(holdout.Length, 0.18 * Count, 0.22 * Count);
+        int positives = rows.Count(r => labels[r] == 1);
+        Assert.InRange(holdout.Count(r => labels[r] == 1), 0.15 * positives, 0.25 * positives);
+        Assert.Contains(holdout, r => accounts[r] is null);
+        Assert.Contains(train, r => accounts[r] is null);
+    }
+
     /// <summary>Ids in ascending order: 1..5000, C000001.., ISO timestamps a few minutes apart, ULID-like (48-bit time, then random).</summary>
     private static string[] Ids(string family)
     {

@@ -36,4 +36,17 @@ public sealed class SweepSummaryTests
     {
         Assert.Empty(SweepSummary.Pool("small", [new(1, "churn", 0.69, Yardstick(0, 0.7, 0.6))]));
     }
+
+    [Fact]
+    public void The_ranking_lists_the_configurations_by_their_mean_over_seeds_beside_the_chosen_models()
+    {
+        var y1 = Yardstick(3, 0.70, 0.60);
+        var y2 = Yardstick(3, 0.72, 0.60);
+        y2[5] = 0.80;
+        var lines = SweepSummary.Ranking("small", [new(1, "churn", 0.65, y1), new(2, "churn", 0.67, y2)], 2).ToList();
+        Assert.Equal(2, lines.Count);
+        // Configuration 3 averages 0.71, configuration 5 0.70: 3 first, though 5 was the best of one seed.
+        Assert.Equal($"small churn #1: {SweepCheck.Yardstick[3].Describe()} mean test ROC AUC 0.710 (chosen 0.660)", lines[0]);
+        Assert.StartsWith($"small churn #2: {SweepCheck.Yardstick[5].Describe()} mean test ROC AUC 0.700", lines[1]);
+    }
 }
