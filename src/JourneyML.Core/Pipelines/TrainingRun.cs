@@ -42,7 +42,11 @@ public sealed record TrainingOptions
 }
 
 public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDirectory, FeatureTable Table, SegmentationResult Segmentation,
-    ClassifierResult? Churn, ClassifierResult? Lead);
+    ClassifierResult? Churn, ClassifierResult? Lead)
+{
+    /// <summary>The survival model (time to churn), when one was trained.</summary>
+    public SurvivalTrained? Survival { get; init; }
+}
 
 /// <summary>
 /// One training run: features, segmentation (ids kept stable against the champion), churn and lead classifiers
@@ -60,6 +64,8 @@ public static class TrainingRun
         var registry = new ModelRegistry(options.RegistryPath);
         var loaded = FeatureSources.ForTraining(options.Features, logger, cancellationToken);
         var (table, mode, counts, _) = loaded;
+        // Mode B's duration and event columns are the survival model's outcome, not features of any model.
+        (table, var durations, var events) = SurvivalRun.SplitOff(table, options.Features);
         WarnAboutLeftOut(loaded.Plan, logger);
         // Stored now, so the API serving this version uses the stages later batch runs will (StageChoice).
         StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken);
@@ -91,7 +97,13 @@ public static class TrainingRun
         progress?.Report(("backtest", 0.8));
         var backtest = OutOfTimeBacktest.For(options, loaded, classifierOptions, truth, [churn, lead], logger, cancellationToken);
         var ready = options.Features as FeatureTableSource;
-        if (churn is null && lead is null)
+        progress?.Report(("survival model", 0.85));
+        var survival = SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken);
+        if (churn is null && lead is null && survival is not null && ready is not null)
+        {
+            notTrained.Clear(); // --duration/--event without --label: the survival model alone was asked for
+        }
+        else if (churn is null && lead is null)
         {
             if (ready is null)
             {
@@ -103,7 +115,7 @@ public static class TrainingRun
         }
         else if (ready is not null)
         {
-            notTrained.Clear(); // a ready table has one label: the other task was never asked for
+            notTrained.RemoveAll(r => !r.StartsWith("no survival model", StringComparison.Ordinal)); // a ready table has one label: the other task was never asked for
         }
 
         var now = options.Clock.GetUtcNow().UtcDateTime;
@@ -148,22 +160,23 @@ public static class TrainingRun
             GroundTruth = truth is null ? null : Compare(truth, segmentation, churn, lead),
             TrainingSeconds = watch.Elapsed.TotalSeconds,
             AtRisk = servedChurn is null ? null : AtRiskOf(table, servedChurn),
+            Survival = survival?.Metadata,
         };
 
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
-        var directory = WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, logger);
+        var directory = WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, survival, logger);
         if (!options.DeferPromotion)
         {
             PromoteOrKeep(registry, version, decision, now, logger);
         }
         progress?.Report(("done", 1));
-        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead);
+        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead) { Survival = survival };
     }
 
     /// <summary>Writes the version (models, report, metadata last) under a hidden name and renames it into place.</summary>
     private static string WriteVersion(ModelRegistry registry, ModelMetadata metadata, SegmentationResult segmentation,
-        ClassifierResult? churn, ClassifierResult? lead, ILogger logger)
+        ClassifierResult? churn, ClassifierResult? lead, SurvivalTrained? survival, ILogger logger)
     {
         string directory;
         using (var staged = registry.BeginVersion(metadata.Version))
@@ -171,6 +184,7 @@ public static class TrainingRun
             segmentation.Model.Save(staged.Directory);
             churn?.Model.Save(staged.Directory, ModelRegistry.ChurnModel);
             lead?.Model.Save(staged.Directory, ModelRegistry.LeadModel);
+            survival?.Result.Model.Save(staged.Directory);
             Reports.TrainingReport.Write(metadata with { Complete = true }, staged.Directory);
             directory = staged.Commit(metadata);
         }
