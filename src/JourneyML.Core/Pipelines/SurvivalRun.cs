@@ -26,13 +26,30 @@ internal static class SurvivalRun
                 ? $"{ready.Path}: {option} column '{name}' is not in the table (columns: {string.Join(", ", table.Columns.Select(c => c.Name))})"
                 : $"{ready.Path}: {option} column '{name}' is not numeric ({option} needs {(option == "--duration" ? "days, for example 120" : "1 for churned, 0 for still paying")})");
         var durations = Column(duration, "--duration");
-        var events = Column(eventColumn, "--event");
+        var events = table.Find(eventColumn) is CategoricalColumn words ? EventWords(ready.Path, table, words) : Column(eventColumn, "--event");
         Check(ready.Path, table, durations, events, duration, eventColumn);
         var kept = table.Columns.Where(c => !c.Name.Equals(duration, StringComparison.OrdinalIgnoreCase) && !c.Name.Equals(eventColumn, StringComparison.OrdinalIgnoreCase)).ToList();
         return (new FeatureTable(table.CustomerIds, kept)
         {
             AccountIds = table.AccountIds, Status = table.Status, Labels = table.Labels, AsOf = table.AsOf, HorizonDays = table.HorizonDays,
         }, durations, events);
+    }
+
+    /// <summary>An event column of words, as exports write it (Yes/No, true/false): 1 for churned, 0 for still paying; anything else is named.</summary>
+    private static float[] EventWords(string path, FeatureTable table, CategoricalColumn column)
+    {
+        var events = new float[table.RowCount];
+        for (int r = 0; r < events.Length; r++)
+        {
+            events[r] = column.Values[r]?.Trim().ToLowerInvariant() switch
+            {
+                "1" or "yes" or "true" or "churned" => 1,
+                "0" or "no" or "false" => 0,
+                var other => throw new InvalidInputException(
+                    $"{path}: customer {table.CustomerIds[r]}: column '{column.Name}' is '{other ?? ""}'; an event is 1 (churned) or 0 (still paying: censored), or Yes/No"),
+            };
+        }
+        return events;
     }
 
     /// <summary>A negative duration or an event other than 0 or 1 is a mistake in the table: named by row and column, never dropped.</summary>
