@@ -56,6 +56,28 @@ public sealed class TimeToChurnApiTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task The_journey_map_gives_each_paying_stage_its_expected_time_to_churn()
+    {
+        await using var api = fixture.Api();
+        using var client = api.CreateClient();
+        var json = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14")).Json();
+        var stages = json["stages"]!.AsArray();
+        var timed = stages.Where(s => s!["expectedTimeToChurn"] is not null).ToList();
+        Assert.NotEmpty(timed);
+        // Curves are paying customers': a stage of leads only (Awareness) has none.
+        Assert.Null(stages.First(s => (string?)s!["stage"] == "Awareness")!["expectedTimeToChurn"]);
+        Assert.All(timed, s => Assert.Matches("^(in about [0-9]+ days|beyond 180 days)$", (string)s!["expectedTimeToChurn"]!));
+        // The At-risk stage holds the riskiest paying customers: their expected time to churn is the shortest of the timed stages.
+        var atRisk = timed.FirstOrDefault(s => (string?)s!["stage"] == "At-risk");
+        if (atRisk?["medianDaysToChurn"] is { } days)
+        {
+            Assert.All(timed.Where(s => s!["medianDaysToChurn"] is not null), s => Assert.True((double)s!["medianDaysToChurn"]! >= (double)days - 1e-9));
+        }
+        var markdown = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=md")).Content.ReadAsStringAsync();
+        Assert.Contains("Expected time to churn of each stage's paying customers", markdown);
+    }
+
+    [Fact]
     public void The_snapshot_keeps_the_curves_of_paying_customers_only()
     {
         var s = fixture.Latest;
