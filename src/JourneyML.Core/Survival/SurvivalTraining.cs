@@ -28,7 +28,11 @@ public sealed record HazardCandidate(string Candidate, double SelectionLogLoss, 
 
 /// <summary>What a survival training learns: the model, how it was chosen, and its holdout metrics.</summary>
 public sealed record SurvivalResult(HazardModel Model, IReadOnlyList<HazardCandidate> Candidates, string SelectionReason, SurvivalMetrics Holdout,
-    IReadOnlyList<DateTime> AsOfDates, int PersonPeriods, int TrainCustomers, int HoldoutCustomers, double[] KaplanMeier, double Seconds);
+    IReadOnlyList<DateTime> AsOfDates, int PersonPeriods, int TrainCustomers, int HoldoutCustomers, double[] KaplanMeier, double Seconds)
+{
+    /// <summary>The fitting alone (both candidates, the comparison and the refit), without the holdout metrics and their bootstrap.</summary>
+    public double FitSeconds { get; init; }
+}
 
 /// <summary>
 /// Trains the discrete-time hazard model: person-period rows (a customer paying at an as-of date, each following 30-day
@@ -93,7 +97,7 @@ public static class SurvivalTraining
             return (null, string.Create(CultureInfo.InvariantCulture,
                 $"no survival model: {churns:N0} churns among {data.Starts.Count:N0} paying customers followed (at least {MinimumChurns} churns and {MinimumChurns} still paying needed)"));
         }
-        var holdoutUnits = Split(data.Starts.Select(s => data.Unit(s.Table, s.Row)), options.HoldoutShare, options.Seed);
+        var holdoutUnits = HoldoutUnits(data, options);
         bool Held(int table, int row) => holdoutUnits.Contains(data.Unit(table, row));
         var stacked = PersonPeriods.Stack(data.Tables, data.Rows, unit: data.Unit);
         var labels = stacked.Labels[LabelNames.Churn];
@@ -128,6 +132,7 @@ public static class SurvivalTraining
         var finalMl = new MLContext(options.Seed);
         var final = CandidateFitting.Fit(finalMl, compared[best].Fitted, train, labels, rows => finalMl.Data.Cache(VectorData.View(finalMl, bound, rows, labels)), options.Seed);
         var hazard = new HazardModel(Wrap(finalMl, final, vectorizer));
+        double fitSeconds = watch.Elapsed.TotalSeconds;
 
         var (metrics, baseline) = Evaluate(hazard, data, Held, options.Seed);
         var reported = compared.Select((c, i) => new HazardCandidate(candidates[i].Describe(), c.Loss, c.Seconds, i == best)).ToList();
@@ -136,8 +141,12 @@ public static class SurvivalTraining
             $"{compared[best].Fitted.Describe()} has the lowest log loss per person-period on the selection customers ({compared[best].Loss:F4}; {others})");
         int holdoutStarts = data.Starts.Count(s => Held(s.Table, s.Row));
         return (new SurvivalResult(hazard, reported, reason, metrics, asOfDates, data.Rows.Count, data.Starts.Count - holdoutStarts, holdoutStarts,
-            [.. SurvivalCurve.Days.Select(d => baseline.At(d))], watch.Elapsed.TotalSeconds), null);
+            [.. SurvivalCurve.Days.Select(d => baseline.At(d))], watch.Elapsed.TotalSeconds) { FitSeconds = fitSeconds }, null);
     }
+
+    /// <summary>The units (accounts, or customers) held out for the metrics: the same split a peer is measured on.</summary>
+    internal static HashSet<string> HoldoutUnits(PersonPeriodData data, SurvivalOptions options) =>
+        Split(data.Starts.Select(s => data.Unit(s.Table, s.Row)), options.HoldoutShare, options.Seed);
 
     /// <summary>The held-out customers' curves from their as-of dates against what was observed; the baseline is the training customers' Kaplan–Meier.</summary>
     private static (SurvivalMetrics Metrics, KaplanMeier Baseline) Evaluate(HazardModel hazard, PersonPeriodData data, Func<int, int, bool> held, int seed)
