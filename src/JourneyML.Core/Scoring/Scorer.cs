@@ -61,7 +61,11 @@ public static class Scorer
         // to cut on, so it reads the model's holdout percentiles. The model's own cut is the same on both paths.
         var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead,
             current?.Select(c => c?.Stage).ToArray(), current?.Select(c => c?.DaysIn ?? 0).ToArray());
-        return new ScoredTable(status, segments, churn, lead, factors, raise, stage) { TimeToChurn = TimeToChurn.Score(models.Survival, table, status) };
+        // The curves go into snapshots (batch); a live prediction answers without them, so its latency stays the classifiers'.
+        return new ScoredTable(status, segments, churn, lead, factors, raise, stage)
+        {
+            TimeToChurn = path == ScoringPath.Batch ? TimeToChurn.Score(models.Survival, table, status) : null,
+        };
     }
 
     /// <summary>
