@@ -49,28 +49,20 @@ public static class SurvivalTraining
     public static IReadOnlyList<FeatureTable> AsOfTables(Dataset dataset, FeaturePlan? plan, SurvivalOptions options, CancellationToken cancellationToken)
     {
         var end = dataset.DataAsOf.Date;
-        var tables = new List<FeatureTable>();
-        for (int k = 1; k <= options.AsOfDates; k++)
-        {
-            var asOf = end.AddDays(-SurvivalCurve.PeriodDays * k);
-            if (dataset.Mapping.DataStart is { } start && asOf <= start)
+        var dates = Enumerable.Range(1, options.AsOfDates).Select(k => end.AddDays(-SurvivalCurve.PeriodDays * k))
+            .TakeWhile(d => dataset.Mapping.DataStart is not { } start || d > start).ToArray();
+        // One pass over the events per date, the dates side by side: each pass is single-threaded on a one-file export.
+        var built = new (FeatureTable Table, FeatureBuildSummary Summary)[dates.Length];
+        Parallel.For(0, dates.Length, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
+            built[k] = BehaviourFeatures.Build(dataset, new FeatureOptions
             {
-                break;
-            }
-            var (table, summary) = BehaviourFeatures.Build(dataset, new FeatureOptions
-            {
-                AsOf = asOf,
+                AsOf = dates[k],
                 HorizonDays = SurvivalCurve.PeriodDays,
-                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+                MaxDegreeOfParallelism = 1,
                 Plan = plan,
-            }, cancellationToken: cancellationToken);
-            if (summary.EventsBeforeAsOf == 0 || table.Status?.All(s => s != CustomerStatus.Customer) != false)
-            {
-                break;
-            }
-            tables.Add(table);
-        }
-        return tables;
+            }, cancellationToken: cancellationToken));
+        // Back from the end until a date before any event or without a paying customer: the history stops there.
+        return [.. built.TakeWhile(b => b.Summary.EventsBeforeAsOf > 0 && b.Table.Status?.Any(s => s == CustomerStatus.Customer) != false).Select(b => b.Table)];
     }
 
     /// <summary>Trains on behaviour logs (the as-of tables of <see cref="AsOfTables"/>); null with the reason when the data cannot support it.</summary>
