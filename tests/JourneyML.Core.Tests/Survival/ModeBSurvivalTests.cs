@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using JourneyML.Core.Errors;
 using JourneyML.Core.Pipelines;
 using JourneyML.Core.Survival;
@@ -14,28 +12,7 @@ public sealed class ModeBSurvivalTests : IDisposable
 
     public void Dispose() => TempFolder.TryDelete(_root);
 
-    /// <summary>
-    /// A ready table with a planted hazard: customers with many tickets churn about five times as fast; each is followed
-    /// for a random 30 to 240 days (censored there unless it churned first).
-    /// </summary>
-    private string Table(int rows = 1200, Func<int, string>? eventText = null)
-    {
-        var random = new Random(7);
-        var sb = new StringBuilder("customer_id,tickets,plan,tenure_days,churned\n");
-        for (int i = 0; i < rows; i++)
-        {
-            int tickets = random.Next(0, 8);
-            string plan = random.NextDouble() < 0.5 ? "basic" : "pro";
-            double rate = 0.002 * Math.Exp(0.25 * tickets) * (plan == "basic" ? 1.5 : 1);
-            double churnAt = -Math.Log(1 - random.NextDouble()) / rate;
-            double followed = random.Next(30, 241);
-            bool churned = churnAt <= followed;
-            sb.Append(CultureInfo.InvariantCulture, $"C{i:D5},{tickets},{plan},{Math.Round(Math.Min(churnAt, followed), 1)},{eventText?.Invoke(i) ?? (churned ? "1" : "0")}\n");
-        }
-        var path = Path.Combine(_root, Guid.NewGuid().ToString("N")[..8] + ".csv");
-        File.WriteAllText(path, sb.ToString());
-        return path;
-    }
+    private string Table(int rows = 1200, Func<int, string>? eventText = null) => SurvivalTables.Write(_root, rows, eventText);
 
     private TrainingOptions Options(string table, string duration = "tenure_days", string eventColumn = "churned") => new()
     {
