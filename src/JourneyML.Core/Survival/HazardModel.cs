@@ -21,18 +21,22 @@ public sealed class HazardModel
     /// <summary>The survival curve of each of the given rows of a feature table (its as-of date is the curve's start).</summary>
     public SurvivalCurve[] Curves(FeatureTable table, IReadOnlyList<int> rows)
     {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-        var hazards = Model.Predict(PersonPeriods.Expand(table, rows), Enumerable.Range(0, rows.Count * SurvivalCurve.Periods).ToArray());
         var curves = new SurvivalCurve[rows.Count];
-        for (int i = 0; i < rows.Count; i++)
+        // In blocks: each row becomes one row per period, so a million customers at once would copy every feature six times over.
+        for (int from = 0; from < rows.Count; from += BlockRows)
         {
-            curves[i] = SurvivalCurve.FromHazards(hazards.AsSpan(i * SurvivalCurve.Periods, SurvivalCurve.Periods));
+            var block = rows.Skip(from).Take(BlockRows).ToArray();
+            var hazards = Model.Predict(PersonPeriods.Expand(table, block), Enumerable.Range(0, block.Length * SurvivalCurve.Periods).ToArray());
+            for (int i = 0; i < block.Length; i++)
+            {
+                curves[from + i] = SurvivalCurve.FromHazards(hazards.AsSpan(i * SurvivalCurve.Periods, SurvivalCurve.Periods));
+            }
         }
         return curves;
     }
+
+    /// <summary>Customers expanded to their periods at a time (6 x 50,000 person-period rows).</summary>
+    private const int BlockRows = 50_000;
 
     public void Save(string directory) => Model.Save(directory, FileName);
 

@@ -37,6 +37,12 @@ public sealed class ModeBSurvivalTests : IDisposable
         Assert.DoesNotContain("churned", features);
         Assert.Contains("tickets", features);
         Assert.DoesNotContain(result.Metadata.Features, f => f.Name is "tenure_days" or "churned");
+        // The report tells it with its intervals and calibration by decile.
+        var report = File.ReadAllText(Path.Combine(result.VersionDirectory, "report.md"));
+        Assert.Contains("Time to churn", report);
+        Assert.Contains("Harrell's C", report);
+        Assert.Contains("Kaplan–Meier baseline", report);
+        Assert.Contains("Calibration at 90 days", report);
         // The version serves the curves: loaded back, more tickets means a steeper curve.
         var served = new Core.Registry.ModelRegistry(Path.GetDirectoryName(result.VersionDirectory)!).Load(result.Metadata.Version).Survival!;
         var table = result.Table;
