@@ -9,6 +9,24 @@ namespace JourneyML.Cli;
 /// <summary>What a person (or a scheduled job's log) reads after a training run.</summary>
 internal static class TrainingSummaryText
 {
+    /// <summary>The survival model's lines: what it was trained on, how it ranks and how it beats one Kaplan–Meier curve for everyone.</summary>
+    private static void SurvivalLines(StringBuilder sb, ModelMetadata m)
+    {
+        if (m.Survival is not { } s)
+        {
+            return;
+        }
+        var inv = CultureInfo.InvariantCulture;
+        string from = s.DurationColumn is { } d
+            ? $"the table's {d} and {s.EventColumn} columns"
+            : $"{s.AsOfDates.Count} as-of dates {s.PeriodDays} days apart";
+        sb.AppendLine(inv, $"  time to churn (survival curves to {s.PeriodDays * s.Periods} days): {s.Trainer} on {s.PersonPeriods:N0} person-periods from {from}; {s.TrainCustomers:N0} paying customers trained on, {s.HoldoutCustomers:N0} held out");
+        sb.AppendLine(inv, $"    {s.Summary()}; skill against Kaplan–Meier {s.Holdout.BrierSkill:F2}");
+        var calibration = s.Holdout.Calibration.Where(c => !double.IsNaN(c.Error.Value))
+            .Select(c => c.Days.ToString(inv) + " days " + IntervalText.Ratio(c.Error.Value, c.Error.Interval));
+        sb.AppendLine("    calibration (mean gap, predicted vs observed by decile): " + string.Join(", ", calibration));
+    }
+
     public static string Format(TrainingRunResult result)
     {
         var m = result.Metadata;
@@ -57,6 +75,7 @@ internal static class TrainingSummaryText
         {
             sb.AppendLine(inv, $"  At-risk: {atRisk.Describe()}");
         }
+        SurvivalLines(sb, m);
         foreach (var warning in ModelWarnings.Of(m))
         {
             sb.AppendLine(inv, $"  WARNING: {warning}");

@@ -67,6 +67,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
         string groundTruthPath = Path.Combine(directory, "ground_truth" + Extension(options.Format));
         string groundTruthJsonPath = Path.Combine(directory, "ground_truth.json");
         string stagePathsPath = Path.Combine(directory, PlantedStagePaths.FileName + Extension(options.Format));
+        string survivalTruthPath = Path.Combine(directory, PlantedSurvival.FileName + Extension(options.Format));
         string mappingPath = Path.Combine(directory, "journeyml.json");
 
         var stats = new RunStatistics();
@@ -76,6 +77,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
         using (var outcomes = TableWriter.Create(outcomesPath, options.Format, names.OutcomeColumns.Select(c => c.Column).ToArray(), names.TimeFormat, options.RowGroupSize))
         using (var groundTruth = TableWriter.Create(groundTruthPath, options.Format, ExportDialectNames.GroundTruthColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var stagePaths = TableWriter.Create(stagePathsPath, options.Format, PlantedStagePaths.Columns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
+        using (var survivalTruth = TableWriter.Create(survivalTruthPath, options.Format, PlantedSurvival.Columns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         {
             var planner = new ChunkPlanner(options);
             // Simulate the next chunk while the current one is written.
@@ -90,6 +92,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
                     {
                         WriteContact(contact, world, names, customers, events, outcomes, groundTruth);
                         PlantedStagePaths.Write(stagePaths, contact.CustomerId, PlantedStagePaths.ForB2b(contact, account), world);
+                        PlantedSurvival.Write(survivalTruth, world, contact.CustomerId, contact.StatusAtAsOf, contact.ChurnProbability, contact.ChurnedSecond);
                         stats.Add(contact);
                     }
                 }
@@ -112,7 +115,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
             stats.ChurnRate,
             stats.ConversionRate,
             stopwatch.Elapsed,
-            [customersPath, eventsPath, outcomesPath, groundTruthPath, groundTruthJsonPath, stagePathsPath, mappingPath]);
+            [customersPath, eventsPath, outcomesPath, groundTruthPath, groundTruthJsonPath, stagePathsPath, survivalTruthPath, mappingPath]);
     }
 
     private static string Extension(TableFormat format) => format == TableFormat.Parquet ? ".parquet" : ".csv";

@@ -41,6 +41,7 @@ internal static class WorldExport
         var outcomesPath = profile.HasOutcomesTable ? Path("outcomes", options.Format) : null;
         var groundTruthPath = Path("ground_truth", options.Format);
         var stagePathsPath = Path(PlantedStagePaths.FileName, options.Format);
+        var survivalTruthPath = Path(PlantedSurvival.FileName, options.Format);
         var stats = new WorldStatistics(profile.Segments.Count);
         int units = 0;
         using (var customers = TableWriter.Create(customersPath, options.Format, profile.CustomerColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
@@ -48,6 +49,7 @@ internal static class WorldExport
         using (var outcomes = outcomesPath is null ? null : TableWriter.Create(outcomesPath, options.Format, s_outcomeColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var groundTruth = TableWriter.Create(groundTruthPath, options.Format, ExportDialectNames.GroundTruthColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var stagePaths = TableWriter.Create(stagePathsPath, options.Format, PlantedStagePaths.Columns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
+        using (var survivalTruth = TableWriter.Create(survivalTruthPath, options.Format, PlantedSurvival.Columns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         {
             while (stats.Customers < options.Customers)
             {
@@ -57,6 +59,7 @@ internal static class WorldExport
                 {
                     WriteContact(contact, world, profile, customers, events, outcomes, groundTruth);
                     PlantedStagePaths.Write(stagePaths, contact.CustomerId, PlantedStagePaths.ForWorld(contact, SimulatedWorld.ToSecond(contact.SignUp)), world);
+                    PlantedSurvival.Write(survivalTruth, world, contact.CustomerId, contact.StatusAtAsOf, contact.ChurnProbability, contact.ChurnedSecond);
                     stats.Add(contact);
                 }
                 units++;
@@ -71,7 +74,7 @@ internal static class WorldExport
         WriteGroundTruthJson(groundTruthJsonPath, options, profile, stats, profile.HasAccounts ? units : 0);
         WriteMapping(mappingPath, options, profile, customersPath, eventsPath, outcomesPath);
         progress?.Report(1.0);
-        string[] files = [customersPath, eventsPath, .. outcomesPath is null ? Array.Empty<string>() : [outcomesPath], groundTruthPath, groundTruthJsonPath, stagePathsPath, mappingPath];
+        string[] files = [customersPath, eventsPath, .. outcomesPath is null ? Array.Empty<string>() : [outcomesPath], groundTruthPath, groundTruthJsonPath, stagePathsPath, survivalTruthPath, mappingPath];
         return new GenerationSummary(directory, stats.Customers, profile.HasAccounts ? units : 0, stats.Events,
             profile.Segments.ToDictionary(s => s.Name, s => stats.PerSegment[s.Id]), stats.ChurnRate, stats.ConversionRate, stopwatch.Elapsed, files);
     }

@@ -1,12 +1,17 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Scoring;
+using JourneyML.Core.Survival;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.ChurnRisk;
 
 public sealed record ChurnRiskPage(string ModelVersion, DateTime AsOf, DateTime? PreviousAsOf, string Snapshot, int Returned, IReadOnlyList<CustomerRow> Customers,
-    string? NextCursor) : IModelVersioned;
+    string? NextCursor) : IModelVersioned
+{
+    /// <summary>The days the list is ranked by when asked with <c>within</c> (the survival curves' risk of churning within them); null: the churn risk.</summary>
+    public int? Within { get; init; }
+}
 
 /// <summary>The ranked churn-risk list of the latest snapshot: the customer-success team's worklist.</summary>
 public static class ChurnRiskApi
@@ -20,21 +25,28 @@ public static class ChurnRiskApi
             .WithSummary("Customers ranked by churn risk, with their top factors and the change since the previous snapshot")
             .WithDescription("Paying customers with a churn risk, highest first (ties by id): the first section of the CLI's snapshot CSV. Filters: segment, stage, account, minRisk. " +
                 "Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given) in the CLI's export shape; " +
-                "layout=journeyml|hubspot|salesforce picks the columns, excel=true writes UTF-8 with BOM and CRLF for Excel (either implies CSV).");
+                "layout=journeyml|hubspot|salesforce picks the columns, excel=true writes UTF-8 with BOM and CRLF for Excel (either implies CSV). " +
+                "within=30 (60, 90, 120, 150 or 180) ranks by the probability of churning within that many days, from the survival curves (each row's churnWithin; minRisk then applies to it).");
         return group;
     }
 
     internal static Results<Ok<ChurnRiskPage>, FileContentHttpResult> List(SnapshotHost snapshots, HttpContext context, int? top = null, int? segment = null,
-        string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null, string? layout = null, bool? excel = null)
+        string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null, string? layout = null, bool? excel = null,
+        int? within = null)
     {
         var start = Cursor.Decode(cursor);
         new FieldErrors().Between("top", top, 1, MaxTop).Between("minRisk", minRisk, 0, 1).Check("cursor", start is not null, Cursor.NotOurs)
-            .OneOf("format", format, "json", "csv").Layout(layout).ThrowIfAny();
+            .OneOf("format", format, "json", "csv").Layout(layout)
+            .Check("within", within is null || SurvivalCurve.Days.Contains(within.Value), "must be one of " + string.Join(", ", SurvivalCurve.Days) + " (days)").ThrowIfAny();
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
+        var survival = s.TimeToChurn;
+        new FieldErrors().Check("within", within is null || survival is not null,
+            "the latest snapshot has no survival curves: the model version that scored it has no survival model (train again, then score)").ThrowIfAny();
+        Func<int, float> risk = within is { } days ? r => survival!.Within(r, days) : r => s.ChurnRisk[r];
         bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int limit = top ?? (csv ? int.MaxValue : 100);
-        var ranked = view.RankedByRisk;
+        var ranked = within is { } d ? ByChurnWithin(s, survival!, d) : view.RankedByRisk;
         Cursor.CheckWithin(start!.Value, ranked.Length);
         // The same filters as the workspace's list (RiskFilter); minRisk stays out of it here to stop the walk at the first row below it.
         var matches = new RiskFilter { Segment = segment, Stage = stage, Account = account }.For(s);
@@ -43,14 +55,14 @@ public static class ChurnRiskApi
         for (; position < ranked.Length && rows.Count < limit; position++)
         {
             int r = ranked[position];
-            if (minRisk is { } min && s.ChurnRisk[r] < min)
+            if (minRisk is { } min && risk(r) < min)
             {
                 position = ranked.Length; // ranked: nothing below can qualify
                 break;
             }
             if (matches(r))
             {
-                rows.Add(CustomerRow.From(s, r, position + 1));
+                rows.Add(CustomerRow.From(s, r, position + 1) with { ChurnWithin = within is null ? null : CustomerRow.RoundScore(risk(r)) });
             }
         }
         if (csv)
@@ -58,6 +70,11 @@ public static class ChurnRiskApi
             return CsvAnswer.File(s, rows, layout, excel, "churn-risk");
         }
         return TypedResults.Ok(new ChurnRiskPage(s.ModelVersion, s.AsOf, view.PreviousAsOf, Path.GetFileName(view.Path), rows.Count, rows,
-            position < ranked.Length ? Cursor.Encode(position) : null));
+            position < ranked.Length ? Cursor.Encode(position) : null) { Within = within });
     }
+
+    /// <summary>Paying customers with a curve, by the probability of churning within the days, highest first (ties by id, as the churn-risk list).</summary>
+    private static int[] ByChurnWithin(Snapshot s, TimeToChurn survival, int days) =>
+        [.. Enumerable.Range(0, s.Count).Where(r => !float.IsNaN(survival.Within(r, days)))
+            .OrderByDescending(r => survival.Within(r, days)).ThenBy(r => s.CustomerIds[r], StringComparer.Ordinal)];
 }

@@ -2,13 +2,29 @@ using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
+using JourneyML.Core.Survival;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JourneyML.Api.Customers;
 
 public sealed record RiskPointResponse(DateTime AsOf, string ModelVersion, double? ChurnRisk, double? LeadScore, string? Stage);
 
-public sealed record CustomerResponse(CustomerRow Latest, DateTime AsOf, string ModelVersion, string? Role, IReadOnlyList<RiskPointResponse> History) : IModelVersioned;
+public sealed record CustomerResponse(CustomerRow Latest, DateTime AsOf, string ModelVersion, string? Role, IReadOnlyList<RiskPointResponse> History) : IModelVersioned
+{
+    /// <summary>A paying customer's survival curve from the snapshot's as-of date; null for leads, churned customers, or a version without a survival model.</summary>
+    public TimeToChurnResponse? TimeToChurn { get; init; }
+}
+
+/// <summary>One point of a survival curve: the probability of still paying, and of having churned, that many days after the as-of date.</summary>
+public sealed record SurvivalPointResponse(int Days, double Survival, double ChurnRisk);
+
+/// <summary>A survival curve and the median time to churn (null, with "beyond 180 days" in words, when the curve stays above one half).</summary>
+public sealed record TimeToChurnResponse(IReadOnlyList<SurvivalPointResponse> Curve, double? MedianDays, string Median)
+{
+    public static TimeToChurnResponse? Of(Snapshot s, int row) => s.TimeToChurn?.Curve(row) is { } curve
+        ? new([.. SurvivalCurve.Days.Select(d => new SurvivalPointResponse(d, Math.Round(curve.At(d), 4), Math.Round(curve.ChurnWithin(d), 4)))], curve.MedianDays, curve.MedianText)
+        : null;
+}
 
 public sealed record ContactResponse(string CustomerId, string? Role, CustomerStatus Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
 
@@ -51,7 +67,10 @@ public static class CustomerApi
         }
         int rank = view.RankOf(row);
         var history = view.History(row).Select(p => new RiskPointResponse(p.AsOf, p.ModelVersion, ApiJson.Score(p.ChurnRisk), ApiJson.Score(p.LeadScore), p.Stage)).ToList();
-        return TypedResults.Ok(new CustomerResponse(CustomerRow.From(s, row, rank >= 0 ? rank + 1 : null), s.AsOf, s.ModelVersion, s.Roles?[row], history));
+        return TypedResults.Ok(new CustomerResponse(CustomerRow.From(s, row, rank >= 0 ? rank + 1 : null), s.AsOf, s.ModelVersion, s.Roles?[row], history)
+        {
+            TimeToChurn = TimeToChurnResponse.Of(s, row),
+        });
     }
 
     internal static Ok<AccountResponse> Account(string id, SnapshotHost snapshots)

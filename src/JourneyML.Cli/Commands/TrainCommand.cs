@@ -41,6 +41,14 @@ internal sealed class TrainCommand : Command
     };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
     private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (1 = the outcome happened); without it, only the segments are found and saved." };
+    private static readonly Option<string?> s_duration = new("--duration")
+    {
+        Description = "Duration column of the feature table (days each customer was followed: to its churn or to the data's end); with --event, trains the survival model (time to churn).",
+    };
+    private static readonly Option<string?> s_event = new("--event")
+    {
+        Description = "Event column of the feature table for the survival model (1 = churned at the end of its duration, 0 = still paying: censored).",
+    };
     private static readonly Option<string?> s_encoding = CommonOptions.TableEncoding();
     private static readonly Option<string?> s_delimiter = CommonOptions.TableDelimiter();
     private static readonly Option<string> s_task = new("--task")
@@ -67,6 +75,8 @@ internal sealed class TrainCommand : Command
         Options.Add(s_id);
         Options.Add(s_label);
         Options.Add(s_task);
+        Options.Add(s_duration);
+        Options.Add(s_event);
         Options.Add(s_encoding);
         Options.Add(s_delimiter);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
@@ -79,6 +89,13 @@ internal sealed class TrainCommand : Command
                 var other => throw new InvalidInputException($"--task must be churn or conversion, not '{other}'"),
             };
             var featureTable = parse.GetValue(s_featureTable)?.FullName;
+            var (duration, eventColumn) = (parse.GetValue(s_duration), parse.GetValue(s_event));
+            if ((duration ?? eventColumn) is not null && (featureTable is null || duration is null || eventColumn is null))
+            {
+                throw new InvalidInputException(featureTable is null
+                    ? "--duration and --event read a ready table: give it with --feature-table (behaviour logs get their survival model from the events)"
+                    : $"--duration and --event go together: {(duration is null ? "--duration" : "--event")} is missing");
+            }
             var options = new TrainingOptions
             {
                 Features = featureTable is not null
@@ -89,6 +106,8 @@ internal sealed class TrainCommand : Command
                         LabelTask = task,
                         Policy = parse.GetValue(SkipInvalid) ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
                         Csv = CommonOptions.TableFormat(parse, s_encoding, s_delimiter),
+                        DurationColumn = duration,
+                        EventColumn = eventColumn,
                     }
                     : FeaturesFrom(parse, Data, Mapping, AsOf, Horizon, SkipInvalid),
                 RegistryPath = parse.GetValue(Registry)!.FullName,

@@ -31,10 +31,24 @@ public sealed record StageMetrics(
     /// reactivations (churned, then a customer again), from At-risk or Dormant recoveries. Never counted as dropping off.
     /// </summary>
     public int BackOnPath { get; init; }
+
+    /// <summary>
+    /// The expected time to churn of the stage's paying customers now: where the mean of their survival curves crosses one
+    /// half, in days; null when it stays above one half through 180 days (<see cref="ExpectedTimeToChurn"/> says "beyond 180
+    /// days") or when the stage has no paying customer with a curve.
+    /// </summary>
+    public double? MedianDaysToChurn { get; init; }
+
+    /// <summary>The expected time to churn in words ("in about 75 days", "beyond 180 days"); null without survival curves.</summary>
+    public string? ExpectedTimeToChurn { get; init; }
 }
 
 /// <summary>A customer's signals at the end of the window, for the per-stage friction and score averages.</summary>
-public readonly record struct CustomerSignals(float Tickets30d, float ChurnRisk, float LeadScore);
+public readonly record struct CustomerSignals(float Tickets30d, float ChurnRisk, float LeadScore)
+{
+    /// <summary>The customer's survival curve at the window's end (paying customers, when the champion has a survival model).</summary>
+    public Survival.SurvivalCurve? Survival { get; init; }
+}
 
 /// <summary>How many customers moved from one stage to another in the window.</summary>
 public sealed record Transition(string From, string To, int Customers, bool Backward)
@@ -218,7 +232,17 @@ public sealed record JourneyMap(
         {
             CustomersInWindow = tally.InWindow[name],
             BackOnPath = backOnPath,
+            MedianDaysToChurn = MeanCurve(inStage)?.MedianDays,
+            ExpectedTimeToChurn = MeanCurve(inStage)?.MedianText,
         };
+    }
+
+    /// <summary>The mean survival curve of the customers with one: the stage's expected share still paying at each day.</summary>
+    private static Survival.SurvivalCurve? MeanCurve(List<CustomerSignals> customers)
+    {
+        var curves = customers.Select(c => c.Survival).OfType<Survival.SurvivalCurve>().ToList();
+        return curves.Count == 0 ? null
+            : new Survival.SurvivalCurve([.. Enumerable.Range(0, curves[0].Survival.Length).Select(p => curves.Average(c => c.Survival[p]))]);
     }
 
     private static JourneyKpis HeadlineFigures(StageModel model, WindowTally tally, List<StageMetrics> metrics)

@@ -103,6 +103,24 @@ public static class JourneyMapMarkdown
             "| stage | now | entries | moved on | dropped off | went back | median time | p90 time | stuck past p90 | tickets / customer (30 d) | avg churn risk | avg lead score |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             map.Stages.Where(Drawn), s => string.Create(s_inv, $"| {Escape(s.Stage)}{(s.OnPath ? "" : " (off path)")} | {s.CustomersNow:N0} | {s.Entries:N0} | {Percent(s.ConversionToNext)} | {Percent(s.DropOffRate)} | {s.BackwardMovesOut:N0} | {Days(s.MedianDaysInStage)} | {Days(s.P90DaysInStage)} | {s.StuckLongerThanP90:N0} | {OneDecimal(s.TicketsPerCustomer)} | {Percent(s.AverageChurnRisk)} | {Percent(s.AverageLeadScore)} |"));
+        TimeToChurnLines(sb, map);
+    }
+
+    /// <summary>The expected time to churn of each stage's paying customers (from the survival curves), when the champion has them.</summary>
+    private static void TimeToChurnLines(StringBuilder sb, JourneyMap map)
+    {
+        var stages = map.Stages.Where(s => Drawn(s) && s.ExpectedTimeToChurn is not null).ToList();
+        if (stages.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("Expected time to churn of each stage's paying customers now (where the mean of their survival curves crosses one half):");
+        sb.AppendLine();
+        foreach (var s in stages)
+        {
+            sb.AppendLine(s_inv, $"- {Escape(s.Stage)}: {s.ExpectedTimeToChurn}");
+        }
     }
 
     /// <summary>Whether a stage is drawn and tabled: someone was in it during the window.</summary>

@@ -29,6 +29,10 @@ public sealed record FeatureTableSource(string Path) : FeatureSource
     public InvalidRowPolicy Policy { get; init; } = InvalidRowPolicy.Strict;
     /// <summary>How a CSV table is read (its encoding and delimiter); default: detected.</summary>
     public CsvFormat Csv { get; init; } = CsvFormat.Detect;
+    /// <summary>Training only: the column of days each customer was followed (to its churn, or to the data's end); with <see cref="EventColumn"/> it trains the survival model.</summary>
+    public string? DurationColumn { get; init; }
+    /// <summary>Training only: the column saying whether the customer churned at the end of its duration (1) or was still paying (0: censored).</summary>
+    public string? EventColumn { get; init; }
 }
 
 /// <summary>A source's feature table with what a run records about it.</summary>

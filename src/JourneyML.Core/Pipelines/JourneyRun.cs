@@ -53,6 +53,23 @@ public sealed record JourneyRunResult(JourneyMap Map, string Directory)
 /// </summary>
 public static class JourneyRun
 {
+    /// <summary>Each paying customer's survival curve at the window's end (null for others), when the champion has a survival model.</summary>
+    private static Survival.SurvivalCurve?[]? Survival(FeatureTable table, LoadedModels? champion)
+    {
+        if (champion?.Survival is not { } model || table.Status is not { } status)
+        {
+            return null;
+        }
+        var paying = Enumerable.Range(0, table.RowCount).Where(r => status[r] == CustomerStatus.Customer).ToArray();
+        var result = new Survival.SurvivalCurve?[table.RowCount];
+        var curves = model.Curves(table, paying);
+        for (int i = 0; i < paying.Length; i++)
+        {
+            result[paying[i]] = curves[i];
+        }
+        return result;
+    }
+
     /// <summary>
     /// Where the stage timelines start (<see cref="StageNow.TimelineStart"/>): the timelines' last date is the window's end
     /// itself, so the map's "now" is the as-of date (Churned 311 against the snapshot's 321 on the sample with 14-day steps before).
@@ -112,7 +129,8 @@ public static class JourneyRun
         var table = rolling.Advance(to, cancellationToken);
         var (churn, lead) = StageHistory.ScoresOf(table, champion);
         var tickets = table.Numbers(FeatureNames.Tickets30d);
-        var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]));
+        var curves = Survival(table, champion);
+        var current = Enumerable.Range(0, table.RowCount).ToDictionary(r => table.CustomerIds[r], r => new CustomerSignals(tickets[r], churn[r], lead[r]) { Survival = curves?[r] });
         Done("signals and scores at the window's end");
         HashSet<string>? members = null;
         string? segmentName = null;

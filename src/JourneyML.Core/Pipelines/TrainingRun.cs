@@ -46,6 +46,9 @@ public sealed record TrainingRunResult(ModelMetadata Metadata, string VersionDir
 {
     /// <summary>Where the run's time went, phase by phase (also in the log: one line at Information, the table at Debug).</summary>
     public PhaseTimings Phases { get; init; } = new();
+
+    /// <summary>The survival model (time to churn), when one was trained.</summary>
+    public SurvivalTrained? Survival { get; init; }
 }
 
 /// <summary>
@@ -65,6 +68,8 @@ public static class TrainingRun
         var registry = new ModelRegistry(options.RegistryPath);
         var loaded = phases.Measure("features", () => FeatureSources.ForTraining(options.Features, logger, cancellationToken));
         var (table, mode, counts, _) = loaded;
+        // Mode B's duration and event columns are the survival model's outcome, not features of any model.
+        (table, var durations, var events) = SurvivalRun.SplitOff(table, options.Features);
         WarnAboutLeftOut(loaded.Plan, logger);
         // Stored now, so the API serving this version uses the stages later batch runs will (StageChoice).
         phases.Measure("stage suggestion", () => StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken));
@@ -99,7 +104,13 @@ public static class TrainingRun
         var backtest = phases.Measure("backtest", () => OutOfTimeBacktest.For(options, loaded, classifierOptions with { Phases = phases.Scope("backtest") },
             truth, [churn, lead], logger, cancellationToken));
         var ready = options.Features as FeatureTableSource;
-        if (churn is null && lead is null)
+        progress?.Report(("survival model", 0.85));
+        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken));
+        if (churn is null && lead is null && survival is not null && ready is not null)
+        {
+            notTrained.Clear(); // --duration/--event without --label: the survival model alone was asked for
+        }
+        else if (churn is null && lead is null)
         {
             if (ready is null)
             {
@@ -111,7 +122,7 @@ public static class TrainingRun
         }
         else if (ready is not null)
         {
-            notTrained.Clear(); // a ready table has one label: the other task was never asked for
+            notTrained.RemoveAll(r => !r.StartsWith("no survival model", StringComparison.Ordinal)); // a ready table has one label: the other task was never asked for
         }
 
         var now = options.Clock.GetUtcNow().UtcDateTime;
@@ -159,25 +170,26 @@ public static class TrainingRun
             GroundTruth = truth is null ? null : Compare(truth, segmentation, churn, lead),
             TrainingSeconds = watch.Elapsed.TotalSeconds,
             AtRisk = servedChurn is null ? null : AtRiskOf(table, servedChurn),
+            Survival = survival?.Metadata,
         };
 
         describePhase.Dispose();
 
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(("model version and report", 0.95));
-        var directory = phases.Measure("registry write", () => WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, logger, phases.Scope("registry write")));
+        var directory = phases.Measure("registry write", () => WriteVersion(registry, metadata, segmentation, servedChurn, servedLead, survival, logger, phases.Scope("registry write")));
         if (!options.DeferPromotion)
         {
             PromoteOrKeep(registry, version, decision, now, logger);
         }
         LogPhases(phases, logger);
         progress?.Report(("done", 1));
-        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead) { Phases = phases };
+        return new TrainingRunResult(metadata with { Complete = true }, directory, table, segmentation, servedChurn, servedLead) { Phases = phases, Survival = survival };
     }
 
     /// <summary>Writes the version (models, report, metadata last) under a hidden name and renames it into place.</summary>
     private static string WriteVersion(ModelRegistry registry, ModelMetadata metadata, SegmentationResult segmentation,
-        ClassifierResult? churn, ClassifierResult? lead, ILogger logger, PhaseTimings phases)
+        ClassifierResult? churn, ClassifierResult? lead, SurvivalTrained? survival, ILogger logger, PhaseTimings phases)
     {
         string directory;
         using (var staged = registry.BeginVersion(metadata.Version))
@@ -187,6 +199,7 @@ public static class TrainingRun
                 segmentation.Model.Save(staged.Directory);
                 churn?.Model.Save(staged.Directory, ModelRegistry.ChurnModel);
                 lead?.Model.Save(staged.Directory, ModelRegistry.LeadModel);
+                survival?.Result.Model.Save(staged.Directory);
             });
             phases.Measure("report", () => Reports.TrainingReport.Write(metadata with { Complete = true }, staged.Directory));
             directory = phases.Measure("metadata and commit", () => staged.Commit(metadata));

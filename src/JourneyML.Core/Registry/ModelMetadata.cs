@@ -85,6 +85,9 @@ public sealed record ModelMetadata
     // At-risk list (issue 18): the cut derived from the churn model's holdout, read by the default At-risk stage.
     /// <summary>The churn risk cut of the At-risk stage and how its list did on the holdout; null without a churn model (or a model trained before it was derived).</summary>
     public AtRiskCut? AtRisk { get; init; }
+
+    /// <summary>The survival model (time to churn): how it was trained and its holdout metrics; null when none was trained (the reason is in <see cref="NotTrained"/>).</summary>
+    public Survival.SurvivalMetadata? Survival { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }
     /// <summary>

@@ -18,7 +18,11 @@ public sealed record ChampionPointer(string Version, DateTime PromotedAt, string
 public sealed record ChampionHistoryEntry(string Version, DateTime PromotedAt, string Reason);
 
 /// <summary>The models of one version, loaded for scoring.</summary>
-public sealed record LoadedModels(ModelMetadata Metadata, SegmentationModel Segmentation, BinaryModel? Churn, BinaryModel? Lead, string Directory);
+public sealed record LoadedModels(ModelMetadata Metadata, SegmentationModel Segmentation, BinaryModel? Churn, BinaryModel? Lead, string Directory)
+{
+    /// <summary>The survival model (time to churn), when the version has one.</summary>
+    public Survival.HazardModel? Survival { get; init; }
+}
 
 /// <summary>
 /// The model registry on the file system (the embedded default: <c>models/</c>). A version is a folder
@@ -97,7 +101,10 @@ public sealed partial class ModelRegistry(string root)
         var segmentation = SegmentationModel.Load(dir);
         var churn = metadata.Churn is null ? null : BinaryModel.Load(dir, ChurnModel);
         var lead = metadata.Lead is null ? null : BinaryModel.Load(dir, LeadModel);
-        return new LoadedModels(metadata, segmentation, churn, lead, dir);
+        return new LoadedModels(metadata, segmentation, churn, lead, dir)
+        {
+            Survival = metadata.Survival is null ? null : Survival.HazardModel.TryLoad(dir),
+        };
     }
 
     public LoadedModels? LoadChampion() => Champion() is { } pointer ? Load(pointer.Version) : null;

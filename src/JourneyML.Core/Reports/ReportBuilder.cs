@@ -33,6 +33,7 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         Classifier(metadata.Churn ?? WithheldModel(PredictionTask.Churn), s_churnWords);
         AtRiskList();
         Classifier(metadata.Lead ?? WithheldModel(PredictionTask.Lead), LeadWords);
+        TimeToChurn();
         Drift();
         Promotion();
         FeatureList();

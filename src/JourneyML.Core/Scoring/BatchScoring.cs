@@ -54,6 +54,7 @@ public static class BatchScoring
             FeatureValues = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values),
             Roles = table.CategoriesOrNull(FeatureNames.Role),
             PassThrough = passThrough ?? [],
+            TimeToChurn = scored.TimeToChurn,
         };
     }
 

@@ -23,6 +23,9 @@ public sealed record CustomerRow(
     string ChangeReason,
     IReadOnlyDictionary<string, string?>? PassThrough = null)
 {
+    /// <summary>The probability of churning within the days a list was ranked by (<c>GET /v1/churn-risk?within=30</c>); null otherwise.</summary>
+    public double? ChurnWithin { get; init; }
+
     /// <summary>The header of JourneyML's own layout for a snapshot without passed-through columns.</summary>
     public static string CsvHeader { get; } = string.Join(',', Data.PassThroughColumns.ExportColumnNames);
 

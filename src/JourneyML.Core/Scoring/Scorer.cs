@@ -22,7 +22,11 @@ public sealed record ScoredTable(
     float[] LeadScore,
     IReadOnlyList<Factor>[] Factors,
     bool[] FactorsRaise,
-    string[] Stages);
+    string[] Stages)
+{
+    /// <summary>The survival curves of the paying customers, when the models have a survival model.</summary>
+    public TimeToChurn? TimeToChurn { get; init; }
+}
 
 /// <summary>
 /// The one scorer: segment, churn risk for paying customers, lead score for leads, the top factors (the ones pushing the
@@ -57,7 +61,11 @@ public static class Scorer
         // to cut on, so it reads the model's holdout percentiles. The model's own cut is the same on both paths.
         var stage = StageModel.AssignAll(path == ScoringPath.Batch ? stages.ForRun(churn) : stages, table, status, churn, lead,
             current?.Select(c => c?.Stage).ToArray(), current?.Select(c => c?.DaysIn ?? 0).ToArray());
-        return new ScoredTable(status, segments, churn, lead, factors, raise, stage);
+        // The curves go into snapshots (batch); a live prediction answers without them, so its latency stays the classifiers'.
+        return new ScoredTable(status, segments, churn, lead, factors, raise, stage)
+        {
+            TimeToChurn = path == ScoringPath.Batch ? TimeToChurn.Score(models.Survival, table, status) : null,
+        };
     }
 
     /// <summary>

@@ -53,6 +53,9 @@ public sealed partial class Snapshot
     /// </summary>
     public IReadOnlyList<PassThroughValues> PassThrough { get; init; } = [];
 
+    /// <summary>Each paying customer's survival curve (churn within 30 ... 180 days, median time to churn); null when the model version has no survival model.</summary>
+    public TimeToChurn? TimeToChurn { get; init; }
+
     public int Count => CustomerIds.Length;
 
     /// <summary>Customers with a churn risk here and in the previous snapshot, the biggest rise first (what a CS team looks at on Monday).</summary>
@@ -78,6 +81,11 @@ public sealed partial class Snapshot
         if (StageDays is not null)
         {
             floats.Add((StageDaysColumn, StageDays));
+        }
+        if (TimeToChurn is { } survival)
+        {
+            floats.AddRange(survival.ChurnWithin.Select((values, d) => (TimeToChurn.Column(Survival.SurvivalCurve.Days[d]), values)));
+            floats.Add((TimeToChurn.MedianColumn, survival.MedianDays));
         }
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
         var segmentField = new DataField<int>("segment_id");
@@ -159,13 +167,39 @@ public sealed partial class Snapshot
             }
         }
         var (asOf, version) = ReadMetadata(path);
+        var timeToChurn = ReadTimeToChurn(reader, path, ids.Count);
         return new Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
             SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
             ChangeReason = [.. reasons], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
+            TimeToChurn = timeToChurn,
         };
+    }
+
+    /// <summary>The survival columns, when the snapshot has them (written by a version with a survival model).</summary>
+    private static TimeToChurn? ReadTimeToChurn(TableReader reader, string path, int rows)
+    {
+        var columns = TimeToChurn.Columns.ToArray();
+        if (columns.Any(c => reader.IndexOf(c) < 0))
+        {
+            return null;
+        }
+        var values = columns.Select(_ => new float[rows]).ToArray();
+        int row = 0;
+        foreach (var chunk in reader.ReadAll(columns))
+        {
+            for (int i = 0; i < chunk.RowCount; i++, row++)
+            {
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    values[c][row] = Float(chunk, c, i);
+                }
+            }
+        }
+        return row == rows ? new TimeToChurn(values[..^1], values[^1])
+            : throw new DataFileException(path, $"the survival columns have {row} rows, the snapshot {rows}: not a snapshot JourneyML wrote", columns[0]);
     }
 
     private static float Float(TableChunk chunk, int column, int row) =>

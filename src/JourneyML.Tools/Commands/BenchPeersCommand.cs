@@ -33,7 +33,7 @@ internal sealed class BenchPeersCommand : Command
     };
     private static readonly Option<string[]> s_skip = new("--skip")
     {
-        Description = "Steps to leave out (features, segments, gbm, logistic, sweep, journey), for example the sweep at 1,000,000 customers to stay within a time budget.",
+        Description = "Steps to leave out (features, segments, gbm, logistic, sweep, journey, survival: R's coxph against the survival model), for example the sweep at 1,000,000 customers to stay within a time budget.",
         AllowMultipleArgumentsPerToken = true,
     };
     private static readonly Option<string> s_openMpWait = new("--openmp-wait")
@@ -66,10 +66,10 @@ internal sealed class BenchPeersCommand : Command
                 throw new ArgumentException("--customers must be at least 100 and --runs at least 1");
             }
             var skip = (parse.GetValue(s_skip) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
-            var unknown = skip.Where(step => !PeerTask.All.Contains(step)).ToList();
+            var unknown = skip.Where(step => !PeerTask.All.Contains(step) && step != SurvivalPeer.Step).ToList();
             if (unknown.Count > 0)
             {
-                throw new ArgumentException($"--skip: unknown step(s) {string.Join(", ", unknown)}; the steps are {string.Join(", ", PeerTask.All)}");
+                throw new ArgumentException($"--skip: unknown step(s) {string.Join(", ", unknown)}; the steps are {string.Join(", ", PeerTask.All.Append(SurvivalPeer.Step))}");
             }
             var openMpWait = parse.GetValue(s_openMpWait)!.ToLowerInvariant();
             if (openMpWait is not ("passive" or "default"))
@@ -127,6 +127,13 @@ internal sealed class BenchPeersCommand : Command
                     }
                 }
             }
+            // Time to churn against R's coxph: the same person-period data and split, after the runs (one fit each side).
+            string? survival = null;
+            if (!skip.Contains(SurvivalPeer.Step))
+            {
+                Console.Error.WriteLine("Time to churn: JourneyML's survival model and R's coxph on the same as-of dates and split ...");
+                survival = SurvivalPeer.Compare(data, Path.Combine(work, "survival")).ToMarkdown();
+            }
             loads.Add(LoadAverage());
 
             var report = new PeerBenchReport
@@ -151,7 +158,7 @@ internal sealed class BenchPeersCommand : Command
                 JourneySkipped = journey ? null : string.Create(CultureInfo.InvariantCulture,
                     $"above --journey-max-customers {parse.GetValue(s_journeyMax):N0} (the stage timelines rebuild the features at every step; see the journey map section)"),
             };
-            var markdown = report.ToMarkdown();
+            var markdown = report.ToMarkdown() + (survival is null ? "" : "\n" + survival);
             Console.WriteLine(markdown);
             if (parse.GetValue(s_results) is { } resultsFile)
             {

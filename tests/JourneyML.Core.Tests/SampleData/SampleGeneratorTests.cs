@@ -22,7 +22,7 @@ public sealed class SampleGeneratorTests(GeneratedSamples samples)
         new SampleGenerator(options).Generate(second);
         new SampleGenerator(options with { Seed = 22 }).Generate(other);
 
-        Assert.Equal(7, summary.Files.Count);
+        Assert.Equal(8, summary.Files.Count);
         foreach (string file in summary.Files)
         {
             string name = Path.GetFileName(file);

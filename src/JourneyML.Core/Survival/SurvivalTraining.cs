@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using JourneyML.Core.Data;
+using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
+using Microsoft.ML;
+
+namespace JourneyML.Core.Survival;
+
+public sealed record SurvivalOptions
+{
+    public int Seed { get; init; } = 1;
+    /// <summary>As-of dates stepped back from the data's end, 30 days apart (each one a feature pass over the events).</summary>
+    public int AsOfDates { get; init; } = 8;
+    /// <summary>Share of the customers (whole accounts) held out for the metrics.</summary>
+    public double HoldoutShare { get; init; } = 0.2;
+    /// <summary>Share of the training customers the two candidates are compared on.</summary>
+    public double SelectionShare { get; init; } = 0.2;
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Features the hazard model must not see (Mode B: the duration and event columns themselves).</summary>
+    public IReadOnlySet<string>? Exclude { get; init; }
+    /// <summary>The candidates compared; default: the sweep's logistic regression and its early-stopped LightGBM.</summary>
+    public IReadOnlyList<CandidateSpec>? Candidates { get; init; }
+}
+
+/// <summary>One hazard candidate and its mean log loss per person-period on the selection customers (lower is better).</summary>
+public sealed record HazardCandidate(string Candidate, double SelectionLogLoss, double Seconds, bool Chosen);
+
+/// <summary>What a survival training learns: the model, how it was chosen, and its holdout metrics.</summary>
+public sealed record SurvivalResult(HazardModel Model, IReadOnlyList<HazardCandidate> Candidates, string SelectionReason, SurvivalMetrics Holdout,
+    IReadOnlyList<DateTime> AsOfDates, int PersonPeriods, int TrainCustomers, int HoldoutCustomers, double[] KaplanMeier, double Seconds)
+{
+    /// <summary>The fitting alone (both candidates, the comparison and the refit), without the holdout metrics and their bootstrap.</summary>
+    public double FitSeconds { get; init; }
+}
+
+/// <summary>
+/// Trains the discrete-time hazard model: person-period rows (a customer paying at an as-of date, each following 30-day
+/// period until it churns or the data ends), a logistic and a gradient-boosted hazard fitted with the sweep's own fitting
+/// (tuned L2, early-stopped rounds) and picked on held-out log likelihood, refitted on the training customers, and measured
+/// on held-out customers (whole accounts) against what happened to them.
+/// </summary>
+public static class SurvivalTraining
+{
+    /// <summary>The fewest churns and paying customers a survival model is trained on.</summary>
+    public const int MinimumChurns = 10;
+
+    /// <summary>The feature tables of the as-of dates: the data's end minus 30, 60, ... days, each with a 30-day horizon; none before the data starts.</summary>
+    public static IReadOnlyList<FeatureTable> AsOfTables(Dataset dataset, FeaturePlan? plan, SurvivalOptions options, CancellationToken cancellationToken)
+    {
+        var end = dataset.DataAsOf.Date;
+        var dates = Enumerable.Range(1, options.AsOfDates).Select(k => end.AddDays(-SurvivalCurve.PeriodDays * k))
+            .TakeWhile(d => dataset.Mapping.DataStart is not { } start || d > start).ToArray();
+        // One pass over the events per date, the dates side by side: each pass is single-threaded on a one-file export.
+        var built = new (FeatureTable Table, FeatureBuildSummary Summary)[dates.Length];
+        Parallel.For(0, dates.Length, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
+            built[k] = BehaviourFeatures.Build(dataset, new FeatureOptions
+            {
+                AsOf = dates[k],
+                HorizonDays = SurvivalCurve.PeriodDays,
+                MaxDegreeOfParallelism = 1,
+                Plan = plan,
+            }, cancellationToken: cancellationToken));
+        // Back from the end until a date before any event or without a paying customer: the history stops there.
+        return [.. built.TakeWhile(b => b.Summary.EventsBeforeAsOf > 0 && b.Table.Status?.Any(s => s == CustomerStatus.Customer) != false).Select(b => b.Table)];
+    }
+
+    /// <summary>Trains on behaviour logs (the as-of tables of <see cref="AsOfTables"/>); null with the reason when the data cannot support it.</summary>
+    public static (SurvivalResult? Result, string? Reason) TrainOnAsOfDates(IReadOnlyList<FeatureTable> tables, SurvivalOptions options, CancellationToken cancellationToken) =>
+        tables.Count == 0
+            ? (null, "no survival model: no as-of date 30 days or more before the data's end has paying customers")
+            : Train(PersonPeriods.FromLandmarks(tables), [.. tables.Select(t => t.AsOf ?? default)], options, cancellationToken);
+
+    /// <summary>Trains on a ready table's duration and event columns (Mode B).</summary>
+    public static (SurvivalResult? Result, string? Reason) TrainOnDurations(FeatureTable table, float[] durations, float[] events, SurvivalOptions options,
+        CancellationToken cancellationToken)
+    {
+        var rows = Enumerable.Range(0, table.RowCount).Where(r => float.IsFinite(durations[r]) && durations[r] > 0 && !float.IsNaN(events[r])).ToArray();
+        return Train(PersonPeriods.FromDurations(table, rows, durations, events), [], options, cancellationToken);
+    }
+
+    internal static (SurvivalResult? Result, string? Reason) Train(PersonPeriodData data, IReadOnlyList<DateTime> asOfDates, SurvivalOptions options,
+        CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        int churns = data.Starts.Count(s => s.Observed.Churned);
+        if (churns < MinimumChurns || data.Starts.Count - churns < MinimumChurns)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture,
+                $"no survival model: {churns:N0} churns among {data.Starts.Count:N0} paying customers followed (at least {MinimumChurns} churns and {MinimumChurns} still paying needed)"));
+        }
+        var holdoutUnits = HoldoutUnits(data, options);
+        bool Held(int table, int row) => holdoutUnits.Contains(data.Unit(table, row));
+        var stacked = PersonPeriods.Stack(data.Tables, data.Rows, unit: data.Unit);
+        var labels = stacked.Labels[LabelNames.Churn];
+        var train = Enumerable.Range(0, data.Rows.Count).Where(i => !Held(data.Rows[i].Table, data.Rows[i].Row)).ToArray();
+        var selectionUnits = Split(train.Select(i => stacked.AccountIds![i]!), options.SelectionShare, options.Seed + 1);
+        var fit = train.Where(i => !selectionUnits.Contains(stacked.AccountIds![i]!)).ToArray();
+        var select = train.Where(i => selectionUnits.Contains(stacked.AccountIds![i]!)).ToArray();
+        if (train.Count(i => labels[i] > 0.5f) < MinimumChurns || select.Length == 0 || fit.Length == 0)
+        {
+            return (null, $"no survival model: too few customers to hold some out ({churns:N0} churns in all)");
+        }
+
+        var vectorizer = FeatureVectorizer.Fit(stacked, train, options.Exclude);
+        var bound = vectorizer.Bind(stacked);
+        var candidates = options.Candidates ?? DefaultCandidates();
+        var compared = new List<(CandidateSpec Fitted, double Loss, double Seconds)>();
+        foreach (var spec in candidates)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var ml = new MLContext(options.Seed);
+            var fitted = CandidateFitting.Fit(ml, spec, fit, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), options.Seed, accounts: stacked.AccountIds);
+            var model = Wrap(ml, fitted, vectorizer);
+            compared.Add((fitted.Fitted, LogLoss(model.Predict(stacked, select), select.Select(i => labels[i]).ToArray()), clock.Elapsed.TotalSeconds));
+        }
+        int best = 0;
+        for (int c = 1; c < compared.Count; c++)
+        {
+            best = compared[c].Loss < compared[best].Loss - 1e-6 ? c : best;
+        }
+        // Refit on every training customer with what the chosen candidate settled on (its rounds or its penalty).
+        var finalMl = new MLContext(options.Seed);
+        var final = CandidateFitting.Fit(finalMl, compared[best].Fitted, train, labels, rows => finalMl.Data.Cache(VectorData.View(finalMl, bound, rows, labels)), options.Seed);
+        var hazard = new HazardModel(Wrap(finalMl, final, vectorizer));
+        double fitSeconds = watch.Elapsed.TotalSeconds;
+
+        var (metrics, baseline) = Evaluate(hazard, data, Held, options.Seed);
+        var reported = compared.Select((c, i) => new HazardCandidate(candidates[i].Describe(), c.Loss, c.Seconds, i == best)).ToList();
+        var others = string.Join(", ", reported.Where(r => !r.Chosen).Select(r => r.Candidate + " " + r.SelectionLogLoss.ToString("F4", CultureInfo.InvariantCulture)));
+        string reason = string.Create(CultureInfo.InvariantCulture,
+            $"{compared[best].Fitted.Describe()} has the lowest log loss per person-period on the selection customers ({compared[best].Loss:F4}; {others})");
+        int holdoutStarts = data.Starts.Count(s => Held(s.Table, s.Row));
+        return (new SurvivalResult(hazard, reported, reason, metrics, asOfDates, data.Rows.Count, data.Starts.Count - holdoutStarts, holdoutStarts,
+            [.. SurvivalCurve.Days.Select(d => baseline.At(d))], watch.Elapsed.TotalSeconds) { FitSeconds = fitSeconds }, null);
+    }
+
+    /// <summary>The units (accounts, or customers) held out for the metrics: the same split a peer is measured on.</summary>
+    internal static HashSet<string> HoldoutUnits(PersonPeriodData data, SurvivalOptions options) =>
+        Split(data.Starts.Select(s => data.Unit(s.Table, s.Row)), options.HoldoutShare, options.Seed);
+
+    /// <summary>The held-out customers' curves from their as-of dates against what was observed; the baseline is the training customers' Kaplan–Meier.</summary>
+    private static (SurvivalMetrics Metrics, KaplanMeier Baseline) Evaluate(HazardModel hazard, PersonPeriodData data, Func<int, int, bool> held, int seed)
+    {
+        var trainStarts = data.Starts.Where(s => !held(s.Table, s.Row)).Select(s => s.Observed).ToList();
+        var baseline = KaplanMeier.Survival(trainStarts);
+        var holdout = data.Starts.Where(s => held(s.Table, s.Row)).ToList();
+        var curves = new SurvivalCurve[holdout.Count];
+        foreach (var group in holdout.Select((s, i) => (s, i)).GroupBy(x => x.s.Table))
+        {
+            var members = group.ToList();
+            var predicted = hazard.Curves(data.Tables[group.Key], [.. members.Select(m => m.s.Row)]);
+            for (int m = 0; m < members.Count; m++)
+            {
+                curves[members[m].i] = predicted[m];
+            }
+        }
+        var clusters = holdout.Select(s => data.Unit(s.Table, s.Row)).ToList();
+        return (SurvivalScores.Compute(curves, [.. holdout.Select(s => s.Observed)], baseline, clusters, seed), baseline);
+    }
+
+    /// <summary>The sweep's logistic regression (tuned L2) and its early-stopped LightGBM: the two hazard candidates.</summary>
+    private static List<CandidateSpec> DefaultCandidates()
+    {
+        var sweep = CandidateSpec.DefaultSweep;
+        var logistic = sweep.FirstOrDefault(c => c.Trainer == CandidateSpec.LogisticRegression)
+            ?? new CandidateSpec(CandidateSpec.LogisticRegression, new Dictionary<string, double> { [CandidateSpec.TunedL2Key] = 1 });
+        var boosted = sweep.FirstOrDefault(c => c.Trainer == CandidateSpec.LightGbm && c.Hyperparameters.ContainsKey(CandidateSpec.EarlyStoppingKey))
+            ?? sweep.First(c => c.Trainer == CandidateSpec.LightGbm);
+        return [logistic, boosted];
+    }
+
+    /// <summary>
+    /// The hazard as the trainer itself models it: logistic regression's score is the log-odds; ML.NET's LightGBM learns
+    /// with its sigmoid parameter 0.5, so its probability is the logistic of half its raw score (the logistic of the whole
+    /// score doubles every log-odds: confident hazards, a far worse log likelihood).
+    /// </summary>
+    private static BinaryModel Wrap(MLContext ml, FittedCandidate fitted, FeatureVectorizer vectorizer) =>
+        new(ml, fitted.Model, new BinaryModelInfo(PredictionTask.Churn, LabelNames.Churn, fitted.Fitted, vectorizer,
+            new PlattCalibration(fitted.Fitted.Trainer == CandidateSpec.LightGbm ? LightGbmSigmoid : 1, 0))
+        {
+            CalibrationMethod = CalibrationMethod.None,
+        });
+
+    /// <summary>ML.NET's default LightGBM sigmoid parameter (LightGbmBinaryTrainer.Options.Sigmoid).</summary>
+    private const double LightGbmSigmoid = 0.5;
+
+    private static double LogLoss(float[] probabilities, float[] truth)
+    {
+        double loss = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            double p = Math.Clamp(probabilities[i], 1e-7, 1 - 1e-7);
+            loss -= truth[i] > 0.5f ? Math.Log(p) : Math.Log(1 - p);
+        }
+        return loss / Math.Max(1, truth.Length);
+    }
+
+    /// <summary>The units whose stable hash falls in the lowest <paramref name="share"/>: the same customers held out from run to run.</summary>
+    private static HashSet<string> Split(IEnumerable<string> units, double share, int seed)
+    {
+        var distinct = units.Distinct(StringComparer.Ordinal).OrderBy(u => ClassifierTraining.StableHash(u, seed)).ThenBy(u => u, StringComparer.Ordinal).ToList();
+        return [.. distinct.Take((int)Math.Round(distinct.Count * share))];
+    }
+}

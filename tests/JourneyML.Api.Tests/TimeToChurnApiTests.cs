@@ -1,0 +1,97 @@
+using JourneyML.Core.Scoring;
+
+namespace JourneyML.Api.Tests;
+
+/// <summary>The survival curves in the API: a customer's curve, the list ranked by the risk of churning within some days.</summary>
+[Collection(ServingCollection.Name)]
+public sealed class TimeToChurnApiTests(ServingFixture fixture)
+{
+    [Fact]
+    public async Task A_paying_customer_has_a_survival_curve_and_a_median_time_to_churn_a_lead_has_none()
+    {
+        await using var api = fixture.Api();
+        using var client = api.CreateClient();
+        var s = fixture.Latest;
+        Assert.NotNull(s.TimeToChurn);
+        int row = Enumerable.Range(0, s.Count).First(r => s.Status[r] == Core.Features.CustomerStatus.Customer);
+        var json = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[row])}")).Json();
+        var curve = json["timeToChurn"]!["curve"]!.AsArray();
+        Assert.Equal([30, 60, 90, 120, 150, 180], curve.Select(p => (int)p!["days"]!));
+        var survival = curve.Select(p => (double)p!["survival"]!).ToList();
+        Assert.Equal(survival.OrderByDescending(v => v), survival);
+        Assert.Equal(s.TimeToChurn!.Within(row, 30), (double)curve[0]!["churnRisk"]!, 3);
+        Assert.Equal(1 - survival[0], (double)curve[0]!["churnRisk"]!, 3);
+        string median = (string)json["timeToChurn"]!["median"]!;
+        Assert.Equal(survival[^1] > 0.5 ? "beyond 180 days" : $"in about {(double)json["timeToChurn"]!["medianDays"]!:0} days", median);
+
+        int lead = Enumerable.Range(0, s.Count).First(r => s.Status[r] == Core.Features.CustomerStatus.Lead);
+        var leadJson = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[lead])}")).Json();
+        Assert.Null(leadJson["timeToChurn"]);
+    }
+
+    [Fact]
+    public async Task The_churn_risk_list_ranks_by_the_risk_of_churning_within_30_days()
+    {
+        await using var api = fixture.Api();
+        using var client = api.CreateClient();
+        var s = fixture.Latest;
+        var json = await (await client.GetAsync("/v1/churn-risk?within=30&top=50")).Json();
+        Assert.Equal(30, (int)json["within"]!);
+        var rows = json["customers"]!.AsArray();
+        Assert.Equal(50, rows.Count);
+        var within = rows.Select(r => (double)r!["churnWithin"]!).ToList();
+        Assert.Equal(within.OrderByDescending(v => v), within);
+        var paying = Enumerable.Range(0, s.Count).Where(r => !float.IsNaN(s.TimeToChurn!.Within(r, 30))).ToList();
+        Assert.Equal(paying.Max(r => s.TimeToChurn!.Within(r, 30)), within[0], 3);
+        // Ranked by the 30-day risk, not the churn risk: the orders differ on the sample.
+        var byChurnRisk = (await (await client.GetAsync("/v1/churn-risk?top=50")).Json())["customers"]!.AsArray().Select(r => (string?)r!["customerId"]).ToList();
+        Assert.NotEqual(byChurnRisk, rows.Select(r => (string?)r!["customerId"]).ToList());
+        var above = await (await client.GetAsync("/v1/churn-risk?within=90&minRisk=0.3&top=10000")).Json();
+        Assert.All(above["customers"]!.AsArray(), r => Assert.True((double)r!["churnWithin"]! >= 0.3));
+        Assert.Equal(paying.Count(r => s.TimeToChurn!.Within(r, 90) >= 0.3f), above["customers"]!.AsArray().Count);
+
+        await (await client.GetAsync("/v1/churn-risk?within=45")).AssertProblem(400, "within");
+        await (await client.GetAsync("/v1/churn-risk?within=0")).AssertProblem(400, "within");
+        await (await client.GetAsync("/v1/churn-risk?within=soon")).AssertProblem(400);
+    }
+
+    [Fact]
+    public async Task The_journey_map_gives_each_paying_stage_its_expected_time_to_churn()
+    {
+        await using var api = fixture.Api();
+        using var client = api.CreateClient();
+        var json = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14")).Json();
+        var stages = json["stages"]!.AsArray();
+        var timed = stages.Where(s => s!["expectedTimeToChurn"] is not null).ToList();
+        Assert.NotEmpty(timed);
+        // Curves are paying customers': a stage of leads only (Awareness) has none.
+        Assert.Null(stages.First(s => (string?)s!["stage"] == "Awareness")!["expectedTimeToChurn"]);
+        Assert.All(timed, s => Assert.Matches("^(in about [0-9]+ days|beyond 180 days)$", (string)s!["expectedTimeToChurn"]!));
+        // The At-risk stage holds the riskiest paying customers: their expected time to churn is the shortest of the timed stages.
+        var atRisk = timed.FirstOrDefault(s => (string?)s!["stage"] == "At-risk");
+        if (atRisk?["medianDaysToChurn"] is { } days)
+        {
+            Assert.All(timed.Where(s => s!["medianDaysToChurn"] is not null), s => Assert.True((double)s!["medianDaysToChurn"]! >= (double)days - 1e-9));
+        }
+        var markdown = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=md")).Content.ReadAsStringAsync();
+        Assert.Contains("Expected time to churn of each stage's paying customers", markdown);
+    }
+
+    [Fact]
+    public void The_snapshot_keeps_the_curves_of_paying_customers_only()
+    {
+        var s = fixture.Latest;
+        var t = s.TimeToChurn!;
+        for (int r = 0; r < s.Count; r++)
+        {
+            bool paying = s.Status[r] == Core.Features.CustomerStatus.Customer;
+            Assert.Equal(paying, !float.IsNaN(t.Within(r, 30)));
+            if (paying)
+            {
+                Assert.True(t.Within(r, 30) <= t.Within(r, 90) && t.Within(r, 90) <= t.Within(r, 180));
+                Assert.Equal(t.Within(r, 180) < 0.5f, float.IsNaN(t.MedianDays[r]));
+            }
+        }
+        Assert.Contains(TimeToChurn.Column(30), TimeToChurn.Columns);
+    }
+}
