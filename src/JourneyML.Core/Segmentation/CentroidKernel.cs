@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -101,32 +102,39 @@ internal sealed class CentroidKernel
     {
         int width = _blocks * Lanes;
         ref float transposed = ref MemoryMarshal.GetArrayDataReference(_transposed);
+        ref float norms = ref MemoryMarshal.GetArrayDataReference(_squaredNorms);
         int best = 0;
         float bestValue = float.PositiveInfinity;
-        Span<float> lanes = stackalloc float[Lanes];
         for (int b = 0; b < _blocks; b++)
         {
             int offset = b * Lanes;
-            var acc = Vector256.Create(_squaredNorms.AsSpan(offset, Lanes));
+            var acc = Vector256.LoadUnsafe(ref norms, (nuint)offset);
             for (int j = 0; j < row.Length; j++)
             {
                 var centroids = Vector256.LoadUnsafe(ref transposed, (nuint)(j * width + offset));
                 acc = Vector256.FusedMultiplyAdd(Vector256.Create(-2f * row[j]), centroids, acc);
             }
-            acc.CopyTo(lanes);
-            int count = Math.Min(Lanes, Clusters - offset);
-            for (int c = 0; c < count; c++)
+            float min = HorizontalMin(acc);
+            // Strictly less, and the lowest lane of the block's minimum: the first of equally near centroids wins, as in a
+            // plain loop over the centroids. A row with a missing (NaN) value matches no lane and keeps centroid 0, as before.
+            uint lanes = Vector256.Equals(acc, Vector256.Create(min)).ExtractMostSignificantBits();
+            if (min < bestValue && lanes != 0)
             {
-                // Strictly less: the first of equally near centroids wins, as in a plain loop over the centroids.
-                if (lanes[c] < bestValue)
-                {
-                    bestValue = lanes[c];
-                    best = offset + c;
-                }
+                bestValue = min;
+                best = offset + BitOperations.TrailingZeroCount(lanes);
             }
         }
         squaredDistance = Math.Max(0, squaredNorm + bestValue);
         return best;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalMin(Vector256<float> v)
+    {
+        var m = Vector128.Min(v.GetLower(), v.GetUpper());
+        m = Vector128.Min(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = Vector128.Min(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
     }
 
     /// <summary>Nearest centroid of a row whose norm is not known yet (one customer at a time).</summary>

@@ -4,7 +4,7 @@ namespace JourneyML.Core.Segmentation;
 /// <param name="Starts">Independent k-means++ starts; the lowest inertia wins (scikit-learn's n_init).</param>
 /// <param name="Tolerance">Lloyd stops once an iteration lowers the inertia by less than this fraction of it.</param>
 /// <param name="Threads">Cores to use; the result does not depend on it.</param>
-internal sealed record KMeansSettings(int Clusters, int Starts, int Seed, double Tolerance = 1e-4, int MaxIterations = 1000, int Threads = 0);
+internal sealed record KMeansSettings(int Clusters, int Starts, int Seed, double Tolerance = 1e-6, int MaxIterations = 1000, int Threads = 0);
 
 /// <summary>A fitted k-means: centroids, each row's nearest centroid under them and the within-segment sum of squares.</summary>
 internal sealed record KMeansFit(float[][] Centroids, int[] Labels, double Inertia, int Iterations);
