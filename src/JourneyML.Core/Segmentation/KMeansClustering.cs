@@ -11,9 +11,9 @@ internal sealed record KMeansFit(float[][] Centroids, int[] Labels, double Inert
 
 /// <summary>
 /// k-means on every core: greedy k-means++ seeding (as scikit-learn's: 2 + ln k candidates per centre, the one that lowers
-/// the potential most), then Lloyd iterations on the <see cref="CentroidKernel"/>. The rows are cut into fixed chunks of
-/// <see cref="ChunkRows"/>; each chunk's sums, counts and inertia go to its own slot and the slots are added in chunk
-/// order, so the result is the same bit for bit on one core or many: it follows the seed only.
+/// the potential most), then Lloyd iterations on the <see cref="CentroidKernel"/>. Starts run side by side; within a start
+/// the rows are cut into fixed chunks of <see cref="ChunkRows"/>, each chunk's sums, counts and inertia go to its own slot
+/// and the slots are added in chunk order, so the result is the same bit for bit on one core or many: it follows the seed only.
 /// </summary>
 internal static class KMeansClustering
 {
@@ -30,18 +30,33 @@ internal static class KMeansClustering
         {
             throw new ArgumentOutOfRangeException(nameof(settings), "at least one start");
         }
-        KMeansFit? best = null;
-        for (int s = 0; s < settings.Starts; s++)
+        var (concurrent, threadsEach) = Split(settings);
+        var fits = new KMeansFit[settings.Starts];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = cancellationToken };
+        Parallel.For(0, settings.Starts, options, s => fits[s] = FitOnce(points, settings with { Threads = threadsEach }, settings.Seed + s, cancellationToken));
+        KMeansFit best = fits[0];
+        foreach (var fit in fits)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var fit = FitOnce(points, settings, settings.Seed + s, cancellationToken);
             // The first of equal inertias: the starts' order decides, never the timing.
-            if (best is null || fit.Inertia < best.Inertia)
+            if (fit.Inertia < best.Inertia)
             {
                 best = fit;
             }
         }
-        return best!;
+        return best;
+    }
+
+    /// <summary>
+    /// How many starts run at once and on how many cores each. Every start syncs its cores once per pass over the rows (a
+    /// k-means++ draw, a Lloyd iteration); starts side by side need no sync at all, so the cores go to whole starts first
+    /// and only the cores left over (more cores than starts) split each start's rows. A start's result does not depend on
+    /// its cores, so neither does the fit.
+    /// </summary>
+    internal static (int Concurrent, int ThreadsEach) Split(KMeansSettings settings)
+    {
+        int cores = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
+        int concurrent = Math.Clamp(Math.Min(settings.Starts, cores), 1, cores);
+        return (concurrent, Math.Max(1, cores / concurrent));
     }
 
     private static KMeansFit FitOnce(PointMatrix points, KMeansSettings settings, int seed, CancellationToken cancellationToken)

@@ -353,8 +353,8 @@ public sealed class PeerBenchReport
         "  off, so its hot loops are optimised from the first call (with tiering, the first LightGbm pass over 100,000 rows\n" +
         "  took 1.3 s against 0.2 s steady). The feature step and the journey map are timed cold, as a scheduled job runs them.\n" +
         "- Threads: scikit-learn uses its defaults (OpenMP on every core). The fixed JourneyML trainers run on every core too;\n" +
-        "  its k-means and its selection sweep run as the product runs them (each k-means start on every core, in fixed chunks of\n" +
-        "  rows so a seed repeats on any core count; the sweep single-threaded per trainer with the folds in parallel). Both sides' processes get\n" +
+        "  its k-means and its selection sweep run as the product runs them (the k-means starts side by side, a start's rows split\n" +
+        "  in fixed chunks where cores outnumber starts, so a seed repeats on any core count; the sweep single-threaded per trainer with the folds in parallel). Both sides' processes get\n" +
         "  OMP_WAIT_POLICY=PASSIVE unless `--openmp-wait default`: LightGBM and scikit-learn both use GCC's OpenMP, whose\n" +
         "  default spinning made both 5-10x slower while other builds loaded this 2-core machine (HistGradientBoosting at\n" +
         "  load 10: 11.7-20.5 s spinning, 1.8-3.7 s passive).\n" +

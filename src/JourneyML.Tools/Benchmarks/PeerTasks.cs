@@ -176,7 +176,7 @@ public static class PeerTasks
         {
             Side = Side,
             Task = PeerTask.Segments,
-            What = $"BehaviourSegmentation, fixed k = {k}: own k-means, {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} greedy k-means++ starts, Lloyd until the inertia gains under 1e-6 of itself, every start on {Environment.ProcessorCount} cores, with profiles",
+            What = $"BehaviourSegmentation, fixed k = {k}: own k-means, {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} greedy k-means++ starts, Lloyd until the inertia gains under 1e-6 of itself, starts side by side on {Environment.ProcessorCount} cores, with profiles",
             Threads = Environment.ProcessorCount,
             FitSeconds = fit,
             FitRows = bench.Table.RowCount,

@@ -37,13 +37,19 @@ public sealed class KMeansClusteringTests
         Assert.True(compared > points.Count * 0.95, $"only {compared} rows without a near tie");
     }
 
-    [Fact]
-    public void The_same_seed_gives_the_same_centroids_bit_for_bit_on_one_core_and_on_two()
+    [Theory]
+    [InlineData(1, 2)] // one start: its rows split over two cores
+    [InlineData(3, 2)] // two starts side by side
+    [InlineData(2, 5)] // two starts side by side, each on two cores
+    public void The_same_seed_gives_the_same_centroids_bit_for_bit_on_one_core_and_on_several(int starts, int threads)
     {
-        // Several chunks of rows, so the two-core run really splits the work.
+        // Several chunks of rows, so a start on more than one core really splits the work.
         var points = Blobs(new Random(5), 9 * KMeansClustering.ChunkRows + 17, 6, 5, out _);
-        var one = KMeansClustering.Fit(points, new KMeansSettings(5, 3, Seed: 11, Threads: 1));
-        var two = KMeansClustering.Fit(points, new KMeansSettings(5, 3, Seed: 11, Threads: 2));
+        var settings = new KMeansSettings(5, starts, Seed: 11, Threads: threads);
+        var (concurrent, each) = KMeansClustering.Split(settings);
+        Assert.True(concurrent * each > 1, $"{concurrent} starts at once on {each} cores each");
+        var one = KMeansClustering.Fit(points, settings with { Threads = 1 });
+        var two = KMeansClustering.Fit(points, settings);
         Assert.Equal(one.Inertia, two.Inertia);
         Assert.Equal(one.Labels, two.Labels);
         for (int c = 0; c < one.Centroids.Length; c++)
