@@ -62,16 +62,30 @@ public sealed class SegmentationModel
         var columns = _scales.Select(s => s.Values(table)).ToArray();
         var result = new int[table.RowCount];
         // Nearest centroid on the kernel training used: the same arithmetic, so a training row gets the segment it was fitted in.
+        int d = _scales.Length;
         void AssignRange(int from, int to)
         {
-            Span<float> row = stackalloc float[_scales.Length];
-            for (int r = from; r < to; r++)
+            // Standardised a block at a time, column by column (each column read in order, one scale per loop), then
+            // the kernel row by row over the block.
+            const int Block = 256;
+            var block = new float[Block * d];
+            for (int start = from; start < to; start += Block)
             {
-                for (int j = 0; j < row.Length; j++)
+                int count = Math.Min(Block, to - start);
+                for (int j = 0; j < d; j++)
                 {
-                    row[j] = _scales[j].Standardise(columns[j][r]);
+                    var scale = _scales[j];
+                    var column = columns[j].AsSpan(start, count);
+                    for (int i = 0; i < column.Length; i++)
+                    {
+                        block[i * d + j] = scale.Standardise(column[i]);
+                    }
                 }
-                result[r] = SegmentIds[Nearest(row)];
+                for (int i = 0; i < count; i++)
+                {
+                    var row = block.AsSpan(i * d, d);
+                    result[start + i] = SegmentIds[_kernel.Nearest(row)];
+                }
             }
         }
         if (table.RowCount <= 16_384)
