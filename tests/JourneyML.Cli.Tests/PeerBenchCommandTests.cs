@@ -24,7 +24,7 @@ public sealed partial class PeerBenchCommandTests
             ?? throw new Xunit.Sdk.XunitException($"no row '{step}' in:\n{run.Output}");
 
         // Steps both sides ran: a time for each side, a positive ratio, peak memory for each side.
-        foreach (var step in new[] { "segments: k-means, k = 7", "churn, gradient boosting: train", "churn, logistic regression: train" })
+        foreach (var step in new[] { "segments: k-means, k = 7", "segments: choose k (2-12) and fit", "churn, gradient boosting: train", "churn, logistic regression: train" })
         {
             var row = Row(step);
             Assert.Matches(TimePattern(), row[3]);
@@ -64,9 +64,16 @@ public sealed partial class PeerBenchCommandTests
         var sweep = rows.Single(r => r[0].StartsWith("churn, JourneyML's selection (", StringComparison.Ordinal) && r[1] == "ROC AUC");
         Assert.InRange(double.Parse(sweep[2], CultureInfo.InvariantCulture), 0.5, 1.0);
         Assert.InRange(double.Parse(rows.Single(r => r[0].StartsWith("oracle", StringComparison.Ordinal))[2], CultureInfo.InvariantCulture), 0.5, 1.0);
-        var segments = rows.Single(r => r[0].StartsWith("segments, k-means", StringComparison.Ordinal));
+        var segments = rows.Single(r => r[0].StartsWith("segments, k-means", StringComparison.Ordinal) && r[1].StartsWith("adjusted Rand", StringComparison.Ordinal));
         Assert.InRange(double.Parse(segments[2], CultureInfo.InvariantCulture), 0.3, 1.0);
         Assert.InRange(double.Parse(segments[3], CultureInfo.InvariantCulture), 0.3, 1.0);
+        // The own k-means is at least as good as scikit-learn's on the same signals and number of starts (inertia, lower is better).
+        var inertia = rows.Single(r => r[0].StartsWith("segments, k-means", StringComparison.Ordinal) && r[1].StartsWith("inertia", StringComparison.Ordinal));
+        double ours = double.Parse(inertia[2], NumberStyles.Number, CultureInfo.InvariantCulture), peers = double.Parse(inertia[3], NumberStyles.Number, CultureInfo.InvariantCulture);
+        Assert.True(ours > 0 && ours <= 1.01 * peers, $"inertia {ours} against the peer's {peers}");
+        var chosen = rows.Single(r => r[0] == "segments, k chosen from the data" && r[1].StartsWith("chosen k", StringComparison.Ordinal));
+        Assert.Matches("^k = [0-9]+$", chosen[2]);
+        Assert.Matches("^k = [0-9]+$", chosen[3]);
         Assert.Contains("Goal, ROC AUC within 0.005 of the best peer's", run.Output);
 
         // The results file: a new section before the run log, which stays the last table.

@@ -28,7 +28,16 @@ internal sealed record SegmentFeatureScale(string Name, bool Log, double Mean, d
     public double Unstandardise(double z) => z * Std + Mean;
 
     // Counts are clamped at zero before log1p: a negative value in a count column is an export error, not a smaller count.
-    public double Transform(float raw) => Log ? Math.Log(1 + Math.Max(raw, 0f)) : raw;
+    public double Transform(float raw) => Log ? LogOnePlus(Math.Max(raw, 0f)) : raw;
+
+    private const int TabledCounts = 4096;
+
+    /// <summary>log(1 + count) of the counts most customers have, computed once: the logarithm was most of assigning a segment.</summary>
+    private static readonly double[] s_logOnePlus = [.. Enumerable.Range(0, TabledCounts).Select(i => Math.Log(1 + (float)i))];
+
+    /// <summary>log(1 + x) for x &gt;= 0 (in float, 1 + x, as it always was), from the table for whole counts: the same value bit for bit.</summary>
+    internal static double LogOnePlus(float x) =>
+        x < TabledCounts && x == MathF.Floor(x) ? s_logOnePlus[(int)x] : Math.Log(1 + x);
 
     /// <summary>The raw values of this coordinate for every row: the numbers, or a level's indicator (NaN where the category is missing).</summary>
     public float[] Values(FeatureTable table)

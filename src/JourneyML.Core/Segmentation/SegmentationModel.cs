@@ -13,16 +13,21 @@ namespace JourneyML.Core.Segmentation;
 /// </summary>
 public sealed class SegmentationModel
 {
-    public const string ModelFileName = "segments.zip";
+    /// <summary>
+    /// The ML.NET k-means model that version 1 of <see cref="DescriptionFileName"/> was written with; read only to check
+    /// such a version's two files agree. Since version 2 the centroids in the description are the whole model.
+    /// </summary>
+    public const string LegacyModelFileName = "segments.zip";
     public const string DescriptionFileName = "segments.json";
+
+    /// <summary>Version 2: JourneyML's own k-means; the centroids in segments.json are the model (no segments.zip).</summary>
+    internal const int FileVersion = 2;
 
     private readonly SegmentFeatureScale[] _scales;
     private readonly float[][] _centroids;
-    private readonly ITransformer _kMeans;
-    private readonly DataViewSchema _inputSchema;
+    private readonly CentroidKernel _kernel;
 
-    internal SegmentationModel(SegmentFeatureScale[] scales, float[][] centroids, int[] segmentIds, string[] segmentNames,
-        ITransformer kMeans, DataViewSchema inputSchema)
+    internal SegmentationModel(SegmentFeatureScale[] scales, float[][] centroids, int[] segmentIds, string[] segmentNames)
     {
         if (centroids.Length != segmentIds.Length || segmentIds.Length != segmentNames.Length)
         {
@@ -30,8 +35,7 @@ public sealed class SegmentationModel
         }
         _scales = scales;
         _centroids = centroids;
-        _kMeans = kMeans;
-        _inputSchema = inputSchema;
+        _kernel = new CentroidKernel(centroids, scales.Length);
         FeatureNames = scales.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
         SegmentIds = segmentIds;
         SegmentNames = segmentNames;
@@ -50,24 +54,38 @@ public sealed class SegmentationModel
     /// <summary>Centroids in the standardised space of this model, in the order of <see cref="SegmentIds"/>.</summary>
     internal IReadOnlyList<float[]> Centroids => _centroids;
 
-    internal SegmentationModel WithNames(string[] names) => new(_scales, _centroids, SegmentIds.ToArray(), names, _kMeans, _inputSchema);
+    internal SegmentationModel WithNames(string[] names) => new(_scales, _centroids, SegmentIds.ToArray(), names);
 
     /// <summary>The segment id of every row of a table that has this model's features.</summary>
     public int[] Assign(FeatureTable table)
     {
         var columns = _scales.Select(s => s.Values(table)).ToArray();
         var result = new int[table.RowCount];
-        // Nearest centroid, as the k-means model's PredictedLabel, computed directly: no pipeline per row and no shared engine.
+        // Nearest centroid on the kernel training used: the same arithmetic, so a training row gets the segment it was fitted in.
+        int d = _scales.Length;
         void AssignRange(int from, int to)
         {
-            Span<float> row = stackalloc float[_scales.Length];
-            for (int r = from; r < to; r++)
+            // Standardised a block at a time, column by column (each column read in order, one scale per loop), then
+            // the kernel row by row over the block.
+            const int Block = 256;
+            var block = new float[Block * d];
+            for (int start = from; start < to; start += Block)
             {
-                for (int j = 0; j < row.Length; j++)
+                int count = Math.Min(Block, to - start);
+                for (int j = 0; j < d; j++)
                 {
-                    row[j] = _scales[j].Standardise(columns[j][r]);
+                    var scale = _scales[j];
+                    var column = columns[j].AsSpan(start, count);
+                    for (int i = 0; i < column.Length; i++)
+                    {
+                        block[i * d + j] = scale.Standardise(column[i]);
+                    }
                 }
-                result[r] = SegmentIds[Nearest(row)];
+                for (int i = 0; i < count; i++)
+                {
+                    var row = block.AsSpan(i * d, d);
+                    result[start + i] = SegmentIds[_kernel.Nearest(row)];
+                }
             }
         }
         if (table.RowCount <= 16_384)
@@ -91,40 +109,14 @@ public sealed class SegmentationModel
         return SegmentIds[Nearest(row)];
     }
 
-    internal int Nearest(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        float bestDistance = float.PositiveInfinity;
-        for (int c = 0; c < _centroids.Length; c++)
-        {
-            float d = SquaredDistance(row, _centroids[c]);
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = c;
-            }
-        }
-        return best;
-    }
+    internal int Nearest(ReadOnlySpan<float> row) => _kernel.Nearest(row);
 
-    internal static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int j = 0; j < a.Length; j++)
-        {
-            float diff = a[j] - b[j];
-            sum += diff * diff;
-        }
-        return sum;
-    }
-
-    /// <summary>Writes segments.zip (the ML.NET k-means model) and segments.json (scaling, centroids, ids, names).</summary>
+    /// <summary>Writes segments.json: scaling, centroids, ids and names, all a segmentation needs to assign a customer.</summary>
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        new MLContext().Model.Save(_kMeans, _inputSchema, Path.Combine(directory, ModelFileName));
         var file = new SegmentationFile(
-            Version: 1,
+            Version: FileVersion,
             Features: _scales.Select(s => new SegmentationFileFeature(s.Name, s.Log, s.Mean, s.Std, s.Level)).ToList(),
             Segments: SegmentIds.Select((id, c) => new SegmentationFileSegment(id, SegmentNames[c], _centroids[c])).ToList());
         File.WriteAllText(Path.Combine(directory, DescriptionFileName), JsonSerializer.Serialize(file, SegmentationFileJson.Default.SegmentationFile));
@@ -135,9 +127,9 @@ public sealed class SegmentationModel
         string jsonPath = Path.Combine(directory, DescriptionFileName);
         var file = JsonSerializer.Deserialize(File.ReadAllText(jsonPath), SegmentationFileJson.Default.SegmentationFile)
             ?? throw new InvalidDataException($"{jsonPath} is empty");
-        if (file.Version != 1)
+        if (file.Version is < 1 or > FileVersion)
         {
-            throw new InvalidDataException($"{jsonPath} has version {file.Version}; this build reads version 1");
+            throw new InvalidDataException($"{jsonPath} has version {file.Version}; this build reads versions 1 to {FileVersion}");
         }
         var scales = file.Features.Select(f => new SegmentFeatureScale(f.Name, f.Log, f.Mean, f.Std) { Level = f.Level }).ToArray();
         var centroids = file.Segments.Select(s => s.Centroid).ToArray();
@@ -145,18 +137,27 @@ public sealed class SegmentationModel
         {
             throw new InvalidDataException($"{jsonPath}: a centroid does not have one value per feature");
         }
+        if (file.Version == 1)
+        {
+            CheckLegacyModel(directory, centroids);
+        }
+        return new SegmentationModel(scales, centroids, file.Segments.Select(s => s.Id).ToArray(), file.Segments.Select(s => s.Name).ToArray());
+    }
 
-        var kMeans = new MLContext().Model.Load(Path.Combine(directory, ModelFileName), out var inputSchema);
-        // The two files are written together; centroids that disagree mean they come from different model versions.
+    /// <summary>
+    /// A version-1 folder holds the ML.NET k-means model beside the description, written together; centroids that disagree
+    /// mean the files come from different model versions. Assignment then uses the description's centroids, as it always did.
+    /// </summary>
+    private static void CheckLegacyModel(string directory, float[][] centroids)
+    {
+        var kMeans = new MLContext().Model.Load(Path.Combine(directory, LegacyModelFileName), out _);
         var zipCentroids = KMeansCentroids(kMeans);
         bool same = zipCentroids.Length == centroids.Length
             && zipCentroids.Zip(centroids).All(p => p.First.Zip(p.Second).All(v => Math.Abs(v.First - v.Second) < 1e-4f));
         if (!same)
         {
-            throw new InvalidDataException($"{ModelFileName} and {DescriptionFileName} in {directory} do not describe the same segmentation");
+            throw new InvalidDataException($"{LegacyModelFileName} and {DescriptionFileName} in {directory} do not describe the same segmentation");
         }
-        return new SegmentationModel(scales, centroids, file.Segments.Select(s => s.Id).ToArray(),
-            file.Segments.Select(s => s.Name).ToArray(), kMeans, inputSchema);
     }
 
     internal static float[][] KMeansCentroids(ITransformer model)

@@ -36,6 +36,28 @@ public sealed class PeerBenchTable
 
     public float[] ChurnLabels => Table.Labels[LabelNames.Churn];
 
+    /// <summary>The standardised segmentation signals both k-means runs cluster, one column per signal.</summary>
+    public IReadOnlyList<float[]> Standardised { get; init; } = [];
+
+    /// <summary>
+    /// Within-segment sum of squares of a labelling on <see cref="Standardised"/> (each segment around its own mean): the
+    /// k-means objective, computed the same way for both sides' labels.
+    /// </summary>
+    public double Inertia(IReadOnlyList<int> labels)
+    {
+        var groups = Enumerable.Range(0, labels.Count).GroupBy(r => labels[r]).ToList();
+        double total = 0;
+        foreach (var column in Standardised)
+        {
+            foreach (var group in groups)
+            {
+                double mean = group.Average(r => (double)column[r]);
+                total += group.Sum(r => ((double)column[r] - mean) * ((double)column[r] - mean));
+            }
+        }
+        return total;
+    }
+
     /// <summary>The number of planted segments: the k both k-means runs are given.</summary>
     public int PlantedK => PlantedSegments.Where(s => s >= 0).Distinct().Count();
 
@@ -124,6 +146,7 @@ public sealed class PeerBenchTable
             HoldoutRows = [.. Enumerable.Range(0, table.RowCount).Where(r => splitValues[r] == HoldoutSplit)],
             PlantedSegments = [.. table.Numbers(SegmentColumn).Select(s => float.IsNaN(s) ? -1 : (int)s)],
             OracleChurn = table.Numbers(OracleColumn),
+            Standardised = [.. table.Columns.Where(c => c.Name.StartsWith(StandardisedPrefix, StringComparison.Ordinal)).Select(c => table.Numbers(c.Name))],
         };
     }
 

@@ -18,15 +18,17 @@ public static class PeerTask
 {
     public const string Features = "features";
     public const string Segments = "segments";
+    /// <summary>Segments with k chosen from the data (k = 2..12 by silhouette and gap), as <c>train</c> finds them.</summary>
+    public const string SegmentChoice = "segment-k";
     public const string GradientBoosting = "gbm";
     public const string Logistic = "logistic";
     public const string Sweep = "sweep";
     public const string Journey = "journey";
 
     /// <summary>Steps scikit-learn also does; the others are JourneyML's alone.</summary>
-    public static IReadOnlySet<string> WithPeer { get; } = new HashSet<string>(StringComparer.Ordinal) { Segments, GradientBoosting, Logistic };
+    public static IReadOnlySet<string> WithPeer { get; } = new HashSet<string>(StringComparer.Ordinal) { Segments, SegmentChoice, GradientBoosting, Logistic };
 
-    public static IReadOnlyList<string> All { get; } = [Features, Segments, GradientBoosting, Logistic, Sweep, Journey];
+    public static IReadOnlyList<string> All { get; } = [Features, Segments, SegmentChoice, GradientBoosting, Logistic, Sweep, Journey];
 }
 
 /// <summary>
@@ -125,6 +127,7 @@ public static class PeerTasks
     {
         PeerTask.Features => Features(options, logger, cancellationToken),
         PeerTask.Segments => Segments(options, cancellationToken),
+        PeerTask.SegmentChoice => SegmentChoice(options, cancellationToken),
         PeerTask.GradientBoosting => FixedTrainer(options, GradientBoosting, "ML.NET LightGbm"),
         PeerTask.Logistic => FixedTrainer(options, Logistic, "ML.NET L-BFGS logistic regression (mean-variance normalised)"),
         PeerTask.Sweep => Sweep(options, cancellationToken),
@@ -173,7 +176,7 @@ public static class PeerTasks
         {
             Side = Side,
             Task = PeerTask.Segments,
-            What = $"BehaviourSegmentation, fixed k = {k}: {BehaviourSegmentation.Starts} k-means++ starts, tolerance 1e-4, the starts in parallel on {Environment.ProcessorCount} cores, with profiles",
+            What = $"BehaviourSegmentation, fixed k = {k}: own k-means, {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} greedy k-means++ starts, Lloyd until the inertia gains under 1e-6 of itself, starts side by side on {Environment.ProcessorCount} cores, with profiles",
             Threads = Environment.ProcessorCount,
             FitSeconds = fit,
             FitRows = bench.Table.RowCount,
@@ -181,6 +184,30 @@ public static class PeerTasks
             ScoreRows = bench.Table.RowCount,
             PeakMb = PeakMb(),
             Predictions = options.PredictionsPath,
+        };
+    }
+
+    private static PeerMeasurement SegmentChoice(PeerTaskOptions options, CancellationToken cancellationToken)
+    {
+        var bench = PeerBenchTable.Read(options.TablePath);
+        var settings = new SegmentationOptions { Seed = options.Seed };
+        BehaviourSegmentation.Train(PeerBenchTable.Head(bench.Table, WarmUpRows), settings, cancellationToken: cancellationToken);
+
+        var watch = Stopwatch.StartNew();
+        var result = BehaviourSegmentation.Train(bench.Table, settings, cancellationToken: cancellationToken);
+        double fit = watch.Elapsed.TotalSeconds;
+        PeerMeasurement.WritePredictions(options.PredictionsPath, [.. result.Assignments.Select(a => (float)a)]);
+        return new PeerMeasurement
+        {
+            Side = Side,
+            Task = PeerTask.SegmentChoice,
+            What = $"BehaviourSegmentation, k = {settings.MinK}..{settings.MaxK}: {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} starts per k, silhouette on a {settings.SampleSize:N0}-row sample, gap with 5 uniform references, then the chosen k's profiles",
+            Threads = Environment.ProcessorCount,
+            FitSeconds = fit,
+            FitRows = bench.Table.RowCount,
+            PeakMb = PeakMb(),
+            Predictions = options.PredictionsPath,
+            Note = $"k = {result.ChosenK}",
         };
     }
 

@@ -33,7 +33,7 @@ internal sealed class BenchPeersCommand : Command
     };
     private static readonly Option<string[]> s_skip = new("--skip")
     {
-        Description = "Steps to leave out (features, segments, gbm, logistic, sweep, journey, survival: R's coxph against the survival model), for example the sweep at 1,000,000 customers to stay within a time budget.",
+        Description = "Steps to leave out (features, segments, segment-k, gbm, logistic, sweep, journey, survival: R's coxph against the survival model), for example the sweep at 1,000,000 customers to stay within a time budget.",
         AllowMultipleArgumentsPerToken = true,
     };
     private static readonly Option<string> s_openMpWait = new("--openmp-wait")

@@ -79,27 +79,84 @@ def write(args, measurement, predictions):
         json.dump(measurement, f, indent=2)
 
 
-def segments(args):
-    import numpy as np
-    from sklearn.cluster import KMeans
-    df, _, _, _ = load(args.table)
-    z = df[[c for c in df.columns if c.startswith("bench_z_")]].to_numpy(dtype=np.float32)
-    k = args.k
+def starts_for(rows):
+    """JourneyML's BehaviourSegmentation.StartsFor: 8 starts, more (up to 32) while rows x starts stay within 250,000."""
+    return min(max(250_000 // max(1, rows), 8), 32)
 
-    def model(n_init):
-        # JourneyML: 8 k-means++ starts, tolerance 1e-4, at most 1,000 iterations (ML.NET's default).
-        return KMeans(n_clusters=k, init="k-means++", n_init=n_init, tol=1e-4, max_iter=1000, random_state=args.seed)
+
+def kmeans(k, n_init, seed):
+    # JourneyML: greedy k-means++ starts, at most 1,000 Lloyd iterations, to convergence (its own stop: an iteration
+    # lowers the inertia by less than 1e-6 of it; scikit-learn's is tol on the centres' shift, 1e-4 its default).
+    from sklearn.cluster import KMeans
+    return KMeans(n_clusters=k, init="k-means++", n_init=n_init, tol=1e-4, max_iter=1000, random_state=seed)
+
+
+def standardised(args):
+    import numpy as np
+    df, _, _, _ = load(args.table)
+    return df[[c for c in df.columns if c.startswith("bench_z_")]].to_numpy(dtype=np.float32)
+
+
+def segments(args):
+    z = standardised(args)
+    k = args.k
+    n_init = starts_for(len(z))
+
+    def model(starts):
+        return kmeans(k, starts, args.seed)
 
     model(1).fit(z[:WARM_UP_ROWS]).predict(z[:WARM_UP_ROWS])
     start = time.perf_counter()
-    fitted = model(8).fit(z)
+    fitted = model(n_init).fit(z)
     fit = time.perf_counter() - start
     fitted.predict(z)  # scoring is timed on a second pass on both sides (JourneyML's first pass is still being JIT-tiered)
     start = time.perf_counter()
     fitted.predict(z)
     score = time.perf_counter() - start
-    write(args, {"what": f"KMeans(k = {k}, n_init 8, k-means++, tol 1e-4, max_iter 1000), {threads()} threads",
+    write(args, {"what": f"KMeans(k = {k}, n_init {n_init}, k-means++, tol 1e-4, max_iter 1000), {threads()} threads",
                  "threads": threads(), "fit_seconds": fit, "fit_rows": len(z), "score_seconds": score, "score_rows": len(z)},
+          fitted.labels_)
+
+
+MINIMUM_GAP_GAIN = 0.065  # JourneyML's BehaviourSegmentation.MinimumGapGain
+
+
+def choose_k(z, seed, sample_size=3000, references=5, k_range=range(2, 13)):
+    """JourneyML's k selection with scikit-learn: every k with n_init starts, the silhouette on a sample, the gap statistic
+    against uniform reference data in the sample's bounding box (one start per reference fit), the same rule."""
+    import numpy as np
+    from sklearn.metrics import silhouette_score
+    n = len(z)
+    rng = np.random.default_rng(seed)
+    sample = np.arange(n) if n <= sample_size else np.sort(rng.choice(n, sample_size, replace=False))
+    zs = z[sample]
+    low, high = zs.min(axis=0), zs.max(axis=0)
+    reference_sets = [rng.uniform(low, high, size=zs.shape).astype(np.float32) for _ in range(references)]
+    n_init = starts_for(n)
+    fits, silhouettes, gaps = [], [], []
+    for k in [k for k in k_range if k <= n]:
+        fit = kmeans(k, n_init, seed).fit(z)
+        fits.append(fit)
+        labels = fit.labels_[sample]
+        silhouettes.append(silhouette_score(zs, labels) if len(set(labels)) > 1 else 0.0)
+        w = float(((zs - fit.cluster_centers_[labels]) ** 2).sum())
+        logs = [np.log(kmeans(k, 1, seed + 100 + b).fit(r).inertia_) for b, r in enumerate(reference_sets)]
+        gaps.append(float(np.mean(logs)) - np.log(w))
+    chosen = int(np.argmax(silhouettes))
+    while chosen + 1 < len(fits) and gaps[chosen + 1] - gaps[chosen] >= MINIMUM_GAP_GAIN:
+        chosen += 1
+    return fits[chosen], n_init
+
+
+def segment_choice(args):
+    z = standardised(args)
+    choose_k(z[:WARM_UP_ROWS], args.seed, k_range=range(2, 4))
+    start = time.perf_counter()
+    fitted, n_init = choose_k(z, args.seed)
+    fit = time.perf_counter() - start
+    write(args, {"what": f"KMeans for k = 2..12 (n_init {n_init}), silhouette_score on a 3,000-row sample, gap with 5 uniform references, "
+                         f"the same rule, {threads()} threads",
+                 "threads": threads(), "fit_seconds": fit, "fit_rows": len(z), "note": f"k = {fitted.n_clusters}"},
           fitted.labels_)
 
 
@@ -155,7 +212,7 @@ def classifier(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", required=True, choices=["check", "segments", "gbm", "logistic"])
+    parser.add_argument("--task", required=True, choices=["check", "segments", "segment-k", "gbm", "logistic"])
     parser.add_argument("--table")
     parser.add_argument("--k", type=int, default=0)
     parser.add_argument("--out")
@@ -175,6 +232,8 @@ def main():
         if args.k < 1:
             parser.error("--k is required for segments")
         segments(args)
+    elif args.task == "segment-k":
+        segment_choice(args)
     else:
         classifier(args)
     return 0

@@ -20,7 +20,7 @@ public sealed class RegistryTests(TrainedModels trained)
         Assert.Matches("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}-[0-9a-f]{4}$", version);
         Assert.Equal(version, registry.Champion()!.Version);
         var dir = registry.VersionDirectory(version);
-        foreach (var file in new[] { "metadata.json", "segments.zip", "segments.json", "churn.zip", "churn.json", "lead.zip", "lead.json", "report.md", "report.html" })
+        foreach (var file in new[] { "metadata.json", "segments.json", "churn.zip", "churn.json", "lead.zip", "lead.json", "report.md", "report.html" })
         {
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
         }

@@ -41,7 +41,9 @@ public sealed class SegmentationModelTests(SegmentationFixture fixture, Generate
         var model = fixture.Result.Model;
         string directory = samples.NewDirectory("model");
         model.Save(directory);
-        Assert.True(File.Exists(Path.Combine(directory, "segments.zip")));
+        // JourneyML's own k-means: the description is the whole model, no ML.NET model beside it.
+        Assert.False(File.Exists(Path.Combine(directory, SegmentationModel.LegacyModelFileName)));
+        Assert.Contains("\"version\": 2", File.ReadAllText(Path.Combine(directory, SegmentationModel.DescriptionFileName)), StringComparison.Ordinal);
         var loaded = SegmentationModel.Load(directory);
 
         Assert.Equal(model.FeatureNames, loaded.FeatureNames);
@@ -54,6 +56,26 @@ public sealed class SegmentationModelTests(SegmentationFixture fixture, Generate
             var row = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values[r]);
             Assert.Equal(fixture.Result.Assignments[r], loaded.Assign(row));
         }
+    }
+
+    [Fact]
+    public void A_version_written_with_the_ML_NET_k_means_still_loads_and_assigns_as_that_model_did()
+    {
+        var (table, _, _) = fixture.Sample;
+        var model = fixture.Result.Model;
+        string directory = samples.NewDirectory("legacy");
+        model.Save(directory);
+        var predicted = LegacySegmentation.Write(directory, table, model);
+
+        var loaded = SegmentationModel.Load(directory);
+        var expected = predicted.Select(cluster => loaded.SegmentIds[cluster]).ToArray();
+        Assert.Equal(expected, loaded.Assign(table));
+
+        // The two files of a version-1 folder must agree: a description from another version is refused.
+        var json = Path.Combine(directory, SegmentationModel.DescriptionFileName);
+        File.WriteAllText(json, LegacySegmentation.ShiftFirstCentroid(File.ReadAllText(json)));
+        var error = Assert.Throws<InvalidDataException>(() => SegmentationModel.Load(directory));
+        Assert.Contains("do not describe the same segmentation", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,6 +67,8 @@ public sealed class SegmentNamingTests(ITestOutputHelper output)
         var dir = TempFolder.Create("naming");
         var table = FeatureTableFiles.Read(ReadyTables.Telco(dir), new ValidationReport(), "customerID", "Churn");
         var result = BehaviourSegmentation.Train(table, new SegmentationOptions { MaxK = 6 });
+        output.WriteLine(string.Join(Environment.NewLine, result.Candidates.Select(c => $"k={c.K} silhouette={c.Silhouette:F4} inertia={c.Inertia:F1} gap={c.Gap:F4}")));
+        output.WriteLine(result.ChoiceReason);
         output.WriteLine(string.Join(Environment.NewLine, result.Profiles.Select(p => $"{p.SegmentId} {p.Name} ({p.Size}, churn {p.ChurnRate:P0}): {p.Description}")));
 
         Assert.Equal(19, result.Columns.Count);
