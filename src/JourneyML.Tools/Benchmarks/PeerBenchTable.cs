@@ -74,8 +74,9 @@ public sealed class PeerBenchTable
     {
         var population = ChurnPopulation(table);
         var labels = table.Labels[LabelNames.Churn];
-        // The split ClassifierTraining.Train makes for the same rows and seed, so the sweep's holdout is this one.
-        var (train, holdout) = ClassifierTraining.StratifiedSplit(population, labels, table.CustomerIds, new ClassifierOptions().HoldoutShare, seed);
+        // The split ClassifierTraining.Train makes for the same rows and seed (whole accounts where customers share them), so
+        // the sweep's holdout is this one.
+        var (train, holdout) = ClassifierTraining.StratifiedSplit(population, labels, table.CustomerIds, new ClassifierOptions().HoldoutShare, seed, table.AccountIds);
         var split = new string?[table.RowCount];
         foreach (int r in train)
         {
