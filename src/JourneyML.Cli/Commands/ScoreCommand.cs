@@ -32,6 +32,11 @@ internal sealed class ScoreCommand : Command
     {
         Description = "Score a ready feature table (one row per customer, the columns the champion was trained on) instead of behaviour logs.",
     };
+    private static readonly Option<FileInfo?> s_features = new("--features")
+    {
+        Description = "A feature table 'journeyml features --as-of <the data's as-of date>' wrote from this export (--data), reused instead of building the features again; " +
+            "checked first (as-of date, horizon, feature plan, the data it came from): a table that does not fit the run is an error.",
+    };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
     private static readonly Option<string?> s_encoding = CommonOptions.TableEncoding();
     private static readonly Option<string?> s_delimiter = CommonOptions.TableDelimiter();
@@ -48,6 +53,7 @@ internal sealed class ScoreCommand : Command
         Options.Add(s_excel);
         Options.Add(s_top);
         Options.Add(s_featureTable);
+        Options.Add(s_features);
         Options.Add(s_id);
         Options.Add(s_encoding);
         Options.Add(s_delimiter);
@@ -56,6 +62,10 @@ internal sealed class ScoreCommand : Command
             using var loggers = CliLogging.CreateFactory(parse.GetValue(CommonOptions.Verbose));
             if (parse.GetValue(s_featureTable) is { } table)
             {
+                if (parse.GetValue(s_features) is not null)
+                {
+                    throw new Core.Errors.InvalidInputException("--features reuses a table 'journeyml features' wrote from --data; --feature-table scores your own table: give one of them");
+                }
                 var scored = ScoringRun.Run(new ScoringOptions
                 {
                     Features = new FeatureTableSource(table.FullName)
@@ -73,7 +83,8 @@ internal sealed class ScoreCommand : Command
             }
             var csv = WantsCsv(parse) ? CommonOptions.ExportFormat(parse, s_layout, s_excel) : null;
             var result = Score(parse.GetValue(s_data)!.FullName, parse.GetValue(s_mapping)?.FullName, CommonOptions.ParseDate(parse.GetValue(s_asOf), "--as-of"),
-                parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, csv, loggers.CreateLogger("score"), cancellationToken);
+                parse.GetValue(s_skipInvalid), parse.GetValue(s_registry)!.FullName, csv, loggers.CreateLogger("score"), cancellationToken,
+                parse.GetValue(s_features)?.FullName);
             Console.WriteLine(Format(result, parse.GetValue(s_top)));
             return ExitCodes.Success;
         }));
@@ -84,7 +95,9 @@ internal sealed class ScoreCommand : Command
         parse.GetValue(s_csv) || parse.GetValue(s_excel) || parse.GetResult(s_layout) is { Implicit: false };
 
     /// <param name="csv">Write the ranked list as CSV in this format; null writes none.</param>
-    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, ExportFormat? csv, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="featuresFile">A table 'journeyml features' wrote from this export, reused after checking it fits; null builds the features.</param>
+    internal static ScoringResult Score(string data, string? mapping, DateTime? asOf, bool skipInvalid, string registry, ExportFormat? csv, ILogger logger,
+        CancellationToken cancellationToken, string? featuresFile = null)
     {
         var features = new FeatureRunOptions
         {
@@ -92,6 +105,7 @@ internal sealed class ScoreCommand : Command
             MappingFile = mapping,
             AsOf = asOf,
             Policy = skipInvalid ? InvalidRowPolicy.Skip : InvalidRowPolicy.Strict,
+            FeaturesFile = featuresFile,
         };
         return ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = registry, WriteCsv = csv is not null, ExportFormat = csv ?? ExportFormat.Default },
             logger, cancellationToken);

@@ -39,6 +39,11 @@ internal sealed class TrainCommand : Command
     {
         Description = "Train from a ready feature table (one row per customer) instead of behaviour logs.",
     };
+    internal static readonly Option<FileInfo?> Features = new("--features")
+    {
+        Description = "A feature table 'journeyml features' wrote from this export (--data), reused instead of building the features again; " +
+            "checked first (as-of date, horizon, feature plan, the data it came from): a table that does not fit the run is an error.",
+    };
     private static readonly Option<string> s_id = new("--id") { Description = "Id column of the feature table.", DefaultValueFactory = _ => "customer_id" };
     private static readonly Option<string?> s_label = new("--label") { Description = "Label column of the feature table (1 = the outcome happened); without it, only the segments are found and saved." };
     private static readonly Option<string?> s_duration = new("--duration")
@@ -72,6 +77,7 @@ internal sealed class TrainCommand : Command
         Options.Add(FixedTrainer);
         Options.Add(NoBacktest);
         Options.Add(s_featureTable);
+        Options.Add(Features);
         Options.Add(s_id);
         Options.Add(s_label);
         Options.Add(s_task);
@@ -89,6 +95,10 @@ internal sealed class TrainCommand : Command
                 var other => throw new InvalidInputException($"--task must be churn or conversion, not '{other}'"),
             };
             var featureTable = parse.GetValue(s_featureTable)?.FullName;
+            if (featureTable is not null && parse.GetValue(Features) is not null)
+            {
+                throw new InvalidInputException("--features reuses a table 'journeyml features' wrote from --data; --feature-table trains on your own table: give one of them");
+            }
             var (duration, eventColumn) = (parse.GetValue(s_duration), parse.GetValue(s_event));
             if ((duration ?? eventColumn) is not null && (featureTable is null || duration is null || eventColumn is null))
             {
@@ -109,7 +119,7 @@ internal sealed class TrainCommand : Command
                         DurationColumn = duration,
                         EventColumn = eventColumn,
                     }
-                    : FeaturesFrom(parse, Data, Mapping, AsOf, Horizon, SkipInvalid),
+                    : FeaturesFrom(parse, Data, Mapping, AsOf, Horizon, SkipInvalid) with { FeaturesFile = parse.GetValue(Features)?.FullName },
                 RegistryPath = parse.GetValue(Registry)!.FullName,
                 Segments = parse.GetValue(Segments),
                 Tolerance = parse.GetValue(Tolerance),

@@ -18,22 +18,29 @@ public static class FeatureTableFiles
     public const string StatusColumn = "status";
     public const string LabelPrefix = "label_";
 
-    public static void Write(FeatureTable table, string path)
+    /// <param name="provenance">What the table was built from, stored with it so a later run can check before reusing it.</param>
+    public static void Write(FeatureTable table, string path, FeatureTableProvenance? provenance = null)
     {
+        bool parquet = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         AtomicFile.Write(path, temporary =>
         {
-            if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            if (parquet)
             {
-                Task.Run(() => WriteParquetAsync(table, temporary)).GetAwaiter().GetResult();
+                Task.Run(() => WriteParquetAsync(table, temporary, provenance)).GetAwaiter().GetResult();
             }
             else
             {
                 WriteCsv(table, temporary);
             }
         });
+        if (!parquet && provenance is not null)
+        {
+            // After the table: a run killed in between leaves the old description, which the table's fingerprint then refutes.
+            AtomicFile.WriteAllText(FeatureTableProvenance.SidecarPath(path), provenance.ToJson());
+        }
     }
 
-    private static async Task WriteParquetAsync(FeatureTable table, string path)
+    private static async Task WriteParquetAsync(FeatureTable table, string path, FeatureTableProvenance? provenance)
     {
         var fields = new List<(Field Field, Func<ParquetRowGroupWriter, Task> Write)>();
         var idField = new DataField<string>(IdColumn);
@@ -80,6 +87,10 @@ public static class FeatureTableFiles
         if (table.HorizonDays is { } horizon)
         {
             metadata["journeyml.horizon_days"] = horizon.ToString(CultureInfo.InvariantCulture);
+        }
+        if (provenance is not null)
+        {
+            metadata[FeatureTableProvenance.MetadataKey] = provenance.ToJson();
         }
         writer.CustomMetadata = metadata;
         using var rowGroup = writer.CreateRowGroup();
@@ -379,4 +390,9 @@ public static class Csv
         }
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
+
+    /// <summary>A cell as <see cref="Escape"/> wrote it, back to the value (the CSV reader has already undone the quoting).</summary>
+    public static string Unescape(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(cell.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? cell[1..] : cell;
 }

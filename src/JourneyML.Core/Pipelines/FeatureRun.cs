@@ -31,25 +31,31 @@ public sealed record FeatureRunOptions : FeatureSource
     /// <summary>Where the feature table goes (.parquet or .csv); a report (.report.md) is written beside it. Null writes nothing.</summary>
     public string? OutputPath { get; init; }
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// A table <c>journeyml features</c> wrote from this export: reused for the as-of date's features instead of building
+    /// them again, after checking it fits the run (<see cref="FeatureReuse"/>). Null builds them.
+    /// </summary>
+    public string? FeaturesFile { get; init; }
 }
 
-public sealed record FeatureRunResult(FeatureTable Table, FeatureBuildSummary Summary, ValidationReport Report, Dataset Dataset, string? OutputPath, string? ReportPath);
+public sealed record FeatureRunResult(FeatureTable Table, FeatureBuildSummary Summary, ValidationReport Report, Dataset Dataset, string? OutputPath, string? ReportPath)
+{
+    /// <summary>Invalid rows met: this run's, or, for a reused table, those met when it was built.</summary>
+    public long InvalidRows { get; init; } = Report.TotalProblems;
+}
 
 /// <summary>Ingest and features as one step: open and validate the export, build the point-in-time features, write them and a report.</summary>
 public static class FeatureRun
 {
     public static FeatureRunResult Run(FeatureRunOptions options, ILogger logger, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        var report = new ValidationReport(options.Policy);
-        logger.LogInformation("Reading customers and outcomes from {DataDirectory}", options.DataDirectory);
-        var dataset = Dataset.Open(options.DataDirectory, report, options.MappingFile, options.DataAsOf);
-        if (dataset.AsOfAssumed is { } assumed)
+        if (options.FeaturesFile is not null)
         {
-            logger.LogWarning("{Warning}", assumed);
+            return FeatureReuse.Load(options, logger, cancellationToken);
         }
-        logger.LogInformation("{Customers} customers in {Accounts} accounts; data as of {DataAsOf:yyyy-MM-dd}; {Partitions} event partitions",
-            dataset.Customers.Count, dataset.Customers.AccountIds.Count, dataset.DataAsOf, dataset.Events.PartitionCount);
-        var asOf = options.AsOf ?? (options.AsOfRule == AsOfRule.DataAsOf ? dataset.DataAsOf : DefaultAsOf(dataset.DataAsOf, options.HorizonDays));
+        var report = new ValidationReport(options.Policy);
+        var dataset = OpenDataset(options, report, logger);
+        var asOf = AsOfFor(options, dataset);
         var featureOptions = new FeatureOptions { AsOf = asOf, HorizonDays = options.HorizonDays, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         var (table, summary) = BehaviourFeatures.Build(dataset, featureOptions, progress, cancellationToken);
         logger.LogInformation("Features as of {AsOf:yyyy-MM-dd} for {Rows} customers from {Events} events in {Seconds:F2} s ({Rate:N0} events/s)",
@@ -65,13 +71,31 @@ public static class FeatureRun
         string? reportPath = null;
         if (options.OutputPath is not null)
         {
-            FeatureTableFiles.Write(table, options.OutputPath);
+            FeatureTableFiles.Write(table, options.OutputPath, FeatureReuse.Describe(options, dataset, table, summary, report));
             reportPath = Path.ChangeExtension(options.OutputPath, ".report.md");
             File.WriteAllText(reportPath, FormatReport(options, dataset, summary, report));
             logger.LogInformation("Wrote {Output} and {Report}", options.OutputPath, reportPath);
         }
         return new FeatureRunResult(table, summary, report, dataset, options.OutputPath, reportPath);
     }
+
+    /// <summary>Opens and validates the export (customers and outcomes now; events as they are read), saying what it holds.</summary>
+    internal static Dataset OpenDataset(FeatureRunOptions options, ValidationReport report, ILogger logger)
+    {
+        logger.LogInformation("Reading customers and outcomes from {DataDirectory}", options.DataDirectory);
+        var dataset = Dataset.Open(options.DataDirectory, report, options.MappingFile, options.DataAsOf);
+        if (dataset.AsOfAssumed is { } assumed)
+        {
+            logger.LogWarning("{Warning}", assumed);
+        }
+        logger.LogInformation("{Customers} customers in {Accounts} accounts; data as of {DataAsOf:yyyy-MM-dd}; {Partitions} event partitions",
+            dataset.Customers.Count, dataset.Customers.AccountIds.Count, dataset.DataAsOf, dataset.Events.PartitionCount);
+        return dataset;
+    }
+
+    /// <summary>The run's as-of date: the one given, else as <see cref="FeatureRunOptions.AsOfRule"/> says.</summary>
+    internal static DateTime AsOfFor(FeatureRunOptions options, Dataset dataset) =>
+        options.AsOf ?? (options.AsOfRule == AsOfRule.DataAsOf ? dataset.DataAsOf : DefaultAsOf(dataset.DataAsOf, options.HorizonDays));
 
     /// <summary>The latest as-of date whose labels the export can fully observe: the data's as-of date minus the horizon, at midnight UTC.</summary>
     public static DateTime DefaultAsOf(DateTime dataAsOf, int horizonDays) => dataAsOf.Date.AddDays(-horizonDays);

@@ -65,7 +65,12 @@ internal static class FeatureSources
     /// </summary>
     public static LoadedFeatures ForScoring(FeatureSource source, LoadedModels champion, DateTime today, ILogger logger, CancellationToken cancellationToken) => source switch
     {
-        FeatureRunOptions logs => FromLogs(logs with { AsOfRule = AsOfRule.DataAsOf }, logger, cancellationToken),
+        // A reused table is checked against the champion's horizon: its labels are the ones that model's runs write.
+        FeatureRunOptions logs => FromLogs(logs with
+        {
+            AsOfRule = AsOfRule.DataAsOf,
+            HorizonDays = logs.FeaturesFile is not null ? champion.Metadata.HorizonDays ?? logs.HorizonDays : logs.HorizonDays,
+        }, logger, cancellationToken),
         FeatureTableSource ready => WithoutColumn(FromTable(ready, label: null,
             champion.Churn is null && champion.Lead is not null ? CustomerStatus.Lead : CustomerStatus.Customer, today.Date),
             champion.Metadata.LabelColumn),
@@ -84,7 +89,7 @@ internal static class FeatureSources
         var run = FeatureRun.Run(options with { OutputPath = null }, logger, cancellationToken: cancellationToken);
         var s = run.Summary;
         return new LoadedFeatures(run.Table, TrainingMode.BehaviourLogs,
-            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.Report.TotalProblems), StatusKnown: true)
+            new RowCounts(s.Rows, s.RowsByStatus, s.SignedUpOnOrAfterAsOf, s.EventsBeforeAsOf, s.EventsOnOrAfterAsOf, run.InvalidRows), StatusKnown: true)
         {
             PassThrough = PassThrough(run.Table, run.Dataset.Customers),
             Plan = s.Plan,
