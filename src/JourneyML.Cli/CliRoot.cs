@@ -49,6 +49,7 @@ internal static class CliRoot
             Console.Error.WriteLine($"Run '{root.Name} --help' for the commands and options.");
             return ExitCodes.InvalidArguments;
         }
+        using var progress = CliProgress.Install();
         return await parse.InvokeAsync();
     }
 }

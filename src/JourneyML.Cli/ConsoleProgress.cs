@@ -1,34 +1,13 @@
+using JourneyML.Core.Monitoring;
+
 namespace JourneyML.Cli;
 
-/// <summary>Progress for long steps: a rewritten line on a terminal, a log line every 10% otherwise.</summary>
+/// <summary>A step that reports a fraction (the sample generator's), shown through the process's one progress reporter.</summary>
 internal sealed class ConsoleProgress(string what) : IProgress<double>
 {
-    private int _lastShown = -1;
+    private readonly ProgressStep _step = ProgressReporter.Current.Start(what);
 
-    public void Report(double value)
-    {
-        int percent = (int)Math.Clamp(value * 100, 0, 100);
-        if (Console.IsErrorRedirected)
-        {
-            if (percent / 10 > _lastShown / 10)
-            {
-                _lastShown = percent;
-                Console.Error.WriteLine($"{what}: {percent}%");
-            }
-            return;
-        }
-        if (percent != _lastShown)
-        {
-            _lastShown = percent;
-            Console.Error.Write($"\r{what}: {percent,3}%");
-        }
-    }
+    public void Report(double value) => _step.SetFraction(value);
 
-    public void Done()
-    {
-        if (!Console.IsErrorRedirected && _lastShown >= 0)
-        {
-            Console.Error.WriteLine();
-        }
-    }
+    public void Done() => _step.Dispose();
 }

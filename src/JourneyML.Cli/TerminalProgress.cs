@@ -1,33 +1,22 @@
-using Spectre.Console;
+using JourneyML.Core.Monitoring;
 
 namespace JourneyML.Cli;
 
 /// <summary>
-/// Long steps on a terminal get a progress bar (Spectre.Console); redirected output (a cron log) gets the plain
-/// structured log lines only, which every step writes anyway.
+/// A run that reports its overall fraction (training, retraining) as one step of the process's progress reporter: a bar
+/// on a terminal, log lines otherwise; the run's own phases (<c>PhaseTimings</c>) show beneath it with their names.
 /// </summary>
 internal static class TerminalProgress
 {
     public static T Run<T>(string title, Func<IProgress<(string Step, double Fraction)>?, T> work)
     {
-        if (Console.IsErrorRedirected || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            return work(null);
-        }
-        T result = default!;
-        AnsiConsole.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask(title, maxValue: 1);
-                result = work(new Progress<(string Step, double Fraction)>(p =>
-                {
-                    task.Description = $"{title}: {p.Step}";
-                    task.Value = p.Fraction;
-                }));
-                task.Value = 1;
-            });
-        return result;
+        using var step = ProgressReporter.Current.Start(title);
+        // Reported synchronously (not through Progress<T>, which posts to the thread pool): the fraction is one field.
+        return work(new Fraction(step));
+    }
+
+    private sealed class Fraction(ProgressStep step) : IProgress<(string Step, double Fraction)>
+    {
+        public void Report((string Step, double Fraction) value) => step.SetFraction(value.Fraction);
     }
 }

@@ -54,7 +54,11 @@ public sealed class Dataset
                 $"dataStart {start:yyyy-MM-ddTHH:mm:ssZ} is not before the data's as-of date {asOf:yyyy-MM-ddTHH:mm:ssZ}", "dataStart");
         }
         var customerFiles = TableReader.ResolveFiles(FindTable(mapping, mapping.Customers.Path, "customers", required: true)!);
-        var customers = CustomerReader.Read(customerFiles, mapping, asOf, report);
+        CustomerTable customers;
+        using (Monitoring.ProgressReporter.Current.Start("reading customers"))
+        {
+            customers = CustomerReader.Read(customerFiles, mapping, asOf, report);
+        }
         var outcomePath = FindTable(mapping, mapping.Outcomes.Path, "outcomes", required: false);
         var outcomeFiles = outcomePath is null ? [] : TableReader.ResolveFiles(outcomePath);
         var outcomes = outcomePath is null ? null : OutcomeReader.Read(outcomeFiles, mapping, customers, asOf, report);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using JourneyML.Core.Data;
 
@@ -61,6 +62,9 @@ public static class BehaviourFeatures
 
         var accumulators = new List<EventAccumulator>();
         int done = 0;
+        // A first pass over the export counts as it goes; later passes (the backtest's, the survival model's) know the total.
+        using var shown = Monitoring.ProgressReporter.Current.Start(string.Create(CultureInfo.InvariantCulture, $"building features as of {asOf:yyyy-MM-dd}"),
+            dataset.Events.EventsByKind?.Values.Sum(), "events");
         ParallelReads.For(dataset.Events.PartitionCount,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
             () => new EventAccumulator(customers.Count),
@@ -70,8 +74,14 @@ public static class BehaviourFeatures
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     accumulator.Add(batch, window);
+                    shown.Add(batch.Count);
                 }
-                progress?.Report((double)Interlocked.Increment(ref done) / dataset.Events.PartitionCount);
+                int partitions = Interlocked.Increment(ref done);
+                progress?.Report((double)partitions / dataset.Events.PartitionCount);
+                if (shown.Total is null && dataset.Events.PartitionCount > 1)
+                {
+                    shown.SetFraction((double)partitions / dataset.Events.PartitionCount);
+                }
                 return accumulator;
             },
             accumulator =>

@@ -83,6 +83,7 @@ public sealed class EventTimeline
     private static Part[] ReadPartitions(Dataset dataset, bool withChannels, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         var parts = new Part[dataset.Events.PartitionCount];
+        using var shown = Monitoring.ProgressReporter.Current.Start("reading and grouping events", dataset.Events.EventsByKind?.Values.Sum(), "events");
         ParallelReads.For(parts.Length, Options(maxDegreeOfParallelism, cancellationToken), p =>
         {
             var part = new Part();
@@ -90,6 +91,7 @@ public sealed class EventTimeline
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 part.Add(batch, withChannels);
+                shown.Add(batch.Count);
             }
             parts[p] = part;
         });

@@ -120,6 +120,8 @@ public sealed class PhaseTimings
     {
         private readonly double _start = owner.Now;
         private readonly double _cpu = Cpu();
+        // Every measured phase is what a progress display names while it runs (nested ones under their parent).
+        private readonly Monitoring.ProgressStep _shown = Monitoring.ProgressReporter.Current.Start(name.Split(Separator)[^1]);
         private bool _done;
 
         public void Dispose()
@@ -129,6 +131,7 @@ public sealed class PhaseTimings
                 return;
             }
             _done = true;
+            _shown.Dispose();
             owner.Add(new PhaseTime(name, _start, owner.Now - _start, Cpu() - _cpu));
         }
     }

@@ -85,9 +85,12 @@ public static class Scorer
         int blocks = (int)(((long)rows.Length + block - 1) / block);
         // One live customer stays on the calling thread; a live batch call and every batch run use every core.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = path == ScoringPath.Live && blocks == 1 ? 1 : Environment.ProcessorCount };
+        // A batch run shows its count; a live request (the API) never reports progress.
+        using var shown = path == ScoringPath.Batch ? Monitoring.ProgressReporter.Current.Start($"scoring {model.Info.Task}", rows.Length, "customers") : null;
         Parallel.For(0, blocks, parallel, b =>
         {
             var slice = rows.AsSpan(b * block, Math.Min(block, rows.Length - b * block)).ToArray();
+            shown?.Add(slice.Length);
             var (probabilities, contributions) = path == ScoringPath.Batch
                 ? model.PredictWithContributions(table, slice)
                 : model.PredictRows(table, slice);

@@ -55,9 +55,11 @@ public static class StageHistory
         var stageAt = new short[dates.Count][];
         // Where each customer is and since when: a stage's stay rules and minimum stay read it.
         var entered = new DateTime[n];
+        using var shown = Monitoring.ProgressReporter.Current.Start("stage timelines", dates.Count, "dates");
         for (int step = 0; step < dates.Count; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            shown.Add(1);
             var table = rolling.Advance(dates[step], cancellationToken);
             var rowCustomer = new int[table.RowCount];
             for (int r = 0, c = 0; c < n; c++)
