@@ -17,6 +17,6 @@ internal static class TerminalProgress
 
     private sealed class Fraction(ProgressStep step) : IProgress<(string Step, double Fraction)>
     {
-        public void Report((string Step, double Fraction) value) => step.SetFraction(value.Fraction);
+        public void Report((string Step, double Fraction) value) => step.SetFraction(value.Fraction, steady: false);
     }
 }

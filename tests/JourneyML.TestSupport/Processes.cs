@@ -79,15 +79,22 @@ public static class JourneyCli
     /// <summary>Runs journeyml-tools from the repository root.</summary>
     public static ProcessResult Tools(params string[] args) => RunProgramIn(ToolsProgram, Repo.Root, args);
 
+    /// <summary>Runs journeyml from the repository root with these environment variables set (JOURNEYML_PROGRESS, say).</summary>
+    public static ProcessResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgramIn(Product, Repo.Root, environment, args);
+
     /// <param name="program"><see cref="Product"/> or <see cref="ToolsProgram"/>.</param>
-    public static ProcessResult RunProgramIn(string program, string workingDirectory, params string[] args)
+    public static ProcessResult RunProgramIn(string program, string workingDirectory, params string[] args) =>
+        RunProgramIn(program, workingDirectory, null, args);
+
+    private static ProcessResult RunProgramIn(string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var cli = System.IO.Path.Combine(AppContext.BaseDirectory, program + ".dll");
         if (!File.Exists(cli))
         {
             throw new InvalidOperationException($"{cli} not found: the test project must reference the project that builds {program}");
         }
-        return Processes.Run("dotnet", [cli, .. args], workingDirectory).Finished(program + " " + string.Join(' ', args));
+        return Processes.Run("dotnet", [cli, .. args], workingDirectory, environment).Finished(program + " " + string.Join(' ', args));
     }
 
     /// <summary>A scratch copy of what the README's commands need: the sample data, and a marker that makes the folder the CLI's repository root (so models/ and out/ land here).</summary>

@@ -201,7 +201,7 @@ public sealed class ProgressReporter : IDisposable
             sb.Append(inv, $"{f:0%}, ");
         }
         sb.Append(Duration(ran));
-        if (!finished && step.Fraction is { } fraction && fraction is > 0.02 and < 1)
+        if (!finished && step.Steady && step.Fraction is { } fraction && fraction is > 0.02 and < 1)
         {
             sb.Append(", about ").Append(Duration(ran * ((1 - fraction) / fraction))).Append(" left");
         }
@@ -278,7 +278,15 @@ public sealed class ProgressStep : IDisposable
     public void SetTotal(long total) => Interlocked.Exchange(ref _total, total);
 
     /// <summary>Progress measured otherwise than by the count (partitions done, a generator's share): 0 to 1.</summary>
-    public void SetFraction(double fraction) => Volatile.Write(ref _fraction, fraction);
+    /// <param name="steady">Whether the fraction grows steadily with time, so a time left may be told from it; a run's milestones (training's) do not.</param>
+    public void SetFraction(double fraction, bool steady = true)
+    {
+        Steady = steady;
+        Volatile.Write(ref _fraction, fraction);
+    }
+
+    /// <summary>Whether a time left may be estimated from <see cref="Fraction"/>.</summary>
+    public bool Steady { get; private set; } = true;
 
     public void Dispose()
     {

@@ -55,6 +55,6 @@ internal sealed class BenchTrainCommand : Command
     }
 
     /// <summary>The 1, 5 and 15-minute load averages (Linux), or "n/a".</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
