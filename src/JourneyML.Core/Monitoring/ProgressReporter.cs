@@ -212,9 +212,12 @@ public sealed class ProgressReporter : IDisposable
         return sb.ToString();
     }
 
-    private static string Duration(TimeSpan span) => span.TotalSeconds < 90
-        ? span.TotalSeconds.ToString(span.TotalSeconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s"
-        : span.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + " min";
+    private static string Duration(TimeSpan span) => span.TotalSeconds switch
+    {
+        < 90 => span.TotalSeconds.ToString(span.TotalSeconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s",
+        < 600 => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes} min {span.Seconds:00} s"),
+        _ => span.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + " min",
+    };
 
     public void Dispose()
     {
