@@ -48,6 +48,11 @@ public sealed class FeatureReuseCommandTests
         Succeeds(JourneyCli.Run("features", "--data", data, "--out", table));
         var registry = Path.Combine(dir, "models");
 
+        // A table features wrote and a user's own table are two different inputs: giving both is an argument mistake.
+        var both = JourneyCli.Run("score", "--data", data, "--registry", registry, "--features", table, "--feature-table", table);
+        Assert.Equal(ExitCodes.InvalidArguments, both.ExitCode);
+        Assert.Contains("give one of them", both.Error);
+
         var horizon = JourneyCli.Run("train", "--data", data, "--registry", registry, "--features", table, "--horizon", "30");
         Refused(horizon, "features.csv", "horizon 90 days, this run's is 30", "as of 2026-04-02, this run is as of 2026-06-01");
 
