@@ -139,3 +139,39 @@ public sealed record AccountsModel(Snapshot Latest, IReadOnlyList<(int Rank, Acc
         return new AccountsModel(view.Latest, rows, count, ranked.Count, page, PageSize, search, bandCut);
     }
 }
+
+/// <summary>One customer of a map's list, with the latest snapshot's row when the snapshot has them.</summary>
+public sealed record JourneyMemberRow(JourneyML.Core.Journeys.JourneyMember Member, CustomerRow? Latest);
+
+/// <summary>What the journey map page shows: the map for the pickers' window, segment and account, its picture, and the customers of what was clicked.</summary>
+public sealed record JourneyMapModel(
+    JourneyMapRequest Request,
+    JourneyML.Core.Journeys.JourneyMap Map,
+    JourneyML.Core.Journeys.JourneyFlowLayout Layout,
+    IReadOnlyList<(int Id, string Name)> Segments,
+    IReadOnlyList<JourneyMemberRow> Members,
+    int MembersMatching,
+    double BandCut)
+{
+    public DateTime From => Map.From;
+    public DateTime To => Map.To;
+    public int Pages => Math.Max(1, (MembersMatching + JourneyMapRequest.PageSize - 1) / JourneyMapRequest.PageSize);
+    public int MaxNow { get; } = Math.Max(1, Map.Stages.Count == 0 ? 1 : Map.Stages.Max(s => s.CustomersNow));
+
+    /// <summary>The shade of a stage's box: darker for more customers in it now.</summary>
+    public string Shade(JourneyML.Core.Journeys.StageMetrics s) => (0.15 + 0.55 * s.CustomersNow / MaxNow).ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    /// <summary>The page of the clicked list, each customer with their latest snapshot row.</summary>
+    public static JourneyMapModel Of(JourneyMapRequest request, JourneyML.Core.Journeys.JourneyMembers members, SnapshotView? view,
+        IReadOnlyList<(int Id, string Name)> segments, double bandCut)
+    {
+        IReadOnlyList<JourneyML.Core.Journeys.JourneyMember> list = request.Stage is { } stage
+            ? request.Who == "stuck" ? members.Stuck(stage) : members.InStage(stage)
+            : request.MoveFrom is { } from && request.MoveTo is { } to ? members.TookMove(from, to) : [];
+        var page = list.Skip((request.Page - 1) * JourneyMapRequest.PageSize).Take(JourneyMapRequest.PageSize)
+            .Select(m => new JourneyMemberRow(m, view is not null && view.TryFind(m.CustomerId, out int row) ? CustomerRow.From(view, row) : null)).ToList();
+        return new JourneyMapModel(request, members.Map, JourneyML.Core.Journeys.JourneyFlowLayout.Of(members.Map), segments, page, list.Count, bandCut);
+    }
+}

@@ -31,6 +31,7 @@ public static class WorkspaceEndpoints
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddSingleton<WorkspaceText>();
         services.AddSingleton<EventNames>();
+        services.AddSingleton<WorkspaceJourneyMaps>();
         return services;
     }
 
@@ -58,6 +59,7 @@ public static class WorkspaceEndpoints
         pages.MapGet("/accounts/{id}", Account);
         pages.MapGet("/segments", Segments);
         pages.MapGet("/segments/{id:int}/export", SegmentExport).RequireRateLimiting(RateLimits.Exports);
+        pages.MapGet("/journey-map", JourneyMap).RequireRateLimiting(RateLimits.JourneyMaps);
         return group;
     }
 
@@ -173,6 +175,59 @@ public static class WorkspaceEndpoints
             return Message(ui, 400, ui["error.badRequest"], ui["error.badExport"]);
         }
         return SegmentApi.Members(id, snapshots, context, format: "csv", layout: layout, excel: context.Request.Query["excel"] == "true").Result;
+    }
+
+    /// <summary>
+    /// The journey map for the pickers' window, segment and account (built by the API's journey run, kept for the clicks
+    /// that follow), and the customers of the stage or move clicked.
+    /// </summary>
+    internal static async Task<IResult> JourneyMap(HttpContext context, ModelHost models, SnapshotHost snapshots, WorkspaceJourneyMaps maps)
+    {
+        var ui = UiFor(context);
+        var request = JourneyMapRequest.Parse(context.Request.Query);
+        var champion = models.Current;
+        if (request.Segment is { } asked && champion is not null && !champion.Models.Segmentation.SegmentIds.Contains(asked))
+        {
+            request = request with { Segment = null, Problems = [.. request.Problems, ("segment", asked.ToString(System.Globalization.CultureInfo.InvariantCulture))] };
+        }
+        var key = new WorkspaceJourneyMaps.Key(request.From, request.To, request.Segment, request.Account, champion?.ModelVersion, snapshots.Current?.Latest.AsOf);
+        Core.Journeys.JourneyMembers? members;
+        try
+        {
+            members = await maps.GetAsync(key, context.RequestAborted);
+        }
+        catch (NotFoundException e)
+        {
+            return Message(ui, 404, ui["error.notFound"], e.Subject == "account" ? ui.F("journey.noAccount", request.Account) : ui["journey.unknownSegment"]);
+        }
+        catch (NotReadyException)
+        {
+            return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
+        }
+        catch (Exception e) when (e is Core.Data.DataFileException or Core.Data.DataValidationException)
+        {
+            return Message(ui, 503, ui["journey.noData.title"], ui["journey.noData"]);
+        }
+        if (members is null)
+        {
+            RateLimits.RetryAfter(context.Response, maps.RetryAfter);
+            return Message(ui, 503, ui["journey.busy.title"], ui["journey.busy"]);
+        }
+        var names = members.Map.Stages.Select(s => s.Stage).ToHashSet(StringComparer.Ordinal);
+        var problems = request.Problems.ToList();
+        foreach (var (field, stage) in new[] { ("stage", request.Stage), ("moveFrom", request.MoveFrom), ("moveTo", request.MoveTo) })
+        {
+            if (stage is not null && !names.Contains(stage))
+            {
+                problems.Add((field, stage));
+            }
+        }
+        // With a problem the map is shown without a list: never a list of something other than what was asked.
+        request = problems.Count > 0 ? request with { Problems = problems, Stage = null, MoveFrom = null, MoveTo = null } : request;
+        var segmentation = champion?.Models.Segmentation;
+        List<(int Id, string Name)> segments = segmentation is null ? [] : [.. segmentation.SegmentIds.Select((id, i) => (id, segmentation.SegmentNames[i]))];
+        var model = JourneyMapModel.Of(request, members, snapshots.Current, segments, snapshots.Rules.ChurnRiskThreshold);
+        return new RazorComponentResult<JourneyMapPage>(new { Ui = ui, Model = model }) { StatusCode = problems.Count > 0 ? 400 : 200 };
     }
 
     internal static IResult LoginForm(HttpContext context, string? @return = null) => Login(context, @return, failed: false, 200);
