@@ -38,6 +38,8 @@ public sealed record CustomerModel(
     double BandCut)
 {
     public Snapshot Latest => View.Latest;
+    /// <summary>The survival curve the API's customer endpoint answers (paying customers, when the version has a survival model).</summary>
+    public Customers.TimeToChurnResponse? TimeToChurn { get; init; }
     public IReadOnlyList<string> Factors => Row.Factors.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static CustomerModel Of(SnapshotView view, int row, double bandCut, EventNames names)
@@ -49,7 +51,10 @@ public sealed record CustomerModel(
             .Select(a => new Activity(a.EventType, names.Of(a.EventType), a.Days, s.FeatureValues[a.Feature][row])).ToList();
         double? days = s.StageDays is { } d && !float.IsNaN(d[row]) ? d[row] : null;
         var account = s.AccountIds[row] is { Length: > 0 } id ? AccountRollup.Of(view, id) : null;
-        return new CustomerModel(view, CustomerRow.From(view, row), s.Roles?[row], days, history, Spans(history), activity, account, bandCut);
+        return new CustomerModel(view, CustomerRow.From(view, row), s.Roles?[row], days, history, Spans(history), activity, account, bandCut)
+        {
+            TimeToChurn = Customers.TimeToChurnResponse.Of(s, row),
+        };
     }
 
     /// <summary>Consecutive snapshots in the same stage as one stretch, oldest first.</summary>
@@ -116,8 +121,62 @@ public sealed record RiskChart(IReadOnlyList<(DateTime AsOf, double Value)> Poin
     }
 }
 
-/// <summary>What the segments page shows: the API's segment list, and the snapshot its sizes come from.</summary>
-public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf);
+/// <summary>What the segments page shows: the API's segment list, the snapshot its sizes come from, and the sizes in each snapshot of the history.</summary>
+public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf)
+{
+    public IReadOnlyList<SegmentSizes> History { get; init; } = [];
+
+    /// <summary>The sizes chart; null with fewer than two snapshots (one point is no line).</summary>
+    public SegmentSizeChart? Chart => History.Count >= 2 ? new SegmentSizeChart(History, [.. List.Segments.Select(s => s.Id)]) : null;
+}
+
+/// <summary>
+/// Segment sizes over the snapshots as an inline SVG: one line per segment of the served model, x by snapshot date, y
+/// by members from zero. Each line is named at its end (its segment id), so colour is never the only key.
+/// </summary>
+public sealed record SegmentSizeChart(IReadOnlyList<SegmentSizes> History, IReadOnlyList<int> Segments)
+{
+    public const int Width = 680, Height = 240, Left = 56, Right = 40, Top = 12, Bottom = 32;
+
+    /// <summary>The top of the y axis: the largest size, rounded up to a readable step.</summary>
+    public int Max { get; } = Nice(History.SelectMany(h => h.Segments.Values).Select(v => v.Members).DefaultIfEmpty(1).Max());
+
+    public int SizeOf(SegmentSizes h, int segment) => h.Segments.TryGetValue(segment, out var size) ? size.Members : 0;
+
+    public double X(DateTime when)
+    {
+        double from = History[0].AsOf.Ticks, to = History[^1].AsOf.Ticks;
+        return Left + (to == from ? 0.5 : (when.Ticks - from) / (to - from)) * (Width - Left - Right);
+    }
+
+    public double Y(int members) => Top + (1 - members / (double)Max) * (Height - Top - Bottom);
+
+    public string Points(int segment) => string.Join(' ', History.Select(h => string.Create(CultureInfo.InvariantCulture, $"{X(h.AsOf):0.#},{Y(SizeOf(h, segment)):0.#}")));
+
+    public IEnumerable<int> Ticks => Enumerable.Range(0, 5).Select(i => Max * i / 4);
+
+    private static int Nice(int max)
+    {
+        double step = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(1, max))));
+        foreach (var m in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            if (m * step >= max)
+            {
+                return (int)Math.Max(4, m * step);
+            }
+        }
+        return max;
+    }
+}
+
+/// <summary>What a segment's page shows: its profile (the API's), a page of its members (the API's list), and its size in each snapshot.</summary>
+public sealed record SegmentModel(Segments.SegmentDetail Detail, Segments.SegmentMembers Members, int Page, IReadOnlyList<SegmentSizes> History, double BandCut)
+{
+    public const int PageSize = 50;
+    public int Pages => Math.Max(1, (Members.Total + PageSize - 1) / PageSize);
+    public int First => Members.Returned == 0 ? 0 : (Page - 1) * PageSize + 1;
+    public int Last => (Page - 1) * PageSize + Members.Returned;
+}
 
 /// <summary>What the accounts page shows: a page of the accounts ranked by churn risk, each rolled up.</summary>
 public sealed record AccountsModel(Snapshot Latest, IReadOnlyList<(int Rank, AccountRollup Rollup)> Rows, int Matching, int Total, int Page, int Size, string? Search, double BandCut)
@@ -174,4 +233,24 @@ public sealed record JourneyMapModel(
             .Select(m => new JourneyMemberRow(m, view is not null && view.TryFind(m.CustomerId, out int row) ? CustomerRow.From(view, row) : null)).ToList();
         return new JourneyMapModel(request, members.Map, JourneyML.Core.Journeys.JourneyFlowLayout.Of(members.Map), segments, page, list.Count, bandCut);
     }
+}
+
+/// <summary>
+/// A customer's time to churn as an inline SVG: the probability of having churned within 0 ... 180 days after the
+/// snapshot, the model's 30-day points joined by straight lines (as the curve is read between them).
+/// </summary>
+public sealed record SurvivalChart(IReadOnlyList<Customers.SurvivalPointResponse> Curve)
+{
+    public const int Width = 520, Height = 220, Left = 48, Right = 16, Top = 12, Bottom = 32;
+
+    public static double X(int days) => Left + days / (double)JourneyML.Core.Survival.SurvivalCurve.Days[^1] * (Width - Left - Right);
+
+    public static double Y(double value) => Top + (1 - Math.Clamp(value, 0, 1)) * (Height - Top - Bottom);
+
+    /// <summary>From day 0 (nobody churned yet) through each point of the curve.</summary>
+    public string PolylinePoints => string.Join(' ', Curve.Select(p => (p.Days, p.ChurnRisk)).Prepend((0, 0.0))
+        .Select(p => string.Create(CultureInfo.InvariantCulture, $"{X(p.Item1):0.#},{Y(p.Item2):0.#}")));
+
+    /// <summary>The points a CS lead plans by: 30, 60, 90 and 180 days.</summary>
+    public IEnumerable<Customers.SurvivalPointResponse> Reported => Curve.Where(p => JourneyML.Core.Survival.SurvivalCurve.ReportedDays.Contains(p.Days));
 }

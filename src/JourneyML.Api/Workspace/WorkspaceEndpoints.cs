@@ -58,6 +58,7 @@ public static class WorkspaceEndpoints
         pages.MapGet("/accounts", Accounts);
         pages.MapGet("/accounts/{id}", Account);
         pages.MapGet("/segments", Segments);
+        pages.MapGet("/segments/{id:int}", Segment);
         pages.MapGet("/segments/{id:int}/export", SegmentExport).RequireRateLimiting(RateLimits.Exports);
         pages.MapGet("/journey-map", JourneyMap).RequireRateLimiting(RateLimits.JourneyMaps);
         return group;
@@ -100,7 +101,8 @@ public static class WorkspaceEndpoints
         return CsvAnswer.File(view.Latest, rows, layout.Length == 0 ? null : layout, excel == "true", "churn-risk");
     }
 
-    internal static IResult Customer(string id, HttpContext context, SnapshotHost snapshots, EventNames events)
+    internal static IResult Customer(string id, HttpContext context, SnapshotHost snapshots, EventNames events, ModelHost models,
+        Microsoft.Extensions.Options.IOptions<ServingOptions> options)
     {
         var ui = UiFor(context);
         if (snapshots.Current is not { } view)
@@ -112,7 +114,8 @@ public static class WorkspaceEndpoints
             return Message(ui, 404, ui["error.notFound"], ui["customer.unknown"]);
         }
         var model = CustomerModel.Of(view, row, snapshots.Rules.ChurnRiskThreshold, events);
-        return new RazorComponentResult<CustomerPage>(new { Ui = ui, Model = model });
+        var whatIf = CustomerWhatIf.For(view, row, context.Request.Query, models, options);
+        return new RazorComponentResult<CustomerPage>(new { Ui = ui, Model = model, WhatIf = whatIf }) { StatusCode = whatIf?.Problems.Count > 0 ? 400 : 200 };
     }
 
     internal static IResult Accounts(HttpContext context, SnapshotHost snapshots, string? q = null, string? page = null)
@@ -158,7 +161,43 @@ public static class WorkspaceEndpoints
             return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
         }
         var list = SegmentApi.List(models, snapshots).Value!;
-        return new RazorComponentResult<SegmentsPage>(new { Ui = ui, Model = new SegmentsModel(list, snapshots.Current?.Latest.AsOf) });
+        var model = new SegmentsModel(list, snapshots.Current?.Latest.AsOf) { History = snapshots.Current?.SegmentHistory ?? [] };
+        return new RazorComponentResult<SegmentsPage>(new { Ui = ui, Model = model });
+    }
+
+    /// <summary>One segment: the API's profile, a page of the API's member list, its size over the snapshots, and the exports.</summary>
+    internal static IResult Segment(int id, HttpContext context, ModelHost models, SnapshotHost snapshots, string? page = null)
+    {
+        var ui = UiFor(context);
+        if (models.Current is null)
+        {
+            return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
+        }
+        if (snapshots.Current is not { } view)
+        {
+            return NoSnapshot(ui);
+        }
+        if (SegmentApi.Get(id, models, snapshots).Result is not Ok<Segments.SegmentDetail> { Value: { } detail })
+        {
+            return Message(ui, 404, ui["error.notFound"], ui.F("segment.unknown", id));
+        }
+        int number = 1;
+        if (page is not null && (!int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) || number < 1))
+        {
+            return Message(ui, 400, ui["error.badRequest"], ui.F("risk.problem", "page", page));
+        }
+        Segments.SegmentMembers members;
+        try
+        {
+            members = ((Ok<Segments.SegmentMembers>)SegmentApi.Members(id, snapshots, context, limit: SegmentModel.PageSize,
+                cursor: Cursor.Encode((number - 1) * SegmentModel.PageSize), format: "json").Result).Value!;
+        }
+        catch (Errors.RequestValidationException)
+        {
+            return Message(ui, 400, ui["error.badRequest"], ui.F("risk.problem", "page", page));
+        }
+        var model = new SegmentModel(detail, members, number, view.SegmentHistory, snapshots.Rules.ChurnRiskThreshold);
+        return new RazorComponentResult<SegmentPage>(new { Ui = ui, Model = model });
     }
 
     /// <summary>A segment's members as the API exports them (the same handler), for a campaign tool.</summary>
