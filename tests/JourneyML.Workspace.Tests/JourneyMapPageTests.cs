@@ -76,6 +76,22 @@ public sealed class JourneyMapPageTests(WorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Clicking_through_every_stage_and_move_of_a_built_map_is_never_turned_away()
+    {
+        // More clicks than the API's per-client allowance of maps built on demand (RateLimits:JourneyMapsPerWindow, 6):
+        // each reads the map already built.
+        var page = await fixture.PageAsync(fixture.Open, "en-US");
+        await page.GotoAsync("/journey-map");
+        var links = (await page.Locator("#stage-table a, #move-table a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))")).Take(12).ToList();
+        Assert.True(links.Count > 6, $"{links.Count} links");
+        foreach (var link in links)
+        {
+            var response = await page.GotoAsync(link);
+            Assert.True(response!.Status == 200, $"{link}: {response.Status}");
+        }
+    }
+
+    [Fact]
     public async Task The_window_and_segment_pickers_redraw_the_map_for_fewer_customers_and_keep_the_choice_in_every_link()
     {
         var page = await fixture.PageAsync(fixture.Open, "ja-JP");
@@ -110,5 +126,40 @@ public sealed class JourneyMapPageTests(WorkspaceFixture fixture)
         var unknown = await page.GotoAsync("/journey-map?account=NO-SUCH-ACCOUNT");
         Assert.Equal(404, unknown!.Status);
         await Expect(page.Locator("main")).ToContainTextAsync("NO-SUCH-ACCOUNT");
+    }
+
+    /// <summary>The default stage set under the names a Japanese team gives it (stages.json in the registry, as the README says).</summary>
+    private static readonly Dictionary<string, string> s_japaneseStages = new(StringComparer.Ordinal)
+    {
+        ["Awareness"] = "認知", ["Interest"] = "興味関心", ["MQL"] = "MQL", ["SQL"] = "SQL", ["Opportunity"] = "商談",
+        ["Customer-Onboarding"] = "導入", ["Adoption"] = "定着", ["Renewal/Expansion"] = "更新・拡大",
+        ["Churned"] = "解約", ["Dormant"] = "休眠", ["At-risk"] = "要注意",
+    };
+
+    [Fact]
+    public async Task Japanese_stage_names_from_the_registrys_stages_json_are_drawn_listed_and_linked_as_written()
+    {
+        // The fixture's registry, copied, with a stages.json naming the stages in Japanese: a second server over it.
+        var registry = Path.Combine(fixture.Root, "models-ja-stages");
+        foreach (var file in Directory.EnumerateFiles(fixture.Registry, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(registry, Path.GetRelativePath(fixture.Registry, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var json = s_japaneseStages.Aggregate(Core.Stages.StageModel.DefaultJson, (text, kv) => text.Replace($"\"name\": \"{kv.Key}\"", $"\"name\": \"{kv.Value}\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(registry, Core.Stages.StageModel.DefaultFileName), json);
+        var server = fixture.Start(new Dictionary<string, string?> { ["Registry:Path"] = registry });
+        var page = await fixture.PageAsync(server, "ja-JP");
+        await page.GotoAsync("/journey-map");
+        var names = (await page.Locator("svg.flow a.stage text.name").AllTextContentsAsync()).Select(n => n.Trim()).ToList();
+        Assert.Contains("認知", names);
+        Assert.All(names, n => Assert.Contains(n, s_japaneseStages.Values));
+        await Expect(page.Locator("#stage-table")).ToContainTextAsync("導入");
+        // The name goes into the link and comes back as written.
+        await page.Locator("svg.flow a.stage", new() { HasText = "認知" }).ClickAsync();
+        await Expect(page.Locator("#members")).ToHaveTextAsync("認知 に現在いる顧客");
+        Assert.Contains("stage=" + Uri.EscapeDataString("認知"), page.Url, StringComparison.OrdinalIgnoreCase);
+        await page.AssertAccessibleAsync();
     }
 }

@@ -15,6 +15,10 @@ public sealed class ScreenshotTests(WorkspaceFixture fixture)
         ("churn-risk-en.png", "en-US", "/"),
         ("customer-ja.png", "ja-JP", "/customers/{first}"),
         ("customer-en.png", "en-US", "/customers/{first}"),
+        ("journey-map-ja.png", "ja-JP", "/journey-map"),
+        ("journey-map-en.png", "en-US", "/journey-map"),
+        ("segments-ja.png", "ja-JP", "/segments"),
+        ("segments-en.png", "en-US", "/segments"),
     ];
 
     [Fact]
@@ -31,6 +35,12 @@ public sealed class ScreenshotTests(WorkspaceFixture fixture)
                 await page.GotoAsync("/");
                 var first = (await page.Locator("table.list tbody tr").First.Locator("td:nth-child(2) a").InnerTextAsync()).Trim();
                 await page.GotoAsync(path.Replace("{first}", first, StringComparison.Ordinal));
+                if (path == "/journey-map")
+                {
+                    // The map with a stage clicked: its customers listed under it.
+                    await page.Locator("svg.flow a.stage").First.ClickAsync();
+                    await page.Locator("#members").WaitForAsync();
+                }
                 // The customer page whole (its chart and buying group are below the fold); the list as a screen shows it.
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, file), FullPage = path != "/" });
                 await page.Context.CloseAsync();

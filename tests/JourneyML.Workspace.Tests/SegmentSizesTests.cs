@@ -18,7 +18,7 @@ public sealed class SegmentSizesTests(WorkspaceFixture fixture)
         var page = await fixture.PageAsync(fixture.Open, locale);
         await page.GotoAsync("/segments");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading })).ToBeVisibleAsync();
-        var segments = await page.Locator("table.list").First.Locator("tbody tr").CountAsync();
+        var segments = await page.Locator("#segment-table").Locator("tbody tr").CountAsync();
         Assert.Equal(segments, await page.Locator("svg.sizes polyline").CountAsync());
         var rows = page.Locator("#sizes-table tbody tr");
         Assert.Equal(2, await rows.CountAsync()); // the fixture scored twice
@@ -36,7 +36,7 @@ public sealed class SegmentSizesTests(WorkspaceFixture fixture)
             Assert.Equal(171, sum);
         }
         // The latest row agrees with the members column above.
-        var firstSize = Digits((await page.Locator("table.list").First.Locator("tbody tr").First.Locator("td.num span").First.InnerTextAsync()));
+        var firstSize = Digits((await page.Locator("#segment-table").Locator("tbody tr").First.Locator("td.num span").First.InnerTextAsync()));
         Assert.Equal(firstSize, Digits(await rows.Nth(0).Locator("td.num").First.InnerTextAsync()));
         await page.AssertAccessibleAsync();
     }
@@ -48,7 +48,7 @@ public sealed class SegmentSizesTests(WorkspaceFixture fixture)
     {
         var page = await fixture.PageAsync(fixture.Open, locale);
         await page.GotoAsync("/segments");
-        var link = page.Locator("table.list").First.Locator("tbody th a").First;
+        var link = page.Locator("#segment-table").Locator("tbody th a").First;
         var name = (await link.InnerTextAsync()).Trim();
         await link.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/segments/[0-9]+$"));

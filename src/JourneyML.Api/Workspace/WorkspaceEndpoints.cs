@@ -60,7 +60,9 @@ public static class WorkspaceEndpoints
         pages.MapGet("/segments", Segments);
         pages.MapGet("/segments/{id:int}", Segment);
         pages.MapGet("/segments/{id:int}/export", SegmentExport).RequireRateLimiting(RateLimits.Exports);
-        pages.MapGet("/journey-map", JourneyMap).RequireRateLimiting(RateLimits.JourneyMaps);
+        // Not under the per-client map limit: most of this page's requests are clicks on a map already built (kept by
+        // WorkspaceJourneyMaps); the builds themselves wait in the API's bounded queue (503 with Retry-After when full).
+        pages.MapGet("/journey-map", JourneyMap);
         return group;
     }
 
