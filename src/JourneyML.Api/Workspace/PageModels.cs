@@ -138,8 +138,13 @@ public sealed record SegmentSizeChart(IReadOnlyList<SegmentSizes> History, IRead
 {
     public const int Width = 680, Height = 240, Left = 56, Right = 40, Top = 12, Bottom = 32;
 
-    /// <summary>The top of the y axis: the largest size, rounded up to a readable step.</summary>
-    public int Max { get; } = Nice(History.SelectMany(h => h.Segments.Values).Select(v => v.Members).DefaultIfEmpty(1).Max());
+    /// <summary>The y axis' step: 1, 2 or 5 times a power of ten, at most five steps up to the largest size.</summary>
+    public int Step { get; } = NiceStep(Largest(History));
+
+    /// <summary>The top of the y axis: the largest size, rounded up to a whole step.</summary>
+    public int Max => (Largest(History) + Step - 1) / Step * Step;
+
+    private static int Largest(IReadOnlyList<SegmentSizes> history) => Math.Max(1, history.SelectMany(h => h.Segments.Values).Select(v => v.Members).DefaultIfEmpty(1).Max());
 
     public int SizeOf(SegmentSizes h, int segment) => h.Segments.TryGetValue(segment, out var size) ? size.Members : 0;
 
@@ -153,19 +158,37 @@ public sealed record SegmentSizeChart(IReadOnlyList<SegmentSizes> History, IRead
 
     public string Points(int segment) => string.Join(' ', History.Select(h => string.Create(CultureInfo.InvariantCulture, $"{X(h.AsOf):0.#},{Y(SizeOf(h, segment)):0.#}")));
 
-    public IEnumerable<int> Ticks => Enumerable.Range(0, 5).Select(i => Max * i / 4);
+    /// <summary>The y axis' ticks: 0 to <see cref="Max"/> in <see cref="Step"/>s.</summary>
+    public IEnumerable<int> Ticks => Enumerable.Range(0, Max / Step + 1).Select(i => i * Step);
 
-    private static int Nice(int max)
+    /// <summary>
+    /// Where each line's name goes at the right end: at its last point, pushed apart to at least 12 px from the one above,
+    /// so segments of about the same size stay readable.
+    /// </summary>
+    public IReadOnlyDictionary<int, double> LabelY()
     {
-        double step = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(1, max))));
-        foreach (var m in new[] { 1, 2, 2.5, 5, 10 })
+        var labels = new Dictionary<int, double>();
+        double last = double.NegativeInfinity;
+        foreach (var segment in Segments.OrderBy(s => Y(SizeOf(History[^1], s))).ThenBy(s => s))
         {
-            if (m * step >= max)
+            last = Math.Max(Y(SizeOf(History[^1], segment)) + 4, last + 12);
+            labels[segment] = last;
+        }
+        return labels;
+    }
+
+    private static int NiceStep(int max)
+    {
+        double rough = Math.Max(1, max) / 5.0;
+        double power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        foreach (var m in new[] { 1, 2, 5, 10 })
+        {
+            if (m * power >= rough)
             {
-                return (int)Math.Max(4, m * step);
+                return Math.Max(1, (int)(m * power));
             }
         }
-        return max;
+        return (int)(10 * power);
     }
 }
 

@@ -55,7 +55,7 @@ public sealed class JourneyMembers(JourneyMap map, IReadOnlyDictionary<string, I
             DateTime? last = null;
             for (int i = 0; i < stays.Count; i++)
             {
-                if (stays[i].Stage == from && stays[i + 1 < stays.Count ? i + 1 : i].Stage == to && MovedInWindow(stays, i, map.From, map.To))
+                if (MovedInWindow(stays, i, map.From, map.To) && stays[i].Stage == from && stays[i + 1].Stage == to)
                 {
                     last = stays[i].LeftAt;
                 }
