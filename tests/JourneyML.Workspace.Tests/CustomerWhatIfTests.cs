@@ -67,6 +67,8 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
         Assert.True(moved < before, $"risk {before} -> {moved}");
         await Expect(result).ToContainTextAsync("tickets_30d");
         Assert.True(await page.Locator("#what-if-reasons li").CountAsync() >= 1);
+        // What the snapshot does not keep is named (the export's own attributes as written), so a "before" off the snapshot's risk is explained.
+        await Expect(page.Locator(".what-if-result .legend")).ToContainTextAsync("業種");
         // The form keeps what was typed.
         Assert.Equal("40", await page.Locator("#v2").InputValueAsync());
         await page.AssertAccessibleAsync();

@@ -14,7 +14,11 @@ namespace JourneyML.Api.Workspace;
 public sealed record WhatIfAsk(string Feature, string Value);
 
 /// <summary>A feature the what-if form offers: the model's feature, its description, and the customer's value in the latest snapshot.</summary>
-public sealed record WhatIfFeature(string Name, string Description, bool Categorical, string? Now);
+public sealed record WhatIfFeature(string Name, string Description, bool Categorical, string? Now)
+{
+    /// <summary>Whether the snapshot keeps this feature at all (numbers and role); plan, region and the export's own attributes it does not.</summary>
+    public bool Kept { get; init; } = true;
+}
 
 /// <summary>
 /// The customer page's what-if: the customer's row of the latest snapshot sent through the API's own what-if
@@ -34,7 +38,10 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
             return null;
         }
         var s = view.Latest;
-        var features = predictor.Schema.Select(f => new WhatIfFeature(f.Name, f.Description, FeatureRows.IsCategorical(f), Now(s, row, f))).ToList();
+        var features = predictor.Schema.Select(f => new WhatIfFeature(f.Name, f.Description, FeatureRows.IsCategorical(f), Now(s, row, f))
+        {
+            Kept = s.FeatureValues.ContainsKey(f.Name) || (f.Name == Core.Features.FeatureNames.Role && s.Roles is not null),
+        }).ToList();
         var asked = Enumerable.Range(1, Rows)
             .Select(i => new WhatIfAsk(query["f" + i.ToString(CultureInfo.InvariantCulture)].ToString().Trim(), query["v" + i.ToString(CultureInfo.InvariantCulture)].ToString().Trim()))
             .Where(a => a.Feature.Length > 0).ToList();
@@ -111,6 +118,9 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
         return double.TryParse(normal, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? JsonSerializer.SerializeToElement(v) : null;
     }
 
-    /// <summary>Features the snapshot keeps no value of: missing in both answers.</summary>
-    public IEnumerable<string> NotInSnapshot => Features.Where(f => f.Now is null).Select(f => f.Name);
+    /// <summary>
+    /// Features the snapshot does not keep: missing in both answers, where the scoring run had them, so "before" can differ
+    /// from the snapshot's risk. (A feature the snapshot holds as empty was missing when it was scored too.)
+    /// </summary>
+    public IReadOnlyList<string> NotInSnapshot => [.. Features.Where(f => !f.Kept).Select(f => f.Name)];
 }
