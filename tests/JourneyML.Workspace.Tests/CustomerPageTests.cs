@@ -21,7 +21,7 @@ public sealed class CustomerPageTests(WorkspaceFixture fixture)
         await Expect(page.Locator("dl.facts").First).ToContainTextAsync("93 件中 1 位");
         // Two snapshots: the risk over time is drawn, as an image with a name.
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "直近 2 回のスナップショットの解約リスク" })).ToBeVisibleAsync();
-        Assert.Equal(2, await page.Locator("svg.chart circle").CountAsync());
+        Assert.Equal(2, await page.Locator("#over-time ~ svg.chart circle").CountAsync());
         await Expect(page.Locator("ol.timeline li").First).ToContainTextAsync("2026年6月1日");
         // Activity named with the export's own event names (journeyml.json: ログイン -> login).
         await Expect(page.Locator("#activity ~ table")).ToContainTextAsync("ログイン");

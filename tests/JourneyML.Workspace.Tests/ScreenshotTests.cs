@@ -13,8 +13,13 @@ public sealed class ScreenshotTests(WorkspaceFixture fixture)
     [
         ("churn-risk-ja.png", "ja-JP", "/"),
         ("churn-risk-en.png", "en-US", "/"),
-        ("customer-ja.png", "ja-JP", "/customers/{first}"),
-        ("customer-en.png", "en-US", "/customers/{first}"),
+        // The customer with a what-if tried: no tickets, logins back up.
+        ("customer-ja.png", "ja-JP", "/customers/{first}?f1=tickets_30d&v1=0&f2=logins_30d&v2=40"),
+        ("customer-en.png", "en-US", "/customers/{first}?f1=tickets_30d&v1=0&f2=logins_30d&v2=40"),
+        ("journey-map-ja.png", "ja-JP", "/journey-map"),
+        ("journey-map-en.png", "en-US", "/journey-map"),
+        ("segments-ja.png", "ja-JP", "/segments"),
+        ("segments-en.png", "en-US", "/segments"),
     ];
 
     [Fact]
@@ -31,6 +36,14 @@ public sealed class ScreenshotTests(WorkspaceFixture fixture)
                 await page.GotoAsync("/");
                 var first = (await page.Locator("table.list tbody tr").First.Locator("td:nth-child(2) a").InnerTextAsync()).Trim();
                 await page.GotoAsync(path.Replace("{first}", first, StringComparison.Ordinal));
+                if (path == "/journey-map")
+                {
+                    // The map with a stage clicked: its customers listed under it.
+                    var busiest = await page.Locator("svg.flow a.stage text.figure").EvaluateAllAsync<int>(
+                        "figures => figures.map(f => parseInt(f.textContent.replace(/[^0-9]/g, ''))).reduce((best, n, i, all) => n > all[best] ? i : best, 0)");
+                    await page.Locator("svg.flow a.stage").Nth(busiest).ClickAsync();
+                    await page.Locator("#members").WaitForAsync();
+                }
                 // The customer page whole (its chart and buying group are below the fold); the list as a screen shows it.
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, file), FullPage = path != "/" });
                 await page.Context.CloseAsync();

@@ -15,15 +15,15 @@ public sealed class SegmentsPageTests(WorkspaceFixture fixture)
         var page = await fixture.PageAsync(fixture.Open, locale);
         await page.GotoAsync("/segments");
         await Expect(page.Locator("h1")).ToHaveTextAsync(title);
-        await Expect(page.Locator("table.list thead")).ToContainTextAsync(members);
-        var rows = page.Locator("table.list tbody tr");
+        await Expect(page.Locator("#segment-table thead")).ToContainTextAsync(members);
+        var rows = page.Locator("#segment-table tbody tr");
         Assert.True(await rows.CountAsync() >= 2);
         await page.AssertAccessibleAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => rows.First.GetByRole(AriaRole.Link, new() { Name = "HubSpot" }).ClickAsync());
         var lines = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Where(l => l.Length > 0).ToList();
         Assert.Contains("journeyml_customer_id", lines[0], StringComparison.Ordinal);
         // The paying members link to the churn-risk list filtered by the segment: the same number there.
-        var link = page.Locator("table.list tbody td.num a[href^='/?segment=']").First;
+        var link = page.Locator("#segment-table tbody td.num a[href^='/?segment=']").First;
         var paying = new string((await link.InnerTextAsync()).Where(char.IsDigit).ToArray());
         await link.ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("segment=[0-9]+"));

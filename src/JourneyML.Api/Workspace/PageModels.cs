@@ -38,6 +38,8 @@ public sealed record CustomerModel(
     double BandCut)
 {
     public Snapshot Latest => View.Latest;
+    /// <summary>The survival curve the API's customer endpoint answers (paying customers, when the version has a survival model).</summary>
+    public Customers.TimeToChurnResponse? TimeToChurn { get; init; }
     public IReadOnlyList<string> Factors => Row.Factors.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static CustomerModel Of(SnapshotView view, int row, double bandCut, EventNames names)
@@ -49,7 +51,10 @@ public sealed record CustomerModel(
             .Select(a => new Activity(a.EventType, names.Of(a.EventType), a.Days, s.FeatureValues[a.Feature][row])).ToList();
         double? days = s.StageDays is { } d && !float.IsNaN(d[row]) ? d[row] : null;
         var account = s.AccountIds[row] is { Length: > 0 } id ? AccountRollup.Of(view, id) : null;
-        return new CustomerModel(view, CustomerRow.From(view, row), s.Roles?[row], days, history, Spans(history), activity, account, bandCut);
+        return new CustomerModel(view, CustomerRow.From(view, row), s.Roles?[row], days, history, Spans(history), activity, account, bandCut)
+        {
+            TimeToChurn = Customers.TimeToChurnResponse.Of(s, row),
+        };
     }
 
     /// <summary>Consecutive snapshots in the same stage as one stretch, oldest first.</summary>
@@ -116,8 +121,85 @@ public sealed record RiskChart(IReadOnlyList<(DateTime AsOf, double Value)> Poin
     }
 }
 
-/// <summary>What the segments page shows: the API's segment list, and the snapshot its sizes come from.</summary>
-public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf);
+/// <summary>What the segments page shows: the API's segment list, the snapshot its sizes come from, and the sizes in each snapshot of the history.</summary>
+public sealed record SegmentsModel(Segments.SegmentList List, DateTime? SnapshotAsOf)
+{
+    public IReadOnlyList<SegmentSizes> History { get; init; } = [];
+
+    /// <summary>The sizes chart; null with fewer than two snapshots (one point is no line).</summary>
+    public SegmentSizeChart? Chart => History.Count >= 2 ? new SegmentSizeChart(History, [.. List.Segments.Select(s => s.Id)]) : null;
+}
+
+/// <summary>
+/// Segment sizes over the snapshots as an inline SVG: one line per segment of the served model, x by snapshot date, y
+/// by members from zero. Each line is named at its end (its segment id), so colour is never the only key.
+/// </summary>
+public sealed record SegmentSizeChart(IReadOnlyList<SegmentSizes> History, IReadOnlyList<int> Segments)
+{
+    public const int Width = 680, Height = 240, Left = 56, Right = 40, Top = 12, Bottom = 32;
+
+    /// <summary>The y axis' step: 1, 2 or 5 times a power of ten, at most five steps up to the largest size.</summary>
+    public int Step { get; } = NiceStep(Largest(History));
+
+    /// <summary>The top of the y axis: the largest size, rounded up to a whole step.</summary>
+    public int Max => (Largest(History) + Step - 1) / Step * Step;
+
+    private static int Largest(IReadOnlyList<SegmentSizes> history) => Math.Max(1, history.SelectMany(h => h.Segments.Values).Select(v => v.Members).DefaultIfEmpty(1).Max());
+
+    public int SizeOf(SegmentSizes h, int segment) => h.Segments.TryGetValue(segment, out var size) ? size.Members : 0;
+
+    public double X(DateTime when)
+    {
+        double from = History[0].AsOf.Ticks, to = History[^1].AsOf.Ticks;
+        return Left + (to == from ? 0.5 : (when.Ticks - from) / (to - from)) * (Width - Left - Right);
+    }
+
+    public double Y(int members) => Top + (1 - members / (double)Max) * (Height - Top - Bottom);
+
+    public string Points(int segment) => string.Join(' ', History.Select(h => string.Create(CultureInfo.InvariantCulture, $"{X(h.AsOf):0.#},{Y(SizeOf(h, segment)):0.#}")));
+
+    /// <summary>The y axis' ticks: 0 to <see cref="Max"/> in <see cref="Step"/>s.</summary>
+    public IEnumerable<int> Ticks => Enumerable.Range(0, Max / Step + 1).Select(i => i * Step);
+
+    /// <summary>
+    /// Where each line's name goes at the right end: at its last point, pushed apart to at least 12 px from the one above,
+    /// so segments of about the same size stay readable.
+    /// </summary>
+    public IReadOnlyDictionary<int, double> LabelY()
+    {
+        var labels = new Dictionary<int, double>();
+        double last = double.NegativeInfinity;
+        foreach (var segment in Segments.OrderBy(s => Y(SizeOf(History[^1], s))).ThenBy(s => s))
+        {
+            last = Math.Max(Y(SizeOf(History[^1], segment)) + 4, last + 12);
+            labels[segment] = last;
+        }
+        return labels;
+    }
+
+    private static int NiceStep(int max)
+    {
+        double rough = Math.Max(1, max) / 5.0;
+        double power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        foreach (var m in new[] { 1, 2, 5, 10 })
+        {
+            if (m * power >= rough)
+            {
+                return Math.Max(1, (int)(m * power));
+            }
+        }
+        return (int)(10 * power);
+    }
+}
+
+/// <summary>What a segment's page shows: its profile (the API's), a page of its members (the API's list), and its size in each snapshot.</summary>
+public sealed record SegmentModel(Segments.SegmentDetail Detail, Segments.SegmentMembers Members, int Page, IReadOnlyList<SegmentSizes> History, double BandCut)
+{
+    public const int PageSize = 50;
+    public int Pages => Math.Max(1, (Members.Total + PageSize - 1) / PageSize);
+    public int First => Members.Returned == 0 ? 0 : (Page - 1) * PageSize + 1;
+    public int Last => (Page - 1) * PageSize + Members.Returned;
+}
 
 /// <summary>What the accounts page shows: a page of the accounts ranked by churn risk, each rolled up.</summary>
 public sealed record AccountsModel(Snapshot Latest, IReadOnlyList<(int Rank, AccountRollup Rollup)> Rows, int Matching, int Total, int Page, int Size, string? Search, double BandCut)
@@ -138,4 +220,60 @@ public sealed record AccountsModel(Snapshot Latest, IReadOnlyList<(int Rank, Acc
         var rows = matching.Skip((page - 1) * PageSize).Take(PageSize).Select(i => (i + 1, AccountRollup.Of(view, ranked[i].AccountId))).ToList();
         return new AccountsModel(view.Latest, rows, count, ranked.Count, page, PageSize, search, bandCut);
     }
+}
+
+/// <summary>One customer of a map's list, with the latest snapshot's row when the snapshot has them.</summary>
+public sealed record JourneyMemberRow(JourneyML.Core.Journeys.JourneyMember Member, CustomerRow? Latest);
+
+/// <summary>What the journey map page shows: the map for the pickers' window, segment and account, its picture, and the customers of what was clicked.</summary>
+public sealed record JourneyMapModel(
+    JourneyMapRequest Request,
+    JourneyML.Core.Journeys.JourneyMap Map,
+    JourneyML.Core.Journeys.JourneyFlowLayout Layout,
+    IReadOnlyList<(int Id, string Name)> Segments,
+    IReadOnlyList<JourneyMemberRow> Members,
+    int MembersMatching,
+    double BandCut)
+{
+    public DateTime From => Map.From;
+    public DateTime To => Map.To;
+    public int Pages => Math.Max(1, (MembersMatching + JourneyMapRequest.PageSize - 1) / JourneyMapRequest.PageSize);
+    public int MaxNow { get; } = Math.Max(1, Map.Stages.Count == 0 ? 1 : Map.Stages.Max(s => s.CustomersNow));
+
+    /// <summary>The shade of a stage's box: darker for more customers in it now.</summary>
+    public string Shade(JourneyML.Core.Journeys.StageMetrics s) => (0.15 + 0.55 * s.CustomersNow / MaxNow).ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    /// <summary>The page of the clicked list, each customer with their latest snapshot row.</summary>
+    public static JourneyMapModel Of(JourneyMapRequest request, JourneyML.Core.Journeys.JourneyMembers members, SnapshotView? view,
+        IReadOnlyList<(int Id, string Name)> segments, double bandCut)
+    {
+        IReadOnlyList<JourneyML.Core.Journeys.JourneyMember> list = request.Stage is { } stage
+            ? request.Who == "stuck" ? members.Stuck(stage) : members.InStage(stage)
+            : request.MoveFrom is { } from && request.MoveTo is { } to ? members.TookMove(from, to) : [];
+        var page = list.Skip((request.Page - 1) * JourneyMapRequest.PageSize).Take(JourneyMapRequest.PageSize)
+            .Select(m => new JourneyMemberRow(m, view is not null && view.TryFind(m.CustomerId, out int row) ? CustomerRow.From(view, row) : null)).ToList();
+        return new JourneyMapModel(request, members.Map, JourneyML.Core.Journeys.JourneyFlowLayout.Of(members.Map), segments, page, list.Count, bandCut);
+    }
+}
+
+/// <summary>
+/// A customer's time to churn as an inline SVG: the probability of having churned within 0 ... 180 days after the
+/// snapshot, the model's 30-day points joined by straight lines (as the curve is read between them).
+/// </summary>
+public sealed record SurvivalChart(IReadOnlyList<Customers.SurvivalPointResponse> Curve)
+{
+    public const int Width = 520, Height = 220, Left = 48, Right = 16, Top = 12, Bottom = 32;
+
+    public static double X(int days) => Left + days / (double)JourneyML.Core.Survival.SurvivalCurve.Days[^1] * (Width - Left - Right);
+
+    public static double Y(double value) => Top + (1 - Math.Clamp(value, 0, 1)) * (Height - Top - Bottom);
+
+    /// <summary>From day 0 (nobody churned yet) through each point of the curve.</summary>
+    public string PolylinePoints => string.Join(' ', Curve.Select(p => (p.Days, p.ChurnRisk)).Prepend((0, 0.0))
+        .Select(p => string.Create(CultureInfo.InvariantCulture, $"{X(p.Item1):0.#},{Y(p.Item2):0.#}")));
+
+    /// <summary>The points a CS lead plans by: 30, 60, 90 and 180 days.</summary>
+    public IEnumerable<Customers.SurvivalPointResponse> Reported => Curve.Where(p => JourneyML.Core.Survival.SurvivalCurve.ReportedDays.Contains(p.Days));
 }

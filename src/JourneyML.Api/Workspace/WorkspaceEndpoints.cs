@@ -31,6 +31,7 @@ public static class WorkspaceEndpoints
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddSingleton<WorkspaceText>();
         services.AddSingleton<EventNames>();
+        services.AddSingleton<WorkspaceJourneyMaps>();
         return services;
     }
 
@@ -57,7 +58,11 @@ public static class WorkspaceEndpoints
         pages.MapGet("/accounts", Accounts);
         pages.MapGet("/accounts/{id}", Account);
         pages.MapGet("/segments", Segments);
+        pages.MapGet("/segments/{id:int}", Segment);
         pages.MapGet("/segments/{id:int}/export", SegmentExport).RequireRateLimiting(RateLimits.Exports);
+        // Not under the per-client map limit: most of this page's requests are clicks on a map already built (kept by
+        // WorkspaceJourneyMaps); the builds themselves wait in the API's bounded queue (503 with Retry-After when full).
+        pages.MapGet("/journey-map", JourneyMap);
         return group;
     }
 
@@ -98,7 +103,8 @@ public static class WorkspaceEndpoints
         return CsvAnswer.File(view.Latest, rows, layout.Length == 0 ? null : layout, excel == "true", "churn-risk");
     }
 
-    internal static IResult Customer(string id, HttpContext context, SnapshotHost snapshots, EventNames events)
+    internal static IResult Customer(string id, HttpContext context, SnapshotHost snapshots, EventNames events, ModelHost models,
+        Microsoft.Extensions.Options.IOptions<ServingOptions> options)
     {
         var ui = UiFor(context);
         if (snapshots.Current is not { } view)
@@ -110,7 +116,8 @@ public static class WorkspaceEndpoints
             return Message(ui, 404, ui["error.notFound"], ui["customer.unknown"]);
         }
         var model = CustomerModel.Of(view, row, snapshots.Rules.ChurnRiskThreshold, events);
-        return new RazorComponentResult<CustomerPage>(new { Ui = ui, Model = model });
+        var whatIf = CustomerWhatIf.For(view, row, context.Request.Query, models, options);
+        return new RazorComponentResult<CustomerPage>(new { Ui = ui, Model = model, WhatIf = whatIf }) { StatusCode = whatIf?.Problems.Count > 0 ? 400 : 200 };
     }
 
     internal static IResult Accounts(HttpContext context, SnapshotHost snapshots, string? q = null, string? page = null)
@@ -156,7 +163,43 @@ public static class WorkspaceEndpoints
             return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
         }
         var list = SegmentApi.List(models, snapshots).Value!;
-        return new RazorComponentResult<SegmentsPage>(new { Ui = ui, Model = new SegmentsModel(list, snapshots.Current?.Latest.AsOf) });
+        var model = new SegmentsModel(list, snapshots.Current?.Latest.AsOf) { History = snapshots.Current?.SegmentHistory ?? [] };
+        return new RazorComponentResult<SegmentsPage>(new { Ui = ui, Model = model });
+    }
+
+    /// <summary>One segment: the API's profile, a page of the API's member list, its size over the snapshots, and the exports.</summary>
+    internal static IResult Segment(int id, HttpContext context, ModelHost models, SnapshotHost snapshots, string? page = null)
+    {
+        var ui = UiFor(context);
+        if (models.Current is null)
+        {
+            return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
+        }
+        if (snapshots.Current is not { } view)
+        {
+            return NoSnapshot(ui);
+        }
+        if (SegmentApi.Get(id, models, snapshots).Result is not Ok<Segments.SegmentDetail> { Value: { } detail })
+        {
+            return Message(ui, 404, ui["error.notFound"], ui.F("segment.unknown", id));
+        }
+        int number = 1;
+        if (page is not null && (!int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) || number < 1))
+        {
+            return Message(ui, 400, ui["error.badRequest"], ui.F("risk.problem", "page", page));
+        }
+        Segments.SegmentMembers members;
+        try
+        {
+            members = ((Ok<Segments.SegmentMembers>)SegmentApi.Members(id, snapshots, context, limit: SegmentModel.PageSize,
+                cursor: Cursor.Encode((number - 1) * SegmentModel.PageSize), format: "json").Result).Value!;
+        }
+        catch (Errors.RequestValidationException)
+        {
+            return Message(ui, 400, ui["error.badRequest"], ui.F("risk.problem", "page", page));
+        }
+        var model = new SegmentModel(detail, members, number, view.SegmentHistory, snapshots.Rules.ChurnRiskThreshold);
+        return new RazorComponentResult<SegmentPage>(new { Ui = ui, Model = model });
     }
 
     /// <summary>A segment's members as the API exports them (the same handler), for a campaign tool.</summary>
@@ -173,6 +216,59 @@ public static class WorkspaceEndpoints
             return Message(ui, 400, ui["error.badRequest"], ui["error.badExport"]);
         }
         return SegmentApi.Members(id, snapshots, context, format: "csv", layout: layout, excel: context.Request.Query["excel"] == "true").Result;
+    }
+
+    /// <summary>
+    /// The journey map for the pickers' window, segment and account (built by the API's journey run, kept for the clicks
+    /// that follow), and the customers of the stage or move clicked.
+    /// </summary>
+    internal static async Task<IResult> JourneyMap(HttpContext context, ModelHost models, SnapshotHost snapshots, WorkspaceJourneyMaps maps)
+    {
+        var ui = UiFor(context);
+        var request = JourneyMapRequest.Parse(context.Request.Query);
+        var champion = models.Current;
+        if (request.Segment is { } asked && champion is not null && !champion.Models.Segmentation.SegmentIds.Contains(asked))
+        {
+            request = request with { Segment = null, Problems = [.. request.Problems, ("segment", asked.ToString(System.Globalization.CultureInfo.InvariantCulture))] };
+        }
+        var key = new WorkspaceJourneyMaps.Key(request.From, request.To, request.Segment, request.Account, champion?.ModelVersion, snapshots.Current?.Latest.AsOf);
+        Core.Journeys.JourneyMembers? members;
+        try
+        {
+            members = await maps.GetAsync(key, context.RequestAborted);
+        }
+        catch (NotFoundException e)
+        {
+            return Message(ui, 404, ui["error.notFound"], e.Subject == "account" ? ui.F("journey.noAccount", request.Account) : ui["journey.unknownSegment"]);
+        }
+        catch (NotReadyException)
+        {
+            return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
+        }
+        catch (Exception e) when (e is Core.Data.DataFileException or Core.Data.DataValidationException)
+        {
+            return Message(ui, 503, ui["journey.noData.title"], ui["journey.noData"]);
+        }
+        if (members is null)
+        {
+            RateLimits.RetryAfter(context.Response, maps.RetryAfter);
+            return Message(ui, 503, ui["journey.busy.title"], ui["journey.busy"]);
+        }
+        var names = members.Map.Stages.Select(s => s.Stage).ToHashSet(StringComparer.Ordinal);
+        var problems = request.Problems.ToList();
+        foreach (var (field, stage) in new[] { ("stage", request.Stage), ("moveFrom", request.MoveFrom), ("moveTo", request.MoveTo) })
+        {
+            if (stage is not null && !names.Contains(stage))
+            {
+                problems.Add((field, stage));
+            }
+        }
+        // With a problem the map is shown without a list: never a list of something other than what was asked.
+        request = problems.Count > 0 ? request with { Problems = problems, Stage = null, MoveFrom = null, MoveTo = null } : request;
+        var segmentation = champion?.Models.Segmentation;
+        List<(int Id, string Name)> segments = segmentation is null ? [] : [.. segmentation.SegmentIds.Select((id, i) => (id, segmentation.SegmentNames[i]))];
+        var model = JourneyMapModel.Of(request, members, snapshots.Current, segments, snapshots.Rules.ChurnRiskThreshold);
+        return new RazorComponentResult<JourneyMapPage>(new { Ui = ui, Model = model }) { StatusCode = problems.Count > 0 ? 400 : 200 };
     }
 
     internal static IResult LoginForm(HttpContext context, string? @return = null) => Login(context, @return, failed: false, 200);

@@ -14,7 +14,8 @@ namespace JourneyML.Core.Journeys;
 internal static class JourneyFlowHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private const int BoxWidth = 120, BoxHeight = 56, Gap = 30, Top = 120, OffTop = 330, LegendTop = 410, Height = 470;
+    private const int BoxWidth = JourneyFlowLayout.BoxWidth, BoxHeight = JourneyFlowLayout.BoxHeight, Gap = JourneyFlowLayout.Gap, Top = JourneyFlowLayout.Top,
+        LegendTop = 410, Height = 470;
 
     /// <summary>Deviating moves labelled with their count on the picture; the rest carry it in their title.</summary>
     internal const int DeviationsLabelled = 5;
@@ -23,10 +24,8 @@ internal static class JourneyFlowHtml
 
     public static string Render(JourneyMap map)
     {
-        // Stages nobody was in during the window are listed under the picture, not drawn.
-        var path = map.Stages.Where(s => s.OnPath && JourneyMapMarkdown.Drawn(s)).ToList();
-        var off = map.Stages.Where(s => !s.OnPath && JourneyMapMarkdown.Drawn(s)).ToList();
-        int width = Math.Max(Math.Max(path.Count, 1) * (BoxWidth + Gap) + Gap, 900);
+        var geometry = JourneyFlowLayout.Of(map);
+        int width = geometry.Width;
         var design = Design(map);
         var layout = new Layout(new Dictionary<string, (double, double)>(StringComparer.Ordinal), new StringBuilder());
         var svg = layout.Svg;
@@ -35,13 +34,9 @@ internal static class JourneyFlowHtml
             .Append("<desc id=\"flow-desc\">").Append(E(Description(map, design))).Append("</desc>");
         svg.Append("<defs>").Append(Marker("arrow", "#555")).Append(Marker("return", "#27ae60")).Append(Marker("back", "#c0392b")).Append(Marker("design", "#999")).Append("</defs>");
         int maxNow = Math.Max(1, map.Stages.Max(s => Math.Max(s.CustomersNow, 1)));
-        for (int i = 0; i < path.Count; i++)
+        foreach (var box in geometry.Boxes)
         {
-            Box(layout, path[i], Gap + i * (BoxWidth + Gap), Top, "#4a90d9", maxNow);
-        }
-        for (int i = 0; i < off.Count; i++)
-        {
-            Box(layout, off[i], Gap + i * (BoxWidth + Gap) * 1.5, OffTop, "#e67e22", maxNow);
+            Box(layout, box.Stage, box.X, box.Y, box.Stage.OnPath ? "#4a90d9" : "#e67e22", maxNow);
         }
         int maxMove = Math.Max(1, map.Transitions.Count == 0 ? 1 : map.Transitions.Max(t => t.Customers));
         HashSet<Transition> labelled = design is null ? [] : map.Transitions.Where(t => !design.Allows(t) && t.Kind != MoveKinds.Reactivation)
@@ -89,24 +84,6 @@ internal static class JourneyFlowHtml
         svg.Append(Inv, $"<text x=\"{x + BoxWidth / 2}\" y=\"{y + 40}\" text-anchor=\"middle\">{s.CustomersNow:N0} now</text></g>");
     }
 
-    /// <summary>The arc of a move from one box to another, and the point where its label goes.</summary>
-    private static (string D, double LabelX, double LabelY) Arc((double X, double Y) a, (double X, double Y) b, bool backward)
-    {
-        double x1 = a.X + BoxWidth / 2.0, x2 = b.X + BoxWidth / 2.0;
-        bool toOff = b.Y > Top, fromOff = a.Y > Top;
-        if (toOff || fromOff)
-        {
-            double y1 = fromOff ? a.Y : a.Y + BoxHeight, y2 = toOff ? b.Y : b.Y + BoxHeight;
-            return (string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{4:0}", x1, y1, (y1 + y2) / 2, x2, y2), (x1 + x2) / 2 + 6, (y1 + y2) / 2);
-        }
-        // Forward arcs above the row, backward arcs below it, higher for longer jumps.
-        double lift = 25 + 12 * Math.Abs(x2 - x1) / (BoxWidth + Gap);
-        double y = backward ? Top + BoxHeight : Top;
-        double control = backward ? y + lift : y - lift;
-        var d = string.Format(Inv, "M{0:0},{1:0} C{0:0},{2:0} {3:0},{2:0} {3:0},{1:0}", x1 + (backward ? -10 : 10), y, control, x2 + (backward ? 10 : -10));
-        return (d, (x1 + x2) / 2, backward ? y + 0.75 * lift + 12 : y - 0.75 * lift - 3);
-    }
-
     private static void Move(Layout layout, Transition t, int maxMove, DesignView? design, bool label)
     {
         if (!layout.Position.TryGetValue(t.From, out var a) || !layout.Position.TryGetValue(t.To, out var b))
@@ -118,7 +95,7 @@ internal static class JourneyFlowHtml
         bool returns = t.Kind is MoveKinds.Reactivation or MoveKinds.BackOnPath;
         string color = t.Backward ? "#c0392b" : returns ? "#27ae60" : offPath ? "#e67e22" : "#555";
         string marker = t.Backward ? "back" : returns ? "return" : "arrow";
-        var (d, labelX, labelY) = Arc(a, b, t.Backward);
+        var (d, labelX, labelY) = JourneyFlowLayout.Arc(a, b, t.Backward);
         bool outside = design is not null && !design.Allows(t);
         string moveClass = t.Backward ? " backward" : t.Kind == MoveKinds.Reactivation ? " reactivation" : t.Kind == MoveKinds.BackOnPath ? " back-on-path" : "";
         string designed = design is null ? "" : outside ? " data-design=\"outside\"" : " data-design=\"in\"";
@@ -146,7 +123,7 @@ internal static class JourneyFlowHtml
             return;
         }
         bool backward = a.Y == Top && b.Y == Top && b.X < a.X;
-        var (d, _, _) = Arc(a, b, backward);
+        var (d, _, _) = JourneyFlowLayout.Arc(a, b, backward);
         layout.Svg.Append(Inv, $"<path class=\"designed-untaken\" data-from=\"{E(m.From)}\" data-to=\"{E(m.To)}\" d=\"{d}\" fill=\"none\" stroke=\"#999\" stroke-width=\"1.2\" stroke-dasharray=\"2 3\" marker-end=\"url(#design)\"><title>{E(m.From)} → {E(m.To)}: in the designed journey, made by no customer in the window</title></path>");
     }
 

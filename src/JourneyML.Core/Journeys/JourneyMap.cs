@@ -214,7 +214,7 @@ public sealed record JourneyMap(
         double? median = timed ? d[d.Count / 2] : null;
         double? p90 = timed ? d[Math.Min(d.Count - 1, (int)(d.Count * 0.9))] : null;
         int stuck = p90 is { } limit
-            ? timelines.Count(t => t.Value[^1].Stage == name && t.Value[^1].LeftAt is null && (to - t.Value[^1].EnteredAt).TotalDays > limit)
+            ? timelines.Count(t => JourneyMembers.IsStuck(t.Value, name, to, limit))
             : 0;
         int movedNext = tally.MovedNext[name], dropped = tally.Dropped[name], backwardOut = tally.BackwardOut[name];
         int backOnPath = tally.BackOnPath[name];
@@ -328,7 +328,7 @@ public sealed record JourneyMap(
             {
                 Durations[stay.Stage].Add((left - stay.EnteredAt).TotalDays);
             }
-            if (i + 1 < stays.Count && stay.LeftAt is { } moved && moved >= from && moved < to)
+            if (JourneyMembers.MovedInWindow(stays, i, from, to))
             {
                 CountMove(stay.Stage, stays[i + 1].Stage);
             }

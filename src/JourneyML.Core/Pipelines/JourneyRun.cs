@@ -45,6 +45,8 @@ public sealed record JourneyRunResult(JourneyMap Map, string Directory)
     /// <summary>Whether the champion's churn risk and lead score were part of the stage rules.</summary>
     public bool WithScores { get; init; }
     public IReadOnlyList<JourneyRunStep> Steps { get; init; } = [];
+    /// <summary>The customers behind the map's figures (in a stage, stuck in it, who made a move), from the same timelines.</summary>
+    public JourneyMembers? Members { get; init; }
 }
 
 /// <summary>
@@ -183,6 +185,7 @@ public static class JourneyRun
             Events = events.EventCount,
             WithScores = champion is not null,
             Steps = steps,
+            Members = new JourneyMembers(map, history, members),
         };
     }
 

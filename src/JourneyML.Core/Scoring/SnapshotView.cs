@@ -53,6 +53,24 @@ public sealed record AlertRules(float ChurnRiskThreshold, IReadOnlyList<string> 
 /// id, by account), the earlier ones (the last run of each earlier as-of date, up to a depth) as risk histories
 /// aligned to the latest snapshot's rows, and the alerts between each consecutive pair. Immutable once loaded.
 /// </summary>
+/// <summary>One snapshot's segment sizes: how many customers each segment held then, under the name that snapshot gave it.</summary>
+public sealed record SegmentSizes(DateTime AsOf, string ModelVersion, IReadOnlyDictionary<int, SegmentSize> Segments)
+{
+    public static SegmentSizes Of(Snapshot snapshot)
+    {
+        var sizes = new SortedDictionary<int, SegmentSize>();
+        for (int i = 0; i < snapshot.Count; i++)
+        {
+            int id = snapshot.SegmentIds[i];
+            sizes[id] = sizes.TryGetValue(id, out var size) ? size with { Members = size.Members + 1 } : new SegmentSize(snapshot.SegmentNames[i], 1);
+        }
+        return new SegmentSizes(snapshot.AsOf, snapshot.ModelVersion, sizes);
+    }
+}
+
+/// <summary>A segment's name and member count in one snapshot.</summary>
+public sealed record SegmentSize(string Name, int Members);
+
 public sealed class SnapshotView
 {
     private readonly Dictionary<string, int> _rowById;
@@ -97,6 +115,9 @@ public sealed class SnapshotView
     /// <summary>The as-of date of the snapshot before the latest (null when the latest is the first).</summary>
     public DateTime? PreviousAsOf => _history.Count > 1 ? _history[^2].AsOf : null;
     public IReadOnlyCollection<string> Accounts => _rowsByAccount.Keys;
+
+    /// <summary>Each snapshot of the history, oldest first, with its segments' sizes (every customer of that snapshot, not only those still in the latest).</summary>
+    public IReadOnlyList<SegmentSizes> SegmentHistory => [.. _history.Select(h => h.Sizes)];
 
     /// <summary>The alerts of every snapshot with an as-of date after <paramref name="since"/>, newest first.</summary>
     public IEnumerable<Alert> AlertsSince(DateTime since) => Alerts.Where(a => a.AsOf > since);
@@ -237,7 +258,7 @@ public sealed class SnapshotView
     private static float? Value(float v) => float.IsNaN(v) ? null : v;
 
     /// <summary>One snapshot's scores, aligned to the latest snapshot's rows.</summary>
-    private sealed record HistoryColumn(DateTime AsOf, string Version, bool[] Present, float[] Risk, float[] Lead, string?[] Stage)
+    private sealed record HistoryColumn(DateTime AsOf, string Version, bool[] Present, float[] Risk, float[] Lead, string?[] Stage, SegmentSizes Sizes)
     {
         public static HistoryColumn Aligned(Snapshot snapshot, Dictionary<string, int> rowById, int rows)
         {
@@ -257,7 +278,7 @@ public sealed class SnapshotView
                     stage[r] = string.IsNullOrEmpty(snapshot.Stage[i]) ? null : string.Intern(snapshot.Stage[i]);
                 }
             }
-            return new HistoryColumn(snapshot.AsOf, snapshot.ModelVersion, present, risk, lead, stage);
+            return new HistoryColumn(snapshot.AsOf, snapshot.ModelVersion, present, risk, lead, stage, SegmentSizes.Of(snapshot));
         }
     }
 }

@@ -10,6 +10,7 @@ public sealed class SvgLabel : ComponentBase
     [Parameter] public string Y { get; set; } = "0";
     [Parameter] public string Anchor { get; set; } = "start";
     [Parameter] public string Text { get; set; } = "";
+    [Parameter] public string Class { get; set; } = "axis";
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
@@ -17,7 +18,7 @@ public sealed class SvgLabel : ComponentBase
         builder.AddAttribute(1, "x", X);
         builder.AddAttribute(2, "y", Y);
         builder.AddAttribute(3, "text-anchor", Anchor);
-        builder.AddAttribute(4, "class", "axis");
+        builder.AddAttribute(4, "class", Class);
         builder.AddContent(5, Text);
         builder.CloseElement();
     }
