@@ -25,7 +25,15 @@ public sealed class SegmentAssignmentTests(SegmentationFixture fixture)
             2 => (float)(-random.NextDouble() * 3),
             3 => i % 3 == 0 ? float.NaN : (float)(random.NextDouble() * 1e6),
             _ => (float)Math.Round(random.NextDouble() * 10, 2),
-        }).ToArray();
+        }).Concat(Enumerable.Range(0, 1_000).Select(i => (i % 97) switch
+        {
+            // Runs of whole counts (the table's fast path), with its edges, negative counts and a missing value among them.
+            0 => 4_095f,
+            1 => 4_096f,
+            2 => -2f,
+            3 => float.NaN,
+            _ => (float)random.Next(0, 5_000),
+        })).ToArray();
         foreach (int length in new[] { 0, 1, 7, 8, 9, 31, raw.Length })
         {
             var run = new float[length];
