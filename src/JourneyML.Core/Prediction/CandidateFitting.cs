@@ -85,6 +85,8 @@ internal static class CandidateFitting
             var (inner, validation) = AccountFolds.Shared(rows, accounts) ? GroupedInnerSplit(rows, labels, accounts!, seed) : InnerSplit(rows, labels, seed);
             var innerRows = matrix(inner);
             var validationRows = matrix(validation);
+            // The strongest penalty unless a weaker one validates better (a loss that is not a number never does).
+            fixedSpec = Logistic(L2Grid.Max());
             double bestLoss = double.PositiveInfinity;
             foreach (var l2 in L2Grid.Reverse())
             {
