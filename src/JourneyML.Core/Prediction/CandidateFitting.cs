@@ -24,12 +24,21 @@ internal static class CandidateFitting
 
     /// <param name="view">Builds a cached data view (Label and Features) over the given rows.</param>
     /// <param name="accounts">Account of each table row, when known: the inner fold keeps an account's customers together (<see cref="AccountFolds"/>).</param>
+    /// <param name="matrix">
+    /// Builds the given rows' vectors as one contiguous buffer, for the logistic regression (<see cref="LogisticRegressionFit"/>);
+    /// null: it reads them from <paramref name="view"/> once.
+    /// </param>
     public static FittedCandidate Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
-        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null)
+        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null,
+        Func<IReadOnlyList<int>, TrainingMatrix>? matrix = null)
     {
         spec = spec.SuitedTo(rows.Count);
         try
         {
+            if (OwnLinear(spec))
+            {
+                return FitLinear(ml, spec, rows, labels, matrix ?? (r => TrainingMatrix.FromView(view(r))), seed, accounts);
+            }
             return FitSuited(ml, spec, rows, labels, view, seed, threads, accounts);
         }
         catch (ArgumentNullException e) when (spec.Trainer == CandidateSpec.LightGbm && e.ParamName == "items")
@@ -49,11 +58,50 @@ internal static class CandidateFitting
             return new FittedCandidate(spec.BuildPipeline(ml, threads).Fit(view(rows)), spec);
         }
         var (inner, validation) = AccountFolds.Shared(rows, accounts) ? GroupedInnerSplit(rows, labels, accounts!, seed) : InnerSplit(rows, labels, seed);
-        var fixedSpec = spec.Hyperparameters.ContainsKey(CandidateSpec.EarlyStoppingKey)
-            ? Rounds(ml, spec, view(inner), view(validation), threads)
-            : Penalty(ml, spec, view(inner), validation, labels, view, threads);
+        // Only boosting reaches here tuning (the linear candidate tunes in FitLinear).
+        var fixedSpec = Rounds(ml, spec, view(inner), view(validation), threads);
         return new FittedCandidate(fixedSpec.BuildPipeline(ml, threads).Fit(view(rows)), fixedSpec);
     }
+
+    /// <summary>
+    /// Logistic regression without an L1 term is fitted by the own L-BFGS (the same objective as ML.NET's trainer, on every
+    /// core, the same weights on any number of them); an L1 term still goes to ML.NET's trainer, which has the orthant-wise
+    /// step it needs. A tuned penalty is always L2 alone.
+    /// </summary>
+    internal static bool OwnLinear(CandidateSpec spec) =>
+        spec.Trainer == CandidateSpec.LogisticRegression
+        && (spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key) || spec.Hyperparameters.GetValueOrDefault("l1") == 0);
+
+    /// <summary>
+    /// The linear candidate: a fixed L2 is one fit; a tuned one tries every L2 of the grid on the inner rows (their buffer
+    /// built once for the whole grid), keeps the lowest validation log loss (ties: the stronger penalty) and refits on all rows.
+    /// </summary>
+    private static FittedCandidate FitLinear(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
+        Func<IReadOnlyList<int>, TrainingMatrix> matrix, int seed, string?[]? accounts)
+    {
+        var fixedSpec = spec;
+        if (spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key))
+        {
+            var (inner, validation) = AccountFolds.Shared(rows, accounts) ? GroupedInnerSplit(rows, labels, accounts!, seed) : InnerSplit(rows, labels, seed);
+            var innerRows = matrix(inner);
+            var validationRows = matrix(validation);
+            // The strongest penalty unless a weaker one validates better (a loss that is not a number never does).
+            fixedSpec = Logistic(L2Grid.Max());
+            double bestLoss = double.PositiveInfinity;
+            foreach (var l2 in L2Grid.Reverse())
+            {
+                double loss = LogisticRegressionFit.Fit(innerRows, l2).LogLoss(validationRows);
+                if (loss < bestLoss - 1e-9)
+                {
+                    (fixedSpec, bestLoss) = (Logistic(l2), loss);
+                }
+            }
+        }
+        var weights = LogisticRegressionFit.Fit(matrix(rows), fixedSpec.Hyperparameters["l2"]);
+        return new FittedCandidate(weights.ToTransformer(ml), fixedSpec);
+    }
+
+    private static CandidateSpec Logistic(double l2) => new(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = 0 });
 
     /// <summary>LightGBM with early stopping on the validation rows' log loss; the rounds it kept become the refit's iterations.</summary>
     private static CandidateSpec Rounds(MLContext ml, CandidateSpec spec, IDataView inner, IDataView validation, int threads)
@@ -67,40 +115,6 @@ internal static class CandidateFitting
 
     private static int TreeCount(BinaryPredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> model) =>
         model.Model.SubModel.TrainedTreeEnsemble.Trees.Count;
-
-    /// <summary>Logistic regression at every L2 of the grid on the inner rows; the lowest validation log loss wins (ties: the stronger penalty).</summary>
-    private static CandidateSpec Penalty(MLContext ml, CandidateSpec spec, IDataView inner, IReadOnlyList<int> validation, float[] labels,
-        Func<IReadOnlyList<int>, IDataView> view, int threads)
-    {
-        var validationView = view(validation);
-        var truth = validation.Select(r => labels[r]).ToArray();
-        CandidateSpec? best = null;
-        double bestLoss = double.PositiveInfinity;
-        foreach (var l2 in L2Grid.Reverse())
-        {
-            var candidate = new CandidateSpec(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = 0 });
-            var model = candidate.BuildPipeline(ml, threads).Fit(inner);
-            double loss = LogLoss(ml, model.Transform(validationView), truth);
-            if (loss < bestLoss - 1e-9)
-            {
-                (best, bestLoss) = (candidate, loss);
-            }
-        }
-        return best ?? spec;
-    }
-
-    /// <summary>Mean log loss of the trainer's own probability (the logistic of its score) on scored rows.</summary>
-    private static double LogLoss(MLContext ml, IDataView scored, float[] truth)
-    {
-        double loss = 0;
-        int i = 0;
-        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: true))
-        {
-            double p = Math.Clamp(1 / (1 + Math.Exp(-row.Score)), 1e-7, 1 - 1e-7);
-            loss -= truth[i++] > 0.5f ? Math.Log(p) : Math.Log(1 - p);
-        }
-        return loss / Math.Max(1, i);
-    }
 
     /// <summary>One of five account folds as the validation part: whole accounts on either side.</summary>
     private static (int[] Inner, int[] Validation) GroupedInnerSplit(IReadOnlyList<int> rows, float[] labels, string?[] accounts, int seed)

@@ -26,6 +26,8 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
     /// data once an iteration, and without the checkpoint every pass normalised every row again (the tuned linear candidate
     /// took a third of a run's CPU; with the cache, on 20,000 customers, the sweep's CPU fell from 26.5 to 15.1 s, same weights).
     /// One thread: the sweep runs its folds in parallel instead, and a single-threaded trainer repeats exactly.
+    /// A logistic regression without an L1 term is fitted by the own L-BFGS instead (<see cref="LogisticRegressionFit"/>, through
+    /// <see cref="CandidateFitting"/>); its ML.NET pipeline here is the reference that trainer is tested against.
     /// </summary>
     public IEstimator<ITransformer> BuildPipeline(MLContext ml) => BuildPipeline(ml, threads: 1);
 

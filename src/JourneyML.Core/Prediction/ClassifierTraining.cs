@@ -140,7 +140,8 @@ public static class ClassifierTraining
         var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
         var finalMl = new MLContext(options.Seed);
         FittedCandidate FinalFit(CandidateSpec spec) =>
-            CandidateFitting.Fit(finalMl, spec, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer), options.Seed, accounts: table.AccountIds);
+            CandidateFitting.Fit(finalMl, spec, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer), options.Seed, accounts: table.AccountIds,
+                matrix: rows => Matrix(rows, vectors, labels, vectorizer.Width));
         FittedCandidate? final = null;
         Action? alongside = options.Candidates.Count == 1 ? () => final = FinalFit(options.Candidates[0]) : null;
         var results = phases.Measure("candidate sweep", () => CrossValidateAll(options.Candidates, train, runs, plan.Folds,
@@ -247,7 +248,8 @@ public static class ClassifierTraining
         var ml = new MLContext(seed);
         var validation = validationRows.Order().ToArray();
         var fitRows = train.Where(r => !validationRows.Contains(r)).ToArray();
-        var model = CandidateFitting.Fit(ml, spec, fitRows, inputs.Labels, rows => View(ml, rows, inputs.Vectors, inputs.Labels, inputs.Vectorizer), seed, accounts: inputs.Accounts).Model;
+        var model = CandidateFitting.Fit(ml, spec, fitRows, inputs.Labels, rows => View(ml, rows, inputs.Vectors, inputs.Labels, inputs.Vectorizer), seed, accounts: inputs.Accounts,
+            matrix: rows => Matrix(rows, inputs.Vectors, inputs.Labels, inputs.Vectorizer.Width)).Model;
         var scores = RawScores(ml, model, validation, inputs.Vectors, inputs.Vectorizer.Width);
         // PR-AUC and ROC AUC depend only on the ranking, so raw scores do (calibration comes after selection).
         var metrics = ClassificationMetrics.Compute(scores, [.. validation.Select(r => inputs.Labels[r])]);
@@ -275,13 +277,17 @@ public static class ClassifierTraining
         var vectorizer = FeatureVectorizer.Fit(table, trainRows, exclude);
         var ml = new MLContext(seed);
         var bound = vectorizer.Bind(table);
-        var fitted = CandidateFitting.Fit(ml, spec, trainRows, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), seed, threads, table.AccountIds);
+        var fitted = CandidateFitting.Fit(ml, spec, trainRows, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), seed, threads, table.AccountIds,
+            rows => TrainingMatrix.Build(rows, vectorizer.Width, labels, bound.Transform));
         return new BinaryModel(ml, fitted.Model, new BinaryModelInfo(task, label, fitted.Fitted, vectorizer, new PlattCalibration(1, 0)) { CalibrationMethod = CalibrationMethod.None });
     }
 
     private static IDataView View(MLContext ml, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, FeatureVectorizer vectorizer) =>
         ml.Data.Cache(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Label = labels[r] > 0.5f, Features = vectors[r] }).ToList(),
             VectorData.Schema(vectorizer.Width, VectorData.CategoricalRanges(vectorizer))));
+
+    private static TrainingMatrix Matrix(IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, float[] labels, int width) =>
+        TrainingMatrix.Build(rows, width, labels, (r, vector) => vectors[r].CopyTo(vector));
 
     private static float[] RawScores(MLContext ml, ITransformer model, IReadOnlyList<int> rows, Dictionary<int, float[]> vectors, int width)
     {

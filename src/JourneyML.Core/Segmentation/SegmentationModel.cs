@@ -26,6 +26,7 @@ public sealed class SegmentationModel
     private readonly SegmentFeatureScale[] _scales;
     private readonly float[][] _centroids;
     private readonly CentroidKernel _kernel;
+    private readonly int[] _segmentIds;
 
     internal SegmentationModel(SegmentFeatureScale[] scales, float[][] centroids, int[] segmentIds, string[] segmentNames)
     {
@@ -38,6 +39,7 @@ public sealed class SegmentationModel
         _kernel = new CentroidKernel(centroids, scales.Length);
         FeatureNames = scales.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
         SegmentIds = segmentIds;
+        _segmentIds = segmentIds;
         SegmentNames = segmentNames;
     }
 
@@ -56,46 +58,54 @@ public sealed class SegmentationModel
 
     internal SegmentationModel WithNames(string[] names) => new(_scales, _centroids, SegmentIds.ToArray(), names);
 
+    /// <summary>Rows per chunk of an assignment: chunks run on every core, each writing only its own rows' segments.</summary>
+    internal const int AssignChunk = 8_192;
+
     /// <summary>The segment id of every row of a table that has this model's features.</summary>
     public int[] Assign(FeatureTable table)
     {
         var columns = _scales.Select(s => s.Values(table)).ToArray();
         var result = new int[table.RowCount];
-        // Nearest centroid on the kernel training used: the same arithmetic, so a training row gets the segment it was fitted in.
-        int d = _scales.Length;
-        void AssignRange(int from, int to)
-        {
-            // Standardised a block at a time, column by column (each column read in order, one scale per loop), then
-            // the kernel row by row over the block.
-            const int Block = 256;
-            var block = new float[Block * d];
-            for (int start = from; start < to; start += Block)
-            {
-                int count = Math.Min(Block, to - start);
-                for (int j = 0; j < d; j++)
-                {
-                    var scale = _scales[j];
-                    var column = columns[j].AsSpan(start, count);
-                    for (int i = 0; i < column.Length; i++)
-                    {
-                        block[i * d + j] = scale.Standardise(column[i]);
-                    }
-                }
-                for (int i = 0; i < count; i++)
-                {
-                    var row = block.AsSpan(i * d, d);
-                    result[start + i] = SegmentIds[_kernel.Nearest(row)];
-                }
-            }
-        }
-        if (table.RowCount <= 16_384)
+        int chunks = (table.RowCount + AssignChunk - 1) / AssignChunk;
+        if (chunks <= 2)
         {
             // A live prediction's few rows: starting parallel work would cost more than the rows.
-            AssignRange(0, table.RowCount);
+            AssignRange(columns, 0, table.RowCount, result);
             return result;
         }
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, table.RowCount, 16_384), range => AssignRange(range.Item1, range.Item2));
+        Parallel.For(0, chunks, c => AssignRange(columns, c * AssignChunk, Math.Min(table.RowCount, (c + 1) * AssignChunk), result));
         return result;
+    }
+
+    /// <summary>
+    /// One pass over a range of rows, a block of rows at a time in buffers of the block's size (nothing allocated per row):
+    /// each column's block log-scaled and standardised eight values at a time into the block's rows, then the nearest
+    /// centroid of each row on the kernel training used, so a training row gets the segment it was fitted in.
+    /// </summary>
+    private void AssignRange(float[][] columns, int from, int to, int[] result)
+    {
+        const int Block = 256;
+        int d = _scales.Length;
+        Span<float> block = d <= 64 ? stackalloc float[Block * d] : new float[Block * d];
+        Span<float> column = stackalloc float[Block];
+        for (int start = from; start < to; start += Block)
+        {
+            int count = Math.Min(Block, to - start);
+            for (int j = 0; j < d; j++)
+            {
+                var standardised = column[..count];
+                _scales[j].Standardise(columns[j].AsSpan(start, count), standardised);
+                for (int i = 0; i < count; i++)
+                {
+                    block[i * d + j] = standardised[i];
+                }
+            }
+            for (int i = 0; i < count; i++)
+            {
+                // The row's own norm does not change which centroid is nearest: only the distance it reports.
+                result[start + i] = _segmentIds[_kernel.Nearest(block.Slice(i * d, d), 0, out _)];
+            }
+        }
     }
 
     /// <summary>The segment of one customer (serving); a feature that is absent counts as missing, and so does every categorical one (numbers only here).</summary>

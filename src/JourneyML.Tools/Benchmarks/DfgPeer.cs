@@ -98,24 +98,7 @@ internal static class DfgPeer
         return differences;
     }
 
-    private static (int Code, string Output) Run(string program, string[] args, string directory)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            return (process.ExitCode, (stdout.Result + stderr.Result).Trim());
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"'{program}' is not installed: the pm4js peer needs Node.js with npm (Debian: apt-get install nodejs npm) and reaches the npm registry once to install {PeerFolder}", e);
-        }
-    }
+    private static (int Code, string Output) Run(string program, string[] args, string directory) =>
+        PeerProcess.Run(program, args, directory,
+            $"the pm4js peer needs Node.js with npm (Debian: apt-get install nodejs npm) and reaches the npm registry once to install {PeerFolder}");
 }

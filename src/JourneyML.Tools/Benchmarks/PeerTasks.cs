@@ -129,7 +129,7 @@ public static class PeerTasks
         PeerTask.Segments => Segments(options, cancellationToken),
         PeerTask.SegmentChoice => SegmentChoice(options, cancellationToken),
         PeerTask.GradientBoosting => FixedTrainer(options, GradientBoosting, "ML.NET LightGbm"),
-        PeerTask.Logistic => FixedTrainer(options, Logistic, "ML.NET L-BFGS logistic regression (mean-variance normalised)"),
+        PeerTask.Logistic => FixedTrainer(options, Logistic, "JourneyML L-BFGS logistic regression (ML.NET's objective and mean-variance scaling, fixed row chunks on every core)"),
         PeerTask.Sweep => Sweep(options, cancellationToken),
         PeerTask.Journey => Journey(options, logger, cancellationToken),
         _ => throw new ArgumentException($"unknown benchmark step '{options.Task}' (one of {string.Join(", ", PeerTask.All)})"),
@@ -160,55 +160,48 @@ public static class PeerTasks
     {
         var bench = PeerBenchTable.Read(options.TablePath);
         int k = options.K > 0 ? options.K : bench.PlantedK;
-        var settings = new SegmentationOptions { FixedK = k, Seed = options.Seed };
-        BehaviourSegmentation.Train(PeerBenchTable.Head(bench.Table, WarmUpRows), settings, cancellationToken: cancellationToken).Model.Assign(bench.Table);
-
+        var (result, measurement) = TimedSegmentation(options, bench, new SegmentationOptions { FixedK = k, Seed = options.Seed }, PeerTask.Segments,
+            $"BehaviourSegmentation, fixed k = {k}: own k-means, {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} greedy k-means++ starts, Lloyd until the inertia gains under 1e-6 of itself, starts side by side on {Environment.ProcessorCount} cores, with profiles",
+            cancellationToken);
+        result.Model.Assign(bench.Table);
         var watch = Stopwatch.StartNew();
-        var result = BehaviourSegmentation.Train(bench.Table, settings, cancellationToken: cancellationToken);
-        double fit = watch.Elapsed.TotalSeconds;
         result.Model.Assign(bench.Table);
-        watch.Restart();
-        result.Model.Assign(bench.Table);
-        double score = watch.Elapsed.TotalSeconds;
-        // The fitted segment of each row (as scikit-learn's labels_), for the agreement with the planted segments.
-        PeerMeasurement.WritePredictions(options.PredictionsPath, [.. result.Assignments.Select(a => (float)a)]);
-        return new PeerMeasurement
-        {
-            Side = Side,
-            Task = PeerTask.Segments,
-            What = $"BehaviourSegmentation, fixed k = {k}: own k-means, {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} greedy k-means++ starts, Lloyd until the inertia gains under 1e-6 of itself, starts side by side on {Environment.ProcessorCount} cores, with profiles",
-            Threads = Environment.ProcessorCount,
-            FitSeconds = fit,
-            FitRows = bench.Table.RowCount,
-            ScoreSeconds = score,
-            ScoreRows = bench.Table.RowCount,
-            PeakMb = PeakMb(),
-            Predictions = options.PredictionsPath,
-        };
+        return measurement with { ScoreSeconds = watch.Elapsed.TotalSeconds, ScoreRows = bench.Table.RowCount, PeakMb = PeakMb() };
     }
 
     private static PeerMeasurement SegmentChoice(PeerTaskOptions options, CancellationToken cancellationToken)
     {
         var bench = PeerBenchTable.Read(options.TablePath);
         var settings = new SegmentationOptions { Seed = options.Seed };
-        BehaviourSegmentation.Train(PeerBenchTable.Head(bench.Table, WarmUpRows), settings, cancellationToken: cancellationToken);
+        var (result, measurement) = TimedSegmentation(options, bench, settings, PeerTask.SegmentChoice,
+            $"BehaviourSegmentation, k = {settings.MinK}..{settings.MaxK}: {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} starts per k, silhouette on a {settings.SampleSize:N0}-row sample, gap with 5 uniform references, then the chosen k's profiles",
+            cancellationToken);
+        return measurement with { Note = $"k = {result.ChosenK}" };
+    }
 
+    /// <summary>
+    /// One segmentation step: warmed up on the first rows (training and assignment), the training timed on every row, the
+    /// fitted segment of each row written (as scikit-learn's labels_) for the agreement with the planted segments.
+    /// </summary>
+    private static (SegmentationResult Result, PeerMeasurement Measurement) TimedSegmentation(PeerTaskOptions options, PeerBenchTable bench,
+        SegmentationOptions settings, string task, string what, CancellationToken cancellationToken)
+    {
+        BehaviourSegmentation.Train(PeerBenchTable.Head(bench.Table, WarmUpRows), settings, cancellationToken: cancellationToken).Model.Assign(bench.Table);
         var watch = Stopwatch.StartNew();
         var result = BehaviourSegmentation.Train(bench.Table, settings, cancellationToken: cancellationToken);
         double fit = watch.Elapsed.TotalSeconds;
         PeerMeasurement.WritePredictions(options.PredictionsPath, [.. result.Assignments.Select(a => (float)a)]);
-        return new PeerMeasurement
+        return (result, new PeerMeasurement
         {
             Side = Side,
-            Task = PeerTask.SegmentChoice,
-            What = $"BehaviourSegmentation, k = {settings.MinK}..{settings.MaxK}: {BehaviourSegmentation.StartsFor(bench.Table.RowCount)} starts per k, silhouette on a {settings.SampleSize:N0}-row sample, gap with 5 uniform references, then the chosen k's profiles",
+            Task = task,
+            What = what,
             Threads = Environment.ProcessorCount,
             FitSeconds = fit,
             FitRows = bench.Table.RowCount,
             PeakMb = PeakMb(),
             Predictions = options.PredictionsPath,
-            Note = $"k = {result.ChosenK}",
-        };
+        });
     }
 
     private static PeerMeasurement FixedTrainer(PeerTaskOptions options, CandidateSpec spec, string name)

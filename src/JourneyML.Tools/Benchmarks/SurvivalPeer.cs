@@ -119,25 +119,11 @@ internal static class SurvivalPeer
 
     private static void Run(string table, string output)
     {
-        var start = new ProcessStartInfo("Rscript") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Script, table, output })
+        var (code, printed) = PeerProcess.Run("Rscript", [Script, table, output], null,
+            "the survival peer needs R's survival package (Debian: apt-get install r-cran-survival)");
+        if (code != 0)
         {
-            start.ArgumentList.Add(arg);
-        }
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"Rscript {Script} failed (exit code {process.ExitCode}): {(stdout.Result + stderr.Result).Trim()}");
-            }
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("'Rscript' is not installed: the survival peer needs R's survival package (Debian: apt-get install r-cran-survival)", e);
+            throw new InvalidOperationException($"Rscript {Script} failed (exit code {code}): {printed}");
         }
     }
 
