@@ -24,13 +24,14 @@ internal static class CandidateFitting
 
     /// <param name="view">Builds a cached data view (Label and Features) over the given rows.</param>
     /// <param name="accounts">Account of each table row, when known: the inner fold keeps an account's customers together (<see cref="AccountFolds"/>).</param>
+    /// <param name="l2Grid">The L2 strengths a tuned logistic regression tries (default <see cref="L2Grid"/>).</param>
     public static FittedCandidate Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
-        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null)
+        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null, IReadOnlyList<double>? l2Grid = null)
     {
         spec = spec.SuitedTo(rows.Count);
         try
         {
-            return FitSuited(ml, spec, rows, labels, view, seed, threads, accounts);
+            return FitSuited(ml, spec, rows, labels, view, seed, threads, accounts, l2Grid ?? L2Grid);
         }
         catch (ArgumentNullException e) when (spec.Trainer == CandidateSpec.LightGbm && e.ParamName == "items")
         {
@@ -42,7 +43,7 @@ internal static class CandidateFitting
     }
 
     private static FittedCandidate FitSuited(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
-        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads, string?[]? accounts)
+        Func<IReadOnlyList<int>, IDataView> view, int seed, int threads, string?[]? accounts, IReadOnlyList<double> l2Grid)
     {
         if (!spec.TunesOnInnerFold)
         {
@@ -51,7 +52,7 @@ internal static class CandidateFitting
         var (inner, validation) = AccountFolds.Shared(rows, accounts) ? GroupedInnerSplit(rows, labels, accounts!, seed) : InnerSplit(rows, labels, seed);
         var fixedSpec = spec.Hyperparameters.ContainsKey(CandidateSpec.EarlyStoppingKey)
             ? Rounds(ml, spec, view(inner), view(validation), threads)
-            : Penalty(ml, spec, view(inner), validation, labels, view, threads);
+            : Penalty(ml, spec, view(inner), validation, labels, view, threads, l2Grid);
         return new FittedCandidate(fixedSpec.BuildPipeline(ml, threads).Fit(view(rows)), fixedSpec);
     }
 
@@ -70,13 +71,13 @@ internal static class CandidateFitting
 
     /// <summary>Logistic regression at every L2 of the grid on the inner rows; the lowest validation log loss wins (ties: the stronger penalty).</summary>
     private static CandidateSpec Penalty(MLContext ml, CandidateSpec spec, IDataView inner, IReadOnlyList<int> validation, float[] labels,
-        Func<IReadOnlyList<int>, IDataView> view, int threads)
+        Func<IReadOnlyList<int>, IDataView> view, int threads, IReadOnlyList<double> l2Grid)
     {
         var validationView = view(validation);
         var truth = validation.Select(r => labels[r]).ToArray();
         CandidateSpec? best = null;
         double bestLoss = double.PositiveInfinity;
-        foreach (var l2 in L2Grid.Reverse())
+        foreach (var l2 in l2Grid.OrderDescending())
         {
             var candidate = new CandidateSpec(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = 0 });
             var model = candidate.BuildPipeline(ml, threads).Fit(inner);
