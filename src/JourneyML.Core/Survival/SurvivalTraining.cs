@@ -29,8 +29,14 @@ public sealed record SurvivalOptions
     /// followed over 8 as-of dates: past it more rows sharpen a hazard little and cost fitting time in proportion.
     /// </summary>
     public int MaxPersonPeriods { get; init; } = 60_000;
-    /// <summary>L2 strengths the logistic hazard tries (two decades apart: its log loss is flat across a decade on person-periods).</summary>
-    public IReadOnlyList<double> L2Grid { get; init; } = [0.1, 10, 1000];
+    /// <summary>
+    /// L2 strengths the logistic hazard tries; null: the sweep's whole grid on data within <see cref="MaxPersonPeriods"/>,
+    /// and on a sample (at least that many rows, where the weakest and strongest ends of the grid do not win) its middle
+    /// four (<see cref="SampledL2Grid"/>).
+    /// </summary>
+    public IReadOnlyList<double>? L2Grid { get; init; }
+
+    public static IReadOnlyList<double> SampledL2Grid { get; } = [0.1, 1, 10, 100];
 }
 
 /// <summary>One hazard candidate and its mean log loss per person-period on the selection customers (lower is better).</summary>
@@ -141,7 +147,7 @@ public static class SurvivalTraining
             using var candidatePhase = options.Phases?.Measure("candidate " + spec.Describe());
             var ml = new MLContext(options.Seed);
             var fitted = CandidateFitting.Fit(ml, spec, fit, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), options.Seed,
-                accounts: stacked.AccountIds, l2Grid: options.L2Grid);
+                accounts: stacked.AccountIds, l2Grid: options.L2Grid ?? (sample.Samples ? SurvivalOptions.SampledL2Grid : null));
             var model = Wrap(ml, fitted, vectorizer, sample);
             compared.Add((fitted.Fitted, LogLoss(model.Predict(stacked, select), [.. select.Select(i => labels[i])], sample), clock.Elapsed.TotalSeconds));
         }
