@@ -86,7 +86,7 @@ internal static class SurvivalRun
         }
         else if (loaded.Dataset is { } dataset && options.Features is FeatureRunOptions logs)
         {
-            survivalOptions = survivalOptions with { MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism };
+            survivalOptions = survivalOptions with { MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism, AsOfDates = SurvivalOptions.AsOfDatesFor(dataset.Customers.Count) };
             logger.LogInformation("Training the survival model: features as of up to {Dates} dates 30 days apart before {End:yyyy-MM-dd}", survivalOptions.AsOfDates, dataset.DataAsOf);
             var tables = SurvivalTraining.AsOfTables(dataset, loaded.Plan, survivalOptions, cancellationToken);
             (result, reason) = SurvivalTraining.TrainOnAsOfDates(tables, survivalOptions, cancellationToken);

@@ -12,6 +12,16 @@ public sealed record SurvivalOptions
     public int Seed { get; init; } = 1;
     /// <summary>As-of dates stepped back from the data's end, 30 days apart (each one a feature pass over the events).</summary>
     public int AsOfDates { get; init; } = 8;
+
+    /// <summary>
+    /// The as-of dates for a dataset of this many customers: 8, and past <see cref="ManyCustomers"/> 6 (the fewest that
+    /// still follow customers 180 days). Each date is a feature pass over every event, the costliest part of a large
+    /// survival training once the fit is held to <see cref="MaxPersonPeriods"/>; 6 dates of that many customers give the
+    /// budget many times over.
+    /// </summary>
+    public static int AsOfDatesFor(int customers) => customers > ManyCustomers ? SurvivalCurve.Periods : 8;
+
+    public const int ManyCustomers = 25_000;
     /// <summary>Share of the customers (whole accounts) held out for the metrics.</summary>
     public double HoldoutShare { get; init; } = 0.2;
     /// <summary>Share of the training customers the two candidates are compared on.</summary>

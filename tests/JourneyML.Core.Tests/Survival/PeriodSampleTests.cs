@@ -81,4 +81,12 @@ public sealed class PeriodSampleTests
             [FeatureColumn.Numeric("tickets", "support tickets", tickets), FeatureColumn.Categorical("plan", "plan", plans)]);
         return (table, durations, events);
     }
+
+    [Fact]
+    public void Many_customers_train_on_six_as_of_dates_still_following_them_180_days()
+    {
+        Assert.Equal(8, SurvivalOptions.AsOfDatesFor(10_000));
+        Assert.Equal(6, SurvivalOptions.AsOfDatesFor(100_000));
+        Assert.Equal(180, SurvivalOptions.AsOfDatesFor(100_000) * SurvivalCurve.PeriodDays);
+    }
 }
