@@ -1,5 +1,6 @@
 using System.Globalization;
 using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Survival;
 using Microsoft.Extensions.Logging;
 
@@ -72,10 +73,10 @@ internal static class SurvivalRun
 
     /// <summary>Trains the survival model where the data allows; otherwise adds the reason to <paramref name="notTrained"/> and returns null.</summary>
     public static SurvivalTrained? Train(TrainingOptions options, LoadedFeatures loaded, FeatureTable table, float[]? durations, float[]? events,
-        List<string> notTrained, ILogger logger, CancellationToken cancellationToken)
+        List<string> notTrained, ILogger logger, CancellationToken cancellationToken, PhaseTimings? phases = null)
     {
         // The run's own candidates when it was given some (`--trainer`): the same trainers for every model of the version.
-        var survivalOptions = new SurvivalOptions { Seed = options.Seed, Candidates = options.Candidates };
+        var survivalOptions = new SurvivalOptions { Seed = options.Seed, Candidates = options.Candidates, Phases = phases };
         SurvivalResult? result;
         string? reason;
         if (durations is not null && events is not null)
@@ -85,7 +86,7 @@ internal static class SurvivalRun
         }
         else if (loaded.Dataset is { } dataset && options.Features is FeatureRunOptions logs)
         {
-            survivalOptions = survivalOptions with { MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism };
+            survivalOptions = survivalOptions with { MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism, AsOfDates = SurvivalOptions.AsOfDatesFor(dataset.Customers.Count) };
             logger.LogInformation("Training the survival model: features as of up to {Dates} dates 30 days apart before {End:yyyy-MM-dd}", survivalOptions.AsOfDates, dataset.DataAsOf);
             var tables = SurvivalTraining.AsOfTables(dataset, loaded.Plan, survivalOptions, cancellationToken);
             (result, reason) = SurvivalTraining.TrainOnAsOfDates(tables, survivalOptions, cancellationToken);

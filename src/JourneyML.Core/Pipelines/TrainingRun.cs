@@ -105,7 +105,7 @@ public static class TrainingRun
             truth, [churn, lead], logger, cancellationToken));
         var ready = options.Features as FeatureTableSource;
         progress?.Report(("survival model", 0.85));
-        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken));
+        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken, phases.Scope("survival")));
         if (churn is null && lead is null && survival is not null && ready is not null)
         {
             notTrained.Clear(); // --duration/--event without --label: the survival model alone was asked for

@@ -28,16 +28,17 @@ internal static class CandidateFitting
     /// Builds the given rows' vectors as one contiguous buffer, for the logistic regression (<see cref="LogisticRegressionFit"/>);
     /// null: it reads them from <paramref name="view"/> once.
     /// </param>
+    /// <param name="l2Grid">The L2 strengths a tuned logistic regression tries (default <see cref="L2Grid"/>).</param>
     public static FittedCandidate Fit(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
         Func<IReadOnlyList<int>, IDataView> view, int seed, int threads = 1, string?[]? accounts = null,
-        Func<IReadOnlyList<int>, TrainingMatrix>? matrix = null)
+        Func<IReadOnlyList<int>, TrainingMatrix>? matrix = null, IReadOnlyList<double>? l2Grid = null)
     {
         spec = spec.SuitedTo(rows.Count);
         try
         {
             if (OwnLinear(spec))
             {
-                return FitLinear(ml, spec, rows, labels, matrix ?? (r => TrainingMatrix.FromView(view(r))), seed, accounts);
+                return FitLinear(ml, spec, rows, labels, matrix ?? (r => TrainingMatrix.FromView(view(r))), seed, accounts, l2Grid ?? L2Grid);
             }
             return FitSuited(ml, spec, rows, labels, view, seed, threads, accounts);
         }
@@ -77,7 +78,7 @@ internal static class CandidateFitting
     /// built once for the whole grid), keeps the lowest validation log loss (ties: the stronger penalty) and refits on all rows.
     /// </summary>
     private static FittedCandidate FitLinear(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
-        Func<IReadOnlyList<int>, TrainingMatrix> matrix, int seed, string?[]? accounts)
+        Func<IReadOnlyList<int>, TrainingMatrix> matrix, int seed, string?[]? accounts, IReadOnlyList<double> l2Grid)
     {
         var fixedSpec = spec;
         if (spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key))
@@ -86,9 +87,9 @@ internal static class CandidateFitting
             var innerRows = matrix(inner);
             var validationRows = matrix(validation);
             // The strongest penalty unless a weaker one validates better (a loss that is not a number never does).
-            fixedSpec = Logistic(L2Grid.Max());
+            fixedSpec = Logistic(l2Grid.Max());
             double bestLoss = double.PositiveInfinity;
-            foreach (var l2 in L2Grid.Reverse())
+            foreach (var l2 in l2Grid.OrderDescending())
             {
                 double loss = LogisticRegressionFit.Fit(innerRows, l2).LogLoss(validationRows);
                 if (loss < bestLoss - 1e-9)

@@ -22,6 +22,9 @@ internal sealed partial class ReportBuilder
             new("Trainer", s.Trainer + (s.Hyperparameters.Count > 0 ? " (" + string.Join(", ", s.Hyperparameters.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key} {Format.Number(h.Value, 3)}")) + ")" : "")),
             new("Chosen", s.SelectionReason),
             new("Rows", $"{Format.Count(s.PersonPeriods)} person-periods; {Format.Count(s.TrainCustomers)} paying customers (at their as-of dates) trained on, {Format.Count(s.HoldoutCustomers)} held out (whole accounts)"),
+            .. s.Sample is { Samples: true } sample
+                ? [new Fact("Sampled", $"fitted on {Format.Count(s.FittedPersonPeriods ?? 0)} of the training person-periods: {Format.Percent(sample.EventShare)} of the periods a customer churned in and {Format.Percent(sample.NonEventShare)} of the others (case-control), the hazards corrected by the log of their ratio so the curves stay calibrated")]
+                : Array.Empty<Fact>(),
             new("Holdout", $"{Format.Count(m.Customers)} customers, {Format.Count(m.Churned)} churned; measured to {m.HorizonDays} days"),
             new("Trained in", Format.Seconds(s.Seconds)),
         ]));

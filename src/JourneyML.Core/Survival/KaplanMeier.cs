@@ -31,22 +31,30 @@ public sealed class KaplanMeier
     private static KaplanMeier Fit(IReadOnlyList<ObservedTime> observed, bool censoring)
     {
         var groups = observed.GroupBy(o => o.Days).OrderBy(g => g.Key).ToList();
-        var times = new List<double>();
+        return FromCounts([.. groups.Select(g => g.Key)], [.. groups.Select(g => (double)g.Count(o => o.Churned != censoring))], [.. groups.Select(g => (double)g.Count())]);
+    }
+
+    /// <summary>
+    /// The estimate from counts at each distinct time (ascending): the events then, and everyone whose time it is (events and
+    /// censorings); counts may be weights (a bootstrap's draws of each customer).
+    /// </summary>
+    internal static KaplanMeier FromCounts(double[] times, double[] events, double[] leaving)
+    {
+        var kept = new List<double>();
         var survival = new List<double>();
-        int atRisk = observed.Count;
+        double atRisk = leaving.Sum();
         double s = 1;
-        foreach (var g in groups)
+        for (int i = 0; i < times.Length; i++)
         {
-            int events = g.Count(o => o.Churned != censoring);
-            if (events > 0 && atRisk > 0)
+            if (events[i] > 0 && atRisk > 0)
             {
-                s *= 1 - (double)events / atRisk;
-                times.Add(g.Key);
+                s *= 1 - events[i] / atRisk;
+                kept.Add(times[i]);
                 survival.Add(s);
             }
-            atRisk -= g.Count();
+            atRisk -= leaving[i];
         }
-        return new KaplanMeier([.. times], [.. survival]);
+        return new KaplanMeier([.. kept], [.. survival]);
     }
 
     /// <summary>S(t): the estimate just after time t (events at t included).</summary>

@@ -25,12 +25,19 @@ public sealed record SurvivalMetadata(
     /// <summary>For a ready table (mode B): the duration and event columns it learnt from.</summary>
     public string? DurationColumn { get; init; }
     public string? EventColumn { get; init; }
+    /// <summary>The person-periods the fit saw: all, or a case-control sample (shares of the event and other periods kept); null in versions before it.</summary>
+    public PeriodSample? Sample { get; init; }
+    public int? FittedPersonPeriods { get; init; }
 
     public static SurvivalMetadata From(SurvivalResult r)
     {
         var spec = r.Model.Model.Info.Spec;
         return new SurvivalMetadata(spec.Trainer, spec.Hyperparameters, r.SelectionReason, r.Candidates, r.AsOfDates, SurvivalCurve.PeriodDays,
-            SurvivalCurve.Periods, r.PersonPeriods, r.TrainCustomers, r.HoldoutCustomers, r.Holdout, r.KaplanMeier, r.Seconds);
+            SurvivalCurve.Periods, r.PersonPeriods, r.TrainCustomers, r.HoldoutCustomers, r.Holdout, r.KaplanMeier, r.Seconds)
+        {
+            Sample = r.Sample,
+            FittedPersonPeriods = r.FittedPersonPeriods,
+        };
     }
 
     /// <summary>"Harrell's C 0.76 (95% CI 0.70–0.81), integrated Brier score 0.118 against Kaplan–Meier's 0.155": the line a summary prints.</summary>

@@ -12,6 +12,16 @@ public sealed record SurvivalOptions
     public int Seed { get; init; } = 1;
     /// <summary>As-of dates stepped back from the data's end, 30 days apart (each one a feature pass over the events).</summary>
     public int AsOfDates { get; init; } = 8;
+
+    /// <summary>
+    /// The as-of dates for a dataset of this many customers: 8, and past <see cref="ManyCustomers"/> 6 (the fewest that
+    /// still follow customers 180 days). Each date is a feature pass over every event, the costliest part of a large
+    /// survival training once the fit is held to <see cref="MaxPersonPeriods"/>; 6 dates of that many customers give the
+    /// budget many times over.
+    /// </summary>
+    public static int AsOfDatesFor(int customers) => customers > ManyCustomers ? SurvivalCurve.Periods : 8;
+
+    public const int ManyCustomers = 25_000;
     /// <summary>Share of the customers (whole accounts) held out for the metrics.</summary>
     public double HoldoutShare { get; init; } = 0.2;
     /// <summary>Share of the training customers the two candidates are compared on.</summary>
@@ -21,6 +31,22 @@ public sealed record SurvivalOptions
     public IReadOnlySet<string>? Exclude { get; init; }
     /// <summary>The candidates compared; default: the sweep's logistic regression and its early-stopped LightGBM.</summary>
     public IReadOnlyList<CandidateSpec>? Candidates { get; init; }
+    /// <summary>Where the time goes (as-of features, person-periods, each candidate, the refit, the holdout metrics); none measured when null.</summary>
+    public PhaseTimings? Phases { get; init; }
+    /// <summary>
+    /// Person-period rows the hazard model fits on at most: beyond it every event period is kept and the others are
+    /// sampled, the model corrected for the sampling (<see cref="PeriodSample"/>). 60,000 is about 3,500 customers
+    /// followed over 8 as-of dates: past it more rows sharpen a hazard little and cost fitting time in proportion.
+    /// </summary>
+    public int MaxPersonPeriods { get; init; } = 60_000;
+    /// <summary>
+    /// L2 strengths the logistic hazard tries; null: the sweep's whole grid on data within <see cref="MaxPersonPeriods"/>,
+    /// and on a sample (at least that many rows, where the weakest and strongest ends of the grid do not win) its middle
+    /// four (<see cref="SampledL2Grid"/>).
+    /// </summary>
+    public IReadOnlyList<double>? L2Grid { get; init; }
+
+    public static IReadOnlyList<double> SampledL2Grid { get; } = [0.1, 1, 10, 100];
 }
 
 /// <summary>One hazard candidate and its mean log loss per person-period on the selection customers (lower is better).</summary>
@@ -32,6 +58,10 @@ public sealed record SurvivalResult(HazardModel Model, IReadOnlyList<HazardCandi
 {
     /// <summary>The fitting alone (both candidates, the comparison and the refit), without the holdout metrics and their bootstrap.</summary>
     public double FitSeconds { get; init; }
+    /// <summary>The person-periods the model was fitted on: every one, or a case-control sample of them (<see cref="PeriodSample"/>).</summary>
+    public PeriodSample Sample { get; init; } = PeriodSample.All;
+    /// <summary>Person-period rows the fit saw (the sample's rows; all of the training rows when not sampled).</summary>
+    public int FittedPersonPeriods { get; init; }
 }
 
 /// <summary>
@@ -53,6 +83,7 @@ public static class SurvivalTraining
             .TakeWhile(d => dataset.Mapping.DataStart is not { } start || d > start).ToArray();
         // One pass over the events per date, the dates side by side: each pass is single-threaded on a one-file export.
         var built = new (FeatureTable Table, FeatureBuildSummary Summary)[dates.Length];
+        using var phase = options.Phases?.Measure("as-of features");
         Parallel.For(0, dates.Length, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
             built[k] = BehaviourFeatures.Build(dataset, new FeatureOptions
             {
@@ -91,29 +122,44 @@ public static class SurvivalTraining
         }
         var holdoutUnits = HoldoutUnits(data, options);
         bool Held(int table, int row) => holdoutUnits.Contains(data.Unit(table, row));
-        var stacked = PersonPeriods.Stack(data.Tables, data.Rows, unit: data.Unit);
+        var stacking = options.Phases?.Measure("person-period rows");
+        var units = data.Rows.Select(r => data.Unit(r.Table, r.Row)).ToArray();
+        var training = Enumerable.Range(0, data.Rows.Count).Where(i => !holdoutUnits.Contains(units[i])).ToArray();
+        int trainChurns = training.Count(i => data.Rows[i].Churned);
+        var selectionUnits = Split(training.Select(i => units[i]), options.SelectionShare, options.Seed + 1);
+        if (trainChurns < MinimumChurns || selectionUnits.Count == 0 || training.All(i => selectionUnits.Contains(units[i])))
+        {
+            return (null, $"no survival model: too few customers to hold some out ({churns:N0} churns in all)");
+        }
+        // At scale the fit sees a fixed budget of person-periods, the events kept and the rest sampled (PeriodSample):
+        // only those rows are stacked, so neither the copying nor the fitting grows with the customers.
+        var sample = PeriodSample.For(trainChurns, training.Length - trainChurns, options.MaxPersonPeriods);
+        var kept = training.Where(i => sample.Keeps(i, data.Rows[i].Churned, options.Seed)).ToArray();
+        var stacked = PersonPeriods.Stack(data.Tables, [.. kept.Select(i => data.Rows[i])], unit: (table, row) => data.Unit(table, row));
         var labels = stacked.Labels[LabelNames.Churn];
-        var train = Enumerable.Range(0, data.Rows.Count).Where(i => !Held(data.Rows[i].Table, data.Rows[i].Row)).ToArray();
-        var selectionUnits = Split(train.Select(i => stacked.AccountIds![i]!), options.SelectionShare, options.Seed + 1);
-        var fit = train.Where(i => !selectionUnits.Contains(stacked.AccountIds![i]!)).ToArray();
-        var select = train.Where(i => selectionUnits.Contains(stacked.AccountIds![i]!)).ToArray();
-        if (train.Count(i => labels[i] > 0.5f) < MinimumChurns || select.Length == 0 || fit.Length == 0)
+        var train = Enumerable.Range(0, kept.Length).ToArray();
+        var fit = train.Where(i => !selectionUnits.Contains(units[kept[i]])).ToArray();
+        var select = train.Where(i => selectionUnits.Contains(units[kept[i]])).ToArray();
+        if (select.Length == 0 || fit.Length == 0 || fit.Count(i => labels[i] > 0.5f) == 0)
         {
             return (null, $"no survival model: too few customers to hold some out ({churns:N0} churns in all)");
         }
 
         var vectorizer = FeatureVectorizer.Fit(stacked, train, options.Exclude);
         var bound = vectorizer.Bind(stacked);
+        stacking?.Dispose();
         var candidates = options.Candidates ?? DefaultCandidates();
         var compared = new List<(CandidateSpec Fitted, double Loss, double Seconds)>();
         foreach (var spec in candidates)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
+            using var candidatePhase = options.Phases?.Measure("candidate " + spec.Describe());
             var ml = new MLContext(options.Seed);
-            var fitted = CandidateFitting.Fit(ml, spec, fit, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), options.Seed, accounts: stacked.AccountIds);
-            var model = Wrap(ml, fitted, vectorizer);
-            compared.Add((fitted.Fitted, LogLoss(model.Predict(stacked, select), select.Select(i => labels[i]).ToArray()), clock.Elapsed.TotalSeconds));
+            var fitted = CandidateFitting.Fit(ml, spec, fit, labels, rows => ml.Data.Cache(VectorData.View(ml, bound, rows, labels)), options.Seed,
+                accounts: stacked.AccountIds, l2Grid: options.L2Grid ?? (sample.Samples ? SurvivalOptions.SampledL2Grid : null));
+            var model = Wrap(ml, fitted, vectorizer, sample);
+            compared.Add((fitted.Fitted, LogLoss(model.Predict(stacked, select), [.. select.Select(i => labels[i])], sample), clock.Elapsed.TotalSeconds));
         }
         int best = 0;
         for (int c = 1; c < compared.Count; c++)
@@ -121,19 +167,21 @@ public static class SurvivalTraining
             best = compared[c].Loss < compared[best].Loss - 1e-6 ? c : best;
         }
         // Refit on every training customer with what the chosen candidate settled on (its rounds or its penalty).
+        var refitPhase = options.Phases?.Measure("refit");
         var finalMl = new MLContext(options.Seed);
         var final = CandidateFitting.Fit(finalMl, compared[best].Fitted, train, labels, rows => finalMl.Data.Cache(VectorData.View(finalMl, bound, rows, labels)), options.Seed);
-        var hazard = new HazardModel(Wrap(finalMl, final, vectorizer));
+        var hazard = new HazardModel(Wrap(finalMl, final, vectorizer, sample));
         double fitSeconds = watch.Elapsed.TotalSeconds;
+        refitPhase?.Dispose();
 
-        var (metrics, baseline) = Evaluate(hazard, data, Held, options.Seed);
+        var (metrics, baseline) = options.Phases is { } phases ? phases.Measure("holdout metrics", () => Evaluate(hazard, data, Held, options.Seed)) : Evaluate(hazard, data, Held, options.Seed);
         var reported = compared.Select((c, i) => new HazardCandidate(candidates[i].Describe(), c.Loss, c.Seconds, i == best)).ToList();
         var others = string.Join(", ", reported.Where(r => !r.Chosen).Select(r => r.Candidate + " " + r.SelectionLogLoss.ToString("F4", CultureInfo.InvariantCulture)));
         string reason = string.Create(CultureInfo.InvariantCulture,
             $"{compared[best].Fitted.Describe()} has the lowest log loss per person-period on the selection customers ({compared[best].Loss:F4}; {others})");
         int holdoutStarts = data.Starts.Count(s => Held(s.Table, s.Row));
         return (new SurvivalResult(hazard, reported, reason, metrics, asOfDates, data.Rows.Count, data.Starts.Count - holdoutStarts, holdoutStarts,
-            [.. SurvivalCurve.Days.Select(d => baseline.At(d))], watch.Elapsed.TotalSeconds) { FitSeconds = fitSeconds }, null);
+            [.. SurvivalCurve.Days.Select(d => baseline.At(d))], watch.Elapsed.TotalSeconds) { FitSeconds = fitSeconds, Sample = sample, FittedPersonPeriods = kept.Length }, null);
     }
 
     /// <summary>The units (accounts, or customers) held out for the metrics: the same split a peer is measured on.</summary>
@@ -176,9 +224,10 @@ public static class SurvivalTraining
     /// with its sigmoid parameter 0.5, so its probability is the logistic of half its raw score (the logistic of the whole
     /// score doubles every log-odds: confident hazards, a far worse log likelihood).
     /// </summary>
-    private static BinaryModel Wrap(MLContext ml, FittedCandidate fitted, FeatureVectorizer vectorizer) =>
+    /// <remarks>On a case-control sample (<paramref name="sample"/>) the sample's offset turns the fitted log-odds back into the population's.</remarks>
+    private static BinaryModel Wrap(MLContext ml, FittedCandidate fitted, FeatureVectorizer vectorizer, PeriodSample sample) =>
         new(ml, fitted.Model, new BinaryModelInfo(PredictionTask.Churn, LabelNames.Churn, fitted.Fitted, vectorizer,
-            new PlattCalibration(fitted.Fitted.Trainer == CandidateSpec.LightGbm ? LightGbmSigmoid : 1, 0))
+            new PlattCalibration(fitted.Fitted.Trainer == CandidateSpec.LightGbm ? LightGbmSigmoid : 1, sample.Offset))
         {
             CalibrationMethod = CalibrationMethod.None,
         });
@@ -186,15 +235,19 @@ public static class SurvivalTraining
     /// <summary>ML.NET's default LightGBM sigmoid parameter (LightGbmBinaryTrainer.Options.Sigmoid).</summary>
     private const double LightGbmSigmoid = 0.5;
 
-    private static double LogLoss(float[] probabilities, float[] truth)
+    /// <summary>Mean log loss per person-period of the population: each sampled row weighted by the rows it stands for.</summary>
+    internal static double LogLoss(float[] probabilities, float[] truth, PeriodSample sample)
     {
-        double loss = 0;
+        double loss = 0, weights = 0;
         for (int i = 0; i < truth.Length; i++)
         {
             double p = Math.Clamp(probabilities[i], 1e-7, 1 - 1e-7);
-            loss -= truth[i] > 0.5f ? Math.Log(p) : Math.Log(1 - p);
+            bool churned = truth[i] > 0.5f;
+            double w = sample.Weight(churned);
+            loss -= w * (churned ? Math.Log(p) : Math.Log(1 - p));
+            weights += w;
         }
-        return loss / Math.Max(1, truth.Length);
+        return loss / Math.Max(1, weights);
     }
 
     /// <summary>The units whose stable hash falls in the lowest <paramref name="share"/>: the same customers held out from run to run.</summary>

@@ -14,6 +14,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchFeaturesCommand());
         Subcommands.Add(new BenchTrainCommand());
         Subcommands.Add(new BenchScoreCommand());
+        Subcommands.Add(new BenchTimeToChurnCommand());
         Subcommands.Add(new BenchJourneyCommand());
         Subcommands.Add(new BenchDfgCommand());
         Subcommands.Add(new BenchPeersCommand());

@@ -78,4 +78,32 @@ public sealed class SurvivalScoresTests
         }
         Assert.All(truth, t => Assert.True(t.Survival[0] >= t.Survival[1] && t.Survival[1] >= t.Survival[2] && t.Survival[2] >= t.Survival[3]));
     }
+
+    [Fact]
+    public void A_bootstrap_resample_counted_by_draws_measures_as_the_drawn_rows_one_by_one()
+    {
+        // The bootstrap counts each held-out row's draws instead of copying it: every metric must be the copies' own.
+        var random = new Random(5);
+        int n = 400;
+        var curves = new SurvivalCurve[n];
+        var observed = new ObservedTime[n];
+        for (int i = 0; i < n; i++)
+        {
+            double hazard = 0.02 + 0.1 * random.NextDouble();
+            curves[i] = new SurvivalCurve([.. SurvivalCurve.Days.Select(d => Math.Round(Math.Pow(1 - hazard, d / 30.0), 2))]); // rounded: ties in risk
+            observed[i] = new ObservedTime(30 * random.Next(1, 7), random.NextDouble() < 0.4);
+        }
+        var counts = Enumerable.Range(0, n).Select(_ => random.Next(0, 4)).ToArray();
+        var copied = Enumerable.Range(0, n).SelectMany(i => Enumerable.Repeat(i, counts[i])).ToArray();
+        var baseline = KaplanMeier.Survival(observed);
+        var weighted = SurvivalScores.Measure(new SurvivalScores.ScoredRows(curves, observed, 180), counts, baseline, 180);
+        var one = SurvivalScores.Measure(new SurvivalScores.ScoredRows([.. copied.Select(i => curves[i])], [.. copied.Select(i => observed[i])], 180),
+            [.. copied.Select(_ => 1)], baseline, 180);
+        Assert.Equal(one.Length, weighted.Length);
+        for (int m = 0; m < one.Length; m++)
+        {
+            Assert.Equal(one[m], weighted[m], 9);
+        }
+        Assert.All(one, v => Assert.True(double.IsFinite(v) && v > 0 && v < 1, $"{v}")); // real figures, not NaN or zero
+    }
 }
