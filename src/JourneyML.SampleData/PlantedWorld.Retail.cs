@@ -16,8 +16,8 @@ internal sealed partial record PlantedWorld
     /// <summary>
     /// Repeat-purchase retail: one person per customer (no account; the plan is the loyalty tier, 'loyalty' or 'guest'), orders again and
     /// again, no subscription and no cancellation. Churn is a lapse in purchasing: a buyer has lapsed (churned) on the day 90 days pass without an
-    /// order, and the outcomes table's churned_at is that day (the latest lapse; converted_at the first order, or the
-    /// first order after that lapse for a customer who came back). The churn label as of T is then "lapses in (T, T+H]":
+    /// order, and the outcomes table's churned_at is that day (converted_at the first order; no lapsed shopper orders
+    /// again within the export, which one churned_at per customer could not describe). The churn label as of T is then "lapses in (T, T+H]":
     /// a buyer whose last order before the lapse line was in (T-90, T-90+H] and who does not order again in time.
     /// </summary>
     public static PlantedWorld Retail { get; } = new(
@@ -25,7 +25,7 @@ internal sealed partial record PlantedWorld
         "retail",
         "Repeat-purchase retail: one person per customer (no accounts), site and app visits, product views and orders again and " +
         "again without a subscription; churn is a lapse in purchasing: 90 days without an order (outcomes.churned_at is the day the " +
-        "lapse line is crossed; converted_at the first order, or the first order after the latest lapse); busiest at weekends and in December.",
+        "lapse line is crossed; converted_at the first order; no lapsed shopper orders again within the export); busiest at weekends and in December.",
         HasAccounts: false,
         HasOutcomesTable: true,
         HasLeadFunnel: false,
@@ -52,7 +52,7 @@ internal sealed partial record PlantedWorld
             new(UnhappyShopper, "unhappy", "Buyers whose customer-service contacts are mostly of high severity (3-4 of 4).", false),
             new(Browser, "browser", "Registered visitors who have not ordered yet.", true),
             new(OneTimeBuyer, "one_time_buyer", "Buyers who ordered once and not yet again (new buyers among them).", false),
-            new(LapsedShopper, "lapsed", "Former buyers who went 90 days without an order before the as-of date (some come back).", false),
+            new(LapsedShopper, "lapsed", "Former buyers who went 90 days without an order before the as-of date.", false),
         ],
         [
             new(Churn, PlantedSource.Attribute, "first_channel", null, "marketplace buyers lapse more, store buyers less"),

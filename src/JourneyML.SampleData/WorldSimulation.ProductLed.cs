@@ -130,7 +130,7 @@ internal sealed partial class WorldSimulation
             }
             else
             {
-                EmitSessions(c, c.SignUp, c.SignUp + _rng.Uniform(2, 12), 0.4, w.Latent with { Fade = 0 }, Ramp.None);
+                EmitSessions(c, c.SignUp, c.SignUp + _rng.Uniform(1, 6), 0.3, w.Latent with { Fade = 0 }, Ramp.None);
             }
             if (converts)
             {

@@ -98,7 +98,7 @@ internal sealed partial class WorldSimulation
         double lapse = LapseAfter(ChurnStop(c), first);
         var orders = ShopperLife(c, s, first, lapse, asOf: null);
         c.Segment = orders.Count(o => o < _t) <= 1 ? PlantedWorld.OneTimeBuyer : s.Latent.Segment;
-        Lapse(c, s, lapse, _rng.Chance(0.1));
+        Lapse(c, s, lapse);
     }
 
     private void LapsedBuyer(WorldContact c, Shopper s, double asOf)
@@ -111,7 +111,7 @@ internal sealed partial class WorldSimulation
         Browse(c, c.SignUp, first, s.Latent with { Fade = 0 }, 0.5);
         double lapse = LapseAfter(DayInHorizon(asOf), first);
         ShopperLife(c, s, first, lapse, asOf);
-        Lapse(c, s, lapse, _rng.Chance(0.12), from: Math.Max(lapse, _t));
+        Lapse(c, s, lapse);
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ internal sealed partial class WorldSimulation
         {
             orders.Add(last); // the last order, exactly 90 days before the lapse line
         }
-        c.ConvertedSecond ??= SimulatedWorld.ToSecond(first);
+        c.ConvertedSecond = SimulatedWorld.ToSecond(first);
         Mark(c, first, PlantedStagePaths.Onboarding);
         foreach (double order in orders)
         {
@@ -153,8 +153,12 @@ internal sealed partial class WorldSimulation
         return orders;
     }
 
-    /// <summary>The lapse (churned_at, no event), the odd visit after it, and sometimes a comeback: an order that starts a new tenure (converted_at).</summary>
-    private void Lapse(WorldContact c, Shopper s, double lapse, bool comesBack, double? from = null)
+    /// <summary>
+    /// The lapse (churned_at, no event) and the odd visit after it. No lapsed shopper orders again within the export: the
+    /// outcomes table holds one churned_at and one converted_at, so a comeback would make the shopper look like a lead at
+    /// every date before the lapse (converted_at after it); the export stays one that its own table describes truly.
+    /// </summary>
+    private void Lapse(WorldContact c, Shopper s, double lapse)
     {
         if (lapse >= _end)
         {
@@ -162,14 +166,7 @@ internal sealed partial class WorldSimulation
         }
         c.ChurnedSecond = SimulatedWorld.ToSecond(lapse);
         Mark(c, lapse, PlantedStagePaths.Churned);
-        double back = (from ?? lapse) + _rng.Uniform(10, 80);
-        EmitSessions(c, lapse, comesBack ? Math.Min(back, _end) : _end, 0.02, s.Latent with { Fade = 0 }, Ramp.None);
-        if (comesBack && back < _end)
-        {
-            c.ConvertedSecond = SimulatedWorld.ToSecond(back);
-            ShopperLife(c, s with { Latent = s.Latent with { Fade = 0 } }, back, _end, asOf: null);
-            c.ConvertedSecond = SimulatedWorld.ToSecond(back);
-        }
+        EmitSessions(c, lapse, _end, 0.02, s.Latent with { Fade = 0 }, Ramp.None);
     }
 
     /// <summary>Visits and product views of someone browsing before a first order.</summary>
