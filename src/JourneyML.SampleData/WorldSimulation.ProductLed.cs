@@ -20,6 +20,9 @@ internal sealed partial class WorldSimulation
     /// <summary>Sessions a day of a user who works in the workspace, and of a light seat (paid for, hardly used).</summary>
     private const double ActiveSessions = 0.55, LightSessions = 0.05;
 
+    /// <summary>Sessions a day of a free user who works in the free plan: regular enough that a month without one is a real stop.</summary>
+    private const double FreeSessions = 0.35;
+
     /// <summary>The draws a workspace's churn rests on: its use case, paid tier, latent behaviour and which users are light seats.</summary>
     private sealed record Workspace(int UseCase, string Tier, Latent Latent, bool[] Light)
     {
@@ -125,7 +128,7 @@ internal sealed partial class WorldSimulation
             }
             if (regular)
             {
-                EmitSessions(c, c.SignUp, freeUntil, 0.2 * w.Latent.Activity, w.Latent with { Fade = 0 }, Ramp.None);
+                EmitSessions(c, c.SignUp, freeUntil, FreeSessions * w.Latent.Activity, w.Latent with { Fade = 0 }, Ramp.None);
                 Activate(c, c.SignUp, freeUntil);
             }
             else
@@ -176,7 +179,7 @@ internal sealed partial class WorldSimulation
             else if (!w.Light[i] && _rng.Chance(0.4))
             {
                 // Keeps working in the free plan after the trial: still activated.
-                EmitSessions(c, trialEnd, _end, 0.2 * w.Latent.Activity, w.Latent with { Fade = 0 }, Ramp.None);
+                EmitSessions(c, trialEnd, _end, FreeSessions * w.Latent.Activity, w.Latent with { Fade = 0 }, Ramp.None);
             }
             else
             {
@@ -220,7 +223,8 @@ internal sealed partial class WorldSimulation
         double created = trialStart - _rng.Uniform(0, 40);
         bool stepsDown = w.Tier == "business" && stop < _end && stop - purchase > 60 && _rng.Chance(0.5);
         bool back = stop < _end && _rng.Chance(winBack);
-        double again = stop + _rng.Uniform(20, 80);
+        // A downgraded workspace upgrades again only after the as-of date: at T it is what its status says.
+        double again = Math.Max(stop, _t) + _rng.Uniform(20, 80);
         for (int i = 0; i < users.Length; i++)
         {
             var c = users[i];
