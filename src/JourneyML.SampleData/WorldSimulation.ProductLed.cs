@@ -96,15 +96,16 @@ internal sealed partial class WorldSimulation
 
     private void FreeWorkspace(WorldContact[] users, Workspace w)
     {
-        double created = _t - _rng.Uniform(20, 420);
+        // Sign-ups go on until the export ends: a workspace created after the as-of date is new at the data's as-of date.
+        double created = _rng.Chance(0.15) ? _rng.Uniform(_t, _end - 2) : _t - _rng.Uniform(20, 420);
         double? trial = _rng.Chance(0.5) && created + 1 < _t - 15 ? _rng.Uniform(created + 1, Math.Min(created + 60, _t - 15)) : null;
         double p = Math.Round(Sigmoid(-3.4 + s_useCaseConversion[w.UseCase] + 0.3 * Math.Log2(users.Length)), 6);
-        bool converts = _rng.Chance(p);
+        bool converts = _rng.Chance(p) && created < _t;
         double paid = DayInHorizon(_t);
         for (int i = 0; i < users.Length; i++)
         {
             var c = users[i];
-            c.SignUp = i == 0 ? created : _rng.Uniform(created, Math.Min(created + 60, _t - 1));
+            c.SignUp = i == 0 ? created : _rng.Uniform(created, created < _t ? Math.Min(created + 60, _t - 1) : _end - 1);
             c.Segment = PlantedWorld.FreeWorkspace;
             c.StatusAtAsOf = LifecycleStatus.Lead;
             c.ConversionProbability = p;

@@ -67,14 +67,16 @@ internal sealed partial class WorldSimulation
 
     private void Browser(WorldContact c, Shopper s)
     {
-        c.SignUp = _t - _rng.Uniform(5, 300);
+        // Sign-ups go on until the export ends: one after the as-of date is new at the data's as-of date.
+        bool late = _rng.Chance(0.15);
+        c.SignUp = late ? _rng.Uniform(_t, _end - 1) : _t - _rng.Uniform(5, 300);
         c.Segment = PlantedWorld.Browser;
         c.StatusAtAsOf = LifecycleStatus.Lead;
         Lead(c);
         // How long visits run is the planted value signal of a first order.
         double engagement = _rng.LogNormalMultiplier(0.5);
         c.ConversionProbability = Math.Round(Sigmoid(-2.0 + s_firstChannelConversion[s.Channel] + 1.3 * Math.Log(engagement) + 0.4 * Math.Log(s.Latent.Activity)), 6);
-        bool converts = _rng.Chance(c.ConversionProbability.Value);
+        bool converts = _rng.Chance(c.ConversionProbability.Value) && !late;
         double first = DayInHorizon(_t);
         var browsing = s.Latent with { Minutes = s.Latent.Minutes * engagement, Fade = 0 };
         Browse(c, c.SignUp, converts ? first : _end, browsing, 0.5);
