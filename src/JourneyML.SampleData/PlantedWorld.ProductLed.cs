@@ -55,10 +55,10 @@ internal sealed partial record PlantedWorld
             new(Churn, PlantedSource.Attribute, "use_case", null, "personal use raises churn risk, engineering lowers it"),
             new(Churn, PlantedSource.EventValue, "session_started", "login", "falling minutes per session raise churn risk"),
             new(Churn, PlantedSource.EventValue, "help_request", "ticket_opened", "high severity raises churn risk"),
-            new(Churn, PlantedSource.MappedColumn, "account_engaged_contacts", null, "more users active in the workspace lower churn risk (the account roll-ups)"),
+            new(Churn, PlantedSource.MappedColumn, "account", null, "more users active in the workspace lower churn risk (read through the account roll-ups)"),
             new(Churn, PlantedSource.MappedColumn, "plan", null, "the business plan lowers churn risk"),
             new(Conversion, PlantedSource.Attribute, "use_case", null, "team use raises conversion, personal use lowers it"),
-            new(Conversion, PlantedSource.MappedColumn, "account_contacts", null, "more users in the workspace raise conversion (the account roll-ups)"),
+            new(Conversion, PlantedSource.MappedColumn, "account", null, "more users in the workspace raise conversion (read through the account roll-ups)"),
             new(Conversion, PlantedSource.EventValue, "session_started", "login", "longer trial sessions raise conversion"),
         ]);
 }
