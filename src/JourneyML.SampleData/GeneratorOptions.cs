@@ -28,6 +28,12 @@ public enum GeneratorWorld
 
     /// <summary>A small B2B export (about 300 contacts in about 130 accounts): seats, industry, a short lead funnel, a high churn rate.</summary>
     Small,
+
+    /// <summary>A product-led business: free workspaces of several users, 14-day trials, activation events, upgrade to paid without a sales funnel; churn is the downgrade back to free.</summary>
+    ProductLed,
+
+    /// <summary>Repeat-purchase retail: one person per customer, no account, no subscription; churn is a lapse in purchasing (90 days without an order).</summary>
+    Retail,
 }
 
 /// <summary>The worlds' names on the command line and in ground_truth.json, and their default sizes.</summary>
@@ -46,6 +52,8 @@ public static class GeneratorWorlds
     {
         GeneratorWorld.Subscription => "subscription",
         GeneratorWorld.Small => "small",
+        GeneratorWorld.ProductLed => "product-led",
+        GeneratorWorld.Retail => "retail",
         _ => "b2b-saas",
     };
 

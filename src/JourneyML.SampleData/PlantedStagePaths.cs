@@ -20,7 +20,9 @@ internal static class PlantedStagePaths
     public const string FileName = "stage_paths";
 
     public const string Lead = "lead", Engaged = "engaged", SalesQualified = "sales_qualified", Opportunity = "opportunity",
-        Onboarding = "onboarding", Adopted = "adopted", Renewed = "renewed", Dormant = "dormant", Churned = "churned";
+        Onboarding = "onboarding", Adopted = "adopted", Renewed = "renewed", Dormant = "dormant", Churned = "churned",
+        /// <summary>The product-led world's team: an adopted user in a paying workspace of two or more users (after renewed on the path).</summary>
+        Team = "team";
 
     public static IReadOnlyList<TableColumn> Columns { get; } =
     [

@@ -6,11 +6,11 @@ namespace JourneyML.SampleData;
 internal sealed record WorldSegment(int Id, string Name, string Description, bool IsLead);
 
 /// <summary>
-/// What distinguishes the subscription and small worlds from each other: shape (accounts or single contacts), the
+/// What distinguishes the subscription, small, product-led and retail worlds from each other: shape (accounts or single contacts), the
 /// customers table's columns, the event names the export uses, the activity rhythm, whether an outcomes table is
 /// exported, the planted segments and the planted drivers. The simulation itself is <see cref="WorldSimulation"/>.
 /// </summary>
-internal sealed record PlantedWorld(
+internal sealed partial record PlantedWorld(
     GeneratorWorld World,
     string Name,
     string Description,
@@ -30,6 +30,8 @@ internal sealed record PlantedWorld(
     {
         GeneratorWorld.Subscription => Subscription,
         GeneratorWorld.Small => Small,
+        GeneratorWorld.ProductLed => ProductLed,
+        GeneratorWorld.Retail => Retail,
         _ => throw new ArgumentOutOfRangeException(nameof(world), world, "the B2B SaaS world is simulated by AccountSimulation"),
     };
 

@@ -47,18 +47,25 @@ public static class StageAgreement
     private static readonly string[] s_plantedPath =
     [
         PlantedStagePaths.Lead, PlantedStagePaths.Engaged, PlantedStagePaths.SalesQualified, PlantedStagePaths.Opportunity,
-        PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed,
+        PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed, PlantedStagePaths.Team,
     ];
 
     /// <summary>
     /// The planted stage a default stage (or a suggested B2C subscription's) stands for; null for At-risk, which is a
     /// prediction rather than a lifecycle state. A subscription's New subscriber (before the first monthly renewal) and Won
     /// back are the planted onboarding month (a reactivation starts at onboarding again), Renewed (past the first renewal)
-    /// is adopted, Loyal (the p75 of tenure, about a year) is renewed.
+    /// is adopted, Loyal (the p75 of tenure, about a year) is renewed. A product-led map's Activated is the engaged trial,
+    /// Paying the onboarding, Team the planted team; a retailer's First purchase is onboarding, Returning adopted, Loyal
+    /// renewed (the planted loyal buyer) and Lapsed churned (the lapse is the retailer's churn).
     /// </summary>
     public static string? PlantedName(string stage) => stage switch
     {
-        "Awareness" or "Interest" or "Trial" or "Sign-up" => PlantedStagePaths.Lead,
+        "Awareness" or "Interest" or "Trial" or "Sign-up" or "Visitor" => PlantedStagePaths.Lead,
+        "Activated" => PlantedStagePaths.Engaged,
+        "Paying" or "First purchase" => PlantedStagePaths.Onboarding,
+        "Adopted" or "Returning" => PlantedStagePaths.Adopted,
+        "Team" => PlantedStagePaths.Team,
+        "Lapsed" => PlantedStagePaths.Churned,
         "New subscriber" or "Won back" => PlantedStagePaths.Onboarding,
         "Renewed" => PlantedStagePaths.Adopted,
         "Loyal" => PlantedStagePaths.Renewed,
@@ -75,7 +82,7 @@ public static class StageAgreement
 
     /// <summary>Whether a rebuilt stage agrees with the planted one: a dormant customer not yet silent for 90 days is in Customer-Onboarding.</summary>
     public static bool Agrees(string rebuilt, string planted) =>
-        PlantedName(rebuilt) == planted || (planted == PlantedStagePaths.Dormant && rebuilt == "Customer-Onboarding");
+        PlantedName(rebuilt) == planted || (planted == PlantedStagePaths.Dormant && rebuilt is "Customer-Onboarding" or "Paying");
 
     /// <summary>The planted stays per customer, read from a generated folder; null when it has none.</summary>
     public static IReadOnlyDictionary<string, List<StageStay>>? TryLoadPlanted(string dataDirectory)

@@ -58,7 +58,7 @@ internal static class WorldExport
                 foreach (var contact in new WorldSimulation(world, profile, units, stats.Customers + 1).Run(size))
                 {
                     WriteContact(contact, world, profile, customers, events, outcomes, groundTruth);
-                    PlantedStagePaths.Write(stagePaths, contact.CustomerId, PlantedStagePaths.ForWorld(contact, SimulatedWorld.ToSecond(contact.SignUp)), world);
+                    PlantedStagePaths.Write(stagePaths, contact.CustomerId, contact.PlantedPath ?? PlantedStagePaths.ForWorld(contact, SimulatedWorld.ToSecond(contact.SignUp)), world);
                     PlantedSurvival.Write(survivalTruth, world, contact.CustomerId, contact.StatusAtAsOf, contact.ChurnProbability, contact.ChurnedSecond);
                     stats.Add(contact);
                 }
@@ -201,6 +201,12 @@ internal static class WorldExport
         json.WriteStartObject();
         json.WriteString("dataAsOf", Iso(options.DataAsOf));
         json.WriteString("dataStart", Iso(options.DataStart));
+        if (profile.ChurnedKeepAccess)
+        {
+            json.WriteStartObject("timelines");
+            json.WriteString("activityAfterChurn", "keep");
+            json.WriteEndObject();
+        }
         json.WriteStartObject("customers");
         json.WriteString("path", System.IO.Path.GetFileName(customersPath));
         json.WriteEndObject();

@@ -26,6 +26,12 @@ internal sealed class WorldContact
     public long? ChurnedSecond { get; set; }
     public long? ConvertedSecond { get; set; }
     public List<SimEvent> Events { get; } = new(128);
+
+    /// <summary>
+    /// The true stage path where the world's simulation records it as it goes (product-led, retail: their stages are
+    /// not read off the events alone); null for the worlds whose path <see cref="PlantedStagePaths.ForWorld"/> reads off the events.
+    /// </summary>
+    public List<Milestone>? PlantedPath { get; set; }
 }
 
 /// <summary>
@@ -34,7 +40,7 @@ internal sealed class WorldContact
 /// attributes shift the log-odds; the values of events (minutes per session, ticket severity, webinar minutes) carry
 /// latent states that event counts show only faintly.
 /// </summary>
-internal sealed class WorldSimulation
+internal sealed partial class WorldSimulation
 {
     private static readonly string[] s_regions = ["emea", "na", "apac", "latam"];
     private static readonly double[] s_regionWeights = [0.4, 0.35, 0.15, 0.1];
@@ -79,10 +85,20 @@ internal sealed class WorldSimulation
     }
 
     /// <summary>Contacts in a unit: one per subscriber; 1-4 per account in the small world (drawn from the planner's own stream).</summary>
-    public static int DrawSize(GeneratorWorld world, int seed, int unit) =>
-        world == GeneratorWorld.Small ? 1 + new SeededRandom(seed, ((long)world << 40) + (1L << 39) + unit).Pick([0.45, 0.3, 0.15, 0.1]) : 1;
+    public static int DrawSize(GeneratorWorld world, int seed, int unit) => world switch
+    {
+        GeneratorWorld.Small => 1 + new SeededRandom(seed, ((long)world << 40) + (1L << 39) + unit).Pick([0.45, 0.3, 0.15, 0.1]),
+        GeneratorWorld.ProductLed => 1 + new SeededRandom(seed, ((long)world << 40) + (1L << 39) + unit).Pick(s_workspaceSizes),
+        _ => 1,
+    };
 
-    public WorldContact[] Run(int size) => _profile.World == GeneratorWorld.Small ? RunAccount(size) : [RunSubscriber()];
+    public WorldContact[] Run(int size) => _profile.World switch
+    {
+        GeneratorWorld.Small => RunAccount(size),
+        GeneratorWorld.ProductLed => RunWorkspace(size),
+        GeneratorWorld.Retail => [RunShopper()],
+        _ => [RunSubscriber()],
+    };
 
     /// <summary>The latent state a unit's behaviour and its truth share.</summary>
     private sealed record Latent(double Activity, double Minutes, double Fade, bool Frustrated)
@@ -528,12 +544,12 @@ internal sealed class WorldSimulation
         }
         var channel = kind switch
         {
-            EventKind.Login => _profile.World == GeneratorWorld.Subscription ? Channel.App : Channel.Web,
+            EventKind.Login => _profile.World is GeneratorWorld.Subscription or GeneratorWorld.Retail ? Channel.App : Channel.Web,
             EventKind.TicketOpened => Channel.Support,
             EventKind.EmailOpen => Channel.Email,
             EventKind.WebinarAttended => Channel.Webinar,
             EventKind.MeetingBooked or EventKind.Purchase or EventKind.Renewal or EventKind.Cancellation when _profile.HasLeadFunnel => Channel.Sales,
-            EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade or EventKind.Cancellation => Channel.App,
+            EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade or EventKind.Downgrade or EventKind.Cancellation => Channel.App,
             _ => Channel.Web,
         };
         c.Events.Add(new SimEvent(SimulatedWorld.ToSecond(day), kind, channel, value));

@@ -99,7 +99,7 @@ public static class BehaviourFeatures
             total.Merge(accumulators[i]);
         }
         var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
-            EventValues.ContentKinds(total.AnyContentValue));
+            EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
         var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
         return (table, summary with { Elapsed = watch.Elapsed });
     }
@@ -221,6 +221,9 @@ public static class BehaviourFeatures
         values[FeatureNames.PricingViews14d][r] = k[Slots.Pricing14];
         values[FeatureNames.PricingViews90d][r] = k[Slots.Pricing90];
         values[FeatureNames.SalesTouches90d][r] = k[Slots.Sales90];
+        values[FeatureNames.Purchases90d][r] = k[Slots.Purchase90];
+        long lastOrder = acc.LastOrderBefore[c];
+        values[FeatureNames.DaysSinceLastPurchase][r] = lastOrder == 0 ? float.NaN : (float)Days(at.AsOfTicks - lastOrder);
     }
 
     private static bool OutcomesHave(OutcomeTable? outcomes, int c) => outcomes is not null && outcomes.Present[c];

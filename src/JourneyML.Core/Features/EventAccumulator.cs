@@ -11,8 +11,8 @@ internal static class Slots
     public const int Content30 = 8, Content90 = 9;
     public const int PageView30 = 10, PageView90 = 11, EmailOpen30 = 12, EmailOpen90 = 13, EmailClick30 = 14, EmailClick90 = 15;
     public const int Download90 = 16, Webinar90 = 17, CaseStudy90 = 18, Comparison90 = 19;
-    public const int Pricing14 = 20, Pricing90 = 21, Sales90 = 22, Engaged30 = 23;
-    public const int Count = 24;
+    public const int Pricing14 = 20, Pricing90 = 21, Sales90 = 22, Engaged30 = 23, Purchase90 = 24;
+    public const int Count = 25;
 
     // Windows by day index before T (see EventAccumulator.Add): [0,7), [0,14), [0,30), [30,60), [0,90).
     public const int W7 = 0, W14 = 1, W30 = 2, WPrev30 = 3, W90 = 4, Windows = 5;
@@ -70,6 +70,7 @@ internal static class Slots
         {
             Set(kind, W90, Sales90);
         }
+        Set(EventKind.Purchase, W90, Purchase90);
         // Engagement (for account roll-ups); ticket and lifecycle events are left out.
         foreach (var kind in EventKinds.All.Where(k => k.IsEngagement()))
         {
@@ -116,6 +117,26 @@ internal static class EventValues
         (hasValues ? FromMilli(sumMilli) : float.NaN, count == 0 ? float.NaN : (float)(sumMilli / 1000.0 / count));
 
     public static bool IsPurchaseLike(EventKind kind) => kind is EventKind.Purchase or EventKind.Renewal or EventKind.Upgrade;
+
+    /// <summary>Share of buyers who must be repeat buyers before the order counts are written: a stray second purchase row is not a retail business.</summary>
+    public const double RepeatBuyerShare = 0.05;
+
+    /// <summary>
+    /// Whether the export holds repeat purchases (so <see cref="FeatureNames.RepeatPurchases"/> are written): at least 5% of
+    /// the customers with a purchase event have two or more purchases beyond what their cancellations explain (purchases
+    /// at least cancellations + 2 over the whole export). A subscriber who cancelled and came back has one purchase per
+    /// cancellation plus the first, and a contract one purchase: neither counts; a shopper ordering again and again does.
+    /// </summary>
+    public static bool HoldsRepeatPurchases(ReadOnlySpan<int> purchases, ReadOnlySpan<int> cancellations)
+    {
+        int buyers = 0, repeat = 0;
+        for (int c = 0; c < purchases.Length; c++)
+        {
+            buyers += purchases[c] > 0 ? 1 : 0;
+            repeat += purchases[c] >= cancellations[c] + 2 ? 1 : 0;
+        }
+        return repeat > 0 && repeat >= RepeatBuyerShare * buyers;
+    }
 
     /// <summary>
     /// Values are summed in thousandths, as whole numbers: a sum slid forward (values added as they enter a window and
@@ -226,7 +247,20 @@ internal sealed class EventAccumulator
         ContentMilli = new long[customers * EventValues.ContentCount];
         ContentValued = new int[customers];
         ContentCounts = new int[customers * EventValues.ContentCount];
+        LastOrderBefore = new long[customers];
+        PurchasesInExport = new int[customers];
+        CancellationsInExport = new int[customers];
     }
+
+    /// <summary>Per customer, the latest purchase event (an order; renewals and upgrades are not) before T; 0 for none.</summary>
+    public long[] LastOrderBefore { get; }
+
+    /// <summary>Per customer, purchase and cancellation events in the whole export (before and after T): whether it holds repeat purchases is the export's matter.</summary>
+    public int[] PurchasesInExport { get; }
+    public int[] CancellationsInExport { get; }
+
+    /// <summary>Whether the export holds repeat purchases (<see cref="EventValues.HoldsRepeatPurchases"/>).</summary>
+    public bool AnyRepeatPurchases => EventValues.HoldsRepeatPurchases(PurchasesInExport, CancellationsInExport);
 
     /// <summary>Per customer, the events of each content type in the last 90 days that give a value.</summary>
     public int[] ContentCounts { get; }
@@ -287,6 +321,8 @@ internal sealed class EventAccumulator
             anySeverity |= valued && EventValues.IsTicket(kind);
             int content = valued ? contentIndex[(int)kind] : -1;
             anyContent |= content >= 0 ? 1 << content : 0;
+            PurchasesInExport[c] += kind == EventKind.Purchase ? 1 : 0;
+            CancellationsInExport[c] += kind == EventKind.Cancellation ? 1 : 0;
             if (t >= asOf)
             {
                 // At or after T: never a feature, only a label.
@@ -388,6 +424,10 @@ internal sealed class EventAccumulator
                 LastPurchaseBefore[c] = t;
             }
             (Lifecycle[c] ??= []).Add(LifecycleWalk.Key(t, cancellation: false));
+            if (kind == EventKind.Purchase && t > LastOrderBefore[c])
+            {
+                LastOrderBefore[c] = t;
+            }
         }
         else if (kind == EventKind.Cancellation)
         {
@@ -463,6 +503,9 @@ internal sealed class EventAccumulator
             LastActivity[c] = Math.Max(LastActivity[c], other.LastActivity[c]);
             LastPurchaseBefore[c] = Math.Max(LastPurchaseBefore[c], other.LastPurchaseBefore[c]);
             LastCancellationBefore[c] = Math.Max(LastCancellationBefore[c], other.LastCancellationBefore[c]);
+            LastOrderBefore[c] = Math.Max(LastOrderBefore[c], other.LastOrderBefore[c]);
+            PurchasesInExport[c] += other.PurchasesInExport[c];
+            CancellationsInExport[c] += other.CancellationsInExport[c];
             FirstPurchaseAfter[c] = Math.Min(FirstPurchaseAfter[c], other.FirstPurchaseAfter[c]);
             FirstCancellationAfter[c] = Math.Min(FirstCancellationAfter[c], other.FirstCancellationAfter[c]);
             HasUsageValue[c] |= other.HasUsageValue[c];

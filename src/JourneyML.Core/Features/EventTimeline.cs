@@ -25,6 +25,7 @@ public sealed class EventTimeline
             }
         }
         ContentValueKinds = [.. EventValues.ContentKinds(content)];
+        HasRepeatPurchases = RepeatPurchasesIn(offsets, kinds);
         HasChannels = hasChannels;
         Dataset = dataset;
         Offsets = offsets;
@@ -51,6 +52,24 @@ public sealed class EventTimeline
     /// <summary>Whether any login, or any ticket, in the export has a value (the value features exist only then).</summary>
     public bool HasUsageValues { get; }
     public bool HasSeverityValues { get; }
+    /// <summary>Whether the export holds repeat purchases (<see cref="EventValues.HoldsRepeatPurchases"/>): the order counts exist only then.</summary>
+    public bool HasRepeatPurchases { get; }
+
+    private static bool RepeatPurchasesIn(int[] offsets, EventKind[] kinds)
+    {
+        int customers = offsets.Length - 1;
+        var purchases = new int[customers];
+        var cancellations = new int[customers];
+        for (int c = 0; c < customers; c++)
+        {
+            for (int i = offsets[c]; i < offsets[c + 1]; i++)
+            {
+                purchases[c] += kinds[i] == EventKind.Purchase ? 1 : 0;
+                cancellations[c] += kinds[i] == EventKind.Cancellation ? 1 : 0;
+            }
+        }
+        return EventValues.HoldsRepeatPurchases(purchases, cancellations);
+    }
     /// <summary>The content and pricing-page event types some event of which in the export has a value (their value features exist only then).</summary>
     public IReadOnlyList<EventKind> ContentValueKinds { get; }
 

@@ -88,6 +88,10 @@ public static class FeatureNames
     public const string AccountDecisionMakerEngaged = "account_decision_maker_engaged";
     /// <summary>times the customer came back (a purchase, renewal or upgrade after a cancellation) before the as-of date.</summary>
     public const string Reactivations = "reactivations";
+    /// <summary>purchases (orders: purchase events, not renewals) in the last 90 days; written only when the export holds repeat purchases.</summary>
+    public const string Purchases90d = "purchases_90d";
+    /// <summary>days since the last purchase event (missing when none); written only when the export holds repeat purchases.</summary>
+    public const string DaysSinceLastPurchase = "days_since_last_purchase";
     /// <summary>minutes of use (the value of login events) in the last 30 days; written only when the export gives login values.</summary>
     public const string UsageMinutes30d = "usage_minutes_30d";
     /// <summary>minutes of use in the 30 days before the last 30.</summary>
@@ -141,6 +145,12 @@ public static class FeatureNames
 
     /// <summary>The account roll-ups: written only when some account has two or more contacts (a single-contact export has no account to roll up).</summary>
     public static IReadOnlyList<string> AccountRollups { get; } = [AccountContacts, AccountEngagedContacts30d, AccountEngagedRoles30d, AccountDecisionMakerEngaged];
+
+    /// <summary>
+    /// The order counts: written only when the export holds repeat purchases (<see cref="EventValues.HoldsRepeatPurchases"/>), so
+    /// an export whose customers buy once (a contract, a subscription started again after a cancellation) keeps its table.
+    /// </summary>
+    public static IReadOnlyList<string> RepeatPurchases { get; } = [Purchases90d, DaysSinceLastPurchase];
 
     /// <summary>The features from login values (minutes of use): written only when some login event in the export has a value.</summary>
     public static IReadOnlyList<string> UsageValues { get; } = [UsageMinutes30d, UsageMinutesPrev30d, UsageMinutes90d, UsageTrend];
@@ -229,6 +239,8 @@ public static class FeatureNames
         (FeatureNames.ComparisonPageViewValueMean90d, "the mean value of the comparison_page_view events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
         (FeatureNames.PricingPageViewValue90d, "the sum of the values given on pricing_page_view events in the last 90 days, in the export's unit (missing for a customer none of whose pricing-page views before the as-of date has a value)"),
         (FeatureNames.PricingPageViewValueMean90d, "the mean value of the pricing_page_view events of the last 90 days that give one, in the export\'s unit (missing without such an event)"),
+        (FeatureNames.Purchases90d, "purchases (orders; renewals and upgrades do not count) in the last 90 days (written only when the export holds repeat purchases)"),
+        (FeatureNames.DaysSinceLastPurchase, "days since the last purchase (order) before the as-of date (missing when none; written only when the export holds repeat purchases)"),
         (FeatureNames.Plan, "the customer's plan"),
         (FeatureNames.Role, "the customer's buying-group role"),
         (FeatureNames.Region, "the customer's region"),

@@ -33,9 +33,10 @@ public sealed class FeaturePlan
 
     private readonly HashSet<string> _behaviour;
 
-    private FeaturePlan(bool accountRollups, bool usageValues, bool severityValues, IEnumerable<EventKind> contentValues,
+    private FeaturePlan(bool accountRollups, bool usageValues, bool severityValues, IEnumerable<EventKind> contentValues, bool repeatPurchases,
         List<AttributeFeature> attributes, List<float[]?> numbers, List<string?[]?> texts, List<LeftOutColumn> leftOut)
     {
+        RepeatPurchases = repeatPurchases;
         AccountRollups = accountRollups;
         UsageValues = usageValues;
         SeverityValues = severityValues;
@@ -46,6 +47,7 @@ public sealed class FeaturePlan
             (accountRollups || !FeatureNames.AccountRollups.Contains(d.Name))
             && (usageValues || !FeatureNames.UsageValues.Contains(d.Name))
             && (severityValues || !FeatureNames.SeverityValues.Contains(d.Name))
+            && (repeatPurchases || !FeatureNames.RepeatPurchases.Contains(d.Name))
             && !contentSkipped.Contains(d.Name))];
         _behaviour = [.. Behaviour.Select(b => b.Name)];
         Attributes = attributes;
@@ -66,6 +68,8 @@ public sealed class FeaturePlan
     public bool UsageValues { get; }
     /// <summary>Ticket-severity features are written (some ticket event in the export has a value).</summary>
     public bool SeverityValues { get; }
+    /// <summary>Order counts (<see cref="FeatureNames.RepeatPurchases"/>) are written: the export holds repeat purchases (<see cref="EventValues.HoldsRepeatPurchases"/>).</summary>
+    public bool RepeatPurchases { get; }
     /// <summary>The content and pricing-page event types whose value feature is written (some event of the type in the export has a value), in <see cref="FeatureNames.ContentValues"/> order.</summary>
     public IReadOnlyList<EventKind> ContentValueKinds { get; }
 
@@ -96,12 +100,18 @@ public sealed class FeaturePlan
                     ? "content value features written from the values on " + string.Join(", ", ContentValueKinds.Select(k => k.CanonicalName())) + " events"
                     : "content value features not written: no content or pricing-page event in the export has a value",
             };
+            if (RepeatPurchases)
+            {
+                // Only said when written, so the reports of exports without repeat orders read as before.
+                notes.Add("purchase counts (purchases_90d, days_since_last_purchase) written: customers order again and again (5% or more of the buyers have two or more purchases beyond their cancellations)");
+            }
             return notes;
         }
     }
 
     /// <summary>The plan for a dataset read from files: attributes inferred and screened, roll-ups and value features as the export supports.</summary>
-    public static FeaturePlan For(CustomerTable customers, CustomersMapping mapping, bool usageValues, bool severityValues, IEnumerable<EventKind> contentValues)
+    public static FeaturePlan For(CustomerTable customers, CustomersMapping mapping, bool usageValues, bool severityValues, IEnumerable<EventKind> contentValues,
+        bool repeatPurchases = false)
     {
         var attributes = new List<AttributeFeature>();
         var numbers = new List<float[]?>();
@@ -131,7 +141,7 @@ public sealed class FeaturePlan
             }
             Add(attributes, numbers, texts, column, kind, values);
         }
-        return new FeaturePlan(customers.HasSharedAccounts(), usageValues, severityValues, contentValues, attributes, numbers, texts, leftOut);
+        return new FeaturePlan(customers.HasSharedAccounts(), usageValues, severityValues, contentValues, repeatPurchases, attributes, numbers, texts, leftOut);
     }
 
     /// <summary>
@@ -147,7 +157,7 @@ public sealed class FeaturePlan
         {
             Add(kept, numbers, texts, name, kind, ValuesOf(customers, name));
         }
-        return new FeaturePlan(true, true, true, FeatureNames.ContentValues.Select(v => v.Kind), kept, numbers, texts, []);
+        return new FeaturePlan(true, true, true, FeatureNames.ContentValues.Select(v => v.Kind), true, kept, numbers, texts, []);
     }
 
     private static void Add(List<AttributeFeature> attributes, List<float[]?> numbers, List<string?[]?> texts, string column, FeatureKind kind, string?[] values)

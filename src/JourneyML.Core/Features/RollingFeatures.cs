@@ -34,6 +34,8 @@ internal sealed class RollingFeatures
     private readonly long[] _lastActivity;
     private readonly long[] _lastPurchase;
     private readonly long[] _lastCancellation;
+    /// <summary>Per customer, the latest purchase event (an order) so far: days_since_last_purchase.</summary>
+    private readonly long[] _lastOrder;
     private readonly int[] _roleKey;
     private readonly int _roleKeys;
     private readonly FeaturePlan _plan;
@@ -64,7 +66,8 @@ internal sealed class RollingFeatures
         _timeline = timeline;
         _customers = timeline.Dataset.Customers;
         _maxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues, timeline.ContentValueKinds);
+        _plan = FeaturePlan.For(_customers, timeline.Dataset.Mapping.Customers, timeline.HasUsageValues, timeline.HasSeverityValues, timeline.ContentValueKinds,
+            timeline.HasRepeatPurchases);
         Want(features);
 
         int n = _customers.Count;
@@ -80,6 +83,7 @@ internal sealed class RollingFeatures
         _lastActivity = new long[n];
         _lastPurchase = new long[n];
         _lastCancellation = new long[n];
+        _lastOrder = new long[n];
         _usage = new long[n * EventValues.Count];
         _hasUsage = new bool[n];
         _contentValued = new int[n];
@@ -233,6 +237,10 @@ internal sealed class RollingFeatures
                 // Renewals and upgrades prove a paying customer even when the original purchase predates the export.
                 lastPurchase = Math.Max(lastPurchase, at);
                 walk.Purchase(at);
+                if (kind == EventKind.Purchase)
+                {
+                    _lastOrder[c] = Math.Max(_lastOrder[c], at);
+                }
             }
             else if (kind == EventKind.Cancellation)
             {
@@ -466,6 +474,9 @@ internal sealed class RollingFeatures
         table.Set(F.PricingViews14d, r, k[Slots.Pricing14]);
         table.Set(F.PricingViews90d, r, k[Slots.Pricing90]);
         table.Set(F.SalesTouches90d, r, k[Slots.Sales90]);
+        table.Set(F.Purchases90d, r, k[Slots.Purchase90]);
+        long lastOrder = _lastOrder[c];
+        table.Set(F.DaysSinceLastPurchase, r, lastOrder == 0 ? float.NaN : (float)Days(asOfTicks - lastOrder));
     }
 
     /// <summary>Minutes of use from the slid sums; ticket severity from the tickets now in the last 90 days (a maximum does not slide), read only when there are some.</summary>
@@ -607,7 +618,8 @@ internal sealed class RollingFeatures
         public const int TicketSeverityMax90d = 44, TicketSeverityMean90d = 45;
         /// <summary>The content value features, in <see cref="FeatureNames.ContentValues"/> order, sum then mean: page_view_value_90d ... pricing_page_view_value_mean_90d.</summary>
         public const int ContentValue0 = 46;
-        public const int Plan = 62, Role = 63, Region = 64;
+        public const int Purchases90d = 62, DaysSinceLastPurchase = 63;
+        public const int Plan = 64, Role = 65, Region = 66;
     }
 
     /// <summary>One date's rows: only the wanted columns are allocated and written.</summary>

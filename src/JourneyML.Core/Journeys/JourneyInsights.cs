@@ -15,9 +15,16 @@ public static class JourneyInsights
 {
     public const int MinimumCustomers = 20;
 
-    public static IReadOnlyList<Insight> From(JourneyMap map, JourneyMap? overall = null, int max = 12)
+    /// <param name="otherTypes">
+    /// The export's own names of the event types JourneyML has no type for (mapped to "other", or left unmapped): a
+    /// product's activation events often are (project_created), and "an unmapped event" told a reader nothing.
+    /// </param>
+    public static IReadOnlyList<Insight> From(JourneyMap map, JourneyMap? overall = null, int max = 12, IReadOnlyList<string>? otherTypes = null)
     {
         var inv = CultureInfo.InvariantCulture;
+        string Words(string touchpoint) => touchpoint == "other" && otherTypes is { Count: > 0 }
+            ? $"an event of no JourneyML type ({string.Join(", ", otherTypes.Take(3))}{(otherTypes.Count > 3 ? ", …" : "")})"
+            : JourneyInsights.Words(touchpoint);
         var insights = new List<Insight>();
         // Touchpoints whose event defines leaving the stage are left out (true by definition), and so are lifts whose
         // interval holds 1 (chance explains them).
@@ -76,9 +83,14 @@ public static class JourneyInsights
         {
             insights.Add(new Insight($"{t.From} → {t.To}: {t.Customers} customers came back on the path", t.Customers, "back-on-path"));
         }
+        // From the path's last stage the only way out is off the path: "100% of those leaving Team leave the path" is true by
+        // definition, so the count is said without the share.
+        var last = map.Stages.LastOrDefault(s => s.OnPath)?.Stage;
         foreach (var s in map.Stages.Where(s => s.OnPath && s.DropOffRate is >= 0.25 && s.DroppedOff >= MinimumCustomers / 2))
         {
-            insights.Add(new Insight($"{s.DropOffRate!.Value.ToString("0%", inv)} of those leaving {s.Stage} leave the path (at risk, dormant or churned): {s.DroppedOff} customers",
+            insights.Add(new Insight(s.Stage == last
+                ? $"{s.DroppedOff} customers left {s.Stage}, the path's last stage, for a stage off the path (at risk, dormant or churned)"
+                : $"{s.DropOffRate!.Value.ToString("0%", inv)} of those leaving {s.Stage} leave the path (at risk, dormant or churned): {s.DroppedOff} customers",
                 s.DroppedOff, "drop-off"));
         }
         foreach (var s in map.Stages.Where(s => s.BackwardMovesOut >= MinimumCustomers))

@@ -174,7 +174,9 @@ public static class JourneyRun
         Done("process analysis (funnels, durations, variants, bottlenecks, conformance)");
         map = map with { Milestones = MilestoneGraph.Build(events, from, to, members) };
         Done("milestone graph");
-        map = map with { Insights = JourneyInsights.From(map, overall) };
+        var otherTypes = dataset.Mapping.Events.Types.Where(t => string.Equals(t.Value, "other", StringComparison.OrdinalIgnoreCase)).Select(t => t.Key)
+            .Concat(dataset.Events.UnmappedTypes.Select(u => u.Type)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        map = map with { Insights = JourneyInsights.From(map, overall, otherTypes: otherTypes) };
         var directory = options.OutputDirectory ?? JourneyMapFolders.For(registry.Root, options.Segment, options.Account);
         map = map.Write(directory);
         Done("insights and files (JSON, Markdown, HTML)");

@@ -91,6 +91,7 @@ public static class FactorText
             _ when ReasonFacts.IsTrend(feature) && !(history >= 60) => "under 60 days of history, too soon for a 30-day trend",
             FeatureNames.DaysSinceLastLogin => "no login yet",
             FeatureNames.DaysSinceLastActivity => "no activity yet",
+            FeatureNames.DaysSinceLastPurchase => "no purchase yet",
             _ when feature.Contains("login", StringComparison.Ordinal) => "no login history yet",
             _ when feature.Contains("ticket", StringComparison.Ordinal) || feature.Contains("escalation", StringComparison.Ordinal) => "no support-ticket history yet",
             _ when feature.Contains("usage", StringComparison.Ordinal) => "no usage recorded yet",
@@ -213,6 +214,8 @@ public static class FactorText
         FeatureNames.DaysSinceLastActivity => value < 1 ? "active within the last day" : $"no activity for {Plural(MathF.Floor(value), "day", "days")}",
         FeatureNames.ActiveDays30d => $"active on {Number(value)} of the last 30 days",
         FeatureNames.ActiveDays90d => $"active on {Number(value)} of the last 90 days",
+        FeatureNames.DaysSinceLastPurchase => value < 1 ? "bought within the last day" : $"no purchase for {Plural(MathF.Floor(value), "day", "days")}",
+        FeatureNames.Purchases90d => value == 0 ? "no purchase in the last 90 days" : $"{Plural(value, "purchase", "purchases")} in the last 90 days",
         _ => null,
     };
 

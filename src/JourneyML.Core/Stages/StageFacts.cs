@@ -102,16 +102,18 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         var stages = new List<StageDefinition>
         {
             Stage("Sign-up", "The entry stage: signed up, not paying, and not using the product in the last 30 days."),
-            Stage("Trial", $"Trying the product: a lead active in the last 30 days ({profile.Named(EventKind.TrialStarted)} for {ExportProfile.Percent(profile.Share(profile.ReachedBy(EventKind.TrialStarted)))} of customers).",
-                [Status("lead"), C(F.ActiveDays30d, ">=", 1)]),
-            Stage("Activated", $"A trial that took hold: {tryingWhy}.", [Status("lead"), C(F.ActiveDays30d, ">=", trying)]),
+            Stage("Trial", $"Trying the product: a lead {(UsesLogins ? $"with a {profile.Named(EventKind.Login)}" : "active")} in the last 30 days ({profile.Named(EventKind.TrialStarted)} for {ExportProfile.Percent(profile.Share(profile.ReachedBy(EventKind.TrialStarted)))} of customers).",
+                [Status("lead"), C(TrialUse, ">=", 1)]),
+            Stay(Stage("Activated", $"A trial that took hold: {tryingWhy}; {ActivatedStays}", [Status("lead"), C(TrialUse, ">=", trying)]), ActivatedStay()),
             Stage("Paying", $"Converted to paid ({profile.Named(EventKind.Purchase)}) and not yet Adopted ({Paying:N0} paying customers now in all).", [Status("customer")]),
             Adopted("Adopted", days, daysWhy, use),
         };
         if (table.Find(F.AccountEngagedContacts30d) is not null)
         {
-            stages.Add(Stage("Team", $"Spread beyond one person: a paying account with 2 or more contacts active in 30 days ({ExportProfile.Percent(profile.Share(profile.InSharedAccounts))} of customers share an account).",
-                [Status("customer"), C(F.AccountEngagedContacts30d, ">=", 2), C(F.DaysAsCustomer, ">=", days)]));
+            // The customer's own use as Adopted reads it: a seat paid for and hardly used, in an active team, is not on a team.
+            stages.Add(Stay(Stage("Team", $"Spread beyond one person: a paying account with 2 or more contacts active in 30 days ({ExportProfile.Percent(profile.Share(profile.InSharedAccounts))} of customers share an account), " +
+                $"this customer using it as the adopted do ({use.Why}); {HeldWhilePaying}",
+                [Status("customer"), C(F.AccountEngagedContacts30d, ">=", 2), C(F.DaysAsCustomer, ">=", days), C(use.Signal, ">=", use.Value)]), [C(F.DaysAsCustomer, ">=", days)]));
         }
         stages.AddRange(OffPath(90, "the usual dormant line"));
         return stages;
@@ -141,7 +143,66 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         return stages;
     }
 
-    public List<StageDefinition> RepeatPurchase()
+    public List<StageDefinition> RepeatPurchase() => table.Find(F.Purchases90d) is null ? RepeatPurchaseWithoutOrderCounts() : RepeatPurchaseByOrders();
+
+    /// <summary>Half a year of buying: a habit, not one season's orders.</summary>
+    private const double LoyalBuyerDays = 180;
+
+    /// <summary>
+    /// Retail stages on the order counts (purchases_90d, days_since_last_purchase): a second order within 90 days makes a
+    /// returning customer, orders as often as the typical buyer for half a year a loyal one; each held while the customer
+    /// buys, so the gap between two orders does not send anyone back. Lapsed is a silence in orders, not in visits (a
+    /// lapsed shopper still opens the newsletter), unless the export records its own lapses (churned_at without any
+    /// cancellation event): then Churned is that lapse, and a second rule of ours would only disagree with it.
+    /// </summary>
+    private List<StageDefinition> RepeatPurchaseByOrders()
+    {
+        var gaps = profile.DaysBetweenPurchases();
+        var (gap, gapWhy) = FromData(ExportProfile.Quantile(gaps, 0.5), gaps.Count, 30, 7, 365, "the median gap between two purchases of the same customer", "days", "gaps");
+        double loyalOrders = Math.Max(3, Math.Floor(90 / gap));
+        string purchase = profile.Named(EventKind.Purchase);
+        var stages = new List<StageDefinition>
+        {
+            Stage("Visitor", "The entry stage: signed up or browsing, no purchase yet."),
+            Stage("First purchase", $"Bought ({purchase}) and not yet again within 90 days ({Paying:N0} buyers now in all).", [Status("customer")]),
+            Stay(Stage("Returning", $"Came back: 2 or more purchases in 90 days ({gapWhy} between orders); {BuyerStays}", [Status("customer"), C(F.Purchases90d, ">=", 2)]),
+                [Status("customer")]),
+            Stay(Stage("Loyal", string.Create(s_inv, $"Buying as a habit: {LoyalBuyerDays:0} days or more as a customer (half a year of buying, not one season) and {loyalOrders:0} or more purchases in 90 days (one per median gap of {gap:0} days, at least 3: about monthly); {BuyerStays}"),
+                [Status("customer"), C(F.DaysAsCustomer, ">=", LoyalBuyerDays), C(F.Purchases90d, ">=", loyalOrders)]),
+                [Status("customer")]),
+        };
+        bool ownLapses = ChurnedNow > 0 && profile.ReachedBy(EventKind.Cancellation) == 0;
+        stages.Add(Stage(Churned, ownLapses
+            ? $"Lapsed, as the export records it (churned_at in the outcomes table, with no cancellation events: the retailer's own lapse line): {ChurnedNow:N0} now."
+            : $"Churned, as the export records it (a {profile.Named(EventKind.Cancellation)} or churned_at): {ChurnedNow:N0} now.", "off-path", [Status("churned")]));
+        if (ownLapses)
+        {
+            _leftOut.Add("Lapsed: the export records its own lapses (churned_at with no cancellation events), so Churned is the lapse; a silence line of ours would only disagree with it");
+        }
+        else
+        {
+            var (lapsed, lapsedWhy) = LapseLine(gaps);
+            stages.Add(Stage("Lapsed", $"No contract, so churn is a long silence in orders: no purchase for {lapsedWhy} (visits and emails without an order do not count).", "off-path",
+                [C(F.DaysSinceLastPurchase, ">=", lapsed), Status("customer")]));
+        }
+        stages.Add(AtRisk());
+        return stages;
+    }
+
+    /// <summary>Why a returning or loyal buyer stays (between two orders the 90-day count dips; a lapse is off the path).</summary>
+    private const string BuyerStays = "stays while a customer: between two orders the 90-day count dips, and a customer who stops buying is Lapsed or Churned (off the path), not back to First purchase.";
+
+    /// <summary>Days without a purchase that make a buyer lapsed: the p90 gap between orders, rounded up to whole months, at least the usual 90-day line.</summary>
+    private (double Value, string Why) LapseLine(List<double> gaps) =>
+        FromData(ExportProfile.Quantile(gaps, 0.9) is { } p90 ? Math.Ceiling(p90 / 30) * 30 : null, gaps.Count, 180, 90, 730,
+            "the p90 of the gaps between two purchases, rounded up to whole months", "days", "gaps");
+
+    /// <summary>Notes on stages a shape's rules leave out on purpose (beside the empty ones <see cref="StageSuggestion"/> lists).</summary>
+    private readonly List<string> _leftOut = [];
+
+    public IReadOnlyList<string> LeftOut => _leftOut;
+
+    private List<StageDefinition> RepeatPurchaseWithoutOrderCounts()
     {
         var gaps = profile.DaysBetweenPurchases();
         var (gap, gapWhy) = FromData(ExportProfile.Quantile(gaps, 0.5), gaps.Count, 60, 7, 365, "the median gap between two purchases of the same customer", "days", "gaps");
@@ -155,7 +216,7 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
         [
             Stage("Visitor", "The entry stage: signed up or browsing, no purchase yet."),
             Stage("First purchase", $"Bought ({profile.Named(EventKind.Purchase)}) and not yet coming back ({Paying:N0} buyers now in all).", [Status("customer")]),
-            Stage("Returning", $"Coming back: first bought at least {gapWhy} ago, and seen again within that many days. The stage rules read no purchase count, so this reads the time since the first purchase and since the last visit.",
+            Stage("Returning", $"Coming back: first bought at least {gapWhy} ago, and seen again within that many days. Without order counts (purchases_90d is written only when 5% of buyers order again and again), this reads the time since the first purchase and since the last visit.",
                 [Status("customer"), C(F.DaysAsCustomer, ">=", gap), C(F.DaysSinceLastActivity, "<", gap)]),
             Stage("Loyal", $"Buying and visiting often: {loyalWhy}, and {activeWhy}{orders}.",
                 [Status("customer"), C(F.DaysAsCustomer, ">=", loyalTenure), C(F.ActiveDays90d, ">=", active)]),
@@ -179,6 +240,22 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
 
     /// <summary>Why an adopted customer stays: held against planted stage paths, a stay on active days sent customers whose use fell back to onboarding.</summary>
     private const string HeldWhilePaying = "stays while paying: a customer whose use falls is At-risk or Dormant (off the path), not back in onboarding.";
+
+    /// <summary>Why an activated lead stays: the active days of a trial in use swing about the median, and the stage flapped with them.</summary>
+    private string ActivatedStays => UsesLogins
+        ? $"stays while the lead still uses the product (a {profile.Named(EventKind.Login)} in 30 days), so a quieter week does not undo it; emails opened do not hold it."
+        : "stays while the lead is active on a day in 30, so a quieter week does not undo it.";
+
+    private List<StageCondition>[] ActivatedStay() => [[Status("lead"), C(TrialUse, ">=", 1)]];
+
+    /// <summary>
+    /// What a trial's use is read on: logins in 30 days where the export has logins (product use: a lead who only opens the
+    /// newsletter is not trying the product, and on active days, which count email opens, such leads flapped in and out
+    /// of Activated on the generated product-led world), else active days in 30.
+    /// </summary>
+    private string TrialUse => UsesLogins ? F.Logins30d : F.ActiveDays30d;
+
+    private bool UsesLogins => profile.Share(profile.ReachedBy(EventKind.Login)) >= Present;
 
     /// <summary>Why a sales-qualified lead stays (a 30-day reading window sent evaluating leads back to Interest over the December lull).</summary>
     private const string LeadStays = "stays while a sales touch in 90 days or steady reading (24 or more content engagements in 90 days, about two a week) goes on, so a quiet holiday month does not undo it.";
@@ -246,8 +323,10 @@ internal sealed class StageFacts(ExportProfile profile, FeatureTable table)
     /// <summary>Active days in 30 days that mark an activated trial: the median of active leads.</summary>
     private (double Value, string Why) ActivatedLeadDays()
     {
-        var values = Values(F.ActiveDays30d, s => s == CustomerStatus.Lead, v => v >= 1);
-        var (value, why) = FromData(ExportProfile.Quantile(values, 0.5), values.Count, 4, 2, 30, "the median of leads active in the last 30 days", "active days in 30 days");
+        var values = Values(TrialUse, s => s == CustomerStatus.Lead, v => v >= 1);
+        var (value, why) = UsesLogins
+            ? FromData(ExportProfile.Quantile(values, 0.5), values.Count, 4, 2, 30, "the median of leads with a login in the last 30 days", $"logins ({profile.Named(EventKind.Login)}) in 30 days")
+            : FromData(ExportProfile.Quantile(values, 0.5), values.Count, 4, 2, 30, "the median of leads active in the last 30 days", "active days in 30 days");
         return (Math.Max(2, value), why);
     }
 

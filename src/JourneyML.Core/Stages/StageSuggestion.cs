@@ -90,6 +90,7 @@ public sealed record StageSuggestion(SuggestedFor For, IReadOnlyList<StageDefini
         // Where a stage is empty now, whether customers passed through it in the 90 days before (counted lazily: most suggestions need none).
         var earlier = new Lazy<List<Dictionary<string, int>>>(() => [.. new[] { 30, 60, 90 }.Select(d => CountNow(candidates, events.FeaturesAt(at.AddDays(-d), cancellationToken)))]);
         var (kept, leftOut, counts) = WithoutEmptyStages(candidates, table, stage => earlier.Value.Max(c => c.GetValueOrDefault(stage)));
+        leftOut.AddRange(facts.LeftOut);
         var head = new SuggestedFor
         {
             Shape = NameOf(shape),

@@ -177,12 +177,14 @@ internal static class OutputChecks
             var before = events.Where(e => e.Ticks < asOf.Ticks).OrderBy(e => e.Ticks).ToArray();
             long lastChurn = before.Where(e => e.Kind == EventKind.Cancellation).Select(e => e.Ticks).DefaultIfEmpty(0).Max();
             var start = before.FirstOrDefault(e => e.Kind == EventKind.Purchase && e.Ticks > lastChurn);
-            if (start.Kind != EventKind.Purchase)
+            // With an outcomes table the tenure counts from converted_at (a repeat buyer's first order may predate the export).
+            long? converted = ConvertedAt(o.Dataset, table.CustomerIds[r]) is { } at && at < asOf ? at.Ticks : null;
+            if (start.Kind != EventKind.Purchase && converted is null)
             {
                 continue;
             }
             compared++;
-            double expected = (asOf.Ticks - start.Ticks) / (double)TimeSpan.TicksPerDay;
+            double expected = (asOf.Ticks - (converted ?? start.Ticks)) / (double)TimeSpan.TicksPerDay;
             if (!(Math.Abs(tenure[r] - expected) <= 1.0))
             {
                 wrong.Add((table.CustomerIds[r], tenure[r], expected));
@@ -192,6 +194,9 @@ internal static class OutputChecks
             $"{wrong.Count:N0} of {compared:N0} customers with their purchase in the export disagree" +
             (wrong.Count > 0 ? $"; e.g. {wrong[0].Id}: {wrong[0].Feature:0.#} days, {wrong[0].Expected:0.#} since the purchase" : ""));
     }
+
+    private static DateTime? ConvertedAt(Dataset dataset, string customerId) =>
+        dataset.Outcomes is { } outcomes && dataset.Customers.TryGetIndex(customerId, out int c) && outcomes.Present[c] ? outcomes.ConvertedAt[c] : null;
 
     /// <summary>A segment name never says opposite things of one signal ("falling logins, high logins").</summary>
     private static WorldCheck SegmentNamesConsistent(OutputTexts o)

@@ -12,7 +12,7 @@ namespace JourneyML.Tools.Commands;
 internal sealed class BenchStagesCommand : Command
 {
     private static readonly Option<int> s_customers = new("--customers", "-n") { Description = "Customers in the generated data.", DefaultValueFactory = _ => 2_000 };
-    private static readonly Option<string> s_world = new("--world") { Description = "The generated world (b2b-saas, subscription or small).", DefaultValueFactory = _ => "b2b-saas" };
+    private static readonly Option<string> s_world = new("--world") { Description = "The generated world (b2b-saas, subscription, small, product-led or retail).", DefaultValueFactory = _ => "b2b-saas" };
     private static readonly Option<int> s_step = new("--step") { Description = "Days between stage evaluations.", DefaultValueFactory = _ => 7 };
     private static readonly Option<DirectoryInfo?> s_data = new("--data") { Description = "A folder the generator wrote (with stage_paths) to measure instead of generating one." };
     private static readonly Option<FileInfo?> s_stages = new("--stages") { Description = "A stages.json to measure instead of the default stages (stage names read as the default's, or a suggested subscription's)." };

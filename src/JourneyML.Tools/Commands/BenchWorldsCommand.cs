@@ -19,12 +19,12 @@ internal sealed class BenchWorldsCommand : Command
 
     private static readonly Option<string[]> s_worlds = new("--world", "-w")
     {
-        Description = "World to measure (repeat for several): b2b-saas, subscription, small. Default: all three.",
+        Description = "World to measure (repeat for several): b2b-saas, subscription, small, product-led, retail. Default: all five.",
         AllowMultipleArgumentsPerToken = true,
     };
     private static readonly Option<int?> s_customers = new("--customers", "-n")
     {
-        Description = "Customers of every world measured. Default: each world's own (b2b-saas 2000, subscription 3000, small 300).",
+        Description = "Customers of every world measured. Default: each world's own (b2b-saas 2000, subscription 3000, small 300, product-led 2000, retail 2000).",
     };
     private static readonly Option<int> s_seed = new("--seed", "-s") { Description = "Seed of the generator and of training.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> s_top = new("--top") { Description = "How many of a model's drivers count as its top drivers.", DefaultValueFactory = _ => 10 };

@@ -4,17 +4,17 @@ using JourneyML.SampleData;
 
 namespace JourneyML.Tools.Commands;
 
-/// <summary><c>journeyml-tools generate</c>: a realistic export of one world (B2B SaaS, subscription or small) with planted segments and known churn and conversion probabilities.</summary>
+/// <summary><c>journeyml-tools generate</c>: a realistic export of one world (B2B SaaS, subscription, small, product-led or retail) with planted segments and known churn and conversion probabilities.</summary>
 internal sealed class GenerateCommand : Command
 {
     private static readonly Option<string> s_world = new("--world", "-w")
     {
-        Description = "The business simulated: b2b-saas (accounts, lead funnel), subscription (product-led, one contact per customer, trials, renewals, reactivations) or small (about 300 contacts of a small B2B).",
+        Description = "The business simulated: b2b-saas (accounts, lead funnel), subscription (product-led, one contact per customer, trials, renewals, reactivations) small (about 300 contacts of a small B2B), product-led (workspaces of several users, free sign-ups, trials, activation events, upgrade and downgrade to free) or retail (one person per customer, repeat orders, churn as 90 days without an order).",
         DefaultValueFactory = _ => "b2b-saas",
     };
     private static readonly Option<int?> s_customers = new("--customers", "-n")
     {
-        Description = "Number of customers (contacts). Default: 2000 for b2b-saas (about 100 events each), 3000 for subscription, 300 for small.",
+        Description = "Number of customers (contacts). Default: 2000 for b2b-saas (about 100 events each), 3000 for subscription, 300 for small, 2000 for product-led and retail.",
     };
     private static readonly Option<int> s_seed = new("--seed", "-s")
     {

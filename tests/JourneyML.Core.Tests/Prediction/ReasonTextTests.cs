@@ -22,6 +22,10 @@ public sealed class ReasonWorlds : IDisposable
         new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Subscription, Customers = 800, Seed = 5 }).Generate(subscription);
         var small = Path.Combine(Root, "small");
         new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Small, Customers = 300, Seed = 6 }).Generate(small);
+        var retail = Path.Combine(Root, "retail");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Retail, Customers = 600, Seed = 5 }).Generate(retail);
+        var productLed = Path.Combine(Root, "product-led");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.ProductLed, Customers = 600, Seed = 5 }).Generate(productLed);
         // The committed sample's sweep picks a forest (ForestAttribution); the others get LightGBM (ML.NET's contributions).
         var forest = CandidateSpec.DefaultSweep.First(c => c.Describe().StartsWith("FastForest", StringComparison.Ordinal));
         var worlds = new Dictionary<string, (string, CandidateSpec)>
@@ -30,6 +34,8 @@ public sealed class ReasonWorlds : IDisposable
             ["ja-export"] = (Samples.Path("ja-export"), CandidateSpec.Default),
             ["subscription"] = (subscription, CandidateSpec.Default),
             ["small"] = (small, CandidateSpec.Default),
+            ["retail"] = (retail, CandidateSpec.Default),
+            ["product-led"] = (productLed, CandidateSpec.Default),
         };
         foreach (var (world, (data, spec)) in worlds)
         {
@@ -134,6 +140,8 @@ public sealed class ReasonTextTests(ReasonWorlds worlds) : IClassFixture<ReasonW
     [InlineData("ja-export")]
     [InlineData("subscription")]
     [InlineData("small")]
+    [InlineData("retail")]
+    [InlineData("product-led")]
     public void No_reason_of_any_customer_is_nonsense_and_each_says_which_way_it_pushes(string world)
     {
         var reasons = worlds.Worlds[world];
@@ -155,6 +163,8 @@ public sealed class ReasonTextTests(ReasonWorlds worlds) : IClassFixture<ReasonW
     [InlineData("ja-export")]
     [InlineData("subscription")]
     [InlineData("small")]
+    [InlineData("retail")]
+    [InlineData("product-led")]
     public void No_reason_is_a_value_every_customer_of_the_population_shares(string world)
     {
         var bad = worlds.Lists[world].SelectMany(l => l.Factors.Where(f => l.Constant.Contains(f.Feature) && l.Present(f.Feature))
@@ -167,6 +177,8 @@ public sealed class ReasonTextTests(ReasonWorlds worlds) : IClassFixture<ReasonW
     [InlineData("ja-export")]
     [InlineData("subscription")]
     [InlineData("small")]
+    [InlineData("retail")]
+    [InlineData("product-led")]
     public void No_two_reasons_of_a_customer_state_the_same_absence(string world)
     {
         var bad = worlds.Lists[world].Select(l => (l.Customer, Texts: l.Factors.Select(f => f.Text).ToList()))

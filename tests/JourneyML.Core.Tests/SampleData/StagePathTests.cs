@@ -13,11 +13,25 @@ public sealed class StagePathWorlds : IDisposable
         new SampleGenerator(new GeneratorOptions { Customers = 600, Seed = 1 }).Generate(B2b);
         Subscription = Path.Combine(Root, "subscription");
         new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Subscription, Customers = 400, Seed = 3 }).Generate(Subscription);
+        ProductLed = Path.Combine(Root, "product-led");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.ProductLed, Customers = 600, Seed = 3 }).Generate(ProductLed);
+        Retail = Path.Combine(Root, "retail");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Retail, Customers = 600, Seed = 3 }).Generate(Retail);
     }
 
     public string Root { get; } = TempFolder.Create("stage-paths");
     public string B2b { get; }
     public string Subscription { get; }
+    public string ProductLed { get; }
+    public string Retail { get; }
+
+    public string this[string world] => world switch
+    {
+        "b2b" => B2b,
+        "subscription" => Subscription,
+        "product-led" => ProductLed,
+        _ => Retail,
+    };
 
     public void Dispose() => TempFolder.TryDelete(Root);
 }
@@ -30,14 +44,16 @@ public sealed class StagePathTests(StagePathWorlds worlds) : IClassFixture<Stage
     [Theory]
     [InlineData("b2b")]
     [InlineData("subscription")]
+    [InlineData("product-led")]
+    [InlineData("retail")]
     public void Every_customer_has_a_contiguous_planted_path_that_agrees_with_the_planted_status(string world)
     {
-        var directory = world == "b2b" ? worlds.B2b : worlds.Subscription;
+        var directory = worlds[world];
         var planted = StageAgreement.TryLoadPlanted(directory)!;
         var truth = TableFiles.ReadCsv(Path.Combine(directory, "ground_truth.csv"));
         Assert.Equal(truth.Count, planted.Count);
         string[] leadStages = [PlantedStagePaths.Lead, PlantedStagePaths.Engaged, PlantedStagePaths.SalesQualified, PlantedStagePaths.Opportunity];
-        string[] customerStages = [PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed, PlantedStagePaths.Dormant];
+        string[] customerStages = [PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed, PlantedStagePaths.Dormant, PlantedStagePaths.Team];
         var seen = new HashSet<string>();
         foreach (var row in truth)
         {
@@ -52,6 +68,10 @@ public sealed class StagePathTests(StagePathWorlds worlds) : IClassFixture<Stage
                     Assert.NotEqual(stays[i - 1].Stage, stays[i].Stage);
                 }
             }
+            if (stays[0].EnteredAt >= s_asOf)
+            {
+                continue; // signed up after the as-of date (sign-ups go on to the export's end): no stage at it
+            }
             var atAsOf = stays.Single(s => s.EnteredAt < s_asOf && (s.LeftAt is not { } left || left >= s_asOf)).Stage;
             var expected = row["status_at_as_of"] switch
             {
@@ -62,9 +82,13 @@ public sealed class StagePathTests(StagePathWorlds worlds) : IClassFixture<Stage
             Assert.Contains(atAsOf, expected);
         }
         // The whole lifecycle is planted, not only its ends.
-        Assert.Superset(world == "b2b"
-            ? [.. leadStages, .. customerStages, PlantedStagePaths.Churned]
-            : new HashSet<string> { PlantedStagePaths.Lead, PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed, PlantedStagePaths.Churned }, seen);
+        Assert.Superset(world switch
+        {
+            "b2b" => [.. leadStages, .. customerStages.SkipLast(1), PlantedStagePaths.Churned],
+            // Product-led: the activated trial, the team, the light seat paid for and hardly used; no renewals in the export.
+            "product-led" => [PlantedStagePaths.Lead, PlantedStagePaths.Engaged, PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Team, PlantedStagePaths.Dormant, PlantedStagePaths.Churned],
+            _ => new HashSet<string> { PlantedStagePaths.Lead, PlantedStagePaths.Onboarding, PlantedStagePaths.Adopted, PlantedStagePaths.Renewed, PlantedStagePaths.Churned },
+        }, seen);
     }
 
     [Fact]
@@ -88,15 +112,19 @@ public sealed class StagePathTests(StagePathWorlds worlds) : IClassFixture<Stage
     [Theory]
     [InlineData("b2b")]
     [InlineData("subscription")]
+    [InlineData("product-led")]
+    [InlineData("retail")]
     public void The_suggested_stages_agree_with_the_planted_paths_and_move_back_no_more_than_them(string world)
     {
-        var directory = world == "b2b" ? worlds.B2b : worlds.Subscription;
+        var directory = worlds[world];
         var stages = Path.Combine(worlds.Root, $"{world}-suggested.json");
         var timeline = Core.Features.EventTimeline.Build(Dataset.Open(directory, new ValidationReport()), withChannels: false);
         File.WriteAllText(stages, StageSuggestion.Suggest(timeline).ToJson());
         var with = StageAgreementRun.Run(directory, stagesFile: stages).WithExits;
         // Measured: b2b 600 customers 91.6% (85.5% when the renewal line fell back to 300 days on 16 renewals, a year planted),
-        // 47 backward moves of 57 planted (111 before); subscription 400 customers: none planted, none rebuilt.
+        // 47 backward moves of 57 planted (111 before); subscription 400 customers: none planted, none rebuilt. At 1,500
+        // customers: product-led 95.6%, 100 backward moves of 125 planted (9.9x while trials were read on active days, which
+        // count email opens); retail 98.9%, none planted, none rebuilt (84.1% and 2,557 without the stays).
         string described = string.Join("\n", StageAgreement.Describe(with));
         Assert.True(with.Agreement >= 0.90, described);
         Assert.True(with.BackwardRebuilt * 10 <= 11 * Math.Max(with.BackwardPlanted, 1), described);

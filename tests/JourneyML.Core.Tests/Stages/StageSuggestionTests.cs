@@ -22,6 +22,8 @@ public sealed class ShapeExports : IDisposable
             ["sample"] = Lazy(() => Samples.Sample),
             ["ja-export"] = Lazy(() => Samples.Path("ja-export")),
             ["product-led"] = Lazy(() => Written("product-led", ShapeWorlds.WriteProductLed)),
+            ["product-led-world"] = Lazy(() => Generated(GeneratorWorld.ProductLed, 500)),
+            ["retail-world"] = Lazy(() => Generated(GeneratorWorld.Retail, 500)),
             ["repeat-purchase"] = Lazy(() => Written("repeat-purchase", ShapeWorlds.WriteRepeatPurchase)),
         };
     }
@@ -58,6 +60,8 @@ public sealed class StageSuggestionTests(ShapeExports exports) : IClassFixture<S
     [InlineData("subscription", "b2c-subscription")]
     [InlineData("product-led", "product-led")]
     [InlineData("repeat-purchase", "repeat-purchase")]
+    [InlineData("product-led-world", "product-led")]
+    [InlineData("retail-world", "repeat-purchase")]
     public void The_suggestion_fits_the_business_and_leaves_no_path_stage_empty(string export, string shape)
     {
         var suggestion = StageSuggestion.Suggest(exports[export]);
@@ -118,6 +122,54 @@ public sealed class StageSuggestionTests(ShapeExports exports) : IClassFixture<S
         var longest = yearPlus.Where(r => tenure[r] >= loyal).ToList();
         Assert.True(longest.Count >= 20, $"{longest.Count} subscribers past {loyal} days");
         Assert.All(longest, r => Assert.Contains(stages[r], new[] { "Loyal", "Dormant" }));
+    }
+
+    [Theory]
+    [InlineData("product-led-world")]
+    [InlineData("retail-world")]
+    public void On_the_generated_worlds_every_rule_reads_a_signal_the_export_has_and_the_whys_fit_the_business(string export)
+    {
+        var timeline = exports[export];
+        var suggestion = StageSuggestion.Suggest(timeline);
+        var columns = timeline.FeaturesAt(timeline.Dataset.DataAsOf).Columns.Select(c => c.Name).Concat(["status", "churn_risk", "lead_score"]).ToHashSet();
+        foreach (var stage in suggestion.Stages)
+        {
+            foreach (var condition in stage.When.Concat(stage.Stay ?? []).SelectMany(rule => rule))
+            {
+                Assert.Contains(condition.Signal, columns);
+            }
+            // Neither business has a sales funnel: no why speaks of one.
+            Assert.DoesNotContain("sales touch", stage.Why, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("MQL", stage.Why, StringComparison.Ordinal);
+        }
+        var byName = suggestion.Stages.ToDictionary(s => s.Name);
+        if (export == "product-led-world")
+        {
+            // A trial is product use (sessions), not newsletters opened; a team member uses the product too.
+            Assert.Equal(FeatureNames.Logins30d, byName["Activated"].When[0][1].Signal);
+            Assert.Contains("session_started", byName["Trial"].Why, StringComparison.Ordinal);
+            Assert.Contains(byName["Team"].When[0], c => c.Signal == FeatureNames.Logins30d);
+            Assert.Contains("downgraded_to_free", byName["Churned"].Why, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Orders are counted; churn is the retailer's lapse, not a cancellation.
+            Assert.Contains(byName["Returning"].When[0], c => c.Signal == FeatureNames.Purchases90d);
+            Assert.Contains(byName["Loyal"].When[0], c => c.Signal == FeatureNames.Purchases90d);
+            Assert.StartsWith("Lapsed, as the export records it", byName["Churned"].Why, StringComparison.Ordinal);
+            Assert.DoesNotContain("ancel", byName["Churned"].Why!.Replace("no cancellation events", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains(suggestion.For.LeftOut, l => l.StartsWith("Lapsed: the export records its own lapses", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void On_a_retailer_without_its_own_lapses_lapsed_is_a_silence_in_orders()
+    {
+        // The hand-built retail export records no churn: Lapsed reads the days since the last purchase, not the last visit.
+        var suggestion = StageSuggestion.Suggest(exports["repeat-purchase"]);
+        var lapsed = suggestion.Stages.Single(s => s.Name == "Lapsed");
+        Assert.Equal(FeatureNames.DaysSinceLastPurchase, lapsed.When[0][0].Signal);
+        Assert.True(lapsed.When[0][0].Value.GetDouble() >= 90);
     }
 
     [Fact]

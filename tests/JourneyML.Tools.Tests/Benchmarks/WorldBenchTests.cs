@@ -36,6 +36,24 @@ public sealed class WorldBenchTests : IDisposable
     }
 
     [Fact]
+    public void Retail_world_runs_end_to_end_with_its_lapse_as_churn_and_its_at_risk_list_measured()
+    {
+        var measurement = Assert.Single(WorldBench.Run(Options(GeneratorWorld.Retail), NullLogger.Instance, _ => { }, CancellationToken.None));
+
+        Assert.Equal(0, measurement.Accounts);
+        Assert.Contains(measurement.Checks, c => c is { Name: "the export validates", Passed: true });
+        // A repeat buyer's first order may predate the export: the tenure check reads converted_at from the outcomes table.
+        Assert.Contains(measurement.Checks, c => c.Passed && c.Name.StartsWith("days_as_customer counts from the first purchase", StringComparison.Ordinal));
+        // The lapse is the churn: buyers who stopped ordering are found (recency tells more than the planted prior, so no upper bound).
+        var churn = measurement.Tasks.Single(t => t.Task == "churn");
+        Assert.Null(churn.NoModel);
+        Assert.True(churn.AucInterval!.Value.Low > 0.5, $"churn AUC {churn.Auc:F3} [{churn.AucInterval.Value.Low:F3}, {churn.AucInterval.Value.High:F3}]");
+        Assert.NotNull(measurement.AtRisk);
+        Assert.Contains(measurement.Checks, c => c.Name.StartsWith("the At-risk list's precision", StringComparison.Ordinal));
+        Assert.NotNull(measurement.Backtest);
+    }
+
+    [Fact]
     public void Subscription_world_runs_end_to_end_and_its_planted_truth_is_measured()
     {
         var lines = new List<string>();
