@@ -14,6 +14,7 @@ namespace JourneyML.Core.Features;
 /// <param name="TableFingerprint">The table's ids, values and labels, hashed: an edited file, or a CSV beside another run's description, is caught.</param>
 /// <param name="ContentValueKinds">The content event types whose value features the plan writes (a plan input only the events can tell).</param>
 /// <param name="InvalidRows">Rows skipped while the table was built (with --skip-invalid), reported again by the run that reuses it.</param>
+/// <param name="RepeatPurchases">The plan writes the order counts (the export holds repeat purchases: another plan input only the events can tell).</param>
 public sealed record FeatureTableProvenance(
     int BuilderVersion,
     DateTime AsOf,
@@ -29,7 +30,8 @@ public sealed record FeatureTableProvenance(
     long EventsBeforeAsOf,
     long EventsOnOrAfterAsOf,
     bool LabelsComplete,
-    long InvalidRows)
+    long InvalidRows,
+    bool RepeatPurchases = false)
 {
     /// <summary>
     /// Bump when a feature's computation changes under the same name, so a table written before is rebuilt rather than

@@ -24,7 +24,8 @@ internal static class FeatureReuse
         return new FeatureTableProvenance(FeatureTableProvenance.CurrentBuilderVersion, summary.AsOf, summary.HorizonDays, dataset.DataAsOf,
             DataFingerprint(options, dataset), TrainingRun.Fingerprint(table), options.Policy == InvalidRowPolicy.Skip,
             plan.UsageValues, plan.SeverityValues, [.. plan.ContentValueKinds.Select(k => k.ToString())],
-            summary.SignedUpOnOrAfterAsOf, summary.EventsBeforeAsOf, summary.EventsOnOrAfterAsOf, summary.LabelsComplete, report.TotalProblems);
+            summary.SignedUpOnOrAfterAsOf, summary.EventsBeforeAsOf, summary.EventsOnOrAfterAsOf, summary.LabelsComplete, report.TotalProblems,
+            plan.RepeatPurchases);
     }
 
     /// <summary>The run's features from the table at <see cref="FeatureRunOptions.FeaturesFile"/>, after checking it fits the run.</summary>
@@ -53,7 +54,7 @@ internal static class FeatureReuse
         cancellationToken.ThrowIfCancellationRequested();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var plan = FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, stored.UsageValues, stored.SeverityValues,
-            stored.ContentValueKinds.Select(k => Enum.Parse<EventKind>(k)));
+            stored.ContentValueKinds.Select(k => Enum.Parse<EventKind>(k)), stored.RepeatPurchases);
         var planned = Planned(plan);
         var table = WrittenFeatureTables.Read(path, planned, [LabelNames.Churn, LabelNames.Conversion], stored.AsOf, stored.HorizonDays);
         if (TrainingRun.Fingerprint(table) != stored.TableFingerprint)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
+using Microsoft.Extensions.Logging.Abstractions;
 using JourneyML.Core.Tests.SampleData;
 using JourneyML.SampleData;
 
@@ -84,6 +86,22 @@ public sealed class PurchaseCountTests(PurchaseCountWorlds worlds) : IClassFixtu
             Assert.False(summary.Plan!.RepeatPurchases, directory);
             Assert.False(EventTimeline.Build(dataset, withChannels: false).HasRepeatPurchases, directory);
         }
+    }
+
+    [Fact]
+    public void A_retail_feature_table_written_by_features_is_reused_with_its_order_counts()
+    {
+        // The plan's order counts are decided by the events, so the table's description must carry that decision: without
+        // it, reuse would plan no order counts and refuse the table as having other columns.
+        var path = Path.Combine(worlds.Root, "retail-features.parquet");
+        var options = new FeatureRunOptions { DataDirectory = worlds.Retail, OutputPath = path };
+        var built = FeatureRun.Run(options, NullLogger.Instance);
+        Assert.True(built.Summary.Plan!.RepeatPurchases);
+
+        var reused = FeatureRun.Run(options with { OutputPath = null, FeaturesFile = path }, NullLogger.Instance);
+        Assert.True(reused.Summary.Plan!.RepeatPurchases);
+        Assert.Equal(built.Table.Columns.Select(c => c.Name), reused.Table.Columns.Select(c => c.Name));
+        Assert.Contains(reused.Table.Columns, c => c.Name == FeatureNames.Purchases90d);
     }
 
     [Theory]
