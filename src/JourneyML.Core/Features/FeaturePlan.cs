@@ -73,6 +73,9 @@ public sealed class FeaturePlan
     internal IReadOnlyList<float[]?> AttributeNumbers { get; }
     internal IReadOnlyList<string?[]?> AttributeTexts { get; }
 
+    /// <summary>The intervention kinds whose features are written (<see cref="InterventionFeatures"/>); empty without an interventions table.</summary>
+    public IReadOnlyList<string> InterventionKinds { get; internal set; } = [];
+
     /// <summary>Whether the table holds this behaviour feature.</summary>
     public bool Writes(string feature) => _behaviour.Contains(feature);
 
@@ -96,6 +99,10 @@ public sealed class FeaturePlan
                     ? "content value features written from the values on " + string.Join(", ", ContentValueKinds.Select(k => k.CanonicalName())) + " events"
                     : "content value features not written: no content or pricing-page event in the export has a value",
             };
+            if (InterventionKinds.Count > 0)
+            {
+                notes.Add("intervention features written (days since the last one, count in 90 days) for: " + string.Join(", ", InterventionKinds));
+            }
             return notes;
         }
     }
