@@ -9,8 +9,8 @@ namespace JourneyML.SampleData;
 /// Every paying customer at the reference as-of date T is, with its own random stream (never the world's, so the world
 /// itself is drawn exactly as without the option):
 /// <list type="bullet">
-/// <item>in the randomised <c>discount</c> campaign (a quarter of them), half on its control arm;</item>
-/// <item>else in the randomised <c>email_campaign</c> (a quarter), half on its control arm;</item>
+/// <item>in the randomised <c>discount</c> campaign (30% of them), half on its control arm;</item>
+/// <item>else in the randomised <c>email_campaign</c> (20%), half on its control arm;</item>
 /// <item>else called by CS (<c>cs_call</c>, no control arm) with a chance rising with the planted churn probability p:
 /// CS calls the riskiest, so a naive called-versus-not comparison makes calls look harmful.</item>
 /// </list>
@@ -52,19 +52,20 @@ internal sealed class PlantedInterventions
     ];
 
     /// <summary>
-    /// The planted share of would-be churners a kind keeps, by segment: calls help customers in trouble (declining, support
-    /// heavy) most and the dormant not at all (past saving); the discount helps only steady and declining customers; the
-    /// email campaign does nothing.
+    /// The planted share of would-be churners a kind keeps, by segment. The riskiest are often past saving: a call keeps
+    /// few of the declining (they have already left in their heads) and none of the dormant, but many of the support-heavy
+    /// (their problem is one a call can fix) and of the steady. A discount brings back the dormant and keeps steady
+    /// customers, and does nothing for a support problem or a decline. The email campaign does nothing at all.
     /// </summary>
     public static double RelativeEffect(string kind, string segment) => (kind, segment) switch
     {
         ("cs_call", _) when segment.Contains("dormant", StringComparison.Ordinal) => 0,
-        ("cs_call", "declining") => 0.5,
+        ("cs_call", "declining") => 0.05,
         ("cs_call", "support_heavy") => 0.6,
         ("cs_call", "power_user") => 0.2,
         ("cs_call", _) => 0.35,
+        ("discount", _) when segment.Contains("dormant", StringComparison.Ordinal) => 0.5,
         ("discount", "steady") => 0.4,
-        ("discount", "declining") => 0.25,
         ("discount", _) => 0,
         _ => 0,
     };
@@ -136,7 +137,7 @@ internal sealed class PlantedInterventions
         var arm = rng.Chance(0.5) ? InterventionArm.Treatment : InterventionArm.Control;
         double callChance = Math.Clamp(0.03 + 2.5 * p, 0, 0.9);
         bool called = rng.Chance(callChance);
-        if (u < 0.25)
+        if (u < 0.3)
         {
             return ("discount", DiscountCampaign, arm);
         }
