@@ -14,7 +14,7 @@ namespace JourneyML.SampleData;
 /// <item>else called by CS (<c>cs_call</c>, no control arm) with a chance rising with the planted churn probability p:
 /// CS calls the riskiest, so a naive called-versus-not comparison makes calls look harmful.</item>
 /// </list>
-/// Each contact happens within T's first day. A treated customer who would have churned in the horizon is kept with the
+/// Each contact happens on the day after T (inside the contact window of a run as of T or of the export's end minus the horizon). A treated customer who would have churned in the horizon is kept with the
 /// chance r(kind, segment) (<see cref="RelativeEffect"/>): the true effect on churn within the horizon is p × r, and a kept
 /// customer stays for the rest of the export (no cancellation; their later activity is what the world drew). Some
 /// customers also got a CS call in the months before T, with no effect: those feed the intervention features only.
@@ -95,24 +95,28 @@ internal sealed class PlantedInterventions
     public readonly record struct Planted(bool Prevented);
 
     /// <summary>Plants one customer's interventions, writes its rows and truth, and says whether its churn was prevented.</summary>
-    public Planted Plant(string customerId, string segment, LifecycleStatus status, double? churnProbability, bool churnedInHorizon)
+    public Planted Plant(string customerId, string segment, LifecycleStatus status, double? churnProbability, bool churnedInHorizon, long? churnedSecond)
     {
         var rng = new SeededRandom(_world.Options.Seed, StreamOf(customerId));
         if (status != LifecycleStatus.Customer || churnProbability is not { } p)
         {
-            WriteTruth(customerId, segment, null, null, InterventionArm.None, churnedInHorizon, prevented: false);
+            WriteTruth(customerId, segment, null, null, InterventionArm.None, churnedInHorizon, prevented: false, null);
             return new Planted(false);
         }
         _paying++;
+        PlantHistory(rng, customerId, p);
+        var (kindAtT, campaign, arm) = Assign(rng, p);
+        // The day after T, in working hours: inside the contact window whether a run takes T or the export's end minus the horizon
+        // (a day later), and before almost every planted churn (those come from T + 1 day on).
+        long contact = _world.AsOfSecond + 86400 + (long)rng.Uniform(8 * 3600, 20 * 3600);
+        var at = _world.ToDateTime(contact);
+        double reach = Reach(contact);
         foreach (var kind in Kinds)
         {
             var key = (kind, segment);
             var (sum, n) = _bySegment.GetValueOrDefault(key);
-            _bySegment[key] = (sum + p * RelativeEffect(kind, segment), n + 1);
+            _bySegment[key] = (sum + p * reach * RelativeEffect(kind, segment), n + 1);
         }
-        PlantHistory(rng, customerId, p);
-        var (kindAtT, campaign, arm) = Assign(rng, p);
-        var at = _world.ToDateTime(_world.AsOfSecond + (long)rng.Uniform(8 * 3600, 20 * 3600));
         // Drawn for everyone, used only for the treated, so every customer's later draws stay put whatever their arm.
         bool kept = rng.Chance(kindAtT is null ? 0 : RelativeEffect(kindAtT, segment));
         if (kindAtT is not null)
@@ -123,10 +127,11 @@ internal sealed class PlantedInterventions
         if (treated)
         {
             var (sum, n) = _onTreated.GetValueOrDefault(kindAtT!);
-            _onTreated[kindAtT!] = (sum + p * RelativeEffect(kindAtT!, segment), n + 1);
+            _onTreated[kindAtT!] = (sum + p * reach * RelativeEffect(kindAtT!, segment), n + 1);
         }
-        bool prevented = treated && churnedInHorizon && kept;
-        WriteTruth(customerId, segment, p, kindAtT, arm, churnedInHorizon && !prevented, prevented);
+        // A churn before the contact cannot be prevented by it.
+        bool prevented = treated && churnedInHorizon && kept && churnedSecond > contact;
+        WriteTruth(customerId, segment, p * reach, kindAtT, arm, churnedInHorizon && !prevented, prevented, p);
         return new Planted(prevented);
     }
 
@@ -169,7 +174,15 @@ internal sealed class PlantedInterventions
         _rows.EndRow();
     }
 
-    private void WriteTruth(string customerId, string segment, double? p, string? kind, InterventionArm arm, bool churned, bool prevented)
+    /// <summary>The share of a horizon's planted churns that come after a contact at this second (churn days are uniform on [T+1, T+H-1]).</summary>
+    private double Reach(long contactSecond)
+    {
+        double day = (contactSecond - _world.AsOfSecond) / 86400.0;
+        return Math.Clamp((_world.Horizon - 1 - day) / (_world.Horizon - 2), 0, 1);
+    }
+
+    /// <param name="reachable">The churn probability a contact can act on (p times the share of churns after the contact); the uplifts are it times the kind's effect.</param>
+    private void WriteTruth(string customerId, string segment, double? reachable, string? kind, InterventionArm arm, bool churned, bool prevented, double? p)
     {
         _truth.Text(customerId);
         _truth.Text(segment);
@@ -180,7 +193,7 @@ internal sealed class PlantedInterventions
         double bestUplift = 0;
         foreach (var k in Kinds)
         {
-            double? uplift = p is { } q ? Math.Round(q * RelativeEffect(k, segment), 6) : null;
+            double? uplift = reachable is { } q ? Math.Round(q * RelativeEffect(k, segment), 6) : null;
             _truth.Number(uplift);
             if (uplift > bestUplift)
             {

@@ -92,7 +92,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
                     foreach (var contact in account)
                     {
                         if (planted?.Plant(contact.CustomerId, BehaviourSegment.All[contact.SegmentId].Name, contact.StatusAtAsOf,
-                                contact.ChurnProbability, contact.ChurnedInHorizon).Prevented == true)
+                                contact.ChurnProbability, contact.ChurnedInHorizon, contact.ChurnedSecond).Prevented == true)
                         {
                             contact.ChurnedSecond = PlantedInterventions.KeepCustomer(contact.Events, world);
                             contact.ChurnedInHorizon = false;

@@ -59,7 +59,7 @@ internal static class WorldExport
                 foreach (var contact in new WorldSimulation(world, profile, units, stats.Customers + 1).Run(size))
                 {
                     if (planted?.Plant(contact.CustomerId, profile.Segments[contact.Segment].Name, contact.StatusAtAsOf,
-                            contact.ChurnProbability, contact.ChurnedInHorizon).Prevented == true)
+                            contact.ChurnProbability, contact.ChurnedInHorizon, contact.ChurnedSecond).Prevented == true)
                     {
                         contact.ChurnedSecond = PlantedInterventions.KeepCustomer(contact.Events, world);
                         contact.ChurnedInHorizon = false;

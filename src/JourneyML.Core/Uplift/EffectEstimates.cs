@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using JourneyML.Core.Prediction;
 
 namespace JourneyML.Core.Uplift;
 
-/// <summary>How an effect was measured.</summary>
+/// <summary>How an effect was measured; written "randomisedHoldout" or "doublyRobust".</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EffectDesign>))]
 public enum EffectDesign
 {
     /// <summary>A randomised holdout: the kind's treatment arm against its control arm, a difference in churn rates.</summary>
@@ -37,6 +39,7 @@ public sealed record InterventionEffect(
     string? TooSmall)
 {
     /// <summary>Whether the interval excludes no effect: the kind helps (above 0) or harms (below 0), as far as the data can tell.</summary>
+    [JsonIgnore]
     public bool Clear => Interval is { } i && (i.Low > 0 || i.High < 0);
 }
 
