@@ -42,7 +42,7 @@ internal static class TrainingSummaryText
             var design = e.Design == Core.Uplift.EffectDesign.RandomisedHoldout ? "randomised holdout" : "doubly robust";
             var effect = e.Effect is { } v ? string.Create(inv, $"{v:+0.000;-0.000} (95% {e.Interval!.Low:+0.000;-0.000} to {e.Interval.High:+0.000;-0.000})") : e.TooSmall;
             var qini = k.ByUplift is { } up && k.ByRisk is { } risk ? string.Create(inv, $"; Qini by uplift {up.Coefficient:+0.0000;-0.0000}, by risk {risk.Coefficient:+0.0000;-0.0000}") : "";
-            sb.AppendLine(inv, $"    {k.Kind}: {design}, {e.Treated:N0} treated, {e.Comparison:N0} compared: {effect}; naive {e.Naive:+0.000;-0.000}{qini}");
+            sb.AppendLine(inv, $"    {k.Kind}: {design}, {e.Treated:N0} treated, {e.Comparison:N0} compared: {effect}; naive {(e.Naive is { } n ? n.ToString("+0.000;-0.000", inv) : "n/a")}{qini}");
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class ReportBuilder
             "Randomised holdouts (a control arm) give a difference in churn rates; kinds without one a doubly robust estimate over the features (docs/models.md).", "What it is:");
         _blocks.Add(new TableBlock([new("Kind"), new("Measured by"), new("Treated", true), new("Compared", true), new("Effect", true), new("95% interval", true), new("Naive", true), new("Reads")],
             [.. iv.Kinds.Select(k => new TableRow([k.Kind, Design(k.Effect.Design), Format.Count(k.Effect.Treated), Format.Count(k.Effect.Comparison),
-                k.Effect.Effect is { } e ? Format.Signed(e, 3) : Format.Missing, Interval(k.Effect.Interval), Format.Signed(k.Effect.Naive, 3), Reads(k.Effect)]))]));
+                k.Effect.Effect is { } e ? Format.Signed(e, 3) : Format.Missing, Interval(k.Effect.Interval), k.Effect.Naive is { } naive ? Format.Signed(naive, 3) : Format.Missing, Reads(k.Effect)]))]));
         foreach (var k in iv.Kinds)
         {
             KindDetail(iv, k);

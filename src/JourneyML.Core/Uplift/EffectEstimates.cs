@@ -24,17 +24,17 @@ public sealed record Overlap(double TrimBelow, int Trimmed, double TreatedMedian
 /// the intervention comes at the as-of date (0.05 = 5 points fewer churners per 100 contacted), with its 95% interval.
 /// </summary>
 /// <param name="Effect">Null when the data is too small to say (<paramref name="TooSmall"/> says why).</param>
-/// <param name="Naive">Churn rate of the comparison minus that of the treated, unadjusted: what a dashboard would show.</param>
+/// <param name="Naive">Churn rate of the comparison minus that of the treated, unadjusted: what a dashboard would show (null without a comparison).</param>
 public sealed record InterventionEffect(
     string Kind,
     EffectDesign Design,
     int Treated,
     int Comparison,
-    double TreatedChurnRate,
-    double ComparisonChurnRate,
+    double? TreatedChurnRate,
+    double? ComparisonChurnRate,
     double? Effect,
     Interval95? Interval,
-    double Naive,
+    double? Naive,
     Overlap? Overlap,
     string? TooSmall)
 {

@@ -70,11 +70,14 @@ public static class InterventionEffects
         var tooSmall = TooSmall(nt, nc, options, "control arm");
         if (tooSmall is not null)
         {
-            return new InterventionEffect(e.Kind, EffectDesign.RandomisedHoldout, nt, nc, pt, pc, null, null, pc - pt, null, tooSmall);
+            return new InterventionEffect(e.Kind, EffectDesign.RandomisedHoldout, nt, nc, Known(pt), Known(pc), null, null, Known(pc - pt), null, tooSmall);
         }
         var (effect, interval) = EffectEstimates.Randomised(e, options);
-        return new InterventionEffect(e.Kind, EffectDesign.RandomisedHoldout, nt, nc, pt, pc, effect, interval, pc - pt, null, null);
+        return new InterventionEffect(e.Kind, EffectDesign.RandomisedHoldout, nt, nc, Known(pt), Known(pc), effect, interval, Known(pc - pt), null, null);
     }
+
+    /// <summary>A rate of nobody is unknown, not a number: null (answers and files never carry NaN).</summary>
+    private static double? Known(double value) => double.IsFinite(value) ? value : null;
 
     private static string? TooSmall(int treated, int comparison, UpliftOptions options, string comparisonName) =>
         treated < options.MinPerArm || comparison < options.MinPerArm
@@ -85,7 +88,7 @@ public static class InterventionEffects
     {
         var (pc, nc, pt, nt) = EffectEstimates.Rates(e, Enumerable.Range(0, e.Rows.Length));
         InterventionEffect Unmeasured(string why, Overlap? overlap = null) =>
-            new(e.Kind, EffectDesign.DoublyRobust, nt, nc, pt, pc, null, null, pc - pt, overlap, why);
+            new(e.Kind, EffectDesign.DoublyRobust, nt, nc, Known(pt), Known(pc), null, null, Known(pc - pt), overlap, why);
         if (TooSmall(nt, nc, options, "comparison (not contacted)") is { } small)
         {
             return Unmeasured(small);
@@ -116,7 +119,7 @@ public static class InterventionEffects
         }
         var scores = kept.Select(i => EffectEstimates.Score(e.Treated[i], e.Churned[i], propensity[i], mu0[i], mu1[i])).ToList();
         var (effect, interval) = EffectEstimates.Mean(scores, [.. kept.Select(i => e.Groups[i])]);
-        return new InterventionEffect(e.Kind, EffectDesign.DoublyRobust, nt, nc, pt, pc, effect, interval, pc - pt, overlap, null);
+        return new InterventionEffect(e.Kind, EffectDesign.DoublyRobust, nt, nc, Known(pt), Known(pc), effect, interval, Known(pc - pt), overlap, null);
     }
 
     private static Overlap OverlapOf(Exposure e, double[] propensity, int kept, double trim)
