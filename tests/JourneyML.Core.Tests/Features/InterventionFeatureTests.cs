@@ -81,4 +81,19 @@ public sealed class InterventionFeatureTests
         Assert.Equal("2 '電話' interventions in the last 90 days", FactorText.Describe(table, c1, InterventionFeatures.Count90d("電話")));
         Assert.Equal("no '電話' intervention before the as-of date", FactorText.Describe(table, c2, InterventionFeatures.DaysSince("電話")));
     }
+
+    [Fact]
+    public void Rolling_timelines_give_the_same_intervention_features_as_the_point_in_time_table_when_a_model_asks_for_them()
+    {
+        using var export = new TestExport();
+        var dir = Export(export);
+        Interventions(dir, $"c1,{TestExport.Iso(AsOf.AddDays(-10))},電話,,", $"c2,{TestExport.Iso(AsOf.AddDays(-100))},電話,,", $"c2,{TestExport.Iso(AsOf.AddDays(2))},電話,,");
+        var dataset = Dataset.Open(dir, new ValidationReport());
+        var asOfTable = Features(dir);
+        // What a stage timeline is given: the features the served models read, an intervention feature among them.
+        var rolling = new RollingFeatures(EventTimeline.Build(dataset), [FeatureNames.Logins30d, InterventionFeatures.DaysSince("電話"), InterventionFeatures.Count90d("電話")]);
+        var table = rolling.Advance(AsOf);
+        Assert.Equal(asOfTable.Numbers(InterventionFeatures.DaysSince("電話")), table.Numbers(InterventionFeatures.DaysSince("電話")));
+        Assert.Equal(asOfTable.Numbers(InterventionFeatures.Count90d("電話")), table.Numbers(InterventionFeatures.Count90d("電話")));
+    }
 }
