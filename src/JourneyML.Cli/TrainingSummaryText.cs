@@ -27,6 +27,25 @@ internal static class TrainingSummaryText
         sb.AppendLine("    calibration (mean gap, predicted vs observed by decile): " + string.Join(", ", calibration));
     }
 
+    /// <summary>Each intervention kind's measured effect with its interval, the naive comparison beside it, and the Qini of ranking by uplift against by risk.</summary>
+    private static void InterventionLines(StringBuilder sb, ModelMetadata m)
+    {
+        if (m.Interventions is not { } iv)
+        {
+            return;
+        }
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(inv, $"  interventions (effect on churn within {iv.HorizonDays} days when given at the as-of date; +0.050 = 5 fewer churners per 100):");
+        foreach (var k in iv.Kinds)
+        {
+            var e = k.Effect;
+            var design = e.Design == Core.Uplift.EffectDesign.RandomisedHoldout ? "randomised holdout" : "doubly robust";
+            var effect = e.Effect is { } v ? string.Create(inv, $"{v:+0.000;-0.000} (95% {e.Interval!.Low:+0.000;-0.000} to {e.Interval.High:+0.000;-0.000})") : e.TooSmall;
+            var qini = k.ByUplift is { } up && k.ByRisk is { } risk ? string.Create(inv, $"; Qini by uplift {up.Coefficient:+0.0000;-0.0000}, by risk {risk.Coefficient:+0.0000;-0.0000}") : "";
+            sb.AppendLine(inv, $"    {k.Kind}: {design}, {e.Treated:N0} treated, {e.Comparison:N0} compared: {effect}; naive {(e.Naive is { } n ? n.ToString("+0.000;-0.000", inv) : "n/a")}{qini}");
+        }
+    }
+
     public static string Format(TrainingRunResult result)
     {
         var m = result.Metadata;
@@ -76,6 +95,7 @@ internal static class TrainingSummaryText
             sb.AppendLine(inv, $"  At-risk: {atRisk.Describe()}");
         }
         SurvivalLines(sb, m);
+        InterventionLines(sb, m);
         foreach (var warning in ModelWarnings.Of(m))
         {
             sb.AppendLine(inv, $"  WARNING: {warning}");

@@ -93,6 +93,13 @@ public sealed record GeneratorOptions
 
     public int HorizonDays { get; init; } = 90;
 
+    /// <summary>
+    /// Plant interventions (CS calls aimed at the riskiest, randomised discount and email campaigns with control arms) whose
+    /// effect the outcomes show, and write interventions and their truth. Off by default: every world's output is then
+    /// exactly what it was before the option existed.
+    /// </summary>
+    public bool Interventions { get; init; }
+
     /// <summary>Rows per Parquet row group of the events table.</summary>
     public int RowGroupSize { get; init; } = 1_000_000;
 }

@@ -72,6 +72,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
 
         var stats = new RunStatistics();
         int accounts = 0;
+        var planted = options.Interventions ? new PlantedInterventions(world, directory, options.Format) : null;
         using (var customers = TableWriter.Create(customersPath, options.Format, names.CustomerColumns.Select(c => c.Column).ToArray(), names.TimeFormat, options.RowGroupSize))
         using (var events = TableWriter.Create(eventsPath, eventsFormat, names.EventColumns.Select(c => c.Column).ToArray(), names.TimeFormat, options.RowGroupSize))
         using (var outcomes = TableWriter.Create(outcomesPath, options.Format, names.OutcomeColumns.Select(c => c.Column).ToArray(), names.TimeFormat, options.RowGroupSize))
@@ -90,6 +91,12 @@ public sealed class SampleGenerator(GeneratorOptions options)
                 {
                     foreach (var contact in account)
                     {
+                        if (planted?.Plant(contact.CustomerId, BehaviourSegment.All[contact.SegmentId].Name, contact.StatusAtAsOf,
+                                contact.ChurnProbability, contact.ChurnedInHorizon, contact.ChurnedSecond).Prevented == true)
+                        {
+                            contact.ChurnedSecond = PlantedInterventions.KeepCustomer(contact.Events, world);
+                            contact.ChurnedInHorizon = false;
+                        }
                         WriteContact(contact, world, names, customers, events, outcomes, groundTruth);
                         PlantedStagePaths.Write(stagePaths, contact.CustomerId, PlantedStagePaths.ForB2b(contact, account), world);
                         PlantedSurvival.Write(survivalTruth, world, contact.CustomerId, contact.StatusAtAsOf, contact.ChurnProbability, contact.ChurnedSecond);
@@ -102,6 +109,7 @@ public sealed class SampleGenerator(GeneratorOptions options)
             }
         }
 
+        planted?.Finish();
         WriteGroundTruthJson(groundTruthJsonPath, stats, accounts);
         WriteMapping(mappingPath, names, customersPath, eventsPath, outcomesPath);
         progress?.Report(1.0);
@@ -115,7 +123,8 @@ public sealed class SampleGenerator(GeneratorOptions options)
             stats.ChurnRate,
             stats.ConversionRate,
             stopwatch.Elapsed,
-            [customersPath, eventsPath, outcomesPath, groundTruthPath, groundTruthJsonPath, stagePathsPath, survivalTruthPath, mappingPath]);
+            [customersPath, eventsPath, outcomesPath, groundTruthPath, groundTruthJsonPath, stagePathsPath, survivalTruthPath, mappingPath,
+                .. planted is null ? Array.Empty<string>() : [planted.RowsPath, planted.TruthPath, planted.TruthJsonPath]]);
     }
 
     private static string Extension(TableFormat format) => format == TableFormat.Parquet ? ".parquet" : ".csv";

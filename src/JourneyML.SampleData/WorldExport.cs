@@ -44,6 +44,7 @@ internal static class WorldExport
         var survivalTruthPath = Path(PlantedSurvival.FileName, options.Format);
         var stats = new WorldStatistics(profile.Segments.Count);
         int units = 0;
+        var planted = options.Interventions ? new PlantedInterventions(world, directory, options.Format) : null;
         using (var customers = TableWriter.Create(customersPath, options.Format, profile.CustomerColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var events = TableWriter.Create(eventsPath, eventsFormat, s_eventColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
         using (var outcomes = outcomesPath is null ? null : TableWriter.Create(outcomesPath, options.Format, s_outcomeColumns, ExportDialectNames.CanonicalTimeFormat, options.RowGroupSize))
@@ -57,6 +58,12 @@ internal static class WorldExport
                 int size = Math.Min(WorldSimulation.DrawSize(options.World, options.Seed, units), options.Customers - stats.Customers);
                 foreach (var contact in new WorldSimulation(world, profile, units, stats.Customers + 1).Run(size))
                 {
+                    if (planted?.Plant(contact.CustomerId, profile.Segments[contact.Segment].Name, contact.StatusAtAsOf,
+                            contact.ChurnProbability, contact.ChurnedInHorizon, contact.ChurnedSecond).Prevented == true)
+                    {
+                        contact.ChurnedSecond = PlantedInterventions.KeepCustomer(contact.Events, world);
+                        contact.ChurnedInHorizon = false;
+                    }
                     WriteContact(contact, world, profile, customers, events, outcomes, groundTruth);
                     PlantedStagePaths.Write(stagePaths, contact.CustomerId, contact.PlantedPath ?? PlantedStagePaths.ForWorld(contact, SimulatedWorld.ToSecond(contact.SignUp)), world);
                     PlantedSurvival.Write(survivalTruth, world, contact.CustomerId, contact.StatusAtAsOf, contact.ChurnProbability, contact.ChurnedSecond);
@@ -71,10 +78,12 @@ internal static class WorldExport
         }
         var groundTruthJsonPath = System.IO.Path.Combine(directory, "ground_truth.json");
         var mappingPath = System.IO.Path.Combine(directory, "journeyml.json");
+        planted?.Finish();
         WriteGroundTruthJson(groundTruthJsonPath, options, profile, stats, profile.HasAccounts ? units : 0);
         WriteMapping(mappingPath, options, profile, customersPath, eventsPath, outcomesPath);
         progress?.Report(1.0);
-        string[] files = [customersPath, eventsPath, .. outcomesPath is null ? Array.Empty<string>() : [outcomesPath], groundTruthPath, groundTruthJsonPath, stagePathsPath, survivalTruthPath, mappingPath];
+        string[] files = [customersPath, eventsPath, .. outcomesPath is null ? Array.Empty<string>() : [outcomesPath], groundTruthPath, groundTruthJsonPath, stagePathsPath, survivalTruthPath, mappingPath,
+            .. planted is null ? Array.Empty<string>() : [planted.RowsPath, planted.TruthPath, planted.TruthJsonPath]];
         return new GenerationSummary(directory, stats.Customers, profile.HasAccounts ? units : 0, stats.Events,
             profile.Segments.ToDictionary(s => s.Name, s => stats.PerSegment[s.Id]), stats.ChurnRate, stats.ConversionRate, stopwatch.Elapsed, files);
     }

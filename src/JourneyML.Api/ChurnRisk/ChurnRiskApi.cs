@@ -26,14 +26,18 @@ public static class ChurnRiskApi
             .WithDescription("Paying customers with a churn risk, highest first (ties by id): the first section of the CLI's snapshot CSV. Filters: segment, stage, account, minRisk. " +
                 "Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given) in the CLI's export shape; " +
                 "layout=journeyml|hubspot|salesforce picks the columns, excel=true writes UTF-8 with BOM and CRLF for Excel (either implies CSV). " +
-                "within=30 (60, 90, 120, 150 or 180) ranks by the probability of churning within that many days, from the survival curves (each row's churnWithin; minRisk then applies to it).");
+                "within=30 (60, 90, 120, 150 or 180) ranks by the probability of churning within that many days, from the survival curves (each row's churnWithin; minRisk then applies to it). " +
+                "rankBy=uplift ranks by the uplift of each customer's best action (each row's uplift and bestAction), from the intervention effects of the model that scored the snapshot.");
         return group;
     }
 
     internal static Results<Ok<ChurnRiskPage>, FileContentHttpResult> List(SnapshotHost snapshots, HttpContext context, int? top = null, int? segment = null,
         string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null, string? layout = null, bool? excel = null,
-        int? within = null)
+        int? within = null, string? rankBy = null)
     {
+        bool byUplift = string.Equals(rankBy, "uplift", StringComparison.Ordinal);
+        new FieldErrors().Check("rankBy", rankBy is null || RiskListQuery.RankBy.Contains(rankBy), "must be one of " + string.Join(", ", RiskListQuery.RankBy))
+            .Check("rankBy", !(byUplift && within is not null), "rankBy=uplift ranks by the best action's uplift; it cannot be combined with within").ThrowIfAny();
         var start = Cursor.Decode(cursor);
         new FieldErrors().Between("top", top, 1, MaxTop).Between("minRisk", minRisk, 0, 1).Check("cursor", start is not null, Cursor.NotOurs)
             .OneOf("format", format, "json", "csv").Layout(layout)
@@ -46,7 +50,9 @@ public static class ChurnRiskApi
         Func<int, float> risk = within is { } days ? r => survival!.Within(r, days) : r => s.ChurnRisk[r];
         bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int limit = top ?? (csv ? int.MaxValue : 100);
-        var ranked = within is { } d ? ByChurnWithin(s, survival!, d) : view.RankedByRisk;
+        var interventions = byUplift ? InterventionsOf(context.RequestServices.GetRequiredService<ModelHost>(), s) : null;
+        var uplift = interventions is null ? null : RiskListQuery.UpliftOfSegments(s, interventions);
+        var ranked = within is { } d ? ByChurnWithin(s, survival!, d) : interventions is not null ? RiskListQuery.RankedByUplift(view, interventions) : view.RankedByRisk;
         Cursor.CheckWithin(start!.Value, ranked.Length);
         // The same filters as the workspace's list (RiskFilter); minRisk stays out of it here to stop the walk at the first row below it.
         var matches = new RiskFilter { Segment = segment, Stage = stage, Account = account }.For(s);
@@ -55,14 +61,19 @@ public static class ChurnRiskApi
         for (; position < ranked.Length && rows.Count < limit; position++)
         {
             int r = ranked[position];
-            if (minRisk is { } min && risk(r) < min)
+            if (minRisk is { } min && risk(r) < min && uplift is null)
             {
                 position = ranked.Length; // ranked: nothing below can qualify
                 break;
             }
-            if (matches(r))
+            if (matches(r) && !(minRisk is { } floor && risk(r) < floor))
             {
-                rows.Add(CustomerRow.From(s, r, position + 1) with { ChurnWithin = within is null ? null : CustomerRow.RoundScore(risk(r)) });
+                rows.Add(CustomerRow.From(s, r, position + 1) with
+                {
+                    ChurnWithin = within is null ? null : CustomerRow.RoundScore(risk(r)),
+                    Uplift = uplift?.Invoke(r) is { } u ? Math.Round(u, 4) : null,
+                    BestAction = interventions?.BestAction(s.SegmentIds[r]),
+                });
             }
         }
         if (csv)
@@ -71,6 +82,17 @@ public static class ChurnRiskApi
         }
         return TypedResults.Ok(new ChurnRiskPage(s.ModelVersion, s.AsOf, view.PreviousAsOf, Path.GetFileName(view.Path), rows.Count, rows,
             position < ranked.Length ? Cursor.Encode(position) : null) { Within = within });
+    }
+
+    /// <summary>The intervention effects of the model that scored the snapshot; a 400 naming rankBy when there are none to rank by.</summary>
+    private static Core.Uplift.InterventionMetadata InterventionsOf(ModelHost models, Snapshot s)
+    {
+        var current = models.Current;
+        var found = current is not null && current.ModelVersion == s.ModelVersion ? current.Models.Metadata.Interventions : null;
+        new FieldErrors().Check("rankBy", found is not null, current is not null && current.ModelVersion != s.ModelVersion
+            ? $"the latest snapshot was scored by {s.ModelVersion}, not the served model {current.ModelVersion}: score again to rank by uplift"
+            : "the model that scored the latest snapshot has no intervention effects: train on data with an interventions table, then score").ThrowIfAny();
+        return found!;
     }
 
     /// <summary>Paying customers with a curve, by the probability of churning within the days, highest first (ties by id, as the churn-risk list).</summary>

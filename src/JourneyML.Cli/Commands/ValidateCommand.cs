@@ -79,6 +79,10 @@ internal sealed class ValidateCommand : Command
         Console.WriteLine($"{dataset.Customers.Count:N0} valid customers in {dataset.Customers.AccountIds.Count:N0} accounts, " +
             $"{events:N0} valid events, outcomes table: {(dataset.Outcomes is null ? "none (derived from events)" : "yes")}, " +
             $"data as of {dataset.DataAsOf:yyyy-MM-ddTHH:mm:ssZ}");
+        if (dataset.Interventions is { } interventions)
+        {
+            Console.WriteLine(InterventionSummary.Describe(interventions));
+        }
         if (dataset.AsOfAssumed is { } assumed)
         {
             Console.WriteLine(assumed);

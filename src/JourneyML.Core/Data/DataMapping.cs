@@ -39,6 +39,8 @@ public sealed record DataMapping
     public CustomersMapping Customers { get; set; } = new();
     public EventsMapping Events { get; set; } = new();
     public OutcomesMapping Outcomes { get; set; } = new();
+    /// <summary>The optional interventions table: what CS and marketing did to whom, and any randomised holdouts.</summary>
+    public InterventionsMapping Interventions { get; set; } = new();
     /// <summary>Which impossible timelines (events before signup, activity after churn, outcomes before signup) are kept.</summary>
     public TimelinesMapping Timelines { get; set; } = new();
 
@@ -108,6 +110,7 @@ public sealed record DataMapping
     {
         CustomersMapping => "customers",
         EventsMapping => "events",
+        InterventionsMapping => "interventions",
         _ => "outcomes",
     };
 
@@ -140,7 +143,8 @@ public sealed record DataMapping
             throw new DataFileException(path, $"timelines.graceDays must be between 0 and 366 days, not {Timelines.GraceDays}", "timelines.graceDays");
         }
         ValidateFormat(path, null, Encoding, Delimiter);
-        foreach (ITableFormat table in new ITableFormat[] { Customers, Events, Outcomes })
+        ValidateInterventions(path);
+        foreach (ITableFormat table in new ITableFormat[] { Customers, Events, Outcomes, Interventions })
         {
             ValidateFormat(path, TableName(table) + ".", table.Encoding, table.Delimiter);
         }
@@ -159,6 +163,24 @@ public sealed record DataMapping
         if (DataStart is { } start && DataAsOf is { } asOf && start >= asOf)
         {
             throw new DataFileException(path, $"dataStart {start:yyyy-MM-ddTHH:mm:ssZ} is not before dataAsOf {asOf:yyyy-MM-ddTHH:mm:ssZ}: the export's history must begin before it was taken", "dataStart");
+        }
+    }
+
+    private void ValidateInterventions(string path)
+    {
+        foreach (var (theirs, ours) in Interventions.Arms)
+        {
+            if (!InterventionArms.TryParse(ours, out _))
+            {
+                throw new DataFileException(path, $"arm '{theirs}' maps to '{ours}', which is not treatment or control", "interventions.arms");
+            }
+        }
+        foreach (var (theirs, ours) in Interventions.Kinds)
+        {
+            if (string.IsNullOrWhiteSpace(ours))
+            {
+                throw new DataFileException(path, $"kind '{theirs}' maps to an empty kind", "interventions.kinds");
+            }
         }
     }
 
@@ -309,4 +331,28 @@ public sealed record OutcomeColumns
     public string CustomerId { get; set; } = "customer_id";
     public string ChurnedAt { get; set; } = "churned_at";
     public string ConvertedAt { get; set; } = "converted_at";
+}
+
+public sealed record InterventionsMapping : ITableFormat
+{
+    /// <summary>Optional table. Default: interventions.csv, interventions.parquet or an interventions/ folder; without one nothing changes.</summary>
+    public string? Path { get; set; }
+    /// <summary>This table's encoding, when it differs from the top-level one.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>This table's delimiter, when it differs from the top-level one.</summary>
+    public string? Delimiter { get; set; }
+    public InterventionColumns Columns { get; set; } = new();
+    /// <summary>Their kind names to the ones to show (for example "Phone" -> "cs_call"). Unlisted kinds are kept as written (電話 stays 電話).</summary>
+    public Dictionary<string, string> Kinds { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Their arm values to treatment or control (for example "対照群" -> "control"). Canonical values always work.</summary>
+    public Dictionary<string, string> Arms { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed record InterventionColumns
+{
+    public string CustomerId { get; set; } = "customer_id";
+    public string OccurredAt { get; set; } = "occurred_at";
+    public string Kind { get; set; } = "kind";
+    public string Campaign { get; set; } = "campaign";
+    public string Arm { get; set; } = "arm";
 }

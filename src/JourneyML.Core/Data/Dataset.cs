@@ -36,6 +36,10 @@ public sealed class Dataset
     public IReadOnlyList<string> CustomerFiles { get; }
     public IReadOnlyList<string> OutcomeFiles { get; }
 
+    /// <summary>Null when the export has no interventions table: then no intervention feature, effect or uplift exists anywhere.</summary>
+    public InterventionTable? Interventions { get; init; }
+    public IReadOnlyList<string> InterventionFiles { get; init; } = [];
+
     /// <summary>Opens a data folder (with its journeyml.json if any, or the given mapping file) and reads customers and outcomes.</summary>
     /// <param name="dataAsOf">Overrides the mapping's dataAsOf; when neither is set, now (UTC).</param>
     public static Dataset Open(string dataDirectory, ValidationReport report, string? mappingFile = null, DateTime? dataAsOf = null)
@@ -64,8 +68,12 @@ public sealed class Dataset
         var outcomes = outcomePath is null ? null : OutcomeReader.Read(outcomeFiles, mapping, customers, asOf, report);
         var eventFiles = TableReader.ResolveFiles(FindTable(mapping, mapping.Events.Path, "events", required: true)!);
         var events = new EventSource(eventFiles, mapping, customers, asOf, report, outcomes);
+        var interventionPath = FindTable(mapping, mapping.Interventions.Path, "interventions", required: false);
+        var interventionFiles = interventionPath is null ? [] : TableReader.ResolveFiles(interventionPath);
         return new Dataset(mapping, customers, events, outcomes, asOf, report, customerFiles, outcomeFiles)
         {
+            Interventions = interventionPath is null ? null : InterventionReader.Read(interventionFiles, mapping, customers, asOf, report),
+            InterventionFiles = interventionFiles,
             AsOfAssumed = dataAsOf is null && mapping.DataAsOf is null
                 ? $"WARNING: no dataAsOf in {DataMapping.DefaultFileName}: the data's as-of date is taken as now ({asOf:yyyy-MM-ddTHH:mm}Z). "
                     + "If the export was taken earlier, everyone looks inactive since then (Dormant, high churn risk): set dataAsOf to when it was taken."

@@ -100,6 +100,10 @@ public static class BehaviourFeatures
         }
         var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
             EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
+        if (options.Plan is null)
+        {
+            plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
+        }
         var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
         return (table, summary with { Elapsed = watch.Elapsed });
     }
@@ -130,7 +134,7 @@ public static class BehaviourFeatures
             AccountRollups(customers, rows, engaged30, values[FeatureNames.AccountContacts], values[FeatureNames.AccountEngagedContacts30d],
                 values[FeatureNames.AccountEngagedRoles30d], values[FeatureNames.AccountDecisionMakerEngaged]);
         }
-        return (ToFeatureTable(values, row, rows, plan, asOf, horizonDays), Summarise(row, asOf, horizonDays, signedUpLater, at) with { Plan = plan });
+        return (ToFeatureTable(values, row, rows, plan, asOf, horizonDays, dataset.Interventions), Summarise(row, asOf, horizonDays, signedUpLater, at) with { Plan = plan });
     }
 
     /// <summary>The customers who signed up before T, in order (one row each), and how many signed up at or after it.</summary>
@@ -248,7 +252,8 @@ public static class BehaviourFeatures
         }
     }
 
-    private static FeatureTable ToFeatureTable(NumericColumns values, RowValues row, List<int> rows, FeaturePlan plan, DateTime asOf, int horizonDays)
+    private static FeatureTable ToFeatureTable(NumericColumns values, RowValues row, List<int> rows, FeaturePlan plan, DateTime asOf, int horizonDays,
+        InterventionTable? interventions)
     {
         var featureColumns = new List<FeatureColumn>();
         foreach (var (name, description) in plan.Behaviour)
@@ -262,6 +267,7 @@ public static class BehaviourFeatures
             });
         }
         featureColumns.AddRange(AttributeColumns(plan, rows));
+        featureColumns.AddRange(InterventionFeatures.Columns(plan.InterventionKinds, interventions, rows, asOf));
         return new FeatureTable(row.Ids, featureColumns)
         {
             AccountIds = row.AccountIds,

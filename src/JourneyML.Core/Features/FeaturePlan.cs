@@ -77,6 +77,9 @@ public sealed class FeaturePlan
     internal IReadOnlyList<float[]?> AttributeNumbers { get; }
     internal IReadOnlyList<string?[]?> AttributeTexts { get; }
 
+    /// <summary>The intervention kinds whose features are written (<see cref="InterventionFeatures"/>); empty without an interventions table.</summary>
+    public IReadOnlyList<string> InterventionKinds { get; internal set; } = [];
+
     /// <summary>Whether the table holds this behaviour feature.</summary>
     public bool Writes(string feature) => _behaviour.Contains(feature);
 
@@ -104,6 +107,10 @@ public sealed class FeaturePlan
             {
                 // Only said when written, so the reports of exports without repeat orders read as before.
                 notes.Add("purchase counts (purchases_90d, days_since_last_purchase) written: customers order again and again (5% or more of the buyers have two or more purchases beyond their cancellations)");
+            }
+            if (InterventionKinds.Count > 0)
+            {
+                notes.Add("intervention features written (days since the last one, count in 90 days) for: " + string.Join(", ", InterventionKinds));
             }
             return notes;
         }

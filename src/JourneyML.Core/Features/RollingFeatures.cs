@@ -39,6 +39,7 @@ internal sealed class RollingFeatures
     private readonly int[] _roleKey;
     private readonly int _roleKeys;
     private readonly FeaturePlan _plan;
+    private IReadOnlyList<string> _wantedInterventions = [];
     private bool[] _wantedAttributes = [];
     /// <summary>Per customer: minutes of use in thousandths over the last 30, the 30 before and the last 90 days (<see cref="EventValues"/>).</summary>
     private readonly long[] _usage;
@@ -116,10 +117,21 @@ internal sealed class RollingFeatures
         // New arrays: a table already handed out keeps the columns it was built with.
         var wanted = new bool[names.Count];
         var wantedAttributes = new bool[attributes.Count];
+        var interventionKinds = InterventionFeatures.KindsOf(_timeline.Dataset.Interventions);
+        var wantedKinds = features is null ? [.. interventionKinds] : new List<string>();
         foreach (var name in features ?? [.. names, .. attributes])
         {
             int i = names.IndexOf(name);
             int a = attributes.IndexOf(name);
+            // An intervention feature comes from the interventions table as of each date, not from the sliding windows.
+            if (InterventionFeatures.TryParse(name, out var kind, out _) && interventionKinds.Contains(kind))
+            {
+                if (!wantedKinds.Contains(kind))
+                {
+                    wantedKinds.Add(kind);
+                }
+                continue;
+            }
             if (i < 0 && a < 0)
             {
                 throw new ArgumentException($"'{name}' is not a behaviour feature nor a column of the customers table", nameof(features));
@@ -135,6 +147,7 @@ internal sealed class RollingFeatures
         }
         _wanted = wanted;
         _wantedAttributes = wantedAttributes;
+        _wantedInterventions = wantedKinds;
         _accountRollups = FeatureNames.AccountRollups.Any(n => wanted[names.IndexOf(n)]);
     }
 
@@ -172,7 +185,7 @@ internal sealed class RollingFeatures
         var engaged30 = new bool[n];
         if (n == 0)
         {
-            return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers, _plan, _wantedAttributes);
+            return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers, _plan, _wantedAttributes, _wantedInterventions, _timeline.Dataset.Interventions);
         }
         var ranges = Partitioner.Create(0, n, Math.Max(256, n / (_maxDegreeOfParallelism * 16) + 1));
         Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken }, range =>
@@ -191,7 +204,7 @@ internal sealed class RollingFeatures
         {
             AccountRollups(table, rowOf, engaged30);
         }
-        return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers, _plan, _wantedAttributes);
+        return table.ToFeatureTable(new DateTime(t, DateTimeKind.Utc), _customers, _plan, _wantedAttributes, _wantedInterventions, _timeline.Dataset.Interventions);
     }
 
     /// <summary>Moves customer c's window edges up to T: events entering the last 7/14/30/90 days are added, those leaving removed.</summary>
@@ -654,7 +667,8 @@ internal sealed class RollingFeatures
             }
         }
 
-        public FeatureTable ToFeatureTable(DateTime asOf, CustomerTable customers, FeaturePlan plan, bool[] wantedAttributes)
+        public FeatureTable ToFeatureTable(DateTime asOf, CustomerTable customers, FeaturePlan plan, bool[] wantedAttributes,
+            IReadOnlyList<string> interventionKinds, InterventionTable? interventions)
         {
             var columns = new List<FeatureColumn>();
             var definitions = FeatureNames.Definitions;
@@ -674,6 +688,7 @@ internal sealed class RollingFeatures
                 });
             }
             columns.AddRange(BehaviourFeatures.AttributeColumns(plan, Customer, a => wantedAttributes[a]));
+            columns.AddRange(InterventionFeatures.Columns(interventionKinds, interventions, Customer, asOf));
             return new FeatureTable([.. Customer.Select(c => customers[c].CustomerId)], columns)
             {
                 AccountIds = [.. Customer.Select(c => customers[c].AccountId)],

@@ -55,6 +55,7 @@ internal static class FeatureReuse
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var plan = FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, stored.UsageValues, stored.SeverityValues,
             stored.ContentValueKinds.Select(k => Enum.Parse<EventKind>(k)), stored.RepeatPurchases);
+        plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
         var planned = Planned(plan);
         var table = WrittenFeatureTables.Read(path, planned, [LabelNames.Churn, LabelNames.Conversion], stored.AsOf, stored.HorizonDays);
         if (TrainingRun.Fingerprint(table) != stored.TableFingerprint)
@@ -100,11 +101,14 @@ internal static class FeatureReuse
         return differences;
     }
 
-    /// <summary>The columns the feature step writes for this plan, in its order: behaviour features, then the customers table's own.</summary>
+    /// <summary>The columns the feature step writes for this plan, in its order: behaviour features, the customers table's own, then the interventions'.</summary>
     private static List<PlannedColumn> Planned(FeaturePlan plan) =>
     [
         .. plan.Behaviour.Select(b => new PlannedColumn(b.Name, IsCategorical(b.Name) ? FeatureKind.Categorical : FeatureKind.Numeric, b.Description)),
         .. plan.Attributes.Select(a => new PlannedColumn(a.Name, a.Kind, a.Description)),
+        .. plan.InterventionKinds.Select(InterventionFeatures.Definitions)
+            .SelectMany(d => new[] { d.DaysSince, d.Count })
+            .Select(c => new PlannedColumn(c.Name, FeatureKind.Numeric, c.Description)),
     ];
 
     // The behaviour features BehaviourFeatures writes as categories; any other kind mismatch fails the table fingerprint.
@@ -124,7 +128,7 @@ internal static class FeatureReuse
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var mapping = options.MappingFile ?? Path.Combine(options.DataDirectory, DataMapping.DefaultFileName);
-        var files = dataset.CustomerFiles.Concat(dataset.OutcomeFiles).Concat(dataset.Events.Files).Append(mapping).Where(File.Exists);
+        var files = dataset.CustomerFiles.Concat(dataset.OutcomeFiles).Concat(dataset.Events.Files).Concat(dataset.InterventionFiles).Append(mapping).Where(File.Exists);
         var buffer = new byte[EdgeBytes];
         foreach (var path in files)
         {

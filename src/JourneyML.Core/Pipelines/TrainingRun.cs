@@ -106,6 +106,7 @@ public static class TrainingRun
         var ready = options.Features as FeatureTableSource;
         progress?.Report(("survival model", 0.85));
         var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken, phases.Scope("survival")));
+        var interventions = phases.Measure("interventions", () => InterventionRun.Estimate(loaded, table, segmentation, logger));
         if (churn is null && lead is null && survival is not null && ready is not null)
         {
             notTrained.Clear(); // --duration/--event without --label: the survival model alone was asked for
@@ -171,6 +172,7 @@ public static class TrainingRun
             TrainingSeconds = watch.Elapsed.TotalSeconds,
             AtRisk = servedChurn is null ? null : AtRiskOf(table, servedChurn),
             Survival = survival?.Metadata,
+            Interventions = interventions,
         };
 
         describePhase.Dispose();

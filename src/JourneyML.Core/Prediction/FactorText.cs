@@ -58,6 +58,7 @@ public static class FactorText
     {
         float value = Value(table, row, feature);
         return MissingPhrase(table, row, feature, value)
+            ?? InterventionPhrase(feature, value)
             ?? LoginPhrase(table, row, feature, value)
             ?? SupportPhrase(table, row, feature, value)
             ?? ValuePhrase(table, row, feature, value)
@@ -102,6 +103,22 @@ public static class FactorText
         float tenure = Value(table, row, FeatureNames.TenureDays);
         return float.IsNaN(tenure) ? what + " before the as-of date"
             : tenure < 1 ? $"{what} (signed up within the last day)" : $"{what} (signed up {Plural(MathF.Floor(tenure), "day", "days")} ago)";
+    }
+
+    /// <summary>An intervention feature in words, with the kind as the export wrote it ("last 電話 12 days ago").</summary>
+    private static string? InterventionPhrase(string feature, float value)
+    {
+        if (!InterventionFeatures.TryParse(feature, out var kind, out bool isCount))
+        {
+            return null;
+        }
+        if (float.IsNaN(value))
+        {
+            return isCount ? $"'{kind}' interventions not known" : $"no '{kind}' intervention before the as-of date";
+        }
+        return isCount
+            ? $"{Plural(value, $"'{kind}' intervention", $"'{kind}' interventions")} in the last 90 days"
+            : $"last '{kind}' intervention {Plural(MathF.Floor(value), "day", "days")} ago";
     }
 
     private static readonly HashSet<string> s_catalogue = new(FeatureNames.Definitions.Select(d => d.Name), StringComparer.Ordinal);

@@ -88,6 +88,9 @@ public sealed record ModelMetadata
 
     /// <summary>The survival model (time to churn): how it was trained and its holdout metrics; null when none was trained (the reason is in <see cref="NotTrained"/>).</summary>
     public Survival.SurvivalMetadata? Survival { get; init; }
+
+    /// <summary>Each intervention kind's measured effect and uplift per segment; null when the data had no interventions table.</summary>
+    public Uplift.InterventionMetadata? Interventions { get; init; }
     /// <summary>Written last: a version folder without it, or with false, is not a complete model.</summary>
     public bool Complete { get; init; }
     /// <summary>

@@ -34,6 +34,7 @@ internal sealed partial class ReportBuilder(ModelMetadata metadata)
         AtRiskList();
         Classifier(metadata.Lead ?? WithheldModel(PredictionTask.Lead), LeadWords);
         TimeToChurn();
+        Interventions();
         Drift();
         Promotion();
         FeatureList();

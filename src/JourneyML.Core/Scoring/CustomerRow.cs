@@ -26,6 +26,12 @@ public sealed record CustomerRow(
     /// <summary>The probability of churning within the days a list was ranked by (<c>GET /v1/churn-risk?within=30</c>); null otherwise.</summary>
     public double? ChurnWithin { get; init; }
 
+    /// <summary>With <c>rankBy=uplift</c>: the expected reduction in churn risk if given <see cref="BestAction"/> now (the measured effect in the customer's segment).</summary>
+    public double? Uplift { get; init; }
+
+    /// <summary>With <c>rankBy=uplift</c>: the intervention kind expected to keep this customer most; null when no measured kind helps.</summary>
+    public string? BestAction { get; init; }
+
     /// <summary>The header of JourneyML's own layout for a snapshot without passed-through columns.</summary>
     public static string CsvHeader { get; } = string.Join(',', Data.PassThroughColumns.ExportColumnNames);
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using JourneyML.Core.Uplift;
 
 namespace JourneyML.Core.Scoring;
 
@@ -145,6 +146,27 @@ public static class RiskListQuery
                 yield return CustomerRow.From(view, r);
             }
         }
+    }
+
+    /// <summary>What the list can be ranked by (<c>rankBy</c>): the churn risk (the default), or the uplift of the best action.</summary>
+    public static IReadOnlyList<string> RankBy { get; } = ["risk", "uplift"];
+
+    /// <summary>
+    /// The paying customers of the ranked list by the uplift of their best action (the measured effect in their segment),
+    /// highest first; customers no measured kind helps come last, each group in churn-risk order.
+    /// </summary>
+    public static int[] RankedByUplift(SnapshotView view, InterventionMetadata interventions)
+    {
+        var s = view.Latest;
+        var uplift = UpliftOfSegments(s, interventions);
+        return [.. view.RankedByRisk.Select((r, i) => (r, i)).OrderByDescending(x => uplift(x.r) ?? double.NegativeInfinity).ThenBy(x => x.i).Select(x => x.r)];
+    }
+
+    /// <summary>A row's best action and its uplift, read off its segment (one lookup per segment, not per row).</summary>
+    public static Func<int, double?> UpliftOfSegments(Snapshot s, InterventionMetadata interventions)
+    {
+        var bySegment = s.SegmentIds.Distinct().ToDictionary(id => id, id => interventions.BestAction(id) is { } kind ? interventions.UpliftOf(kind, id) : null);
+        return r => bySegment[s.SegmentIds[r]];
     }
 
     // Ascending risk walks the ranked index backwards rather than keeping a second copy of it.

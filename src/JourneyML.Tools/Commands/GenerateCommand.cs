@@ -41,6 +41,11 @@ internal sealed class GenerateCommand : Command
         DefaultValueFactory = _ => ExportDialect.Canonical,
     };
 
+    private static readonly Option<bool> s_interventions = new("--interventions")
+    {
+        Description = "Also plant interventions (CS calls aimed at the riskiest; randomised discount and email campaigns with control arms) with a known effect per kind and segment that the outcomes show: writes interventions and interventions_truth. Off: the world's files are exactly as without it.",
+    };
+
     public GenerateCommand() : base("generate", "Write sample data with known ground truth: customers, events, outcomes, planted segments and true churn and conversion probabilities.")
     {
         s_world.AcceptOnlyFromAmong([.. Enum.GetValues<GeneratorWorld>().Select(GeneratorWorlds.NameOf)]);
@@ -51,6 +56,7 @@ internal sealed class GenerateCommand : Command
         Options.Add(s_format);
         Options.Add(s_eventsFormat);
         Options.Add(s_dialect);
+        Options.Add(s_interventions);
         SetAction((parse, cancellationToken) => CommandRunner.Run(() =>
         {
             var world = GeneratorWorlds.Parse(parse.GetValue(s_world)!);
@@ -67,6 +73,7 @@ internal sealed class GenerateCommand : Command
                 Format = parse.GetValue(s_format),
                 EventsFormat = parse.GetValue(s_eventsFormat),
                 Dialect = parse.GetValue(s_dialect),
+                Interventions = parse.GetValue(s_interventions),
             };
             var output = parse.GetValue(s_out)!.FullName;
             var progress = new ConsoleProgress("generating");
