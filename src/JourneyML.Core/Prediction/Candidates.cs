@@ -110,12 +110,42 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
         UseCategoricalSplit = Hyperparameters.ContainsKey(CategoricalSplitKey),
         MinimumExampleCountPerGroup = (int)Hyperparameters.GetValueOrDefault(CategoricalSplitKey, 100),
         EvaluationMetric = LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss,
+        Booster = Booster(),
         // One thread in the sweep: LightGBM's multi-threaded histograms are not bit-for-bit repeatable, and the sweep must be.
         NumberOfThreads = threads,
         Seed = 1,
         Verbose = false,
         Silent = true,
     });
+
+    /// <summary>LightGBM's L2 penalty on leaf values (lambda_l2); absent: LightGBM's default, 0.</summary>
+    public const string LeafL2Key = "leafL2";
+
+    /// <summary>LightGBM's share of the features each tree may use (feature_fraction); absent: all of them.</summary>
+    public const string FeatureFractionKey = "featureFraction";
+
+    /// <summary>LightGBM's share of the rows each tree is grown on (bagging, redrawn every round); absent: every row.</summary>
+    public const string SubsampleKey = "subsample";
+
+    /// <summary>The booster's regularisation: LightGBM's defaults unless the spec names a key, so existing specs fit as before.</summary>
+    private GradientBooster.Options Booster()
+    {
+        var booster = new GradientBooster.Options();
+        if (Hyperparameters.TryGetValue(LeafL2Key, out var l2))
+        {
+            booster.L2Regularization = l2;
+        }
+        if (Hyperparameters.TryGetValue(FeatureFractionKey, out var features))
+        {
+            booster.FeatureFraction = features;
+        }
+        if (Hyperparameters.TryGetValue(SubsampleKey, out var subsample))
+        {
+            booster.SubsampleFraction = subsample;
+            booster.SubsampleFrequency = 1;
+        }
+        return booster;
+    }
 
     /// <summary>
     /// The default sweep. Measured on generated worlds and the committed sample: the second FastTree and the two fixed

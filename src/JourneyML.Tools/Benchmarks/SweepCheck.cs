@@ -6,10 +6,10 @@ using JourneyML.SampleData;
 
 namespace JourneyML.Tools.Benchmarks;
 
-/// <summary>One task of one generated table: the sweep's chosen model against the best configuration found by hand, on the same holdout.</summary>
+/// <summary>One task of one generated table: the sweep's chosen model against every configuration tried by hand, on an independent test table.</summary>
 public sealed record SweepCheckRow(
     string World, int Customers, string Task, int Labelled, int HoldoutRows, int HoldoutPositives,
-    string Chosen, double ChosenAuc, string BestByHand, double BestByHandAuc, double? OracleAuc, double SweepSeconds)
+    string Chosen, double ChosenAuc, string BestByHand, double BestByHandAuc, double? OracleAuc, double SweepSeconds, double SweepCpuSeconds)
 {
     public double Gap => BestByHandAuc - ChosenAuc;
 
@@ -19,35 +19,68 @@ public sealed record SweepCheckRow(
 
 /// <summary>
 /// Does the sweep choose as well as a person trying many configurations by hand? On a generated table it runs the
-/// product's selection (<see cref="ClassifierTraining.Train"/>), then fits a wider grid than the sweep (LightGBM over
-/// leaves, learning rate and rounds; FastTree; bigger forests; logistic regression over the penalty) on the same
-/// training rows and scores each, and the chosen model, on an independent test table of the same world. The best of
-/// that grid is still an optimistic yardstick (the maximum of about 30 figures), less so the larger the test table.
+/// product's selection (<see cref="ClassifierTraining.Train"/>), then fits a wider grid than the sweep (<see cref="ByHandGrid"/>)
+/// on the same training rows and scores each, and the chosen model, on an independent test table of the same world (another
+/// seed of the generator): neither side chose on it. One seed's best of that grid is the maximum of about 70 noisy figures;
+/// over several seeds <see cref="SweepSummary"/> judges the bar on a configuration chosen on the other seeds.
 /// </summary>
 public static class SweepCheck
 {
     public static IReadOnlyList<CandidateSpec> ByHandGrid { get; } = BuildGrid();
 
+    private static CandidateSpec Spec(string trainer, params (string Key, double Value)[] hyperparameters) =>
+        new(trainer, hyperparameters.ToDictionary(h => h.Key, h => h.Value));
+
+    /// <summary>
+    /// What a data scientist would try by hand, wider than the sweep in every direction it has: boosting from stumps-like
+    /// 3-leaf trees to 31 leaves, learning rates 0.01 to 0.1 and 100 to 1,000 rounds; the same with early stopping on slow
+    /// rates; regularised boosting (leaf minimum 5 and 50, an L2 penalty on leaf values, feature and row subsampling);
+    /// FastTree and random forests of several sizes; logistic regression over the L2 grid, with an L1 penalty, and tuned.
+    /// About 70 configurations: the maximum of that many noisy figures is optimistic, so the bar is judged on a
+    /// configuration chosen on other seeds (<see cref="SweepSummary"/>).
+    /// </summary>
     private static List<CandidateSpec> BuildGrid()
     {
+        const string Gbm = CandidateSpec.LightGbm;
         var grid = new List<CandidateSpec>();
-        foreach (var leaves in new[] { 7.0, 15, 31 })
+        foreach (var leaves in new[] { 3.0, 7, 15, 31 })
         {
-            foreach (var rate in new[] { 0.03, 0.1 })
+            foreach (var rate in new[] { 0.01, 0.03, 0.1 })
             {
-                foreach (var rounds in new[] { 100.0, 300, 800 })
+                foreach (var rounds in new[] { 100.0, 300, 1000 })
                 {
-                    grid.Add(new(CandidateSpec.LightGbm, new Dictionary<string, double> { ["leaves"] = leaves, ["learningRate"] = rate, ["iterations"] = rounds, ["minLeaf"] = 20 }));
+                    grid.Add(Spec(Gbm, ("leaves", leaves), ("learningRate", rate), ("iterations", rounds), ("minLeaf", 20)));
                 }
             }
+            grid.Add(Spec(Gbm, ("leaves", leaves), ("learningRate", 0.01), ("iterations", 3000), ("minLeaf", 20), (CandidateSpec.EarlyStoppingKey, 100)));
         }
-        grid.Add(new(CandidateSpec.FastTree, new Dictionary<string, double> { ["leaves"] = 15, ["trees"] = 300, ["learningRate"] = 0.05, ["minLeaf"] = 20 }));
-        grid.Add(new(CandidateSpec.FastTree, new Dictionary<string, double> { ["leaves"] = 31, ["trees"] = 100, ["learningRate"] = 0.2, ["minLeaf"] = 50 }));
-        grid.Add(new(CandidateSpec.FastForest, new Dictionary<string, double> { ["leaves"] = 63, ["trees"] = 300, ["minLeaf"] = 10 }));
+        foreach (var leaves in new[] { 7.0, 15 })
+        {
+            foreach (var minLeaf in new[] { 5.0, 50 })
+            {
+                grid.Add(Spec(Gbm, ("leaves", leaves), ("learningRate", 0.05), ("iterations", 200), ("minLeaf", minLeaf)));
+            }
+            foreach (var l2 in new[] { 1.0, 10 })
+            {
+                grid.Add(Spec(Gbm, ("leaves", leaves), ("learningRate", 0.03), ("iterations", 300), ("minLeaf", 20), (CandidateSpec.LeafL2Key, l2)));
+            }
+            grid.Add(Spec(Gbm, ("leaves", leaves), ("learningRate", 0.03), ("iterations", 300), ("minLeaf", 20),
+                (CandidateSpec.FeatureFractionKey, 0.5), (CandidateSpec.SubsampleKey, 0.7)));
+        }
         // Native categorical splits beside the sweep's first two boosting candidates, for a paired comparison (issue 18).
-        grid.Add(new(CandidateSpec.LightGbm, new Dictionary<string, double> { ["leaves"] = 15, ["learningRate"] = 0.05, ["iterations"] = 200, ["minLeaf"] = 20, [CandidateSpec.CategoricalSplitKey] = 20 }));
-        grid.Add(new(CandidateSpec.LightGbm, new Dictionary<string, double> { ["leaves"] = 31, ["learningRate"] = 0.1, ["iterations"] = 100, ["minLeaf"] = 50, [CandidateSpec.CategoricalSplitKey] = 50 }));
-        grid.AddRange(CandidateFitting.L2Grid.Select(l2 => new CandidateSpec(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = 0 })));
+        grid.Add(Spec(Gbm, ("leaves", 15), ("learningRate", 0.05), ("iterations", 200), ("minLeaf", 20), (CandidateSpec.CategoricalSplitKey, 20)));
+        grid.Add(Spec(Gbm, ("leaves", 31), ("learningRate", 0.1), ("iterations", 100), ("minLeaf", 50), (CandidateSpec.CategoricalSplitKey, 50)));
+        foreach (var leaves in new[] { 7.0, 15, 31 })
+        {
+            grid.Add(Spec(CandidateSpec.FastTree, ("leaves", leaves), ("trees", 300), ("learningRate", 0.05), ("minLeaf", 20)));
+        }
+        grid.Add(Spec(CandidateSpec.FastTree, ("leaves", 31), ("trees", 100), ("learningRate", 0.2), ("minLeaf", 50)));
+        foreach (var (leaves, minLeaf) in new[] { (15.0, 20.0), (63, 10), (63, 5) })
+        {
+            grid.Add(Spec(CandidateSpec.FastForest, ("leaves", leaves), ("trees", 300), ("minLeaf", minLeaf)));
+        }
+        grid.AddRange(CandidateFitting.L2Grid.Select(l2 => Spec(CandidateSpec.LogisticRegression, ("l2", l2), ("l1", 0))));
+        grid.AddRange(new[] { 0.1, 1, 10 }.Select(l1 => Spec(CandidateSpec.LogisticRegression, ("l2", 1), ("l1", l1))));
         return grid;
     }
 
@@ -88,9 +121,15 @@ public static class SweepCheck
                 continue;
             }
             cancellationToken.ThrowIfCancellationRequested();
+            // CPU time as well as wall time: the machine is shared, so wall time measures the load; the CPU the training
+            // burns (nothing else runs in this process meanwhile) is what "no more than twice today's training time" compares.
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             var result = ClassifierTraining.Train(table, task, population, training with { Seed = seed }, cancellationToken: cancellationToken);
             double sweepSeconds = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            double sweepCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
             var testRows = Labelled(test, task, testLabels);
             var testTruth = testRows.Select(r => testLabels[r]).ToArray();
             double chosenAuc = ClassificationMetrics.RocAuc(result.Model.Predict(test, testRows), testTruth);
@@ -110,7 +149,7 @@ public static class SweepCheck
             float[]? oracle = truth is null ? null : task == PredictionTask.Churn ? truth.ChurnProbability : truth.ConversionProbability;
             double? oracleAuc = oracle is null ? null : ClassificationMetrics.RocAuc(testRows.Select(r => oracle[r]).ToArray(), testTruth);
             var row = new SweepCheckRow(GeneratorWorlds.NameOf(world), table.RowCount, task.Name, population.Length, testRows.Length,
-                (int)testTruth.Sum(), result.Model.Info.Spec.Describe(), chosenAuc, bestSpec, bestAuc, oracleAuc, sweepSeconds);
+                (int)testTruth.Sum(), result.Model.Info.Spec.Describe(), chosenAuc, bestSpec, bestAuc, oracleAuc, sweepSeconds, sweepCpu);
             log(Format(row));
             rows.Add(row);
         }
@@ -141,10 +180,10 @@ public static class SweepCheck
         [.. Enumerable.Range(0, table.RowCount).Where(r => (table.Status is null || table.Status[r] == task.Population) && !float.IsNaN(labels[r]))];
 
     public static string Header =>
-        "| World | Customers | Task | Labelled | Test rows (positive) | Chosen | Test ROC AUC | Best by hand | Its ROC AUC | Gap | Within 0.005 | Oracle | Sweep |\n" +
-        "|---|---:|---|---:|---:|---|---:|---|---:|---:|---|---:|---:|";
+        "| World | Customers | Task | Labelled | Test rows (positive) | Chosen | Test ROC AUC | Best by hand | Its ROC AUC | Gap (this seed's best) | Oracle | Training (CPU) |\n" +
+        "|---|---:|---|---:|---:|---|---:|---|---:|---:|---:|---:|";
 
     public static string Format(SweepCheckRow r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"| {r.World} | {r.Customers:N0} | {r.Task} | {r.Labelled:N0} | {r.HoldoutRows:N0} ({r.HoldoutPositives:N0}) | {r.Chosen} | {r.ChosenAuc:F3} | {r.BestByHand} | {r.BestByHandAuc:F3} | " +
-        $"{r.Gap:+0.000;-0.000;0.000} | {(r.Gap <= SweepCheckRow.Bar ? "yes" : "no")} | {(r.OracleAuc is { } o ? o.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "")} | {r.SweepSeconds:F1} s |");
+        $"{r.Gap:+0.000;-0.000;0.000} | {(r.OracleAuc is { } o ? o.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "")} | {r.SweepSeconds:F1} s ({r.SweepCpuSeconds:F1} s) |");
 }
