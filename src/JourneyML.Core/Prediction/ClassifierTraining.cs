@@ -125,6 +125,12 @@ public static class ClassifierTraining
         var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
         exclude.UnionWith(leftOut.Select(l => l.Column));
         var vectorizer = FeatureVectorizer.Fit(table, train, exclude);
+        if (vectorizer.Width == 0)
+        {
+            throw new ConstantFeaturesException(null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the {train.Length:N0} training {(task == PredictionTask.Lead ? "leads" : "customers")} of the {task} model"),
+                [.. table.Columns.Select(c => c.Name).Where(n => !exclude.Contains(n))]);
+        }
         var bound = vectorizer.Bind(table);
         var vectors = new Dictionary<int, float[]>(labelled.Length);
         foreach (int r in labelled)
