@@ -34,6 +34,11 @@ public sealed record ClassifierOptions
     /// </remarks>
     public int SmallDataRepeats { get; init; } = 2;
     public int SmallDataFolds { get; init; } = 5;
+    /// <summary>
+    /// Below <see cref="SmallDataRows"/> labelled customers, a simpler candidate (the linear one) within this many standard
+    /// errors of the leader's cross-validated PR-AUC is chosen instead of the leader (<see cref="SimplerWithinNoise"/>); 0 turns it off.
+    /// </summary>
+    public double SimplerWithinStandardErrors { get; init; } = 1;
     /// <summary>Where the training's time goes, phase by phase (the run's log and <c>bench train</c>); null: not measured.</summary>
     public PhaseTimings? Phases { get; init; }
 
@@ -166,6 +171,11 @@ public static class ClassifierTraining
                 best = c;
             }
         }
+        int leader = best;
+        if (plan.SmallData)
+        {
+            best = SimplerWithinNoise.Choose(options.Candidates, results, leader, plan.Folds, options.SimplerWithinStandardErrors);
+        }
         var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
         var chosen = options.Candidates[best];
         var trainLabels = train.Select(r => labels[r]).ToArray();
@@ -196,7 +206,10 @@ public static class ClassifierTraining
         var candidates = options.Candidates.Select((spec, c) =>
             new CandidateResult(spec.Describe(), results[c].PrAuc, results[c].Auc, results[c].Std, results[c].Seconds, c == best)).ToList();
         var fitted = final.Fitted == chosen ? "" : $" (fitted as {final.Fitted.Describe()}: chosen on an inner validation fold)";
-        var reason = $"{chosen.Describe()}{fitted} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) " +
+        var reason = (best == leader
+            ? $"{chosen.Describe()}{fitted} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) "
+            : $"{chosen.Describe()}{fitted}, the simpler model, is chosen within {options.SimplerWithinStandardErrors:0.##} standard error of the highest " +
+              $"cross-validated PR-AUC ({results[best].PrAuc:F3} against {results[leader].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) ") +
             $"of {options.Candidates.Count} candidates ({plan.Describe(train.Length)}; ties within 0.002 broken on ROC AUC). {noise.Sentence}";
         return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions)
         {

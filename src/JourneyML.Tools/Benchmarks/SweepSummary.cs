@@ -6,7 +6,11 @@ namespace JourneyML.Tools.Benchmarks;
 /// One seed's figures for one task: the chosen model's test ROC AUC, every hand-tried configuration's (<see cref="SweepCheck.Yardstick"/>
 /// order), and the CPU seconds the product's training took.
 /// </summary>
-public sealed record SweepSeedResult(int Seed, string Task, double ChosenAuc, double[] YardstickAuc, double CpuSeconds = double.NaN);
+public sealed record SweepSeedResult(int Seed, string Task, double ChosenAuc, double[] YardstickAuc, double CpuSeconds = double.NaN)
+{
+    /// <summary>The selection rule that chose (<see cref="SweepVariant.Name"/>).</summary>
+    public string Variant { get; init; } = "product";
+}
 
 /// <summary>
 /// The within-0.005 bar judged over several seeds of one world. On a few hundred customers one seed cannot judge it: the
@@ -23,10 +27,35 @@ public sealed record SweepSummary(string World, string Task, int Seeds, double C
 {
     public bool Met => GapHigh <= SweepCheckRow.Bar;
 
+    /// <summary>The selection rule these figures are of (<see cref="SweepVariant.Name"/>).</summary>
+    public string Variant { get; init; } = "product";
+
     public static List<SweepSummary> Pool(string world, IReadOnlyList<SweepSeedResult> results) =>
     [
-        .. results.GroupBy(r => r.Task).Where(g => g.Count() >= 2).Select(g => Of(world, g.Key, [.. g])),
+        .. results.GroupBy(r => (r.Variant, r.Task)).Where(g => g.Count() >= 2).Select(g => Of(world, g.Key.Task, [.. g]) with { Variant = g.Key.Variant }),
     ];
+
+    /// <summary>
+    /// Each rule against <paramref name="baseline"/>, per task: the chosen models' test ROC AUC difference paired by seed
+    /// (same training rows, same test table) with its 95% t interval, and the ratio of their mean training CPU time.
+    /// </summary>
+    public static IEnumerable<string> Against(string world, string baseline, IReadOnlyList<SweepSeedResult> results) =>
+        results.Where(r => r.Variant != baseline).GroupBy(r => (r.Variant, r.Task)).SelectMany(g =>
+        {
+            var before = results.Where(r => r.Variant == baseline && r.Task == g.Key.Task).ToDictionary(r => r.Seed);
+            var pairs = g.Where(r => before.ContainsKey(r.Seed)).Select(r => (After: r, Before: before[r.Seed])).ToList();
+            if (pairs.Count < 2)
+            {
+                return [];
+            }
+            var (mean, low, high) = MeanInterval([.. pairs.Select(p => p.After.ChosenAuc - p.Before.ChosenAuc)]);
+            double ratio = pairs.Average(p => p.After.CpuSeconds) / pairs.Average(p => p.Before.CpuSeconds);
+            return new[]
+            {
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{world} {g.Key.Task}: {g.Key.Variant} minus {baseline}, chosen model's test ROC AUC {mean:+0.000;-0.000;0.000} [{low:+0.000;-0.000;0.000}, {high:+0.000;-0.000;0.000}] over {pairs.Count} seeds; training CPU {ratio:F2}x"),
+            };
+        });
 
     /// <summary>The configuration with the highest mean test ROC AUC over <paramref name="seeds"/> (ties: the earlier one).</summary>
     private static int Best(IEnumerable<SweepSeedResult> seeds)
@@ -87,11 +116,11 @@ public sealed record SweepSummary(string World, string Task, int Seeds, double C
     }
 
     public static string Header =>
-        "| World | Task | Seeds | Chosen (mean test ROC AUC) | Best by hand (picked on the other seeds: how often this one) | Its mean | Gap, picked on the other seeds (95% CI over seeds) | Within 0.005 | In-sample gap (optimistic) | Gap to each seed's best (more so) | Training CPU per seed |\n" +
-        "|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|";
+        "| World | Task | Selection | Seeds | Chosen (mean test ROC AUC) | Best by hand (picked on the other seeds: how often this one) | Its mean | Gap, picked on the other seeds (95% CI over seeds) | Within 0.005 | In-sample gap (optimistic) | Gap to each seed's best (more so) | Training CPU per seed |\n" +
+        "|---|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|";
 
     public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"| {World} | {Task} | {Seeds} | {ChosenMean:F3} | {BestFixed} ({BestFixedPicked} of {Seeds}) | {BestFixedMean:F3} | {GapMean:+0.000;-0.000;0.000} [{GapLow:+0.000;-0.000;0.000}, {GapHigh:+0.000;-0.000;0.000}] | " +
+        $"| {World} | {Task} | {Variant} | {Seeds} | {ChosenMean:F3} | {BestFixed} ({BestFixedPicked} of {Seeds}) | {BestFixedMean:F3} | {GapMean:+0.000;-0.000;0.000} [{GapLow:+0.000;-0.000;0.000}, {GapHigh:+0.000;-0.000;0.000}] | " +
         $"{Verdict} | {InSampleGapMean:+0.000;-0.000;0.000} | {PerSeedBestGapMean:+0.000;-0.000;0.000} | {CpuSecondsMean:F1} s |");
 
     /// <summary>Met only when the whole interval is at or below 0.005; beyond it when the whole interval is above; otherwise not shown either way.</summary>

@@ -328,7 +328,9 @@ public sealed class ModelSelectionTests
             Features = new FeatureRunOptions { DataDirectory = data },
             RegistryPath = Path.Combine(root, "models"),
         }, NullLogger.Instance);
-        var task = result.Metadata.Churn ?? result.Metadata.Lead!;
+        // On 300 customers a holdout of a few dozen can withhold either model under the promotion floor: a withheld model's
+        // metadata is recorded all the same, and it is what this test reads.
+        var task = result.Metadata.Churn ?? result.Metadata.Lead ?? result.Metadata.Withheld[0];
         Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.EarlyStoppingKey + "=", StringComparison.Ordinal));
         Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.TunedL2Key + "=", StringComparison.Ordinal));
         Assert.Contains("repeated cross-validation", task.SelectionReason);
@@ -353,7 +355,10 @@ public sealed class ModelSelectionTests
         Assert.Contains(calibration.Reason, report);
         // What was saved scores as what was trained.
         var loaded = new JourneyML.Core.Registry.ModelRegistry(Path.Combine(root, "models")).LoadChampion()!;
-        Assert.NotNull(task.Task == PredictionTask.Churn ? loaded.Churn : loaded.Lead);
+        if (!result.Metadata.Withheld.Contains(task))
+        {
+            Assert.NotNull(task.Task == PredictionTask.Churn ? loaded.Churn : loaded.Lead);
+        }
     }
 
     [Fact]

@@ -38,6 +38,46 @@ public sealed class SmallDataFittingTests
         Assert.Equal(10, fixedFit.Info.Spec.Hyperparameters["minLeaf"]);
     }
 
+    private static CandidateRun Run(params double[] prAuc) => new(prAuc.Average(), 0.7, 0, 0, [], [], prAuc);
+
+    /// <summary>
+    /// The one-standard-error rule: a boosting leader 0.01 ahead in PR-AUC when the paired differences swing by 0.05 is
+    /// within noise, so the linear candidate is chosen; a steady lead of 0.10 keeps the leader; 0 standard errors turns the
+    /// rule off; a candidate as flexible as the leader is never preferred by it.
+    /// </summary>
+    [Fact]
+    public void On_small_data_the_simpler_candidate_within_noise_of_the_leader_is_chosen()
+    {
+        CandidateSpec[] specs = [CandidateSpec.Default, CandidateSpec.DefaultSweep[4], CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression)];
+        CandidateRun[] noisy = [Run(0.50, 0.45, 0.55, 0.49), Run(0.49, 0.46, 0.52, 0.48), Run(0.46, 0.49, 0.50, 0.50)];
+        Assert.Equal(2, SimplerWithinNoise.Choose(specs, noisy, 0, folds: 2, standardErrors: 1));
+        Assert.Equal(0, SimplerWithinNoise.Choose(specs, noisy, 0, folds: 2, standardErrors: 0));
+        CandidateRun[] clear = [Run(0.50, 0.52, 0.49, 0.51), Run(0.49, 0.46, 0.52, 0.48), Run(0.40, 0.41, 0.40, 0.41)];
+        Assert.Equal(0, SimplerWithinNoise.Choose(specs, clear, 0, folds: 2, standardErrors: 1));
+        // Without a linear candidate nothing is simpler than boosting: the leader stays.
+        Assert.Equal(0, SimplerWithinNoise.Choose(specs[..2], noisy[..2], 0, folds: 2, standardErrors: 1));
+    }
+
+    [Fact]
+    public void The_training_ships_the_simpler_candidate_on_small_data_and_says_why()
+    {
+        var table = s_sample.Value;
+        CandidateSpec[] specs = [CandidateSpec.Default, CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression)];
+        var rows = Balanced(table, 60);
+        var leader = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 0 });
+        var chosenOf = (ClassifierResult r) => r.Candidates.Single(c => c.Chosen).Candidate;
+        // However far ahead the leader, within 1,000 standard errors the linear candidate is preferred (below 1,000 labelled customers only).
+        var simpler = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 1_000 });
+        Assert.Equal(specs[1].Describe(), chosenOf(simpler));
+        Assert.Equal(CandidateSpec.LogisticRegression, simpler.Model.Info.Spec.Trainer);
+        // On these rows boosting leads the cross-validation, so the rule, not the leader, chose the linear model.
+        Assert.Equal(specs[0].Describe(), chosenOf(leader));
+        Assert.Contains("the simpler model, is chosen within 1000 standard error of the highest cross-validated PR-AUC", simpler.SelectionReason);
+        // From 1,000 labelled customers (here: the line moved below these rows) the leader ships, as before.
+        var large = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 1_000, SmallDataRows = 50 });
+        Assert.Equal(large.Candidates.MaxBy(c => c.PrAuc)!.Candidate, chosenOf(large));
+    }
+
     [Fact]
     public void The_spec_is_unchanged_where_the_rows_allow_its_leaf_minimum()
     {
