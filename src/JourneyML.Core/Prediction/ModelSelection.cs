@@ -88,26 +88,29 @@ internal sealed record SelectionNoise(bool WithinNoise, string Sentence)
 /// <summary>
 /// The one-standard-error rule on small data: below <see cref="ClassifierOptions.SmallDataRows"/> labelled customers the
 /// candidates' cross-validated figures differ by less than their noise on most tables, so the highest one is picked by the
-/// luck of the folds, and a flexible tree ensemble fitted on 150 customers ranks new customers worse than a penalised linear
-/// model more often than not. A simpler candidate whose PR-AUC is within <see cref="ClassifierOptions.SimplerWithinStandardErrors"/>
-/// standard errors of the leader's (the paired, Nadeau-Bengio corrected error <see cref="SelectionNoise"/> uses) is chosen
-/// instead: the data cannot tell them apart, and the simpler one generalises at least as well where it cannot (Hastie,
-/// Tibshirani and Friedman, The Elements of Statistical Learning, 7.10).
+/// luck of the folds, and a tree ensemble of 15 or 31 leaves a tree fitted on 150 customers ranks new customers worse than a
+/// heavily regularised one more often than not. The candidate with the fewest leaves a tree whose PR-AUC is within
+/// <see cref="ClassifierOptions.SimplerWithinStandardErrors"/> standard errors of the leader's (the paired, Nadeau-Bengio
+/// corrected error <see cref="SelectionNoise"/> uses) is chosen instead: the data cannot tell them apart, and the simpler one
+/// generalises at least as well where it cannot (Hastie, Tibshirani and Friedman, The Elements of Statistical Learning, 7.10).
+/// The linear candidate is not ranked by it: on the small world's 50 seeds preferring it within one standard error lost
+/// 0.015 test ROC AUC on churn and 0.008 on leads over 11 seeds, where the shallow booster gains.
 /// </summary>
 internal static class SimplerWithinNoise
 {
-    /// <summary>How flexible a candidate is: a linear model 0, a tree ensemble 1.</summary>
-    public static int Complexity(CandidateSpec spec) => spec.Trainer == CandidateSpec.LogisticRegression ? 0 : 1;
+    /// <summary>How flexible a tree ensemble is: its leaves a tree; null for a candidate the rule does not rank (the linear one).</summary>
+    public static double? Complexity(CandidateSpec spec) =>
+        spec.Trainer != CandidateSpec.LogisticRegression && spec.Hyperparameters.TryGetValue("leaves", out var leaves) ? leaves : null;
 
-    /// <summary>The candidate to ship: the simplest within <paramref name="standardErrors"/> standard errors of <paramref name="leader"/>, or the leader.</summary>
+    /// <summary>The candidate to ship: the one with the fewest leaves within <paramref name="standardErrors"/> standard errors of <paramref name="leader"/>, or the leader.</summary>
     public static int Choose(IReadOnlyList<CandidateSpec> candidates, IReadOnlyList<CandidateRun> results, int leader, int folds, double standardErrors)
     {
-        if (standardErrors <= 0)
+        if (standardErrors <= 0 || Complexity(candidates[leader]) is not { } leaderLeaves)
         {
             return leader;
         }
         var simpler = Enumerable.Range(0, candidates.Count)
-            .Where(c => Complexity(candidates[c]) < Complexity(candidates[leader]))
+            .Where(c => Complexity(candidates[c]) < leaderLeaves)
             .OrderBy(c => Complexity(candidates[c])).ThenByDescending(c => results[c].PrAuc).ThenBy(c => c);
         foreach (int c in simpler)
         {

@@ -36,7 +36,7 @@ internal sealed class BenchSweepCommand : Command
     private static readonly Option<int?> s_smallRepeats = new("--small-repeats") { Description = "Repeats of the small-data repeated cross-validation the selection uses (default: the product's)." };
     private static readonly Option<double[]> s_simpler = new("--simpler-within")
     {
-        Description = "Standard errors within which the small-data selection prefers the simpler candidate (repeat for several selections, each trained on the same rows and judged against the same yardstick; 0 is the leader alone, the rule before session 25). Default: the product's.",
+        Description = "Standard errors within which the small-data selection prefers the simpler candidate (repeat for several selections, each trained on the same rows and judged against the same yardstick; 0 is the leader of the six candidates without the small-data one, the rule before session 25). Default: the product's.",
         AllowMultipleArgumentsPerToken = true,
     };
     private static readonly Option<DirectoryInfo?> s_work = new("--work") { Description = "Folder for the generated data (default: out/bench/sweep)." };
@@ -71,8 +71,8 @@ internal sealed class BenchSweepCommand : Command
                 SmallDataRepeats = parse.GetValue(s_smallRepeats) ?? defaults.SmallDataRepeats,
             };
             var variants = parse.GetValue(s_simpler) is { Length: > 0 } within
-                ? within.Select(k => new SweepVariant(Variant(k, training), training with { SimplerWithinStandardErrors = k })).ToList()
-                : [new SweepVariant(Variant(training.SimplerWithinStandardErrors, training), training)];
+                ? within.Select(k => new SweepVariant(Variant(k), training with { SimplerWithinStandardErrors = k, SmallDataCandidates = k <= 0 ? [] : training.SmallDataCandidates })).ToList()
+                : [new SweepVariant(Variant(training.SimplerWithinStandardErrors), training)];
             var work = parse.GetValue(s_work)?.FullName ?? CommonOptions.Repo("out", "bench", "sweep");
             var loadAtStart = BenchCommand.LoadAverage();
             var rows = new List<SweepCheckRow>();
@@ -110,7 +110,7 @@ internal sealed class BenchSweepCommand : Command
     }
 
     /// <summary>A selection's name in the tables: the leader alone, or the simpler candidate within so many standard errors.</summary>
-    private static string Variant(double standardErrors, ClassifierOptions training) => standardErrors <= 0
-        ? "leader"
+    private static string Variant(double standardErrors) => standardErrors <= 0
+        ? "before: the leader of six"
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"simpler within {standardErrors:0.##} SE{(standardErrors == new ClassifierOptions().SimplerWithinStandardErrors ? " (product)" : "")}");
 }
