@@ -1,5 +1,6 @@
 using JourneyML.Core.Data;
 using JourneyML.Core.Errors;
+using JourneyML.Core.Prediction;
 
 namespace JourneyML.Cli;
 
@@ -36,6 +37,8 @@ internal static class CommandRunner
         AggregateException e => e.Flatten().InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null),
         DataValidationException e => (ExitCodes.InvalidData, e.Message),
         DataFileException e => (ExitCodes.InvalidData, $"Invalid input: {e.Message}"),
+        // The data's content, not an option, is what no model can learn from.
+        ConstantFeaturesException e => (ExitCodes.InvalidData, $"Invalid input: {e.Message}"),
         InvalidInputException e => (ExitCodes.InvalidArguments, $"Invalid arguments: {e.Message}"),
         NotFoundException e => (ExitCodes.InvalidArguments, $"Invalid arguments: {e.Message}"),
         // Expected situations (no champion yet, nothing to roll back to, a version that does not load): the message, no stack trace.

@@ -4,6 +4,19 @@ namespace JourneyML.Cli.Tests;
 public sealed class ReadyTableCommandTests
 {
     [Fact]
+    public void Train_on_a_table_whose_every_feature_is_constant_says_so_with_the_data_exit_code()
+    {
+        var dir = TempFolder.Create("cli-ready");
+        var table = Path.Combine(dir, "flat.csv");
+        File.WriteAllLines(table, ["customer_id,plan,seats,churned", .. Enumerable.Range(0, 60).Select(i => $"C{i:D3},pro,5,{i % 3 / 2}")]);
+
+        var train = JourneyCli.Run("train", "--feature-table", table, "--label", "churned", "--registry", Path.Combine(dir, "models"));
+        Assert.Equal(3, train.ExitCode);
+        Assert.Contains("Invalid input: the feature table 'flat.csv': every feature column is constant on all 60 of its customers (2 columns: plan, seats)", train.Error);
+        Assert.DoesNotContain("Schema mismatch", train.Error);
+    }
+
+    [Fact]
     public void A_telco_table_validates_trains_without_a_label_and_scores_with_a_note_on_the_stages_it_cannot_hold()
     {
         var dir = TempFolder.Create("cli-ready");

@@ -71,6 +71,8 @@ public static class TrainingRun
         // Mode B's duration and event columns are the survival model's outcome, not features of any model.
         (table, var durations, var events) = SurvivalRun.SplitOff(table, options.Features);
         WarnAboutLeftOut(loaded.Plan, logger);
+        var tableName = TableName(options.Features, table);
+        ConstantFeatures.ThrowIfAllConstant(table, tableName);
         // Stored now, so the API serving this version uses the stages later batch runs will (StageChoice).
         phases.Measure("stage suggestion", () => StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken));
         var champion = phases.Measure("champion load", registry.LoadChampion);
@@ -96,10 +98,10 @@ public static class TrainingRun
         progress?.Report(("churn model", 0.3));
         var notTrained = new List<string>();
         var churn = phases.Measure("churn", () => TrainTask(table, PredictionTask.Churn, classifierOptions with { Phases = phases.Scope("churn") },
-            truth?.ChurnProbability, notTrained, logger, cancellationToken));
+            truth?.ChurnProbability, notTrained, tableName, logger, cancellationToken));
         progress?.Report(("lead model", 0.65));
         var lead = phases.Measure("lead", () => TrainTask(table, PredictionTask.Lead, classifierOptions with { Phases = phases.Scope("lead") },
-            truth?.ConversionProbability, notTrained, logger, cancellationToken));
+            truth?.ConversionProbability, notTrained, tableName, logger, cancellationToken));
         progress?.Report(("backtest", 0.8));
         var backtest = phases.Measure("backtest", () => OutOfTimeBacktest.For(options, loaded, classifierOptions with { Phases = phases.Scope("backtest") },
             truth, [churn, lead], logger, cancellationToken));
@@ -245,6 +247,15 @@ public static class TrainingRun
             leftOut, plan.Notes);
     }
 
+    /// <summary>The table in the user's words, for errors about its content: the file a ready table came from, or the data folder and as-of date of one built from behaviour logs.</summary>
+    private static string TableName(FeatureSource source, FeatureTable table) => source switch
+    {
+        FeatureTableSource ready => $"the feature table '{Path.GetFileName(ready.Path)}'",
+        FeatureRunOptions logs => $"the feature table built from '{Path.GetFileName(Path.TrimEndingDirectorySeparator(logs.DataDirectory))}'" +
+            (table.AsOf is { } asOf ? " as of " + asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : ""),
+        _ => "the feature table",
+    };
+
     /// <summary>Why a ready table got no classifier, in the user's words: no label column, or too few of one outcome in it.</summary>
     private static string NoClassifier(FeatureTableSource ready, List<string> reasons)
     {
@@ -273,7 +284,7 @@ public static class TrainingRun
     }
 
     private static ClassifierResult? TrainTask(FeatureTable table, PredictionTask task, ClassifierOptions options,
-        float[]? oracle, List<string> notTrained, ILogger logger, CancellationToken cancellationToken)
+        float[]? oracle, List<string> notTrained, string tableName, ILogger logger, CancellationToken cancellationToken)
     {
         var (label, status) = (task.Label, task.Population);
         if (!table.Labels.TryGetValue(label, out var labels))
@@ -292,7 +303,15 @@ public static class TrainingRun
         }
         logger.LogInformation("Training the {Task} model on {Rows} customers ({Positives} positive): {Candidates} candidates",
             task, positives + negatives, positives, options.Candidates.Count);
-        var result = ClassifierTraining.Train(table, task, rows, options, oracle, cancellationToken);
+        ClassifierResult result;
+        try
+        {
+            result = ClassifierTraining.Train(table, task, rows, options, oracle, cancellationToken);
+        }
+        catch (ConstantFeaturesException e) when (e.Table is null)
+        {
+            throw e.Naming(tableName);
+        }
         logger.LogInformation("{Task}: {Reason}; holdout ROC AUC {Auc:F3}, PR-AUC {PrAuc:F3}", task, result.SelectionReason, result.Holdout.Auc, result.Holdout.PrAuc);
         if (result.Calibration is { } calibration)
         {

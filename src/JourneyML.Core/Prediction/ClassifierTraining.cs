@@ -34,6 +34,16 @@ public sealed record ClassifierOptions
     /// </remarks>
     public int SmallDataRepeats { get; init; } = 2;
     public int SmallDataFolds { get; init; } = 5;
+    /// <summary>
+    /// Below <see cref="SmallDataRows"/> labelled customers, the tree ensemble with the fewest leaves a tree within this many
+    /// standard errors of the leader's cross-validated PR-AUC is chosen instead of the leader (<see cref="SimplerWithinNoise"/>); 0 turns it off.
+    /// </summary>
+    public double SimplerWithinStandardErrors { get; init; } = 1;
+    /// <summary>
+    /// Candidates added to a sweep of several below <see cref="SmallDataRows"/> labelled customers (<see cref="CandidateSpec.SmallDataBoosting"/>);
+    /// a single fixed candidate (<c>--fixed-trainer</c>, a refit) is left alone.
+    /// </summary>
+    public IReadOnlyList<CandidateSpec> SmallDataCandidates { get; init; } = [CandidateSpec.SmallDataBoosting];
     /// <summary>Where the training's time goes, phase by phase (the run's log and <c>bench train</c>); null: not measured.</summary>
     public PhaseTimings? Phases { get; init; }
 
@@ -125,6 +135,12 @@ public static class ClassifierTraining
         var exclude = new HashSet<string>(options.Exclude ?? new HashSet<string>(), StringComparer.Ordinal);
         exclude.UnionWith(leftOut.Select(l => l.Column));
         var vectorizer = FeatureVectorizer.Fit(table, train, exclude);
+        if (vectorizer.Width == 0)
+        {
+            throw new ConstantFeaturesException(null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the {train.Length:N0} training {(task == PredictionTask.Lead ? "leads" : "customers")} of the {task} model"),
+                [.. table.Columns.Select(c => c.Name).Where(n => !exclude.Contains(n))]);
+        }
         var bound = vectorizer.Bind(table);
         var vectors = new Dictionary<int, float[]>(labelled.Length);
         foreach (int r in labelled)
@@ -137,19 +153,22 @@ public static class ClassifierTraining
         // (each trainer single-threaded, so results repeat). With one candidate its final fit is known before the
         // cross-validation and joins the pool too.
         var plan = CrossValidationPlan.For(labelled.Length, options);
+        IReadOnlyList<CandidateSpec> specs = plan.SmallData && options.Candidates.Count > 1
+            ? [.. options.Candidates, .. options.SmallDataCandidates.Where(extra => options.Candidates.All(c => c.Describe() != extra.Describe()))]
+            : options.Candidates;
         var runs = plan.Runs(train, labels, options.Seed, table.AccountIds);
         var finalMl = new MLContext(options.Seed);
         FittedCandidate FinalFit(CandidateSpec spec) =>
             CandidateFitting.Fit(finalMl, spec, train, labels, rows => View(finalMl, rows, vectors, labels, vectorizer), options.Seed, accounts: table.AccountIds,
                 matrix: rows => Matrix(rows, vectors, labels, vectorizer.Width));
         FittedCandidate? final = null;
-        Action? alongside = options.Candidates.Count == 1 ? () => final = FinalFit(options.Candidates[0]) : null;
-        var results = phases.Measure("candidate sweep", () => CrossValidateAll(options.Candidates, train, runs, plan.Folds,
+        Action? alongside = specs.Count == 1 ? () => final = FinalFit(specs[0]) : null;
+        var results = phases.Measure("candidate sweep", () => CrossValidateAll(specs, train, runs, plan.Folds,
             new FoldInputs(vectors, labels, table.AccountIds, vectorizer), options, alongside, cancellationToken));
         var sweep = phases.Scope("candidate sweep");
         for (int c = 0; c < results.Length; c++)
         {
-            sweep.Record($"{c + 1}. {options.Candidates[c].Trainer}", results[c].Seconds);
+            sweep.Record($"{c + 1}. {specs[c].Trainer}", results[c].Seconds);
         }
         int best = 0;
         for (int c = 1; c < results.Length; c++)
@@ -161,8 +180,13 @@ public static class ClassifierTraining
                 best = c;
             }
         }
-        var noise = SelectionNoise.Compare(options.Candidates, results, best, plan.Folds);
-        var chosen = options.Candidates[best];
+        int leader = best;
+        if (plan.SmallData)
+        {
+            best = SimplerWithinNoise.Choose(specs, results, leader, plan.Folds, options.SimplerWithinStandardErrors);
+        }
+        var noise = SelectionNoise.Compare(specs, results, best, plan.Folds);
+        var chosen = specs[best];
         var trainLabels = train.Select(r => labels[r]).ToArray();
         var calibrator = phases.Measure("calibrator choice", () =>
             CalibratorSelection.Choose(results[best].OutOfFold, trainLabels, results[best].FoldOf, plan.Folds, options.Calibrator));
@@ -188,11 +212,15 @@ public static class ClassifierTraining
                     groups: table.AccountIds is { } accounts ? [.. holdout.Select(r => accounts[r])] : null)),
         };
 
-        var candidates = options.Candidates.Select((spec, c) =>
+        var candidates = specs.Select((spec, c) =>
             new CandidateResult(spec.Describe(), results[c].PrAuc, results[c].Auc, results[c].Std, results[c].Seconds, c == best)).ToList();
         var fitted = final.Fitted == chosen ? "" : $" (fitted as {final.Fitted.Describe()}: chosen on an inner validation fold)";
-        var reason = $"{chosen.Describe()}{fitted} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) " +
-            $"of {options.Candidates.Count} candidates ({plan.Describe(train.Length)}; ties within 0.002 broken on ROC AUC). {noise.Sentence}";
+        var reason = (best == leader
+            ? $"{chosen.Describe()}{fitted} has the highest cross-validated PR-AUC ({results[best].PrAuc:F3}, ROC AUC {results[best].Auc:F3}) "
+            : $"{chosen.Describe()}{fitted}, the tree ensemble with the fewest leaves a tree within {options.SimplerWithinStandardErrors:0.##} standard error of the highest " +
+              $"cross-validated PR-AUC, is chosen ({results[best].PrAuc:F3} against {specs[leader].Describe()}'s {results[leader].PrAuc:F3}, ROC AUC {results[best].Auc:F3}; " +
+              "on few customers the simpler of candidates the cross-validation cannot tell apart ranks new customers better) ") +
+            $"of {specs.Count} candidates ({plan.Describe(train.Length)}; ties within 0.002 broken on ROC AUC). {noise.Sentence}";
         return new ClassifierResult(task, binary, candidates, reason, metricsOnHoldout, oracleAuc, importance, train, holdout, holdoutPredictions)
         {
             LeftOut = leftOut,

@@ -75,6 +75,10 @@ internal sealed class BenchCommand : Command
         return new ProcessStartInfo(host, arguments);
     }
 
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), or "n/a": every measurement on a shared machine says its load.</summary>
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
     internal static string Machine() =>
         $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription.Split('#')[0].Trim()}, .NET {Environment.Version}";
 }

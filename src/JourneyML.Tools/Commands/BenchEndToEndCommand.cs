@@ -40,7 +40,7 @@ internal sealed class BenchEndToEndCommand : Command
             }
             Directory.CreateDirectory(work);
             var registry = Path.Combine(work, "models");
-            var load = BenchTrainCommand.LoadAverage();
+            var load = BenchCommand.LoadAverage();
             var phases = new List<(string Phase, double Seconds, double Cpu)>();
             // CPU seconds beside wall seconds: on a shared machine they show how much of a slow phase was waiting for a core.
             T Timed<T>(string phase, Func<T> run)
@@ -80,7 +80,7 @@ internal sealed class BenchEndToEndCommand : Command
             double total = phases.Sum(p => p.Seconds);
             var inv = CultureInfo.InvariantCulture;
             long events = built.Summary.EventsBeforeAsOf + built.Summary.EventsOnOrAfterAsOf;
-            Console.WriteLine(string.Create(inv, $"End to end on {scored.Snapshot.Count:N0} customers and {events:N0} events (load average before {load}, after {BenchTrainCommand.LoadAverage()}):"));
+            Console.WriteLine(string.Create(inv, $"End to end on {scored.Snapshot.Count:N0} customers and {events:N0} events (load average before {load}, after {BenchCommand.LoadAverage()}):"));
             Console.WriteLine(string.Create(inv, $"  {"phase",-44} {"wall",8}   {"CPU",8}"));
             foreach (var (phase, seconds, cpu) in phases)
             {

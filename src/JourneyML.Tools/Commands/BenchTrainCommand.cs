@@ -28,7 +28,7 @@ internal sealed class BenchTrainCommand : Command
             int customers = parse.GetValue(s_customers);
             var data = parse.GetValue(s_data)?.FullName ?? await BenchCommand.EnsureData(customers, cancellationToken);
             var registry = parse.GetValue(s_data) is null ? CommonOptions.Repo("out", "bench", $"models-{customers}") : Path.Combine(data, "bench-models");
-            var loadBefore = LoadAverage();
+            var loadBefore = BenchCommand.LoadAverage();
             var watch = Stopwatch.StartNew();
             var result = TrainingRun.Run(new TrainingOptions
             {
@@ -40,7 +40,7 @@ internal sealed class BenchTrainCommand : Command
             }, NullLogger.Instance, cancellationToken);
             watch.Stop();
             // Where the time went, with the machine's load before and after: on a shared machine compare the CPU shares.
-            Console.Error.WriteLine($"load average before: {loadBefore}; after: {LoadAverage()}");
+            Console.Error.WriteLine($"load average before: {loadBefore}; after: {BenchCommand.LoadAverage()}");
             Console.Error.WriteLine(result.Phases.Table());
             var m = result.Metadata;
             var inv = CultureInfo.InvariantCulture;
@@ -53,8 +53,4 @@ internal sealed class BenchTrainCommand : Command
             return ExitCodes.Success;
         }));
     }
-
-    /// <summary>The 1, 5 and 15-minute load averages (Linux), or "n/a".</summary>
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

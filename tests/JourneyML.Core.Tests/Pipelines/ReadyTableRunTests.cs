@@ -106,6 +106,48 @@ public sealed class ReadyTableRunTests
         Assert.Contains("the label column '成約' is not one of them", report);
     }
 
+    /// <summary>A ready table of 200 customers, three feature columns and a churn label (30% churned); <paramref name="row"/> gives each customer's plan, seats and logins.</summary>
+    private static string ConstantTable(string dir, string name, Func<int, bool, string> row)
+    {
+        var random = new Random(1);
+        var path = Path.Combine(dir, name);
+        File.WriteAllLines(path, ["customer_id,plan,seats,logins_30d,churned", .. Enumerable.Range(0, 200).Select(i =>
+        {
+            bool labelled = i < 150;
+            return $"C{i:D4},{row(i, labelled)},{(labelled ? (random.NextDouble() < 0.3 ? "1" : "0") : "")}";
+        })]);
+        return path;
+    }
+
+    [Fact]
+    public void A_table_whose_every_feature_is_constant_is_a_clear_error_naming_the_table_and_its_columns()
+    {
+        var dir = TempFolder.Create("ready");
+        var registry = Path.Combine(dir, "models");
+        var path = ConstantTable(dir, "constant.csv", (_, _) => "pro,5,12");
+
+        var ex = Assert.Throws<ConstantFeaturesException>(() => Train(new FeatureTableSource(path) { LabelColumn = "churned" }, registry));
+        Assert.Equal("the feature table 'constant.csv': every feature column is constant on all 200 of its customers (3 columns: plan, seats, logins_30d): " +
+            "nothing tells them apart, so no model can learn from it; give columns whose values differ between customers", ex.Message);
+        Assert.IsAssignableFrom<Errors.InvalidInputException>(ex);
+        Assert.False(Directory.Exists(registry) && Directory.EnumerateDirectories(registry).Any());
+    }
+
+    [Fact]
+    public void Features_constant_on_the_labelled_customers_alone_are_a_clear_error_naming_the_table_and_the_model()
+    {
+        // The unlabelled customers differ (so segments can be found), the 150 labelled ones do not: no churn model can be
+        // trained, and ML.NET would stop on a zero-width feature vector ("Schema mismatch ... VarVector").
+        var dir = TempFolder.Create("ready");
+        var registry = Path.Combine(dir, "models");
+        var path = ConstantTable(dir, "labelled-constant.csv", (i, labelled) => labelled ? "pro,5," : $"{(i % 2 == 0 ? "basic" : "pro")},{i % 7},{i % 5}");
+
+        var ex = Assert.Throws<ConstantFeaturesException>(() => Train(new FeatureTableSource(path) { LabelColumn = "churned" }, registry));
+        Assert.StartsWith("the feature table 'labelled-constant.csv': every feature column is constant on the 120 training customers of the churn model (3 columns: plan, seats, logins_30d)", ex.Message);
+        Assert.Equal(["plan", "seats", "logins_30d"], ex.Columns);
+        Assert.False(Directory.Exists(registry) && Directory.EnumerateDirectories(registry).Any());
+    }
+
     [Fact]
     public void A_missing_id_column_names_the_option_that_names_it()
     {

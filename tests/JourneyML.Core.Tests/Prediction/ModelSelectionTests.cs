@@ -167,7 +167,8 @@ public sealed class ModelSelectionTests
     {
         var table = s_sample.Value;
         // Two logistic regressions whose penalties barely differ: any lead one has over the other is noise.
-        var twins = new ClassifierOptions { Candidates = [Logistic(0.1), Logistic(0.12)], SmallDataRows = 5_000 };
+        // (The small-data booster the sweep adds below the line is left out: these two alone are compared.)
+        var twins = new ClassifierOptions { Candidates = [Logistic(0.1), Logistic(0.12)], SmallDataRows = 5_000, SmallDataCandidates = [] };
         var small = ClassifierTraining.Train(table, PredictionTask.Churn, Customers(table), twins);
         Assert.Contains("2 x 5-fold repeated cross-validation", small.SelectionReason);
         Assert.True(small.SelectionReason.Contains("The choice is within noise", StringComparison.Ordinal), small.SelectionReason);
@@ -328,7 +329,9 @@ public sealed class ModelSelectionTests
             Features = new FeatureRunOptions { DataDirectory = data },
             RegistryPath = Path.Combine(root, "models"),
         }, NullLogger.Instance);
-        var task = result.Metadata.Churn ?? result.Metadata.Lead!;
+        // On 300 customers a holdout of a few dozen can withhold either model under the promotion floor: a withheld model's
+        // metadata is recorded all the same, and it is what this test reads.
+        var task = result.Metadata.Churn ?? result.Metadata.Lead ?? result.Metadata.Withheld[0];
         Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.EarlyStoppingKey + "=", StringComparison.Ordinal));
         Assert.Contains(task.Candidates, c => c.Candidate.Contains(CandidateSpec.TunedL2Key + "=", StringComparison.Ordinal));
         Assert.Contains("repeated cross-validation", task.SelectionReason);
@@ -353,7 +356,10 @@ public sealed class ModelSelectionTests
         Assert.Contains(calibration.Reason, report);
         // What was saved scores as what was trained.
         var loaded = new JourneyML.Core.Registry.ModelRegistry(Path.Combine(root, "models")).LoadChampion()!;
-        Assert.NotNull(task.Task == PredictionTask.Churn ? loaded.Churn : loaded.Lead);
+        if (!result.Metadata.Withheld.Contains(task))
+        {
+            Assert.NotNull(task.Task == PredictionTask.Churn ? loaded.Churn : loaded.Lead);
+        }
     }
 
     [Fact]

@@ -38,6 +38,55 @@ public sealed class SmallDataFittingTests
         Assert.Equal(10, fixedFit.Info.Spec.Hyperparameters["minLeaf"]);
     }
 
+    private static CandidateRun Run(params double[] prAuc) => new(prAuc.Average(), 0.7, 0, 0, [], [], prAuc);
+
+    /// <summary>
+    /// The one-standard-error rule: a 31-leaf leader 0.01 ahead in PR-AUC when the paired differences swing by 0.05 is within
+    /// noise, so the ensemble with the fewest leaves a tree is chosen (3 leaves, before the 15-leaf one); a steady lead of 0.10
+    /// keeps the leader; 0 standard errors turns the rule off; the linear candidate is never preferred by it.
+    /// </summary>
+    [Fact]
+    public void On_small_data_the_ensemble_with_the_fewest_leaves_within_noise_of_the_leader_is_chosen()
+    {
+        CandidateSpec[] specs = [CandidateSpec.DefaultSweep[1], CandidateSpec.Default, CandidateSpec.SmallDataBoosting,
+            CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression)];
+        CandidateRun[] noisy = [Run(0.50, 0.45, 0.55, 0.49), Run(0.49, 0.46, 0.52, 0.48), Run(0.46, 0.49, 0.50, 0.50), Run(0.49, 0.47, 0.53, 0.49)];
+        Assert.Equal(2, SimplerWithinNoise.Choose(specs, noisy, 0, folds: 2, standardErrors: 1));
+        Assert.Equal(0, SimplerWithinNoise.Choose(specs, noisy, 0, folds: 2, standardErrors: 0));
+        CandidateRun[] clear = [Run(0.50, 0.52, 0.49, 0.51), Run(0.40, 0.41, 0.40, 0.41), Run(0.40, 0.41, 0.40, 0.41), Run(0.49, 0.47, 0.53, 0.49)];
+        Assert.Equal(0, SimplerWithinNoise.Choose(specs, clear, 0, folds: 2, standardErrors: 1));
+        // A linear leader stays, and a linear runner-up is never the simpler choice.
+        Assert.Equal(3, SimplerWithinNoise.Choose(specs, noisy, 3, folds: 2, standardErrors: 1));
+        Assert.Equal(1, SimplerWithinNoise.Choose([specs[0], specs[1], specs[3]], [noisy[0], noisy[1], noisy[3]], 0, folds: 2, standardErrors: 1));
+    }
+
+    [Fact]
+    public void Below_the_small_data_line_the_sweep_adds_the_regularised_booster_and_ships_it_within_noise()
+    {
+        var table = s_sample.Value;
+        CandidateSpec[] specs = [CandidateSpec.Default, CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression)];
+        var rows = Balanced(table, 60);
+        string ChosenOf(ClassifierResult r) => r.Candidates.Single(c => c.Chosen).Candidate;
+        var before = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 0, SmallDataCandidates = [] });
+        Assert.Equal(specs.Select(s => s.Describe()), before.Candidates.Select(c => c.Candidate));
+        // However far ahead the leader, within 1,000 standard errors the 3-leaf booster is preferred to the 15-leaf one.
+        var small = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 1_000 });
+        Assert.Equal([.. specs.Select(s => s.Describe()), CandidateSpec.SmallDataBoosting.Describe()], small.Candidates.Select(c => c.Candidate));
+        if (ChosenOf(small) != CandidateSpec.SmallDataBoosting.Describe())
+        {
+            // Only a linear leader stays.
+            Assert.Equal(specs[1].Describe(), ChosenOf(small));
+        }
+        else if (small.Candidates.MaxBy(c => c.PrAuc)!.Candidate != ChosenOf(small))
+        {
+            Assert.Contains("the tree ensemble with the fewest leaves a tree within 1000 standard error of the highest cross-validated PR-AUC, is chosen", small.SelectionReason);
+        }
+        // From 1,000 labelled customers (here: the line moved below these rows) the sweep is as given and the leader ships.
+        var large = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 1_000, SmallDataRows = 50 });
+        Assert.Equal(specs.Select(s => s.Describe()), large.Candidates.Select(c => c.Candidate));
+        Assert.Equal(large.Candidates.MaxBy(c => c.PrAuc)!.Candidate, ChosenOf(large));
+    }
+
     [Fact]
     public void The_spec_is_unchanged_where_the_rows_allow_its_leaf_minimum()
     {

@@ -32,6 +32,34 @@ public sealed class SweepSummaryTests
     }
 
     [Fact]
+    public void Each_seeds_yardstick_is_picked_on_the_other_seeds_so_one_lucky_draw_does_not_set_the_bar()
+    {
+        // Configuration 5 is far ahead on seed 1 alone, which makes it the best mean over all three seeds (0.71 against
+        // 0.70); judged on the seed it was picked on, it flatters the yardstick.
+        double[] Seed(double fifth) { var y = Yardstick(3, 0.70, 0.50); y[5] = fifth; return y; }
+        var summary = Assert.Single(SweepSummary.Pool("small", [new(1, "churn", 0.65, Seed(0.93)), new(2, "churn", 0.65, Seed(0.60)), new(3, "churn", 0.65, Seed(0.60))]));
+
+        // Seed 1 is judged against configuration 3 (what seeds 2 and 3 rank first): +0.05; seeds 2 and 3 against 5: -0.05 each.
+        Assert.Equal((0.05 - 0.05 - 0.05) / 3, summary.GapMean, 9);
+        Assert.Equal((0.28 - 0.05 - 0.05) / 3, summary.InSampleGapMean, 9);
+        Assert.Equal(SweepCheck.Yardstick[5].Describe(), summary.BestFixed);
+        Assert.Equal(2, summary.BestFixedPicked);
+    }
+
+    [Fact]
+    public void The_bar_is_shown_only_when_the_whole_interval_is_within_it()
+    {
+        var close = Yardstick(3, 0.70, 0.60);
+        var within = Assert.Single(SweepSummary.Pool("b2b-saas", [new(1, "lead", 0.699, close), new(2, "lead", 0.700, close), new(3, "lead", 0.701, close)]));
+        Assert.True(within.Met);
+        Assert.Equal("yes", within.Verdict);
+
+        var beyond = Assert.Single(SweepSummary.Pool("b2b-saas", [new(1, "lead", 0.679, close), new(2, "lead", 0.680, close), new(3, "lead", 0.681, close)]));
+        Assert.False(beyond.Met);
+        Assert.Equal("no", beyond.Verdict);
+    }
+
+    [Fact]
     public void One_seed_is_not_pooled()
     {
         Assert.Empty(SweepSummary.Pool("small", [new(1, "churn", 0.69, Yardstick(0, 0.7, 0.6))]));
