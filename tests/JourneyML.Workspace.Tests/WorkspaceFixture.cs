@@ -71,8 +71,7 @@ public sealed class WorkspaceFixture : IAsyncLifetime
     /// </summary>
     public string RegistryWithTwoVersions(string name)
     {
-        var registry = Path.Combine(Root, name);
-        CopyFolder(Registry, registry);
+        var registry = RegistryCopy(name);
         TrainingRun.Run(new TrainingOptions
         {
             Features = new FeatureRunOptions { DataDirectory = Data, AsOf = new DateTime(2026, 4, 2, 0, 0, 0, DateTimeKind.Utc) },
@@ -80,6 +79,14 @@ public sealed class WorkspaceFixture : IAsyncLifetime
             Candidates = [CandidateSpec.Default],
             Force = true,
         }, NullLogger.Instance);
+        return registry;
+    }
+
+    /// <summary>A copy of this registry (models and snapshots) for a test that writes to it.</summary>
+    public string RegistryCopy(string name)
+    {
+        var registry = Path.Combine(Root, name);
+        CopyFolder(Registry, registry);
         return registry;
     }
 
