@@ -101,7 +101,7 @@ public sealed class WorkspaceFixture : IAsyncLifetime
     }
 
     /// <summary>Another server over the same registry with these settings (ProtectReads, for example).</summary>
-    public Server Start(IDictionary<string, string?> settings)
+    public Server Start(IDictionary<string, string?> settings, int port = 0)
     {
         var sink = new CollectingSink();
         var factory = new WorkspaceApi(b =>
@@ -121,9 +121,12 @@ public sealed class WorkspaceFixture : IAsyncLifetime
             }
             b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink));
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel(port);
+        lock (_servers)
+        {
+            _servers.Add(factory);
+        }
         factory.StartServer();
-        _servers.Add(factory);
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Server(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), sink);
     }
