@@ -59,7 +59,7 @@ public sealed record ModelsModel(string? Champion, string? Serving, (string Vers
 }
 
 /// <summary>What the alerts page shows: the API's alert list, and (to a signed-in user) the webhooks and their last deliveries.</summary>
-public sealed record AlertsModel(AlertList Alerts, string? Since, WebhookList? Webhooks, bool WritesOn, Notice? Notice, double BandCut);
+public sealed record AlertsModel(Core.Scoring.SnapshotView View, AlertList Alerts, string? Since, WebhookList? Webhooks, bool WritesOn, Notice? Notice, double BandCut);
 
 /// <summary>Numbers and times as the operations pages write them (metrics the same in every language).</summary>
 public static class OpsFormat

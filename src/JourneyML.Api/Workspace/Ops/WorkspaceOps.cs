@@ -149,7 +149,7 @@ public static class WorkspaceOps
     private static IResult Alerts(HttpContext context, Ui ui, SnapshotHost snapshots, WebhookStore store, WebhookDeliveries deliveries, IOptions<WebhookOptions> options,
         string? since, Notice? notice, int status)
     {
-        if (snapshots.Current is null)
+        if (snapshots.Current is not { } view)
         {
             return WorkspaceEndpoints.NoSnapshot(ui);
         }
@@ -169,7 +169,7 @@ public static class WorkspaceOps
         return new RazorComponentResult<AlertsPage>(new
         {
             Ui = ui,
-            Model = new AlertsModel(list, from is null ? null : since, hooks, WorkspaceSession.KeyConfigured(context), notice, snapshots.Rules.ChurnRiskThreshold),
+            Model = new AlertsModel(view, list, from is null ? null : since, hooks, WorkspaceSession.KeyConfigured(context), notice, snapshots.Rules.ChurnRiskThreshold),
         }) { StatusCode = status };
     }
 
