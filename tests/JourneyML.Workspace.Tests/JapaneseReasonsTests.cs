@@ -15,7 +15,7 @@ namespace JourneyML.Workspace.Tests;
 /// Accept-Language: ja, and English to a client that asks for nothing.
 /// </summary>
 [Collection(WorkspaceCollection.Name)]
-public sealed partial class JapaneseReasonsTests(WorkspaceFixture fixture)
+public sealed partial class JapaneseReasonsTests(WorkspaceFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private Snapshot Latest() =>
         Snapshot.Read(Directory.EnumerateFiles(Path.Combine(fixture.Registry, "snapshots"), "*.parquet").Order(StringComparer.Ordinal).Last());
@@ -38,6 +38,8 @@ public sealed partial class JapaneseReasonsTests(WorkspaceFixture fixture)
             // No feature code name (logins_30d), no English word of a phrase, no NaN or Infinity.
             Assert.DoesNotMatch(CodeName(), ja);
             Assert.DoesNotMatch(EnglishWord(), ja);
+            // The export's names are all Japanese: a Latin letter could only be ours (a role's or an event's code name).
+            Assert.DoesNotMatch("[A-Za-z]", ja);
             Assert.DoesNotContain("NaN", ja, StringComparison.Ordinal);
             Assert.DoesNotContain("Infinity", ja, StringComparison.Ordinal);
             Assert.DoesNotContain("∞", ja, StringComparison.Ordinal);
@@ -45,6 +47,10 @@ public sealed partial class JapaneseReasonsTests(WorkspaceFixture fixture)
             Assert.Equal(s.Factors[r].Split("; ").Length, ja.Split("; ").Length);
         }
         Assert.True(checkedRows > 100, $"{checkedRows} customers with reasons");
+        foreach (int r in Enumerable.Range(0, s.Count).Where(r => s.FactorsJapanese![r].Length > 0).Take(4))
+        {
+            output.WriteLine($"{s.Factors[r]}\n{s.FactorsJapanese![r]}\n");
+        }
         Assert.Contains(s.FactorsJapanese!, f => f.Contains("解約リスクを上げる要因", StringComparison.Ordinal));
     }
 

@@ -204,11 +204,28 @@ public static partial class FactorText
         return feature switch
         {
             FeatureNames.Plan => category is null ? "プランの記録なし" : $"プランは{Spaced(category)}",
-            FeatureNames.Role => category is null ? "役割の記録なし" : $"役割は{Spaced(category)}",
+            FeatureNames.Role => category is null ? "役割の記録なし" : $"役割は{RoleJa(category)}",
             FeatureNames.Region => category is null ? "地域の記録なし" : $"地域は{Code(category)}",
             _ => category is null ? $"{Spaced(feature)}の記録なし" : $"{Spaced(feature)}は{Spaced(category)}",
         };
     }
+
+    /// <summary>
+    /// A buying-group role in Japanese: a mapping turns the export's role names into JourneyML's (利用者 into "user"), so
+    /// those read in the words a Japanese export uses for them; any other role as the export wrote it.
+    /// </summary>
+    private static string RoleJa(string role) => Roles.IsDecisionMaker(role) ? "決裁者" : role.ToLowerInvariant() switch
+    {
+        "finance" => "経理",
+        "it" => "情報システム",
+        "user" => "利用者",
+        "admin" => "管理者",
+        "champion" => "推進者",
+        "procurement" => "購買",
+        "legal" => "法務",
+        "executive" => "経営層",
+        _ => Spaced(role),
+    };
 
     /// <summary>"ログインが前の30日より62%減少（16回 → 6回）".</summary>
     public static string TrendJa(float now, float before, string what, string counter)
