@@ -15,6 +15,10 @@ public sealed class ScreenshotTests(WorkspaceFixture fixture)
         ("churn-risk-en.png", "en-US", "/"),
         ("customer-ja.png", "ja-JP", "/customers/{first}"),
         ("customer-en.png", "en-US", "/customers/{first}"),
+        ("models-ja.png", "ja-JP", "/models"),
+        ("models-en.png", "en-US", "/models"),
+        ("alerts-ja.png", "ja-JP", "/alerts"),
+        ("alerts-en.png", "en-US", "/alerts"),
     ];
 
     [Fact]
