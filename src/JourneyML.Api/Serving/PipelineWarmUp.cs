@@ -3,6 +3,7 @@ using System.Runtime;
 using System.Text;
 using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed record PipelineWarmUpReport(int Rounds, int Requests, int Pages, i
 /// it (<see cref="Done"/>). Warm-up requests are marked, never rate-limited, and answered to nobody.
 /// </summary>
 public sealed class PipelineWarmUp(ModelHost models, SnapshotHost snapshots, ServingWarmUp handlers, IServiceScopeFactory scopes, IOptions<ServingOptions> options,
-    IOptions<SecurityOptions> security, ILogger<PipelineWarmUp> logger) : IHostedLifecycleService
+    IOptions<SecurityOptions> security, IServer server, ILogger<PipelineWarmUp> logger) : IHostedLifecycleService
 {
     private const string Marker = "journeyml.warm-up";
     private static readonly TimeSpan s_quietJit = TimeSpan.FromSeconds(1);
@@ -48,6 +49,7 @@ public sealed class PipelineWarmUp(ModelHost models, SnapshotHost snapshots, Ser
             if (_pipeline is { } pipeline)
             {
                 Last = await RunAsync(pipeline, cancellationToken);
+                await OverTheSocketAsync(cancellationToken);
                 logger.LogInformation("Warmed the request pipeline in {Took:0.0} s {Ending}: {Requests} requests ({Pages} workspace pages) in {Rounds} rounds, {Failed} not answered 2xx {NotAnswered}",
                     Last.Took.TotalSeconds, Last.Settled ? "until the JIT was quiet" : "(stopped at Serving:WarmUpSeconds)", Last.Requests, Last.Pages, Last.Rounds, Last.Failed, Last.NotAnswered);
             }
@@ -97,6 +99,35 @@ public sealed class PipelineWarmUp(ModelHost models, SnapshotHost snapshots, Ser
         }
         while (clock.Elapsed < budget && clock.Elapsed - quietSince < s_quietJit);
         return new PipelineWarmUpReport(rounds, sent, pages, failed, clock.Elapsed, clock.Elapsed - quietSince >= s_quietJit, [.. notAnswered]);
+    }
+
+    /// <summary>
+    /// A few requests over the server's own socket (a liveness check: never rate-limited, no customer data), so the
+    /// server's connection and HTTP parsing code is compiled before the first client too. Skipped where the server has
+    /// no plain HTTP address (an in-memory test server, HTTPS only).
+    /// </summary>
+    private async Task OverTheSocketAsync(CancellationToken cancellationToken)
+    {
+        var address = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses
+            .FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+        if (address is null || !Uri.TryCreate(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute, out var root))
+        {
+            return;
+        }
+        try
+        {
+            using var client = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromSeconds(10) };
+            for (int i = 0; i < 20; i++)
+            {
+                using var response = await client.GetAsync("/health/live", cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // A server bound where this process cannot reach it (a container's outside address): the pipeline is warm anyway.
+            logger.LogDebug("The warm-up could not reach the server's own address: {Reason}", e.Message);
+        }
     }
 
     /// <summary>The requests of a round: every workspace page in both languages, and the API's reads and predictions.</summary>
