@@ -29,6 +29,9 @@ builder.Services.AddRequestLimits();
 builder.Services.AddWorkspace();
 
 var app = builder.Build();
+// The warm-up's entry (it sends requests through everything after it), then routing, as the host would put it first.
+app.UseWarmUpEntry();
+app.UseRouting();
 // Request logging outermost: it logs the status the client got (a 400 as 400), never an exception on its way out.
 app.UseJourneyRequestLogging();
 app.UseExceptionHandler();

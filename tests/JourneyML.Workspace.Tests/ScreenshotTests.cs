@@ -20,6 +20,10 @@ public sealed class ScreenshotTests(WorkspaceFixture fixture)
         ("journey-map-en.png", "en-US", "/journey-map"),
         ("segments-ja.png", "ja-JP", "/segments"),
         ("segments-en.png", "en-US", "/segments"),
+        ("models-ja.png", "ja-JP", "/models"),
+        ("models-en.png", "en-US", "/models"),
+        ("alerts-ja.png", "ja-JP", "/alerts"),
+        ("alerts-en.png", "en-US", "/alerts"),
     ];
 
     [Fact]

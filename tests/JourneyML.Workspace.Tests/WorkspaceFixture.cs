@@ -65,8 +65,43 @@ public sealed class WorkspaceFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// A registry of its own for tests that change it (promote, roll back): a copy of this one's, with a second version
+    /// trained on the same export and made the champion, so the first is what a rollback brings back.
+    /// </summary>
+    public string RegistryWithTwoVersions(string name)
+    {
+        var registry = RegistryCopy(name);
+        TrainingRun.Run(new TrainingOptions
+        {
+            Features = new FeatureRunOptions { DataDirectory = Data, AsOf = new DateTime(2026, 4, 2, 0, 0, 0, DateTimeKind.Utc) },
+            RegistryPath = registry,
+            Candidates = [CandidateSpec.Default],
+            Force = true,
+        }, NullLogger.Instance);
+        return registry;
+    }
+
+    /// <summary>A copy of this registry (models and snapshots) for a test that writes to it.</summary>
+    public string RegistryCopy(string name)
+    {
+        var registry = Path.Combine(Root, name);
+        CopyFolder(Registry, registry);
+        return registry;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     /// <summary>Another server over the same registry with these settings (ProtectReads, for example).</summary>
-    public Server Start(IDictionary<string, string?> settings)
+    public Server Start(IDictionary<string, string?> settings, int port = 0)
     {
         var sink = new CollectingSink();
         var factory = new WorkspaceApi(b =>
@@ -86,9 +121,12 @@ public sealed class WorkspaceFixture : IAsyncLifetime
             }
             b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink));
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel(port);
+        lock (_servers)
+        {
+            _servers.Add(factory);
+        }
         factory.StartServer();
-        _servers.Add(factory);
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Server(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), sink);
     }

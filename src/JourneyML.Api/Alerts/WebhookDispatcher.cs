@@ -133,29 +133,13 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
                 delay *= 2;
             }
             attempt++;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new("application/json");
-                request.Headers.Add(EventHeader, "alerts");
-                if (settings.Secret is { Length: > 0 } secret)
-                {
-                    request.Headers.Add(SignatureHeader, Sign(secret, body));
-                }
-                using var response = await client.SendAsync(request, cancellationToken);
-                status = (int)response.StatusCode;
-                delivered = response.IsSuccessStatusCode;
-                error = delivered ? null : $"answered {status}";
-            }
-            catch (HttpRequestException e) when (Refusal(e) is { } refused)
+            bool refused;
+            (status, error, refused) = await SendAsync(client, url, "alerts", body, cancellationToken);
+            delivered = error is null;
+            if (refused)
             {
                 // An internal target stays internal: no point in trying again.
-                error = refused.Message;
                 break;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                error = e is TaskCanceledException ? "timed out" : e.Message;
             }
         }
         var host = Where(url);
@@ -170,11 +154,56 @@ public sealed class WebhookDispatcher(IHttpClientFactory clients, WebhookStore s
         return new WebhookDelivery(host, Path.GetFileName(view.Path), view.LatestAlerts.Count, attempt, delivered, status, error, DateTime.UtcNow, instance.Instance);
     }
 
+    /// <summary>
+    /// One test call to a URL (event "test", no customer data, signed as deliveries are), through the same client and
+    /// address checks as a delivery, once and without retries: whether a receiver is reachable and accepts the signature.
+    /// </summary>
+    public async Task<WebhookTestResult> TestAsync(string url, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(HttpClientName);
+        client.Timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookTestPayload("test", DateTime.UtcNow, instance.Instance), ApiJson.Options);
+        var (status, error, _) = await SendAsync(client, url, "test", body, cancellationToken);
+        logger.LogInformation("Webhook {Url}: test call {Outcome}", Where(url), error is null ? $"answered {status}" : $"failed: {error}");
+        return new WebhookTestResult(Where(url), error is null, status, error);
+    }
+
+    /// <summary>One POST of a body: the status, an error in words (null on a 2xx) and whether the target was refused as internal.</summary>
+    private async Task<(int? Status, string? Error, bool Refused)> SendAsync(HttpClient client, string url, string eventName, byte[] body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add(EventHeader, eventName);
+            if (options.Value.Secret is { Length: > 0 } secret)
+            {
+                request.Headers.Add(SignatureHeader, Sign(secret, body));
+            }
+            using var response = await client.SendAsync(request, cancellationToken);
+            int status = (int)response.StatusCode;
+            return (status, response.IsSuccessStatusCode ? null : $"answered {status}", false);
+        }
+        catch (HttpRequestException e) when (Refusal(e) is { } refused)
+        {
+            return (null, refused.Message, true);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, e is TaskCanceledException ? "timed out" : e.Message, false);
+        }
+    }
+
     private static WebhookTargetRefusedException? Refusal(Exception e) =>
         e as WebhookTargetRefusedException ?? (e.InnerException is { } inner ? Refusal(inner) : null);
 
     /// <summary>A URL as logs and answers show it: without its query, which may carry a receiver's token.</summary>
     private static string Where(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(not a URL)";
 }
+
+/// <summary>What a test call answered: the URL (without its query), whether a 2xx came back, the status or the error.</summary>
+public sealed record WebhookTestResult(string Url, bool Delivered, int? Status, string? Error);
+
+public sealed record WebhookTestPayload(string Event, DateTime At, string Instance);
 
 public sealed record WebhookPayload(string Event, string Snapshot, DateTime AsOf, DateTime? PreviousAsOf, string ModelVersion, int Count, IReadOnlyList<AlertResponse> Alerts);

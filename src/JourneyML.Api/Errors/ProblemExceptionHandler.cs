@@ -49,7 +49,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, S
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = null });
     }
 
-    private string Scrub(string message)
+    private string Scrub(string message) => Scrub(message, paths);
+
+    /// <summary>A message without the service's own paths (the workspace's pages show the same words as the answers).</summary>
+    internal static string Scrub(string message, ServingPaths paths)
     {
         message = message.Replace(paths.Registry, "the registry", StringComparison.Ordinal);
         foreach (var root in paths.DataRoots)

@@ -70,11 +70,13 @@ internal sealed class SnapshotHealthCheck(SnapshotHost snapshots) : IHealthCheck
 }
 
 /// <summary>Not ready while what serves has not been warmed up yet (a fresh process, or a first champion that just arrived).</summary>
-internal sealed class WarmUpHealthCheck(ServingWarmUp warmUp) : IHealthCheck
+internal sealed class WarmUpHealthCheck(ServingWarmUp warmUp, PipelineWarmUp pipeline) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!warmUp.IsWarm ? HealthCheckResult.Unhealthy("warming up: every serving path runs before the service takes traffic")
+            : !pipeline.Done ? HealthCheckResult.Unhealthy("warming up: requests through the whole pipeline (API and workspace pages) before the service takes traffic")
             : warmUp.Last is { } r ? HealthCheckResult.Healthy($"warmed: {r.Predictions} predictions ({r.ChurnRisks} churn risks, {r.LeadScores} lead scores, " +
-                $"{r.Explanations} with explanations), {r.SnapshotLookups} snapshot lookups, {r.JsonAnswers} JSON answers in {r.Took.TotalSeconds:0.0} s, {r.Ending}")
+                $"{r.Explanations} with explanations), {r.SnapshotLookups} snapshot lookups, {r.JsonAnswers} JSON answers in {r.Took.TotalSeconds:0.0} s, {r.Ending}"
+                + (pipeline.Last is { } p ? $"; then {p.Requests} requests through the pipeline ({p.Pages} workspace pages) in {p.Took.TotalSeconds:0.0} s" : ""))
             : HealthCheckResult.Healthy("nothing to warm yet"));
 }

@@ -42,6 +42,17 @@ public sealed partial class JobStore(ServingPaths paths)
 
     public void Save(RetrainJob job) => AtomicFile.WriteAllText(Path.Combine(Folder, job.Id + ".json"), JsonSerializer.Serialize(job, ApiJson.Options));
 
+    /// <summary>The ids of the newest jobs first (ids sort by their start time), at most <paramref name="count"/>.</summary>
+    public IReadOnlyList<string> RecentIds(int count)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return [];
+        }
+        return [.. Directory.EnumerateFiles(Folder, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(IsJobId)
+            .OrderDescending(StringComparer.Ordinal).Take(count)];
+    }
+
     /// <summary>Removes the oldest jobs' files beyond <see cref="Kept"/> (ids sort by their start time).</summary>
     public void Prune()
     {

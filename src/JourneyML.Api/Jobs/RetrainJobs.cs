@@ -62,6 +62,9 @@ public sealed class RetrainJobs(ServingPaths paths, JobStore store, LeaseHolder 
         return job is { Status: JobStatus.Running } ? Interrupt(job) : job;
     }
 
+    /// <summary>The newest jobs first, as <see cref="Find"/> answers for each (the workspace's list).</summary>
+    public IReadOnlyList<RetrainJob> Recent(int count) => [.. store.RecentIds(count).Select(Find).OfType<RetrainJob>()];
+
     /// <summary>Starts a job; or, when a retraining is already running on any instance, returns the running job's id instead.</summary>
     public (RetrainJob? Job, string? Running) Start(RetrainSettings settings)
     {

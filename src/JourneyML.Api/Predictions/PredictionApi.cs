@@ -27,16 +27,18 @@ public static class PredictionApi
         return group;
     }
 
-    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, SnapshotHost snapshots, IOptions<ServingOptions> options)
+    internal static Ok<PredictionResponse> Predict(CustomerInput request, ModelHost models, SnapshotHost snapshots, IOptions<ServingOptions> options, HttpContext? context = null)
     {
+        var language = ReasonLanguages.Of(context);
         var predictor = models.Current ?? throw NotReady.NoChampion();
         var (predictions, missing) = Run(predictor, snapshots.Current, [request], options.Value.TopFactors, single: true);
-        return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0]));
+        return TypedResults.Ok(PredictionResponse.From(predictions[0], missing[0], language));
     }
 
     internal static Results<Ok<BatchPredictionResponse>, ProblemHttpResult> PredictBatch(BatchPredictionRequest request, ModelHost models,
-        SnapshotHost snapshots, IOptions<ServingOptions> options)
+        SnapshotHost snapshots, IOptions<ServingOptions> options, HttpContext? context = null)
     {
+        var language = ReasonLanguages.Of(context);
         var customers = request.Customers ?? throw RequestValidationException.For("customers", "required: a list of customers");
         if (customers.Count > options.Value.MaxBatch)
         {
@@ -46,11 +48,12 @@ public static class PredictionApi
         var predictor = models.Current ?? throw NotReady.NoChampion();
         var (predictions, missing) = Run(predictor, snapshots.Current, customers, options.Value.TopFactors, single: false);
         return TypedResults.Ok(new BatchPredictionResponse(predictor.ModelVersion, predictions.Length,
-            [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i]))]));
+            [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i], language))]));
     }
 
-    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options)
+    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, HttpContext? context = null)
     {
+        var language = ReasonLanguages.Of(context);
         var customer = request.Customer ?? throw RequestValidationException.For("customer", "required: the customer, as a feature row or a profile with events");
         if (request.Changes is not { Count: > 0 } changes)
         {
@@ -70,7 +73,7 @@ public static class PredictionApi
         var after = predictor.Predict(changed, top)[0];
         var applied = changes.Select(c => c.Feature!).Distinct()
             .Select(f => new AppliedChange(f, ValueOf(table, f), ValueOf(changed, f))).ToList();
-        return TypedResults.Ok(new WhatIfResponse(predictor.ModelVersion, PredictionResponse.From(before, missing[0]), PredictionResponse.From(after),
+        return TypedResults.Ok(new WhatIfResponse(predictor.ModelVersion, PredictionResponse.From(before, missing[0], language), PredictionResponse.From(after, language: language),
             applied, Difference(after.ChurnRisk, before.ChurnRisk), Difference(after.LeadScore, before.LeadScore)));
     }
 

@@ -85,7 +85,7 @@ public sealed record SegmentRef(int Id, string Name);
 
 public sealed record FactorResponse(string Feature, string Text, double Contribution)
 {
-    public static FactorResponse From(Factor f) => new(f.Feature, f.Text, Math.Round(f.Contribution, 4));
+    public static FactorResponse From(Factor f, ReasonLanguage language = ReasonLanguage.English) => new(f.Feature, f.In(language), Math.Round(f.Contribution, 4));
 }
 
 public sealed record PredictionResponse(
@@ -100,9 +100,9 @@ public sealed record PredictionResponse(
     string ModelVersion,
     IReadOnlyList<string>? MissingFeatures = null) : IModelVersioned
 {
-    public static PredictionResponse From(CustomerPrediction p, IReadOnlyList<string>? missing = null) =>
+    public static PredictionResponse From(CustomerPrediction p, IReadOnlyList<string>? missing = null, ReasonLanguage language = ReasonLanguage.English) =>
         new(p.CustomerId, p.AccountId, p.Status, new SegmentRef(p.SegmentId, p.SegmentName), p.Stage, ApiJson.Score(p.ChurnRisk), ApiJson.Score(p.LeadScore),
-            [.. p.Factors.Select(FactorResponse.From)], p.ModelVersion, missing is { Count: > 0 } ? missing : null);
+            [.. p.Factors.Select(f => FactorResponse.From(f, language))], p.ModelVersion, missing is { Count: > 0 } ? missing : null);
 }
 
 public sealed record BatchPredictionResponse(string ModelVersion, int Count, IReadOnlyList<PredictionResponse> Predictions) : IModelVersioned;

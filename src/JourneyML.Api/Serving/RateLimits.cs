@@ -61,7 +61,7 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RejectAsync;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.Request.Path.StartsWithSegments("/health") ? RateLimitPartition.GetNoLimiter("") : PerClient(context, "requests", o.RequestsPerWindow, o));
+                context.Request.Path.StartsWithSegments("/health") || PipelineWarmUp.IsWarmUp(context) ? RateLimitPartition.GetNoLimiter("") : PerClient(context, "requests", o.RequestsPerWindow, o));
             limiter.AddPolicy(Exports, context => Cursor.WantsCsv(context.Request, context.Request.Query["format"]) || context.Request.Query.ContainsKey("layout")
                 || context.Request.Query.ContainsKey("excel")
                 ? PerClient(context, Exports, o.ExportsPerWindow, o) : RateLimitPartition.GetNoLimiter(""));

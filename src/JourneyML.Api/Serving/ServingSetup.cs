@@ -31,6 +31,9 @@ public static class ServingSetup
         // After both hosts: it warms what they loaded.
         services.AddSingleton<ServingWarmUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ServingWarmUp>());
+        // Once the server listens: requests through the whole pipeline, pages included (readiness waits for both).
+        services.AddSingleton<PipelineWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineWarmUp>());
         services.AddSingleton<RetrainJobs>();
         // Webhook calls connect only to addresses checked at that moment, follow no redirects and use no proxy (which would connect elsewhere).
         services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

@@ -93,7 +93,7 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
         var clock = Stopwatch.StartNew();
         var budget = TimeSpan.FromSeconds(options.Value.WarmUpSeconds);
         var counts = new Counts();
-        var requests = predictor is null ? [] : Requests(predictor, view);
+        var requests = predictor is null ? [] : RequestBodies(predictor, view);
         long jitBefore = JitInfo.GetCompiledMethodCount();
         var quietSince = clock.Elapsed;
         int rounds = 0;
@@ -125,7 +125,7 @@ public sealed class ServingWarmUp(ModelHost models, SnapshotHost snapshots, IOpt
     }
 
     /// <summary>A request body as a client sends it, read back with the service's JSON settings (parsing warms too).</summary>
-    private List<string> Requests(CustomerPredictor predictor, SnapshotView? view)
+    internal List<string> RequestBodies(CustomerPredictor predictor, SnapshotView? view)
     {
         var bodies = new List<string>();
         for (int i = 0; i < 8; i++)

@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using JourneyML.Api.Segments;
 using JourneyML.Api.Serving;
+using JourneyML.Api.Workspace.Ops;
 using JourneyML.Api.Workspace.Pages;
 using JourneyML.Core.Errors;
 using JourneyML.Core.Scoring;
@@ -63,13 +64,14 @@ public static class WorkspaceEndpoints
         // Not under the per-client map limit: most of this page's requests are clicks on a map already built (kept by
         // WorkspaceJourneyMaps); the builds themselves wait in the API's bounded queue (503 with Retry-After when full).
         pages.MapGet("/journey-map", JourneyMap);
+        pages.MapWorkspaceOps(); // models, jobs, alerts and webhooks, with their writes
         return group;
     }
 
     private static IResult ToSignIn(HttpContext context) =>
         TypedResults.Redirect("/login?return=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
 
-    private static Ui UiFor(HttpContext context) => WorkspaceLanguage.For(context, context.RequestServices.GetRequiredService<WorkspaceText>());
+    internal static Ui UiFor(HttpContext context) => WorkspaceLanguage.For(context, context.RequestServices.GetRequiredService<WorkspaceText>());
 
     internal static IResult ChurnRiskList(HttpContext context, SnapshotHost snapshots)
     {
@@ -317,9 +319,9 @@ public static class WorkspaceEndpoints
         return Message(ui, 400, ui["error.badRequest"], ui["login.otherSite"]);
     }
 
-    private static IResult NoSnapshot(Ui ui) => Message(ui, 503, ui["error.noSnapshot.title"], ui["error.noSnapshot"]);
+    internal static IResult NoSnapshot(Ui ui) => Message(ui, 503, ui["error.noSnapshot.title"], ui["error.noSnapshot"]);
 
-    private static IResult Message(Ui ui, int status, string title, string text) =>
+    internal static IResult Message(Ui ui, int status, string title, string text) =>
         new RazorComponentResult<MessagePage>(new { Ui = ui, Title = title, Text = text }) { StatusCode = status };
 
     private static readonly Dictionary<string, string> s_assetTypes = new(StringComparer.Ordinal)

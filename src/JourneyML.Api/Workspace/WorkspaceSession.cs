@@ -28,16 +28,20 @@ public static class WorkspaceSession
     /// <summary>Signs in when the key given is the configured one (compared in constant time); false otherwise.</summary>
     public static bool SignIn(HttpContext context, string? given)
     {
-        var key = Options(context).ApiKey;
-        if (string.IsNullOrWhiteSpace(key) || string.IsNullOrEmpty(given)
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+        if (!IsTheKey(context, given))
         {
             return false;
         }
+        var key = Options(context).ApiKey!;
         var expires = DateTimeOffset.UtcNow + Lifetime;
         context.Response.Cookies.Append(Cookie, Token(key, expires), CookieOptions(context, expires));
         return true;
     }
+
+    /// <summary>True when <paramref name="given"/> is the configured key (compared in constant time); false when none is configured.</summary>
+    public static bool IsTheKey(HttpContext context, string? given) =>
+        Options(context).ApiKey is { } key && !string.IsNullOrWhiteSpace(key) && !string.IsNullOrEmpty(given)
+        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public static void SignOut(HttpContext context) => context.Response.Cookies.Delete(Cookie, CookieOptions(context, null));
 
@@ -86,6 +90,16 @@ public static class WorkspaceSession
     {
         var origin = request.Headers.Origin.ToString();
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A write posted from a workspace page: a form, the browser naming this service as the page's origin (Origin, and
+    /// Sec-Fetch-Site when it sends one). Anything posted from another site is refused before the key is even looked at.
+    /// </summary>
+    public static bool SameOriginWrite(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        return request.HasFormContentType && SameOrigin(request) && site is "" or "same-origin";
     }
 
     /// <summary>A return address after sign-in: a path of this site only (never another host, "//host" or "/\host").</summary>

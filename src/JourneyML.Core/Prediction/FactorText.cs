@@ -5,7 +5,21 @@ using JourneyML.Core.Features;
 namespace JourneyML.Core.Prediction;
 
 /// <summary>One reason a customer is where they are on the list: the feature, its signed weight and the words for it.</summary>
-public sealed record Factor(string Feature, float Contribution, string Text);
+public sealed record Factor(string Feature, float Contribution, string Text)
+{
+    /// <summary>The same reason in Japanese (<see cref="FactorText"/> writes both; null where only English was written).</summary>
+    public string? Japanese { get; init; }
+
+    /// <summary>The words in a language: Japanese when asked for and written, English otherwise.</summary>
+    public string In(ReasonLanguage language) => language == ReasonLanguage.Japanese && Japanese is { } ja ? ja : Text;
+}
+
+/// <summary>The language reasons are written in (English unless a reader asks for Japanese).</summary>
+public enum ReasonLanguage
+{
+    English,
+    Japanese,
+}
 
 /// <summary>
 /// Writes a customer's factors in business words from their own feature values ("logins down 62% against the
@@ -14,7 +28,7 @@ public sealed record Factor(string Feature, float Contribution, string Text);
 /// never as "unknown", NaN or Infinity; a ready feature table's own columns read in their own names, as the user wrote
 /// them ("monthly spend 120.5 (high)", "業種 is 小売").
 /// </summary>
-public static class FactorText
+public static partial class FactorText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -40,7 +54,10 @@ public static class FactorText
             .ToList();
         // Related features (a count and its trend) can read the same: keep each text once, with the larger weight.
         return [.. ReasonFacts.WithoutRepeats(candidates, x => ReasonFacts.Of(features[x.i], f => Value(table, row, f)))
-            .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i]) + direction))
+            .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i]) + direction)
+            {
+                Japanese = DescribeJapanese(table, row, features[x.i]) + JapaneseDirection(task, raising, scoreWords),
+            })
             .DistinctBy(f => f.Text)
             .Take(count)];
     }

@@ -1,3 +1,4 @@
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Features;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Stages;
@@ -31,9 +32,11 @@ public static class BatchScoring
         }
         var names = models.Segmentation.SegmentIds.Zip(models.Segmentation.SegmentNames).ToDictionary(x => x.First, x => x.Second);
         var factors = new string[n];
+        var japanese = new string[n];
         for (int r = 0; r < n; r++)
         {
             factors[r] = FactorWords(scored, r);
+            japanese[r] = FactorWords(scored, r, ReasonLanguage.Japanese);
         }
         return new Snapshot
         {
@@ -49,6 +52,7 @@ public static class BatchScoring
             ChurnRisk = scored.ChurnRisk,
             LeadScore = scored.LeadScore,
             Factors = factors,
+            FactorsJapanese = japanese,
             Change = Filled(n),
             ChangeReason = [.. Enumerable.Repeat("", n)],
             FeatureValues = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values),
@@ -62,23 +66,25 @@ public static class BatchScoring
     /// A row's factors as one line: the ones raising the score, or, when nothing raises it, "low risk: " (or "low lead
     /// score: ") and the ones holding it down; churned customers say so.
     /// </summary>
-    public static string FactorWords(ScoredTable scored, int row)
+    public static string FactorWords(ScoredTable scored, int row, ReasonLanguage language = ReasonLanguage.English)
     {
+        bool ja = language == ReasonLanguage.Japanese;
         if (scored.Status[row] == CustomerStatus.Churned)
         {
-            return "churned before the as-of date";
+            return ja ? "基準日より前に解約済み" : "churned before the as-of date";
         }
         bool scoredHere = !float.IsNaN(scored.ChurnRisk[row]) || !float.IsNaN(scored.LeadScore[row]);
         if (!scoredHere)
         {
             return "";
         }
-        var text = string.Join("; ", scored.Factors[row].Select(f => f.Text));
+        var text = string.Join("; ", scored.Factors[row].Select(f => f.In(language)));
         if (scored.FactorsRaise[row])
         {
             return text;
         }
-        return (float.IsNaN(scored.ChurnRisk[row]) ? "low lead score" : "low risk") + ": " + text;
+        bool lead = float.IsNaN(scored.ChurnRisk[row]);
+        return ja ? (lead ? "リードスコアは低め: " : "解約リスクは低め: ") + text : (lead ? "low lead score" : "low risk") + ": " + text;
     }
 
     private static float[] Filled(int n)

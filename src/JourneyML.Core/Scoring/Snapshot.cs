@@ -19,6 +19,8 @@ public sealed partial class Snapshot
     public const string PassThroughPrefix = "p_";
     /// <summary>The column of <see cref="StageDays"/>.</summary>
     public const string StageDaysColumn = "stage_days";
+    /// <summary>The factors in Japanese (written since the workspace reads reasons in Japanese; absent in older snapshots).</summary>
+    public const string FactorsJapaneseColumn = "factors_ja";
 
     public required DateTime AsOf { get; init; }
     public required string ModelVersion { get; init; }
@@ -41,6 +43,8 @@ public sealed partial class Snapshot
     public required float[] LeadScore { get; init; }
     /// <summary>Top factors in words, separated by "; ".</summary>
     public required string[] Factors { get; init; }
+    /// <summary>The same factors in Japanese, separated by "; "; null in snapshots written before them (readers fall back to <see cref="Factors"/>).</summary>
+    public string[]? FactorsJapanese { get; init; }
     /// <summary>Risk (or lead score) change since the previous snapshot; NaN when the customer was not in it.</summary>
     public required float[] Change { get; init; }
     public required string[] ChangeReason { get; init; }
@@ -76,6 +80,7 @@ public sealed partial class Snapshot
             ("customer_id", CustomerIds), ("account_id", AccountIds), ("status", Status.Select(s => s.Name()).ToArray()), ("stage", Stage), ("segment_name", SegmentNames),
             ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
             .. PassThrough.Select(p => (PassThroughPrefix + p.Name, (IReadOnlyCollection<string?>)p.Values)),
+            .. FactorsJapanese is null ? [] : new[] { (FactorsJapaneseColumn, (IReadOnlyCollection<string?>)FactorsJapanese) },
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -120,7 +125,8 @@ public sealed partial class Snapshot
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
         var passThroughColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
-            reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null, reader.IndexOf(StageDaysColumn) >= 0 ? StageDaysColumn : null];
+            reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null, reader.IndexOf(StageDaysColumn) >= 0 ? StageDaysColumn : null,
+            reader.IndexOf(FactorsJapaneseColumn) >= 0 ? FactorsJapaneseColumn : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
@@ -130,6 +136,7 @@ public sealed partial class Snapshot
         var churn = new List<float>();
         var lead = new List<float>();
         var factors = new List<string>();
+        var japanese = new List<string>();
         var change = new List<float>();
         var reasons = new List<string>();
         var stages = new List<string>();
@@ -156,6 +163,10 @@ public sealed partial class Snapshot
                 stages.Add(chunk.GetString(10, i) ?? "");
                 roles.Add(fixedColumns[11] is null ? null : chunk.GetString(11, i));
                 stageDays.Add(fixedColumns[12] is null ? float.NaN : Float(chunk, 12, i));
+                if (fixedColumns[13] is not null)
+                {
+                    japanese.Add(chunk.GetString(13, i) ?? "");
+                }
                 for (int f = 0; f < featureColumns.Length; f++)
                 {
                     features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, fixedColumns.Length + f, i));
@@ -171,7 +182,8 @@ public sealed partial class Snapshot
         return new Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
-            SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors], Change = [.. change],
+            SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors],
+            FactorsJapanese = fixedColumns[13] is null ? null : [.. japanese], Change = [.. change],
             ChangeReason = [.. reasons], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
             TimeToChurn = timeToChurn,

@@ -80,6 +80,10 @@ public sealed class InterventionFeatureTests
         Assert.Equal("last '電話' intervention 12 days ago", FactorText.Describe(table, c1, InterventionFeatures.DaysSince("電話")));
         Assert.Equal("2 '電話' interventions in the last 90 days", FactorText.Describe(table, c1, InterventionFeatures.Count90d("電話")));
         Assert.Equal("no '電話' intervention before the as-of date", FactorText.Describe(table, c2, InterventionFeatures.DaysSince("電話")));
+        // On a Japanese page the same facts in Japanese, never the feature's code name.
+        Assert.Equal("前回の「電話」の実施から12日", FactorText.DescribeJapanese(table, c1, InterventionFeatures.DaysSince("電話")));
+        Assert.Equal("直近90日の「電話」の実施 2回", FactorText.DescribeJapanese(table, c1, InterventionFeatures.Count90d("電話")));
+        Assert.Equal("基準日までに「電話」の実施なし", FactorText.DescribeJapanese(table, c2, InterventionFeatures.DaysSince("電話")));
     }
 
     [Fact]

@@ -151,6 +151,22 @@ public sealed class ReasonTextTests(ReasonWorlds worlds) : IClassFixture<ReasonW
             string.Join("\n", bad.DistinctBy(b => b.Why + StripDigits(b.Reason)).Take(15).Select(b => $"{b.Customer}: {b.Reason}  <- {b.Why}")));
     }
 
+    [Theory]
+    [InlineData("committed sample")]
+    [InlineData("subscription")]
+    [InlineData("retail")]
+    [InlineData("product-led")]
+    public void Every_reason_in_japanese_is_words_not_a_code_name(string world)
+    {
+        // The Japanese text is written beside the English one for every factor: a feature with no Japanese phrase of its
+        // own would fall through to its spaced name, so a code name here means a phrase is missing.
+        var bad = worlds.Lists[world].SelectMany(l => l.Factors.Select(f => (l.Customer, f.Japanese)))
+            .Where(f => string.IsNullOrEmpty(f.Japanese) || s_nonsense[^1].Pattern.IsMatch(f.Japanese) || f.Japanese.Contains("NaN", StringComparison.Ordinal)
+                || f.Japanese.Contains("Infinity", StringComparison.Ordinal))
+            .Select(f => $"{f.Customer}: {f.Japanese}").ToList();
+        Assert.True(bad.Count == 0, $"{bad.Count} Japanese reasons in {world} are not words:\n" + string.Join("\n", bad.DistinctBy(StripDigits).Take(10)));
+    }
+
     [Fact]
     public void The_japanese_export_shows_its_own_column_names_as_written()
     {

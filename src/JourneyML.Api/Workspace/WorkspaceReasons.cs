@@ -1,0 +1,25 @@
+using JourneyML.Core.Scoring;
+
+namespace JourneyML.Api.Workspace;
+
+/// <summary>
+/// A customer's reasons in the page's language: the snapshot's Japanese factors on a Japanese page (written beside the
+/// English ones since scoring writes both), English otherwise and for a snapshot written before.
+/// </summary>
+public static class WorkspaceReasons
+{
+    public static string Line(Snapshot snapshot, int row, string language) =>
+        language == "ja" && snapshot.FactorsJapanese is { } japanese && japanese[row].Length > 0 ? japanese[row] : snapshot.Factors[row];
+
+    /// <summary>The reasons of a row shown from the latest snapshot (a list row, an alert of the latest snapshot); the English given otherwise.</summary>
+    public static string Line(SnapshotView view, string customerId, DateTime asOf, string english, string language) =>
+        asOf == view.Latest.AsOf && view.TryFind(customerId, out int row) ? Line(view.Latest, row, language) : english;
+
+    public static IReadOnlyList<string> List(SnapshotView view, CustomerRow row, string language) =>
+        Split(Line(view, row.CustomerId, view.Latest.AsOf, row.Factors, language));
+
+    /// <summary>The first reason: what the list's "top reason" column shows.</summary>
+    public static string Top(SnapshotView view, CustomerRow row, string language) => List(view, row, language) is [var first, ..] ? first : "";
+
+    private static IReadOnlyList<string> Split(string line) => line.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
