@@ -67,6 +67,8 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
         Assert.True(moved < before, $"risk {before} -> {moved}");
         await Expect(result).ToContainTextAsync("tickets_30d");
         Assert.True(await page.Locator("#what-if-reasons li").CountAsync() >= 1);
+        // The reasons after are in the page's language (the direction's words are the easiest tell).
+        await Expect(page.Locator("#what-if-reasons li").First).ToContainTextAsync(locale == "ja-JP" ? "要因" : "churn risk");
         // What the snapshot does not keep is named (the export's own attributes as written), so a "before" off the snapshot's risk is explained.
         await Expect(page.Locator(".what-if-result .legend")).ToContainTextAsync("業種");
         // The form keeps what was typed.

@@ -4,6 +4,7 @@ using JourneyML.Api.Serving;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -51,9 +52,12 @@ public static class PredictionApi
             [.. predictions.Select((p, i) => PredictionResponse.From(p, missing[i], language))]));
     }
 
-    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, HttpContext? context = null)
+    internal static Ok<WhatIfResponse> WhatIf(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, HttpContext? context = null) =>
+        WhatIfIn(request, models, options, ReasonLanguages.Of(context));
+
+    /// <summary>The what-if with its reasons in the given language (the workspace passes its page's).</summary>
+    internal static Ok<WhatIfResponse> WhatIfIn(WhatIfRequest request, ModelHost models, IOptions<ServingOptions> options, ReasonLanguage language)
     {
-        var language = ReasonLanguages.Of(context);
         var customer = request.Customer ?? throw RequestValidationException.For("customer", "required: the customer, as a feature row or a profile with events");
         if (request.Changes is not { Count: > 0 } changes)
         {

@@ -4,6 +4,7 @@ using JourneyML.Api.Errors;
 using JourneyML.Api.Predictions;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Scoring;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
     /// <summary>Changes at most in one try: the form's rows.</summary>
     public const int Rows = 3;
 
-    public static CustomerWhatIf? For(SnapshotView view, int row, IQueryCollection query, ModelHost models, IOptions<ServingOptions> options)
+    public static CustomerWhatIf? For(SnapshotView view, int row, IQueryCollection query, ModelHost models, IOptions<ServingOptions> options, string language)
     {
         if (models.Current is not { } predictor)
         {
@@ -81,7 +82,8 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
         };
         try
         {
-            var answer = PredictionApi.WhatIf(new WhatIfRequest { Customer = customer, Changes = changes }, models, options).Value!;
+            var answer = PredictionApi.WhatIfIn(new WhatIfRequest { Customer = customer, Changes = changes }, models, options,
+                language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English).Value!;
             return new CustomerWhatIf(features, asked, answer, []);
         }
         catch (RequestValidationException e)

@@ -118,7 +118,7 @@ public static class WorkspaceEndpoints
             return Message(ui, 404, ui["error.notFound"], ui["customer.unknown"]);
         }
         var model = CustomerModel.Of(view, row, snapshots.Rules.ChurnRiskThreshold, events);
-        var whatIf = CustomerWhatIf.For(view, row, context.Request.Query, models, options);
+        var whatIf = CustomerWhatIf.For(view, row, context.Request.Query, models, options, ui.Language);
         return new RazorComponentResult<CustomerPage>(new { Ui = ui, Model = model, WhatIf = whatIf }) { StatusCode = whatIf?.Problems.Count > 0 ? 400 : 200 };
     }
 
