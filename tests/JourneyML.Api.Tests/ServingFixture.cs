@@ -99,8 +99,9 @@ public sealed class JourneyApi(string registry, string data, IDictionary<string,
         builder.UseSetting("Registry:Path", registry);
         builder.UseSetting("Serving:DataPath", data);
         builder.UseSetting("Serving:ReloadSeconds", "0.2");
-        // Every path still runs before ready; the tests' many short-lived servers need not wait for the JIT to settle.
-        builder.UseSetting("Serving:WarmUpSeconds", "1");
+        // Every path still runs once before ready (both warm-ups run one round with no budget); the tests' many
+        // short-lived servers need not wait for the JIT to settle, each for up to a second twice.
+        builder.UseSetting("Serving:WarmUpSeconds", "0");
         builder.UseSetting("Security:ApiKey", ServingFixture.ApiKey);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
