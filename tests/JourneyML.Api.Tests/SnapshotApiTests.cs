@@ -82,6 +82,12 @@ public sealed class SnapshotApiTests(ServingFixture fixture)
         Assert.Equal("2026-06-01", ((DateTime)history[0]!["asOf"]!).ToString("yyyy-MM-dd"));
         Assert.Equal((double)json["latest"]!["churnRisk"]!, (double)history[1]!["churnRisk"]!, 4);
         await (await client.GetAsync("/v1/customers/no-such-customer")).AssertProblem(404);
+        // The reasons in Japanese when asked, as predictions answer: the snapshot writes both languages.
+        var ja = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[row])}?lang=ja")).Json();
+        Assert.Equal(s.FactorsJapanese![row], (string?)ja["latest"]!["factors"]);
+        Assert.Matches(@"[\p{IsHiragana}\p{IsKatakana}\p{IsCJKUnifiedIdeographs}]", (string?)ja["latest"]!["factors"]);
+        Assert.Equal(s.Factors[row], (string?)json["latest"]!["factors"]);
+        await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[row])}?lang=fr")).AssertProblem(400);
 
         var account = s.AccountIds[row]!;
         var contacts = Enumerable.Range(0, s.Count).Where(r => s.AccountIds[r] == account).ToList();

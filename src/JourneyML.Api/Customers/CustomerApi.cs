@@ -1,4 +1,5 @@
 using JourneyML.Api.Errors;
+using JourneyML.Api.Predictions;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Features;
 using JourneyML.Core.Scoring;
@@ -57,8 +58,10 @@ public static class CustomerApi
         return group;
     }
 
-    internal static Results<Ok<CustomerResponse>, ProblemHttpResult> Customer(string id, SnapshotHost snapshots)
+    /// <summary>The customer's latest row and history; the reasons in Japanese for <c>?lang=ja</c> or <c>Accept-Language: ja</c> (as predictions).</summary>
+    internal static Results<Ok<CustomerResponse>, ProblemHttpResult> Customer(string id, SnapshotHost snapshots, HttpContext? context = null)
     {
+        var language = ReasonLanguages.Of(context);
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var s = view.Latest;
         if (!view.TryFind(id, out int row))
@@ -67,7 +70,7 @@ public static class CustomerApi
         }
         int rank = view.RankOf(row);
         var history = view.History(row).Select(p => new RiskPointResponse(p.AsOf, p.ModelVersion, ApiJson.Score(p.ChurnRisk), ApiJson.Score(p.LeadScore), p.Stage)).ToList();
-        return TypedResults.Ok(new CustomerResponse(CustomerRow.From(s, row, rank >= 0 ? rank + 1 : null), s.AsOf, s.ModelVersion, s.Roles?[row], history)
+        return TypedResults.Ok(new CustomerResponse(CustomerRow.From(s, row, rank >= 0 ? rank + 1 : null, language), s.AsOf, s.ModelVersion, s.Roles?[row], history)
         {
             TimeToChurn = TimeToChurnResponse.Of(s, row),
         });

@@ -1,3 +1,4 @@
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Scoring;
 
 namespace JourneyML.Api.Workspace;
@@ -9,7 +10,7 @@ namespace JourneyML.Api.Workspace;
 public static class WorkspaceReasons
 {
     public static string Line(Snapshot snapshot, int row, string language) =>
-        language == "ja" && snapshot.FactorsJapanese is { } japanese && japanese[row].Length > 0 ? japanese[row] : snapshot.Factors[row];
+        snapshot.FactorsIn(row, language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English);
 
     /// <summary>The reasons of a row shown from the latest snapshot (a list row, an alert of the latest snapshot); the English given otherwise.</summary>
     public static string Line(SnapshotView view, string customerId, DateTime asOf, string english, string language) =>

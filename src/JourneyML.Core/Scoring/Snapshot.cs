@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
 using Parquet;
 using Parquet.Schema;
 
@@ -45,6 +46,10 @@ public sealed partial class Snapshot
     public required string[] Factors { get; init; }
     /// <summary>The same factors in Japanese, separated by "; "; null in snapshots written before them (readers fall back to <see cref="Factors"/>).</summary>
     public string[]? FactorsJapanese { get; init; }
+
+    /// <summary>A row's reasons in a language: the Japanese ones where asked for and written, the English ones otherwise (and for a snapshot written before).</summary>
+    public string FactorsIn(int row, ReasonLanguage language) =>
+        language == ReasonLanguage.Japanese && FactorsJapanese is { } japanese && japanese[row].Length > 0 ? japanese[row] : Factors[row];
     /// <summary>Risk (or lead score) change since the previous snapshot; NaN when the customer was not in it.</summary>
     public required float[] Change { get; init; }
     public required string[] ChangeReason { get; init; }
