@@ -64,6 +64,7 @@ public static class WorkspaceEndpoints
         // Not under the per-client map limit: most of this page's requests are clicks on a map already built (kept by
         // WorkspaceJourneyMaps); the builds themselves wait in the API's bounded queue (503 with Retry-After when full).
         pages.MapGet("/journey-map", JourneyMap);
+        pages.MapWhomToCall(); // the list ranked by uplift, beside the risk list
         pages.MapWorkspaceOps(); // models, jobs, alerts and webhooks, with their writes
         return group;
     }
