@@ -102,6 +102,9 @@ public sealed record JourneyMap(
     /// <summary>Actions and channels per stage, with their lift for moving forward (set by the caller that has the events).</summary>
     public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
 
+    /// <summary>Each intervention kind as a touchpoint with its measured effect per stage (set by the caller that has the champion's intervention effects).</summary>
+    public IReadOnlyList<InterventionTouchpoint> Interventions { get; init; } = [];
+
     /// <summary>Cohorts of those who entered a stage, by what they did in their first days there, against the rest (set by the caller that has the events).</summary>
     public IReadOnlyList<CohortComparison> Cohorts { get; init; } = [];
 

@@ -24,6 +24,7 @@ public static class JourneyMapHtml
         Insights(sb, map);
         StageTable(sb, map);
         TouchpointTable(sb, map);
+        sb.Append(InterventionTouchpointsText.Html(map));
         CohortTable(sb, map);
         TopPaths(sb, map);
         StageRules(sb, map);

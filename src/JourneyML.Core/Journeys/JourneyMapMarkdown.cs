@@ -19,6 +19,7 @@ public static class JourneyMapMarkdown
         Moves(sb, map);
         Reactivations(sb, map);
         TouchpointTable(sb, map);
+        sb.Append(InterventionTouchpointsText.Markdown(map));
         CohortTable(sb, map);
         TopPaths(sb, map);
         StageRules(sb, map);

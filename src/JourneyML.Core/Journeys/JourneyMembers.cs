@@ -31,6 +31,10 @@ public sealed class JourneyMembers(JourneyMap map, IReadOnlyDictionary<string, I
     internal static bool MovedInWindow(IReadOnlyList<StageStay> stays, int i, DateTime from, DateTime to) =>
         i + 1 < stays.Count && stays[i].LeftAt is { } moved && moved >= from && moved < to;
 
+    /// <summary>The customer's stage on a date of the map's timelines (null before their timeline starts, or for a customer the map does not have).</summary>
+    public string? StageAt(string customerId, DateTime date) =>
+        timelines.TryGetValue(customerId, out var stays) ? InterventionTouchpoints.StageAt(stays, date) : null;
+
     /// <summary>Customers in the stage now (at the window's end), the longest there first.</summary>
     public IReadOnlyList<JourneyMember> InStage(string stage) =>
         [.. Mapped().Where(t => t.Stays[^1].Stage == stage).Select(t => new JourneyMember(t.Id, t.Stays[^1].EnteredAt)).OrderBy(m => m.Since).ThenBy(m => m.CustomerId, StringComparer.Ordinal)];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using JourneyML.Core.Data;
 using JourneyML.Core.Errors;
 using JourneyML.Core.Features;
@@ -168,6 +169,11 @@ public static class JourneyRun
         Done("map");
         map = map with { Touchpoints = Touchpoints.Build(events, stages, history, from, to, members) };
         Done("touchpoints");
+        if (InterventionTouchpointsOf(dataset, champion, history, members, map, cancellationToken) is { } interventions)
+        {
+            map = map with { Interventions = interventions };
+            Done("intervention touchpoints (effects per stage)");
+        }
         map = map with { Cohorts = Cohorts.Build(events, stages, history, from, to, members) };
         Done("cohorts");
         map = JourneyAnalysis.With(map, stages, history, members, analysis with { Segments = SegmentsOf(champion, table), TimelinesStart = start });
@@ -189,6 +195,30 @@ public static class JourneyRun
             Steps = steps,
             Members = new JourneyMembers(map, history, members),
         };
+    }
+
+    /// <summary>
+    /// The journey map's intervention touchpoints: each kind's effect per stage, measured as the champion measured it (the
+    /// same as-of date, contact window and horizon) on the customers the map shows, each in the stage their timeline had at
+    /// the as-of date. Null when the champion has no intervention effects or the export no interventions table; a map
+    /// whose timelines do not reach back to the as-of date gets the kinds with a reason instead of stages.
+    /// </summary>
+    private static IReadOnlyList<InterventionTouchpoint>? InterventionTouchpointsOf(Dataset dataset, LoadedModels? champion,
+        IReadOnlyDictionary<string, IReadOnlyList<StageStay>> timelines, IReadOnlySet<string>? members, JourneyMap map, CancellationToken cancellationToken)
+    {
+        if (champion?.Metadata.Interventions is not { } measured || dataset.Interventions is not { } interventions)
+        {
+            return null;
+        }
+        var stageOrder = map.Stages.Select(s => s.Stage).ToList();
+        if (measured.AsOf < map.From || measured.AsOf >= map.To || measured.AsOf.AddDays(measured.HorizonDays) > dataset.DataAsOf)
+        {
+            var why = string.Create(CultureInfo.InvariantCulture,
+                $"not measured on this map: the effects are measured as of {measured.AsOf:yyyy-MM-dd} (churn within {measured.HorizonDays} days after it), and this map's window is {map.From:yyyy-MM-dd} to {map.To:yyyy-MM-dd} with data to {dataset.DataAsOf:yyyy-MM-dd}");
+            return [.. measured.Kinds.Select(k => new InterventionTouchpoint(k.Kind, k.Effect.Design, measured.AsOf, measured.HorizonDays, measured.ContactWindowDays, [], why))];
+        }
+        var table = BehaviourFeatures.Build(dataset, new FeatureOptions { AsOf = measured.AsOf, HorizonDays = measured.HorizonDays }, cancellationToken: cancellationToken).Table;
+        return InterventionTouchpoints.Build(table, interventions, dataset.Customers, measured, timelines, members, stageOrder);
     }
 
     /// <summary>
