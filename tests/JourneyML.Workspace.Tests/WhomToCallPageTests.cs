@@ -61,13 +61,13 @@ public sealed partial class WhomToCallPageTests(UpliftWorkspaceFixture fixture)
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "CSV", Exact = true }).ClickAsync());
         var lines = File.ReadAllLines(await download.PathAsync(), Encoding.UTF8);
-        var header = lines[0].Split(',');
+        var header = Fields(lines[0]);
         Assert.Contains("best_action", header);
         Assert.Contains("uplift", header);
         Assert.Contains("uplift_clear", header);
         Assert.Equal(matching, lines.Length - 1);
         int stageAt = Array.IndexOf(header, "stage"), upliftAt = Array.IndexOf(header, "uplift");
-        var exported = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        var exported = lines.Skip(1).Select(Fields).ToList();
         Assert.All(exported, f => Assert.Equal(stage, f[stageAt]));
         var values = exported.Select(f => double.Parse(f[upliftAt], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(values.OrderByDescending(v => v), values);
@@ -97,6 +97,38 @@ public sealed partial class WhomToCallPageTests(UpliftWorkspaceFixture fixture)
         var response = await page.GotoAsync("/whom-to-call?sort=change");
         Assert.Equal(400, response!.Status);
         await Expect(page.Locator(".problem")).ToContainTextAsync("sort: \"change\"");
+    }
+
+    /// <summary>One CSV line's fields (quoted fields may hold commas and doubled quotes).</summary>
+    private static string[] Fields(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+        fields.Add(field.ToString());
+        return [.. fields];
     }
 
     private static async Task<List<double>> Uplifts(IPage page) =>
