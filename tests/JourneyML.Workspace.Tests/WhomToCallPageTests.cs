@@ -90,6 +90,25 @@ public sealed partial class WhomToCallPageTests(UpliftWorkspaceFixture fixture)
         await page.AssertAccessibleAsync();
     }
 
+    [Theory]
+    [InlineData("ja-JP", "ステージ別の施策の効果", "二重頑健推定")]
+    [InlineData("en-US", "Interventions by stage", "doubly robust estimate")]
+    public async Task The_journey_map_shows_each_intervention_with_its_effect_per_stage(string locale, string heading, string design)
+    {
+        var page = await fixture.PageAsync(locale);
+        await page.GotoAsync("/journey-map");
+        var section = page.Locator("#intervention-touchpoints");
+        await Expect(section.Locator("h2")).ToHaveTextAsync(heading);
+        await Expect(section.GetByRole(AriaRole.Heading, new() { Name = UpliftWorkspaceFixture.Call, Exact = true })).ToBeVisibleAsync();
+        await Expect(section).ToContainTextAsync(design);
+        // Every stage row has an effect with its interval, or says too few with its counts.
+        var cells = await section.Locator("tbody td:nth-child(4)").AllInnerTextsAsync();
+        Assert.NotEmpty(cells);
+        Assert.All(cells, c => Assert.Matches(locale == "en-US" ? "95%|too few to say" : "95%|件数不足", c));
+        Assert.Contains(cells, c => c.Contains("95%", StringComparison.Ordinal));
+        await page.AssertAccessibleAsync();
+    }
+
     [Fact]
     public async Task A_sort_the_list_does_not_have_is_named_with_a_400_not_ignored()
     {
