@@ -37,7 +37,7 @@ public sealed class UpliftWorkspaceFixture : IAsyncLifetime
         var interventions = Path.Combine(Data, "interventions.csv");
         File.WriteAllLines(interventions, File.ReadAllLines(interventions).Select(l => l.Replace(",cs_call,", "," + Call + ",", StringComparison.Ordinal)));
         var features = new FeatureRunOptions { DataDirectory = Data, AsOf = World.ReferenceAsOf, HorizonDays = World.HorizonDays };
-        TrainingRun.Run(new TrainingOptions { Features = features, RegistryPath = Registry, Candidates = [CandidateSpec.Default], Force = true }, NullLogger.Instance);
+        TrainingRun.Run(new TrainingOptions { Features = features, RegistryPath = Registry, Candidates = [CandidateSpec.Default], Segments = 4, Backtest = false, Force = true }, NullLogger.Instance);
         ScoringRun.Run(new ScoringOptions { Features = features, RegistryPath = Registry }, NullLogger.Instance);
         _server = new WorkspaceApi(b =>
         {

@@ -150,6 +150,25 @@ public sealed partial class WhomToCallPageTests(UpliftWorkspaceFixture fixture)
         return [.. fields];
     }
 
+    /// <summary>The README's screenshots of the page (taken with JOURNEYML_UPDATE_DOCS=1, as the other pages' are); otherwise each must exist and be shown.</summary>
+    [Theory]
+    [InlineData("whom-to-call-ja.png", "ja-JP")]
+    [InlineData("whom-to-call-en.png", "en-US")]
+    public async Task Screenshot_of_whom_to_call_is_in_the_readme(string file, string locale)
+    {
+        var path = Repo.Path("docs", "workspace", file);
+        if (Environment.GetEnvironmentVariable("JOURNEYML_UPDATE_DOCS") == "1")
+        {
+            var page = await fixture.PageAsync(locale);
+            await page.SetViewportSizeAsync(1280, 860);
+            await page.GotoAsync("/whom-to-call?size=25");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            await page.Context.CloseAsync();
+        }
+        Assert.True(File.Exists(path), $"docs/workspace/{file} is missing: run JOURNEYML_UPDATE_DOCS=1 dotnet test tests/JourneyML.Workspace.Tests --filter Screenshot");
+        Assert.Contains($"(docs/workspace/{file})", await File.ReadAllTextAsync(Repo.Path("README.md")), StringComparison.Ordinal);
+    }
+
     private static async Task<List<double>> Uplifts(IPage page) =>
         [.. (await page.Locator("#call-list tbody .uplift").AllInnerTextsAsync()).Select(t => Points(t))];
 

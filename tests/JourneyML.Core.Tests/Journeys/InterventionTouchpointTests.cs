@@ -22,6 +22,9 @@ public sealed class InterventionMapWorld : IDisposable
             Features = new FeatureRunOptions { DataDirectory = Data, AsOf = Options.ReferenceAsOf, HorizonDays = Options.HorizonDays },
             RegistryPath = Registry,
             Candidates = [CandidateSpec.Default],
+            // The map's effects do not depend on how many segments there are or on the backtest: neither is chosen or run here.
+            Segments = 4,
+            Backtest = false,
             Force = true,
         }, NullLogger.Instance);
         Result = JourneyRun.Run(new JourneyOptions { DataDirectory = Data, RegistryPath = Registry }, NullLogger.Instance);
