@@ -103,11 +103,16 @@ public static class TrainingRun
         var lead = phases.Measure("lead", () => TrainTask(table, PredictionTask.Lead, classifierOptions with { Phases = phases.Scope("lead") },
             truth?.ConversionProbability, notTrained, tableName, logger, cancellationToken));
         progress?.Report(("backtest", 0.8));
+        // The backtest's and the survival model's features at their other dates, in one pass over the events rather than one per date.
+        var otherDates = phases.Measure("as-of features", () => AsOfFeatures.Build(loaded.Dataset,
+            [.. OutOfTimeBacktest.FeatureDates(options, loaded), .. SurvivalRun.FeatureDates(options, loaded, durations)], cancellationToken));
         var backtest = phases.Measure("backtest", () => OutOfTimeBacktest.For(options, loaded, classifierOptions with { Phases = phases.Scope("backtest") },
-            truth, [churn, lead], logger, cancellationToken));
+            truth, [churn, lead], logger, cancellationToken, otherDates));
         var ready = options.Features as FeatureTableSource;
         progress?.Report(("survival model", 0.85));
-        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken, phases.Scope("survival")));
+        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken,
+            phases.Scope("survival"), otherDates));
+        otherDates = null; // the other dates' tables are not needed past here: let the collector have them
         var interventions = phases.Measure("interventions", () => InterventionRun.Estimate(loaded, table, segmentation, logger));
         if (churn is null && lead is null && survival is not null && ready is not null)
         {
