@@ -56,7 +56,25 @@ public static class BehaviourFeatures
     /// worker threads any of the options allows; every summary's <see cref="FeatureBuildSummary.Elapsed"/> is the whole pass.
     /// </summary>
     public static IReadOnlyList<(FeatureTable Table, FeatureBuildSummary Summary)> BuildAt(Dataset dataset, IReadOnlyList<FeatureOptions> dates,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        BuildAt(dataset, dates, new EventPass(dataset.Events.PartitionCount, p => dataset.Events.ReadPartition(p, withChannel: false),
+            dataset.Events.EventsByKind?.Values.Sum()), progress, cancellationToken);
+
+    /// <summary>
+    /// The same tables from events already read and grouped (<see cref="EventTimeline"/>, as a first training run reads them
+    /// to suggest stages): no read of the export at all. The timeline holds exactly the valid events a read gives, and the
+    /// counters do not depend on the order events arrive in, so each table equals <see cref="Build"/>'s.
+    /// </summary>
+    public static IReadOnlyList<(FeatureTable Table, FeatureBuildSummary Summary)> BuildAt(EventTimeline timeline, IReadOnlyList<FeatureOptions> dates,
+        CancellationToken cancellationToken = default)
+    {
+        // Blocks of customers, a few per thread, so the workers stay busy to the end.
+        int blocks = Math.Clamp(timeline.CustomerCount / 256, 1, 4 * Environment.ProcessorCount);
+        return BuildAt(timeline.Dataset, dates, new EventPass(blocks, b => Replay(timeline, b, blocks), timeline.EventCount), progress: null, cancellationToken);
+    }
+
+    private static IReadOnlyList<(FeatureTable Table, FeatureBuildSummary Summary)> BuildAt(Dataset dataset, IReadOnlyList<FeatureOptions> dates,
+        EventPass pass, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         if (dates.Count == 0)
         {
@@ -65,7 +83,7 @@ public static class BehaviourFeatures
         var windows = dates.Select(d => Check(dataset, d)).ToArray();
         var watch = Stopwatch.StartNew();
         int threads = Math.Max(1, dates.Max(d => d.MaxDegreeOfParallelism));
-        var totals = ReadOnce(dataset, windows, threads, progress, cancellationToken);
+        var totals = Accumulate(dataset, pass, windows, threads, progress, cancellationToken);
         var built = new (FeatureTable, FeatureBuildSummary)[dates.Count];
         // Each date's table from its own counters: independent, so side by side.
         ParallelReads.For(dates.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, k =>
@@ -81,6 +99,31 @@ public static class BehaviourFeatures
             built[k] = (table, summary with { Elapsed = watch.Elapsed });
         });
         return built;
+    }
+
+    /// <summary>Where a pass's events come from: <paramref name="Parts"/> independent parts, each read as batches; how many events in all when known.</summary>
+    private sealed record EventPass(int Parts, Func<int, IEnumerable<EventBatch>> Read, long? Total);
+
+    /// <summary>One block of a timeline's customers, their events as batches (time order within each customer; the counters need no more).</summary>
+    private static IEnumerable<EventBatch> Replay(EventTimeline timeline, int block, int blocks)
+    {
+        const int BatchSize = 65_536;
+        int customers = timeline.CustomerCount;
+        int from = (int)((long)customers * block / blocks), to = (int)((long)customers * (block + 1) / blocks);
+        var (offsets, ticks, kinds, values) = (timeline.Offsets, timeline.Ticks, timeline.Kinds, timeline.Values);
+        int c = from;
+        while (c < to)
+        {
+            using var batch = new EventBatch(Math.Max(BatchSize, offsets[c + 1] - offsets[c]));
+            for (; c < to && (batch.Count == 0 || batch.Count + offsets[c + 1] - offsets[c] <= BatchSize); c++)
+            {
+                for (int i = offsets[c]; i < offsets[c + 1]; i++)
+                {
+                    batch.Add(c, ticks[i], kinds[i], values[i], null);
+                }
+            }
+            yield return batch;
+        }
     }
 
     /// <summary>The as-of date's window, after checking the options against the data.</summary>
@@ -102,20 +145,20 @@ public static class BehaviourFeatures
     /// One streaming pass over the events, partitions in parallel, each worker with one accumulator per window; the
     /// workers' accumulators merged per window.
     /// </summary>
-    private static EventAccumulator[] ReadOnce(Dataset dataset, Window[] windows, int maxDegreeOfParallelism, IProgress<double>? progress,
+    private static EventAccumulator[] Accumulate(Dataset dataset, EventPass pass, Window[] windows, int maxDegreeOfParallelism, IProgress<double>? progress,
         CancellationToken cancellationToken)
     {
         int customers = dataset.Customers.Count;
         var workers = new List<EventAccumulator[]>();
         int done = 0;
         // A first pass over the export counts as it goes; later passes (the backtest's, the survival model's) know the total.
-        using var shown = Monitoring.ProgressReporter.Current.Start(Describe(windows), dataset.Events.EventsByKind?.Values.Sum(), "events");
-        ParallelReads.For(dataset.Events.PartitionCount,
+        using var shown = Monitoring.ProgressReporter.Current.Start(Describe(windows), pass.Total, "events");
+        ParallelReads.For(pass.Parts,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism), CancellationToken = cancellationToken },
             () => windows.Select(_ => new EventAccumulator(customers)).ToArray(),
             (partition, _, accumulators) =>
             {
-                foreach (var batch in dataset.Events.ReadPartition(partition, withChannel: false))
+                foreach (var batch in pass.Read(partition))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     for (int k = 0; k < windows.Length; k++)
@@ -125,10 +168,10 @@ public static class BehaviourFeatures
                     shown.Add(batch.Count);
                 }
                 int partitions = Interlocked.Increment(ref done);
-                progress?.Report((double)partitions / dataset.Events.PartitionCount);
-                if (shown.Total is null && dataset.Events.PartitionCount > 1)
+                progress?.Report((double)partitions / pass.Parts);
+                if (shown.Total is null && pass.Parts > 1)
                 {
-                    shown.SetFraction((double)partitions / dataset.Events.PartitionCount);
+                    shown.SetFraction((double)partitions / pass.Parts);
                 }
                 return accumulators;
             },

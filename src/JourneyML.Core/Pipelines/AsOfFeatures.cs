@@ -34,9 +34,19 @@ internal sealed class AsOfFeatures
         {
             return None;
         }
-        var built = BehaviourFeatures.BuildAt(dataset, distinct, cancellationToken: cancellationToken);
-        return new AsOfFeatures(dataset, distinct.Select((o, k) => (Key.Of(o), built[k])).ToDictionary(p => p.Item1, p => p.Item2));
+        return Of(dataset, distinct, BehaviourFeatures.BuildAt(dataset, distinct, cancellationToken: cancellationToken));
     }
+
+    /// <summary>The same tables from events already read and grouped (a first run's stage suggestion reads them): no read of the export.</summary>
+    public static AsOfFeatures Build(EventTimeline timeline, IEnumerable<FeatureOptions> wanted, CancellationToken cancellationToken)
+    {
+        var distinct = wanted.DistinctBy(Key.Of).ToList();
+        return distinct.Count == 0 ? None
+            : Of(timeline.Dataset, distinct, BehaviourFeatures.BuildAt(timeline, distinct, cancellationToken));
+    }
+
+    private static AsOfFeatures Of(Dataset dataset, List<FeatureOptions> distinct, IReadOnlyList<(FeatureTable, FeatureBuildSummary)> built) =>
+        new(dataset, distinct.Select((o, k) => (Key.Of(o), built[k])).ToDictionary(p => p.Item1, p => p.Item2));
 
     /// <summary>The table as of the options' date: the one pass's when it built it, else built now.</summary>
     public (FeatureTable Table, FeatureBuildSummary Summary) Get(Dataset dataset, FeatureOptions options, CancellationToken cancellationToken) =>
