@@ -45,67 +45,163 @@ public static class BehaviourFeatures
 {
     /// <summary>Builds the feature table. Throws <see cref="DataValidationException"/> in strict mode when any event row was invalid.</summary>
     public static (FeatureTable Table, FeatureBuildSummary Summary) Build(Dataset dataset, FeatureOptions options,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        BuildAt(dataset, [options], progress, cancellationToken)[0];
+
+    /// <summary>
+    /// The feature tables as of several dates from one pass over the events: each batch read once and counted into one
+    /// accumulator per date, so a run that needs features at T, at T-H and at the survival model's dates pays for one
+    /// read (the costly part) instead of one per date. Each table equals what <see cref="Build"/> gives for its options
+    /// (the same batches reach every date's counters, and the merge does not depend on order). The pass runs on the most
+    /// worker threads any of the options allows; every summary's <see cref="FeatureBuildSummary.Elapsed"/> is the whole pass.
+    /// </summary>
+    public static IReadOnlyList<(FeatureTable Table, FeatureBuildSummary Summary)> BuildAt(Dataset dataset, IReadOnlyList<FeatureOptions> dates,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        BuildAt(dataset, dates, new EventPass(dataset.Events.PartitionCount, p => dataset.Events.ReadPartition(p, withChannel: false),
+            dataset.Events.EventsByKind?.Values.Sum()), progress, cancellationToken);
+
+    /// <summary>
+    /// The same tables from events already read and grouped (<see cref="EventTimeline"/>, as a first training run reads them
+    /// to suggest stages): no read of the export at all. The timeline holds exactly the valid events a read gives, and the
+    /// counters do not depend on the order events arrive in, so each table equals <see cref="Build"/>'s.
+    /// </summary>
+    public static IReadOnlyList<(FeatureTable Table, FeatureBuildSummary Summary)> BuildAt(EventTimeline timeline, IReadOnlyList<FeatureOptions> dates,
+        CancellationToken cancellationToken = default)
+    {
+        // Blocks of customers, a few per thread, so the workers stay busy to the end.
+        int blocks = Math.Clamp(timeline.CustomerCount / 256, 1, 4 * Environment.ProcessorCount);
+        return BuildAt(timeline.Dataset, dates, new EventPass(blocks, b => Replay(timeline, b, blocks), timeline.EventCount), progress: null, cancellationToken);
+    }
+
+    private static IReadOnlyList<(FeatureTable Table, FeatureBuildSummary Summary)> BuildAt(Dataset dataset, IReadOnlyList<FeatureOptions> dates,
+        EventPass pass, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        if (dates.Count == 0)
+        {
+            return [];
+        }
+        var windows = dates.Select(d => Check(dataset, d)).ToArray();
+        var watch = Stopwatch.StartNew();
+        int threads = Math.Max(1, dates.Max(d => d.MaxDegreeOfParallelism));
+        var totals = Accumulate(dataset, pass, windows, threads, progress, cancellationToken);
+        var built = new (FeatureTable, FeatureBuildSummary)[dates.Count];
+        // Each date's table from its own counters: independent, so side by side.
+        ParallelReads.For(dates.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, k =>
+        {
+            var (options, total) = (dates[k], totals[k]);
+            var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
+                EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
+            if (options.Plan is null)
+            {
+                plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
+            }
+            var (table, summary) = Assemble(dataset, total, UtcTime.FromTicks(windows[k].AsOfTicks), options.HorizonDays, windows[k], plan);
+            built[k] = (table, summary with { Elapsed = watch.Elapsed });
+        });
+        return built;
+    }
+
+    /// <summary>Where a pass's events come from: <paramref name="Parts"/> independent parts, each read as batches; how many events in all when known.</summary>
+    private sealed record EventPass(int Parts, Func<int, IEnumerable<EventBatch>> Read, long? Total);
+
+    /// <summary>One block of a timeline's customers, their events as batches (time order within each customer; the counters need no more).</summary>
+    private static IEnumerable<EventBatch> Replay(EventTimeline timeline, int block, int blocks)
+    {
+        const int BatchSize = 65_536;
+        int customers = timeline.CustomerCount;
+        int from = (int)((long)customers * block / blocks), to = (int)((long)customers * (block + 1) / blocks);
+        var (offsets, ticks, kinds, values) = (timeline.Offsets, timeline.Ticks, timeline.Kinds, timeline.Values);
+        int c = from;
+        while (c < to)
+        {
+            using var batch = new EventBatch(Math.Max(BatchSize, offsets[c + 1] - offsets[c]));
+            for (; c < to && (batch.Count == 0 || batch.Count + offsets[c + 1] - offsets[c] <= BatchSize); c++)
+            {
+                for (int i = offsets[c]; i < offsets[c + 1]; i++)
+                {
+                    batch.Add(c, ticks[i], kinds[i], values[i], null);
+                }
+            }
+            yield return batch;
+        }
+    }
+
+    /// <summary>The as-of date's window, after checking the options against the data.</summary>
+    private static Window Check(Dataset dataset, FeatureOptions options)
     {
         var asOf = UtcTime.RequireUtc(options.AsOf, "the as-of date");
         if (options.HorizonDays <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "the horizon must be at least one day");
         }
-        var watch = Stopwatch.StartNew();
-        var customers = dataset.Customers;
         if (asOf > dataset.DataAsOf)
         {
             throw new InvalidInputException($"the as-of date {asOf:yyyy-MM-dd} is after the data's as-of date {dataset.DataAsOf:yyyy-MM-dd}: there is no behaviour to see yet");
         }
-        var window = new Window(asOf.Ticks, asOf.AddDays(options.HorizonDays).Ticks);
+        return new Window(asOf.Ticks, asOf.AddDays(options.HorizonDays).Ticks);
+    }
 
-        var accumulators = new List<EventAccumulator>();
+    /// <summary>
+    /// One streaming pass over the events, partitions in parallel, each worker with one accumulator per window; the
+    /// workers' accumulators merged per window.
+    /// </summary>
+    private static EventAccumulator[] Accumulate(Dataset dataset, EventPass pass, Window[] windows, int maxDegreeOfParallelism, IProgress<double>? progress,
+        CancellationToken cancellationToken)
+    {
+        int customers = dataset.Customers.Count;
+        var workers = new List<EventAccumulator[]>();
         int done = 0;
         // A first pass over the export counts as it goes; later passes (the backtest's, the survival model's) know the total.
-        using var shown = Monitoring.ProgressReporter.Current.Start(string.Create(CultureInfo.InvariantCulture, $"building features as of {asOf:yyyy-MM-dd}"),
-            dataset.Events.EventsByKind?.Values.Sum(), "events");
-        ParallelReads.For(dataset.Events.PartitionCount,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
-            () => new EventAccumulator(customers.Count),
-            (partition, _, accumulator) =>
+        using var shown = Monitoring.ProgressReporter.Current.Start(Describe(windows), pass.Total, "events");
+        ParallelReads.For(pass.Parts,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism), CancellationToken = cancellationToken },
+            () => windows.Select(_ => new EventAccumulator(customers)).ToArray(),
+            (partition, _, accumulators) =>
             {
-                foreach (var batch in dataset.Events.ReadPartition(partition, withChannel: false))
+                foreach (var batch in pass.Read(partition))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    accumulator.Add(batch, window);
+                    for (int k = 0; k < windows.Length; k++)
+                    {
+                        accumulators[k].Add(batch, windows[k]);
+                    }
                     shown.Add(batch.Count);
                 }
                 int partitions = Interlocked.Increment(ref done);
-                progress?.Report((double)partitions / dataset.Events.PartitionCount);
-                if (shown.Total is null && dataset.Events.PartitionCount > 1)
+                progress?.Report((double)partitions / pass.Parts);
+                if (shown.Total is null && pass.Parts > 1)
                 {
-                    shown.SetFraction((double)partitions / dataset.Events.PartitionCount);
+                    shown.SetFraction((double)partitions / pass.Parts);
                 }
-                return accumulator;
+                return accumulators;
             },
-            accumulator =>
+            accumulators =>
             {
-                lock (accumulators)
+                lock (workers)
                 {
-                    accumulators.Add(accumulator);
+                    workers.Add(accumulators);
                 }
             });
         dataset.Report.ThrowIfInvalid();
+        var totals = new EventAccumulator[windows.Length];
+        for (int k = 0; k < windows.Length; k++)
+        {
+            totals[k] = workers.Count > 0 ? workers[0][k] : new EventAccumulator(customers);
+            for (int w = 1; w < workers.Count; w++)
+            {
+                totals[k].Merge(workers[w][k]);
+            }
+        }
+        return totals;
+    }
 
-        var total = accumulators.Count > 0 ? accumulators[0] : new EventAccumulator(customers.Count);
-        for (int i = 1; i < accumulators.Count; i++)
-        {
-            total.Merge(accumulators[i]);
-        }
-        var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
-            EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
-        if (options.Plan is null)
-        {
-            plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
-        }
-        var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
-        return (table, summary with { Elapsed = watch.Elapsed });
+    private static string Describe(Window[] windows)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var dates = windows.Select(w => UtcTime.FromTicks(w.AsOfTicks)).Distinct().Order().ToList();
+        return dates.Count == 1
+            ? string.Create(inv, $"building features as of {dates[0]:yyyy-MM-dd}")
+            : string.Create(inv, $"building features as of {dates.Count} dates ({dates[0]:yyyy-MM-dd} to {dates[^1]:yyyy-MM-dd})");
     }
 
     private static (FeatureTable, FeatureBuildSummary) Assemble(Dataset dataset, EventAccumulator acc, DateTime asOf, int horizonDays, Window window, FeaturePlan plan)

@@ -13,8 +13,10 @@ namespace JourneyML.Core.Pipelines;
 /// <param name="Truth">The planted truth aligned to <paramref name="Table"/>'s rows (generated data), else null.</param>
 /// <param name="Chosen">Per task, the run's chosen candidate and calibrator kind, refitted as of T-H
 /// (<see cref="ClassifierOptions.Refitting"/>); a task without one runs <paramref name="Classifier"/>'s whole sweep.</param>
+/// <param name="AsOf">The tables the run built in its one pass over the events (<see cref="OutOfTimeBacktest.FeatureDates"/>); a date it lacks is built here.</param>
 internal sealed record BacktestInputs(Dataset Dataset, FeatureRunOptions Logs, FeaturePlan Plan, FeatureTable Table, ClassifierOptions Classifier,
-    IReadOnlyList<PredictionTask> Tasks, KnownTruthRows? Truth = null, IReadOnlyDictionary<PredictionTask, ChosenCandidate>? Chosen = null);
+    IReadOnlyList<PredictionTask> Tasks, KnownTruthRows? Truth = null, IReadOnlyDictionary<PredictionTask, ChosenCandidate>? Chosen = null,
+    AsOfFeatures? AsOf = null);
 
 /// <summary>The backtest's record, with the earlier models' probabilities on the scored customers (per task, in the order of their rows).</summary>
 internal sealed record BacktestRun(BacktestMetadata Metadata, IReadOnlyDictionary<PredictionTask, float[]> Scores);
@@ -47,7 +49,7 @@ internal static class OutOfTimeBacktest
 
     /// <summary>The run's backtest, or why there is none (a ready table, turned off, no model to repeat).</summary>
     public static BacktestMetadata For(TrainingOptions options, LoadedFeatures loaded, ClassifierOptions classifier, KnownTruthRows? truth,
-        IEnumerable<ClassifierResult?> trained, ILogger logger, CancellationToken cancellationToken)
+        IEnumerable<ClassifierResult?> trained, ILogger logger, CancellationToken cancellationToken, AsOfFeatures? asOf = null)
     {
         if (options.Features is not FeatureRunOptions logs || loaded.Dataset is not { } dataset || loaded.Plan is not { } plan)
         {
@@ -63,8 +65,31 @@ internal static class OutOfTimeBacktest
             return Skip("no churn or lead model was trained, so there is nothing to repeat");
         }
         var chosen = results.Where(r => r.Chosen is not null).ToDictionary(r => r.Task, r => r.Chosen!);
-        var run = Run(new BacktestInputs(dataset, logs, plan, loaded.Table, classifier, [.. results.Select(r => r.Task)], truth, chosen), logger, cancellationToken);
+        var run = Run(new BacktestInputs(dataset, logs, plan, loaded.Table, classifier, [.. results.Select(r => r.Task)], truth, chosen, asOf), logger, cancellationToken);
         return run.Metadata;
+    }
+
+    /// <summary>
+    /// The feature tables <see cref="For"/> will ask for (as of T-H, and as of the scored date when it is not T), so a run
+    /// can build them in the same pass as its other dates' (<see cref="AsOfFeatures"/>); none when there will be no backtest.
+    /// </summary>
+    public static IEnumerable<FeatureOptions> FeatureDates(TrainingOptions options, LoadedFeatures loaded)
+    {
+        if (options.Features is not FeatureRunOptions logs || !options.Backtest || loaded.Dataset is not { } dataset || loaded.Plan is not { } plan
+            || loaded.Table.AsOf is not { } asOf)
+        {
+            yield break;
+        }
+        var (trainedAt, scoredAt, _) = Dates(asOf, dataset.DataAsOf, logs.HorizonDays);
+        if (dataset.Mapping.DataStart is { } start && trainedAt <= start)
+        {
+            yield break;
+        }
+        yield return Options(logs, plan, trainedAt);
+        if (scoredAt != asOf)
+        {
+            yield return Options(logs, plan, scoredAt);
+        }
     }
 
     public static BacktestRun Run(BacktestInputs input, ILogger logger, CancellationToken cancellationToken)
@@ -135,13 +160,15 @@ internal static class OutOfTimeBacktest
 
     /// <summary>The same features (the run's own plan, so the columns match) as of another date, from the same export.</summary>
     private static (FeatureTable Table, FeatureBuildSummary Summary) Build(BacktestInputs input, DateTime asOf, CancellationToken cancellationToken) =>
-        BehaviourFeatures.Build(input.Dataset, new FeatureOptions
-        {
-            AsOf = asOf,
-            HorizonDays = input.Logs.HorizonDays,
-            MaxDegreeOfParallelism = input.Logs.MaxDegreeOfParallelism,
-            Plan = input.Plan,
-        }, cancellationToken: cancellationToken);
+        (input.AsOf ?? AsOfFeatures.None).Get(input.Dataset, Options(input.Logs, input.Plan, asOf), cancellationToken);
+
+    private static FeatureOptions Options(FeatureRunOptions logs, FeaturePlan plan, DateTime asOf) => new()
+    {
+        AsOf = asOf,
+        HorizonDays = logs.HorizonDays,
+        MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism,
+        Plan = plan,
+    };
 
     /// <summary>A note when the earlier features see less than one horizon of behaviour: its 90-day signals are partial there, not at T.</summary>
     private static IEnumerable<string> HistoryNote(FeatureTable earlier, DateTime trainedAt, int horizon)

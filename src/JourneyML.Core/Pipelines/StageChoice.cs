@@ -23,11 +23,14 @@ internal static class StageChoice
         return stages;
     }
 
+    /// <summary>Whether the registry has neither stages.json nor a stored suggestion, so a run with the data at hand reads its events to suggest stages.</summary>
+    public static bool NeedsSuggestion(string registryRoot) =>
+        !File.Exists(Path.Combine(registryRoot, StageModel.DefaultFileName)) && !File.Exists(Path.Combine(registryRoot, StageModel.SuggestedFileName));
+
     /// <summary>Suggests and stores stages when the registry has neither stages.json nor a stored suggestion and the data is at hand; true when it wrote one.</summary>
     public static bool EnsureSuggested(string registryRoot, Dataset? dataset, EventTimeline? events, ILogger logger, CancellationToken cancellationToken)
     {
-        if (File.Exists(Path.Combine(registryRoot, StageModel.DefaultFileName)) || File.Exists(Path.Combine(registryRoot, StageModel.SuggestedFileName))
-            || (dataset is null && events is null))
+        if (!NeedsSuggestion(registryRoot) || (dataset is null && events is null))
         {
             return false;
         }

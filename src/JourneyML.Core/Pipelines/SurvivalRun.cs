@@ -72,8 +72,22 @@ internal static class SurvivalRun
     }
 
     /// <summary>Trains the survival model where the data allows; otherwise adds the reason to <paramref name="notTrained"/> and returns null.</summary>
+    /// <summary>
+    /// The feature tables <see cref="Train"/> will ask for on behaviour logs (one per as-of date), so a run can build them in
+    /// the same pass as its other dates' (<see cref="AsOfFeatures"/>); none on a ready table.
+    /// </summary>
+    public static IReadOnlyList<FeatureOptions> FeatureDates(TrainingOptions options, LoadedFeatures loaded, float[]? durations) =>
+        durations is null && loaded.Dataset is { } dataset && options.Features is FeatureRunOptions logs
+            ? SurvivalTraining.AsOfFeatureOptions(dataset, loaded.Plan, ForLogs(new SurvivalOptions(), logs, dataset))
+            : [];
+
+    /// <summary>The survival settings of a behaviour-log run: its threads, and as many as-of dates as its size calls for.</summary>
+    private static SurvivalOptions ForLogs(SurvivalOptions options, FeatureRunOptions logs, Data.Dataset dataset) =>
+        options with { MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism, AsOfDates = SurvivalOptions.AsOfDatesFor(dataset.Customers.Count) };
+
+    /// <param name="asOf">The tables the run built in its one pass over the events (<see cref="FeatureDates"/>); dates it lacks are built here.</param>
     public static SurvivalTrained? Train(TrainingOptions options, LoadedFeatures loaded, FeatureTable table, float[]? durations, float[]? events,
-        List<string> notTrained, ILogger logger, CancellationToken cancellationToken, PhaseTimings? phases = null)
+        List<string> notTrained, ILogger logger, CancellationToken cancellationToken, PhaseTimings? phases = null, AsOfFeatures? asOf = null)
     {
         // The run's own candidates when it was given some (`--trainer`): the same trainers for every model of the version.
         var survivalOptions = new SurvivalOptions { Seed = options.Seed, Candidates = options.Candidates, Phases = phases };
@@ -86,9 +100,13 @@ internal static class SurvivalRun
         }
         else if (loaded.Dataset is { } dataset && options.Features is FeatureRunOptions logs)
         {
-            survivalOptions = survivalOptions with { MaxDegreeOfParallelism = logs.MaxDegreeOfParallelism, AsOfDates = SurvivalOptions.AsOfDatesFor(dataset.Customers.Count) };
+            survivalOptions = ForLogs(survivalOptions, logs, dataset);
             logger.LogInformation("Training the survival model: features as of up to {Dates} dates 30 days apart before {End:yyyy-MM-dd}", survivalOptions.AsOfDates, dataset.DataAsOf);
-            var tables = SurvivalTraining.AsOfTables(dataset, loaded.Plan, survivalOptions, cancellationToken);
+            IReadOnlyList<FeatureTable> tables;
+            using (phases?.Measure("as-of features"))
+            {
+                tables = SurvivalTraining.Followed((asOf ?? AsOfFeatures.None).Get(dataset, SurvivalTraining.AsOfFeatureOptions(dataset, loaded.Plan, survivalOptions), cancellationToken));
+            }
             (result, reason) = SurvivalTraining.TrainOnAsOfDates(tables, survivalOptions, cancellationToken);
         }
         else

@@ -73,8 +73,14 @@ public static class TrainingRun
         WarnAboutLeftOut(loaded.Plan, logger);
         var tableName = TableName(options.Features, table);
         ConstantFeatures.ThrowIfAllConstant(table, tableName);
+        // The backtest's and the survival model's features at their other dates come from one pass over the events, not one per date.
+        List<FeatureOptions> otherDates = [.. OutOfTimeBacktest.FeatureDates(options, loaded), .. SurvivalRun.FeatureDates(options, loaded, durations)];
+        // A registry's first run reads and groups the events to suggest stages: that pass is then the other dates' too.
+        var timeline = otherDates.Count > 0 && loaded.Dataset is { } dataset && StageChoice.NeedsSuggestion(registry.Root)
+            ? phases.Measure("events read and grouped", () => EventTimeline.Build(dataset, withChannels: false, cancellationToken: cancellationToken))
+            : null;
         // Stored now, so the API serving this version uses the stages later batch runs will (StageChoice).
-        phases.Measure("stage suggestion", () => StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, events: null, logger, cancellationToken));
+        phases.Measure("stage suggestion", () => StageChoice.EnsureSuggested(registry.Root, loaded.Dataset, timeline, logger, cancellationToken));
         var champion = phases.Measure("champion load", registry.LoadChampion);
         if (champion is not null)
         {
@@ -103,11 +109,16 @@ public static class TrainingRun
         var lead = phases.Measure("lead", () => TrainTask(table, PredictionTask.Lead, classifierOptions with { Phases = phases.Scope("lead") },
             truth?.ConversionProbability, notTrained, tableName, logger, cancellationToken));
         progress?.Report(("backtest", 0.8));
+        var asOf = phases.Measure("as-of features", () => timeline is not null ? AsOfFeatures.Build(timeline, otherDates, cancellationToken)
+            : AsOfFeatures.Build(loaded.Dataset, otherDates, cancellationToken));
+        timeline = null; // its events are counted: let the collector have them
         var backtest = phases.Measure("backtest", () => OutOfTimeBacktest.For(options, loaded, classifierOptions with { Phases = phases.Scope("backtest") },
-            truth, [churn, lead], logger, cancellationToken));
+            truth, [churn, lead], logger, cancellationToken, asOf));
         var ready = options.Features as FeatureTableSource;
         progress?.Report(("survival model", 0.85));
-        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken, phases.Scope("survival")));
+        var survival = phases.Measure("survival", () => SurvivalRun.Train(options, loaded, table, durations, events, notTrained, logger, cancellationToken,
+            phases.Scope("survival"), asOf));
+        asOf = null; // the other dates' tables are not needed past here: let the collector have them
         var interventions = phases.Measure("interventions", () => InterventionRun.Estimate(loaded, table, segmentation, logger));
         if (churn is null && lead is null && survival is not null && ready is not null)
         {

@@ -78,23 +78,23 @@ public static class SurvivalTraining
     /// <summary>The feature tables of the as-of dates: the data's end minus 30, 60, ... days, each with a 30-day horizon; none before the data starts.</summary>
     public static IReadOnlyList<FeatureTable> AsOfTables(Dataset dataset, FeaturePlan? plan, SurvivalOptions options, CancellationToken cancellationToken)
     {
-        var end = dataset.DataAsOf.Date;
-        var dates = Enumerable.Range(1, options.AsOfDates).Select(k => end.AddDays(-SurvivalCurve.PeriodDays * k))
-            .TakeWhile(d => dataset.Mapping.DataStart is not { } start || d > start).ToArray();
-        // One pass over the events per date, the dates side by side: each pass is single-threaded on a one-file export.
-        var built = new (FeatureTable Table, FeatureBuildSummary Summary)[dates.Length];
         using var phase = options.Phases?.Measure("as-of features");
-        Parallel.For(0, dates.Length, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
-            built[k] = BehaviourFeatures.Build(dataset, new FeatureOptions
-            {
-                AsOf = dates[k],
-                HorizonDays = SurvivalCurve.PeriodDays,
-                MaxDegreeOfParallelism = 1,
-                Plan = plan,
-            }, cancellationToken: cancellationToken));
-        // Back from the end until a date before any event or without a paying customer: the history stops there.
-        return [.. built.TakeWhile(b => b.Summary.EventsBeforeAsOf > 0 && b.Table.Status?.Any(s => s == CustomerStatus.Customer) != false).Select(b => b.Table)];
+        // One pass over the events for every date (BehaviourFeatures.BuildAt): the read is the costly part, not the counting.
+        return Followed(BehaviourFeatures.BuildAt(dataset, AsOfFeatureOptions(dataset, plan, options), cancellationToken: cancellationToken));
     }
+
+    /// <summary>The feature options of the as-of dates (<see cref="AsOfTables"/>), for a run that builds them with other dates in one pass.</summary>
+    public static IReadOnlyList<FeatureOptions> AsOfFeatureOptions(Dataset dataset, FeaturePlan? plan, SurvivalOptions options)
+    {
+        var end = dataset.DataAsOf.Date;
+        return [.. Enumerable.Range(1, options.AsOfDates).Select(k => end.AddDays(-SurvivalCurve.PeriodDays * k))
+            .TakeWhile(d => dataset.Mapping.DataStart is not { } start || d > start)
+            .Select(d => new FeatureOptions { AsOf = d, HorizonDays = SurvivalCurve.PeriodDays, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, Plan = plan })];
+    }
+
+    /// <summary>The tables of <see cref="AsOfFeatureOptions"/>' dates, latest first, that the history uses: back from the end until a date before any event or without a paying customer.</summary>
+    public static IReadOnlyList<FeatureTable> Followed(IEnumerable<(FeatureTable Table, FeatureBuildSummary Summary)> built) =>
+        [.. built.TakeWhile(b => b.Summary.EventsBeforeAsOf > 0 && b.Table.Status?.Any(s => s == CustomerStatus.Customer) != false).Select(b => b.Table)];
 
     /// <summary>Trains on behaviour logs (the as-of tables of <see cref="AsOfTables"/>); null with the reason when the data cannot support it.</summary>
     public static (SurvivalResult? Result, string? Reason) TrainOnAsOfDates(IReadOnlyList<FeatureTable> tables, SurvivalOptions options, CancellationToken cancellationToken) =>

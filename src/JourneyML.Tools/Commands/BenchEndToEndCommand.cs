@@ -21,6 +21,7 @@ internal sealed class BenchEndToEndCommand : Command
     private static readonly Option<int> s_customers = new("--customers", "-n") { Description = "Customers in the generated data (about 140 events each).", DefaultValueFactory = _ => 100_000 };
     private static readonly Option<DirectoryInfo?> s_data = new("--data") { Description = "Generated data to run on (default: generate --customers into out/bench)." };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the figures to." };
+    private static readonly Option<bool> s_phases = new("--phases") { Description = "Also print train's phases (wall and CPU seconds each) on standard error." };
 
     public BenchEndToEndCommand() : base("end-to-end",
         "Time train + score + the journey map on generated data as one job, reusing the features it built (features as of the training date, and as of today); print each phase's time and the total against the aim (under 60 s at 100,000 customers on 2 cores).")
@@ -28,6 +29,7 @@ internal sealed class BenchEndToEndCommand : Command
         Options.Add(s_customers);
         Options.Add(s_data);
         Options.Add(s_results);
+        Options.Add(s_phases);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             int customers = parse.GetValue(s_customers);
@@ -85,6 +87,10 @@ internal sealed class BenchEndToEndCommand : Command
             foreach (var (phase, seconds, cpu) in phases)
             {
                 Console.WriteLine(string.Create(inv, $"  {phase,-44} {seconds,8:F1} s {cpu,8:F1} s"));
+            }
+            if (parse.GetValue(s_phases))
+            {
+                Console.Error.WriteLine(trained.Phases.Table());
             }
             var top = trained.Phases.Phases.Where(p => p.Depth == 0).OrderByDescending(p => p.Seconds).Take(3);
             Console.WriteLine(string.Create(inv, $"    train's largest phases: {string.Join(", ", top.Select(p => string.Create(inv, $"{p.Phase} {p.Seconds:F1} s")))}"));
