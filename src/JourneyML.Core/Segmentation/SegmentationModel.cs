@@ -26,6 +26,7 @@ public sealed class SegmentationModel
     private readonly SegmentFeatureScale[] _scales;
     private readonly float[][] _centroids;
     private readonly CentroidKernel _kernel;
+    private readonly float[]?[] _standardisedCounts;
     private readonly int[] _segmentIds;
 
     internal SegmentationModel(SegmentFeatureScale[] scales, float[][] centroids, int[] segmentIds, string[] segmentNames)
@@ -37,6 +38,7 @@ public sealed class SegmentationModel
         _scales = scales;
         _centroids = centroids;
         _kernel = new CentroidKernel(centroids, scales.Length);
+        _standardisedCounts = [.. scales.Select(s => s.StandardisedCounts())];
         FeatureNames = scales.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
         SegmentIds = segmentIds;
         _segmentIds = segmentIds;
@@ -79,31 +81,27 @@ public sealed class SegmentationModel
 
     /// <summary>
     /// One pass over a range of rows, a block of rows at a time in buffers of the block's size (nothing allocated per row):
-    /// each column's block log-scaled and standardised eight values at a time into the block's rows, then the nearest
-    /// centroid of each row on the kernel training used, so a training row gets the segment it was fitted in.
+    /// each column's block standardised into the block's own column (log-scaled counts straight from a table of their
+    /// standardised values, the rest eight at a time), then the nearest centroid of eight rows at a time, the rows down the
+    /// vector lanes, on the centroids training used, so a training row gets the segment it was fitted in.
     /// </summary>
     private void AssignRange(float[][] columns, int from, int to, int[] result)
     {
         const int Block = 256;
         int d = _scales.Length;
-        Span<float> block = d <= 64 ? stackalloc float[Block * d] : new float[Block * d];
-        Span<float> column = stackalloc float[Block];
+        Span<float> block = d <= 32 ? stackalloc float[Block * d] : new float[Block * d];
+        Span<int> nearest = stackalloc int[Block];
         for (int start = from; start < to; start += Block)
         {
             int count = Math.Min(Block, to - start);
             for (int j = 0; j < d; j++)
             {
-                var standardised = column[..count];
-                _scales[j].Standardise(columns[j].AsSpan(start, count), standardised);
-                for (int i = 0; i < count; i++)
-                {
-                    block[i * d + j] = standardised[i];
-                }
+                _scales[j].Standardise(columns[j].AsSpan(start, count), block.Slice(j * Block, count), _standardisedCounts[j]);
             }
+            _kernel.Nearest(block, Block, count, nearest);
             for (int i = 0; i < count; i++)
             {
-                // The row's own norm does not change which centroid is nearest: only the distance it reports.
-                result[start + i] = _segmentIds[_kernel.Nearest(block.Slice(i * d, d), 0, out _)];
+                result[start + i] = _segmentIds[nearest[i]];
             }
         }
     }
