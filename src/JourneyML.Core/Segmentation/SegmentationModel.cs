@@ -67,15 +67,34 @@ public sealed class SegmentationModel
     public int[] Assign(FeatureTable table)
     {
         var columns = _scales.Select(s => s.Values(table)).ToArray();
-        var result = new int[table.RowCount];
-        int chunks = (table.RowCount + AssignChunk - 1) / AssignChunk;
+        return InChunks(table.RowCount, (from, to, result) => AssignRange(columns, from, to, result, standardised: false));
+    }
+
+    /// <summary>
+    /// The segment id of every row given already standardised, one column per coordinate of <see cref="Scales"/> (the
+    /// benchmark hands scikit-learn the same floats): the assignment alone, without reading and scaling the raw features.
+    /// </summary>
+    internal int[] AssignStandardised(IReadOnlyList<float[]> columns)
+    {
+        if (columns.Count != _scales.Length || columns.Any(c => c.Length != columns[0].Length))
+        {
+            throw new ArgumentException($"{columns.Count} columns of equal length expected {_scales.Length}");
+        }
+        var copied = columns.ToArray();
+        return InChunks(copied[0].Length, (from, to, result) => AssignRange(copied, from, to, result, standardised: true));
+    }
+
+    private static int[] InChunks(int rows, Action<int, int, int[]> range)
+    {
+        var result = new int[rows];
+        int chunks = (rows + AssignChunk - 1) / AssignChunk;
         if (chunks <= 2)
         {
             // A live prediction's few rows: starting parallel work would cost more than the rows.
-            AssignRange(columns, 0, table.RowCount, result);
+            range(0, rows, result);
             return result;
         }
-        Parallel.For(0, chunks, c => AssignRange(columns, c * AssignChunk, Math.Min(table.RowCount, (c + 1) * AssignChunk), result));
+        Parallel.For(0, chunks, c => range(c * AssignChunk, Math.Min(rows, (c + 1) * AssignChunk), result));
         return result;
     }
 
@@ -85,7 +104,7 @@ public sealed class SegmentationModel
     /// standardised values, the rest eight at a time), then the nearest centroid of eight rows at a time, the rows down the
     /// vector lanes, on the centroids training used, so a training row gets the segment it was fitted in.
     /// </summary>
-    private void AssignRange(float[][] columns, int from, int to, int[] result)
+    private void AssignRange(float[][] columns, int from, int to, int[] result, bool standardised)
     {
         const int Block = 256;
         int d = _scales.Length;
@@ -96,7 +115,15 @@ public sealed class SegmentationModel
             int count = Math.Min(Block, to - start);
             for (int j = 0; j < d; j++)
             {
-                _scales[j].Standardise(columns[j].AsSpan(start, count), block.Slice(j * Block, count), _standardisedCounts[j]);
+                var values = columns[j].AsSpan(start, count);
+                if (standardised)
+                {
+                    values.CopyTo(block.Slice(j * Block, count));
+                }
+                else
+                {
+                    _scales[j].Standardise(values, block.Slice(j * Block, count), _standardisedCounts[j]);
+                }
             }
             _kernel.Nearest(block, Block, count, nearest);
             for (int i = 0; i < count; i++)
