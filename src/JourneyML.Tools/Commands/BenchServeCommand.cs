@@ -129,9 +129,13 @@ internal sealed partial class BenchServeCommand : Command
                 await Wrk.Run(wrk, settings with { Seconds = settings.WarmUpSeconds }, script, url, cancellationToken);
             }
             double loadBefore = Load();
+            var cpuBefore = CpuTime(server);
             var output = await Wrk.Run(wrk, settings, script, url, cancellationToken);
+            var cpu = CpuTime(server) - cpuBefore;
             double loadAfter = Load();
             var result = Wrk.Parse(output);
+            // The server's own CPU per prediction: on a shared machine throughput follows the other load, this much less.
+            double cpuMicroseconds = result.Requests > 0 ? cpu.TotalMicroseconds / result.Requests : double.NaN;
             double peakMb = PeakMb(server.Id);
             var inv = CultureInfo.InvariantCulture;
             var lines = new List<string>
@@ -140,10 +144,11 @@ internal sealed partial class BenchServeCommand : Command
                 string.Format(inv, "POST /v1/predictions, wrk -t{0} -c{1} -d{2:0.#}s after a {3:0.#} s warm-up, on the same cores as the server", settings.Threads, settings.Connections, settings.Seconds, settings.WarmUpSeconds),
                 string.Format(inv, "{0:N0} requests/s, p50 {1}, p99 {2}, non-2xx {3}, socket errors {4}; load average {5:F2} before, {6:F2} after; server peak {7:F0} MB",
                     result.RequestsPerSecond, result.P50, result.P99, result.Non2xx, result.SocketErrors, loadBefore, loadAfter, peakMb),
+                string.Format(inv, "server CPU {0:F1} us per prediction ({1:N0} requests, {2:F1} s of CPU over {3:0.#} s)", cpuMicroseconds, result.Requests, cpu.TotalSeconds, settings.Seconds),
             };
-            var row = string.Format(inv, "| {0:yyyy-MM-dd} | serve: POST /v1/predictions under wrk -t{1} -c{2} -d{3:0.#}s on the same cores (after /health/ready and a {4:0.#} s warm-up; load average {5:F2} before, {6:F2} after) | {7} | p50 {8}, p99 {9} | {10:N0} predictions/s, non-2xx {11}, socket errors {12} | {13:F0} MB |",
+            var row = string.Format(inv, "| {0:yyyy-MM-dd} | serve: POST /v1/predictions under wrk -t{1} -c{2} -d{3:0.#}s on the same cores (after /health/ready and a {4:0.#} s warm-up; load average {5:F2} before, {6:F2} after) | {7} | p50 {8}, p99 {9} | {10:N0} predictions/s, server CPU {14:F1} us each, non-2xx {11}, socket errors {12} | {13:F0} MB |",
                 DateTime.UtcNow, settings.Threads, settings.Connections, settings.Seconds, settings.WarmUpSeconds, loadBefore, loadAfter,
-                new ModelRegistry(registry).Champion()?.Version ?? "champion", result.P50, result.P99, result.RequestsPerSecond, result.Non2xx, result.SocketErrors, peakMb);
+                new ModelRegistry(registry).Champion()?.Version ?? "champion", result.P50, result.P99, result.RequestsPerSecond, result.Non2xx, result.SocketErrors, peakMb, cpuMicroseconds);
             return new ServeRun(result.Non2xx, result.SocketErrors, row, lines);
         }
         finally
@@ -155,6 +160,12 @@ internal sealed partial class BenchServeCommand : Command
             await server.WaitForExitAsync(CancellationToken.None);
             await logging;
         }
+    }
+
+    private static TimeSpan CpuTime(Process server)
+    {
+        server.Refresh();
+        return server.TotalProcessorTime;
     }
 
     private static double Load()
@@ -188,7 +199,7 @@ internal sealed partial class BenchServeCommand : Command
 
 internal sealed record WrkSettings(int Threads, int Connections, double WarmUpSeconds, double Seconds);
 
-internal sealed record WrkResult(double RequestsPerSecond, string P50, string P99, long Non2xx, string SocketErrors);
+internal sealed record WrkResult(double RequestsPerSecond, long Requests, string P50, string P99, long Non2xx, string SocketErrors);
 
 /// <summary>Debian's <c>wrk</c>: found on the PATH, run with a Lua script, its text output read back.</summary>
 internal static partial class Wrk
@@ -237,9 +248,11 @@ internal static partial class Wrk
         {
             throw new InvalidOperationException("wrk's output has no Requests/sec or latency distribution:\n" + output);
         }
+        var requests = RequestCount().Match(output);
         var non2xx = Non2xx().Match(output);
         var socket = SocketErrors().Match(output);
-        return new WrkResult(double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture), p50, p99,
+        return new WrkResult(double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture),
+            requests.Success ? long.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture) : 0, p50, p99,
             non2xx.Success ? long.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             socket.Success ? socket.Groups[1].Value.Trim() : "none");
     }
@@ -252,6 +265,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"^\s*(\d+) requests in ", RegexOptions.Multiline)]
+    private static partial Regex RequestCount();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex Non2xx();
