@@ -198,8 +198,8 @@ internal sealed class CentroidKernel
             {
                 acc = Vector256.FusedMultiplyAdd(scaled[j], Vector256.Create(Unsafe.Add(ref transposed, j * width + c)), acc);
             }
-            // Infinite or missing (x - x is 0 only for a finite x): such a row goes row by row, where an infinite value
-            // meets the padding lanes' infinite norms and the row keeps centroid 0, as it always did.
+            // Infinite or missing (x - x is 0 only for a finite x): such a row goes row by row, so it gets whatever that
+            // kernel's horizontal minimum makes of it (an infinite value meets the padding lanes' infinite norms there).
             finite &= Vector256.Equals(acc - acc, Vector256<float>.Zero);
             // Strictly less: the first of equally near centroids keeps the lane.
             var nearer = Vector256.LessThan(acc, best);
