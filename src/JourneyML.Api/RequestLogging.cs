@@ -31,14 +31,15 @@ public static class RequestLogging
         "Microsoft.AspNetCore.HostFiltering",
     ];
 
-    /// <summary>The service's logger: settings from configuration, JSON lines on the console, the raw request kept out.</summary>
+    /// <summary>The service's logger: settings from configuration, JSON lines on the console (buffered), the raw request kept out.</summary>
     public static LoggerConfiguration ConfigureJourneyLogging(this LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services) => logger
         .ReadFrom.Configuration(configuration)
         // Sinks, enrichers and filters registered as services join (the API tests read the whole log through one).
         .ReadFrom.Services(services)
         .Enrich.With<WithoutRawPath>()
         .Filter.ByExcluding(QuotesTheRequest)
-        .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
+        // One write per buffer, not per line (the request log is a line per request): BufferedConsoleSink says when lines go out.
+        .WriteTo.Sink(new BufferedConsoleSink(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
 
     private const string RouteItem = "journeyml.route";
 

@@ -33,7 +33,9 @@ public sealed partial class PeerBenchCommandTests
             Assert.Matches(@"^[\d,]+ MB$", row[8]);
             Assert.Matches(@"^[\d,]+ MB$", row[9]);
         }
-        foreach (var step in new[] { "segments: assign every customer", "churn, gradient boosting: score every customer", "churn, logistic regression: score every customer" })
+        // Segment assignment like for like, twice: from the raw features (scaling on both sides) and from the same standardised floats.
+        foreach (var step in new[] { "segments: assign every customer from the raw features", "segments: assign every customer from the standardised signals",
+            "churn, gradient boosting: score every customer", "churn, logistic regression: score every customer" })
         {
             var row = Row(step);
             Assert.Matches(TimePattern(), row[3]);

@@ -137,6 +137,88 @@ internal sealed class CentroidKernel
         return m.ToScalar();
     }
 
+    /// <summary>
+    /// The nearest centroid of each of <paramref name="count"/> rows held column by column (feature j of row i at
+    /// <c>j * stride + i</c>), eight rows per vector: the rows run down the lanes and the centroids in the loop, so the
+    /// minimum is taken lane by lane with no horizontal step and no transposing of the rows. Every distance is the same float
+    /// the row-by-row <see cref="Nearest(ReadOnlySpan{float}, float, out float)"/> computes (the norm, then the features'
+    /// fused multiply-adds in order) and the first of equally near centroids wins, so a row gets the same centroid either
+    /// way; the rare row with a distance that is not finite (an infinite or missing value) goes the row-by-row way.
+    /// </summary>
+    public void Nearest(ReadOnlySpan<float> columns, int stride, int count, Span<int> nearest)
+    {
+        int d = Dimensions;
+        if (count > stride || columns.Length < d * stride || nearest.Length < count)
+        {
+            throw new ArgumentException($"{count} rows of {d} features do not fit columns of {stride}");
+        }
+        Span<float> row = stackalloc float[d];
+        int i = 0;
+        if (d <= MaxLaneFeatures)
+        {
+            Span<Vector256<float>> scaled = stackalloc Vector256<float>[d];
+            for (; i + Lanes <= count; i += Lanes)
+            {
+                int exceptions = NearestOfEight(columns, stride, i, scaled, nearest);
+                for (; exceptions != 0; exceptions &= exceptions - 1)
+                {
+                    int lane = i + BitOperations.TrailingZeroCount(exceptions);
+                    nearest[lane] = NearestOfColumn(columns, stride, lane, row);
+                }
+            }
+        }
+        for (; i < count; i++)
+        {
+            nearest[i] = NearestOfColumn(columns, stride, i, row);
+        }
+    }
+
+    /// <summary>Features up to which the eight-row path keeps a row block's scaled features on the stack.</summary>
+    private const int MaxLaneFeatures = 64;
+
+    /// <summary>Eight rows from <paramref name="first"/>; returns the lanes (bits) whose distances were not all finite.</summary>
+    private int NearestOfEight(ReadOnlySpan<float> columns, int stride, int first, Span<Vector256<float>> scaled, Span<int> nearest)
+    {
+        int d = Dimensions, width = _blocks * Lanes;
+        ref float values = ref MemoryMarshal.GetReference(columns);
+        ref float transposed = ref MemoryMarshal.GetArrayDataReference(_transposed);
+        ref float norms = ref MemoryMarshal.GetArrayDataReference(_squaredNorms);
+        var minusTwo = Vector256.Create(-2f);
+        for (int j = 0; j < d; j++)
+        {
+            scaled[j] = minusTwo * Vector256.LoadUnsafe(ref values, (nuint)(j * stride + first));
+        }
+        var best = Vector256.Create(float.PositiveInfinity);
+        var bestIndex = Vector256<int>.Zero;
+        var finite = Vector256<float>.AllBitsSet;
+        for (int c = 0; c < Clusters; c++)
+        {
+            var acc = Vector256.Create(Unsafe.Add(ref norms, c));
+            for (int j = 0; j < d; j++)
+            {
+                acc = Vector256.FusedMultiplyAdd(scaled[j], Vector256.Create(Unsafe.Add(ref transposed, j * width + c)), acc);
+            }
+            // Infinite or missing (x - x is 0 only for a finite x): such a row goes row by row, so it gets whatever that
+            // kernel's horizontal minimum makes of it (an infinite value meets the padding lanes' infinite norms there).
+            finite &= Vector256.Equals(acc - acc, Vector256<float>.Zero);
+            // Strictly less: the first of equally near centroids keeps the lane.
+            var nearer = Vector256.LessThan(acc, best);
+            best = Vector256.ConditionalSelect(nearer, acc, best);
+            bestIndex = Vector256.ConditionalSelect(nearer.AsInt32(), Vector256.Create(c), bestIndex);
+        }
+        bestIndex.CopyTo(nearest.Slice(first, Lanes));
+        return (int)(~finite.ExtractMostSignificantBits() & 0xFFu);
+    }
+
+    private int NearestOfColumn(ReadOnlySpan<float> columns, int stride, int i, Span<float> row)
+    {
+        for (int j = 0; j < row.Length; j++)
+        {
+            row[j] = columns[j * stride + i];
+        }
+        return Nearest(row, 0, out _);
+    }
+
     /// <summary>Nearest centroid of a row whose norm is not known yet (one customer at a time).</summary>
     public int Nearest(ReadOnlySpan<float> row)
     {

@@ -61,6 +61,47 @@ internal sealed record SegmentFeatureScale(string Name, bool Log, double Mean, d
     }
 
     /// <summary>
+    /// For a log-scaled feature: the standardised value of every whole count the log table holds, each computed by
+    /// <see cref="Standardise(float)"/> itself, so looking a count up gives that float bit for bit with no logarithm and no
+    /// division; null for any other feature. 16 KB: built once per model, not per assignment.
+    /// </summary>
+    internal float[]? StandardisedCounts() => Log ? [.. Enumerable.Range(0, TabledCounts).Select(i => Standardise(i))] : null;
+
+    /// <summary>
+    /// <see cref="Standardise(ReadOnlySpan{float}, Span{float})"/> through <paramref name="counts"/> (from
+    /// <see cref="StandardisedCounts"/>): eight values at a time, straight from the table when all eight are whole counts
+    /// under its end after the clamp at zero (the usual case), value by value otherwise. The same floats either way.
+    /// </summary>
+    internal void Standardise(ReadOnlySpan<float> raw, Span<float> standardised, float[]? counts)
+    {
+        if (counts is null || !Vector256.IsHardwareAccelerated)
+        {
+            Standardise(raw, standardised);
+            return;
+        }
+        int i = 0;
+        Span<int> index = stackalloc int[Vector256<float>.Count];
+        var end = Vector256.Create((float)counts.Length);
+        for (; i + Vector256<float>.Count <= raw.Length; i += Vector256<float>.Count)
+        {
+            var clamped = Vector256.Max(Vector256.Create(raw.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+            var whole = Vector256.Equals(clamped, Vector256.Floor(clamped)) & Vector256.LessThan(clamped, end);
+            if (whole.ExtractMostSignificantBits() != 0xFFu)
+            {
+                Standardise(raw.Slice(i, Vector256<float>.Count), standardised.Slice(i, Vector256<float>.Count));
+                continue;
+            }
+            Vector256.ConvertToInt32(clamped).CopyTo(index);
+            var target = standardised.Slice(i, Vector256<float>.Count);
+            for (int k = 0; k < index.Length; k++)
+            {
+                target[k] = counts[index[k]];
+            }
+        }
+        Standardise(raw[i..], standardised[i..]);
+    }
+
+    /// <summary>
     /// <see cref="Transform"/> of eight values: when all eight are whole counts under the table's end (the usual case: counts of
     /// logins, tickets, views), read from the table without a test per value; otherwise value by value. The same doubles
     /// either way (a negative count is clamped to 0 first in both; a missing one is set to 0 by the caller).

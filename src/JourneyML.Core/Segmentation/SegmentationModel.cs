@@ -26,6 +26,7 @@ public sealed class SegmentationModel
     private readonly SegmentFeatureScale[] _scales;
     private readonly float[][] _centroids;
     private readonly CentroidKernel _kernel;
+    private readonly float[]?[] _standardisedCounts;
     private readonly int[] _segmentIds;
 
     internal SegmentationModel(SegmentFeatureScale[] scales, float[][] centroids, int[] segmentIds, string[] segmentNames)
@@ -37,6 +38,7 @@ public sealed class SegmentationModel
         _scales = scales;
         _centroids = centroids;
         _kernel = new CentroidKernel(centroids, scales.Length);
+        _standardisedCounts = [.. scales.Select(s => s.StandardisedCounts())];
         FeatureNames = scales.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
         SegmentIds = segmentIds;
         _segmentIds = segmentIds;
@@ -65,45 +67,68 @@ public sealed class SegmentationModel
     public int[] Assign(FeatureTable table)
     {
         var columns = _scales.Select(s => s.Values(table)).ToArray();
-        var result = new int[table.RowCount];
-        int chunks = (table.RowCount + AssignChunk - 1) / AssignChunk;
+        return InChunks(table.RowCount, (from, to, result) => AssignRange(columns, from, to, result, standardised: false));
+    }
+
+    /// <summary>
+    /// The segment id of every row given already standardised, one column per coordinate of <see cref="Scales"/> (the
+    /// benchmark hands scikit-learn the same floats): the assignment alone, without reading and scaling the raw features.
+    /// </summary>
+    internal int[] AssignStandardised(IReadOnlyList<float[]> columns)
+    {
+        if (columns.Count != _scales.Length || columns.Any(c => c.Length != columns[0].Length))
+        {
+            throw new ArgumentException($"{columns.Count} columns of equal length expected {_scales.Length}");
+        }
+        var copied = columns.ToArray();
+        return InChunks(copied[0].Length, (from, to, result) => AssignRange(copied, from, to, result, standardised: true));
+    }
+
+    private static int[] InChunks(int rows, Action<int, int, int[]> range)
+    {
+        var result = new int[rows];
+        int chunks = (rows + AssignChunk - 1) / AssignChunk;
         if (chunks <= 2)
         {
             // A live prediction's few rows: starting parallel work would cost more than the rows.
-            AssignRange(columns, 0, table.RowCount, result);
+            range(0, rows, result);
             return result;
         }
-        Parallel.For(0, chunks, c => AssignRange(columns, c * AssignChunk, Math.Min(table.RowCount, (c + 1) * AssignChunk), result));
+        Parallel.For(0, chunks, c => range(c * AssignChunk, Math.Min(rows, (c + 1) * AssignChunk), result));
         return result;
     }
 
     /// <summary>
     /// One pass over a range of rows, a block of rows at a time in buffers of the block's size (nothing allocated per row):
-    /// each column's block log-scaled and standardised eight values at a time into the block's rows, then the nearest
-    /// centroid of each row on the kernel training used, so a training row gets the segment it was fitted in.
+    /// each column's block standardised into the block's own column (log-scaled counts straight from a table of their
+    /// standardised values, the rest eight at a time), then the nearest centroid of eight rows at a time, the rows down the
+    /// vector lanes, on the centroids training used, so a training row gets the segment it was fitted in.
     /// </summary>
-    private void AssignRange(float[][] columns, int from, int to, int[] result)
+    private void AssignRange(float[][] columns, int from, int to, int[] result, bool standardised)
     {
         const int Block = 256;
         int d = _scales.Length;
-        Span<float> block = d <= 64 ? stackalloc float[Block * d] : new float[Block * d];
-        Span<float> column = stackalloc float[Block];
+        Span<float> block = d <= 32 ? stackalloc float[Block * d] : new float[Block * d];
+        Span<int> nearest = stackalloc int[Block];
         for (int start = from; start < to; start += Block)
         {
             int count = Math.Min(Block, to - start);
             for (int j = 0; j < d; j++)
             {
-                var standardised = column[..count];
-                _scales[j].Standardise(columns[j].AsSpan(start, count), standardised);
-                for (int i = 0; i < count; i++)
+                var values = columns[j].AsSpan(start, count);
+                if (standardised)
                 {
-                    block[i * d + j] = standardised[i];
+                    values.CopyTo(block.Slice(j * Block, count));
+                }
+                else
+                {
+                    _scales[j].Standardise(values, block.Slice(j * Block, count), _standardisedCounts[j]);
                 }
             }
+            _kernel.Nearest(block, Block, count, nearest);
             for (int i = 0; i < count; i++)
             {
-                // The row's own norm does not change which centroid is nearest: only the distance it reports.
-                result[start + i] = _segmentIds[_kernel.Nearest(block.Slice(i * d, d), 0, out _)];
+                result[start + i] = _segmentIds[nearest[i]];
             }
         }
     }

@@ -151,6 +151,32 @@ public sealed class PeerBenchTable
         };
     }
 
+    /// <summary>
+    /// The table's rows repeated in order up to <paramref name="rows"/> (the first copy keeps its ids, later copies get
+    /// <c>~2</c>, <c>~3</c>... on their customer and account ids), with the planted truth repeated alike: the peer rows'
+    /// k-means and classifiers at a size whose events export would take hours to generate.
+    /// </summary>
+    public static (FeatureTable Table, KnownTruthRows Truth) Tile(FeatureTable table, KnownTruthRows truth, int rows)
+    {
+        if (table.RowCount == 0 || rows < table.RowCount)
+        {
+            throw new ArgumentException($"cannot repeat {table.RowCount:N0} rows up to {rows:N0}");
+        }
+        int n = table.RowCount;
+        int[] order = [.. Enumerable.Range(0, rows).Select(r => r % n)];
+        string Copy(string id, int r) => r < n ? id : $"{id}~{r / n + 1}";
+        T[] Repeat<T>(T[] values) => [.. order.Select(r => values[r])];
+        var tiled = new FeatureTable([.. order.Select((r, i) => Copy(table.CustomerIds[r], i))], [.. table.Columns.Select(c => c.Rows(order))])
+        {
+            AccountIds = table.AccountIds is { } accounts ? [.. order.Select((r, i) => accounts[r] is { } a ? Copy(a, i) : null)] : null,
+            Status = table.Status is { } status ? Repeat(status) : null,
+            Labels = table.Labels.ToDictionary(l => l.Key, l => Repeat(l.Value)),
+            AsOf = table.AsOf,
+            HorizonDays = table.HorizonDays,
+        };
+        return (tiled, new KnownTruthRows(Repeat(truth.Segment), Repeat(truth.ChurnProbability), Repeat(truth.ConversionProbability)));
+    }
+
     /// <summary>The first <paramref name="count"/> rows (for warming up a measured step on a small slice of the same data).</summary>
     public static FeatureTable Head(FeatureTable table, int count)
     {

@@ -21,6 +21,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchPeerTaskCommand());
         Subcommands.Add(new BenchWorldsCommand());
         Subcommands.Add(new BenchSoakCommand());
+        Subcommands.Add(new BenchServeCommand());
         Subcommands.Add(new BenchBadInputCommand());
         Subcommands.Add(new BenchCoverageCommand());
         Subcommands.Add(new BenchSweepCommand());

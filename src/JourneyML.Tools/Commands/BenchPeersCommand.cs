@@ -47,6 +47,16 @@ internal sealed class BenchPeersCommand : Command
         DefaultValueFactory = _ => 200_000,
     };
 
+    private static readonly Option<int?> s_tileFrom = new("--tile-from")
+    {
+        Description = "Build the table from a generated export of this many customers and repeat its rows (new customer and account ids) up to --customers: " +
+            "the k-means and classifier rows at 1,000,000 customers without a 1,000,000-customer events export. The steps that read the events " +
+            "(features, sweep, journey, survival) are left out; the output says the table was repeated.",
+    };
+
+    /// <summary>Steps that read the events export (or rebuild features from it): left out when the table is repeated.</summary>
+    private static readonly string[] s_eventSteps = [PeerTask.Features, PeerTask.Sweep, PeerTask.Journey, SurvivalPeer.Step];
+
     public BenchPeersCommand() : base("peers", "Compare JourneyML with scikit-learn (k-means, gradient boosting, logistic regression) on the same data and machine; record time, throughput, peak memory and quality.")
     {
         Options.Add(s_customers);
@@ -57,6 +67,7 @@ internal sealed class BenchPeersCommand : Command
         Options.Add(s_journeyMax);
         Options.Add(s_skip);
         Options.Add(s_openMpWait);
+        Options.Add(s_tileFrom);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             int customers = parse.GetValue(s_customers);
@@ -71,6 +82,15 @@ internal sealed class BenchPeersCommand : Command
             {
                 throw new ArgumentException($"--skip: unknown step(s) {string.Join(", ", unknown)}; the steps are {string.Join(", ", PeerTask.All.Append(SurvivalPeer.Step))}");
             }
+            int? tileFrom = parse.GetValue(s_tileFrom);
+            if (tileFrom is { } from)
+            {
+                if (from < 100 || from > customers)
+                {
+                    throw new ArgumentException($"--tile-from must be at least 100 and at most --customers ({customers:N0})");
+                }
+                skip.UnionWith(s_eventSteps);
+            }
             var openMpWait = parse.GetValue(s_openMpWait)!.ToLowerInvariant();
             if (openMpWait is not ("passive" or "default"))
             {
@@ -84,14 +104,21 @@ internal sealed class BenchPeersCommand : Command
             var peerVersions = await CheckPeer(python, script, cancellationToken);
             Console.Error.WriteLine($"Peer: {peerVersions}");
 
-            var data = await BenchCommand.EnsureData(customers, cancellationToken, workOption is null ? null : Path.Combine(work, "data"));
+            int generated = tileFrom ?? customers;
+            var data = await BenchCommand.EnsureData(generated, cancellationToken, workOption is null ? null : Path.Combine(work, "data"));
             Console.Error.WriteLine("Building the features and writing the table both sides read ...");
             var asOf = new GeneratorOptions().ReferenceAsOf;
             var features = FeatureRun.Run(new FeatureRunOptions { DataDirectory = data, AsOf = asOf }, NullLogger.Instance, cancellationToken: cancellationToken);
             var truth = GroundTruth.TryLoad(data)?.AlignTo(features.Table.CustomerIds)
                 ?? throw new InvalidOperationException($"{data} has no ground truth: the benchmark needs generated data");
+            var table = features.Table;
+            if (tileFrom is not null)
+            {
+                (table, truth) = PeerBenchTable.Tile(table, truth, customers);
+                Console.Error.WriteLine($"Repeated the {features.Table.RowCount:N0} customers' rows up to {customers:N0} (--tile-from); left out: {string.Join(", ", s_eventSteps)}");
+            }
             var tablePath = Path.Combine(work, "table.csv");
-            var bench = PeerBenchTable.Write(features.Table, truth, tablePath);
+            var bench = PeerBenchTable.Write(table, truth, tablePath);
             long events = features.Summary.EventsBeforeAsOf + features.Summary.EventsOnOrAfterAsOf;
             int k = bench.PlantedK;
             double oracleAuc = ClassificationMetrics.RocAuc([.. bench.HoldoutRows.Select(r => bench.OracleChurn[r])], [.. bench.HoldoutRows.Select(r => bench.ChurnLabels[r])]);
@@ -150,7 +177,9 @@ internal sealed class BenchPeersCommand : Command
                 Date = DateTime.UtcNow,
                 Command = string.Create(CultureInfo.InvariantCulture, $"dotnet run -c Release --project src/JourneyML.Tools -- bench peers --customers {customers} --runs {runs}")
                     + (skip.Count > 0 ? " --skip " + string.Join(',', PeerTask.All.Where(skip.Contains)) : "")
-                    + (openMpWait == "passive" ? "" : " --openmp-wait default"),
+                    + (openMpWait == "passive" ? "" : " --openmp-wait default")
+                    + (tileFrom is { } tiled ? string.Create(CultureInfo.InvariantCulture, $" --tile-from {tiled}") : ""),
+                TiledFrom = tileFrom,
                 LoadAverages = loads,
                 Results = results,
                 OpenMpWait = openMpWait,

@@ -74,7 +74,7 @@ internal sealed class BenchSoakCommand : Command
     }
 
     /// <summary>A registry with two versions (A the champion, B a month older) and one scoring snapshot, made once per size.</summary>
-    private static ModelRegistry TwoVersions(string data, string root, CancellationToken cancellationToken)
+    internal static ModelRegistry TwoVersions(string data, string root, CancellationToken cancellationToken)
     {
         var registry = new ModelRegistry(root);
         if (registry.List().Count >= 2 && registry.Champion() is not null && Snapshot.List(registry.SnapshotsDirectory).Count > 0)
@@ -102,7 +102,7 @@ internal sealed class BenchSoakCommand : Command
     }
 
     /// <summary>The API's Release build, built first if it is not there.</summary>
-    private static async Task<string> BuiltApi(CancellationToken cancellationToken)
+    internal static async Task<string> BuiltApi(CancellationToken cancellationToken)
     {
         var dll = CommonOptions.Repo("src", "JourneyML.Api", "bin", "Release", "net10.0", "JourneyML.Api.dll");
         if (!File.Exists(dll))
@@ -128,7 +128,7 @@ internal sealed class BenchSoakCommand : Command
         }
     }
 
-    private static void TryDelete(string directory)
+    internal static void TryDelete(string directory)
     {
         try
         {
@@ -377,7 +377,7 @@ internal sealed class Soak(string registry, string data, string api, string log,
         }
     }
 
-    private static async Task WaitReady(HttpClient client, Process server, CancellationToken cancellationToken)
+    internal static async Task WaitReady(HttpClient client, Process server, CancellationToken cancellationToken)
     {
         var limit = Stopwatch.StartNew();
         while (limit.Elapsed < TimeSpan.FromMinutes(5))
@@ -403,13 +403,13 @@ internal sealed class Soak(string registry, string data, string api, string log,
         throw new InvalidOperationException("the API was not ready within 5 minutes");
     }
 
-    private static async Task Pipe(StreamReader from, string path)
+    internal static async Task Pipe(StreamReader from, string path)
     {
         await using var to = File.CreateText(path);
         await from.BaseStream.CopyToAsync(to.BaseStream);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

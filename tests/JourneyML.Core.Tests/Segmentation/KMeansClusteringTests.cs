@@ -5,6 +5,50 @@ namespace JourneyML.Core.Tests.Segmentation;
 public sealed class KMeansClusteringTests
 {
     [Theory]
+    [InlineData(1, 1, 8)]
+    [InlineData(7, 7, 1_003)]
+    [InlineData(7, 12, 256)]
+    [InlineData(9, 8, 37)]
+    [InlineData(20, 17, 500)]
+    public void Eight_rows_down_the_lanes_get_the_centroid_the_row_by_row_kernel_gives(int dimensions, int clusters, int rows)
+    {
+        var random = new Random(dimensions * 1000 + clusters);
+        // Centroids with exact duplicates (ties: the first must win) and rows that sit on centroids, on a coarse grid so
+        // distances tie often, with the odd infinite or missing value (distances that are not numbers go row by row).
+        var distinct = Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, dimensions).Select(_ => (float)random.Next(-3, 4) / 2).ToArray()).ToArray();
+        var centroids = distinct.Select((c, i) => i % 3 == 2 ? distinct[i - 1] : c).ToArray();
+        var kernel = new CentroidKernel(centroids, dimensions);
+        int stride = rows + 5;
+        var columns = new float[dimensions * stride];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < dimensions; j++)
+            {
+                columns[j * stride + i] = (i % 97) switch
+                {
+                    13 when j == 0 => float.PositiveInfinity,
+                    29 when j == dimensions - 1 => float.NegativeInfinity,
+                    41 => float.NaN,
+                    _ when i % 5 == 0 => centroids[i % clusters][j],
+                    _ => (float)random.Next(-6, 7) / 4,
+                };
+            }
+        }
+        var nearest = new int[rows];
+        kernel.Nearest(columns, stride, rows, nearest);
+        var row = new float[dimensions];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < dimensions; j++)
+            {
+                row[j] = columns[j * stride + i];
+            }
+            Assert.True(kernel.Nearest(row) == nearest[i], $"row {i}: [{string.Join(", ", row)}]: {nearest[i]} row by row {kernel.Nearest(row)}");
+        }
+        Assert.True(clusters == 1 || nearest.Distinct().Count() > 1, "not vacuous: rows go to several centroids");
+    }
+
+    [Theory]
     [InlineData(1, 1)]
     [InlineData(3, 5)]
     [InlineData(7, 7)]

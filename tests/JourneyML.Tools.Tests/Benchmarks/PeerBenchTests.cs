@@ -46,6 +46,33 @@ public sealed class PeerBenchTests
     }
 
     [Fact]
+    public void A_repeated_table_has_every_row_again_under_new_ids_with_its_planted_truth()
+    {
+        var (table, truth) = s_sample.Value;
+        int rows = 2 * table.RowCount + 17;
+        var (tiled, tiledTruth) = PeerBenchTable.Tile(table, truth, rows);
+
+        Assert.Equal(rows, tiled.RowCount);
+        Assert.Equal(rows, tiled.CustomerIds.Distinct().Count());
+        Assert.Equal(table.CustomerIds, tiled.CustomerIds[..table.RowCount]);
+        Assert.Equal(table.CustomerIds[0] + "~3", tiled.CustomerIds[2 * table.RowCount]);
+        var accounts = table.AccountIds!.Where(a => a is not null).Distinct().Count();
+        Assert.Equal(2 * accounts + table.AccountIds![..17].Where(a => a is not null).Distinct().Count(), tiled.AccountIds!.Where(a => a is not null).Distinct().Count());
+        for (int r = 0; r < rows; r++)
+        {
+            int source = r % table.RowCount;
+            Assert.Equal(truth.Segment[source], tiledTruth.Segment[r]);
+            Assert.Equal(table.Labels[LabelNames.Churn][source], tiled.Labels[LabelNames.Churn][r]);
+            Assert.Equal(table.Status![source], tiled.Status![r]);
+        }
+        foreach (var column in table.Columns.OfType<NumericColumn>())
+        {
+            Assert.Equal(column.Values.Concat(column.Values).Concat(column.Values[..17]), tiled.Numbers(column.Name));
+        }
+        Assert.Throws<ArgumentException>(() => PeerBenchTable.Tile(table, truth, table.RowCount - 1));
+    }
+
+    [Fact]
     public void Results_go_into_the_against_peers_section_and_the_run_log_stays_last()
     {
         const string results = "# Benchmark results\n\n## Feature building\n\ntext\n\n## Run log\n\n| date | what |\n|---|---|\n| 2026-11-29 | a row |\n";
