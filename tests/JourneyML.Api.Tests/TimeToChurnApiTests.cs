@@ -23,6 +23,13 @@ public sealed class TimeToChurnApiTests(ServingFixture fixture)
         Assert.Equal(1 - survival[0], (double)curve[0]!["churnRisk"]!, 3);
         string median = (string)json["timeToChurn"]!["median"]!;
         Assert.Equal(survival[^1] > 0.5 ? "beyond 180 days" : $"in about {(double)json["timeToChurn"]!["medianDays"]!:0} days", median);
+        // Its top factors in words, in English and, asked for, in Japanese: what shortens (or lengthens) the time to churn.
+        var factors = ((string)json["timeToChurn"]!["factors"]!).Split("; ");
+        Assert.NotEmpty(factors);
+        Assert.All(factors, f => Assert.Matches(@" \((shortens|lengthens) time to churn\)$", f));
+        Assert.Equal(s.TimeToChurn.Factors![row], string.Join("; ", factors));
+        var ja = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[row])}?lang=ja")).Json();
+        Assert.All(((string)ja["timeToChurn"]!["factors"]!).Split("; "), f => Assert.Matches("（解約を(早める|遅らせる)要因）$", f));
 
         int lead = Enumerable.Range(0, s.Count).First(r => s.Status[r] == Core.Features.CustomerStatus.Lead);
         var leadJson = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[lead])}")).Json();

@@ -41,6 +41,10 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
         var median = await page.Locator("#ttc-median").InnerTextAsync();
         // Beyond 180 days exactly when the chance within 180 days stays under one half.
         Assert.Equal(within[^1] < 0.5, median.Contains("180", StringComparison.Ordinal));
+        // Under the curve, what moves it, in the page's language, each saying which way.
+        var ttcFactors = await page.Locator("#ttc-factors li").AllInnerTextsAsync();
+        Assert.NotEmpty(ttcFactors);
+        Assert.All(ttcFactors, f => Assert.Matches(locale == "ja-JP" ? "（解約を(早める|遅らせる)要因）$" : @"\((shortens|lengthens) time to churn\)$", f));
         await page.AssertAccessibleAsync();
     }
 
