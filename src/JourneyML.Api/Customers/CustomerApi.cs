@@ -30,11 +30,12 @@ public sealed record TimeToChurnResponse(IReadOnlyList<SurvivalPointResponse> Cu
     public string? Factors { get; init; }
 
     public static TimeToChurnResponse? Of(Snapshot s, int row, ReasonLanguage language = ReasonLanguage.English) => s.TimeToChurn?.Curve(row) is { } curve
-        ? new([.. SurvivalCurve.Days.Select(d => new SurvivalPointResponse(d, Math.Round(curve.At(d), 4), Math.Round(curve.ChurnWithin(d), 4)))], curve.MedianDays, curve.MedianText)
-        {
-            Factors = s.TimeToChurn.FactorsIn(row, language),
-        }
+        ? Of(curve) with { Factors = s.TimeToChurn.FactorsIn(row, language) }
         : null;
+
+    /// <summary>A curve without factors (a live prediction's).</summary>
+    public static TimeToChurnResponse Of(SurvivalCurve curve) =>
+        new([.. SurvivalCurve.Days.Select(d => new SurvivalPointResponse(d, Math.Round(curve.At(d), 4), Math.Round(curve.ChurnWithin(d), 4)))], curve.MedianDays, curve.MedianText);
 }
 
 public sealed record ContactResponse(string CustomerId, string? Role, CustomerStatus Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
