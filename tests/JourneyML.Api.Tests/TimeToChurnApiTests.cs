@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using JourneyML.Api.Predictions;
 using JourneyML.Core.Scoring;
 
@@ -83,6 +84,15 @@ public sealed class TimeToChurnApiTests(ServingFixture fixture)
         }
         var markdown = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=md")).Content.ReadAsStringAsync();
         Assert.Contains("Expected time to churn of each stage's paying customers", markdown);
+        // Each with the shares behind it and the paying customers it stands on, in the HTML as in the Markdown.
+        var first = timed[0]!;
+        Assert.Matches($"- {Regex.Escape((string)first["stage"]!)}: {Regex.Escape((string)first["expectedTimeToChurn"]!)} \\([0-9]+% within 30 days, [0-9]+% within 180; [0-9,]+ paying customers?", markdown);
+        Assert.All(timed, s => Assert.True((int)s!["customersWithTimeToChurn"]! > 0));
+        var html = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=html")).Content.ReadAsStringAsync();
+        var table = Regex.Match(html, "<table id=\"time-to-churn\">.*?</table>", RegexOptions.Singleline).Value;
+        Assert.Equal(timed.Count, Regex.Matches(table, "<tr><td>").Count);
+        Assert.Contains($"<td>{(string)first["expectedTimeToChurn"]!}</td>", table);
+        Assert.Contains(((int)first["customersWithTimeToChurn"]!).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), table);
     }
 
     /// <summary>A customer of the latest snapshot as a ready feature row (its numeric features as the snapshot has them).</summary>
