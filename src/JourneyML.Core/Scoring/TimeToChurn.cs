@@ -62,18 +62,18 @@ public sealed record TimeToChurn(IReadOnlyList<float[]> ChurnWithin, float[] Med
         {
             return new TimeToChurn(within, median);
         }
-        var (english, japanese) = FactorWords(model, table, paying, curves, topFactors);
+        var (english, japanese) = FactorWords(model, table, paying, topFactors);
         return new TimeToChurn(within, median) { Factors = english, FactorsJapanese = japanese };
     }
 
     /// <summary>Each paying row's factors, English and Japanese, with the churn risk's choice of reasons (other rows empty).</summary>
-    private static (string[] English, string[] Japanese) FactorWords(HazardModel model, FeatureTable table, int[] paying, SurvivalCurve[] curves, int top)
+    private static (string[] English, string[] Japanese) FactorWords(HazardModel model, FeatureTable table, int[] paying, int top)
     {
         var english = new string[table.RowCount];
         var japanese = new string[table.RowCount];
         Array.Fill(english, "");
         Array.Fill(japanese, "");
-        var contributions = model.Contributions(table, paying, curves);
+        var contributions = model.Contributions(table, paying);
         var vectorizer = model.Model.Vectorizer;
         for (int i = 0; i < paying.Length; i++)
         {

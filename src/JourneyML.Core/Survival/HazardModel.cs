@@ -83,47 +83,40 @@ public sealed class HazardModel
     }
 
     /// <summary>
-    /// Each row's per-feature contributions to its hazard (on the hazard's log-odds scale; a feature's slots summed, as the
-    /// churn risk's reasons are): the contributions of its six periods averaged, each weighted by the curve's probability of
-    /// still paying at the period's start (a later period matters less: the customer may have left before it). The period
-    /// itself gets none: every customer has every period, so it tells no customer apart.
+    /// Each row's per-feature contributions to its hazard of the first period, the next 30 days (on the hazard's log-odds
+    /// scale; a feature's slots summed, as the churn risk's reasons are). For a logistic hazard a feature contributes the
+    /// same in every period, so this is the whole curve's; a tree hazard's later periods differ little (the period enters
+    /// its trees as one more feature) and would cost six times as much (ML.NET's contributions are most of a snapshot's
+    /// factor cost). The period itself gets none: every customer has every period, so it tells no customer apart.
     /// </summary>
-    public float[][] Contributions(FeatureTable table, IReadOnlyList<int> rows, IReadOnlyList<SurvivalCurve> curves)
+    public float[][] Contributions(FeatureTable table, IReadOnlyList<int> rows)
     {
         var contributions = new float[rows.Count][];
         int periodFeature = Model.Vectorizer.Features.ToList().IndexOf(PersonPeriods.PeriodColumn);
-        const int block = 2_048;
+        var first = new FeatureTable(table.CustomerIds, [.. table.Columns.Where(c => c.Name != PersonPeriods.PeriodColumn),
+            FeatureColumn.Categorical(PersonPeriods.PeriodColumn, "period after the as-of date", FirstPeriod(table.RowCount))]);
+        const int block = 4_096;
         Parallel.For(0, (rows.Count + block - 1) / block, b =>
         {
             var slice = Enumerable.Range(b * block, Math.Min(block, rows.Count - b * block)).ToArray();
-            var expanded = PersonPeriods.Expand(table, [.. slice.Select(i => rows[i])]);
-            var (_, perPeriod) = Model.PredictWithContributions(expanded, Enumerable.Range(0, slice.Length * SurvivalCurve.Periods).ToArray());
+            var (_, scored) = Model.PredictWithContributions(first, [.. slice.Select(i => rows[i])]);
             for (int k = 0; k < slice.Length; k++)
             {
-                contributions[slice[k]] = Weighted(perPeriod.AsSpan(k * SurvivalCurve.Periods, SurvivalCurve.Periods), curves[slice[k]], periodFeature);
+                if (periodFeature >= 0)
+                {
+                    scored[k][periodFeature] = 0;
+                }
+                contributions[slice[k]] = scored[k];
             }
         });
         return contributions;
     }
 
-    private static float[] Weighted(ReadOnlySpan<float[]> periods, SurvivalCurve curve, int periodFeature)
+    private static string?[] FirstPeriod(int rows)
     {
-        var mean = new float[periods[0].Length];
-        double total = 0;
-        for (int p = 0; p < periods.Length; p++)
-        {
-            double weight = p == 0 ? 1 : curve.Survival[p - 1];
-            total += weight;
-            for (int f = 0; f < mean.Length; f++)
-            {
-                mean[f] += (float)(weight * periods[p][f]);
-            }
-        }
-        for (int f = 0; f < mean.Length; f++)
-        {
-            mean[f] = f == periodFeature ? 0 : (float)(mean[f] / total);
-        }
-        return mean;
+        var values = new string?[rows];
+        Array.Fill(values, PersonPeriods.PeriodName(0));
+        return values;
     }
 
     /// <summary>The table with an empty period column beside its features, so the vectorizer binds; the period slots are set per period.</summary>

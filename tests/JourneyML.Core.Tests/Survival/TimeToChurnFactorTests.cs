@@ -29,8 +29,7 @@ public sealed class TimeToChurnWorlds
         var status = table.Status!;
         var paying = Enumerable.Range(0, table.RowCount).Where(r => status[r] == CustomerStatus.Customer).ToArray();
         var columns = TimeToChurn.Score(result!.Model, table, status, topFactors: 3)!;
-        var curves = result.Model.Curves(table, paying);
-        var contributions = result.Model.Contributions(table, paying, curves);
+        var contributions = result.Model.Contributions(table, paying);
         var vectorizer = result.Model.Model.Vectorizer;
         var factors = paying.SelectMany((r, i) => new[] { true, false }
             .SelectMany(shortens => FactorText.TopForTimeToChurn(table, r, vectorizer, contributions[i], vectorizer.Features.Count, shortens))
