@@ -13,7 +13,13 @@ public sealed class HazardModel
     /// <summary>The model's file name in a version folder (survival.zip + survival.json).</summary>
     public const string FileName = "survival";
 
-    internal HazardModel(BinaryModel model) => Model = model;
+    internal HazardModel(BinaryModel model)
+    {
+        Model = model;
+        _period = new Lazy<PeriodSlotSetter?>(PeriodSlots, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private readonly Lazy<PeriodSlotSetter?> _period;
 
     /// <summary>The hazard classifier (trainer, vectorizer; its probability is the hazard of a period).</summary>
     public BinaryModel Model { get; }
@@ -30,11 +36,13 @@ public sealed class HazardModel
     {
         var curves = new SurvivalCurve[rows.Count];
         var bound = Model.Vectorizer.Bind(WithPeriodColumn(table));
-        var period = PeriodSlots();
+        var period = _period.Value;
         int width = Model.Vectorizer.Width;
         const int perChunk = BinaryModel.VectorChunk / SurvivalCurve.Periods;
         const int perBlock = 64 * perChunk;
-        Parallel.For(0, (rows.Count + perBlock - 1) / perBlock, b =>
+        int blocks = (rows.Count + perBlock - 1) / perBlock;
+        // A live prediction (one block) stays on the calling thread; a snapshot's blocks use every core.
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks == 1 ? 1 : Environment.ProcessorCount }, b =>
         {
             var vectors = new float[perChunk * SurvivalCurve.Periods * width];
             var hazards = new float[perChunk * SurvivalCurve.Periods];
