@@ -25,7 +25,7 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
     public async Task A_paying_customer_shows_the_chance_of_churning_within_30_to_180_days_as_a_chart_and_a_table(string locale, string heading, string first, string last)
     {
         var page = await RiskiestCustomerAsync(locale);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
         var rows = page.Locator("#ttc-table tbody tr");
         Assert.Equal(4, await rows.CountAsync()); // 30, 60, 90, 180 days
         await Expect(rows.First.Locator("th")).ToHaveTextAsync(first);
