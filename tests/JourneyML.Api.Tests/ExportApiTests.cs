@@ -24,7 +24,7 @@ public sealed class ExportApiTests(ServingFixture fixture)
         Assert.Equal(cliLines[0], apiLines[0]); // the same columns...
         Assert.Equal(cliLines.Skip(1).Take(paying), apiLines.Skip(1)); // ...and the same rows in the same order: every paying customer, by risk
         Assert.Equal("rank,customer_id,account_id,Email,First Name,Last Name,Company Name,Contact owner,status,segment_id,segment_name,stage,churn_risk,lead_score," +
-            "factors,change,change_reason", apiLines[0]);
+            "factors,change,change_reason,churn_30d,churn_60d,churn_90d,churn_180d,median_days_to_churn,time_to_churn_factors", apiLines[0]);
 
         var json = await (await client.GetAsync("/v1/churn-risk?top=3")).Json();
         var first = json["customers"]![0]!;

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using JourneyML.Api.Predictions;
 using JourneyML.Core.Scoring;
 
 namespace JourneyML.Api.Tests;
@@ -23,6 +25,13 @@ public sealed class TimeToChurnApiTests(ServingFixture fixture)
         Assert.Equal(1 - survival[0], (double)curve[0]!["churnRisk"]!, 3);
         string median = (string)json["timeToChurn"]!["median"]!;
         Assert.Equal(survival[^1] > 0.5 ? "beyond 180 days" : $"in about {(double)json["timeToChurn"]!["medianDays"]!:0} days", median);
+        // Its top factors in words, in English and, asked for, in Japanese: what shortens (or lengthens) the time to churn.
+        var factors = ((string)json["timeToChurn"]!["factors"]!).Split("; ");
+        Assert.NotEmpty(factors);
+        Assert.All(factors, f => Assert.Matches(@" \((shortens|lengthens) time to churn\)$", f));
+        Assert.Equal(s.TimeToChurn.Factors![row], string.Join("; ", factors));
+        var ja = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[row])}?lang=ja")).Json();
+        Assert.All(((string)ja["timeToChurn"]!["factors"]!).Split("; "), f => Assert.Matches("（解約を(早める|遅らせる)要因）$", f));
 
         int lead = Enumerable.Range(0, s.Count).First(r => s.Status[r] == Core.Features.CustomerStatus.Lead);
         var leadJson = await (await client.GetAsync($"/v1/customers/{Uri.EscapeDataString(s.CustomerIds[lead])}")).Json();
@@ -75,6 +84,75 @@ public sealed class TimeToChurnApiTests(ServingFixture fixture)
         }
         var markdown = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=md")).Content.ReadAsStringAsync();
         Assert.Contains("Expected time to churn of each stage's paying customers", markdown);
+        // Each with the shares behind it and the paying customers it stands on, in the HTML as in the Markdown.
+        var first = timed[0]!;
+        Assert.Matches($"- {Regex.Escape((string)first["stage"]!)}: {Regex.Escape((string)first["expectedTimeToChurn"]!)} \\([0-9]+% within 30 days, [0-9]+% within 180; [0-9,]+ paying customers?", markdown);
+        Assert.All(timed, s => Assert.True((int)s!["customersWithTimeToChurn"]! > 0));
+        var html = await (await client.GetAsync("/v1/journey-map?from=2026-04-01&to=2026-07-01&stepDays=14&format=html")).Content.ReadAsStringAsync();
+        var table = Regex.Match(html, "<table id=\"time-to-churn\">.*?</table>", RegexOptions.Singleline).Value;
+        Assert.Equal(timed.Count, Regex.Matches(table, "<tr><td>").Count);
+        Assert.Contains($"<td>{(string)first["expectedTimeToChurn"]!}</td>", table);
+        Assert.Contains(((int)first["customersWithTimeToChurn"]!).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), table);
+    }
+
+    /// <summary>A customer of the latest snapshot as a ready feature row (its numeric features as the snapshot has them).</summary>
+    private System.Text.Json.Nodes.JsonObject FeatureRow(int row, string status)
+    {
+        var s = fixture.Latest;
+        var features = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, values) in s.FeatureValues)
+        {
+            features[name] = float.IsNaN(values[row]) ? null : values[row];
+        }
+        return new() { ["customerId"] = s.CustomerIds[row], ["status"] = status, ["features"] = features };
+    }
+
+    [Fact]
+    public async Task A_prediction_of_a_paying_customer_carries_its_survival_curve_and_a_lead_s_none()
+    {
+        await using var api = fixture.Api();
+        using var client = api.CreateClient();
+        var s = fixture.Latest;
+        int row = Enumerable.Range(0, s.Count).First(r => s.Status[r] == Core.Features.CustomerStatus.Customer);
+        var json = await (await client.PostJson("/v1/predictions", FeatureRow(row, "customer"))).Json();
+        var curve = json["timeToChurn"]!["curve"]!.AsArray();
+        Assert.Equal([30, 60, 90, 120, 150, 180], curve.Select(p => (int)p!["days"]!));
+        var risk = curve.Select(p => (double)p!["churnRisk"]!).ToList();
+        Assert.Equal(risk.Order(), risk);
+        Assert.All(risk, r => Assert.InRange(r, 0, 1));
+        // The same model on the same features as the snapshot's scoring: the same curve (categorical features left out count as missing there, so loosely).
+        Assert.Equal(s.TimeToChurn!.Within(row, 30), risk[0], 1);
+        string median = (string)json["timeToChurn"]!["median"]!;
+        Assert.Equal(risk[^1] < 0.5 ? "beyond 180 days" : $"in about {(double)json["timeToChurn"]!["medianDays"]!:0} days", median);
+
+        var batch = await (await client.PostJson("/v1/predictions/batch", new System.Text.Json.Nodes.JsonObject
+        {
+            ["customers"] = new System.Text.Json.Nodes.JsonArray(FeatureRow(row, "customer"), FeatureRow(row, "lead"), FeatureRow(row, "churned")),
+        })).Json();
+        var predictions = batch["predictions"]!.AsArray();
+        Assert.Equal(risk, predictions[0]!["timeToChurn"]!["curve"]!.AsArray().Select(p => (double)p!["churnRisk"]!));
+        Assert.Null(predictions[1]!["timeToChurn"]); // a lead: not paying, no curve
+        Assert.Null(predictions[2]!["timeToChurn"]);
+    }
+
+    [Fact]
+    public void A_version_without_a_survival_model_predicts_without_a_curve()
+    {
+        var models = new Core.Registry.ModelRegistry(fixture.RegistryPath).LoadChampion()!;
+        var s = fixture.Latest;
+        int row = Enumerable.Range(0, s.Count).First(r => s.Status[r] == Core.Features.CustomerStatus.Customer);
+        var table = new Core.Features.FeatureTable([s.CustomerIds[row]],
+            [.. models.Metadata.Features.Select(Core.Features.FeatureColumn (f) => FeatureRows.IsCategorical(f)
+                ? Core.Features.FeatureColumn.Categorical(f.Name, f.Description, new string?[1])
+                : Core.Features.FeatureColumn.Numeric(f.Name, f.Description, [s.FeatureValues.TryGetValue(f.Name, out var v) ? v[row] : float.NaN]))])
+        {
+            Status = [Core.Features.CustomerStatus.Customer],
+        };
+        var with = new CustomerPredictor(models).Predict(table)[0];
+        Assert.NotNull(PredictionResponse.From(with).TimeToChurn);
+        var without = new CustomerPredictor(models with { Survival = null }).Predict(table)[0];
+        Assert.NotNull(without.ChurnRisk);
+        Assert.Null(PredictionResponse.From(without).TimeToChurn);
     }
 
     [Fact]

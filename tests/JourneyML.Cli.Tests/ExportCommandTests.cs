@@ -23,7 +23,7 @@ public sealed partial class ExportCommandTests
         var bytes = File.ReadAllBytes(csvPath);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n");
-        Assert.Equal("rank,customer_id,account_id,メールアドレス,氏名,担当者,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason", lines[0]);
+        Assert.Equal("rank,customer_id,account_id,メールアドレス,氏名,担当者,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason,churn_30d,churn_60d,churn_90d,churn_180d,median_days_to_churn,time_to_churn_factors", lines[0]);
         Assert.StartsWith("1,", lines[1]);
         Assert.Matches(@"^1,C\d+,A\d+,c\d+@example\.jp,山田 \d+,佐藤,customer,", lines[1]);
 

@@ -25,7 +25,7 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
     public async Task A_paying_customer_shows_the_chance_of_churning_within_30_to_180_days_as_a_chart_and_a_table(string locale, string heading, string first, string last)
     {
         var page = await RiskiestCustomerAsync(locale);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
         var rows = page.Locator("#ttc-table tbody tr");
         Assert.Equal(4, await rows.CountAsync()); // 30, 60, 90, 180 days
         await Expect(rows.First.Locator("th")).ToHaveTextAsync(first);
@@ -41,6 +41,10 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
         var median = await page.Locator("#ttc-median").InnerTextAsync();
         // Beyond 180 days exactly when the chance within 180 days stays under one half.
         Assert.Equal(within[^1] < 0.5, median.Contains("180", StringComparison.Ordinal));
+        // Under the curve, what moves it, in the page's language, each saying which way.
+        var ttcFactors = await page.Locator("#ttc-factors li").AllInnerTextsAsync();
+        Assert.NotEmpty(ttcFactors);
+        Assert.All(ttcFactors, f => Assert.Matches(locale == "ja-JP" ? "（解約を(早める|遅らせる)要因）$" : @"\((shortens|lengthens) time to churn\)$", f));
         await page.AssertAccessibleAsync();
     }
 

@@ -2,6 +2,7 @@ using JourneyML.Api.Errors;
 using JourneyML.Api.Predictions;
 using JourneyML.Api.Serving;
 using JourneyML.Core.Features;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Scoring;
 using JourneyML.Core.Survival;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,9 +23,19 @@ public sealed record SurvivalPointResponse(int Days, double Survival, double Chu
 /// <summary>A survival curve and the median time to churn (null, with "beyond 180 days" in words, when the curve stays above one half).</summary>
 public sealed record TimeToChurnResponse(IReadOnlyList<SurvivalPointResponse> Curve, double? MedianDays, string Median)
 {
-    public static TimeToChurnResponse? Of(Snapshot s, int row) => s.TimeToChurn?.Curve(row) is { } curve
-        ? new([.. SurvivalCurve.Days.Select(d => new SurvivalPointResponse(d, Math.Round(curve.At(d), 4), Math.Round(curve.ChurnWithin(d), 4)))], curve.MedianDays, curve.MedianText)
+    /// <summary>
+    /// The top factors of the time to churn in words, separated by "; " as the customer's <c>factors</c>: what shortens it
+    /// (or, when nothing does, what lengthens it), in Japanese for <c>?lang=ja</c>; null for a snapshot written before them.
+    /// </summary>
+    public string? Factors { get; init; }
+
+    public static TimeToChurnResponse? Of(Snapshot s, int row, ReasonLanguage language = ReasonLanguage.English) => s.TimeToChurn?.Curve(row) is { } curve
+        ? Of(curve) with { Factors = s.TimeToChurn.FactorsIn(row, language) }
         : null;
+
+    /// <summary>A curve without factors (a live prediction's).</summary>
+    public static TimeToChurnResponse Of(SurvivalCurve curve) =>
+        new([.. SurvivalCurve.Days.Select(d => new SurvivalPointResponse(d, Math.Round(curve.At(d), 4), Math.Round(curve.ChurnWithin(d), 4)))], curve.MedianDays, curve.MedianText);
 }
 
 public sealed record ContactResponse(string CustomerId, string? Role, CustomerStatus Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
@@ -72,7 +83,7 @@ public static class CustomerApi
         var history = view.History(row).Select(p => new RiskPointResponse(p.AsOf, p.ModelVersion, ApiJson.Score(p.ChurnRisk), ApiJson.Score(p.LeadScore), p.Stage)).ToList();
         return TypedResults.Ok(new CustomerResponse(CustomerRow.From(s, row, rank >= 0 ? rank + 1 : null, language), s.AsOf, s.ModelVersion, s.Roles?[row], history)
         {
-            TimeToChurn = TimeToChurnResponse.Of(s, row),
+            TimeToChurn = TimeToChurnResponse.Of(s, row, language),
         });
     }
 

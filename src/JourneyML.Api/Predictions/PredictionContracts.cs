@@ -100,9 +100,15 @@ public sealed record PredictionResponse(
     string ModelVersion,
     IReadOnlyList<string>? MissingFeatures = null) : IModelVersioned
 {
+    /// <summary>A paying customer's survival curve and median time to churn from the features' as-of date; absent for leads, churned customers and a version without a survival model.</summary>
+    public Customers.TimeToChurnResponse? TimeToChurn { get; init; }
+
     public static PredictionResponse From(CustomerPrediction p, IReadOnlyList<string>? missing = null, ReasonLanguage language = ReasonLanguage.English) =>
         new(p.CustomerId, p.AccountId, p.Status, new SegmentRef(p.SegmentId, p.SegmentName), p.Stage, ApiJson.Score(p.ChurnRisk), ApiJson.Score(p.LeadScore),
-            [.. p.Factors.Select(f => FactorResponse.From(f, language))], p.ModelVersion, missing is { Count: > 0 } ? missing : null);
+            [.. p.Factors.Select(f => FactorResponse.From(f, language))], p.ModelVersion, missing is { Count: > 0 } ? missing : null)
+        {
+            TimeToChurn = p.TimeToChurn is { } curve ? Customers.TimeToChurnResponse.Of(curve) : null,
+        };
 }
 
 public sealed record BatchPredictionResponse(string ModelVersion, int Count, IReadOnlyList<PredictionResponse> Predictions) : IModelVersioned;

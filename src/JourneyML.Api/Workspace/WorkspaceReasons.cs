@@ -22,5 +22,10 @@ public static class WorkspaceReasons
     /// <summary>The first reason: what the list's "top reason" column shows.</summary>
     public static string Top(SnapshotView view, CustomerRow row, string language) => List(view, row, language) is [var first, ..] ? first : "";
 
+    /// <summary>The factors of a customer's time to churn in the page's language (none without a curve or in a snapshot written before them).</summary>
+    public static IReadOnlyList<string> TimeToChurn(SnapshotView view, CustomerRow row, string language) =>
+        view.TryFind(row.CustomerId, out int r) && view.Latest.TimeToChurn?.FactorsIn(r, language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English) is { } line
+            ? Split(line) : [];
+
     private static IReadOnlyList<string> Split(string line) => line.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

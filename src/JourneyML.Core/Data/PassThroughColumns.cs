@@ -30,7 +30,8 @@ public static class PassThroughColumns
 {
     /// <summary>The columns JourneyML writes in its own export layout: a passed-through column may not take one of these names.</summary>
     public static IReadOnlyList<string> ExportColumnNames { get; } =
-        ["rank", "customer_id", "account_id", "status", "segment_id", "segment_name", "stage", "churn_risk", "lead_score", "factors", "change", "change_reason"];
+        ["rank", "customer_id", "account_id", "status", "segment_id", "segment_name", "stage", "churn_risk", "lead_score", "factors", "change", "change_reason",
+            "churn_30d", "churn_60d", "churn_90d", "churn_180d", "median_days_to_churn", "time_to_churn_factors"];
 
     // Names compared without case, spaces (full-width too), '_', '-', '.', and full-width Latin letters: "E-Mail Address", "email_address" and "EmailAddress" are one name.
     private static readonly Dictionary<string, IdentityRole> s_known = Build(new()

@@ -41,6 +41,15 @@ public sealed record StageMetrics(
 
     /// <summary>The expected time to churn in words ("in about 75 days", "beyond 180 days"); null without survival curves.</summary>
     public string? ExpectedTimeToChurn { get; init; }
+
+    /// <summary>The paying customers whose curves the expected time to churn is the mean of (0 without survival curves): what it stands on.</summary>
+    public int CustomersWithTimeToChurn { get; init; }
+
+    /// <summary>The stage's expected share churned within 30 days, from the mean curve; null without survival curves.</summary>
+    public double? ChurnWithin30Days { get; init; }
+
+    /// <summary>The stage's expected share churned within 180 days, from the mean curve; null without survival curves.</summary>
+    public double? ChurnWithin180Days { get; init; }
 }
 
 /// <summary>A customer's signals at the end of the window, for the per-stage friction and score averages.</summary>
@@ -227,6 +236,7 @@ public sealed record JourneyMap(
         var inStage = current is null ? [] : timelines
             .Where(t => t.Value[^1].Stage == name && current.ContainsKey(t.Key))
             .Select(t => current[t.Key]).ToList();
+        var mean = MeanCurve(inStage);
         // Dropping off is leaving the path: only a path stage can; an off-path stage's customers come back or move between off-path stages.
         return new StageMetrics(name, onPath, tally.Now[name], tally.Entries[name], movedNext,
             left == 0 || !hasNext ? null : (double)movedNext / left, dropped,
@@ -235,8 +245,11 @@ public sealed record JourneyMap(
         {
             CustomersInWindow = tally.InWindow[name],
             BackOnPath = backOnPath,
-            MedianDaysToChurn = MeanCurve(inStage)?.MedianDays,
-            ExpectedTimeToChurn = MeanCurve(inStage)?.MedianText,
+            MedianDaysToChurn = mean?.MedianDays,
+            ExpectedTimeToChurn = mean?.MedianText,
+            CustomersWithTimeToChurn = inStage.Count(c => c.Survival is not null),
+            ChurnWithin30Days = mean?.ChurnWithin(30),
+            ChurnWithin180Days = mean?.ChurnWithin(180),
         };
     }
 

@@ -123,6 +123,27 @@ public static class JourneyMapHtml
                 .Append(N(P(s.AverageChurnRisk))).Append(N(P(s.AverageLeadScore))).Append("</tr>");
         }
         sb.Append("</table>");
+        TimeToChurnTable(sb, map);
+    }
+
+    /// <summary>Each stage's expected time to churn with the shares behind it and how many paying customers it stands on (as the Markdown lists it).</summary>
+    private static void TimeToChurnTable(StringBuilder sb, JourneyMap map)
+    {
+        var stages = map.Stages.Where(s => JourneyMapMarkdown.Drawn(s) && s.ExpectedTimeToChurn is not null).ToList();
+        if (stages.Count == 0)
+        {
+            return;
+        }
+        sb.Append("<h2>Expected time to churn</h2><p class=\"note\">Of each stage's paying customers now: where the mean of their survival curves crosses one half. ")
+            .Append(E($"Fewer than {JourneyMapMarkdown.FewForTimeToChurn} paying customers are too few to read much into.")).Append("</p>")
+            .Append("<table id=\"time-to-churn\"><tr><th>stage</th><th>expected time to churn</th><th>churned within 30 days</th><th>churned within 180 days</th><th>paying customers</th></tr>");
+        foreach (var s in stages)
+        {
+            sb.Append("<tr><td>").Append(E(s.Stage)).Append("</td><td>").Append(E(s.ExpectedTimeToChurn!)).Append("</td>")
+                .Append(N(P(s.ChurnWithin30Days))).Append(N(P(s.ChurnWithin180Days)))
+                .Append(N(s.CustomersWithTimeToChurn.ToString("N0", Inv) + (s.CustomersWithTimeToChurn < JourneyMapMarkdown.FewForTimeToChurn ? " (too few)" : ""))).Append("</tr>");
+        }
+        sb.Append("</table>");
     }
 
     private static void TouchpointTable(StringBuilder sb, JourneyMap map)

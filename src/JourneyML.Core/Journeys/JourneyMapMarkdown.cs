@@ -120,9 +120,17 @@ public static class JourneyMapMarkdown
         sb.AppendLine();
         foreach (var s in stages)
         {
-            sb.AppendLine(s_inv, $"- {Escape(s.Stage)}: {s.ExpectedTimeToChurn}");
+            sb.AppendLine(s_inv, $"- {Escape(s.Stage)}: {s.ExpectedTimeToChurn} ({TimeToChurnBasis(s)})");
         }
     }
+
+    /// <summary>"12% within 30 days, 48% within 180; 120 paying customers": what a stage's expected time to churn stands on.</summary>
+    internal static string TimeToChurnBasis(StageMetrics s) =>
+        string.Create(s_inv, $"{Percent(s.ChurnWithin30Days)} within 30 days, {Percent(s.ChurnWithin180Days)} within 180; {s.CustomersWithTimeToChurn:N0} paying {(s.CustomersWithTimeToChurn == 1 ? "customer" : "customers")}")
+        + (s.CustomersWithTimeToChurn < FewForTimeToChurn ? ": too few to read much into" : "");
+
+    /// <summary>Below this many paying customers a stage's mean curve is a handful of customers' curves, said so beside it.</summary>
+    internal const int FewForTimeToChurn = 20;
 
     /// <summary>Whether a stage is drawn and tabled: someone was in it during the window.</summary>
     internal static bool Drawn(StageMetrics s) => s.CustomersInWindow > 0 || s.CustomersNow > 0 || s.Entries > 0;

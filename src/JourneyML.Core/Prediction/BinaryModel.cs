@@ -94,6 +94,24 @@ public sealed class BinaryModel
     /// <summary>Whether <see cref="Predict"/> walks the trees itself rather than going through ML.NET.</summary>
     internal bool WalksTrees => _trees.Value is not null;
 
+    /// <summary>Vectors scored together by <see cref="PredictVectors"/> at most.</summary>
+    internal const int VectorChunk = TreeEnsembleScorer.Chunk;
+
+    /// <summary>
+    /// Calibrated probabilities of up to <see cref="VectorChunk"/> vectors the caller built (laid end to end, one
+    /// <see cref="FeatureVectorizer.Width"/> each) by the tree walk: for a caller that varies a few slots of one customer's
+    /// vector (the survival periods) instead of copying the customer's features per variant. Only when <see cref="WalksTrees"/>.
+    /// </summary>
+    internal void PredictVectors(ReadOnlySpan<float> vectors, Span<float> probabilities)
+    {
+        var trees = _trees.Value ?? throw new InvalidOperationException("only a tree ensemble scores vectors directly");
+        trees.Score(vectors, Vectorizer.Width, probabilities);
+        for (int i = 0; i < probabilities.Length; i++)
+        {
+            probabilities[i] = Info.Probability(probabilities[i]);
+        }
+    }
+
     /// <summary>Raw scores from the tree walk; null when the model is no tree ensemble (ML.NET scores it).</summary>
     internal float[]? RawScoresByTrees(FeatureTable table, IReadOnlyList<int> rows) =>
         _trees.Value is { } trees ? WalkTrees(trees, Vectorizer.Bind(table), rows, calibrate: false) : null;

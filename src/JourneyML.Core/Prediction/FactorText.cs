@@ -44,9 +44,14 @@ public static partial class FactorText
 
     /// <summary>The same for contributions over <paramref name="features"/>, with the features whose present value was constant in training.</summary>
     public static IReadOnlyList<Factor> Top(FeatureTable table, int row, IReadOnlyList<string> features, float[] contributions, int count,
-        PredictionTask task, bool raising = true, string? scoreWords = null, IReadOnlySet<string>? constantWhenPresent = null)
+        PredictionTask task, bool raising = true, string? scoreWords = null, IReadOnlySet<string>? constantWhenPresent = null) =>
+        Ranked(table, row, features, contributions, count, raising, constantWhenPresent,
+            $" ({(raising ? "raises" : "lowers")} {scoreWords ?? ScoreWords(task)})", JapaneseDirection(task, raising, scoreWords));
+
+    /// <summary>The strongest contributions one way, each described with the given direction words (English and Japanese).</summary>
+    private static IReadOnlyList<Factor> Ranked(FeatureTable table, int row, IReadOnlyList<string> features, float[] contributions, int count,
+        bool raising, IReadOnlySet<string>? constantWhenPresent, string direction, string japaneseDirection)
     {
-        string direction = $" ({(raising ? "raises" : "lowers")} {scoreWords ?? ScoreWords(task)})";
         var candidates = contributions.Select((c, i) => (c, i))
             .Where(x => raising ? x.c > 1e-6f : x.c < -1e-6f)
             .Where(x => !AccountOfOne(table, row, features[x.i]) && !SharedByAll(table, row, constantWhenPresent, features[x.i]))
@@ -56,7 +61,7 @@ public static partial class FactorText
         return [.. ReasonFacts.WithoutRepeats(candidates, x => ReasonFacts.Of(features[x.i], f => Value(table, row, f)))
             .Select(x => new Factor(features[x.i], x.c, Describe(table, row, features[x.i]) + direction)
             {
-                Japanese = DescribeJapanese(table, row, features[x.i]) + JapaneseDirection(task, raising, scoreWords),
+                Japanese = DescribeJapanese(table, row, features[x.i]) + japaneseDirection,
             })
             .DistinctBy(f => f.Text)
             .Take(count)];

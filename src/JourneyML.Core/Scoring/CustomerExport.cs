@@ -106,6 +106,19 @@ public static class CustomerExport
         new("factors", r => Csv.Escape(r.Factors)),
         new("change", r => Number(r.Change)),
         new("change_reason", r => Csv.Escape(r.ChangeReason)),
+        // Appended, so a reader of the columns before keeps working; empty for a customer without a curve (leads, churned, no survival model).
+        .. TimeToChurnColumns(name => name),
+        new("time_to_churn_factors", r => Csv.Escape(r.TimeToChurn?.Factors ?? "")),
+    ];
+
+    /// <summary>The probability of churning within 30, 60, 90 and 180 days and the median time to churn in days (empty beyond 180 days), named by the layout.</summary>
+    private static IEnumerable<ExportColumn> TimeToChurnColumns(Func<string, string> field) =>
+    [
+        new(field("churn_30d"), r => Number(r.TimeToChurn?.Churn30d)),
+        new(field("churn_60d"), r => Number(r.TimeToChurn?.Churn60d)),
+        new(field("churn_90d"), r => Number(r.TimeToChurn?.Churn90d)),
+        new(field("churn_180d"), r => Number(r.TimeToChurn?.Churn180d)),
+        new(field("median_days_to_churn"), r => Number(r.TimeToChurn?.MedianDays)),
     ];
 
     /// <summary>An import layout's names: the target tool's standard fields, then its spelling of JourneyML's own fields.</summary>
@@ -174,6 +187,7 @@ public static class CustomerExport
             new(names.Field("stage"), r => Csv.Escape(r.Stage)),
             new(names.Field("top_reason"), r => Csv.Escape(r.TopReason)),
             new(names.Field("change_reason"), r => Csv.Escape(r.ChangeReason)),
+            .. TimeToChurnColumns(names.Field),
         ]);
         return columns;
     }

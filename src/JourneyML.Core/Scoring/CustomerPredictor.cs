@@ -2,6 +2,7 @@ using JourneyML.Core.Features;
 using JourneyML.Core.Prediction;
 using JourneyML.Core.Registry;
 using JourneyML.Core.Stages;
+using JourneyML.Core.Survival;
 
 namespace JourneyML.Core.Scoring;
 
@@ -16,7 +17,11 @@ public sealed record CustomerPrediction(
     float? ChurnRisk,
     float? LeadScore,
     IReadOnlyList<Factor> Factors,
-    string ModelVersion);
+    string ModelVersion)
+{
+    /// <summary>A paying customer's survival curve from the features' as-of date, when the version has a survival model; null otherwise.</summary>
+    public SurvivalCurve? TimeToChurn { get; init; }
+}
 
 /// <summary>
 /// Live predictions with one loaded model version: the serving side of batch scoring, through the same
@@ -53,13 +58,40 @@ public sealed class CustomerPredictor
     {
         var scored = Scorer.Score(table, Models, topFactors, ScoringPath.Live, Stages, current);
         var result = new CustomerPrediction[table.RowCount];
+        var curves = Curves(table, scored.Status);
         for (int r = 0; r < result.Length; r++)
         {
             result[r] = new CustomerPrediction(table.CustomerIds[r], table.AccountIds?[r], scored.Status[r], scored.Segments[r], SegmentName(scored.Segments[r]),
                 scored.Stages[r], float.IsNaN(scored.ChurnRisk[r]) ? null : scored.ChurnRisk[r], float.IsNaN(scored.LeadScore[r]) ? null : scored.LeadScore[r],
-                scored.Factors[r], ModelVersion);
+                scored.Factors[r], ModelVersion)
+            {
+                TimeToChurn = curves?[r],
+            };
         }
         return result;
+    }
+
+    /// <summary>
+    /// The paying rows' survival curves (other rows null); null without a survival model. A tree hazard walks one vector per
+    /// customer and period, microseconds a customer, so live answers carry the curve; its factors stay with the snapshot.
+    /// </summary>
+    private SurvivalCurve?[]? Curves(FeatureTable table, CustomerStatus[] status)
+    {
+        if (Models.Survival is not { } survival)
+        {
+            return null;
+        }
+        var paying = Enumerable.Range(0, table.RowCount).Where(r => status[r] == CustomerStatus.Customer).ToArray();
+        var curves = new SurvivalCurve?[table.RowCount];
+        if (paying.Length > 0)
+        {
+            var scored = survival.Curves(table, paying);
+            for (int i = 0; i < paying.Length; i++)
+            {
+                curves[paying[i]] = scored[i];
+            }
+        }
+        return curves;
     }
 
     /// <summary>Builds the prediction engines and runs every code path once, so the first request is not the slow one.</summary>

@@ -33,6 +33,9 @@ public sealed record CustomerRow(
     /// <summary>With <c>rankBy=uplift</c>: the intervention kind expected to keep this customer most; null when no measured kind helps.</summary>
     public string? BestAction { get; init; }
 
+    /// <summary>A paying customer's time to churn (the survival curve's reported points, the median, its factors); null without a curve.</summary>
+    public CustomerTimeToChurn? TimeToChurn { get; init; }
+
     /// <summary>The header of JourneyML's own layout for a snapshot without passed-through columns.</summary>
     public static string CsvHeader { get; } = string.Join(',', Data.PassThroughColumns.ExportColumnNames);
 
@@ -43,7 +46,10 @@ public sealed record CustomerRow(
     public static CustomerRow From(Snapshot s, int row, int? rank = null, ReasonLanguage language = ReasonLanguage.English) =>
         new(rank, s.CustomerIds[row], s.AccountIds[row], s.Status[row], s.SegmentIds[row], s.SegmentNames[row], s.Stage[row],
             RoundScore(s.ChurnRisk[row]), RoundScore(s.LeadScore[row]), s.FactorsIn(row, language), RoundScore(s.Change[row]), s.ChangeReason[row],
-            s.PassThrough.Count == 0 ? null : s.PassThrough.ToDictionary(p => p.Name, p => p.Values[row], StringComparer.Ordinal));
+            s.PassThrough.Count == 0 ? null : s.PassThrough.ToDictionary(p => p.Name, p => p.Values[row], StringComparer.Ordinal))
+        {
+            TimeToChurn = CustomerTimeToChurn.Of(s, row, language),
+        };
 
     /// <summary>A score as lists and exports show it: rounded to 4 places, null when it does not apply (NaN).</summary>
     public static double? RoundScore(float value) => float.IsNaN(value) ? null : Math.Round(value, 4);
@@ -60,4 +66,23 @@ public sealed record CustomerRow(
 
     /// <summary>One CSV line in JourneyML's own layout (no passed-through columns); text cells neutralised against formulas.</summary>
     public string ToCsv() => string.Join(',', CustomerExport.Columns(ExportLayout.JourneyML, []).Select(c => c.Cell(this)));
+}
+
+/// <summary>
+/// A row's time to churn as lists and exports show it: the probability of churning within 30, 60, 90 and 180 days of the
+/// as-of date (rounded to 4 places), the median time to churn in days (null when the curve stays above one half through
+/// 180 days) and its top factors in words.
+/// </summary>
+public sealed record CustomerTimeToChurn(double Churn30d, double Churn60d, double Churn90d, double Churn180d, double? MedianDays, string? Factors)
+{
+    public static CustomerTimeToChurn? Of(Snapshot s, int row, ReasonLanguage language = ReasonLanguage.English)
+    {
+        if (s.TimeToChurn is not { } t || float.IsNaN(t.Within(row, 30)))
+        {
+            return null;
+        }
+        double Within(int days) => Math.Round(t.Within(row, days), 4);
+        return new CustomerTimeToChurn(Within(30), Within(60), Within(90), Within(180), float.IsNaN(t.MedianDays[row]) ? null : Math.Round(t.MedianDays[row], 1),
+            t.FactorsIn(row, language));
+    }
 }

@@ -64,7 +64,7 @@ public static class Scorer
         // The curves go into snapshots (batch); a live prediction answers without them, so its latency stays the classifiers'.
         return new ScoredTable(status, segments, churn, lead, factors, raise, stage)
         {
-            TimeToChurn = path == ScoringPath.Batch ? TimeToChurn.Score(models.Survival, table, status) : null,
+            TimeToChurn = path == ScoringPath.Batch ? TimeToChurn.Score(models.Survival, table, status, topFactors) : null,
         };
     }
 

@@ -86,6 +86,9 @@ public sealed partial class Snapshot
             ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
             .. PassThrough.Select(p => (PassThroughPrefix + p.Name, (IReadOnlyCollection<string?>)p.Values)),
             .. FactorsJapanese is null ? [] : new[] { (FactorsJapaneseColumn, (IReadOnlyCollection<string?>)FactorsJapanese) },
+            .. TimeToChurn is { Factors: { } ttc, FactorsJapanese: { } ttcJapanese }
+                ? new[] { (TimeToChurn.FactorsColumn, (IReadOnlyCollection<string?>)ttc), (TimeToChurn.FactorsJapaneseColumn, ttcJapanese) }
+                : [],
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -216,7 +219,30 @@ public sealed partial class Snapshot
             }
         }
         return row == rows ? new TimeToChurn(values[..^1], values[^1])
+            {
+                Factors = ReadStrings(reader, path, TimeToChurn.FactorsColumn, rows),
+                FactorsJapanese = ReadStrings(reader, path, TimeToChurn.FactorsJapaneseColumn, rows),
+            }
             : throw new DataFileException(path, $"the survival columns have {row} rows, the snapshot {rows}: not a snapshot JourneyML wrote", columns[0]);
+    }
+
+    /// <summary>A text column of every row, or null when the snapshot has none (written before it).</summary>
+    private static string[]? ReadStrings(TableReader reader, string path, string column, int rows)
+    {
+        if (reader.IndexOf(column) < 0)
+        {
+            return null;
+        }
+        var values = new List<string>(rows);
+        foreach (var chunk in reader.ReadAll([column]))
+        {
+            for (int i = 0; i < chunk.RowCount; i++)
+            {
+                values.Add(chunk.GetString(0, i) ?? "");
+            }
+        }
+        return values.Count == rows ? [.. values]
+            : throw new DataFileException(path, $"column '{column}' has {values.Count} rows, the snapshot {rows}: not a snapshot JourneyML wrote", column);
     }
 
     private static float Float(TableChunk chunk, int column, int row) =>

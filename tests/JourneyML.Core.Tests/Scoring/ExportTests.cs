@@ -51,8 +51,8 @@ public sealed class RankedListTests
         var path = Path.Combine(TempFolder.Create("export"), "ranked.csv");
         ScoringRun.WriteRankedList(s_snapshot, path, ExportFormat.Default);
         var lines = File.ReadAllText(path, Encoding.UTF8).TrimEnd('\n').Split('\n');
-        Assert.Equal("rank,customer_id,account_id,メールアドレス,氏名,担当者,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason", lines[0]);
-        Assert.Equal("1,top,a2,top@example.jp,山田 太郎,佐藤,customer,1,segment 1,Adoption,0.9,,logins down 60%; 4 tickets in 14 days,,", lines[1]);
+        Assert.Equal("rank,customer_id,account_id,メールアドレス,氏名,担当者,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason,churn_30d,churn_60d,churn_90d,churn_180d,median_days_to_churn,time_to_churn_factors", lines[0]);
+        Assert.Equal("1,top,a2,top@example.jp,山田 太郎,佐藤,customer,1,segment 1,Adoption,0.9,,logins down 60%; 4 tickets in 14 days,,,,,,,,", lines[1]);
         Assert.StartsWith("2,tie-a,", lines[2]);
         Assert.StartsWith(",lead-high,,lead@example.jp,", lines[4]); // leads have no churn-risk rank
         Assert.StartsWith(",churned-b,", lines[7]);
@@ -79,9 +79,10 @@ public sealed class RankedListTests
     {
         var csv = Export(ExportLayout.HubSpot).Split('\n');
         Assert.Equal("Email,Last Name,Contact owner,journeyml_customer_id,journeyml_account_id,journeyml_status,journeyml_churn_risk,journeyml_churn_rank," +
-            "journeyml_lead_score,journeyml_segment,journeyml_segment_id,journeyml_stage,journeyml_top_reason,journeyml_change_reason", csv[0]);
+            "journeyml_lead_score,journeyml_segment,journeyml_segment_id,journeyml_stage,journeyml_top_reason,journeyml_change_reason," +
+            "journeyml_churn_30d,journeyml_churn_60d,journeyml_churn_90d,journeyml_churn_180d,journeyml_median_days_to_churn", csv[0]);
         // A whole name is never split: it goes where the last name would.
-        Assert.Equal("top@example.jp,山田 太郎,佐藤,top,a2,customer,0.9,1,,segment 1,1,Adoption,logins down 60%,", csv[1]);
+        Assert.Equal("top@example.jp,山田 太郎,佐藤,top,a2,customer,0.9,1,,segment 1,1,Adoption,logins down 60%,,,,,,", csv[1]);
     }
 
     [Fact]
@@ -90,7 +91,39 @@ public sealed class RankedListTests
         var header = Export(ExportLayout.Salesforce).Split('\n')[0].Split(',');
         Assert.Equal(["Email", "LastName", "OwnerId", "JourneyML_Customer_ID__c", "JourneyML_Account_ID__c", "JourneyML_Status__c", "JourneyML_Churn_Risk__c",
             "JourneyML_Churn_Rank__c", "JourneyML_Lead_Score__c", "JourneyML_Segment__c", "JourneyML_Segment_ID__c", "JourneyML_Stage__c", "JourneyML_Top_Reason__c",
-            "JourneyML_Change_Reason__c"], header);
+            "JourneyML_Change_Reason__c", "JourneyML_Churn_30d__c", "JourneyML_Churn_60d__c", "JourneyML_Churn_90d__c", "JourneyML_Churn_180d__c",
+            "JourneyML_Median_Days_To_Churn__c"], header);
+    }
+
+    [Fact]
+    public void Every_layout_appends_the_chance_of_churning_within_30_to_180_days_and_the_median_time_to_churn_empty_without_a_curve()
+    {
+        // top: a curve crossing one half at 75 days; tie-a: a curve that stays above it (no median); the rest: no curve (leads, churned).
+        float[] Curve(float top, float tieA) => [.. s_snapshot.CustomerIds.Select(id => id == "top" ? top : id == "tie-a" ? tieA : float.NaN)];
+        var s = WithPassThrough(s_snapshot, [.. s_snapshot.PassThrough.Select(p => (p.Name, p.Values))]);
+        s = new Snapshot
+        {
+            AsOf = s.AsOf, ModelVersion = s.ModelVersion, CustomerIds = s.CustomerIds, AccountIds = s.AccountIds, Status = s.Status, SegmentIds = s.SegmentIds,
+            SegmentNames = s.SegmentNames, Stage = s.Stage, ChurnRisk = s.ChurnRisk, LeadScore = s.LeadScore, Factors = s.Factors, Change = s.Change,
+            ChangeReason = s.ChangeReason, Roles = s.Roles, FeatureValues = s.FeatureValues, PassThrough = s.PassThrough,
+            TimeToChurn = new TimeToChurn([Curve(0.1f, 0.01f), Curve(0.3f, 0.02f), Curve(0.6f, 0.03f), Curve(0.7f, 0.04f), Curve(0.75f, 0.05f), Curve(0.8f, 0.06f)],
+                Curve(75f, float.NaN))
+            {
+                Factors = [.. s.CustomerIds.Select(id => id == "top" ? "no login for 40 days (shortens time to churn)" : "")],
+                FactorsJapanese = [.. s.CustomerIds.Select(_ => "")],
+            },
+        };
+        string Csv(ExportLayout layout) => CustomerExport.ToCsv(CustomerExport.PassThroughNames(s), RankedList.All(s).Select(r => CustomerRow.From(s, r)), new ExportFormat(layout));
+        var own = Csv(ExportLayout.JourneyML).Split('\n');
+        Assert.EndsWith(",change_reason,churn_30d,churn_60d,churn_90d,churn_180d,median_days_to_churn,time_to_churn_factors", own[0]);
+        Assert.EndsWith(",0.1,0.3,0.6,0.8,75,no login for 40 days (shortens time to churn)", own[1]);
+        Assert.StartsWith(",tie-a,", own[2]);
+        Assert.EndsWith(",0.01,0.02,0.03,0.06,,", own[2]);
+        Assert.EndsWith(",,,,,,", own[4]); // a lead: no curve
+        var hubSpot = Csv(ExportLayout.HubSpot).Split('\n');
+        Assert.EndsWith(",journeyml_churn_30d,journeyml_churn_60d,journeyml_churn_90d,journeyml_churn_180d,journeyml_median_days_to_churn", hubSpot[0]);
+        Assert.EndsWith(",0.1,0.3,0.6,0.8,75", hubSpot[1]);
+        Assert.EndsWith(",0.1,0.3,0.6,0.8,75", Csv(ExportLayout.Salesforce).Split('\n')[1]);
     }
 
     [Fact]

@@ -26,10 +26,10 @@ public sealed class SegmentMemberListTests
     public void The_export_has_one_shape_rank_ids_segment_stage_scores_factors_and_change_in_member_order()
     {
         var lines = SegmentMemberList.ToCsv(s_view, 3).TrimEnd('\n').Split('\n');
-        Assert.Equal("rank,customer_id,account_id,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason", lines[0]);
+        Assert.Equal("rank,customer_id,account_id,status,segment_id,segment_name,stage,churn_risk,lead_score,factors,change,change_reason,churn_30d,churn_60d,churn_90d,churn_180d,median_days_to_churn,time_to_churn_factors", lines[0]);
         Assert.Equal(6, lines.Length);
         // Ranks are positions in the whole churn-risk list ("other", in another segment, is first there).
-        Assert.Equal("2,high,a1,customer,3,segment 3,At-risk,0.8,,logins down 60%,,", lines[1]);
+        Assert.Equal("2,high,a1,customer,3,segment 3,At-risk,0.8,,logins down 60%,,,,,,,,", lines[1]);
         Assert.StartsWith(",lead-top,,lead,3,segment 3,Adoption,,0.9,", lines[3]);
     }
 
