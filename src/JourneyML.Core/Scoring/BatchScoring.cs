@@ -57,6 +57,7 @@ public static class BatchScoring
             ChangeReason = [.. Enumerable.Repeat("", n)],
             FeatureValues = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values),
             Roles = table.CategoriesOrNull(FeatureNames.Role),
+            CategoryValues = table.Columns.OfType<CategoricalColumn>().Where(c => c.Name != FeatureNames.Role).ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal),
             PassThrough = passThrough ?? [],
             TimeToChurn = scored.TimeToChurn,
         };

@@ -22,6 +22,8 @@ public sealed partial class Snapshot
     public const string StageDaysColumn = "stage_days";
     /// <summary>The factors in Japanese (written since the workspace reads reasons in Japanese; absent in older snapshots).</summary>
     public const string FactorsJapaneseColumn = "factors_ja";
+    /// <summary>Prefix of the stored columns holding the customer's categorical feature values (plan, region, the export's own attributes; role has its own column).</summary>
+    public const string CategoryPrefix = "c_";
 
     public required DateTime AsOf { get; init; }
     public required string ModelVersion { get; init; }
@@ -54,6 +56,11 @@ public sealed partial class Snapshot
     public required float[] Change { get; init; }
     public required string[] ChangeReason { get; init; }
     public required IReadOnlyDictionary<string, float[]> FeatureValues { get; init; }
+    /// <summary>
+    /// The categorical feature values the customer was scored with (plan, region, 業種...; role is <see cref="Roles"/>), null
+    /// where missing, so a what-if rebuilds exactly the row that was scored. Empty in snapshots written before them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?[]> CategoryValues { get; init; } = new Dictionary<string, string?[]>();
     /// <summary>Each contact's buying-group role (null where unknown): the account roll-up's engaged roles.</summary>
     public string?[]? Roles { get; init; }
     /// <summary>
@@ -86,6 +93,7 @@ public sealed partial class Snapshot
             ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
             .. PassThrough.Select(p => (PassThroughPrefix + p.Name, (IReadOnlyCollection<string?>)p.Values)),
             .. FactorsJapanese is null ? [] : new[] { (FactorsJapaneseColumn, (IReadOnlyCollection<string?>)FactorsJapanese) },
+            .. CategoryValues.Select(c => (CategoryPrefix + c.Key, (IReadOnlyCollection<string?>)c.Value)),
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -129,6 +137,7 @@ public sealed partial class Snapshot
         using var reader = TableReader.Open(path);
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
         var passThroughColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray() : [];
+        var categoryColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(CategoryPrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
             reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null, reader.IndexOf(StageDaysColumn) >= 0 ? StageDaysColumn : null,
             reader.IndexOf(FactorsJapaneseColumn) >= 0 ? FactorsJapaneseColumn : null];
@@ -149,7 +158,9 @@ public sealed partial class Snapshot
         var stageDays = new List<float>();
         var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
         var passThrough = passThroughColumns.Select(_ => new List<string?>()).ToArray();
-        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns, .. passThroughColumns]))
+        var categories = categoryColumns.Select(_ => new List<string?>()).ToArray();
+        int categoryStart = fixedColumns.Length + featureColumns.Length + passThroughColumns.Length;
+        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns, .. passThroughColumns, .. categoryColumns]))
         {
             for (int i = 0; i < chunk.RowCount; i++)
             {
@@ -180,6 +191,10 @@ public sealed partial class Snapshot
                 {
                     passThrough[p].Add(chunk.GetString(fixedColumns.Length + featureColumns.Length + p, i));
                 }
+                for (int c = 0; c < categoryColumns.Length; c++)
+                {
+                    categories[c].Add(chunk.GetString(categoryStart + c, i));
+                }
             }
         }
         var (asOf, version) = ReadMetadata(path);
@@ -191,6 +206,7 @@ public sealed partial class Snapshot
             FactorsJapanese = fixedColumns[13] is null ? null : [.. japanese], Change = [.. change],
             ChangeReason = [.. reasons], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
+            CategoryValues = categoryColumns.Select((c, k) => (c[CategoryPrefix.Length..], categories[k].ToArray())).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal),
             TimeToChurn = timeToChurn,
         };
     }
