@@ -48,7 +48,7 @@ public static class WorkspaceOps
     }
 
     private static IResult ModelsPage(HttpContext context, Ui ui, ModelHost models, RetrainJobs jobs, Notice? notice, int status) =>
-        new RazorComponentResult<ModelsPage>(new { Ui = ui, Model = ModelsModel.Of(models, jobs, WorkspaceSession.KeyConfigured(context), notice) }) { StatusCode = status };
+        new RazorComponentResult<ModelsPage>(new { Ui = ui, Model = ModelsModel.Of(models, jobs, WorkspaceSession.KeyConfigured(context), notice, WorkspaceReasons.Language(ui.Language)) }) { StatusCode = status };
 
     internal static async Task<IResult> Promote(string version, HttpContext context, ModelHost models, RetrainJobs jobs)
     {
