@@ -37,7 +37,8 @@ public sealed record CustomerRow(
     public static string CsvHeader { get; } = string.Join(',', Data.PassThroughColumns.ExportColumnNames);
 
     /// <summary>A row with its 1-based rank in the churn-risk list (none for customers without a churn risk).</summary>
-    public static CustomerRow From(SnapshotView view, int row) => From(view.Latest, row, view.RankOf(row) >= 0 ? view.RankOf(row) + 1 : null);
+    public static CustomerRow From(SnapshotView view, int row, ReasonLanguage language = ReasonLanguage.English) =>
+        From(view.Latest, row, view.RankOf(row) >= 0 ? view.RankOf(row) + 1 : null, language);
 
     /// <param name="language">The language of the row's reasons and change reason (<see cref="Snapshot.FactorsIn"/>, <see cref="Snapshot.ChangeReasonIn"/>).</param>
     public static CustomerRow From(Snapshot s, int row, int? rank = null, ReasonLanguage language = ReasonLanguage.English) =>
