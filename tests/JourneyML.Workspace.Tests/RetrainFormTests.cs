@@ -13,10 +13,10 @@ namespace JourneyML.Workspace.Tests;
 public sealed class RetrainFormTests(WorkspaceFixture fixture)
 {
     [Theory]
-    [InlineData("ja-JP", "再学習を開始", "再学習ジョブ", "開始しました", "成功", "完了")]
-    [InlineData("en-US", "Start retraining", "Retraining job", "started", "succeeded", "done")]
+    [InlineData("ja-JP", "再学習を開始", "再学習ジョブ", "開始しました", "実行中", "成功", "完了")]
+    [InlineData("en-US", "Start retraining", "Retraining job", "started", "running", "succeeded", "done")]
     public async Task A_retraining_started_on_the_page_runs_and_shows_its_progress_and_result(string locale, string button, string started, string startedWord,
-        string succeeded, string done)
+        string running, string succeeded, string done)
     {
         var registry = fixture.RegistryCopy("retrain-" + locale);
         var server = fixture.Start(new Dictionary<string, string?> { ["Registry:Path"] = registry });
@@ -31,9 +31,16 @@ public sealed class RetrainFormTests(WorkspaceFixture fixture)
         await Expect(notice).ToContainTextAsync(startedWord);
         var jobId = Directory.EnumerateFiles(Path.Combine(registry, "jobs"), "*.json").Select(Path.GetFileNameWithoutExtension).Single()!;
         await Expect(notice).ToContainTextAsync(jobId);
-        // The page reloads itself while the job runs; the job ends succeeded, at its last step, with the version it trained.
+        // The job is listed at once with its status and progress bar; reloaded (as a user does, or the page itself while a
+        // job runs), it ends succeeded at its last step with the version it trained.
         var row = page.Locator("table[aria-labelledby=jobs] tbody tr").Filter(new() { HasText = jobId });
-        await Expect(row).ToContainTextAsync(succeeded, new() { Timeout = 300_000 });
+        await Expect(row.Locator("progress")).ToHaveCountAsync(1);
+        await Waits.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await row.InnerTextAsync();
+        }, text => !text.Contains(running, StringComparison.Ordinal), "the retraining job to end");
+        await Expect(row).ToContainTextAsync(succeeded);
         await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync(done);
         var trained = Assert.Single(new Core.Registry.ModelRegistry(registry).List().Select(v => v.Version).Except(versionsBefore));
         await Expect(row).ToContainTextAsync(trained);
