@@ -73,8 +73,10 @@ public sealed class CustomerWhatIfTests(WorkspaceFixture fixture)
         Assert.True(await page.Locator("#what-if-reasons li").CountAsync() >= 1);
         // The reasons after are in the page's language (the direction's words are the easiest tell).
         await Expect(page.Locator("#what-if-reasons li").First).ToContainTextAsync(locale == "ja-JP" ? "要因" : "churn risk");
-        // What the snapshot does not keep is named (the export's own attributes as written), so a "before" off the snapshot's risk is explained.
-        await Expect(page.Locator(".what-if-result .legend")).ToContainTextAsync("業種");
+        // "Before" is the snapshot's risk (the snapshot keeps every value it scored, the export's own attributes too), and no feature is named as missing.
+        var legend = page.Locator(".what-if-result .legend");
+        await Expect(legend).ToContainTextAsync(await result.Locator("dd").Nth(0).InnerTextAsync());
+        await Expect(legend).Not.ToContainTextAsync("業種");
         // The form keeps what was typed.
         Assert.Equal("40", await page.Locator("#v2").InputValueAsync());
         await page.AssertAccessibleAsync();

@@ -35,6 +35,8 @@ public static class ChurnRiskApi
         string? stage = null, string? account = null, double? minRisk = null, string? cursor = null, string? format = null, string? layout = null, bool? excel = null,
         int? within = null, string? rankBy = null)
     {
+        // The reasons (and change reasons) in Japanese for ?lang=ja or Accept-Language: ja, as the customer endpoint and predictions answer.
+        var language = Predictions.ReasonLanguages.Of(context);
         bool byUplift = string.Equals(rankBy, "uplift", StringComparison.Ordinal);
         new FieldErrors().Check("rankBy", rankBy is null || RiskListQuery.RankBy.Contains(rankBy), "must be one of " + string.Join(", ", RiskListQuery.RankBy))
             .Check("rankBy", !(byUplift && within is not null), "rankBy=uplift ranks by the best action's uplift; it cannot be combined with within").ThrowIfAny();
@@ -68,7 +70,7 @@ public static class ChurnRiskApi
             }
             if (matches(r) && !(minRisk is { } floor && risk(r) < floor))
             {
-                rows.Add(CustomerRow.From(s, r, position + 1) with
+                rows.Add(CustomerRow.From(s, r, position + 1, language) with
                 {
                     ChurnWithin = within is null ? null : CustomerRow.RoundScore(risk(r)),
                     Uplift = uplift?.Invoke(r) is { } u ? Math.Round(u, 4) : null,

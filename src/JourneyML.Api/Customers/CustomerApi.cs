@@ -38,7 +38,9 @@ public sealed record TimeToChurnResponse(IReadOnlyList<SurvivalPointResponse> Cu
         new([.. SurvivalCurve.Days.Select(d => new SurvivalPointResponse(d, Math.Round(curve.At(d), 4), Math.Round(curve.ChurnWithin(d), 4)))], curve.MedianDays, curve.MedianText);
 }
 
-public sealed record ContactResponse(string CustomerId, string? Role, CustomerStatus Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days);
+/// <param name="Factors">The contact's top factors in words, as the snapshot wrote them (in Japanese for <c>?lang=ja</c> or <c>Accept-Language: ja</c>).</param>
+public sealed record ContactResponse(string CustomerId, string? Role, CustomerStatus Status, string Stage, double? ChurnRisk, double? LeadScore, bool EngagedLast30Days,
+    string Factors = "");
 
 public sealed record AccountResponse(
     string AccountId,
@@ -87,13 +89,15 @@ public static class CustomerApi
         });
     }
 
-    internal static Ok<AccountResponse> Account(string id, SnapshotHost snapshots)
+    /// <summary>The account's roll-up, each contact with their reasons (in Japanese for <c>?lang=ja</c> or <c>Accept-Language: ja</c>).</summary>
+    internal static Ok<AccountResponse> Account(string id, SnapshotHost snapshots, HttpContext? context = null)
     {
+        var language = ReasonLanguages.Of(context);
         var view = snapshots.Current ?? throw NotReady.NoSnapshot();
         var a = AccountRollup.Of(view, id);
         return TypedResults.Ok(new AccountResponse(a.AccountId, view.Latest.AsOf, view.Latest.ModelVersion, a.Contacts, a.EngagedContacts, a.EngagedRoles,
             a.DecisionMakerEngaged, ApiJson.Score(a.AccountChurnRisk), ApiJson.Score(a.AverageChurnRisk), ApiJson.Score(a.AccountLeadScore), a.HighestRiskContact,
             [.. a.ContactList.Select(c => new ContactResponse(c.CustomerId, c.Role, c.Status, c.Stage, ApiJson.Score(c.ChurnRisk), ApiJson.Score(c.LeadScore),
-                c.EngagedLast30Days))]));
+                c.EngagedLast30Days, view.TryFind(c.CustomerId, out int row) ? view.Latest.FactorsIn(row, language) : ""))]));
     }
 }

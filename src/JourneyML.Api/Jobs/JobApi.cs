@@ -40,7 +40,17 @@ public static class JobApi
 
     internal static Results<Accepted<RetrainJob>, ProblemHttpResult> Start(RetrainJobs jobs, ServingPaths paths, RetrainRequest? request = null)
     {
-        request ??= new RetrainRequest();
+        var (job, running) = StartJob(jobs, paths, request ?? new RetrainRequest());
+        if (job is null)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "A retraining job is already running", detail: $"job {running} is running; one at a time");
+        }
+        return TypedResults.Accepted($"/v1/jobs/{job.Id}", job);
+    }
+
+    /// <summary>The request checked and the job started; or the id of the job already running (the workspace's form starts jobs through this too).</summary>
+    internal static (RetrainJob? Job, string? Running) StartJob(RetrainJobs jobs, ServingPaths paths, RetrainRequest request)
+    {
         string? folder = request.Data is null ? paths.Data : paths.AllowedDataFolder(request.Data);
         new FieldErrors()
             .Check("data", folder is not null, "not an allowed data folder: it must be the service's data path or inside one of Serving:DataRoots")
@@ -48,7 +58,7 @@ public static class JobApi
             .Between("horizonDays", request.HorizonDays, 1, 730, "days").Between("segments", request.Segments, 2, 30).Between("tolerance", request.Tolerance, 0, 0.5)
             .ThrowIfAny();
         var defaults = new RetrainSettings { DataDirectory = folder! };
-        var (job, running) = jobs.Start(defaults with
+        return jobs.Start(defaults with
         {
             AsOf = UtcTime.Normalize(request.AsOf),
             HorizonDays = request.HorizonDays ?? defaults.HorizonDays,
@@ -59,11 +69,6 @@ public static class JobApi
             Tolerance = request.Tolerance ?? defaults.Tolerance,
             Force = request.Force,
         });
-        if (job is null)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "A retraining job is already running", detail: $"job {running} is running; one at a time");
-        }
-        return TypedResults.Accepted($"/v1/jobs/{job.Id}", job);
     }
 
     internal static Results<Ok<RetrainJob>, ProblemHttpResult> Get(string id, RetrainJobs jobs) =>

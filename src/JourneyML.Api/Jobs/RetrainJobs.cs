@@ -18,7 +18,11 @@ public enum JobStatus
 
 /// <summary>What a finished retraining job did.</summary>
 public sealed record RetrainJobResult(string Version, bool Promoted, string Decision, string Champion, int CustomersScored, string Snapshot,
-    int JourneyMapInsights, double? ChurnRocAuc, double? LeadRocAuc);
+    int JourneyMapInsights, double? ChurnRocAuc, double? LeadRocAuc)
+{
+    /// <summary>The gate's decision in Japanese (<see cref="Core.Registry.PromotionDecision.ReasonJapanese"/>); null in jobs recorded before it.</summary>
+    public string? DecisionJapanese { get; init; }
+}
 
 /// <summary>A retraining job's state as GET /v1/jobs/{id} shows it; <c>Instance</c> is the id of the service instance that runs it.</summary>
 public sealed record RetrainJob(string Id, JobStatus Status, string Step, double Progress, DateTime StartedAt, DateTime? FinishedAt,
@@ -144,7 +148,10 @@ public sealed class RetrainJobs(ServingPaths paths, JobStore store, LeaseHolder 
             var meta = result.Training.Metadata;
             var outcome = new RetrainJobResult(meta.Version, meta.Promotion?.Promoted ?? false, meta.Promotion?.Reason ?? "",
                 serving?.ModelVersion ?? "", result.Scoring.Snapshot.Count, Path.GetFileName(result.Scoring.SnapshotPath), result.JourneyMap.Insights.Count,
-                meta.Churn is { } c ? Math.Round(c.Holdout.Auc, 4) : null, meta.Lead is { } l ? Math.Round(l.Holdout.Auc, 4) : null);
+                meta.Churn is { } c ? Math.Round(c.Holdout.Auc, 4) : null, meta.Lead is { } l ? Math.Round(l.Holdout.Auc, 4) : null)
+            {
+                DecisionJapanese = meta.Promotion?.ReasonJapanese,
+            };
             End(j => j with { Status = JobStatus.Succeeded, Step = "done", Progress = 1, FinishedAt = DateTime.UtcNow, Result = outcome });
             logger.LogInformation("Retraining job {Job} finished: version {Version}, promoted {Promoted}", id, meta.Version, outcome.Promoted);
         }

@@ -67,6 +67,7 @@ public static class SegmentApi
     internal static Results<Ok<SegmentMembers>, FileContentHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
         int? limit = null, string? cursor = null, string? format = null, string? layout = null, bool? excel = null)
     {
+        var language = Predictions.ReasonLanguages.Of(context);
         var start = Cursor.Decode(cursor);
         new FieldErrors().Between("limit", limit, 1, MaxPage).Check("cursor", start is not null, Cursor.NotOurs).OneOf("format", format, "json", "csv")
             .Layout(layout).ThrowIfAny();
@@ -76,7 +77,7 @@ public static class SegmentApi
         Cursor.CheckWithin(start!.Value, members.Length);
         bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int take = limit ?? (csv ? members.Length : 100);
-        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(view, r)).ToList();
+        var page = members.Skip(start!.Value).Take(take).Select(r => CustomerRow.From(view, r, language)).ToList();
         if (csv)
         {
             return CsvAnswer.File(s, page, layout, excel, $"segment-{id}");

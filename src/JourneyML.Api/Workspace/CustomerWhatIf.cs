@@ -17,15 +17,16 @@ public sealed record WhatIfAsk(string Feature, string Value);
 /// <summary>A feature the what-if form offers: the model's feature, its description, and the customer's value in the latest snapshot.</summary>
 public sealed record WhatIfFeature(string Name, string Description, bool Categorical, string? Now)
 {
-    /// <summary>Whether the snapshot keeps this feature at all (numbers and role); plan, region and the export's own attributes it does not.</summary>
+    /// <summary>Whether the snapshot keeps this feature at all (older snapshots keep numbers and role, not plan, region or the export's own attributes).</summary>
     public bool Kept { get; init; } = true;
 }
 
 /// <summary>
 /// The customer page's what-if: the customer's row of the latest snapshot sent through the API's own what-if
 /// (<see cref="PredictionApi.WhatIf"/>: the same live prediction, the same checks), with the values the user changed.
-/// Both answers come from the same features, so the move is the change's alone; features the snapshot does not keep
-/// (plan, region) are missing in both and named.
+/// Both answers come from the same features, so the move is the change's alone, and "before" is the snapshot's risk: the
+/// snapshot keeps every value it scored (numbers, role, categorical values). In a snapshot written before the categorical
+/// values were kept, those are missing in both answers and named.
 /// </summary>
 public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IReadOnlyList<WhatIfAsk> Asked, WhatIfResponse? Answer, IReadOnlyList<(string Field, string Reason)> Problems)
 {
@@ -41,7 +42,7 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
         var s = view.Latest;
         var features = predictor.Schema.Select(f => new WhatIfFeature(f.Name, f.Description, FeatureRows.IsCategorical(f), Now(s, row, f))
         {
-            Kept = s.FeatureValues.ContainsKey(f.Name) || (f.Name == Core.Features.FeatureNames.Role && s.Roles is not null),
+            Kept = Kept(s, f.Name),
         }).ToList();
         var asked = Enumerable.Range(1, Rows)
             .Select(i => new WhatIfAsk(query["f" + i.ToString(CultureInfo.InvariantCulture)].ToString().Trim(), query["v" + i.ToString(CultureInfo.InvariantCulture)].ToString().Trim()))
@@ -72,14 +73,8 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
         {
             return new CustomerWhatIf(features, asked, null, problems);
         }
-        var customer = new CustomerInput
-        {
-            CustomerId = s.CustomerIds[row],
-            AccountId = s.AccountIds[row],
-            Status = s.Status[row].Name(),
-            Features = features.Where(f => f.Now is not null)
-                .ToDictionary(f => f.Name, f => f.Categorical ? JsonSerializer.SerializeToElement(f.Now) : JsonSerializer.SerializeToElement(double.Parse(f.Now!, CultureInfo.InvariantCulture))),
-        };
+        var scored = RowOf(s, row, predictor.Schema);
+        var customer = new CustomerInput { CustomerId = scored.CustomerId, AccountId = scored.AccountId, Status = scored.Status, Features = new(scored.Features) };
         try
         {
             var answer = PredictionApi.WhatIfIn(new WhatIfRequest { Customer = customer, Changes = changes }, models, options,
@@ -93,14 +88,47 @@ public sealed record CustomerWhatIf(IReadOnlyList<WhatIfFeature> Features, IRead
         }
     }
 
-    /// <summary>The customer's value of a feature in the snapshot (numbers invariant, as the API reads them); null where it keeps none.</summary>
+    /// <summary>
+    /// The row the snapshot scored, as a ready feature row: every value it keeps, numbers exact (a float widened to a double
+    /// reads back as the same float), so the live "before" is the snapshot's risk. A value it holds as missing is left out
+    /// (missing, as it was when scored).
+    /// </summary>
+    public static FeatureRowInput RowOf(Snapshot s, int row, IReadOnlyList<FeatureSchemaEntry> schema)
+    {
+        var features = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var f in schema)
+        {
+            if (s.FeatureValues.TryGetValue(f.Name, out var numbers))
+            {
+                if (!float.IsNaN(numbers[row]))
+                {
+                    features[f.Name] = JsonSerializer.SerializeToElement((double)numbers[row]);
+                }
+            }
+            else if (Category(s, row, f.Name) is { } category)
+            {
+                features[f.Name] = JsonSerializer.SerializeToElement(category);
+            }
+        }
+        return new FeatureRowInput(s.CustomerIds[row], s.AccountIds[row], s.Status[row].Name(), features);
+    }
+
+    /// <summary>Whether the snapshot keeps a feature at all: its numbers, the role column, or (since they are written) the categorical values.</summary>
+    private static bool Kept(Snapshot s, string feature) =>
+        s.FeatureValues.ContainsKey(feature) || s.CategoryValues.ContainsKey(feature) || (feature == Core.Features.FeatureNames.Role && s.Roles is not null);
+
+    private static string? Category(Snapshot s, int row, string feature) =>
+        s.CategoryValues.TryGetValue(feature, out var values) ? values[row]
+        : feature == Core.Features.FeatureNames.Role ? s.Roles?[row] : null;
+
+    /// <summary>The customer's value of a feature in the snapshot as the form shows it (numbers invariant, rounded); null where it keeps none.</summary>
     private static string? Now(Snapshot s, int row, FeatureSchemaEntry f)
     {
         if (s.FeatureValues.TryGetValue(f.Name, out var values))
         {
             return float.IsNaN(values[row]) ? null : Math.Round(values[row], 4).ToString(CultureInfo.InvariantCulture);
         }
-        return f.Name == Core.Features.FeatureNames.Role ? s.Roles?[row] : null;
+        return Category(s, row, f.Name);
     }
 
     /// <summary>The typed value as the API takes it: a number for a numeric feature (either decimal mark), text for a categorical one.</summary>

@@ -102,7 +102,8 @@ public static class WorkspaceEndpoints
         {
             return Message(ui, 400, ui["error.badRequest"], ui["error.badExport"]);
         }
-        var rows = RiskListQuery.All(view, request.Filter(snapshots.Rules.ChurnRiskThreshold), request.Order);
+        // The export's reasons in the page's language: a Japanese team imports Japanese reasons into its CRM.
+        var rows = RiskListQuery.All(view, request.Filter(snapshots.Rules.ChurnRiskThreshold), request.Order, WorkspaceReasons.Language(ui.Language));
         return CsvAnswer.File(view.Latest, rows, layout.Length == 0 ? null : layout, excel == "true", "churn-risk");
     }
 

@@ -10,7 +10,7 @@ namespace JourneyML.Api.Workspace;
 public static class WorkspaceReasons
 {
     public static string Line(Snapshot snapshot, int row, string language) =>
-        snapshot.FactorsIn(row, language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English);
+        snapshot.FactorsIn(row, Language(language));
 
     /// <summary>The reasons of a row shown from the latest snapshot (a list row, an alert of the latest snapshot); the English given otherwise.</summary>
     public static string Line(SnapshotView view, string customerId, DateTime asOf, string english, string language) =>
@@ -24,8 +24,15 @@ public static class WorkspaceReasons
 
     /// <summary>The factors of a customer's time to churn in the page's language (none without a curve or in a snapshot written before them).</summary>
     public static IReadOnlyList<string> TimeToChurn(SnapshotView view, CustomerRow row, string language) =>
-        view.TryFind(row.CustomerId, out int r) && view.Latest.TimeToChurn?.FactorsIn(r, language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English) is { } line
+        view.TryFind(row.CustomerId, out int r) && view.Latest.TimeToChurn?.FactorsIn(r, Language(language)) is { } line
             ? Split(line) : [];
+
+    /// <summary>What changed since the last snapshot, and why, in the page's language (English for a snapshot written before the Japanese).</summary>
+    public static string Change(SnapshotView view, CustomerRow row, string language) =>
+        view.TryFind(row.CustomerId, out int r) ? view.Latest.ChangeReasonIn(r, Language(language)) : row.ChangeReason;
+
+    /// <summary>The reasons' language for a page's language.</summary>
+    public static ReasonLanguage Language(string language) => language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English;
 
     private static IReadOnlyList<string> Split(string line) => line.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -86,6 +86,12 @@ public sealed class Ui(IReadOnlyDictionary<string, string> text, WorkspaceCultur
 
     public string Month(DateTime date) => date.ToString(culture.MonthPattern, culture.Format);
 
+    /// <summary>A retraining job's step ("churn model", "scoring") in this language; a step without a label as the job wrote it.</summary>
+    public string Step(string step) => text.TryGetValue("jobs.step." + step, out var value) ? value : step;
+
+    /// <summary>A buying-group role in this language: JourneyML's role names (a mapping's target) in Japanese words on a Japanese page; any other role as written.</summary>
+    public string Role(string? role) => role is null ? "–" : Language == "ja" ? Core.Prediction.FactorText.RoleJapanese(role) : role;
+
     /// <summary>The current page in another language.</summary>
     public string SwitchUrl(string language) => switchUrl(language);
 }

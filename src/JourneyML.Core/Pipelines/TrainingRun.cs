@@ -145,7 +145,7 @@ public static class TrainingRun
         var floor = phases.Scope("promotion floor");
         var assessed = phases.Measure("promotion floor", () => new[] { churn, lead }.OfType<ClassifierResult>()
             .Select(r => floor.Measure(r.Task.Name, () => PromotionFloor.Assess(table, r, floor.Scope(r.Task.Name)))).ToList());
-        var failures = assessed.Where(a => !a.Floor.Passed).Select(a => new FloorFailure(a.Result.Task, a.Floor.Reason, Withheld: !options.Force)).ToList();
+        var failures = assessed.Where(a => !a.Floor.Passed).Select(a => FloorFailure.Of(a.Result.Task, a.Floor, withheld: !options.Force)).ToList();
         foreach (var failure in failures)
         {
             logger.LogWarning("The {Task} model fails the promotion floor{Forced}: {Reason}", failure.Task, options.Force ? " (served: forced)" : " and is not served", failure.Reason);

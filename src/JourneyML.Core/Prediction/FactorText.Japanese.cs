@@ -224,7 +224,7 @@ public static partial class FactorText
         return feature switch
         {
             FeatureNames.Plan => category is null ? "プランの記録なし" : $"プランは{Spaced(category)}",
-            FeatureNames.Role => category is null ? "役割の記録なし" : $"役割は{RoleJa(category)}",
+            FeatureNames.Role => category is null ? "役割の記録なし" : $"役割は{RoleJapanese(category)}",
             FeatureNames.Region => category is null ? "地域の記録なし" : $"地域は{Code(category)}",
             _ => category is null ? $"{Spaced(feature)}の記録なし" : $"{Spaced(feature)}は{Spaced(category)}",
         };
@@ -234,7 +234,7 @@ public static partial class FactorText
     /// A buying-group role in Japanese: a mapping turns the export's role names into JourneyML's (利用者 into "user"), so
     /// those read in the words a Japanese export uses for them; any other role as the export wrote it.
     /// </summary>
-    private static string RoleJa(string role) => Roles.IsDecisionMaker(role) ? "決裁者" : role.ToLowerInvariant() switch
+    public static string RoleJapanese(string role) => Roles.IsDecisionMaker(role) ? "決裁者" : role.ToLowerInvariant() switch
     {
         "finance" => "経理",
         "it" => "情報システム",

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace JourneyML.Core.Prediction;
 
 /// <summary>A 95% interval of a metric.</summary>
@@ -32,24 +34,33 @@ public sealed record HoldoutIntervals(Interval95 Auc, Interval95 PrAuc, CountedS
     /// than 100 rows the top 5% is at most 5 customers and one customer moves its precision by 20 points; and an ROC AUC
     /// interval wider than 0.2 cannot separate a useful model (0.75) from a barely better than chance one (0.55).
     /// </summary>
-    public static string? TooSmall(ClassificationMetrics holdout, HoldoutIntervals? intervals)
+    public static string? TooSmall(ClassificationMetrics holdout, HoldoutIntervals? intervals) => TooSmallSentence(holdout, intervals)?.English;
+
+    /// <summary>The same warning in English and Japanese, from the facts a version records (so any version's reads in either language).</summary>
+    public static Sentence? TooSmallSentence(ClassificationMetrics holdout, HoldoutIntervals? intervals)
     {
-        var why = new List<string>();
+        var why = new List<Sentence>();
         if (holdout.Positives < MinPositives)
         {
-            why.Add($"{holdout.Positives} positive outcomes (at least {MinPositives} needed)");
+            why.Add(new($"{holdout.Positives} positive outcomes (at least {MinPositives} needed)", $"正例 {holdout.Positives} 件（{MinPositives} 件以上が必要）"));
         }
         if (holdout.Count < MinRows)
         {
-            why.Add($"{holdout.Count} customers (at least {MinRows} needed)");
+            why.Add(new($"{holdout.Count} customers (at least {MinRows} needed)", $"顧客 {holdout.Count} 人（{MinRows} 人以上が必要）"));
         }
         if (intervals is { } i && (double.IsNaN(i.Auc.Width) || i.Auc.Width > MaxAucWidth))
         {
-            why.Add($"an ROC AUC interval {i.Auc.Width:F2} wide (at most {MaxAucWidth:F1} wanted)");
+            string width = double.IsNaN(i.Auc.Width) ? "NaN" : i.Auc.Width.ToString("F2", CultureInfo.InvariantCulture);
+            why.Add(new($"an ROC AUC interval {width} wide (at most {MaxAucWidth:F1} wanted)",
+                double.IsNaN(i.Auc.Width) ? "ROC AUC の区間が求まらない" : $"ROC AUC の区間の幅が {width}（{MaxAucWidth:F1} 以下が望ましい）"));
         }
-        return why.Count == 0
-            ? null
-            : $"the holdout is too small to trust: {string.Join(", ", why)}; read every figure with its interval, and expect the next run's to differ";
+        if (why.Count == 0)
+        {
+            return null;
+        }
+        var list = Sentence.Join(why, ", ", "、");
+        return new($"the holdout is too small to trust: {list.English}; read every figure with its interval, and expect the next run's to differ",
+            $"ホールドアウトが小さく、数値を信頼しきれません（{list.Japanese}）。どの数値も区間とあわせて読み、次の学習では変わると考えてください");
     }
 
     /// <summary>

@@ -178,6 +178,12 @@ public sealed record GateComparison(PredictionTask Task, string Metric, double C
 }
 
 /// <summary>Whether this version became the champion, and why.</summary>
-public sealed record PromotionDecision(bool Promoted, string Reason, string? PreviousChampion, IReadOnlyList<GateComparison> Comparisons, bool Forced);
+public sealed record PromotionDecision(bool Promoted, string Reason, string? PreviousChampion, IReadOnlyList<GateComparison> Comparisons, bool Forced)
+{
+    /// <summary>The same reason in Japanese (written with the English from the same facts); null in versions written before it.</summary>
+    public string? ReasonJapanese { get; init; }
+
+    public string ReasonIn(ReasonLanguage language) => Sentence.In(language, Reason, ReasonJapanese);
+}
 
 public sealed record GroundTruthComparison(double? SegmentAdjustedRandIndex, double? ChurnOracleAuc, double? ChurnModelAuc, double? LeadOracleAuc, double? LeadModelAuc);

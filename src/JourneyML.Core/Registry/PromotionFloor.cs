@@ -18,10 +18,25 @@ public sealed record FloorCheck(bool Passed, string Reason, double AucLow, Featu
     public bool WithinNoiseOfBaseline { get; init; }
     /// <summary>"no better than logins_30d alone within noise: +0.02 [−0.03, 0.07]" when <see cref="WithinNoiseOfBaseline"/>; otherwise null.</summary>
     public string? Caveat { get; init; }
+    /// <summary>The reason in Japanese (the same facts); null in versions written before it.</summary>
+    public string? ReasonJapanese { get; init; }
+    /// <summary>The caveat in Japanese; null where there is none or in versions written before it.</summary>
+    public string? CaveatJapanese { get; init; }
+
+    public string ReasonIn(ReasonLanguage language) => Sentence.In(language, Reason, ReasonJapanese);
 }
 
 /// <summary>A model that fails the floor: <paramref name="Withheld"/> from its version (not served), or served because the operator forced it.</summary>
-public sealed record FloorFailure(PredictionTask Task, string Reason, bool Withheld = true);
+public sealed record FloorFailure(PredictionTask Task, string Reason, bool Withheld = true)
+{
+    /// <summary>The reason in Japanese (<see cref="FloorCheck.ReasonJapanese"/>); the English where none was written.</summary>
+    public string? ReasonJapanese { get; init; }
+
+    /// <summary>The failure of a model's floor check: withheld, or served because the operator forced it.</summary>
+    public static FloorFailure Of(PredictionTask task, FloorCheck floor, bool withheld) => new(task, floor.Reason, withheld) { ReasonJapanese = floor.ReasonJapanese };
+
+    public Sentence Words => new(Reason, ReasonJapanese ?? Reason);
+}
 
 /// <summary>A trained model with its holdout intervals and its floor check.</summary>
 public sealed record AssessedModel(ClassifierResult Result, HoldoutIntervals Intervals, string? HoldoutWarning, FloorCheck Floor);
@@ -67,36 +82,54 @@ public static class PromotionFloor
     public static FloorCheck Check(double auc, Interval95 interval, FeatureBaseline? baseline, Interval95? gap)
     {
         var inv = CultureInfo.InvariantCulture;
-        string measured = string.Create(inv, $"holdout ROC AUC {auc:F3} (95% CI {interval.Low:F2}–{interval.High:F2})");
+        var measured = new Sentence(string.Create(inv, $"holdout ROC AUC {auc:F3} (95% CI {interval.Low:F2}–{interval.High:F2})"),
+            string.Create(inv, $"ホールドアウトの ROC AUC {auc:F3}（95% 信頼区間 {interval.Low:F2}–{interval.High:F2}）"));
         double? point = baseline is { } pb ? auc - pb.HoldoutAuc : null;
         if (double.IsNaN(interval.Low) || interval.Low <= Chance)
         {
-            return new FloorCheck(false, string.Create(inv,
-                $"{measured}: the interval's lower bound is at or below {Chance:F1}, so the holdout cannot tell this model from a coin toss"), interval.Low, baseline)
-            { BaselineGap = point, BaselineGapInterval = gap };
+            return Verdict(false, new(string.Create(inv,
+                $"{measured.English}: the interval's lower bound is at or below {Chance:F1}, so the holdout cannot tell this model from a coin toss"),
+                string.Create(inv, $"{measured.Japanese}：区間の下限が {Chance:F1} 以下のため、ホールドアウトではこのモデルと偶然の当て推量を区別できません")), interval.Low, baseline)
+                with { BaselineGap = point, BaselineGapInterval = gap };
         }
         if (baseline is not { } b)
         {
-            return new FloorCheck(true, $"{measured} is above chance", interval.Low, null);
+            return Verdict(true, new($"{measured.English} is above chance", $"{measured.Japanese}は偶然より上です"), interval.Low, null);
         }
-        string alone = string.Create(inv, $"{b.Feature} alone ({b.Direction}: holdout ROC AUC {b.HoldoutAuc:F3}, fitted on the training rows)");
+        string directionJa = DirectionJapanese(b.Direction);
+        var alone = new Sentence(string.Create(inv, $"{b.Feature} alone ({b.Direction}: holdout ROC AUC {b.HoldoutAuc:F3}, fitted on the training rows)"),
+            string.Create(inv, $"{b.Feature} 単独（{directionJa}：ホールドアウトの ROC AUC {b.HoldoutAuc:F3}、学習データで当てはめ）"));
         string gapText = GapText(point!.Value, gap);
         if (gap is { } below && below.High < 0)
         {
-            return new FloorCheck(false, $"{measured} is worse than {alone} beyond noise: model − feature {gapText}", interval.Low, baseline)
-            { BaselineGap = point, BaselineGapInterval = gap };
+            return Verdict(false, new($"{measured.English} is worse than {alone.English} beyond noise: model − feature {gapText}",
+                $"{measured.Japanese}は、{alone.Japanese}よりばらつきを超えて劣ります：モデル − 特徴量 {gapText}"), interval.Low, baseline)
+                with { BaselineGap = point, BaselineGapInterval = gap };
         }
         if (gap is { } g && g.Low > 0)
         {
-            return new FloorCheck(true, $"{measured} is above chance and above the best single feature, {alone}, beyond noise: {gapText}", interval.Low, baseline)
-            { BaselineGap = point, BaselineGapInterval = gap };
+            return Verdict(true, new($"{measured.English} is above chance and above the best single feature, {alone.English}, beyond noise: {gapText}",
+                $"{measured.Japanese}は偶然より上で、最良の単一特徴量である{alone.Japanese}もばらつきを超えて上回ります：{gapText}"), interval.Low, baseline)
+                with { BaselineGap = point, BaselineGapInterval = gap };
         }
         // Within noise (the gap's interval holds 0, or there is none): served, with the caveat in words.
-        string caveat = $"no better than {b.Feature} alone within noise: {gapText}";
-        string reaches = string.Create(inv, $"{b.Feature} alone ({b.Direction}, fitted on the training rows) reaches holdout ROC AUC {b.HoldoutAuc:F3}");
-        return new FloorCheck(true, $"{measured} is above chance, but {caveat}; {reaches}", interval.Low, baseline)
-        { BaselineGap = point, BaselineGapInterval = gap, WithinNoiseOfBaseline = true, Caveat = caveat };
+        var caveat = new Sentence($"no better than {b.Feature} alone within noise: {gapText}", $"ばらつきの範囲では {b.Feature} 単独と差がありません：{gapText}");
+        var reaches = new Sentence(string.Create(inv, $"{b.Feature} alone ({b.Direction}, fitted on the training rows) reaches holdout ROC AUC {b.HoldoutAuc:F3}"),
+            string.Create(inv, $"{b.Feature} 単独（{directionJa}、学習データで当てはめ）でもホールドアウトの ROC AUC は {b.HoldoutAuc:F3} です"));
+        return Verdict(true, new($"{measured.English} is above chance, but {caveat.English}; {reaches.English}",
+            $"{measured.Japanese}は偶然より上ですが、{caveat.Japanese}。{reaches.Japanese}"), interval.Low, baseline)
+            with { BaselineGap = point, BaselineGapInterval = gap, WithinNoiseOfBaseline = true, Caveat = caveat.English, CaveatJapanese = caveat.Japanese };
     }
+
+    private static FloorCheck Verdict(bool passed, Sentence reason, double aucLow, FeatureBaseline? baseline) =>
+        new(passed, reason.English, aucLow, baseline) { ReasonJapanese = reason.Japanese };
+
+    /// <summary>The baseline's ranking direction ("higher values first, missing last") in Japanese.</summary>
+    private static string DirectionJapanese(string direction) => direction
+        .Replace("higher values first", "値が大きいほど上位", StringComparison.Ordinal)
+        .Replace("lower values first", "値が小さいほど上位", StringComparison.Ordinal)
+        .Replace(", missing first", "、欠損は先頭", StringComparison.Ordinal)
+        .Replace(", missing last", "、欠損は末尾", StringComparison.Ordinal);
 
     /// <summary>"+0.02 [−0.03, 0.07]": the model's lead over the feature in ROC AUC with its 95% interval.</summary>
     private static string GapText(double point, Interval95? gap) =>
@@ -109,28 +142,39 @@ public static class PromotionFloor
     }
 }
 
-/// <summary>The warnings every output of a model version repeats (CLI summary, report, metadata readers, the API).</summary>
+/// <summary>The warnings every output of a model version repeats (CLI summary, report, metadata readers, the API), in English or Japanese.</summary>
 public static class ModelWarnings
 {
-    public static IReadOnlyList<string> Of(ModelMetadata m)
+    public static IReadOnlyList<string> Of(ModelMetadata m) => Of(m, ReasonLanguage.English);
+
+    public static IReadOnlyList<string> Of(ModelMetadata m, ReasonLanguage language) => [.. Sentences(m).Select(s => s.In(language))];
+
+    /// <summary>Each warning in both languages: the floor's recorded reasons (English in versions written before the Japanese) and the holdout's, rebuilt from its recorded facts.</summary>
+    public static IReadOnlyList<Sentence> Sentences(ModelMetadata m)
     {
-        var warnings = new List<string>();
+        var warnings = new List<Sentence>();
+        bool conversion = m.Mode == TrainingMode.FeatureTable;
         foreach (var task in m.Withheld)
         {
-            warnings.Add($"the {TaskNames.Display(task.Task, m.Mode)} model is not served: it fails the promotion floor: {task.Floor?.Reason}");
+            var (en, ja) = (TaskNames.Display(task.Task, m.Mode), Sentence.TaskJapanese(task.Task, conversion));
+            warnings.Add(new($"the {en} model is not served: it fails the promotion floor: {task.Floor?.Reason}",
+                $"{ja}モデルは提供されていません。昇格の下限を満たしません：{task.Floor?.ReasonIn(ReasonLanguage.Japanese)}"));
         }
         foreach (var task in new[] { m.Churn, m.Lead })
         {
             if (task?.Floor is { Passed: false } floor)
             {
-                warnings.Add($"the {TaskNames.Display(task.Task, m.Mode)} model fails the promotion floor and is served only because it was forced (--force): {floor.Reason}");
+                var (en, ja) = (TaskNames.Display(task.Task, m.Mode), Sentence.TaskJapanese(task.Task, conversion));
+                warnings.Add(new($"the {en} model fails the promotion floor and is served only because it was forced (--force): {floor.Reason}",
+                    $"{ja}モデルは昇格の下限を満たしませんが、強制（--force）されたため提供されています：{floor.ReasonIn(ReasonLanguage.Japanese)}"));
             }
         }
         foreach (var task in new[] { m.Churn, m.Lead }.Concat(m.Withheld))
         {
             if (task?.HoldoutWarning is { } small)
             {
-                warnings.Add($"{TaskNames.Display(task.Task, m.Mode)} model: {small}");
+                var ja = HoldoutIntervals.TooSmallSentence(task.Holdout, task.Intervals)?.Japanese ?? small;
+                warnings.Add(new($"{TaskNames.Display(task.Task, m.Mode)} model: {small}", $"{Sentence.TaskJapanese(task.Task, conversion)}モデル：{ja}"));
             }
         }
         return warnings;

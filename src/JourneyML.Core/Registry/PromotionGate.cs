@@ -43,24 +43,25 @@ public static class PromotionGate
             return FirstModel(floor);
         }
         var comparisons = new List<GateComparison>();
-        var problems = new List<string>();
-        var notes = new List<string>();
+        var problems = new List<Sentence>();
+        var notes = new List<Sentence>();
         foreach (var (challenger, incumbent, task) in new[] { (churn, champion.Churn, PredictionTask.Churn), (lead, champion.Lead, PredictionTask.Lead) })
         {
+            string ja = Sentence.TaskJapanese(task);
             if (floor.FirstOrDefault(f => f.Task == task) is { } failure)
             {
-                string why = $"the {task} model fails the promotion floor: {failure.Reason}";
+                var why = new Sentence($"the {task} model fails the promotion floor: {failure.Reason}", $"{ja}モデルが昇格の下限を満たしません：{failure.Words.Japanese}");
                 if (!failure.Withheld)
                 {
                     problems.Add(why); // forced: the force overrides it, and the reason keeps it
                 }
                 else if (incumbent is not null)
                 {
-                    problems.Add($"{why}; the champion's {task} model stays in service");
+                    problems.Add(new($"{why.English}; the champion's {task} model stays in service", $"{why.Japanese}。チャンピオンの{ja}モデルが引き続き提供されます"));
                 }
                 else
                 {
-                    notes.Add($"{why}; it is withheld, and no {task} model is served");
+                    notes.Add(Withheld(task, why));
                     continue;
                 }
             }
@@ -68,7 +69,7 @@ public static class PromotionGate
             {
                 if (incumbent is not null)
                 {
-                    problems.Add($"the champion has a {incumbent.Info.Task} model and this run has none");
+                    problems.Add(new($"the champion has a {incumbent.Info.Task} model and this run has none", $"チャンピオンには{Sentence.TaskJapanese(incumbent.Info.Task)}モデルがありますが、今回の学習にはありません"));
                 }
                 continue;
             }
@@ -83,48 +84,73 @@ public static class PromotionGate
             }
             catch (InvalidOperationException ex)
             {
-                problems.Add($"the champion's {challenger.Task} model cannot score this data ({ex.Message})");
+                problems.Add(new($"the champion's {challenger.Task} model cannot score this data ({ex.Message})",
+                    $"チャンピオンの{Sentence.TaskJapanese(challenger.Task)}モデルはこのデータを採点できません（{ex.Message}）"));
                 continue;
             }
             var truth = challenger.HoldoutRows.Select(r => table.Labels[challenger.Model.Info.Label][r]).ToArray();
             comparisons.AddRange(Compare(challenger.Task, challenger.HoldoutPredictions, championScores, truth, options));
         }
-        var decision = Decide(champion.Metadata.Version, comparisons, problems, options);
-        return notes.Count == 0 ? decision : decision with { Reason = $"{decision.Reason}; {string.Join("; ", notes)}" };
+        var decision = DecideFrom(champion.Metadata.Version, comparisons, problems, options);
+        if (notes.Count == 0)
+        {
+            return decision;
+        }
+        var all = Sentence.Join(notes);
+        return decision with { Reason = $"{decision.Reason}; {all.English}", ReasonJapanese = $"{decision.ReasonJapanese}。{all.Japanese}" };
     }
+
+    /// <summary>"...; it is withheld, and no churn model is served".</summary>
+    private static Sentence Withheld(PredictionTask task, Sentence why) =>
+        new($"{why.English}; it is withheld, and no {task} model is served", $"{why.Japanese}。このモデルは除外され、{Sentence.TaskJapanese(task)}モデルは提供されません");
 
     /// <summary>The first champion: promoted, since something must serve; a model below the floor is left out of it unless forced.</summary>
     private static PromotionDecision FirstModel(IReadOnlyList<FloorFailure> floor)
     {
         if (floor.Count == 0)
         {
-            return new PromotionDecision(true, "first model in the registry", null, [], false);
+            return Decision(true, new("first model in the registry", "レジストリで最初のモデル"), null, [], false);
         }
-        var why = string.Join("; ", floor.Select(f => f.Withheld
-            ? $"the {f.Task} model fails the promotion floor: {f.Reason}; it is withheld, and no {f.Task} model is served"
-            : $"forced (--force) although the {f.Task} model fails the promotion floor: {f.Reason}"));
-        return new PromotionDecision(true, $"first model in the registry, with warnings: {why}", null, [], floor.Any(f => !f.Withheld));
+        var why = Sentence.Join(floor.Select(f => f.Withheld
+            ? Withheld(f.Task, new($"the {f.Task} model fails the promotion floor: {f.Reason}", $"{Sentence.TaskJapanese(f.Task)}モデルが昇格の下限を満たしません：{f.Words.Japanese}"))
+            : new Sentence($"forced (--force) although the {f.Task} model fails the promotion floor: {f.Reason}",
+                $"{Sentence.TaskJapanese(f.Task)}モデルは昇格の下限を満たしませんが、強制（--force）されました：{f.Words.Japanese}")));
+        return Decision(true, new($"first model in the registry, with warnings: {why.English}", $"レジストリで最初のモデル（警告あり）：{why.Japanese}"), null, [], floor.Any(f => !f.Withheld));
     }
+
+    private static PromotionDecision Decision(bool promoted, Sentence reason, string? previous, IReadOnlyList<GateComparison> comparisons, bool forced) =>
+        new(promoted, reason.English, previous, comparisons, forced) { ReasonJapanese = reason.Japanese };
 
     /// <summary>The decision from the comparisons and problems found: promoted when nothing is worse and nothing is wrong.</summary>
     public static PromotionDecision Decide(string previous, IReadOnlyList<GateComparison> comparisons, IReadOnlyList<string> problems,
+        PromotionGateOptions options) => DecideFrom(previous, comparisons, [.. problems.Select(p => new Sentence(p, p))], options);
+
+    private static PromotionDecision DecideFrom(string previous, IReadOnlyList<GateComparison> comparisons, IReadOnlyList<Sentence> problems,
         PromotionGateOptions options)
     {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var worse = comparisons.Where(c => !c.NotWorse).ToList();
         if (comparisons.Count == 0 && problems.Count == 0)
         {
             // Neither side has a classifier (ready tables without a label): the segments are all there is to serve.
-            return new PromotionDecision(true, $"neither this version nor champion {previous} has a classifier to compare: the new segments replace the champion's", previous, comparisons, false);
+            return Decision(true, new($"neither this version nor champion {previous} has a classifier to compare: the new segments replace the champion's",
+                $"このバージョンにもチャンピオン {previous} にも比べる分類モデルがありません。新しいセグメントがチャンピオンのものに置き換わります"), previous, comparisons, false);
         }
         if (worse.Count == 0 && problems.Count == 0)
         {
-            var summary = string.Join("; ", comparisons.Where(c => c.Metric == "PR-AUC").Select(c => $"{c.Task} PR-AUC {c.Challenger:F3} vs champion {c.Champion:F3}"));
-            return new PromotionDecision(true, $"not worse than champion {previous} on the same holdout (tolerance {options.Tolerance:F3}, beyond holdout noise): {summary}", previous, comparisons, false);
+            var summary = Sentence.Join(comparisons.Where(c => c.Metric == "PR-AUC").Select(c => new Sentence(
+                string.Create(inv, $"{c.Task} PR-AUC {c.Challenger:F3} vs champion {c.Champion:F3}"),
+                string.Create(inv, $"{Sentence.TaskJapanese(c.Task)} PR-AUC {c.Challenger:F3}（チャンピオン {c.Champion:F3}）"))), "; ", "、");
+            return Decision(true, new(string.Create(inv, $"not worse than champion {previous} on the same holdout (tolerance {options.Tolerance:F3}, beyond holdout noise): {summary.English}"),
+                string.Create(inv, $"同じホールドアウトでチャンピオン {previous} より悪くありません（許容差 {options.Tolerance:F3}、ホールドアウトのばらつきを考慮）：{summary.Japanese}")), previous, comparisons, false);
         }
-        var why = string.Join("; ", worse.Select(c => $"{c.Task} {c.Metric} {c.Challenger:F3} is below the champion's {c.Champion:F3} by more than {c.Tolerance:F3}, beyond holdout noise (95% upper bound of the difference {c.DifferenceUpper95:F3})").Concat(problems));
+        var why = Sentence.Join(worse.Select(c => new Sentence(
+            string.Create(inv, $"{c.Task} {c.Metric} {c.Challenger:F3} is below the champion's {c.Champion:F3} by more than {c.Tolerance:F3}, beyond holdout noise (95% upper bound of the difference {c.DifferenceUpper95:F3})"),
+            string.Create(inv, $"{Sentence.TaskJapanese(c.Task)}の {c.Metric} {c.Challenger:F3} はチャンピオンの {c.Champion:F3} を許容差 {c.Tolerance:F3} より大きく、ホールドアウトのばらつきを超えて下回ります（差の95%上限 {c.DifferenceUpper95:F3}）")))
+            .Concat(problems));
         return options.Force
-            ? new PromotionDecision(true, $"forced (--force) although: {why}", previous, comparisons, true)
-            : new PromotionDecision(false, $"kept, not promoted: {why}", previous, comparisons, false);
+            ? Decision(true, new($"forced (--force) although: {why.English}", $"強制（--force）で昇格。ただし：{why.Japanese}"), previous, comparisons, true)
+            : Decision(false, new($"kept, not promoted: {why.English}", $"昇格せず、チャンピオンを維持：{why.Japanese}"), previous, comparisons, false);
     }
 
     /// <summary>PR-AUC and ROC AUC of the challenger against the champion on the same rows (<paramref name="truth"/> is 0/1).</summary>

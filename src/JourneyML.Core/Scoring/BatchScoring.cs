@@ -55,8 +55,10 @@ public static class BatchScoring
             FactorsJapanese = japanese,
             Change = Filled(n),
             ChangeReason = [.. Enumerable.Repeat("", n)],
+            ChangeReasonJapanese = [.. Enumerable.Repeat("", n)],
             FeatureValues = table.Columns.OfType<NumericColumn>().ToDictionary(c => c.Name, c => c.Values),
             Roles = table.CategoriesOrNull(FeatureNames.Role),
+            CategoryValues = table.Columns.OfType<CategoricalColumn>().Where(c => c.Name != FeatureNames.Role).ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal),
             PassThrough = passThrough ?? [],
             TimeToChurn = scored.TimeToChurn,
         };

@@ -40,12 +40,13 @@ public sealed record CustomerRow(
     public static string CsvHeader { get; } = string.Join(',', Data.PassThroughColumns.ExportColumnNames);
 
     /// <summary>A row with its 1-based rank in the churn-risk list (none for customers without a churn risk).</summary>
-    public static CustomerRow From(SnapshotView view, int row) => From(view.Latest, row, view.RankOf(row) >= 0 ? view.RankOf(row) + 1 : null);
+    public static CustomerRow From(SnapshotView view, int row, ReasonLanguage language = ReasonLanguage.English) =>
+        From(view.Latest, row, view.RankOf(row) >= 0 ? view.RankOf(row) + 1 : null, language);
 
-    /// <param name="language">The language of the row's reasons (<see cref="Snapshot.FactorsIn"/>).</param>
+    /// <param name="language">The language of the row's reasons and change reason (<see cref="Snapshot.FactorsIn"/>, <see cref="Snapshot.ChangeReasonIn"/>).</param>
     public static CustomerRow From(Snapshot s, int row, int? rank = null, ReasonLanguage language = ReasonLanguage.English) =>
         new(rank, s.CustomerIds[row], s.AccountIds[row], s.Status[row], s.SegmentIds[row], s.SegmentNames[row], s.Stage[row],
-            RoundScore(s.ChurnRisk[row]), RoundScore(s.LeadScore[row]), s.FactorsIn(row, language), RoundScore(s.Change[row]), s.ChangeReason[row],
+            RoundScore(s.ChurnRisk[row]), RoundScore(s.LeadScore[row]), s.FactorsIn(row, language), RoundScore(s.Change[row]), s.ChangeReasonIn(row, language),
             s.PassThrough.Count == 0 ? null : s.PassThrough.ToDictionary(p => p.Name, p => p.Values[row], StringComparer.Ordinal))
         {
             TimeToChurn = CustomerTimeToChurn.Of(s, row, language),

@@ -132,8 +132,8 @@ public static class RiskListQuery
         return new RiskListPage(rows, matching, offset);
     }
 
-    /// <summary>Every matching row in the order asked, for an export of the filtered list.</summary>
-    public static IEnumerable<CustomerRow> All(SnapshotView view, RiskFilter filter, RiskListOrder order)
+    /// <summary>Every matching row in the order asked, for an export of the filtered list (its reasons in <paramref name="language"/>).</summary>
+    public static IEnumerable<CustomerRow> All(SnapshotView view, RiskFilter filter, RiskListOrder order, Prediction.ReasonLanguage language = Prediction.ReasonLanguage.English)
     {
         var index = Index(view, order);
         bool descending = order != RiskListOrder.RiskAscending;
@@ -143,7 +143,7 @@ public static class RiskListQuery
             int r = At(index, i, descending);
             if (matches(r))
             {
-                yield return CustomerRow.From(view, r);
+                yield return CustomerRow.From(view, r, language);
             }
         }
     }

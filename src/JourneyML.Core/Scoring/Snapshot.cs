@@ -22,6 +22,10 @@ public sealed partial class Snapshot
     public const string StageDaysColumn = "stage_days";
     /// <summary>The factors in Japanese (written since the workspace reads reasons in Japanese; absent in older snapshots).</summary>
     public const string FactorsJapaneseColumn = "factors_ja";
+    /// <summary>Prefix of the stored columns holding the customer's categorical feature values (plan, region, the export's own attributes; role has its own column).</summary>
+    public const string CategoryPrefix = "c_";
+    /// <summary>The change reasons in Japanese (absent in older snapshots).</summary>
+    public const string ChangeReasonJapaneseColumn = "change_reason_ja";
 
     public required DateTime AsOf { get; init; }
     public required string ModelVersion { get; init; }
@@ -53,7 +57,18 @@ public sealed partial class Snapshot
     /// <summary>Risk (or lead score) change since the previous snapshot; NaN when the customer was not in it.</summary>
     public required float[] Change { get; init; }
     public required string[] ChangeReason { get; init; }
+    /// <summary>The same change reasons in Japanese; null in snapshots written before them (readers fall back to <see cref="ChangeReason"/>).</summary>
+    public string[]? ChangeReasonJapanese { get; init; }
+
+    /// <summary>A row's change reason in a language: Japanese where asked for and written, English otherwise.</summary>
+    public string ChangeReasonIn(int row, ReasonLanguage language) =>
+        language == ReasonLanguage.Japanese && ChangeReasonJapanese is { } japanese && japanese[row].Length > 0 ? japanese[row] : ChangeReason[row];
     public required IReadOnlyDictionary<string, float[]> FeatureValues { get; init; }
+    /// <summary>
+    /// The categorical feature values the customer was scored with (plan, region, 業種...; role is <see cref="Roles"/>), null
+    /// where missing, so a what-if rebuilds exactly the row that was scored. Empty in snapshots written before them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?[]> CategoryValues { get; init; } = new Dictionary<string, string?[]>();
     /// <summary>Each contact's buying-group role (null where unknown): the account roll-up's engaged roles.</summary>
     public string?[]? Roles { get; init; }
     /// <summary>
@@ -89,6 +104,8 @@ public sealed partial class Snapshot
             .. TimeToChurn is { Factors: { } ttc, FactorsJapanese: { } ttcJapanese }
                 ? new[] { (TimeToChurn.FactorsColumn, (IReadOnlyCollection<string?>)ttc), (TimeToChurn.FactorsJapaneseColumn, ttcJapanese) }
                 : [],
+            .. CategoryValues.Select(c => (CategoryPrefix + c.Key, (IReadOnlyCollection<string?>)c.Value)),
+            .. ChangeReasonJapanese is null ? [] : new[] { (ChangeReasonJapaneseColumn, (IReadOnlyCollection<string?>)ChangeReasonJapanese) },
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -132,9 +149,11 @@ public sealed partial class Snapshot
         using var reader = TableReader.Open(path);
         var featureColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToArray() : [];
         var passThroughColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(PassThroughPrefix, StringComparison.Ordinal)).ToArray() : [];
+        var categoryColumns = withFeatures ? reader.Columns.Where(c => c.StartsWith(CategoryPrefix, StringComparison.Ordinal)).ToArray() : [];
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
             reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null, reader.IndexOf(StageDaysColumn) >= 0 ? StageDaysColumn : null,
-            reader.IndexOf(FactorsJapaneseColumn) >= 0 ? FactorsJapaneseColumn : null];
+            reader.IndexOf(FactorsJapaneseColumn) >= 0 ? FactorsJapaneseColumn : null,
+            reader.IndexOf(ChangeReasonJapaneseColumn) >= 0 ? ChangeReasonJapaneseColumn : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
@@ -145,6 +164,7 @@ public sealed partial class Snapshot
         var lead = new List<float>();
         var factors = new List<string>();
         var japanese = new List<string>();
+        var reasonsJapanese = new List<string>();
         var change = new List<float>();
         var reasons = new List<string>();
         var stages = new List<string>();
@@ -152,7 +172,9 @@ public sealed partial class Snapshot
         var stageDays = new List<float>();
         var features = featureColumns.ToDictionary(c => c[FeaturePrefix.Length..], _ => new List<float>());
         var passThrough = passThroughColumns.Select(_ => new List<string?>()).ToArray();
-        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns, .. passThroughColumns]))
+        var categories = categoryColumns.Select(_ => new List<string?>()).ToArray();
+        int categoryStart = fixedColumns.Length + featureColumns.Length + passThroughColumns.Length;
+        foreach (var chunk in reader.ReadAll([.. fixedColumns, .. featureColumns, .. passThroughColumns, .. categoryColumns]))
         {
             for (int i = 0; i < chunk.RowCount; i++)
             {
@@ -175,6 +197,10 @@ public sealed partial class Snapshot
                 {
                     japanese.Add(chunk.GetString(13, i) ?? "");
                 }
+                if (fixedColumns[14] is not null)
+                {
+                    reasonsJapanese.Add(chunk.GetString(14, i) ?? "");
+                }
                 for (int f = 0; f < featureColumns.Length; f++)
                 {
                     features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, fixedColumns.Length + f, i));
@@ -182,6 +208,10 @@ public sealed partial class Snapshot
                 for (int p = 0; p < passThroughColumns.Length; p++)
                 {
                     passThrough[p].Add(chunk.GetString(fixedColumns.Length + featureColumns.Length + p, i));
+                }
+                for (int c = 0; c < categoryColumns.Length; c++)
+                {
+                    categories[c].Add(chunk.GetString(categoryStart + c, i));
                 }
             }
         }
@@ -192,8 +222,9 @@ public sealed partial class Snapshot
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
             SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors],
             FactorsJapanese = fixedColumns[13] is null ? null : [.. japanese], Change = [.. change],
-            ChangeReason = [.. reasons], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
+            ChangeReason = [.. reasons], ChangeReasonJapanese = fixedColumns[14] is null ? null : [.. reasonsJapanese], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
+            CategoryValues = categoryColumns.Select((c, k) => (c[CategoryPrefix.Length..], categories[k].ToArray())).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal),
             TimeToChurn = timeToChurn,
         };
     }

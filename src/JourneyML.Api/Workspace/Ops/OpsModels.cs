@@ -24,12 +24,12 @@ public sealed record VersionView(ModelMetadata Metadata, bool Champion, bool Ser
     public string Version => Metadata.Version;
     public PromotionDecision? Decision => Metadata.Promotion;
 
-    public static VersionView From(ModelMetadata m, string? champion, string? serving)
+    public static VersionView From(ModelMetadata m, string? champion, string? serving, ReasonLanguage language = ReasonLanguage.English)
     {
         var tasks = new[] { m.Churn, m.Lead }.OfType<TaskMetadata>().Select(t => TaskView.From(t, withheld: false))
             .Concat(m.Withheld.Select(t => TaskView.From(t, withheld: true))).ToList();
         var drifted = m.Drift.Where(d => d.Flagged).OrderByDescending(d => d.Psi).ToList();
-        return new VersionView(m, m.Version == champion, m.Version == serving, tasks, ModelWarnings.Of(m), drifted, m.Drift.Count);
+        return new VersionView(m, m.Version == champion, m.Version == serving, tasks, ModelWarnings.Of(m, language), drifted, m.Drift.Count);
     }
 }
 
@@ -46,7 +46,7 @@ public sealed record ModelsModel(string? Champion, string? Serving, (string Vers
 
     public bool JobRunning => Jobs.Any(j => j.Status == JobStatus.Running);
 
-    public static ModelsModel Of(Serving.ModelHost host, RetrainJobs jobs, bool writesOn, Notice? notice)
+    public static ModelsModel Of(Serving.ModelHost host, RetrainJobs jobs, bool writesOn, Notice? notice, ReasonLanguage language = ReasonLanguage.English)
     {
         var pointer = host.Registry.Champion();
         var serving = host.Current?.ModelVersion;
@@ -54,7 +54,7 @@ public sealed record ModelsModel(string? Champion, string? Serving, (string Vers
         // The version a rollback brings back: the newest different, complete one in the champion's history (as the registry picks it).
         var target = pointer?.History.FirstOrDefault(h => h.Version != pointer.Version && versions.Any(v => v.Version == h.Version))?.Version;
         return new ModelsModel(pointer?.Version, serving, host.Refused, target, pointer?.History ?? [],
-            [.. versions.Take(Shown).Select(m => VersionView.From(m, pointer?.Version, serving))], versions.Count, jobs.Recent(JobsShown), writesOn, notice);
+            [.. versions.Take(Shown).Select(m => VersionView.From(m, pointer?.Version, serving, language))], versions.Count, jobs.Recent(JobsShown), writesOn, notice);
     }
 }
 

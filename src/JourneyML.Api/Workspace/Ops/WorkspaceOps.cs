@@ -28,6 +28,7 @@ public static class WorkspaceOps
         pages.MapGet("/models", Models);
         pages.MapPost("/models/rollback", Rollback).DisableAntiforgery();
         pages.MapPost("/models/{version}/promote", Promote).DisableAntiforgery();
+        pages.MapPost("/models/retrain", Retrain).DisableAntiforgery();
         pages.MapGet("/alerts", AlertsPage);
         pages.MapPost("/webhooks/add", AddWebhook).DisableAntiforgery();
         pages.MapPost("/webhooks/remove", RemoveWebhook).DisableAntiforgery();
@@ -35,20 +36,21 @@ public static class WorkspaceOps
         return pages;
     }
 
-    internal static IResult Models(HttpContext context, ModelHost models, RetrainJobs jobs, string? done = null, string? version = null)
+    internal static IResult Models(HttpContext context, ModelHost models, RetrainJobs jobs, string? done = null, string? version = null, string? job = null)
     {
         var ui = WorkspaceEndpoints.UiFor(context);
         var notice = done switch
         {
             "promoted" when version is not null => new Notice(true, ui.F("models.promoted", version)),
             "rolledback" when version is not null => new Notice(true, ui.F("models.rolledBack", version)),
+            "retrain" when job is not null => new Notice(true, ui.F("retrain.started", job)),
             _ => null,
         };
         return ModelsPage(context, ui, models, jobs, notice, 200);
     }
 
     private static IResult ModelsPage(HttpContext context, Ui ui, ModelHost models, RetrainJobs jobs, Notice? notice, int status) =>
-        new RazorComponentResult<ModelsPage>(new { Ui = ui, Model = ModelsModel.Of(models, jobs, WorkspaceSession.KeyConfigured(context), notice) }) { StatusCode = status };
+        new RazorComponentResult<ModelsPage>(new { Ui = ui, Model = ModelsModel.Of(models, jobs, WorkspaceSession.KeyConfigured(context), notice, WorkspaceReasons.Language(ui.Language)) }) { StatusCode = status };
 
     internal static async Task<IResult> Promote(string version, HttpContext context, ModelHost models, RetrainJobs jobs)
     {
@@ -80,6 +82,44 @@ public static class WorkspaceOps
             var answer = await ModelApi.Rollback(models, context);
             return "/models?done=rolledback&version=" + Uri.EscapeDataString(answer.Value!.Champion);
         });
+    }
+
+    /// <summary>
+    /// Starts a retraining job on the service's data through the API's own handler (POST /v1/jobs/retrain: the same checks,
+    /// one job at a time across the instances), with the as-of date and the fixed trainer the form gives; the page then
+    /// lists the job with its progress. A job already running is a 409 that names it.
+    /// </summary>
+    internal static async Task<IResult> Retrain(HttpContext context, ModelHost models, RetrainJobs jobs, ServingPaths paths)
+    {
+        var ui = WorkspaceEndpoints.UiFor(context);
+        var (form, refusal) = await WriteFormAsync(context, ui);
+        if (refusal is not null)
+        {
+            return ModelsPage(context, ui, models, jobs, refusal.Value.Notice, refusal.Value.Status);
+        }
+        var asOfText = form!["asOf"].ToString().Trim();
+        DateTime? asOf = null;
+        if (asOfText.Length > 0)
+        {
+            if (!DateTime.TryParseExact(asOfText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return ModelsPage(context, ui, models, jobs, new Notice(false, ui.F("retrain.badAsOf", asOfText)), 400);
+            }
+            asOf = parsed;
+        }
+        var request = new RetrainRequest { AsOf = asOf, FixedTrainer = form["fixedTrainer"].ToString() == "on" };
+        try
+        {
+            var (job, running) = JobApi.StartJob(jobs, paths, request);
+            return job is not null
+                ? TypedResults.Redirect("/models?done=retrain&job=" + Uri.EscapeDataString(job.Id) + "#jobs")
+                : ModelsPage(context, ui, models, jobs, new Notice(false, ui.F("retrain.running", running)), 409);
+        }
+        catch (Exception e) when (Refused(context, ui, e) is { } refused)
+        {
+            return ModelsPage(context, ui, models, jobs, new Notice(false, refused.Text), refused.Status);
+        }
     }
 
     /// <summary>Runs a registry write; done, the browser goes to the page again (a reload does not post twice); refused, the page says why.</summary>
