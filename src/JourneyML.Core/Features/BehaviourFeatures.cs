@@ -98,14 +98,25 @@ public static class BehaviourFeatures
         {
             total.Merge(accumulators[i]);
         }
+        var (table, summary) = FromAccumulated(dataset, total, options);
+        return (table, summary with { Elapsed = watch.Elapsed });
+    }
+
+    /// <summary>
+    /// The table from counters another engine filled (the SQL engine, JourneyML.Sql): the same plan and the same
+    /// per-customer formulas as <see cref="Build"/>, so the two engines differ only in how the events were counted.
+    /// </summary>
+    internal static (FeatureTable Table, FeatureBuildSummary Summary) FromAccumulated(Dataset dataset, EventAccumulator total, FeatureOptions options)
+    {
+        var asOf = UtcTime.RequireUtc(options.AsOf, "the as-of date");
+        var window = new Window(asOf.Ticks, asOf.AddDays(options.HorizonDays).Ticks);
         var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
             EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
         if (options.Plan is null)
         {
             plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
         }
-        var (table, summary) = Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
-        return (table, summary with { Elapsed = watch.Elapsed });
+        return Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
     }
 
     private static (FeatureTable, FeatureBuildSummary) Assemble(Dataset dataset, EventAccumulator acc, DateTime asOf, int horizonDays, Window window, FeaturePlan plan)

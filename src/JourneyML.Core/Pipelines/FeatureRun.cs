@@ -36,6 +36,8 @@ public sealed record FeatureRunOptions : FeatureSource
     /// them again, after checking it fits the run (<see cref="FeatureReuse"/>). Null builds them.
     /// </summary>
     public string? FeaturesFile { get; init; }
+    /// <summary>What counts the events (<c>features --engine</c>); null is the C# builder.</summary>
+    public IFeatureEngine? Engine { get; init; }
 }
 
 public sealed record FeatureRunResult(FeatureTable Table, FeatureBuildSummary Summary, ValidationReport Report, Dataset Dataset, string? OutputPath, string? ReportPath)
@@ -57,7 +59,7 @@ public static class FeatureRun
         var dataset = OpenDataset(options, report, logger);
         var asOf = AsOfFor(options, dataset);
         var featureOptions = new FeatureOptions { AsOf = asOf, HorizonDays = options.HorizonDays, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        var (table, summary) = BehaviourFeatures.Build(dataset, featureOptions, progress, cancellationToken);
+        var (table, summary) = (options.Engine ?? CSharpFeatureEngine.Instance).Build(dataset, featureOptions, progress, cancellationToken);
         logger.LogInformation("Features as of {AsOf:yyyy-MM-dd} for {Rows} customers from {Events} events in {Seconds:F2} s ({Rate:N0} events/s)",
             asOf, summary.Rows, summary.EventsBeforeAsOf + summary.EventsOnOrAfterAsOf, summary.Elapsed.TotalSeconds, summary.EventsPerSecond);
         if (report.HasProblems)
