@@ -54,11 +54,11 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
     }
 
     /// <summary>The query's input over this export, for the embedded run or for <c>--emit-sql</c>.</summary>
-    internal static FeatureQueryInput InputFor(Dataset dataset, DateTime asOf, int horizonDays, string events, string customers) =>
-        new(events, customers, FeatureQueryInput.TypesOf(dataset.Mapping.Events), dataset.Mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error,
-            FeatureQueryInput.Micros(asOf), FeatureQueryInput.Micros(asOf.AddDays(horizonDays)), FeatureQueryInput.Micros(dataset.DataAsOf));
+    internal static FeatureQueryInput InputFor(DataMapping mapping, DateTime dataAsOf, DateTime asOf, int horizonDays, string events, string customers) =>
+        new(events, customers, FeatureQueryInput.TypesOf(mapping.Events), mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error,
+            FeatureQueryInput.Micros(asOf), FeatureQueryInput.Micros(asOf.AddDays(horizonDays)), FeatureQueryInput.Micros(dataAsOf));
 
-    private DuckDBConnection Open(int threads)
+    internal DuckDBConnection Open(int threads)
     {
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -122,7 +122,7 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
               filename AS jm_file, file_row_number AS jm_row
             FROM {source}
             """);
-        return InputFor(dataset, asOf, horizonDays, "SELECT * FROM jm_events", "SELECT customer_id FROM jm_customers");
+        return InputFor(dataset.Mapping, dataset.DataAsOf, asOf, horizonDays, "SELECT * FROM jm_events", "SELECT customer_id FROM jm_customers");
     }
 
     private static Dictionary<string, string> ColumnTypes(DuckDBConnection connection, string source)
@@ -169,18 +169,34 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
     /// <summary>Runs the counters query and fills the C# builder's counters with its rows.</summary>
     private static EventAccumulator Count(DuckDBConnection connection, CustomerTable customers, FeatureQueryInput input)
     {
-        var accumulator = new EventAccumulator(customers.Count);
         using var command = connection.CreateCommand();
         command.CommandText = FeatureSql.Counters(SqlDialect.DuckDb, input);
         using var reader = command.ExecuteReader();
+        return Fill(reader, customers, "the feature query", input);
+    }
+
+    /// <summary>The C# builder's counters from rows of the counters query (run here, or elsewhere and brought back), checked to be for this as-of date and horizon.</summary>
+    internal static EventAccumulator Fill(DbDataReader reader, CustomerTable customers, string source, FeatureQueryInput input)
+    {
+        var accumulator = new EventAccumulator(customers.Count);
         var totals = new Totals();
         var at = new Ordinals(reader);
         while (reader.Read())
         {
+            long asOf = reader.GetInt64(at[FeatureSql.Columns.AsOf]), horizonEnd = reader.GetInt64(at[FeatureSql.Columns.HorizonEnd]);
+            if (asOf != input.AsOfMicros || horizonEnd != input.HorizonEndMicros)
+            {
+                var inv = CultureInfo.InvariantCulture;
+                throw new DataFileException(source,
+                    string.Create(inv, $"counted as of {FeatureQueryInput.FromMicros(asOf):yyyy-MM-dd} to {FeatureQueryInput.FromMicros(horizonEnd):yyyy-MM-dd}, ") +
+                    string.Create(inv, $"this run is as of {FeatureQueryInput.FromMicros(input.AsOfMicros):yyyy-MM-dd} to {FeatureQueryInput.FromMicros(input.HorizonEndMicros):yyyy-MM-dd}: ") +
+                    "run the SQL of 'journeyml features --emit-sql' with this run's --as-of and --horizon");
+            }
             var id = reader.GetString(at.CustomerId);
             if (!customers.TryGetIndex(id, out int c))
             {
-                throw new InvalidOperationException($"the feature query returned customer '{id}', who is not in the customers table");
+                throw new DataFileException(source, $"counters for customer '{id}', who is not in this export's customers table: counted from another export?",
+                    FeatureSql.Columns.CustomerId);
             }
             CounterRow.Fill(accumulator, c, reader, at, totals);
         }

@@ -63,6 +63,7 @@ internal static class FeatureSql
         public const string Usage30 = "usage_milli_30", UsagePrev30 = "usage_milli_prev_30", Usage90 = "usage_milli_90";
         public const string SeveritySum = "severity_milli_90", SeverityCount = "severity_count_90", SeverityMax = "severity_max_90";
         public const string TenureStart = "tenure_start", Reactivations = "reactivations";
+        public const string AsOf = "as_of_us", HorizonEnd = "horizon_end_us";
 
         public static string Slot(int slot) => "slot_" + slot.ToString(CultureInfo.InvariantCulture);
         public static string ContentValued(int i) => "content_valued_" + i.ToString(CultureInfo.InvariantCulture);
@@ -80,9 +81,9 @@ internal static class FeatureSql
     {
         string ids = rowIds ? ", e.jm_file, e.jm_row" : "";
         var sb = new StringBuilder();
-        sb.AppendLine("jm_types (type_key, kind) AS (");
-        sb.AppendLine("  VALUES " + string.Join(",\n    ", input.Types.OrderBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => $"({d.Text(t.Key)}, {(int)t.Value})")));
+        sb.AppendLine("jm_types AS (");
+        sb.AppendLine("  SELECT type_key, kind FROM (VALUES " + string.Join(",\n    ", input.Types.OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => $"({d.Text(t.Key)}, {(int)t.Value})")) + ") AS jm_type_names (type_key, kind)");
         sb.AppendLine("),");
         sb.AppendLine("jm_known AS (");
         sb.AppendLine($"  SELECT DISTINCT customer_id FROM ({input.Customers}) known");
@@ -130,6 +131,10 @@ internal static class FeatureSql
     public static string InvalidRows(SqlDialect d, FeatureQueryInput input) =>
         $"WITH {Typed(d, input, rowIds: true)}\nSELECT jm_file, jm_row, reason FROM jm_checked WHERE reason IS NOT NULL ORDER BY jm_file, jm_row";
 
+    /// <summary>The invalid rows counted by reason (no row when every row is valid): the check a user runs beside the counters.</summary>
+    public static string InvalidReasons(SqlDialect d, FeatureQueryInput input) =>
+        $"WITH {Typed(d, input)}\nSELECT reason, COUNT(*) AS invalid_rows FROM jm_checked WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason";
+
     /// <summary>The counters per customer (see <see cref="Columns"/>).</summary>
     public static string Counters(SqlDialect d, FeatureQueryInput input)
     {
@@ -162,7 +167,9 @@ internal static class FeatureSql
         sb.AppendLine(string.Join(",\n", Aggregates(asOf, input.HorizonEndMicros).Select(a => $"    {a.Expression} AS {a.Name}")));
         sb.AppendLine("  FROM jm_events GROUP BY customer_id");
         sb.AppendLine(")");
-        sb.AppendLine($"SELECT jm_counters.*, jm_walk.{Columns.TenureStart}, jm_walk.{Columns.Reactivations}");
+        // The as-of date and the horizon travel with every row: a result brought back is checked against the run it is for.
+        sb.AppendLine($"SELECT jm_counters.*, jm_walk.{Columns.TenureStart}, jm_walk.{Columns.Reactivations}, " +
+            $"CAST({asOf} AS BIGINT) AS {Columns.AsOf}, CAST({input.HorizonEndMicros} AS BIGINT) AS {Columns.HorizonEnd}");
         sb.AppendLine("FROM jm_counters LEFT JOIN jm_walk ON jm_walk.customer_id = jm_counters.customer_id");
         return sb.ToString();
     }

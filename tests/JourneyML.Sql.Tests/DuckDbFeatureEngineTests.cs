@@ -1,3 +1,4 @@
+using JourneyML.Core.Pipelines;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
 using JourneyML.SampleData;
@@ -37,5 +38,105 @@ public sealed class DuckDbFeatureEngineTests
             Assert.True(csharp.Table.RowCount > 0);
             Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
         }
+    }
+}
+
+public sealed class FeatureSqlRoundTripTests
+{
+    [Fact]
+    public void A_table_the_duckdb_engine_wrote_is_reused_by_train_features()
+    {
+        using var folder = new TempFolder("duckdb-reuse");
+        var output = Path.Combine(folder, "features.parquet");
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var written = FeatureRun.Run(new FeatureRunOptions { DataDirectory = Samples.Sample, OutputPath = output, Engine = new DuckDbFeatureEngine() }, logger);
+
+        // What train --features FILE does: the stored provenance and fingerprint are checked against the export.
+        var reused = FeatureRun.Run(new FeatureRunOptions { DataDirectory = Samples.Sample, FeaturesFile = output }, logger);
+
+        Assert.Equal(written.Table.CustomerIds, reused.Table.CustomerIds);
+        Assert.Equal(written.Summary.EventsBeforeAsOf, reused.Summary.EventsBeforeAsOf);
+    }
+
+    [Fact]
+    public void The_emitted_sql_run_elsewhere_and_brought_back_with_counters_gives_the_csharp_table()
+    {
+        using var folder = new TempFolder("duckdb-emitted");
+        var mapping = DataMapping.ForDirectory(Samples.Sample);
+        var asOf = FeatureRun.DefaultAsOf(mapping.DataAsOf!.Value, 90);
+        var script = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "duckdb");
+        var counters = Path.Combine(folder, "counters.parquet");
+        // As a user runs it in DuckDB's shell (or Spark, Trino): the two tables registered under the export's names.
+        RunScript(script, counters);
+
+        var (csharp, _) = EngineEquality.Build(Samples.Sample);
+        var brought = EngineEquality.BuildWith(Samples.Sample, new CountersFileEngine(counters), null, 90);
+
+        Assert.Empty(EngineEquality.Differences(csharp.Table, brought.Table, csharp.Summary, brought.Summary));
+    }
+
+    [Fact]
+    public void Counters_for_another_as_of_date_are_refused_naming_the_file()
+    {
+        using var folder = new TempFolder("duckdb-stale");
+        var mapping = DataMapping.ForDirectory(Samples.Sample);
+        var counters = Path.Combine(folder, "counters.parquet");
+        RunScript(FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), 90, "duckdb"), counters);
+
+        var error = Assert.Throws<DataFileException>(() => EngineEquality.BuildWith(Samples.Sample, new CountersFileEngine(counters), null, 90));
+
+        Assert.Contains("counters.parquet", error.Message);
+        Assert.Contains("counted as of 2026-03-01", error.Message);
+    }
+
+    [Fact]
+    public void Events_in_csv_are_refused_naming_the_file_and_the_way_out()
+    {
+        using var folder = new TempFolder("duckdb-csv");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Small, Customers = 60, Seed = 3 }).Generate(folder);
+
+        var error = Assert.Throws<DataFileException>(() => EngineEquality.BuildWith(folder, new DuckDbFeatureEngine(), null, 90));
+
+        Assert.Contains("events.csv", error.Message);
+        Assert.Contains("Parquet", error.Message);
+    }
+
+    [Fact]
+    public void Spark_and_trino_sql_use_their_own_functions_and_none_of_duckdbs()
+    {
+        var mapping = DataMapping.ForDirectory(Samples.Sample);
+        var asOf = new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc);
+        var spark = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "spark");
+        var trino = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "trino");
+
+        foreach (var duckdbOnly in new[] { "epoch_us(", "round_even(", " // " })
+        {
+            Assert.DoesNotContain(duckdbOnly, spark);
+            Assert.DoesNotContain(duckdbOnly, trino);
+        }
+        Assert.Contains("unix_micros(", spark);
+        Assert.Contains("bround(", spark);
+        Assert.Contains("to_unixtime(", trino);
+        Assert.Contains("is_nan(", trino);
+    }
+
+    /// <summary>Registers the sample's tables as events and customers and saves the counters statement's result as Parquet.</summary>
+    private static void RunScript(string script, string counters)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE VIEW events AS SELECT * FROM read_parquet('{Samples.Path("sample", "events.parquet")}');" +
+            $"CREATE VIEW customers AS SELECT * FROM read_csv('{Samples.Path("sample", "customers.csv")}', all_varchar = true);";
+        command.ExecuteNonQuery();
+        var statements = script.Split("\n-- 2.", StringSplitOptions.None);
+        command.CommandText = statements[0];
+        using (var invalid = command.ExecuteReader())
+        {
+            Assert.False(invalid.Read(), "the sample has no invalid event rows");
+        }
+        var counting = statements[1].TrimEnd().TrimEnd(';');
+        command.CommandText = $"COPY ({counting[counting.IndexOf("WITH", StringComparison.Ordinal)..]}) TO '{counters}' (FORMAT PARQUET)";
+        command.ExecuteNonQuery();
     }
 }
