@@ -1,6 +1,6 @@
-using JourneyML.Core.Pipelines;
 using JourneyML.Core.Data;
 using JourneyML.Core.Features;
+using JourneyML.Core.Pipelines;
 using JourneyML.SampleData;
 
 namespace JourneyML.Sql.Tests;
@@ -38,6 +38,50 @@ public sealed class DuckDbFeatureEngineTests
             Assert.True(csharp.Table.RowCount > 0);
             Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
         }
+    }
+}
+
+public sealed class InvalidEventRowTests
+{
+    [Fact]
+    public void Invalid_event_rows_fail_a_strict_run_and_are_skipped_and_counted_alike_by_both_engines()
+    {
+        using var folder = new TempFolder("duckdb-invalid");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.Small, Customers = 200, Seed = 5, Format = TableFormat.Parquet }).Generate(folder);
+        var events = Path.Combine(folder, "events.parquet");
+        var good = Path.Combine(folder, "good.parquet");
+        File.Move(events, good);
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // An unknown customer, a negative value and an event after the data's as-of date, among valid rows.
+            command.CommandText = $"COPY (SELECT * FROM read_parquet('{good}') UNION ALL " +
+                "SELECT 'NOBODY', TIMESTAMPTZ '2026-01-05 00:00:00+00', 'login', NULL, NULL UNION ALL " +
+                "SELECT (SELECT min(customer_id) FROM read_parquet('" + good + "')), TIMESTAMPTZ '2026-02-05 00:00:00+00', 'login', NULL, -3 UNION ALL " +
+                "SELECT (SELECT min(customer_id) FROM read_parquet('" + good + "')), TIMESTAMPTZ '2027-02-05 00:00:00+00', 'login', NULL, NULL) " +
+                $"TO '{events}' (FORMAT PARQUET)";
+            command.ExecuteNonQuery();
+        }
+        File.Delete(good);
+
+        Assert.Throws<DataValidationException>(() => Build(folder, CSharpFeatureEngine.Instance, InvalidRowPolicy.Strict));
+        var strict = Assert.Throws<DataValidationException>(() => Build(folder, new DuckDbFeatureEngine(), InvalidRowPolicy.Strict));
+        Assert.Contains("unknown customer", strict.Message);
+
+        var (csharp, csharpReport) = Build(folder, CSharpFeatureEngine.Instance, InvalidRowPolicy.Skip);
+        var (duckdb, duckdbReport) = Build(folder, new DuckDbFeatureEngine(), InvalidRowPolicy.Skip);
+        Assert.Equal(3, csharpReport.TotalProblems);
+        Assert.Equal(csharpReport.TotalProblems, duckdbReport.TotalProblems);
+        Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
+    }
+
+    private static ((FeatureTable Table, FeatureBuildSummary Summary) Built, ValidationReport Report) Build(string folder, IFeatureEngine engine, InvalidRowPolicy policy)
+    {
+        var report = new ValidationReport(policy);
+        var dataset = Dataset.Open(folder, report);
+        var options = new FeatureOptions { AsOf = FeatureRun.DefaultAsOf(dataset.DataAsOf, 90), HorizonDays = 90 };
+        return (engine.Build(dataset, options, null, CancellationToken.None), report);
     }
 }
 
@@ -138,5 +182,40 @@ public sealed class FeatureSqlRoundTripTests
         var counting = statements[1].TrimEnd().TrimEnd(';');
         command.CommandText = $"COPY ({counting[counting.IndexOf("WITH", StringComparison.Ordinal)..]}) TO '{counters}' (FORMAT PARQUET)";
         command.ExecuteNonQuery();
+    }
+}
+
+public sealed class JapaneseExportTests
+{
+    [Fact]
+    public void The_japanese_export_with_its_events_in_parquet_gets_the_same_features_from_both_engines()
+    {
+        using var folder = new TempFolder("duckdb-ja");
+        var source = Samples.Path("ja-export");
+        foreach (var file in Directory.GetFiles(source).Where(f => !f.EndsWith("行動履歴.csv", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+        // The events as a Japanese system would hand them over in Parquet: the same Japanese column and event names, times as timestamps.
+        var utf8 = Path.Combine(folder, "events-utf8.csv");
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        File.WriteAllText(utf8, File.ReadAllText(Path.Combine(source, "行動履歴.csv"), System.Text.Encoding.GetEncoding("shift_jis")));
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"COPY (SELECT 顧客ID, strptime(日時, '%Y/%m/%d %H:%M') AS 日時, 行動, 流入元, 値 FROM read_csv('{utf8}', all_varchar = true)) " +
+                $"TO '{Path.Combine(folder, "行動履歴.parquet")}' (FORMAT PARQUET)";
+            command.ExecuteNonQuery();
+        }
+        File.Delete(utf8);
+        var mappingPath = Path.Combine(folder, "journeyml.json");
+        File.WriteAllText(mappingPath, File.ReadAllText(mappingPath).Replace("行動履歴.csv", "行動履歴.parquet", StringComparison.Ordinal));
+
+        var (csharp, duckdb) = EngineEquality.Build(folder);
+
+        Assert.True(csharp.Table.RowCount > 100);
+        Assert.True(csharp.Table.Numbers(FeatureNames.Logins90d).Sum() > 0, "the Japanese event names were mapped");
+        Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
     }
 }
