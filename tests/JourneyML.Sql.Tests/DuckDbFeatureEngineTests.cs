@@ -73,6 +73,8 @@ public sealed class InvalidEventRowTests
         var (duckdb, duckdbReport) = Build(folder, new DuckDbFeatureEngine(), InvalidRowPolicy.Skip);
         Assert.Equal(3, csharpReport.TotalProblems);
         Assert.Equal(csharpReport.TotalProblems, duckdbReport.TotalProblems);
+        Assert.Equal(csharpReport.CountsByReason.Select(c => (c.File, c.Count)).Order(), duckdbReport.CountsByReason.Select(c => (c.File, c.Count)).Order());
+        Assert.Equal(csharpReport.RowsRead.OrderBy(r => r.Key), duckdbReport.RowsRead.OrderBy(r => r.Key));
         Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
     }
 
