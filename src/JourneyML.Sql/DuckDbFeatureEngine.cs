@@ -56,7 +56,7 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
     /// <summary>The query's input over this export, for the embedded run or for <c>--emit-sql</c>.</summary>
     internal static FeatureQueryInput InputFor(DataMapping mapping, DateTime dataAsOf, DateTime asOf, int horizonDays, string events, string customers) =>
         new(events, customers, FeatureQueryInput.TypesOf(mapping.Events), mapping.Events.UnmappedTypes == UnmappedTypePolicy.Error,
-            FeatureQueryInput.Micros(asOf), FeatureQueryInput.Micros(asOf.AddDays(horizonDays)), FeatureQueryInput.Micros(dataAsOf));
+            FeatureQueryInput.Micros(asOf), FeatureQueryInput.Micros(asOf.AddDays(horizonDays)), FeatureQueryInput.Micros(dataAsOf), mapping.Timelines);
 
     internal DuckDBConnection Open(int threads)
     {
@@ -87,14 +87,7 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
                 "the duckdb engine reads events from Parquet only (CSV in any encoding, Shift_JIS included, is the C# engine's: run without --engine duckdb, " +
                 "or convert the events to Parquet first)");
         }
-        Execute(connection, "CREATE TABLE jm_customers (customer_id VARCHAR)");
-        using (var appender = connection.CreateAppender("jm_customers"))
-        {
-            for (int c = 0; c < dataset.Customers.Count; c++)
-            {
-                appender.CreateRow().AppendValue(dataset.Customers[c].CustomerId).EndRow();
-            }
-        }
+        LoadCustomers(connection, dataset);
         var list = "[" + string.Join(", ", files.Select(f => SqlDialect.DuckDb.Text(Path.GetFullPath(f)))) + "]";
         var source = $"read_parquet({list}, union_by_name = true, filename = true, file_row_number = true)";
         var columns = dataset.Mapping.Events.Columns;
@@ -122,7 +115,24 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
               filename AS jm_file, file_row_number AS jm_row
             FROM {source}
             """);
-        return InputFor(dataset.Mapping, dataset.DataAsOf, asOf, horizonDays, "SELECT * FROM jm_events", "SELECT customer_id FROM jm_customers");
+        return InputFor(dataset.Mapping, dataset.DataAsOf, asOf, horizonDays, "SELECT * FROM jm_events", "SELECT * FROM jm_customers");
+    }
+
+    /// <summary>The customers as JourneyML read and validated them, with the sign-up and outcome times the timeline rules need.</summary>
+    private static void LoadCustomers(DuckDBConnection connection, Dataset dataset)
+    {
+        Execute(connection, "CREATE TABLE jm_customers (customer_id VARCHAR, signed_up_us BIGINT, outcome_present INTEGER, churned_us BIGINT, converted_us BIGINT)");
+        using var appender = connection.CreateAppender("jm_customers");
+        var outcomes = dataset.Outcomes;
+        for (int c = 0; c < dataset.Customers.Count; c++)
+        {
+            bool present = outcomes is not null && outcomes.Present[c];
+            var row = appender.CreateRow().AppendValue(dataset.Customers[c].CustomerId)
+                .AppendValue(FeatureQueryInput.Micros(dataset.Customers[c].SignedUpAt)).AppendValue(present ? 1 : 0);
+            row = present && outcomes!.ChurnedAt[c] is { } churned ? row.AppendValue(FeatureQueryInput.Micros(churned)) : row.AppendNullValue();
+            row = present && outcomes!.ConvertedAt[c] is { } converted ? row.AppendValue(FeatureQueryInput.Micros(converted)) : row.AppendNullValue();
+            row.EndRow();
+        }
     }
 
     private static Dictionary<string, string> ColumnTypes(DuckDBConnection connection, string source)

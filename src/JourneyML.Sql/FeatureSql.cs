@@ -7,11 +7,13 @@ namespace JourneyML.Sql;
 
 /// <summary>What the feature query reads and as of when, in the query's unit (microseconds since 1970-01-01 UTC).</summary>
 /// <param name="Events">A relation with the columns customer_id, occurred_at (a timestamp), type and value (a number or NULL).</param>
-/// <param name="Customers">A relation with the column customer_id: the customers the export knows (an event of anyone else is invalid).</param>
+/// <param name="Customers">A relation with the columns customer_id, signed_up_us, outcome_present (1 when the outcomes table has the customer),
+/// churned_us and converted_us (the outcomes table's, NULL when none): the customers the export knows (an event of anyone else is invalid).</param>
+/// <param name="Timelines">The mapping's timeline rules (events before sign-up, activity after churn) and their grace.</param>
 /// <param name="Types">Their event type names, lower case and trimmed, to JourneyML's kinds (canonical names included); any other type is 'other'.</param>
 /// <param name="UnmappedTypesInvalid">The mapping's unmappedTypes is error: an unmapped type is an invalid row, not 'other'.</param>
 internal sealed record FeatureQueryInput(string Events, string Customers, IReadOnlyDictionary<string, EventKind> Types, bool UnmappedTypesInvalid,
-    long AsOfMicros, long HorizonEndMicros, long DataAsOfMicros)
+    long AsOfMicros, long HorizonEndMicros, long DataAsOfMicros, TimelinesMapping Timelines)
 {
     public const long MicrosPerDay = 86_400_000_000L;
 
@@ -86,7 +88,8 @@ internal static class FeatureSql
             .Select(t => $"({d.Text(t.Key)}, {(int)t.Value})")) + ") AS jm_type_names (type_key, kind)");
         sb.AppendLine("),");
         sb.AppendLine("jm_known AS (");
-        sb.AppendLine($"  SELECT DISTINCT customer_id FROM ({input.Customers}) known");
+        sb.AppendLine("  SELECT customer_id, MAX(signed_up_us) AS signed_up_us, MAX(outcome_present) AS outcome_present,");
+        sb.AppendLine($"    MAX(churned_us) AS churned_us, MAX(converted_us) AS converted_us FROM ({input.Customers}) known GROUP BY customer_id");
         sb.AppendLine("),");
         sb.AppendLine("jm_raw AS (");
         sb.AppendLine("  SELECT trim(e.customer_id) AS customer_id,");
@@ -97,10 +100,60 @@ internal static class FeatureSql
         sb.AppendLine("),");
         sb.AppendLine("jm_checked AS (");
         sb.AppendLine("  SELECT r.customer_id, r.t, r.type_key, r.raw_value, k.kind AS mapped_kind" + (rowIds ? ", r.jm_file, r.jm_row" : "") + ",");
-        sb.AppendLine($"    {Reason(d, input)} AS reason");
+        sb.AppendLine("    c.signed_up_us, c.outcome_present, c.churned_us, c.converted_us,");
+        sb.AppendLine($"    {Reason(d, input)} AS row_reason");
         sb.AppendLine("  FROM jm_raw r");
         sb.AppendLine("  LEFT JOIN jm_known c ON c.customer_id = r.customer_id");
         sb.AppendLine("  LEFT JOIN jm_types k ON k.type_key = r.type_key");
+        sb.AppendLine("),");
+        sb.Append(Timelines(input));
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The timeline rules, as the C# reader's <see cref="TimelineCheck"/> has them, over rows otherwise valid: an event
+    /// (other than web visits) more than the grace before sign-up; usage (logins, tickets, downgrades) past the grace after
+    /// a churn with no comeback since (purchase, renewal, upgrade, trial, or the outcomes table's conversion), the churn
+    /// being the outcomes table's where it has the customer, else the last cancellation event. Rejected or kept as the
+    /// mapping says; <c>reason</c> is then the row's one reason to be invalid (NULL when valid).
+    /// </summary>
+    private static string Timelines(FeatureQueryInput input)
+    {
+        long grace = input.Timelines.GraceTicks / 10;
+        bool rejectBefore = input.Timelines.EventsBeforeSignup == TimelineRule.Reject, rejectAfter = input.Timelines.ActivityAfterChurn == TimelineRule.Reject;
+        var needsSignup = Ids(EventKinds.All.Where(k => k is not (EventKind.PageView or EventKind.PricingPageView or EventKind.CaseStudyView or EventKind.ComparisonPageView)));
+        var usage = Ids([EventKind.Login, EventKind.TicketOpened, EventKind.TicketEscalated, EventKind.Downgrade]);
+        var comeback = Ids([EventKind.Purchase, EventKind.Renewal, EventKind.Upgrade, EventKind.TrialStarted]);
+        var sb = new StringBuilder();
+        sb.AppendLine("jm_signup AS (");
+        sb.AppendLine("  SELECT jm_checked.*, COALESCE(mapped_kind, 0) AS checked_kind,");
+        sb.AppendLine($"    CASE WHEN row_reason IS NULL AND t < signed_up_us - {grace} AND COALESCE(mapped_kind, 0) IN ({needsSignup}) THEN 1 ELSE 0 END AS before_signup");
+        sb.AppendLine("  FROM jm_checked");
+        sb.AppendLine("),");
+        sb.AppendLine("jm_churn AS (");
+        sb.AppendLine("  SELECT customer_id,");
+        sb.AppendLine("    CASE WHEN MAX(outcome_present) = 1 THEN COALESCE(MAX(churned_us), 0)");
+        sb.AppendLine($"         ELSE COALESCE(MAX(CASE WHEN checked_kind = {(int)EventKind.Cancellation} THEN t END), 0) END AS churn,");
+        sb.AppendLine("    greatest(COALESCE(MAX(CASE WHEN outcome_present = 1 THEN converted_us END), 0),");
+        sb.AppendLine($"             COALESCE(MAX(CASE WHEN checked_kind IN ({comeback}) THEN t END), 0)) AS comeback,");
+        sb.AppendLine($"    COALESCE(MAX(CASE WHEN checked_kind IN ({usage}) THEN t END), 0) AS last_usage");
+        sb.AppendLine($"  FROM jm_signup WHERE row_reason IS NULL{(rejectBefore ? " AND before_signup = 0" : "")} GROUP BY customer_id");
+        sb.AppendLine("),");
+        sb.AppendLine("jm_after_churn AS (");
+        sb.AppendLine($"  SELECT customer_id, churn + {grace} AS usage_until FROM jm_churn WHERE churn > 0 AND comeback <= churn AND last_usage > churn + {grace}");
+        sb.AppendLine("),");
+        sb.AppendLine("jm_valid AS (");
+        sb.AppendLine("  SELECT s.*, CASE WHEN s.row_reason IS NOT NULL THEN s.row_reason");
+        if (rejectBefore)
+        {
+            sb.AppendLine($"    WHEN s.before_signup = 1 THEN '{TimelineCheck.BeforeSignupReason}'");
+        }
+        if (rejectAfter)
+        {
+            sb.AppendLine($"    WHEN s.checked_kind IN ({usage}) AND a.usage_until IS NOT NULL AND s.t > a.usage_until THEN '{TimelineCheck.AfterChurnReason}'");
+        }
+        sb.AppendLine("    END AS reason, a.usage_until");
+        sb.AppendLine("  FROM jm_signup s LEFT JOIN jm_after_churn a ON a.customer_id = s.customer_id");
         sb.Append(')');
         return sb.ToString();
     }
@@ -129,11 +182,11 @@ internal static class FeatureSql
 
     /// <summary>The invalid rows (file, row from 0, reason) of an events relation with jm_file and jm_row, in file and row order; none when every row is valid.</summary>
     public static string InvalidRows(SqlDialect d, FeatureQueryInput input) =>
-        $"WITH {Typed(d, input, rowIds: true)}\nSELECT jm_file, jm_row, reason FROM jm_checked WHERE reason IS NOT NULL ORDER BY jm_file, jm_row";
+        $"WITH {Typed(d, input, rowIds: true)}\nSELECT jm_file, jm_row, reason FROM jm_valid WHERE reason IS NOT NULL ORDER BY jm_file, jm_row";
 
     /// <summary>The invalid rows counted by reason (no row when every row is valid): the check a user runs beside the counters.</summary>
     public static string InvalidReasons(SqlDialect d, FeatureQueryInput input) =>
-        $"WITH {Typed(d, input)}\nSELECT reason, COUNT(*) AS invalid_rows FROM jm_checked WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason";
+        $"WITH {Typed(d, input)}\nSELECT reason, COUNT(*) AS invalid_rows FROM jm_valid WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason";
 
     /// <summary>The counters per customer (see <see cref="Columns"/>).</summary>
     public static string Counters(SqlDialect d, FeatureQueryInput input)
@@ -148,7 +201,7 @@ internal static class FeatureSql
         sb.AppendLine($"    CASE WHEN raw_value IS NULL OR {d.IsNaN("raw_value")} THEN 0 ELSE 1 END AS valued,");
         sb.AppendLine($"    CAST({d.RoundHalfEven($"CAST(CAST(raw_value AS {d.Float32()}) AS DOUBLE) * 1000.0")} AS BIGINT) AS milli,");
         sb.AppendLine($"    CASE WHEN t < {asOf} THEN {d.IntegerDivide($"{asOf} - 1 - t", FeatureQueryInput.MicrosPerDay.ToString(CultureInfo.InvariantCulture))} END AS day");
-        sb.AppendLine("  FROM jm_checked WHERE reason IS NULL");
+        sb.AppendLine("  FROM jm_valid WHERE reason IS NULL");
         sb.AppendLine("),");
         sb.AppendLine("jm_lifecycle AS (");
         sb.AppendLine("  SELECT customer_id, t, is_cancel,");
@@ -249,7 +302,9 @@ internal static class FeatureSql
         }
     }
 
-    private static string In(IEnumerable<EventKind> kinds) => $"kind IN ({string.Join(", ", kinds.Select(k => (int)k))})";
+    private static string In(IEnumerable<EventKind> kinds) => $"kind IN ({Ids(kinds)})";
+
+    private static string Ids(IEnumerable<EventKind> kinds) => string.Join(", ", kinds.Select(k => (int)k));
 
     private static string Count(string condition) => $"CAST(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS BIGINT)";
 

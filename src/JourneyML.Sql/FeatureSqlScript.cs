@@ -12,21 +12,26 @@ namespace JourneyML.Sql;
 /// </summary>
 public static class FeatureSqlScript
 {
-    public const string EventsTable = "events", CustomersTable = "customers";
+    public const string EventsTable = "events", CustomersTable = "customers", OutcomesTable = "outcomes";
 
     /// <summary>The script for an export's mapping as of <paramref name="asOf"/> with the given horizon: only the mapping is read, the events may live elsewhere.</summary>
-    public static string For(DataMapping mapping, DateTime dataAsOf, DateTime asOf, int horizonDays, string dialectName)
+    /// <param name="withOutcomes">The export has an outcomes table (registered as <c>outcomes</c>): the timeline rules read its churn and conversion times.</param>
+    public static string For(DataMapping mapping, DateTime dataAsOf, DateTime asOf, int horizonDays, string dialectName, bool withOutcomes)
     {
         var d = SqlDialects.Parse(dialectName);
         var columns = mapping.Events.Columns;
         string text = d == SqlDialect.Spark ? "STRING" : "VARCHAR";
         var events = $"SELECT CAST({d.Quote(columns.CustomerId)} AS {text}) AS customer_id, {d.Quote(columns.OccurredAt)} AS occurred_at, " +
             $"CAST({d.Quote(columns.Type)} AS {text}) AS type, {d.Quote(columns.Value)} AS value FROM {EventsTable}";
-        var customers = $"SELECT trim(CAST({d.Quote(mapping.Customers.Columns.CustomerId)} AS {text})) AS customer_id FROM {CustomersTable}";
+        var customers = Customers(d, mapping, text, withOutcomes);
         var input = DuckDbFeatureEngine.InputFor(mapping, dataAsOf, asOf, horizonDays, events, customers);
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"-- JourneyML feature counters for {SqlDialects.NameOf(d)}: as of {asOf:yyyy-MM-dd}, horizon {horizonDays} days.");
-        sb.AppendLine($"-- Tables: {EventsTable} ({columns.CustomerId}, {columns.OccurredAt} as a UTC timestamp, {columns.Type}, {columns.Value}) and {CustomersTable} ({mapping.Customers.Columns.CustomerId}).");
+        var c = mapping.Customers.Columns;
+        var o = mapping.Outcomes.Columns;
+        sb.AppendLine($"-- Tables: {EventsTable} ({columns.CustomerId}, {columns.OccurredAt} as a UTC timestamp, {columns.Type}, {columns.Value}), " +
+            $"{CustomersTable} ({c.CustomerId}, {c.SignedUpAt} as a UTC timestamp)" +
+            (withOutcomes ? $", {OutcomesTable} ({o.CustomerId}, {o.ChurnedAt} and {o.ConvertedAt} as UTC timestamps)." : "."));
         sb.AppendLine("-- 1. Invalid event rows by reason: must return no row (fix the export, or those rows are left out of every feature).");
         sb.AppendLine(FeatureSql.InvalidReasons(d, input) + ";");
         sb.AppendLine();
@@ -36,5 +41,19 @@ public static class FeatureSqlScript
         sb.Append(FeatureSql.Counters(d, input).TrimEnd());
         sb.AppendLine(";");
         return sb.ToString();
+    }
+
+    /// <summary>The customers relation the query reads: ids, sign-up times and the outcomes table's times, in microseconds.</summary>
+    private static string Customers(SqlDialect d, DataMapping mapping, string text, bool withOutcomes)
+    {
+        var c = mapping.Customers.Columns;
+        var o = mapping.Outcomes.Columns;
+        string Id(string table, string column) => $"trim(CAST({table}.{d.Quote(column)} AS {text}))";
+        var select = $"SELECT {Id("cu", c.CustomerId)} AS customer_id, {d.EpochMicros($"cu.{d.Quote(c.SignedUpAt)}")} AS signed_up_us, ";
+        return withOutcomes
+            ? select + $"CASE WHEN o.{d.Quote(o.CustomerId)} IS NULL THEN 0 ELSE 1 END AS outcome_present, " +
+                $"{d.EpochMicros($"o.{d.Quote(o.ChurnedAt)}")} AS churned_us, {d.EpochMicros($"o.{d.Quote(o.ConvertedAt)}")} AS converted_us " +
+                $"FROM {CustomersTable} cu LEFT JOIN {OutcomesTable} o ON {Id("o", o.CustomerId)} = {Id("cu", c.CustomerId)}"
+            : select + $"0 AS outcome_present, CAST(NULL AS BIGINT) AS churned_us, CAST(NULL AS BIGINT) AS converted_us FROM {CustomersTable} cu";
     }
 }

@@ -78,6 +78,49 @@ public sealed class InvalidEventRowTests
         Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
     }
 
+    [Fact]
+    public void Impossible_timelines_are_rejected_alike_by_both_engines()
+    {
+        using var folder = new TempFolder("duckdb-timelines");
+        new SampleGenerator(new GeneratorOptions { World = GeneratorWorld.B2bSaas, Customers = 300, Seed = 8, Format = TableFormat.Parquet }).Generate(folder);
+        var events = Path.Combine(folder, "events.parquet");
+        var good = Path.Combine(folder, "good.parquet");
+        File.Move(events, good);
+        string Table(string name) => Directory.GetFiles(folder, name + ".*").Single() is var f && f.EndsWith(".csv", StringComparison.Ordinal)
+            ? $"read_csv('{f}')" : $"read_parquet('{f}')";
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // A login ten days before a customer signed up, and a login three weeks after a churn with no comeback since.
+            command.CommandText = $"""
+                COPY (
+                  SELECT * FROM read_parquet('{good}')
+                  UNION ALL SELECT customer_id, CAST(signed_up_at AS TIMESTAMPTZ) - INTERVAL 10 DAY, 'login', NULL, NULL
+                    FROM (SELECT * FROM {Table("customers")} ORDER BY customer_id LIMIT 1)
+                  UNION ALL SELECT customer_id, CAST(churned_at AS TIMESTAMPTZ) + INTERVAL 21 DAY, 'login', NULL, NULL FROM (
+                    SELECT o.customer_id, o.churned_at FROM {Table("outcomes")} o
+                    WHERE o.churned_at IS NOT NULL AND CAST(o.churned_at AS TIMESTAMPTZ) < TIMESTAMPTZ '2026-05-01 00:00:00+00'
+                      AND (o.converted_at IS NULL OR CAST(o.converted_at AS TIMESTAMPTZ) <= CAST(o.churned_at AS TIMESTAMPTZ))
+                      AND NOT EXISTS (SELECT 1 FROM read_parquet('{good}') e WHERE e.customer_id = o.customer_id
+                        AND e.type IN ('purchase', 'renewal', 'upgrade', 'trial_started') AND e.occurred_at > CAST(o.churned_at AS TIMESTAMPTZ))
+                    ORDER BY o.customer_id LIMIT 1)
+                ) TO '{events}' (FORMAT PARQUET)
+                """;
+            command.ExecuteNonQuery();
+        }
+        File.Delete(good);
+
+        var strict = Assert.Throws<DataValidationException>(() => Build(folder, new DuckDbFeatureEngine(), InvalidRowPolicy.Strict));
+        Assert.Contains(TimelineCheck.BeforeSignupReason, strict.Message);
+        Assert.Contains(TimelineCheck.AfterChurnReason, strict.Message);
+        var (csharp, csharpReport) = Build(folder, CSharpFeatureEngine.Instance, InvalidRowPolicy.Skip);
+        var (duckdb, duckdbReport) = Build(folder, new DuckDbFeatureEngine(), InvalidRowPolicy.Skip);
+        Assert.True(csharpReport.TotalProblems >= 2);
+        Assert.Equal(csharpReport.CountsByReason.OrderBy(c => c.Reason), duckdbReport.CountsByReason.OrderBy(c => c.Reason));
+        Assert.Empty(EngineEquality.Differences(csharp.Table, duckdb.Table, csharp.Summary, duckdb.Summary));
+    }
+
     private static ((FeatureTable Table, FeatureBuildSummary Summary) Built, ValidationReport Report) Build(string folder, IFeatureEngine engine, InvalidRowPolicy policy)
     {
         var report = new ValidationReport(policy);
@@ -110,7 +153,7 @@ public sealed class FeatureSqlRoundTripTests
         using var folder = new TempFolder("duckdb-emitted");
         var mapping = DataMapping.ForDirectory(Samples.Sample);
         var asOf = FeatureRun.DefaultAsOf(mapping.DataAsOf!.Value, 90);
-        var script = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "duckdb");
+        var script = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "duckdb", withOutcomes: true);
         var counters = Path.Combine(folder, "counters.parquet");
         // As a user runs it in DuckDB's shell (or Spark, Trino): the two tables registered under the export's names.
         RunScript(script, counters);
@@ -127,7 +170,7 @@ public sealed class FeatureSqlRoundTripTests
         using var folder = new TempFolder("duckdb-stale");
         var mapping = DataMapping.ForDirectory(Samples.Sample);
         var counters = Path.Combine(folder, "counters.parquet");
-        RunScript(FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), 90, "duckdb"), counters);
+        RunScript(FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), 90, "duckdb", withOutcomes: true), counters);
 
         var error = Assert.Throws<DataFileException>(() => EngineEquality.BuildWith(Samples.Sample, new CountersFileEngine(counters), null, 90));
 
@@ -152,8 +195,8 @@ public sealed class FeatureSqlRoundTripTests
     {
         var mapping = DataMapping.ForDirectory(Samples.Sample);
         var asOf = new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc);
-        var spark = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "spark");
-        var trino = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "trino");
+        var spark = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "spark", withOutcomes: true);
+        var trino = FeatureSqlScript.For(mapping, mapping.DataAsOf!.Value, asOf, 90, "trino", withOutcomes: true);
 
         foreach (var duckdbOnly in new[] { "epoch_us(", "round_even(", " // " })
         {
@@ -173,7 +216,9 @@ public sealed class FeatureSqlRoundTripTests
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"CREATE VIEW events AS SELECT * FROM read_parquet('{Samples.Path("sample", "events.parquet")}');" +
-            $"CREATE VIEW customers AS SELECT * FROM read_csv('{Samples.Path("sample", "customers.csv")}', all_varchar = true);";
+            $"CREATE VIEW customers AS SELECT * REPLACE (CAST(signed_up_at AS TIMESTAMPTZ) AS signed_up_at) FROM read_csv('{Samples.Path("sample", "customers.csv")}', all_varchar = true);" +
+            "CREATE VIEW outcomes AS SELECT * REPLACE (CAST(churned_at AS TIMESTAMPTZ) AS churned_at, CAST(converted_at AS TIMESTAMPTZ) AS converted_at) " +
+            $"FROM read_csv('{Samples.Path("sample", "outcomes.csv")}', all_varchar = true);";
         command.ExecuteNonQuery();
         var statements = script.Split("\n-- 2.", StringSplitOptions.None);
         command.CommandText = statements[0];

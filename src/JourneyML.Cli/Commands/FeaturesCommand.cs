@@ -82,6 +82,9 @@ internal sealed class FeaturesCommand : Command
         var dataAsOf = options.DataAsOf ?? mapping.DataAsOf ?? throw new InvalidInputException(
             $"the mapping of {options.DataDirectory} gives no dataAsOf (when the export was taken): add it to {DataMapping.DefaultFileName}, the SQL needs it");
         var asOf = options.AsOf ?? FeatureRun.DefaultAsOf(dataAsOf, options.HorizonDays);
-        return FeatureSqlScript.For(mapping, dataAsOf, asOf, options.HorizonDays, dialect);
+        // As the export is opened: the mapping's outcomes path, else an outcomes table beside the others.
+        bool withOutcomes = mapping.Outcomes.Path is not null
+            || (Directory.Exists(options.DataDirectory) && Directory.EnumerateFileSystemEntries(options.DataDirectory, "outcomes*").Any());
+        return FeatureSqlScript.For(mapping, dataAsOf, asOf, options.HorizonDays, dialect, withOutcomes);
     }
 }
