@@ -16,6 +16,9 @@ namespace JourneyML.Sql;
 /// </summary>
 public sealed class DuckDbFeatureEngine : IFeatureEngine
 {
+    /// <summary>The first pass's table of per-customer timeline facts (<see cref="FeatureSql.TimelineTable"/>).</summary>
+    private const string TimelineTable = "jm_timeline";
+
     public string Name => "duckdb";
 
     /// <summary>Where DuckDB spills when a step outgrows memory; default: the system's temporary folder.</summary>
@@ -153,19 +156,43 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
     {
         var columns = dataset.Mapping.Events.Columns;
         using var command = connection.CreateCommand();
-        command.CommandText = FeatureSql.InvalidRows(SqlDialect.DuckDb, input);
+        command.CommandText = $"CREATE TEMP TABLE {TimelineTable} AS {FeatureSql.TimelineTable(SqlDialect.DuckDb, input)}";
+        command.ExecuteNonQuery();
+        bool rejectBefore = dataset.Mapping.Timelines.EventsBeforeSignup == TimelineRule.Reject;
+        bool rejectAfter = dataset.Mapping.Timelines.ActivityAfterChurn == TimelineRule.Reject;
+        command.CommandText = $"SELECT CAST(COALESCE(SUM(invalid_rows), 0) AS BIGINT), CAST(COALESCE(SUM(before_signup_rows), 0) AS BIGINT), COUNT(usage_until) FROM {TimelineTable}";
+        long invalid;
+        using (var counts = command.ExecuteReader())
+        {
+            counts.Read();
+            invalid = counts.GetInt64(0) + (rejectBefore ? counts.GetInt64(1) : 0) + (rejectAfter ? counts.GetInt64(2) : 0);
+        }
+        if (invalid == 0)
+        {
+            // Every row valid (the usual case): no second pass to list none.
+            ReportRowsRead(command, dataset);
+            return;
+        }
+        command.CommandText = FeatureSql.InvalidRows(SqlDialect.DuckDb, input, TimelineTable);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var file = Path.GetFileName(reader.GetString(0));
             var reason = reader.GetString(2);
-            var column = reason.Contains("customer", StringComparison.Ordinal) ? columns.CustomerId
+            var column = reason is TimelineCheck.BeforeSignupReason or TimelineCheck.AfterChurnReason ? columns.OccurredAt
+                : reason.Contains("customer", StringComparison.Ordinal) ? columns.CustomerId
                 : reason.Contains("time", StringComparison.Ordinal) || reason.Contains("as-of", StringComparison.Ordinal) ? columns.OccurredAt
                 : reason.Contains("type", StringComparison.Ordinal) ? columns.Type
                 : columns.Value;
             dataset.Report.Add(new DataProblem(file, reader.GetInt64(1) + 1, column, reason), reason);
         }
-        // Rows per file from the Parquet footers: no third pass over the events.
+        reader.Close();
+        ReportRowsRead(command, dataset);
+    }
+
+    /// <summary>Rows per file from the Parquet footers: no pass over the events.</summary>
+    private static void ReportRowsRead(DbCommand command, Dataset dataset)
+    {
         command.CommandText = $"SELECT file_name, CAST(SUM(num_rows) AS BIGINT) FROM parquet_file_metadata({EventFiles(dataset)}) GROUP BY file_name";
         using var rows = command.ExecuteReader();
         while (rows.Read())
@@ -181,7 +208,7 @@ public sealed class DuckDbFeatureEngine : IFeatureEngine
     private static EventAccumulator Count(DuckDBConnection connection, CustomerTable customers, FeatureQueryInput input)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = FeatureSql.Counters(SqlDialect.DuckDb, input);
+        command.CommandText = FeatureSql.Counters(SqlDialect.DuckDb, input, TimelineTable);
         using var reader = command.ExecuteReader();
         return Fill(reader, customers, "the feature query", input);
     }

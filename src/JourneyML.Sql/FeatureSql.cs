@@ -79,7 +79,9 @@ internal static class FeatureSql
 
     /// <summary>The query's shared start: the events with their kind and validity, the customers known.</summary>
     /// <param name="rowIds">The events relation has jm_file and jm_row (the embedded run's view): carried along to name invalid rows.</param>
-    private static string Typed(SqlDialect d, FeatureQueryInput input, bool rowIds = false)
+    /// <param name="timelineTable">A table <see cref="TimelineTable"/> filled (the embedded run's first pass): read instead of computing the churns again.</param>
+    /// <param name="untilChurn">Stop after jm_churn (the first pass itself).</param>
+    private static string Typed(SqlDialect d, FeatureQueryInput input, bool rowIds = false, string? timelineTable = null, bool untilChurn = false)
     {
         string ids = rowIds ? ", e.jm_file, e.jm_row" : "";
         var sb = new StringBuilder();
@@ -106,7 +108,7 @@ internal static class FeatureSql
         sb.AppendLine("  LEFT JOIN jm_known c ON c.customer_id = r.customer_id");
         sb.AppendLine("  LEFT JOIN jm_types k ON k.type_key = r.type_key");
         sb.AppendLine("),");
-        sb.Append(Timelines(input));
+        sb.Append(Timelines(input, timelineTable, untilChurn));
         return sb.ToString();
     }
 
@@ -117,30 +119,44 @@ internal static class FeatureSql
     /// being the outcomes table's where it has the customer, else the last cancellation event. Rejected or kept as the
     /// mapping says; <c>reason</c> is then the row's one reason to be invalid (NULL when valid).
     /// </summary>
-    private static string Timelines(FeatureQueryInput input)
+    private static string Timelines(FeatureQueryInput input, string? timelineTable, bool untilChurn)
     {
         long grace = input.Timelines.GraceTicks / 10;
         bool rejectBefore = input.Timelines.EventsBeforeSignup == TimelineRule.Reject, rejectAfter = input.Timelines.ActivityAfterChurn == TimelineRule.Reject;
         var needsSignup = Ids(EventKinds.All.Where(k => k is not (EventKind.PageView or EventKind.PricingPageView or EventKind.CaseStudyView or EventKind.ComparisonPageView)));
         var usage = Ids([EventKind.Login, EventKind.TicketOpened, EventKind.TicketEscalated, EventKind.Downgrade]);
         var comeback = Ids([EventKind.Purchase, EventKind.Renewal, EventKind.Upgrade, EventKind.TrialStarted]);
+        // What the churn rule learns from: rows otherwise valid, and not rejected as before sign-up.
+        string learnt = "row_reason IS NULL" + (rejectBefore ? " AND before_signup = 0" : "");
         var sb = new StringBuilder();
         sb.AppendLine("jm_signup AS (");
         sb.AppendLine("  SELECT jm_checked.*, COALESCE(mapped_kind, 0) AS checked_kind,");
         sb.AppendLine($"    CASE WHEN row_reason IS NULL AND t < signed_up_us - {grace} AND COALESCE(mapped_kind, 0) IN ({needsSignup}) THEN 1 ELSE 0 END AS before_signup");
         sb.AppendLine("  FROM jm_checked");
         sb.AppendLine("),");
-        sb.AppendLine("jm_churn AS (");
-        sb.AppendLine("  SELECT customer_id,");
-        sb.AppendLine("    CASE WHEN MAX(outcome_present) = 1 THEN COALESCE(MAX(churned_us), 0)");
-        sb.AppendLine($"         ELSE COALESCE(MAX(CASE WHEN checked_kind = {(int)EventKind.Cancellation} THEN t END), 0) END AS churn,");
-        sb.AppendLine("    greatest(COALESCE(MAX(CASE WHEN outcome_present = 1 THEN converted_us END), 0),");
-        sb.AppendLine($"             COALESCE(MAX(CASE WHEN checked_kind IN ({comeback}) THEN t END), 0)) AS comeback,");
-        sb.AppendLine($"    COALESCE(MAX(CASE WHEN checked_kind IN ({usage}) THEN t END), 0) AS last_usage");
-        sb.AppendLine($"  FROM jm_signup WHERE row_reason IS NULL{(rejectBefore ? " AND before_signup = 0" : "")} GROUP BY customer_id");
-        sb.AppendLine("),");
+        if (timelineTable is null)
+        {
+            sb.AppendLine("jm_churn AS (");
+            sb.AppendLine("  SELECT customer_id,");
+            sb.AppendLine("    CASE WHEN MAX(outcome_present) = 1 THEN COALESCE(MAX(churned_us), 0)");
+            sb.AppendLine($"         ELSE COALESCE(MAX(CASE WHEN {learnt} AND checked_kind = {(int)EventKind.Cancellation} THEN t END), 0) END AS churn,");
+            sb.AppendLine("    greatest(COALESCE(MAX(CASE WHEN outcome_present = 1 THEN converted_us END), 0),");
+            sb.AppendLine($"             COALESCE(MAX(CASE WHEN {learnt} AND checked_kind IN ({comeback}) THEN t END), 0)) AS comeback,");
+            sb.AppendLine($"    COALESCE(MAX(CASE WHEN {learnt} AND checked_kind IN ({usage}) THEN t END), 0) AS last_usage,");
+            sb.AppendLine("    CAST(SUM(CASE WHEN row_reason IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS invalid_rows,");
+            sb.AppendLine("    CAST(SUM(before_signup) AS BIGINT) AS before_signup_rows");
+            sb.AppendLine("  FROM jm_signup GROUP BY customer_id");
+            sb.Append(')');
+            if (untilChurn)
+            {
+                return sb.ToString();
+            }
+            sb.AppendLine(",");
+        }
         sb.AppendLine("jm_after_churn AS (");
-        sb.AppendLine($"  SELECT customer_id, churn + {grace} AS usage_until FROM jm_churn WHERE churn > 0 AND comeback <= churn AND last_usage > churn + {grace}");
+        sb.AppendLine(timelineTable is null
+            ? $"  SELECT customer_id, churn + {grace} AS usage_until FROM jm_churn WHERE churn > 0 AND comeback <= churn AND last_usage > churn + {grace}"
+            : $"  SELECT customer_id, usage_until FROM {timelineTable} WHERE usage_until IS NOT NULL");
         sb.AppendLine("),");
         sb.AppendLine("jm_valid AS (");
         sb.AppendLine("  SELECT s.*, CASE WHEN s.row_reason IS NOT NULL THEN s.row_reason");
@@ -156,6 +172,18 @@ internal static class FeatureSql
         sb.AppendLine("  FROM jm_signup s LEFT JOIN jm_after_churn a ON a.customer_id = s.customer_id");
         sb.Append(')');
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The embedded run's first pass, one row per customer id met in the events: the rows invalid by a row rule, those
+    /// before sign-up, and the time past which usage is activity after churn (NULL for most). With it the invalid rows
+    /// are only listed when there are any, and the counters need not work out the churns again.
+    /// </summary>
+    public static string TimelineTable(SqlDialect d, FeatureQueryInput input)
+    {
+        long grace = input.Timelines.GraceTicks / 10;
+        return $"WITH {Typed(d, input, untilChurn: true)}\nSELECT customer_id, invalid_rows, before_signup_rows, " +
+            $"CASE WHEN churn > 0 AND comeback <= churn AND last_usage > churn + {grace} THEN churn + {grace} END AS usage_until FROM jm_churn";
     }
 
     /// <summary>Why a row is invalid (NULL when valid), in the C# reader's words and order.</summary>
@@ -181,21 +209,21 @@ internal static class FeatureSql
     }
 
     /// <summary>The invalid rows (file, row from 0, reason) of an events relation with jm_file and jm_row, in file and row order; none when every row is valid.</summary>
-    public static string InvalidRows(SqlDialect d, FeatureQueryInput input) =>
-        $"WITH {Typed(d, input, rowIds: true)}\nSELECT jm_file, jm_row, reason FROM jm_valid WHERE reason IS NOT NULL ORDER BY jm_file, jm_row";
+    public static string InvalidRows(SqlDialect d, FeatureQueryInput input, string? timelineTable = null) =>
+        $"WITH {Typed(d, input, rowIds: true, timelineTable: timelineTable)}\nSELECT jm_file, jm_row, reason FROM jm_valid WHERE reason IS NOT NULL ORDER BY jm_file, jm_row";
 
     /// <summary>The invalid rows counted by reason (no row when every row is valid): the check a user runs beside the counters.</summary>
     public static string InvalidReasons(SqlDialect d, FeatureQueryInput input) =>
         $"WITH {Typed(d, input)}\nSELECT reason, COUNT(*) AS invalid_rows FROM jm_valid WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason";
 
     /// <summary>The counters per customer (see <see cref="Columns"/>).</summary>
-    public static string Counters(SqlDialect d, FeatureQueryInput input)
+    public static string Counters(SqlDialect d, FeatureQueryInput input, string? timelineTable = null)
     {
         long asOf = input.AsOfMicros;
         var sb = new StringBuilder();
         sb.AppendLine("-- JourneyML feature counters: one row per customer with events. Generated by 'journeyml features --emit-sql';");
         sb.AppendLine(CultureInfo.InvariantCulture, $"-- as of {FeatureQueryInput.FromMicros(asOf):yyyy-MM-ddTHH:mm:ssZ}, horizon to {FeatureQueryInput.FromMicros(input.HorizonEndMicros):yyyy-MM-ddTHH:mm:ssZ} (times in UTC microseconds).");
-        sb.AppendLine("WITH " + Typed(d, input) + ",");
+        sb.AppendLine("WITH " + Typed(d, input, timelineTable: timelineTable) + ",");
         sb.AppendLine("jm_events AS (");
         sb.AppendLine($"  SELECT customer_id, t, COALESCE(mapped_kind, 0) AS kind, CAST(raw_value AS {d.Float32()}) AS v,");
         sb.AppendLine($"    CASE WHEN raw_value IS NULL OR {d.IsNaN("raw_value")} THEN 0 ELSE 1 END AS valued,");
