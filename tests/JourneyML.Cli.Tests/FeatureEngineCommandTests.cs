@@ -12,6 +12,7 @@ public sealed class FeatureEngineCommandTests
         var built = JourneyCli.Run("features", "--engine", "duckdb", "--out", output);
         Assert.Equal(0, built.ExitCode);
         Assert.True(File.Exists(output));
+        Assert.Contains("- Engine: duckdb", File.ReadAllText(Path.ChangeExtension(output, ".report.md")));
 
         var csv = JourneyCli.Run("features", "--data", Samples.CrmExport, "--engine", "duckdb", "--out", Path.Combine(folder, "crm.parquet"));
         Assert.Equal(3, csv.ExitCode);

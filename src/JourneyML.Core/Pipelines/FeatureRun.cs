@@ -138,6 +138,7 @@ public static class FeatureRun
         sb.AppendLine();
         sb.AppendLine(inv, $"- Data: `{options.DataDirectory}`; data as of {dataset.DataAsOf:yyyy-MM-ddTHH:mm:ssZ}");
         sb.AppendLine(inv, $"- As-of date T: {summary.AsOf:yyyy-MM-dd}; horizon {summary.HorizonDays} days (labels from events in (T, T+{summary.HorizonDays}d])");
+        sb.AppendLine(inv, $"- Engine: {(options.Engine ?? CSharpFeatureEngine.Instance).Name} (what counted the events; every engine writes the same table)");
         sb.AppendLine(inv, $"- Invalid rows: {(options.Policy == InvalidRowPolicy.Strict ? "strict (any invalid row fails the run)" : "skipped and counted (--skip-invalid)")}");
         sb.AppendLine();
         sb.AppendLine("## Rows read");
