@@ -89,13 +89,7 @@ public static class BehaviourFeatures
         ParallelReads.For(dates.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, k =>
         {
             var (options, total) = (dates[k], totals[k]);
-            var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
-                EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
-            if (options.Plan is null)
-            {
-                plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
-            }
-            var (table, summary) = Assemble(dataset, total, UtcTime.FromTicks(windows[k].AsOfTicks), options.HorizonDays, windows[k], plan);
+            var (table, summary) = FromAccumulated(dataset, total, options);
             built[k] = (table, summary with { Elapsed = watch.Elapsed });
         });
         return built;
@@ -202,6 +196,23 @@ public static class BehaviourFeatures
         return dates.Count == 1
             ? string.Create(inv, $"building features as of {dates[0]:yyyy-MM-dd}")
             : string.Create(inv, $"building features as of {dates.Count} dates ({dates[0]:yyyy-MM-dd} to {dates[^1]:yyyy-MM-dd})");
+    }
+
+    /// <summary>
+    /// The table from counters another engine filled (the SQL engine, JourneyML.Sql): the same plan and the same
+    /// per-customer formulas as <see cref="Build"/>, so the two engines differ only in how the events were counted.
+    /// </summary>
+    internal static (FeatureTable Table, FeatureBuildSummary Summary) FromAccumulated(Dataset dataset, EventAccumulator total, FeatureOptions options)
+    {
+        var asOf = UtcTime.RequireUtc(options.AsOf, "the as-of date");
+        var window = new Window(asOf.Ticks, asOf.AddDays(options.HorizonDays).Ticks);
+        var plan = options.Plan ?? FeaturePlan.For(dataset.Customers, dataset.Mapping.Customers, total.AnyUsageValue, total.AnySeverityValue,
+            EventValues.ContentKinds(total.AnyContentValue), total.AnyRepeatPurchases);
+        if (options.Plan is null)
+        {
+            plan.InterventionKinds = InterventionFeatures.KindsOf(dataset.Interventions);
+        }
+        return Assemble(dataset, total, asOf, options.HorizonDays, window, plan);
     }
 
     private static (FeatureTable, FeatureBuildSummary) Assemble(Dataset dataset, EventAccumulator acc, DateTime asOf, int horizonDays, Window window, FeaturePlan plan)

@@ -487,6 +487,17 @@ internal sealed class EventAccumulator
         }
     }
 
+    /// <summary>The export-wide tallies as another engine counted them (JourneyML.Sql): events either side of T, the first event before it, which values exist.</summary>
+    internal void SetTotals(long eventsBefore, long eventsOnOrAfter, long firstEventTicks, bool anyUsageValue, bool anySeverityValue, int anyContentValue)
+    {
+        EventsBefore = eventsBefore;
+        EventsOnOrAfter = eventsOnOrAfter;
+        FirstEventTicks = firstEventTicks;
+        AnyUsageValue = anyUsageValue;
+        AnySeverityValue = anySeverityValue;
+        AnyContentValue = anyContentValue;
+    }
+
     public void Merge(EventAccumulator other)
     {
         for (int i = 0; i < Counts.Length; i++)

@@ -36,6 +36,8 @@ public sealed record FeatureRunOptions : FeatureSource
     /// them again, after checking it fits the run (<see cref="FeatureReuse"/>). Null builds them.
     /// </summary>
     public string? FeaturesFile { get; init; }
+    /// <summary>What counts the events (<c>features --engine</c>); null is the C# builder.</summary>
+    public IFeatureEngine? Engine { get; init; }
 }
 
 public sealed record FeatureRunResult(FeatureTable Table, FeatureBuildSummary Summary, ValidationReport Report, Dataset Dataset, string? OutputPath, string? ReportPath)
@@ -57,7 +59,7 @@ public static class FeatureRun
         var dataset = OpenDataset(options, report, logger);
         var asOf = AsOfFor(options, dataset);
         var featureOptions = new FeatureOptions { AsOf = asOf, HorizonDays = options.HorizonDays, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        var (table, summary) = BehaviourFeatures.Build(dataset, featureOptions, progress, cancellationToken);
+        var (table, summary) = (options.Engine ?? CSharpFeatureEngine.Instance).Build(dataset, featureOptions, progress, cancellationToken);
         logger.LogInformation("Features as of {AsOf:yyyy-MM-dd} for {Rows} customers from {Events} events in {Seconds:F2} s ({Rate:N0} events/s)",
             asOf, summary.Rows, summary.EventsBeforeAsOf + summary.EventsOnOrAfterAsOf, summary.Elapsed.TotalSeconds, summary.EventsPerSecond);
         if (report.HasProblems)
@@ -136,6 +138,7 @@ public static class FeatureRun
         sb.AppendLine();
         sb.AppendLine(inv, $"- Data: `{options.DataDirectory}`; data as of {dataset.DataAsOf:yyyy-MM-ddTHH:mm:ssZ}");
         sb.AppendLine(inv, $"- As-of date T: {summary.AsOf:yyyy-MM-dd}; horizon {summary.HorizonDays} days (labels from events in (T, T+{summary.HorizonDays}d])");
+        sb.AppendLine(inv, $"- Engine: {(options.Engine ?? CSharpFeatureEngine.Instance).Name} (what counted the events; every engine writes the same table)");
         sb.AppendLine(inv, $"- Invalid rows: {(options.Policy == InvalidRowPolicy.Strict ? "strict (any invalid row fails the run)" : "skipped and counted (--skip-invalid)")}");
         sb.AppendLine();
         sb.AppendLine("## Rows read");

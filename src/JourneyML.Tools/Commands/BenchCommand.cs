@@ -28,6 +28,7 @@ internal sealed class BenchCommand : Command
         Subcommands.Add(new BenchTablesCommand());
         Subcommands.Add(new BenchStagesCommand());
         Subcommands.Add(new BenchEndToEndCommand());
+        Subcommands.Add(new BenchFeatureEnginesCommand());
     }
 
     /// <summary>Generated Parquet data for a size, made once in a child process so the measuring process's peak memory is its own.</summary>
