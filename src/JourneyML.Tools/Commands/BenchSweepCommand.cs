@@ -81,7 +81,7 @@ internal sealed class BenchSweepCommand : Command
             if (parse.GetValue(s_beforeL1))
             {
                 // First: the other variants are compared against the first one.
-                variants.Insert(0, new SweepVariant("before: L2-only linear", variants[0].Options with { Candidates = WithoutL1(variants[0].Options.Candidates) }));
+                variants.Insert(0, SweepVariant.L2OnlyLinear(variants[0].Options));
             }
             var work = parse.GetValue(s_work)?.FullName ?? CommonOptions.Repo("out", "bench", "sweep");
             var loadAtStart = BenchCommand.LoadAverage();
@@ -124,14 +124,6 @@ internal sealed class BenchSweepCommand : Command
             return met ? ExitCodes.Success : ExitCodes.Failure;
         }));
     }
-
-    /// <summary>The sweep with its linear candidate tuning the L2 alone.</summary>
-    private static List<CandidateSpec> WithoutL1(IReadOnlyList<CandidateSpec> candidates) =>
-    [
-        .. candidates.Select(c => c.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key)
-            ? c with { Hyperparameters = c.Hyperparameters.Where(h => h.Key != CandidateSpec.TunedL1Key).ToDictionary(h => h.Key, h => h.Value) }
-            : c),
-    ];
 
     /// <summary>A selection's name in the tables: the leader alone, or the simpler candidate within so many standard errors.</summary>
     private static string Variant(double standardErrors) => standardErrors <= 0
