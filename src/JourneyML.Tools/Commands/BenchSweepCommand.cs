@@ -43,6 +43,10 @@ internal sealed class BenchSweepCommand : Command
     {
         Description = "Also train each table with the sweep's linear candidate tuning its L2 alone (the sweep before the lasso path), on the same rows and against the same yardstick: the paired gain of the L1 term and its training-time ratio.",
     };
+    private static readonly Option<FileInfo?> s_figures = new("--figures")
+    {
+        Description = "Tab-separated file to append every seed's figures to as they come (one line per chosen model and per hand-tried configuration: world, seed, task, selection or \"by hand\", configuration, test ROC AUC, training CPU seconds), for analysis beyond the summary.",
+    };
     private static readonly Option<DirectoryInfo?> s_work = new("--work") { Description = "Folder for the generated data (default: out/bench/sweep)." };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the table to." };
 
@@ -57,6 +61,7 @@ internal sealed class BenchSweepCommand : Command
         Options.Add(s_smallRepeats);
         Options.Add(s_simpler);
         Options.Add(s_beforeL1);
+        Options.Add(s_figures);
         Options.Add(s_work);
         Options.Add(s_results);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
@@ -97,6 +102,10 @@ internal sealed class BenchSweepCommand : Command
                     var directory = Path.Combine(work, $"{GeneratorWorlds.NameOf(world)}-{customers}-seed{s}");
                     var (found, yardstick) = SweepCheck.Run(world, customers, parse.GetValue(s_test), directory, s, variants, Console.Error.WriteLine, cancellationToken);
                     rows.AddRange(found);
+                    if (parse.GetValue(s_figures) is { } figures)
+                    {
+                        await File.AppendAllLinesAsync(figures.FullName, SweepCheck.Figures(s, found, yardstick), cancellationToken);
+                    }
                     draws.AddRange(found.Select(r => new SweepSeedResult(s, r.Task, r.ChosenAuc, yardstick[r.Task], r.SweepCpuSeconds) { Variant = r.Variant }));
                     // The pooled figures so far, after every seed: a run stopped early (a deadline, a shared machine) still leaves them in the log.
                     foreach (var line in SweepSummary.Pool(GeneratorWorlds.NameOf(world), draws).Select(p => p.Format())
