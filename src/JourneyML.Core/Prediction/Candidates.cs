@@ -85,6 +85,11 @@ public sealed record CandidateSpec(string Trainer, IReadOnlyDictionary<string, d
     /// </summary>
     public const string TunedL1Key = "tuneL1";
 
+    /// <summary>This candidate without the L1 path (<see cref="TunedL1Key"/>); any other candidate unchanged.</summary>
+    public CandidateSpec WithoutTunedL1() => Hyperparameters.ContainsKey(TunedL1Key)
+        ? this with { Hyperparameters = Hyperparameters.Where(h => h.Key != TunedL1Key).ToDictionary(h => h.Key, h => h.Value) }
+        : this;
+
     /// <summary>True when fitting this candidate needs an inner validation fold (early stopping or a tuned penalty).</summary>
     public bool TunesOnInnerFold => Hyperparameters.ContainsKey(EarlyStoppingKey) || Hyperparameters.ContainsKey(TunedL2Key) || Hyperparameters.ContainsKey(TunedL1Key);
 

@@ -27,15 +27,8 @@ public sealed record SweepVariant(string Name, ClassifierOptions Options)
     /// <paramref name="options"/> with the sweep's linear candidate tuning its L2 alone, as before the lasso path
     /// (<see cref="CandidateSpec.TunedL1Key"/>): trained on the same rows, the paired gain of the L1 term.
     /// </summary>
-    public static SweepVariant L2OnlyLinear(ClassifierOptions options) => new("before: L2-only linear", options with
-    {
-        Candidates =
-        [
-            .. options.Candidates.Select(c => c.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key)
-                ? c with { Hyperparameters = c.Hyperparameters.Where(h => h.Key != CandidateSpec.TunedL1Key).ToDictionary(h => h.Key, h => h.Value) }
-                : c),
-        ],
-    });
+    public static SweepVariant L2OnlyLinear(ClassifierOptions options) =>
+        new("before: L2-only linear", options with { Candidates = [.. options.Candidates.Select(c => c.WithoutTunedL1())] });
 }
 
 /// <summary>
