@@ -47,8 +47,8 @@ public sealed record ClassifierOptions
     /// <summary>
     /// Below this many labelled customers the linear candidate tunes its L2 alone, without the L1 path
     /// (<see cref="CandidateSpec.TunedL1Key"/>). Its inner validation fifth then holds under about 50 customers (a dozen
-    /// positives), too few to choose among 11 penalties: on the small world (67-177 training customers, seeds 61-92 of
-    /// bench sweep) the L1 path gained nothing on average (churn 0.000 [-0.002, +0.003], leads -0.001 [-0.008, +0.006] test
+    /// positives), too few to choose among 11 penalties: on the small world (67-177 training customers, seeds 61-100 of
+    /// bench sweep) the L1 path gained nothing on average (churn 0.000 [-0.002, +0.003], leads 0.000 [-0.006, +0.007] test
     /// ROC AUC), but where it let the linear candidate lead by noise it shipped models up to 0.077 worse, one with L1 100 and
     /// every weight zero (a constant score, 0.500). From 371 labelled customers up (the subscription world's leads, the
     /// product-led world's churn) it gained 0.006 to 0.019 on the seeds measured.
