@@ -22,6 +22,22 @@ internal static class CandidateFitting
     /// <summary>L2 strengths tried (ML.NET's L-BFGS: mean log loss + L2 / 2n |w|^2 on standardised features): a decade apart, from barely to strongly penalised.</summary>
     public static IReadOnlyList<double> L2Grid { get; } = [0.01, 0.1, 1, 10, 100, 1000];
 
+    /// <summary>
+    /// L1 strengths tried on top of the chosen L2 (<see cref="CandidateSpec.TunedL1Key"/>; ML.NET's scale: L1 / n |w|_1 on
+    /// standardised features, so a weight stays at zero while its feature's mean log-loss gradient is below L1 / n). A feature
+    /// without signal has a gradient of about 0.5 / sqrt(n) by chance, so the grid runs from barely sparse (1) to about
+    /// 2 sqrt(n) on a few thousand rows (100), where most such features are dropped; half a decade apart.
+    /// </summary>
+    public static IReadOnlyList<double> L1Grid { get; } = [1, 3, 10, 30, 100];
+
+    /// <summary>
+    /// The L2 beside a tuned L1: ML.NET's default L2 weight, negligible against n rows' loss, there only to keep the problem
+    /// strictly convex. The L1 grid is a lasso path of its own rather than L1 added on top of the chosen L2: a strong ridge
+    /// has already shrunk the irrelevant weights, so L1 on top of it validates no better, while the lasso drops them
+    /// (on 95 irrelevant features of 100 and 600 rows, L1 on the chosen L2 100 zeroed 3 of them; the lasso path most).
+    /// </summary>
+    public const double LassoL2 = 1;
+
     /// <param name="view">Builds a cached data view (Label and Features) over the given rows.</param>
     /// <param name="accounts">Account of each table row, when known: the inner fold keeps an account's customers together (<see cref="AccountFolds"/>).</param>
     /// <param name="matrix">
@@ -65,44 +81,64 @@ internal static class CandidateFitting
     }
 
     /// <summary>
-    /// Logistic regression without an L1 term is fitted by the own L-BFGS (the same objective as ML.NET's trainer, on every
-    /// core, the same weights on any number of them); an L1 term still goes to ML.NET's trainer, which has the orthant-wise
-    /// step it needs. A tuned penalty is always L2 alone.
+    /// Logistic regression is fitted by the own L-BFGS (the same objective as ML.NET's trainer, OWL-QN with an L1 term, on
+    /// every core, the same weights on any number of them).
     /// </summary>
-    internal static bool OwnLinear(CandidateSpec spec) =>
-        spec.Trainer == CandidateSpec.LogisticRegression
-        && (spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key) || spec.Hyperparameters.GetValueOrDefault("l1") == 0);
+    internal static bool OwnLinear(CandidateSpec spec) => spec.Trainer == CandidateSpec.LogisticRegression;
 
     /// <summary>
-    /// The linear candidate: a fixed L2 is one fit; a tuned one tries every L2 of the grid on the inner rows (their buffer
-    /// built once for the whole grid), keeps the lowest validation log loss (ties: the stronger penalty) and refits on all rows.
+    /// The linear candidate: a fixed penalty is one fit. A tuned one tries every L2 of the grid on the inner rows (their buffer
+    /// built once for the whole search) and keeps the lowest validation log loss (ties: the stronger penalty); with
+    /// <see cref="CandidateSpec.TunedL1Key"/> it then tries every L1 of <see cref="L1Grid"/> (with <see cref="LassoL2"/>), one
+    /// kept only where it validates better than the L2 choice (ties: the stronger). Then it refits on all rows with the choice.
+    /// The L2 search is the same with or without the L1 one, so a tuned L1 never validates worse than the L2 alone; the
+    /// search is 11 fits on the inner rows instead of 6.
     /// </summary>
     private static FittedCandidate FitLinear(MLContext ml, CandidateSpec spec, IReadOnlyList<int> rows, float[] labels,
         Func<IReadOnlyList<int>, TrainingMatrix> matrix, int seed, string?[]? accounts, IReadOnlyList<double> l2Grid)
     {
         var fixedSpec = spec;
-        if (spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key))
+        if (spec.TunesOnInnerFold)
         {
             var (inner, validation) = AccountFolds.Shared(rows, accounts) ? GroupedInnerSplit(rows, labels, accounts!, seed) : InnerSplit(rows, labels, seed);
             var innerRows = matrix(inner);
             var validationRows = matrix(validation);
+            double Loss(double l2, double l1) => LogisticRegressionFit.Fit(innerRows, l2, l1).LogLoss(validationRows);
+            var l2s = spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key) ? l2Grid : [spec.Hyperparameters.GetValueOrDefault("l2", 1)];
             // The strongest penalty unless a weaker one validates better (a loss that is not a number never does).
-            fixedSpec = Logistic(l2Grid.Max());
-            double bestLoss = double.PositiveInfinity;
-            foreach (var l2 in l2Grid.OrderDescending())
+            var (l2Chosen, bestLoss) = Best(l2s, l2 => Loss(l2, 0), l2s.Max(), double.PositiveInfinity);
+            double l1Chosen = 0;
+            if (spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key))
             {
-                double loss = LogisticRegressionFit.Fit(innerRows, l2).LogLoss(validationRows);
-                if (loss < bestLoss - 1e-9)
-                {
-                    (fixedSpec, bestLoss) = (Logistic(l2), loss);
-                }
+                double l2 = spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key) ? LassoL2 : l2Chosen;
+                (l1Chosen, _) = Best(L1Grid, l1 => Loss(l2, l1), 0, bestLoss);
+                l2Chosen = l1Chosen > 0 ? l2 : l2Chosen;
             }
+            fixedSpec = Logistic(l2Chosen, l1Chosen);
         }
-        var weights = LogisticRegressionFit.Fit(matrix(rows), fixedSpec.Hyperparameters["l2"]);
+        var weights = LogisticRegressionFit.Fit(matrix(rows), fixedSpec.Hyperparameters["l2"], fixedSpec.Hyperparameters.GetValueOrDefault("l1"));
         return new FittedCandidate(weights.ToTransformer(ml), fixedSpec);
     }
 
-    private static CandidateSpec Logistic(double l2) => new(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = 0 });
+    /// <summary>
+    /// The grid value with the lowest loss, tried strongest first so that a tie keeps the stronger penalty; <paramref name="incumbent"/>
+    /// (with <paramref name="incumbentLoss"/>) stays unless one validates better by more than rounding.
+    /// </summary>
+    private static (double Value, double Loss) Best(IReadOnlyList<double> grid, Func<double, double> loss, double incumbent, double incumbentLoss)
+    {
+        var best = (Value: incumbent, Loss: incumbentLoss);
+        foreach (var value in grid.OrderDescending())
+        {
+            double l = loss(value);
+            if (l < best.Loss - 1e-9)
+            {
+                best = (value, l);
+            }
+        }
+        return best;
+    }
+
+    private static CandidateSpec Logistic(double l2, double l1) => new(CandidateSpec.LogisticRegression, new Dictionary<string, double> { ["l2"] = l2, ["l1"] = l1 });
 
     /// <summary>LightGBM with early stopping on the validation rows' log loss; the rounds it kept become the refit's iterations.</summary>
     private static CandidateSpec Rounds(MLContext ml, CandidateSpec spec, IDataView inner, IDataView validation, int threads)

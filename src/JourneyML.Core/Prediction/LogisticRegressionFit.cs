@@ -137,7 +137,7 @@ internal sealed record LinearWeights(float[] Weights, float Bias)
 }
 
 /// <summary>
-/// L2-regularised logistic regression by L-BFGS, the objective of ML.NET's LbfgsLogisticRegression as the linear candidate
+/// L2-regularised (optionally elastic-net) logistic regression by L-BFGS, the objective of ML.NET's LbfgsLogisticRegression as the linear candidate
 /// used it: mean log loss + L2 / (2n) |w|^2 on features scaled as ML.NET's mean-variance normaliser scales them (divided by
 /// their root mean square, offset kept at zero; a constant feature scaled to 0), the bias unpenalised; the same minimum as
 /// scikit-learn's LogisticRegression with C = 1 / L2. Every pass over the rows is split into fixed chunks of
@@ -160,14 +160,26 @@ internal static class LogisticRegressionFit
     private const int MaxIterations = 1000;
 
     /// <param name="threads">Cores to use; the result is the same for any value.</param>
-    public static LinearWeights Fit(TrainingMatrix data, double l2, int threads = 0)
+    public static LinearWeights Fit(TrainingMatrix data, double l2, int threads = 0) => Fit(data, l2, l1: 0, threads);
+
+    /// <summary>
+    /// The elastic net: the same objective plus L1 / n |w|_1 on the scaled weights (ML.NET's L1Regularization, which its
+    /// trainer divides by the row count too), the bias unpenalised. The L1 term drives the weights of features that do not
+    /// pay for themselves to exactly zero. Fitted by orthant-wise L-BFGS (OWL-QN, Andrew and Gao 2007), the method ML.NET's
+    /// trainer uses for an L1 term; with <paramref name="l1"/> 0 it is the plain L-BFGS, step for step.
+    /// </summary>
+    public static LinearWeights Fit(TrainingMatrix data, double l2, double l1, int threads = 0)
     {
         if (data.Rows == 0)
         {
             throw new ArgumentException("no rows to fit a logistic regression on");
         }
+        if (!(l1 >= 0) || !(l2 >= 0))
+        {
+            throw new ArgumentException($"penalties must be zero or more (L1 {l1}, L2 {l2})");
+        }
         var problem = new Objective(data, l2, threads <= 0 ? Environment.ProcessorCount : threads);
-        var theta = Minimise(problem);
+        var theta = Minimise(problem, l1 / data.Rows);
         int d = data.Width;
         var weights = new float[d];
         for (int j = 0; j < d; j++)
@@ -177,13 +189,19 @@ internal static class LogisticRegressionFit
         return new LinearWeights(weights, (float)theta[d]);
     }
 
-    /// <summary>L-BFGS with a backtracking (Armijo) line search: the loss is smooth and strictly convex, so every accepted step's curvature pair is positive.</summary>
-    private static double[] Minimise(Objective problem)
+    /// <summary>
+    /// L-BFGS with a backtracking (Armijo) line search: the smooth loss is strictly convex, so every accepted step's curvature
+    /// pair is positive. With an L1 term (<paramref name="l1"/> per weight, already divided by the rows) it is OWL-QN: the
+    /// direction follows the pseudo-gradient (the steepest descent of the non-smooth objective), is kept within the orthant
+    /// that gradient points to, and every trial point is projected back onto that orthant (a weight that would cross zero
+    /// stays at zero); the curvature pairs come from the smooth part alone.
+    /// </summary>
+    private static double[] Minimise(Objective problem, double l1)
     {
-        int p = problem.Parameters;
+        int p = problem.Parameters, d = p - 1;
         var theta = new double[p];
         var gradient = new double[p];
-        double f = problem.Evaluate(theta, gradient);
+        double f = problem.Evaluate(theta, gradient) + L1Norm(theta, d, l1);
         var s = new double[History][];
         var y = new double[History][];
         var rho = new double[History];
@@ -192,13 +210,15 @@ internal static class LogisticRegressionFit
         var direction = new double[p];
         var next = new double[p];
         var nextGradient = new double[p];
+        var pseudo = new double[p];
         var alpha = new double[History];
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            // Two-loop recursion: direction = -H gradient.
+            PseudoGradient(theta, gradient, d, l1, pseudo);
+            // Two-loop recursion: direction = -H pseudo-gradient.
             for (int i = 0; i < p; i++)
             {
-                direction[i] = -gradient[i];
+                direction[i] = -pseudo[i];
             }
             for (int k = 0; k < stored; k++)
             {
@@ -220,12 +240,23 @@ internal static class LogisticRegressionFit
                 double beta = rho[h] * Dot(y[h], direction);
                 Axpy(alpha[h] - beta, s[h], direction);
             }
-            double slope = Dot(gradient, direction);
+            if (l1 > 0)
+            {
+                // A weight moves only the way its pseudo-gradient descends.
+                for (int j = 0; j < d; j++)
+                {
+                    if (direction[j] * pseudo[j] >= 0)
+                    {
+                        direction[j] = 0;
+                    }
+                }
+            }
+            double slope = Dot(pseudo, direction);
             if (!(slope < 0))
             {
                 break;
             }
-            double step = stored == 0 ? Math.Min(1, 1 / Math.Sqrt(Dot(gradient, gradient))) : 1;
+            double step = stored == 0 ? Math.Min(1, 1 / Math.Sqrt(Dot(pseudo, pseudo))) : 1;
             double nextLoss = double.PositiveInfinity;
             for (int halving = 0; halving < 60; halving++)
             {
@@ -233,8 +264,13 @@ internal static class LogisticRegressionFit
                 {
                     next[i] = theta[i] + step * direction[i];
                 }
-                nextLoss = problem.Evaluate(next, nextGradient);
-                if (nextLoss <= f + 1e-4 * step * slope)
+                double decrease = step * slope;
+                if (l1 > 0)
+                {
+                    decrease = ProjectOntoOrthant(theta, pseudo, d, next);
+                }
+                nextLoss = problem.Evaluate(next, nextGradient) + L1Norm(next, d, l1);
+                if (nextLoss <= f + 1e-4 * decrease)
                 {
                     break;
                 }
@@ -273,6 +309,66 @@ internal static class LogisticRegressionFit
             }
         }
         return theta;
+    }
+
+    /// <summary>l1 |theta_0..d-1|_1: the bias (the last parameter) is not penalised.</summary>
+    private static double L1Norm(double[] theta, int d, double l1)
+    {
+        if (l1 == 0)
+        {
+            return 0;
+        }
+        double sum = 0;
+        for (int j = 0; j < d; j++)
+        {
+            sum += Math.Abs(theta[j]);
+        }
+        return l1 * sum;
+    }
+
+    /// <summary>
+    /// The pseudo-gradient of loss + l1 |w|_1: away from zero the gradient plus l1 times the weight's sign; at zero the
+    /// one-sided derivative that descends, or 0 when neither side does (the weight stays at zero).
+    /// </summary>
+    private static void PseudoGradient(double[] theta, double[] gradient, int d, double l1, double[] pseudo)
+    {
+        Array.Copy(gradient, pseudo, gradient.Length);
+        if (l1 == 0)
+        {
+            return;
+        }
+        for (int j = 0; j < d; j++)
+        {
+            double g = gradient[j];
+            pseudo[j] = theta[j] > 0 ? g + l1
+                : theta[j] < 0 ? g - l1
+                : g + l1 < 0 ? g + l1
+                : g - l1 > 0 ? g - l1
+                : 0;
+        }
+    }
+
+    /// <summary>
+    /// Zeroes every weight of <paramref name="next"/> that left the orthant of <paramref name="theta"/> (for a weight at zero:
+    /// the side its pseudo-gradient descends to) and returns the pseudo-gradient's inner product with the step taken, the
+    /// decrease the Armijo test expects.
+    /// </summary>
+    private static double ProjectOntoOrthant(double[] theta, double[] pseudo, int d, double[] next)
+    {
+        for (int j = 0; j < d; j++)
+        {
+            double orthant = theta[j] != 0 ? Math.Sign(theta[j]) : -Math.Sign(pseudo[j]);
+            if (next[j] * orthant <= 0)
+            {
+                next[j] = 0;
+            }
+        }
+        double decrease = 0;
+        for (int i = 0; i < next.Length; i++)
+        {
+            decrease += pseudo[i] * (next[i] - theta[i]);
+        }
+        return decrease;
     }
 
     private static double Dot(double[] a, double[] b)

@@ -21,7 +21,15 @@ public sealed record SweepCheckRow(
 }
 
 /// <summary>One selection rule under test: a name for the tables and the options the product's training runs with.</summary>
-public sealed record SweepVariant(string Name, ClassifierOptions Options);
+public sealed record SweepVariant(string Name, ClassifierOptions Options)
+{
+    /// <summary>
+    /// <paramref name="options"/> with the sweep's linear candidate tuning its L2 alone, as before the lasso path
+    /// (<see cref="CandidateSpec.TunedL1Key"/>): trained on the same rows, the paired gain of the L1 term.
+    /// </summary>
+    public static SweepVariant L2OnlyLinear(ClassifierOptions options) =>
+        new("before: L2-only linear", options with { Candidates = [.. options.Candidates.Select(c => c.WithoutTunedL1())] });
+}
 
 /// <summary>
 /// Does the sweep choose as well as a person trying many configurations by hand? On a generated table it runs the
@@ -208,6 +216,23 @@ public static class SweepCheck
 
     private static int[] Labelled(FeatureTable table, PredictionTask task, float[] labels) =>
         [.. Enumerable.Range(0, table.RowCount).Where(r => (table.Status is null || table.Status[r] == task.Population) && !float.IsNaN(labels[r]))];
+
+    /// <summary>One seed's figures as tab-separated lines: each chosen model, then every hand-tried configuration (<see cref="Yardstick"/> order).</summary>
+    public static IEnumerable<string> Figures(int seed, IReadOnlyList<SweepCheckRow> rows, IReadOnlyDictionary<string, double[]> yardstick)
+    {
+        static string F(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var r in rows)
+        {
+            yield return string.Join('\t', r.World, seed, r.Task, r.Variant, r.Chosen, F(r.ChosenAuc), F(r.SweepCpuSeconds));
+        }
+        foreach (var (task, aucs) in yardstick)
+        {
+            for (int c = 0; c < aucs.Length; c++)
+            {
+                yield return string.Join('\t', rows[0].World, seed, task, "by hand", Yardstick[c].Describe(), F(aucs[c]), "");
+            }
+        }
+    }
 
     public static string Header =>
         "| World | Customers | Task | Selection | Labelled | Test rows (positive) | Chosen | Test ROC AUC | Best by hand | Its ROC AUC | Gap (this seed's best) | Oracle | Training (CPU) |\n" +

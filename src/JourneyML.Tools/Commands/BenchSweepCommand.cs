@@ -39,6 +39,14 @@ internal sealed class BenchSweepCommand : Command
         Description = "Standard errors within which the small-data selection prefers the simpler candidate (repeat for several selections, each trained on the same rows and judged against the same yardstick; 0 is the leader of the six candidates without the small-data one, the rule before session 25). Default: the product's.",
         AllowMultipleArgumentsPerToken = true,
     };
+    private static readonly Option<bool> s_beforeL1 = new("--against-l2-only")
+    {
+        Description = "Also train each table with the sweep's linear candidate tuning its L2 alone (the sweep before the lasso path), on the same rows and against the same yardstick: the paired gain of the L1 term and its training-time ratio.",
+    };
+    private static readonly Option<FileInfo?> s_figures = new("--figures")
+    {
+        Description = "Tab-separated file to append every seed's figures to as they come (one line per chosen model and per hand-tried configuration: world, seed, task, selection or \"by hand\", configuration, test ROC AUC, training CPU seconds), for analysis beyond the summary.",
+    };
     private static readonly Option<DirectoryInfo?> s_work = new("--work") { Description = "Folder for the generated data (default: out/bench/sweep)." };
     private static readonly Option<FileInfo?> s_results = new("--results") { Description = "Markdown results file to append the table to." };
 
@@ -52,6 +60,8 @@ internal sealed class BenchSweepCommand : Command
         Options.Add(s_smallFolds);
         Options.Add(s_smallRepeats);
         Options.Add(s_simpler);
+        Options.Add(s_beforeL1);
+        Options.Add(s_figures);
         Options.Add(s_work);
         Options.Add(s_results);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
@@ -73,6 +83,11 @@ internal sealed class BenchSweepCommand : Command
             var variants = parse.GetValue(s_simpler) is { Length: > 0 } within
                 ? within.Select(k => new SweepVariant(Variant(k), training with { SimplerWithinStandardErrors = k, SmallDataCandidates = k <= 0 ? [] : training.SmallDataCandidates })).ToList()
                 : [new SweepVariant(Variant(training.SimplerWithinStandardErrors), training)];
+            if (parse.GetValue(s_beforeL1))
+            {
+                // First: the other variants are compared against the first one.
+                variants.Insert(0, SweepVariant.L2OnlyLinear(variants[0].Options));
+            }
             var work = parse.GetValue(s_work)?.FullName ?? CommonOptions.Repo("out", "bench", "sweep");
             var loadAtStart = BenchCommand.LoadAverage();
             var rows = new List<SweepCheckRow>();
@@ -87,7 +102,17 @@ internal sealed class BenchSweepCommand : Command
                     var directory = Path.Combine(work, $"{GeneratorWorlds.NameOf(world)}-{customers}-seed{s}");
                     var (found, yardstick) = SweepCheck.Run(world, customers, parse.GetValue(s_test), directory, s, variants, Console.Error.WriteLine, cancellationToken);
                     rows.AddRange(found);
+                    if (parse.GetValue(s_figures) is { } figures)
+                    {
+                        await File.AppendAllLinesAsync(figures.FullName, SweepCheck.Figures(s, found, yardstick), cancellationToken);
+                    }
                     draws.AddRange(found.Select(r => new SweepSeedResult(s, r.Task, r.ChosenAuc, yardstick[r.Task], r.SweepCpuSeconds) { Variant = r.Variant }));
+                    // The pooled figures so far, after every seed: a run stopped early (a deadline, a shared machine) still leaves them in the log.
+                    foreach (var line in SweepSummary.Pool(GeneratorWorlds.NameOf(world), draws).Select(p => p.Format())
+                        .Concat(SweepSummary.Against(GeneratorWorlds.NameOf(world), variants[0].Name, draws)))
+                    {
+                        Console.Error.WriteLine($"after seed {s}: {line}");
+                    }
                 }
                 summaries.AddRange(SweepSummary.Pool(GeneratorWorlds.NameOf(world), draws));
                 foreach (var line in SweepSummary.Against(GeneratorWorlds.NameOf(world), variants[0].Name, draws))

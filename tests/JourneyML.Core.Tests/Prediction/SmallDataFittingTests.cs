@@ -38,6 +38,29 @@ public sealed class SmallDataFittingTests
         Assert.Equal(10, fixedFit.Info.Spec.Hyperparameters["minLeaf"]);
     }
 
+    /// <summary>
+    /// Below <see cref="ClassifierOptions.LinearL1Rows"/> labelled customers the linear candidate tunes its L2 alone: its
+    /// inner fifth is too small to choose among the L1 path's penalties, and the sweep says which candidate it ran.
+    /// </summary>
+    [Fact]
+    public void Below_the_l1_floor_the_linear_candidate_tunes_its_l2_alone()
+    {
+        var table = s_sample.Value;
+        var linear = CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression);
+        Assert.True(linear.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key));
+        var rows = Balanced(table, 100);
+        var options = new ClassifierOptions { Candidates = [linear] };
+        Assert.True(rows.Length < options.LinearL1Rows);
+
+        var below = ClassifierTraining.Train(table, PredictionTask.Churn, rows, options);
+        Assert.Equal(linear.WithoutTunedL1().Describe(), Assert.Single(below.Candidates).Candidate);
+        Assert.False(below.Chosen!.Spec.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key));
+        Assert.Equal(0, below.Model.Info.Spec.Hyperparameters["l1"]);
+
+        var allowed = ClassifierTraining.Train(table, PredictionTask.Churn, rows, options with { LinearL1Rows = 0 });
+        Assert.Equal(linear.Describe(), Assert.Single(allowed.Candidates).Candidate);
+    }
+
     private static CandidateRun Run(params double[] prAuc) => new(prAuc.Average(), 0.7, 0, 0, [], [], prAuc);
 
     /// <summary>
@@ -64,7 +87,8 @@ public sealed class SmallDataFittingTests
     public void Below_the_small_data_line_the_sweep_adds_the_regularised_booster_and_ships_it_within_noise()
     {
         var table = s_sample.Value;
-        CandidateSpec[] specs = [CandidateSpec.Default, CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression)];
+        // The linear candidate as the sweep runs it on these 120 rows: below LinearL1Rows, without the L1 path.
+        CandidateSpec[] specs = [CandidateSpec.Default, CandidateSpec.DefaultSweep.Single(c => c.Trainer == CandidateSpec.LogisticRegression).WithoutTunedL1()];
         var rows = Balanced(table, 60);
         string ChosenOf(ClassifierResult r) => r.Candidates.Single(c => c.Chosen).Candidate;
         var before = ClassifierTraining.Train(table, PredictionTask.Churn, rows, new ClassifierOptions { Candidates = specs, SimplerWithinStandardErrors = 0, SmallDataCandidates = [] });

@@ -1,3 +1,4 @@
+using JourneyML.Core.Prediction;
 using JourneyML.Tools.Benchmarks;
 
 namespace JourneyML.Tools.Tests.Benchmarks;
@@ -9,6 +10,21 @@ public sealed class SweepSummaryTests
         var aucs = Enumerable.Repeat(others, SweepCheck.Yardstick.Count).ToArray();
         aucs[best] = bestAuc;
         return aucs;
+    }
+
+    [Fact]
+    public void The_l2_only_variant_is_the_product_sweep_with_the_linear_candidate_tuning_its_l2_alone()
+    {
+        var product = new ClassifierOptions();
+        var before = SweepVariant.L2OnlyLinear(product).Options.Candidates;
+        Assert.Equal(product.Candidates.Count, before.Count);
+        Assert.Contains(product.Candidates, c => c.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key));
+        Assert.DoesNotContain(before, c => c.Hyperparameters.ContainsKey(CandidateSpec.TunedL1Key));
+        var linear = Assert.Single(before, c => c.Trainer == CandidateSpec.LogisticRegression);
+        Assert.True(linear.Hyperparameters.ContainsKey(CandidateSpec.TunedL2Key));
+        // The other candidates are the product's, unchanged.
+        Assert.Equal(product.Candidates.Where(c => c.Trainer != CandidateSpec.LogisticRegression).Select(c => c.Describe()),
+            before.Where(c => c.Trainer != CandidateSpec.LogisticRegression).Select(c => c.Describe()));
     }
 
     [Fact]
