@@ -16,10 +16,7 @@ public sealed class UpliftEstimateTests(PlantedInterventionWorld world) : IClass
 
     private KindUplift Kind(string kind) => Result.Kinds.Single(k => k.Kind == kind);
 
-    /// <summary>The planted effect over the customers the kind's estimate compares (the kind's arms, or for calls everyone untouched by a campaign).</summary>
-    private double PlantedEffect(string kind) => Result.CustomerIds
-        .Where(id => world.Truth[id]["kind_at_as_of"] == kind || (kind == "cs_call" && world.Truth[id]["kind_at_as_of"] == ""))
-        .Average(id => world.TrueUplift(id, kind));
+    private double PlantedEffect(string kind) => world.PlantedEffect(kind);
 
     [Theory]
     [InlineData("discount")]
