@@ -59,6 +59,7 @@ public static class BatchScoring
             Roles = table.CategoriesOrNull(FeatureNames.Role),
             PassThrough = passThrough ?? [],
             TimeToChurn = scored.TimeToChurn,
+            Uplift = CustomerUplift.Of(scored.Status, scored.ChurnRisk, scored.Segments, models.Metadata.Interventions),
         };
     }
 

@@ -65,6 +65,9 @@ public sealed partial class Snapshot
     /// <summary>Each paying customer's survival curve (churn within 30 ... 180 days, median time to churn); null when the model version has no survival model.</summary>
     public TimeToChurn? TimeToChurn { get; init; }
 
+    /// <summary>Each paying customer's best action and uplift (<see cref="CustomerUplift"/>); null when the model version has no intervention effects.</summary>
+    public CustomerUplift? Uplift { get; init; }
+
     public int Count => CustomerIds.Length;
 
     /// <summary>Customers with a churn risk here and in the previous snapshot, the biggest rise first (what a CS team looks at on Monday).</summary>
@@ -86,6 +89,7 @@ public sealed partial class Snapshot
             ("factors", Factors), ("change_reason", ChangeReason), (FeatureNames.Role, Roles ?? new string?[Count]),
             .. PassThrough.Select(p => (PassThroughPrefix + p.Name, (IReadOnlyCollection<string?>)p.Values)),
             .. FactorsJapanese is null ? [] : new[] { (FactorsJapaneseColumn, (IReadOnlyCollection<string?>)FactorsJapanese) },
+            .. Uplift?.TextColumns() ?? [],
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -97,6 +101,7 @@ public sealed partial class Snapshot
             floats.AddRange(survival.ChurnWithin.Select((values, d) => (TimeToChurn.Column(Survival.SurvivalCurve.Days[d]), values)));
             floats.Add((TimeToChurn.MedianColumn, survival.MedianDays));
         }
+        floats.AddRange(Uplift?.NumberColumns() ?? []);
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
         var segmentField = new DataField<int>("segment_id");
         var fields = new List<Field>(strings.Select(s => (Field)new DataField<string>(s.Name, nullable: true))) { segmentField };
@@ -184,6 +189,7 @@ public sealed partial class Snapshot
         }
         var (asOf, version) = ReadMetadata(path);
         var timeToChurn = ReadTimeToChurn(reader, path, ids.Count);
+        var uplift = CustomerUplift.Read(reader, path, ids.Count);
         return new Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
@@ -192,6 +198,7 @@ public sealed partial class Snapshot
             ChangeReason = [.. reasons], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
             TimeToChurn = timeToChurn,
+            Uplift = uplift,
         };
     }
 
