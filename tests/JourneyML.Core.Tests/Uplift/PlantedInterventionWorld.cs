@@ -15,7 +15,7 @@ public sealed class PlantedInterventionWorld : IDisposable
     }
 
     /// <summary>Another planted world (the shrinkage tests draw several sizes and seeds).</summary>
-    public PlantedInterventionWorld(GeneratorOptions options)
+    internal PlantedInterventionWorld(GeneratorOptions options)
     {
         Directory = TempFolder.Create("uplift-world");
         new SampleGenerator(options).Generate(Directory);
