@@ -185,6 +185,11 @@ public static class InterventionEffects
         }
         var kind = new KindUplift(e.Kind, effect, null, null, holdout.Length, null) { Segments = bySegment };
         int heldTreated = holdout.Count(i => e.Treated[i]);
+        if (effect.Effect is null)
+        {
+            // A Qini of a kind whose effect cannot be measured would read as a finding on a few dozen customers.
+            return (kind with { QiniTooSmall = "too small to say: the kind's effect itself could not be measured" }, uplift, without);
+        }
         if (heldTreated < options.MinPerArm / 3 || holdout.Length - heldTreated < options.MinPerArm / 3)
         {
             return (kind with { QiniTooSmall = $"too small to say: the holdout has {heldTreated} treated and {holdout.Length - heldTreated} comparison customers" }, uplift, without);

@@ -90,6 +90,9 @@ public sealed class UpliftEstimateTests(PlantedInterventionWorld world) : IClass
         {
             Assert.Null(k.Effect.Effect);
             Assert.StartsWith("too small to say", k.Effect.TooSmall);
+            // No Qini curve on a kind whose effect could not be measured: it would read as a finding.
+            Assert.Null(k.ByUplift);
+            Assert.StartsWith("too small to say", k.QiniTooSmall);
         });
     }
 }
