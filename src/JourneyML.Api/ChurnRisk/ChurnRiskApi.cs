@@ -27,7 +27,7 @@ public static class ChurnRiskApi
                 "Page with the nextCursor. Accept: text/csv (or format=csv) exports the whole filtered list (top still applies when given) in the CLI's export shape; " +
                 "layout=journeyml|hubspot|salesforce picks the columns, excel=true writes UTF-8 with BOM and CRLF for Excel (either implies CSV). " +
                 "within=30 (60, 90, 120, 150 or 180) ranks by the probability of churning within that many days, from the survival curves (each row's churnWithin; minRisk then applies to it). " +
-                "rankBy=uplift ranks by the uplift of each customer's best action (each row's uplift and bestAction), from the intervention effects of the model that scored the snapshot.");
+                "rankBy=uplift ranks by the uplift of each customer's best action (each row's uplift and bestAction), from the intervention effects of the model that scored the snapshot; each row's upliftClear says whether its effect's interval excludes 0.");
         return group;
     }
 
@@ -52,9 +52,8 @@ public static class ChurnRiskApi
         Func<int, float> risk = within is { } days ? r => survival!.Within(r, days) : r => s.ChurnRisk[r];
         bool csv = CsvAnswer.Wanted(context.Request, format, layout, excel);
         int limit = top ?? (csv ? int.MaxValue : 100);
-        var interventions = byUplift ? InterventionsOf(context.RequestServices.GetRequiredService<ModelHost>(), s) : null;
-        var uplift = interventions is null ? null : RiskListQuery.UpliftOfSegments(s, interventions);
-        var ranked = within is { } d ? ByChurnWithin(s, survival!, d) : interventions is not null ? RiskListQuery.RankedByUplift(view, interventions) : view.RankedByRisk;
+        var uplift = byUplift ? UpliftOf(context.RequestServices.GetRequiredService<ModelHost>(), s) : null;
+        var ranked = within is { } d ? ByChurnWithin(s, survival!, d) : uplift is not null ? RiskListQuery.RankedByUplift(view, uplift) : view.RankedByRisk;
         Cursor.CheckWithin(start!.Value, ranked.Length);
         // The same filters as the workspace's list (RiskFilter); minRisk stays out of it here to stop the walk at the first row below it.
         var matches = new RiskFilter { Segment = segment, Stage = stage, Account = account }.For(s);
@@ -70,12 +69,8 @@ public static class ChurnRiskApi
             }
             if (matches(r) && !(minRisk is { } floor && risk(r) < floor))
             {
-                rows.Add(CustomerRow.From(s, r, position + 1, language) with
-                {
-                    ChurnWithin = within is null ? null : CustomerRow.RoundScore(risk(r)),
-                    Uplift = uplift?.Invoke(r) is { } u ? Math.Round(u, 4) : null,
-                    BestAction = interventions?.BestAction(s.SegmentIds[r]),
-                });
+                var row = CustomerRow.From(s, r, position + 1, language) with { ChurnWithin = within is null ? null : CustomerRow.RoundScore(risk(r)) };
+                rows.Add(uplift is null ? row : row.WithUplift(uplift, r));
             }
         }
         if (csv)
@@ -86,15 +81,21 @@ public static class ChurnRiskApi
             position < ranked.Length ? Cursor.Encode(position) : null) { Within = within });
     }
 
-    /// <summary>The intervention effects of the model that scored the snapshot; a 400 naming rankBy when there are none to rank by.</summary>
-    private static Core.Uplift.InterventionMetadata InterventionsOf(ModelHost models, Snapshot s)
+    /// <summary>
+    /// The snapshot's uplift columns; for a snapshot written before them, the same read off the served model's effects when
+    /// that model scored it. A 400 naming rankBy when there is nothing to rank by, or no kind's effect could be measured.
+    /// </summary>
+    private static CustomerUplift UpliftOf(ModelHost models, Snapshot s)
     {
         var current = models.Current;
-        var found = current is not null && current.ModelVersion == s.ModelVersion ? current.Models.Metadata.Interventions : null;
-        new FieldErrors().Check("rankBy", found is not null, current is not null && current.ModelVersion != s.ModelVersion
+        var uplift = s.Uplift ?? (current is not null && current.ModelVersion == s.ModelVersion
+            ? CustomerUplift.Of(s.Status, s.ChurnRisk, s.SegmentIds, current.Models.Metadata.Interventions) : null);
+        new FieldErrors().Check("rankBy", uplift is not null, current is not null && current.ModelVersion != s.ModelVersion
             ? $"the latest snapshot was scored by {s.ModelVersion}, not the served model {current.ModelVersion}: score again to rank by uplift"
             : "the model that scored the latest snapshot has no intervention effects: train on data with an interventions table, then score").ThrowIfAny();
-        return found!;
+        new FieldErrors().Check("rankBy", uplift!.ByKind.Count > 0,
+            "no intervention kind's effect could be measured on the training data (too small to say: GET /v1/interventions/effects says why per kind), so there is no uplift to rank by").ThrowIfAny();
+        return uplift;
     }
 
     /// <summary>Paying customers with a curve, by the probability of churning within the days, highest first (ties by id, as the churn-risk list).</summary>

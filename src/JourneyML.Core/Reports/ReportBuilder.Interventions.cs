@@ -39,9 +39,14 @@ internal sealed partial class ReportBuilder
         }
         if (k.Segments.Count > 0)
         {
-            _blocks.Add(new TableBlock([new("Segment"), new("Treated", true), new("Compared", true), new("Effect", true), new("95% interval", true)],
+            Paragraph("each segment's own estimate rests on its few treated customers, so it is pulled toward the kind's effect on the training accounts " +
+                "(the segments' precision-weighted mean; it may differ from the effect above within its interval) by its precision (empirical Bayes, docs/models.md): " +
+                "a small or noisy segment shows mostly that mean, a large one that really differs keeps its own. " +
+                "A customer's uplift is their segment's effect; where its interval includes no effect, so does the customer's.", "Per segment:");
+            _blocks.Add(new TableBlock([new("Segment"), new("Treated", true), new("Compared", true), new("Effect", true), new("95% interval", true), new("Own estimate", true), new("Reads")],
                 [.. k.Segments.Select(s => new TableRow([iv.SegmentNames.GetValueOrDefault(s.Segment, s.Segment), Format.Count(s.Treated), Format.Count(s.Comparison),
-                    s.Effect is { } e ? Format.Signed(e, 3) : "too small to say", Interval(s.Interval)]))]));
+                    s.Effect is { } e ? Format.Signed(e, 3) : "too small to say", Interval(s.Interval),
+                    s.Unshrunken is { } own ? Format.Signed(own, 3) : Format.Missing, s.Effect is null ? "" : ReadsInterval(s.Interval)]))]));
         }
         if (k.ByUplift is { } up && k.ByRisk is { } risk)
         {
@@ -61,6 +66,8 @@ internal sealed partial class ReportBuilder
 
     private static string Interval(Prediction.Interval95? i) => i is null ? Format.Missing : $"{Format.Signed(i.Low, 3)} to {Format.Signed(i.High, 3)}";
 
-    private static string Reads(InterventionEffect e) => e.TooSmall ?? (e.Interval is not { } i ? "" : i.Low > 0 ? "helps: fewer churners"
-        : i.High < 0 ? "harms: more churners" : "no clear effect: the interval includes none");
+    private static string Reads(InterventionEffect e) => e.TooSmall ?? ReadsInterval(e.Interval);
+
+    private static string ReadsInterval(Prediction.Interval95? interval) => interval is not { } i ? "" : i.Low > 0 ? "helps: fewer churners"
+        : i.High < 0 ? "harms: more churners" : "no clear effect: the interval includes none";
 }

@@ -61,6 +61,7 @@ public static class BatchScoring
             CategoryValues = table.Columns.OfType<CategoricalColumn>().Where(c => c.Name != FeatureNames.Role).ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal),
             PassThrough = passThrough ?? [],
             TimeToChurn = scored.TimeToChurn,
+            Uplift = CustomerUplift.Of(scored.Status, scored.ChurnRisk, scored.Segments, models.Metadata.Interventions),
         };
     }
 

@@ -36,6 +36,21 @@ public sealed record CustomerRow(
     /// <summary>A paying customer's time to churn (the survival curve's reported points, the median, its factors); null without a curve.</summary>
     public CustomerTimeToChurn? TimeToChurn { get; init; }
 
+    /// <summary>With <c>rankBy=uplift</c>: the 95% interval of <see cref="Uplift"/>.</summary>
+    public Interval95? UpliftInterval { get; init; }
+
+    /// <summary>With <c>rankBy=uplift</c>: whether the uplift rests on a clear effect (its interval excludes 0); false: the data cannot tell it from no effect.</summary>
+    public bool? UpliftClear { get; init; }
+
+    /// <summary>The row with a customer's best action, its uplift and interval from a snapshot's uplift columns.</summary>
+    public CustomerRow WithUplift(CustomerUplift uplift, int row) => this with
+    {
+        Uplift = RoundScore(uplift.Uplift[row]),
+        BestAction = uplift.BestAction[row],
+        UpliftInterval = float.IsNaN(uplift.Low[row]) ? null : new Interval95(Math.Round(uplift.Low[row], 4), Math.Round(uplift.High[row], 4)),
+        UpliftClear = float.IsNaN(uplift.Uplift[row]) ? null : uplift.IsClear(row),
+    };
+
     /// <summary>The header of JourneyML's own layout for a snapshot without passed-through columns.</summary>
     public static string CsvHeader { get; } = string.Join(',', Data.PassThroughColumns.ExportColumnNames);
 

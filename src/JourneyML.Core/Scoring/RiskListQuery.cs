@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using JourneyML.Core.Uplift;
 
 namespace JourneyML.Core.Scoring;
 
@@ -152,22 +151,14 @@ public static class RiskListQuery
     public static IReadOnlyList<string> RankBy { get; } = ["risk", "uplift"];
 
     /// <summary>
-    /// The paying customers of the ranked list by the uplift of their best action (the measured effect in their segment),
-    /// highest first; customers no measured kind helps come last, each group in churn-risk order.
+    /// The paying customers of the ranked list by the uplift of their best action (the snapshot's <see cref="CustomerUplift"/>
+    /// columns), highest first; customers no measured kind helps come last, each group in churn-risk order. Sorted once per
+    /// snapshot view.
     /// </summary>
-    public static int[] RankedByUplift(SnapshotView view, InterventionMetadata interventions)
-    {
-        var s = view.Latest;
-        var uplift = UpliftOfSegments(s, interventions);
-        return [.. view.RankedByRisk.Select((r, i) => (r, i)).OrderByDescending(x => uplift(x.r) ?? double.NegativeInfinity).ThenBy(x => x.i).Select(x => x.r)];
-    }
+    public static int[] RankedByUplift(SnapshotView view, CustomerUplift uplift) =>
+        s_byUplift.GetValue(view, v => new StrongBox<int[]>(uplift.Ranked(v.RankedByRisk))).Value!;
 
-    /// <summary>A row's best action and its uplift, read off its segment (one lookup per segment, not per row).</summary>
-    public static Func<int, double?> UpliftOfSegments(Snapshot s, InterventionMetadata interventions)
-    {
-        var bySegment = s.SegmentIds.Distinct().ToDictionary(id => id, id => interventions.BestAction(id) is { } kind ? interventions.UpliftOf(kind, id) : null);
-        return r => bySegment[s.SegmentIds[r]];
-    }
+    private static readonly ConditionalWeakTable<SnapshotView, StrongBox<int[]>> s_byUplift = new();
 
     // Ascending risk walks the ranked index backwards rather than keeping a second copy of it.
     private static int At(int[] index, int i, bool forward) => forward ? index[i] : index[index.Length - 1 - i];

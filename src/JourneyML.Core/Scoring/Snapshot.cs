@@ -80,6 +80,9 @@ public sealed partial class Snapshot
     /// <summary>Each paying customer's survival curve (churn within 30 ... 180 days, median time to churn); null when the model version has no survival model.</summary>
     public TimeToChurn? TimeToChurn { get; init; }
 
+    /// <summary>Each paying customer's best action and uplift (<see cref="CustomerUplift"/>); null when the model version has no intervention effects.</summary>
+    public CustomerUplift? Uplift { get; init; }
+
     public int Count => CustomerIds.Length;
 
     /// <summary>Customers with a churn risk here and in the previous snapshot, the biggest rise first (what a CS team looks at on Monday).</summary>
@@ -106,6 +109,7 @@ public sealed partial class Snapshot
                 : [],
             .. CategoryValues.Select(c => (CategoryPrefix + c.Key, (IReadOnlyCollection<string?>)c.Value)),
             .. ChangeReasonJapanese is null ? [] : new[] { (ChangeReasonJapaneseColumn, (IReadOnlyCollection<string?>)ChangeReasonJapanese) },
+            .. Uplift?.TextColumns() ?? [],
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -117,6 +121,7 @@ public sealed partial class Snapshot
             floats.AddRange(survival.ChurnWithin.Select((values, d) => (TimeToChurn.Column(Survival.SurvivalCurve.Days[d]), values)));
             floats.Add((TimeToChurn.MedianColumn, survival.MedianDays));
         }
+        floats.AddRange(Uplift?.NumberColumns() ?? []);
         floats.AddRange(FeatureValues.Select(f => (FeaturePrefix + f.Key, f.Value)));
         var segmentField = new DataField<int>("segment_id");
         var fields = new List<Field>(strings.Select(s => (Field)new DataField<string>(s.Name, nullable: true))) { segmentField };
@@ -217,6 +222,7 @@ public sealed partial class Snapshot
         }
         var (asOf, version) = ReadMetadata(path);
         var timeToChurn = ReadTimeToChurn(reader, path, ids.Count);
+        var uplift = CustomerUplift.Read(reader, path, ids.Count);
         return new Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
@@ -226,6 +232,7 @@ public sealed partial class Snapshot
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],
             CategoryValues = categoryColumns.Select((c, k) => (c[CategoryPrefix.Length..], categories[k].ToArray())).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal),
             TimeToChurn = timeToChurn,
+            Uplift = uplift,
         };
     }
 

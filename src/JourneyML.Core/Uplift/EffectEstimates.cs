@@ -46,7 +46,7 @@ public sealed record InterventionEffect(
 /// <summary>The two effect estimators: the randomised difference and the doubly robust observational one.</summary>
 internal static class EffectEstimates
 {
-    private const double Z = 1.959964;
+    internal const double Z = 1.959964;
 
     /// <summary>
     /// Control churn rate minus treatment churn rate. Customers of one account churn together, so where they share
@@ -133,13 +133,19 @@ internal static class EffectEstimates
     /// <summary>The mean of the scores with an interval from their account-clustered standard error.</summary>
     public static (double Effect, Interval95 Interval) Mean(IReadOnlyList<double> scores, IReadOnlyList<string> groups)
     {
+        var (mean, se) = MeanAndError(scores, groups);
+        return (mean, new Interval95(mean - Z * se, mean + Z * se));
+    }
+
+    /// <summary>The mean of the scores and its account-clustered standard error.</summary>
+    public static (double Mean, double StandardError) MeanAndError(IReadOnlyList<double> scores, IReadOnlyList<string> groups)
+    {
         double mean = scores.Average();
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int i = 0; i < scores.Count; i++)
         {
             sums[groups[i]] = sums.GetValueOrDefault(groups[i]) + scores[i] - mean;
         }
-        double se = Math.Sqrt(sums.Values.Sum(s => s * s)) / scores.Count;
-        return (mean, new Interval95(mean - Z * se, mean + Z * se));
+        return (mean, Math.Sqrt(sums.Values.Sum(s => s * s)) / scores.Count);
     }
 }

@@ -12,8 +12,25 @@ public sealed record KindUplift(string Kind, InterventionEffect Effect, QiniCurv
     public IReadOnlyList<SegmentEffect> Segments { get; init; } = [];
 }
 
-/// <summary>An intervention kind's effect in one segment: the reduction in churn within the horizon, with its 95% interval; null when too small to say.</summary>
-public sealed record SegmentEffect(string Segment, int Treated, int Comparison, double? Effect, Interval95? Interval, string? TooSmall);
+/// <summary>
+/// An intervention kind's effect in one segment: the reduction in churn within the horizon, shrunk toward the kind's
+/// overall effect by the segment's own precision (<see cref="SegmentShrinkage"/>), with its 95% interval; null when too
+/// small to say.
+/// </summary>
+public sealed record SegmentEffect(string Segment, int Treated, int Comparison, double? Effect, Interval95? Interval, string? TooSmall)
+{
+    /// <summary>The segment's own estimate before shrinkage (the mean AIPW score of its training customers), for the data scientist.</summary>
+    public double? Unshrunken { get; init; }
+
+    /// <summary>The interval of <see cref="Unshrunken"/>.</summary>
+    public Interval95? UnshrunkenInterval { get; init; }
+
+    /// <summary>The weight the segment's own estimate kept (1: not shrunk; near 0: the kind's overall effect).</summary>
+    public double? OwnWeight { get; init; }
+
+    /// <summary>Whether the interval excludes no effect: a customer of this segment ranked by it is ranked on a clear effect.</summary>
+    public bool Clear => Interval is { } i && (i.Low > 0 || i.High < 0);
+}
 
 /// <summary>Every kind's effect and the per-customer uplift of each, for the paying customers of the table.</summary>
 /// <param name="CustomerIds">The customers scored (paying at the as-of date, label known), in table order.</param>
@@ -168,6 +185,11 @@ public static class InterventionEffects
         }
         var kind = new KindUplift(e.Kind, effect, null, null, holdout.Length, null) { Segments = bySegment };
         int heldTreated = holdout.Count(i => e.Treated[i]);
+        if (effect.Effect is null)
+        {
+            // A Qini of a kind whose effect cannot be measured would read as a finding on a few dozen customers.
+            return (kind with { QiniTooSmall = "too small to say: the kind's effect itself could not be measured" }, uplift, without);
+        }
         if (heldTreated < options.MinPerArm / 3 || holdout.Length - heldTreated < options.MinPerArm / 3)
         {
             return (kind with { QiniTooSmall = $"too small to say: the holdout has {heldTreated} treated and {holdout.Length - heldTreated} comparison customers" }, uplift, without);
@@ -216,25 +238,39 @@ public static class InterventionEffects
         return scores;
     }
 
-    /// <summary>Each segment's effect: the mean AIPW score of its training customers, with an account-clustered interval.</summary>
+    /// <summary>
+    /// Each segment's effect: the mean AIPW score of its training customers with an account-clustered standard error, then
+    /// shrunk toward the kind's overall effect (a segment of a few dozen customers alone is too noisy to rank by).
+    /// </summary>
     private static IReadOnlyList<SegmentEffect> SegmentEffects(Exposure e, int[] train, double[] scores, string?[] segments, UpliftOptions options)
     {
         int min = Math.Max(5, options.MinPerArm / 3);
-        return [.. Enumerable.Range(0, train.Length).GroupBy(k => segments[e.Rows[train[k]]] ?? "", StringComparer.Ordinal)
+        var groups = Enumerable.Range(0, train.Length).GroupBy(k => segments[e.Rows[train[k]]] ?? "", StringComparer.Ordinal)
             .Where(g => g.Key.Length > 0)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
+            .Select(g => (g.Key, Members: g.ToArray()))
+            .Select(g => (g.Key, g.Members, Treated: g.Members.Count(k => e.Treated[train[k]])))
+            .ToList();
+        var measured = groups.Where(g => g.Treated >= min && g.Members.Length - g.Treated >= min).ToList();
+        var own = measured.Select(g => EffectEstimates.MeanAndError([.. g.Members.Select(k => scores[k])], [.. g.Members.Select(k => e.Groups[train[k]])]))
+            .Select(m => new SegmentEstimate(m.Mean, m.StandardError)).ToArray();
+        var shrunk = SegmentShrinkage.Shrink(own);
+        var byKey = measured.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.Ordinal);
+        return [.. groups.Select(g =>
+        {
+            int compared = g.Members.Length - g.Treated;
+            if (!byKey.TryGetValue(g.Key, out int i))
             {
-                var members = g.ToArray();
-                int treated = members.Count(k => e.Treated[train[k]]);
-                if (treated < min || members.Length - treated < min)
-                {
-                    return new SegmentEffect(g.Key, treated, members.Length - treated, null, null,
-                        $"too small to say: {treated} treated and {members.Length - treated} compared (at least {min} each needed)");
-                }
-                var (mean, interval) = EffectEstimates.Mean([.. members.Select(k => scores[k])], [.. members.Select(k => e.Groups[train[k]])]);
-                return new SegmentEffect(g.Key, treated, members.Length - treated, mean, interval, null);
-            })];
+                return new SegmentEffect(g.Key, g.Treated, compared, null, null,
+                    $"too small to say: {g.Treated} treated and {compared} compared (at least {min} each needed)");
+            }
+            return new SegmentEffect(g.Key, g.Treated, compared, shrunk[i].Effect, shrunk[i].Interval, null)
+            {
+                Unshrunken = own[i].Mean,
+                UnshrunkenInterval = SegmentShrinkage.Around(own[i].Mean, own[i].StandardError * own[i].StandardError),
+                OwnWeight = Math.Round(shrunk[i].OwnWeight, 4),
+            };
+        })];
     }
 
     private static string?[] Best(List<KindUplift> kinds, Dictionary<string, float[]> uplift, int count)

@@ -1,3 +1,5 @@
+using JourneyML.Core.Prediction;
+
 namespace JourneyML.Core.Uplift;
 
 /// <summary>
@@ -34,6 +36,20 @@ public sealed record InterventionMetadata(DateTime AsOf, int HorizonDays, int Co
         var id = segment.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return k.Segments.FirstOrDefault(s => s.Segment == id)?.Effect ?? k.Effect.Effect;
     }
+
+    /// <summary>
+    /// The 95% interval of <see cref="UpliftOf"/>: the segment's (shrunken) interval, else the kind's; null when neither was
+    /// measured. A customer is ranked on a clear effect only when it excludes 0.
+    /// </summary>
+    public Interval95? UpliftIntervalOf(string kind, int segment)
+    {
+        var k = Kinds.FirstOrDefault(x => x.Kind == kind);
+        var id = segment.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return k is null ? null : k.Segments.FirstOrDefault(s => s.Segment == id && s.Effect is not null)?.Interval ?? k.Effect.Interval;
+    }
+
+    /// <summary>The kinds whose effect could be measured (the ones a customer can be scored with), in the metadata's order.</summary>
+    public IEnumerable<string> MeasuredKinds => Kinds.Where(k => k.Effect.Effect is not null).Select(k => k.Kind);
 
     /// <summary>The kind with the largest positive uplift for a customer of a segment, among the measured kinds; null when none helps.</summary>
     public string? BestAction(int segment) => Kinds.Where(k => k.Effect.Effect is not null)

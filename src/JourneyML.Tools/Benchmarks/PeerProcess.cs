@@ -6,9 +6,15 @@ namespace JourneyML.Tools.Benchmarks;
 internal static class PeerProcess
 {
     /// <param name="missing">What to install, said when the program is not there.</param>
-    public static (int Code, string Output) Run(string program, IEnumerable<string> args, string? directory, string missing)
+    /// <param name="environment">Variables to set for the peer (OMP_WAIT_POLICY, as both sides of the other steps run with).</param>
+    public static (int Code, string Output) Run(string program, IEnumerable<string> args, string? directory, string missing,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         if (directory is not null)
         {
             start.WorkingDirectory = directory;

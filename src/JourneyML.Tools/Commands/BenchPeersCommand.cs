@@ -33,7 +33,7 @@ internal sealed class BenchPeersCommand : Command
     };
     private static readonly Option<string[]> s_skip = new("--skip")
     {
-        Description = "Steps to leave out (features, segments, segment-k, gbm, logistic, sweep, journey, survival: R's coxph against the survival model), for example the sweep at 1,000,000 customers to stay within a time budget.",
+        Description = "Steps to leave out (features, segments, segment-k, gbm, logistic, sweep, journey, survival: R's coxph against the survival model, uplift: a scikit-learn T-learner against the uplift step), for example the sweep at 1,000,000 customers to stay within a time budget.",
         AllowMultipleArgumentsPerToken = true,
     };
     private static readonly Option<string> s_openMpWait = new("--openmp-wait")
@@ -55,7 +55,12 @@ internal sealed class BenchPeersCommand : Command
     };
 
     /// <summary>Steps that read the events export (or rebuild features from it): left out when the table is repeated.</summary>
-    private static readonly string[] s_eventSteps = [PeerTask.Features, PeerTask.Sweep, PeerTask.Journey, SurvivalPeer.Step];
+    private static readonly string[] s_eventSteps = [PeerTask.Features, PeerTask.Sweep, PeerTask.Journey, SurvivalPeer.Step, UpliftPeer.Step];
+
+    private static readonly Option<int> s_upliftCustomers = new("--uplift-customers")
+    {
+        Description = "Contacts of the uplift comparison's own world (generated with planted interventions). Default: --customers, at most 100,000.",
+    };
 
     public BenchPeersCommand() : base("peers", "Compare JourneyML with scikit-learn (k-means, gradient boosting, logistic regression) on the same data and machine; record time, throughput, peak memory and quality.")
     {
@@ -68,6 +73,7 @@ internal sealed class BenchPeersCommand : Command
         Options.Add(s_skip);
         Options.Add(s_openMpWait);
         Options.Add(s_tileFrom);
+        Options.Add(s_upliftCustomers);
         SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             int customers = parse.GetValue(s_customers);
@@ -77,10 +83,10 @@ internal sealed class BenchPeersCommand : Command
                 throw new ArgumentException("--customers must be at least 100 and --runs at least 1");
             }
             var skip = (parse.GetValue(s_skip) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
-            var unknown = skip.Where(step => !PeerTask.All.Contains(step) && step != SurvivalPeer.Step).ToList();
+            var unknown = skip.Where(step => !PeerTask.All.Contains(step) && step != SurvivalPeer.Step && step != UpliftPeer.Step).ToList();
             if (unknown.Count > 0)
             {
-                throw new ArgumentException($"--skip: unknown step(s) {string.Join(", ", unknown)}; the steps are {string.Join(", ", PeerTask.All.Append(SurvivalPeer.Step))}");
+                throw new ArgumentException($"--skip: unknown step(s) {string.Join(", ", unknown)}; the steps are {string.Join(", ", PeerTask.All.Append(SurvivalPeer.Step).Append(UpliftPeer.Step))}");
             }
             int? tileFrom = parse.GetValue(s_tileFrom);
             if (tileFrom is { } from)
@@ -161,6 +167,14 @@ internal sealed class BenchPeersCommand : Command
                 Console.Error.WriteLine("Time to churn: JourneyML's survival model and R's coxph on the same as-of dates and split ...");
                 survival = SurvivalPeer.Compare(data, Path.Combine(work, "survival")).ToMarkdown();
             }
+            // Uplift against a scikit-learn T-learner: a world of its own with planted interventions, one fit each side.
+            string? uplift = null;
+            if (!skip.Contains(UpliftPeer.Step))
+            {
+                int upliftCustomers = parse.GetValue(s_upliftCustomers) is > 0 and var u ? u : Math.Min(customers, 100_000);
+                Console.Error.WriteLine($"Uplift: JourneyML's uplift step and a scikit-learn T-learner on {upliftCustomers:N0} contacts with planted interventions ...");
+                uplift = UpliftPeer.Compare(upliftCustomers, Path.Combine(work, $"uplift-{upliftCustomers}"), python, openMpWait == "passive" ? "PASSIVE" : null).ToMarkdown();
+            }
             loads.Add(LoadAverage());
 
             var report = new PeerBenchReport
@@ -187,7 +201,7 @@ internal sealed class BenchPeersCommand : Command
                 JourneySkipped = journey ? null : string.Create(CultureInfo.InvariantCulture,
                     $"above --journey-max-customers {parse.GetValue(s_journeyMax):N0} (the stage timelines rebuild the features at every step; see the journey map section)"),
             };
-            var markdown = report.ToMarkdown() + (survival is null ? "" : "\n" + survival);
+            var markdown = report.ToMarkdown() + (survival is null ? "" : "\n" + survival) + (uplift is null ? "" : "\n" + uplift);
             Console.WriteLine(markdown);
             if (parse.GetValue(s_results) is { } resultsFile)
             {
