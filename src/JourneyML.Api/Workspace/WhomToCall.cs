@@ -18,14 +18,14 @@ namespace JourneyML.Api.Workspace;
 /// </summary>
 /// <param name="Kind">The intervention kind as the export names it (電話 stays 電話).</param>
 /// <param name="OfSegment">True when read from the customer's segment's effect; false when the segment was too small and the kind's overall effect stands in.</param>
-public sealed record CustomerUplift(string Kind, double Uplift, Interval95? Interval, bool OfSegment)
+public sealed record CallUplift(string Kind, double Uplift, Interval95? Interval, bool OfSegment)
 {
     /// <summary>The interval excludes no effect: the help is clear, not within noise.</summary>
     public bool Clear => Interval is { } i && (i.Low > 0 || i.High < 0);
 }
 
 /// <summary>One row of the "whom to call" list: its place in the list, the customer as the risk list shows them, and their uplift.</summary>
-public sealed record WhomToCallRow(int Place, CustomerRow Customer, CustomerUplift Uplift);
+public sealed record WhomToCallRow(int Place, CustomerRow Customer, CallUplift Uplift);
 
 /// <summary>
 /// The "whom to call" list: paying customers ranked by the uplift of their best action, not by risk, with the filters of
@@ -37,32 +37,44 @@ public static class WhomToCall
     public const string PagePath = "/whom-to-call";
     public const string ExportPath = "/whom-to-call/export";
 
-    private sealed record Ranked(int[] Rows, CustomerUplift?[] Uplift);
+    private sealed record Ranked(int[] Rows, CallUplift?[] Uplift);
 
     private static readonly ConditionalWeakTable<SnapshotView, Ranked> s_ranked = [];
 
     /// <summary>
-    /// Each snapshot row's best action and uplift; null for a row no measured kind helps (or without a churn risk).
-    /// Today it is the per-customer uplift <c>GET /v1/churn-risk?rankBy=uplift</c> reads: the measured effect of the best
-    /// kind in the customer's segment (the kind's own effect where the segment was too small). The one method to change
-    /// when the snapshot keeps an uplift and best action per customer.
+    /// Each snapshot row's best action and uplift; null for a row no measured kind helps (or without a churn risk). Read
+    /// from the snapshot's uplift columns (<see cref="Core.Scoring.CustomerUplift"/>, what <c>GET /v1/churn-risk?rankBy=uplift</c>
+    /// reads: the measured effect of the best kind in the customer's segment, shrunk toward the kind's); a snapshot written
+    /// before those columns falls back to the model's segment effects.
     /// </summary>
-    public static Func<int, CustomerUplift?> Reading(Snapshot s, InterventionMetadata interventions)
+    public static Func<int, CallUplift?> Reading(Snapshot s, InterventionMetadata interventions)
     {
+        if (s.Uplift is { } columns)
+        {
+            return r => columns.BestAction[r] is { } kind && !float.IsNaN(columns.Uplift[r])
+                ? new CallUplift(kind, columns.Uplift[r], float.IsNaN(columns.Low[r]) ? null : new Interval95(columns.Low[r], columns.High[r]),
+                    OwnSegment(interventions, kind, s.SegmentIds[r]) is not null)
+                : null;
+        }
         var bySegment = s.SegmentIds.Distinct().ToDictionary(id => id, id => OfSegment(interventions, id));
         return r => float.IsNaN(s.ChurnRisk[r]) ? null : bySegment[s.SegmentIds[r]];
     }
 
-    private static CustomerUplift? OfSegment(InterventionMetadata interventions, int segment)
+    private static SegmentEffect? OwnSegment(InterventionMetadata interventions, string kind, int segment)
+    {
+        var id = segment.ToString(CultureInfo.InvariantCulture);
+        return interventions.Kinds.FirstOrDefault(k => k.Kind == kind)?.Segments.FirstOrDefault(x => x.Segment == id && x.Effect is not null);
+    }
+
+    private static CallUplift? OfSegment(InterventionMetadata interventions, int segment)
     {
         if (interventions.BestAction(segment) is not { } kind || interventions.UpliftOf(kind, segment) is not { } uplift)
         {
             return null;
         }
         var measured = interventions.Kinds.First(k => k.Kind == kind);
-        var id = segment.ToString(CultureInfo.InvariantCulture);
-        var own = measured.Segments.FirstOrDefault(x => x.Segment == id && x.Effect is not null);
-        return new CustomerUplift(kind, uplift, own?.Interval ?? measured.Effect.Interval, own is not null);
+        var own = OwnSegment(interventions, kind, segment);
+        return new CallUplift(kind, uplift, own?.Interval ?? measured.Effect.Interval, own is not null);
     }
 
     /// <summary>The intervention effects of the model that scored the snapshot (the served one, or read from the registry); null when it has none.</summary>
@@ -75,7 +87,7 @@ public static class WhomToCall
     private static Ranked RankedOf(SnapshotView view, InterventionMetadata interventions) => s_ranked.GetValue(view, v =>
     {
         var read = Reading(v.Latest, interventions);
-        var uplift = new CustomerUplift?[v.Latest.Count];
+        var uplift = new CallUplift?[v.Latest.Count];
         foreach (int r in v.RankedByRisk)
         {
             uplift[r] = read(r);
