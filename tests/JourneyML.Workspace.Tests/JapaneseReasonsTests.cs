@@ -64,7 +64,7 @@ public sealed partial class JapaneseReasonsTests(WorkspaceFixture fixture, Xunit
         var page = await fixture.PageAsync(fixture.Open, locale);
         await page.GotoAsync("/customers/" + Uri.EscapeDataString(s.CustomerIds[row]));
         var expected = (locale == "ja-JP" ? s.FactorsJapanese![row] : s.Factors[row]).Split("; ");
-        var shown = await page.Locator("ol.factors li").AllInnerTextsAsync();
+        var shown = await page.Locator("#churn-factors li").AllInnerTextsAsync();
         Assert.Equal(expected, shown.Select(t => t.Trim()));
         Assert.All(shown, t => Assert.Contains(word, t, StringComparison.Ordinal));
         await page.GotoAsync("/");
