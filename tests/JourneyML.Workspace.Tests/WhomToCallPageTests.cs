@@ -22,6 +22,11 @@ public sealed partial class WhomToCallPageTests(UpliftWorkspaceFixture fixture)
         var actions = (await page.Locator("#call-list tbody td.action").AllInnerTextsAsync()).Select(a => a.Trim()).ToList();
         Assert.All(actions, a => Assert.Contains(a, new[] { UpliftWorkspaceFixture.Call, "discount", "email_campaign" }));
         Assert.DoesNotContain("cs_call", await page.ContentAsync());
+        // Segments named in Japanese, in the list and in the effects per segment: never the model's English names.
+        var latest = JourneyML.Core.Scoring.SnapshotView.Load(new JourneyML.Core.Registry.ModelRegistry(fixture.Registry).SnapshotsDirectory)!.Latest;
+        string html = System.Net.WebUtility.HtmlDecode(await page.ContentAsync());
+        Assert.Contains(latest.SegmentNamesJapanese!.Distinct(), html.Contains);
+        Assert.DoesNotContain(latest.SegmentNames.Distinct(), html.Contains);
         Assert.All(await page.Locator("#call-list tbody .uplift .verdict").AllInnerTextsAsync(), v => Assert.Contains(v.Trim(), new[] { "明確", "誤差の範囲内" }));
         // The effects panel: the call measured without a control arm (doubly robust), the discount by its randomised holdout.
         var call = page.Locator("#effects-table tbody tr", new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = UpliftWorkspaceFixture.Call, Exact = true }) });

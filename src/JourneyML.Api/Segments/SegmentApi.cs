@@ -1,5 +1,6 @@
 using JourneyML.Api.Errors;
 using JourneyML.Api.Serving;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Scoring;
 using JourneyML.Core.Segmentation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,15 +46,22 @@ public static class SegmentApi
         return group;
     }
 
-    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots)
+    /// <summary>The list with its names in the asked language (<c>?lang=ja</c> or <c>Accept-Language: ja</c>), English otherwise.</summary>
+    internal static Ok<SegmentList> List(ModelHost models, SnapshotHost snapshots, HttpContext context) =>
+        ListIn(models, snapshots, Predictions.ReasonLanguages.Of(context));
+
+    internal static Ok<SegmentList> ListIn(ModelHost models, SnapshotHost snapshots, ReasonLanguage language)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
         var meta = predictor.Models.Metadata.Segmentation;
         var counts = SnapshotSizesOf(snapshots, predictor.ModelVersion);
-        return TypedResults.Ok(new SegmentList(predictor.ModelVersion, meta.ChosenK, meta.ChoiceReason, [.. meta.Profiles.Select(p => Summary(p, counts))]));
+        return TypedResults.Ok(new SegmentList(predictor.ModelVersion, meta.ChosenK, meta.ChoiceReason, [.. meta.Profiles.Select(p => Summary(p, counts, language))]));
     }
 
-    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots)
+    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> Get(int id, ModelHost models, SnapshotHost snapshots, HttpContext context) =>
+        GetIn(id, models, snapshots, Predictions.ReasonLanguages.Of(context));
+
+    internal static Results<Ok<SegmentDetail>, ProblemHttpResult> GetIn(int id, ModelHost models, SnapshotHost snapshots, ReasonLanguage language)
     {
         var predictor = models.Current ?? throw NotReady.NoChampion();
         var profile = predictor.Models.Metadata.Segmentation.Profiles.FirstOrDefault(p => p.SegmentId == id);
@@ -61,7 +69,7 @@ public static class SegmentApi
         {
             return UnknownSegment(id, predictor.Models.Metadata.Segmentation.Profiles);
         }
-        return TypedResults.Ok(new SegmentDetail(predictor.ModelVersion, Summary(profile, SnapshotSizesOf(snapshots, predictor.ModelVersion)), profile.Features));
+        return TypedResults.Ok(new SegmentDetail(predictor.ModelVersion, Summary(profile, SnapshotSizesOf(snapshots, predictor.ModelVersion), language), profile.Features));
     }
 
     internal static Results<Ok<SegmentMembers>, FileContentHttpResult> Members(int id, SnapshotHost snapshots, HttpContext context,
@@ -97,10 +105,10 @@ public static class SegmentApi
     /// <summary>The latest snapshot's members per segment, when the served model scored it.</summary>
     private sealed record SnapshotSizes(DateTime AsOf, int Total, IReadOnlyDictionary<int, ListCounts> Sizes);
 
-    private static SegmentSummary Summary(SegmentProfile p, SnapshotSizes? snapshot)
+    private static SegmentSummary Summary(SegmentProfile p, SnapshotSizes? snapshot, ReasonLanguage language)
     {
         var counts = snapshot is null ? null : snapshot.Sizes.GetValueOrDefault(p.SegmentId) ?? new ListCounts(0, 0, 0);
-        return new(p.SegmentId, p.Name, p.Description, counts?.Total, counts is null ? null : Math.Round((double)counts.Total / snapshot!.Total, 4),
+        return new(p.SegmentId, p.NameIn(language == ReasonLanguage.Japanese), p.Description, counts?.Total, counts is null ? null : Math.Round((double)counts.Total / snapshot!.Total, 4),
             counts is null ? null : MemberCounts.Of(snapshot!.AsOf, counts), p.Size, Math.Round(p.Share, 4), Round(p.ChurnRate), Round(p.ConversionRate),
             p.DistinguishingFeatures, p.IsNew);
     }

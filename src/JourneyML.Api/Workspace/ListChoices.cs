@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using JourneyML.Core.Data;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Scoring;
 
 namespace JourneyML.Api.Workspace;
@@ -14,6 +15,12 @@ public sealed record ListChoices(
     IReadOnlyList<string> Stages,
     IReadOnlyList<ColumnChoice> Columns)
 {
+    /// <summary>The segments named in Japanese (the English name where the snapshot has none), in the order of <see cref="Segments"/>.</summary>
+    public IReadOnlyList<(int Id, string Name)> SegmentsJapanese { get; init; } = [];
+
+    /// <summary>The segments with their names in a page's language.</summary>
+    public IReadOnlyList<(int Id, string Name)> SegmentsIn(string language) => language == "ja" && SegmentsJapanese.Count == Segments.Count ? SegmentsJapanese : Segments;
+
     /// <summary>A column with more distinct values than this (emails, names) is searched, not picked from a list.</summary>
     public const int MostValues = 50;
 
@@ -26,17 +33,22 @@ public sealed record ListChoices(
         var s = view.Latest;
         var ranked = view.RankedByRisk;
         var segments = new SortedDictionary<int, string>();
+        var japanese = new SortedDictionary<int, string>();
         var stages = new SortedSet<string>(StringComparer.Ordinal);
         foreach (int r in ranked)
         {
             segments.TryAdd(s.SegmentIds[r], s.SegmentNames[r]);
+            japanese.TryAdd(s.SegmentIds[r], s.SegmentNameIn(r, ReasonLanguage.Japanese));
             if (s.Stage[r].Length > 0)
             {
                 stages.Add(s.Stage[r]);
             }
         }
         var columns = s.PassThrough.Select(p => new ColumnChoice(p.Name, PassThroughColumns.Detect(p.Name) ?? IdentityRole.Other, FewValues(p, ranked))).ToList();
-        return new ListChoices([.. segments.Select(kv => (kv.Key, kv.Value))], [.. stages], columns);
+        return new ListChoices([.. segments.Select(kv => (kv.Key, kv.Value))], [.. stages], columns)
+        {
+            SegmentsJapanese = [.. japanese.Select(kv => (kv.Key, kv.Value))],
+        };
     }
 
     private static IReadOnlyList<string>? FewValues(PassThroughValues column, int[] rows)

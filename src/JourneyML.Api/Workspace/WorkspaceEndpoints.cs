@@ -166,7 +166,7 @@ public static class WorkspaceEndpoints
         {
             return Message(ui, 503, ui["error.noChampion.title"], ui["error.noChampion"]);
         }
-        var list = SegmentApi.List(models, snapshots).Value!;
+        var list = SegmentApi.ListIn(models, snapshots, WorkspaceReasons.Language(ui.Language)).Value!;
         var model = new SegmentsModel(list, snapshots.Current?.Latest.AsOf) { History = snapshots.Current?.SegmentHistory ?? [] };
         return new RazorComponentResult<SegmentsPage>(new { Ui = ui, Model = model });
     }
@@ -183,7 +183,7 @@ public static class WorkspaceEndpoints
         {
             return NoSnapshot(ui);
         }
-        if (SegmentApi.Get(id, models, snapshots).Result is not Ok<Segments.SegmentDetail> { Value: { } detail })
+        if (SegmentApi.GetIn(id, models, snapshots, WorkspaceReasons.Language(ui.Language)).Result is not Ok<Segments.SegmentDetail> { Value: { } detail })
         {
             return Message(ui, 404, ui["error.notFound"], ui.F("segment.unknown", id));
         }
@@ -270,7 +270,7 @@ public static class WorkspaceEndpoints
         // With a problem the map is shown without a list: never a list of something other than what was asked.
         request = problems.Count > 0 ? request with { Problems = problems, Stage = null, MoveFrom = null, MoveTo = null } : request;
         var segmentation = champion?.Models.Segmentation;
-        List<(int Id, string Name)> segments = segmentation is null ? [] : [.. segmentation.SegmentIds.Select((id, i) => (id, segmentation.SegmentNames[i]))];
+        List<(int Id, string Name)> segments = segmentation is null ? [] : [.. segmentation.SegmentIds.Select((id, i) => (id, segmentation.SegmentNameIn(i, ui.Language == "ja")))];
         var model = JourneyMapModel.Of(request, members, snapshots.Current, segments, snapshots.Rules.ChurnRiskThreshold);
         return new RazorComponentResult<JourneyMapPage>(new { Ui = ui, Model = model }) { StatusCode = problems.Count > 0 ? 400 : 200 };
     }

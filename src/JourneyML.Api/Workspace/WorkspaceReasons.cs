@@ -31,6 +31,10 @@ public static class WorkspaceReasons
     public static string Change(SnapshotView view, CustomerRow row, string language) =>
         view.TryFind(row.CustomerId, out int r) ? view.Latest.ChangeReasonIn(r, Language(language)) : row.ChangeReason;
 
+    /// <summary>The row's segment name in the page's language (the snapshot's Japanese name on a Japanese page, English for a snapshot written before).</summary>
+    public static string Segment(SnapshotView view, CustomerRow row, string language) =>
+        view.TryFind(row.CustomerId, out int r) ? view.Latest.SegmentNameIn(r, Language(language)) : row.SegmentName;
+
     /// <summary>The reasons' language for a page's language.</summary>
     public static ReasonLanguage Language(string language) => language == "ja" ? ReasonLanguage.Japanese : ReasonLanguage.English;
 

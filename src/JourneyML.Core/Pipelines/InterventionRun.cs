@@ -27,6 +27,7 @@ internal static class InterventionRun
         return new InterventionMetadata(asOf, table.HorizonDays ?? 0, options.ContactWindowDays, options.Trim, result.Kinds)
         {
             SegmentNames = segmentation.Profiles.ToDictionary(p => p.SegmentId.ToString(CultureInfo.InvariantCulture), p => p.Name),
+            SegmentNamesJapanese = segmentation.Profiles.ToDictionary(p => p.SegmentId.ToString(CultureInfo.InvariantCulture), p => p.NameIn(japanese: true)),
         };
     }
 }

@@ -31,6 +31,7 @@ public static class BatchScoring
             }
         }
         var names = models.Segmentation.SegmentIds.Zip(models.Segmentation.SegmentNames).ToDictionary(x => x.First, x => x.Second);
+        var namesJapanese = models.Segmentation.SegmentIds.Select((id, c) => (id, Name: models.Segmentation.SegmentNameIn(c, japanese: true))).ToDictionary(x => x.id, x => x.Name);
         var factors = new string[n];
         var japanese = new string[n];
         for (int r = 0; r < n; r++)
@@ -49,6 +50,8 @@ public static class BatchScoring
             Status = scored.Status,
             SegmentIds = scored.Segments,
             SegmentNames = [.. scored.Segments.Select(s => names.GetValueOrDefault(s, $"segment {s}"))],
+            // A model trained before the Japanese names gives its English ones here; a segment it does not know reads セグメント 3.
+            SegmentNamesJapanese = [.. scored.Segments.Select(s => namesJapanese.GetValueOrDefault(s, $"セグメント {s}"))],
             ChurnRisk = scored.ChurnRisk,
             LeadScore = scored.LeadScore,
             Factors = factors,

@@ -58,9 +58,9 @@ public sealed record CustomerRow(
     public static CustomerRow From(SnapshotView view, int row, ReasonLanguage language = ReasonLanguage.English) =>
         From(view.Latest, row, view.RankOf(row) >= 0 ? view.RankOf(row) + 1 : null, language);
 
-    /// <param name="language">The language of the row's reasons and change reason (<see cref="Snapshot.FactorsIn"/>, <see cref="Snapshot.ChangeReasonIn"/>).</param>
+    /// <param name="language">The language of the row's segment name, reasons and change reason (<see cref="Snapshot.FactorsIn"/>, <see cref="Snapshot.ChangeReasonIn"/>).</param>
     public static CustomerRow From(Snapshot s, int row, int? rank = null, ReasonLanguage language = ReasonLanguage.English) =>
-        new(rank, s.CustomerIds[row], s.AccountIds[row], s.Status[row], s.SegmentIds[row], s.SegmentNames[row], s.Stage[row],
+        new(rank, s.CustomerIds[row], s.AccountIds[row], s.Status[row], s.SegmentIds[row], s.SegmentNameIn(row, language), s.Stage[row],
             RoundScore(s.ChurnRisk[row]), RoundScore(s.LeadScore[row]), s.FactorsIn(row, language), RoundScore(s.Change[row]), s.ChangeReasonIn(row, language),
             s.PassThrough.Count == 0 ? null : s.PassThrough.ToDictionary(p => p.Name, p => p.Values[row], StringComparer.Ordinal))
         {

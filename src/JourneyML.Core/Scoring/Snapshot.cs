@@ -26,6 +26,8 @@ public sealed partial class Snapshot
     public const string CategoryPrefix = "c_";
     /// <summary>The change reasons in Japanese (absent in older snapshots).</summary>
     public const string ChangeReasonJapaneseColumn = "change_reason_ja";
+    /// <summary>The segment names in Japanese (absent in older snapshots).</summary>
+    public const string SegmentNameJapaneseColumn = "segment_name_ja";
 
     public required DateTime AsOf { get; init; }
     public required string ModelVersion { get; init; }
@@ -34,6 +36,12 @@ public sealed partial class Snapshot
     public required CustomerStatus[] Status { get; init; }
     public required int[] SegmentIds { get; init; }
     public required string[] SegmentNames { get; init; }
+    /// <summary>The same segment names in Japanese; null in snapshots written before them (readers fall back to <see cref="SegmentNames"/>).</summary>
+    public string[]? SegmentNamesJapanese { get; init; }
+
+    /// <summary>A row's segment name in a language: the Japanese one where asked for and written, the English one otherwise.</summary>
+    public string SegmentNameIn(int row, ReasonLanguage language) =>
+        language == ReasonLanguage.Japanese && SegmentNamesJapanese is { } japanese && japanese[row].Length > 0 ? japanese[row] : SegmentNames[row];
     /// <summary>Lifecycle stage at the as-of date (the stage model's names).</summary>
     public required string[] Stage { get; init; }
     /// <summary>
@@ -110,6 +118,7 @@ public sealed partial class Snapshot
             .. CategoryValues.Select(c => (CategoryPrefix + c.Key, (IReadOnlyCollection<string?>)c.Value)),
             .. ChangeReasonJapanese is null ? [] : new[] { (ChangeReasonJapaneseColumn, (IReadOnlyCollection<string?>)ChangeReasonJapanese) },
             .. Uplift?.TextColumns() ?? [],
+            .. SegmentNamesJapanese is null ? [] : new[] { (SegmentNameJapaneseColumn, (IReadOnlyCollection<string?>)SegmentNamesJapanese) },
         ];
         var floats = new List<(string Name, float[] Values)> { ("churn_risk", ChurnRisk), ("lead_score", LeadScore), ("change", Change) };
         if (StageDays is not null)
@@ -158,7 +167,8 @@ public sealed partial class Snapshot
         string?[] fixedColumns = ["customer_id", "account_id", "status", "segment_id", "segment_name", "churn_risk", "lead_score", "factors", "change", "change_reason", "stage",
             reader.IndexOf(FeatureNames.Role) >= 0 ? FeatureNames.Role : null, reader.IndexOf(StageDaysColumn) >= 0 ? StageDaysColumn : null,
             reader.IndexOf(FactorsJapaneseColumn) >= 0 ? FactorsJapaneseColumn : null,
-            reader.IndexOf(ChangeReasonJapaneseColumn) >= 0 ? ChangeReasonJapaneseColumn : null];
+            reader.IndexOf(ChangeReasonJapaneseColumn) >= 0 ? ChangeReasonJapaneseColumn : null,
+            reader.IndexOf(SegmentNameJapaneseColumn) >= 0 ? SegmentNameJapaneseColumn : null];
         // A chunk's buffers are pooled and valid only until the reader moves on: copy each chunk out as it comes.
         var ids = new List<string>();
         var accounts = new List<string?>();
@@ -170,6 +180,7 @@ public sealed partial class Snapshot
         var factors = new List<string>();
         var japanese = new List<string>();
         var reasonsJapanese = new List<string>();
+        var segmentNamesJapanese = new List<string>();
         var change = new List<float>();
         var reasons = new List<string>();
         var stages = new List<string>();
@@ -206,6 +217,10 @@ public sealed partial class Snapshot
                 {
                     reasonsJapanese.Add(chunk.GetString(14, i) ?? "");
                 }
+                if (fixedColumns[15] is not null)
+                {
+                    segmentNamesJapanese.Add(chunk.GetString(15, i) ?? "");
+                }
                 for (int f = 0; f < featureColumns.Length; f++)
                 {
                     features[featureColumns[f][FeaturePrefix.Length..]].Add(Float(chunk, fixedColumns.Length + f, i));
@@ -226,7 +241,7 @@ public sealed partial class Snapshot
         return new Snapshot
         {
             AsOf = asOf, ModelVersion = version, CustomerIds = [.. ids], AccountIds = [.. accounts], Status = [.. status], SegmentIds = [.. segments],
-            SegmentNames = [.. segmentNames], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors],
+            SegmentNames = [.. segmentNames], SegmentNamesJapanese = fixedColumns[15] is null ? null : [.. segmentNamesJapanese], ChurnRisk = [.. churn], LeadScore = [.. lead], Factors = [.. factors],
             FactorsJapanese = fixedColumns[13] is null ? null : [.. japanese], Change = [.. change],
             ChangeReason = [.. reasons], ChangeReasonJapanese = fixedColumns[14] is null ? null : [.. reasonsJapanese], Stage = [.. stages], StageDays = fixedColumns[12] is null ? null : [.. stageDays], Roles = [.. roles], FeatureValues = features.ToDictionary(f => f.Key, f => f.Value.ToArray()),
             PassThrough = [.. passThroughColumns.Select((c, p) => new PassThroughValues(c[PassThroughPrefix.Length..], [.. passThrough[p]]))],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using JourneyML.Core.Prediction;
 using JourneyML.Core.Stages;
 
 namespace JourneyML.Core.Scoring;
@@ -62,14 +63,22 @@ public sealed record SegmentSizes(DateTime AsOf, string ModelVersion, IReadOnlyD
         for (int i = 0; i < snapshot.Count; i++)
         {
             int id = snapshot.SegmentIds[i];
-            sizes[id] = sizes.TryGetValue(id, out var size) ? size with { Members = size.Members + 1 } : new SegmentSize(snapshot.SegmentNames[i], 1);
+            sizes[id] = sizes.TryGetValue(id, out var size) ? size with { Members = size.Members + 1 }
+                : new SegmentSize(snapshot.SegmentNames[i], 1) { NameJapanese = snapshot.SegmentNamesJapanese?[i] };
         }
         return new SegmentSizes(snapshot.AsOf, snapshot.ModelVersion, sizes);
     }
 }
 
 /// <summary>A segment's name and member count in one snapshot.</summary>
-public sealed record SegmentSize(string Name, int Members);
+public sealed record SegmentSize(string Name, int Members)
+{
+    /// <summary>The name in Japanese; null for a snapshot written before them.</summary>
+    public string? NameJapanese { get; init; }
+
+    /// <summary>The name in a language: the Japanese one where asked for and written, the English one otherwise.</summary>
+    public string NameIn(ReasonLanguage language) => language == ReasonLanguage.Japanese && !string.IsNullOrEmpty(NameJapanese) ? NameJapanese : Name;
+}
 
 public sealed class SnapshotView
 {

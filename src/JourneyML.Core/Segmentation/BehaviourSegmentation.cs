@@ -91,7 +91,8 @@ public static class BehaviourSegmentation
         var unnamed = new SegmentationModel(scales, chosen.Centroids, ids, ids.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray());
         var profiles = SegmentProfiles.Build(table, unnamed, chosen.Labels, sizes, newSegments);
         var names = ids.Select(id => profiles.First(p => p.SegmentId == id).Name).ToArray();
-        return new SegmentationResult(unnamed.WithNames(names), assignments, profiles, candidates, chosenK, reason, newSegments, vanished) { Columns = columns };
+        var japanese = ids.Select(id => profiles.First(p => p.SegmentId == id).NameJapanese ?? "").ToArray();
+        return new SegmentationResult(unnamed.WithNames(names, japanese), assignments, profiles, candidates, chosenK, reason, newSegments, vanished) { Columns = columns };
     }
 
     private static (SegmentFeatureScale[] Scales, IReadOnlyList<SegmentColumnChoice> Columns) FitScales(FeatureTable table, SegmentationModel? champion)

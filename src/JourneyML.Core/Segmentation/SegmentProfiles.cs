@@ -4,7 +4,7 @@ using JourneyML.Core.Features;
 namespace JourneyML.Core.Segmentation;
 
 /// <summary>Describes each segment in numbers (means, z-scores, churn and conversion) and in words (a name and a sentence).</summary>
-internal static class SegmentProfiles
+internal static partial class SegmentProfiles
 {
     /// <summary>How far (standard deviations of the log scale) a feature must sit from the population to be named.</summary>
     private const double NameThreshold = 0.4;
@@ -63,7 +63,8 @@ internal static class SegmentProfiles
     /// <param name="Family">The underlying signal: at most one phrase per family in a name.</param>
     /// <param name="Ours">Whether the phrase starts with JourneyML's own words (which may be capitalised), not a user's column name.</param>
     /// <param name="SentenceOurs">Likewise for the sentence that describes it.</param>
-    private sealed record Trait(string Family, string Phrase, double Strength, bool Ours, string Sentence, bool SentenceOurs);
+    /// <param name="PhraseJa">The same phrase in Japanese.</param>
+    private sealed record Trait(string Family, string Phrase, double Strength, bool Ours, string Sentence, bool SentenceOurs, string PhraseJa);
 
     public static IReadOnlyList<SegmentProfile> Build(FeatureTable table, SegmentationModel model, int[] labels, int[] sizes, IReadOnlyList<int> newSegments)
     {
@@ -88,11 +89,11 @@ internal static class SegmentProfiles
             // Is this segment the highest (or lowest) of all on each numeric feature? Then "regular" would undersell it.
             var rank = numeric.Select((column, f) => (column.Name, Highest: IsExtreme(means, c, f, highest: true))).ToDictionary(x => x.Name, x => x.Highest, StringComparer.OrdinalIgnoreCase);
             var traits = Traits(model, c, byName, rank, levels);
-            string name = UniqueName(traits, usedNames);
+            var (name, nameJa) = UniqueName(traits, usedNames);
             string description = Describe(traits, churn[c], conversion[c]);
             int id = model.SegmentIds[c];
             profiles.Add(new SegmentProfile(id, name, description, sizes[c], sizes[c] / (double)n, stats, churn[c], conversion[c],
-                distinguishing, newSegments.Contains(id)));
+                distinguishing, newSegments.Contains(id)) { NameJapanese = nameJa });
         }
         return profiles.OrderBy(p => p.SegmentId).ToList();
     }
@@ -225,7 +226,8 @@ internal static class SegmentProfiles
             if (stat.Mean >= LevelMajority && stat.ZScore >= NameThreshold)
             {
                 traits.Add(new Trait(level.Column, $"{level.Column}: {level.Level}", stat.ZScore, Ours: false,
-                    string.Create(CultureInfo.InvariantCulture, $"{Percent(stat.Mean)} {level.Column}: {level.Level} (population {Percent(stat.PopulationMean)})"), SentenceOurs: false));
+                    string.Create(CultureInfo.InvariantCulture, $"{Percent(stat.Mean)} {level.Column}: {level.Level} (population {Percent(stat.PopulationMean)})"), SentenceOurs: false,
+                    LevelJa(level.Column, level.Level)));
             }
         }
         return [.. traits.OrderByDescending(t => t.Strength).ThenBy(t => t.Phrase, StringComparer.Ordinal)];
@@ -237,15 +239,17 @@ internal static class SegmentProfiles
         // A column of the user's own keeps its own spelling: "high Annual Income", "low 月額料金".
         var wording = known ?? new Wording(feature, "high " + feature, "low " + feature, feature + " {0} (population {1})");
         string phrase;
-        if (wording.Concept == "logins" && z < 0 && stats.TryGetValue(FeatureNames.Logins90d, out var logins) && logins.Mean < NoLogins)
+        bool noLogins = wording.Concept == "logins" && z < 0 && stats.TryGetValue(FeatureNames.Logins90d, out var logins) && logins.Mean < NoLogins;
+        // Between the population and the top, "high" would oversell: moderate users are not heavy users. The segment
+        // highest of all on it is never "regular", however close to the population it sits.
+        bool regular = z > 0 && z < 1 && !highest && wording.High.StartsWith("high ", StringComparison.Ordinal);
+        if (noLogins)
         {
             phrase = "no logins";
         }
         else if (z > 0)
         {
-            // Between the population and the top, "high" would oversell: moderate users are not heavy users. The segment
-            // highest of all on it is never "regular", however close to the population it sits.
-            phrase = z < 1 && !highest && wording.High.StartsWith("high ", StringComparison.Ordinal) ? "regular " + wording.High[5..] : wording.High;
+            phrase = regular ? "regular " + wording.High[5..] : wording.High;
         }
         else
         {
@@ -256,7 +260,7 @@ internal static class SegmentProfiles
         string sentence = trend
             ? string.Format(CultureInfo.InvariantCulture, wording.Template, Percent(Math.Pow(2, stat.Mean)), Percent(Math.Pow(2, stat.PopulationMean)))
             : string.Format(CultureInfo.InvariantCulture, wording.Template, Number(stat.Mean), Number(stat.PopulationMean));
-        return new Trait(wording.Concept, phrase, Math.Abs(z), Ours: true, sentence, SentenceOurs: known is not null);
+        return new Trait(wording.Concept, phrase, Math.Abs(z), Ours: true, sentence, SentenceOurs: known is not null, PhraseJa(feature, z, regular, noLogins));
     }
 
     private static double?[] LabelRates(FeatureTable table, string label, int[] labels, int k)
@@ -290,12 +294,13 @@ internal static class SegmentProfiles
         return [.. traits.Where(t => families.Add(t.Family))];
     }
 
-    private static string UniqueName(List<Trait> traits, HashSet<string> used)
+    /// <summary>The name in English and in Japanese: the English names decide how many phrases (and which suffix) tell the segments apart, and the Japanese name says the same.</summary>
+    private static (string Name, string Japanese) UniqueName(List<Trait> traits, HashSet<string> used)
     {
         var phrases = Phrases(traits);
         if (phrases.Count == 0)
         {
-            phrases.Add(new Trait("", "typical behaviour", 0, Ours: true, "", SentenceOurs: true));
+            phrases.Add(new Trait("", "typical behaviour", 0, Ours: true, "", SentenceOurs: true, TypicalJa));
         }
         // Two phrases read as a name; a third only when needed to tell two segments apart.
         for (int count = Math.Min(2, phrases.Count); count <= phrases.Count; count++)
@@ -303,21 +308,24 @@ internal static class SegmentProfiles
             string candidate = Join(phrases.Take(count));
             if (used.Add(candidate))
             {
-                return candidate;
+                return (candidate, JoinJa(phrases.Take(count)));
             }
         }
         string baseName = Join(phrases);
-        foreach (string suffix in new[] { "second group", "third group", "fourth group", "fifth group", "sixth group" })
+        string baseJa = JoinJa(phrases);
+        string[] suffixes = ["second group", "third group", "fourth group", "fifth group", "sixth group"];
+        for (int i = 0; i < suffixes.Length; i++)
         {
-            string candidate = $"{baseName}, {suffix}";
+            string candidate = $"{baseName}, {suffixes[i]}";
             if (used.Add(candidate))
             {
-                return candidate;
+                return (candidate, baseJa + SuffixJa(i + 2));
             }
         }
         string last = $"{baseName}, another group {used.Count}";
+        string lastJa = $"{baseJa}（別グループ{used.Count}）";
         used.Add(last);
-        return last;
+        return (last, lastJa);
     }
 
     /// <summary>The phrases as a name; capitalised only when it starts with JourneyML's words, never a user's column name.</summary>

@@ -45,6 +45,13 @@ public sealed class SegmentationModel
         SegmentNames = segmentNames;
     }
 
+    /// <summary>The same names in Japanese, in the order of <see cref="SegmentIds"/>; null for a model trained before them (readers fall back to <see cref="SegmentNames"/>).</summary>
+    public IReadOnlyList<string>? SegmentNamesJapanese { get; private init; }
+
+    /// <summary>Segment <paramref name="c"/>'s name in a language: the Japanese one where asked for and written, the English one otherwise.</summary>
+    public string SegmentNameIn(int c, bool japanese) =>
+        japanese && SegmentNamesJapanese is { } ja && ja[c].Length > 0 ? ja[c] : SegmentNames[c];
+
     /// <summary>The columns the segments are found on (a categorical column once, however many levels it has).</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
@@ -58,7 +65,8 @@ public sealed class SegmentationModel
     /// <summary>Centroids in the standardised space of this model, in the order of <see cref="SegmentIds"/>.</summary>
     internal IReadOnlyList<float[]> Centroids => _centroids;
 
-    internal SegmentationModel WithNames(string[] names) => new(_scales, _centroids, SegmentIds.ToArray(), names);
+    internal SegmentationModel WithNames(string[] names, string[]? japanese = null) =>
+        new(_scales, _centroids, SegmentIds.ToArray(), names) { SegmentNamesJapanese = japanese };
 
     /// <summary>Rows per chunk of an assignment: chunks run on every core, each writing only its own rows' segments.</summary>
     internal const int AssignChunk = 8_192;
@@ -153,7 +161,7 @@ public sealed class SegmentationModel
         var file = new SegmentationFile(
             Version: FileVersion,
             Features: _scales.Select(s => new SegmentationFileFeature(s.Name, s.Log, s.Mean, s.Std, s.Level)).ToList(),
-            Segments: SegmentIds.Select((id, c) => new SegmentationFileSegment(id, SegmentNames[c], _centroids[c])).ToList());
+            Segments: SegmentIds.Select((id, c) => new SegmentationFileSegment(id, SegmentNames[c], _centroids[c], SegmentNamesJapanese?[c])).ToList());
         File.WriteAllText(Path.Combine(directory, DescriptionFileName), JsonSerializer.Serialize(file, SegmentationFileJson.Default.SegmentationFile));
     }
 
@@ -176,7 +184,11 @@ public sealed class SegmentationModel
         {
             CheckLegacyModel(directory, centroids);
         }
-        return new SegmentationModel(scales, centroids, file.Segments.Select(s => s.Id).ToArray(), file.Segments.Select(s => s.Name).ToArray());
+        return new SegmentationModel(scales, centroids, file.Segments.Select(s => s.Id).ToArray(), file.Segments.Select(s => s.Name).ToArray())
+        {
+            // A file written before the Japanese names has none; one missing name falls back to the English one.
+            SegmentNamesJapanese = file.Segments.Any(s => s.NameJa is not null) ? file.Segments.Select(s => s.NameJa ?? "").ToArray() : null,
+        };
     }
 
     /// <summary>
@@ -212,7 +224,8 @@ internal sealed record SegmentationFile(int Version, List<SegmentationFileFeatur
 /// <param name="Level">For a categorical column: the level this coordinate indicates; absent for a numeric feature.</param>
 internal sealed record SegmentationFileFeature(string Name, bool Log, double Mean, double Std, string? Level = null);
 
-internal sealed record SegmentationFileSegment(int Id, string Name, float[] Centroid);
+/// <param name="NameJa">The name in Japanese; absent in files written before it.</param>
+internal sealed record SegmentationFileSegment(int Id, string Name, float[] Centroid, string? NameJa = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SegmentationFile))]

@@ -55,7 +55,14 @@ public sealed record SegmentProfile(
     double? ChurnRate,
     double? ConversionRate,
     IReadOnlyList<string> DistinguishingFeatures,
-    bool IsNew);
+    bool IsNew)
+{
+    /// <summary>The name in Japanese, from the same facts (「ログイン増加・コンテンツ少なめ」); null in metadata written before it.</summary>
+    public string? NameJapanese { get; init; }
+
+    /// <summary>The name in a language: the Japanese one where asked for and written, the English one otherwise.</summary>
+    public string NameIn(bool japanese) => japanese && !string.IsNullOrEmpty(NameJapanese) ? NameJapanese : Name;
+}
 
 /// <summary>The outcome of <see cref="BehaviourSegmentation.Train"/>.</summary>
 /// <param name="Assignments">Segment id of every row of the training table.</param>

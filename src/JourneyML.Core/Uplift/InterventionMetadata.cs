@@ -12,6 +12,13 @@ public sealed record InterventionMetadata(DateTime AsOf, int HorizonDays, int Co
     /// <summary>Segment id (as text) to the segment's name, for the per-segment effects.</summary>
     public IReadOnlyDictionary<string, string> SegmentNames { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The same names in Japanese; empty in metadata written before them (readers fall back to <see cref="SegmentNames"/>).</summary>
+    public IReadOnlyDictionary<string, string> SegmentNamesJapanese { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A segment's name in a language: the Japanese one where asked for and written, the English one otherwise.</summary>
+    public string? SegmentNameIn(string segment, bool japanese) =>
+        japanese && SegmentNamesJapanese.GetValueOrDefault(segment) is { Length: > 0 } ja ? ja : SegmentNames.GetValueOrDefault(segment);
+
     /// <summary>The assumptions behind the estimates, one sentence each (<see cref="AssumptionsInWords"/>).</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = AssumptionsInWords;
 

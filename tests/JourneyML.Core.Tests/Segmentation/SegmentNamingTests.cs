@@ -162,7 +162,7 @@ public sealed class SegmentNamingTests(ITestOutputHelper output)
     /// A table of 200-400 customers in 2-5 planted groups, with 3-6 columns drawn from the catalogue's login, activity and
     /// ticket features and from user-named columns: normal or long-tailed, some with missing values, some unrelated to the groups.
     /// </summary>
-    private static FeatureTable RandomTable(Random random, out List<string> userColumns)
+    internal static FeatureTable RandomTable(Random random, out List<string> userColumns)
     {
         int n = random.Next(200, 401), groups = random.Next(2, 6);
         var group = Enumerable.Range(0, n).Select(_ => random.Next(groups)).ToArray();
