@@ -42,8 +42,7 @@ public sealed class HardeningTests(ServingFixture fixture)
             b.UseSetting("Serilog:MinimumLevel:Override:Microsoft", "Verbose");
             b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink));
         });
-        factory.UseKestrel(0);
-        factory.StartServer();
+        factory.StartOnLoopback();
         return (factory, sink);
     }
 
@@ -169,8 +168,7 @@ public sealed class HardeningTests(ServingFixture fixture)
     public async Task Oversized_urls_and_headers_get_problem_json_up_to_kestrels_own_limits()
     {
         await using var api = fixture.Api();
-        api.UseKestrel(0);
-        api.StartServer();
+        api.StartOnLoopback();
         using var client = api.CreateClient();
         await (await client.GetAsync("/v1/churn-risk?stage=" + new string('a', 10_000))).AssertProblem(414);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/churn-risk");
@@ -182,8 +180,7 @@ public sealed class HardeningTests(ServingFixture fixture)
     public async Task Every_kind_of_bad_input_is_answered_4xx_by_the_real_server()
     {
         await using var api = fixture.Api();
-        api.UseKestrel(0);
-        api.StartServer();
+        api.StartOnLoopback();
         using var client = api.CreateClient();
         var results = await BadInputProbe.RunAsync(client.BaseAddress!, ServingFixture.ApiKey, CancellationToken.None);
         var summary = BadInputProbe.Summary(results);

@@ -246,8 +246,7 @@ public sealed class ModelAndJobApiTests(ServingFixture fixture)
     public async Task The_real_server_answers_over_http_on_loopback()
     {
         await using var api = fixture.Api();
-        api.UseKestrel(0);
-        api.StartServer();
+        api.StartOnLoopback();
         using var client = api.CreateClient();
         Assert.Equal("127.0.0.1", client.BaseAddress!.Host is "localhost" ? "127.0.0.1" : client.BaseAddress.Host);
         Assert.NotEqual(80, client.BaseAddress.Port);

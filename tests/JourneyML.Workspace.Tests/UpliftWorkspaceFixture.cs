@@ -45,10 +45,7 @@ public sealed class UpliftWorkspaceFixture : IAsyncLifetime
             b.UseSetting("Serving:DataPath", Data);
             b.UseSetting("Serving:WarmUpSeconds", "0");
         });
-        _server.UseKestrel(0);
-        _server.StartServer();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Address = _server.StartOnLoopback();
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -121,14 +121,11 @@ public sealed class WorkspaceFixture : IAsyncLifetime
             }
             b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink));
         });
-        factory.UseKestrel(port);
         lock (_servers)
         {
             _servers.Add(factory);
         }
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Server(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), sink);
+        return new Server(factory.StartOnLoopback(port), sink);
     }
 
     /// <summary>A fresh browser context (its own cookies) with the browser's language set, as a user's browser sends it.</summary>
